@@ -1,0 +1,95 @@
+# Builds the suite's tools: one BPF object per kernel-feature variant, a skeleton for each,
+# and one executable per tool.
+find_program(BPF_CLANG NAMES clang-14 clang REQUIRED)
+find_program(BPFTOOL NAMES bpftool REQUIRED PATHS /usr/sbin /usr/local/sbin)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LIBBPF REQUIRED libbpf)
+
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+  set(BPF_TARGET_ARCH x86)
+  set(BPF_VMLINUX_DIR ${CMAKE_SOURCE_DIR}/cmake/vmlinux/x86_64)
+elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "aarch64|arm64")
+  set(BPF_TARGET_ARCH arm64)
+  set(BPF_VMLINUX_DIR ${CMAKE_SOURCE_DIR}/cmake/vmlinux/arm64)
+else()
+  message(FATAL_ERROR "unsupported architecture ${CMAKE_SYSTEM_PROCESSOR}")
+endif()
+if(NOT EXISTS ${BPF_VMLINUX_DIR}/vmlinux.h)
+  message(FATAL_ERROR "no vmlinux.h for ${CMAKE_SYSTEM_PROCESSOR} in ${BPF_VMLINUX_DIR} (see README: generated headers)")
+endif()
+
+if(BPFNET_STATIC)
+  # elfutils >= 0.187 needs zstd when linked statically.
+  set(BPFNET_LINK_LIBS bpf elf z zstd)
+else()
+  set(BPFNET_LINK_LIBS bpf elf z)
+endif()
+
+# Variants of each BPF object: "modern" delivers events through the BPF ring buffer (5.8+),
+# "legacy" through a perf buffer and stays within what 4.19 accepts.
+set(BPFNET_BPF_VARIANTS modern legacy)
+set_property(GLOBAL PROPERTY BPFNET_BPF_OBJECTS "")
+set_property(GLOBAL PROPERTY BPFNET_TOOLS "")
+
+# bpfnet_bpf_object(<name> <source> <out-dir>): compiles <source> into <out-dir>/<name>.<variant>.bpf.o
+# and generates <out-dir>/<name>.skel.h, which declares the skeleton <cname>_bpf and the legacy bytes.
+function(bpfnet_bpf_object name source outdir)
+  string(REPLACE "-" "_" cname ${name})
+  set(skels "")
+  foreach(variant ${BPFNET_BPF_VARIANTS})
+    set(obj ${outdir}/${name}.${variant}.bpf.o)
+    set(skel ${outdir}/${name}.${variant}.skel.h)
+    if(variant STREQUAL "legacy")
+      set(defs -DBPFNET_LEGACY)
+      set(skelname ${cname}_bpf_legacy)
+    else()
+      set(defs "")
+      set(skelname ${cname}_bpf)
+    endif()
+    add_custom_command(
+      OUTPUT ${obj}
+      COMMAND ${BPF_CLANG} -g -O2 -target bpf -D__TARGET_ARCH_${BPF_TARGET_ARCH} ${defs}
+              -Wall -Werror -Wno-unused-function
+              -I${BPF_VMLINUX_DIR} -I${CMAKE_SOURCE_DIR}/common/bpf -I${CMAKE_SOURCE_DIR}/common
+              -I${CMAKE_CURRENT_SOURCE_DIR}
+              -MD -MF ${obj}.d -c ${source} -o ${obj}
+      DEPFILE ${obj}.d
+      DEPENDS ${source}
+      COMMENT "BPF ${name} (${variant})"
+      VERBATIM)
+    add_custom_command(
+      OUTPUT ${skel}
+      COMMAND ${BPFTOOL} gen skeleton ${obj} name ${skelname} > ${skel}
+      DEPENDS ${obj}
+      VERBATIM)
+    list(APPEND skels ${skel})
+    set_property(GLOBAL APPEND PROPERTY BPFNET_BPF_OBJECTS ${obj})
+  endforeach()
+  file(WRITE ${outdir}/${name}.skel.h.in
+    "#pragma once\n#include \"${name}.modern.skel.h\"\n#include \"${name}.legacy.skel.h\"\n")
+  configure_file(${outdir}/${name}.skel.h.in ${outdir}/${name}.skel.h COPYONLY)
+  set(${name}_SKELETONS ${skels} PARENT_SCOPE)
+endfunction()
+
+# bpfnet_add_tool(<name>): <name>.c + <name>.bpf.c in the current folder become build/bin/<name>.
+function(bpfnet_add_tool name)
+  set(outdir ${CMAKE_BINARY_DIR}/gen/${name})
+  file(MAKE_DIRECTORY ${outdir})
+  bpfnet_bpf_object(${name} ${CMAKE_CURRENT_SOURCE_DIR}/${name}.bpf.c ${outdir})
+  string(REPLACE "-" "_" cname ${name})
+  # The same source, with main() renamed, is what the unit tests link against.
+  add_library(${name}_logic STATIC ${name}.c ${${name}_SKELETONS})
+  target_compile_definitions(${name}_logic PRIVATE main=${cname}_main)
+  target_include_directories(${name}_logic PUBLIC ${outdir} ${CMAKE_CURRENT_SOURCE_DIR})
+  target_link_libraries(${name}_logic PUBLIC bpfnet_common)
+  file(WRITE ${outdir}/main.c.in
+    "int ${cname}_main(int argc, char **argv);\nint main(int argc, char **argv) { return ${cname}_main(argc, argv); }\n")
+  configure_file(${outdir}/main.c.in ${outdir}/main.c COPYONLY)
+  add_executable(${name} ${outdir}/main.c)
+  target_link_libraries(${name} PRIVATE ${name}_logic)
+  if(BPFNET_STATIC)
+    target_link_options(${name} PRIVATE -static)
+  endif()
+  install(TARGETS ${name} RUNTIME DESTINATION bin)
+  set_property(GLOBAL APPEND PROPERTY BPFNET_TOOLS ${name})
+endfunction()

@@ -1,0 +1,568 @@
+#include "argparse.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strbuf.h"
+
+struct common_options g_common;
+
+static bool help_requested;
+
+static const struct arg_opt builtin_opts[] = {
+	{ "help", 'h', ARG_FLAG, &help_requested, NULL, "show this help message and exit" },
+	{ "json", 0, ARG_FLAG, &g_common.json, NULL,
+	  "print one JSON object per event or report instead of text" },
+	{ "btf", 0, ARG_STR, &g_common.btf_path, "PATH",
+	  "BTF file describing the running kernel, for kernels without /sys/kernel/btf/vmlinux "
+	  "(also $BPFNET_BTF)" },
+	{ "ready-file", 0, ARG_STR, &g_common.ready_file, "PATH", "written once probes are attached",
+	  .flags = ARG_HIDDEN },
+	{ 0 },
+};
+
+static const struct arg_parser *cur;
+
+/* The tool's options follow -h/--help, as in argparse; the other built-ins come last. */
+static int opt_count(const struct arg_opt *opts)
+{
+	int n = 0;
+
+	while (opts && (opts[n].name || opts[n].shrt))
+		n++;
+	return n;
+}
+
+static const struct arg_opt *opt_at(int i)
+{
+	int ntool = opt_count(cur->opts);
+
+	if (i == 0)
+		return &builtin_opts[0];
+	if (i <= ntool)
+		return &cur->opts[i - 1];
+	i -= ntool;
+	return i < opt_count(builtin_opts) ? &builtin_opts[i] : NULL;
+}
+
+static int pos_count(void)
+{
+	int n = 0;
+
+	while (cur->positionals && cur->positionals[n].name)
+		n++;
+	return n;
+}
+
+/* argparse names an option in errors by all its spellings: "-i/--interval". */
+static void opt_label(const struct arg_opt *o, char *buf, size_t len)
+{
+	if (o->shrt && o->name)
+		snprintf(buf, len, "-%c/--%s", o->shrt, o->name);
+	else if (o->name)
+		snprintf(buf, len, "--%s", o->name);
+	else
+		snprintf(buf, len, "-%c", o->shrt);
+}
+
+static void opt_metavar(const struct arg_opt *o, struct strbuf *sb)
+{
+	if (o->metavar) {
+		sb_add(sb, o->metavar);
+	} else if (o->kind == ARG_CHOICE) {
+		sb_add(sb, "{");
+		for (int i = 0; o->choices[i]; i++)
+			sb_addf(sb, "%s%s", i ? "," : "", o->choices[i]);
+		sb_add(sb, "}");
+	} else {
+		const char *n = o->name ? o->name : "";
+
+		for (; *n; n++)
+			sb_addf(sb, "%c", *n == '-' ? '_' : toupper((unsigned char)*n));
+	}
+}
+
+static bool takes_value(const struct arg_opt *o)
+{
+	return o->kind != ARG_FLAG;
+}
+
+static void opt_usage_item(const struct arg_opt *o, struct strbuf *sb)
+{
+	bool req = o->flags & ARG_REQUIRED;
+
+	if (!req)
+		sb_add(sb, "[");
+	if (o->shrt)
+		sb_addf(sb, "-%c", o->shrt);
+	else
+		sb_addf(sb, "--%s", o->name);
+	if (takes_value(o)) {
+		sb_add(sb, " ");
+		opt_metavar(o, sb);
+		if (o->kind == ARG_STR_LIST) {
+			sb_add(sb, " [");
+			opt_metavar(o, sb);
+			sb_add(sb, " ...]");
+		}
+	}
+	if (!req)
+		sb_add(sb, "]");
+}
+
+static void print_usage(FILE *f)
+{
+	struct strbuf line = { 0 };
+	int indent = (int)strlen("usage: ") + (int)strlen(cur->prog) + 1;
+	const struct arg_opt *o;
+
+	sb_addf(&line, "usage: %s", cur->prog);
+	int linelen = (int)line.len;
+
+	for (int i = 0; (o = opt_at(i)); i++) {
+		struct strbuf item = { 0 };
+
+		if (o->flags & ARG_HIDDEN)
+			continue;
+		opt_usage_item(o, &item);
+		if (linelen + 1 + (int)item.len > 78 && linelen > indent) {
+			sb_addf(&line, "\n%*s", indent, "");
+			linelen = indent;
+		} else {
+			sb_add(&line, " ");
+			linelen++;
+		}
+		sb_add(&line, item.buf);
+		linelen += (int)item.len;
+		sb_free(&item);
+	}
+	for (int i = 0; i < pos_count(); i++) {
+		const struct arg_positional *p = &cur->positionals[i];
+
+		sb_addf(&line, p->required ? " %s" : " [%s]", p->name);
+	}
+	fprintf(f, "%s\n", line.buf);
+	sb_free(&line);
+}
+
+void args_print_usage(void)
+{
+	if (cur)
+		print_usage(stderr);
+}
+
+/* Word-wrap text into lines of at most width columns, each prefixed by indent spaces. */
+static void print_wrapped(FILE *f, const char *text, int first_col, int indent, int width)
+{
+	int col = first_col;
+	const char *p = text;
+
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		size_t wl = strcspn(p, " ");
+
+		if (!wl)
+			break;
+		if (col > indent && col + 1 + (int)wl > width) {
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > indent) {
+			fputc(' ', f);
+			col++;
+		}
+		fprintf(f, "%.*s", (int)wl, p);
+		col += (int)wl;
+		p += wl;
+	}
+	fputc('\n', f);
+}
+
+static void opt_default_text(const struct arg_opt *o, struct strbuf *sb)
+{
+	if (!o->dest || (o->help && strstr(o->help, "default")))
+		return;
+	switch (o->kind) {
+	case ARG_INT:
+		sb_addf(sb, " (default: %ld)", *(long *)o->dest);
+		break;
+	case ARG_STR:
+	case ARG_CHOICE: {
+		const char *v = *(const char **)o->dest;
+
+		if (v && *v)
+			sb_addf(sb, " (default: %s)", v);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static void print_help_entry(FILE *f, const char *invocation, const char *help)
+{
+	enum { HELP_COL = 24, WIDTH = 78 };
+	int len = 2 + (int)strlen(invocation);
+
+	fprintf(f, "  %s", invocation);
+	if (!help || !*help) {
+		fputc('\n', f);
+		return;
+	}
+	if (len <= HELP_COL - 2) {
+		fprintf(f, "%*s", HELP_COL - len, "");
+		print_wrapped(f, help, HELP_COL, HELP_COL, WIDTH);
+	} else {
+		fprintf(f, "\n%*s", HELP_COL, "");
+		print_wrapped(f, help, HELP_COL, HELP_COL, WIDTH);
+	}
+}
+
+static void print_help(void)
+{
+	const struct arg_opt *o;
+
+	print_usage(stdout);
+	if (cur->description) {
+		fputc('\n', stdout);
+		print_wrapped(stdout, cur->description, 0, 0, 78);
+	}
+	if (pos_count()) {
+		printf("\npositional arguments:\n");
+		for (int i = 0; i < pos_count(); i++)
+			print_help_entry(stdout, cur->positionals[i].name, cur->positionals[i].help);
+	}
+	printf("\noptions:\n");
+	for (int i = 0; (o = opt_at(i)); i++) {
+		struct strbuf inv = { 0 }, help = { 0 };
+
+		if (o->flags & ARG_HIDDEN)
+			continue;
+		if (o->shrt) {
+			sb_addf(&inv, "-%c", o->shrt);
+			if (takes_value(o)) {
+				sb_add(&inv, " ");
+				opt_metavar(o, &inv);
+			}
+		}
+		if (o->name) {
+			sb_addf(&inv, "%s--%s", o->shrt ? ", " : "", o->name);
+			if (takes_value(o)) {
+				sb_add(&inv, " ");
+				opt_metavar(o, &inv);
+			}
+		}
+		sb_add(&help, o->help ? o->help : "");
+		opt_default_text(o, &help);
+		print_help_entry(stdout, inv.buf, help.buf);
+		sb_free(&inv);
+		sb_free(&help);
+	}
+	if (cur->epilog)
+		printf("\n%s\n", cur->epilog);
+}
+
+static noreturn void vfail(const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	if (cur) {
+		print_usage(stderr);
+		fprintf(stderr, "%s: error: ", cur->prog);
+	} else {
+		fprintf(stderr, "error: ");
+	}
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	exit(EXIT_USAGE);
+}
+
+void arg_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(fmt, ap);
+}
+
+/* argparse treats "-5" and "-.5" as values, not options, when no option looks like a number. */
+static bool is_negative_number(const char *s)
+{
+	if (s[0] != '-' || !s[1])
+		return false;
+	s++;
+	bool digits = false, dot = false;
+
+	for (; *s; s++) {
+		if (isdigit((unsigned char)*s))
+			digits = true;
+		else if (*s == '.' && !dot)
+			dot = true;
+		else
+			return false;
+	}
+	return digits;
+}
+
+static bool looks_like_option(const char *s)
+{
+	return s[0] == '-' && s[1] && !is_negative_number(s);
+}
+
+/* Python's int(): optional surrounding whitespace, sign, digits and single underscores. */
+static bool parse_int(const char *text, long *out)
+{
+	char clean[64];
+	size_t n = 0;
+	const char *s = text;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	for (; *s && n < sizeof(clean) - 1; s++) {
+		if (*s == '_' && n && isdigit((unsigned char)clean[n - 1]) && isdigit((unsigned char)s[1]))
+			continue;
+		clean[n++] = *s;
+	}
+	clean[n] = 0;
+	while (n && isspace((unsigned char)clean[n - 1]))
+		clean[--n] = 0;
+	if (!n || !(isdigit((unsigned char)clean[0]) || ((clean[0] == '-' || clean[0] == '+') &&
+							  isdigit((unsigned char)clean[1]))))
+		return false;
+	char *end;
+
+	errno = 0;
+	*out = strtol(clean, &end, 10);
+	return !*end && errno != ERANGE;
+}
+
+static void store_value(const struct arg_opt *o, const char *val)
+{
+	char label[96];
+
+	opt_label(o, label, sizeof(label));
+	switch (o->kind) {
+	case ARG_INT: {
+		long v;
+
+		if (!parse_int(val, &v))
+			arg_fail("argument %s: invalid int value: '%s'", label, val);
+		if (o->min < o->max && (v < o->min || v > o->max))
+			arg_fail("argument %s: invalid value: %ld (must be between %ld and %ld)", label, v,
+				 o->min, o->max);
+		*(long *)o->dest = v;
+		break;
+	}
+	case ARG_CHOICE:
+		for (int i = 0; o->choices[i]; i++) {
+			if (!strcmp(o->choices[i], val)) {
+				*(const char **)o->dest = val;
+				return;
+			}
+		}
+		{
+			struct strbuf sb = { 0 };
+
+			for (int i = 0; o->choices[i]; i++)
+				sb_addf(&sb, "%s'%s'", i ? ", " : "", o->choices[i]);
+			arg_fail("argument %s: invalid choice: '%s' (choose from %s)", label, val, sb.buf);
+		}
+	default:
+		*(const char **)o->dest = val;
+		break;
+	}
+}
+
+/* Finds the long option named by "name" (text up to '=' or its end), exactly or by prefix. */
+static const struct arg_opt *find_long(const char *arg, size_t namelen)
+{
+	const struct arg_opt *o, *match = NULL;
+	int nmatch = 0;
+	struct strbuf cands = { 0 };
+
+	for (int i = 0; (o = opt_at(i)); i++) {
+		if (o->name && strlen(o->name) == namelen && !strncmp(o->name, arg + 2, namelen))
+			return o;
+	}
+	for (int i = 0; (o = opt_at(i)); i++) {
+		if (!o->name || (o->flags & ARG_HIDDEN) || strncmp(o->name, arg + 2, namelen))
+			continue;
+		sb_addf(&cands, "%s--%s", nmatch ? ", " : "", o->name);
+		match = o;
+		nmatch++;
+	}
+	if (nmatch > 1)
+		arg_fail("ambiguous option: %s could match %s", arg, cands.buf);
+	sb_free(&cands);
+	return match;
+}
+
+static const struct arg_opt *find_short(char c)
+{
+	const struct arg_opt *o;
+
+	for (int i = 0; (o = opt_at(i)); i++)
+		if (o->shrt == c)
+			return o;
+	return NULL;
+}
+
+/* Consumes the value(s) of o from argv[*i + 1 ...] unless an explicit "=value" was given. */
+static void take_value(const struct arg_opt *o, const char *explicit_val, int argc, char **argv,
+		       int *i)
+{
+	char label[96];
+
+	opt_label(o, label, sizeof(label));
+	if (o->kind == ARG_FLAG) {
+		if (explicit_val)
+			arg_fail("argument %s: ignored explicit argument '%s'", label, explicit_val);
+		*(bool *)o->dest = true;
+		return;
+	}
+	if (o->kind == ARG_STR_LIST) {
+		struct arg_list *l = o->dest;
+
+		l->count = 0;
+		free(l->items);
+		l->items = calloc((size_t)argc + 1, sizeof(*l->items));
+		if (!l->items)
+			arg_fail("out of memory");
+		if (explicit_val)
+			l->items[l->count++] = explicit_val;
+		while (*i + 1 < argc && !looks_like_option(argv[*i + 1]) && strcmp(argv[*i + 1], "--"))
+			l->items[l->count++] = argv[++*i];
+		if (!l->count)
+			arg_fail("argument %s: expected at least one argument", label);
+		return;
+	}
+	if (explicit_val) {
+		store_value(o, explicit_val);
+		return;
+	}
+	if (*i + 1 >= argc || looks_like_option(argv[*i + 1]))
+		arg_fail("argument %s: expected one argument", label);
+	store_value(o, argv[++*i]);
+}
+
+static void store_positional(const struct arg_positional *p, const char *val)
+{
+	if (p->kind == ARG_INT) {
+		long v;
+
+		if (!parse_int(val, &v))
+			arg_fail("argument %s: invalid int value: '%s'", p->name, val);
+		*(long *)p->dest = v;
+	} else {
+		*(const char **)p->dest = val;
+	}
+}
+
+static void check_required(const bool *seen, int npos_given)
+{
+	struct strbuf missing = { 0 };
+	const struct arg_opt *o;
+
+	for (int i = 0; (o = opt_at(i)); i++) {
+		if ((o->flags & ARG_REQUIRED) && !seen[i]) {
+			char label[96];
+
+			opt_label(o, label, sizeof(label));
+			sb_addf(&missing, "%s%s", missing.len ? ", " : "", label);
+		}
+	}
+	for (int i = npos_given; i < pos_count(); i++)
+		if (cur->positionals[i].required)
+			sb_addf(&missing, "%s%s", missing.len ? ", " : "", cur->positionals[i].name);
+	if (missing.len)
+		arg_fail("the following arguments are required: %s", missing.buf);
+	sb_free(&missing);
+}
+
+static int opt_index(const struct arg_opt *target)
+{
+	const struct arg_opt *o;
+
+	for (int i = 0; (o = opt_at(i)); i++)
+		if (o == target)
+			return i;
+	return -1;
+}
+
+void args_parse(const struct arg_parser *parser, int argc, char **argv)
+{
+	int nopts = 0, npos = 0;
+	bool only_positional = false;
+	struct strbuf unknown = { 0 };
+
+	cur = parser;
+	while (opt_at(nopts))
+		nopts++;
+	bool *seen = calloc((size_t)nopts + 1, sizeof(bool));
+
+	if (!seen)
+		arg_fail("out of memory");
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const struct arg_opt *o;
+
+		if (only_positional || !looks_like_option(a)) {
+			if (npos < pos_count())
+				store_positional(&cur->positionals[npos++], a);
+			else
+				sb_addf(&unknown, "%s%s", unknown.len ? " " : "", a);
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			only_positional = true;
+			continue;
+		}
+		if (a[1] == '-') {
+			const char *eq = strchr(a, '=');
+			size_t namelen = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+
+			o = find_long(a, namelen);
+			if (!o) {
+				sb_addf(&unknown, "%s%s", unknown.len ? " " : "", a);
+				continue;
+			}
+			seen[opt_index(o)] = true;
+			take_value(o, eq ? eq + 1 : NULL, argc, argv, &i);
+			continue;
+		}
+		/* Short options: "-v", "-vx" (flags), "-i5", "-i=5", "-i 5". */
+		for (const char *p = a + 1; *p; p++) {
+			o = find_short(*p);
+			if (!o) {
+				if (p == a + 1)
+					sb_addf(&unknown, "%s%s", unknown.len ? " " : "", a);
+				else
+					arg_fail("argument -%c: ignored explicit argument '%s'", p[-1], p);
+				break;
+			}
+			seen[opt_index(o)] = true;
+			if (o->kind == ARG_FLAG) {
+				take_value(o, NULL, argc, argv, &i);
+				continue;
+			}
+			const char *rest = p[1] == '=' ? p + 2 : p + 1;
+
+			take_value(o, *rest ? rest : NULL, argc, argv, &i);
+			break;
+		}
+	}
+	if (help_requested) {
+		print_help();
+		exit(0);
+	}
+	if (unknown.len)
+		arg_fail("unrecognized arguments: %s", unknown.buf);
+	check_required(seen, npos);
+	free(seen);
+	if (!g_common.btf_path)
+		g_common.btf_path = getenv("BPFNET_BTF");
+}

@@ -1,0 +1,41 @@
+/*
+ * Event channel, kernel side: the BPF ring buffer where the kernel has it (5.8+), a perf
+ * buffer in the legacy object. Failed submissions are counted in events_lost so that user
+ * space can report them (common/events.h).
+ */
+#pragma once
+#include "bpfnet.bpf.h"
+
+#ifdef BPFNET_LEGACY
+struct {
+	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(__u32));
+} events SEC(".maps");
+#else
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} events SEC(".maps");
+#endif
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} events_lost SEC(".maps");
+
+/* Sends size bytes of ev to user space; ctx is the program's context. */
+static __always_inline void emit_event(void *ctx, void *ev, __u32 size)
+{
+	long err;
+
+#ifdef BPFNET_LEGACY
+	err = bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, ev, size);
+#else
+	err = bpf_ringbuf_output(&events, ev, size, 0);
+#endif
+	if (err)
+		counter_add(&events_lost, 0, 1);
+}

@@ -1,0 +1,27 @@
+/* The log2 histogram slot rule shared by BPF programs and user space: slot = floor(log2(v + 1)). */
+#pragma once
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+#define LOG2_SLOTS 64
+
+/* Slot s holds the values 2^s - 1 ... 2^(s+1) - 2, so 0 has a slot of its own. */
+static __always_inline __u32 log2_slot(__u64 v)
+{
+	__u32 r = 0, shift;
+
+	v += 1;
+	if (!v)
+		return 63;
+	shift = (v > 0xFFFFFFFFULL) << 5; v >>= shift; r |= shift;
+	shift = (v > 0xFFFFULL) << 4; v >>= shift; r |= shift;
+	shift = (v > 0xFFULL) << 3; v >>= shift; r |= shift;
+	shift = (v > 0xFULL) << 2; v >>= shift; r |= shift;
+	shift = (v > 0x3ULL) << 1; v >>= shift; r |= shift;
+	r |= (__u32)(v >> 1);
+	return r;
+}

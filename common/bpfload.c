@@ -1,0 +1,177 @@
+#include "bpfload.h"
+
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "argparse.h"
+#include "runtime.h"
+#include "strbuf.h"
+
+#define LOG_KEEP (4u << 20)
+
+static struct strbuf libbpf_log;
+static bool debug;
+static bool memlock_failed;
+
+static int print_cb(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	va_list copy;
+
+	if (debug) {
+		va_copy(copy, ap);
+		vfprintf(stderr, fmt, copy);
+		va_end(copy);
+	}
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	if (libbpf_log.len > LOG_KEEP)
+		sb_free(&libbpf_log);
+	char line[4096];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	sb_add(&libbpf_log, line);
+	return 0;
+}
+
+void bpfload_init(void)
+{
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	const char *d = getenv("BPFNET_DEBUG");
+
+	debug = d && *d && strcmp(d, "0");
+	libbpf_set_print(print_cb);
+	/* Kernels >= 5.11 charge BPF memory to the memcg and ignore this limit. */
+	if (setrlimit(RLIMIT_MEMLOCK, &rl))
+		memlock_failed = true;
+}
+
+const char *bpfload_log(void)
+{
+	return libbpf_log.buf ? libbpf_log.buf : "";
+}
+
+bool bpfload_use_legacy(void)
+{
+	const char *force = getenv("BPFNET_FORCE_LEGACY");
+
+	if (force && *force && strcmp(force, "0"))
+		return true;
+	return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) != 1;
+}
+
+static const char *btf_path(void)
+{
+	static const char *const fallbacks[] = {
+		"/boot/vmlinux-%s", "/lib/modules/%s/vmlinux-%s", "/lib/modules/%s/build/vmlinux",
+		"/usr/lib/modules/%s/kernel/vmlinux", "/usr/lib/debug/boot/vmlinux-%s",
+		"/usr/lib/debug/boot/vmlinux-%s.debug", "/usr/lib/debug/lib/modules/%s/vmlinux",
+	};
+	const char *path = g_common.btf_path;
+	char buf[512];
+
+	if (path) {
+		if (access(path, R_OK))
+			die("BTF file %s: %s", path, strerror(errno));
+		return path;
+	}
+	if (kernel_has_btf())
+		return NULL;
+	for (size_t i = 0; i < sizeof(fallbacks) / sizeof(fallbacks[0]); i++) {
+		snprintf(buf, sizeof(buf), fallbacks[i], kernel_release(), kernel_release());
+		if (!access(buf, R_OK))
+			return NULL;	/* libbpf finds it (it must hold a .BTF section) */
+	}
+	die("kernel %s has no BTF (/sys/kernel/btf/vmlinux is missing): pass --btf PATH or set "
+	    "BPFNET_BTF to a BTF file for this kernel (README: \"Kernels without BTF\")",
+	    kernel_release());
+}
+
+void bpfload_open(struct bpf_object_skeleton *s, const void *legacy, size_t legacy_size)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf_path());
+	int err;
+
+	if (bpfload_use_legacy()) {
+		s->data = (void *)legacy;
+		s->data_sz = legacy_size;
+	}
+	err = bpf_object__open_skeleton(s, &opts);
+	if (err)
+		die("cannot open the BPF object of %s: %s", tool_name(), strerror(-err));
+}
+
+/* The first line of the log that contains needle, from needle on, without its newline. */
+static bool log_find(const char *needle, char *out, size_t len)
+{
+	const char *p = strstr(bpfload_log(), needle);
+
+	if (!p)
+		return false;
+	size_t n = strcspn(p, "\n");
+
+	snprintf(out, len, "%.*s", (int)n, p);
+	return true;
+}
+
+static const char *save_log(void)
+{
+	static char path[256];
+	const char *tmp = getenv("TMPDIR");
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/bpfnet-%s.log", tmp && *tmp ? tmp : "/tmp", tool_name());
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return NULL;
+	const char *log = bpfload_log();
+
+	if (write(fd, log, strlen(log)) < 0) {
+		close(fd);
+		return NULL;
+	}
+	close(fd);
+	return path;
+}
+
+void bpfload_load(struct bpf_object_skeleton *s)
+{
+	char cause[512], prog[128] = "";
+	int err = bpf_object__load_skeleton(s);
+
+	if (!err)
+		return;
+	const char *path = save_log();
+	const char *where = path ? path : "(could not be saved)";
+
+	if (log_find("failed to resolve CO-RE relocation", cause, sizeof(cause)) ||
+	    log_find("failed to find valid kernel BTF", cause, sizeof(cause)))
+		die("kernel %s lacks a type or field that %s needs: %s; libbpf log saved to %s",
+		    kernel_release(), tool_name(), cause, where);
+	if (err == -EPERM && memlock_failed)
+		die("loading the BPF object of %s was refused (EPERM) and RLIMIT_MEMLOCK could not "
+		    "be raised: run with `ulimit -l unlimited` or as full root; log saved to %s",
+		    tool_name(), where);
+	if (log_find("prog '", cause, sizeof(cause))) {
+		const char *q = strchr(cause + 6, '\'');
+
+		if (q)
+			snprintf(prog, sizeof(prog), " program %.*s", (int)(q - cause - 6), cause + 6);
+	}
+	die("the kernel rejected the BPF%s of %s (%s); verifier log saved to %s", prog, tool_name(),
+	    strerror(-err), where);
+}
+
+void bpfload_write_config(struct bpf_map *config_map, const void *cfg, size_t size)
+{
+	unsigned zero = 0;
+
+	if (bpf_map__update_elem(config_map, &zero, sizeof(zero), cfg, size, BPF_ANY))
+		die("cannot write the configuration of %s: %s", tool_name(), strerror(errno));
+}

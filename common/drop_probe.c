@@ -1,0 +1,80 @@
+#include "drop_probe.h"
+
+#include <bpf/btf.h>
+#include <string.h>
+
+#include "argparse.h"
+
+const char *drop_reason_name(unsigned reason)
+{
+	static struct btf *btf;
+	static bool tried;
+	static const char prefix[] = "SKB_DROP_REASON_";
+
+	if (!tried) {
+		tried = true;
+		btf = g_common.btf_path ? btf__parse(g_common.btf_path, NULL) : btf__load_vmlinux_btf();
+		if (!btf || libbpf_get_error(btf))
+			btf = NULL;
+	}
+	if (!btf)
+		return NULL;
+	int id = btf__find_by_name_kind(btf, "skb_drop_reason", BTF_KIND_ENUM);
+
+	if (id < 0)
+		return NULL;
+	const struct btf_type *t = btf__type_by_id(btf, (unsigned)id);
+	const struct btf_enum *e = btf_enum(t);
+
+	for (int i = 0; i < btf_vlen(t); i++, e++) {
+		if ((unsigned)e->val != reason)
+			continue;
+		const char *n = btf__name_by_offset(btf, e->name_off);
+
+		return strncmp(n, prefix, sizeof(prefix) - 1) ? n : n + sizeof(prefix) - 1;
+	}
+	return NULL;
+}
+
+static bool is_free_function(const char *frame)
+{
+	return strstr(frame, "kfree_skb") || strstr(frame, "skb_reason_drop");
+}
+
+bool drop_is_normal_pattern(const char *const *frames, int n)
+{
+	static const char *const normal_callers[] = {
+		"icmp_rcv",		/* ICMP processing */
+		"tcp_v4_rcv", "tcp_v4_do_rcv",	/* TCP receive */
+		"skb_release_data", "__kfree_skb", "tcp_recvmsg",	/* memory management */
+		"sk_stream_kill_queues",	/* socket teardown */
+	};
+	int skip = drop_tracing_frames(frames, n);
+
+	if (n - skip < 2 || !is_free_function(frames[skip]))
+		return false;
+	for (size_t i = 0; i < sizeof(normal_callers) / sizeof(normal_callers[0]); i++)
+		if (strstr(frames[skip + 1], normal_callers[i]))
+			return true;
+	return false;
+}
+
+int drop_tracing_frames(const char *const *frames, int n)
+{
+	static const char *const machinery[] = {
+		"__traceiter_", "perf_trace_", "trace_event_raw_event_", "bpf_trace_run",
+		"__bpf_trace_", "perf_tp_event", "trace_call_bpf",
+	};
+	int i = 0;
+
+	for (; i < n; i++) {
+		bool tracing = false;
+
+		for (size_t k = 0; k < sizeof(machinery) / sizeof(machinery[0]); k++)
+			if (!strncmp(frames[i], machinery[k], strlen(machinery[k])))
+				tracing = true;
+		if (!tracing)
+			break;
+	}
+	return i;
+}

@@ -1,0 +1,31 @@
+/* User side of common/bpf/drop_probe.bpf.h: choosing the drop hook, naming drop reasons. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "probe.h"
+
+/* The candidate hooks of a skeleton that includes drop_probe.bpf.h, in order of preference. */
+#define DROP_PROBE_POINTS(skel)                                                                \
+	{                                                                                      \
+		{ (skel)->progs.drop_tracepoint, PROBE_TRACEPOINT, "skb:kfree_skb" },          \
+		{ (skel)->progs.drop_kfree_skb, PROBE_KPROBE, "kfree_skb" },                   \
+		{ (skel)->progs.drop_kfree_skb_reason, PROBE_KPROBE, "kfree_skb_reason" },     \
+		{ (skel)->progs.drop_sk_skb_reason_drop, PROBE_KPROBE, "sk_skb_reason_drop" }, \
+	}
+
+/* The kernel's name of a drop reason ("NO_SOCKET"), from its BTF; NULL if unknown. */
+const char *drop_reason_name(unsigned reason);
+
+/*
+ * The normal-kfree-pattern heuristic of eth_drop: true if the frame after the free function
+ * (kfree_skb, kfree_skb_reason, sk_skb_reason_drop) is a caller that frees packets as a
+ * matter of course (icmp_rcv, tcp_v4_rcv, ...). frames are rendered symbols, innermost first.
+ */
+bool drop_is_normal_pattern(const char *const *frames, int n);
+
+/*
+ * The number of innermost frames that belong to the tracing machinery (__traceiter_*,
+ * perf_trace_*, ...) rather than to the kernel code that dropped the packet.
+ */
+int drop_tracing_frames(const char *const *frames, int n);

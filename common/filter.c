@@ -1,0 +1,150 @@
+#include "filter.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "argparse.h"
+#include "log.h"
+
+bool ip_parse(const char *text, struct ip_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!text)
+		return false;
+	if (strchr(text, ':')) {
+		out->family = 6;
+		return inet_pton(AF_INET6, text, out->bytes) == 1;
+	}
+	out->family = 4;
+	return inet_pton(AF_INET, text, out->bytes) == 1;
+}
+
+const char *ip_format(const struct ip_addr *a, char *buf, size_t len)
+{
+	if (!inet_ntop(a->family == 6 ? AF_INET6 : AF_INET, a->bytes, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+const char *ipv4_format(uint32_t be_addr, char *buf, size_t len)
+{
+	struct ip_addr a = { .family = 4 };
+
+	memcpy(a.bytes, &be_addr, 4);
+	return ip_format(&a, buf, len);
+}
+
+static const struct {
+	const char *name;
+	int proto;
+} l4_names[] = {
+	{ "all", 0 }, { "icmp", 1 }, { "tcp", 6 }, { "udp", 17 }, { "icmpv6", 58 }, { "sctp", 132 },
+};
+
+int l4proto_parse(const char *text)
+{
+	char *end;
+	long v;
+
+	if (!text)
+		return -1;
+	for (size_t i = 0; i < sizeof(l4_names) / sizeof(l4_names[0]); i++)
+		if (!strcasecmp(text, l4_names[i].name))
+			return l4_names[i].proto;
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (!*text || *end || errno || v < 0 || v > 255)
+		return -1;
+	return (int)v;
+}
+
+const char *l4proto_name(int proto, char *buf, size_t len)
+{
+	switch (proto) {
+	case 1:
+		return "ICMP";
+	case 6:
+		return "TCP";
+	case 17:
+		return "UDP";
+	case 58:
+		return "ICMPv6";
+	default:
+		snprintf(buf, len, "%d", proto);
+		return buf;
+	}
+}
+
+void filter_addr_opt(struct flow_filter *f, bool source, const char *flag, const char *text,
+		     bool ipv4_only)
+{
+	struct ip_addr a;
+
+	if (!text)
+		return;
+	if (!ip_parse(text, &a))
+		arg_fail("argument %s: invalid IP address: '%s'", flag, text);
+	if (ipv4_only && a.family != 4)
+		arg_fail("argument %s: expected an IPv4 address: '%s'", flag, text);
+	memcpy(source ? f->saddr : f->daddr, a.bytes, 16);
+	if (source)
+		f->sfamily = (uint8_t)a.family;
+	else
+		f->dfamily = (uint8_t)a.family;
+}
+
+uint16_t port_opt(const char *flag, long value)
+{
+	if (value < 0 || value > 65535)
+		arg_fail("argument %s: invalid port: %ld (must be between 0 and 65535)", flag, value);
+	return (uint16_t)value;
+}
+
+uint8_t l4proto_opt(const char *flag, const char *text)
+{
+	int p = l4proto_parse(text);
+
+	if (p < 0)
+		arg_fail("argument %s: invalid protocol: '%s' (use tcp, udp, icmp, all or a number)", flag,
+			 text);
+	return (uint8_t)p;
+}
+
+uint16_t vlan_opt(const char *flag, long value)
+{
+	if (value < 0 || value > 4095)
+		arg_fail("argument %s: invalid VLAN id: %ld (must be between 0 and 4095)", flag, value);
+	return (uint16_t)value;
+}
+
+void iface_name_opt(const char *flag, const char *name)
+{
+	if (name && strlen(name) >= IFNAMSIZ)
+		arg_fail("argument %s: interface name '%s' too long (max %d characters)", flag, name,
+			 IFNAMSIZ - 1);
+}
+
+int iface_index(const char *name)
+{
+	unsigned idx = if_nametoindex(name);
+
+	if (!idx)
+		die("interface '%s' not found (see `ip link show`)", name);
+	return (int)idx;
+}
+
+enum direction direction_opt(const char *flag, const char *text)
+{
+	if (!text || !strcasecmp(text, "both"))
+		return DIR_BOTH;
+	if (!strcasecmp(text, "rx") || !strcasecmp(text, "ingress"))
+		return DIR_RX;
+	if (!strcasecmp(text, "tx") || !strcasecmp(text, "egress"))
+		return DIR_TX;
+	arg_fail("argument %s: invalid direction: '%s' (choose from 'rx', 'tx', 'both')", flag, text);
+}

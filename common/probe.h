@@ -1,0 +1,27 @@
+/*
+ * Choosing among equivalent probe points at run time (a tracepoint, else a kprobe on
+ * whichever function this kernel has) and attaching the one chosen.
+ */
+#pragma once
+#include <bpf/libbpf.h>
+#include <stdbool.h>
+
+enum probe_kind { PROBE_TRACEPOINT, PROBE_KPROBE, PROBE_KRETPROBE };
+
+struct probe_point {
+	struct bpf_program *prog;
+	enum probe_kind kind;
+	const char *target;	/* "category:name" for tracepoints, a function name for kprobes */
+};
+
+/*
+ * Returns the first point of the list that this kernel provides (kprobe targets may resolve
+ * to GCC clones), turning off autoload of the others; call before loading. With
+ * BPFNET_FORCE_KPROBE=1 tracepoints are skipped (tests of the fallback). Dies naming every
+ * candidate when none exists.
+ */
+const struct probe_point *probe_select(struct probe_point *points, int n, const char *what);
+/* Attaches the point (kprobes to the resolved symbol); dies with a clear message on failure. */
+struct bpf_link *probe_attach(const struct probe_point *p);
+/* "tracepoint skb:kfree_skb" or "kprobe kfree_skb_reason": for banners. */
+const char *probe_describe(const struct probe_point *p, char *buf, size_t len);

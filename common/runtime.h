@@ -1,0 +1,37 @@
+/*
+ * The process side of every tool: privilege check, kernel interfaces (tracefs), signal
+ * handling, the interval/duration clock and the ready file used by tests.
+ */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Checks root/capabilities, quiets libbpf, mounts tracefs if needed. Exits 1 with a clear message. */
+void tool_init(const char *tool_name);
+/* The name given to tool_init (for messages and log file names). */
+const char *tool_name(void);
+
+/* Installs SIGINT/SIGTERM handlers that only set the exit flag. */
+void tool_install_signals(void);
+/* True once SIGINT or SIGTERM arrived. */
+bool tool_exiting(void);
+/* Sleeps for seconds, returning early when a signal arrives; false if interrupted. */
+bool tool_sleep(double seconds);
+/* Writes --ready-file (once every probe is attached). */
+void tool_ready(void);
+
+/* Monotonic seconds since the first call of this function in the process. */
+double tool_elapsed(void);
+/* True when duration_s > 0 and that many seconds have passed since the first tool_elapsed(). */
+bool tool_duration_over(long duration_s);
+
+/* Whether the kernel of this machine exposes /sys/kernel/btf/vmlinux. */
+bool kernel_has_btf(void);
+/* Kernel release string ("6.1.0-47-amd64"). */
+const char *kernel_release(void);
+/* Whether a tracepoint category/name exists in tracefs. */
+bool tracepoint_exists(const char *category, const char *name);
+/* Whether kprobes can be attached at all (kprobe PMU or tracefs kprobe_events). */
+bool kernel_has_kprobes(void);
+/* Dies naming the module unless /sys/module/<name> exists. */
+void require_module(const char *module, const char *why);

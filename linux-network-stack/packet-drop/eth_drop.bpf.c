@@ -1,0 +1,57 @@
+/* eth_drop: every dropped packet that passes the filters, with its headers and kernel stack. */
+#include "bpfnet.bpf.h"
+#include "drop_probe.bpf.h"
+#include "events.bpf.h"
+#include "skb_pkt.bpf.h"
+#include "eth_drop.h"
+
+BPFNET_CONFIG(struct eth_drop_config)
+BPFNET_SCRATCH(event, struct eth_drop_event)
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 16384);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, 127 * sizeof(__u64));
+} stacks SEC(".maps");
+
+static __always_inline int on_drop(void *ctx, struct sk_buff *skb, __u32 reason)
+{
+	const struct eth_drop_config *cfg = get_config();
+	struct eth_drop_event *ev = event_get();
+	struct net_device *dev;
+	struct pkt_meta meta;
+
+	if (!cfg || !ev || !skb)
+		return 0;
+	__builtin_memset(ev->ifname, 0, sizeof(ev->ifname));
+	dev = BPF_CORE_READ(skb, dev);
+	if (dev)
+		bpf_core_read_str(ev->ifname, sizeof(ev->ifname), &dev->name);
+	if (cfg->ifname[0] && (!dev || !ifname_equal(ev->ifname, cfg->ifname)))
+		return 0;
+	if (skb_snapshot(skb, &ev->snap))
+		return 0;
+	pkt_parse(&ev->snap, &meta);
+	if (!flow_match(&cfg->filter, &meta))
+		return 0;
+
+	__u64 id = bpf_get_current_pid_tgid();
+
+	ev->ts_ns = bpf_ktime_get_ns();
+	ev->pid = (__u32)id;
+	ev->tgid = id >> 32;
+	ev->cpu = bpf_get_smp_processor_id();
+	ev->reason = reason;
+	ev->len = BPF_CORE_READ(skb, len);
+	ev->data_len = BPF_CORE_READ(skb, data_len);
+	ev->mac_header = BPF_CORE_READ(skb, mac_header);
+	ev->network_header = BPF_CORE_READ(skb, network_header);
+	ev->transport_header = BPF_CORE_READ(skb, transport_header);
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	ev->stack_id = bpf_get_stackid(ctx, &stacks, BPF_F_REUSE_STACKID);
+	emit_event(ctx, ev, sizeof(*ev));
+	return 0;
+}
+
+BPFNET_LICENSE;
