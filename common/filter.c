@@ -138,6 +138,14 @@ int iface_index(const char *name)
 	return (int)idx;
 }
 
+void iface_name_check(const char *name)
+{
+	if (!if_nametoindex(name))
+		log_warn("no interface '%s' in this network namespace; matching that name in all "
+			 "namespaces",
+			 name);
+}
+
 enum direction direction_opt(const char *flag, const char *text)
 {
 	if (!text || !strcasecmp(text, "both"))

@@ -39,6 +39,11 @@ uint16_t vlan_opt(const char *flag, long value);
 
 /* Resolves an interface name to its ifindex; exits 1 with a clear message if it does not exist. */
 int iface_index(const char *name);
+/*
+ * For filters that match device names in every network namespace: warns when no interface
+ * of that name exists in this one (it may live in another namespace).
+ */
+void iface_name_check(const char *name);
 /* Checks an interface name fits IFNAMSIZ; exits 2 naming the flag otherwise. */
 void iface_name_opt(const char *flag, const char *name);
 

@@ -112,6 +112,15 @@ bool tool_sleep(double seconds)
 	return false;
 }
 
+double tool_sleep_span(double interval_s, long duration_s)
+{
+	double left = (double)duration_s - tool_elapsed();
+
+	if (duration_s > 0 && left < interval_s)
+		return left > 0 ? left : 0;
+	return interval_s;
+}
+
 void tool_ready(void)
 {
 	const char *path = g_common.ready_file;

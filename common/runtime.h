@@ -17,6 +17,8 @@ void tool_install_signals(void);
 bool tool_exiting(void);
 /* Sleeps for seconds, returning early when a signal arrives; false if interrupted. */
 bool tool_sleep(double seconds);
+/* The next sleep of an interval loop: interval, or less when --duration ends sooner. */
+double tool_sleep_span(double interval_s, long duration_s);
 /* Writes --ready-file (once every probe is attached). */
 void tool_ready(void);
 

@@ -429,7 +429,7 @@ int main(int argc, char **argv)
 	build_config(&cfg);
 	tool_init("eth_drop");
 	if (opt.interface)
-		iface_index(opt.interface);
+		iface_name_check(opt.interface);
 	if (!g_common.json)
 		print_banner(&cfg);
 

@@ -1,0 +1,122 @@
+/*
+ * Counting packet drops in the kernel by (stack, device[, 5-tuple]) for the summary tools.
+ * Keys carry a generation that user space advances at each report, so an interval's counts
+ * are read and deleted without racing the next interval's increments.
+ */
+#pragma once
+#include "bpfnet.bpf.h"
+#include "drop_probe.bpf.h"
+#include "skb_pkt.bpf.h"
+#include "drop_count.h"
+
+BPFNET_CONFIG(struct drop_count_config)
+BPFNET_SCRATCH(snap, struct pkt_snap)
+
+#define DROP_COUNT_HASH(name, entries)                                                         \
+	struct {                                                                               \
+		__uint(type, BPF_MAP_TYPE_HASH);                                               \
+		__uint(max_entries, entries);                                                  \
+		__uint(map_flags, BPF_F_NO_PREALLOC);                                          \
+		__type(key, struct drop_count_key);                                            \
+		__type(value, __u64);                                                          \
+	} name SEC(".maps")
+
+DROP_COUNT_HASH(drop_counts, 10240);
+DROP_COUNT_HASH(stack_counts, 10240);
+DROP_COUNT_HASH(tuple_counts, 10240);
+DROP_COUNT_HASH(failed_counts, 1024);
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 16384);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, 127 * sizeof(__u64));
+} stacks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} generation SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DROP_COUNT_ERRORS);
+	__type(key, __u32);
+	__type(value, __u64);
+} drop_count_errors SEC(".maps");
+
+static __always_inline void count_key(void *map, struct drop_count_key *key)
+{
+	__u64 one = 1, *v = bpf_map_lookup_elem(map, key);
+
+	if (v) {
+		__sync_fetch_and_add(v, 1);
+		return;
+	}
+	if (bpf_map_update_elem(map, key, &one, BPF_NOEXIST)) {
+		v = bpf_map_lookup_elem(map, key);	/* another CPU created it meanwhile */
+		if (v)
+			__sync_fetch_and_add(v, 1);
+		else
+			counter_add(&drop_count_errors, DROP_COUNT_TABLE_FULL, 1);
+	}
+}
+
+static __always_inline int on_drop(void *ctx, struct sk_buff *skb, __u32 reason)
+{
+	const struct drop_count_config *cfg = get_config();
+	struct pkt_snap *snap = snap_get();
+	struct drop_count_key key = {};
+	struct net_device *dev;
+	struct pkt_meta meta;
+	__u32 zero = 0, *gen;
+	bool need_tuple;
+
+	if (!cfg || !snap || !skb)
+		return 0;
+	dev = BPF_CORE_READ(skb, dev);
+	if (!dev)
+		return 0;	/* as the originals: drops without a device are not counted */
+	bpf_core_read_str(key.devname, sizeof(key.devname), &dev->name);
+	if (cfg->ifname[0] && !ifname_equal(key.devname, cfg->ifname))
+		return 0;
+	need_tuple = cfg->by_tuple || cfg->filter.sfamily || cfg->filter.dfamily ||
+		     cfg->filter.l4proto || cfg->filter.sport || cfg->filter.dport;
+	if (need_tuple) {
+		if (skb_snapshot(skb, snap))
+			__builtin_memset(&meta, 0, sizeof(meta));
+		else
+			pkt_parse(snap, &meta);
+		if (!flow_match(&cfg->filter, &meta))
+			return 0;
+		if (cfg->by_tuple && meta.family == 4) {
+			key.tuple.saddr = meta.saddr[0];
+			key.tuple.daddr = meta.daddr[0];
+			key.tuple.protocol = meta.l4proto;
+			key.tuple.sport = meta.sport;
+			key.tuple.dport = meta.dport;
+		}
+	}
+	gen = bpf_map_lookup_elem(&generation, &zero);
+	key.gen = gen ? *gen : 0;
+	key.stack_id = bpf_get_stackid(ctx, &stacks, 0);
+	if (key.stack_id < 0) {
+		key.stack_id = DROP_STACK_NONE;
+		__builtin_memset(&key.tuple, 0, sizeof(key.tuple));
+		count_key(&failed_counts, &key);
+		return 0;
+	}
+	count_key(&drop_counts, &key);
+	if (!cfg->by_tuple)
+		return 0;
+	struct drop_tuple tuple = key.tuple;
+
+	__builtin_memset(&key.tuple, 0, sizeof(key.tuple));
+	count_key(&stack_counts, &key);
+	key.tuple = tuple;
+	key.stack_id = DROP_STACK_NONE;
+	count_key(&tuple_counts, &key);
+	return 0;
+}

@@ -1,0 +1,245 @@
+/* kernel_drop_stack_stats: the bpftrace drop-stack script as a binary, same positional parameters. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "argparse.h"
+#include "bpfload.h"
+#include "drop_count.h"
+#include "drop_probe.h"
+#include "filter.h"
+#include "json.h"
+#include "log.h"
+#include "runtime.h"
+#include "timefmt.h"
+#include "kernel_drop_stack_stats.h"
+#include "kernel_drop_stack_stats.skel.h"
+
+#define LINE43 "==========================================="
+#define LINE42 "=========================================="
+#define DASH40 "----------------------------------------"
+#define TOP 3
+
+static struct {
+	const char *device;
+	long interval;
+} opt = { .device = "", .interval = 10 };
+
+static const struct arg_positional positionals[] = {
+	{ "device_name", ARG_STR, &opt.device, "only count drops on this device (\"\" = all devices)" },
+	{ "interval", ARG_INT, &opt.interval, "reporting period in seconds (default 10; <= 0 means 10)" },
+	{ 0 },
+};
+
+static const struct arg_opt options[] = { { 0 } };
+
+static const struct arg_parser parser = {
+	.prog = "kernel_drop_stack_stats",
+	.description = "Count kfree_skb drops per kernel stack and device; print the top ones "
+		       "periodically and everything at Ctrl-C",
+	.epilog = "examples:\n"
+		  "  kernel_drop_stack_stats\n"
+		  "  kernel_drop_stack_stats eth0\n"
+		  "  kernel_drop_stack_stats br-int 5\n"
+		  "  kernel_drop_stack_stats \"\" 15",
+	.opts = options,
+	.positionals = positionals,
+};
+
+void kds_device_totals(const struct drop_table *stacks, const struct drop_table *failed,
+		       struct drop_table *out)
+{
+	const struct drop_table *src[] = { stacks, failed };
+
+	memset(out, 0, sizeof(*out));
+	out->entries = calloc(stacks->n + failed->n + 1, sizeof(*out->entries));
+	if (!out->entries)
+		die("out of memory");
+	for (int s = 0; s < 2; s++) {
+		for (size_t i = 0; i < src[s]->n; i++) {
+			const struct drop_entry *e = &src[s]->entries[i];
+			size_t k = 0;
+
+			while (k < out->n && strcmp(out->entries[k].key.devname, e->key.devname))
+				k++;
+			if (k == out->n) {
+				memcpy(out->entries[k].key.devname, e->key.devname, sizeof(e->key.devname));
+				out->entries[k].key.stack_id = DROP_STACK_NONE;
+				out->n++;
+			}
+			out->entries[k].count += e->count;
+			out->total += e->count;
+		}
+	}
+	drop_table_sort(out);
+}
+
+/* bpftrace prints the largest entries last; top == 0 prints all of them. */
+static size_t first_shown(size_t n, size_t top)
+{
+	return top && n > top ? top : n;
+}
+
+void kds_print_device_totals(FILE *f, const struct drop_table *totals, size_t top)
+{
+	for (size_t i = first_shown(totals->n, top); i-- > 0;)
+		fprintf(f, "@device_totals[%s]: %llu\n", totals->entries[i].key.devname,
+			(unsigned long long)totals->entries[i].count);
+}
+
+static void print_stack_entry(FILE *f, const struct drop_entry *e)
+{
+	fprintf(f, "@stack_counts[\n");
+	if (e->nframes <= 0)
+		fprintf(f, "    [stack unavailable]\n");
+	for (int k = 0; k < e->nframes; k++)
+		fprintf(f, "    %s\n", e->frames[k]);
+	fprintf(f, ", %s]: %llu\n", e->key.devname, (unsigned long long)e->count);
+}
+
+void kds_print_stack_counts(FILE *f, const struct drop_table *stacks, const struct drop_table *failed,
+			    size_t top)
+{
+	struct drop_table all = { 0 };
+
+	/* Stacks that could not be captured count under an empty stack, as bpftrace's kstack does. */
+	all.n = stacks->n + failed->n;
+	all.entries = calloc(all.n + 1, sizeof(*all.entries));
+	if (!all.entries)
+		die("out of memory");
+	memcpy(all.entries, stacks->entries, stacks->n * sizeof(*all.entries));
+	for (size_t i = 0; i < failed->n; i++) {
+		all.entries[stacks->n + i] = failed->entries[i];
+		all.entries[stacks->n + i].nframes = 0;
+	}
+	drop_table_sort(&all);
+	for (size_t i = first_shown(all.n, top); i-- > 0;)
+		print_stack_entry(f, &all.entries[i]);
+	free(all.entries);	/* the frames belong to the caller's tables */
+}
+
+struct snapshot {
+	struct drop_table stacks, failed, totals;
+};
+
+static void snapshot_read(struct kernel_drop_stack_stats_bpf *skel, struct snapshot *s)
+{
+	drop_table_read(&s->stacks, skel->maps.drop_counts, DROP_GEN_ANY, false, skel->maps.stacks,
+			ksyms_kernel(), KSYM_DEC);
+	drop_table_read(&s->failed, skel->maps.failed_counts, DROP_GEN_ANY, false, NULL, NULL, KSYM_DEC);
+	kds_device_totals(&s->stacks, &s->failed, &s->totals);
+}
+
+static void snapshot_free(struct snapshot *s)
+{
+	drop_table_free(&s->stacks);
+	drop_table_free(&s->failed);
+	free(s->totals.entries);
+}
+
+static void print_json(const char *hms, int cycle, const struct snapshot *s, uint64_t delta)
+{
+	struct json j;
+
+	json_begin(&j, stdout);
+	json_obj(&j, NULL);
+	json_str(&j, "time", hms);
+	if (cycle) {
+		json_int(&j, "cycle", cycle);
+		json_uint(&j, "new_drops", delta);
+	} else {
+		json_bool(&j, "final", true);
+	}
+	json_uint(&j, "total_drops", s->totals.total);
+	drop_table_json(&j, "device_totals", &s->totals, s->totals.n, false);
+	drop_table_json(&j, "stack_counts", &s->stacks, cycle ? TOP : s->stacks.n, false);
+	json_end_obj(&j);
+	json_finish(&j);
+}
+
+int main(int argc, char **argv)
+{
+	struct drop_count_config cfg = { 0 };
+	struct kernel_drop_stack_stats_bpf *skel;
+	struct bpf_link *link;
+	uint64_t last_total = 0;
+	char hms[16], desc[128];
+	int cycle = 0;
+
+	args_parse(&parser, argc, argv);
+	if (opt.interval <= 0)
+		opt.interval = 10;
+	iface_name_opt("device_name", opt.device);
+	snprintf(cfg.ifname, sizeof(cfg.ifname), "%s", opt.device);
+	tool_init("kernel_drop_stack_stats");
+	if (cfg.ifname[0])
+		iface_name_check(cfg.ifname);
+
+	skel = BPFNET_OPEN(kernel_drop_stack_stats_bpf);
+	struct probe_point points[] = DROP_PROBE_POINTS(skel);
+	const struct probe_point *hook = probe_select(points, 4, "packet drops");
+
+	bpfload_load(skel->skeleton);
+	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
+	tool_install_signals();
+	link = probe_attach(hook);
+	if (!g_common.json) {
+		printf("Tracing kfree_skb calls...\n");
+		if (cfg.ifname[0])
+			printf("Device filter: %s\n", cfg.ifname);
+		else
+			printf("No device filter - monitoring all interfaces\n");
+		printf("Reporting interval: %ld seconds\n", opt.interval);
+		printf("Probe: %s\n", probe_describe(hook, desc, sizeof(desc)));
+		printf("Press Ctrl+C to see final summary\n%s\n", LINE43);
+	}
+	fflush(stdout);
+	tool_ready();
+
+	while (tool_sleep((double)opt.interval)) {
+		struct snapshot s;
+
+		snapshot_read(skel, &s);
+		cycle++;
+		fmt_time_hms(hms, sizeof(hms));
+		if (g_common.json) {
+			print_json(hms, cycle, &s, s.totals.total - last_total);
+		} else {
+			printf("%s Cycle %d - Total drops: %llu (+%llu in last %lds)\n%s\n", hms, cycle,
+			       (unsigned long long)s.totals.total,
+			       (unsigned long long)(s.totals.total - last_total), opt.interval, DASH40);
+			printf("Top devices:\n");
+			kds_print_device_totals(stdout, &s.totals, TOP);
+			printf("Top call stacks (showing top %d):\n", TOP);
+			kds_print_stack_counts(stdout, &s.stacks, &s.failed, TOP);
+			printf("%s\n", LINE43);
+		}
+		fflush(stdout);
+		last_total = s.totals.total;
+		snapshot_free(&s);
+	}
+	bpf_link__destroy(link);
+
+	struct snapshot s;
+
+	snapshot_read(skel, &s);
+	fmt_time_hms(hms, sizeof(hms));
+	if (g_common.json) {
+		print_json(hms, 0, &s, 0);
+	} else {
+		printf("\n%s kfree_skb Final Statistics\n%s\n", hms, LINE42);
+		printf("Total packet drops: %llu\n\n", (unsigned long long)s.totals.total);
+		if (!s.totals.total) {
+			printf("No packet drops detected.\n");
+		} else {
+			printf("Drops by device:\n");
+			kds_print_device_totals(stdout, &s.totals, 0);
+			printf("\nTop call stacks by device:\n%s\n", LINE42);
+			kds_print_stack_counts(stdout, &s.stacks, &s.failed, 0);
+			printf("\nTracing completed.\n");
+		}
+	}
+	snapshot_free(&s);
+	kernel_drop_stack_stats_bpf__destroy(skel);
+	return 0;
+}

@@ -1,0 +1,192 @@
+/* kernel_drop_stack_stats_summary: top kernel stacks that drop packets, per device, cumulative. */
+#include <stdio.h>
+#include <string.h>
+
+#include "argparse.h"
+#include "bpfload.h"
+#include "drop_count.h"
+#include "drop_probe.h"
+#include "filter.h"
+#include "json.h"
+#include "runtime.h"
+#include "timefmt.h"
+#include "kernel_drop_stack_stats_summary.h"
+#include "kernel_drop_stack_stats_summary.skel.h"
+
+#define LINE60 "============================================================"
+#define DASH60 "------------------------------------------------------------"
+#define DASH40 "----------------------------------------"
+
+static struct {
+	long interval, duration, top;
+	struct drop_filter_opts filter;
+} opt = { .interval = 10, .top = 5, .filter = { .name = "", .l4_protocol = "all" } };
+
+static const struct arg_opt options[] = {
+	{ "interval", 'i', ARG_INT, &opt.interval, NULL, "report interval in seconds", .min = 1, .max = 86400 },
+	{ "duration", 'd', ARG_INT, &opt.duration, NULL, "total run time in seconds (0 = until Ctrl-C)",
+	  .min = 0, .max = 31536000 },
+	{ "top", 't', ARG_INT, &opt.top, NULL, "stacks shown per report (the final report shows twice as many)",
+	  .min = 1, .max = 100000 },
+	DROP_FILTER_OPTIONS(opt.filter),
+	{ 0 },
+};
+
+static const struct arg_parser parser = {
+	.prog = "kernel_drop_stack_stats_summary",
+	.description = "Track kfree_skb call stack statistics with histograms and five-tuple filtering",
+	.epilog = "examples:\n"
+		  "  kernel_drop_stack_stats_summary -i 5 -t 10\n"
+		  "  kernel_drop_stack_stats_summary -n eth0 --src-ip 10.0.0.1 --l4-protocol tcp\n"
+		  "  kernel_drop_stack_stats_summary --dst-port 80 -d 60",
+	.opts = options,
+};
+
+void kdss_print_cycle(FILE *f, const char *datetime, int cycle, long top, const struct drop_table *drops,
+		      const struct drop_table *failed, uint64_t table_full)
+{
+	size_t shown = drops->n < (size_t)top ? drops->n : (size_t)top;
+
+	fprintf(f, "\n[%s] Cycle %d - Total drops: %llu [showing top %ld]\n", datetime, cycle,
+		(unsigned long long)drops->total, top);
+	fprintf(f, "%s\n", DASH60);
+	drop_print_failures(f, failed);
+	if (table_full)
+		fprintf(f, "  Drops not counted (counter table full): %llu\n", (unsigned long long)table_full);
+	if (!drops->n) {
+		fprintf(f, "  No stack traces collected.\n");
+	} else {
+		fprintf(f, "  Found %zu unique stacks, showing top %zu:\n", drops->n, shown);
+		for (size_t i = 0; i < shown; i++) {
+			const struct drop_entry *e = &drops->entries[i];
+
+			fprintf(f, "\n  #%zu Count: %llu calls [device: %s] [stack_id: %d]\n", i + 1,
+				(unsigned long long)e->count, e->key.devname, e->key.stack_id);
+			drop_print_stack_brief(f, e);
+		}
+	}
+	fprintf(f, "%s\n", LINE60);
+}
+
+void kdss_print_final(FILE *f, const char *datetime, long top, const struct drop_table *drops,
+		      const struct drop_table *failed)
+{
+	size_t shown = drops->n < (size_t)(2 * top) ? drops->n : (size_t)(2 * top);
+
+	fprintf(f, "\n%s\n%s kfree_skb Call Stack Statistics (Histogram)\n%s\n", LINE60, datetime, LINE60);
+	fprintf(f, "Total packet drops: %llu\n", (unsigned long long)drops->total);
+	if (failed->total)
+		fprintf(f, "Total failed stack traces: %llu (%.1f%%)\n\n", (unsigned long long)failed->total,
+			100.0 * (double)failed->total / (double)(drops->total + failed->total));
+	if (!drops->total) {
+		fprintf(f, "No successful stack traces collected.\n");
+		return;
+	}
+	fprintf(f, "Top call stacks causing packet drops:\n%s\n", DASH40);
+	for (size_t i = 0; i < shown; i++) {
+		const struct drop_entry *e = &drops->entries[i];
+
+		fprintf(f, "\nCount: %llu calls (%.1f%%) [device: %s] [stack_id: %d]\n",
+			(unsigned long long)e->count, 100.0 * (double)e->count / (double)drops->total,
+			e->key.devname, e->key.stack_id);
+		fprintf(f, "Stack trace:\n");
+		drop_print_stack_full(f, e, "  ");
+		fprintf(f, "%s\n", DASH40);
+	}
+	fprintf(f, "\nTracing completed.\n");
+}
+
+static void print_json(const char *datetime, int cycle, const struct drop_table *drops,
+		       const struct drop_table *failed, uint64_t table_full, size_t max)
+{
+	struct json j;
+
+	json_begin(&j, stdout);
+	json_obj(&j, NULL);
+	json_str(&j, "time", datetime);
+	if (cycle)
+		json_int(&j, "cycle", cycle);
+	else
+		json_bool(&j, "final", true);
+	json_uint(&j, "total_drops", drops->total);
+	json_uint(&j, "failed_stacks", failed->total);
+	json_uint(&j, "not_counted_table_full", table_full);
+	drop_table_json(&j, "failed_by_device", failed, failed->n, false);
+	drop_table_json(&j, "stacks", drops, max, false);
+	json_end_obj(&j);
+	json_finish(&j);
+}
+
+static void report(struct kernel_drop_stack_stats_summary_bpf *skel, int cycle)
+{
+	struct drop_table drops, failed;
+	uint64_t full = drop_count_table_full(skel->maps.drop_count_errors);
+	char now[32];
+
+	drop_table_read(&drops, skel->maps.drop_counts, DROP_GEN_ANY, false, skel->maps.stacks,
+			ksyms_kernel(), KSYM_HEX_MODULE);
+	drop_table_read(&failed, skel->maps.failed_counts, DROP_GEN_ANY, false, NULL, NULL, KSYM_HEX);
+	fmt_datetime(now, sizeof(now));
+	if (g_common.json)
+		print_json(now, cycle, &drops, &failed, full, (size_t)(cycle ? opt.top : 2 * opt.top));
+	else if (cycle)
+		kdss_print_cycle(stdout, now, cycle, opt.top, &drops, &failed, full);
+	else
+		kdss_print_final(stdout, now, opt.top, &drops, &failed);
+	fflush(stdout);
+	drop_table_free(&drops);
+	drop_table_free(&failed);
+}
+
+int main(int argc, char **argv)
+{
+	struct drop_count_config cfg;
+	struct kernel_drop_stack_stats_summary_bpf *skel;
+	struct bpf_link *link;
+	char filters[256], desc[128];
+	int cycle = 0;
+
+	args_parse(&parser, argc, argv);
+	drop_count_config_build(&cfg, &opt.filter);
+	tool_init("kernel_drop_stack_stats_summary");
+	if (cfg.ifname[0])
+		iface_name_check(cfg.ifname);
+	if (!g_common.json) {
+		printf("Tracing kfree_skb calls with histograms, %lds intervals...%s\n", opt.interval,
+		       drop_filter_text(&opt.filter, filters, sizeof(filters)));
+		if (opt.duration > 0)
+			printf("Duration: %lds, Press Ctrl+C to stop early\n", opt.duration);
+		else
+			printf("Press Ctrl+C to stop\n");
+		printf("%s\n", LINE60);
+	}
+
+	skel = BPFNET_OPEN(kernel_drop_stack_stats_summary_bpf);
+	struct probe_point points[] = DROP_PROBE_POINTS(skel);
+	const struct probe_point *hook = probe_select(points, 4, "packet drops");
+
+	bpfload_load(skel->skeleton);
+	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
+	tool_install_signals();
+	link = probe_attach(hook);
+	if (!g_common.json) {
+		printf("Probe: %s\n", probe_describe(hook, desc, sizeof(desc)));
+		if (cfg.ifname[0])
+			printf("Filtering by device: %s\n", cfg.ifname);
+		else
+			printf("No device filter - monitoring all interfaces\n");
+	}
+	tool_ready();
+
+	while (!tool_exiting()) {
+		tool_sleep(tool_sleep_span((double)opt.interval, opt.duration));
+		cycle++;
+		if (tool_duration_over(opt.duration))
+			break;
+		report(skel, cycle);
+	}
+	bpf_link__destroy(link);
+	report(skel, 0);
+	kernel_drop_stack_stats_summary_bpf__destroy(skel);
+	return 0;
+}

@@ -1,0 +1,4 @@
+/* kernel_drop_stack_stats_summary_all: drops counted by stack, device and IPv4 5-tuple. */
+#include "drop_count.bpf.h"
+
+BPFNET_LICENSE;

@@ -1,0 +1,266 @@
+/* kernel_drop_stack_stats_summary_all: which flows are dropped where, interval by interval. */
+#include <stdio.h>
+#include <string.h>
+
+#include "argparse.h"
+#include "bpfload.h"
+#include "drop_count.h"
+#include "drop_probe.h"
+#include "filter.h"
+#include "json.h"
+#include "runtime.h"
+#include "timefmt.h"
+#include "kernel_drop_stack_stats_summary_all.h"
+#include "kernel_drop_stack_stats_summary_all.skel.h"
+
+#define LINE60 "============================================================"
+#define DASH60 "------------------------------------------------------------"
+#define DASH40 "----------------------------------------"
+
+static const char *const group_choices[] = { "all", "stack", "fivetuple", NULL };
+
+static struct {
+	long interval, duration, top, max_entries;
+	const char *group_by;
+	struct drop_filter_opts filter;
+} opt = { .interval = 10, .top = 5, .max_entries = 10240, .group_by = "all",
+	  .filter = { .name = "", .l4_protocol = "all" } };
+
+static const struct arg_opt options[] = {
+	{ "interval", 'i', ARG_INT, &opt.interval, NULL, "report interval in seconds; counts restart each interval",
+	  .min = 1, .max = 86400 },
+	{ "duration", 'd', ARG_INT, &opt.duration, NULL, "total run time in seconds (0 = until Ctrl-C)",
+	  .min = 0, .max = 31536000 },
+	{ "top", 't', ARG_INT, &opt.top, NULL, "entries shown per report (the final report shows twice as many)",
+	  .min = 1, .max = 100000 },
+	DROP_FILTER_OPTIONS(opt.filter),
+	{ "max-entries", 0, ARG_INT, &opt.max_entries, NULL, "size of each counter table", .min = 1,
+	  .max = 4000000 },
+	{ "group-by", 0, ARG_CHOICE, &opt.group_by, NULL, "grouping shown by the periodic reports",
+	  group_choices },
+	{ 0 },
+};
+
+static const struct arg_parser parser = {
+	.prog = "kernel_drop_stack_stats_summary_all",
+	.description = "Track kfree_skb call stack statistics with five-tuple granularity",
+	.epilog = "examples:\n"
+		  "  kernel_drop_stack_stats_summary_all --src-ip 10.132.114.12 --dst-ip 10.132.114.11 --l4-protocol tcp\n"
+		  "  kernel_drop_stack_stats_summary_all --interval 5 --duration 60 --top 10 --device br-int\n"
+		  "  kernel_drop_stack_stats_summary_all --group-by fivetuple",
+	.opts = options,
+};
+
+static void print_flow(FILE *f, const char *indent, const struct drop_entry *e)
+{
+	char flow[96];
+
+	fprintf(f, "%sFlow: %s\n", indent, drop_tuple_format(&e->key.tuple, flow, sizeof(flow)));
+}
+
+void kdssa_print_cycle(FILE *f, const char *datetime, int cycle, long top, enum kdssa_group group,
+		       const struct drop_table *shown, const struct drop_table *failed, uint64_t table_full)
+{
+	static const char *const names[] = { "all", "stack", "fivetuple" };
+	static const char *const found[] = { "unique stack+flow combinations", "unique stacks",
+					     "unique five-tuples" };
+	static const char *const empty[] = { "No data collected.", "No stack traces collected.",
+					     "No five-tuple data collected." };
+	size_t n = shown->n < (size_t)top ? shown->n : (size_t)top;
+
+	fprintf(f, "\n[%s] Cycle %d - Interval drops: %llu [showing top %ld, grouped by: %s]\n", datetime,
+		cycle, (unsigned long long)shown->total, top, names[group]);
+	fprintf(f, "%s\n", DASH60);
+	drop_print_failures(f, failed);
+	if (table_full)
+		fprintf(f, "  Drops not counted (counter table full): %llu\n", (unsigned long long)table_full);
+	if (!shown->n) {
+		fprintf(f, "  %s\n", empty[group]);
+	} else {
+		fprintf(f, "  Found %zu %s, showing top %zu:\n", shown->n, found[group], n);
+		for (size_t i = 0; i < n; i++) {
+			const struct drop_entry *e = &shown->entries[i];
+
+			if (group == GROUP_FIVETUPLE) {
+				fprintf(f, "\n  #%zu Count: %llu calls [device: %s]\n", i + 1,
+					(unsigned long long)e->count, e->key.devname);
+				print_flow(f, "     ", e);
+				continue;
+			}
+			fprintf(f, "\n  #%zu Count: %llu calls [device: %s] [stack_id: %d]\n", i + 1,
+				(unsigned long long)e->count, e->key.devname, e->key.stack_id);
+			if (group == GROUP_ALL)
+				print_flow(f, "     ", e);
+			drop_print_stack_brief(f, e);
+		}
+	}
+	fprintf(f, "%s\n", LINE60);
+}
+
+void kdssa_print_final(FILE *f, const char *datetime, long top, const struct drop_table *drops,
+		       const struct drop_table *failed)
+{
+	size_t n = drops->n < (size_t)(2 * top) ? drops->n : (size_t)(2 * top);
+
+	fprintf(f, "\n%s\n%s kfree_skb Call Stack Statistics - Final Interval Summary\n%s\n", LINE60,
+		datetime, LINE60);
+	fprintf(f, "Last interval packet drops: %llu\n", (unsigned long long)drops->total);
+	if (failed->total)
+		fprintf(f, "Last interval failed stack traces: %llu (%.1f%%)\n\n",
+			(unsigned long long)failed->total,
+			100.0 * (double)failed->total / (double)(drops->total + failed->total));
+	if (!drops->total) {
+		fprintf(f, "No packet drops in last interval.\n");
+		return;
+	}
+	fprintf(f, "Top call stacks and flows in last interval:\n%s\n", DASH40);
+	for (size_t i = 0; i < n; i++) {
+		const struct drop_entry *e = &drops->entries[i];
+
+		fprintf(f, "\nCount: %llu calls (%.1f%%) [device: %s] [stack_id: %d]\n",
+			(unsigned long long)e->count, 100.0 * (double)e->count / (double)drops->total,
+			e->key.devname, e->key.stack_id);
+		print_flow(f, "", e);
+		fprintf(f, "Stack trace:\n");
+		drop_print_stack_full(f, e, "  ");
+		fprintf(f, "%s\n", DASH40);
+	}
+	fprintf(f, "\nTracing completed.\n");
+}
+
+/* One interval's counts, read and removed from the kernel's tables. */
+struct interval {
+	struct drop_table drops, stacks, tuples, failed;
+	uint64_t table_full;
+};
+
+static void interval_collect(struct kernel_drop_stack_stats_summary_all_bpf *skel, struct interval *iv)
+{
+	uint32_t gen = drop_generation_advance(skel->maps.generation);
+	const struct ksyms *ks = ksyms_kernel();
+	static uint64_t full_before;
+	uint64_t full = drop_count_table_full(skel->maps.drop_count_errors);
+
+	drop_table_read(&iv->drops, skel->maps.drop_counts, gen, true, skel->maps.stacks, ks, KSYM_HEX_MODULE);
+	drop_table_read(&iv->stacks, skel->maps.stack_counts, gen, true, skel->maps.stacks, ks, KSYM_HEX_MODULE);
+	drop_table_read(&iv->tuples, skel->maps.tuple_counts, gen, true, NULL, NULL, KSYM_HEX);
+	drop_table_read(&iv->failed, skel->maps.failed_counts, gen, true, NULL, NULL, KSYM_HEX);
+	iv->table_full = full - full_before;
+	full_before = full;
+}
+
+static void interval_free(struct interval *iv)
+{
+	drop_table_free(&iv->drops);
+	drop_table_free(&iv->stacks);
+	drop_table_free(&iv->tuples);
+	drop_table_free(&iv->failed);
+}
+
+static void print_json(const char *datetime, int cycle, enum kdssa_group group, const struct interval *iv)
+{
+	static const char *const keys[] = { "entries", "stacks", "flows" };
+	const struct drop_table *shown = group == GROUP_ALL ? &iv->drops :
+					 group == GROUP_STACK ? &iv->stacks : &iv->tuples;
+	struct json j;
+
+	json_begin(&j, stdout);
+	json_obj(&j, NULL);
+	json_str(&j, "time", datetime);
+	if (cycle)
+		json_int(&j, "cycle", cycle);
+	else
+		json_bool(&j, "final", true);
+	json_str(&j, "group_by", opt.group_by);
+	json_uint(&j, "interval_drops", shown->total);
+	json_uint(&j, "failed_stacks", iv->failed.total);
+	json_uint(&j, "not_counted_table_full", iv->table_full);
+	drop_table_json(&j, "failed_by_device", &iv->failed, iv->failed.n, false);
+	drop_table_json(&j, keys[group], shown, (size_t)(cycle ? opt.top : 2 * opt.top), group != GROUP_STACK);
+	json_end_obj(&j);
+	json_finish(&j);
+}
+
+static void print_cycle(int cycle, enum kdssa_group group, const struct interval *iv)
+{
+	const struct drop_table *shown = group == GROUP_ALL ? &iv->drops :
+					 group == GROUP_STACK ? &iv->stacks : &iv->tuples;
+	char now[32];
+
+	fmt_datetime(now, sizeof(now));
+	if (g_common.json)
+		print_json(now, cycle, group, iv);
+	else
+		kdssa_print_cycle(stdout, now, cycle, opt.top, group, shown, &iv->failed, iv->table_full);
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	struct drop_count_config cfg;
+	struct kernel_drop_stack_stats_summary_all_bpf *skel;
+	struct interval last = { 0 };
+	enum kdssa_group group;
+	struct bpf_link *link;
+	char filters[256], desc[128], now[32];
+	int cycle = 0;
+
+	args_parse(&parser, argc, argv);
+	drop_count_config_build(&cfg, &opt.filter);
+	cfg.by_tuple = 1;
+	group = !strcmp(opt.group_by, "stack") ? GROUP_STACK :
+		!strcmp(opt.group_by, "fivetuple") ? GROUP_FIVETUPLE : GROUP_ALL;
+	tool_init("kernel_drop_stack_stats_summary_all");
+	if (cfg.ifname[0])
+		iface_name_check(cfg.ifname);
+	if (!g_common.json) {
+		printf("Tracing kfree_skb calls with five-tuple histograms, %lds intervals...%s\n",
+		       opt.interval, drop_filter_text(&opt.filter, filters, sizeof(filters)));
+		printf("Max histogram entries: %ld, Grouping by: %s\n", opt.max_entries, opt.group_by);
+		if (opt.duration > 0)
+			printf("Duration: %lds, Press Ctrl+C to stop early\n", opt.duration);
+		else
+			printf("Press Ctrl+C to stop\n");
+		printf("%s\n", LINE60);
+	}
+
+	skel = BPFNET_OPEN(kernel_drop_stack_stats_summary_all_bpf);
+	bpf_map__set_max_entries(skel->maps.drop_counts, (__u32)opt.max_entries);
+	bpf_map__set_max_entries(skel->maps.stack_counts, (__u32)opt.max_entries);
+	bpf_map__set_max_entries(skel->maps.tuple_counts, (__u32)opt.max_entries);
+	struct probe_point points[] = DROP_PROBE_POINTS(skel);
+	const struct probe_point *hook = probe_select(points, 4, "packet drops");
+
+	bpfload_load(skel->skeleton);
+	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
+	tool_install_signals();
+	link = probe_attach(hook);
+	if (!g_common.json) {
+		printf("Probe: %s\n", probe_describe(hook, desc, sizeof(desc)));
+		if (cfg.ifname[0])
+			printf("Filtering by device: %s\n", cfg.ifname);
+		else
+			printf("No device filter - monitoring all interfaces\n");
+	}
+	tool_ready();
+
+	while (!tool_exiting()) {
+		tool_sleep(tool_sleep_span((double)opt.interval, opt.duration));
+		cycle++;
+		interval_free(&last);
+		interval_collect(skel, &last);
+		if (tool_duration_over(opt.duration))
+			break;	/* as the original: the interval that reaches --duration is not printed */
+		print_cycle(cycle, group, &last);
+	}
+	bpf_link__destroy(link);
+	/* The final summary is the last interval's counts (the original mixed in cumulative ones). */
+	fmt_datetime(now, sizeof(now));
+	if (g_common.json)
+		print_json(now, 0, GROUP_ALL, &last);
+	else
+		kdssa_print_final(stdout, now, opt.top, &last.drops, &last.failed);
+	interval_free(&last);
+	kernel_drop_stack_stats_summary_all_bpf__destroy(skel);
+	return 0;
+}
