@@ -152,8 +152,9 @@ void bpfload_load(struct bpf_object_skeleton *s)
 
 	if (log_find("failed to resolve CO-RE relocation", cause, sizeof(cause)) ||
 	    log_find("failed to find valid kernel BTF", cause, sizeof(cause)))
-		die("kernel %s lacks a type or field that %s needs: %s; libbpf log saved to %s",
-		    kernel_release(), tool_name(), cause, where);
+		die("%s%s lacks a type or field that %s needs: %s; libbpf log saved to %s",
+		    g_common.btf_path ? "BTF file " : "kernel ",
+		    g_common.btf_path ? g_common.btf_path : kernel_release(), tool_name(), cause, where);
 	if (err == -EPERM && memlock_failed)
 		die("loading the BPF object of %s was refused (EPERM) and RLIMIT_MEMLOCK could not "
 		    "be raised: run with `ulimit -l unlimited` or as full root; log saved to %s",

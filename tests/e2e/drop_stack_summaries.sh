@@ -1,0 +1,55 @@
+#!/bin/bash
+# The three drop-counting tools count exactly the drops the scenario causes, per stack, device
+# and flow, with the original's cumulative or per-interval semantics.
+. "$(dirname "$0")/lib.sh"
+e2e_setup dss 204
+
+# Cumulative summary, filtered on device and 5-tuple.
+out=$E2E_TMP/summary
+e2e_start "$out" kernel_drop_stack_stats_summary -n "$DEV_B" --src-ip "$IP_A" --dst-port 9999 \
+	--l4-protocol udp -i 2 -d 5
+udp_to "$NS_A" "$IP_B" 9999 7
+udp_to "$NS_A" "$IP_B" 8888 3          # excluded by --dst-port
+e2e_wait_exit 15
+expect_grep "banner echoes the filters" "$out" \
+	"^Tracing kfree_skb calls with histograms, 2s intervals\.\.\. \(filters: device: $DEV_B, src IP: $IP_A, dst port: 9999, protocol: UDP\)$"
+expect_count "cumulative cycles" "$out" '^\[[-0-9: ]+\] Cycle [12] - Total drops: 7 \[showing top 5\]$' 2
+expect_grep "final total" "$out" '^Total packet drops: 7$'
+expect_grep "final entry" "$out" "^Count: 7 calls \(100\.0%\) \[device: $DEV_B\] \[stack_id: [0-9]+\]$"
+expect_grep "module-annotated frames" "$out" '^  __udp4_lib_rcv\+0x[0-9a-f]+ \[kernel\]$'
+expect_grep "completed" "$out" '^Tracing completed\.$'
+
+out=$E2E_TMP/summary_none
+e2e_start "$out" kernel_drop_stack_stats_summary -n "$DEV_B" --l4-protocol tcp -i 1 -d 2
+udp_to "$NS_A" "$IP_B" 9999 3
+e2e_wait_exit 10
+expect_grep "protocol filter excludes UDP" "$out" '^No successful stack traces collected\.$'
+
+# Per-interval counts by flow.
+out=$E2E_TMP/all
+e2e_start "$out" kernel_drop_stack_stats_summary_all --device "$DEV_B" --group-by fivetuple -i 2
+udp_to "$NS_A" "$IP_B" 9999 4
+sleep 2.6
+udp_to "$NS_A" "$IP_B" 9998 2
+sleep 2
+e2e_stop
+expect_grep "first interval" "$out" '^\[[-0-9: ]+\] Cycle 1 - Interval drops: 4 \[showing top 5, grouped by: fivetuple\]$'
+expect_grep "second interval restarts the counts" "$out" '^\[[-0-9: ]+\] Cycle 2 - Interval drops: 2 '
+expect_count "flows of the first interval" "$out" "^     Flow: $IP_A:[0-9]+ -> $IP_B:9999 \(UDP\)$" 4
+expect_count "flows of the second interval" "$out" "^     Flow: $IP_A:[0-9]+ -> $IP_B:9998 \(UDP\)$" 2
+expect_no_grep "no interval mixes both" "$out" 'Interval drops: 6'
+
+# The bpftrace script's positional parameters and map printing.
+out=$E2E_TMP/bt
+e2e_start "$out" kernel_drop_stack_stats "$DEV_B" 1
+udp_to "$NS_A" "$IP_B" 9999 5
+sleep 1.5
+e2e_stop
+expect_grep "device filter banner" "$out" "^Device filter: $DEV_B$"
+expect_grep "cycle delta" "$out" '^[0-9:]{8} Cycle [0-9]+ - Total drops: 5 \(\+5 in last 1s\)$'
+expect_grep "device totals" "$out" "^@device_totals\[$DEV_B\]: 5$"
+expect_grep "bpftrace-style frames" "$out" '^    __udp4_lib_rcv\+[0-9]+$'
+expect_grep "stack key closes with the device" "$out" "^, $DEV_B\]: 5$"
+expect_grep "final total" "$out" '^Total packet drops: 5$'
+expect_no_leftovers
+e2e_finish

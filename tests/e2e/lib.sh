@@ -1,0 +1,170 @@
+# Helpers for the host end-to-end tests: a pair of network namespaces joined by veth, traffic,
+# running a tool until its probes are attached, stopping it like an operator would (Ctrl-C),
+# and assertions that fail the test with a clear message.
+# Each test script sources this file and calls e2e_setup <name> first.
+set -u
+
+BIN=${BPFNET_BIN:?set BPFNET_BIN to the folder of the built tools}
+E2E_FAILS=0
+
+# e2e_setup NAME SUBNET_OCTET: namespaces <NAME>a/<NAME>b with veth <NAME>a0 (10.S.0.1) and
+# <NAME>b0 (10.S.0.2), unique per test so tests never see each other's devices.
+e2e_setup() {
+	E2E_NAME=$1
+	E2E_OCTET=$2
+	E2E_NET=10.$2.0
+	NS_A=${E2E_NAME}a
+	NS_B=${E2E_NAME}b
+	DEV_A=${E2E_NAME}a0
+	DEV_B=${E2E_NAME}b0
+	IP_A=$E2E_NET.1
+	IP_B=$E2E_NET.2
+	E2E_TMP=$(mktemp -d "/tmp/bpfnet-e2e-$E2E_NAME.XXXXXX")
+	trap e2e_teardown EXIT
+	mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null || true
+	ip netns del "$NS_A" 2>/dev/null
+	ip netns del "$NS_B" 2>/dev/null
+	ip netns add "$NS_A" && ip netns add "$NS_B" || e2e_die "cannot create network namespaces"
+	# No IPv6 unless a test asks for it (e2e_enable_ipv6): router and multicast listener
+	# traffic would add drops of its own at random moments.
+	for ns in "$NS_A" "$NS_B"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	done
+	ip link add "$DEV_A" netns "$NS_A" type veth peer name "$DEV_B" netns "$NS_B" ||
+		e2e_die "cannot create the veth pair"
+	ip -n "$NS_A" addr add "$IP_A/24" dev "$DEV_A"
+	ip -n "$NS_B" addr add "$IP_B/24" dev "$DEV_B"
+	for ns in "$NS_A" "$NS_B"; do ip -n "$ns" link set lo up; done
+	ip -n "$NS_A" link set "$DEV_A" up
+	ip -n "$NS_B" link set "$DEV_B" up
+	# Resolve neighbours now so that ARP traffic does not interleave with the test's drops.
+	ip netns exec "$NS_A" ping -c 1 -W 2 "$IP_B" >/dev/null || e2e_die "no connectivity between the namespaces"
+}
+
+# e2e_enable_ipv6: fd00:S::1 on DEV_A and fd00:S::2 on DEV_B (IP6_A, IP6_B).
+e2e_enable_ipv6() {
+	IP6_A=fd00:$E2E_OCTET::1
+	IP6_B=fd00:$E2E_OCTET::2
+	ip netns exec "$NS_A" sysctl -qw net.ipv6.conf."$DEV_A".disable_ipv6=0
+	ip netns exec "$NS_B" sysctl -qw net.ipv6.conf."$DEV_B".disable_ipv6=0
+	ip -n "$NS_A" addr add "$IP6_A/64" dev "$DEV_A" nodad
+	ip -n "$NS_B" addr add "$IP6_B/64" dev "$DEV_B" nodad
+	ip netns exec "$NS_A" ping -6 -c 1 -W 2 "$IP6_B" >/dev/null || e2e_die "no IPv6 connectivity"
+}
+
+e2e_teardown() {
+	[ -n "${E2E_PID:-}" ] && kill -INT "$E2E_PID" 2>/dev/null && wait "$E2E_PID" 2>/dev/null
+	ip netns del "$NS_A" 2>/dev/null
+	ip netns del "$NS_B" 2>/dev/null
+	[ -n "${E2E_KEEP:-}" ] || rm -rf "$E2E_TMP"
+}
+
+e2e_die() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+e2e_fail() {
+	echo "FAIL: $*"
+	E2E_FAILS=$((E2E_FAILS + 1))
+}
+
+e2e_pass() {
+	echo "ok: $*"
+}
+
+# e2e_start OUT TOOL ARGS...: runs the tool in the background, output to OUT, and waits until
+# its probes are attached (its --ready-file appears).
+e2e_start() {
+	local out=$1 tool=$2
+	shift 2
+	rm -f "$E2E_TMP/ready"
+	"$BIN/$tool" --ready-file "$E2E_TMP/ready" "$@" >"$out" 2>&1 &
+	E2E_PID=$!
+	for _ in $(seq 1 100); do
+		[ -s "$E2E_TMP/ready" ] && return 0
+		kill -0 "$E2E_PID" 2>/dev/null || { cat "$out"; e2e_die "$tool exited before attaching"; }
+		sleep 0.1
+	done
+	cat "$out"
+	e2e_die "$tool did not attach within 10 s"
+}
+
+# e2e_stop: Ctrl-C, then the tool must exit 0 within 10 s.
+e2e_stop() {
+	local status
+	kill -INT "$E2E_PID"
+	for _ in $(seq 1 100); do
+		kill -0 "$E2E_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$E2E_PID" 2>/dev/null && { kill -9 "$E2E_PID"; e2e_die "tool ignored SIGINT for 10 s"; }
+	wait "$E2E_PID"
+	status=$?
+	E2E_PID=
+	[ "$status" -eq 0 ] || e2e_fail "tool exited with status $status after SIGINT"
+}
+
+# e2e_wait_exit: waits for a tool that stops by itself (--duration), up to SECONDS.
+e2e_wait_exit() {
+	local secs=$1 status
+	for _ in $(seq 1 $((secs * 10))); do
+		kill -0 "$E2E_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$E2E_PID" 2>/dev/null && { kill -9 "$E2E_PID"; e2e_die "tool did not stop after its --duration"; }
+	wait "$E2E_PID"
+	status=$?
+	E2E_PID=
+	[ "$status" -eq 0 ] || e2e_fail "tool exited with status $status"
+}
+
+# udp_to NS DST_IP PORT COUNT: COUNT datagrams from NS (each from a new source port).
+udp_to() {
+	local ns=$1 dst=$2 port=$3 count=$4
+	for _ in $(seq 1 "$count"); do
+		ip netns exec "$ns" bash -c "echo payload > /dev/udp/$dst/$port" 2>/dev/null
+	done
+}
+
+# tcp_syn_to NS DST_IP PORT: one connection attempt (gives up after 1 s).
+tcp_syn_to() {
+	ip netns exec "$1" timeout 1 bash -c "exec 3<>/dev/tcp/$2/$3" 2>/dev/null
+	return 0
+}
+
+# count_lines FILE REGEX
+count_lines() {
+	grep -cE "$2" "$1"
+}
+
+# expect_count WHAT FILE REGEX N
+expect_count() {
+	local n
+	n=$(count_lines "$2" "$3")
+	if [ "$n" -eq "$4" ]; then e2e_pass "$1: $n"; else e2e_fail "$1: expected $4 lines matching '$3', got $n"; fi
+}
+
+expect_grep() {
+	if grep -qE "$3" "$2"; then e2e_pass "$1"; else e2e_fail "$1: no line matches '$3'"; fi
+}
+
+expect_no_grep() {
+	if grep -qE "$3" "$2"; then e2e_fail "$1: unexpected line matching '$3'"; else e2e_pass "$1"; fi
+}
+
+# No BPF program or link of the suite may survive its tool.
+expect_no_leftovers() {
+	local progs
+	progs=$(bpftool prog show 2>/dev/null | grep -cE "name (drop_tracepoint|drop_kfree_skb|drop_sk_skb_rea)")
+	if [ "$progs" -eq 0 ]; then e2e_pass "no BPF programs left behind"; else e2e_fail "$progs BPF programs left behind"; fi
+}
+
+e2e_finish() {
+	if [ "$E2E_FAILS" -eq 0 ]; then
+		echo "PASS: $E2E_NAME"
+		exit 0
+	fi
+	echo "FAILED: $E2E_NAME ($E2E_FAILS checks)"
+	exit 1
+}

@@ -1,0 +1,230 @@
+/*
+ * bpf_verify: loads (without attaching) every program of the given BPF objects on the running
+ * kernel and reports each program's verified instruction count; with --legacy-scan it also
+ * rejects constructs that kernel 4.19 (openEuler 20.03) cannot load and that libbpf does not
+ * rewrite: ring buffers, global data, BTF-only program types, helpers newer than 4.19,
+ * loops, programs over 4096 instructions or 131072 verified instructions.
+ *
+ * usage: bpf_verify [--btf PATH] [--legacy-scan] OBJECT...
+ * Exit status: 0 when every object passes.
+ */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LEGACY_MAX_INSNS 4096		/* BPF_MAXINSNS */
+#define LEGACY_MAX_VERIFIED 131072	/* BPF_COMPLEXITY_LIMIT_INSNS in 4.19 */
+#define LEGACY_MAX_HELPER 83		/* bpf_skb_ancestor_cgroup_id, the last helper of 4.19 */
+
+static char log_buf[1 << 20];
+static size_t log_len;
+
+static int print_cb(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG || log_len >= sizeof(log_buf) - 1)
+		return 0;
+	int n = vsnprintf(log_buf + log_len, sizeof(log_buf) - log_len, fmt, ap);
+
+	if (n > 0)
+		log_len += (size_t)n < sizeof(log_buf) - log_len ? (size_t)n : sizeof(log_buf) - log_len - 1;
+	return 0;
+}
+
+/* libbpf turns bpf_probe_read_{kernel,user}[_str] into bpf_probe_read[_str] on old kernels. */
+static bool helper_ok_on_4_19(int id)
+{
+	return id <= LEGACY_MAX_HELPER || (id >= 112 && id <= 115);
+}
+
+static bool legacy_map_type_ok(enum bpf_map_type t)
+{
+	return t == BPF_MAP_TYPE_HASH || t == BPF_MAP_TYPE_ARRAY || t == BPF_MAP_TYPE_PERCPU_HASH ||
+	       t == BPF_MAP_TYPE_PERCPU_ARRAY || t == BPF_MAP_TYPE_STACK_TRACE ||
+	       t == BPF_MAP_TYPE_LRU_HASH || t == BPF_MAP_TYPE_LRU_PERCPU_HASH ||
+	       t == BPF_MAP_TYPE_PERF_EVENT_ARRAY;
+}
+
+static bool legacy_prog_type_ok(enum bpf_prog_type t)
+{
+	return t == BPF_PROG_TYPE_KPROBE || t == BPF_PROG_TYPE_TRACEPOINT ||
+	       t == BPF_PROG_TYPE_PERF_EVENT || t == BPF_PROG_TYPE_RAW_TRACEPOINT ||
+	       t == BPF_PROG_TYPE_SOCKET_FILTER || t == BPF_PROG_TYPE_SCHED_CLS;
+}
+
+/* Whether the control-flow graph has a cycle (a back-edge, which 4.19's check_cfg rejects). */
+static long find_loop(const struct bpf_insn *insn, size_t n)
+{
+	enum { NEW, ON_STACK, DONE };
+	unsigned char *state = calloc(n, 1);
+	size_t *stack = calloc(n, sizeof(*stack)), *next_edge = calloc(n, sizeof(*next_edge));
+	long loop = -1;
+	size_t sp = 0;
+
+	if (!state || !stack || !next_edge)
+		abort();
+	stack[sp++] = 0;
+	state[0] = ON_STACK;
+	while (sp && loop < 0) {
+		size_t t = stack[sp - 1];
+		__u8 code = insn[t].code, cls = code & 0x07, op = code & 0xf0;
+		bool is_jmp = cls == BPF_JMP || cls == BPF_JMP32;
+		size_t succ[2];
+		int nsucc = 0;
+
+		if (is_jmp && op == BPF_EXIT) {
+			nsucc = 0;
+		} else if (is_jmp && op == BPF_JA) {
+			succ[nsucc++] = t + 1 + (size_t)(long)insn[t].off;
+		} else if (is_jmp && op != BPF_CALL) {
+			succ[nsucc++] = t + 1;
+			succ[nsucc++] = t + 1 + (size_t)(long)insn[t].off;
+		} else {
+			succ[nsucc++] = t + (code == (BPF_LD | BPF_IMM | BPF_DW) ? 2 : 1);
+		}
+		if (next_edge[t] < (size_t)nsucc) {
+			size_t w = succ[next_edge[t]++];
+
+			if (w >= n)
+				continue;
+			if (state[w] == ON_STACK)
+				loop = (long)t;
+			else if (state[w] == NEW) {
+				state[w] = ON_STACK;
+				stack[sp++] = w;
+			}
+			continue;
+		}
+		state[t] = DONE;
+		sp--;
+	}
+	free(state);
+	free(stack);
+	free(next_edge);
+	return loop;
+}
+
+static int scan_legacy(const char *path, struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+	struct bpf_map *map;
+	int bad = 0;
+
+	bpf_object__for_each_map(map, obj) {
+		if (bpf_map__is_internal(map)) {
+			printf("FAIL %s: global data section %s (needs 5.2)\n", path, bpf_map__name(map));
+			bad++;
+		} else if (!legacy_map_type_ok(bpf_map__type(map))) {
+			printf("FAIL %s: map %s has type %d, unknown to 4.19\n", path, bpf_map__name(map),
+			       bpf_map__type(map));
+			bad++;
+		}
+	}
+	bpf_object__for_each_program(prog, obj) {
+		const struct bpf_insn *insn = bpf_program__insns(prog);
+		size_t n = bpf_program__insn_cnt(prog);
+		long loop;
+
+		if (!legacy_prog_type_ok(bpf_program__type(prog))) {
+			printf("FAIL %s: program %s has type %d, unknown to 4.19\n", path,
+			       bpf_program__name(prog), bpf_program__type(prog));
+			bad++;
+		}
+		if (n > LEGACY_MAX_INSNS) {
+			printf("FAIL %s: program %s has %zu instructions (4.19 accepts %d)\n", path,
+			       bpf_program__name(prog), n, LEGACY_MAX_INSNS);
+			bad++;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (insn[i].code == (BPF_JMP | BPF_CALL) && insn[i].src_reg == 0 &&
+			    !helper_ok_on_4_19(insn[i].imm)) {
+				printf("FAIL %s: program %s calls helper %d, newer than 4.19\n", path,
+				       bpf_program__name(prog), insn[i].imm);
+				bad++;
+			}
+			if ((insn[i].code & 0x07) == BPF_JMP32) {
+				printf("FAIL %s: program %s uses 32-bit jumps (needs 5.1)\n", path,
+				       bpf_program__name(prog));
+				bad++;
+				break;
+			}
+		}
+		loop = find_loop(insn, n);
+		if (loop >= 0) {
+			printf("FAIL %s: program %s has a loop (back-edge at instruction %ld; needs 5.3)\n",
+			       path, bpf_program__name(prog), loop);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+static int verify(const char *path, const char *btf, bool legacy)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf);
+	struct bpf_object *obj = bpf_object__open_file(path, &opts);
+	struct bpf_program *prog;
+	int bad = 0, err;
+
+	if (!obj) {
+		printf("FAIL %s: cannot open: %s\n", path, strerror(errno));
+		return 1;
+	}
+	if (legacy)
+		bad += scan_legacy(path, obj);
+	bpf_object__for_each_program(prog, obj)
+		bpf_program__set_autoload(prog, true);
+	log_len = 0;
+	err = bpf_object__load(obj);
+	if (err) {
+		printf("FAIL %s: load failed: %s\n--- libbpf/verifier log ---\n%.*s--- end of log ---\n", path,
+		       strerror(-err), (int)log_len, log_buf);
+		bpf_object__close(obj);
+		return bad + 1;
+	}
+	bpf_object__for_each_program(prog, obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+
+		memset(&info, 0, sizeof(info));
+		bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len);
+		printf("ok   %s: %s (%zu insns, %u verified)\n", path, bpf_program__name(prog),
+		       bpf_program__insn_cnt(prog), info.verified_insns);
+		if (legacy && info.verified_insns > LEGACY_MAX_VERIFIED) {
+			printf("FAIL %s: program %s needs %u verified instructions (4.19 allows %d)\n", path,
+			       bpf_program__name(prog), info.verified_insns, LEGACY_MAX_VERIFIED);
+			bad++;
+		}
+	}
+	bpf_object__close(obj);
+	return bad;
+}
+
+int main(int argc, char **argv)
+{
+	const char *btf = NULL;
+	bool legacy = false;
+	int bad = 0, nobj = 0;
+
+	libbpf_set_print(print_cb);
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--btf") && i + 1 < argc) {
+			btf = argv[++i];
+		} else if (!strcmp(argv[i], "--legacy-scan")) {
+			legacy = true;
+		} else {
+			bad += verify(argv[i], btf, legacy && strstr(argv[i], ".legacy."));
+			nobj++;
+		}
+	}
+	if (!nobj) {
+		fprintf(stderr, "usage: bpf_verify [--btf PATH] [--legacy-scan] OBJECT...\n");
+		return 2;
+	}
+	printf("%d object(s), %d problem(s)\n", nobj, bad);
+	return bad ? 1 : 0;
+}
