@@ -1,0 +1,11 @@
+/* Golden-file comparison for the tools' output layouts. */
+#pragma once
+#include <stdio.h>
+
+/* Opens an in-memory stream; golden_check() compares what was written with expected/<name>. */
+FILE *golden_open(char **buf, size_t *len);
+/*
+ * Closes f and returns 0 if its text equals the golden file, printing both texts otherwise.
+ * With GOLDEN_UPDATE=1 in the environment the golden file is rewritten first.
+ */
+int golden_check(FILE *f, char **buf, size_t *len, const char *name);
