@@ -47,8 +47,13 @@ void bpfload_init(void)
 	debug = d && *d && strcmp(d, "0");
 	libbpf_set_print(print_cb);
 	/* Kernels >= 5.11 charge BPF memory to the memcg and ignore this limit. */
-	if (setrlimit(RLIMIT_MEMLOCK, &rl))
+	if (setrlimit(RLIMIT_MEMLOCK, &rl)) {
 		memlock_failed = true;
+		if (kernel_version_below(5, 11))
+			log_warn("cannot raise RLIMIT_MEMLOCK (%s): loading may fail; run `ulimit -l "
+				 "unlimited` first",
+				 strerror(errno));
+	}
 }
 
 const char *bpfload_log(void)

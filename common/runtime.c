@@ -168,6 +168,15 @@ const char *kernel_release(void)
 	return u.release;
 }
 
+bool kernel_version_below(int major, int minor)
+{
+	int ma = 0, mi = 0;
+
+	if (sscanf(kernel_release(), "%d.%d", &ma, &mi) != 2)
+		return false;
+	return ma < major || (ma == major && mi < minor);
+}
+
 bool tracepoint_exists(const char *category, const char *tp)
 {
 	static const char *const roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };

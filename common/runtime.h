@@ -31,6 +31,8 @@ bool tool_duration_over(long duration_s);
 bool kernel_has_btf(void);
 /* Kernel release string ("6.1.0-47-amd64"). */
 const char *kernel_release(void);
+/* Whether the running kernel's version is below major.minor (by its release string). */
+bool kernel_version_below(int major, int minor);
 /* Whether a tracepoint category/name exists in tracefs. */
 bool tracepoint_exists(const char *category, const char *name);
 /* Whether kprobes can be attached at all (kprobe PMU or tracefs kprobe_events). */
