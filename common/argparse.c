@@ -50,6 +50,16 @@ static const struct arg_opt *opt_at(int i)
 	return i < opt_count(builtin_opts) ? &builtin_opts[i] : NULL;
 }
 
+/* Number of options, the built-ins included. */
+static int opt_count_all(void)
+{
+	int n = 0;
+
+	while (opt_at(n))
+		n++;
+	return n;
+}
+
 static int pos_count(void)
 {
 	int n = 0;
@@ -92,6 +102,20 @@ static bool takes_value(const struct arg_opt *o)
 	return o->kind != ARG_FLAG;
 }
 
+/* " METAVAR" after an option in --help; " M [M ...]" for lists, as argparse. */
+static void opt_value_help(const struct arg_opt *o, struct strbuf *sb)
+{
+	if (!takes_value(o))
+		return;
+	sb_add(sb, " ");
+	opt_metavar(o, sb);
+	if (o->kind == ARG_STR_LIST) {
+		sb_add(sb, " [");
+		opt_metavar(o, sb);
+		sb_add(sb, " ...]");
+	}
+}
+
 static void opt_usage_item(const struct arg_opt *o, struct strbuf *sb)
 {
 	bool req = o->flags & ARG_REQUIRED;
@@ -102,15 +126,7 @@ static void opt_usage_item(const struct arg_opt *o, struct strbuf *sb)
 		sb_addf(sb, "-%c", o->shrt);
 	else
 		sb_addf(sb, "--%s", o->name);
-	if (takes_value(o)) {
-		sb_add(sb, " ");
-		opt_metavar(o, sb);
-		if (o->kind == ARG_STR_LIST) {
-			sb_add(sb, " [");
-			opt_metavar(o, sb);
-			sb_add(sb, " ...]");
-		}
-	}
+	opt_value_help(o, sb);
 	if (!req)
 		sb_add(sb, "]");
 }
@@ -124,12 +140,18 @@ static void print_usage(FILE *f)
 	sb_addf(&line, "usage: %s", cur->prog);
 	int linelen = (int)line.len;
 
-	for (int i = 0; (o = opt_at(i)); i++) {
+	for (int i = 0; (o = opt_at(i)) || i - opt_count_all() < pos_count(); i++) {
 		struct strbuf item = { 0 };
 
-		if (o->flags & ARG_HIDDEN)
+		if (o && (o->flags & ARG_HIDDEN))
 			continue;
-		opt_usage_item(o, &item);
+		if (o) {
+			opt_usage_item(o, &item);
+		} else {
+			const struct arg_positional *p = &cur->positionals[i - opt_count_all()];
+
+			sb_addf(&item, p->required ? "%s" : "[%s]", p->name);
+		}
 		if (linelen + 1 + (int)item.len > 78 && linelen > indent) {
 			sb_addf(&line, "\n%*s", indent, "");
 			linelen = indent;
@@ -140,11 +162,6 @@ static void print_usage(FILE *f)
 		sb_add(&line, item.buf);
 		linelen += (int)item.len;
 		sb_free(&item);
-	}
-	for (int i = 0; i < pos_count(); i++) {
-		const struct arg_positional *p = &cur->positionals[i];
-
-		sb_addf(&line, p->required ? " %s" : " [%s]", p->name);
 	}
 	fprintf(f, "%s\n", line.buf);
 	sb_free(&line);
@@ -245,17 +262,11 @@ static void print_help(void)
 			continue;
 		if (o->shrt) {
 			sb_addf(&inv, "-%c", o->shrt);
-			if (takes_value(o)) {
-				sb_add(&inv, " ");
-				opt_metavar(o, &inv);
-			}
+			opt_value_help(o, &inv);
 		}
 		if (o->name) {
 			sb_addf(&inv, "%s--%s", o->shrt ? ", " : "", o->name);
-			if (takes_value(o)) {
-				sb_add(&inv, " ");
-				opt_metavar(o, &inv);
-			}
+			opt_value_help(o, &inv);
 		}
 		sb_add(&help, o->help ? o->help : "");
 		opt_default_text(o, &help);
@@ -535,15 +546,21 @@ void args_parse(const struct arg_parser *parser, int argc, char **argv)
 			continue;
 		}
 		/* Short options: "-v", "-vx" (flags), "-i5", "-i=5", "-i 5". */
+		const struct arg_opt *prev = NULL;
+
 		for (const char *p = a + 1; *p; p++) {
 			o = find_short(*p);
 			if (!o) {
-				if (p == a + 1)
+				char label[96];
+
+				if (!prev) {
 					sb_addf(&unknown, "%s%s", unknown.len ? " " : "", a);
-				else
-					arg_fail("argument -%c: ignored explicit argument '%s'", p[-1], p);
-				break;
+					break;
+				}
+				opt_label(prev, label, sizeof(label));
+				arg_fail("argument %s: ignored explicit argument '%s'", label, p);
 			}
+			prev = o;
 			seen[opt_index(o)] = true;
 			if (o->kind == ARG_FLAG) {
 				take_value(o, NULL, argc, argv, &i);

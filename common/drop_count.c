@@ -49,7 +49,8 @@ static int cmp_entry(const void *a, const void *b)
 
 void drop_table_sort(struct drop_table *t)
 {
-	qsort(t->entries, t->n, sizeof(*t->entries), cmp_entry);
+	if (t->n)
+		qsort(t->entries, t->n, sizeof(*t->entries), cmp_entry);
 }
 
 void drop_table_read(struct drop_table *t, struct bpf_map *counts, uint32_t gen, bool del,

@@ -43,7 +43,7 @@ struct ksyms *ksyms_load(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	struct ksyms *ks;
-	char line[512];
+	char line[1024];
 
 	if (!f)
 		return NULL;
@@ -53,8 +53,8 @@ struct ksyms *ksyms_load(const char *path)
 	/* Names are stored as offsets while the string pool may still move. */
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long long addr;
-		char type, name[256], module[128] = "";
-		int n = sscanf(line, "%llx %c %255s [%127[^]]]", &addr, &type, name, module);
+		char type, name[512], module[128] = "";
+		int n = sscanf(line, "%llx %c %511s [%127[^]]]", &addr, &type, name, module);
 
 		if (n < 3 || !strchr("tTwW", type) || !addr)
 			continue;
@@ -84,7 +84,8 @@ struct ksyms *ksyms_load(const char *path)
 
 		ks->syms[i].module = m == (size_t)-1 ? NULL : ks->strings + m;
 	}
-	qsort(ks->syms, ks->n, sizeof(*ks->syms), cmp_addr);
+	if (ks->n)
+		qsort(ks->syms, ks->n, sizeof(*ks->syms), cmp_addr);
 	return ks;
 fail:
 	fclose(f);

@@ -1,0 +1,119 @@
+/* Unit tests of the frame heuristics of common/drop_probe.h. */
+#include <check.h>
+
+#include "drop_probe.h"
+#include "unit_helpers.h"
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+START_TEST(test_normal_pattern_true)
+{
+	static const char *const tcp[] = { "kfree_skb+0x1", "tcp_v4_rcv+0x5a", "ip_protocol_deliver_rcu+0x30" };
+	static const char *const icmp[] = { "sk_skb_reason_drop+0x90", "icmp_rcv+0x2fd" };
+	static const char *const reason[] = { "kfree_skb_reason+0x12", "tcp_v4_do_rcv+0x1" };
+	static const char *const mm[] = { "kfree_skb_reason+0x12", "skb_release_data+0x9", "x+0x1" };
+	static const char *const teardown[] = { "kfree_skb+0x4", "sk_stream_kill_queues+0x50" };
+	static const char *const recvmsg[] = { "kfree_skb+0x4", "tcp_recvmsg+0x77" };
+	static const char *const kfree[] = { "kfree_skb+0x4", "__kfree_skb+0x11" };
+
+	ck_assert(drop_is_normal_pattern(tcp, N(tcp)));
+	ck_assert(drop_is_normal_pattern(icmp, N(icmp)));
+	ck_assert(drop_is_normal_pattern(reason, N(reason)));
+	ck_assert(drop_is_normal_pattern(mm, N(mm)));
+	ck_assert(drop_is_normal_pattern(teardown, N(teardown)));
+	ck_assert(drop_is_normal_pattern(recvmsg, N(recvmsg)));
+	ck_assert(drop_is_normal_pattern(kfree, N(kfree)));
+}
+END_TEST
+
+START_TEST(test_normal_pattern_false)
+{
+	static const char *const core[] = { "kfree_skb+0x1", "ip_rcv_core+0x1" };
+	static const char *const deeper[] = { "kfree_skb+0x1", "ip_rcv_core+0x1", "tcp_v4_rcv+0x5a" };
+	/* The first frame must be the free function. */
+	static const char *const not_free[] = { "ip_rcv_core+0x1", "tcp_v4_rcv+0x5a" };
+	static const char *const swapped[] = { "tcp_v4_rcv+0x5a", "kfree_skb+0x1" };
+
+	ck_assert(!drop_is_normal_pattern(core, N(core)));
+	ck_assert(!drop_is_normal_pattern(deeper, N(deeper)));
+	ck_assert(!drop_is_normal_pattern(not_free, N(not_free)));
+	ck_assert(!drop_is_normal_pattern(swapped, N(swapped)));
+}
+END_TEST
+
+START_TEST(test_normal_pattern_too_few_frames)
+{
+	static const char *const one[] = { "kfree_skb+0x1" };
+	static const char *const tcp[] = { "kfree_skb+0x1", "tcp_v4_rcv+0x5a" };
+	static const char *const traced[] = { "__traceiter_kfree_skb+0x2", "kfree_skb+0x1" };
+
+	ck_assert(!drop_is_normal_pattern(one, 1));
+	ck_assert(!drop_is_normal_pattern(tcp, 1));
+	ck_assert(!drop_is_normal_pattern(tcp, 0));
+	ck_assert(!drop_is_normal_pattern(NULL, 0));
+	/* Two frames, but only one after the tracing machinery. */
+	ck_assert(!drop_is_normal_pattern(traced, N(traced)));
+}
+END_TEST
+
+START_TEST(test_normal_pattern_skips_tracing_frames)
+{
+	static const char *const traced[] = {
+		"__traceiter_kfree_skb+0x2", "perf_trace_kfree_skb+0x10", "kfree_skb_reason+0x12",
+		"tcp_v4_rcv+0x5a",
+	};
+	static const char *const traced_bad[] = {
+		"__traceiter_kfree_skb+0x2", "kfree_skb_reason+0x12", "ip_rcv_core+0x1",
+	};
+	/* Without skipping, frame 1 would be kfree_skb and frame 2 would be normal. */
+	static const char *const traced_shift[] = {
+		"bpf_trace_run2+0x50", "kfree_skb+0x1", "tcp_v4_rcv+0x5a",
+	};
+
+	ck_assert(drop_is_normal_pattern(traced, N(traced)));
+	ck_assert(!drop_is_normal_pattern(traced_bad, N(traced_bad)));
+	ck_assert(drop_is_normal_pattern(traced_shift, N(traced_shift)));
+}
+END_TEST
+
+START_TEST(test_tracing_frames)
+{
+	static const char *const none[] = { "kfree_skb+0x1", "tcp_v4_rcv+0x5a" };
+	static const char *const one[] = { "__traceiter_kfree_skb+0x2", "kfree_skb+0x1" };
+	static const char *const all_kinds[] = {
+		"__traceiter_kfree_skb+0x2", "perf_trace_kfree_skb+0x3", "trace_event_raw_event_kfree_skb+0x4",
+		"bpf_trace_run2+0x5", "__bpf_trace_kfree_skb+0x6", "perf_tp_event+0x7",
+		"trace_call_bpf+0x8", "kfree_skb_reason+0x9", "__traceiter_again+0x1",
+	};
+	static const char *const only[] = { "__traceiter_kfree_skb+0x2", "perf_trace_kfree_skb+0x3" };
+	/* Only leading frames count, and names must start with the prefix. */
+	static const char *const inner[] = { "x__traceiter_y+0x1", "__traceiter_kfree_skb+0x2" };
+
+	ck_assert_int_eq(drop_tracing_frames(none, N(none)), 0);
+	ck_assert_int_eq(drop_tracing_frames(one, N(one)), 1);
+	ck_assert_int_eq(drop_tracing_frames(all_kinds, N(all_kinds)), 7);
+	ck_assert_int_eq(drop_tracing_frames(only, N(only)), 2);
+	ck_assert_int_eq(drop_tracing_frames(inner, N(inner)), 0);
+	ck_assert_int_eq(drop_tracing_frames(NULL, 0), 0);
+	ck_assert_int_eq(drop_tracing_frames(all_kinds, 3), 3);
+}
+END_TEST
+
+static Suite *drop_probe_suite(void)
+{
+	Suite *s = suite_create("drop_probe");
+	TCase *tc = tcase_create("frames");
+
+	tcase_add_test(tc, test_normal_pattern_true);
+	tcase_add_test(tc, test_normal_pattern_false);
+	tcase_add_test(tc, test_normal_pattern_too_few_frames);
+	tcase_add_test(tc, test_normal_pattern_skips_tracing_frames);
+	tcase_add_test(tc, test_tracing_frames);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(drop_probe_suite());
+}

@@ -1,0 +1,215 @@
+/* Unit tests of common/json.h: exact output text of the JSON writer. */
+#include <check.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "unit_helpers.h"
+
+START_TEST(test_flat_object_all_types)
+{
+	struct memfile m;
+	struct json j;
+
+	json_begin(&j, mem_open(&m));
+	json_obj(&j, NULL);
+	json_str(&j, "name", "eth0");
+	json_int(&j, "neg", -5);
+	json_int(&j, "min", INT64_MIN);
+	json_uint(&j, "max", UINT64_MAX);
+	json_double(&j, "half", 1.5);
+	json_double(&j, "big", 1e20);
+	json_bool(&j, "yes", true);
+	json_bool(&j, "no", false);
+	json_null(&j, "none");
+	json_str(&j, "nullstr", NULL);
+	json_end_obj(&j);
+	json_finish(&j);
+	char *s = mem_close(&m);
+
+	ck_assert_str_eq(s, "{\"name\":\"eth0\",\"neg\":-5,\"min\":-9223372036854775808,"
+			    "\"max\":18446744073709551615,\"half\":1.5,\"big\":1e+20,\"yes\":true,"
+			    "\"no\":false,\"none\":null,\"nullstr\":\"\"}\n");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_non_finite_doubles_are_null)
+{
+	struct memfile m;
+	struct json j;
+
+	json_begin(&j, mem_open(&m));
+	json_arr(&j, NULL);
+	json_double(&j, NULL, NAN);
+	json_double(&j, NULL, INFINITY);
+	json_double(&j, NULL, -INFINITY);
+	json_double(&j, NULL, 0.25);
+	json_end_arr(&j);
+	json_finish(&j);
+	char *s = mem_close(&m);
+
+	ck_assert_str_eq(s, "[null,null,null,0.25]\n");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_nested_objects_and_arrays)
+{
+	struct memfile m;
+	struct json j;
+
+	json_begin(&j, mem_open(&m));
+	json_obj(&j, NULL);
+	json_str(&j, "a", "x");
+	json_arr(&j, "list");
+	json_int(&j, NULL, 1);
+	json_obj(&j, NULL);
+	json_str(&j, "k", "v");
+	json_uint(&j, "n", 2);
+	json_end_obj(&j);
+	json_arr(&j, NULL);
+	json_end_arr(&j);
+	json_obj(&j, NULL);
+	json_end_obj(&j);
+	json_int(&j, NULL, 3);
+	json_end_arr(&j);
+	json_obj(&j, "nested");
+	json_obj(&j, "deeper");
+	json_arr(&j, "empty");
+	json_end_arr(&j);
+	json_end_obj(&j);
+	json_bool(&j, "after", true);
+	json_end_obj(&j);
+	json_int(&j, "last", 0);
+	json_end_obj(&j);
+	json_finish(&j);
+	char *s = mem_close(&m);
+
+	ck_assert_str_eq(s, "{\"a\":\"x\",\"list\":[1,{\"k\":\"v\",\"n\":2},[],{},3],"
+			    "\"nested\":{\"deeper\":{\"empty\":[]},\"after\":true},\"last\":0}\n");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_deep_nesting_within_limit)
+{
+	/* JSON_MAX_DEPTH - 1 levels of arrays, each with a value before and after the child. */
+	enum { LEVELS = JSON_MAX_DEPTH - 1 };
+	struct memfile m;
+	struct json j;
+	char expect[256] = "";
+	size_t n = 0;
+
+	json_begin(&j, mem_open(&m));
+	for (int i = 0; i < LEVELS; i++) {
+		json_arr(&j, NULL);
+		json_int(&j, NULL, i);
+		n += (size_t)snprintf(expect + n, sizeof(expect) - n, "[%d,", i);
+	}
+	expect[n - 1] = 0;	/* the innermost array has no child after its value */
+	n--;
+	for (int i = LEVELS - 1; i >= 0; i--) {
+		json_end_arr(&j);
+		n += (size_t)snprintf(expect + n, sizeof(expect) - n, "]");
+		if (i > 0) {
+			json_int(&j, NULL, -i);
+			n += (size_t)snprintf(expect + n, sizeof(expect) - n, ",%d", -i);
+		}
+	}
+	json_finish(&j);
+	n += (size_t)snprintf(expect + n, sizeof(expect) - n, "\n");
+	char *s = mem_close(&m);
+
+	ck_assert_str_eq(s, expect);
+	free(s);
+}
+END_TEST
+
+START_TEST(test_escaping)
+{
+	struct memfile m;
+	struct json j;
+
+	json_begin(&j, mem_open(&m));
+	json_obj(&j, NULL);
+	json_str(&j, "q\"k", "a\"b");
+	json_str(&j, "bs", "c:\\dir\\");
+	json_str(&j, "ws", "l1\nl2\tt\rr");
+	json_str(&j, "ctl", "\x01\x08\x0c\x1f\x7f");
+	json_str(&j, "keep", "/ caf\xc3\xa9 <>&'");
+	json_end_obj(&j);
+	json_finish(&j);
+	char *s = mem_close(&m);
+
+	ck_assert_str_eq(s, "{\"q\\\"k\":\"a\\\"b\",\"bs\":\"c:\\\\dir\\\\\",\"ws\":\"l1\\nl2\\tt\\rr\","
+			    "\"ctl\":\"\\u0001\\u0008\\u000c\\u001f\\u007f\","
+			    "\"keep\":\"/ caf\xc3\xa9 <>&'\"}\n");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_finish_newline_and_next_record)
+{
+	struct memfile m;
+	struct json j;
+
+	json_begin(&j, mem_open(&m));
+	json_obj(&j, NULL);
+	json_int(&j, "a", 1);
+	json_end_obj(&j);
+	json_finish(&j);
+	/* The next record starts fresh: no comma carried over from the previous one. */
+	json_obj(&j, NULL);
+	json_int(&j, "b", 2);
+	json_end_obj(&j);
+	json_finish(&j);
+	json_arr(&j, NULL);
+	json_end_arr(&j);
+	json_finish(&j);
+	char *s = mem_close(&m);
+
+	ck_assert_str_eq(s, "{\"a\":1}\n{\"b\":2}\n[]\n");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_finish_flushes)
+{
+	struct memfile m;
+	struct json j;
+
+	json_begin(&j, mem_open(&m));
+	json_obj(&j, NULL);
+	json_str(&j, "k", "v");
+	json_end_obj(&j);
+	json_finish(&j);
+	/* open_memstream updates buf/len on fflush: json_finish must have flushed. */
+	ck_assert_uint_eq(m.len, strlen("{\"k\":\"v\"}\n"));
+	ck_assert_int_eq(memcmp(m.buf, "{\"k\":\"v\"}\n", m.len), 0);
+	free(mem_close(&m));
+}
+END_TEST
+
+static Suite *json_suite(void)
+{
+	Suite *s = suite_create("json");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_flat_object_all_types);
+	tcase_add_test(tc, test_non_finite_doubles_are_null);
+	tcase_add_test(tc, test_nested_objects_and_arrays);
+	tcase_add_test(tc, test_deep_nesting_within_limit);
+	tcase_add_test(tc, test_escaping);
+	tcase_add_test(tc, test_finish_newline_and_next_record);
+	tcase_add_test(tc, test_finish_flushes);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(json_suite());
+}

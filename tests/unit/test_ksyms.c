@@ -1,0 +1,296 @@
+/* Unit tests of common/ksyms.h against fixtures/kallsyms.txt. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ksyms.h"
+#include "unit_helpers.h"
+
+#define FIXTURE UNIT_FIXTURE_DIR "/kallsyms.txt"
+
+static struct ksyms *ks;
+
+static void load_fixture(void)
+{
+	ks = ksyms_load(FIXTURE);
+	ck_assert_msg(ks != NULL, "cannot load %s", FIXTURE);
+}
+
+static void free_fixture(void)
+{
+	ksyms_free(ks);
+	ks = NULL;
+}
+
+START_TEST(test_load_missing_file)
+{
+	ck_assert_ptr_null(ksyms_load("/nonexistent/kallsyms"));
+	ksyms_free(NULL);
+}
+END_TEST
+
+START_TEST(test_find_exact_start)
+{
+	const struct ksym *s = ksyms_find(ks, 0xffffffff81234000ULL);
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s->name, "kfree_skb_reason");
+	ck_assert_uint_eq(s->addr, 0xffffffff81234000ULL);
+	ck_assert_ptr_null(s->module);
+
+	s = ksyms_find(ks, 0xffffffff81001000ULL);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s->name, "startup_64");
+}
+END_TEST
+
+START_TEST(test_find_inside)
+{
+	const struct ksym *s = ksyms_find(ks, 0xffffffff812340ffULL);
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s->name, "kfree_skb_reason");
+	s = ksyms_find(ks, 0xffffffff81234150ULL);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s->name, "ip_send_skb.isra.0");
+	/* Just below the next symbol. */
+	s = ksyms_find(ks, 0xffffffff812342ffULL);
+	ck_assert_str_eq(s->name, "ip_finish_output");
+	s = ksyms_find(ks, 0xffffffff81234300ULL);
+	ck_assert_str_eq(s->name, "ip_finish_output2");
+	/* Two names at one address: either is right. */
+	s = ksyms_find(ks, 0xffffffff81000010ULL);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_msg(!strcmp(s->name, "_stext") || !strcmp(s->name, "_text"), "got %s", s->name);
+}
+END_TEST
+
+START_TEST(test_find_module_symbols)
+{
+	const struct ksym *s = ksyms_find(ks, 0xffffffffc0a01010ULL);
+
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s->name, "ovs_vport_receive");
+	ck_assert_ptr_nonnull(s->module);
+	ck_assert_str_eq(s->module, "openvswitch");
+	/* The module's data symbol is not a text symbol: the address stays in the function. */
+	s = ksyms_find(ks, 0xffffffffc0a02010ULL);
+	ck_assert_str_eq(s->name, "ovs_vport_receive");
+	s = ksyms_find(ks, 0xffffffffc0b00180ULL);
+	ck_assert_str_eq(s->name, "br_forward");
+	ck_assert_str_eq(s->module, "bridge");
+}
+END_TEST
+
+START_TEST(test_find_before_first)
+{
+	ck_assert_ptr_null(ksyms_find(ks, 0));
+	ck_assert_ptr_null(ksyms_find(ks, 0xffffffff80ffffffULL));
+	ck_assert_ptr_null(ksyms_find(NULL, 0xffffffff81234000ULL));
+}
+END_TEST
+
+START_TEST(test_data_symbols_ignored)
+{
+	const struct ksym *s = ksyms_find(ks, 0xffffffff81240050ULL);
+
+	/* init_net is data (D): the address resolves to the preceding text symbol. */
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s->name, "weak_helper");
+	ck_assert(!ksyms_has(ks, "init_net"));
+	ck_assert(!ksyms_has(ks, "some_static_data"));
+	ck_assert(!ksyms_has(ks, "some_bss"));
+	ck_assert(!ksyms_has(ks, "some_rodata"));
+	ck_assert(!ksyms_has(ks, "__ksymtab_kfree_skb"));
+	ck_assert(!ksyms_has(ks, "ovs_net_ops"));
+	ck_assert(!ksyms_has(ks, "fixed_percpu_data"));
+}
+END_TEST
+
+START_TEST(test_format_styles)
+{
+	char buf[128];
+
+	ck_assert_str_eq(ksyms_format(ks, 0xffffffff8123401aULL, KSYM_HEX, buf, sizeof(buf)),
+			 "kfree_skb_reason+0x1a");
+	ck_assert_str_eq(ksyms_format(ks, 0xffffffff8123401aULL, KSYM_HEX_MODULE, buf, sizeof(buf)),
+			 "kfree_skb_reason+0x1a [kernel]");
+	ck_assert_str_eq(ksyms_format(ks, 0xffffffff8123401aULL, KSYM_DEC, buf, sizeof(buf)),
+			 "kfree_skb_reason+26");
+	ck_assert_str_eq(ksyms_format(ks, 0xffffffffc0a01010ULL, KSYM_HEX_MODULE, buf, sizeof(buf)),
+			 "ovs_vport_receive+0x10 [openvswitch]");
+	ck_assert_str_eq(ksyms_format(ks, 0xffffffffc0a01010ULL, KSYM_HEX, buf, sizeof(buf)),
+			 "ovs_vport_receive+0x10");
+	ck_assert_str_eq(ksyms_format(ks, 0xffffffffc0a01010ULL, KSYM_DEC, buf, sizeof(buf)),
+			 "ovs_vport_receive+16");
+	/* Offset 0 */
+	ck_assert_str_eq(ksyms_format(ks, 0xffffffff81234100ULL, KSYM_HEX, buf, sizeof(buf)),
+			 "ip_send_skb.isra.0+0x0");
+	ck_assert_str_eq(ksyms_format(ks, 0xffffffff81234100ULL, KSYM_DEC, buf, sizeof(buf)),
+			 "ip_send_skb.isra.0+0");
+	ck_assert_ptr_eq(ksyms_format(ks, 0xffffffff81234100ULL, KSYM_DEC, buf, sizeof(buf)), buf);
+}
+END_TEST
+
+START_TEST(test_format_unknown)
+{
+	char buf[64];
+
+	ck_assert_str_eq(ksyms_format(ks, 0x1000, KSYM_HEX, buf, sizeof(buf)), "[unknown]");
+	ck_assert_str_eq(ksyms_format(ks, 0x1000, KSYM_HEX_MODULE, buf, sizeof(buf)), "[unknown]");
+	ck_assert_str_eq(ksyms_format(ks, 0x1000, KSYM_DEC, buf, sizeof(buf)), "[unknown]");
+	ck_assert_str_eq(ksyms_format(NULL, 0xffffffff8123401aULL, KSYM_HEX, buf, sizeof(buf)),
+			 "[unknown]");
+}
+END_TEST
+
+START_TEST(test_has)
+{
+	ck_assert(ksyms_has(ks, "kfree_skb_reason"));
+	ck_assert(ksyms_has(ks, "tcp_v4_do_rcv"));
+	ck_assert(ksyms_has(ks, "tcp_v4_do_rcv.cold"));
+	ck_assert(ksyms_has(ks, "ovs_vport_receive"));
+	ck_assert(ksyms_has(ks, "br_forward"));
+	ck_assert(ksyms_has(ks, "weak_helper"));
+	/* Exact names only: no prefixes, no clone lookups. */
+	ck_assert(!ksyms_has(ks, "tcp_v4"));
+	ck_assert(!ksyms_has(ks, "kfree_skb"));
+	ck_assert(!ksyms_has(ks, "ip_send_skb"));
+	ck_assert(!ksyms_has(ks, "no_such_function"));
+	ck_assert(!ksyms_has(NULL, "kfree_skb_reason"));
+}
+END_TEST
+
+START_TEST(test_attach_name)
+{
+	const char *n;
+
+	/* The function itself, even when a longer name or a .cold part exists. */
+	n = ksyms_attach_name(ks, "ip_finish_output");
+	ck_assert_ptr_nonnull(n);
+	ck_assert_str_eq(n, "ip_finish_output");
+	n = ksyms_attach_name(ks, "tcp_v4_do_rcv");
+	ck_assert_ptr_nonnull(n);
+	ck_assert_str_eq(n, "tcp_v4_do_rcv");
+	n = ksyms_attach_name(ks, "ovs_vport_receive");
+	ck_assert_ptr_nonnull(n);
+	ck_assert_str_eq(n, "ovs_vport_receive");
+	/* The GCC clone that replaced it. */
+	n = ksyms_attach_name(ks, "ip_send_skb");
+	ck_assert_ptr_nonnull(n);
+	ck_assert_str_eq(n, "ip_send_skb.isra.0");
+	n = ksyms_attach_name(ks, "__netif_receive_skb_core");
+	ck_assert_ptr_nonnull(n);
+	ck_assert_str_eq(n, "__netif_receive_skb_core.constprop.0");
+	/* Never a .cold part, even one that comes first ("name.part.0.cold"). */
+	n = ksyms_attach_name(ks, "udp_queue_rcv_one_skb");
+	ck_assert_ptr_nonnull(n);
+	ck_assert_str_eq(n, "udp_queue_rcv_one_skb.constprop.0");
+	ck_assert_ptr_null(ksyms_attach_name(ks, "only_cold_fn"));
+	/* A longer function name is not a clone. */
+	ck_assert_ptr_null(ksyms_attach_name(ks, "kfree_skb"));
+	ck_assert_ptr_null(ksyms_attach_name(ks, "ip_send"));
+	ck_assert_ptr_null(ksyms_attach_name(ks, "no_such_function"));
+	/* Data symbols are not attachable. */
+	ck_assert_ptr_null(ksyms_attach_name(ks, "init_net"));
+	ck_assert_ptr_null(ksyms_attach_name(NULL, "ip_finish_output"));
+}
+END_TEST
+
+/* Writes text to a temporary file and loads it as a kallsyms table. */
+static struct ksyms *load_text(const char *text)
+{
+	char path[] = "/tmp/unit_kallsyms_XXXXXX";
+	int fd = mkstemp(path);
+	size_t len = strlen(text);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	struct ksyms *r = ksyms_load(path);
+
+	unlink(path);
+	return r;
+}
+
+START_TEST(test_restricted_kallsyms)
+{
+	/*
+	 * With kptr_restrict every address reads 0: nothing resolves.
+	 * BUG (common/ksyms.c, ksyms_load): when no text symbol was kept, ks->syms is NULL and
+	 * ksyms_load calls qsort(NULL, 0, ...); glibc declares the base nonnull, so the UBSan
+	 * build (-DBPFNET_SANITIZE=ON) aborts here ("null pointer passed as argument 1"). The
+	 * plain build passes this test.
+	 */
+	char buf[64];
+	struct ksyms *r = load_text("0000000000000000 T _stext\n0000000000000000 T kfree_skb\n");
+
+	ck_assert_ptr_nonnull(r);
+	ck_assert_ptr_null(ksyms_find(r, 0xffffffff81234000ULL));
+	ck_assert(!ksyms_has(r, "kfree_skb"));
+	ck_assert_str_eq(ksyms_format(r, 0xffffffff81234000ULL, KSYM_HEX, buf, sizeof(buf)),
+			 "[unknown]");
+	ksyms_free(r);
+}
+END_TEST
+
+START_TEST(test_long_symbol_names)
+{
+	/*
+	 * BUG (common/ksyms.c, ksyms_load): lines are read into a 512-byte buffer and names with
+	 * "%255s", but kernels since 6.1 allow 511-character symbol names (KSYM_NAME_LEN 512, for
+	 * Rust). Such a name is stored cut to 255 characters (and its line is split in two), so
+	 * ksyms_has(), ksyms_attach_name() and ksyms_format() get it wrong.
+	 */
+	enum { LEN = 511 };
+	char name[LEN + 1], text[LEN + 128];
+	struct ksyms *r;
+	const struct ksym *s;
+
+	memset(name, 'z', LEN);
+	name[LEN] = 0;
+	memcpy(name, "_RNv", 4);
+	snprintf(text, sizeof(text), "ffffffff81300000 t %s\nffffffff81300100 T after_long\n", name);
+	r = load_text(text);
+	ck_assert_ptr_nonnull(r);
+	s = ksyms_find(r, 0xffffffff81300100ULL);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_str_eq(s->name, "after_long");
+	s = ksyms_find(r, 0xffffffff81300010ULL);
+	ck_assert_ptr_nonnull(s);
+	ck_assert_uint_eq(strlen(s->name), LEN);
+	ck_assert_str_eq(s->name, name);
+	ck_assert(ksyms_has(r, name));
+	ksyms_free(r);
+}
+END_TEST
+
+static Suite *ksyms_suite(void)
+{
+	Suite *s = suite_create("ksyms");
+	TCase *tc = tcase_create("fixture");
+	TCase *other = tcase_create("other");
+
+	tcase_add_checked_fixture(tc, load_fixture, free_fixture);
+	tcase_add_test(tc, test_find_exact_start);
+	tcase_add_test(tc, test_find_inside);
+	tcase_add_test(tc, test_find_module_symbols);
+	tcase_add_test(tc, test_find_before_first);
+	tcase_add_test(tc, test_data_symbols_ignored);
+	tcase_add_test(tc, test_format_styles);
+	tcase_add_test(tc, test_format_unknown);
+	tcase_add_test(tc, test_has);
+	tcase_add_test(tc, test_attach_name);
+	tcase_add_test(other, test_load_missing_file);
+	tcase_add_test(other, test_restricted_kallsyms);
+	tcase_add_test(other, test_long_symbol_names);
+	suite_add_tcase(s, tc);
+	suite_add_tcase(s, other);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(ksyms_suite());
+}
