@@ -257,3 +257,20 @@ const char *drop_filter_text(const struct drop_filter_opts *o, char *buf, size_t
 	sb_free(&sb);
 	return buf;
 }
+
+void drop_banner_duration(long duration_s)
+{
+	if (duration_s > 0)
+		printf("Duration: %lds, Press Ctrl+C to stop early\n", duration_s);
+	else
+		printf("Press Ctrl+C to stop\n");
+	printf("============================================================\n");
+}
+
+void drop_banner_device(const char *ifname)
+{
+	if (ifname[0])
+		printf("Filtering by device: %s\n", ifname);
+	else
+		printf("No device filter - monitoring all interfaces\n");
+}

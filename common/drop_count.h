@@ -69,6 +69,10 @@ extern const char *const drop_l4_choices[];
 	{ "dst-port", 0, ARG_INT, &(o).dst_port, NULL, "TCP/UDP destination port filter (0 = any)" },  \
 	{ "l4-protocol", 0, ARG_CHOICE, &(o).l4_protocol, NULL, "L4 protocol filter", drop_l4_choices }
 
+/* The summary tools' banner lines: duration (or "Press Ctrl+C to stop") and the rule. */
+void drop_banner_duration(long duration_s);
+/* "Filtering by device: <name>" or "No device filter - monitoring all interfaces". */
+void drop_banner_device(const char *ifname);
 /* Fills cfg from the options; bad values exit 2 naming the flag. */
 void drop_count_config_build(struct drop_count_config *cfg, const struct drop_filter_opts *o);
 /* " (no filters)" or " (filters: device: eth0, src IP: 10.0.0.1, ..., protocol: TCP)". */

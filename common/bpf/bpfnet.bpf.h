@@ -37,6 +37,15 @@
 		return bpf_map_lookup_elem(&name##_scratch, &zero);                            \
 	}
 
+/* Kernel stacks for bpf_get_stackid(), read back by common/stack.h. */
+#define BPFNET_STACK_MAP(name, entries)                                                        \
+	struct {                                                                               \
+		__uint(type, BPF_MAP_TYPE_STACK_TRACE);                                        \
+		__uint(max_entries, entries);                                                  \
+		__uint(key_size, sizeof(__u32));                                               \
+		__uint(value_size, 127 * sizeof(__u64));                                       \
+	} name SEC(".maps")
+
 #define BPFNET_LICENSE char LICENSE[] SEC("license") = "GPL"
 
 /* Adds delta to a per-CPU or shared u64 counter map slot. */

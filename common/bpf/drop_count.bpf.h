@@ -26,12 +26,7 @@ DROP_COUNT_HASH(stack_counts, 10240);
 DROP_COUNT_HASH(tuple_counts, 10240);
 DROP_COUNT_HASH(failed_counts, 1024);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 16384);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, 127 * sizeof(__u64));
-} stacks SEC(".maps");
+BPFNET_STACK_MAP(stacks, 16384);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

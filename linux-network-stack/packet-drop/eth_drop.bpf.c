@@ -8,12 +8,7 @@
 BPFNET_CONFIG(struct eth_drop_config)
 BPFNET_SCRATCH(event, struct eth_drop_event)
 
-struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 16384);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, 127 * sizeof(__u64));
-} stacks SEC(".maps");
+BPFNET_STACK_MAP(stacks, 16384);
 
 static __always_inline int on_drop(void *ctx, struct sk_buff *skb, __u32 reason)
 {

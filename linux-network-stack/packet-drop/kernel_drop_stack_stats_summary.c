@@ -154,11 +154,7 @@ int main(int argc, char **argv)
 	if (!g_common.json) {
 		printf("Tracing kfree_skb calls with histograms, %lds intervals...%s\n", opt.interval,
 		       drop_filter_text(&opt.filter, filters, sizeof(filters)));
-		if (opt.duration > 0)
-			printf("Duration: %lds, Press Ctrl+C to stop early\n", opt.duration);
-		else
-			printf("Press Ctrl+C to stop\n");
-		printf("%s\n", LINE60);
+		drop_banner_duration(opt.duration);
 	}
 
 	skel = BPFNET_OPEN(kernel_drop_stack_stats_summary_bpf);
@@ -171,10 +167,7 @@ int main(int argc, char **argv)
 	link = probe_attach(hook);
 	if (!g_common.json) {
 		printf("Probe: %s\n", probe_describe(hook, desc, sizeof(desc)));
-		if (cfg.ifname[0])
-			printf("Filtering by device: %s\n", cfg.ifname);
-		else
-			printf("No device filter - monitoring all interfaces\n");
+		drop_banner_device(cfg.ifname);
 	}
 	tool_ready();
 
