@@ -217,7 +217,6 @@ void drop_count_config_build(struct drop_count_config *cfg, const struct drop_fi
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->filter.ipv4_only = 1;
-	cfg->filter.l3_required = 1;
 	filter_addr_opt(&cfg->filter, true, "--src-ip", o->src_ip, true);
 	filter_addr_opt(&cfg->filter, false, "--dst-ip", o->dst_ip, true);
 	cfg->filter.sport = port_opt("--src-port", o->src_port);

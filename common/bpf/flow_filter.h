@@ -12,9 +12,8 @@ struct flow_filter {
 	__u8 sfamily;		/* 0 = any, 4 or 6 */
 	__u8 dfamily;
 	__u8 l4proto;		/* 0 = any */
-	__u8 l3_required;	/* with any address/port/protocol filter set, reject non-IP packets */
 	__u8 ipv4_only;		/* "IP" means IPv4 only (tools whose originals parsed IPv4 only) */
-	__u8 pad[3];
+	__u8 pad[4];
 	__u16 sport;		/* host order, 0 = any */
 	__u16 dport;
 	__u16 ethertype;	/* real EtherType after VLAN tags; 0 = any, ETHERTYPE_OTHER */

@@ -171,7 +171,11 @@ static __always_inline bool is_known_ethertype(__u16 p)
 	       p == ETH_P_LLDP_ || p == ETH_P_PAUSE_;
 }
 
-/* True when the packet passes every filter that is set. */
+/*
+ * True when the packet passes every filter that is set. With an address, port or L4
+ * protocol filter, packets without an IP header (or without ports, for a port filter)
+ * cannot match.
+ */
 static __always_inline bool flow_match(const struct flow_filter *f, const struct pkt_meta *m)
 {
 	bool l3_filters = f->sfamily || f->dfamily || f->l4proto || f->sport || f->dport;
@@ -187,7 +191,7 @@ static __always_inline bool flow_match(const struct flow_filter *f, const struct
 	if (!l3_filters)
 		return true;
 	if (!m->family || (f->ipv4_only && m->family != 4))
-		return !f->l3_required;
+		return false;
 	if (f->l4proto && f->l4proto != m->l4proto)
 		return false;
 	if (!addr_match(f->saddr, f->sfamily, m, m->saddr) ||
@@ -195,7 +199,7 @@ static __always_inline bool flow_match(const struct flow_filter *f, const struct
 		return false;
 	if (f->sport || f->dport) {
 		if (!m->has_ports)
-			return !(f->l3_required);
+			return false;
 		if (f->sport && f->sport != m->sport)
 			return false;
 		if (f->dport && f->dport != m->dport)
