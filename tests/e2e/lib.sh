@@ -6,6 +6,7 @@ set -u
 
 BIN=${BPFNET_BIN:?set BPFNET_BIN to the folder of the built tools}
 E2E_FAILS=0
+E2E_PROG_IDS=""
 
 # e2e_setup NAME SUBNET_OCTET: namespaces <NAME>a/<NAME>b with veth <NAME>a0 (10.S.0.1) and
 # <NAME>b0 (10.S.0.2), unique per test so tests never see each other's devices.
@@ -82,12 +83,20 @@ e2e_start() {
 	"$BIN/$tool" --ready-file "$E2E_TMP/ready" "$@" >"$out" 2>&1 &
 	E2E_PID=$!
 	for _ in $(seq 1 100); do
-		[ -s "$E2E_TMP/ready" ] && return 0
+		if [ -s "$E2E_TMP/ready" ]; then
+			E2E_PROG_IDS="$E2E_PROG_IDS $(bpf_ids_of "$E2E_PID")"
+			return 0
+		fi
 		kill -0 "$E2E_PID" 2>/dev/null || { cat "$out"; e2e_die "$tool exited before attaching"; }
 		sleep 0.1
 	done
 	cat "$out"
 	e2e_die "$tool did not attach within 10 s"
+}
+
+# The BPF programs and links a process holds ("prog:ID" / "link:ID"), from its fdinfo.
+bpf_ids_of() {
+	awk '/^prog_id:/ { print "prog:" $2 } /^link_id:/ { print "link:" $2 }' /proc/"$1"/fdinfo/* 2>/dev/null | sort -u
 }
 
 # e2e_stop: Ctrl-C, then the tool must exit 0 within 10 s.
@@ -153,11 +162,20 @@ expect_no_grep() {
 	if grep -qE "$3" "$2"; then e2e_fail "$1: unexpected line matching '$3'"; else e2e_pass "$1"; fi
 }
 
-# No BPF program or link of the suite may survive its tool.
+# No BPF program or link that a tool of this test held may survive it.
 expect_no_leftovers() {
-	local progs
-	progs=$(bpftool prog show 2>/dev/null | grep -cE "name (drop_tracepoint|drop_kfree_skb|drop_sk_skb_rea)")
-	if [ "$progs" -eq 0 ]; then e2e_pass "no BPF programs left behind"; else e2e_fail "$progs BPF programs left behind"; fi
+	local id left=0 held=0
+	for id in $E2E_PROG_IDS; do
+		held=$((held + 1))
+		bpftool "${id%%:*}" show id "${id#*:}" >/dev/null 2>&1 && left=$((left + 1))
+	done
+	if [ "$held" -eq 0 ]; then
+		e2e_fail "no BPF program was seen while the tools ran"
+	elif [ "$left" -eq 0 ]; then
+		e2e_pass "none of the $held BPF programs and links the tools held is left"
+	else
+		e2e_fail "$left of $held BPF programs and links left behind"
+	fi
 }
 
 e2e_finish() {

@@ -1,0 +1,22 @@
+#!/bin/bash
+# lab-options: --timeout 300
+# Every BPF object of the suite (modern and legacy variants) loads on this lab kernel, with the
+# kernel's own BTF and the module BTF of the modules the tools read types from.
+set -euo pipefail
+source "$(dirname "$0")/../lib/common.sh"
+
+build=$(cd "${BPFNET_BIN:-$(dirname "$0")/../../../build/bin}/.." && pwd)
+verify=$build/tests/bpf_verify
+[[ -x $verify ]] || lab_fail "no $verify: build the project first"
+shopt -s nullglob
+objects=("$build"/gen/*/*.bpf.o)
+(( ${#objects[@]} > 0 )) || lab_fail "no BPF objects under $build/gen"
+
+# Modules whose types or functions the tools use; all exist in Debian's kernels.
+lab_modprobe openvswitch tun vhost_net nf_conntrack nf_defrag_ipv4 kvm
+for m in openvswitch tun vhost_net nf_conntrack kvm; do
+    [[ -e /sys/kernel/btf/$m ]] || lab_fail "no module BTF for $m on $(uname -r)"
+done
+
+"$verify" --legacy-scan "${objects[@]}" || lab_fail "some BPF objects do not load on $(uname -r)"
+lab_ok "${#objects[@]} objects load on $(uname -r)"
