@@ -71,14 +71,12 @@ function(bpfnet_bpf_object name source outdir)
   set(${name}_SKELETONS ${skels} PARENT_SCOPE)
 endfunction()
 
-# bpfnet_add_tool(<name>): <name>.c + <name>.bpf.c in the current folder become build/bin/<name>.
-function(bpfnet_add_tool name)
+# bpfnet_tool_executable(<name> [sources...]): <name>.c (+ sources) of the current folder become
+# build/bin/<name>, and <name>_logic, the same code with main() renamed, for the unit tests.
+function(bpfnet_tool_executable name)
   set(outdir ${CMAKE_BINARY_DIR}/gen/${name})
-  file(MAKE_DIRECTORY ${outdir})
-  bpfnet_bpf_object(${name} ${CMAKE_CURRENT_SOURCE_DIR}/${name}.bpf.c ${outdir})
   string(REPLACE "-" "_" cname ${name})
-  # The same source, with main() renamed, is what the unit tests link against.
-  add_library(${name}_logic STATIC ${name}.c ${${name}_SKELETONS})
+  add_library(${name}_logic STATIC ${name}.c ${ARGN})
   target_compile_definitions(${name}_logic PRIVATE main=${cname}_main)
   target_include_directories(${name}_logic PUBLIC ${outdir} ${CMAKE_CURRENT_SOURCE_DIR})
   target_link_libraries(${name}_logic PUBLIC bpfnet_common)
@@ -94,4 +92,19 @@ function(bpfnet_add_tool name)
   set_property(GLOBAL APPEND PROPERTY BPFNET_TOOLS ${name})
   file(RELATIVE_PATH folder ${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_SOURCE_DIR})
   set_property(GLOBAL PROPERTY BPFNET_TOOL_FOLDER_${name} ${folder})
+endfunction()
+
+# bpfnet_add_tool(<name>): <name>.c + <name>.bpf.c in the current folder become build/bin/<name>.
+function(bpfnet_add_tool name)
+  set(outdir ${CMAKE_BINARY_DIR}/gen/${name})
+  file(MAKE_DIRECTORY ${outdir})
+  bpfnet_bpf_object(${name} ${CMAKE_CURRENT_SOURCE_DIR}/${name}.bpf.c ${outdir})
+  bpfnet_tool_executable(${name} ${${name}_SKELETONS})
+endfunction()
+
+# bpfnet_add_plain_tool(<name>): a tool with no BPF side of its own (a controller that runs
+# the suite's other tools), built, tested and packaged like the others.
+function(bpfnet_add_plain_tool name)
+  file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/gen/${name})
+  bpfnet_tool_executable(${name})
 endfunction()

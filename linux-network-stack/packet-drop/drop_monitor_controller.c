@@ -1,0 +1,757 @@
+/*
+ * drop_monitor_controller: watches one interface's RX dropped counter and runs a monitoring
+ * command (one of this suite's tools) for one interval at a time, keeping the log of every
+ * cycle that began with a drop increase.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "argparse.h"
+#include "filter.h"
+#include "json.h"
+#include "linkstats.h"
+#include "log.h"
+#include "runtime.h"
+#include "shellwords.h"
+#include "strbuf.h"
+#include "timefmt.h"
+#include "drop_monitor_controller.h"
+
+#define DASH60 "------------------------------------------------------------"
+#define LINE50 "=================================================="
+#define STOP_TERM_WAIT 5.0	/* seconds a process group gets after SIGTERM */
+#define STOP_COMMAND_TIMEOUT 10.0
+#define STOP_CHILD_WAIT 2.0
+
+static struct dmc_settings opt = { .interval = 30, .log_dir = "./logs" };
+
+static const struct arg_opt options[] = {
+	{ "interface", 0, ARG_STR, &opt.interface, NULL,
+	  "interface whose RX dropped counter is watched", .flags = ARG_REQUIRED },
+	{ "command", 0, ARG_STR, &opt.command, NULL,
+	  "monitoring command run for each cycle, e.g. \"eth_drop --interface port-mgt\" (split like "
+	  "a shell does, run without one; a tool of this suite, or its .py name, runs the tool next "
+	  "to this program)",
+	  .flags = ARG_REQUIRED },
+	{ "stop-command", 0, ARG_STR, &opt.stop_command, NULL,
+	  "command that stops the monitoring command at the end of a cycle (default: SIGTERM to its "
+	  "process group)" },
+	{ "interval", 0, ARG_INT, &opt.interval, NULL, "seconds per cycle (and between counter readings)",
+	  .min = 1, .max = 86400 },
+	{ "log-dir", 0, ARG_STR, &opt.log_dir, NULL,
+	  "directory for the cycles' log files; exactly ./logs also prints the cycle messages on "
+	  "stdout, any other value writes them into the cycle's log file" },
+	{ 0 },
+};
+
+static const struct arg_parser parser = {
+	.prog = "drop_monitor_controller",
+	.description = "Monitor interface drops and control monitoring command",
+	.epilog = "examples:\n"
+		  "  drop_monitor_controller --interface port-mgt --command \"eth_drop --interface port-mgt\"\n"
+		  "  drop_monitor_controller --interface eth0 --interval 10 --log-dir /var/log/drops \\\n"
+		  "      --command \"kernel_drop_stack_stats_summary -n eth0 -i 5\"\n"
+		  "  drop_monitor_controller --interface eth0 --command \"sudo python2 eth_drop.py --interface eth0\" \\\n"
+		  "      --stop-command \"sudo pkill -INT -x eth_drop\"",
+	.opts = options,
+};
+
+/* The pieces the golden tests check */
+
+enum dmc_step dmc_observe(struct dmc_counter *c, long long current, long long *increment)
+{
+	if (!c->have_previous) {
+		c->have_previous = true;
+		c->previous = current;
+		*increment = 0;
+		return DMC_BASELINE;
+	}
+	*increment = current - c->previous;
+	c->previous = current;
+	return *increment > 0 ? DMC_DROPS : DMC_NO_CHANGE;
+}
+
+void dmc_step_message(char *buf, size_t len, const char *interface, enum dmc_step step,
+		      long long previous, long long current, long long increment)
+{
+	switch (step) {
+	case DMC_BASELINE:
+		snprintf(buf, len, "Interface %s rx dropped: %lld (baseline)", interface, current);
+		break;
+	case DMC_DROPS:
+		snprintf(buf, len, "Interface %s rx dropped: %lld -> %lld (+%lld) - Drop increment detected",
+			 interface, previous, current, increment);
+		break;
+	case DMC_NO_CHANGE:
+		snprintf(buf, len, "Interface %s rx dropped: %lld (no change, increment: %lld)", interface,
+			 current, increment);
+		break;
+	}
+}
+
+bool dmc_log_files_mode(const char *log_dir)
+{
+	return strcmp(log_dir, "./logs") != 0;
+}
+
+void dmc_log_path(char *buf, size_t len, const char *dir, const struct tm *tm)
+{
+	char name[64];
+	size_t n = strlen(dir);
+
+	strftime(name, sizeof(name), "monitor_%Y%m%d_%H%M%S.log", tm);
+	snprintf(buf, len, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", name);
+}
+
+void dmc_write_log_header(FILE *f, const char *datetime, const char *interface, const char *command)
+{
+	fprintf(f, "=== Drop Monitor Controller Log ===\n");
+	fprintf(f, "Start time: %s\n", datetime);
+	fprintf(f, "Interface: %s\n", interface);
+	fprintf(f, "Command: %s\n", command);
+	fprintf(f, "%s\n\n", LINE50);
+}
+
+void dmc_print_banner(FILE *f, const struct dmc_settings *s)
+{
+	fprintf(f, "Drop Monitor Controller\n");
+	fprintf(f, "Interface: %s\n", s->interface);
+	fprintf(f, "Command: %s\n", s->command);
+	if (s->resolved)
+		fprintf(f, "Running: %s\n", s->resolved);
+	if (s->stop_command)
+		fprintf(f, "Stop command: %s\n", s->stop_command);
+	else
+		fprintf(f, "Stop method: Process group termination\n");
+	fprintf(f, "Monitor interval: %ld seconds\n", s->interval);
+	fprintf(f, "Log directory: %s\n", s->log_dir);
+	fprintf(f, "%s\n", DASH60);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static bool is_interpreter(const char *word)
+{
+	const char *b = base_name(word);
+
+	if (!strncmp(b, "python", 6))
+		return strspn(b + 6, "0123456789.") == strlen(b + 6);
+	return !strcmp(b, "bpftrace") || !strcmp(b, "bash") || !strcmp(b, "sh");
+}
+
+/* The suite's executable for a script or tool name, if bindir has it. */
+static bool suite_tool(const char *word, const char *bindir, char *path, size_t len)
+{
+	static const char *const suffixes[] = { ".py", ".bt", ".sh" };
+	const char *b = base_name(word);
+	char name[NAME_MAX + 1];
+	bool had_suffix = false;
+
+	snprintf(name, sizeof(name), "%s", b);
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		size_t n = strlen(name), s = strlen(suffixes[i]);
+
+		if (n > s && !strcmp(name + n - s, suffixes[i])) {
+			name[n - s] = 0;
+			had_suffix = true;
+		}
+	}
+	/* An explicit path to a program (not a script) is run as given. */
+	if ((b != word && !had_suffix) || !*name || !strcmp(name, "drop_monitor_controller"))
+		return false;
+	snprintf(path, len, "%s/%s", bindir, name);
+	return access(path, X_OK) == 0;
+}
+
+static bool sudo_option_has_value(const char *opt)
+{
+	return opt[0] == '-' && opt[1] && !opt[2] && strchr("ugpCDrtTUh", opt[1]);
+}
+
+static void replace_words(struct shell_words *w, int first, int last, const char *word)
+{
+	char *dup = strdup(word);
+
+	if (!dup)
+		die("out of memory");
+	for (int i = first; i <= last; i++)
+		free(w->argv[i]);
+	w->argv[first] = dup;
+	memmove(&w->argv[first + 1], &w->argv[last + 1], (size_t)(w->argc - last) * sizeof(char *));
+	w->argc -= last - first;
+}
+
+bool dmc_resolve_command(struct shell_words *w, const char *bindir)
+{
+	char path[PATH_MAX];
+	int i = 0;
+
+	while (i < w->argc) {
+		const char *b = base_name(w->argv[i]);
+		bool sudo = !strcmp(b, "sudo");
+
+		if (!sudo && strcmp(b, "env") && strcmp(b, "nohup"))
+			break;
+		for (i++; i < w->argc; i++) {
+			if (sudo && sudo_option_has_value(w->argv[i]))
+				i++;
+			else if (w->argv[i][0] != '-' && !(strchr(w->argv[i], '=') && w->argv[i][0] != '/'))
+				break;
+		}
+	}
+	if (i >= w->argc)
+		return false;
+	if (is_interpreter(w->argv[i])) {
+		int script = i + 1;
+
+		while (script < w->argc && w->argv[script][0] == '-')
+			script++;
+		if (script >= w->argc || !suite_tool(w->argv[script], bindir, path, sizeof(path)))
+			return false;
+		replace_words(w, i, script, path);
+		return true;
+	}
+	if (!suite_tool(w->argv[i], bindir, path, sizeof(path)))
+		return false;
+	replace_words(w, i, i, path);
+	return true;
+}
+
+/* Output: stdout (text or JSON) and the current cycle's log file */
+
+static struct {
+	bool log_files_mode;
+	struct shell_words command, stop_command;
+	pid_t child;		/* 0: no monitoring command running */
+	bool have_log;
+	char log_path[PATH_MAX];
+} st;
+
+static volatile sig_atomic_t pending_signal;
+static bool running = true;
+
+struct fields {
+	const char *log_file;
+	bool counts;
+	long long rx_dropped, previous, increment;
+};
+
+static void out_json(const char *event, const char *hms, const char *text, const struct fields *x)
+{
+	struct json j;
+
+	json_begin(&j, stdout);
+	json_obj(&j, NULL);
+	json_str(&j, "time", hms);
+	json_str(&j, "event", event);
+	json_str(&j, "message", text);
+	if (x && x->counts) {
+		json_str(&j, "interface", opt.interface);
+		json_int(&j, "rx_dropped", x->rx_dropped);
+		if (strcmp(event, "baseline")) {
+			json_int(&j, "previous", x->previous);
+			json_int(&j, "increment", x->increment);
+		}
+	}
+	if (x && x->log_file)
+		json_str(&j, "log_file", x->log_file);
+	json_end_obj(&j);
+	json_finish(&j);
+}
+
+/* A line on stdout: "[HH:MM:SS] text" when stamped, or one JSON object. */
+static void out(const char *event, bool stamped, const struct fields *x, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void out(const char *event, bool stamped, const struct fields *x, const char *fmt, ...)
+{
+	char text[2048], hms[16];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	fmt_time_hms(hms, sizeof(hms));
+	if (g_common.json)
+		out_json(event, hms, text, x);
+	else if (stamped)
+		printf("[%s] %s\n", hms, text);
+	else
+		printf("%s\n", text);
+	fflush(stdout);
+}
+
+/* The original's log_message: into the cycle's log file in log-file mode, else on stdout. */
+static void log_message(const struct fields *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void log_message(const struct fields *x, const char *fmt, ...)
+{
+	char text[2048], hms[16];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (st.log_files_mode && st.have_log && access(st.log_path, F_OK) == 0) {
+		FILE *f = fopen(st.log_path, "a");
+
+		if (f) {
+			fprintf(f, "[%s] %s\n", fmt_time_hms(hms, sizeof(hms)), text);
+			if (!fclose(f))
+				return;
+		}
+	}
+	out(x && x->counts ? (x->increment > 0 ? "drops_detected" : "no_change") : "message", true, x, "%s",
+	    text);
+}
+
+/* Processes */
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void nap(double seconds)
+{
+	struct timespec ts = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Waits up to timeout seconds for pid to end (reaping it); true if it did. */
+static bool wait_exit(pid_t pid, double timeout, int *status)
+{
+	double end = now_s() + timeout;
+	int s;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &s, WNOHANG);
+
+		if (r == pid || (r < 0 && errno == ECHILD)) {
+			if (status)
+				*status = r == pid ? s : 0;
+			return true;
+		}
+		if (now_s() >= end)
+			return false;
+		nap(0.02);
+	}
+}
+
+static void child_setup(int out_fd)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	if (out_fd >= 0) {
+		dup2(out_fd, STDOUT_FILENO);
+		dup2(out_fd, STDERR_FILENO);
+	}
+}
+
+/* "[Errno 2] No such file or directory: 'x'", as Python words an OSError. */
+static void os_error(char *buf, size_t len, int err, const char *what)
+{
+	snprintf(buf, len, "[Errno %d] %s: '%s'", err, strerror(err), what);
+}
+
+/*
+ * fork + exec with an exec-failure report: the child writes errno into a close-on-exec
+ * pipe, so the parent learns that the program could not start, as Popen raises.
+ */
+static pid_t spawn(char *const *argv, bool new_session, int out_fd, int err_fd, char *err, size_t errlen)
+{
+	int report[2], e = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(report, O_CLOEXEC)) {
+		snprintf(err, errlen, "[Errno %d] %s", errno, strerror(errno));
+		return -1;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "[Errno %d] %s", errno, strerror(errno));
+		close(report[0]);
+		close(report[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		child_setup(out_fd);
+		if (err_fd >= 0)
+			dup2(err_fd, STDERR_FILENO);
+		if (new_session)
+			setsid();
+		execvp(argv[0], argv);
+		e = errno;
+		if (write(report[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(report[1]);
+	do
+		n = read(report[0], &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	close(report[0]);
+	if (n == (ssize_t)sizeof(e)) {
+		waitpid(pid, NULL, 0);
+		os_error(err, errlen, e, argv[0]);
+		return -1;
+	}
+	return pid;
+}
+
+static void start_cycle(void)
+{
+	char datetime[32], err[PATH_MAX + 256];
+	time_t now = time(NULL);
+	struct tm tm;
+	FILE *f;
+	int fd;
+
+	localtime_r(&now, &tm);
+	dmc_log_path(st.log_path, sizeof(st.log_path), opt.log_dir, &tm);
+	st.have_log = true;
+	f = fopen(st.log_path, "w");
+	if (!f) {
+		os_error(err, sizeof(err), errno, st.log_path);
+		log_message(NULL, "Error starting monitoring command: %s", err);
+		return;
+	}
+	dmc_write_log_header(f, fmt_datetime(datetime, sizeof(datetime)), opt.interface, opt.command);
+	fclose(f);
+	fd = open(st.log_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0) {
+		os_error(err, sizeof(err), errno, st.log_path);
+		log_message(NULL, "Error starting monitoring command: %s", err);
+		return;
+	}
+	st.child = spawn(st.command.argv, true, fd, -1, err, sizeof(err));
+	close(fd);
+	if (st.child < 0) {
+		st.child = 0;
+		log_message(NULL, "Error starting monitoring command: %s", err);
+	}
+}
+
+/* Runs --stop-command with a time limit, capturing its output like subprocess.run(). */
+static void run_stop_command(void)
+{
+	int outp[2], errp[2], status = 0;
+	char err[512], captured[4096];
+	size_t ncaptured = 0;
+	double end = now_s() + STOP_COMMAND_TIMEOUT;
+	pid_t pid;
+
+	if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC)) {
+		log_message(NULL, "Warning: Error executing stop command: [Errno %d] %s", errno, strerror(errno));
+		return;
+	}
+	pid = spawn(st.stop_command.argv, false, outp[1], errp[1], err, sizeof(err));
+	close(outp[1]);
+	close(errp[1]);
+	if (pid < 0) {
+		close(outp[0]);
+		close(errp[0]);
+		log_message(NULL, "Warning: Error executing stop command: %s", err);
+		return;
+	}
+	struct pollfd fds[2] = { { outp[0], POLLIN, 0 }, { errp[0], POLLIN, 0 } };
+	int open_fds = 2;
+
+	while (open_fds && now_s() < end) {
+		char buf[1024];
+
+		if (poll(fds, 2, (int)((end - now_s()) * 1000) + 1) < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < 2; i++) {
+			if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			ssize_t n = read(fds[i].fd, buf, sizeof(buf));
+
+			if (n <= 0) {
+				close(fds[i].fd);
+				fds[i].fd = -1;
+				open_fds--;
+			} else if (i == 1 && ncaptured < sizeof(captured) - 1) {
+				size_t k = (size_t)n < sizeof(captured) - 1 - ncaptured ? (size_t)n
+											 : sizeof(captured) - 1 - ncaptured;
+
+				memcpy(captured + ncaptured, buf, k);
+				ncaptured += k;
+			}
+		}
+	}
+	for (int i = 0; i < 2; i++)
+		if (fds[i].fd >= 0)
+			close(fds[i].fd);
+	if (!wait_exit(pid, end - now_s() > 0 ? end - now_s() : 0, &status)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		log_message(NULL, "Warning: Error executing stop command: Command '%s' timed out after %.0f seconds",
+			    opt.stop_command, STOP_COMMAND_TIMEOUT);
+		return;
+	}
+	int rc = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? -WTERMSIG(status) : 0;
+
+	captured[ncaptured] = 0;
+	while (ncaptured && strchr(" \t\r\n", captured[ncaptured - 1]))
+		captured[--ncaptured] = 0;
+	char *text = captured + strspn(captured, " \t\r\n");
+
+	if (rc)
+		log_message(NULL, "Warning: Stop command failed with code %d: %s", rc, text);
+	else
+		log_message(NULL, "Stop command executed successfully");
+}
+
+static void stop_monitoring(void)
+{
+	if (!st.child)
+		return;
+	if (st.stop_command.argc) {
+		log_message(NULL, "Executing stop command: %s", opt.stop_command);
+		run_stop_command();
+		if (!wait_exit(st.child, 0, NULL)) {
+			kill(st.child, SIGTERM);
+			/* Still there: the whole group goes, so no tracing tool outlives its cycle. */
+			if (!wait_exit(st.child, STOP_CHILD_WAIT, NULL)) {
+				killpg(st.child, SIGKILL);
+				wait_exit(st.child, STOP_CHILD_WAIT, NULL);
+			}
+		}
+	} else if (killpg(st.child, SIGTERM) < 0) {
+		log_message(NULL, "Warning: Error stopping monitoring command: [Errno %d] %s", errno, strerror(errno));
+		killpg(st.child, SIGKILL);
+		wait_exit(st.child, STOP_CHILD_WAIT, NULL);
+	} else if (!wait_exit(st.child, STOP_TERM_WAIT, NULL)) {
+		log_message(NULL, "Warning: Error stopping monitoring command: Command '%s' timed out after %.0f seconds",
+			    opt.command, STOP_TERM_WAIT);
+		killpg(st.child, SIGKILL);
+		wait_exit(st.child, STOP_CHILD_WAIT, NULL);
+	}
+	st.child = 0;
+	log_message(NULL, "Stopped monitoring command");
+}
+
+/* Signals: the handler only records; the loop reports and stops the command at once. */
+
+static void on_signal(int sig)
+{
+	pending_signal = sig;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static void handle_signal(void)
+{
+	int sig = pending_signal;
+
+	if (!sig)
+		return;
+	pending_signal = 0;
+	if (g_common.json) {
+		out("signal", true, NULL, "Received signal %d, shutting down...", sig);
+	} else {
+		printf("\n");
+		out("signal", true, NULL, "Received signal %d, shutting down...", sig);
+	}
+	running = false;
+	stop_monitoring();
+}
+
+/* Sleeps one interval, returning at once when a signal arrives. */
+static void sleep_interval(void)
+{
+	double end = now_s() + (double)opt.interval;
+
+	while (!pending_signal && now_s() < end) {
+		double left = end - now_s();
+
+		nap(left < 0.2 ? left : 0.2);
+	}
+	handle_signal();
+}
+
+/* The main loop */
+
+static void finish_cycle(enum dmc_step step)
+{
+	if (step == DMC_DROPS) {
+		if (!st.log_files_mode)
+			out("log_kept", true, &(struct fields){ .log_file = st.log_path },
+			    "Kept log file (drops detected): %s", st.log_path);
+	} else if (unlink(st.log_path) == 0) {
+		if (!st.log_files_mode)
+			out("log_removed", true, &(struct fields){ .log_file = st.log_path },
+			    "Removed log file (no drops detected): %s", st.log_path);
+	} else if (!st.log_files_mode) {
+		out("warning", false, NULL, "Warning: Could not remove log file %s: [Errno %d] %s: '%s'",
+		    st.log_path, errno, strerror(errno), st.log_path);
+	}
+	st.have_log = false;
+}
+
+static void monitor(void)
+{
+	struct dmc_counter counter = { 0 };
+
+	while (running) {
+		struct rtnl_link_stats64 stats;
+		char err[256], msg[512];
+		long long previous = counter.previous, increment;
+		enum dmc_step step;
+
+		handle_signal();
+		if (!running)
+			break;
+		if (link_stats_read(opt.interface, &stats, err, sizeof(err))) {
+			out("error", false, NULL, "Error getting interface stats: %s", err);
+			if (!st.log_files_mode)
+				out("error", true, NULL, "Failed to get interface stats");
+			sleep_interval();
+			continue;
+		}
+		step = dmc_observe(&counter, (long long)stats.rx_dropped, &increment);
+		dmc_step_message(msg, sizeof(msg), opt.interface, step, previous, counter.previous, increment);
+		struct fields counts = { .counts = true,
+					 .rx_dropped = counter.previous,
+					 .previous = previous,
+					 .increment = increment };
+
+		if (step == DMC_BASELINE) {
+			if (!st.log_files_mode)
+				out("baseline", true, &counts, "%s", msg);
+			continue;
+		}
+		start_cycle();
+		counts.log_file = st.log_path;
+		log_message(&counts, "%s", msg);
+		sleep_interval();
+		stop_monitoring();
+		finish_cycle(step);
+	}
+	stop_monitoring();
+}
+
+/* Start-up */
+
+static void split_option(const char *flag, const char *text, struct shell_words *w)
+{
+	const char *error;
+
+	if (shell_split(text, w, &error))
+		arg_fail("argument %s: cannot split '%s' into words: %s", flag, text, error);
+	if (!w->argc)
+		arg_fail("argument %s: empty command", flag);
+}
+
+static void make_dirs(const char *path)
+{
+	char buf[PATH_MAX];
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			die("cannot create log directory %s: %s", buf, strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) && errno != EEXIST)
+		die("cannot create log directory %s: %s", buf, strerror(errno));
+}
+
+static void print_start_json(void)
+{
+	struct json j;
+	char hms[16];
+
+	json_begin(&j, stdout);
+	json_obj(&j, NULL);
+	json_str(&j, "time", fmt_time_hms(hms, sizeof(hms)));
+	json_str(&j, "event", "start");
+	json_str(&j, "interface", opt.interface);
+	json_str(&j, "command", opt.command);
+	if (opt.resolved)
+		json_str(&j, "running", opt.resolved);
+	if (opt.stop_command)
+		json_str(&j, "stop_command", opt.stop_command);
+	json_int(&j, "interval", opt.interval);
+	json_str(&j, "log_dir", opt.log_dir);
+	json_end_obj(&j);
+	json_finish(&j);
+}
+
+int main(int argc, char **argv)
+{
+	char self[PATH_MAX], err[256];
+	struct rtnl_link_stats64 stats;
+	char *resolved = NULL;
+	ssize_t n;
+
+	args_parse(&parser, argc, argv);
+	iface_name_opt("--interface", opt.interface);
+	split_option("--command", opt.command, &st.command);
+	if (opt.stop_command)
+		split_option("--stop-command", opt.stop_command, &st.stop_command);
+	if (!*opt.log_dir)
+		arg_fail("argument --log-dir: empty path");
+	if (link_stats_read(opt.interface, &stats, err, sizeof(err)) == -ENODEV)
+		die("%s (--interface)", err);
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = 0;
+		if (dmc_resolve_command(&st.command, dirname(self)))
+			opt.resolved = resolved = shell_join(st.command.argv);
+	}
+	st.log_files_mode = dmc_log_files_mode(opt.log_dir);
+	make_dirs(opt.log_dir);
+	install_signals();
+	if (g_common.json)
+		print_start_json();
+	else
+		dmc_print_banner(stdout, &opt);
+	fflush(stdout);
+	tool_ready();
+
+	monitor();
+
+	free(resolved);
+	shell_words_free(&st.command);
+	shell_words_free(&st.stop_command);
+	return 0;
+}

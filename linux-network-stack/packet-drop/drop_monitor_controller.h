@@ -1,0 +1,46 @@
+/* drop_monitor_controller: the parts of the controller that the golden tests exercise. */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "shellwords.h"
+
+/* What the controller does with one reading of the RX dropped counter. */
+enum dmc_step {
+	DMC_BASELINE,		/* first reading: remember it, start no cycle */
+	DMC_DROPS,		/* the counter grew: run a cycle and keep its log */
+	DMC_NO_CHANGE,		/* it did not (or was reset): run a cycle and remove its log */
+};
+
+struct dmc_counter {
+	bool have_previous;
+	long long previous;
+};
+
+struct dmc_settings {
+	const char *interface, *command, *stop_command, *log_dir;
+	const char *resolved;	/* the command as run, when a suite tool replaced a script; or NULL */
+	long interval;
+};
+
+/* Takes one reading: the step, the increment, and the message that starts the cycle. */
+enum dmc_step dmc_observe(struct dmc_counter *c, long long current, long long *increment);
+/* The controller's message for a step ("Interface eth0 rx dropped: 5 -> 8 (+3) - ..."). */
+void dmc_step_message(char *buf, size_t len, const char *interface, enum dmc_step step,
+		      long long previous, long long current, long long increment);
+/* Exactly "./logs" means stdout mode; any other --log-dir sends cycle messages to the logs. */
+bool dmc_log_files_mode(const char *log_dir);
+/* <dir>/monitor_YYYYmmdd_HHMMSS.log for a cycle that starts at tm. */
+void dmc_log_path(char *buf, size_t len, const char *dir, const struct tm *tm);
+/* The header written at the top of each cycle's log file. */
+void dmc_write_log_header(FILE *f, const char *datetime, const char *interface, const char *command);
+void dmc_print_banner(FILE *f, const struct dmc_settings *s);
+/*
+ * Makes a command written for the Python suite run this suite's tool from bindir:
+ * "sudo python2 eth_drop.py --interface x" becomes "sudo <bindir>/eth_drop --interface x",
+ * and a bare tool name ("eth_drop", "eth_drop.py") becomes <bindir>/<tool>. Wrappers
+ * (sudo, env, nohup, with their options) are kept. Returns true when a word was replaced.
+ */
+bool dmc_resolve_command(struct shell_words *w, const char *bindir);

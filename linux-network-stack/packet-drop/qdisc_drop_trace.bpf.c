@@ -1,0 +1,486 @@
+/*
+ * qdisc_drop_trace: entries and return codes of the transmit path's functions, qdisc
+ * enqueue/dequeue and qdisc drops, for one interface or all. User space chooses, per hook,
+ * a kprobe pair or a tracepoint and loads only those programs.
+ */
+#include "bpfnet.bpf.h"
+#include "events.bpf.h"
+#include "qdisc_drop_trace.h"
+
+BPFNET_CONFIG(struct qdt_config)
+BPFNET_SCRATCH(event, struct qdt_event)
+
+#define ETH_P_IP_ 0x0800
+#define SKB_HDR_UNSET 0xFFFF
+/* Transmit recursion stops at 8 nested devices (XMIT_RECURSION_LIMIT). */
+#define QDT_MAX_NESTING 8
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, QDT_HOOKS);
+	__type(key, __u32);
+	__type(value, __u64);
+} entry_counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct qdt_code_key);
+	__type(value, __u64);
+} code_counts SEC(".maps");
+
+/* Counters code_counts had no room for. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} code_counts_full SEC(".maps");
+
+/* What a return probe needs from its entry: whether it passed the filter, and more. */
+struct qdt_call {
+	__u64 ptr;		/* dev_hard_start_xmit: its int *ret; else the net_device */
+	__u32 len;
+	__u32 saddr;
+	__u32 daddr;
+	__u16 proto;
+	__u8 passed;
+	__u8 has_ip;
+};
+
+/* The calls of one thread into one function, innermost last: tunnels nest transmits. */
+struct qdt_calls {
+	__u32 depth;
+	__u32 pad;
+	struct qdt_call call[QDT_MAX_NESTING];
+};
+
+struct qdt_thread_key {
+	__u64 tid;
+	__u32 hook;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct qdt_thread_key);
+	__type(value, struct qdt_calls);
+} calls_in_flight SEC(".maps");
+
+static __always_inline void count_code(__u32 hook, __u32 code)
+{
+	struct qdt_code_key key = { .hook = hook, .code = code };
+	__u64 one = 1, *v = bpf_map_lookup_elem(&code_counts, &key);
+
+	if (v) {
+		__sync_fetch_and_add(v, 1);
+		return;
+	}
+	if (bpf_map_update_elem(&code_counts, &key, &one, BPF_NOEXIST)) {
+		v = bpf_map_lookup_elem(&code_counts, &key);	/* another CPU created it meanwhile */
+		if (v)
+			__sync_fetch_and_add(v, 1);
+		else
+			counter_add(&code_counts_full, 0, 1);
+	}
+}
+
+/* Reads a device name zero-padded and compares it with the filter as two words. */
+static __always_inline bool dev_name_matches(char *name, const void *src, const struct qdt_config *cfg)
+{
+	const __u64 *want = (const __u64 *)cfg->ifname;
+	__u64 *have = (__u64 *)name;
+
+	have[0] = 0;
+	have[1] = 0;
+	if (src)
+		bpf_probe_read_kernel_str(name, 16, src);
+	if (!cfg->ifname[0])
+		return true;
+	return have[0] == want[0] && have[1] == want[1];
+}
+
+static __always_inline bool skb_dev_matches(struct sk_buff *skb, char *name, const struct qdt_config *cfg)
+{
+	struct net_device *dev = BPF_CORE_READ(skb, dev);
+
+	return dev_name_matches(name, dev ? (const void *)dev->name : NULL, cfg);
+}
+
+/*
+ * EtherType and IPv4 addresses, from the link-layer header when one is set, else from the
+ * network header (locally generated packets have no link-layer header offset yet at
+ * __dev_queue_xmit's entry).
+ */
+static __always_inline void read_l3(struct sk_buff *skb, struct qdt_event *ev)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 mac = BPF_CORE_READ(skb, mac_header);
+	__u16 net = BPF_CORE_READ(skb, network_header);
+	__u16 proto = 0;
+	__u32 l3, addrs[2];
+
+	ev->has_ip = 0;
+	ev->proto = 0;
+	ev->saddr = 0;
+	ev->daddr = 0;
+	if (mac != SKB_HDR_UNSET && (net == SKB_HDR_UNSET || net >= mac + 14)) {
+		bpf_probe_read_kernel(&proto, sizeof(proto), head + mac + 12);
+		proto = bpf_ntohs(proto);
+		l3 = mac + 14;
+	} else if (net != SKB_HDR_UNSET) {
+		proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
+		l3 = net;
+	} else {
+		return;
+	}
+	ev->proto = proto;
+	if (proto == ETH_P_IP_ && !bpf_probe_read_kernel(addrs, sizeof(addrs), head + l3 + 12)) {
+		ev->saddr = addrs[0];
+		ev->daddr = addrs[1];
+		ev->has_ip = 1;
+	}
+}
+
+static __always_inline void read_qdisc(struct Qdisc *q, struct qdt_event *ev)
+{
+	const struct Qdisc_ops *ops = BPF_CORE_READ(q, ops);
+
+	ev->has_qdisc = q != NULL;
+	__builtin_memset(&ev->qdisc, 0, sizeof(ev->qdisc));
+	if (!q)
+		return;
+	if (ops)
+		bpf_probe_read_kernel_str(ev->qdisc.kind, sizeof(ev->qdisc.kind), ops->id);
+	ev->qdisc.handle = BPF_CORE_READ(q, handle);
+	ev->qdisc.parent = BPF_CORE_READ(q, parent);
+	ev->qdisc.flags = BPF_CORE_READ(q, flags);
+	ev->qdisc.qlen = BPF_CORE_READ(q, q.qlen);
+	ev->qdisc.backlog = BPF_CORE_READ(q, qstats.backlog);
+	ev->qdisc.drops = BPF_CORE_READ(q, qstats.drops);
+	ev->qdisc.requeues = BPF_CORE_READ(q, qstats.requeues);
+	ev->qdisc.overlimits = BPF_CORE_READ(q, qstats.overlimits);
+}
+
+/* The root qdisc of the transmit queue the packet was steered to. */
+static __always_inline struct Qdisc *txq_qdisc(struct net_device *dev, __u32 queue)
+{
+	struct netdev_queue *txq = BPF_CORE_READ(dev, _tx);
+
+	if (!txq || queue >= BPF_CORE_READ(dev, real_num_tx_queues))
+		return NULL;
+	txq = (void *)txq + queue * bpf_core_type_size(struct netdev_queue);
+	return BPF_CORE_READ(txq, qdisc);
+}
+
+static __always_inline void fill_task(struct qdt_event *ev, __u8 type, __u32 hook)
+{
+	ev->ts_ns = bpf_ktime_get_ns();
+	ev->type = type;
+	ev->hook = hook;
+	ev->pid = (__u32)bpf_get_current_pid_tgid();
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	ev->has_qdisc = 0;
+	ev->code = 0;
+	ev->packets = 0;
+}
+
+static __always_inline void fill_skb(struct qdt_event *ev, struct sk_buff *skb)
+{
+	ev->len = BPF_CORE_READ(skb, len);
+	ev->txq = BPF_CORE_READ(skb, queue_mapping);
+	read_l3(skb, ev);
+}
+
+static __always_inline struct qdt_calls *thread_calls(__u32 hook, bool create)
+{
+	struct qdt_thread_key key = { .tid = bpf_get_current_pid_tgid(), .hook = hook };
+	struct qdt_calls *calls = bpf_map_lookup_elem(&calls_in_flight, &key);
+
+	if (calls || !create)
+		return calls;
+	struct qdt_calls fresh = {};
+
+	bpf_map_update_elem(&calls_in_flight, &key, &fresh, BPF_ANY);
+	return bpf_map_lookup_elem(&calls_in_flight, &key);
+}
+
+static __always_inline void call_push(__u32 hook, const struct qdt_event *ev, bool passed, __u64 ptr)
+{
+	struct qdt_calls *calls = thread_calls(hook, true);
+	__u32 d;
+
+	if (!calls)
+		return;
+	d = calls->depth;
+	if (d > 2 * QDT_MAX_NESTING)	/* returns were missed: start over */
+		d = 0;
+	if (d < QDT_MAX_NESTING) {
+		struct qdt_call *c = &calls->call[d & (QDT_MAX_NESTING - 1)];
+
+		c->ptr = ptr;
+		c->passed = passed;
+		c->len = ev->len;
+		c->saddr = ev->saddr;
+		c->daddr = ev->daddr;
+		c->proto = ev->proto;
+		c->has_ip = ev->has_ip;
+	}
+	calls->depth = d + 1;
+}
+
+/* The entry record of the call now returning, if it passed the filter. */
+static __always_inline bool call_pop(__u32 hook, struct qdt_call *out)
+{
+	struct qdt_calls *calls = thread_calls(hook, false);
+	__u32 d;
+
+	if (!calls || !calls->depth)
+		return false;
+	d = calls->depth - 1;
+	calls->depth = d;
+	if (d >= QDT_MAX_NESTING)
+		return false;
+	*out = calls->call[d & (QDT_MAX_NESTING - 1)];
+	return out->passed;
+}
+
+static __always_inline int on_entry(void *ctx, __u32 hook, struct sk_buff *skb, __u64 ptr, struct Qdisc *sch)
+{
+	const struct qdt_config *cfg = get_config();
+	struct qdt_event *ev = event_get();
+	bool passed;
+
+	if (!cfg || !ev)
+		return 0;
+	/* Every call is recorded, filtered or not, so that its return finds its own entry. */
+	passed = skb && skb_dev_matches(skb, ev->ifname, cfg);
+	if (passed)
+		fill_skb(ev, skb);
+	call_push(hook, ev, passed, ptr);
+	if (!passed)
+		return 0;
+	counter_add(&entry_counts, hook, 1);
+	if (!cfg->entry_events)
+		return 0;
+	fill_task(ev, QDT_EV_ENTRY, hook);
+	if (sch)
+		read_qdisc(sch, ev);
+	emit_event(ctx, ev, sizeof(*ev));
+	return 0;
+}
+
+/* __dev_queue_xmit returned DROP or CN on a kernel without drop reasons: report the drop. */
+static __always_inline void drop_from_return(void *ctx, const struct qdt_config *cfg,
+					     const struct qdt_call *c, __u32 code)
+{
+	struct qdt_event *ev = event_get();
+	struct net_device *dev = (void *)c->ptr;
+
+	count_code(QDT_QDISC_DROP, code);
+	if (!ev || !cfg->drop_events)
+		return;
+	fill_task(ev, QDT_EV_DROP, QDT_QDISC_DROP);
+	dev_name_matches(ev->ifname, dev ? (const void *)dev->name : NULL, cfg);
+	ev->code = code;
+	ev->txq = 0;
+	ev->len = c->len;
+	ev->saddr = c->saddr;
+	ev->daddr = c->daddr;
+	ev->proto = c->proto;
+	ev->has_ip = c->has_ip;
+	if (dev)
+		read_qdisc(BPF_CORE_READ(dev, qdisc), ev);
+	emit_event(ctx, ev, sizeof(*ev));
+}
+
+static __always_inline int on_return(void *ctx, __u32 hook, __u32 code)
+{
+	const struct qdt_config *cfg = get_config();
+	struct qdt_call c;
+	int out = 0;
+
+	if (!cfg || !call_pop(hook, &c))
+		return 0;
+	/* dev_hard_start_xmit returns a pointer; its status is in the int its 4th argument points to. */
+	if (hook == QDT_HARD_START_XMIT) {
+		if (c.ptr)
+			bpf_probe_read_kernel(&out, sizeof(out), (void *)c.ptr);
+		code = (__u32)out;
+	}
+	count_code(hook, code);
+	if (hook == QDT_DEV_QUEUE_XMIT && cfg->drops_from_return &&
+	    (code == QDT_NET_XMIT_DROP || code == QDT_NET_XMIT_CN))
+		drop_from_return(ctx, cfg, &c, code);
+	return 0;
+}
+
+/* kprobe pairs: the original's probe points */
+
+SEC("kprobe")
+int BPF_KPROBE(kp_dev_queue_xmit, struct sk_buff *skb)
+{
+	return on_entry(ctx, QDT_DEV_QUEUE_XMIT, skb, (__u64)BPF_CORE_READ(skb, dev), NULL);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(krp_dev_queue_xmit, int ret)
+{
+	return on_return(ctx, QDT_DEV_QUEUE_XMIT, (__u32)ret);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_hard_start_xmit, struct sk_buff *first, struct net_device *dev,
+	       struct netdev_queue *txq, int *ret)
+{
+	return on_entry(ctx, QDT_HARD_START_XMIT, first, (__u64)ret, NULL);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(krp_hard_start_xmit)
+{
+	return on_return(ctx, QDT_HARD_START_XMIT, 0);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_erspan_xmit, struct sk_buff *skb)
+{
+	return on_entry(ctx, QDT_ERSPAN_XMIT, skb, (__u64)BPF_CORE_READ(skb, dev), NULL);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(krp_erspan_xmit, int ret)
+{
+	return on_return(ctx, QDT_ERSPAN_XMIT, (__u32)ret);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(kp_fq_codel_enqueue, struct sk_buff *skb, struct Qdisc *sch)
+{
+	return on_entry(ctx, QDT_FQ_CODEL_ENQUEUE, skb, (__u64)BPF_CORE_READ(skb, dev), sch);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(krp_fq_codel_enqueue, int ret)
+{
+	return on_return(ctx, QDT_FQ_CODEL_ENQUEUE, (__u32)ret);
+}
+
+/* tracepoints: the same hooks on kernels without kprobes, and the qdisc's own events */
+
+static __always_inline int on_tp_entry(void *ctx, __u32 hook, struct sk_buff *skb)
+{
+	const struct qdt_config *cfg = get_config();
+	struct qdt_event *ev = event_get();
+
+	if (!cfg || !ev || !skb || !skb_dev_matches(skb, ev->ifname, cfg))
+		return 0;
+	counter_add(&entry_counts, hook, 1);
+	if (!cfg->entry_events)
+		return 0;
+	fill_task(ev, QDT_EV_ENTRY, hook);
+	fill_skb(ev, skb);
+	emit_event(ctx, ev, sizeof(*ev));
+	return 0;
+}
+
+SEC("tp/net/net_dev_queue")
+int tp_net_dev_queue(struct trace_event_raw_net_dev_template *ctx)
+{
+	return on_tp_entry(ctx, QDT_DEV_QUEUE_XMIT, ctx->skbaddr);
+}
+
+SEC("tp/net/net_dev_start_xmit")
+int tp_net_dev_start_xmit(struct trace_event_raw_net_dev_start_xmit *ctx)
+{
+	return on_tp_entry(ctx, QDT_HARD_START_XMIT, (struct sk_buff *)ctx->skbaddr);
+}
+
+/* The driver's status for one packet; the skb may already be freed, the name is in the record. */
+SEC("tp/net/net_dev_xmit")
+int tp_net_dev_xmit(struct trace_event_raw_net_dev_xmit *ctx)
+{
+	const struct qdt_config *cfg = get_config();
+	struct qdt_event *ev = event_get();
+	__u32 loc = ctx->__data_loc_name;
+
+	if (!cfg || !ev || !dev_name_matches(ev->ifname, (void *)ctx + (loc & 0xFFFF), cfg))
+		return 0;
+	count_code(QDT_HARD_START_XMIT, (__u32)ctx->rc);
+	return 0;
+}
+
+static __always_inline int on_qdisc_event(void *ctx, __u32 hook, struct Qdisc *q,
+					  const struct netdev_queue *txq, struct sk_buff *skb,
+					  __u32 packets)
+{
+	const struct qdt_config *cfg = get_config();
+	struct qdt_event *ev = event_get();
+	struct net_device *dev = BPF_CORE_READ(txq, dev);
+
+	if (!cfg || !ev || !skb || !dev_name_matches(ev->ifname, dev ? (const void *)dev->name : NULL, cfg))
+		return 0;
+	counter_add(&entry_counts, hook, packets);
+	if (!cfg->queue_events)
+		return 0;
+	fill_task(ev, QDT_EV_ENTRY, hook);
+	fill_skb(ev, skb);
+	ev->packets = packets;
+	read_qdisc(q, ev);
+	emit_event(ctx, ev, sizeof(*ev));
+	return 0;
+}
+
+SEC("tp/qdisc/qdisc_enqueue")
+int tp_qdisc_enqueue(struct trace_event_raw_qdisc_enqueue *ctx)
+{
+	return on_qdisc_event(ctx, QDT_QDISC_ENQUEUE, ctx->qdisc, ctx->txq, ctx->skbaddr, 1);
+}
+
+/* Fires for empty dequeue attempts too (no skb): those are not counted. */
+SEC("tp/qdisc/qdisc_dequeue")
+int tp_qdisc_dequeue(struct trace_event_raw_qdisc_dequeue *ctx)
+{
+	return on_qdisc_event(ctx, QDT_QDISC_DEQUEUE, ctx->qdisc, ctx->txq, ctx->skbaddr,
+			      (__u32)ctx->packets);
+}
+
+/* Packets freed with a qdisc drop reason (5.17+ kernels report reasons). */
+SEC("tp/skb/kfree_skb")
+int tp_kfree_skb(struct trace_event_raw_kfree_skb *ctx)
+{
+	const struct qdt_config *cfg;
+	struct qdt_event *ev;
+	struct sk_buff *skb;
+	struct net_device *dev;
+	__u32 reason, word;
+
+	if (!bpf_core_field_exists(ctx->reason))
+		return 0;
+	reason = ctx->reason;
+	cfg = get_config();
+	if (!cfg || reason >= 64 * QDT_REASON_WORDS)
+		return 0;
+	word = reason >> 6;
+	barrier_var(word);	/* keeps the bound the verifier needs on the index itself */
+	if (!((cfg->qdisc_reasons[word & (QDT_REASON_WORDS - 1)] >> (reason & 63)) & 1))
+		return 0;
+	ev = event_get();
+	skb = ctx->skbaddr;
+	if (!ev || !skb || !skb_dev_matches(skb, ev->ifname, cfg))
+		return 0;
+	count_code(QDT_QDISC_DROP, reason);
+	if (!cfg->drop_events)
+		return 0;
+	fill_task(ev, QDT_EV_DROP, QDT_QDISC_DROP);
+	fill_skb(ev, skb);
+	ev->code = reason;
+	dev = BPF_CORE_READ(skb, dev);
+	if (dev)
+		read_qdisc(txq_qdisc(dev, ev->txq), ev);
+	emit_event(ctx, ev, sizeof(*ev));
+	return 0;
+}
+
+BPFNET_LICENSE;
