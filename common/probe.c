@@ -28,14 +28,22 @@ static bool split_tracepoint(const char *target, char *cat, size_t catlen, const
 	return true;
 }
 
-static bool point_available(const struct probe_point *p)
+static bool has_kprobe(const struct probe_point *points, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (points[i].kind != PROBE_TRACEPOINT)
+			return true;
+	return false;
+}
+
+static bool point_available(const struct probe_point *p, bool skip_tracepoints)
 {
 	char cat[64];
 	const char *tp;
 
 	switch (p->kind) {
 	case PROBE_TRACEPOINT:
-		return !force_kprobe() && split_tracepoint(p->target, cat, sizeof(cat), &tp) &&
+		return !skip_tracepoints && split_tracepoint(p->target, cat, sizeof(cat), &tp) &&
 		       tracepoint_exists(cat, tp);
 	case PROBE_KPROBE:
 	case PROBE_KRETPROBE:
@@ -47,12 +55,13 @@ static bool point_available(const struct probe_point *p)
 const struct probe_point *probe_select(struct probe_point *points, int n, const char *what)
 {
 	const struct probe_point *chosen = NULL;
+	bool skip_tracepoints = force_kprobe() && has_kprobe(points, n);
 	struct strbuf tried = { 0 };
 
 	for (int i = 0; i < n; i++) {
 		char desc[160];
 
-		if (!chosen && point_available(&points[i])) {
+		if (!chosen && point_available(&points[i], skip_tracepoints)) {
 			chosen = &points[i];
 			continue;
 		}

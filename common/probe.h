@@ -17,8 +17,8 @@ struct probe_point {
 /*
  * Returns the first point of the list that this kernel provides (kprobe targets may resolve
  * to GCC clones), turning off autoload of the others; call before loading. With
- * BPFNET_FORCE_KPROBE=1 tracepoints are skipped (tests of the fallback). Dies naming every
- * candidate when none exists.
+ * BPFNET_FORCE_KPROBE=1 tracepoints are skipped when the list has a kprobe alternative (tests
+ * of the fallback). Dies naming every candidate when none exists.
  */
 const struct probe_point *probe_select(struct probe_point *points, int n, const char *what);
 /* Attaches the point (kprobes to the resolved symbol); dies with a clear message on failure. */

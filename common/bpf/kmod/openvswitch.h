@@ -1,0 +1,26 @@
+/*
+ * Types private to the openvswitch module, declared for CO-RE: only the fields the tools
+ * read. libbpf relocates them against /sys/kernel/btf/openvswitch (or the --btf file); test
+ * bpf_core_type_exists() first where the module's BTF may be missing.
+ */
+#pragma once
+#include "vmlinux.h"
+
+#ifndef BPFNET_KMOD_OVS_CONNTRACK_INFO
+#define BPFNET_KMOD_OVS_CONNTRACK_INFO
+/* net/openvswitch/conntrack.c: the arguments of a ct() action. */
+struct ovs_conntrack_info {
+	struct nf_conntrack_helper *helper;
+	struct nf_conntrack_zone zone;
+	struct nf_conn *ct;	/* the template conntrack of the action */
+	__u8 commit : 1;
+} __attribute__((preserve_access_index));
+#endif
+
+#ifndef BPFNET_KMOD_OVS_TP_DP_UPCALL
+#define BPFNET_KMOD_OVS_TP_DP_UPCALL
+/* The record of the openvswitch:ovs_dp_upcall tracepoint (5.14+); test the field exists. */
+struct trace_event_raw_ovs_dp_upcall {
+	void *skbaddr;
+} __attribute__((preserve_access_index));
+#endif

@@ -1,0 +1,471 @@
+#include "netstage.h"
+
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "argparse.h"
+#include "filter.h"
+#include "ksyms.h"
+#include "log.h"
+#include "runtime.h"
+#include "strbuf.h"
+
+const struct netstage_stage *netstage_stage(const struct netstage_model *m, unsigned id)
+{
+	for (unsigned i = 0; i < m->nstages; i++)
+		if (m->stages[i].id == id)
+			return &m->stages[i];
+	return NULL;
+}
+
+const struct netstage_stage *netstage_stage_at(const struct netstage_model *m, unsigned dir, unsigned pos)
+{
+	for (unsigned i = 0; i < m->nstages; i++)
+		if (m->stages[i].dir == dir && m->stages[i].pos == pos)
+			return &m->stages[i];
+	return NULL;
+}
+
+void netstage_rules_build(struct netstage_config *cfg, const struct netstage_model *m, unsigned dirs,
+			  unsigned protocols)
+{
+	memset(cfg->rules, 0xFF, sizeof(cfg->rules));
+	for (unsigned i = 0; i < m->nrules; i++) {
+		const struct netstage_hook_rule *r = &m->rules[i];
+		const struct netstage_stage *st = netstage_stage(m, r->stage);
+		struct netstage_rule *slot = cfg->rules[r->hook];
+
+		if (!st || !(dirs & NS_DIR_BIT(st->dir)) || !(protocols & r->protocols))
+			continue;
+		if (slot[0].stage != NS_STAGE_NONE)
+			slot++;
+		if (slot->stage != NS_STAGE_NONE)
+			die("internal error: more than %d stages on hook %d", NS_RULES, r->hook);
+		*slot = (struct netstage_rule){ .stage = st->id, .pos = st->pos, .dir = st->dir,
+						.dev = r->dev, .flags = r->flags };
+	}
+}
+
+bool netstage_hook_used(const struct netstage_config *cfg, enum netstage_hook hook)
+{
+	for (int i = 0; i < NS_RULES; i++)
+		if (cfg->rules[hook][i].stage != NS_STAGE_NONE)
+			return true;
+	return false;
+}
+
+/* ---- probe points ---- */
+
+enum { ANY_KERNEL, FROM_4_20, BEFORE_4_20 };
+
+static const struct {
+	enum netstage_hook hook;
+	enum probe_kind kind;
+	const char *target;
+	const char *module;	/* the module the target lives in */
+	int kernels;
+} prog_defs[NS_PROGS] = {
+	[NS_PROG_IP_QUEUE_XMIT] = { NS_HOOK_IP_QUEUE_XMIT, PROBE_KPROBE, "__ip_queue_xmit" },
+	[NS_PROG_IP_QUEUE_XMIT_OLD] = { NS_HOOK_IP_QUEUE_XMIT, PROBE_KPROBE, "ip_queue_xmit" },
+	[NS_PROG_IP_SEND_SKB] = { NS_HOOK_IP_SEND_SKB, PROBE_KPROBE, "ip_send_skb" },
+	[NS_PROG_IP_OUTPUT] = { NS_HOOK_IP_OUTPUT, PROBE_KPROBE, "ip_output" },
+	[NS_PROG_INTERNAL_DEV_XMIT] = { NS_HOOK_INTERNAL_DEV_XMIT, PROBE_KPROBE, "internal_dev_xmit", "openvswitch" },
+	[NS_PROG_OVS_VPORT_RECEIVE] = { NS_HOOK_OVS_VPORT_RECEIVE, PROBE_KPROBE, "ovs_vport_receive", "openvswitch" },
+	[NS_PROG_OVS_DP_PROCESS] = { NS_HOOK_OVS_DP_PROCESS, PROBE_KPROBE, "ovs_dp_process_packet", "openvswitch" },
+	[NS_PROG_OVS_DP_UPCALL] = { NS_HOOK_OVS_DP_UPCALL, PROBE_KPROBE, "ovs_dp_upcall", "openvswitch" },
+	[NS_PROG_OVS_KEY_USERSPACE] = { NS_HOOK_OVS_KEY_USERSPACE, PROBE_KPROBE, "ovs_flow_key_extract_userspace",
+					"openvswitch" },
+	[NS_PROG_OVS_CT_FILL_KEY] = { NS_HOOK_OVS_CT_FILL_KEY, PROBE_KPROBE, "ovs_ct_fill_key", "openvswitch" },
+	[NS_PROG_CT_IN] = { NS_HOOK_CT_IN, PROBE_KPROBE, "nf_conntrack_in", "nf_conntrack", FROM_4_20 },
+	[NS_PROG_CT_IN_OLD] = { NS_HOOK_CT_IN, PROBE_KPROBE, "nf_conntrack_in", "nf_conntrack", BEFORE_4_20 },
+	[NS_PROG_CT_RET] = { NS_HOOK_CT_DONE, PROBE_KRETPROBE, "nf_conntrack_in", "nf_conntrack" },
+	[NS_PROG_OVS_VPORT_SEND] = { NS_HOOK_OVS_VPORT_SEND, PROBE_KPROBE, "ovs_vport_send", "openvswitch" },
+	[NS_PROG_NET_DEV_QUEUE] = { NS_HOOK_DEV_QUEUE, PROBE_TRACEPOINT, "net:net_dev_queue" },
+	/* dev_queue_xmit is an inline wrapper of __dev_queue_xmit since 5.19 (and a duplicated local symbol on 6.1). */
+	[NS_PROG___DEV_QUEUE_XMIT] = { NS_HOOK_DEV_QUEUE, PROBE_KPROBE, "__dev_queue_xmit" },
+	[NS_PROG_DEV_QUEUE_XMIT] = { NS_HOOK_DEV_QUEUE, PROBE_KPROBE, "dev_queue_xmit" },
+	[NS_PROG_QDISC_DEQUEUE] = { NS_HOOK_QDISC_DEQUEUE, PROBE_TRACEPOINT, "qdisc:qdisc_dequeue" },
+	[NS_PROG_NET_DEV_START_XMIT] = { NS_HOOK_DEV_START_XMIT, PROBE_TRACEPOINT, "net:net_dev_start_xmit" },
+	[NS_PROG_DEV_HARD_START_XMIT] = { NS_HOOK_DEV_START_XMIT, PROBE_KPROBE, "dev_hard_start_xmit" },
+	[NS_PROG_NETIF_RECEIVE_SKB] = { NS_HOOK_NETIF_RECEIVE, PROBE_TRACEPOINT, "net:netif_receive_skb" },
+	[NS_PROG_NETDEV_FRAME_HOOK] = { NS_HOOK_NETDEV_FRAME_HOOK, PROBE_KPROBE, "netdev_frame_hook", "openvswitch" },
+	[NS_PROG_INTERNAL_DEV_RECV] = { NS_HOOK_INTERNAL_DEV_RECV, PROBE_KPROBE, "internal_dev_recv", "openvswitch" },
+	[NS_PROG_IP_RCV] = { NS_HOOK_IP_RCV, PROBE_KPROBE, "ip_rcv" },
+	[NS_PROG_TCP_V4_RCV] = { NS_HOOK_TCP_V4_RCV, PROBE_KPROBE, "tcp_v4_rcv" },
+	[NS_PROG_UDP_RCV] = { NS_HOOK_UDP_RCV, PROBE_KPROBE, "udp_rcv" },
+	[NS_PROG___UDP4_LIB_RCV] = { NS_HOOK_UDP_RCV, PROBE_KPROBE, "__udp4_lib_rcv" },
+	[NS_PROG_ICMP_RCV] = { NS_HOOK_ICMP_RCV, PROBE_KPROBE, "icmp_rcv" },
+};
+
+static bool env_set(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v && strcmp(v, "0");
+}
+
+static bool module_loaded(const char *module)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", module);
+	return access(path, F_OK) == 0;
+}
+
+static bool hook_has_kprobe(enum netstage_hook hook)
+{
+	for (int i = 0; i < NS_PROGS; i++)
+		if (prog_defs[i].hook == hook && prog_defs[i].kind != PROBE_TRACEPOINT)
+			return true;
+	return false;
+}
+
+static bool prog_available(int i)
+{
+	char cat[64];
+	const char *colon;
+	bool old = kernel_version_below(4, 20);
+
+	if ((prog_defs[i].kernels == FROM_4_20 && old) || (prog_defs[i].kernels == BEFORE_4_20 && !old))
+		return false;
+	if (prog_defs[i].kind != PROBE_TRACEPOINT)
+		return ksyms_attach_name(ksyms_kernel(), prog_defs[i].target) != NULL;
+	/* BPFNET_FORCE_KPROBE=1 tests the kprobe fallbacks, where a hook has one. */
+	if (env_set("BPFNET_FORCE_KPROBE") && hook_has_kprobe(prog_defs[i].hook))
+		return false;
+	colon = strchr(prog_defs[i].target, ':');
+	snprintf(cat, sizeof(cat), "%.*s", (int)(colon - prog_defs[i].target), prog_defs[i].target);
+	return tracepoint_exists(cat, colon + 1);
+}
+
+static const char *hook_stages(const struct netstage_config *cfg, const struct netstage_model *m,
+			       enum netstage_hook hook, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (int r = 0; r < NS_RULES; r++) {
+		const struct netstage_stage *st = netstage_stage(m, cfg->rules[hook][r].stage);
+
+		if (st && n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? ", " : "", st->name);
+	}
+	return buf;
+}
+
+static void drop_hook(struct netstage_config *cfg, const struct netstage_model *m, enum netstage_hook hook,
+		      const char *why)
+{
+	char stages[160];
+
+	log_warn("%s: stage %s disabled", why, hook_stages(cfg, m, hook, stages, sizeof(stages)));
+	for (int r = 0; r < NS_RULES; r++)
+		cfg->rules[hook][r].stage = NS_STAGE_NONE;
+}
+
+void netstage_probes_select(struct netstage_probes *p, struct bpf_program *const progs[NS_PROGS],
+			    struct netstage_config *cfg, const struct netstage_model *m, uint32_t optional)
+{
+	memset(p, 0, sizeof(*p));
+	for (int i = 0; i < NS_PROGS; i++)
+		p->points[i] = (struct probe_point){ progs[i], prog_defs[i].kind, prog_defs[i].target };
+
+	for (int h = 0; h < NS_HOOKS; h++) {
+		bool opt = optional & (1u << h);
+		struct strbuf tried = { 0 };
+		const char *module = NULL;
+		char why[256];
+
+		if (!netstage_hook_used(cfg, h))
+			continue;
+		for (int i = 0; i < NS_PROGS; i++)
+			if (prog_defs[i].hook == (enum netstage_hook)h && prog_defs[i].module)
+				module = prog_defs[i].module;
+		if (module && !module_loaded(module)) {
+			snprintf(why, sizeof(why), "kernel module %s is not loaded", module);
+			if (!opt)
+				require_module(module, "the OVS datapath stages are probed in it");
+			drop_hook(cfg, m, h, why);
+			continue;
+		}
+		for (int i = 0; i < NS_PROGS && !p->chosen[h]; i++) {
+			char desc[160];
+
+			if (prog_defs[i].hook != (enum netstage_hook)h)
+				continue;
+			if (prog_available(i))
+				p->chosen[h] = &p->points[i];
+			else
+				sb_addf(&tried, "%s%s", tried.len ? ", " : "",
+					probe_describe(&p->points[i], desc, sizeof(desc)));
+		}
+		if (!p->chosen[h]) {
+			snprintf(why, sizeof(why), "kernel %s has none of %s", kernel_release(),
+				 tried.buf ? tried.buf : "its probe points");
+			if (!opt) {
+				char stages[160];
+
+				die("kernel %s has none of the probe points of stage %s: %s", kernel_release(),
+				    hook_stages(cfg, m, h, stages, sizeof(stages)), tried.buf ? tried.buf : "(none)");
+			}
+			drop_hook(cfg, m, h, why);
+		}
+		sb_free(&tried);
+	}
+	for (int i = 0; i < NS_PROGS; i++)
+		if (p->chosen[prog_defs[i].hook] != &p->points[i])
+			bpf_program__set_autoload(progs[i], false);
+}
+
+void netstage_probes_attach(struct netstage_probes *p)
+{
+	for (int h = 0; h < NS_HOOKS; h++)
+		if (p->chosen[h])
+			p->links[h] = probe_attach(p->chosen[h]);
+}
+
+void netstage_probes_detach(struct netstage_probes *p)
+{
+	for (int h = 0; h < NS_HOOKS; h++) {
+		bpf_link__destroy(p->links[h]);
+		p->links[h] = NULL;
+	}
+}
+
+void netstage_probes_print(FILE *f, const struct netstage_probes *p, const struct netstage_config *cfg,
+			   const struct netstage_model *m)
+{
+	char desc[160], stages[160];
+
+	for (int h = 0; h < NS_HOOKS; h++)
+		if (p->chosen[h])
+			fprintf(f, "Probe: %s -> %s\n", probe_describe(p->chosen[h], desc, sizeof(desc)),
+				hook_stages(cfg, m, h, stages, sizeof(stages)));
+}
+
+/* ---- options ---- */
+
+const char *const netstage_proto_choices[] = { "tcp", "udp", "all", NULL };
+const char *const netstage_proto_icmp_choices[] = { "tcp", "udp", "icmp", "all", NULL };
+const char *const netstage_dir_choices[] = { "tx", "rx", "both", NULL };
+
+uint32_t netstage_ipv4_opt(const char *flag, const char *text)
+{
+	struct in_addr a;
+
+	if (!text)
+		return 0;
+	if (!inet_aton(text, &a))
+		arg_fail("argument %s: invalid IP address format: '%s'", flag, text);
+	return a.s_addr;
+}
+
+static char *strip(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = 0;
+	return s;
+}
+
+int netstage_phy_opt(const char *flag, const char *text, uint32_t ifindex[NS_MAX_PHY])
+{
+	char *copy = strdup(text ? text : ""), *save = NULL, *item;
+	char *names[NS_MAX_PHY];
+	int n = 0;
+
+	if (!copy)
+		die("out of memory");
+	memset(ifindex, 0, NS_MAX_PHY * sizeof(ifindex[0]));
+	/* strtok_r would merge empty items: split by hand so that "a,,b" is an error. */
+	for (item = copy; item; item = save) {
+		save = strchr(item, ',');
+		if (save)
+			*save++ = 0;
+		item = strip(item);
+		if (!*item)
+			arg_fail("argument %s: empty interface name in '%s'", flag, text);
+		if (strlen(item) >= IFNAMSIZ)
+			arg_fail("argument %s: interface name '%s' too long (max %d characters)", flag, item,
+				 IFNAMSIZ - 1);
+		if (n == NS_MAX_PHY)
+			arg_fail("argument %s: at most %d interfaces: '%s'", flag, NS_MAX_PHY, text);
+		names[n++] = item;
+	}
+	for (int i = 0; i < n; i++)
+		ifindex[i] = (uint32_t)iface_index(names[i]);
+	if (n == 1)
+		ifindex[1] = ifindex[0];
+	free(copy);
+	return n;
+}
+
+double netstage_float_opt(const char *flag, const char *text)
+{
+	char buf[64], *s, *end, *o = buf;
+	double v;
+
+	if (strlen(text) >= sizeof(buf))
+		arg_fail("argument %s: invalid float value: '%s'", flag, text);
+	/* Python float(): surrounding whitespace, digit-separating underscores; no hex. */
+	for (const char *c = text; *c; c++) {
+		if (*c == '_' && c > text && isdigit((unsigned char)c[-1]) && isdigit((unsigned char)c[1]))
+			continue;
+		*o++ = *c;
+	}
+	*o = 0;
+	s = strip(buf);
+	errno = 0;
+	v = strtod(s, &end);
+	if (!*s || *end || strpbrk(s, "xX") || isnan(v) || errno == ERANGE)
+		arg_fail("argument %s: invalid float value: '%s'", flag, text);
+	return v;
+}
+
+unsigned netstage_protocols(const char *text, unsigned all_bits)
+{
+	if (!strcmp(text, "tcp"))
+		return NS_PROTO_TCP;
+	if (!strcmp(text, "udp"))
+		return NS_PROTO_UDP;
+	if (!strcmp(text, "icmp"))
+		return NS_PROTO_ICMP;
+	return all_bits;
+}
+
+unsigned netstage_dirs(const char *text)
+{
+	if (!strcmp(text, "tx"))
+		return NS_DIR_BIT(NS_TX);
+	if (!strcmp(text, "rx"))
+		return NS_DIR_BIT(NS_RX);
+	return NS_DIRS_ALL;
+}
+
+uint32_t netstage_netns_inum(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/net", &st) ? 0 : (uint32_t)st.st_ino;
+}
+
+/* ---- sessions and counters ---- */
+
+void netstage_counts_read(struct bpf_map *counters, struct netstage_counts *c)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(counters);
+	uint64_t *vals = calloc((size_t)(ncpu > 0 ? ncpu : 1), sizeof(uint64_t)), sum[NS_COUNTERS] = { 0 };
+
+	if (!vals)
+		die("out of memory");
+	for (uint32_t k = 0; k < NS_COUNTERS; k++) {
+		if (bpf_map_lookup_elem(fd, &k, vals))
+			continue;
+		for (int i = 0; i < ncpu; i++)
+			sum[k] += vals[i];
+	}
+	free(vals);
+	for (int d = 0; d < NS_DIRS; d++) {
+		c->started[d] = sum[NS_CNT_STARTED + d];
+		c->completed[d] = sum[NS_CNT_COMPLETED + d];
+		c->unreported[d] = sum[NS_CNT_UNREPORTED + d];
+	}
+	c->no_session = sum[NS_CNT_NO_SESSION];
+}
+
+/* Walks the sessions in batches (5.6+), else key by key; calls fn on each key and value. */
+static void sessions_walk(int fd, size_t vsize, uint32_t max, void (*fn)(const struct netstage_key *, const void *, void *),
+			  void *arg)
+{
+	enum { CHUNK = 256 };
+	struct netstage_key *keys = calloc(CHUNK, sizeof(*keys)), cur, next, *prev = NULL;
+	char *vals = calloc(CHUNK, vsize);
+	uint32_t batch = 0, count;
+	bool first = true;
+	int err;
+
+	if (!keys || !vals)
+		die("out of memory");
+	for (;;) {
+		count = CHUNK;
+		err = bpf_map_lookup_batch(fd, first ? NULL : &batch, &batch, keys, vals, &count, NULL);
+		if (err && errno != ENOENT)
+			break;
+		for (uint32_t i = 0; i < count; i++)
+			fn(&keys[i], vals + (size_t)i * vsize, arg);
+		first = false;
+		if (err)	/* ENOENT: that was the last batch */
+			goto out;
+	}
+	if (!first)
+		goto out;
+	/* No batch support: a key deleted meanwhile restarts the walk, hence the cap. */
+	for (uint32_t n = 0; n < max && bpf_map_get_next_key(fd, prev, &next) == 0; n++) {
+		cur = next;
+		prev = &cur;
+		if (bpf_map_lookup_elem(fd, &cur, vals) == 0)
+			fn(&cur, vals, arg);
+	}
+out:
+	free(keys);
+	free(vals);
+}
+
+struct sweep {
+	uint64_t stale_ns, now_ns;
+	struct netstage_counts *c;
+	struct netstage_key *stale;
+	size_t nstale, cap;
+};
+
+static void sweep_one(const struct netstage_key *key, const void *val, void *arg)
+{
+	struct sweep *sw = arg;
+	const struct netstage_session *s = val;
+
+	if (sw->now_ns > s->last_ns && sw->now_ns - s->last_ns > sw->stale_ns) {
+		if (sw->nstale == sw->cap) {
+			sw->cap = sw->cap ? 2 * sw->cap : 64;
+			sw->stale = realloc(sw->stale, sw->cap * sizeof(*sw->stale));
+			if (!sw->stale)
+				die("out of memory");
+		}
+		sw->stale[sw->nstale++] = *key;
+	} else {
+		sw->c->active[s->dir & 1]++;
+	}
+}
+
+uint64_t netstage_sweep(struct bpf_map *sessions, uint64_t stale_ns, uint64_t now_ns, struct netstage_counts *c)
+{
+	struct sweep sw = { .stale_ns = stale_ns, .now_ns = now_ns, .c = c };
+	int fd = bpf_map__fd(sessions);
+	uint64_t deleted = 0;
+
+	memset(c->active, 0, sizeof(c->active));
+	sessions_walk(fd, bpf_map__value_size(sessions), bpf_map__max_entries(sessions), sweep_one, &sw);
+	for (size_t i = 0; i < sw.nstale; i++)
+		if (bpf_map_delete_elem(fd, &sw.stale[i]) == 0)
+			deleted++;
+	free(sw.stale);
+	return deleted;
+}
+
+uint64_t netstage_incomplete(const struct netstage_counts *c, int dir)
+{
+	uint64_t done = c->completed[dir] + c->active[dir];
+
+	return c->started[dir] > done ? c->started[dir] - done : 0;
+}

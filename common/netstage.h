@@ -1,0 +1,152 @@
+/*
+ * User side of the stage tracking of common/bpf/netstage.bpf.h: path models (which hook is
+ * which stage), choosing and attaching the hooks' probe points, the options the latency
+ * tools share, and the session bookkeeping (counters, stale sessions).
+ */
+#pragma once
+#include <bpf/libbpf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bpf/netstage.h"
+#include "probe.h"
+
+#define NS_DIR_BIT(d) (1u << (d))
+#define NS_DIRS_ALL (NS_DIR_BIT(NS_TX) | NS_DIR_BIT(NS_RX))
+
+/* A stage of a tool's path model. */
+struct netstage_stage {
+	uint8_t id;		/* the tool's stage number (printed by some tools) */
+	uint8_t dir;		/* NS_TX or NS_RX */
+	uint8_t pos;		/* position along its direction's path, from 0 */
+	const char *name;
+};
+
+/* "A hit of hook is stage for packets of protocols (NS_PROTO_*), if skb->dev is dev". */
+struct netstage_hook_rule {
+	enum netstage_hook hook;
+	uint8_t stage;
+	uint8_t dev;		/* NS_DEV_* */
+	uint8_t flags;		/* NS_FIRST, NS_FIRST_IF_NEW, NS_LAST */
+	uint8_t protocols;
+};
+
+struct netstage_model {
+	const struct netstage_stage *stages;
+	unsigned nstages;
+	const struct netstage_hook_rule *rules;
+	unsigned nrules;
+};
+
+/* The stage with that id, or NULL. */
+const struct netstage_stage *netstage_stage(const struct netstage_model *m, unsigned id);
+/* The stage at position pos of direction dir, or NULL. */
+const struct netstage_stage *netstage_stage_at(const struct netstage_model *m, unsigned dir, unsigned pos);
+/*
+ * Fills cfg->rules with the model's rules for the directions in dirs (NS_DIR_BIT) and the
+ * protocols in protocols (NS_PROTO_*); every other slot is NS_STAGE_NONE.
+ */
+void netstage_rules_build(struct netstage_config *cfg, const struct netstage_model *m, unsigned dirs,
+			  unsigned protocols);
+/* Whether any rule of cfg uses hook. */
+bool netstage_hook_used(const struct netstage_config *cfg, enum netstage_hook hook);
+
+/* The programs of netstage.bpf.h, in the order NETSTAGE_PROGS() lists them. */
+enum netstage_prog {
+	NS_PROG_IP_QUEUE_XMIT, NS_PROG_IP_QUEUE_XMIT_OLD, NS_PROG_IP_SEND_SKB, NS_PROG_IP_OUTPUT,
+	NS_PROG_INTERNAL_DEV_XMIT, NS_PROG_OVS_VPORT_RECEIVE, NS_PROG_OVS_DP_PROCESS,
+	NS_PROG_OVS_DP_UPCALL, NS_PROG_OVS_KEY_USERSPACE, NS_PROG_OVS_CT_FILL_KEY,
+	NS_PROG_CT_IN, NS_PROG_CT_IN_OLD, NS_PROG_CT_RET, NS_PROG_OVS_VPORT_SEND,
+	NS_PROG_NET_DEV_QUEUE, NS_PROG___DEV_QUEUE_XMIT, NS_PROG_DEV_QUEUE_XMIT,
+	NS_PROG_QDISC_DEQUEUE, NS_PROG_NET_DEV_START_XMIT, NS_PROG_DEV_HARD_START_XMIT,
+	NS_PROG_NETIF_RECEIVE_SKB, NS_PROG_NETDEV_FRAME_HOOK, NS_PROG_INTERNAL_DEV_RECV,
+	NS_PROG_IP_RCV, NS_PROG_TCP_V4_RCV, NS_PROG_UDP_RCV, NS_PROG___UDP4_LIB_RCV,
+	NS_PROG_ICMP_RCV,
+	NS_PROGS,
+};
+
+#define NETSTAGE_PROGS(skel)                                                                   \
+	{                                                                                      \
+		(skel)->progs.ns_ip_queue_xmit, (skel)->progs.ns_ip_queue_xmit_old,            \
+		(skel)->progs.ns_ip_send_skb, (skel)->progs.ns_ip_output,                      \
+		(skel)->progs.ns_internal_dev_xmit, (skel)->progs.ns_ovs_vport_receive,        \
+		(skel)->progs.ns_ovs_dp_process_packet, (skel)->progs.ns_ovs_dp_upcall,        \
+		(skel)->progs.ns_ovs_flow_key_extract_userspace, (skel)->progs.ns_ovs_ct_fill_key, \
+		(skel)->progs.ns_nf_conntrack_in, (skel)->progs.ns_nf_conntrack_in_old,        \
+		(skel)->progs.ns_nf_conntrack_in_ret, (skel)->progs.ns_ovs_vport_send,         \
+		(skel)->progs.ns_net_dev_queue, (skel)->progs.ns___dev_queue_xmit,             \
+		(skel)->progs.ns_dev_queue_xmit, (skel)->progs.ns_qdisc_dequeue,               \
+		(skel)->progs.ns_net_dev_start_xmit, (skel)->progs.ns_dev_hard_start_xmit,     \
+		(skel)->progs.ns_netif_receive_skb, (skel)->progs.ns_netdev_frame_hook,        \
+		(skel)->progs.ns_internal_dev_recv, (skel)->progs.ns_ip_rcv,                   \
+		(skel)->progs.ns_tcp_v4_rcv, (skel)->progs.ns_udp_rcv,                         \
+		(skel)->progs.ns___udp4_lib_rcv, (skel)->progs.ns_icmp_rcv,                    \
+	}
+
+struct netstage_probes {
+	struct probe_point points[NS_PROGS];
+	const struct probe_point *chosen[NS_HOOKS];	/* NULL: hook not used */
+	struct bpf_link *links[NS_HOOKS];
+};
+
+/*
+ * Chooses, for every hook the rules of cfg use, the first probe point this kernel has
+ * (tracepoint before kprobe, GCC clones resolved) and turns off autoload of every other
+ * program. Needed modules must be loaded (dies naming them). A hook in optional (bit per
+ * hook) that cannot be had is dropped with a warning naming the stages lost, and its rules
+ * are cleared in cfg; any other missing hook is fatal. Call between open and load.
+ */
+void netstage_probes_select(struct netstage_probes *p, struct bpf_program *const progs[NS_PROGS],
+			    struct netstage_config *cfg, const struct netstage_model *m, uint32_t optional);
+/* Attaches every chosen probe point (dies on failure). */
+void netstage_probes_attach(struct netstage_probes *p);
+void netstage_probes_detach(struct netstage_probes *p);
+/* One "Probe: <kind> <target> -> <stage>[, <stage>]" line per hook in use. */
+void netstage_probes_print(FILE *f, const struct netstage_probes *p, const struct netstage_config *cfg,
+			   const struct netstage_model *m);
+
+/* ---- options shared by the system-network latency tools ---- */
+
+extern const char *const netstage_proto_choices[];	/* tcp, udp, all */
+extern const char *const netstage_proto_icmp_choices[];	/* tcp, udp, icmp, all */
+extern const char *const netstage_dir_choices[];	/* tx, rx, both */
+
+/* An IPv4 filter option (inet_aton forms such as "10.1" accepted; NULL or 0.0.0.0 = none), network order; exits 2 if invalid. */
+uint32_t netstage_ipv4_opt(const char *flag, const char *text);
+/*
+ * A comma-separated interface list ("eth0" or "eth0,eth1", items whitespace-stripped) into
+ * ifindexes; a single name fills the first two slots as the originals did. Exits 2 on a bad
+ * list (empty item, name too long, more than NS_MAX_PHY), 1 if an interface does not exist.
+ * Returns the number of names.
+ */
+int netstage_phy_opt(const char *flag, const char *text, uint32_t ifindex[NS_MAX_PHY]);
+/* A value in Python float() syntax ("5", "2.5", "1e3", " 7 "); exits 2 otherwise. */
+double netstage_float_opt(const char *flag, const char *text);
+/* "tcp"/"udp"/"icmp"/"all" to NS_PROTO_* bits; all = all_bits. */
+unsigned netstage_protocols(const char *text, unsigned all_bits);
+/* "tx"/"rx"/"both" to NS_DIR_BIT bits. */
+unsigned netstage_dirs(const char *text);
+/* Inode number of this process's network namespace (0 if unknown). */
+uint32_t netstage_netns_inum(void);
+
+/* ---- sessions and counters ---- */
+
+struct netstage_counts {
+	uint64_t started[NS_DIRS];
+	uint64_t completed[NS_DIRS];
+	uint64_t unreported[NS_DIRS];	/* completed faster than --latency-us */
+	uint64_t no_session;		/* packets not followed: the session table was full */
+	uint64_t active[NS_DIRS];	/* sessions in flight (after netstage_sweep) */
+};
+
+/* Sums the per-CPU counters (cumulative since start) into c. */
+void netstage_counts_read(struct bpf_map *counters, struct netstage_counts *c);
+/*
+ * Deletes the sessions idle for more than stale_ns at now_ns (bpf_ktime_get_ns clock) and
+ * counts the others per direction into c->active. Returns the number deleted.
+ */
+uint64_t netstage_sweep(struct bpf_map *sessions, uint64_t stale_ns, uint64_t now_ns, struct netstage_counts *c);
+/* Packets that started in direction dir and neither completed nor are still in flight. */
+uint64_t netstage_incomplete(const struct netstage_counts *c, int dir);

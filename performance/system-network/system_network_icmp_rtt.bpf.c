@@ -1,0 +1,376 @@
+/*
+ * system_network_icmp_rtt: timestamps of one ICMP echo request and its reply at every stage
+ * between the host's IP stack, the OVS internal port, the OVS datapath and the physical NIC,
+ * sent to user space once the reply has reached its last stage.
+ */
+#include "bpfnet.bpf.h"
+#include "events.bpf.h"
+#include "kmod/openvswitch.h"
+#include "system_network_icmp_rtt.h"
+
+BPFNET_CONFIG(struct rtt_config)
+BPFNET_SCRATCH(fresh, struct rtt_session)
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 10240);
+	__type(key, struct rtt_key);
+	__type(value, struct rtt_session);
+} sessions SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 16384);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, 127 * sizeof(__u64));
+} stacks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RTT_COUNTERS);
+	__type(key, __u32);
+	__type(value, __u64);
+} rtt_counters SEC(".maps");
+
+#define ETH_P_IP_BE bpf_htons(0x0800)
+#define IS_VLAN_BE(p) ((p) == bpf_htons(0x8100) || (p) == bpf_htons(0x88A8))
+#define ICMP_ECHOREPLY_ 0
+#define ICMP_ECHO_ 8
+
+/* Where a hook finds the IPv4 header. */
+enum l3_at {
+	L3_NETWORK_HEADER,	/* head + network_header */
+	L3_DATA,		/* skb->data: the NIC receive path before the stack resets the headers */
+	L3_AFTER_ETH,		/* after the Ethernet header at skb->data: packets from ovs-vswitchd */
+};
+
+struct echo {
+	__u32 saddr, daddr;
+	__u16 id, seq;
+	__u8 type;
+};
+
+struct ipv4_fixed {
+	__u8 version_ihl;
+	__u8 tos;
+	__u16 tot_len;
+	__u16 id;
+	__u16 frag_off;
+	__u8 ttl;
+	__u8 protocol;
+	__u16 check;
+	__u32 saddr;
+	__u32 daddr;
+};
+
+struct icmp_echo_hdr {
+	__u8 type;
+	__u8 code;
+	__u16 checksum;
+	__u16 id;
+	__u16 seq;
+};
+
+static __always_inline unsigned char *skip_vlan(unsigned char *p, __u16 *proto)
+{
+	if (IS_VLAN_BE(*proto)) {
+		bpf_probe_read_kernel(proto, sizeof(*proto), p + 2);
+		p += 4;
+	}
+	return p;
+}
+
+static __always_inline unsigned char *l3_header(struct sk_buff *skb, enum l3_at where)
+{
+	unsigned char *p;
+	__u16 proto;
+
+	if (where == L3_NETWORK_HEADER) {
+		__u16 nh = BPF_CORE_READ(skb, network_header);
+
+		if (nh == 0xFFFF)
+			return NULL;
+		return BPF_CORE_READ(skb, head) + nh;
+	}
+	p = BPF_CORE_READ(skb, data);
+	if (where == L3_DATA) {
+		proto = BPF_CORE_READ(skb, protocol);
+	} else {
+		if (bpf_probe_read_kernel(&proto, sizeof(proto), p + 12))
+			return NULL;
+		p += 14;
+	}
+	p = skip_vlan(p, &proto);
+	p = skip_vlan(p, &proto);
+	return proto == ETH_P_IP_BE ? p : NULL;
+}
+
+/* Reads an ICMP echo request or reply; non-zero if the packet is something else. */
+static __always_inline int echo_parse(struct sk_buff *skb, enum l3_at where, struct echo *e)
+{
+	unsigned char *l3 = l3_header(skb, where);
+	struct icmp_echo_hdr icmp;
+	struct ipv4_fixed ip;
+	__u32 ihl;
+
+	if (!l3 || bpf_probe_read_kernel(&ip, sizeof(ip), l3))
+		return -1;
+	ihl = ip.version_ihl & 0x0f;
+	if ((ip.version_ihl >> 4) != 4 || ihl < 5 || ip.protocol != IPPROTO_ICMP)
+		return -1;
+	if (ip.frag_off & bpf_htons(0x1FFF))
+		return -1;	/* a later fragment: no ICMP header */
+	if (bpf_probe_read_kernel(&icmp, sizeof(icmp), l3 + ihl * 4))
+		return -1;
+	if (icmp.type != ICMP_ECHO_ && icmp.type != ICMP_ECHOREPLY_)
+		return -1;
+	e->saddr = ip.saddr;
+	e->daddr = ip.daddr;
+	e->id = icmp.id;
+	e->seq = icmp.seq;
+	e->type = icmp.type;
+	return 0;
+}
+
+static __always_inline int on_phy_nic(struct sk_buff *skb, const struct rtt_config *cfg)
+{
+	int ifindex = BPF_CORE_READ(skb, dev, ifindex);
+
+	return ifindex && (ifindex == cfg->phy_ifindex[0] || ifindex == cfg->phy_ifindex[1] ||
+			   ifindex == cfg->phy_ifindex[2] || ifindex == cfg->phy_ifindex[3]);
+}
+
+/* The device of the packet; at ip_output, which has not set it yet, its route's device. */
+static __always_inline void path_ifname(struct sk_buff *skb, char *name)
+{
+	struct net_device *dev = BPF_CORE_READ(skb, dev);
+
+	if (!dev) {
+		struct dst_entry *dst = (void *)(BPF_CORE_READ(skb, _skb_refdst) & ~1UL);
+
+		if (dst)
+			dev = BPF_CORE_READ(dst, dev);
+	}
+	if (!dev || bpf_core_read_str(name, 16, &dev->name) <= 0)
+		__builtin_memcpy(name, "unknown", 8);
+}
+
+static __always_inline void path_start(struct rtt_session *s, int reply, struct sk_buff *skb,
+				       __u8 type)
+{
+	struct rtt_path_start *p = &s->path[reply ? 1 : 0];
+
+	p->pid = bpf_get_current_pid_tgid() >> 32;
+	bpf_get_current_comm(p->comm, sizeof(p->comm));
+	path_ifname(skb, p->ifname);
+	p->icmp_type = type;
+}
+
+static __always_inline struct rtt_session *session_start(const struct rtt_key *key)
+{
+	struct rtt_session *fresh = fresh_get();
+
+	if (!fresh)
+		return NULL;
+	__builtin_memset(fresh, 0, sizeof(*fresh));
+	fresh->key = *key;
+	if (bpf_map_update_elem(&sessions, key, fresh, BPF_ANY))
+		return NULL;
+	return bpf_map_lookup_elem(&sessions, key);
+}
+
+static __always_inline int track(void *ctx, const struct rtt_config *cfg, struct sk_buff *skb,
+				 enum rtt_hook hook, enum l3_at where)
+{
+	struct rtt_session *s;
+	struct rtt_key key = {};
+	struct echo e;
+	int reply, stage;
+
+	if (!skb)
+		return 0;
+	if ((hook == RTT_HOOK_NIC_RX || hook == RTT_HOOK_NIC_TX) && !on_phy_nic(skb, cfg))
+		return 0;
+	if (echo_parse(skb, where, &e))
+		return 0;
+	if (e.type == ICMP_ECHO_ && e.saddr == cfg->src_ip && e.daddr == cfg->dst_ip)
+		reply = 0;
+	else if (e.type == ICMP_ECHOREPLY_ && e.saddr == cfg->dst_ip && e.daddr == cfg->src_ip)
+		reply = 1;
+	else
+		return 0;
+	stage = rtt_stage(hook, reply, cfg->direction);
+	if (stage < 0)
+		return 0;
+
+	key.sip = cfg->src_ip;
+	key.dip = cfg->dst_ip;
+	key.proto = IPPROTO_ICMP;
+	key.id = e.id;
+	key.seq = e.seq;
+	s = bpf_map_lookup_elem(&sessions, &key);
+	switch (rtt_hit_action(s, stage, (__u64)skb)) {
+	case RTT_START:
+		s = session_start(&key);
+		break;
+	case RTT_RECORD:
+		break;
+	default:
+		return 0;
+	}
+	if (!s)
+		return 0;
+	rtt_record(s, stage, bpf_ktime_get_ns(), (__u64)skb,
+		   cfg->stacks ? bpf_get_stackid(ctx, &stacks, 0) : RTT_NO_STACK);
+	if (stage == 0 || stage == RTT_PATH_STAGES)
+		path_start(s, reply, skb, e.type);
+	switch (rtt_outcome(s, stage, cfg->threshold_ns)) {
+	case RTT_PENDING:
+		return 0;
+	case RTT_REPORT:
+		emit_event(ctx, s, sizeof(*s));
+		break;
+	case RTT_BELOW_THRESHOLD:
+		counter_add(&rtt_counters, RTT_CNT_BELOW_THRESHOLD, 1);
+		break;
+	default:
+		counter_add(&rtt_counters, RTT_CNT_INCOMPLETE, 1);
+		break;
+	}
+	bpf_map_delete_elem(&sessions, &key);
+	return 0;
+}
+
+/* The sk_buff argument of a kprobe, at the position user space found in the kernel's BTF. */
+static __always_inline struct sk_buff *skb_arg(struct pt_regs *ctx, __u8 pos)
+{
+	unsigned long a1 = PT_REGS_PARM1(ctx), a2 = PT_REGS_PARM2(ctx), a3 = PT_REGS_PARM3(ctx);
+	unsigned long a4 = PT_REGS_PARM4(ctx), a5 = PT_REGS_PARM5(ctx);
+
+	/* Loaded up front: a context field chosen at run time would be a variable ctx offset. */
+	barrier_var(a1);
+	barrier_var(a2);
+	barrier_var(a3);
+	barrier_var(a4);
+	barrier_var(a5);
+	switch (pos) {
+	case 1:
+		return (struct sk_buff *)a1;
+	case 2:
+		return (struct sk_buff *)a2;
+	case 3:
+		return (struct sk_buff *)a3;
+	case 4:
+		return (struct sk_buff *)a4;
+	default:
+		return (struct sk_buff *)a5;
+	}
+}
+
+static __always_inline int on_kprobe(struct pt_regs *ctx, enum rtt_hook hook, enum l3_at where)
+{
+	const struct rtt_config *cfg = get_config();
+
+	if (!cfg)
+		return 0;
+	return track(ctx, cfg, skb_arg(ctx, cfg->skb_arg[hook]), hook, where);
+}
+
+static __always_inline int on_tracepoint(void *ctx, void *skbaddr, enum rtt_hook hook,
+					 enum l3_at where)
+{
+	const struct rtt_config *cfg = get_config();
+
+	if (!cfg)
+		return 0;
+	return track(ctx, cfg, skbaddr, hook, where);
+}
+
+SEC("kprobe")
+int kp_ip_output(struct pt_regs *ctx)
+{
+	return on_kprobe(ctx, RTT_HOOK_IP_OUTPUT, L3_NETWORK_HEADER);
+}
+
+SEC("kprobe")
+int kp_internal_dev_xmit(struct pt_regs *ctx)
+{
+	return on_kprobe(ctx, RTT_HOOK_INTERNAL_XMIT, L3_NETWORK_HEADER);
+}
+
+SEC("tp/net/netif_receive_skb")
+int tp_netif_receive_skb(struct trace_event_raw_net_dev_template *ctx)
+{
+	return on_tracepoint(ctx, ctx->skbaddr, RTT_HOOK_NIC_RX, L3_DATA);
+}
+
+/* rx_handler_result_t netdev_frame_hook(struct sk_buff **pskb) */
+SEC("kprobe")
+int kp_netdev_frame_hook(struct pt_regs *ctx)
+{
+	const struct rtt_config *cfg = get_config();
+	struct sk_buff *skb = NULL;
+
+	if (!cfg || bpf_probe_read_kernel(&skb, sizeof(skb), (void *)PT_REGS_PARM1(ctx)))
+		return 0;
+	return track(ctx, cfg, skb, RTT_HOOK_FRAME_HOOK, L3_NETWORK_HEADER);
+}
+
+SEC("kprobe")
+int kp_ovs_dp_process_packet(struct pt_regs *ctx)
+{
+	return on_kprobe(ctx, RTT_HOOK_OVS_PROCESS, L3_NETWORK_HEADER);
+}
+
+SEC("tp/openvswitch/ovs_dp_upcall")
+int tp_ovs_dp_upcall(struct trace_event_raw_ovs_dp_upcall *ctx)
+{
+	/* User space picks this hook only where the module's BTF describes the record. */
+	if (!bpf_core_field_exists(ctx->skbaddr))
+		return 0;
+	return on_tracepoint(ctx, ctx->skbaddr, RTT_HOOK_OVS_UPCALL, L3_NETWORK_HEADER);
+}
+
+SEC("kprobe")
+int kp_ovs_dp_upcall(struct pt_regs *ctx)
+{
+	return on_kprobe(ctx, RTT_HOOK_OVS_UPCALL, L3_NETWORK_HEADER);
+}
+
+SEC("kprobe")
+int kp_ovs_flow_key_extract_userspace(struct pt_regs *ctx)
+{
+	return on_kprobe(ctx, RTT_HOOK_OVS_KEYEXT, L3_AFTER_ETH);
+}
+
+SEC("kprobe")
+int kp_ovs_vport_send(struct pt_regs *ctx)
+{
+	return on_kprobe(ctx, RTT_HOOK_OVS_SEND, L3_NETWORK_HEADER);
+}
+
+SEC("tp/net/net_dev_queue")
+int tp_net_dev_queue(struct trace_event_raw_net_dev_template *ctx)
+{
+	return on_tracepoint(ctx, ctx->skbaddr, RTT_HOOK_NIC_TX, L3_NETWORK_HEADER);
+}
+
+SEC("kprobe")
+int kp___dev_queue_xmit(struct pt_regs *ctx)
+{
+	return on_kprobe(ctx, RTT_HOOK_NIC_TX, L3_NETWORK_HEADER);
+}
+
+SEC("kprobe")
+int kp_dev_queue_xmit(struct pt_regs *ctx)
+{
+	return on_kprobe(ctx, RTT_HOOK_NIC_TX, L3_NETWORK_HEADER);
+}
+
+SEC("kprobe")
+int kp_icmp_rcv(struct pt_regs *ctx)
+{
+	return on_kprobe(ctx, RTT_HOOK_ICMP_RCV, L3_NETWORK_HEADER);
+}
+
+BPFNET_LICENSE;

@@ -1,0 +1,140 @@
+# shellcheck shell=bash
+# The Open vSwitch kernel datapath driven with ovs-dpctl alone (no ovs-vswitchd, no ovsdb):
+# the datapath does what its flow table says, and a packet without a flow becomes an upcall
+# that nobody reads, counted as "missed" and "lost". Everything created here goes at exit.
+#
+#   lab_ovs_dp_add DP                      load openvswitch, create datapath DP
+#   lab_ovs_port_add DP DEV [PORTNO]       add netdev DEV as a port, print its port number
+#   lab_ovs_ns_port DP NS IP PORTDEV       namespace NS (eth0 = IP) behind veth PORTDEV, a port
+#                                          of DP: a "physical NIC" or a "VM tap" of a host
+#   lab_ovs_internal_add DP NAME [IP]      internal port NAME (a netdev of this namespace)
+#   lab_ovs_port_no DP DEV                 port number of DEV
+#   lab_ovs_flow_add DP MATCH ACTIONS      one datapath flow (ovs-dpctl syntax)
+#   lab_ovs_link DP DEV1 DEV2 [CT_ZONE]    IPv4 + ARP flows both ways between two ports; with
+#                                          CT_ZONE, IPv4 goes through ct(commit,zone=CT_ZONE)
+#   lab_ovs_flows_del DP                   delete every flow
+#   lab_ovs_cause_upcalls NS DST COUNT     COUNT UDP packets from NS to DST: with no flow for
+#                                          them each is an upcall nobody listens to (missed and
+#                                          lost grow by COUNT)
+#   lab_ovs_stat DP hit|missed|lost|flows  one counter of "ovs-dpctl show"
+#   lab_ovs_port_stat DP DEV rx|tx         packets a port received/sent ("show -s")
+#   lab_ovs_flow_packets DP PATTERN        packets of the flows whose dump line has PATTERN
+#   lab_ovs_ct_count [ZONE]                conntrack entries (all zones, or one)
+#
+# lab_ovs_dp_add turns IPv6 off for netdevs created after it in this namespace (router
+# solicitations and MLD reports would otherwise cross the datapath and move its counters).
+
+# shellcheck source=common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=netns.sh
+source "$(dirname "${BASH_SOURCE[0]}")/netns.sh"
+
+lab_ovs_dp_add() {
+    local dp=$1 v6
+    lab_require_cmd ovs-dpctl openvswitch-switch
+    lab_modprobe openvswitch
+    v6=$(sysctl -n net.ipv6.conf.default.disable_ipv6 2>/dev/null || echo 0)
+    sysctl -qw net.ipv6.conf.default.disable_ipv6=1 2>/dev/null
+    lab_on_exit "sysctl -qw net.ipv6.conf.default.disable_ipv6=$v6"
+    ovs-dpctl add-dp "$dp" 2>/dev/null || lab_fail "ovs-dpctl add-dp $dp failed"
+    lab_on_exit "ovs-dpctl del-dp $dp"
+}
+
+lab_ovs_port_no() {
+    local dp=$1 dev=$2 no
+    no=$(ovs-dpctl show "$dp" | awk -v d="$dev" '$1 == "port" && $3 == d { sub(":", "", $2); print $2 }')
+    [[ -n $no ]] || lab_fail "$dev is not a port of $dp"
+    printf '%s\n' "$no"
+}
+
+lab_ovs_port_add() {
+    local dp=$1 dev=$2 no=${3:-}
+    ovs-dpctl add-if "$dp" "$dev${no:+,port_no=$no}" 2>/dev/null ||
+        lab_fail "ovs-dpctl add-if $dp $dev failed"
+    lab_ovs_port_no "$dp" "$dev"
+}
+
+lab_ovs_ns_port() {
+    local dp=$1 ns=$2 addr=$3 portdev=$4
+    lab_netns_attach "$ns" "$addr" "$portdev" eth0
+    lab_ovs_port_add "$dp" "$portdev" >/dev/null
+}
+
+lab_ovs_internal_add() {
+    local dp=$1 name=$2 addr=${3:-}
+    ovs-dpctl add-if "$dp" "$name,type=internal" 2>/dev/null ||
+        lab_fail "ovs-dpctl add-if $dp $name,type=internal failed"
+    sysctl -qw "net.ipv6.conf.$name.disable_ipv6=1" 2>/dev/null
+    if [[ -n $addr ]]; then
+        [[ $addr == */* ]] || addr+=/24
+        ip addr add "$addr" dev "$name" || lab_fail "cannot add $addr to $name"
+    fi
+    ip link set "$name" up
+}
+
+lab_ovs_flow_add() {
+    local dp=$1 match=$2 actions=$3 err
+    err=$(ovs-dpctl add-flow "$dp" "$match" "$actions" 2>&1) ||
+        lab_fail "ovs-dpctl add-flow $dp '$match' '$actions': $err"
+}
+
+lab_ovs_link() {
+    local dp=$1 p1 p2 zone=${4:-} ct=""
+    p1=$(lab_ovs_port_no "$dp" "$2")
+    p2=$(lab_ovs_port_no "$dp" "$3")
+    [[ -n $zone ]] && ct="ct(commit,zone=$zone),"
+    lab_ovs_flow_add "$dp" "in_port($p1),eth(),eth_type(0x0800),ipv4()" "$ct$p2"
+    lab_ovs_flow_add "$dp" "in_port($p2),eth(),eth_type(0x0800),ipv4()" "$ct$p1"
+    lab_ovs_flow_add "$dp" "in_port($p1),eth(),eth_type(0x0806),arp()" "$p2"
+    lab_ovs_flow_add "$dp" "in_port($p2),eth(),eth_type(0x0806),arp()" "$p1"
+}
+
+lab_ovs_flows_del() {
+    ovs-dpctl del-flows "$1" || lab_fail "ovs-dpctl del-flows $1 failed"
+}
+
+# A permanent neighbour entry for DST (a made-up MAC) keeps ARP out of it: exactly COUNT
+# packets reach the datapath.
+lab_ovs_cause_upcalls() {
+    local ns=$1 dst=$2 count=$3 dev
+    dev=$(ip -n "$ns" route get "$dst" | sed -n 's/.* dev \([^ ]*\).*/\1/p')
+    [[ -n $dev ]] || lab_fail "no route to $dst in $ns"
+    ip -n "$ns" neigh replace "$dst" lladdr 02:00:00:00:00:99 dev "$dev" nud permanent
+    lab_udp_send "$ns" "$dst" 9 "$count" 64
+    ip -n "$ns" neigh del "$dst" dev "$dev" 2>/dev/null
+    return 0
+}
+
+lab_ovs_stat() {
+    local dp=$1 what=$2 v
+    case $what in
+        hit | missed | lost)
+            v=$(ovs-dpctl show "$dp" | awk -v w="$what" '
+                $1 == "lookups:" { for (i = 2; i <= NF; i++) { split($i, kv, ":"); if (kv[1] == w) print kv[2] } }') ;;
+        flows) v=$(ovs-dpctl show "$dp" | sed -n 's/^ *flows: *\([0-9]*\).*/\1/p') ;;
+        *) lab_fail "lab_ovs_stat: unknown counter '$what'" ;;
+    esac
+    lab_assert_int "$v" "ovs-dpctl show $dp: $what"
+    printf '%s\n' "$v"
+}
+
+lab_ovs_port_stat() {
+    local dp=$1 dev=$2 dir=$3 v key
+    case $dir in rx) key=RX ;; tx) key=TX ;; *) lab_fail "lab_ovs_port_stat: rx or tx, not '$dir'" ;; esac
+    v=$(ovs-dpctl show -s "$dp" | awk -v d="$dev" -v k="$key" '
+        $1 == "port" { cur = $3 }
+        cur == d && $1 == k && $2 ~ /^packets:/ { sub("packets:", "", $2); print $2; exit }')
+    lab_assert_int "$v" "ovs-dpctl show -s $dp: $dev $dir packets"
+    printf '%s\n' "$v"
+}
+
+lab_ovs_flow_packets() {
+    local dp=$1 pattern=$2
+    ovs-dpctl dump-flows "$dp" | grep -F -- "$pattern" |
+        sed -n 's/.* packets:\([0-9]*\),.*/\1/p' | awk '{ s += $1 } END { print s + 0 }'
+}
+
+lab_ovs_ct_count() {
+    local zone=${1:-}
+    ovs-dpctl dump-conntrack ${zone:+zone=$zone} 2>/dev/null | grep -c . || true
+}

@@ -1,0 +1,287 @@
+#!/bin/bash
+# lab-options: --timeout 300
+# system_network_icmp_rtt on real pings through an OVS kernel datapath (ovs-dpctl flows):
+# this host owns 10.71.0.254 on the internal port int0, the "remote host" is a namespace
+# (10.71.0.1) behind the veth port phys0, the physical NIC of the scenario.
+#
+# In both directions the tool must report one round trip per echo of the filtered flow
+# (ping -e 4242) and nothing for the other pings running at the same time (another source,
+# another destination, the opposite direction), with every stage and segment of the OVS fast
+# path, and an RTT that agrees with ping's own. A delay added on purpose with netem must show
+# up in the right segment: on int0 (this host's side) in [0->1] (tx) or [7->8] (rx); on the
+# remote side in the inter-path time (tx) and outside the tool's RTT (rx).
+#
+# RTT tolerance. The tool measures from ip_output / NIC receive to icmp_rcv / NIC transmit,
+# ping from its sendto() to the reply's receive timestamp: the tool's window lies inside
+# ping's but for a softirq hand-over at the end, and ping's adds a system call (and in rx the
+# remote side's stack). So for every echo tool <= ping + 1.5 ms, and for at least 3 of the 5
+# echoes ping - tool <= 1.5 ms + 20 % of ping: under TCG on a shared host, ping's own part
+# outside the tool's window sometimes takes milliseconds (the first echo of a process also
+# pays for TCG translating the sender's code).
+set -euo pipefail
+source "$(dirname "$0")/../lib/ovs.sh"
+
+BIN=${BPFNET_BIN:-$(cd "$(dirname "$0")/../../.." && pwd)/build/bin}
+TOOL=$BIN/system_network_icmp_rtt
+[[ -x $TOOL ]] || lab_fail "no system_network_icmp_rtt in $BIN: build the project first"
+lab_require_cmd jq jq
+COUNT=5
+DELAY_MS=50
+TOL_ABS_MS=1.5
+TOL_REL=0.2
+LOCAL=10.71.0.254 LOCAL2=10.71.0.253 REMOTE=10.71.0.1 REMOTE2=10.71.0.2
+work=$(mktemp -d)
+lab_on_exit "rm -rf $work"
+
+lab_ovs_dp_add dp0
+lab_ovs_ns_port dp0 remote $REMOTE phys0
+lab_ovs_internal_add dp0 int0 $LOCAL
+ip addr add $LOCAL2/24 dev int0
+ip -n remote addr add $REMOTE2/24 dev eth0
+lab_ovs_link dp0 int0 phys0
+# Static neighbours: no ARP between the pings (and none delayed by netem).
+mac_remote=$(ip -n remote -br link show eth0 | awk '{ print $3 }')
+mac_int0=$(ip -br link show int0 | awk '{ print $3 }')
+for a in $REMOTE $REMOTE2; do ip neigh replace $a lladdr "$mac_remote" dev int0 nud permanent; done
+for a in $LOCAL $LOCAL2; do ip -n remote neigh replace $a lladdr "$mac_int0" dev eth0 nud permanent; done
+# Warm up: the first echo after setup is several times slower under TCG.
+ping_warm=$(lab_ping remote $LOCAL 2) && ping -n -q -c 2 -i 0.2 $REMOTE >/dev/null ||
+    lab_fail "no ping between int0 and the remote namespace through dp0 ($ping_warm replies)"
+
+TOOL_PID=""
+# start_tool OUT ARGS...: runs the tool until its probes are attached.
+start_tool() {
+    local out=$1
+    shift
+    rm -f "$work/ready"
+    "$TOOL" --ready-file "$work/ready" "$@" >"$out" 2>"$out.err" &
+    TOOL_PID=$!
+    lab_wait_for 60 test -s "$work/ready" || {
+        cat "$out" "$out.err" >&2
+        lab_fail "the tool did not attach within 60 s ($*)"
+    }
+}
+
+# stop_tool: Ctrl-C; the tool must exit 0.
+stop_tool() {
+    kill -INT "$TOOL_PID"
+    wait "$TOOL_PID" || lab_fail "the tool exited with status $? after SIGINT"
+    TOOL_PID=""
+}
+
+# ping_from NS|- ID SRC DST [COUNT]: echo requests with identifier ID; ping's output to stdout.
+ping_from() {
+    local ns=$1 id=$2 src=$3 dst=$4 count=${5:-$COUNT} run=()
+    [[ $ns == - ]] || run=(ip netns exec "$ns")
+    "${run[@]}" ping -n -e "$id" -c "$count" -i 0.2 -W 2 -I "$src" "$dst"
+}
+
+# Three other pings (another source, another destination, the opposite direction) at the
+# same time, then the filtered flow on its own so that ping's RTT is not stretched by them.
+ping_mix() {
+    local ns=$1 src=$2 dst=$3 other_ns=$4 other_src=$5 other_dst=$6 rev_ns=$7 rev_src=$8
+    local rev_dst=$9 p1 p2 p3
+    ping_from "$other_ns" 5151 "$other_src" "$dst" >"$work/other1" &
+    p1=$!
+    ping_from "$other_ns" 5252 "$src" "$other_dst" >"$work/other2" &
+    p2=$!
+    ping_from "$rev_ns" 5353 "$rev_src" "$rev_dst" >"$work/other3" &
+    p3=$!
+    wait $p1 $p2 $p3 || lab_fail "one of the other pings got no reply"
+    ping_from "$ns" 4242 "$src" "$dst" >"$work/ping" || lab_fail "the filtered ping got no reply"
+    lab_expect "$(grep -c 'icmp_seq=' "$work/ping")" -eq $COUNT "ping $src -> $dst answered"
+}
+
+# ping's own RTT (ms) of sequence number SEQ in FILE.
+ping_rtt() {
+    sed -n "s/.*icmp_seq=$2 .*time=\([0-9.]*\) ms.*/\1/p" "$1"
+}
+
+# check_rtts WHAT PING_FILE: reads "SEQ TOOL_US" lines and compares each with ping's RTT of
+# that sequence number, as stated at the top.
+check_rtts() {
+    local what=$1 ping_file=$2 seq tool_us ping_ms tool_ms close=0 n=0
+    while read -r seq tool_us; do
+        ping_ms=$(ping_rtt "$ping_file" "$seq")
+        [[ -n $ping_ms ]] || lab_fail "$what seq $seq: ping printed no RTT"
+        tool_ms=$(awk -v u="$tool_us" 'BEGIN { printf "%.3f", u / 1000 }')
+        awk -v t="$tool_ms" -v p="$ping_ms" -v a=$TOL_ABS_MS 'BEGIN { exit !(t > 0 && t <= p + a) }' ||
+            lab_fail "$what seq $seq: tool RTT $tool_ms ms exceeds ping's $ping_ms ms + $TOL_ABS_MS ms"
+        if awk -v t="$tool_ms" -v p="$ping_ms" -v a=$TOL_ABS_MS -v r=$TOL_REL \
+            'BEGIN { d = p - t; exit !(d <= a + r * p) }'; then
+            close=$((close + 1))
+        fi
+        n=$((n + 1))
+        lab_log "$what seq $seq: tool RTT $tool_ms ms, ping $ping_ms ms"
+    done
+    lab_expect "$n" -eq $COUNT "$what: an RTT for every echo"
+    lab_expect "$close" -ge $((COUNT - 2)) "$what: echoes whose RTT matches ping's within $TOL_ABS_MS ms + $TOL_REL x ping"
+}
+
+# Fast-path segments of both paths, as the JSON output lists them.
+FAST_SEGMENTS='[[0,1],[1,2],[2,5],[5,6]] [[7,8],[8,9],[9,12],[12,13]]'
+
+# check_json OUT WHAT DIRECTION SRC DST: one event per echo of ping -e 4242, every stage of the
+# fast path, every segment, the RTT within tolerance. Prints nothing; fails on a mismatch.
+check_json() {
+    local out=$1 what=$2 dir=$3 src=$4 dst=$5 seq rtt
+    jq -e . "$out" >/dev/null || lab_fail "$what: output is not JSON lines"
+    lab_expect "$(jq -s length "$out")" -eq $COUNT "$what: one event per echo of the filtered flow"
+    lab_expect "$(jq -s "[.[] | select(.id == 4242 and .direction == \"$dir\" and .src_ip == \"$src\" and .dst_ip == \"$dst\")] | length" "$out")" \
+        -eq $COUNT "$what: every event is the filtered flow (id 4242, $src -> $dst)"
+    [[ $(jq -s -c '[.[].seq] | sort' "$out") == "[1,2,3,4,5]" ]] ||
+        lab_fail "$what: sequence numbers $(jq -s -c '[.[].seq]' "$out"), expected 1-5"
+    lab_expect "$(jq -s '[.[] | select([.stages[].stage] == [0,1,2,5,6,7,8,9,12,13])] | length' "$out")" \
+        -eq $COUNT "$what: all 10 fast-path stages in every event"
+    [[ $(jq -c '[.path1.segments, .path2.segments] | map(map([.from, .to]))' "$out" | sort -u) == \
+        "$(jq -n -c "[$(tr ' ' ',' <<<"$FAST_SEGMENTS")]")" ]] ||
+        lab_fail "$what: segments $(jq -c '[.path1.segments, .path2.segments] | map(map([.from, .to]))' "$out" | sort -u | head -3)"
+    lab_expect "$(jq -s '[.[] | .path1.segments[], .path2.segments[] | select(.latency_us == null or .latency_us < 0)] | length' "$out")" \
+        -eq 0 "$what: every segment has a latency"
+    lab_expect "$(jq -s '[.[] | select(.path1.segments[2].note == "(OVS No Upcall)" and .path2.segments[2].note == "(OVS No Upcall)")] | length' "$out")" \
+        -eq $COUNT "$what: the OVS segments say (OVS No Upcall)"
+    check_rtts "$what" "$work/ping" <<<"$(jq -r '"\(.seq) \(.rtt_us)"' "$out")"
+}
+
+# segment_us OUT SEQ FROM: the latency of the segment starting at stage FROM.
+segment_us() {
+    jq -r "select(.seq == $2) | (.path1.segments + .path2.segments)[] | select(.from == $3) | .latency_us" "$1"
+}
+
+# --- tx, text layout with kernel stacks --------------------------------------------------
+out=$work/tx.txt
+start_tool "$out" --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0
+ping_mix - $LOCAL $REMOTE - $LOCAL2 $REMOTE2 remote $REMOTE $LOCAL
+sleep 1
+stop_tool
+lab_expect "$(grep -c '^=== ICMP RTT Trace: .* (TX (Local -> Remote)) ===$' "$out")" -eq $COUNT \
+    "tx: one report per echo of the filtered flow"
+lab_expect "$(grep -cE "^Session: $LOCAL \($LOCAL\) -> $REMOTE \($REMOTE\) \(ID: 4242, Seq: [1-5]\)$" "$out")" \
+    -eq $COUNT "tx: every report is $LOCAL -> $REMOTE, id 4242"
+for seg in '\[ 0->1 \] P1:S0_INIT \(ip_output\) -> P1:S1_STACK_PROC \(internal_dev_xmit\) +: +[0-9.]+ us$' \
+    '\[ 1->2 \] P1:S1_STACK_PROC \(internal_dev_xmit\) -> P1:S2_OVS_DP_PROC \(ovs_dp_process_packet\) +: +[0-9.]+ us$' \
+    '\[ 2->5 \] P1:S2_OVS_DP_PROC \(ovs_dp_process_packet\) -> P1:S5_OVS_VPORT_SND \(ovs_vport_send\) +: +[0-9.]+ us \(OVS No Upcall\)$' \
+    '\[ 5->6 \] P1:S5_OVS_VPORT_SND \(ovs_vport_send\) -> P1:S6_FINAL \(dev_queue_xmit\) +: +[0-9.]+ us$' \
+    '\[ 7->8 \] P2:S0_INIT \(__netif_receive_skb\) -> P2:S1_STACK_PROC \(netdev_frame_hook\) +: +[0-9.]+ us$' \
+    '\[ 8->9 \] P2:S1_STACK_PROC \(netdev_frame_hook\) -> P2:S2_OVS_DP_PROC \(ovs_dp_process_packet\) +: +[0-9.]+ us$' \
+    '\[ 9->12\] P2:S2_OVS_DP_PROC \(ovs_dp_process_packet\) -> P2:S5_OVS_VPORT_SND \(ovs_vport_send\) +: +[0-9.]+ us \(OVS No Upcall\)$' \
+    '\[12->13\] P2:S5_OVS_VPORT_SND \(ovs_vport_send\) -> P2:S6_FINAL \(icmp_rcv\) +: +[0-9.]+ us$' \
+    'Total Path 1: +[0-9.]+ us$' 'Total Path 2: +[0-9.]+ us$' \
+    '^Total RTT \(Path1 Start to Path2 End\): +[0-9.]+ us$' '^Inter-Path Latency \(P1 end -> P2 start\): +[0-9.]+ us$'; do
+    [[ $(grep -cE "$seg" "$out") == "$COUNT" ]] || { cat "$out" >&2; lab_fail "tx: not $COUNT lines matching '$seg'"; }
+done
+lab_ok "tx: every segment, path total, RTT and inter-path line in every report"
+lab_expect "$(grep -cE '^Path 1 \(Request: TX to 10\.71\.0\.1\) +: PID=[0-9]+ +COMM=ping +IF=int0 +ICMP_Type=8$' "$out")" \
+    -eq $COUNT "tx: path 1 starts in ping on int0 with an echo request"
+lab_expect "$(grep -cE '^  Stage 13 \(P2:S6_FINAL \(icmp_rcv\)\):$' "$out")" -eq $COUNT "tx: a stack for stage 13"
+lab_expect "$(grep -cE '^    icmp_rcv\+0x[0-9a-f]+$' "$out")" -eq $COUNT "tx: the stage-13 stacks start in icmp_rcv"
+lab_expect "$(grep -cE '^    ovs_vport_send\+0x[0-9a-f]+$' "$out")" -eq $((2 * COUNT)) "tx: the stage-5/12 stacks start in ovs_vport_send"
+grep -qE '^Probe: dev_queue_xmit -> (tracepoint net:net_dev_queue|kprobe (__)?dev_queue_xmit)$' "$out" ||
+    lab_fail "tx: the banner does not say which probe the NIC transmit stage uses"
+lab_expect "$(grep -c '^Probe: ' "$out")" -eq 10 "tx: the banner names the probe of each of the 10 hooks"
+grep -qE "^Round trips reported: $COUNT, below --latency-ms: 0, incomplete: 0, lost events: 0$" "$out" ||
+    lab_fail "tx: summary line: $(grep '^Round trips' "$out")"
+check_rtts tx "$work/ping" <<<"$(awk '/^Session:/ { sub(/\)$/, "", $NF); seq = $NF }
+    /^Total RTT/ { print seq, $(NF - 1) }' "$out")"
+lab_log "tx probes: $(grep '^Probe: ' "$out" | sed 's/^Probe: //' | paste -sd ';')"
+
+# --- rx, JSON without stacks, legacy object (perf buffer), stopped by --duration -------------
+out=$work/rx.json
+export BPFNET_FORCE_LEGACY=1
+start_tool "$out" --src-ip $REMOTE --dst-ip $LOCAL --phy-iface1 phys0 \
+    --direction rx --json --disable-kernel-stacks --duration 15
+unset BPFNET_FORCE_LEGACY
+ping_mix remote $REMOTE $LOCAL remote $REMOTE2 $LOCAL2 - $LOCAL $REMOTE
+wait "$TOOL_PID" || lab_fail "rx: the tool exited with status $? at the end of --duration"
+TOOL_PID=""
+check_json "$out" rx rx $REMOTE $LOCAL
+lab_expect "$(jq -s '[.[] | select(.path1.interface == "phys0" and .path2.interface == "int0" and .path1.icmp_type == 8 and .path2.icmp_type == 0)] | length' "$out")" \
+    -eq $COUNT "rx: path 1 starts on phys0 (request), path 2 on int0 (reply)"
+lab_expect "$(jq -s '[.[].stages[] | select(has("stack"))] | length' "$out")" -eq 0 "rx: no stacks with --disable-kernel-stacks"
+
+# --- a delay on this host's side: netem on int0's egress ----------------------------------
+lab_modprobe sch_netem
+tc qdisc add dev int0 root netem delay ${DELAY_MS}ms
+lab_on_exit "tc qdisc del dev int0 root"
+
+# tx with --latency-ms: 3 fast echoes before the delay would be, then the filtered flow slow.
+out=$work/tx-delay.json
+start_tool "$out" --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0,phys0 --json \
+    --latency-ms $((DELAY_MS / 2))
+ping_from - 4141 $LOCAL $REMOTE2 >/dev/null # another destination: not counted at all
+ping_mix - $LOCAL $REMOTE - $LOCAL2 $REMOTE2 remote $REMOTE $LOCAL
+stop_tool
+check_json "$out" "tx, netem on int0" tx $LOCAL $REMOTE
+for seq in 1 2 3 4 5; do
+    us=$(segment_us "$out" $seq 0)
+    awk -v u="$us" -v d=$DELAY_MS 'BEGIN { exit !(u >= d * 1000) }' ||
+        lab_fail "tx, netem on int0, seq $seq: [0->1] is $us us, expected >= $DELAY_MS ms"
+    others=$(jq -r "select(.seq == $seq) | [(.path1.segments + .path2.segments)[] | select(.from != 0) | .latency_us] | max" "$out")
+    awk -v u="$others" -v d=$DELAY_MS 'BEGIN { exit !(u < d * 500) }' ||
+        lab_fail "tx, netem on int0, seq $seq: another segment took $others us"
+done
+lab_ok "tx, netem on int0: the ${DELAY_MS} ms are in [0->1] ip_output -> internal_dev_xmit, no other segment"
+
+# The same filtered flow without the delay, under --latency-ms: counted, not reported.
+tc qdisc del dev int0 root
+out=$work/tx-threshold.txt
+start_tool "$out" --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0 --latency-ms $((DELAY_MS / 2)) \
+    --disable-kernel-stacks
+grep -q "^Reporting only round trips with latency >= $((DELAY_MS / 2)).000 ms$" "$out" ||
+    lab_fail "--latency-ms: the banner does not state the threshold"
+ping_from - 4242 $LOCAL $REMOTE >/dev/null
+tc qdisc add dev int0 root netem delay ${DELAY_MS}ms
+ping_from - 4343 $LOCAL $REMOTE 2 >/dev/null
+tc qdisc del dev int0 root
+sleep 1
+stop_tool
+lab_expect "$(grep -c '^=== ICMP RTT Trace' "$out")" -eq 2 "--latency-ms: only the 2 delayed echoes are reported"
+lab_expect "$(grep -cE '^Session: .* \(ID: 4343, Seq: [12]\)$' "$out")" -eq 2 "--latency-ms: they are ping -e 4343's"
+grep -qE "^Round trips reported: 2, below --latency-ms: $COUNT, incomplete: 0, lost events: 0$" "$out" ||
+    lab_fail "--latency-ms: summary line: $(grep '^Round trips' "$out")"
+lab_ok "--latency-ms: $(grep '^Round trips' "$out")"
+
+# rx: the reply leaves through int0, so the delay is in [7->8] ip_output -> internal_dev_xmit.
+tc qdisc add dev int0 root netem delay ${DELAY_MS}ms
+out=$work/rx-delay.json
+start_tool "$out" --src-ip $REMOTE --dst-ip $LOCAL --phy-interface phys0 --direction rx --json
+ping_mix remote $REMOTE $LOCAL remote $REMOTE2 $LOCAL2 - $LOCAL $REMOTE
+stop_tool
+check_json "$out" "rx, netem on int0" rx $REMOTE $LOCAL
+for seq in 1 2 3 4 5; do
+    us=$(segment_us "$out" $seq 7)
+    awk -v u="$us" -v d=$DELAY_MS 'BEGIN { exit !(u >= d * 1000) }' ||
+        lab_fail "rx, netem on int0, seq $seq: [7->8] is $us us, expected >= $DELAY_MS ms"
+    others=$(jq -r "select(.seq == $seq) | [(.path1.segments + .path2.segments)[] | select(.from != 7) | .latency_us] | max" "$out")
+    awk -v u="$others" -v d=$DELAY_MS 'BEGIN { exit !(u < d * 500) }' ||
+        lab_fail "rx, netem on int0, seq $seq: another segment took $others us"
+done
+lab_ok "rx, netem on int0: the ${DELAY_MS} ms are in [7->8] ip_output -> internal_dev_xmit, no other segment"
+tc qdisc del dev int0 root
+
+# --- a delay on the remote side: netem on the remote host's eth0 --------------------------
+ip netns exec remote tc qdisc add dev eth0 root netem delay ${DELAY_MS}ms
+out=$work/tx-remote.json
+start_tool "$out" --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0 --json --disable-kernel-stacks
+ping_from - 4242 $LOCAL $REMOTE >"$work/ping"
+stop_tool
+check_json "$out" "tx, netem on the remote side" tx $LOCAL $REMOTE
+lab_expect "$(jq -s "[.[] | select(.inter_path_us >= $DELAY_MS * 1000)] | length" "$out")" -eq $COUNT \
+    "tx, netem on the remote side: the delay is in the inter-path time (P1 end -> P2 start)"
+lab_expect "$(jq -s "[.[] | select(.path1.total_us + .path2.total_us < $DELAY_MS * 500)] | length" "$out")" -eq $COUNT \
+    "tx, netem on the remote side: not in this host's paths"
+
+out=$work/rx-remote.json
+start_tool "$out" --src-ip $REMOTE --dst-ip $LOCAL --phy-interface phys0 --direction rx --json
+ip netns exec remote ping -n -e 4242 -c $COUNT -i 0.2 -W 2 -I $REMOTE $LOCAL >"$work/ping"
+stop_tool
+lab_expect "$(jq -s length "$out")" -eq $COUNT "rx, netem on the remote side: one event per echo"
+lab_expect "$(jq -s "[.[] | select(.rtt_us < $DELAY_MS * 500)] | length" "$out")" -eq $COUNT \
+    "rx, netem on the remote side: the delay is outside this host's round trip"
+lab_expect "$(awk -F'time=' -v d=$DELAY_MS 'NF > 1 && $2 + 0 >= d' "$work/ping" | wc -l)" -eq $COUNT \
+    "rx, netem on the remote side: ping's own RTT has the ${DELAY_MS} ms"
+ip netns exec remote tc qdisc del dev eth0 root
+
+left=$(bpftool prog show 2>/dev/null | grep -cE 'name (kp_ip_output|kp_icmp_rcv|tp_net_dev_queu|tp_netif_receiv)' || true)
+lab_expect "$left" -eq 0 "no BPF program left behind"
+lab_log "passed in $(lab_elapsed)"
