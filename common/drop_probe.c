@@ -3,37 +3,47 @@
 #include <bpf/btf.h>
 #include <string.h>
 
-#include "argparse.h"
+#include "kernel_btf.h"
 
-const char *drop_reason_name(unsigned reason)
+void drop_reason_foreach(void (*fn)(unsigned value, const char *name, void *ctx), void *ctx)
 {
-	static struct btf *btf;
-	static bool tried;
 	static const char prefix[] = "SKB_DROP_REASON_";
-
-	if (!tried) {
-		tried = true;
-		btf = g_common.btf_path ? btf__parse(g_common.btf_path, NULL) : btf__load_vmlinux_btf();
-		if (!btf || libbpf_get_error(btf))
-			btf = NULL;
-	}
-	if (!btf)
-		return NULL;
-	int id = btf__find_by_name_kind(btf, "skb_drop_reason", BTF_KIND_ENUM);
+	const struct btf *btf = kernel_btf();
+	int id = btf ? btf__find_by_name_kind(btf, "skb_drop_reason", BTF_KIND_ENUM) : -1;
 
 	if (id < 0)
-		return NULL;
+		return;
 	const struct btf_type *t = btf__type_by_id(btf, (unsigned)id);
 	const struct btf_enum *e = btf_enum(t);
 
 	for (int i = 0; i < btf_vlen(t); i++, e++) {
-		if ((unsigned)e->val != reason)
-			continue;
 		const char *n = btf__name_by_offset(btf, e->name_off);
 
-		return strncmp(n, prefix, sizeof(prefix) - 1) ? n : n + sizeof(prefix) - 1;
+		if (!strncmp(n, prefix, sizeof(prefix) - 1))
+			n += sizeof(prefix) - 1;
+		fn((unsigned)e->val, n, ctx);
 	}
-	return NULL;
+}
+
+struct reason_lookup {
+	unsigned value;
+	const char *name;
+};
+
+static void match_reason(unsigned value, const char *name, void *ctx)
+{
+	struct reason_lookup *l = ctx;
+
+	if (value == l->value && !l->name)
+		l->name = name;
+}
+
+const char *drop_reason_name(unsigned reason)
+{
+	struct reason_lookup l = { reason, NULL };
+
+	drop_reason_foreach(match_reason, &l);
+	return l.name;
 }
 
 static bool is_free_function(const char *frame)

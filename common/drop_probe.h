@@ -16,6 +16,8 @@
 
 /* The kernel's name of a drop reason ("NO_SOCKET"), from its BTF; NULL if unknown. */
 const char *drop_reason_name(unsigned reason);
+/* Calls fn for every drop reason the kernel's BTF defines, named without SKB_DROP_REASON_. */
+void drop_reason_foreach(void (*fn)(unsigned value, const char *name, void *ctx), void *ctx);
 
 /*
  * The normal-kfree-pattern heuristic of eth_drop: true if the frame after the free function

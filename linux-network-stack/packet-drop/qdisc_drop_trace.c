@@ -3,7 +3,6 @@
  * and the packets qdiscs drop, with the drop reason and the queue depth at that moment.
  */
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -368,34 +367,28 @@ static bool reason_is_qdisc_drop(const char *name)
 	return !strncmp(name, "QDISC_", 6) || !strncmp(name, "FQ_", 3) || !strncmp(name, "CAKE_", 5);
 }
 
+struct reason_marks {
+	struct strbuf *names;
+	int n;
+};
+
+static void mark_qdisc_reason(unsigned value, const char *name, void *ctx)
+{
+	struct reason_marks *m = ctx;
+
+	if (!reason_is_qdisc_drop(name) || value >= 64 * QDT_REASON_WORDS)
+		return;
+	cfg.qdisc_reasons[value >> 6] |= 1ULL << (value & 63);
+	sb_addf(m->names, "%s%s", m->n++ ? ", " : "", name);
+}
+
 /* Marks the drop reasons that mean "a qdisc dropped it" in cfg; lists them in names. */
 static int qdisc_reasons(struct strbuf *names)
 {
-	static const char prefix[] = "SKB_DROP_REASON_";
-	struct btf *btf = g_common.btf_path ? btf__parse(g_common.btf_path, NULL) : btf__load_vmlinux_btf();
-	int n = 0, id;
+	struct reason_marks m = { names, 0 };
 
-	if (!btf || libbpf_get_error(btf))
-		return 0;
-	id = btf__find_by_name_kind(btf, "skb_drop_reason", BTF_KIND_ENUM);
-	if (id > 0) {
-		const struct btf_type *t = btf__type_by_id(btf, (unsigned)id);
-		const struct btf_enum *e = btf_enum(t);
-
-		for (int i = 0; i < btf_vlen(t); i++, e++) {
-			const char *name = btf__name_by_offset(btf, e->name_off);
-			unsigned v = (unsigned)e->val;
-
-			if (!strncmp(name, prefix, sizeof(prefix) - 1))
-				name += sizeof(prefix) - 1;
-			if (!reason_is_qdisc_drop(name) || v >= 64 * QDT_REASON_WORDS)
-				continue;
-			cfg.qdisc_reasons[v >> 6] |= 1ULL << (v & 63);
-			sb_addf(names, "%s%s", n++ ? ", " : "", name);
-		}
-	}
-	btf__free(btf);
-	return n;
+	drop_reason_foreach(mark_qdisc_reason, &m);
+	return m.n;
 }
 
 static void plan_hooks(struct qdisc_drop_trace_bpf *skel)

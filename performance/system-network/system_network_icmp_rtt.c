@@ -13,12 +13,11 @@
 
 #include "argparse.h"
 #include "bpfload.h"
-#include "btf_struct.h"
 #include "drop_probe.h"
 #include "events.h"
 #include "filter.h"
 #include "json.h"
-#include "kfunc_btf.h"
+#include "kernel_btf.h"
 #include "ksyms.h"
 #include "log.h"
 #include "netstage.h"

@@ -1,13 +1,11 @@
-#include "kfunc_btf.h"
+#include "kernel_btf.h"
 
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include <stdbool.h>
 #include <string.h>
 
 #include "argparse.h"
 
-static struct btf *vmlinux_btf(void)
+const struct btf *kernel_btf(void)
 {
 	static struct btf *btf;
 	static bool tried;
@@ -19,6 +17,33 @@ static struct btf *vmlinux_btf(void)
 			btf = NULL;
 	}
 	return btf;
+}
+
+/* The BTF of a loaded module, split on the kernel's; NULL with --btf or when absent. */
+static struct btf *module_btf(const char *module)
+{
+	struct btf *mod;
+
+	if (!module || g_common.btf_path || !kernel_btf())
+		return NULL;
+	mod = btf__load_module_btf(module, (struct btf *)kernel_btf());
+	return libbpf_get_error(mod) ? NULL : mod;
+}
+
+bool kernel_struct_exists(const char *name, const char *module)
+{
+	const struct btf *base = kernel_btf();
+	struct btf *mod;
+	bool found;
+
+	if (!base)
+		return false;
+	if (btf__find_by_name_kind(base, name, BTF_KIND_STRUCT) > 0)
+		return true;
+	mod = module_btf(module);
+	found = mod && btf__find_by_name_kind(mod, name, BTF_KIND_STRUCT) > 0;
+	btf__free(mod);
+	return found;
 }
 
 static const struct btf_type *skip_modifiers(const struct btf *btf, __u32 id)
@@ -56,17 +81,17 @@ static int struct_arg(const struct btf *btf, const char *func, const char *type_
 
 int kfunc_struct_arg(const char *func, const char *module, const char *type_name)
 {
-	struct btf *base = vmlinux_btf();
+	const struct btf *base = kernel_btf();
 	int pos;
 
 	if (!base)
 		return -1;
 	pos = struct_arg(base, func, type_name);
-	if (pos >= 0 || !module || g_common.btf_path)
+	if (pos >= 0)
 		return pos;
-	struct btf *mod = btf__load_module_btf(module, base);
+	struct btf *mod = module_btf(module);
 
-	if (libbpf_get_error(mod))
+	if (!mod)
 		return -1;
 	pos = struct_arg(mod, func, type_name);
 	btf__free(mod);

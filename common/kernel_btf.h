@@ -1,0 +1,22 @@
+/* Questions answered from the running kernel's BTF (or the --btf file) and its modules' BTF. */
+#pragma once
+#include <bpf/btf.h>
+#include <stdbool.h>
+
+/* The BTF of the running kernel, or of --btf / $BPFNET_BTF, loaded once; NULL if none. */
+const struct btf *kernel_btf(void);
+
+/*
+ * True when struct name is in the kernel's BTF (or the --btf file) or, with module set and no
+ * --btf, in that module's BTF (/sys/kernel/btf/<module>). libbpf relocates CO-RE accesses
+ * against the same files, so a false answer means those accesses would not resolve.
+ */
+bool kernel_struct_exists(const char *name, const char *module);
+
+/*
+ * The 1-based position of the first parameter of kernel function func whose type is a
+ * pointer to struct type_name (e.g. "sk_buff"), from the kernel's BTF (or --btf) and then
+ * from the BTF of module (NULL: none). 0 when the function takes no such parameter, -1 when
+ * no BTF describes the function (old kernel, module not loaded): decide another way.
+ */
+int kfunc_struct_arg(const char *func, const char *module, const char *type_name);
