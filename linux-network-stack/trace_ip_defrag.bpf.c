@@ -1,0 +1,293 @@
+/*
+ * trace_ip_defrag: IPv4 fragments entering reassembly, duplicate and overlapping fragments,
+ * completed and failed reassemblies, queue timeouts, and IPv4 frees with their stacks.
+ */
+#include "bpfnet.bpf.h"
+#include "events.bpf.h"
+#include "trace_ip_defrag.h"
+
+BPFNET_CONFIG(struct defrag_config)
+BPFNET_SCRATCH(event, struct defrag_event)
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 16384);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, 127 * sizeof(__u64));
+} stacks SEC(".maps");
+
+/* ip_defrag calls in progress, by thread: what the kretprobe needs. */
+struct defrag_call {
+	struct sk_buff *skb;
+	struct defrag_pkt pkt;	/* the fragment as it entered (the skb is gone after a failure) */
+	__u8 insert_reported;	/* a DUP/OVERLAP event already explains a failure */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 10240);
+	__type(key, __u64);
+	__type(value, struct defrag_call);
+} defrag_calls SEC(".maps");
+
+/* inet_frag_queue_insert calls in progress, by thread. */
+struct insert_call {
+	struct inet_frag_queue *q;
+	struct sk_buff *skb;
+	__s32 offset, end;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 10240);
+	__type(key, __u64);
+	__type(value, struct insert_call);
+} insert_calls SEC(".maps");
+
+#define IPFRAG_DUP_ 1
+#define IPFRAG_OVERLAP_ 2
+#define EINPROGRESS_ 115
+
+struct iphdr_min {
+	__u8 ver_ihl;
+	__u8 tos;
+	__be16 tot_len;
+	__be16 id;
+	__be16 frag_off;
+	__u8 ttl;
+	__u8 protocol;
+	__u16 check;
+	__be32 saddr;
+	__be32 daddr;
+};
+
+static __always_inline bool addr_pass(const struct defrag_config *cfg, __u32 saddr, __u32 daddr,
+				      __u8 protocol)
+{
+	/* Both sides in network byte order (the original compared mismatched orders). */
+	return (!cfg->saddr || cfg->saddr == saddr) && (!cfg->daddr || cfg->daddr == daddr) &&
+	       (!cfg->protocol || cfg->protocol == protocol);
+}
+
+/* Reads what is printed of an IPv4 skb; non-zero if it is not IPv4 or fails the filter. */
+static __always_inline int read_pkt(const struct defrag_config *cfg, struct sk_buff *skb,
+				    struct defrag_pkt *p)
+{
+	unsigned char *head;
+	struct iphdr_min ip;
+	struct net_device *dev;
+	__be16 ports[2];
+	__u16 nh;
+
+	if (BPF_CORE_READ(skb, protocol) != bpf_htons(0x0800))
+		return -1;
+	head = BPF_CORE_READ(skb, head);
+	nh = BPF_CORE_READ(skb, network_header);
+	if (nh == 0xFFFF || bpf_probe_read_kernel(&ip, sizeof(ip), head + nh) || (ip.ver_ihl >> 4) != 4)
+		return -1;
+	if (!addr_pass(cfg, ip.saddr, ip.daddr, ip.protocol))
+		return -1;
+	__builtin_memset(p, 0, sizeof(*p));
+	p->saddr = ip.saddr;
+	p->daddr = ip.daddr;
+	p->protocol = ip.protocol;
+	p->ip_id = bpf_ntohs(ip.id);
+	p->frag_off = bpf_ntohs(ip.frag_off);
+	dev = BPF_CORE_READ(skb, dev);
+	if (dev)
+		bpf_core_read_str(p->dev, sizeof(p->dev), &dev->name);
+	if (ip.protocol == IPPROTO_ICMP) {
+		p->l4_hdr_set = 1;
+	} else if ((ip.protocol == IPPROTO_TCP || ip.protocol == IPPROTO_UDP) &&
+		   !(p->frag_off & DEFRAG_IP_OFFSET) &&
+		   !bpf_probe_read_kernel(ports, sizeof(ports), head + nh + (ip.ver_ihl & 0x0F) * 4)) {
+		/* Only a first fragment has the L4 header; later ones carry payload there. */
+		p->sport = bpf_ntohs(ports[0]);
+		p->dport = bpf_ntohs(ports[1]);
+		p->l4_hdr_set = 1;
+	}
+	return 0;
+}
+
+static __always_inline void read_queue(struct inet_frag_queue *q, struct defrag_queue *out)
+{
+	out->saddr = BPF_CORE_READ(q, key.v4.saddr);
+	out->daddr = BPF_CORE_READ(q, key.v4.daddr);
+	out->id = bpf_ntohs(BPF_CORE_READ(q, key.v4.id));
+	out->protocol = (__u8)BPF_CORE_READ(q, key.v4.protocol);
+	out->flags = BPF_CORE_READ(q, flags);
+	out->meat = BPF_CORE_READ(q, meat);
+	out->len = BPF_CORE_READ(q, len);
+	/* struct ipq starts with its inet_frag_queue. */
+	out->iif = BPF_CORE_READ((struct ipq *)q, iif);
+}
+
+static __always_inline struct defrag_event *event_start(__u8 type)
+{
+	struct defrag_event *ev = event_get();
+
+	if (!ev)
+		return NULL;
+	__builtin_memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	ev->stack_id = -1;
+	return ev;
+}
+
+static __always_inline void submit(void *ctx, struct defrag_event *ev)
+{
+	ev->ts_ns = bpf_ktime_get_ns();
+	ev->pid = bpf_get_current_pid_tgid() >> 32;
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	emit_event(ctx, ev, sizeof(*ev));
+}
+
+SEC("kprobe")
+int BPF_KPROBE(df_ip_defrag, void *net, struct sk_buff *skb, __u32 user)
+{
+	const struct defrag_config *cfg = get_config();
+	struct defrag_event *ev = event_start(DEFRAG_EV_IP_DEFRAG);
+	__u64 id = bpf_get_current_pid_tgid();
+	struct defrag_call call = { .skb = skb };
+
+	if (!cfg || !ev || read_pkt(cfg, skb, &ev->pkt))
+		return 0;
+	ev->user = user;
+	call.pkt = ev->pkt;
+	bpf_map_update_elem(&defrag_calls, &id, &call, BPF_ANY);
+	submit(ctx, ev);
+	return 0;
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(df_ip_defrag_ret, int ret)
+{
+	const struct defrag_config *cfg = get_config();
+	__u64 id = bpf_get_current_pid_tgid();
+	struct defrag_call *call = bpf_map_lookup_elem(&defrag_calls, &id);
+	struct defrag_event *ev;
+
+	if (!cfg || !call)
+		return 0;
+	if (ret == -EINPROGRESS_ || (ret && call->insert_reported))
+		goto out;
+	ev = event_start(ret ? DEFRAG_EV_FAILED : DEFRAG_EV_REASSEMBLED);
+	if (!ev)
+		goto out;
+	ev->retval = ret;
+	if (ret) {
+		ev->pkt = call->pkt;
+	} else {
+		struct sk_buff *skb = call->skb;
+
+		/* The skb is now the whole datagram. */
+		if (read_pkt(cfg, skb, &ev->pkt))
+			ev->pkt = call->pkt;
+		ev->skb_len = BPF_CORE_READ(skb, len);
+	}
+	submit(ctx, ev);
+out:
+	bpf_map_delete_elem(&defrag_calls, &id);
+	return 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(df_frag_insert, struct inet_frag_queue *q, struct sk_buff *skb, int offset, int end)
+{
+	const struct defrag_config *cfg = get_config();
+	struct defrag_event *ev = event_start(0);
+	__u64 id = bpf_get_current_pid_tgid();
+	struct insert_call call = { .q = q, .skb = skb, .offset = offset, .end = end };
+
+	if (!cfg || !ev || read_pkt(cfg, skb, &ev->pkt))
+		return 0;
+	bpf_map_update_elem(&insert_calls, &id, &call, BPF_ANY);
+	return 0;
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(df_frag_insert_ret, int ret)
+{
+	const struct defrag_config *cfg = get_config();
+	__u64 id = bpf_get_current_pid_tgid();
+	struct insert_call *call = bpf_map_lookup_elem(&insert_calls, &id);
+	struct defrag_call *defrag;
+	struct defrag_event *ev;
+
+	if (!cfg || !call)
+		return 0;
+	if (ret != IPFRAG_DUP_ && ret != IPFRAG_OVERLAP_)
+		goto out;
+	ev = event_start(ret == IPFRAG_DUP_ ? DEFRAG_EV_DUP_INSERT : DEFRAG_EV_OVERLAP_INSERT);
+	if (!ev || read_pkt(cfg, call->skb, &ev->pkt))
+		goto out;
+	ev->offset = call->offset;
+	ev->end = call->end;
+	read_queue(call->q, &ev->q);
+	defrag = bpf_map_lookup_elem(&defrag_calls, &id);
+	if (defrag)
+		defrag->insert_reported = 1;
+	submit(ctx, ev);
+out:
+	bpf_map_delete_elem(&insert_calls, &id);
+	return 0;
+}
+
+/* The queue's timer fired before every fragment arrived. */
+SEC("kprobe")
+int BPF_KPROBE(df_ip_expire, void *timer)
+{
+	const struct defrag_config *cfg = get_config();
+	struct defrag_event *ev = event_start(DEFRAG_EV_TIMEOUT);
+	struct inet_frag_queue *q;
+
+	if (!cfg || !ev)
+		return 0;
+	q = timer - bpf_core_field_offset(struct inet_frag_queue, timer);
+	read_queue(q, &ev->q);
+	if (ev->q.flags & DEFRAG_Q_COMPLETE)
+		return 0;
+	if (!addr_pass(cfg, ev->q.saddr, ev->q.daddr, ev->q.protocol))
+		return 0;
+	submit(ctx, ev);
+	return 0;
+}
+
+static __always_inline int on_free(void *ctx, struct sk_buff *skb, __u32 reason, __u8 hook)
+{
+	const struct defrag_config *cfg = get_config();
+	struct defrag_event *ev = event_start(DEFRAG_EV_KFREE);
+
+	if (!cfg || !ev || !skb || read_pkt(cfg, skb, &ev->pkt))
+		return 0;
+	ev->reason = reason;
+	ev->free_hook = hook;
+	ev->stack_id = bpf_get_stackid(ctx, &stacks, 0);
+	submit(ctx, ev);
+	return 0;
+}
+
+SEC("tp/skb/kfree_skb")
+int df_tp_kfree_skb(struct trace_event_raw_kfree_skb *ctx)
+{
+	__u32 reason = 0;
+
+	if (bpf_core_field_exists(ctx->reason))
+		reason = ctx->reason;
+	return on_free(ctx, (struct sk_buff *)ctx->skbaddr, reason, DEFRAG_FREE_TP_KFREE);
+}
+
+SEC("tp/skb/consume_skb")
+int df_tp_consume_skb(struct trace_event_raw_consume_skb *ctx)
+{
+	return on_free(ctx, (struct sk_buff *)ctx->skbaddr, 0, DEFRAG_FREE_TP_CONSUME);
+}
+
+/* __kfree_skb(skb), as the original, or kfree_skb(skb). */
+SEC("kprobe")
+int BPF_KPROBE(df_kprobe_free, struct sk_buff *skb)
+{
+	return on_free(ctx, skb, 0, DEFRAG_FREE_KPROBE);
+}
+
+BPFNET_LICENSE;

@@ -1,0 +1,521 @@
+/* trace_ip_defrag: IPv4 reassembly events (queueing, duplicates, completion, failures, timeouts). */
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "argparse.h"
+#include "bpfload.h"
+#include "drop_probe.h"
+#include "events.h"
+#include "filter.h"
+#include "json.h"
+#include "ksyms.h"
+#include "log.h"
+#include "probe.h"
+#include "runtime.h"
+#include "stack.h"
+#include "strbuf.h"
+#include "timefmt.h"
+#include "trace_ip_defrag.h"
+#include "trace_ip_defrag.skel.h"
+
+static struct {
+	const char *src_ip, *dst_ip, *protocol, *log_file;
+	long duration;
+} opt;
+
+static const struct arg_opt options[] = {
+	{ "src-ip", 0, ARG_STR, &opt.src_ip, NULL, "IPv4 source address filter" },
+	{ "dst-ip", 0, ARG_STR, &opt.dst_ip, NULL, "IPv4 destination address filter" },
+	{ "protocol", 0, ARG_STR, &opt.protocol, NULL,
+	  "L4 protocol filter: tcp, udp, icmp or a number 0-255 (0 = any)" },
+	{ "log-file", 0, ARG_STR, &opt.log_file, NULL, "also write every event line to this file" },
+	{ "duration", 0, ARG_INT, &opt.duration, NULL, "stop after this many seconds (0 = until Ctrl-C)",
+	  .min = 0, .max = 1L << 30 },
+	{ 0 },
+};
+
+static const struct arg_parser parser = {
+	.prog = "trace_ip_defrag",
+	.description = "Trace IP defragmentation events, focusing on duplicates.",
+	.epilog = "examples:\n"
+		  "  trace_ip_defrag --src-ip 10.132.114.11 --dst-ip 10.132.114.12 --protocol udp\n"
+		  "  trace_ip_defrag --src-ip 192.168.1.100 --protocol udp --log-file /tmp/defrag.log",
+	.opts = options,
+};
+
+/* ---- layout ---- */
+
+static const char *const event_tags[] = {
+	[DEFRAG_EV_IP_DEFRAG] = "ip_defrag",	   [DEFRAG_EV_DUP_INSERT] = "DUP_INSERT",
+	[DEFRAG_EV_KFREE] = "kfree_skb",	   [DEFRAG_EV_OVERLAP_INSERT] = "OVERLAP_INSERT",
+	[DEFRAG_EV_REASSEMBLED] = "REASSEMBLED", [DEFRAG_EV_FAILED] = "DEFRAG_FAIL",
+	[DEFRAG_EV_TIMEOUT] = "TIMEOUT",
+};
+
+static const char *event_tag(__u8 type)
+{
+	if (type < sizeof(event_tags) / sizeof(event_tags[0]) && event_tags[type])
+		return event_tags[type];
+	return "unknown";
+}
+
+/* "<time> <pid/comm> DEV=<dev>", the start of every line. */
+static void print_who(FILE *f, const struct defrag_event *ev, const char *hms)
+{
+	char who[48];
+
+	snprintf(who, sizeof(who), "%u/%.16s", ev->pid, ev->comm);
+	fprintf(f, "%s %-20s DEV=%-6s", hms, who, ev->pkt.dev[0] ? ev->pkt.dev : "?");
+}
+
+static void print_l4(FILE *f, const struct defrag_pkt *p)
+{
+	char src[32], dst[32];
+
+	ipv4_format(p->saddr, src, sizeof(src));
+	ipv4_format(p->daddr, dst, sizeof(dst));
+	if (p->l4_hdr_set && (p->protocol == 6 || p->protocol == 17))
+		fprintf(f, " %s:%u -> %s:%u Proto=%u", src, p->sport, dst, p->dport, p->protocol);
+	else if (p->l4_hdr_set && p->protocol == 1)
+		fprintf(f, " %s -> %s Proto=ICMP", src, dst);
+	else
+		fprintf(f, " %s -> %s Proto=%u (L4 hdr?)", src, dst, p->protocol);
+}
+
+static void print_fragment(FILE *f, const struct defrag_pkt *p)
+{
+	fprintf(f, " ID=%u FragOff=%u MF=%u", p->ip_id, (p->frag_off & DEFRAG_IP_OFFSET) * 8u,
+		!!(p->frag_off & DEFRAG_IP_MF));
+}
+
+static void print_queue(FILE *f, const struct defrag_queue *q)
+{
+	char src[32], dst[32];
+
+	fprintf(f, " Queue=(%s->%s ID=%u Proto=%u)", ipv4_format(q->saddr, src, sizeof(src)),
+		ipv4_format(q->daddr, dst, sizeof(dst)), q->id, q->protocol);
+}
+
+static const char *queue_flags(__u8 flags, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", flags & DEFRAG_Q_FIRST_IN ? "FIRST_IN" : "",
+		 (flags & DEFRAG_Q_FIRST_IN) && (flags & DEFRAG_Q_LAST_IN) ? "|" : "",
+		 flags & DEFRAG_Q_LAST_IN ? "LAST_IN" : "");
+	if (!buf[0])
+		snprintf(buf, len, "-");
+	return buf;
+}
+
+static bool is_fragment(const struct defrag_pkt *p)
+{
+	return p->frag_off & (DEFRAG_IP_MF | DEFRAG_IP_OFFSET);
+}
+
+static void print_free_stack(FILE *f, const struct defrag_event *ev, const char *const *frames, int n)
+{
+	fprintf(f, "  Stack Trace:\n");
+	if (ev->stack_id < 0)
+		fprintf(f, "[Stack Trace Unavailable (ID: %d)]\n", ev->stack_id);
+	else if (n == -ENOENT)
+		fprintf(f, "[Stack Trace Missing (ID: %d)]\n", ev->stack_id);
+	else if (n < 0)
+		fprintf(f, "[Error getting stack trace (ID: %d): %s]\n", ev->stack_id, strerror(-n));
+	for (int i = 0; i < n; i++)
+		fprintf(f, "    - %s\n", frames[i]);
+}
+
+void defrag_print_event(FILE *f, const struct defrag_event *ev, const char *hms,
+			const char *const *frames, int nframes, const char *reason_name)
+{
+	char buf[32];
+
+	fprintf(f, "[%s] ", event_tag(ev->type));
+	print_who(f, ev, hms);
+	if (ev->type == DEFRAG_EV_TIMEOUT) {
+		print_queue(f, &ev->q);
+		if (ev->q.flags & DEFRAG_Q_LAST_IN)
+			snprintf(buf, sizeof(buf), "%d", ev->q.len);
+		else
+			snprintf(buf, sizeof(buf), "?");
+		fprintf(f, " Received=%d Expected=%s", ev->q.meat, buf);
+		fprintf(f, " Flags=%s IIF=%d\n", queue_flags(ev->q.flags, buf, sizeof(buf)), ev->q.iif);
+		return;
+	}
+	print_l4(f, &ev->pkt);
+	switch (ev->type) {
+	case DEFRAG_EV_IP_DEFRAG:
+		fprintf(f, " User=%u", ev->user);
+		print_fragment(f, &ev->pkt);
+		break;
+	case DEFRAG_EV_DUP_INSERT:
+	case DEFRAG_EV_OVERLAP_INSERT:
+		print_queue(f, &ev->q);
+		fprintf(f, " Offset=%d End=%d", ev->offset, ev->end);
+		if (ev->type == DEFRAG_EV_OVERLAP_INSERT)
+			fprintf(f, " (queue discarded)");
+		break;
+	case DEFRAG_EV_REASSEMBLED:
+		fprintf(f, " ID=%u Len=%u", ev->pkt.ip_id, ev->skb_len);
+		break;
+	case DEFRAG_EV_FAILED: {
+		const char *name = strerrorname_np(-ev->retval);
+
+		print_fragment(f, &ev->pkt);
+		fprintf(f, " Ret=%d (%s)", ev->retval, name ? name : "?");
+		break;
+	}
+	case DEFRAG_EV_KFREE:
+		fprintf(f, " StackID=%d", ev->stack_id);
+		if (reason_name)
+			fprintf(f, " Reason=%s", reason_name);
+		if (is_fragment(&ev->pkt))
+			fprintf(f, " (Fragment Related)");
+		fputc('\n', f);
+		print_free_stack(f, ev, frames, nframes);
+		return;
+	}
+	fputc('\n', f);
+}
+
+static void json_pkt(struct json *j, const struct defrag_pkt *p)
+{
+	char a[32];
+
+	json_str(j, "dev", p->dev);
+	json_str(j, "src_ip", ipv4_format(p->saddr, a, sizeof(a)));
+	json_str(j, "dst_ip", ipv4_format(p->daddr, a, sizeof(a)));
+	json_uint(j, "protocol", p->protocol);
+	if (p->l4_hdr_set && (p->protocol == 6 || p->protocol == 17)) {
+		json_uint(j, "src_port", p->sport);
+		json_uint(j, "dst_port", p->dport);
+	}
+	json_uint(j, "ip_id", p->ip_id);
+	json_uint(j, "frag_offset", (p->frag_off & DEFRAG_IP_OFFSET) * 8u);
+	json_bool(j, "more_fragments", p->frag_off & DEFRAG_IP_MF);
+}
+
+static void json_queue(struct json *j, const struct defrag_queue *q)
+{
+	char a[32];
+
+	json_obj(j, "queue");
+	json_str(j, "src_ip", ipv4_format(q->saddr, a, sizeof(a)));
+	json_str(j, "dst_ip", ipv4_format(q->daddr, a, sizeof(a)));
+	json_uint(j, "id", q->id);
+	json_uint(j, "protocol", q->protocol);
+	json_end_obj(j);
+}
+
+/* The tag in lower case: "dup_insert". */
+static const char *event_json_name(__u8 type, char *buf, size_t len)
+{
+	size_t i = 0;
+
+	for (const char *t = event_tag(type); *t && i + 1 < len; t++)
+		buf[i++] = (char)tolower((unsigned char)*t);
+	buf[i] = 0;
+	return buf;
+}
+
+void defrag_print_json(FILE *f, const struct defrag_event *ev, const char *hms,
+		       const char *const *frames, int nframes, const char *reason_name)
+{
+	char name[32];
+	struct json j;
+
+	json_begin(&j, f);
+	json_obj(&j, NULL);
+	json_str(&j, "time", hms);
+	json_uint(&j, "ktime_ns", ev->ts_ns);
+	json_str(&j, "event", event_json_name(ev->type, name, sizeof(name)));
+	json_uint(&j, "pid", ev->pid);
+	json_str(&j, "comm", ev->comm);
+	if (ev->type != DEFRAG_EV_TIMEOUT)
+		json_pkt(&j, &ev->pkt);
+	switch (ev->type) {
+	case DEFRAG_EV_IP_DEFRAG:
+		json_uint(&j, "user", ev->user);
+		break;
+	case DEFRAG_EV_DUP_INSERT:
+	case DEFRAG_EV_OVERLAP_INSERT:
+		json_queue(&j, &ev->q);
+		json_int(&j, "offset", ev->offset);
+		json_int(&j, "end", ev->end);
+		break;
+	case DEFRAG_EV_REASSEMBLED:
+		json_uint(&j, "len", ev->skb_len);
+		break;
+	case DEFRAG_EV_FAILED:
+		json_int(&j, "retval", ev->retval);
+		break;
+	case DEFRAG_EV_TIMEOUT:
+		json_queue(&j, &ev->q);
+		json_int(&j, "received", ev->q.meat);
+		if (ev->q.flags & DEFRAG_Q_LAST_IN)
+			json_int(&j, "expected", ev->q.len);
+		else
+			json_null(&j, "expected");
+		json_bool(&j, "first_in", ev->q.flags & DEFRAG_Q_FIRST_IN);
+		json_bool(&j, "last_in", ev->q.flags & DEFRAG_Q_LAST_IN);
+		json_int(&j, "iif", ev->q.iif);
+		break;
+	case DEFRAG_EV_KFREE:
+		json_int(&j, "stack_id", ev->stack_id);
+		if (reason_name)
+			json_str(&j, "reason", reason_name);
+		else
+			json_null(&j, "reason");
+		json_bool(&j, "fragment", is_fragment(&ev->pkt));
+		json_arr(&j, "stack");
+		for (int i = 0; i < nframes; i++)
+			json_str(&j, NULL, frames[i]);
+		json_end_arr(&j);
+		break;
+	}
+	json_end_obj(&j);
+	json_finish(&j);
+}
+
+/* ---- configuration ---- */
+
+static FILE *log_file;
+
+static __u32 ipv4_opt(const char *flag, const char *text)
+{
+	struct in_addr a;
+
+	if (!text)
+		return 0;
+	if (inet_pton(AF_INET, text, &a) != 1)
+		arg_fail("argument %s: invalid IPv4 address: '%s'", flag, text);
+	return a.s_addr;
+}
+
+static void build_config(struct defrag_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->saddr = ipv4_opt("--src-ip", opt.src_ip);
+	cfg->daddr = ipv4_opt("--dst-ip", opt.dst_ip);
+	if (opt.protocol) {
+		int p = l4proto_parse(opt.protocol);
+
+		if (p < 0)
+			arg_fail("argument --protocol: invalid protocol: '%s' (use tcp, udp, icmp or a "
+				 "number 0-255)",
+				 opt.protocol);
+		cfg->protocol = (__u8)p;
+	}
+	if (opt.log_file) {
+		log_file = fopen(opt.log_file, "w");
+		if (!log_file)
+			arg_fail("argument --log-file: cannot open '%s': %s", opt.log_file,
+				 strerror(errno));
+	}
+}
+
+/* ---- probes ---- */
+
+struct defrag_probes {
+	struct probe_point defrag[1], defrag_ret[1], insert[1], insert_ret[1], expire[1], free[3];
+	struct probe_point consume;
+	const struct probe_point *free_hook;
+	bool has_insert, has_expire, has_consume;
+	struct bpf_link *links[8];
+	int nlinks;
+};
+
+static void disable(struct bpf_program *prog)
+{
+	bpf_program__set_autoload(prog, false);
+}
+
+static struct probe_point point(struct bpf_program *prog, enum probe_kind kind, const char *target)
+{
+	return (struct probe_point){ prog, kind, target };
+}
+
+static void plan_probes(struct trace_ip_defrag_bpf *skel, struct defrag_probes *p)
+{
+	const struct ksyms *ks = ksyms_kernel();
+
+	p->defrag[0] = point(skel->progs.df_ip_defrag, PROBE_KPROBE, "ip_defrag");
+	p->defrag_ret[0] = point(skel->progs.df_ip_defrag_ret, PROBE_KRETPROBE, "ip_defrag");
+	p->insert[0] = point(skel->progs.df_frag_insert, PROBE_KPROBE, "inet_frag_queue_insert");
+	p->insert_ret[0] = point(skel->progs.df_frag_insert_ret, PROBE_KRETPROBE, "inet_frag_queue_insert");
+	p->expire[0] = point(skel->progs.df_ip_expire, PROBE_KPROBE, "ip_expire");
+	p->free[0] = point(skel->progs.df_tp_kfree_skb, PROBE_TRACEPOINT, "skb:kfree_skb");
+	p->free[1] = point(skel->progs.df_kprobe_free, PROBE_KPROBE, "__kfree_skb");
+	p->free[2] = point(skel->progs.df_kprobe_free, PROBE_KPROBE, "kfree_skb");
+	p->consume = point(skel->progs.df_tp_consume_skb, PROBE_TRACEPOINT, "skb:consume_skb");
+
+	probe_select(p->defrag, 1, "IPv4 reassembly");
+	probe_select(p->defrag_ret, 1, "IPv4 reassembly results");
+	/* inet_frag_queue_insert appeared in 4.20 (some 4.19 kernels have the backport). */
+	p->has_insert = ksyms_attach_name(ks, "inet_frag_queue_insert") != NULL;
+	if (!p->has_insert) {
+		disable(p->insert[0].prog);
+		disable(p->insert_ret[0].prog);
+		log_warn("kernel %s has no inet_frag_queue_insert: duplicate and overlapping fragments "
+			 "are not reported",
+			 kernel_release());
+	}
+	p->has_expire = ksyms_attach_name(ks, "ip_expire") != NULL;
+	if (!p->has_expire) {
+		disable(p->expire[0].prog);
+		log_warn("kernel %s has no ip_expire: reassembly timeouts are not reported",
+			 kernel_release());
+	}
+	/* The two skb tracepoints together see what __kfree_skb sees, with drop reasons. */
+	p->free_hook = probe_select(p->free, 3, "freed packets");
+	/* Both kprobe candidates share one program, which probe_select turned off. */
+	bpf_program__set_autoload(p->free_hook->prog, true);
+	p->has_consume = p->free_hook->kind == PROBE_TRACEPOINT &&
+			 tracepoint_exists("skb", "consume_skb");
+	if (!p->has_consume)
+		disable(p->consume.prog);
+	if (p->free_hook->prog != skel->progs.df_kprobe_free)
+		disable(skel->progs.df_kprobe_free);
+}
+
+/* Attaches an optional probe: a failure is a warning, the rest of the tool still works. */
+static void attach_optional(struct defrag_probes *p, const struct probe_point *pt, const char *loss)
+{
+	const char *sym = ksyms_attach_name(ksyms_kernel(), pt->target);
+	struct bpf_link *link = bpf_program__attach_kprobe(pt->prog, pt->kind == PROBE_KRETPROBE,
+							   sym ? sym : pt->target);
+
+	if (!link) {
+		log_warn("cannot attach %s %s (%s): %s",
+			 pt->kind == PROBE_KRETPROBE ? "kretprobe" : "kprobe", pt->target, strerror(errno),
+			 loss);
+		return;
+	}
+	p->links[p->nlinks++] = link;
+}
+
+static void attach_probes(struct defrag_probes *p)
+{
+	p->links[p->nlinks++] = probe_attach(&p->defrag[0]);
+	p->links[p->nlinks++] = probe_attach(&p->defrag_ret[0]);
+	if (p->has_insert) {
+		attach_optional(p, &p->insert[0], "duplicate fragments are not reported");
+		attach_optional(p, &p->insert_ret[0], "duplicate fragments are not reported");
+	}
+	if (p->has_expire)
+		attach_optional(p, &p->expire[0], "queue timeouts are not reported");
+	p->links[p->nlinks++] = probe_attach(p->free_hook);
+	if (p->has_consume)
+		p->links[p->nlinks++] = probe_attach(&p->consume);
+}
+
+static void print_probes(const struct defrag_probes *p)
+{
+	char desc[96];
+
+	printf("Probes: kprobe+kretprobe %s", p->defrag[0].target);
+	if (p->has_insert)
+		printf(", kprobe+kretprobe inet_frag_queue_insert");
+	if (p->has_expire)
+		printf(", kprobe ip_expire");
+	printf(", %s%s\n", probe_describe(p->free_hook, desc, sizeof(desc)),
+	       p->has_consume ? " + tracepoint skb:consume_skb" : "");
+}
+
+/* ---- events ---- */
+
+struct printer {
+	struct trace_ip_defrag_bpf *skel;
+};
+
+static void emit(FILE *f, const struct defrag_event *ev, const char *hms, const char *const *frames,
+		 int n, const char *reason)
+{
+	if (g_common.json)
+		defrag_print_json(f, ev, hms, frames, n < 0 ? 0 : n, reason);
+	else
+		defrag_print_event(f, ev, hms, frames, n, reason);
+	fflush(f);
+}
+
+static void handle_event(void *ctx, const void *data, size_t size)
+{
+	struct printer *p = ctx;
+	const struct defrag_event *ev = data;
+	static char names[STACK_MAX_DEPTH][192];
+	const char *frames[STACK_MAX_DEPTH];
+	uint64_t ips[STACK_MAX_DEPTH];
+	const char *reason = NULL;
+	char hms[16];
+	int n = 0, skip;
+
+	if (size < sizeof(*ev))
+		return;
+	if (ev->type == DEFRAG_EV_KFREE && ev->stack_id >= 0)
+		n = stack_read(p->skel->maps.stacks, ev->stack_id, ips, STACK_MAX_DEPTH);
+	for (int i = 0; i < n; i++)
+		frames[i] = ksyms_format(ksyms_kernel(), ips[i], KSYM_HEX, names[i], sizeof(names[i]));
+	skip = n > 0 ? drop_tracing_frames(frames, n) : 0;
+	if (ev->free_hook == DEFRAG_FREE_TP_CONSUME)
+		reason = "CONSUMED";
+	else if (ev->reason)
+		reason = drop_reason_name(ev->reason);
+	fmt_wall_ns_hms(ktime_to_wall_ns(ev->ts_ns), hms, sizeof(hms));
+	emit(stdout, ev, hms, frames + skip, n - skip, reason);
+	if (log_file)
+		emit(log_file, ev, hms, frames + skip, n - skip, reason);
+}
+
+int main(int argc, char **argv)
+{
+	struct defrag_probes probes = { 0 };
+	struct trace_ip_defrag_bpf *skel;
+	struct printer printer = { 0 };
+	struct event_channel *ch;
+	struct defrag_config cfg;
+
+	args_parse(&parser, argc, argv);
+	build_config(&cfg);
+	tool_init("trace_ip_defrag");
+	if (!kernel_has_kprobes())
+		die("kernel %s cannot attach kprobes (no kprobe PMU and no kprobe_events: "
+		    "CONFIG_KPROBE_EVENTS is off); ip_defrag has no tracepoint to use instead",
+		    kernel_release());
+
+	skel = BPFNET_OPEN(trace_ip_defrag_bpf);
+	plan_probes(skel, &probes);
+	bpfload_load(skel->skeleton);
+	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
+	printer.skel = skel;
+	ch = events_open(skel->maps.events, skel->maps.events_lost, handle_event, &printer);
+	tool_install_signals();
+	if (!g_common.json)
+		print_probes(&probes);
+	attach_probes(&probes);
+	if (!g_common.json) {
+		printf("Attaching probes... Press Ctrl-C to exit.\n");
+		if (log_file)
+			printf("Logging output to: %s\n", opt.log_file);
+	}
+	tool_ready();
+
+	events_run(ch, opt.duration);
+
+	for (int i = 0; i < probes.nlinks; i++)
+		bpf_link__destroy(probes.links[i]);
+	if (!g_common.json) {
+		printf("\nDetaching probes and exiting...\n");
+		printf("Lost events: %llu\n", (unsigned long long)events_lost(ch));
+	} else if (events_lost(ch)) {
+		log_warn("%llu events lost", (unsigned long long)events_lost(ch));
+	}
+	events_close(ch);
+	if (log_file)
+		fclose(log_file);
+	trace_ip_defrag_bpf__destroy(skel);
+	return 0;
+}
