@@ -1,0 +1,430 @@
+/* iface_netstat: per-queue packet sizes, average size and throughput of one interface. */
+#include <bpf/bpf.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "argparse.h"
+#include "bpfload.h"
+#include "json.h"
+#include "log.h"
+#include "probe.h"
+#include "runtime.h"
+#include "iface_netstat.h"
+#include "iface_netstat.skel.h"
+
+/* The kernel side's source, for --ebpf (found through the tool folder's include path). */
+__asm__(".pushsection .rodata\n"
+	".global iface_netstat_bpf_source\n"
+	"iface_netstat_bpf_source:\n"
+	".incbin \"iface_netstat.bpf.c\"\n"
+	".byte 0\n"
+	".popsection\n");
+extern const char iface_netstat_bpf_source[];
+
+static struct {
+	const char *name, *interval;
+	bool throughput, ebpf;
+	long duration;
+} opt = { .name = "", .interval = "1" };
+
+static const struct arg_opt options[] = {
+	{ "name", 'n', ARG_STR, &opt.name, "NAME", "network interface to watch" },
+	{ "interval", 'i', ARG_STR, &opt.interval, "INTERVAL", "print interval in seconds, fractions allowed (default: 1)" },
+	{ "throughput", 't', ARG_FLAG, &opt.throughput, NULL, "add BPS (bytes/s) and PPS columns" },
+	{ "ebpf", 0, ARG_FLAG, &opt.ebpf, NULL, "print the BPF program's source and exit" },
+	{ "duration", 0, ARG_INT, &opt.duration, "SECONDS", "stop after this many seconds (0 = until Ctrl-C)",
+	  .min = 0, .max = 31536000 },
+	{ 0 },
+};
+
+static const struct arg_parser parser = {
+	.prog = "iface_netstat",
+	.description = "Per-queue packet counts, packet-size distribution and throughput of a network "
+		       "interface, per interval",
+	.epilog = "examples:\n"
+		  "  iface_netstat -n eth0\n"
+		  "  iface_netstat -n eth0 -i 2 -t\n"
+		  "  iface_netstat --name bond0 --interval 0.5 --throughput --duration 10",
+	.opts = options,
+};
+
+static const char *const size_headers[] = { "[0, 64)", "[64, 512)", "[512, 2K)", "[2K, 16K)", "[16K, 64K)" };
+
+/* Python's str(round(x, 2)): the correctly rounded 2-decimal value in its shortest form. */
+static void py_round2(double v, char *buf, size_t len)
+{
+	size_t n;
+
+	snprintf(buf, len, "%.2f", v);
+	n = strlen(buf);
+	while (n > 2 && buf[n - 1] == '0' && buf[n - 2] != '.')
+		buf[--n] = 0;
+}
+
+const char *netstat_num(double v, bool is_float, char *buf, size_t len)
+{
+	char num[64];
+
+	if (v > 1000000) {
+		py_round2(v / 1048576.0, num, sizeof(num));
+		snprintf(buf, len, "%sM", num);
+	} else if (v > 1000) {
+		py_round2(v / 1024.0, num, sizeof(num));
+		snprintf(buf, len, "%sK", num);
+	} else if (is_float) {
+		py_round2(v, buf, len);
+	} else {
+		snprintf(buf, len, "%.0f", v);
+	}
+	return buf;
+}
+
+static void stats_add(struct queue_stats *sum, const struct queue_stats *q)
+{
+	sum->bytes += q->bytes;
+	sum->packets += q->packets;
+	for (int i = 0; i < IFACE_SIZE_CLASSES; i++)
+		sum->size[i] += q->size[i];
+}
+
+static struct queue_stats table_total(const struct queue_table *t)
+{
+	struct queue_stats total = t->other;
+
+	for (int q = 0; q < t->n; q++)
+		stats_add(&total, &t->queues[q]);
+	return total;
+}
+
+/* A zero average is the integer 0 in the original; rates are always floats. */
+static void print_values(FILE *f, const struct queue_stats *q, double seconds, bool throughput)
+{
+	char buf[64];
+
+	if (q->packets)
+		fprintf(f, "%-11s", netstat_num((double)q->bytes / (double)q->packets, true, buf, sizeof(buf)));
+	else
+		fprintf(f, "%-11s", "0");
+	for (int i = 0; i < IFACE_SIZE_CLASSES; i++)
+		fprintf(f, "%-11s", netstat_num((double)q->size[i], false, buf, sizeof(buf)));
+	if (throughput) {
+		fprintf(f, "%-11s", netstat_num((double)q->bytes / seconds, true, buf, sizeof(buf)));
+		fprintf(f, "%-11s", netstat_num((double)q->packets / seconds, true, buf, sizeof(buf)));
+	}
+	fputc('\n', f);
+}
+
+void netstat_print_table(FILE *f, const struct queue_table *t, double seconds, bool throughput)
+{
+	struct queue_stats total = table_total(t);
+
+	fprintf(f, " %-11s%-11s", "QueueID", "avg_size");
+	for (int i = 0; i < IFACE_SIZE_CLASSES; i++)
+		fprintf(f, "%-11s", size_headers[i]);
+	if (throughput)
+		fprintf(f, "%-11s%-11s", "BPS", "PPS");
+	fputc('\n', f);
+	for (int q = 0; q < t->n; q++) {
+		fprintf(f, " %-11d", q);
+		print_values(f, &t->queues[q], seconds, throughput);
+	}
+	fprintf(f, " %-11s", "Total");
+	print_values(f, &total, seconds, throughput);
+}
+
+void netstat_print_report(FILE *f, const char *asctime_now, const struct queue_table *tx,
+			  const struct queue_table *rx, double seconds, bool throughput)
+{
+	fprintf(f, "%s\nTX\n", asctime_now);
+	netstat_print_table(f, tx, seconds, throughput);
+	fprintf(f, "\nRX\n");
+	netstat_print_table(f, rx, seconds, throughput);
+	fprintf(f, "%.*s\n", throughput ? 95 : 77,
+		"-----------------------------------------------------------------------------------------------");
+}
+
+static void json_stats(struct json *j, const struct queue_stats *q, double seconds)
+{
+	static const char *const keys[] = { "size_0_64", "size_64_512", "size_512_2k", "size_2k_16k",
+					    "size_16k_64k" };
+
+	json_uint(j, "packets", q->packets);
+	json_uint(j, "bytes", q->bytes);
+	json_double(j, "avg_size", q->packets ? (double)q->bytes / (double)q->packets : 0.0);
+	for (int i = 0; i < IFACE_SIZE_CLASSES; i++)
+		json_uint(j, keys[i], q->size[i]);
+	json_double(j, "bps", (double)q->bytes / seconds);
+	json_double(j, "pps", (double)q->packets / seconds);
+}
+
+static void json_direction(struct json *j, const char *key, const struct queue_table *t, double seconds)
+{
+	struct queue_stats total = table_total(t);
+
+	json_obj(j, key);
+	json_arr(j, "queues");
+	for (int q = 0; q < t->n; q++) {
+		json_obj(j, NULL);
+		json_int(j, "queue", q);
+		json_stats(j, &t->queues[q], seconds);
+		json_end_obj(j);
+	}
+	json_end_arr(j);
+	json_obj(j, "total");
+	json_stats(j, &total, seconds);
+	json_end_obj(j);
+	json_end_obj(j);
+}
+
+void netstat_print_json(FILE *f, const char *time_now, const struct queue_table *tx,
+			const struct queue_table *rx, double seconds)
+{
+	struct json j;
+
+	json_begin(&j, f);
+	json_obj(&j, NULL);
+	json_str(&j, "time", time_now);
+	json_double(&j, "seconds", seconds);
+	json_direction(&j, "tx", tx, seconds);
+	json_direction(&j, "rx", rx, seconds);
+	json_end_obj(&j);
+	json_finish(&j);
+}
+
+/* Python float(): surrounding whitespace, underscores between digits, no hexadecimal. */
+static bool parse_float(const char *text, double *out)
+{
+	char clean[64], *end;
+	size_t n = 0;
+	const char *s = text;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	for (; *s && n < sizeof(clean) - 1; s++) {
+		if (*s == '_' && n && isdigit((unsigned char)clean[n - 1]) && isdigit((unsigned char)s[1]))
+			continue;
+		if (*s == 'x' || *s == 'X')
+			return false;
+		clean[n++] = *s;
+	}
+	clean[n] = 0;
+	while (n && isspace((unsigned char)clean[n - 1]))
+		clean[--n] = 0;
+	if (!n)
+		return false;
+	errno = 0;
+	*out = strtod(clean, &end);
+	return !*end;
+}
+
+static double interval_opt(void)
+{
+	double v;
+
+	if (!parse_float(opt.interval, &v))
+		arg_fail("argument -i/--interval: invalid float value: '%s'", opt.interval);
+	if (v == 0)
+		arg_fail("argument -i/--interval: print interval must be non-zero");
+	if (!(v > 0) || !isfinite(v))
+		arg_fail("argument -i/--interval: print interval must be a positive number of seconds: '%s'",
+			 opt.interval);
+	return v;
+}
+
+/* Counts rx-N and tx-N entries of /sys/class/net/<name>/queues. */
+static void count_queues(const char *name, int *nrx, int *ntx)
+{
+	char path[128];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/queues", name);
+	d = opendir(path);
+	if (!d)
+		die("net interface %s does not exist (no %s in this network namespace)", name, path);
+	*nrx = *ntx = 0;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == 'r')
+			(*nrx)++;
+		else if (e->d_name[0] == 't')
+			(*ntx)++;
+	}
+	closedir(d);
+	if (*nrx > IFACE_MAX_QUEUES || *ntx > IFACE_MAX_QUEUES)
+		die("number of queues over %d is not supported (%s has %d RX and %d TX queues)",
+		    IFACE_MAX_QUEUES, name, *nrx, *ntx);
+}
+
+/* Sums the per-CPU values of slots 0..n of a queue map. */
+static void read_queues(struct bpf_map *map, int n, struct queue_stats *out)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct queue_stats *vals = calloc((size_t)ncpu, sizeof(*vals));
+
+	if (!vals)
+		die("out of memory");
+	for (int q = 0; q <= n; q++) {
+		__u32 key = (__u32)q;
+
+		memset(&out[q], 0, sizeof(out[q]));
+		if (bpf_map__lookup_elem(map, &key, sizeof(key), vals, sizeof(*vals) * (size_t)ncpu, 0))
+			continue;
+		for (int c = 0; c < ncpu; c++)
+			stats_add(&out[q], &vals[c]);
+	}
+	free(vals);
+}
+
+static void stats_delta(struct queue_stats *d, const struct queue_stats *cur, const struct queue_stats *prev)
+{
+	d->bytes = cur->bytes - prev->bytes;
+	d->packets = cur->packets - prev->packets;
+	for (int i = 0; i < IFACE_SIZE_CLASSES; i++)
+		d->size[i] = cur->size[i] - prev->size[i];
+}
+
+/* Cumulative counters of one direction and the previous interval's, for deltas. */
+struct direction {
+	struct bpf_map *map;
+	int n;
+	struct queue_stats *cur, *prev, *delta;
+	struct queue_table table;
+};
+
+static void direction_init(struct direction *d, struct bpf_map *map, int n)
+{
+	d->map = map;
+	d->n = n;
+	d->cur = calloc((size_t)n + 1, sizeof(*d->cur));
+	d->prev = calloc((size_t)n + 1, sizeof(*d->prev));
+	d->delta = calloc((size_t)n + 1, sizeof(*d->delta));
+	if (!d->cur || !d->prev || !d->delta)
+		die("out of memory");
+}
+
+/* Reads the counters and makes the table of what changed since the previous call. */
+static void direction_step(struct direction *d)
+{
+	struct queue_stats *t;
+
+	read_queues(d->map, d->n, d->cur);
+	for (int q = 0; q <= d->n; q++)
+		stats_delta(&d->delta[q], &d->cur[q], &d->prev[q]);
+	t = d->prev;
+	d->prev = d->cur;
+	d->cur = t;
+	d->table.queues = d->delta;
+	d->table.n = d->n;
+	d->table.other = d->delta[d->n];
+}
+
+static void direction_free(struct direction *d)
+{
+	free(d->cur);
+	free(d->prev);
+	free(d->delta);
+}
+
+static uint32_t own_netns(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/net", &st))
+		die("cannot read this process's network namespace (/proc/self/ns/net): %m");
+	return (uint32_t)st.st_ino;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+	struct iface_netstat_config cfg = { 0 };
+	struct iface_netstat_bpf *skel;
+	struct direction tx, rx;
+	struct bpf_link *links[2];
+	double interval, t_prev;
+	int nrx, ntx;
+
+	args_parse(&parser, argc, argv);
+	if (opt.ebpf) {
+		fputs(iface_netstat_bpf_source, stdout);
+		return 0;
+	}
+	if (!opt.name[0])
+		arg_fail("argument -n/--name: please specify a network interface");
+	if (strlen(opt.name) > 15)
+		arg_fail("argument -n/--name: NIC name too long: '%s' (max 15 characters)", opt.name);
+	interval = interval_opt();
+	count_queues(opt.name, &nrx, &ntx);
+	tool_init("iface_netstat");
+	cfg.ifindex = if_nametoindex(opt.name);
+	if (!cfg.ifindex)
+		die("net interface %s does not exist", opt.name);
+	cfg.netns = own_netns();
+	cfg.tx_other = (uint32_t)ntx;
+	cfg.rx_other = (uint32_t)nrx;
+
+	skel = BPFNET_OPEN(iface_netstat_bpf);
+	bpf_map__set_max_entries(skel->maps.tx_queues, (uint32_t)ntx + 1);
+	bpf_map__set_max_entries(skel->maps.rx_queues, (uint32_t)nrx + 1);
+	bpfload_load(skel->skeleton);
+	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
+	direction_init(&tx, skel->maps.tx_queues, ntx);
+	direction_init(&rx, skel->maps.rx_queues, nrx);
+
+	struct probe_point points[] = {
+		{ skel->progs.tx_tracepoint, PROBE_TRACEPOINT, "net:net_dev_start_xmit" },
+		{ skel->progs.rx_tracepoint, PROBE_TRACEPOINT, "net:netif_receive_skb" },
+	};
+
+	tool_install_signals();
+	for (int i = 0; i < 2; i++)
+		links[i] = probe_attach(&points[i]);
+	t_prev = now_s();
+	tool_ready();
+
+	while (!tool_duration_over(opt.duration)) {
+		double span = tool_sleep_span(interval, opt.duration), t_now;
+		char when[64];
+		time_t wall;
+		struct tm tm;
+
+		if (span <= 0 || !tool_sleep(span))
+			break;
+		t_now = now_s();
+		direction_step(&tx);
+		direction_step(&rx);
+		wall = time(NULL);
+		localtime_r(&wall, &tm);
+		if (g_common.json) {
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+			netstat_print_json(stdout, when, &tx.table, &rx.table, t_now - t_prev);
+		} else {
+			strftime(when, sizeof(when), "%a %b %e %H:%M:%S %Y", &tm);
+			netstat_print_report(stdout, when, &tx.table, &rx.table, t_now - t_prev, opt.throughput);
+		}
+		fflush(stdout);
+		t_prev = t_now;
+	}
+
+	for (int i = 0; i < 2; i++)
+		bpf_link__destroy(links[i]);
+	direction_free(&tx);
+	direction_free(&rx);
+	iface_netstat_bpf__destroy(skel);
+	return 0;
+}

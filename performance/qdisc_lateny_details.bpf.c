@@ -1,0 +1,386 @@
+/*
+ * qdisc_lateny_details: time each packet spends in a device's qdisc. A record is created at
+ * enqueue and reported (then deleted) at dequeue; packets the kernel drops meanwhile are
+ * counted, not reported. Records are keyed by the skb, TCP GSO packets by flow and sequence
+ * number (see qdisc_lateny_details.h).
+ */
+#include "bpfnet.bpf.h"
+#include "drop_probe.bpf.h"
+#include "events.bpf.h"
+#include "qdisc_lateny_details.h"
+
+BPFNET_CONFIG(struct qdisc_lat_config)
+
+#define ETH_P_IP_ 0x0800
+#define ETH_P_IPV6_ 0x86DD
+#define IPPROTO_ICMPV6_ 58
+#define SKB_HDR_UNSET 0xFFFF
+
+/* max_entries is set by user space (--max-entries). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 32768);
+	__type(key, __u64);
+	__type(value, struct qdisc_pkt);
+} pending SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct qdisc_gso_key);
+	__type(value, struct qdisc_pkt);
+} gso_pending SEC(".maps");
+
+/* When a GSO record was last created: only then are unknown TCP packets looked up by flow. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} gso_last SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, QC_COUNTERS);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+static __always_inline __u32 dev_netns(struct net_device *dev)
+{
+	return BPF_CORE_READ(dev, nd_net.net, ns.inum);
+}
+
+static __always_inline bool dev_wanted(const struct qdisc_lat_config *cfg, struct net_device *dev)
+{
+	if (!cfg->ifindex)
+		return true;
+	return BPF_CORE_READ(dev, ifindex) == (int)cfg->ifindex && dev_netns(dev) == cfg->netns;
+}
+
+/*
+ * The transport header: skb->transport_header when it was set past the network header,
+ * else right after the IP header (forwarded packets can carry a stale or reset offset).
+ */
+static __always_inline __u32 l4_offset(__u16 nh, __u16 th, __u32 l3_len)
+{
+	if (th != SKB_HDR_UNSET && th > nh)
+		return th;
+	return nh + l3_len;
+}
+
+static __always_inline void parse_l4(unsigned char *l4, struct qdisc_pkt *p)
+{
+	__u8 h[8];
+
+	if (bpf_probe_read_kernel(h, sizeof(h), l4))
+		return;
+	p->flags |= QDISC_PKT_L4;
+	if (p->l4proto == IPPROTO_TCP || p->l4proto == IPPROTO_UDP) {
+		p->sport = (__u16)h[0] << 8 | h[1];
+		p->dport = (__u16)h[2] << 8 | h[3];
+		if (p->l4proto == IPPROTO_TCP)
+			p->tcp_seq = (__u32)h[4] << 24 | (__u32)h[5] << 16 | (__u32)h[6] << 8 | h[7];
+		else
+			p->udp_len = (__u16)h[4] << 8 | h[5];
+	} else if (p->l4proto == IPPROTO_ICMP || p->l4proto == IPPROTO_ICMPV6_) {
+		p->icmp_type = h[0];
+		p->icmp_code = h[1];
+		p->icmp_id = (__u16)h[4] << 8 | h[5];
+		p->icmp_seq = (__u16)h[6] << 8 | h[7];
+	} else {
+		p->flags &= ~QDISC_PKT_L4;
+	}
+}
+
+/* Fills addresses, protocol and L4 fields; false for packets that are not IPv4/IPv6. */
+static __always_inline bool parse_skb(struct sk_buff *skb, struct qdisc_pkt *p)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 nh = BPF_CORE_READ(skb, network_header);
+	__u16 th = BPF_CORE_READ(skb, transport_header);
+	__u16 proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
+
+	if (nh == SKB_HDR_UNSET)
+		return false;
+	if (proto == ETH_P_IP_) {
+		struct iphdr ip;
+		__u16 frag;
+
+		if (bpf_probe_read_kernel(&ip, sizeof(ip), head + nh) || ip.version != 4 || ip.ihl < 5)
+			return false;
+		p->family = 4;
+		p->saddr[0] = ip.saddr;
+		p->daddr[0] = ip.daddr;
+		p->l4proto = ip.protocol;
+		p->ip_id = bpf_ntohs(ip.id);
+		frag = bpf_ntohs(ip.frag_off);
+		if (frag & 0x1FFF) {
+			p->flags |= QDISC_PKT_FRAGMENT;
+			return true;
+		}
+		parse_l4(head + l4_offset(nh, th, ip.ihl * 4), p);
+		return true;
+	}
+	if (proto == ETH_P_IPV6_) {
+		struct ipv6hdr ip6;
+
+		if (bpf_probe_read_kernel(&ip6, sizeof(ip6), head + nh) || ip6.version != 6)
+			return false;
+		p->family = 6;
+		__builtin_memcpy(p->saddr, &ip6.saddr, 16);
+		__builtin_memcpy(p->daddr, &ip6.daddr, 16);
+		p->l4proto = ip6.nexthdr;
+		parse_l4(head + l4_offset(nh, th, 40), p);
+		return true;
+	}
+	return false;
+}
+
+/* The original's filters: either address, either port (TCP/UDP only), protocol. */
+static __always_inline bool pkt_wanted(const struct qdisc_lat_config *cfg, const struct qdisc_pkt *p)
+{
+	bool ports = p->l4proto == IPPROTO_TCP || p->l4proto == IPPROTO_UDP;
+
+	if (cfg->proto == IPPROTO_ICMP) {
+		if (p->l4proto != IPPROTO_ICMP && p->l4proto != IPPROTO_ICMPV6_)
+			return false;
+	} else if (cfg->proto && cfg->proto != p->l4proto) {
+		return false;
+	}
+	if (cfg->addr1 && (p->family != 4 || (p->saddr[0] != cfg->addr1 && p->daddr[0] != cfg->addr1)))
+		return false;
+	if (cfg->addr2 && (p->family != 4 || (p->saddr[0] != cfg->addr2 && p->daddr[0] != cfg->addr2)))
+		return false;
+	if (ports && (cfg->port1 || cfg->port2) && !(p->flags & QDISC_PKT_L4))
+		return false;
+	if (ports && cfg->port1 && p->sport != cfg->port1 && p->dport != cfg->port1)
+		return false;
+	if (ports && cfg->port2 && p->sport != cfg->port2 && p->dport != cfg->port2)
+		return false;
+	return true;
+}
+
+static __always_inline void gso_key_of(const struct qdisc_pkt *p, struct qdisc_gso_key *k)
+{
+	__builtin_memset(k, 0, sizeof(*k));
+	k->ifindex = p->ifindex;
+	k->seq = p->tcp_seq;
+	__builtin_memcpy(k->saddr, p->saddr, 16);
+	__builtin_memcpy(k->daddr, p->daddr, 16);
+	k->sport = p->sport;
+	k->dport = p->dport;
+}
+
+/* skb_shinfo(): on 64-bit kernels skb->end is an offset from skb->head. */
+static __always_inline __u16 skb_gso_size(struct sk_buff *skb, __u16 *segs)
+{
+	struct skb_shared_info *shinfo = (void *)(BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, end));
+
+	if (segs)
+		*segs = BPF_CORE_READ(shinfo, gso_segs);
+	return BPF_CORE_READ(shinfo, gso_size);
+}
+
+static __always_inline bool gso_lookups_wanted(const struct qdisc_lat_config *cfg, __u64 now)
+{
+	__u32 zero = 0;
+	__u64 *last = bpf_map_lookup_elem(&gso_last, &zero);
+
+	return last && *last && now - *last <= cfg->expire_ns;
+}
+
+/* Stores a TCP GSO packet's record under its first and its last segment's sequence number. */
+static __always_inline void gso_store(const struct qdisc_pkt *p)
+{
+	struct qdisc_gso_key gk;
+	__u32 zero = 0;
+
+	gso_key_of(p, &gk);
+	bpf_map_update_elem(&gso_pending, &gk, p, BPF_ANY);
+	if (p->gso_segs > 1) {
+		gk.seq = p->tcp_seq + (__u32)(p->gso_segs - 1) * p->gso_size;
+		bpf_map_update_elem(&gso_pending, &gk, p, BPF_ANY);
+	}
+	bpf_map_update_elem(&gso_last, &zero, &p->enqueue_ns, BPF_ANY);
+}
+
+/*
+ * Takes the GSO record of the TCP packet skb (the GSO packet itself or one of its segments)
+ * into out; out is filled from skb first. Both keys of the record are removed.
+ */
+static __always_inline bool gso_take(struct sk_buff *skb, struct net_device *dev, struct qdisc_pkt *out)
+{
+	struct qdisc_gso_key gk;
+	struct qdisc_pkt *rec;
+	__u32 seg_seq;
+
+	__builtin_memset(out, 0, sizeof(*out));
+	if (!parse_skb(skb, out) || out->l4proto != IPPROTO_TCP || !(out->flags & QDISC_PKT_L4))
+		return false;
+	out->ifindex = BPF_CORE_READ(dev, ifindex);
+	gso_key_of(out, &gk);
+	rec = bpf_map_lookup_elem(&gso_pending, &gk);
+	if (!rec)
+		return false;
+	seg_seq = gk.seq;
+	*out = *rec;
+	bpf_map_delete_elem(&gso_pending, &gk);
+	if (out->gso_segs > 1) {
+		gk.seq = seg_seq == out->tcp_seq ?
+			out->tcp_seq + (__u32)(out->gso_segs - 1) * out->gso_size : out->tcp_seq;
+		bpf_map_delete_elem(&gso_pending, &gk);
+	}
+	return true;
+}
+
+static __always_inline int on_enqueue(struct sk_buff *skb)
+{
+	const struct qdisc_lat_config *cfg = get_config();
+	struct net_device *dev;
+	struct qdisc_pkt p;
+	__u64 key = (__u64)skb;
+
+	if (!cfg || !skb)
+		return 0;
+	dev = BPF_CORE_READ(skb, dev);
+	if (!dev || !dev_wanted(cfg, dev))
+		return 0;
+	/* At a function entry the packet may be headed for a device without a queue. */
+	if (cfg->kprobe_enqueue && !BPF_CORE_READ(dev, _tx, qdisc, enqueue))
+		return 0;
+	__builtin_memset(&p, 0, sizeof(p));
+	if (!parse_skb(skb, &p) || !pkt_wanted(cfg, &p)) {
+		/* A record left by an earlier packet with this skb must not match this one. */
+		bpf_map_delete_elem(&pending, &key);
+		return 0;
+	}
+	p.enqueue_ns = bpf_ktime_get_ns();
+	p.ifindex = BPF_CORE_READ(dev, ifindex);
+	p.len = BPF_CORE_READ(skb, len);
+	bpf_core_read_str(p.devname, sizeof(p.devname), &dev->name);
+	counter_add(&counters, QC_ENQUEUED, 1);
+	if (p.l4proto == IPPROTO_TCP && (p.flags & QDISC_PKT_L4))
+		p.gso_size = skb_gso_size(skb, &p.gso_segs);
+	if (p.gso_size) {
+		bpf_map_delete_elem(&pending, &key);
+		gso_store(&p);
+	} else {
+		bpf_map_update_elem(&pending, &key, &p, BPF_ANY);
+	}
+	return 0;
+}
+
+/* Reports one dequeued packet if it was recorded; returns the next skb of the batch. */
+static __noinline __u64 dequeue_one(void *ctx, __u64 addr)
+{
+	const struct qdisc_lat_config *cfg = get_config();
+	struct sk_buff *skb = (struct sk_buff *)addr;
+	struct net_device *dev = BPF_CORE_READ(skb, dev);
+	__u64 next = (__u64)BPF_CORE_READ(skb, next);
+	__u64 now = bpf_ktime_get_ns();
+	struct qdisc_pkt ev, *rec;
+
+	if (!cfg || !dev)
+		return next;
+	rec = bpf_map_lookup_elem(&pending, &addr);
+	if (rec) {
+		ev = *rec;
+		bpf_map_delete_elem(&pending, &addr);
+		/* Recorded on another device: a stale record whose skb address was reused. */
+		if (ev.ifindex != (__u32)BPF_CORE_READ(dev, ifindex))
+			return next;
+	} else if (dev_wanted(cfg, dev) && gso_lookups_wanted(cfg, now) && gso_take(skb, dev, &ev)) {
+		if (BPF_CORE_READ(skb, len) != ev.len)
+			ev.flags |= QDISC_PKT_GSO_SPLIT;
+	} else {
+		return next;
+	}
+	if (now - ev.enqueue_ns > cfg->expire_ns) {
+		counter_add(&counters, QC_EXPIRED, 1);
+		return next;
+	}
+	ev.dequeue_ns = now;
+	counter_add(&counters, QC_DEQUEUED, 1);
+	emit_event(ctx, &ev, sizeof(ev));
+	return next;
+}
+
+/* A dequeue hands over a list of skbs (bulk dequeue) linked through skb->next. */
+static __always_inline int on_dequeue(void *ctx, __u64 skb, int packets)
+{
+#pragma unroll
+	for (int i = 0; i < QDISC_DEQ_BATCH; i++) {
+		if (!skb)
+			return 0;
+		skb = dequeue_one(ctx, skb);
+	}
+	if (skb && packets > QDISC_DEQ_BATCH)
+		counter_add(&counters, QC_BATCH_UNSEEN, packets - QDISC_DEQ_BATCH);
+	return 0;
+}
+
+/* Raw tracepoints, as in the original: no perf record is built for every packet. */
+SEC("raw_tp/qdisc_enqueue")
+int enqueue_raw_tp(struct bpf_raw_tracepoint_args *ctx)
+{
+	/* TP_PROTO(struct Qdisc *, const struct netdev_queue *, struct sk_buff *) */
+	return on_enqueue((struct sk_buff *)ctx->args[2]);
+}
+
+SEC("raw_tp/qdisc_dequeue")
+int dequeue_raw_tp(struct bpf_raw_tracepoint_args *ctx)
+{
+	/* TP_PROTO(struct Qdisc *, const struct netdev_queue *, int packets, struct sk_buff *) */
+	return on_dequeue(ctx, ctx->args[3], (int)ctx->args[2]);
+}
+
+/* Before 5.15: the entry of the transmit path, before the packet reaches the qdisc. */
+SEC("kprobe")
+int BPF_KPROBE(enqueue___dev_queue_xmit, struct sk_buff *skb)
+{
+	return on_enqueue(skb);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(enqueue_dev_queue_xmit, struct sk_buff *skb)
+{
+	return on_enqueue(skb);
+}
+
+/* Called with the dequeued list, and with the packet itself when it bypasses an empty qdisc. */
+SEC("kprobe")
+int BPF_KPROBE(dequeue_sch_direct_xmit, struct sk_buff *skb)
+{
+	return on_dequeue(ctx, (__u64)skb, QDISC_DEQ_BATCH + 1);
+}
+
+static __always_inline int on_drop(void *ctx, struct sk_buff *skb, __u32 reason)
+{
+	const struct qdisc_lat_config *cfg = get_config();
+	__u64 key = (__u64)skb;
+	struct net_device *dev;
+	struct qdisc_pkt p;
+
+	if (bpf_map_lookup_elem(&pending, &key)) {
+		bpf_map_delete_elem(&pending, &key);
+		counter_add(&counters, QC_DROPPED, 1);
+		return 0;
+	}
+	/* A whole TCP GSO packet dropped (its segments are not GSO packets). */
+	if (!cfg || !gso_lookups_wanted(cfg, bpf_ktime_get_ns()) || !skb_gso_size(skb, NULL))
+		return 0;
+	dev = BPF_CORE_READ(skb, dev);
+	if (dev && dev_wanted(cfg, dev) && gso_take(skb, dev, &p))
+		counter_add(&counters, QC_DROPPED, 1);
+	return 0;
+}
+
+/* TP_PROTO(struct sk_buff *skb, void *location, ...): the skb comes first on every kernel. */
+SEC("raw_tp/kfree_skb")
+int drop_raw_tp(struct bpf_raw_tracepoint_args *ctx)
+{
+	return on_drop(ctx, (struct sk_buff *)ctx->args[0], 0);
+}
+
+BPFNET_LICENSE;

@@ -1,0 +1,506 @@
+/* qdisc_lateny_details: per-packet time from qdisc enqueue to dequeue, with flow filters. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <bpf/bpf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "argparse.h"
+#include "bpfload.h"
+#include "drop_probe.h"
+#include "events.h"
+#include "filter.h"
+#include "json.h"
+#include "log.h"
+#include "probe.h"
+#include "runtime.h"
+#include "timefmt.h"
+#include "qdisc_lateny_details.h"
+#include "qdisc_lateny_details.skel.h"
+
+static struct {
+	const char *dev, *src_ip, *dst_ip, *proto;
+	long src_port, dst_port, duration, max_entries, expire;
+} opt = { .proto = "all", .max_entries = 32768, .expire = 10 };
+
+static const char *const proto_choices[] = { "tcp", "udp", "icmp", "all", NULL };
+
+static const struct arg_opt options[] = {
+	{ "dev", 0, ARG_STR, &opt.dev, NULL, "device whose qdisc to watch (default: every device)" },
+	{ "src-ip", 0, ARG_STR, &opt.src_ip, NULL,
+	  "IPv4 address that must be the source or the destination of a packet" },
+	{ "dst-ip", 0, ARG_STR, &opt.dst_ip, NULL,
+	  "IPv4 address that must be the source or the destination of a packet" },
+	{ "src-port", 0, ARG_INT, &opt.src_port, NULL,
+	  "TCP/UDP port that must be the source or the destination port (0 = any)" },
+	{ "dst-port", 0, ARG_INT, &opt.dst_port, NULL,
+	  "TCP/UDP port that must be the source or the destination port (0 = any)" },
+	{ "proto", 0, ARG_CHOICE, &opt.proto, NULL, "protocol filter", proto_choices },
+	{ "duration", 0, ARG_INT, &opt.duration, "SECONDS", "stop after this many seconds (0 = until Ctrl-C)",
+	  .min = 0, .max = 31536000 },
+	{ "max-entries", 0, ARG_INT, &opt.max_entries, "N",
+	  "packets that can wait in qdiscs at once before the oldest records are evicted",
+	  .min = 1024, .max = 4194304 },
+	{ "expire", 0, ARG_INT, &opt.expire, "SECONDS",
+	  "packets not dequeued within this time are counted as expired, not reported",
+	  .min = 1, .max = 3600 },
+	{ 0 },
+};
+
+static const struct arg_parser parser = {
+	.prog = "qdisc_lateny_details",
+	.description = "Per-packet qdisc delay: the time each packet waits between qdisc enqueue "
+		       "and dequeue",
+	.epilog = "examples:\n"
+		  "  qdisc_lateny_details --dev eth0\n"
+		  "  qdisc_lateny_details --dev eth0 --src-ip 10.0.0.1 --proto tcp --dst-port 80\n"
+		  "  qdisc_lateny_details --dev bond0 --proto udp --duration 30 --json",
+	.opts = options,
+};
+
+static const char *proto_name(const struct qdisc_pkt *p, char *buf, size_t len)
+{
+	switch (p->l4proto) {
+	case IPPROTO_TCP:
+		return "TCP";
+	case IPPROTO_UDP:
+		return "UDP";
+	case IPPROTO_ICMP:
+		return "ICMP";
+	case IPPROTO_ICMPV6:
+		return "ICMPv6";
+	}
+	snprintf(buf, len, "Proto%u", p->l4proto);
+	return buf;
+}
+
+const char *qdisc_pkt_ident(const struct qdisc_pkt *p, char *buf, size_t len)
+{
+	char name[16];
+	const char *proto = proto_name(p, name, sizeof(name));
+	bool l4 = p->flags & QDISC_PKT_L4;
+
+	if (p->flags & QDISC_PKT_FRAGMENT)
+		snprintf(buf, len, "%s fragment id=%u", proto, p->ip_id);
+	else if (p->l4proto == IPPROTO_TCP && l4)
+		snprintf(buf, len, "TCP %u->%u seq=%u", p->sport, p->dport, p->tcp_seq);
+	else if (p->l4proto == IPPROTO_UDP && l4 && p->family == 4)
+		snprintf(buf, len, "UDP %u->%u id=%u", p->sport, p->dport, p->ip_id);
+	else if (p->l4proto == IPPROTO_UDP && l4)
+		snprintf(buf, len, "UDP %u->%u len=%u", p->sport, p->dport, p->udp_len);
+	else if ((p->l4proto == IPPROTO_ICMP || p->l4proto == IPPROTO_ICMPV6) && l4)
+		snprintf(buf, len, "%s id=%u seq=%u type=%u", proto, p->icmp_id, p->icmp_seq, p->icmp_type);
+	else
+		snprintf(buf, len, "%s", proto);
+	return buf;
+}
+
+static void format_addrs(const struct qdisc_pkt *p, char *src, char *dst, size_t len)
+{
+	struct ip_addr a = { .family = 6 };
+
+	if (p->family == 4) {
+		ipv4_format(p->saddr[0], src, len);
+		ipv4_format(p->daddr[0], dst, len);
+		return;
+	}
+	memcpy(a.bytes, p->saddr, 16);
+	ip_format(&a, src, len);
+	memcpy(a.bytes, p->daddr, 16);
+	ip_format(&a, dst, len);
+}
+
+static uint64_t delay_ns(const struct qdisc_pkt *p)
+{
+	return p->dequeue_ns > p->enqueue_ns ? p->dequeue_ns - p->enqueue_ns : 0;
+}
+
+void qdisc_print_event(FILE *f, const struct qdisc_pkt *p, const char *hms_ms)
+{
+	char src[64], dst[64], ident[64];
+
+	format_addrs(p, src, dst, sizeof(src));
+	fprintf(f, "[%s] %s -> %s %s dev=%s\n", hms_ms, src, dst, qdisc_pkt_ident(p, ident, sizeof(ident)),
+		p->devname);
+	fprintf(f, "  Enqueue: %lluns\n", (unsigned long long)p->enqueue_ns);
+	fprintf(f, "  Dequeue: %lluns\n", (unsigned long long)p->dequeue_ns);
+	fprintf(f, "  Qdisc delay: %.3fus\n", (double)delay_ns(p) / 1000.0);
+	if (p->flags & QDISC_PKT_GSO_SPLIT)
+		fprintf(f, "  GSO split: the qdisc segmented this %u-byte packet; timed to the first of its "
+			"segments to leave\n", p->len);
+	fprintf(f, "\n");
+}
+
+void qdisc_print_event_json(FILE *f, const struct qdisc_pkt *p, const char *hms_ms)
+{
+	char src[64], dst[64], name[16];
+	bool l4 = (p->flags & QDISC_PKT_L4) && !(p->flags & QDISC_PKT_FRAGMENT);
+	struct json j;
+
+	format_addrs(p, src, dst, sizeof(src));
+	json_begin(&j, f);
+	json_obj(&j, NULL);
+	json_str(&j, "time", hms_ms);
+	json_str(&j, "dev", p->devname);
+	json_str(&j, "src_ip", src);
+	json_str(&j, "dst_ip", dst);
+	json_str(&j, "protocol", proto_name(p, name, sizeof(name)));
+	if (p->family == 4)
+		json_uint(&j, "ip_id", p->ip_id);
+	if (l4 && (p->l4proto == IPPROTO_TCP || p->l4proto == IPPROTO_UDP)) {
+		json_uint(&j, "src_port", p->sport);
+		json_uint(&j, "dst_port", p->dport);
+	}
+	if (l4 && p->l4proto == IPPROTO_TCP)
+		json_uint(&j, "seq", p->tcp_seq);
+	if (l4 && (p->l4proto == IPPROTO_ICMP || p->l4proto == IPPROTO_ICMPV6)) {
+		json_uint(&j, "icmp_id", p->icmp_id);
+		json_uint(&j, "icmp_seq", p->icmp_seq);
+		json_uint(&j, "icmp_type", p->icmp_type);
+	}
+	json_bool(&j, "fragment", p->flags & QDISC_PKT_FRAGMENT);
+	json_bool(&j, "gso_split", p->flags & QDISC_PKT_GSO_SPLIT);
+	json_uint(&j, "len", p->len);
+	json_uint(&j, "enqueue_ns", p->enqueue_ns);
+	json_uint(&j, "dequeue_ns", p->dequeue_ns);
+	json_uint(&j, "delay_ns", delay_ns(p));
+	json_end_obj(&j);
+	json_finish(&j);
+}
+
+void qdisc_summary_finish(struct qdisc_summary *s)
+{
+	uint64_t seen = s->dequeued + s->still_queued + s->dropped + s->expired;
+
+	s->evicted = s->enqueued > seen ? s->enqueued - seen : 0;
+}
+
+void qdisc_print_summary(FILE *f, const struct qdisc_summary *s, bool json)
+{
+	uint64_t never = s->dropped + s->expired + s->evicted;
+
+	if (json) {
+		struct json j;
+
+		json_begin(&j, f);
+		json_obj(&j, NULL);
+		json_bool(&j, "summary", true);
+		json_uint(&j, "enqueued", s->enqueued);
+		json_uint(&j, "dequeued", s->dequeued);
+		json_uint(&j, "still_queued", s->still_queued);
+		json_uint(&j, "never_dequeued", never);
+		json_uint(&j, "dropped", s->dropped);
+		json_uint(&j, "expired", s->expired);
+		json_uint(&j, "evicted", s->evicted);
+		json_uint(&j, "batch_unseen", s->batch_unseen);
+		json_uint(&j, "lost_events", s->lost_events);
+		json_end_obj(&j);
+		json_finish(&j);
+		return;
+	}
+	fprintf(f, "Packets enqueued: %llu, dequeued: %llu, still queued at exit: %llu\n",
+		(unsigned long long)s->enqueued, (unsigned long long)s->dequeued,
+		(unsigned long long)s->still_queued);
+	fprintf(f, "Never seen dequeued: %llu (dropped: %llu, expired: %llu, evicted or replaced: %llu)\n",
+		(unsigned long long)never, (unsigned long long)s->dropped, (unsigned long long)s->expired,
+		(unsigned long long)s->evicted);
+	if (s->batch_unseen)
+		fprintf(f, "Packets of dequeue batches longer than %d not examined: %llu\n", QDISC_DEQ_BATCH,
+			(unsigned long long)s->batch_unseen);
+	fprintf(f, "Lost events: %llu\n", (unsigned long long)s->lost_events);
+}
+
+static uint32_t ipv4_opt(const char *flag, const char *text)
+{
+	struct in_addr a;
+
+	if (!text)
+		return 0;
+	/* inet_aton, as the original: shorthand such as "10.1" is accepted. */
+	if (!inet_aton(text, &a))
+		arg_fail("argument %s: invalid IP address format: '%s'", flag, text);
+	return a.s_addr;
+}
+
+static uint32_t own_netns(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/net", &st))
+		die("cannot read this process's network namespace (/proc/self/ns/net): %m");
+	return (uint32_t)st.st_ino;
+}
+
+static void build_config(struct qdisc_lat_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->addr1 = ipv4_opt("--src-ip", opt.src_ip);
+	cfg->addr2 = ipv4_opt("--dst-ip", opt.dst_ip);
+	cfg->port1 = port_opt("--src-port", opt.src_port);
+	cfg->port2 = port_opt("--dst-port", opt.dst_port);
+	if (!strcmp(opt.proto, "tcp"))
+		cfg->proto = IPPROTO_TCP;
+	else if (!strcmp(opt.proto, "udp"))
+		cfg->proto = IPPROTO_UDP;
+	else if (!strcmp(opt.proto, "icmp"))
+		cfg->proto = IPPROTO_ICMP;
+	cfg->expire_ns = (uint64_t)opt.expire * 1000000000ULL;
+	iface_name_opt("--dev", opt.dev);
+}
+
+static void print_banner(const struct qdisc_lat_config *cfg)
+{
+	char up[8];
+	size_t i;
+
+	printf("=== Qdisc Packet Order Tracker - Final Version ===\n");
+	if (cfg->ifindex)
+		printf("Device filter: %s (ifindex %u)\n", opt.dev, cfg->ifindex);
+	for (i = 0; opt.proto[i] && i < sizeof(up) - 1; i++)
+		up[i] = (char)(opt.proto[i] - 'a' + 'A');
+	up[i] = 0;
+	printf("Protocol filter: %s\n", up);
+	if (cfg->addr1)
+		printf("Source IP filter: %s (0x%x)\n", opt.src_ip, cfg->addr1);
+	if (cfg->addr2)
+		printf("Destination IP filter: %s (0x%x)\n", opt.dst_ip, cfg->addr2);
+	if (cfg->port1)
+		printf("Source port filter: %u\n", cfg->port1);
+	if (cfg->port2)
+		printf("Destination port filter: %u\n", cfg->port2);
+	printf("BPF program loaded successfully\n\n");
+}
+
+static void handle_event(void *ctx, const void *data, size_t size)
+{
+	const struct qdisc_pkt *p = data;
+	uint64_t wall;
+	char hms[16], hms_ms[24];
+
+	(void)ctx;
+	if (size < sizeof(*p))
+		return;
+	wall = ktime_to_wall_ns(p->dequeue_ns);
+	fmt_wall_ns_hms(wall, hms, sizeof(hms));
+	snprintf(hms_ms, sizeof(hms_ms), "%s.%03u", hms, (unsigned)(wall / 1000000ULL % 1000));
+	if (g_common.json)
+		qdisc_print_event_json(stdout, p, hms_ms);
+	else
+		qdisc_print_event(stdout, p, hms_ms);
+	fflush(stdout);
+}
+
+static uint64_t counter_sum(struct bpf_map *map, uint32_t slot)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t total = 0, *vals;
+
+	if (ncpu <= 0 || !(vals = calloc((size_t)ncpu, sizeof(*vals))))
+		return 0;
+	if (!bpf_map__lookup_elem(map, &slot, sizeof(slot), vals, sizeof(*vals) * (size_t)ncpu, 0))
+		for (int i = 0; i < ncpu; i++)
+			total += vals[i];
+	free(vals);
+	return total;
+}
+
+static void count_record(const struct qdisc_pkt *p, uint64_t now, struct qdisc_summary *s)
+{
+	uint64_t expire = (uint64_t)opt.expire * 1000000000ULL;
+
+	if (now > p->enqueue_ns && now - p->enqueue_ns > expire)
+		s->expired++;
+	else
+		s->still_queued++;
+}
+
+/* Records left at exit: packets still in a queue, or older than --expire (expired). */
+static void count_pending(struct bpf_map *pending, struct bpf_map *gso_pending, struct qdisc_summary *s)
+{
+	uint64_t now = ktime_now_ns(), key, next, *prev = NULL;
+	struct qdisc_gso_key gk, gnext, first, *gprev = NULL;
+	int fd = bpf_map__fd(pending), gfd = bpf_map__fd(gso_pending);
+	struct qdisc_pkt p;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (!bpf_map_lookup_elem(fd, &key, &p))
+			count_record(&p, now, s);
+	}
+	/* A GSO record is stored twice, under its first and last segment: count it once. */
+	while (!bpf_map_get_next_key(gfd, gprev, &gnext)) {
+		gk = gnext;
+		gprev = &gk;
+		if (bpf_map_lookup_elem(gfd, &gk, &p))
+			continue;
+		first = gk;
+		first.seq = p.tcp_seq;
+		if (gk.seq == p.tcp_seq || bpf_map_lookup_elem(gfd, &first, &p))
+			count_record(&p, now, s);
+	}
+}
+
+/* A hook: a raw tracepoint of the tool's own, or a probe point chosen with probe_select(). */
+struct hook {
+	struct bpf_program *prog;
+	const char *raw_tp;
+	const struct probe_point *point;
+};
+
+static bool force_kprobe(void)
+{
+	const char *v = getenv("BPFNET_FORCE_KPROBE");
+
+	return v && *v && strcmp(v, "0");
+}
+
+static bool raw_tp_usable(const char *name)
+{
+	return libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL) == 1 &&
+	       tracepoint_exists(!strcmp(name, "kfree_skb") ? "skb" : "qdisc", name);
+}
+
+static void use_raw_tp(struct hook *h, struct bpf_program *prog, const char *name)
+{
+	h->prog = prog;
+	h->raw_tp = name;
+}
+
+/*
+ * Enqueue and dequeue hooks come as a pair: the raw tracepoints (5.15+), else kprobes on
+ * __dev_queue_xmit and sch_direct_xmit, which see bypassed packets too.
+ */
+static void select_hooks(struct qdisc_lateny_details_bpf *skel, struct hook *enq, struct hook *deq,
+			 struct hook *drop)
+{
+	static struct probe_point enq_points[2], deq_points[1], drop_points[4];
+	struct probe_point e[] = {
+		{ skel->progs.enqueue___dev_queue_xmit, PROBE_KPROBE, "__dev_queue_xmit" },
+		{ skel->progs.enqueue_dev_queue_xmit, PROBE_KPROBE, "dev_queue_xmit" },
+	};
+	struct probe_point d[] = {
+		{ skel->progs.dequeue_sch_direct_xmit, PROBE_KPROBE, "sch_direct_xmit" },
+	};
+	struct probe_point k[] = DROP_PROBE_POINTS(skel);
+
+	memcpy(enq_points, e, sizeof(e));
+	memcpy(deq_points, d, sizeof(d));
+	memcpy(drop_points, k, sizeof(k));
+	memset(enq, 0, sizeof(*enq));
+	memset(deq, 0, sizeof(*deq));
+	memset(drop, 0, sizeof(*drop));
+	if (!force_kprobe() && raw_tp_usable("qdisc_enqueue") && raw_tp_usable("qdisc_dequeue")) {
+		use_raw_tp(enq, skel->progs.enqueue_raw_tp, "qdisc_enqueue");
+		use_raw_tp(deq, skel->progs.dequeue_raw_tp, "qdisc_dequeue");
+		for (int i = 0; i < 2; i++)
+			bpf_program__set_autoload(enq_points[i].prog, false);
+		bpf_program__set_autoload(deq_points[0].prog, false);
+	} else {
+		bpf_program__set_autoload(skel->progs.enqueue_raw_tp, false);
+		bpf_program__set_autoload(skel->progs.dequeue_raw_tp, false);
+		enq->point = probe_select(enq_points, 2, "qdisc enqueue");
+		deq->point = probe_select(deq_points, 1, "qdisc dequeue");
+	}
+	/*
+	 * kfree_skb exists on every kernel and, unlike the kprobes, sees packets freed in lists
+	 * (qdisc drops): keep it even when BPFNET_FORCE_KPROBE tests the other hooks.
+	 */
+	if (raw_tp_usable("kfree_skb")) {
+		use_raw_tp(drop, skel->progs.drop_raw_tp, "kfree_skb");
+		for (int i = 0; i < 4; i++)
+			bpf_program__set_autoload(drop_points[i].prog, false);
+	} else {
+		bpf_program__set_autoload(skel->progs.drop_raw_tp, false);
+		drop->point = probe_select(drop_points, 4, "packet drops");
+	}
+	enq->prog = enq->prog ? enq->prog : enq->point->prog;
+	deq->prog = deq->prog ? deq->prog : deq->point->prog;
+	drop->prog = drop->prog ? drop->prog : drop->point->prog;
+}
+
+static struct bpf_link *hook_attach(const struct hook *h)
+{
+	struct bpf_link *link;
+
+	if (!h->raw_tp)
+		return probe_attach(h->point);
+	link = bpf_program__attach_raw_tracepoint(h->prog, h->raw_tp);
+	if (!link)
+		die("cannot attach raw tracepoint %s: %s", h->raw_tp, strerror(errno));
+	return link;
+}
+
+static const char *hook_describe(const struct hook *h, char *buf, size_t len)
+{
+	if (!h->raw_tp)
+		return probe_describe(h->point, buf, len);
+	snprintf(buf, len, "raw_tracepoint %s:%s", !strcmp(h->raw_tp, "kfree_skb") ? "skb" : "qdisc",
+		 h->raw_tp);
+	return buf;
+}
+
+int main(int argc, char **argv)
+{
+	struct qdisc_lat_config cfg;
+	struct qdisc_lateny_details_bpf *skel;
+	struct hook enq, deq, drop;
+	struct bpf_link *links[3];
+	struct event_channel *ch;
+	struct qdisc_summary sum = { 0 };
+	char d1[96], d2[96], d3[96];
+
+	args_parse(&parser, argc, argv);
+	build_config(&cfg);
+	tool_init("qdisc_lateny_details");
+	if (opt.dev) {
+		cfg.ifindex = (uint32_t)iface_index(opt.dev);
+		cfg.netns = own_netns();
+	}
+
+	skel = BPFNET_OPEN(qdisc_lateny_details_bpf);
+	bpf_map__set_max_entries(skel->maps.pending, (uint32_t)opt.max_entries);
+	bpf_map__set_max_entries(skel->maps.gso_pending, (uint32_t)(opt.max_entries / 4));
+	select_hooks(skel, &enq, &deq, &drop);
+	cfg.kprobe_enqueue = !enq.raw_tp;
+	bpfload_load(skel->skeleton);
+	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
+	if (!g_common.json)
+		print_banner(&cfg);
+	ch = events_open(skel->maps.events, skel->maps.events_lost, handle_event, NULL);
+	tool_install_signals();
+	links[0] = hook_attach(&drop);
+	links[1] = hook_attach(&deq);
+	links[2] = hook_attach(&enq);
+	if (!g_common.json) {
+		printf("Tracing qdisc packet order... Hit Ctrl-C to end.\n");
+		printf("Probe: enqueue %s, dequeue %s, drops %s\n\n", hook_describe(&enq, d1, sizeof(d1)),
+		       hook_describe(&deq, d2, sizeof(d2)), hook_describe(&drop, d3, sizeof(d3)));
+	}
+	tool_ready();
+
+	events_run(ch, opt.duration);
+
+	if (!g_common.json)
+		printf("\nDetaching...\n");
+	for (int i = 2; i >= 0; i--)
+		bpf_link__destroy(links[i]);
+	events_poll(ch, 0);
+	sum.enqueued = counter_sum(skel->maps.counters, QC_ENQUEUED);
+	sum.dequeued = counter_sum(skel->maps.counters, QC_DEQUEUED);
+	sum.dropped = counter_sum(skel->maps.counters, QC_DROPPED);
+	sum.expired = counter_sum(skel->maps.counters, QC_EXPIRED);
+	sum.batch_unseen = counter_sum(skel->maps.counters, QC_BATCH_UNSEEN);
+	sum.lost_events = events_lost(ch);
+	count_pending(skel->maps.pending, skel->maps.gso_pending, &sum);
+	qdisc_summary_finish(&sum);
+	qdisc_print_summary(stdout, &sum, g_common.json);
+	if (!g_common.json)
+		printf("Exiting.\n");
+	events_close(ch);
+	qdisc_lateny_details_bpf__destroy(skel);
+	return 0;
+}

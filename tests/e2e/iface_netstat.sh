@@ -1,0 +1,147 @@
+#!/bin/bash
+# iface_netstat counts what crossed an interface: known UDP traffic in both directions, summed
+# over the tool's intervals, must equal the interface's own counters
+# (/sys/class/net/<if>/statistics) and fall in the right size classes; in text mode (legacy
+# BPF object, with -t) and in JSON mode (modern object), run side by side; per queue on a
+# 4-queue veth; --ebpf prints the BPF source.
+. "$(dirname "$0")/lib.sh"
+e2e_setup ifn 213
+
+# Tolerance: the namespaces are quiet (IPv6 off, neighbours resolved), but an ARP exchange
+# (42 bytes each way) may fall into the window: up to 2 packets / 120 bytes per direction.
+TOL_PKTS=2
+TOL_BYTES=120
+
+HELPERS=()
+trap 'kill "${HELPERS[@]}" 2>/dev/null; e2e_teardown' EXIT
+for ns in "$NS_A" "$NS_B"; do
+	ip netns exec "$ns" socat -u UDP-RECV:7001,reuseaddr OPEN:/dev/null >/dev/null 2>&1 &
+	HELPERS+=($!)
+done
+
+send() { # NS DST COUNT SIZE [PORT]
+	ip netns exec "$1" bash -c "for i in \$(seq 1 $3); do printf '%$4s' x > /dev/udp/$2/${5:-7001}; done" 2>/dev/null
+}
+
+stat_of() { # NS DEV COUNTER
+	ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"
+}
+
+# wait_ready FILE PID OUT
+wait_ready() {
+	for _ in $(seq 1 100); do
+		[ -s "$1" ] && return 0
+		kill -0 "$2" 2>/dev/null || { cat "$3"; e2e_die "iface_netstat exited before attaching"; }
+		sleep 0.1
+	done
+	e2e_die "iface_netstat did not attach within 10 s"
+}
+
+# wait_exit PID: a tool run with --duration must stop by itself with status 0.
+wait_exit() {
+	local status
+	for _ in $(seq 1 150); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$1" 2>/dev/null && { kill -9 "$1"; e2e_die "iface_netstat did not stop after --duration"; }
+	wait "$1"
+	status=$?
+	[ "$status" -eq 0 ] && e2e_pass "iface_netstat stopped after --duration with status 0" ||
+		e2e_fail "iface_netstat exited with status $status"
+}
+
+# within WHAT GOT WANT TOL
+within() {
+	local diff=$(($2 - $3))
+	[ "$diff" -lt 0 ] && diff=$((-diff))
+	if [ "$diff" -le "$4" ]; then e2e_pass "$1: $2 (interface: $3)"; else e2e_fail "$1: $2, interface counted $3 (tolerance $4)"; fi
+}
+
+expect_eq() {
+	if [ "$2" = "$3" ]; then e2e_pass "$1: $2"; else e2e_fail "$1: got '$2', expected '$3'"; fi
+}
+
+# --- 1. 50 x 342 + 20 x 1042 bytes out of A, 30 x 142 bytes into A (frames with headers).
+json=$E2E_TMP/netstat.json
+text=$E2E_TMP/netstat.txt
+ip netns exec "$NS_A" env BPFNET_FORCE_LEGACY=1 "$BIN/iface_netstat" --ready-file "$E2E_TMP/ready.txt" \
+	-n "$DEV_A" -t -i 1 --duration 4 >"$text" 2>&1 &
+text_pid=$!
+ip netns exec "$NS_A" "$BIN/iface_netstat" --ready-file "$E2E_TMP/ready.json" \
+	--name "$DEV_A" --interval=1 --duration 4 --json >"$json" 2>&1 &
+json_pid=$!
+wait_ready "$E2E_TMP/ready.txt" "$text_pid" "$text"
+wait_ready "$E2E_TMP/ready.json" "$json_pid" "$json"
+tx_p0=$(stat_of "$NS_A" "$DEV_A" tx_packets) tx_b0=$(stat_of "$NS_A" "$DEV_A" tx_bytes)
+rx_p0=$(stat_of "$NS_A" "$DEV_A" rx_packets) rx_b0=$(stat_of "$NS_A" "$DEV_A" rx_bytes)
+send "$NS_A" "$IP_B" 50 300
+send "$NS_A" "$IP_B" 20 1000
+send "$NS_B" "$IP_A" 30 100
+wait_exit "$text_pid"
+wait_exit "$json_pid"
+tx_p=$(($(stat_of "$NS_A" "$DEV_A" tx_packets) - tx_p0)) tx_b=$(($(stat_of "$NS_A" "$DEV_A" tx_bytes) - tx_b0))
+rx_p=$(($(stat_of "$NS_A" "$DEV_A" rx_packets) - rx_p0)) rx_b=$(($(stat_of "$NS_A" "$DEV_A" rx_bytes) - rx_b0))
+e2e_pass "interface counters: TX $tx_p packets / $tx_b bytes, RX $rx_p packets / $rx_b bytes"
+[ "$tx_p" -ge 70 ] && [ "$rx_p" -ge 30 ] || e2e_fail "the traffic did not cross $DEV_A"
+
+if jq -e . "$json" >/dev/null 2>&1; then e2e_pass "--json: valid JSON lines"; else e2e_fail "--json output is not JSON"; cat "$json"; fi
+expect_eq "--json: 4 reports of 1 s" "$(jq -s 'length' "$json")" 4
+total() { jq -s "map(.$1.total.$2) | add" "$json"; }
+within "JSON TX packets" "$(total tx packets)" "$tx_p" $TOL_PKTS
+within "JSON TX bytes" "$(total tx bytes)" "$tx_b" $TOL_BYTES
+within "JSON RX packets" "$(total rx packets)" "$rx_p" $TOL_PKTS
+within "JSON RX bytes (link-layer header counted, as the interface does)" "$(total rx bytes)" "$rx_b" $TOL_BYTES
+expect_eq "JSON TX [64, 512): the 342-byte frames" "$(total tx size_64_512)" 50
+expect_eq "JSON TX [512, 2K): the 1042-byte frames" "$(total tx size_512_2k)" 20
+expect_eq "JSON RX [64, 512): the 142-byte frames" "$(total rx size_64_512)" 30
+expect_eq "JSON RX [512, 2K)" "$(total rx size_512_2k)" 0
+expect_eq "JSON one queue per direction" "$(jq -s '[.[] | (.tx.queues | length), (.rx.queues | length)] | unique' -c "$json")" "[1]"
+rate=$(jq -s 'map(.tx.total.bps * .seconds) | add | floor' "$json")
+within "JSON TX bps x seconds = bytes" "$rate" "$tx_b" $((tx_b / 100 + TOL_BYTES))
+
+# Text: per interval the date, TX and RX tables with one queue and Total; integers exact.
+expect_count "text: 4 reports (asctime date lines)" "$text" '^[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}$' 4
+expect_count "text: header rows with BPS and PPS" "$text" '^ QueueID    avg_size   \[0, 64\)    \[64, 512\)  \[512, 2K\)  \[2K, 16K\)  \[16K, 64K\) BPS        PPS        $' 8
+expect_count "text: closing rules of 95 dashes" "$text" '^-{95}$' 4
+col_sum() { # SECTION COLUMN (fields: Total avg s0 s1 s2 s3 s4 BPS PPS)
+	awk -v s="$1" -v c="$2" '/^(TX|RX)$/ { sec = $1 } sec == s && $1 == "Total" { n += $c } END { print n + 0 }' "$text"
+}
+expect_eq "text TX [64, 512)" "$(col_sum TX 4)" 50
+expect_eq "text TX [512, 2K)" "$(col_sum TX 5)" 20
+expect_eq "text RX [64, 512)" "$(col_sum RX 4)" 30
+# BPS is printed in K (2^10) with 2 decimals: sum it back into bytes, within 2 %.
+bps=$(awk '/^(TX|RX)$/ { sec = $1 } sec == "TX" && $1 == "Total" { v = $8; m = 1
+	if (v ~ /K$/) m = 1024; if (v ~ /M$/) m = 1048576; sub(/[KM]$/, "", v); n += v * m } END { printf "%d", n }' "$text")
+within "text TX BPS summed over 1 s intervals" "$bps" "$tx_b" $((tx_b / 50 + TOL_BYTES))
+avg=$(awk '/^(TX|RX)$/ { sec = $1 } sec == "RX" && $1 == "0" && $2 != "0" { print $2; exit }' "$text")
+expect_eq "text RX average frame size" "$avg" "142.0"
+
+# --- 2. A 4-queue veth: every queue has its row, and the rows add up to Total.
+ip link add mqa0 netns "$NS_A" numtxqueues 4 numrxqueues 4 type veth peer name mqb0 netns "$NS_B" \
+	numtxqueues 4 numrxqueues 4 || e2e_die "cannot create a 4-queue veth"
+ip -n "$NS_A" addr add 10.214.0.1/24 dev mqa0
+ip -n "$NS_B" addr add 10.214.0.2/24 dev mqb0
+ip -n "$NS_A" link set mqa0 up
+ip -n "$NS_B" link set mqb0 up
+ip netns exec "$NS_A" ping -c 1 -W 2 10.214.0.2 >/dev/null || e2e_die "no connectivity over mqa0"
+mq=$E2E_TMP/mq.json
+ip netns exec "$NS_A" "$BIN/iface_netstat" --ready-file "$E2E_TMP/ready.mq" -n mqa0 -i 1 --duration 3 --json >"$mq" 2>&1 &
+mq_pid=$!
+wait_ready "$E2E_TMP/ready.mq" "$mq_pid" "$mq"
+p0=$(stat_of "$NS_A" mqa0 tx_packets)
+send "$NS_A" 10.214.0.2 40 500
+wait_exit "$mq_pid"
+mq_p=$(($(stat_of "$NS_A" mqa0 tx_packets) - p0))
+expect_eq "4 TX and 4 RX queue rows per report" "$(jq -s -c '[.[] | (.tx.queues | length), (.rx.queues | length)] | unique' "$mq")" "[4]"
+within "4 queues: TX packets" "$(jq -s 'map(.tx.total.packets) | add' "$mq")" "$mq_p" $TOL_PKTS
+expect_eq "4 queues: the queue rows add up to Total" \
+	"$(jq -s 'map(.tx.queues | map(.packets) | add) | add' "$mq")" "$(jq -s 'map(.tx.total.packets) | add' "$mq")"
+used=$(jq -s '[.[].tx.queues[] | select(.packets > 0) | .queue] | unique | length' "$mq")
+e2e_pass "4 queues: 40 datagrams from 40 sockets spread over $used TX queue(s)"
+
+# --- 3. --ebpf prints the kernel side's source and exits 0, before any privilege check.
+setpriv --reuid 65534 --regid 65534 --clear-groups "$BIN/iface_netstat" --ebpf >"$E2E_TMP/src" 2>&1
+expect_eq "--ebpf exits 0 without privileges" "$?" 0
+expect_grep "--ebpf prints the BPF program" "$E2E_TMP/src" '^SEC\("tp/net/net_dev_start_xmit"\)$'
+
+progs=$(bpftool prog show 2>/dev/null | grep -cE "name (tx_tracepoint|rx_tracepoint)")
+expect_eq "no BPF programs left behind" "$progs" 0
+e2e_finish

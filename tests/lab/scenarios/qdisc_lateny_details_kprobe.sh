@@ -1,0 +1,142 @@
+#!/bin/bash
+# lab-options: --timeout 300
+# qdisc_lateny_details through its kprobe fallback (BPFNET_FORCE_KPROBE=1: kprobes on
+# __dev_queue_xmit and sch_direct_xmit, as on kernels before 5.15), on a token bucket that
+# builds a real queue: idle packets wait ~0, packets behind a burst wait longer the later
+# they come, every datagram of the filtered flow is reported once (modern and legacy BPF
+# objects); packets that bypass an empty pfifo_fast are reported too, devices without a
+# qdisc are skipped; packets the qdisc drops at enqueue are counted, equal to tc's count.
+set -euo pipefail
+source "$(dirname "$0")/../lib/netns.sh"
+
+BIN=${BPFNET_BIN:-$(cd "$(dirname "$0")/../../.." && pwd)/build/bin}
+[[ -x $BIN/qdisc_lateny_details ]] || lab_fail "no qdisc_lateny_details in $BIN: build the project first"
+export BPFNET_FORCE_KPROBE=1
+work=$(mktemp -d)
+lab_on_exit "rm -rf $work"
+PORT=6001
+
+lab_netns_pair qla qlb 10.62.0.1 10.62.0.2
+dev_a=$(lab_netns_devname to- qlb)
+lab_udp_sink qlb $PORT "$work/sink_b"
+lab_udp_sink qlb 6002 "$work/sink_b2"
+lab_udp_sink qla $PORT "$work/sink_a"
+lab_ping qla 10.62.0.2 1 >/dev/null || lab_fail "no connectivity qla -> qlb"
+
+# start OUT ARGS...: the tool in namespace qla (--dev names its device), until its ready file.
+start() {
+    local out=$1
+    shift
+    rm -f "$work/ready"
+    ip netns exec qla "$BIN/qdisc_lateny_details" --ready-file "$work/ready" "$@" >"$out" 2>&1 &
+    TOOL=$!
+    for _ in $(seq 1 600); do
+        [[ -s $work/ready ]] && return 0
+        kill -0 "$TOOL" 2>/dev/null || { cat "$out" >&2; lab_fail "qdisc_lateny_details exited before attaching"; }
+        sleep 0.1
+    done
+    kill -9 "$TOOL"
+    lab_fail "qdisc_lateny_details did not attach within 60 s"
+}
+
+stop() {
+    kill -INT "$TOOL"
+    wait "$TOOL" || lab_fail "qdisc_lateny_details exited with status $? after SIGINT"
+}
+
+send() { # NS DST PORT COUNT SIZE
+    ip netns exec "$1" bash -c "for i in \$(seq 1 $4); do printf '%$5s' x > /dev/udp/$2/$3; done"
+}
+
+delays() { # OUT: the delay (us) of every record, in order
+    awk '/^  Qdisc delay: / { sub(/us$/, "", $3); print $3 }' "$1"
+}
+
+summary() { # OUT FIELD
+    sed -n "s/.*[ ,(]$2: \([0-9]*\).*/\1/p" "$1" | head -1
+}
+
+check_probes() { # OUT
+    grep -qE '^Probe: enqueue kprobe __dev_queue_xmit, dequeue kprobe sch_direct_xmit, drops raw_tracepoint skb:kfree_skb$' "$1" ||
+        { cat "$1" >&2; lab_fail "not the kprobe hooks"; }
+}
+
+# --- 1. tbf 1mbit, burst 10k: 5 idle datagrams, then a burst of 30 x 1042 bytes.
+ip netns exec qla tc qdisc add dev "$dev_a" root tbf rate 1mbit burst 10k latency 200ms ||
+    lab_fail "cannot add a tbf qdisc"
+for variant in modern legacy; do
+    if [[ $variant == legacy ]]; then export BPFNET_FORCE_LEGACY=1; else unset BPFNET_FORCE_LEGACY; fi
+    out=$work/tbf.$variant
+    start "$out" --dev "$dev_a" --proto udp --dst-port $PORT
+    for _ in 1 2 3 4 5; do
+        send qla 10.62.0.2 $PORT 1 200
+        send qla 10.62.0.2 6002 1 200      # another port: filtered out
+        send qlb 10.62.0.1 $PORT 1 200     # B's device (no qdisc) is not --dev
+        sleep 0.3
+    done
+    sleep 1
+    send qla 10.62.0.2 $PORT 30 1000
+    sleep 1.5
+    stop
+    check_probes "$out"
+    read -r -a d <<<"$(delays "$out" | tr "\n" " ")"
+    lab_expect "${#d[@]}" -eq 35 "$variant: one record per datagram of the flow (5 idle + 30 burst)"
+    lab_expect "$(grep -cE "^\[[0-9:.]+\] 10\.62\.0\.1 -> 10\.62\.0\.2 UDP [0-9]+->$PORT id=[0-9]+ dev=$dev_a\$" "$out")" \
+        -eq 35 "$variant: every record is A's datagram to $PORT on $dev_a"
+    idle_max=$(printf '%s\n' "${d[@]:0:5}" | sort -g | tail -1)
+    lab_expect "$(printf '%.0f' "$idle_max")" -lt 5000 "$variant: idle qdisc delays are ~0 (max ${idle_max} us, TCG)"
+    queued=$(printf '%s\n' "${d[@]:5}" | awk '$1 > 1000' | wc -l)
+    lab_expect "$queued" -ge 10 "$variant: datagrams that waited > 1 ms behind the burst"
+    last=$(printf '%.0f' "${d[34]}")
+    lab_expect "$last" -gt 50000 "$variant: the last datagram of the burst waited > 50 ms (${d[34]} us)"
+    lab_expect "$last" -lt 400000 "$variant: ... and less than the 200 ms latency bound allows"
+    printf '%s\n' "${d[@]:5}" | awk '$1 > 1000 { if (n++ && $1 < prev) bad = 1; prev = $1 } END { exit bad }' ||
+        lab_fail "$variant: delays of the queued datagrams do not grow in order: ${d[*]:5}"
+    lab_ok "$variant: delays grow along the backlog"
+    lab_expect "$(summary "$out" enqueued)" -eq 35 "$variant: enqueued"
+    lab_expect "$(summary "$out" dequeued)" -eq 35 "$variant: dequeued"
+    lab_expect "$(summary "$out" dropped)" -eq 0 "$variant: dropped"
+done
+unset BPFNET_FORCE_LEGACY
+
+# --- 2. pfifo_fast (empty queue: the packet bypasses it) and no --dev: the other side's
+# device has no qdisc (veth default), so its packets are not recorded at all.
+ip netns exec qla tc qdisc replace dev "$dev_a" root pfifo_fast || lab_fail "cannot add pfifo_fast"
+out=$work/bypass
+start "$out" --proto udp --dst-port $PORT
+for _ in 1 2 3 4 5; do
+    send qla 10.62.0.2 $PORT 1 300
+    send qlb 10.62.0.1 $PORT 1 300
+    sleep 0.2
+done
+sleep 0.5
+stop
+check_probes "$out"
+lab_expect "$(grep -cE "^\[[0-9:.]+\] 10\.62\.0\.1 -> 10\.62\.0\.2 UDP [0-9]+->$PORT id=[0-9]+ dev=$dev_a\$" "$out")" \
+    -eq 5 "bypassed packets reported through sch_direct_xmit"
+lab_expect "$(summary "$out" enqueued)" -eq 5 "only the device with a qdisc recorded packets"
+lab_expect "$(delays "$out" | awk '$1 > 5000' | wc -l)" -eq 0 "bypassed packets waited ~0"
+
+# --- 3. tbf with room for two packets: the burst overflows it; the records of the packets it
+# drops at enqueue are counted as dropped, exactly as tc counts them.
+ip netns exec qla tc qdisc replace dev "$dev_a" root tbf rate 1mbit burst 1600 limit 3000 ||
+    lab_fail "cannot add a small tbf qdisc"
+export BPFNET_FORCE_LEGACY=1
+out=$work/drops.json
+start "$out" --dev "$dev_a" --proto udp --json
+send qla 10.62.0.2 $PORT 20 1000
+sleep 1
+stop
+unset BPFNET_FORCE_LEGACY
+tc_drops=$(lab_qdisc_drops qla "$dev_a")
+sum=$(jq -c 'select(.summary)' "$out") || lab_fail "--json output is not JSON"
+lab_log "summary: $sum; tc dropped $tc_drops"
+lab_expect "$tc_drops" -ge 10 "tbf dropped most of the burst"
+lab_expect "$(jq -r .enqueued <<<"$sum")" -eq 20 "legacy --json: every datagram recorded before the qdisc"
+lab_expect "$(jq -r .dropped <<<"$sum")" -eq "$tc_drops" "legacy --json: dropped = tc's dropped counter"
+lab_expect "$(jq -r .dequeued <<<"$sum")" -eq $((20 - tc_drops)) "legacy --json: the rest dequeued"
+lab_expect "$(jq -c 'select(.summary | not)' "$out" | wc -l)" -eq $((20 - tc_drops)) "legacy --json: one record per dequeued datagram"
+
+left=$(bpftool prog show 2>/dev/null | grep -cE 'name (enqueue_|dequeue_)' || true)
+lab_expect "$left" -eq 0 "no BPF program left behind"
+lab_log "passed in $(lab_elapsed)"
