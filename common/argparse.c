@@ -208,6 +208,9 @@ static void opt_default_text(const struct arg_opt *o, struct strbuf *sb)
 	case ARG_INT:
 		sb_addf(sb, " (default: %ld)", *(long *)o->dest);
 		break;
+	case ARG_FLOAT:
+		sb_addf(sb, " (default: %g)", *(double *)o->dest);
+		break;
 	case ARG_STR:
 	case ARG_CHOICE: {
 		const char *v = *(const char **)o->dest;
@@ -324,31 +327,54 @@ static bool looks_like_option(const char *s)
 	return s[0] == '-' && s[1] && !is_negative_number(s);
 }
 
-/* Python's int(): optional surrounding whitespace, sign, digits and single underscores. */
-static bool parse_int(const char *text, long *out)
+/*
+ * Copies the text of a Python number literal without surrounding whitespace and without the
+ * underscores allowed between digits; false if it does not fit.
+ */
+static bool number_text(const char *text, char *clean, size_t size)
 {
-	char clean[64];
 	size_t n = 0;
 	const char *s = text;
 
 	while (isspace((unsigned char)*s))
 		s++;
-	for (; *s && n < sizeof(clean) - 1; s++) {
+	for (; *s; s++) {
 		if (*s == '_' && n && isdigit((unsigned char)clean[n - 1]) && isdigit((unsigned char)s[1]))
 			continue;
+		if (n == size - 1)
+			return false;
 		clean[n++] = *s;
 	}
 	clean[n] = 0;
 	while (n && isspace((unsigned char)clean[n - 1]))
 		clean[--n] = 0;
-	if (!n || !(isdigit((unsigned char)clean[0]) || ((clean[0] == '-' || clean[0] == '+') &&
-							  isdigit((unsigned char)clean[1]))))
-		return false;
-	char *end;
+	return n > 0;
+}
 
+/* Python's int(): optional surrounding whitespace, sign, digits and single underscores. */
+static bool parse_int(const char *text, long *out)
+{
+	char clean[64], *end;
+
+	if (!number_text(text, clean, sizeof(clean)))
+		return false;
+	if (!(isdigit((unsigned char)clean[0]) ||
+	      ((clean[0] == '-' || clean[0] == '+') && isdigit((unsigned char)clean[1]))))
+		return false;
 	errno = 0;
 	*out = strtol(clean, &end, 10);
 	return !*end && errno != ERANGE;
+}
+
+/* Python's float(): decimal or exponent notation, inf and nan; no hexadecimal. */
+static bool parse_float(const char *text, double *out)
+{
+	char clean[64], *end;
+
+	if (!number_text(text, clean, sizeof(clean)) || strpbrk(clean, "xX"))
+		return false;
+	*out = strtod(clean, &end);
+	return !*end;
 }
 
 static void store_value(const struct arg_opt *o, const char *val)
@@ -368,6 +394,10 @@ static void store_value(const struct arg_opt *o, const char *val)
 		*(long *)o->dest = v;
 		break;
 	}
+	case ARG_FLOAT:
+		if (!parse_float(val, (double *)o->dest))
+			arg_fail("argument %s: invalid float value: '%s'", label, val);
+		break;
 	case ARG_CHOICE:
 		for (int i = 0; o->choices[i]; i++) {
 			if (!strcmp(o->choices[i], val)) {

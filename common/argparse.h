@@ -14,6 +14,7 @@
 enum arg_kind {
 	ARG_FLAG = 1,	/* dest: bool *, set to true */
 	ARG_INT,	/* dest: long *, base-10 integer */
+	ARG_FLOAT,	/* dest: double *, Python float() syntax */
 	ARG_STR,	/* dest: const char ** */
 	ARG_CHOICE,	/* dest: const char **, one of choices */
 	ARG_STR_LIST,	/* dest: struct arg_list *, one or more values (argparse nargs='+') */

@@ -30,14 +30,15 @@ __asm__(".pushsection .rodata\n"
 extern const char iface_netstat_bpf_source[];
 
 static struct {
-	const char *name, *interval;
+	const char *name;
+	double interval;
 	bool throughput, ebpf;
 	long duration;
-} opt = { .name = "", .interval = "1" };
+} opt = { .name = "", .interval = 1 };
 
 static const struct arg_opt options[] = {
 	{ "name", 'n', ARG_STR, &opt.name, "NAME", "network interface to watch" },
-	{ "interval", 'i', ARG_STR, &opt.interval, "INTERVAL", "print interval in seconds, fractions allowed (default: 1)" },
+	{ "interval", 'i', ARG_FLOAT, &opt.interval, "INTERVAL", "print interval in seconds, fractions allowed (default: 1)" },
 	{ "throughput", 't', ARG_FLAG, &opt.throughput, NULL, "add BPS (bytes/s) and PPS columns" },
 	{ "ebpf", 0, ARG_FLAG, &opt.ebpf, NULL, "print the BPF program's source and exit" },
 	{ "duration", 0, ARG_INT, &opt.duration, "SECONDS", "stop after this many seconds (0 = until Ctrl-C)",
@@ -199,43 +200,15 @@ void netstat_print_json(FILE *f, const char *time_now, const struct queue_table 
 	json_finish(&j);
 }
 
-/* Python float(): surrounding whitespace, underscores between digits, no hexadecimal. */
-static bool parse_float(const char *text, double *out)
-{
-	char clean[64], *end;
-	size_t n = 0;
-	const char *s = text;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	for (; *s && n < sizeof(clean) - 1; s++) {
-		if (*s == '_' && n && isdigit((unsigned char)clean[n - 1]) && isdigit((unsigned char)s[1]))
-			continue;
-		if (*s == 'x' || *s == 'X')
-			return false;
-		clean[n++] = *s;
-	}
-	clean[n] = 0;
-	while (n && isspace((unsigned char)clean[n - 1]))
-		clean[--n] = 0;
-	if (!n)
-		return false;
-	errno = 0;
-	*out = strtod(clean, &end);
-	return !*end;
-}
-
 static double interval_opt(void)
 {
-	double v;
+	double v = opt.interval;
 
-	if (!parse_float(opt.interval, &v))
-		arg_fail("argument -i/--interval: invalid float value: '%s'", opt.interval);
 	if (v == 0)
 		arg_fail("argument -i/--interval: print interval must be non-zero");
 	if (!(v > 0) || !isfinite(v))
-		arg_fail("argument -i/--interval: print interval must be a positive number of seconds: '%s'",
-			 opt.interval);
+		arg_fail("argument -i/--interval: print interval must be a positive number of seconds: '%g'",
+			 v);
 	return v;
 }
 

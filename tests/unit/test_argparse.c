@@ -167,6 +167,68 @@ static void expect_error(const struct captured *r, const char *usage, const char
 
 #define TOOL_ERROR(msg) expect_error(&r, TOOL_USAGE, "tool", (msg))
 
+/* ---- float options ---- */
+
+static double f_rate = 1.5;
+
+static const struct arg_opt float_opts[] = {
+	{ "rate", 'r', ARG_FLOAT, &f_rate, NULL, "samples per second" },
+	{ 0 },
+};
+
+static const struct arg_parser float_tool = { .prog = "ftool", .opts = float_opts };
+
+static void parse_float_child(void *arg)
+{
+	const char *const *argv = arg;
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	args_parse(&float_tool, argc, (char **)argv);
+	printf("rate=%.17g\n", f_rate);
+}
+
+/* Parses argv with float_tool in a child; returns its output, exit status in *status. */
+static void run_float(struct captured *r, const char *const *argv)
+{
+	capture_run(parse_float_child, (void *)argv, r);
+}
+
+START_TEST(test_float_values)
+{
+	struct captured r;
+	static const struct {
+		const char *arg, *out;
+	} ok[] = {
+		{ "0.25", "rate=0.25\n" }, { " 2 ", "rate=2\n" }, { "1_000.5", "rate=1000.5\n" },
+		{ "3e-2", "rate=0.029999999999999999\n" }, { "+.5", "rate=0.5\n" },
+	};
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		run_float(&r, (const char *const[]){ "ftool", "--rate", ok[i].arg, NULL });
+		ck_assert_int_eq(r.status, CAPTURE_RETURNED);
+		ck_assert_str_eq(r.out, ok[i].out);
+		captured_free(&r);
+	}
+	run_float(&r, (const char *const[]){ "ftool", NULL });
+	ck_assert_str_eq(r.out, "rate=1.5\n");
+	captured_free(&r);
+	run_float(&r, (const char *const[]){ "ftool", "--help", NULL });
+	ck_assert_ptr_nonnull(strstr(r.out, "samples per second (default: 1.5)"));
+	captured_free(&r);
+	for (const char *const *bad = (const char *const[]){ "0x10", "1.2.3", "", "fast", NULL }; *bad; bad++) {
+		char want[96];
+
+		run_float(&r, (const char *const[]){ "ftool", "-r", *bad, NULL });
+		ck_assert_int_eq(r.status, 2);
+		snprintf(want, sizeof(want), "ftool: error: argument -r/--rate: invalid float value: '%s'\n", *bad);
+		ck_assert_ptr_nonnull(strstr(r.err, want));
+		captured_free(&r);
+	}
+}
+END_TEST
+
 /* ---- long options ---- */
 
 START_TEST(test_defaults)
@@ -1016,6 +1078,7 @@ static Suite *argparse_suite(void)
 	tcase_add_test(shrt, test_short_only_cluster_unknown_letter);
 	tcase_add_test(val, test_negative_number_value);
 	tcase_add_test(val, test_int_syntax);
+	tcase_add_test(val, test_float_values);
 	tcase_add_test(val, test_int_errors);
 	tcase_add_test(val, test_int_range);
 	tcase_add_test(val, test_choice);
