@@ -1,27 +1,8 @@
 #!/bin/bash
 # Bad input and missing privileges give one clear line and the documented exit status:
 # 2 for usage errors (argparse style, naming the flag), 1 for run-time failures.
-set -u
-BIN=${BPFNET_BIN:?set BPFNET_BIN}
 FIXTURE_BTF=${1:?usage: bad_input.sh BTF_WITHOUT_KERNEL_TYPES}
-fails=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-# expect STATUS REGEX CMD...: CMD exits with STATUS and its stderr matches REGEX.
-expect() {
-	local want=$1 regex=$2 status
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	status=$?
-	if [ "$status" -ne "$want" ]; then
-		echo "FAIL: $*: exit status $status, expected $want"; cat "$tmp/err"; fails=$((fails + 1))
-	elif ! grep -qE -- "$regex" "$tmp/err"; then
-		echo "FAIL: $*: stderr does not match '$regex':"; cat "$tmp/err"; fails=$((fails + 1))
-	else
-		echo "ok: $* -> $status: $(grep -E -- "$regex" "$tmp/err" | head -1)"
-	fi
-}
+. "$(dirname "$0")/expect.sh"
 
 expect 2 "^eth_drop: error: argument --src-ip: invalid IP address: '300\.1\.1\.1'$" "$BIN/eth_drop" --src-ip 300.1.1.1
 expect 2 "^eth_drop: error: argument --dst-port: invalid port: 70000 \(must be between 0 and 65535\)$" "$BIN/eth_drop" --dst-port 70000
@@ -47,11 +28,10 @@ expect 1 "^Error: kernel_drop_stack_stats_summary must be run as root" \
 expect 1 "^Error: BTF file /nonexistent/vmlinux.btf: No such file or directory$" "$BIN/eth_drop" --btf /nonexistent/vmlinux.btf
 expect 1 "^Error: BTF file $FIXTURE_BTF lacks a type or field that eth_drop needs: failed to resolve CO-RE relocation .*struct .*; libbpf log saved to /tmp/bpfnet-eth_drop.log$" \
 	env TMPDIR=/tmp "$BIN/eth_drop" --btf "$FIXTURE_BTF"
-grep -q "failed to resolve CO-RE relocation" /tmp/bpfnet-eth_drop.log && echo "ok: the saved log holds libbpf's explanation" ||
-	{ echo "FAIL: saved log lacks the relocation failure"; fails=$((fails + 1)); }
+expect_check "the saved log holds libbpf's explanation" \
+	grep -q "failed to resolve CO-RE relocation" /tmp/bpfnet-eth_drop.log
 # A device filter naming an interface absent from this namespace is a warning: drops are
 # matched by name in every namespace.
 expect 1 "^Warning: no interface 'nosuchdev0' in this network namespace" "$BIN/eth_drop" --interface nosuchdev0 --btf /nonexistent
 
-[ "$fails" -eq 0 ] && echo "PASS: bad_input" || echo "FAILED: bad_input ($fails)"
-exit $((fails > 0))
+expect_finish bad_input

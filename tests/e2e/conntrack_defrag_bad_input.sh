@@ -2,27 +2,8 @@
 # trace_conntrack and trace_ip_defrag on bad input: argparse-style errors with exit status 2
 # that name the flag (and for --filters-file the file, line and column), and one clear
 # "Error:" line with exit status 1 when the tool cannot run here.
-set -u
-BIN=${BPFNET_BIN:?set BPFNET_BIN}
 FIXTURES=$(cd "$(dirname "$0")/../golden/fixtures/trace_conntrack" && pwd)
-fails=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-# expect STATUS REGEX CMD...: CMD exits with STATUS and its stderr matches REGEX.
-expect() {
-	local want=$1 regex=$2 status
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	status=$?
-	if [ "$status" -ne "$want" ]; then
-		echo "FAIL: $*: exit status $status, expected $want"; cat "$tmp/err"; fails=$((fails + 1))
-	elif ! grep -qE -- "$regex" "$tmp/err"; then
-		echo "FAIL: $*: stderr does not match '$regex':"; cat "$tmp/err"; fails=$((fails + 1))
-	else
-		echo "ok: $* -> $status: $(grep -E -- "$regex" "$tmp/err" | head -1)"
-	fi
-}
+. "$(dirname "$0")/expect.sh"
 
 tc=$BIN/trace_conntrack
 df=$BIN/trace_ip_defrag
@@ -43,9 +24,9 @@ expect 2 "^trace_conntrack: error: argument --filters-file: $FIXTURES/bad_protoc
 	"$tc" --filters=$FIXTURES/bad_protocol.json
 expect 2 "^trace_conntrack: error: argument --filters-file: $FIXTURES/bad_top_level\.json: the top level must be an array of rule objects, not an object$" \
 	"$tc" --filters-file "$FIXTURES/bad_top_level.json"
-printf '[{"src_ip": "10.0.0.1"}]\0' >"$tmp/nul.json"
-expect 2 "^trace_conntrack: error: argument --filters-file: $tmp/nul\.json: the file contains a NUL byte" \
-	"$tc" --filters-file "$tmp/nul.json"
+printf '[{"src_ip": "10.0.0.1"}]\0' >"$expect_tmp/nul.json"
+expect 2 "^trace_conntrack: error: argument --filters-file: $expect_tmp/nul\.json: the file contains a NUL byte" \
+	"$tc" --filters-file "$expect_tmp/nul.json"
 
 expect 2 "^trace_ip_defrag: error: argument --protocol: invalid protocol: 'foo' \(use tcp, udp, icmp or a number 0-255\)$" "$df" --protocol foo
 expect 2 "^trace_ip_defrag: error: argument --protocol: invalid protocol: '256' " "$df" --protocol 256
@@ -66,5 +47,4 @@ else
 	echo "skip: this kernel has kprobes (the lab scenarios run both tools end to end)"
 fi
 
-[ "$fails" -eq 0 ] && echo "PASS: conntrack_defrag_bad_input" || echo "FAILED: conntrack_defrag_bad_input ($fails)"
-exit $((fails > 0))
+expect_finish conntrack_defrag_bad_input

@@ -1,27 +1,8 @@
 #!/bin/bash
 # qdisc_drop_trace and drop_monitor_controller on bad input: one clear line and the documented
 # exit status (2 for usage errors naming the flag, argparse style; 1 for run-time failures).
-set -u
-BIN=${BPFNET_BIN:?set BPFNET_BIN}
-fails=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 1
-
-# expect STATUS REGEX CMD...: CMD exits with STATUS and its stderr matches REGEX.
-expect() {
-	local want=$1 regex=$2 status
-	shift 2
-	timeout 20 "$@" >"$tmp/out" 2>"$tmp/err"
-	status=$?
-	if [ "$status" -ne "$want" ]; then
-		echo "FAIL: $*: exit status $status, expected $want"; cat "$tmp/err"; fails=$((fails + 1))
-	elif ! grep -qE -- "$regex" "$tmp/err"; then
-		echo "FAIL: $*: stderr does not match '$regex':"; cat "$tmp/err"; fails=$((fails + 1))
-	else
-		echo "ok: $* -> $status: $(grep -E -- "$regex" "$tmp/err" | head -1)"
-	fi
-}
+. "$(dirname "$0")/expect.sh"
+cd "$expect_tmp" || exit 1
 
 Q=$BIN/qdisc_drop_trace
 expect 2 "^qdisc_drop_trace: error: argument --interval: invalid value: 0 \(must be between 1 and 86400\)$" "$Q" --interval 0
@@ -34,8 +15,8 @@ expect 2 "^qdisc_drop_trace: error: ambiguous option: --d could match --drops-on
 expect 1 "^Error: qdisc_drop_trace must be run as root" setpriv --reuid 65534 --regid 65534 --clear-groups "$Q"
 # A device absent from this namespace may exist in another one: a warning, and the run goes on.
 expect 0 "^Warning: no interface 'nosuchdev0' in this network namespace" "$Q" --interface nosuchdev0 --summary --duration 1
-grep -q "^Stopping qdisc drop monitoring\.\.\.$" "$tmp/out" && echo "ok: ran to the end of --duration" ||
-	{ echo "FAIL: no final report"; fails=$((fails + 1)); }
+grep -q "^Stopping qdisc drop monitoring\.\.\.$" "$expect_tmp/out" && echo "ok: ran to the end of --duration" ||
+	{ echo "FAIL: no final report"; expect_fails=$((expect_fails + 1)); }
 
 C=$BIN/drop_monitor_controller
 expect 2 "^drop_monitor_controller: error: the following arguments are required: --interface, --command$" "$C"
@@ -52,5 +33,4 @@ expect 2 "^drop_monitor_controller: error: argument --interface: interface name 
 expect 1 "^Error: no interface 'nosuchdev0' in this network namespace \(--interface\)$" "$C" --interface nosuchdev0 --command true
 expect 1 "^Error: cannot create log directory /dev/null/logs: Not a directory$" "$C" --interface lo --command true --log-dir /dev/null/logs
 
-[ "$fails" -eq 0 ] && echo "PASS: qdisc_controller_bad_input" || echo "FAILED: qdisc_controller_bad_input ($fails)"
-exit $((fails > 0))
+expect_finish qdisc_controller_bad_input

@@ -1,26 +1,7 @@
 #!/bin/bash
 # qdisc_lateny_details and iface_netstat: bad arguments exit 2 with an argparse-style line
 # naming the flag; an unknown interface or missing privileges exit 1 with one "Error:" line.
-set -u
-BIN=${BPFNET_BIN:?set BPFNET_BIN}
-fails=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-# expect STATUS REGEX CMD...: CMD exits with STATUS and its stderr matches REGEX.
-expect() {
-	local want=$1 regex=$2 status
-	shift 2
-	timeout 10 "$@" >"$tmp/out" 2>"$tmp/err"
-	status=$?
-	if [ "$status" -ne "$want" ]; then
-		echo "FAIL: $*: exit status $status, expected $want"; cat "$tmp/err"; fails=$((fails + 1))
-	elif ! grep -qE -- "$regex" "$tmp/err"; then
-		echo "FAIL: $*: stderr does not match '$regex':"; cat "$tmp/err"; fails=$((fails + 1))
-	else
-		echo "ok: $* -> $status: $(grep -E -- "$regex" "$tmp/err" | head -1)"
-	fi
-}
+. "$(dirname "$0")/expect.sh"
 
 Q=$BIN/qdisc_lateny_details
 N=$BIN/iface_netstat
@@ -48,5 +29,4 @@ expect 2 "^iface_netstat: error: unrecognized arguments: --bogus$" "$N" -n lo --
 expect 1 "^Error: net interface nosuchdev0 does not exist" "$N" -n nosuchdev0
 expect 1 "^Error: iface_netstat must be run as root" setpriv --reuid 65534 --regid 65534 --clear-groups "$N" -n lo
 
-[ "$fails" -eq 0 ] && echo "PASS: qdisc_iface_bad_input" || echo "FAILED: qdisc_iface_bad_input ($fails)"
-exit $((fails > 0))
+expect_finish qdisc_iface_bad_input

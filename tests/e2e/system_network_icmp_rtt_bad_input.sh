@@ -3,28 +3,9 @@
 # exit status (2: usage, argparse style, naming the flag; 1: run-time failure). Its hooks are
 # kprobes and openvswitch functions, which this kernel does not have: the round trips
 # themselves are tested in the kernel lab (tests/lab/scenarios/system_network_icmp_rtt*.sh).
-set -u
-BIN=${BPFNET_BIN:?set BPFNET_BIN}
+. "$(dirname "$0")/expect.sh"
 T=$BIN/system_network_icmp_rtt
 P=system_network_icmp_rtt
-fails=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-
-# expect STATUS REGEX CMD...: CMD exits with STATUS and its stderr matches REGEX.
-expect() {
-	local want=$1 regex=$2 status
-	shift 2
-	"$@" >"$tmp/out" 2>"$tmp/err"
-	status=$?
-	if [ "$status" -ne "$want" ]; then
-		echo "FAIL: $*: exit status $status, expected $want"; cat "$tmp/err"; fails=$((fails + 1))
-	elif ! grep -qE -- "$regex" "$tmp/err"; then
-		echo "FAIL: $*: stderr does not match '$regex':"; cat "$tmp/err"; fails=$((fails + 1))
-	else
-		echo "ok: $* -> $status: $(grep -E -- "$regex" "$tmp/err" | head -1)"
-	fi
-}
 
 ok="--src-ip 10.0.0.1 --dst-ip 10.0.0.2"
 # Addresses: inet_aton forms are accepted (10.1 = 10.0.0.1), anything else is an error.
@@ -65,13 +46,12 @@ else
 fi
 
 # --help works without root and lists the original's and the manual's flags.
-if setpriv --reuid 65534 --regid 65534 --clear-groups "$T" --help >"$tmp/help" 2>&1 &&
-	grep -q -- '--phy-iface1 PHY_IFACE1' "$tmp/help" && grep -q -- '--phy-interface PHY_INTERFACE' "$tmp/help" &&
-	grep -q -- '--disable-kernel-stacks' "$tmp/help" && grep -q -- '--duration SECONDS' "$tmp/help"; then
+if setpriv --reuid 65534 --regid 65534 --clear-groups "$T" --help >"$expect_tmp/help" 2>&1 &&
+	grep -q -- '--phy-iface1 PHY_IFACE1' "$expect_tmp/help" && grep -q -- '--phy-interface PHY_INTERFACE' "$expect_tmp/help" &&
+	grep -q -- '--disable-kernel-stacks' "$expect_tmp/help" && grep -q -- '--duration SECONDS' "$expect_tmp/help"; then
 	echo "ok: --help without root lists --phy-interface, --phy-iface1, --disable-kernel-stacks, --duration"
 else
-	echo "FAIL: --help"; cat "$tmp/help"; fails=$((fails + 1))
+	echo "FAIL: --help"; cat "$expect_tmp/help"; expect_fails=$((expect_fails + 1))
 fi
 
-[ "$fails" -eq 0 ] && echo "PASS: system_network_icmp_rtt_bad_input" || echo "FAILED: system_network_icmp_rtt_bad_input ($fails)"
-exit $((fails > 0))
+expect_finish system_network_icmp_rtt_bad_input
