@@ -6,36 +6,23 @@
 # variants run: the modern one (ring buffer) and the legacy one (perf buffer, as on 4.19).
 set -euo pipefail
 source "$(dirname "$0")/../lib/netns.sh"
+source "$(dirname "$0")/../lib/tool.sh"
 
-BIN=${BPFNET_BIN:-$(cd "$(dirname "$0")/../../.." && pwd)/build/bin}
-[[ -x $BIN/eth_drop ]] || lab_fail "no eth_drop in $BIN: build the project first"
 export BPFNET_FORCE_KPROBE=1
 work=$(mktemp -d)
 lab_on_exit "rm -rf $work"
 
 lab_netns_pair pda pdb 10.61.0.1 10.61.0.2
 dev_b=$(lab_netns_devname to- pda)
-held=""
 
-# run_tool OUT TOOL ARGS...: starts TOOL, waits for its ready file, sends the traffic, stops it.
+# run_tool OUT TOOL ARGS...: the tool attached while 5 datagrams go to a closed port 9999 and
+# 2 to port 8888, then stopped with Ctrl-C.
 run_tool() {
-    local out=$1 tool=$2 pid
-    shift 2
-    rm -f "$work/ready"
-    "$BIN/$tool" --ready-file "$work/ready" "$@" >"$out" 2>&1 &
-    pid=$!
-    for _ in $(seq 1 300); do
-        [[ -s $work/ready ]] && break
-        kill -0 "$pid" 2>/dev/null || { cat "$out" >&2; lab_fail "$tool exited before attaching"; }
-        sleep 0.1
-    done
-    [[ -s $work/ready ]] || { kill -9 "$pid"; lab_fail "$tool did not attach within 30 s"; }
-    held+=" $(awk '/^prog_id:/ { print "prog:" $2 } /^link_id:/ { print "link:" $2 }' /proc/"$pid"/fdinfo/* 2>/dev/null)"
+    lab_tool_start "$@"
     lab_udp_closed_port pda 10.61.0.2 9999 5
-    lab_udp_closed_port pda 10.61.0.2 8888 2    # filtered out by --dst-port / per port
+    lab_udp_closed_port pda 10.61.0.2 8888 2
     sleep 1
-    kill -INT "$pid"
-    wait "$pid" || lab_fail "$tool exited with status $? after SIGINT"
+    lab_tool_stop
 }
 
 expect_lines() {
@@ -70,10 +57,5 @@ out=$work/bt
 run_tool "$out" kernel_drop_stack_stats "$dev_b" 60
 expect_lines "$out" "^@device_totals\[$dev_b\]: 7\$" 1 "kernel_drop_stack_stats counts all 7 drops on $dev_b"
 
-left=0
-for id in $held; do
-    bpftool "${id%%:*}" show id "${id#*:}" >/dev/null 2>&1 && left=$((left + 1))
-done
-lab_expect "$(wc -w <<<"$held")" -gt 0 "the tools' BPF programs and links were seen"
-lab_expect "$left" -eq 0 "none of them is left behind"
+lab_tool_no_leftovers
 lab_log "passed in $(lab_elapsed)"
