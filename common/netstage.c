@@ -426,6 +426,8 @@ out:
 struct sweep {
 	uint64_t stale_ns, now_ns;
 	struct netstage_counts *c;
+	netstage_stale_fn fn;
+	void *arg;
 	struct netstage_key *stale;
 	size_t nstale, cap;
 };
@@ -436,6 +438,8 @@ static void sweep_one(const struct netstage_key *key, const void *val, void *arg
 	const struct netstage_session *s = val;
 
 	if (sw->now_ns > s->last_ns && sw->now_ns - s->last_ns > sw->stale_ns) {
+		if (sw->fn)
+			sw->fn(val, sw->arg);
 		if (sw->nstale == sw->cap) {
 			sw->cap = sw->cap ? 2 * sw->cap : 64;
 			sw->stale = realloc(sw->stale, sw->cap * sizeof(*sw->stale));
@@ -448,9 +452,10 @@ static void sweep_one(const struct netstage_key *key, const void *val, void *arg
 	}
 }
 
-uint64_t netstage_sweep(struct bpf_map *sessions, uint64_t stale_ns, uint64_t now_ns, struct netstage_counts *c)
+uint64_t netstage_sweep(struct bpf_map *sessions, uint64_t stale_ns, uint64_t now_ns, struct netstage_counts *c,
+			netstage_stale_fn fn, void *arg)
 {
-	struct sweep sw = { .stale_ns = stale_ns, .now_ns = now_ns, .c = c };
+	struct sweep sw = { .stale_ns = stale_ns, .now_ns = now_ns, .c = c, .fn = fn, .arg = arg };
 	int fd = bpf_map__fd(sessions);
 	uint64_t deleted = 0;
 

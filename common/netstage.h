@@ -143,10 +143,14 @@ struct netstage_counts {
 
 /* Sums the per-CPU counters (cumulative since start) into c. */
 void netstage_counts_read(struct bpf_map *counters, struct netstage_counts *c);
+/* Called with each stale session's value (the tool's session type) before it is deleted. */
+typedef void (*netstage_stale_fn)(const void *session, void *arg);
 /*
- * Deletes the sessions idle for more than stale_ns at now_ns (bpf_ktime_get_ns clock) and
- * counts the others per direction into c->active. Returns the number deleted.
+ * Deletes the sessions idle for more than stale_ns at now_ns (bpf_ktime_get_ns clock), first
+ * handing each to fn if not NULL, and counts the others per direction into c->active.
+ * Returns the number deleted.
  */
-uint64_t netstage_sweep(struct bpf_map *sessions, uint64_t stale_ns, uint64_t now_ns, struct netstage_counts *c);
+uint64_t netstage_sweep(struct bpf_map *sessions, uint64_t stale_ns, uint64_t now_ns, struct netstage_counts *c,
+			netstage_stale_fn fn, void *arg);
 /* Packets that started in direction dir and neither completed nor are still in flight. */
 uint64_t netstage_incomplete(const struct netstage_counts *c, int dir);

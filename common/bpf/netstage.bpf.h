@@ -1,0 +1,681 @@
+/*
+ * Kernel side of the stage tracking of common/bpf/netstage.h: one BPF program per hook, the
+ * packet key built from the headers the hook can see, the filters, and the per-packet
+ * session that follows the packet from its first stage to its last.
+ *
+ * User space decides, per hook, which stage a hit stands for (netstage_config.rules); this
+ * file does the rest. The including tool defines before including it
+ *   NETSTAGE_SESSION   its session value type, whose first member is "struct netstage_session hdr"
+ * and after including it the two callbacks declared below. Both run with the session
+ * header still describing the previous stage (hdr.last_*); the generic code updates it after
+ * netstage_record() and deletes the session after netstage_complete().
+ */
+#pragma once
+#include "bpfnet.bpf.h"
+#include "netstage.h"
+
+#ifndef NETSTAGE_SESSION
+#error "define NETSTAGE_SESSION (the tool's session value type) before including netstage.bpf.h"
+#endif
+#ifndef NETSTAGE_MAX_SESSIONS
+#define NETSTAGE_MAX_SESSIONS 10240
+#endif
+
+#define NS_ETH_P_IP 0x0800
+#define NS_ETH_P_8021Q 0x8100
+#define NS_ETH_P_8021AD 0x88A8
+#define NS_HDR_UNSET 0xFFFF
+
+/* Where a hook finds the packet's headers. */
+enum netstage_parse {
+	NS_PARSE_NET,		/* IPv4 header at skb->head + skb->network_header */
+	NS_PARSE_DATA,		/* IPv4 header at skb->data (after eth_type_trans, before the core resets headers) */
+	NS_PARSE_ETH,		/* Ethernet frame at skb->data (packet re-injected by ovs-vswitchd) */
+	NS_PARSE_TCP_SOCK,	/* TCP header at the transport header, addresses from the socket (no IP header yet) */
+};
+
+struct netstage_hit {
+	const struct netstage_config *cfg;
+	struct sk_buff *skb;
+	__u64 now;
+	__u8 stage;
+	__u8 pos;
+	__u8 dir;
+	__u8 first;		/* this hit started the session */
+};
+
+static __always_inline void netstage_record(void *ctx, NETSTAGE_SESSION *s, const struct netstage_hit *h);
+
+/*
+ * i & mask, done where the verifier sees it: kernels before ~6.2 lose the range of a checked
+ * index when the compiler reloads the unchecked copy from the stack for the access.
+ */
+static __always_inline __u32 netstage_index(__u32 i, const __u32 mask)
+{
+	asm volatile("%0 &= %1" : "+r"(i) : "i"(mask));
+	return i;
+}
+static __always_inline void netstage_complete(void *ctx, NETSTAGE_SESSION *s, const struct netstage_hit *h);
+
+BPFNET_CONFIG(struct netstage_config)
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, NETSTAGE_MAX_SESSIONS);
+	__type(key, struct netstage_key);
+	__type(value, NETSTAGE_SESSION);
+} netstage_sessions SEC(".maps");
+
+/* Never written: the zeroed value a new session starts from (values may exceed the stack). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, NETSTAGE_SESSION);
+} netstage_zero SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NS_COUNTERS);
+	__type(key, __u32);
+	__type(value, __u64);
+} netstage_counters SEC(".maps");
+
+/* nf_conntrack_in's skb between its entry and its return, per CPU (it runs with BHs off). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} netstage_ct_skb SEC(".maps");
+
+struct netstage_pkt {
+	__u8 tcp_flags;
+	__u16 payload_len;
+};
+
+/* The transport header bytes a key needs (TCP: 20, UDP and ICMP: 8). */
+union netstage_l4 {
+	__u8 raw[20];
+	struct {
+		__u16 sport, dport;
+		__u32 seq, ack_seq;
+		__u8 doff, flags;
+	} tcp;
+	struct {
+		__u16 sport, dport, len, check;
+	} udp;
+	struct {
+		__u8 type, code;
+		__u16 check, id, seq;
+	} icmp;
+};
+
+static __always_inline int ns_key_from_l4(struct netstage_key *k, const unsigned char *l4, __u16 l4_bytes,
+					  struct netstage_pkt *p)
+{
+	union netstage_l4 h;
+
+	if (k->protocol == IPPROTO_TCP) {
+		if (bpf_probe_read_kernel(&h, 20, l4))
+			return -1;
+		k->tcp.sport = h.tcp.sport;
+		k->tcp.dport = h.tcp.dport;
+		k->tcp.seq = h.tcp.seq;
+		k->tcp.ack_seq = h.tcp.ack_seq;
+		p->tcp_flags = h.tcp.flags;
+		__u16 hdr = (h.tcp.doff >> 4) * 4;
+
+		p->payload_len = l4_bytes > hdr ? l4_bytes - hdr : 0;
+		return 0;
+	}
+	if (bpf_probe_read_kernel(&h, 8, l4))
+		return -1;
+	if (k->protocol == IPPROTO_UDP) {
+		k->udp.sport = h.udp.sport;
+		k->udp.dport = h.udp.dport;
+		k->udp.len = h.udp.len;
+		__u16 len = bpf_ntohs(h.udp.len);
+
+		p->payload_len = len > 8 ? len - 8 : 0;
+		return 0;
+	}
+	if (k->protocol == IPPROTO_ICMP) {
+		k->icmp.id = h.icmp.id;
+		k->icmp.seq = h.icmp.seq;
+		k->icmp.type = h.icmp.type;
+		k->icmp.code = h.icmp.code;
+		return 0;
+	}
+	return -1;
+}
+
+/* Key from an IPv4 header and what follows it; non-first fragments have no ports: skipped. */
+static __always_inline int ns_key_from_ip(struct netstage_key *k, const unsigned char *iph, struct netstage_pkt *p)
+{
+	struct iphdr ip;
+	__u8 vihl;
+	__u16 tot, ihl;
+
+	if (bpf_probe_read_kernel(&ip, sizeof(ip), iph))
+		return -1;
+	__builtin_memcpy(&vihl, &ip, 1);
+	ihl = (vihl & 0x0f) * 4;
+	if ((vihl >> 4) != 4 || ihl < 20)
+		return -1;
+	if (bpf_ntohs(ip.frag_off) & 0x1fff)
+		return -1;
+	k->saddr = ip.saddr;
+	k->daddr = ip.daddr;
+	k->protocol = ip.protocol;
+	if (ip.protocol == IPPROTO_UDP)
+		k->udp.ip_id = ip.id;
+	tot = bpf_ntohs(ip.tot_len);
+	return ns_key_from_l4(k, iph + ihl, tot > ihl ? tot - ihl : 0, p);
+}
+
+/* TCP in __ip_queue_xmit: the TCP header is built, the IP header not yet. */
+static __always_inline int ns_key_from_sock(struct netstage_key *k, struct sock *sk, struct sk_buff *skb,
+					    struct netstage_pkt *p)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 th = BPF_CORE_READ(skb, transport_header);
+	unsigned char *l4 = th == NS_HDR_UNSET ? BPF_CORE_READ(skb, data) : head + th;
+
+	if (!sk)
+		return -1;
+	k->saddr = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+	k->daddr = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+	k->protocol = IPPROTO_TCP;
+	return ns_key_from_l4(k, l4, (__u16)BPF_CORE_READ(skb, len), p);
+}
+
+/* An Ethernet frame with up to two VLAN tags (802.1Q or 802.1ad), IPv4 inside. */
+static __always_inline int ns_key_from_eth(struct netstage_key *k, const unsigned char *eth, struct netstage_pkt *p)
+{
+	__u8 b[22];
+	__u16 proto, off = 14;
+
+	if (bpf_probe_read_kernel(b, sizeof(b), eth))
+		return -1;
+	proto = (b[12] << 8) | b[13];
+	if (proto == NS_ETH_P_8021Q || proto == NS_ETH_P_8021AD) {
+		proto = (b[16] << 8) | b[17];
+		off = 18;
+		if (proto == NS_ETH_P_8021Q || proto == NS_ETH_P_8021AD) {
+			proto = (b[20] << 8) | b[21];
+			off = 22;
+		}
+	}
+	if (proto != NS_ETH_P_IP)
+		return -1;
+	return ns_key_from_ip(k, eth + off, p);
+}
+
+/* IPv4 at skb->data, behind an in-packet VLAN tag if the device did not strip it. */
+static __always_inline int ns_key_from_data(struct netstage_key *k, struct sk_buff *skb, struct netstage_pkt *p)
+{
+	unsigned char *data = BPF_CORE_READ(skb, data);
+	__u16 proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
+	__u8 tag[4];
+
+	if (proto == NS_ETH_P_8021Q || proto == NS_ETH_P_8021AD) {
+		if (bpf_probe_read_kernel(tag, sizeof(tag), data) || ((tag[2] << 8) | tag[3]) != NS_ETH_P_IP)
+			return -1;
+		data += 4;
+	} else if (proto != NS_ETH_P_IP) {
+		return -1;
+	}
+	return ns_key_from_ip(k, data, p);
+}
+
+static __always_inline int ns_parse(struct sk_buff *skb, const int mode, struct sock *sk, struct netstage_key *k,
+				    struct netstage_pkt *p)
+{
+	__u16 nh;
+
+	__builtin_memset(k, 0, sizeof(*k));
+	p->tcp_flags = 0;
+	p->payload_len = 0;
+	switch (mode) {
+	case NS_PARSE_NET:
+		nh = BPF_CORE_READ(skb, network_header);
+		if (nh == NS_HDR_UNSET)
+			return -1;
+		return ns_key_from_ip(k, BPF_CORE_READ(skb, head) + nh, p);
+	case NS_PARSE_DATA:
+		return ns_key_from_data(k, skb, p);
+	case NS_PARSE_ETH:
+		return ns_key_from_eth(k, BPF_CORE_READ(skb, data), p);
+	case NS_PARSE_TCP_SOCK:
+		return ns_key_from_sock(k, sk, skb, p);
+	}
+	return -1;
+}
+
+static __always_inline bool ns_filter(const struct netstage_config *cfg, const struct netstage_key *k)
+{
+	__u8 bit = 0;
+	__u16 sport, dport;
+
+	if (k->protocol == IPPROTO_TCP)
+		bit = NS_PROTO_TCP;
+	else if (k->protocol == IPPROTO_UDP)
+		bit = NS_PROTO_UDP;
+	else if (k->protocol == IPPROTO_ICMP)
+		bit = NS_PROTO_ICMP;
+	if (!(cfg->protocols & bit))
+		return false;
+	if ((cfg->saddr && k->saddr != cfg->saddr) || (cfg->daddr && k->daddr != cfg->daddr))
+		return false;
+	if (bit == NS_PROTO_ICMP)
+		return true;	/* port filters do not apply to ICMP */
+	sport = bpf_ntohs(k->tcp.sport);	/* same place in the UDP key */
+	dport = bpf_ntohs(k->tcp.dport);
+	if (cfg->port1 && sport != cfg->port1 && dport != cfg->port1)
+		return false;
+	if (cfg->port2 && sport != cfg->port2 && dport != cfg->port2)
+		return false;
+	return true;
+}
+
+#define NS_DEVBIT_PHY (1 << NS_DEV_PHY)
+#define NS_DEVBIT_INTERNAL (1 << NS_DEV_INTERNAL)
+#define NS_DEVBIT_LOCAL (1 << NS_DEV_LOCAL)
+
+/*
+ * Which of the configured devices skb->dev is (bits 1 << NS_DEV_*), given the kinds the rules
+ * ask for; ifindexes only count in the tool's namespace, read only for a candidate device.
+ */
+static __always_inline __u8 ns_dev_bits(struct sk_buff *skb, const struct netstage_config *cfg, __u8 want)
+{
+	struct net_device *dev = BPF_CORE_READ(skb, dev);
+	__u32 ifindex;
+	__u8 bits = 0;
+
+	if (!dev)
+		return 0;
+	ifindex = BPF_CORE_READ(dev, ifindex);
+	if (!ifindex)
+		return 0;
+	if (ifindex == cfg->phy_ifindex[0] || ifindex == cfg->phy_ifindex[1] ||
+	    ifindex == cfg->phy_ifindex[2] || ifindex == cfg->phy_ifindex[3])
+		bits |= NS_DEVBIT_PHY;
+	if (ifindex == cfg->internal_ifindex)
+		bits |= NS_DEVBIT_INTERNAL;
+	bits |= NS_DEVBIT_LOCAL;
+	if (!(bits & want))
+		return 0;
+	if (cfg->netns_inum && bpf_core_field_exists(dev->nd_net.net) &&
+	    BPF_CORE_READ(dev, nd_net.net, ns.inum) != cfg->netns_inum)
+		return 0;
+	return bits;
+}
+
+static __always_inline bool ns_dev_ok(__u8 want, __u8 bits)
+{
+	return want == NS_DEV_ANY || (bits & (1 << want));
+}
+
+static __always_inline void ns_count(__u32 slot)
+{
+	counter_add(&netstage_counters, slot, 1);
+}
+
+static __always_inline void ns_init(NETSTAGE_SESSION *s, const struct netstage_key *key,
+				    const struct netstage_pkt *pkt, const struct netstage_rule *rule,
+				    struct netstage_hit *hit)
+{
+	s->hdr.key = *key;
+	s->hdr.first_ns = hit->now;
+	s->hdr.last_ns = hit->now;
+	s->hdr.dir = rule->dir;
+	s->hdr.tcp_flags = pkt->tcp_flags;
+	s->hdr.payload_len = pkt->payload_len;
+	hit->first = 1;
+}
+
+static __always_inline void ns_started(NETSTAGE_SESSION *s, const struct netstage_rule *rule)
+{
+	s->hdr.last_stage = rule->stage;
+	s->hdr.last_pos = rule->pos;
+	s->hdr.nstages = 1;
+	ns_count(NS_CNT_STARTED + (rule->dir & 1));
+}
+
+static __always_inline void ns_start(void *ctx, const struct netstage_key *key, const struct netstage_pkt *pkt,
+				     const struct netstage_rule *rule, struct netstage_hit *hit)
+{
+	__u32 zero = 0;
+	NETSTAGE_SESSION *s;
+
+	if (sizeof(NETSTAGE_SESSION) <= 128) {
+		/* Small sessions are built on the stack: one map operation instead of three. */
+		NETSTAGE_SESSION init;
+
+		__builtin_memset(&init, 0, sizeof(init));
+		ns_init(&init, key, pkt, rule, hit);
+		netstage_record(ctx, &init, hit);
+		ns_started(&init, rule);
+		if (bpf_map_update_elem(&netstage_sessions, key, &init, BPF_ANY))
+			ns_count(NS_CNT_NO_SESSION);
+		return;
+	}
+	s = bpf_map_lookup_elem(&netstage_zero, &zero);
+	if (!s)
+		return;
+	if (bpf_map_update_elem(&netstage_sessions, key, s, BPF_ANY)) {
+		ns_count(NS_CNT_NO_SESSION);
+		return;
+	}
+	s = bpf_map_lookup_elem(&netstage_sessions, key);
+	if (!s)
+		return;
+	ns_init(s, key, pkt, rule, hit);
+	netstage_record(ctx, s, hit);
+	ns_started(s, rule);
+}
+
+static __always_inline void ns_continue(void *ctx, const struct netstage_key *key, NETSTAGE_SESSION *s,
+					const struct netstage_rule *rule, const struct netstage_hit *hit)
+{
+	netstage_record(ctx, s, hit);
+	s->hdr.last_ns = hit->now;
+	s->hdr.last_stage = rule->stage;
+	s->hdr.last_pos = rule->pos;
+	s->hdr.nstages++;
+	if (!(rule->flags & NS_LAST))
+		return;
+	ns_count(NS_CNT_COMPLETED + (rule->dir & 1));
+	netstage_complete(ctx, s, hit);
+	bpf_map_delete_elem(&netstage_sessions, key);
+}
+
+/* True when a completed packet is to be reported by a per-packet tool (--latency-us). */
+static __always_inline bool netstage_reportable(const NETSTAGE_SESSION *s, const struct netstage_hit *h)
+{
+	if (h->cfg->report_min_ns && h->now - s->hdr.first_ns < h->cfg->report_min_ns) {
+		ns_count(NS_CNT_UNREPORTED + (h->dir & 1));
+		return false;
+	}
+	return true;
+}
+
+/* One hit of a hook: which stage it is for this packet, if any, and the session bookkeeping. */
+static __always_inline int netstage_hook(void *ctx, const int hook, struct sk_buff *skb, const int mode,
+					 struct sock *sk, struct net *net)
+{
+	const struct netstage_config *cfg = get_config();
+	struct netstage_rule r0, r1, rule;
+	struct netstage_hit hit = {};
+	struct netstage_key key;
+	struct netstage_pkt pkt;
+	NETSTAGE_SESSION *s;
+	bool m0, m1, start = false;
+
+	if (!cfg || !skb)
+		return 0;
+	r0 = cfg->rules[hook][0];
+	r1 = cfg->rules[hook][1];
+	m0 = r0.stage != NS_STAGE_NONE;
+	m1 = r1.stage != NS_STAGE_NONE;
+	if (!m0 && !m1)
+		return 0;
+	/* The host stack of the tool's namespace only: not the peers of its veths. */
+	if (net && cfg->netns_inum && BPF_CORE_READ(net, ns.inum) != cfg->netns_inum)
+		return 0;
+	if ((m0 && r0.dev) || (m1 && r1.dev)) {
+		__u8 want = (m0 ? 1 << r0.dev : 0) | (m1 ? 1 << r1.dev : 0);
+		__u8 bits = ns_dev_bits(skb, cfg, want & ~(1 << NS_DEV_ANY));
+
+		m0 = m0 && ns_dev_ok(r0.dev, bits);
+		m1 = m1 && ns_dev_ok(r1.dev, bits);
+		if (!m0 && !m1)
+			return 0;
+	}
+	if (ns_parse(skb, mode, sk, &key, &pkt) || !ns_filter(cfg, &key))
+		return 0;
+	hit.cfg = cfg;
+	hit.skb = skb;
+	hit.now = bpf_ktime_get_ns();
+
+	if (m0 && (r0.flags & NS_FIRST)) {
+		rule = r0;
+		start = true;
+	} else if (m1 && (r1.flags & NS_FIRST)) {
+		rule = r1;
+		start = true;
+	} else {
+		s = bpf_map_lookup_elem(&netstage_sessions, &key);
+		if (s && hit.now > s->hdr.last_ns && hit.now - s->hdr.last_ns > cfg->stale_ns) {
+			bpf_map_delete_elem(&netstage_sessions, &key);	/* stale: counted as incomplete */
+			s = NULL;
+		}
+		if (s) {
+			if (m0 && r0.dir == s->hdr.dir)
+				rule = r0;
+			else if (m1 && r1.dir == s->hdr.dir)
+				rule = r1;
+			else
+				return 0;
+			hit.stage = rule.stage;
+			hit.pos = rule.pos;
+			hit.dir = rule.dir;
+			ns_continue(ctx, &key, s, &rule, &hit);
+			return 0;
+		}
+		if (m0 && (r0.flags & NS_FIRST_IF_NEW)) {
+			rule = r0;
+			start = true;
+		} else if (m1 && (r1.flags & NS_FIRST_IF_NEW)) {
+			rule = r1;
+			start = true;
+		}
+	}
+	if (start) {
+		hit.stage = rule.stage;
+		hit.pos = rule.pos;
+		hit.dir = rule.dir;
+		ns_start(ctx, &key, &pkt, &rule, &hit);
+	}
+	return 0;
+}
+
+/* ---- the hooks; user space loads and attaches the ones its stages need ---- */
+
+SEC("kprobe")
+int BPF_KPROBE(ns_ip_queue_xmit, struct sock *sk, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_IP_QUEUE_XMIT, skb, NS_PARSE_TCP_SOCK, sk,
+			     BPF_CORE_READ(sk, __sk_common.skc_net.net));
+}
+
+/* Kernels before 4.18 have ip_queue_xmit(sk, skb, fl) only. */
+SEC("kprobe")
+int BPF_KPROBE(ns_ip_queue_xmit_old, struct sock *sk, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_IP_QUEUE_XMIT, skb, NS_PARSE_TCP_SOCK, sk,
+			     BPF_CORE_READ(sk, __sk_common.skc_net.net));
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_ip_send_skb, struct net *net, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_IP_SEND_SKB, skb, NS_PARSE_NET, NULL, net);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_ip_output, struct net *net, struct sock *sk, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_IP_OUTPUT, skb, NS_PARSE_NET, NULL, net);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_internal_dev_xmit, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_INTERNAL_DEV_XMIT, skb, NS_PARSE_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_ovs_vport_receive, void *vport, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_OVS_VPORT_RECEIVE, skb, NS_PARSE_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_ovs_dp_process_packet, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_OVS_DP_PROCESS, skb, NS_PARSE_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_ovs_dp_upcall, void *dp, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_OVS_DP_UPCALL, skb, NS_PARSE_NET, NULL, NULL);
+}
+
+/* The packet ovs-vswitchd sends back after an upcall: a new skb, Ethernet header at data. */
+SEC("kprobe")
+int BPF_KPROBE(ns_ovs_flow_key_extract_userspace, struct net *net, const void *attr, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_OVS_KEY_USERSPACE, skb, NS_PARSE_ETH, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_ovs_ct_fill_key, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_OVS_CT_FILL_KEY, skb, NS_PARSE_NET, NULL, NULL);
+}
+
+static __always_inline int ns_ct_in(void *ctx, struct sk_buff *skb)
+{
+	__u32 zero = 0;
+	__u64 *slot = bpf_map_lookup_elem(&netstage_ct_skb, &zero);
+
+	if (slot)
+		*slot = (__u64)(long)skb;
+	return netstage_hook(ctx, NS_HOOK_CT_IN, skb, NS_PARSE_NET, NULL, NULL);
+}
+
+/* nf_conntrack_in(skb, state) since 4.20. */
+SEC("kprobe")
+int BPF_KPROBE(ns_nf_conntrack_in, struct sk_buff *skb)
+{
+	return ns_ct_in(ctx, skb);
+}
+
+/* nf_conntrack_in(net, pf, hooknum, skb) before 4.20. */
+SEC("kprobe")
+int BPF_KPROBE(ns_nf_conntrack_in_old, struct net *net, __u8 pf, unsigned int hooknum, struct sk_buff *skb)
+{
+	return ns_ct_in(ctx, skb);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(ns_nf_conntrack_in_ret)
+{
+	__u32 zero = 0;
+	__u64 *slot = bpf_map_lookup_elem(&netstage_ct_skb, &zero);
+	struct sk_buff *skb;
+
+	if (!slot || !*slot)
+		return 0;
+	skb = (struct sk_buff *)(long)*slot;
+	*slot = 0;
+	return netstage_hook(ctx, NS_HOOK_CT_DONE, skb, NS_PARSE_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_ovs_vport_send, void *vport, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_OVS_VPORT_SEND, skb, NS_PARSE_NET, NULL, NULL);
+}
+
+SEC("tp/net/net_dev_queue")
+int ns_net_dev_queue(struct trace_event_raw_net_dev_template *ctx)
+{
+	return netstage_hook(ctx, NS_HOOK_DEV_QUEUE, (struct sk_buff *)ctx->skbaddr, NS_PARSE_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns___dev_queue_xmit, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_DEV_QUEUE, skb, NS_PARSE_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_dev_queue_xmit, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_DEV_QUEUE, skb, NS_PARSE_NET, NULL, NULL);
+}
+
+SEC("tp/qdisc/qdisc_dequeue")
+int ns_qdisc_dequeue(struct trace_event_raw_qdisc_dequeue *ctx)
+{
+	return netstage_hook(ctx, NS_HOOK_QDISC_DEQUEUE, (struct sk_buff *)ctx->skbaddr, NS_PARSE_NET, NULL, NULL);
+}
+
+SEC("tp/net/net_dev_start_xmit")
+int ns_net_dev_start_xmit(struct trace_event_raw_net_dev_start_xmit *ctx)
+{
+	return netstage_hook(ctx, NS_HOOK_DEV_START_XMIT, (struct sk_buff *)ctx->skbaddr, NS_PARSE_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_dev_hard_start_xmit, struct sk_buff *first)
+{
+	return netstage_hook(ctx, NS_HOOK_DEV_START_XMIT, first, NS_PARSE_NET, NULL, NULL);
+}
+
+/* Fires before the core resets the network header: the IP header is at skb->data. */
+SEC("tp/net/netif_receive_skb")
+int ns_netif_receive_skb(struct trace_event_raw_net_dev_template *ctx)
+{
+	return netstage_hook(ctx, NS_HOOK_NETIF_RECEIVE, (struct sk_buff *)ctx->skbaddr, NS_PARSE_DATA, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_netdev_frame_hook, struct sk_buff **pskb)
+{
+	struct sk_buff *skb = NULL;
+
+	if (bpf_probe_read_kernel(&skb, sizeof(skb), pskb))
+		return 0;
+	return netstage_hook(ctx, NS_HOOK_NETDEV_FRAME_HOOK, skb, NS_PARSE_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_internal_dev_recv, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_INTERNAL_DEV_RECV, skb, NS_PARSE_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_ip_rcv, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_IP_RCV, skb, NS_PARSE_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_tcp_v4_rcv, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_TCP_V4_RCV, skb, NS_PARSE_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_udp_rcv, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_UDP_RCV, skb, NS_PARSE_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns___udp4_lib_rcv, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_UDP_RCV, skb, NS_PARSE_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_icmp_rcv, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_ICMP_RCV, skb, NS_PARSE_NET, NULL, NULL);
+}

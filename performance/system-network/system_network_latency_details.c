@@ -1,0 +1,328 @@
+/* system_network_latency_details: per-packet latency between the stages of the host network path. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "argparse.h"
+#include "bpfload.h"
+#include "events.h"
+#include "filter.h"
+#include "json.h"
+#include "log.h"
+#include "netstage.h"
+#include "runtime.h"
+#include "sysnet_stages.h"
+#include "timefmt.h"
+#include "system_network_latency_details.h"
+#include "system_network_latency_details.skel.h"
+
+#define RULE80 "================================================================================"
+
+static struct {
+	const char *src_ip, *dst_ip, *protocol, *direction, *phy_interface;
+	long src_port, dst_port, duration;
+	double latency_us, session_timeout;
+} opt = { .protocol = "all", .session_timeout = 1 };
+
+static const struct arg_opt options[] = {
+	{ "src-ip", 0, ARG_STR, &opt.src_ip, NULL, "source IP address filter" },
+	{ "dst-ip", 0, ARG_STR, &opt.dst_ip, NULL, "destination IP address filter" },
+	{ "src-port", 0, ARG_INT, &opt.src_port, NULL, "port filter: source or destination port (TCP/UDP)" },
+	{ "dst-port", 0, ARG_INT, &opt.dst_port, NULL, "port filter: source or destination port (TCP/UDP)" },
+	{ "protocol", 0, ARG_CHOICE, &opt.protocol, NULL, "protocol filter (all = TCP and UDP)",
+	  netstage_proto_choices },
+	{ "direction", 0, ARG_CHOICE, &opt.direction, NULL,
+	  "tx = System -> Remote, rx = Remote -> System, both = both at once", netstage_dir_choices,
+	  .flags = ARG_REQUIRED },
+	{ "phy-interface", 0, ARG_STR, &opt.phy_interface, NULL,
+	  "physical interface(s), comma-separated for bond members (e.g. eth0 or eth0,eth1)",
+	  .flags = ARG_REQUIRED },
+	{ "latency-us", 0, ARG_FLOAT, &opt.latency_us, NULL,
+	  "only report packets whose first-to-last stage latency is at least this many microseconds" },
+	{ "duration", 0, ARG_INT, &opt.duration, NULL, "total run time in seconds (0 = until Ctrl-C)", .min = 0,
+	  .max = 31536000 },
+	{ "session-timeout", 0, ARG_FLOAT, &opt.session_timeout, "SECONDS",
+	  "a packet not seen at its next stage for this long is counted as incomplete" },
+	{ 0 },
+};
+
+static const struct arg_parser parser = {
+	.prog = "system_network_latency_details",
+	.description = "System network TCP/UDP latency tracer: for every packet of host traffic, the "
+		       "latency between the kernel stages it crossed (host stack, OVS internal port, "
+		       "OVS datapath, physical NIC)",
+	.epilog = "examples:\n"
+		  "  system_network_latency_details --phy-interface ens11 --src-ip 10.132.114.12 "
+		  "--dst-ip 10.132.114.11 --direction rx --protocol tcp\n"
+		  "  system_network_latency_details --phy-interface eth0 --src-ip 192.168.1.100 "
+		  "--dst-ip 192.168.1.200 --direction both --protocol udp\n"
+		  "  system_network_latency_details --phy-interface eth0,eth1 --direction tx --latency-us 100",
+	.opts = options,
+};
+
+/* ---- output ---- */
+
+static const char *proto_name(unsigned p)
+{
+	return p == IPPROTO_TCP ? "TCP" : p == IPPROTO_UDP ? "UDP" : "Unknown";
+}
+
+/* The seen stages of the packet's direction, in path order. */
+static int active_stages(const struct sld_session *ev, const struct netstage_stage **out)
+{
+	int n = 0;
+
+	for (unsigned pos = 0; pos < NS_MAX_POS; pos++) {
+		const struct netstage_stage *st = netstage_stage_at(&sysnet_latency_model, ev->hdr.dir, pos);
+
+		if (st && st->id < SLD_STAGES && ev->ts[st->id])
+			out[n++] = st;
+	}
+	return n;
+}
+
+static const char *tcp_flags(unsigned flags, char *buf, size_t len)
+{
+	/* The original's naming: FIN, SYN, RST when set, else ACK. */
+	snprintf(buf, len, "%s%s%s", flags & 0x01 ? "FIN " : "", flags & 0x02 ? "SYN " : "",
+		 flags & 0x04 ? "RST " : "");
+	if (!buf[0])
+		snprintf(buf, len, "ACK");
+	else
+		buf[strlen(buf) - 1] = 0;
+	return buf;
+}
+
+void sld_print_event(FILE *f, const char *datetime, const struct sld_session *ev)
+{
+	const struct netstage_key *k = &ev->hdr.key;
+	const struct netstage_stage *st[NS_MAX_POS];
+	const char *dir = ev->hdr.dir == NS_TX ? "TX" : "RX";
+	char src[32], dst[32], flags[32];
+	int n = active_stages(ev, st);
+
+	ipv4_format(k->saddr, src, sizeof(src));
+	ipv4_format(k->daddr, dst, sizeof(dst));
+	fprintf(f, "=== System Network %s Latency Trace: %s ===\n", proto_name(k->protocol), datetime);
+	fprintf(f, "Direction: %s\n", ev->hdr.dir == NS_TX ? "TX (System -> Remote)" : "RX (Remote -> System)");
+	fprintf(f, "Flow: %s -> %s (%s)\n", src, dst, proto_name(k->protocol));
+	if (k->protocol == IPPROTO_TCP)
+		fprintf(f, "TCP Segment: %s:%u -> %s:%u (seq=%u, payload=%u bytes, flags=%s)\n", src,
+			ntohs(k->tcp.sport), dst, ntohs(k->tcp.dport), ntohl(k->tcp.seq), ev->hdr.payload_len,
+			tcp_flags(ev->hdr.tcp_flags, flags, sizeof(flags)));
+	else if (k->protocol == IPPROTO_UDP)
+		fprintf(f, "UDP Packet: %s:%u -> %s:%u (ip_id=%u, len=%u bytes, no fragmentation)\n", src,
+			ntohs(k->udp.sport), dst, ntohs(k->udp.dport), ntohs(k->udp.ip_id), ntohs(k->udp.len));
+	if (ev->pid)
+		fprintf(f, "%s Process: PID=%u COMM=%.16s IF=%.16s\n", dir, ev->pid, ev->comm, ev->ifname);
+
+	fprintf(f, "\n%s Path Latencies (us):\n", dir);
+	if (n < 2) {
+		fprintf(f, "  No latency data available\n");
+	} else {
+		for (int i = 1; i < n; i++)
+			fprintf(f, "  [%u->%u] %s -> %s: %10.3f us\n", st[i - 1]->id, st[i]->id, st[i - 1]->name,
+				st[i]->name, (double)(ev->ts[st[i]->id] - ev->ts[st[i - 1]->id]) / 1000.0);
+		fprintf(f, "  Total %s Latency: %10.3f us\n", dir,
+			(double)(ev->ts[st[n - 1]->id] - ev->ts[st[0]->id]) / 1000.0);
+	}
+	fprintf(f, "\n%s\n\n", RULE80);
+}
+
+void sld_print_json(FILE *f, const char *datetime, const struct sld_session *ev)
+{
+	const struct netstage_key *k = &ev->hdr.key;
+	const struct netstage_stage *st[NS_MAX_POS];
+	char src[32], dst[32];
+	int n = active_stages(ev, st);
+	struct json j;
+
+	json_begin(&j, f);
+	json_obj(&j, NULL);
+	json_str(&j, "time", datetime);
+	json_str(&j, "direction", ev->hdr.dir == NS_TX ? "tx" : "rx");
+	json_str(&j, "protocol", ev->hdr.key.protocol == IPPROTO_TCP ? "tcp" : "udp");
+	json_str(&j, "src_ip", ipv4_format(k->saddr, src, sizeof(src)));
+	json_str(&j, "dst_ip", ipv4_format(k->daddr, dst, sizeof(dst)));
+	json_uint(&j, "src_port", ntohs(k->tcp.sport));
+	json_uint(&j, "dst_port", ntohs(k->tcp.dport));
+	if (k->protocol == IPPROTO_TCP) {
+		json_uint(&j, "seq", ntohl(k->tcp.seq));
+		json_uint(&j, "payload", ev->hdr.payload_len);
+		json_uint(&j, "tcp_flags", ev->hdr.tcp_flags);
+	} else {
+		json_uint(&j, "ip_id", ntohs(k->udp.ip_id));
+		json_uint(&j, "len", ntohs(k->udp.len));
+	}
+	json_uint(&j, "pid", ev->pid);
+	json_str(&j, "comm", ev->comm);
+	json_str(&j, "ifname", ev->ifname);
+	json_arr(&j, "stages");
+	for (int i = 0; i < n; i++) {
+		json_obj(&j, NULL);
+		json_uint(&j, "id", st[i]->id);
+		json_str(&j, "name", st[i]->name);
+		json_uint(&j, "ktime_ns", ev->ts[st[i]->id]);
+		if (i)
+			json_double(&j, "latency_us", (double)(ev->ts[st[i]->id] - ev->ts[st[i - 1]->id]) / 1000.0);
+		json_end_obj(&j);
+	}
+	json_end_arr(&j);
+	if (n >= 2)
+		json_double(&j, "total_us", (double)(ev->ts[st[n - 1]->id] - ev->ts[st[0]->id]) / 1000.0);
+	json_end_obj(&j);
+	json_finish(&j);
+}
+
+/* ---- the tool ---- */
+
+static uint64_t reported;
+
+static void handle_event(void *ctx, const void *data, size_t size)
+{
+	static struct sld_session ev;
+	char datetime[32];
+
+	(void)ctx;
+	if (size < sizeof(ev))
+		return;
+	memcpy(&ev, data, sizeof(ev));	/* perf buffer samples are only 4-byte aligned */
+	reported++;
+	fmt_datetime_ms(datetime, sizeof(datetime));
+	if (g_common.json)
+		sld_print_json(stdout, datetime, &ev);
+	else
+		sld_print_event(stdout, datetime, &ev);
+	fflush(stdout);
+}
+
+static void print_banner(const struct netstage_config *cfg, double latency_us, const struct netstage_probes *probes)
+{
+	char proto[8];
+
+	snprintf(proto, sizeof(proto), "%s", opt.protocol);
+	for (char *c = proto; *c; c++)
+		*c = (char)(*c - 'a' + 'A');
+	printf("=== System Network TCP/UDP Latency Tracer ===\n");
+	printf("Protocol filter: %s\n", proto);
+	printf("Direction filter: %s\n",
+	       !strcmp(opt.direction, "tx") ? "TX" : !strcmp(opt.direction, "rx") ? "RX" : "BOTH");
+	if (cfg->saddr)
+		printf("Source IP filter: %s\n", opt.src_ip);
+	if (cfg->daddr)
+		printf("Destination IP filter: %s\n", opt.dst_ip);
+	if (cfg->port1)
+		printf("Source port filter: %u\n", cfg->port1);
+	if (cfg->port2)
+		printf("Destination port filter: %u\n", cfg->port2);
+	printf("Physical interfaces: %s (ifindex %u", opt.phy_interface, cfg->phy_ifindex[0]);
+	for (int i = 1; i < NS_MAX_PHY && cfg->phy_ifindex[i]; i++)
+		printf(", %u", cfg->phy_ifindex[i]);
+	printf(")\n");
+	if (latency_us > 0)
+		printf("Latency threshold: >= %.3f us (only reporting flows exceeding this latency)\n", latency_us);
+	printf("BPF program loaded successfully\n");
+	netstage_probes_print(stdout, probes, cfg, &sysnet_latency_model);
+	printf("\nTracing system network TCP/UDP latency... Hit Ctrl-C to end.\n");
+	printf("Generate some TCP/UDP traffic to see results...\n\n");
+}
+
+/* At exit: what was followed and not printed. */
+static void print_totals(const struct netstage_counts *c, uint64_t lost)
+{
+	uint64_t below = c->unreported[NS_TX] + c->unreported[NS_RX];
+	uint64_t inc = netstage_incomplete(c, NS_TX) + netstage_incomplete(c, NS_RX);
+	uint64_t active = c->active[NS_TX] + c->active[NS_RX];
+	struct json j;
+
+	if (!g_common.json) {
+		printf("Packets reported: %llu, below --latency-us: %llu, incomplete: %llu, in flight: %llu, "
+		       "not tracked (table full): %llu\n",
+		       (unsigned long long)reported, (unsigned long long)below, (unsigned long long)inc,
+		       (unsigned long long)active, (unsigned long long)c->no_session);
+		printf("Lost events: %llu\n", (unsigned long long)lost);
+		return;
+	}
+	json_begin(&j, stdout);
+	json_obj(&j, NULL);
+	json_bool(&j, "final", true);
+	json_uint(&j, "reported", reported);
+	json_uint(&j, "below_threshold", below);
+	json_uint(&j, "incomplete", inc);
+	json_uint(&j, "in_flight", active);
+	json_uint(&j, "not_tracked_table_full", c->no_session);
+	json_uint(&j, "lost_events", lost);
+	json_end_obj(&j);
+	json_finish(&j);
+}
+
+int main(int argc, char **argv)
+{
+	struct system_network_latency_details_bpf *skel;
+	struct netstage_config cfg = { 0 };
+	struct netstage_probes probes;
+	struct netstage_counts counts;
+	struct event_channel *ch;
+	unsigned protocols, dirs;
+	double latency_us, timeout, next_sweep;
+	uint64_t lost;
+
+	args_parse(&parser, argc, argv);
+	protocols = netstage_protocols(opt.protocol, NS_PROTO_TCP | NS_PROTO_UDP);
+	dirs = netstage_dirs(opt.direction);
+	cfg.saddr = netstage_ipv4_opt("--src-ip", opt.src_ip);
+	cfg.daddr = netstage_ipv4_opt("--dst-ip", opt.dst_ip);
+	cfg.port1 = port_opt("--src-port", opt.src_port);
+	cfg.port2 = port_opt("--dst-port", opt.dst_port);
+	cfg.protocols = (__u8)protocols;
+	latency_us = opt.latency_us;
+	if (latency_us > 0)
+		cfg.report_min_ns = (__u64)(latency_us * 1000);
+	timeout = opt.session_timeout;
+	if (timeout <= 0 || timeout > 3600)
+		arg_fail("argument --session-timeout: must be more than 0 and at most 3600 seconds");
+	cfg.stale_ns = (__u64)(timeout * 1e9);
+	tool_init("system_network_latency_details");
+	netstage_phy_opt("--phy-interface", opt.phy_interface, cfg.phy_ifindex);
+	cfg.netns_inum = netstage_netns_inum();
+	netstage_rules_build(&cfg, &sysnet_latency_model, dirs, protocols);
+
+	skel = BPFNET_OPEN(system_network_latency_details_bpf);
+	struct bpf_program *progs[NS_PROGS] = NETSTAGE_PROGS(skel);
+
+	netstage_probes_select(&probes, progs, &cfg, &sysnet_latency_model, 0);
+	bpfload_load(skel->skeleton);
+	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
+	ch = events_open(skel->maps.events, skel->maps.events_lost, handle_event, NULL);
+	tool_install_signals();
+	netstage_probes_attach(&probes);
+	if (!g_common.json)
+		print_banner(&cfg, latency_us, &probes);
+	tool_ready();
+
+	next_sweep = tool_elapsed() + 1;
+	while (!tool_exiting() && !tool_duration_over(opt.duration)) {
+		int err = events_poll(ch, 200);
+
+		if (err < 0 && err != -EINTR)
+			break;
+		if (tool_elapsed() >= next_sweep) {
+			netstage_sweep(skel->maps.netstage_sessions, cfg.stale_ns, ktime_now_ns(), &counts, NULL, NULL);
+			next_sweep = tool_elapsed() + 1;
+		}
+	}
+	netstage_probes_detach(&probes);
+	events_poll(ch, 0);
+	if (!g_common.json)
+		printf("\nDetaching...\n");
+	netstage_counts_read(skel->maps.netstage_counters, &counts);
+	netstage_sweep(skel->maps.netstage_sessions, cfg.stale_ns, ktime_now_ns(), &counts, NULL, NULL);
+	lost = events_lost(ch);
+	print_totals(&counts, lost);
+	if (!g_common.json)
+		printf("Exiting.\n");
+	events_close(ch);
+	system_network_latency_details_bpf__destroy(skel);
+	return 0;
+}

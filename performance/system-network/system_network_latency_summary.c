@@ -1,0 +1,401 @@
+/* system_network_latency_summary: per-interval log2 histograms of the latency between adjacent stages. */
+#include <bpf/bpf.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "argparse.h"
+#include "bpfload.h"
+#include "filter.h"
+#include "hist.h"
+#include "hist_rows.h"
+#include "json.h"
+#include "log.h"
+#include "netstage.h"
+#include "runtime.h"
+#include "sysnet_stages.h"
+#include "timefmt.h"
+#include "system_network_latency_summary.h"
+#include "system_network_latency_summary.skel.h"
+
+#define RULE80 "================================================================================"
+#define RULE60 "------------------------------------------------------------"
+
+static struct {
+	const char *phy_interface, *src_ip, *dst_ip, *protocol, *direction;
+	long src_port, dst_port, interval, duration;
+	double session_timeout;
+} opt = { .protocol = "all", .interval = 5, .session_timeout = 1 };
+
+static const struct arg_opt options[] = {
+	{ "phy-interface", 0, ARG_STR, &opt.phy_interface, NULL,
+	  "physical interface(s) to monitor, comma-separated for bond members (e.g. eth0 or eth0,eth1)",
+	  .flags = ARG_REQUIRED },
+	{ "src-ip", 0, ARG_STR, &opt.src_ip, NULL, "source IP address filter" },
+	{ "dst-ip", 0, ARG_STR, &opt.dst_ip, NULL, "destination IP address filter" },
+	{ "src-port", 0, ARG_INT, &opt.src_port, NULL, "port filter: source or destination port (TCP/UDP)" },
+	{ "dst-port", 0, ARG_INT, &opt.dst_port, NULL, "port filter: source or destination port (TCP/UDP)" },
+	{ "protocol", 0, ARG_CHOICE, &opt.protocol, NULL, "protocol filter (all = TCP and UDP)",
+	  netstage_proto_choices },
+	{ "direction", 0, ARG_CHOICE, &opt.direction, NULL,
+	  "tx = System -> Physical, rx = Physical -> System, both = both at once", netstage_dir_choices,
+	  .flags = ARG_REQUIRED },
+	{ "interval", 0, ARG_INT, &opt.interval, NULL, "statistics interval in seconds", .min = 1, .max = 86400 },
+	{ "duration", 0, ARG_INT, &opt.duration, NULL, "total run time in seconds (0 = until Ctrl-C)", .min = 0,
+	  .max = 31536000 },
+	{ "session-timeout", 0, ARG_FLOAT, &opt.session_timeout, "SECONDS",
+	  "a packet not seen at its next stage for this long is counted as incomplete" },
+	{ 0 },
+};
+
+static const struct arg_parser parser = {
+	.prog = "system_network_latency_summary",
+	.description = "System network adjacent stage latency histogram tool: log2 histograms of the "
+		       "latency between adjacent kernel stages (host stack, OVS internal port, OVS "
+		       "datapath, physical NIC) of host TCP/UDP traffic, per interval",
+	.epilog = "examples:\n"
+		  "  system_network_latency_summary --phy-interface ens11 --src-ip 10.132.114.11 "
+		  "--dst-ip 10.132.114.12 --direction rx --protocol tcp --interval 5\n"
+		  "  system_network_latency_summary --phy-interface eth0 --protocol all --direction tx "
+		  "--interval 10\n"
+		  "  system_network_latency_summary --phy-interface eth0,eth1 --direction both --duration 60 --json",
+	.opts = options,
+};
+
+/* ---- interval bookkeeping ---- */
+
+size_t sls_pairs_delta(const uint64_t *cur, const uint64_t *prev, struct sls_pair *out, size_t max)
+{
+	size_t n = 0;
+
+	for (unsigned dir = 0; dir < NS_DIRS; dir++)
+		for (unsigned a = 0; a < NS_MAX_POS; a++)
+			for (unsigned b = 0; b < NS_MAX_POS; b++) {
+				struct sls_pair p = { (uint8_t)dir, (uint8_t)a, (uint8_t)b, 0, { 0 } };
+
+				for (unsigned s = 0; s < SLS_SLOTS; s++) {
+					uint32_t i = sls_pair_index(dir, a, b, s);
+					uint64_t was = prev ? prev[i] : 0;
+
+					p.slots[s] = cur[i] > was ? cur[i] - was : 0;
+					p.samples += p.slots[s];
+				}
+				if (p.samples && n < max)
+					out[n++] = p;
+			}
+	return n;
+}
+
+/* ---- output ---- */
+
+static const char *stage_name(unsigned dir, unsigned pos, char *buf, size_t len)
+{
+	const struct netstage_stage *st = netstage_stage_at(&sysnet_latency_model, dir, pos);
+
+	if (st)
+		return st->name;
+	snprintf(buf, len, "UNKNOWN_%u_%u", dir, pos);
+	return buf;
+}
+
+static const char *const dir_titles[NS_DIRS] = { "TX Direction (System -> Physical):",
+						  "RX Direction (Physical -> System):" };
+static const char *const dir_names[NS_DIRS] = { "TX", "RX" };
+
+void sls_print_report(FILE *f, const char *datetime, const struct sls_report *r)
+{
+	char a[64], b[64];
+	uint64_t active = r->counts.active[NS_TX] + r->counts.active[NS_RX];
+	int ndirs = (r->dirs & NS_DIR_BIT(NS_TX) ? 1 : 0) + (r->dirs & NS_DIR_BIT(NS_RX) ? 1 : 0);
+
+	fprintf(f, "\n%s\n[%s] System Network Latency Report (Interval: %.1fs)\n%s\n", RULE80, datetime,
+		r->interval_s, RULE80);
+	if (!r->npairs) {
+		fprintf(f, "No adjacent stage data collected in this interval\n");
+		return;
+	}
+	fprintf(f, "Found %zu unique stage pairs\n", r->npairs);
+	for (unsigned dir = 0; dir < NS_DIRS; dir++) {
+		bool title = false;
+
+		for (size_t i = 0; i < r->npairs; i++) {
+			const struct sls_pair *p = &r->pairs[i];
+
+			if (p->dir != dir)
+				continue;
+			if (!title)
+				fprintf(f, "\n%s\n%s\n", dir_titles[dir], RULE60);
+			title = true;
+			fprintf(f, "\n  %s -> %s:\n", stage_name(dir, p->prev_pos, a, sizeof(a)),
+				stage_name(dir, p->cur_pos, b, sizeof(b)));
+			fprintf(f, "    Total samples: %llu\n", (unsigned long long)p->samples);
+			fprintf(f, "    Latency distribution:\n");
+			print_log2_rows(f, "      ", p->slots, SLS_SLOTS, "us");
+			print_log2_percentiles(f, "    Percentiles: ", p->slots, SLS_SLOTS, "us");
+		}
+	}
+
+	fprintf(f, "\nPacket Counters:\n");
+	fprintf(f, "  TX packets: %llu\n", (unsigned long long)r->packets[NS_TX]);
+	fprintf(f, "  RX packets: %llu\n", (unsigned long long)r->packets[NS_RX]);
+
+	fprintf(f, "\nFlow Session Analysis (since start):\n");
+	for (int dir = 0; dir < NS_DIRS; dir++) {
+		uint64_t started = r->counts.started[dir], inc = netstage_incomplete(&r->counts, dir);
+
+		if (started)
+			fprintf(f, "  %s started: %llu, completed: %llu, incomplete: %llu (%.2f%%)\n", dir_names[dir],
+				(unsigned long long)started, (unsigned long long)r->counts.completed[dir],
+				(unsigned long long)inc, 100.0 * (double)inc / (double)started);
+	}
+	fprintf(f, "  Currently active flow sessions: %llu\n", (unsigned long long)active);
+	if (r->counts.no_session)
+		fprintf(f, "  Packets not tracked (session table full): %llu\n",
+			(unsigned long long)r->counts.no_session);
+
+	for (unsigned dir = 0; dir < NS_DIRS; dir++) {
+		uint64_t n;
+
+		if (!(r->dirs & NS_DIR_BIT(dir)))
+			continue;
+		n = hist_total(r->total[dir], SLS_SLOTS);
+		fprintf(f, "\nTotal End-to-End Latency Distribution%s%s%s:\n%s\n", ndirs > 1 ? " (" : "",
+			ndirs > 1 ? dir_names[dir] : "", ndirs > 1 ? ")" : "", RULE60);
+		if (!n) {
+			fprintf(f, "  No total latency data collected in this interval\n");
+			continue;
+		}
+		print_log2_rows(f, "  ", r->total[dir], SLS_SLOTS, "us");
+		print_log2_percentiles(f, "  Percentiles: ", r->total[dir], SLS_SLOTS, "us");
+		fprintf(f, "  Total packets analyzed: %llu\n", (unsigned long long)n);
+	}
+}
+
+/* "<prefix>buckets": [...] and "<prefix>p50_us_max" ... (upper bounds of the percentiles' slots). */
+static void json_hist(struct json *j, const char *prefix, const uint64_t *slots)
+{
+	static const int pct[] = { 50, 90, 99 };
+	char key[48];
+
+	snprintf(key, sizeof(key), "%sbuckets", prefix);
+	json_arr(j, key);
+	for (unsigned s = 0; s < SLS_SLOTS; s++) {
+		if (!slots[s])
+			continue;
+		json_obj(j, NULL);
+		json_uint(j, "low_us", log2_slot_low(s));
+		json_uint(j, "high_us", log2_slot_high(s));
+		json_uint(j, "count", slots[s]);
+		json_end_obj(j);
+	}
+	json_end_arr(j);
+	if (!hist_total(slots, SLS_SLOTS))
+		return;
+	for (unsigned i = 0; i < sizeof(pct) / sizeof(pct[0]); i++) {
+		snprintf(key, sizeof(key), "%sp%d_us_max", prefix, pct[i]);
+		json_uint(j, key, log2_hist_percentile(slots, SLS_SLOTS, pct[i]));
+	}
+}
+
+void sls_print_json(FILE *f, const char *datetime, const struct sls_report *r, int final)
+{
+	static const char *const dir_keys[NS_DIRS] = { "tx", "rx" };
+	struct json j;
+	char a[64], b[64];
+
+	json_begin(&j, f);
+	json_obj(&j, NULL);
+	json_str(&j, "time", datetime);
+	if (final)
+		json_bool(&j, "final", true);
+	json_double(&j, "interval_s", r->interval_s);
+	json_arr(&j, "pairs");
+	for (size_t i = 0; i < r->npairs; i++) {
+		const struct sls_pair *p = &r->pairs[i];
+
+		json_obj(&j, NULL);
+		json_str(&j, "direction", dir_keys[p->dir]);
+		json_str(&j, "from", stage_name(p->dir, p->prev_pos, a, sizeof(a)));
+		json_str(&j, "to", stage_name(p->dir, p->cur_pos, b, sizeof(b)));
+		json_uint(&j, "samples", p->samples);
+		json_hist(&j, "", p->slots);
+		json_end_obj(&j);
+	}
+	json_end_arr(&j);
+	json_obj(&j, "directions");
+	for (int dir = 0; dir < NS_DIRS; dir++) {
+		if (!(r->dirs & NS_DIR_BIT(dir)))
+			continue;
+		json_obj(&j, dir_keys[dir]);
+		json_uint(&j, "packets", r->packets[dir]);
+		json_uint(&j, "started", r->counts.started[dir]);
+		json_uint(&j, "completed", r->counts.completed[dir]);
+		json_uint(&j, "incomplete", netstage_incomplete(&r->counts, dir));
+		json_uint(&j, "active", r->counts.active[dir]);
+		json_uint(&j, "total_samples", hist_total(r->total[dir], SLS_SLOTS));
+		json_hist(&j, "total_", r->total[dir]);
+		json_end_obj(&j);
+	}
+	json_end_obj(&j);
+	json_uint(&j, "not_tracked_table_full", r->counts.no_session);
+	json_end_obj(&j);
+	json_finish(&j);
+}
+
+/* ---- the tool ---- */
+
+/* Per-CPU u64 arrays summed into out[0..n). */
+static void read_percpu(struct bpf_map *map, uint32_t n, uint64_t *out)
+{
+	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(map);
+	uint64_t *vals = calloc((size_t)ncpu, sizeof(uint64_t));
+
+	if (!vals)
+		die("out of memory");
+	for (uint32_t k = 0; k < n; k++) {
+		out[k] = 0;
+		if (bpf_map_lookup_elem(fd, &k, vals))
+			continue;
+		for (int c = 0; c < ncpu; c++)
+			out[k] += vals[c];
+	}
+	free(vals);
+}
+
+struct state {
+	struct system_network_latency_summary_bpf *skel;
+	struct netstage_config cfg;
+	unsigned dirs;
+	uint64_t *pairs_prev, *pairs_cur;
+	uint64_t total_prev[NS_DIRS * SLS_SLOTS], total_cur[NS_DIRS * SLS_SLOTS];
+	uint64_t started_prev[NS_DIRS];
+	double last_report;
+	struct sls_pair pairs[NS_DIRS * NS_MAX_POS * NS_MAX_POS];
+};
+
+static void report(struct state *st, bool final)
+{
+	struct sls_report r = { .dirs = st->dirs, .pairs = st->pairs };
+	double now = tool_elapsed();
+	char datetime[32];
+	uint64_t *swap;
+
+	read_percpu(st->skel->maps.stage_pair_hist, SLS_PAIR_SLOTS, st->pairs_cur);
+	read_percpu(st->skel->maps.total_hist, NS_DIRS * SLS_SLOTS, st->total_cur);
+	netstage_counts_read(st->skel->maps.netstage_counters, &r.counts);
+	netstage_sweep(st->skel->maps.netstage_sessions, st->cfg.stale_ns, ktime_now_ns(), &r.counts, NULL, NULL);
+
+	r.interval_s = now - st->last_report;
+	st->last_report = now;
+	r.npairs = sls_pairs_delta(st->pairs_cur, st->pairs_prev, st->pairs,
+				   sizeof(st->pairs) / sizeof(st->pairs[0]));
+	for (int d = 0; d < NS_DIRS; d++) {
+		for (int s = 0; s < SLS_SLOTS; s++) {
+			int i = d * SLS_SLOTS + s;
+
+			r.total[d][s] = st->total_cur[i] - st->total_prev[i];
+		}
+		r.packets[d] = r.counts.started[d] - st->started_prev[d];
+		st->started_prev[d] = r.counts.started[d];
+	}
+	memcpy(st->total_prev, st->total_cur, sizeof(st->total_prev));
+	swap = st->pairs_prev;
+	st->pairs_prev = st->pairs_cur;
+	st->pairs_cur = swap;
+
+	fmt_datetime(datetime, sizeof(datetime));
+	if (g_common.json)
+		sls_print_json(stdout, datetime, &r, final);
+	else
+		sls_print_report(stdout, datetime, &r);
+	fflush(stdout);
+}
+
+static void print_banner(const struct netstage_config *cfg, const struct netstage_probes *probes)
+{
+	char proto[8];
+
+	snprintf(proto, sizeof(proto), "%s", opt.protocol);
+	for (char *c = proto; *c; c++)
+		*c = (char)(*c - 'a' + 'A');
+	printf("=== System Network Adjacent Stage Latency Histogram Tool ===\n");
+	printf("Protocol filter: %s\n", proto);
+	printf("Direction filter: %s (tx=System->Physical, rx=Physical->System)\n",
+	       !strcmp(opt.direction, "tx") ? "TX" : !strcmp(opt.direction, "rx") ? "RX" : "BOTH");
+	if (cfg->saddr)
+		printf("Source IP filter: %s\n", opt.src_ip);
+	if (cfg->daddr)
+		printf("Destination IP filter: %s\n", opt.dst_ip);
+	if (cfg->port1)
+		printf("Source port filter: %u\n", cfg->port1);
+	if (cfg->port2)
+		printf("Destination port filter: %u\n", cfg->port2);
+	printf("Physical interfaces: %s (ifindex %u", opt.phy_interface, cfg->phy_ifindex[0]);
+	for (int i = 1; i < NS_MAX_PHY && cfg->phy_ifindex[i]; i++)
+		printf(", %u", cfg->phy_ifindex[i]);
+	printf(")\n");
+	printf("Statistics interval: %ld seconds\n", opt.interval);
+	printf("Mode: Adjacent stage latency tracking only\n");
+	printf("BPF program loaded successfully\n");
+	netstage_probes_print(stdout, probes, cfg, &sysnet_latency_model);
+	printf("\nCollecting adjacent stage latency data... Hit Ctrl-C to end.\n");
+	printf("Statistics will be displayed every %ld seconds\n\n", opt.interval);
+}
+
+int main(int argc, char **argv)
+{
+	static struct state st;
+	struct netstage_probes probes;
+	unsigned protocols;
+	double timeout;
+
+	args_parse(&parser, argc, argv);
+	protocols = netstage_protocols(opt.protocol, NS_PROTO_TCP | NS_PROTO_UDP);
+	st.dirs = netstage_dirs(opt.direction);
+	st.cfg.saddr = netstage_ipv4_opt("--src-ip", opt.src_ip);
+	st.cfg.daddr = netstage_ipv4_opt("--dst-ip", opt.dst_ip);
+	st.cfg.port1 = port_opt("--src-port", opt.src_port);
+	st.cfg.port2 = port_opt("--dst-port", opt.dst_port);
+	st.cfg.protocols = (__u8)protocols;
+	timeout = opt.session_timeout;
+	if (timeout <= 0 || timeout > 3600)
+		arg_fail("argument --session-timeout: must be more than 0 and at most 3600 seconds");
+	st.cfg.stale_ns = (__u64)(timeout * 1e9);
+	tool_init("system_network_latency_summary");
+	netstage_phy_opt("--phy-interface", opt.phy_interface, st.cfg.phy_ifindex);
+	st.cfg.netns_inum = netstage_netns_inum();
+	netstage_rules_build(&st.cfg, &sysnet_latency_model, st.dirs, protocols);
+
+	st.skel = BPFNET_OPEN(system_network_latency_summary_bpf);
+	struct bpf_program *progs[NS_PROGS] = NETSTAGE_PROGS(st.skel);
+
+	netstage_probes_select(&probes, progs, &st.cfg, &sysnet_latency_model, 0);
+	bpfload_load(st.skel->skeleton);
+	bpfload_write_config(st.skel->maps.config_map, &st.cfg, sizeof(st.cfg));
+	st.pairs_prev = calloc(SLS_PAIR_SLOTS, sizeof(uint64_t));
+	st.pairs_cur = calloc(SLS_PAIR_SLOTS, sizeof(uint64_t));
+	if (!st.pairs_prev || !st.pairs_cur)
+		die("out of memory");
+	tool_install_signals();
+	netstage_probes_attach(&probes);
+	if (!g_common.json)
+		print_banner(&st.cfg, &probes);
+	st.last_report = tool_elapsed();
+	tool_ready();
+
+	while (!tool_exiting()) {
+		if (!tool_sleep(tool_sleep_span((double)opt.interval, opt.duration)) ||
+		    tool_duration_over(opt.duration))
+			break;
+		report(&st, false);
+	}
+	netstage_probes_detach(&probes);
+	if (!g_common.json)
+		printf("\n\nFinal statistics:\n");
+	report(&st, true);
+	if (!g_common.json)
+		printf("\nExiting...\n");
+	system_network_latency_summary_bpf__destroy(st.skel);
+	free(st.pairs_prev);
+	free(st.pairs_cur);
+	return 0;
+}

@@ -1,0 +1,451 @@
+/* system_network_perfomance_metrics: per-packet record of every stage of the host network path. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "argparse.h"
+#include "bpfload.h"
+#include "events.h"
+#include "filter.h"
+#include "json.h"
+#include "log.h"
+#include "netstage.h"
+#include "runtime.h"
+#include "sysnet_stages.h"
+#include "timefmt.h"
+#include "system_network_perfomance_metrics.h"
+#include "system_network_perfomance_metrics.skel.h"
+
+static struct {
+	const char *internal_interface, *phy_interface, *src_ip, *dst_ip, *protocol, *direction;
+	long src_port, dst_port, duration;
+	double latency_us, session_timeout;
+	bool enable_ct, verbose;
+} opt = { .protocol = "all", .direction = "both", .session_timeout = 1 };
+
+static const struct arg_opt options[] = {
+	{ "internal-interface", 0, ARG_STR, &opt.internal_interface, NULL,
+	  "OVS internal port that carries the host's IP (e.g. port-mgt)", .flags = ARG_REQUIRED },
+	{ "phy-interface", 0, ARG_STR, &opt.phy_interface, NULL,
+	  "physical interface(s), comma-separated for bond members (e.g. eth0 or eth0,eth1)",
+	  .flags = ARG_REQUIRED },
+	{ "src-ip", 0, ARG_STR, &opt.src_ip, NULL, "source IP address filter" },
+	{ "dst-ip", 0, ARG_STR, &opt.dst_ip, NULL, "destination IP address filter" },
+	{ "src-port", 0, ARG_INT, &opt.src_port, NULL, "port filter: source or destination port (TCP/UDP)" },
+	{ "dst-port", 0, ARG_INT, &opt.dst_port, NULL, "port filter: source or destination port (TCP/UDP)" },
+	{ "protocol", 0, ARG_CHOICE, &opt.protocol, NULL, "protocol filter", netstage_proto_icmp_choices },
+	{ "direction", 0, ARG_CHOICE, &opt.direction, NULL,
+	  "tx = SYSTEM_TX (local -> uplink), rx = SYSTEM_RX (uplink -> local), both", netstage_dir_choices },
+	{ "latency-us", 0, ARG_FLOAT, &opt.latency_us, NULL,
+	  "only report packets whose first-to-last stage latency is at least this many microseconds" },
+	{ "enable-ct", 0, ARG_FLAG, &opt.enable_ct, NULL,
+	  "measure conntrack: nf_conntrack_in stages (CT_*, CT_OUT_*) and the CT: lookup time" },
+	{ "verbose", 0, ARG_FLAG, &opt.verbose, NULL,
+	  "also report packets that stopped before their last stage (FLOW INCOMPLETE)" },
+	{ "duration", 0, ARG_INT, &opt.duration, NULL, "total run time in seconds (0 = until Ctrl-C)", .min = 0,
+	  .max = 31536000 },
+	{ "session-timeout", 0, ARG_FLOAT, &opt.session_timeout, "SECONDS",
+	  "a packet not seen at its next stage for this long is counted as incomplete" },
+	{ 0 },
+};
+
+static const struct arg_parser parser = {
+	.prog = "system_network_perfomance_metrics",
+	.description = "System network performance tracer: for every host packet, each kernel stage it "
+		       "crossed (host stack, OVS internal port, OVS datapath, conntrack, NIC qdisc) with "
+		       "its skb, device and CPU",
+	.epilog = "examples:\n"
+		  "  system_network_perfomance_metrics --internal-interface port-storage --phy-interface ens11 "
+		  "--src-ip 10.132.114.11 --dst-ip 10.132.114.12 --direction rx --protocol tcp\n"
+		  "  system_network_perfomance_metrics --internal-interface br0 --phy-interface eth0 "
+		  "--enable-ct --verbose",
+	.opts = options,
+};
+
+/* ---- output ---- */
+
+static const char *stage_name(unsigned id, char *buf, size_t len)
+{
+	const struct netstage_stage *st = netstage_stage(&sysnet_metrics_model, id);
+
+	if (st)
+		return st->name;
+	snprintf(buf, len, "Unknown_%u", id);
+	return buf;
+}
+
+/* The stages the packet reached, sorted by time; returns how many. */
+static int seen_stages(const struct smm_session *ev, int *order)
+{
+	int n = 0;
+
+	for (int i = 0; i < SMM_STAGES; i++) {
+		int j = n++;
+
+		if (!ev->stages[i].ts) {
+			n--;
+			continue;
+		}
+		while (j > 0 && ev->stages[order[j - 1]].ts > ev->stages[i].ts) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = i;
+	}
+	return n;
+}
+
+static void flow_lines(FILE *f, const struct smm_session *ev)
+{
+	const struct netstage_key *k = &ev->hdr.key;
+	const char *dir = ev->hdr.dir == NS_TX ? "SYSTEM_TX" : "SYSTEM_RX";
+	char src[32], dst[32];
+
+	ipv4_format(k->saddr, src, sizeof(src));
+	ipv4_format(k->daddr, dst, sizeof(dst));
+	switch (k->protocol) {
+	case IPPROTO_TCP:
+		fprintf(f, "FLOW: %s -> %s (TCP %u->%u seq=%u)\n", src, dst, ntohs(k->tcp.sport), ntohs(k->tcp.dport),
+			ntohl(k->tcp.seq));
+		fprintf(f, "5-TUPLE: %s:%u -> %s:%u TCP (seq=%u) DIR=%s\n", src, ntohs(k->tcp.sport), dst,
+			ntohs(k->tcp.dport), ntohl(k->tcp.seq), dir);
+		break;
+	case IPPROTO_UDP:
+		fprintf(f, "FLOW: %s -> %s (UDP %u->%u id=%u)\n", src, dst, ntohs(k->udp.sport), ntohs(k->udp.dport),
+			ntohs(k->udp.ip_id));
+		fprintf(f, "5-TUPLE: %s:%u -> %s:%u UDP (id=%u) DIR=%s\n", src, ntohs(k->udp.sport), dst,
+			ntohs(k->udp.dport), ntohs(k->udp.ip_id), dir);
+		break;
+	case IPPROTO_ICMP:
+		fprintf(f, "FLOW: %s -> %s (ICMP id=%u seq=%u type=%u)\n", src, dst, ntohs(k->icmp.id),
+			ntohs(k->icmp.seq), k->icmp.type);
+		fprintf(f, "5-TUPLE: %s -> %s ICMP (id=%u seq=%u type=%u) DIR=%s\n", src, dst, ntohs(k->icmp.id),
+			ntohs(k->icmp.seq), k->icmp.type, dir);
+		break;
+	default:
+		fprintf(f, "FLOW: %s -> %s (Proto%u)\n", src, dst, k->protocol);
+		fprintf(f, "5-TUPLE: %s -> %s Proto%u DIR=%s\n", src, dst, k->protocol, dir);
+	}
+}
+
+static void stage_lines(FILE *f, const struct smm_session *ev, const int *order, int n)
+{
+	char name[32];
+
+	for (int i = 0; i < n; i++) {
+		const struct smm_stage_rec *r = &ev->stages[order[i]];
+
+		fprintf(f, "  Stage %s: (KTIME=%lluns)", stage_name((unsigned)order[i], name, sizeof(name)),
+			(unsigned long long)r->ts);
+		if (i)
+			fprintf(f, " (+%.3fus)", (double)(r->ts - ev->stages[order[i - 1]].ts) / 1000.0);
+		fprintf(f, "\n    SKB: ptr=0x%llx len=%u data_len=%u queue_mapping=%u hash=0x%x\n",
+			(unsigned long long)r->skb, r->len, r->data_len, r->queue_mapping, r->hash);
+		fprintf(f, "    DEV: %.16s (ifindex=%u) CPU=%u\n", r->devname, r->ifindex, r->cpu);
+	}
+}
+
+static void summary_lines(FILE *f, const struct smm_session *ev, const int *order, int n, bool complete)
+{
+	const struct smm_stage_rec *first = &ev->stages[order[0]], *last = &ev->stages[order[n - 1]];
+	const struct smm_stage_rec *deq = &ev->stages[SM_PHY_QDISC_DEQ];
+
+	if (n >= 2)
+		fprintf(f, "  TOTAL DURATION: %.3fus\n", (double)(last->ts - first->ts) / 1000.0);
+	fprintf(f, "  PACKET: len=%u data_len=%u queue_mapping=%u skb_hash=0x%x\n", first->len, first->data_len,
+		first->queue_mapping, first->hash);
+	fprintf(f, "  PROCESS: pid=%u comm=%.16s first_dev=%.16s\n", ev->pid, ev->comm, first->devname);
+	fprintf(f, "  %s: dev=%.16s(ifindex=%u) cpu=%u\n", complete ? "FINAL_STAGE" : "LAST_SEEN_STAGE",
+		last->devname, last->ifindex, last->cpu);
+	/* The original printed qlen=0, a field nothing ever wrote. */
+	if (ev->qdisc_enq_ns && deq->ts && deq->ts >= ev->qdisc_enq_ns)
+		fprintf(f, "  PHY_QDISC: sojourn=%.3fus qlen=n/a\n", (double)(deq->ts - ev->qdisc_enq_ns) / 1000.0);
+	if (ev->ct_lookup_ns)
+		fprintf(f, "  CT: lookup=%.3fus\n", (double)ev->ct_lookup_ns / 1000.0);
+}
+
+static void print_record(FILE *f, const char *head, const struct smm_session *ev, bool complete)
+{
+	int order[SMM_STAGES], n = seen_stages(ev, order);
+
+	fprintf(f, "%s", head);
+	flow_lines(f, ev);
+	if (n) {
+		stage_lines(f, ev, order, n);
+		summary_lines(f, ev, order, n, complete);
+	}
+	fputc('\n', f);
+}
+
+void smm_print_flow(FILE *f, const char *datetime, const struct smm_session *ev)
+{
+	int order[SMM_STAGES];
+	char head[128];
+
+	snprintf(head, sizeof(head), "=== FLOW COMPLETE: %d stages captured === %s\n", seen_stages(ev, order),
+		 datetime);
+	print_record(f, head, ev, true);
+}
+
+void smm_print_incomplete(FILE *f, const char *datetime, const struct smm_session *ev, double idle_s)
+{
+	int order[SMM_STAGES];
+	char head[160];
+
+	snprintf(head, sizeof(head), "=== FLOW INCOMPLETE: %d stages captured, idle for %.1fs === %s\n",
+		 seen_stages(ev, order), idle_s, datetime);
+	print_record(f, head, ev, false);
+}
+
+void smm_print_json(FILE *f, const char *datetime, const struct smm_session *ev, int complete)
+{
+	const struct netstage_key *k = &ev->hdr.key;
+	int order[SMM_STAGES], n = seen_stages(ev, order);
+	char a[32], name[32];
+	struct json j;
+
+	json_begin(&j, f);
+	json_obj(&j, NULL);
+	json_str(&j, "time", datetime);
+	json_bool(&j, "complete", complete);
+	json_str(&j, "direction", ev->hdr.dir == NS_TX ? "SYSTEM_TX" : "SYSTEM_RX");
+	json_uint(&j, "protocol", k->protocol);
+	json_str(&j, "src_ip", ipv4_format(k->saddr, a, sizeof(a)));
+	json_str(&j, "dst_ip", ipv4_format(k->daddr, a, sizeof(a)));
+	if (k->protocol == IPPROTO_ICMP) {
+		json_uint(&j, "icmp_id", ntohs(k->icmp.id));
+		json_uint(&j, "icmp_seq", ntohs(k->icmp.seq));
+		json_uint(&j, "icmp_type", k->icmp.type);
+	} else {
+		json_uint(&j, "src_port", ntohs(k->tcp.sport));
+		json_uint(&j, "dst_port", ntohs(k->tcp.dport));
+		if (k->protocol == IPPROTO_TCP)
+			json_uint(&j, "seq", ntohl(k->tcp.seq));
+		else
+			json_uint(&j, "ip_id", ntohs(k->udp.ip_id));
+	}
+	json_uint(&j, "pid", ev->pid);
+	json_str(&j, "comm", ev->comm);
+	json_arr(&j, "stages");
+	for (int i = 0; i < n; i++) {
+		const struct smm_stage_rec *r = &ev->stages[order[i]];
+
+		json_obj(&j, NULL);
+		json_str(&j, "name", stage_name((unsigned)order[i], name, sizeof(name)));
+		json_uint(&j, "ktime_ns", r->ts);
+		if (i)
+			json_double(&j, "delta_us", (double)(r->ts - ev->stages[order[i - 1]].ts) / 1000.0);
+		json_uint(&j, "skb", r->skb);
+		json_uint(&j, "len", r->len);
+		json_uint(&j, "data_len", r->data_len);
+		json_uint(&j, "queue_mapping", r->queue_mapping);
+		json_uint(&j, "hash", r->hash);
+		json_str(&j, "dev", r->devname);
+		json_uint(&j, "ifindex", r->ifindex);
+		json_uint(&j, "cpu", r->cpu);
+		json_end_obj(&j);
+	}
+	json_end_arr(&j);
+	if (n >= 2)
+		json_double(&j, "total_us", (double)(ev->stages[order[n - 1]].ts - ev->stages[order[0]].ts) / 1000.0);
+	if (ev->qdisc_enq_ns && ev->stages[SM_PHY_QDISC_DEQ].ts >= ev->qdisc_enq_ns)
+		json_double(&j, "qdisc_sojourn_us", (double)(ev->stages[SM_PHY_QDISC_DEQ].ts - ev->qdisc_enq_ns) / 1000.0);
+	if (ev->ct_lookup_ns)
+		json_double(&j, "ct_lookup_us", (double)ev->ct_lookup_ns / 1000.0);
+	json_end_obj(&j);
+	json_finish(&j);
+}
+
+/* ---- the tool ---- */
+
+static uint64_t reported, incomplete_shown;
+
+static void handle_event(void *ctx, const void *data, size_t size)
+{
+	static struct smm_session ev;
+	char datetime[32];
+
+	(void)ctx;
+	if (size < sizeof(ev))
+		return;
+	memcpy(&ev, data, sizeof(ev));	/* perf buffer samples are only 4-byte aligned */
+	reported++;
+	fmt_datetime_ms(datetime, sizeof(datetime));
+	if (g_common.json)
+		smm_print_json(stdout, datetime, &ev, 1);
+	else
+		smm_print_flow(stdout, datetime, &ev);
+	fflush(stdout);
+}
+
+static void on_stale(const void *session, void *arg)
+{
+	const struct smm_session *ev = session;
+	uint64_t now = *(const uint64_t *)arg;
+	char datetime[32];
+
+	incomplete_shown++;
+	fmt_datetime_ms(datetime, sizeof(datetime));
+	if (g_common.json)
+		smm_print_json(stdout, datetime, ev, 0);
+	else
+		smm_print_incomplete(stdout, datetime, ev, (double)(now - ev->hdr.last_ns) / 1e9);
+	fflush(stdout);
+}
+
+static void print_banner(const struct netstage_config *cfg, double latency_us, bool ct,
+			 const struct netstage_probes *probes)
+{
+	char proto[8];
+
+	snprintf(proto, sizeof(proto), "%s", opt.protocol);
+	for (char *c = proto; *c; c++)
+		*c = (char)(*c - 'a' + 'A');
+	printf("=== System Network Performance Tracer ===\n");
+	printf("Protocol filter: %s\n", proto);
+	printf("Direction filter: %s (1=SYSTEM_TX/Local\u2192Uplink, 2=SYSTEM_RX/Uplink\u2192Local)\n",
+	       !strcmp(opt.direction, "tx") ? "TX" : !strcmp(opt.direction, "rx") ? "RX" : "BOTH");
+	if (cfg->saddr)
+		printf("Source IP filter: %s\n", opt.src_ip);
+	if (cfg->daddr)
+		printf("Destination IP filter: %s\n", opt.dst_ip);
+	if (cfg->port1)
+		printf("Source port filter: %u\n", cfg->port1);
+	if (cfg->port2)
+		printf("Destination port filter: %u\n", cfg->port2);
+	printf("Internal interface: %s (ifindex %u)\n", opt.internal_interface, cfg->internal_ifindex);
+	printf("Physical interfaces: %s (ifindex %u", opt.phy_interface, cfg->phy_ifindex[0]);
+	for (int i = 1; i < NS_MAX_PHY && cfg->phy_ifindex[i]; i++)
+		printf(", %u", cfg->phy_ifindex[i]);
+	printf(")\n");
+	printf("Conntrack measurement: %s\n", ct ? "ENABLED" : "DISABLED");
+	if (latency_us > 0)
+		printf("Latency threshold: >= %.3f us (only reporting flows exceeding this latency)\n", latency_us);
+	printf("BPF program loaded successfully\n");
+	netstage_probes_print(stdout, probes, cfg, &sysnet_metrics_model);
+	printf("\nTracing system network performance... Hit Ctrl-C to end.\n");
+	printf("Format: Complete flow summary at last stage with absolute kernel timestamps\n");
+	printf("        System TX: IP_QUEUE_XMIT/IP_SEND_SKB/IP_OUTPUT -> PHY_TX\n");
+	printf("        System RX: PHY_RX -> TCP_UDP_RCV/ICMP_RCV\n");
+	printf("        Note: Internal port has NO qdisc (unlike physical interface)\n\n");
+}
+
+static void print_totals(const struct netstage_counts *c, uint64_t lost)
+{
+	uint64_t below = c->unreported[NS_TX] + c->unreported[NS_RX];
+	uint64_t inc = netstage_incomplete(c, NS_TX) + netstage_incomplete(c, NS_RX);
+	uint64_t active = c->active[NS_TX] + c->active[NS_RX];
+	struct json j;
+
+	if (!g_common.json) {
+		printf("Packets reported: %llu, below --latency-us: %llu, incomplete: %llu, in flight: %llu, "
+		       "not tracked (table full): %llu\n",
+		       (unsigned long long)reported, (unsigned long long)below, (unsigned long long)inc,
+		       (unsigned long long)active, (unsigned long long)c->no_session);
+		printf("Lost events: %llu\n", (unsigned long long)lost);
+		return;
+	}
+	json_begin(&j, stdout);
+	json_obj(&j, NULL);
+	json_bool(&j, "final", true);
+	json_uint(&j, "reported", reported);
+	json_uint(&j, "below_threshold", below);
+	json_uint(&j, "incomplete", inc);
+	json_uint(&j, "in_flight", active);
+	json_uint(&j, "not_tracked_table_full", c->no_session);
+	json_uint(&j, "lost_events", lost);
+	json_end_obj(&j);
+	json_finish(&j);
+}
+
+static void sweep(struct system_network_perfomance_metrics_bpf *skel, const struct netstage_config *cfg,
+		  struct netstage_counts *counts)
+{
+	uint64_t now = ktime_now_ns();
+
+	netstage_sweep(skel->maps.netstage_sessions, cfg->stale_ns, now, counts, opt.verbose ? on_stale : NULL,
+		       &now);
+}
+
+int main(int argc, char **argv)
+{
+	struct system_network_perfomance_metrics_bpf *skel;
+	struct netstage_config cfg = { 0 };
+	struct netstage_probes probes;
+	struct netstage_counts counts;
+	struct event_channel *ch;
+	unsigned protocols, dirs;
+	double latency_us, timeout, next_sweep;
+	uint32_t optional;
+	bool ct;
+
+	args_parse(&parser, argc, argv);
+	protocols = netstage_protocols(opt.protocol, NS_PROTO_TCP | NS_PROTO_UDP | NS_PROTO_ICMP);
+	dirs = netstage_dirs(opt.direction);
+	cfg.saddr = netstage_ipv4_opt("--src-ip", opt.src_ip);
+	cfg.daddr = netstage_ipv4_opt("--dst-ip", opt.dst_ip);
+	cfg.port1 = port_opt("--src-port", opt.src_port);
+	cfg.port2 = port_opt("--dst-port", opt.dst_port);
+	cfg.protocols = (__u8)protocols;
+	latency_us = opt.latency_us;
+	if (latency_us > 0)
+		cfg.report_min_ns = (__u64)(latency_us * 1000);
+	timeout = opt.session_timeout;
+	if (timeout <= 0 || timeout > 3600)
+		arg_fail("argument --session-timeout: must be more than 0 and at most 3600 seconds");
+	cfg.stale_ns = (__u64)(timeout * 1e9);
+	iface_name_opt("--internal-interface", opt.internal_interface);
+	tool_init("system_network_perfomance_metrics");
+	cfg.internal_ifindex = (__u32)iface_index(opt.internal_interface);
+	netstage_phy_opt("--phy-interface", opt.phy_interface, cfg.phy_ifindex);
+	cfg.netns_inum = netstage_netns_inum();
+	netstage_rules_build(&cfg, &sysnet_metrics_model, dirs, protocols);
+	if (!opt.enable_ct) {
+		for (int r = 0; r < NS_RULES; r++) {
+			cfg.rules[NS_HOOK_CT_IN][r].stage = NS_STAGE_NONE;
+			cfg.rules[NS_HOOK_CT_DONE][r].stage = NS_STAGE_NONE;
+		}
+	}
+
+	skel = BPFNET_OPEN(system_network_perfomance_metrics_bpf);
+	struct bpf_program *progs[NS_PROGS] = NETSTAGE_PROGS(skel);
+
+	/* As the original: stages whose functions this kernel lacks are dropped with a warning. */
+	optional = 1u << NS_HOOK_IP_SEND_SKB | 1u << NS_HOOK_IP_OUTPUT | 1u << NS_HOOK_OVS_CT_FILL_KEY |
+		   1u << NS_HOOK_CT_IN | 1u << NS_HOOK_CT_DONE | 1u << NS_HOOK_QDISC_DEQUEUE;
+	netstage_probes_select(&probes, progs, &cfg, &sysnet_metrics_model, optional);
+	ct = netstage_hook_used(&cfg, NS_HOOK_CT_IN);
+	bpfload_load(skel->skeleton);
+	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
+	ch = events_open(skel->maps.events, skel->maps.events_lost, handle_event, NULL);
+	tool_install_signals();
+	netstage_probes_attach(&probes);
+	if (!g_common.json)
+		print_banner(&cfg, latency_us, ct, &probes);
+	tool_ready();
+
+	next_sweep = tool_elapsed() + 1;
+	while (!tool_exiting() && !tool_duration_over(opt.duration)) {
+		int err = events_poll(ch, 200);
+
+		if (err < 0 && err != -EINTR)
+			break;
+		if (tool_elapsed() >= next_sweep) {
+			sweep(skel, &cfg, &counts);
+			next_sweep = tool_elapsed() + 1;
+		}
+	}
+	netstage_probes_detach(&probes);
+	events_poll(ch, 0);
+	if (!g_common.json)
+		printf("\nDetaching...\n");
+	netstage_counts_read(skel->maps.netstage_counters, &counts);
+	sweep(skel, &cfg, &counts);
+	print_totals(&counts, events_lost(ch));
+	if (!g_common.json)
+		printf("Exiting.\n");
+	events_close(ch);
+	system_network_perfomance_metrics_bpf__destroy(skel);
+	return 0;
+}
