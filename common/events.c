@@ -15,6 +15,8 @@ struct event_channel {
 	struct bpf_map *lost;
 	event_handler fn;
 	void *ctx;
+	void *aligned;		/* perf samples are only 4-byte aligned: copied here first */
+	size_t aligned_size;
 };
 
 static int ringbuf_cb(void *ctx, void *data, size_t size)
@@ -30,7 +32,15 @@ static void perf_cb(void *ctx, int cpu, void *data, __u32 size)
 	struct event_channel *ch = ctx;
 
 	(void)cpu;
-	ch->fn(ch->ctx, data, size);
+	if (size > ch->aligned_size) {
+		free(ch->aligned);
+		ch->aligned = malloc(size);
+		if (!ch->aligned)
+			die("out of memory");
+		ch->aligned_size = size;
+	}
+	memcpy(ch->aligned, data, size);
+	ch->fn(ch->ctx, ch->aligned, size);
 }
 
 struct event_channel *events_open(struct bpf_map *events, struct bpf_map *lost, event_handler fn,
@@ -101,5 +111,6 @@ void events_close(struct event_channel *ch)
 		return;
 	ring_buffer__free(ch->rb);
 	perf_buffer__free(ch->pb);
+	free(ch->aligned);
 	free(ch);
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Called for each event; data is suitably aligned for the tool's event struct. */
 typedef void (*event_handler)(void *ctx, const void *data, size_t size);
 
 struct event_channel;

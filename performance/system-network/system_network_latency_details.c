@@ -181,19 +181,18 @@ static uint64_t reported;
 
 static void handle_event(void *ctx, const void *data, size_t size)
 {
-	static struct sld_session ev;
+	const struct sld_session *ev = data;
 	char datetime[32];
 
 	(void)ctx;
-	if (size < sizeof(ev))
+	if (size < sizeof(*ev))
 		return;
-	memcpy(&ev, data, sizeof(ev));	/* perf buffer samples are only 4-byte aligned */
 	reported++;
 	fmt_datetime_ms(datetime, sizeof(datetime));
 	if (g_common.json)
-		sld_print_json(stdout, datetime, &ev);
+		sld_print_json(stdout, datetime, ev);
 	else
-		sld_print_event(stdout, datetime, &ev);
+		sld_print_event(stdout, datetime, ev);
 	fflush(stdout);
 }
 

@@ -263,19 +263,18 @@ static uint64_t reported, incomplete_shown;
 
 static void handle_event(void *ctx, const void *data, size_t size)
 {
-	static struct smm_session ev;
+	const struct smm_session *ev = data;
 	char datetime[32];
 
 	(void)ctx;
-	if (size < sizeof(ev))
+	if (size < sizeof(*ev))
 		return;
-	memcpy(&ev, data, sizeof(ev));	/* perf buffer samples are only 4-byte aligned */
 	reported++;
 	fmt_datetime_ms(datetime, sizeof(datetime));
 	if (g_common.json)
-		smm_print_json(stdout, datetime, &ev, 1);
+		smm_print_json(stdout, datetime, ev, 1);
 	else
-		smm_print_flow(stdout, datetime, &ev);
+		smm_print_flow(stdout, datetime, ev);
 	fflush(stdout);
 }
 
