@@ -6,16 +6,12 @@
 #include "events.bpf.h"
 #include "kmod/openvswitch.h"
 #include "trace_conntrack.h"
+#include "wire.h"
 
 BPFNET_CONFIG(struct ct_config)
 BPFNET_SCRATCH(event, struct ct_event)
 
-struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 16384);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, 127 * sizeof(__u64));
-} stacks SEC(".maps");
+BPFNET_STACK_MAP(stacks, 16384);
 
 /* Threads whose tcp_packet entry passed the filter, for the kretprobe (kernels before 5.4). */
 struct {
@@ -28,28 +24,6 @@ struct {
 #define AF_INET_ 2
 #define NFCT_INFOMASK 7UL
 #define IP_CT_IS_REPLY_ 3
-
-struct iphdr_min {
-	__u8 ver_ihl;
-	__u8 tos;
-	__be16 tot_len;
-	__be16 id;
-	__be16 frag_off;
-	__u8 ttl;
-	__u8 protocol;
-	__u16 check;
-	__be32 saddr;
-	__be32 daddr;
-};
-
-struct tcp_head {
-	__be16 source;
-	__be16 dest;
-	__be32 seq;
-	__be32 ack_seq;
-	__u8 doff;
-	__u8 flags;
-};
 
 static __always_inline struct ct_event *event_start(__u8 probe_id)
 {
@@ -78,8 +52,8 @@ static __always_inline int read_packet(struct sk_buff *skb, struct ct_event *ev)
 	struct net_device *dev = BPF_CORE_READ(skb, dev);
 	unsigned char *head = BPF_CORE_READ(skb, head);
 	__u16 nh = BPF_CORE_READ(skb, network_header);
-	struct iphdr_min ip;
-	struct tcp_head th;
+	struct wire_ipv4 ip;
+	struct wire_tcp th;
 	struct sock *sk;
 	__u32 l4;
 
@@ -92,7 +66,7 @@ static __always_inline int read_packet(struct sk_buff *skb, struct ct_event *ev)
 	/* The original parsed every packet as IPv4; other protocols are shown as (Pkt N/A). */
 	if (BPF_CORE_READ(skb, protocol) != bpf_htons(0x0800))
 		return 0;
-	if (bpf_probe_read_kernel(&ip, sizeof(ip), head + nh) || (ip.ver_ihl >> 4) != 4)
+	if (bpf_probe_read_kernel(&ip, sizeof(ip), head + nh) || wire_ipv4_version(&ip) != 4)
 		return 0;
 	ev->pkt_source = CT_PKT_SKB;
 	ev->saddr = ip.saddr;
@@ -100,12 +74,13 @@ static __always_inline int read_packet(struct sk_buff *skb, struct ct_event *ev)
 	ev->protocol = ip.protocol;
 	ev->ip_id = bpf_ntohs(ip.id);
 	/* Only a datagram's first fragment carries the L4 header. */
-	if (bpf_ntohs(ip.frag_off) & 0x1FFF)
+	if (bpf_ntohs(ip.frag_off) & WIRE_IP_OFFSET)
 		return 0;
 	if (ip.protocol != IPPROTO_TCP && ip.protocol != IPPROTO_UDP)
 		return 0;
-	l4 = nh + (ip.ver_ihl & 0x0F) * 4;
-	if (bpf_probe_read_kernel(&th, ip.protocol == IPPROTO_TCP ? sizeof(th) : 4, head + l4))
+	l4 = nh + wire_ipv4_hlen(&ip);
+	if (bpf_probe_read_kernel(&th, ip.protocol == IPPROTO_TCP ? sizeof(th) : sizeof(struct wire_l4_ports),
+				  head + l4))
 		return 0;
 	ev->sport = bpf_ntohs(th.source);
 	ev->dport = bpf_ntohs(th.dest);
@@ -118,6 +93,13 @@ static __always_inline int read_packet(struct sk_buff *skb, struct ct_event *ev)
 	if (sk)
 		ev->sk_state = BPF_CORE_READ(sk, __sk_common.skc_state);
 	return 0;
+}
+
+/* A zone as read from the kernel (err: the read's result), or the read-failure markers. */
+static __always_inline void store_zone(long err, const struct nf_conntrack_zone *zone, __u16 *id, __u8 *dir)
+{
+	*id = err ? CT_U16_READ_FAIL : zone->id;
+	*dir = err ? CT_U8_READ_FAIL : zone->dir;
 }
 
 /* Status, zone and labels of a conntrack entry. */
@@ -133,12 +115,8 @@ static __always_inline void read_conn(struct nf_conn *ct, struct ct_event *ev)
 	if (!bpf_core_field_exists(ct->zone)) {
 		ev->zone_id = 0;
 		ev->zone_dir = CT_U8_NO_CFG;
-	} else if (bpf_core_read(&zone, sizeof(zone), &ct->zone)) {
-		ev->zone_id = CT_U16_READ_FAIL;
-		ev->zone_dir = CT_U8_READ_FAIL;
 	} else {
-		ev->zone_id = zone.id;
-		ev->zone_dir = zone.dir;
+		store_zone(bpf_core_read(&zone, sizeof(zone), &ct->zone), &zone, &ev->zone_id, &ev->zone_dir);
 	}
 	/* The labels' extension index depends on the kernel's configuration: ask its BTF. */
 	if (!bpf_core_enum_value_exists(enum nf_ct_ext_id, NF_CT_EXT_LABELS))
@@ -213,25 +191,15 @@ static __always_inline void read_ovs_info(const void *info, struct ct_event *ev)
 
 		if (bpf_core_read(&ev->ovs_ct, sizeof(ev->ovs_ct), &i->ct))
 			ev->ovs_ct = CT_U64_READ_FAIL;
-		if (bpf_core_read(&zone, sizeof(zone), &i->zone)) {
-			ev->ovs_zone_id = CT_U16_READ_FAIL;
-			ev->ovs_zone_dir = CT_U8_READ_FAIL;
-		} else {
-			ev->ovs_zone_id = zone.id;
-			ev->ovs_zone_dir = zone.dir;
-		}
+		store_zone(bpf_core_read(&zone, sizeof(zone), &i->zone), &zone, &ev->ovs_zone_id,
+			   &ev->ovs_zone_dir);
 		ev->ovs_commit = BPF_CORE_READ_BITFIELD_PROBED(i, commit);
 		return;
 	}
 	if (bpf_probe_read_kernel(&ev->ovs_ct, sizeof(ev->ovs_ct), info + OVS_INFO_CT_OFF))
 		ev->ovs_ct = CT_U64_READ_FAIL;
-	if (bpf_probe_read_kernel(&zone, sizeof(zone), info + OVS_INFO_ZONE_OFF)) {
-		ev->ovs_zone_id = CT_U16_READ_FAIL;
-		ev->ovs_zone_dir = CT_U8_READ_FAIL;
-	} else {
-		ev->ovs_zone_id = zone.id;
-		ev->ovs_zone_dir = zone.dir;
-	}
+	store_zone(bpf_probe_read_kernel(&zone, sizeof(zone), info + OVS_INFO_ZONE_OFF), &zone,
+		   &ev->ovs_zone_id, &ev->ovs_zone_dir);
 	if (bpf_probe_read_kernel(&flags, 1, info + OVS_INFO_FLAGS_OFF))
 		ev->ovs_commit = CT_U8_READ_FAIL;
 	else

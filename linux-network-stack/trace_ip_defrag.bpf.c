@@ -5,16 +5,12 @@
 #include "bpfnet.bpf.h"
 #include "events.bpf.h"
 #include "trace_ip_defrag.h"
+#include "wire.h"
 
 BPFNET_CONFIG(struct defrag_config)
 BPFNET_SCRATCH(event, struct defrag_event)
 
-struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 16384);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, 127 * sizeof(__u64));
-} stacks SEC(".maps");
+BPFNET_STACK_MAP(stacks, 16384);
 
 /* ip_defrag calls in progress, by thread: what the kretprobe needs. */
 struct defrag_call {
@@ -48,19 +44,6 @@ struct {
 #define IPFRAG_OVERLAP_ 2
 #define EINPROGRESS_ 115
 
-struct iphdr_min {
-	__u8 ver_ihl;
-	__u8 tos;
-	__be16 tot_len;
-	__be16 id;
-	__be16 frag_off;
-	__u8 ttl;
-	__u8 protocol;
-	__u16 check;
-	__be32 saddr;
-	__be32 daddr;
-};
-
 static __always_inline bool addr_pass(const struct defrag_config *cfg, __u32 saddr, __u32 daddr,
 				      __u8 protocol)
 {
@@ -74,16 +57,16 @@ static __always_inline int read_pkt(const struct defrag_config *cfg, struct sk_b
 				    struct defrag_pkt *p)
 {
 	unsigned char *head;
-	struct iphdr_min ip;
+	struct wire_ipv4 ip;
 	struct net_device *dev;
-	__be16 ports[2];
+	struct wire_l4_ports ports;
 	__u16 nh;
 
 	if (BPF_CORE_READ(skb, protocol) != bpf_htons(0x0800))
 		return -1;
 	head = BPF_CORE_READ(skb, head);
 	nh = BPF_CORE_READ(skb, network_header);
-	if (nh == 0xFFFF || bpf_probe_read_kernel(&ip, sizeof(ip), head + nh) || (ip.ver_ihl >> 4) != 4)
+	if (nh == 0xFFFF || bpf_probe_read_kernel(&ip, sizeof(ip), head + nh) || wire_ipv4_version(&ip) != 4)
 		return -1;
 	if (!addr_pass(cfg, ip.saddr, ip.daddr, ip.protocol))
 		return -1;
@@ -100,10 +83,10 @@ static __always_inline int read_pkt(const struct defrag_config *cfg, struct sk_b
 		p->l4_hdr_set = 1;
 	} else if ((ip.protocol == IPPROTO_TCP || ip.protocol == IPPROTO_UDP) &&
 		   !(p->frag_off & DEFRAG_IP_OFFSET) &&
-		   !bpf_probe_read_kernel(ports, sizeof(ports), head + nh + (ip.ver_ihl & 0x0F) * 4)) {
+		   !bpf_probe_read_kernel(&ports, sizeof(ports), head + nh + wire_ipv4_hlen(&ip))) {
 		/* Only a first fragment has the L4 header; later ones carry payload there. */
-		p->sport = bpf_ntohs(ports[0]);
-		p->dport = bpf_ntohs(ports[1]);
+		p->sport = bpf_ntohs(ports.source);
+		p->dport = bpf_ntohs(ports.dest);
 		p->l4_hdr_set = 1;
 	}
 	return 0;

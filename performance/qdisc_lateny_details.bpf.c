@@ -8,6 +8,7 @@
 #include "drop_probe.bpf.h"
 #include "events.bpf.h"
 #include "qdisc_lateny_details.h"
+#include "wire.h"
 
 BPFNET_CONFIG(struct qdisc_lat_config)
 
@@ -104,10 +105,11 @@ static __always_inline bool parse_skb(struct sk_buff *skb, struct qdisc_pkt *p)
 	if (nh == SKB_HDR_UNSET)
 		return false;
 	if (proto == ETH_P_IP_) {
-		struct iphdr ip;
+		struct wire_ipv4 ip;
 		__u16 frag;
 
-		if (bpf_probe_read_kernel(&ip, sizeof(ip), head + nh) || ip.version != 4 || ip.ihl < 5)
+		if (bpf_probe_read_kernel(&ip, sizeof(ip), head + nh) || wire_ipv4_version(&ip) != 4 ||
+		    wire_ipv4_hlen(&ip) < sizeof(ip))
 			return false;
 		p->family = 4;
 		p->saddr[0] = ip.saddr;
@@ -115,23 +117,23 @@ static __always_inline bool parse_skb(struct sk_buff *skb, struct qdisc_pkt *p)
 		p->l4proto = ip.protocol;
 		p->ip_id = bpf_ntohs(ip.id);
 		frag = bpf_ntohs(ip.frag_off);
-		if (frag & 0x1FFF) {
+		if (frag & WIRE_IP_OFFSET) {
 			p->flags |= QDISC_PKT_FRAGMENT;
 			return true;
 		}
-		parse_l4(head + l4_offset(nh, th, ip.ihl * 4), p);
+		parse_l4(head + l4_offset(nh, th, wire_ipv4_hlen(&ip)), p);
 		return true;
 	}
 	if (proto == ETH_P_IPV6_) {
-		struct ipv6hdr ip6;
+		struct wire_ipv6 ip6;
 
-		if (bpf_probe_read_kernel(&ip6, sizeof(ip6), head + nh) || ip6.version != 6)
+		if (bpf_probe_read_kernel(&ip6, sizeof(ip6), head + nh) || wire_ipv6_version(&ip6) != 6)
 			return false;
 		p->family = 6;
 		__builtin_memcpy(p->saddr, &ip6.saddr, 16);
 		__builtin_memcpy(p->daddr, &ip6.daddr, 16);
 		p->l4proto = ip6.nexthdr;
-		parse_l4(head + l4_offset(nh, th, 40), p);
+		parse_l4(head + l4_offset(nh, th, sizeof(ip6)), p);
 		return true;
 	}
 	return false;

@@ -6,6 +6,7 @@
 #include "bpfnet.bpf.h"
 #include "events.bpf.h"
 #include "qdisc_drop_trace.h"
+#include "wire.h"
 
 BPFNET_CONFIG(struct qdt_config)
 BPFNET_SCRATCH(event, struct qdt_event)
@@ -118,17 +119,18 @@ static __always_inline void read_l3(struct sk_buff *skb, struct qdt_event *ev)
 	unsigned char *head = BPF_CORE_READ(skb, head);
 	__u16 mac = BPF_CORE_READ(skb, mac_header);
 	__u16 net = BPF_CORE_READ(skb, network_header);
+	struct wire_ipv4 ip;
 	__u16 proto = 0;
-	__u32 l3, addrs[2];
+	__u32 l3;
 
 	ev->has_ip = 0;
 	ev->proto = 0;
 	ev->saddr = 0;
 	ev->daddr = 0;
-	if (mac != SKB_HDR_UNSET && (net == SKB_HDR_UNSET || net >= mac + 14)) {
-		bpf_probe_read_kernel(&proto, sizeof(proto), head + mac + 12);
+	if (mac != SKB_HDR_UNSET && (net == SKB_HDR_UNSET || net >= mac + sizeof(struct wire_eth))) {
+		bpf_probe_read_kernel(&proto, sizeof(proto), head + mac + offsetof(struct wire_eth, proto));
 		proto = bpf_ntohs(proto);
-		l3 = mac + 14;
+		l3 = mac + sizeof(struct wire_eth);
 	} else if (net != SKB_HDR_UNSET) {
 		proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
 		l3 = net;
@@ -136,9 +138,9 @@ static __always_inline void read_l3(struct sk_buff *skb, struct qdt_event *ev)
 		return;
 	}
 	ev->proto = proto;
-	if (proto == ETH_P_IP_ && !bpf_probe_read_kernel(addrs, sizeof(addrs), head + l3 + 12)) {
-		ev->saddr = addrs[0];
-		ev->daddr = addrs[1];
+	if (proto == ETH_P_IP_ && !bpf_probe_read_kernel(&ip, sizeof(ip), head + l3)) {
+		ev->saddr = ip.saddr;
+		ev->daddr = ip.daddr;
 		ev->has_ip = 1;
 	}
 }

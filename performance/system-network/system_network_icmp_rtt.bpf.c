@@ -7,6 +7,7 @@
 #include "events.bpf.h"
 #include "kmod/openvswitch.h"
 #include "system_network_icmp_rtt.h"
+#include "wire.h"
 
 BPFNET_CONFIG(struct rtt_config)
 BPFNET_SCRATCH(fresh, struct rtt_session)
@@ -18,12 +19,7 @@ struct {
 	__type(value, struct rtt_session);
 } sessions SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 16384);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, 127 * sizeof(__u64));
-} stacks SEC(".maps");
+BPFNET_STACK_MAP(stacks, 16384);
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -50,32 +46,11 @@ struct echo {
 	__u8 type;
 };
 
-struct ipv4_fixed {
-	__u8 version_ihl;
-	__u8 tos;
-	__u16 tot_len;
-	__u16 id;
-	__u16 frag_off;
-	__u8 ttl;
-	__u8 protocol;
-	__u16 check;
-	__u32 saddr;
-	__u32 daddr;
-};
-
-struct icmp_echo_hdr {
-	__u8 type;
-	__u8 code;
-	__u16 checksum;
-	__u16 id;
-	__u16 seq;
-};
-
 static __always_inline unsigned char *skip_vlan(unsigned char *p, __u16 *proto)
 {
 	if (IS_VLAN_BE(*proto)) {
-		bpf_probe_read_kernel(proto, sizeof(*proto), p + 2);
-		p += 4;
+		bpf_probe_read_kernel(proto, sizeof(*proto), p + offsetof(struct wire_vlan, proto));
+		p += sizeof(struct wire_vlan);
 	}
 	return p;
 }
@@ -96,9 +71,9 @@ static __always_inline unsigned char *l3_header(struct sk_buff *skb, enum l3_at 
 	if (where == L3_DATA) {
 		proto = BPF_CORE_READ(skb, protocol);
 	} else {
-		if (bpf_probe_read_kernel(&proto, sizeof(proto), p + 12))
+		if (bpf_probe_read_kernel(&proto, sizeof(proto), p + offsetof(struct wire_eth, proto)))
 			return NULL;
-		p += 14;
+		p += sizeof(struct wire_eth);
 	}
 	p = skip_vlan(p, &proto);
 	p = skip_vlan(p, &proto);
@@ -109,18 +84,18 @@ static __always_inline unsigned char *l3_header(struct sk_buff *skb, enum l3_at 
 static __always_inline int echo_parse(struct sk_buff *skb, enum l3_at where, struct echo *e)
 {
 	unsigned char *l3 = l3_header(skb, where);
-	struct icmp_echo_hdr icmp;
-	struct ipv4_fixed ip;
-	__u32 ihl;
+	struct wire_icmp_echo icmp;
+	struct wire_ipv4 ip;
+	__u32 hlen;
 
 	if (!l3 || bpf_probe_read_kernel(&ip, sizeof(ip), l3))
 		return -1;
-	ihl = ip.version_ihl & 0x0f;
-	if ((ip.version_ihl >> 4) != 4 || ihl < 5 || ip.protocol != IPPROTO_ICMP)
+	hlen = wire_ipv4_hlen(&ip);
+	if (wire_ipv4_version(&ip) != 4 || hlen < sizeof(ip) || ip.protocol != IPPROTO_ICMP)
 		return -1;
-	if (ip.frag_off & bpf_htons(0x1FFF))
+	if (ip.frag_off & bpf_htons(WIRE_IP_OFFSET))
 		return -1;	/* a later fragment: no ICMP header */
-	if (bpf_probe_read_kernel(&icmp, sizeof(icmp), l3 + ihl * 4))
+	if (bpf_probe_read_kernel(&icmp, sizeof(icmp), l3 + hlen))
 		return -1;
 	if (icmp.type != ICMP_ECHO_ && icmp.type != ICMP_ECHOREPLY_)
 		return -1;

@@ -1,14 +1,22 @@
 # shellcheck shell=bash
+# shellcheck source-path=SCRIPTDIR
 # Running one of the suite's tools inside a scenario the way an operator does: start it, wait
 # until its probes are attached (its hidden --ready-file), cause traffic, stop it with Ctrl-C,
 # and check that nothing it loaded outlives it.
 #
 #   lab_tool_start OUT TOOL [ARGS...]  TOOL from $BPFNET_BIN in the background, stdout to OUT and
-#                                      stderr to OUT.err; with LAB_TOOL_NS=ns it runs in that
-#                                      namespace. Fails if it exits or does not attach in 60 s.
+#                                      stderr to OUT.err. Fails if it exits or does not attach
+#                                      in time. Settings, for one call (VAR=value lab_tool_start)
+#                                      or the whole scenario:
+#                                        LAB_TOOL_NS=ns               run it in that namespace
+#                                        LAB_TOOL_MERGE_STDERR=1      stderr to OUT as well
+#                                        LAB_TOOL_ATTACH_TIMEOUT=sec  instead of 60 s
 #   lab_tool_stop                      SIGINT; the tool must exit 0 (its output is shown if not)
 #   lab_tool_wait                      the tool stops by itself (--duration); it must exit 0
 #   lab_tool_no_leftovers              every BPF program and link the tools held is gone
+#   lab_tool_workdir                   a new folder for the tools' outputs in LAB_TOOL_WORK;
+#                                      removed at exit, after a copy to $LAB_IO/outputs (in the
+#                                      run directory that lab.sh --keep keeps)
 
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -16,35 +24,43 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 BPFNET_BIN=${BPFNET_BIN:-$(cd "$LAB_LIB_DIR/../../../build/bin" 2>/dev/null && pwd)}
 LAB_TOOL_PID=
 LAB_TOOL_NAME=
-LAB_TOOL_OUT=
+LAB_TOOL_OUTPUTS=()
 LAB_TOOL_HELD=()
 LAB_TOOL_READY=$(mktemp /tmp/lab-tool-ready.XXXXXX)
 lab_on_exit "rm -f $LAB_TOOL_READY"
 
 lab_tool_start() {
-    local out=$1 tool=$2 ns=()
+    local out=$1 tool=$2 limit=${LAB_TOOL_ATTACH_TIMEOUT:-60} cmd=()
     shift 2
     [[ -x $BPFNET_BIN/$tool ]] || lab_fail "no $tool in $BPFNET_BIN: build the project first"
-    [[ -n ${LAB_TOOL_NS:-} ]] && ns=(ip netns exec "$LAB_TOOL_NS")
+    [[ -n ${LAB_TOOL_NS:-} ]] && cmd=(ip netns exec "$LAB_TOOL_NS")
+    cmd+=("$BPFNET_BIN/$tool" --ready-file "$LAB_TOOL_READY" "$@")
     : >"$LAB_TOOL_READY"
-    "${ns[@]}" "$BPFNET_BIN/$tool" --ready-file "$LAB_TOOL_READY" "$@" >"$out" 2>"$out.err" &
-    LAB_TOOL_PID=$! LAB_TOOL_NAME=$tool LAB_TOOL_OUT=$out
-    lab_on_exit "kill -INT $LAB_TOOL_PID"
-    if ! lab_wait_for 60 lab_tool_attached; then
-        cat "$out" "$out.err" >&2
-        kill -9 "$LAB_TOOL_PID" 2>/dev/null
-        lab_fail "$tool did not attach within 60 s ($*)"
+    if [[ -n ${LAB_TOOL_MERGE_STDERR:-} ]]; then
+        "${cmd[@]}" >"$out" 2>&1 &
+        LAB_TOOL_OUTPUTS=("$out")
+    else
+        "${cmd[@]}" >"$out" 2>"$out.err" &
+        LAB_TOOL_OUTPUTS=("$out" "$out.err")
     fi
-    # shellcheck disable=SC2207 # one id per line
+    LAB_TOOL_PID=$! LAB_TOOL_NAME=$tool
+    lab_on_exit "kill -INT $LAB_TOOL_PID"
+    if ! lab_wait_for "$limit" lab_tool_attached; then
+        cat "${LAB_TOOL_OUTPUTS[@]}" >&2
+        kill -9 "$LAB_TOOL_PID" 2>/dev/null
+        lab_fail "$tool did not attach within $limit s ($*)"
+    fi
+    # One id per line; none if the tool has already exited (a short --duration).
+    # shellcheck disable=SC2207
     LAB_TOOL_HELD+=($(awk '/^prog_id:/ { print "prog:" $2 } /^link_id:/ { print "link:" $2 }' \
-        /proc/"$LAB_TOOL_PID"/fdinfo/* 2>/dev/null))
+        /proc/"$LAB_TOOL_PID"/fdinfo/* 2>/dev/null || true))
 }
 
 # Attached (ready file written), or fails at once when the tool has already exited.
 lab_tool_attached() {
     [[ -s $LAB_TOOL_READY ]] && return 0
     if ! kill -0 "$LAB_TOOL_PID" 2>/dev/null; then
-        cat "$LAB_TOOL_OUT" "$LAB_TOOL_OUT.err" >&2
+        cat "${LAB_TOOL_OUTPUTS[@]}" >&2
         lab_fail "$LAB_TOOL_NAME exited before attaching"
     fi
     return 1
@@ -59,7 +75,7 @@ lab_tool_wait() {
     local status=0
     wait "$LAB_TOOL_PID" || status=$?
     if ((status != 0)); then
-        cat "$LAB_TOOL_OUT" "$LAB_TOOL_OUT.err" >&2
+        cat "${LAB_TOOL_OUTPUTS[@]}" >&2
         lab_fail "$LAB_TOOL_NAME exited with status $status"
     fi
 }
@@ -71,4 +87,12 @@ lab_tool_no_leftovers() {
         bpftool "${id%%:*}" show id "${id#*:}" >/dev/null 2>&1 && left=$((left + 1))
     done
     lab_expect "$left" -eq 0 "none of the ${#LAB_TOOL_HELD[@]} BPF programs and links the tools held is left"
+}
+
+lab_tool_workdir() {
+    LAB_TOOL_WORK=$(mktemp -d "/tmp/${LAB_SCENARIO:-$(basename "$0" .sh)}.XXXXXX")
+    lab_on_exit "rm -rf $LAB_TOOL_WORK"
+    if [[ -n ${LAB_IO:-} ]]; then
+        lab_on_exit "mkdir -p $LAB_IO/outputs && cp -r $LAB_TOOL_WORK/. $LAB_IO/outputs/"
+    fi
 }

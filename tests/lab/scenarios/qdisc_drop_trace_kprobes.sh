@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck source-path=SCRIPTDIR
 # lab-options: --timeout 300
 # qdisc_drop_trace on its kprobe paths (the original's probe points), against the qdiscs' own
 # counters. A single UDP flow of 10 datagrams of 1042 bytes on the wire meets a token bucket
@@ -14,11 +15,11 @@
 #   4. an ERSPAN tunnel (ip_gre): erspan_xmit once per datagram sent through it.
 set -euo pipefail
 source "$(dirname "$0")/../lib/netns.sh"
+source "$(dirname "$0")/../lib/tool.sh"
 
-BIN=${BPFNET_BIN:-$(cd "$(dirname "$0")/../../.." && pwd)/build/bin}
-[[ -x $BIN/qdisc_drop_trace ]] || lab_fail "no qdisc_drop_trace in $BIN: build the project first"
-work=$(mktemp -d)
-lab_on_exit "rm -rf $work"
+lab_tool_workdir
+work=$LAB_TOOL_WORK
+LAB_TOOL_MERGE_STDERR=1
 
 lab_netns_pair qda qdb 10.63.0.1 10.63.0.2
 dev=$(lab_netns_devname to- qdb)
@@ -30,6 +31,7 @@ lab_drop_iptables qdb udp 5555
 
 # flow COUNT: COUNT datagrams of 1042 bytes on the wire from one socket (one fq_codel flow).
 flow() {
+    # shellcheck disable=SC2016 # $1 is the inner shell's
     lab_nsexec qda bash -c 'exec 3>/dev/udp/10.63.0.2/5555
         for ((i = 0; i < $1; i++)); do printf "%1000s" x >&3; done' flow "$1"
 }
@@ -47,20 +49,17 @@ queue_empty() {
     [[ $(tc_stat "$QDISC" backlog) -eq 0 ]]
 }
 
-# run OUT ARGS...: the tool from attach to SIGINT around `flow 10` and the queue's drain.
-run() {
-    local out=$1 pid
+# trace_flow OUT ARGS...: qdisc_drop_trace ARGS from attach to Ctrl-C around `flow 10` and
+# the queue's drain.
+trace_flow() {
+    local out=$1
     shift
-    rm -f "$work/ready"
-    "$BIN/qdisc_drop_trace" --ready-file "$work/ready" "$@" >"$out" 2>&1 &
-    pid=$!
-    lab_wait_for 60 test -s "$work/ready" || { cat "$out" >&2; kill -9 "$pid"; lab_fail "qdisc_drop_trace did not attach"; }
+    lab_tool_start "$out" qdisc_drop_trace "$@"
     flow 10
     # 8 kbit/s: the queued datagram leaves about a second later.
     lab_wait_for 10 queue_empty || { lab_nsexec qda tc -s qdisc show dev "$dev" >&2; lab_fail "the queue did not drain"; }
     sleep 0.5
-    kill -INT "$pid"
-    wait "$pid" || { cat "$out" >&2; lab_fail "qdisc_drop_trace exited with status $?"; }
+    lab_tool_stop
     cat "$out" >&2
 }
 
@@ -84,7 +83,7 @@ expect_probe() {
 QDISC=tbf
 lab_nsexec qda tc qdisc add dev "$dev" root tbf rate 8kbit burst 1600 limit 1600
 out=$work/auto
-run "$out" --interface "$dev" --interval 1
+trace_flow "$out" --interface "$dev" --interval 1
 sent=$(tc_stat tbf sent) dropped=$(tc_stat tbf dropped)
 lab_log "tc tbf: sent $sent dropped $dropped"
 lab_expect "$dropped" -ge 5 "the burst overflowed the token bucket"
@@ -109,7 +108,7 @@ lab_expect "$(lines "$out" "^  IP: 10\.63\.0\.1 -> 10\.63\.0\.2 PROTO: 0x0800$")
 dropped0=$dropped sent0=$sent
 out=$work/kprobe-only
 export BPFNET_FORCE_KPROBE=1 BPFNET_FORCE_LEGACY=1
-run "$out" --interface "$dev" --interval 1
+trace_flow "$out" --interface "$dev" --interval 1
 unset BPFNET_FORCE_KPROBE BPFNET_FORCE_LEGACY
 sent=$(($(tc_stat tbf sent) - sent0)) dropped=$(($(tc_stat tbf dropped) - dropped0))
 lab_log "tc tbf in run 2: sent $sent dropped $dropped"
@@ -128,7 +127,7 @@ lab_nsexec qda tc qdisc add dev "$dev" root handle 1: tbf rate 8kbit burst 1600 
 # AQM drops need seconds of standing queue with these targets: only overflow drops happen.
 lab_nsexec qda tc qdisc add dev "$dev" parent 1:1 handle 10: fq_codel limit 1 target 2s interval 20s
 out=$work/fq_codel
-run "$out" --interface "$dev" --interval 1
+trace_flow "$out" --interface "$dev" --interval 1
 fq_dropped=$(tc_stat fq_codel dropped)
 lab_log "tc fq_codel: dropped $fq_dropped"
 lab_expect "$fq_dropped" -ge 5 "fq_codel dropped part of the flow"
@@ -148,17 +147,14 @@ lab_nsexec qda ip addr add 10.64.0.1/24 dev erspan1
 lab_nsexec qda ip link set erspan1 up
 ip -n qda neigh replace 10.64.0.2 lladdr 02:00:00:00:00:02 dev erspan1 nud permanent
 out=$work/erspan
-rm -f "$work/ready"
-"$BIN/qdisc_drop_trace" --ready-file "$work/ready" --interface erspan1 --interval 1 >"$out" 2>&1 &
-pid=$!
-lab_wait_for 60 test -s "$work/ready" || { cat "$out" >&2; lab_fail "qdisc_drop_trace did not attach"; }
+lab_tool_start "$out" qdisc_drop_trace --interface erspan1 --interval 1
 lab_udp_send qda 10.64.0.2 7777 6 100
 sleep 1
-kill -INT "$pid"
-wait "$pid" || lab_fail "qdisc_drop_trace exited with status $?"
+lab_tool_stop
 cat "$out" >&2
 expect_probe "$out" "erspan_xmit: kprobe\+kretprobe erspan_xmit$"
 lab_expect "$(entries "$out" erspan_xmit)" -eq 6 "erspan_xmit entries: one per datagram"
 lab_expect "$(code_sum "$out" "erspan_xmit return codes:" 0)" -eq 6 "erspan_xmit returned NETDEV_TX_OK"
 lab_expect "$(lines "$out" "^\[[0-9:]{8}\] erspan_xmit ENTRY - DEV: erspan1 ")" -eq 6 "erspan_xmit ENTRY lines"
+lab_tool_no_leftovers
 lab_log "passed in $(lab_elapsed)"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck source-path=SCRIPTDIR
 # lab-options: --timeout 300
 # qdisc_lateny_details through its kprobe fallback (BPFNET_FORCE_KPROBE=1: kprobes on
 # __dev_queue_xmit and sch_direct_xmit, as on kernels before 5.15), on a token bucket that
@@ -8,12 +9,13 @@
 # qdisc are skipped; packets the qdisc drops at enqueue are counted, equal to tc's count.
 set -euo pipefail
 source "$(dirname "$0")/../lib/netns.sh"
+source "$(dirname "$0")/../lib/tool.sh"
 
-BIN=${BPFNET_BIN:-$(cd "$(dirname "$0")/../../.." && pwd)/build/bin}
-[[ -x $BIN/qdisc_lateny_details ]] || lab_fail "no qdisc_lateny_details in $BIN: build the project first"
 export BPFNET_FORCE_KPROBE=1
-work=$(mktemp -d)
-lab_on_exit "rm -rf $work"
+lab_tool_workdir
+work=$LAB_TOOL_WORK
+# The tool runs in namespace qla (--dev names its device there).
+LAB_TOOL_NS=qla LAB_TOOL_MERGE_STDERR=1
 PORT=6001
 
 lab_netns_pair qla qlb 10.62.0.1 10.62.0.2
@@ -22,27 +24,6 @@ lab_udp_sink qlb $PORT "$work/sink_b"
 lab_udp_sink qlb 6002 "$work/sink_b2"
 lab_udp_sink qla $PORT "$work/sink_a"
 lab_ping qla 10.62.0.2 1 >/dev/null || lab_fail "no connectivity qla -> qlb"
-
-# start OUT ARGS...: the tool in namespace qla (--dev names its device), until its ready file.
-start() {
-    local out=$1
-    shift
-    rm -f "$work/ready"
-    ip netns exec qla "$BIN/qdisc_lateny_details" --ready-file "$work/ready" "$@" >"$out" 2>&1 &
-    TOOL=$!
-    for _ in $(seq 1 600); do
-        [[ -s $work/ready ]] && return 0
-        kill -0 "$TOOL" 2>/dev/null || { cat "$out" >&2; lab_fail "qdisc_lateny_details exited before attaching"; }
-        sleep 0.1
-    done
-    kill -9 "$TOOL"
-    lab_fail "qdisc_lateny_details did not attach within 60 s"
-}
-
-stop() {
-    kill -INT "$TOOL"
-    wait "$TOOL" || lab_fail "qdisc_lateny_details exited with status $? after SIGINT"
-}
 
 send() { # NS DST PORT COUNT SIZE
     ip netns exec "$1" bash -c "for i in \$(seq 1 $4); do printf '%$5s' x > /dev/udp/$2/$3; done"
@@ -67,7 +48,7 @@ ip netns exec qla tc qdisc add dev "$dev_a" root tbf rate 1mbit burst 10k latenc
 for variant in modern legacy; do
     if [[ $variant == legacy ]]; then export BPFNET_FORCE_LEGACY=1; else unset BPFNET_FORCE_LEGACY; fi
     out=$work/tbf.$variant
-    start "$out" --dev "$dev_a" --proto udp --dst-port $PORT
+    lab_tool_start "$out" qdisc_lateny_details --dev "$dev_a" --proto udp --dst-port $PORT
     for _ in 1 2 3 4 5; do
         send qla 10.62.0.2 $PORT 1 200
         send qla 10.62.0.2 6002 1 200      # another port: filtered out
@@ -77,7 +58,7 @@ for variant in modern legacy; do
     sleep 1
     send qla 10.62.0.2 $PORT 30 1000
     sleep 1.5
-    stop
+    lab_tool_stop
     check_probes "$out"
     read -r -a d <<<"$(delays "$out" | tr "\n" " ")"
     lab_expect "${#d[@]}" -eq 35 "$variant: one record per datagram of the flow (5 idle + 30 burst)"
@@ -103,14 +84,14 @@ unset BPFNET_FORCE_LEGACY
 # device has no qdisc (veth default), so its packets are not recorded at all.
 ip netns exec qla tc qdisc replace dev "$dev_a" root pfifo_fast || lab_fail "cannot add pfifo_fast"
 out=$work/bypass
-start "$out" --proto udp --dst-port $PORT
+lab_tool_start "$out" qdisc_lateny_details --proto udp --dst-port $PORT
 for _ in 1 2 3 4 5; do
     send qla 10.62.0.2 $PORT 1 300
     send qlb 10.62.0.1 $PORT 1 300
     sleep 0.2
 done
 sleep 0.5
-stop
+lab_tool_stop
 check_probes "$out"
 lab_expect "$(grep -cE "^\[[0-9:.]+\] 10\.62\.0\.1 -> 10\.62\.0\.2 UDP [0-9]+->$PORT id=[0-9]+ dev=$dev_a\$" "$out")" \
     -eq 5 "bypassed packets reported through sch_direct_xmit"
@@ -123,10 +104,10 @@ ip netns exec qla tc qdisc replace dev "$dev_a" root tbf rate 1mbit burst 1600 l
     lab_fail "cannot add a small tbf qdisc"
 export BPFNET_FORCE_LEGACY=1
 out=$work/drops.json
-start "$out" --dev "$dev_a" --proto udp --json
+lab_tool_start "$out" qdisc_lateny_details --dev "$dev_a" --proto udp --json
 send qla 10.62.0.2 $PORT 20 1000
 sleep 1
-stop
+lab_tool_stop
 unset BPFNET_FORCE_LEGACY
 tc_drops=$(lab_qdisc_drops qla "$dev_a")
 sum=$(jq -c 'select(.summary)' "$out") || lab_fail "--json output is not JSON"
@@ -137,6 +118,5 @@ lab_expect "$(jq -r .dropped <<<"$sum")" -eq "$tc_drops" "legacy --json: dropped
 lab_expect "$(jq -r .dequeued <<<"$sum")" -eq $((20 - tc_drops)) "legacy --json: the rest dequeued"
 lab_expect "$(jq -c 'select(.summary | not)' "$out" | wc -l)" -eq $((20 - tc_drops)) "legacy --json: one record per dequeued datagram"
 
-left=$(bpftool prog show 2>/dev/null | grep -cE 'name (enqueue_|dequeue_)' || true)
-lab_expect "$left" -eq 0 "no BPF program left behind"
+lab_tool_no_leftovers
 lab_log "passed in $(lab_elapsed)"

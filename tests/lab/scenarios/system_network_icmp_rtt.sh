@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck source-path=SCRIPTDIR
 # lab-options: --timeout 300
 # system_network_icmp_rtt on real pings through an OVS kernel datapath (ovs-dpctl flows):
 # this host owns 10.71.0.254 on the internal port int0, the "remote host" is a namespace
@@ -20,18 +21,16 @@
 # pays for TCG translating the sender's code).
 set -euo pipefail
 source "$(dirname "$0")/../lib/ovs.sh"
+source "$(dirname "$0")/../lib/tool.sh"
 
-BIN=${BPFNET_BIN:-$(cd "$(dirname "$0")/../../.." && pwd)/build/bin}
-TOOL=$BIN/system_network_icmp_rtt
-[[ -x $TOOL ]] || lab_fail "no system_network_icmp_rtt in $BIN: build the project first"
 lab_require_cmd jq jq
 COUNT=5
 DELAY_MS=50
 TOL_ABS_MS=1.5
 TOL_REL=0.2
 LOCAL=10.71.0.254 LOCAL2=10.71.0.253 REMOTE=10.71.0.1 REMOTE2=10.71.0.2
-work=$(mktemp -d)
-lab_on_exit "rm -rf $work"
+lab_tool_workdir
+work=$LAB_TOOL_WORK
 
 lab_ovs_dp_add dp0
 lab_ovs_ns_port dp0 remote $REMOTE phys0
@@ -42,32 +41,12 @@ lab_ovs_link dp0 int0 phys0
 # Static neighbours: no ARP between the pings (and none delayed by netem).
 mac_remote=$(ip -n remote -br link show eth0 | awk '{ print $3 }')
 mac_int0=$(ip -br link show int0 | awk '{ print $3 }')
-for a in $REMOTE $REMOTE2; do ip neigh replace $a lladdr "$mac_remote" dev int0 nud permanent; done
-for a in $LOCAL $LOCAL2; do ip -n remote neigh replace $a lladdr "$mac_int0" dev eth0 nud permanent; done
+for a in $REMOTE $REMOTE2; do ip neigh replace "$a" lladdr "$mac_remote" dev int0 nud permanent; done
+for a in $LOCAL $LOCAL2; do ip -n remote neigh replace "$a" lladdr "$mac_int0" dev eth0 nud permanent; done
 # Warm up: the first echo after setup is several times slower under TCG.
-ping_warm=$(lab_ping remote $LOCAL 2) && ping -n -q -c 2 -i 0.2 $REMOTE >/dev/null ||
+if ! ping_warm=$(lab_ping remote $LOCAL 2) || ! ping -n -q -c 2 -i 0.2 $REMOTE >/dev/null; then
     lab_fail "no ping between int0 and the remote namespace through dp0 ($ping_warm replies)"
-
-TOOL_PID=""
-# start_tool OUT ARGS...: runs the tool until its probes are attached.
-start_tool() {
-    local out=$1
-    shift
-    rm -f "$work/ready"
-    "$TOOL" --ready-file "$work/ready" "$@" >"$out" 2>"$out.err" &
-    TOOL_PID=$!
-    lab_wait_for 60 test -s "$work/ready" || {
-        cat "$out" "$out.err" >&2
-        lab_fail "the tool did not attach within 60 s ($*)"
-    }
-}
-
-# stop_tool: Ctrl-C; the tool must exit 0.
-stop_tool() {
-    kill -INT "$TOOL_PID"
-    wait "$TOOL_PID" || lab_fail "the tool exited with status $? after SIGINT"
-    TOOL_PID=""
-}
+fi
 
 # ping_from NS|- ID SRC DST [COUNT]: echo requests with identifier ID; ping's output to stdout.
 ping_from() {
@@ -124,7 +103,7 @@ FAST_SEGMENTS='[[0,1],[1,2],[2,5],[5,6]] [[7,8],[8,9],[9,12],[12,13]]'
 # check_json OUT WHAT DIRECTION SRC DST: one event per echo of ping -e 4242, every stage of the
 # fast path, every segment, the RTT within tolerance. Prints nothing; fails on a mismatch.
 check_json() {
-    local out=$1 what=$2 dir=$3 src=$4 dst=$5 seq rtt
+    local out=$1 what=$2 dir=$3 src=$4 dst=$5
     jq -e . "$out" >/dev/null || lab_fail "$what: output is not JSON lines"
     lab_expect "$(jq -s length "$out")" -eq $COUNT "$what: one event per echo of the filtered flow"
     lab_expect "$(jq -s "[.[] | select(.id == 4242 and .direction == \"$dir\" and .src_ip == \"$src\" and .dst_ip == \"$dst\")] | length" "$out")" \
@@ -148,12 +127,27 @@ segment_us() {
     jq -r "select(.seq == $2) | (.path1.segments + .path2.segments)[] | select(.from == $3) | .latency_us" "$1"
 }
 
+# delay_only_in OUT WHAT FROM SEGMENT: in every echo, the segment starting at stage FROM (named
+# SEGMENT) took the netem delay, and no other segment half of it.
+delay_only_in() {
+    local out=$1 what=$2 from=$3 segment=$4 seq us others
+    for seq in 1 2 3 4 5; do
+        us=$(segment_us "$out" $seq "$from")
+        awk -v u="$us" -v d=$DELAY_MS 'BEGIN { exit !(u >= d * 1000) }' ||
+            lab_fail "$what, seq $seq: $segment is $us us, expected >= $DELAY_MS ms"
+        others=$(jq -r "select(.seq == $seq) | [(.path1.segments + .path2.segments)[] | select(.from != $from) | .latency_us] | max" "$out")
+        awk -v u="$others" -v d=$DELAY_MS 'BEGIN { exit !(u < d * 500) }' ||
+            lab_fail "$what, seq $seq: another segment took $others us"
+    done
+    lab_ok "$what: the ${DELAY_MS} ms are in $segment ip_output -> internal_dev_xmit, no other segment"
+}
+
 # --- tx, text layout with kernel stacks --------------------------------------------------
 out=$work/tx.txt
-start_tool "$out" --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0
+lab_tool_start "$out" system_network_icmp_rtt --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0
 ping_mix - $LOCAL $REMOTE - $LOCAL2 $REMOTE2 remote $REMOTE $LOCAL
 sleep 1
-stop_tool
+lab_tool_stop
 lab_expect "$(grep -c '^=== ICMP RTT Trace: .* (TX (Local -> Remote)) ===$' "$out")" -eq $COUNT \
     "tx: one report per echo of the filtered flow"
 lab_expect "$(grep -cE "^Session: $LOCAL \($LOCAL\) -> $REMOTE \($REMOTE\) \(ID: 4242, Seq: [1-5]\)$" "$out")" \
@@ -187,13 +181,10 @@ lab_log "tx probes: $(grep '^Probe: ' "$out" | sed 's/^Probe: //' | paste -sd ';
 
 # --- rx, JSON without stacks, legacy object (perf buffer), stopped by --duration -------------
 out=$work/rx.json
-export BPFNET_FORCE_LEGACY=1
-start_tool "$out" --src-ip $REMOTE --dst-ip $LOCAL --phy-iface1 phys0 \
-    --direction rx --json --disable-kernel-stacks --duration 15
-unset BPFNET_FORCE_LEGACY
+BPFNET_FORCE_LEGACY=1 lab_tool_start "$out" system_network_icmp_rtt --src-ip $REMOTE --dst-ip $LOCAL \
+    --phy-iface1 phys0 --direction rx --json --disable-kernel-stacks --duration 15
 ping_mix remote $REMOTE $LOCAL remote $REMOTE2 $LOCAL2 - $LOCAL $REMOTE
-wait "$TOOL_PID" || lab_fail "rx: the tool exited with status $? at the end of --duration"
-TOOL_PID=""
+lab_tool_wait
 check_json "$out" rx rx $REMOTE $LOCAL
 lab_expect "$(jq -s '[.[] | select(.path1.interface == "phys0" and .path2.interface == "int0" and .path1.icmp_type == 8 and .path2.icmp_type == 0)] | length' "$out")" \
     -eq $COUNT "rx: path 1 starts on phys0 (request), path 2 on int0 (reply)"
@@ -206,26 +197,18 @@ lab_on_exit "tc qdisc del dev int0 root"
 
 # tx with --latency-ms: 3 fast echoes before the delay would be, then the filtered flow slow.
 out=$work/tx-delay.json
-start_tool "$out" --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0,phys0 --json \
+lab_tool_start "$out" system_network_icmp_rtt --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0,phys0 --json \
     --latency-ms $((DELAY_MS / 2))
 ping_from - 4141 $LOCAL $REMOTE2 >/dev/null # another destination: not counted at all
 ping_mix - $LOCAL $REMOTE - $LOCAL2 $REMOTE2 remote $REMOTE $LOCAL
-stop_tool
+lab_tool_stop
 check_json "$out" "tx, netem on int0" tx $LOCAL $REMOTE
-for seq in 1 2 3 4 5; do
-    us=$(segment_us "$out" $seq 0)
-    awk -v u="$us" -v d=$DELAY_MS 'BEGIN { exit !(u >= d * 1000) }' ||
-        lab_fail "tx, netem on int0, seq $seq: [0->1] is $us us, expected >= $DELAY_MS ms"
-    others=$(jq -r "select(.seq == $seq) | [(.path1.segments + .path2.segments)[] | select(.from != 0) | .latency_us] | max" "$out")
-    awk -v u="$others" -v d=$DELAY_MS 'BEGIN { exit !(u < d * 500) }' ||
-        lab_fail "tx, netem on int0, seq $seq: another segment took $others us"
-done
-lab_ok "tx, netem on int0: the ${DELAY_MS} ms are in [0->1] ip_output -> internal_dev_xmit, no other segment"
+delay_only_in "$out" "tx, netem on int0" 0 "[0->1]"
 
 # The same filtered flow without the delay, under --latency-ms: counted, not reported.
 tc qdisc del dev int0 root
 out=$work/tx-threshold.txt
-start_tool "$out" --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0 --latency-ms $((DELAY_MS / 2)) \
+lab_tool_start "$out" system_network_icmp_rtt --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0 --latency-ms $((DELAY_MS / 2)) \
     --disable-kernel-stacks
 grep -q "^Reporting only round trips with latency >= $((DELAY_MS / 2)).000 ms$" "$out" ||
     lab_fail "--latency-ms: the banner does not state the threshold"
@@ -234,7 +217,7 @@ tc qdisc add dev int0 root netem delay ${DELAY_MS}ms
 ping_from - 4343 $LOCAL $REMOTE 2 >/dev/null
 tc qdisc del dev int0 root
 sleep 1
-stop_tool
+lab_tool_stop
 lab_expect "$(grep -c '^=== ICMP RTT Trace' "$out")" -eq 2 "--latency-ms: only the 2 delayed echoes are reported"
 lab_expect "$(grep -cE '^Session: .* \(ID: 4343, Seq: [12]\)$' "$out")" -eq 2 "--latency-ms: they are ping -e 4343's"
 grep -qE "^Round trips reported: 2, below --latency-ms: $COUNT, incomplete: 0, lost events: 0$" "$out" ||
@@ -244,27 +227,19 @@ lab_ok "--latency-ms: $(grep '^Round trips' "$out")"
 # rx: the reply leaves through int0, so the delay is in [7->8] ip_output -> internal_dev_xmit.
 tc qdisc add dev int0 root netem delay ${DELAY_MS}ms
 out=$work/rx-delay.json
-start_tool "$out" --src-ip $REMOTE --dst-ip $LOCAL --phy-interface phys0 --direction rx --json
+lab_tool_start "$out" system_network_icmp_rtt --src-ip $REMOTE --dst-ip $LOCAL --phy-interface phys0 --direction rx --json
 ping_mix remote $REMOTE $LOCAL remote $REMOTE2 $LOCAL2 - $LOCAL $REMOTE
-stop_tool
+lab_tool_stop
 check_json "$out" "rx, netem on int0" rx $REMOTE $LOCAL
-for seq in 1 2 3 4 5; do
-    us=$(segment_us "$out" $seq 7)
-    awk -v u="$us" -v d=$DELAY_MS 'BEGIN { exit !(u >= d * 1000) }' ||
-        lab_fail "rx, netem on int0, seq $seq: [7->8] is $us us, expected >= $DELAY_MS ms"
-    others=$(jq -r "select(.seq == $seq) | [(.path1.segments + .path2.segments)[] | select(.from != 7) | .latency_us] | max" "$out")
-    awk -v u="$others" -v d=$DELAY_MS 'BEGIN { exit !(u < d * 500) }' ||
-        lab_fail "rx, netem on int0, seq $seq: another segment took $others us"
-done
-lab_ok "rx, netem on int0: the ${DELAY_MS} ms are in [7->8] ip_output -> internal_dev_xmit, no other segment"
+delay_only_in "$out" "rx, netem on int0" 7 "[7->8]"
 tc qdisc del dev int0 root
 
 # --- a delay on the remote side: netem on the remote host's eth0 --------------------------
 ip netns exec remote tc qdisc add dev eth0 root netem delay ${DELAY_MS}ms
 out=$work/tx-remote.json
-start_tool "$out" --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0 --json --disable-kernel-stacks
+lab_tool_start "$out" system_network_icmp_rtt --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0 --json --disable-kernel-stacks
 ping_from - 4242 $LOCAL $REMOTE >"$work/ping"
-stop_tool
+lab_tool_stop
 check_json "$out" "tx, netem on the remote side" tx $LOCAL $REMOTE
 lab_expect "$(jq -s "[.[] | select(.inter_path_us >= $DELAY_MS * 1000)] | length" "$out")" -eq $COUNT \
     "tx, netem on the remote side: the delay is in the inter-path time (P1 end -> P2 start)"
@@ -272,9 +247,9 @@ lab_expect "$(jq -s "[.[] | select(.path1.total_us + .path2.total_us < $DELAY_MS
     "tx, netem on the remote side: not in this host's paths"
 
 out=$work/rx-remote.json
-start_tool "$out" --src-ip $REMOTE --dst-ip $LOCAL --phy-interface phys0 --direction rx --json
+lab_tool_start "$out" system_network_icmp_rtt --src-ip $REMOTE --dst-ip $LOCAL --phy-interface phys0 --direction rx --json
 ip netns exec remote ping -n -e 4242 -c $COUNT -i 0.2 -W 2 -I $REMOTE $LOCAL >"$work/ping"
-stop_tool
+lab_tool_stop
 lab_expect "$(jq -s length "$out")" -eq $COUNT "rx, netem on the remote side: one event per echo"
 lab_expect "$(jq -s "[.[] | select(.rtt_us < $DELAY_MS * 500)] | length" "$out")" -eq $COUNT \
     "rx, netem on the remote side: the delay is outside this host's round trip"
@@ -282,6 +257,5 @@ lab_expect "$(awk -F'time=' -v d=$DELAY_MS 'NF > 1 && $2 + 0 >= d' "$work/ping" 
     "rx, netem on the remote side: ping's own RTT has the ${DELAY_MS} ms"
 ip netns exec remote tc qdisc del dev eth0 root
 
-left=$(bpftool prog show 2>/dev/null | grep -cE 'name (kp_ip_output|kp_icmp_rcv|tp_net_dev_queu|tp_netif_receiv)' || true)
-lab_expect "$left" -eq 0 "no BPF program left behind"
+lab_tool_no_leftovers
 lab_log "passed in $(lab_elapsed)"

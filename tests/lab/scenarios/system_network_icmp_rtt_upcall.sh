@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck source-path=SCRIPTDIR
 # lab-options: --timeout 240
 # system_network_icmp_rtt through the OVS upcall path, both directions. Datapath flows send
 # every ICMP packet to userspace (action userspace(pid=...)), where a minimal stand-in for
@@ -11,16 +12,14 @@
 # stage is seen, the key extraction is not: "(S4 N/A)" / "(S11 N/A)".
 set -euo pipefail
 source "$(dirname "$0")/../lib/ovs.sh"
+source "$(dirname "$0")/../lib/tool.sh"
 
-BIN=${BPFNET_BIN:-$(cd "$(dirname "$0")/../../.." && pwd)/build/bin}
-TOOL=$BIN/system_network_icmp_rtt
-[[ -x $TOOL ]] || lab_fail "no system_network_icmp_rtt in $BIN: build the project first"
 lab_require_cmd jq jq
 lab_require_cmd python3 python3
 COUNT=4
 LOCAL=10.73.0.254 REMOTE=10.73.0.1
-work=$(mktemp -d)
-lab_on_exit "rm -rf $work"
+lab_tool_workdir
+work=$LAB_TOOL_WORK
 
 lab_ovs_dp_add dp0
 lab_ovs_ns_port dp0 remote $REMOTE phys0
@@ -129,21 +128,6 @@ replies=$(ping -n -q -c 2 -i 0.3 -W 3 $REMOTE | sed -n 's/.* \([0-9]*\) received
 lab_ok "ping int0 -> remote through userspace answered"
 lab_log "$(tail -n 1 "$work/userspace.log")"
 
-TOOL_PID=""
-start_tool() {
-    local out=$1
-    shift
-    rm -f "$work/ready"
-    "$TOOL" --ready-file "$work/ready" "$@" >"$out" 2>"$out.err" &
-    TOOL_PID=$!
-    lab_wait_for 60 test -s "$work/ready" || { cat "$out" "$out.err" >&2; lab_fail "the tool did not attach ($*)"; }
-}
-stop_tool() {
-    sleep 1
-    kill -INT "$TOOL_PID"
-    wait "$TOOL_PID" || lab_fail "the tool exited with status $? after SIGINT"
-}
-
 # check_stages OUT WHAT STAGES SEG1 SEG2 NOTE1 NOTE2: every event has exactly these stages and
 # these segments ([[from,to],...] per path) with a latency, and these notes on the OVS segment.
 check_stages() {
@@ -165,18 +149,19 @@ UP2='[[7,8],[8,9],[9,10],[10,11],[11,12],[12,13]]'
 
 # tx with the preferred probes (tracepoints net:net_dev_queue, openvswitch:ovs_dp_upcall).
 out=$work/tx.json
-start_tool "$out" --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0 --json --disable-kernel-stacks
+lab_tool_start "$out" system_network_icmp_rtt --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0 --json --disable-kernel-stacks
 ping -n -q -e 4242 -c $COUNT -i 0.3 -W 3 $REMOTE >/dev/null || lab_fail "tx ping through userspace failed"
-stop_tool
+sleep 1
+lab_tool_stop
 check_stages "$out" "tx through userspace" "$ALL" "$UP1" "$UP2" '[]' '[]'
 
 # rx with the kprobe fallbacks (BPFNET_FORCE_KPROBE=1): __dev_queue_xmit and ovs_dp_upcall.
 out=$work/rx.txt
-export BPFNET_FORCE_KPROBE=1
-start_tool "$out" --src-ip $REMOTE --dst-ip $LOCAL --phy-interface phys0 --direction rx
-unset BPFNET_FORCE_KPROBE
+BPFNET_FORCE_KPROBE=1 lab_tool_start "$out" system_network_icmp_rtt --src-ip $REMOTE --dst-ip $LOCAL \
+    --phy-interface phys0 --direction rx
 ip netns exec remote ping -n -q -e 4242 -c $COUNT -i 0.3 -W 3 $LOCAL >/dev/null || lab_fail "rx ping through userspace failed"
-stop_tool
+sleep 1
+lab_tool_stop
 lab_expect "$(grep -c '^=== ICMP RTT Trace' "$out")" -eq $COUNT "rx through userspace: one report per echo"
 lab_expect "$(grep -cE '^Session: 10\.73\.0\.1 \(10\.73\.0\.1\) -> 10\.73\.0\.254 \(10\.73\.0\.254\) \(ID: 4242, Seq: [1-4]\)$' "$out")" \
     -eq $COUNT "rx through userspace: every report is 10.73.0.1 -> 10.73.0.254, id 4242"
@@ -211,10 +196,12 @@ lost0=$(lab_ovs_stat dp0 lost)
 lab_ovs_flow_add dp0 "in_port($port_int0),eth(),eth_type(0x0800),ipv4(proto=1,frag=no),icmp()" "userspace(pid=1),$port_phys0"
 lab_ovs_flow_add dp0 "in_port($port_phys0),eth(),eth_type(0x0800),ipv4(proto=1,frag=no),icmp()" "userspace(pid=1),$port_int0"
 out=$work/tx-lost.json
-start_tool "$out" --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0 --json --disable-kernel-stacks
+lab_tool_start "$out" system_network_icmp_rtt --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0 --json --disable-kernel-stacks
 ping -n -q -e 4242 -c $COUNT -i 0.3 -W 3 $REMOTE >/dev/null || lab_fail "tx ping with lost upcalls failed"
-stop_tool
+sleep 1
+lab_tool_stop
 check_stages "$out" "tx, upcalls to nobody" '[0,1,2,3,5,6,7,8,9,10,12,13]' \
     '[[0,1],[1,2],[2,3],[3,5],[5,6]]' '[[7,8],[8,9],[9,10],[10,12],[12,13]]' '["(S4 N/A)"]' '["(S11 N/A)"]'
 lab_expect "$(($(lab_ovs_stat dp0 lost) - lost0))" -ge $((2 * COUNT)) "the datapath counted those upcalls as lost"
+lab_tool_no_leftovers
 lab_log "passed in $(lab_elapsed)"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck source-path=SCRIPTDIR
 # lab-options: --timeout 360
 # trace_conntrack on flows that nf_conntrack tracks: an iptables conntrack rule in namespace
 # ctb makes the kernel track every packet that enters or leaves it. Echo servers in ctb answer
@@ -16,45 +17,19 @@
 # handshake's SYN is IP_CT_NEW at nf_conntrack_tcp_packet and its SYN-ACK the reply.
 set -euo pipefail
 source "$(dirname "$0")/../lib/netns.sh"
+source "$(dirname "$0")/../lib/tool.sh"
 
-BIN=${BPFNET_BIN:-$(cd "$(dirname "$0")/../../../build/bin" && pwd)}
 PY=/usr/bin/python3
 lab_require_cmd jq jq
 lab_require_cmd iptables iptables
-WORK=$(mktemp -d /tmp/trace_conntrack.XXXXXX)
-lab_on_exit "rm -rf $WORK"
-# The tool outputs go back to the host too (lab.sh --keep keeps them).
-lab_on_exit "cp -r $WORK/. ${LAB_IO:-$WORK}/ 2>/dev/null"
-
-# tool_start OUT ARGS...: trace_conntrack in the background (stdout OUT, stderr OUT.err) until
-# its probes are attached.
-tool_start() {
-    local out=$1 t
-    shift
-    rm -f "$WORK/ready"
-    "$BIN/trace_conntrack" --ready-file "$WORK/ready" "$@" >"$out" 2>"$out.err" &
-    TOOL_PID=$!
-    lab_on_exit "kill -INT $TOOL_PID 2>/dev/null"
-    for ((t = 0; t < 600; t++)); do
-        [[ -s $WORK/ready ]] && return 0
-        kill -0 "$TOOL_PID" 2>/dev/null || { cat "$out" "$out.err" >&2; lab_fail "trace_conntrack exited before attaching"; }
-        sleep 0.2
-    done
-    lab_fail "trace_conntrack did not attach within 120 s"
-}
-
-# tool_wait [SIGNAL]: stops the tool (SIGINT) or waits for its --duration; it must exit 0.
-tool_wait() {
-    local status=0
-    [[ ${1:-} == INT ]] && kill -INT "$TOOL_PID"
-    wait "$TOOL_PID" || status=$?
-    lab_expect "$status" -eq 0 "trace_conntrack exit status"
-}
+lab_tool_workdir
+WORK=$LAB_TOOL_WORK
+LAB_TOOL_ATTACH_TIMEOUT=120
 
 # 0. Without the nf_conntrack module the tool names it.
 if [[ ! -e /sys/module/nf_conntrack ]]; then
     status=0
-    err=$("$BIN/trace_conntrack" 2>&1 >/dev/null) || status=$?
+    err=$("$BPFNET_BIN/trace_conntrack" 2>&1 >/dev/null) || status=$?
     lab_expect "$status" -eq 1 "exit status without nf_conntrack"
     grep -q "^Error: kernel module nf_conntrack is not loaded" <<<"$err" ||
         lab_fail "no clear error without nf_conntrack: $err"
@@ -133,7 +108,7 @@ EOF
 
 # ---- Run 1: one UDP flow, JSON ----
 OUT1=$WORK/run1.json
-tool_start "$OUT1" --src-ip 10.61.0.1 --dst-ip 10.61.0.2 --protocol udp --dst-port 7001 --json
+lab_tool_start "$OUT1" trace_conntrack --src-ip 10.61.0.1 --dst-ip 10.61.0.2 --protocol udp --dst-port 7001 --json
 udp_flow 40001 7001 5
 udp_flow 40003 7004 3          # other port: not shown
 tcp_exchange 7002              # other protocol: not shown
@@ -142,7 +117,7 @@ sleep 3                        # the entry expires (2 s)
 udp_timeouts 30                # the new entry must outlive the test
 udp_flow 40001 7001 1          # finds the expired entry: deleted, then created again
 sleep 1
-tool_wait INT
+lab_tool_stop
 [[ -s $OUT1.err ]] && lab_log "run 1 stderr: $(cat "$OUT1.err")"
 jq -e . "$OUT1" >/dev/null || lab_fail "run 1: output is not JSON lines"
 
@@ -179,12 +154,12 @@ cat >"$WORK/rules.json" <<'EOF'
 ]
 EOF
 OUT2=$WORK/run2.txt
-tool_start "$OUT2" --filters-file "$WORK/rules.json" --rel-time --stack false --duration 40
+lab_tool_start "$OUT2" trace_conntrack --filters-file "$WORK/rules.json" --rel-time --stack false --duration 40
 tcp_exchange 7002
 udp_flow 40004 7004 3
 udp_flow 40005 7001 2          # matches no rule
 lab_ping cta 10.61.0.2 2 >/dev/null
-tool_wait                      # --duration ends it
+lab_tool_wait                  # --duration ends it
 [[ -s $OUT2.err ]] && lab_log "run 2 stderr: $(cat "$OUT2.err")"
 
 grep -qx "Added filter rule: {'src_ip': '10.61.0.1', 'dst_ip': '10.61.0.2', 'protocol': 'tcp', 'dst_port': 7002}" "$OUT2" ||
@@ -219,4 +194,5 @@ lab_expect "$(grep -c '^nf_conntrack_tcp_packet | PKTINFO: 10.61.0.2:7002 -> 10.
 lab_expect "$(grep -c '^nf_conntrack_in | PKTINFO: 10.61.0.[12]:\(40004\|7004\) -> .*(UDP)' "$WORK/run2.events" || true)" -eq 6 \
     "UDP 7004 packets at nf_conntrack_in (3 requests, 3 replies)"
 
+lab_tool_no_leftovers
 lab_log "passed in $(lab_elapsed)"

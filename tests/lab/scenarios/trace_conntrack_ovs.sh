@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck source-path=SCRIPTDIR
 # lab-options: --timeout 300
 # trace_conntrack on the OVS kernel datapath's ct() action: two namespaces behind datapath
 # dp0 whose IPv4 flows go through ct(commit,zone=7) (no ovs-vswitchd). With openvswitch
@@ -13,37 +14,14 @@
 # (--protocol icmp). Events on the datapath's path are told apart by their stacks.
 set -euo pipefail
 source "$(dirname "$0")/../lib/ovs.sh"
+source "$(dirname "$0")/../lib/tool.sh"
 
-BIN=${BPFNET_BIN:-$(cd "$(dirname "$0")/../../../build/bin" && pwd)}
 PY=/usr/bin/python3
 lab_require_cmd jq jq
-WORK=$(mktemp -d /tmp/trace_conntrack_ovs.XXXXXX)
-lab_on_exit "rm -rf $WORK"
-# The tool outputs go back to the host too (lab.sh --keep keeps them).
-lab_on_exit "cp -r $WORK/. ${LAB_IO:-$WORK}/ 2>/dev/null"
+lab_tool_workdir
+WORK=$LAB_TOOL_WORK
+LAB_TOOL_ATTACH_TIMEOUT=120
 COUNT=3
-
-tool_start() {
-    local out=$1 t
-    shift
-    rm -f "$WORK/ready"
-    "$BIN/trace_conntrack" --ready-file "$WORK/ready" "$@" >"$out" 2>"$out.err" &
-    TOOL_PID=$!
-    lab_on_exit "kill -INT $TOOL_PID 2>/dev/null"
-    for ((t = 0; t < 600; t++)); do
-        [[ -s $WORK/ready ]] && return 0
-        kill -0 "$TOOL_PID" 2>/dev/null || { cat "$out" "$out.err" >&2; lab_fail "trace_conntrack exited before attaching"; }
-        sleep 0.2
-    done
-    lab_fail "trace_conntrack did not attach within 120 s"
-}
-
-tool_wait() {
-    local status=0
-    [[ ${1:-} == INT ]] && kill -INT "$TOOL_PID"
-    wait "$TOOL_PID" || status=$?
-    lab_expect "$status" -eq 0 "trace_conntrack exit status"
-}
 
 lab_modprobe nf_conntrack
 lab_ovs_dp_add dp0
@@ -71,8 +49,8 @@ lab_wait_for 20 test -s "$WORK/sink.ready" || lab_fail "UDP sink did not start i
 
 # Banner: which OVS probes attached (text mode, no traffic).
 OUT0=$WORK/banner.txt
-tool_start "$OUT0" --duration 1
-tool_wait
+lab_tool_start "$OUT0" trace_conntrack --duration 1
+lab_tool_wait
 for line in "Attached kprobe to __ovs_ct_lookup" "Attached kprobe to ovs_ct_execute" \
     "Attached kprobe to nf_conntrack_in"; do
     grep -qF "$line" "$OUT0" || lab_fail "banner: no line '$line'"
@@ -87,12 +65,12 @@ else
 fi
 
 OUT=$WORK/ovs.json
-tool_start "$OUT" --src-ip 10.62.0.1 --dst-ip 10.62.0.2 --protocol icmp --json
+lab_tool_start "$OUT" trace_conntrack --src-ip 10.62.0.1 --dst-ip 10.62.0.2 --protocol icmp --json
 replies=$(lab_ping ova 10.62.0.2 "$COUNT" 0.2) || lab_fail "ping through dp0 failed"
 lab_expect "$replies" -eq "$COUNT" "echo replies through ct(commit,zone=7)"
 lab_udp_send ova 10.62.0.2 7100 4 64       # through the same ct() action, other protocol
 sleep 1
-tool_wait INT
+lab_tool_stop
 [[ -s $OUT.err ]] && lab_log "stderr: $(cat "$OUT.err")"
 jq -e . "$OUT" >/dev/null || lab_fail "output is not JSON lines"
 lab_log "events: $(jq -r .func "$OUT" | sort | uniq -c | tr -s ' \n' ' ')"
@@ -120,4 +98,5 @@ lab_expect "$(count '.dev == "ovp0" or .dev == "ovp1"')" -ge "$packets" "events 
 entries=$(lab_ovs_ct_count 7)
 lab_expect "$entries" -ge 1 "ovs-dpctl dump-conntrack zone=7 entries"
 
+lab_tool_no_leftovers
 lab_log "passed in $(lab_elapsed)"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck source-path=SCRIPTDIR
 # lab-options: --timeout 360
 # trace_ip_defrag on real IPv4 reassembly in namespace dfb (MTU 1000 between dfa and dfb):
 #   1. three 4000-byte UDP datagrams, fragmented by dfa's kernel into 5 fragments each
@@ -14,37 +15,14 @@
 # __kfree_skb instead of the skb tracepoints) checks one datagram again.
 set -euo pipefail
 source "$(dirname "$0")/../lib/netns.sh"
+source "$(dirname "$0")/../lib/tool.sh"
 
-BIN=${BPFNET_BIN:-$(cd "$(dirname "$0")/../../../build/bin" && pwd)}
 PY=/usr/bin/python3
 lab_require_cmd jq jq
 lab_require_cmd tc iproute2
-WORK=$(mktemp -d /tmp/trace_ip_defrag.XXXXXX)
-lab_on_exit "rm -rf $WORK"
-# The tool outputs go back to the host too (lab.sh --keep keeps them).
-lab_on_exit "cp -r $WORK/. ${LAB_IO:-$WORK}/ 2>/dev/null"
-
-tool_start() {
-    local out=$1 t
-    shift
-    rm -f "$WORK/ready"
-    "$BIN/trace_ip_defrag" --ready-file "$WORK/ready" "$@" >"$out" 2>"$out.err" &
-    TOOL_PID=$!
-    lab_on_exit "kill -INT $TOOL_PID 2>/dev/null"
-    for ((t = 0; t < 600; t++)); do
-        [[ -s $WORK/ready ]] && return 0
-        kill -0 "$TOOL_PID" 2>/dev/null || { cat "$out" "$out.err" >&2; lab_fail "trace_ip_defrag exited before attaching"; }
-        sleep 0.2
-    done
-    lab_fail "trace_ip_defrag did not attach within 120 s"
-}
-
-tool_stop() {
-    local status=0
-    kill -INT "$TOOL_PID"
-    wait "$TOOL_PID" || status=$?
-    lab_expect "$status" -eq 0 "trace_ip_defrag exit status"
-}
+lab_tool_workdir
+WORK=$LAB_TOOL_WORK
+LAB_TOOL_ATTACH_TIMEOUT=120
 
 lab_netns_pair dfa dfb 10.63.0.1 10.63.0.2
 ip -n dfa link set to-dfb mtu 1000
@@ -129,7 +107,7 @@ noise() {
 
 OUT=$WORK/defrag.txt
 LOG=$WORK/defrag.log
-tool_start "$OUT" --src-ip 10.63.0.1 --dst-ip 10.63.0.2 --protocol udp --log-file "$LOG"
+lab_tool_start "$OUT" trace_ip_defrag --src-ip 10.63.0.1 --dst-ip 10.63.0.2 --protocol udp --log-file "$LOG"
 big_udp dfa 10.63.0.1 10.63.0.2 40011 7011 3
 noise
 crafted
@@ -140,7 +118,7 @@ lab_nsexec dfb tc filter add dev to-dfa ingress protocol ip pref 1 u32 \
 big_udp dfa 10.63.0.1 10.63.0.2 40012 7011 1
 lab_wait_for 20 grep -q '^\[TIMEOUT\]' "$OUT" || lab_fail "no TIMEOUT event within 20 s (ipfrag_time 2 s)"
 sleep 1
-tool_stop
+lab_tool_stop
 [[ -s $OUT.err ]] && lab_log "stderr: $(cat "$OUT.err")"
 lab_log "events: $(grep -o '^\[[A-Za-z_]*\]' "$OUT" | sort | uniq -c | tr -s ' \n' ' ')"
 lab_log "dfb received: $(cat "$WORK/dfb.count"); dfa received: $(cat "$WORK/dfa.count")"
@@ -222,7 +200,7 @@ while c.recv(65536):
 lab_on_exit "kill $! 2>/dev/null"
 lab_wait_for 20 test -s "$WORK/tcp.ready" || lab_fail "TCP sink did not start in dfb"
 OUT2=$WORK/defrag.json
-BPFNET_FORCE_LEGACY=1 BPFNET_FORCE_KPROBE=1 tool_start "$OUT2" --src-ip 10.63.0.1 --json --duration 60
+BPFNET_FORCE_LEGACY=1 BPFNET_FORCE_KPROBE=1 lab_tool_start "$OUT2" trace_ip_defrag --src-ip 10.63.0.1 --json --duration 60
 lab_nsexec dfb tc filter del dev to-dfa ingress pref 1
 big_udp dfa 10.63.0.1 10.63.0.2 40014 7011 1
 lab_nsexec dfa "$PY" -c '
@@ -233,7 +211,7 @@ for i in range(20):
 s.close()
 ' || lab_fail "TCP transfer dfa -> dfb failed"
 sleep 1
-tool_stop
+lab_tool_stop
 jq -e . "$OUT2" >/dev/null || lab_fail "JSON run: output is not JSON lines"
 count() { jq -s "[.[] | select($1)] | length" "$OUT2"; }
 lab_log "JSON run: $(jq -r .event "$OUT2" | sort | uniq -c | tr -s ' \n' ' ')"
@@ -245,4 +223,5 @@ lab_expect "$(count '.event == "kfree_skb" and .protocol == 6 and .reason == nul
     "TCP frees seen by the __kfree_skb kprobe"
 lab_expect "$(count '.src_ip != "10.63.0.1"')" -eq 0 "JSON events from other sources"
 
+lab_tool_no_leftovers
 lab_log "passed in $(lab_elapsed)"
