@@ -312,28 +312,6 @@ int netstage_phy_opt(const char *flag, const char *text, uint32_t ifindex[NS_MAX
 	return n;
 }
 
-double netstage_float_opt(const char *flag, const char *text)
-{
-	char buf[64], *s, *end, *o = buf;
-	double v;
-
-	if (strlen(text) >= sizeof(buf))
-		arg_fail("argument %s: invalid float value: '%s'", flag, text);
-	/* Python float(): surrounding whitespace, digit-separating underscores; no hex. */
-	for (const char *c = text; *c; c++) {
-		if (*c == '_' && c > text && isdigit((unsigned char)c[-1]) && isdigit((unsigned char)c[1]))
-			continue;
-		*o++ = *c;
-	}
-	*o = 0;
-	s = strip(buf);
-	errno = 0;
-	v = strtod(s, &end);
-	if (!*s || *end || strpbrk(s, "xX") || isnan(v) || errno == ERANGE)
-		arg_fail("argument %s: invalid float value: '%s'", flag, text);
-	return v;
-}
-
 unsigned netstage_protocols(const char *text, unsigned all_bits)
 {
 	if (!strcmp(text, "tcp"))
@@ -473,4 +451,57 @@ uint64_t netstage_incomplete(const struct netstage_counts *c, int dir)
 	uint64_t done = c->completed[dir] + c->active[dir];
 
 	return c->started[dir] > done ? c->started[dir] - done : 0;
+}
+
+unsigned netstage_opts_apply(struct netstage_config *cfg, const struct netstage_opts *o,
+			     unsigned all_protocols, unsigned *dirs)
+{
+	unsigned protocols = netstage_protocols(o->protocol, all_protocols);
+
+	*dirs = netstage_dirs(o->direction);
+	cfg->saddr = netstage_ipv4_opt("--src-ip", o->src_ip);
+	cfg->daddr = netstage_ipv4_opt("--dst-ip", o->dst_ip);
+	cfg->port1 = port_opt("--src-port", o->src_port);
+	cfg->port2 = port_opt("--dst-port", o->dst_port);
+	cfg->protocols = (__u8)protocols;
+	if (o->session_timeout <= 0 || o->session_timeout > 3600)
+		arg_fail("argument --session-timeout: must be more than 0 and at most 3600 seconds");
+	cfg->stale_ns = (__u64)(o->session_timeout * 1e9);
+	return protocols;
+}
+
+void netstage_opts_resolve(struct netstage_config *cfg, const struct netstage_opts *o)
+{
+	netstage_phy_opt("--phy-interface", o->phy_interface, cfg->phy_ifindex);
+	cfg->netns_inum = netstage_netns_inum();
+}
+
+void netstage_print_filters(FILE *f, const struct netstage_config *cfg, const struct netstage_opts *o,
+			    const char *direction_note)
+{
+	char proto[8];
+
+	snprintf(proto, sizeof(proto), "%s", o->protocol);
+	for (char *p = proto; *p; p++)
+		*p = (char)toupper((unsigned char)*p);
+	fprintf(f, "Protocol filter: %s\n", proto);
+	fprintf(f, "Direction filter: %s%s\n",
+		!strcmp(o->direction, "tx") ? "TX" : !strcmp(o->direction, "rx") ? "RX" : "BOTH",
+		direction_note);
+	if (cfg->saddr)
+		fprintf(f, "Source IP filter: %s\n", o->src_ip);
+	if (cfg->daddr)
+		fprintf(f, "Destination IP filter: %s\n", o->dst_ip);
+	if (cfg->port1)
+		fprintf(f, "Source port filter: %u\n", cfg->port1);
+	if (cfg->port2)
+		fprintf(f, "Destination port filter: %u\n", cfg->port2);
+}
+
+void netstage_print_phy(FILE *f, const struct netstage_config *cfg, const struct netstage_opts *o)
+{
+	fprintf(f, "Physical interfaces: %s (ifindex %u", o->phy_interface, cfg->phy_ifindex[0]);
+	for (int i = 1; i < NS_MAX_PHY && cfg->phy_ifindex[i]; i++)
+		fprintf(f, ", %u", cfg->phy_ifindex[i]);
+	fprintf(f, ")\n");
 }

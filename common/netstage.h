@@ -122,14 +122,36 @@ uint32_t netstage_ipv4_opt(const char *flag, const char *text);
  * Returns the number of names.
  */
 int netstage_phy_opt(const char *flag, const char *text, uint32_t ifindex[NS_MAX_PHY]);
-/* A value in Python float() syntax ("5", "2.5", "1e3", " 7 "); exits 2 otherwise. */
-double netstage_float_opt(const char *flag, const char *text);
 /* "tcp"/"udp"/"icmp"/"all" to NS_PROTO_* bits; all = all_bits. */
 unsigned netstage_protocols(const char *text, unsigned all_bits);
 /* "tx"/"rx"/"both" to NS_DIR_BIT bits. */
 unsigned netstage_dirs(const char *text);
 /* Inode number of this process's network namespace (0 if unknown). */
 uint32_t netstage_netns_inum(void);
+
+/* The filter options the system-network latency tools share, under the same flag names. */
+struct netstage_opts {
+	const char *phy_interface, *src_ip, *dst_ip, *protocol, *direction;
+	long src_port, dst_port;
+	double session_timeout;
+};
+
+/*
+ * Fills the filters and session expiry of cfg from o (bad values exit 2 naming the flag);
+ * returns the protocol bits (all = all_protocols) and sets *dirs.
+ */
+unsigned netstage_opts_apply(struct netstage_config *cfg, const struct netstage_opts *o,
+			     unsigned all_protocols, unsigned *dirs);
+/* After tool_init(): the physical interfaces' ifindexes and this network namespace. */
+void netstage_opts_resolve(struct netstage_config *cfg, const struct netstage_opts *o);
+/*
+ * The banner's filter lines: protocol, "Direction filter: TX|RX|BOTH<direction_note>",
+ * addresses and ports when set.
+ */
+void netstage_print_filters(FILE *f, const struct netstage_config *cfg, const struct netstage_opts *o,
+			    const char *direction_note);
+/* "Physical interfaces: <list> (ifindex a, b)". */
+void netstage_print_phy(FILE *f, const struct netstage_config *cfg, const struct netstage_opts *o);
 
 /* ---- sessions and counters ---- */
 

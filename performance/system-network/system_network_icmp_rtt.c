@@ -32,7 +32,8 @@
 #define TRAILER "=================================================="
 
 static struct {
-	const char *src_ip, *dst_ip, *phy_interface, *phy_iface1, *phy_iface2, *latency_ms;
+	const char *src_ip, *dst_ip, *phy_interface, *phy_iface1, *phy_iface2;
+	double latency_ms;
 	const char *direction;
 	bool disable_kernel_stacks;
 	long duration;
@@ -52,7 +53,7 @@ static const struct arg_opt options[] = {
 	{ "phy-interface", 0, ARG_STR, &opt.phy_interface, NULL,
 	  "physical interface(s) to monitor, e.g. eth0 or eth0,eth1 for bond members (up to 4; "
 	  "required unless --phy-iface1 is given)" },
-	{ "latency-ms", 0, ARG_STR, &opt.latency_ms, "LATENCY_MS",
+	{ "latency-ms", 0, ARG_FLOAT, &opt.latency_ms, "LATENCY_MS",
 	  "report only round trips with an RTT of at least this many milliseconds (default: 0, "
 	  "report all)" },
 	{ "direction", 0, ARG_CHOICE, &opt.direction, NULL,
@@ -414,9 +415,9 @@ static void build_config(struct rtt_config *cfg, struct settings *st)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->src_ip = ipv4_opt("--src-ip", opt.src_ip);
 	cfg->dst_ip = ipv4_opt("--dst-ip", opt.dst_ip);
-	st->latency_ms = opt.latency_ms ? netstage_float_opt("--latency-ms", opt.latency_ms) : 0;
-	if (isinf(st->latency_ms))
-		arg_fail("argument --latency-ms: invalid float value: '%s'", opt.latency_ms);
+	st->latency_ms = opt.latency_ms;
+	if (isinf(st->latency_ms) || isnan(st->latency_ms))
+		arg_fail("argument --latency-ms: invalid float value: '%g'", opt.latency_ms);
 	/* As the original's int(ms * 1e6): zero or negative reports every round trip. */
 	if (st->latency_ms * 1e6 >= 18e18)
 		cfg->threshold_ns = UINT64_MAX;	/* beyond any RTT, and the cast would overflow */

@@ -21,28 +21,27 @@
 #define RULE60 "------------------------------------------------------------"
 
 static struct {
-	const char *phy_interface, *src_ip, *dst_ip, *protocol, *direction;
-	long src_port, dst_port, interval, duration;
-	double session_timeout;
-} opt = { .protocol = "all", .interval = 5, .session_timeout = 1 };
+	long interval, duration;
+	struct netstage_opts net;
+} opt = { .interval = 5, .net = { .protocol = "all", .session_timeout = 1 } };
 
 static const struct arg_opt options[] = {
-	{ "phy-interface", 0, ARG_STR, &opt.phy_interface, NULL,
+	{ "phy-interface", 0, ARG_STR, &opt.net.phy_interface, NULL,
 	  "physical interface(s) to monitor, comma-separated for bond members (e.g. eth0 or eth0,eth1)",
 	  .flags = ARG_REQUIRED },
-	{ "src-ip", 0, ARG_STR, &opt.src_ip, NULL, "source IP address filter" },
-	{ "dst-ip", 0, ARG_STR, &opt.dst_ip, NULL, "destination IP address filter" },
-	{ "src-port", 0, ARG_INT, &opt.src_port, NULL, "port filter: source or destination port (TCP/UDP)" },
-	{ "dst-port", 0, ARG_INT, &opt.dst_port, NULL, "port filter: source or destination port (TCP/UDP)" },
-	{ "protocol", 0, ARG_CHOICE, &opt.protocol, NULL, "protocol filter (all = TCP and UDP)",
+	{ "src-ip", 0, ARG_STR, &opt.net.src_ip, NULL, "source IP address filter" },
+	{ "dst-ip", 0, ARG_STR, &opt.net.dst_ip, NULL, "destination IP address filter" },
+	{ "src-port", 0, ARG_INT, &opt.net.src_port, NULL, "port filter: source or destination port (TCP/UDP)" },
+	{ "dst-port", 0, ARG_INT, &opt.net.dst_port, NULL, "port filter: source or destination port (TCP/UDP)" },
+	{ "protocol", 0, ARG_CHOICE, &opt.net.protocol, NULL, "protocol filter (all = TCP and UDP)",
 	  netstage_proto_choices },
-	{ "direction", 0, ARG_CHOICE, &opt.direction, NULL,
+	{ "direction", 0, ARG_CHOICE, &opt.net.direction, NULL,
 	  "tx = System -> Physical, rx = Physical -> System, both = both at once", netstage_dir_choices,
 	  .flags = ARG_REQUIRED },
 	{ "interval", 0, ARG_INT, &opt.interval, NULL, "statistics interval in seconds", .min = 1, .max = 86400 },
 	{ "duration", 0, ARG_INT, &opt.duration, NULL, "total run time in seconds (0 = until Ctrl-C)", .min = 0,
 	  .max = 31536000 },
-	{ "session-timeout", 0, ARG_FLOAT, &opt.session_timeout, "SECONDS",
+	{ "session-timeout", 0, ARG_FLOAT, &opt.net.session_timeout, "SECONDS",
 	  "a packet not seen at its next stage for this long is counted as incomplete" },
 	{ 0 },
 };
@@ -312,27 +311,9 @@ static void report(struct state *st, bool final)
 
 static void print_banner(const struct netstage_config *cfg, const struct netstage_probes *probes)
 {
-	char proto[8];
-
-	snprintf(proto, sizeof(proto), "%s", opt.protocol);
-	for (char *c = proto; *c; c++)
-		*c = (char)(*c - 'a' + 'A');
 	printf("=== System Network Adjacent Stage Latency Histogram Tool ===\n");
-	printf("Protocol filter: %s\n", proto);
-	printf("Direction filter: %s (tx=System->Physical, rx=Physical->System)\n",
-	       !strcmp(opt.direction, "tx") ? "TX" : !strcmp(opt.direction, "rx") ? "RX" : "BOTH");
-	if (cfg->saddr)
-		printf("Source IP filter: %s\n", opt.src_ip);
-	if (cfg->daddr)
-		printf("Destination IP filter: %s\n", opt.dst_ip);
-	if (cfg->port1)
-		printf("Source port filter: %u\n", cfg->port1);
-	if (cfg->port2)
-		printf("Destination port filter: %u\n", cfg->port2);
-	printf("Physical interfaces: %s (ifindex %u", opt.phy_interface, cfg->phy_ifindex[0]);
-	for (int i = 1; i < NS_MAX_PHY && cfg->phy_ifindex[i]; i++)
-		printf(", %u", cfg->phy_ifindex[i]);
-	printf(")\n");
+	netstage_print_filters(stdout, cfg, &opt.net, " (tx=System->Physical, rx=Physical->System)");
+	netstage_print_phy(stdout, cfg, &opt.net);
 	printf("Statistics interval: %ld seconds\n", opt.interval);
 	printf("Mode: Adjacent stage latency tracking only\n");
 	printf("BPF program loaded successfully\n");
@@ -346,23 +327,11 @@ int main(int argc, char **argv)
 	static struct state st;
 	struct netstage_probes probes;
 	unsigned protocols;
-	double timeout;
 
 	args_parse(&parser, argc, argv);
-	protocols = netstage_protocols(opt.protocol, NS_PROTO_TCP | NS_PROTO_UDP);
-	st.dirs = netstage_dirs(opt.direction);
-	st.cfg.saddr = netstage_ipv4_opt("--src-ip", opt.src_ip);
-	st.cfg.daddr = netstage_ipv4_opt("--dst-ip", opt.dst_ip);
-	st.cfg.port1 = port_opt("--src-port", opt.src_port);
-	st.cfg.port2 = port_opt("--dst-port", opt.dst_port);
-	st.cfg.protocols = (__u8)protocols;
-	timeout = opt.session_timeout;
-	if (timeout <= 0 || timeout > 3600)
-		arg_fail("argument --session-timeout: must be more than 0 and at most 3600 seconds");
-	st.cfg.stale_ns = (__u64)(timeout * 1e9);
+	protocols = netstage_opts_apply(&st.cfg, &opt.net, NS_PROTO_TCP | NS_PROTO_UDP, &st.dirs);
 	tool_init("system_network_latency_summary");
-	netstage_phy_opt("--phy-interface", opt.phy_interface, st.cfg.phy_ifindex);
-	st.cfg.netns_inum = netstage_netns_inum();
+	netstage_opts_resolve(&st.cfg, &opt.net);
 	netstage_rules_build(&st.cfg, &sysnet_latency_model, st.dirs, protocols);
 
 	st.skel = BPFNET_OPEN(system_network_latency_summary_bpf);

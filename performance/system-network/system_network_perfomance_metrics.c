@@ -18,24 +18,25 @@
 #include "system_network_perfomance_metrics.skel.h"
 
 static struct {
-	const char *internal_interface, *phy_interface, *src_ip, *dst_ip, *protocol, *direction;
-	long src_port, dst_port, duration;
-	double latency_us, session_timeout;
+	const char *internal_interface;
+	long duration;
+	double latency_us;
 	bool enable_ct, verbose;
-} opt = { .protocol = "all", .direction = "both", .session_timeout = 1 };
+	struct netstage_opts net;
+} opt = { .net = { .protocol = "all", .direction = "both", .session_timeout = 1 } };
 
 static const struct arg_opt options[] = {
 	{ "internal-interface", 0, ARG_STR, &opt.internal_interface, NULL,
 	  "OVS internal port that carries the host's IP (e.g. port-mgt)", .flags = ARG_REQUIRED },
-	{ "phy-interface", 0, ARG_STR, &opt.phy_interface, NULL,
+	{ "phy-interface", 0, ARG_STR, &opt.net.phy_interface, NULL,
 	  "physical interface(s), comma-separated for bond members (e.g. eth0 or eth0,eth1)",
 	  .flags = ARG_REQUIRED },
-	{ "src-ip", 0, ARG_STR, &opt.src_ip, NULL, "source IP address filter" },
-	{ "dst-ip", 0, ARG_STR, &opt.dst_ip, NULL, "destination IP address filter" },
-	{ "src-port", 0, ARG_INT, &opt.src_port, NULL, "port filter: source or destination port (TCP/UDP)" },
-	{ "dst-port", 0, ARG_INT, &opt.dst_port, NULL, "port filter: source or destination port (TCP/UDP)" },
-	{ "protocol", 0, ARG_CHOICE, &opt.protocol, NULL, "protocol filter", netstage_proto_icmp_choices },
-	{ "direction", 0, ARG_CHOICE, &opt.direction, NULL,
+	{ "src-ip", 0, ARG_STR, &opt.net.src_ip, NULL, "source IP address filter" },
+	{ "dst-ip", 0, ARG_STR, &opt.net.dst_ip, NULL, "destination IP address filter" },
+	{ "src-port", 0, ARG_INT, &opt.net.src_port, NULL, "port filter: source or destination port (TCP/UDP)" },
+	{ "dst-port", 0, ARG_INT, &opt.net.dst_port, NULL, "port filter: source or destination port (TCP/UDP)" },
+	{ "protocol", 0, ARG_CHOICE, &opt.net.protocol, NULL, "protocol filter", netstage_proto_icmp_choices },
+	{ "direction", 0, ARG_CHOICE, &opt.net.direction, NULL,
 	  "tx = SYSTEM_TX (local -> uplink), rx = SYSTEM_RX (uplink -> local), both", netstage_dir_choices },
 	{ "latency-us", 0, ARG_FLOAT, &opt.latency_us, NULL,
 	  "only report packets whose first-to-last stage latency is at least this many microseconds" },
@@ -45,7 +46,7 @@ static const struct arg_opt options[] = {
 	  "also report packets that stopped before their last stage (FLOW INCOMPLETE)" },
 	{ "duration", 0, ARG_INT, &opt.duration, NULL, "total run time in seconds (0 = until Ctrl-C)", .min = 0,
 	  .max = 31536000 },
-	{ "session-timeout", 0, ARG_FLOAT, &opt.session_timeout, "SECONDS",
+	{ "session-timeout", 0, ARG_FLOAT, &opt.net.session_timeout, "SECONDS",
 	  "a packet not seen at its next stage for this long is counted as incomplete" },
 	{ 0 },
 };
@@ -296,28 +297,11 @@ static void on_stale(const void *session, void *arg)
 static void print_banner(const struct netstage_config *cfg, double latency_us, bool ct,
 			 const struct netstage_probes *probes)
 {
-	char proto[8];
-
-	snprintf(proto, sizeof(proto), "%s", opt.protocol);
-	for (char *c = proto; *c; c++)
-		*c = (char)(*c - 'a' + 'A');
 	printf("=== System Network Performance Tracer ===\n");
-	printf("Protocol filter: %s\n", proto);
-	printf("Direction filter: %s (1=SYSTEM_TX/Local\u2192Uplink, 2=SYSTEM_RX/Uplink\u2192Local)\n",
-	       !strcmp(opt.direction, "tx") ? "TX" : !strcmp(opt.direction, "rx") ? "RX" : "BOTH");
-	if (cfg->saddr)
-		printf("Source IP filter: %s\n", opt.src_ip);
-	if (cfg->daddr)
-		printf("Destination IP filter: %s\n", opt.dst_ip);
-	if (cfg->port1)
-		printf("Source port filter: %u\n", cfg->port1);
-	if (cfg->port2)
-		printf("Destination port filter: %u\n", cfg->port2);
+	netstage_print_filters(stdout, cfg, &opt.net,
+			       " (1=SYSTEM_TX/Local\u2192Uplink, 2=SYSTEM_RX/Uplink\u2192Local)");
 	printf("Internal interface: %s (ifindex %u)\n", opt.internal_interface, cfg->internal_ifindex);
-	printf("Physical interfaces: %s (ifindex %u", opt.phy_interface, cfg->phy_ifindex[0]);
-	for (int i = 1; i < NS_MAX_PHY && cfg->phy_ifindex[i]; i++)
-		printf(", %u", cfg->phy_ifindex[i]);
-	printf(")\n");
+	netstage_print_phy(stdout, cfg, &opt.net);
 	printf("Conntrack measurement: %s\n", ct ? "ENABLED" : "DISABLED");
 	if (latency_us > 0)
 		printf("Latency threshold: >= %.3f us (only reporting flows exceeding this latency)\n", latency_us);
@@ -375,30 +359,19 @@ int main(int argc, char **argv)
 	struct netstage_counts counts;
 	struct event_channel *ch;
 	unsigned protocols, dirs;
-	double latency_us, timeout, next_sweep;
+	double latency_us, next_sweep;
 	uint32_t optional;
 	bool ct;
 
 	args_parse(&parser, argc, argv);
-	protocols = netstage_protocols(opt.protocol, NS_PROTO_TCP | NS_PROTO_UDP | NS_PROTO_ICMP);
-	dirs = netstage_dirs(opt.direction);
-	cfg.saddr = netstage_ipv4_opt("--src-ip", opt.src_ip);
-	cfg.daddr = netstage_ipv4_opt("--dst-ip", opt.dst_ip);
-	cfg.port1 = port_opt("--src-port", opt.src_port);
-	cfg.port2 = port_opt("--dst-port", opt.dst_port);
-	cfg.protocols = (__u8)protocols;
+	protocols = netstage_opts_apply(&cfg, &opt.net, NS_PROTO_TCP | NS_PROTO_UDP | NS_PROTO_ICMP, &dirs);
 	latency_us = opt.latency_us;
 	if (latency_us > 0)
 		cfg.report_min_ns = (__u64)(latency_us * 1000);
-	timeout = opt.session_timeout;
-	if (timeout <= 0 || timeout > 3600)
-		arg_fail("argument --session-timeout: must be more than 0 and at most 3600 seconds");
-	cfg.stale_ns = (__u64)(timeout * 1e9);
 	iface_name_opt("--internal-interface", opt.internal_interface);
 	tool_init("system_network_perfomance_metrics");
 	cfg.internal_ifindex = (__u32)iface_index(opt.internal_interface);
-	netstage_phy_opt("--phy-interface", opt.phy_interface, cfg.phy_ifindex);
-	cfg.netns_inum = netstage_netns_inum();
+	netstage_opts_resolve(&cfg, &opt.net);
 	netstage_rules_build(&cfg, &sysnet_metrics_model, dirs, protocols);
 	if (!opt.enable_ct) {
 		for (int r = 0; r < NS_RULES; r++) {
