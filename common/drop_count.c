@@ -7,9 +7,12 @@
 #include <string.h>
 
 #include "argparse.h"
+#include "bpfload.h"
 #include "filter.h"
 #include "json.h"
 #include "log.h"
+#include "probe.h"
+#include "runtime.h"
 #include "stack.h"
 #include "strbuf.h"
 
@@ -272,4 +275,22 @@ void drop_banner_device(const char *ifname)
 		printf("Filtering by device: %s\n", ifname);
 	else
 		printf("No device filter - monitoring all interfaces\n");
+}
+
+struct bpf_link *drop_count_start(struct bpf_object_skeleton *s, struct bpf_map *config_map,
+				  const struct drop_count_config *cfg, const struct probe_point *hook)
+{
+	struct bpf_link *link;
+	char desc[128];
+
+	bpfload_load(s);
+	bpfload_write_config(config_map, cfg, sizeof(*cfg));
+	tool_install_signals();
+	link = probe_attach(hook);
+	if (!g_common.json) {
+		printf("Probe: %s\n", probe_describe(hook, desc, sizeof(desc)));
+		drop_banner_device(cfg->ifname);
+	}
+	tool_ready();
+	return link;
 }

@@ -13,6 +13,7 @@
 
 #include "argparse.h"
 #include "filter.h"
+#include "json.h"
 #include "ksyms.h"
 #include "log.h"
 #include "runtime.h"
@@ -451,6 +452,34 @@ uint64_t netstage_incomplete(const struct netstage_counts *c, int dir)
 	uint64_t done = c->completed[dir] + c->active[dir];
 
 	return c->started[dir] > done ? c->started[dir] - done : 0;
+}
+
+void netstage_print_totals(FILE *f, bool json, const struct netstage_counts *c, uint64_t reported, uint64_t lost)
+{
+	uint64_t below = c->unreported[NS_TX] + c->unreported[NS_RX];
+	uint64_t inc = netstage_incomplete(c, NS_TX) + netstage_incomplete(c, NS_RX);
+	uint64_t active = c->active[NS_TX] + c->active[NS_RX];
+	struct json j;
+
+	if (!json) {
+		fprintf(f, "Packets reported: %llu, below --latency-us: %llu, incomplete: %llu, in flight: %llu, "
+			"not tracked (table full): %llu\n",
+			(unsigned long long)reported, (unsigned long long)below, (unsigned long long)inc,
+			(unsigned long long)active, (unsigned long long)c->no_session);
+		fprintf(f, "Lost events: %llu\n", (unsigned long long)lost);
+		return;
+	}
+	json_begin(&j, f);
+	json_obj(&j, NULL);
+	json_bool(&j, "final", true);
+	json_uint(&j, "reported", reported);
+	json_uint(&j, "below_threshold", below);
+	json_uint(&j, "incomplete", inc);
+	json_uint(&j, "in_flight", active);
+	json_uint(&j, "not_tracked_table_full", c->no_session);
+	json_uint(&j, "lost_events", lost);
+	json_end_obj(&j);
+	json_finish(&j);
 }
 
 unsigned netstage_opts_apply(struct netstage_config *cfg, const struct netstage_opts *o,

@@ -176,3 +176,8 @@ uint64_t netstage_sweep(struct bpf_map *sessions, uint64_t stale_ns, uint64_t no
 			netstage_stale_fn fn, void *arg);
 /* Packets that started in direction dir and neither completed nor are still in flight. */
 uint64_t netstage_incomplete(const struct netstage_counts *c, int dir);
+/*
+ * The per-packet tools' exit line: packets reported, below the threshold, incomplete, in flight,
+ * not tracked, and lost events (one JSON object with "final": true when json).
+ */
+void netstage_print_totals(FILE *f, bool json, const struct netstage_counts *c, uint64_t reported, uint64_t lost);

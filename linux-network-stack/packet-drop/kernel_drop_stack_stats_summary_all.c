@@ -202,7 +202,7 @@ int main(int argc, char **argv)
 	struct interval last = { 0 };
 	enum kdssa_group group;
 	struct bpf_link *link;
-	char filters[256], desc[128], now[32];
+	char filters[256], now[32];
 	int cycle = 0;
 
 	args_parse(&parser, argc, argv);
@@ -227,15 +227,7 @@ int main(int argc, char **argv)
 	struct probe_point points[] = DROP_PROBE_POINTS(skel);
 	const struct probe_point *hook = probe_select(points, 4, "packet drops");
 
-	bpfload_load(skel->skeleton);
-	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
-	tool_install_signals();
-	link = probe_attach(hook);
-	if (!g_common.json) {
-		printf("Probe: %s\n", probe_describe(hook, desc, sizeof(desc)));
-		drop_banner_device(cfg.ifname);
-	}
-	tool_ready();
+	link = drop_count_start(skel->skeleton, skel->maps.config_map, &cfg, hook);
 
 	while (!tool_exiting()) {
 		tool_sleep(tool_sleep_span((double)opt.interval, opt.duration));

@@ -314,34 +314,6 @@ static void print_banner(const struct netstage_config *cfg, double latency_us, b
 	printf("        Note: Internal port has NO qdisc (unlike physical interface)\n\n");
 }
 
-static void print_totals(const struct netstage_counts *c, uint64_t lost)
-{
-	uint64_t below = c->unreported[NS_TX] + c->unreported[NS_RX];
-	uint64_t inc = netstage_incomplete(c, NS_TX) + netstage_incomplete(c, NS_RX);
-	uint64_t active = c->active[NS_TX] + c->active[NS_RX];
-	struct json j;
-
-	if (!g_common.json) {
-		printf("Packets reported: %llu, below --latency-us: %llu, incomplete: %llu, in flight: %llu, "
-		       "not tracked (table full): %llu\n",
-		       (unsigned long long)reported, (unsigned long long)below, (unsigned long long)inc,
-		       (unsigned long long)active, (unsigned long long)c->no_session);
-		printf("Lost events: %llu\n", (unsigned long long)lost);
-		return;
-	}
-	json_begin(&j, stdout);
-	json_obj(&j, NULL);
-	json_bool(&j, "final", true);
-	json_uint(&j, "reported", reported);
-	json_uint(&j, "below_threshold", below);
-	json_uint(&j, "incomplete", inc);
-	json_uint(&j, "in_flight", active);
-	json_uint(&j, "not_tracked_table_full", c->no_session);
-	json_uint(&j, "lost_events", lost);
-	json_end_obj(&j);
-	json_finish(&j);
-}
-
 static void sweep(struct system_network_perfomance_metrics_bpf *skel, const struct netstage_config *cfg,
 		  struct netstage_counts *counts)
 {
@@ -414,7 +386,7 @@ int main(int argc, char **argv)
 		printf("\nDetaching...\n");
 	netstage_counts_read(skel->maps.netstage_counters, &counts);
 	sweep(skel, &cfg, &counts);
-	print_totals(&counts, events_lost(ch));
+	netstage_print_totals(stdout, g_common.json, &counts, reported, events_lost(ch));
 	if (!g_common.json)
 		printf("Exiting.\n");
 	events_close(ch);

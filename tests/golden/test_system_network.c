@@ -122,6 +122,19 @@ START_TEST(incomplete_sessions)
 }
 END_TEST
 
+START_TEST(totals_at_exit)
+{
+	struct netstage_counts c = { .started = { 1200, 40 }, .completed = { 1150, 40 }, .active = { 37, 0 },
+				     .unreported = { 1100, 30 }, .no_session = 2 };
+	FILE *f = golden_open(&buf, &len);
+
+	/* 60 reported, 1130 below the threshold, 13 incomplete, 37 in flight. */
+	netstage_print_totals(f, false, &c, 60, 5);
+	netstage_print_totals(f, true, &c, 60, 5);
+	ck_assert_int_eq(golden_check(f, &buf, &len, "system_network_totals.txt"), 0);
+}
+END_TEST
+
 /* ---- summary: interval bookkeeping ---- */
 
 START_TEST(pairs_delta_sorted_per_interval)
@@ -449,6 +462,7 @@ int main(void)
 	tcase_add_test(tc, metrics_model_rules);
 	tcase_add_test(tc, stage_lookup);
 	tcase_add_test(tc, incomplete_sessions);
+	tcase_add_test(tc, totals_at_exit);
 	tcase_add_test(tc, pairs_delta_sorted_per_interval);
 	tcase_add_test(tc, rows_and_percentiles_of_manual_sample);
 	tcase_add_test(tc, summary_reports);
