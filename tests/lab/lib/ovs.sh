@@ -72,6 +72,21 @@ lab_ovs_internal_add() {
     ip link set "$name" up
 }
 
+# The system-network scenarios' host: datapath DP with the internal port int0 owning LOCAL (the
+# host's address) and the veth port phys0 (its physical NIC) towards the namespace "remote"
+# owning REMOTE, with static neighbours both ways so that no ARP runs between the packets.
+# Flows are the caller's (lab_ovs_link).
+lab_ovs_host_setup() { # DP LOCAL REMOTE
+    local dp=$1 local_ip=$2 remote_ip=$3
+    lab_ovs_dp_add "$dp"
+    lab_ovs_ns_port "$dp" remote "$remote_ip" phys0
+    lab_ovs_internal_add "$dp" int0 "$local_ip"
+    LAB_MAC_REMOTE=$(ip -n remote -br link show eth0 | awk '{ print $3 }')
+    LAB_MAC_INT0=$(ip -br link show int0 | awk '{ print $3 }')
+    ip neigh replace "$remote_ip" lladdr "$LAB_MAC_REMOTE" dev int0 nud permanent
+    ip -n remote neigh replace "$local_ip" lladdr "$LAB_MAC_INT0" dev eth0 nud permanent
+}
+
 lab_ovs_flow_add() {
     local dp=$1 match=$2 actions=$3 err
     err=$(ovs-dpctl add-flow "$dp" "$match" "$actions" 2>&1) ||

@@ -50,4 +50,17 @@ lab_expect "$(lab_ovs_ct_count 7)" -ge 1 "conntrack has the ICMP connection in z
 ovs-dpctl dump-conntrack zone=7 >&2
 
 ovs-dpctl show dp0 >&2
+
+# The system-network scenarios' host: int0 (this host) and phys0 towards "remote", with static
+# neighbours: the first ping after lab_ovs_link is answered without any ARP on the wire. It
+# names its ports phys0 and int0: dp0 and its phys0 go first.
+ovs-dpctl del-dp dp0
+ip link del phys0
+lab_ovs_host_setup dp1 10.41.0.1 10.41.0.2
+lab_expect "$(ip neigh show 10.41.0.2 dev int0 | grep -c PERMANENT)" -eq 1 "static neighbour on int0"
+lab_expect "$(ip -n remote neigh show 10.41.0.1 dev eth0 | grep -c PERMANENT)" -eq 1 "static neighbour in remote"
+lab_ovs_link dp1 int0 phys0
+replies=$(ping -n -q -c 2 -i 0.2 -W 2 10.41.0.2 | sed -n 's/.* \([0-9]*\) received.*/\1/p')
+lab_expect "${replies:-0}" -eq 2 "ping from int0 to remote through dp1 answered"
+lab_expect "$(lab_ovs_flow_packets dp1 'eth_type(0x0806)')" -eq 0 "no ARP crossed dp1"
 lab_log "all ovs checks passed in $(lab_elapsed)"

@@ -32,17 +32,14 @@ LOCAL=10.71.0.254 LOCAL2=10.71.0.253 REMOTE=10.71.0.1 REMOTE2=10.71.0.2
 lab_tool_workdir
 work=$LAB_TOOL_WORK
 
-lab_ovs_dp_add dp0
-lab_ovs_ns_port dp0 remote $REMOTE phys0
-lab_ovs_internal_add dp0 int0 $LOCAL
+lab_ovs_host_setup dp0 $LOCAL $REMOTE
+# A second address each side, with static neighbours too: no ARP between the pings (and none
+# delayed by netem).
 ip addr add $LOCAL2/24 dev int0
 ip -n remote addr add $REMOTE2/24 dev eth0
+ip neigh replace $REMOTE2 lladdr "$LAB_MAC_REMOTE" dev int0 nud permanent
+ip -n remote neigh replace $LOCAL2 lladdr "$LAB_MAC_INT0" dev eth0 nud permanent
 lab_ovs_link dp0 int0 phys0
-# Static neighbours: no ARP between the pings (and none delayed by netem).
-mac_remote=$(ip -n remote -br link show eth0 | awk '{ print $3 }')
-mac_int0=$(ip -br link show int0 | awk '{ print $3 }')
-for a in $REMOTE $REMOTE2; do ip neigh replace "$a" lladdr "$mac_remote" dev int0 nud permanent; done
-for a in $LOCAL $LOCAL2; do ip -n remote neigh replace "$a" lladdr "$mac_int0" dev eth0 nud permanent; done
 # Warm up: the first echo after setup is several times slower under TCG.
 if ! ping_warm=$(lab_ping remote $LOCAL 2) || ! ping -n -q -c 2 -i 0.2 $REMOTE >/dev/null; then
     lab_fail "no ping between int0 and the remote namespace through dp0 ($ping_warm replies)"

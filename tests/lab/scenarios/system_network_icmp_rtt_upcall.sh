@@ -21,13 +21,7 @@ LOCAL=10.73.0.254 REMOTE=10.73.0.1
 lab_tool_workdir
 work=$LAB_TOOL_WORK
 
-lab_ovs_dp_add dp0
-lab_ovs_ns_port dp0 remote $REMOTE phys0
-lab_ovs_internal_add dp0 int0 $LOCAL
-mac_remote=$(ip -n remote -br link show eth0 | awk '{ print $3 }')
-mac_int0=$(ip -br link show int0 | awk '{ print $3 }')
-ip neigh replace $REMOTE lladdr "$mac_remote" dev int0 nud permanent
-ip -n remote neigh replace $LOCAL lladdr "$mac_int0" dev eth0 nud permanent
+lab_ovs_host_setup dp0 $LOCAL $REMOTE
 port_int0=$(lab_ovs_port_no dp0 int0)
 port_phys0=$(lab_ovs_port_no dp0 phys0)
 
