@@ -29,12 +29,8 @@ LOCAL=10.74.0.1 REMOTE=10.74.0.2
 work=$(mktemp -d)
 lab_on_exit "rm -rf $work"
 
-lab_ovs_dp_add dp0
-lab_ovs_ns_port dp0 remote $REMOTE phys0
-lab_ovs_internal_add dp0 int0 $LOCAL
+lab_ovs_host_setup dp0 $LOCAL $REMOTE
 lab_ovs_link dp0 int0 phys0
-ip neigh replace $REMOTE lladdr "$(ip -n remote -br link show eth0 | awk '{ print $3 }')" dev int0 nud permanent
-ip -n remote neigh replace $LOCAL lladdr "$(ip -br link show int0 | awk '{ print $3 }')" dev eth0 nud permanent
 ip netns exec remote iperf3 -s -D -B $REMOTE >/dev/null 2>&1 || lab_fail "iperf3 server did not start"
 lab_on_exit "ip netns exec remote pkill -x iperf3"
 lab_wait_for 10 lab_tcp_listening remote 5201 || lab_fail "iperf3 server not listening"
