@@ -11,7 +11,8 @@
 #                                             NET2.0/24 (e.g. 10.31.1 10.31.2): .1 = NSR
 # Traffic
 #   lab_ping NS DST [COUNT] [INTERVAL]        ping, prints the number of replies
-#   lab_udp_send NS DST PORT [COUNT] [SIZE]   COUNT datagrams (bash /dev/udp)
+#   lab_udp_send NS DST PORT [COUNT] [SIZE]   COUNT datagrams (bash /dev/udp); NS "-": sent by
+#                                             this shell itself (its PID is the sender's)
 #   lab_udp_sink NS PORT FILE                 receive datagrams into FILE (socat, background)
 #   lab_tcp_iperf NS_SRV SRV_IP NS_CLI [SEC]  iperf3 TCP, prints receiver Mbit/s
 # Drops
@@ -119,13 +120,22 @@ lab_ping() {
 # Sends COUNT datagrams of SIZE bytes (a newline ends each, so a sink file counts lines).
 # bash opens a new UDP socket for each redirection: no helper binary needed.
 lab_udp_send() {
-    local ns=$1 dst=$2 port=$3 count=${4:-1} size=${5:-64}
-    # shellcheck disable=SC2016 # expanded by the inner bash
-    lab_nsexec "$ns" bash -c '
-        payload=$(head -c "$(($4 - 1))" /dev/zero | tr "\0" x)
-        for ((i = 0; i < $3; i++)); do
-            printf "%s\n" "$payload" >"/dev/udp/$1/$2" || exit 1
-        done' lab_udp_send "$dst" "$port" "$count" "$size"
+    local ns=$1
+    shift
+    if [[ $ns == - ]]; then
+        lab_udp_write "$@"
+    else
+        lab_nsexec "$ns" bash -c "$(declare -f lab_udp_write); lab_udp_write \"\$@\"" lab_udp_send "$@"
+    fi
+}
+
+# lab_udp_send's writer, run by this shell or by a bash in the namespace.
+lab_udp_write() {
+    local dst=$1 port=$2 count=${3:-1} size=${4:-64} payload i
+    payload=$(head -c "$((size - 1))" /dev/zero | tr "\0" x)
+    for ((i = 0; i < count; i++)); do
+        printf "%s\n" "$payload" >"/dev/udp/$dst/$port" || return 1
+    done
 }
 
 # Starts a UDP receiver on PORT in NS appending every datagram to FILE; waits until it listens.

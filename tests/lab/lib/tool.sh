@@ -66,7 +66,8 @@ lab_tool_attached() {
     return 1
 }
 
-lab_tool_stop() {
+lab_tool_stop() { # [SECONDS to wait for the last packets first]
+    sleep "${1:-0}"
     kill -INT "$LAB_TOOL_PID" 2>/dev/null
     lab_tool_wait
 }

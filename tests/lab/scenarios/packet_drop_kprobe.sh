@@ -9,8 +9,8 @@ source "$(dirname "$0")/../lib/netns.sh"
 source "$(dirname "$0")/../lib/tool.sh"
 
 export BPFNET_FORCE_KPROBE=1
-work=$(mktemp -d)
-lab_on_exit "rm -rf $work"
+lab_tool_workdir
+work=$LAB_TOOL_WORK
 
 lab_netns_pair pda pdb 10.61.0.1 10.61.0.2
 dev_b=$(lab_netns_devname to- pda)

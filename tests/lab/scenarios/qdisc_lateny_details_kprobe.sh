@@ -25,10 +25,6 @@ lab_udp_sink qlb 6002 "$work/sink_b2"
 lab_udp_sink qla $PORT "$work/sink_a"
 lab_ping qla 10.62.0.2 1 >/dev/null || lab_fail "no connectivity qla -> qlb"
 
-send() { # NS DST PORT COUNT SIZE
-    ip netns exec "$1" bash -c "for i in \$(seq 1 $4); do printf '%$5s' x > /dev/udp/$2/$3; done"
-}
-
 delays() { # OUT: the delay (us) of every record, in order
     awk '/^  Qdisc delay: / { sub(/us$/, "", $3); print $3 }' "$1"
 }
@@ -50,13 +46,13 @@ for variant in modern legacy; do
     out=$work/tbf.$variant
     lab_tool_start "$out" qdisc_lateny_details --dev "$dev_a" --proto udp --dst-port $PORT
     for _ in 1 2 3 4 5; do
-        send qla 10.62.0.2 $PORT 1 200
-        send qla 10.62.0.2 6002 1 200      # another port: filtered out
-        send qlb 10.62.0.1 $PORT 1 200     # B's device (no qdisc) is not --dev
+        lab_udp_send qla 10.62.0.2 $PORT 1 200
+        lab_udp_send qla 10.62.0.2 6002 1 200      # another port: filtered out
+        lab_udp_send qlb 10.62.0.1 $PORT 1 200     # B's device (no qdisc) is not --dev
         sleep 0.3
     done
     sleep 1
-    send qla 10.62.0.2 $PORT 30 1000
+    lab_udp_send qla 10.62.0.2 $PORT 30 1000
     sleep 1.5
     lab_tool_stop
     check_probes "$out"
@@ -86,8 +82,8 @@ ip netns exec qla tc qdisc replace dev "$dev_a" root pfifo_fast || lab_fail "can
 out=$work/bypass
 lab_tool_start "$out" qdisc_lateny_details --proto udp --dst-port $PORT
 for _ in 1 2 3 4 5; do
-    send qla 10.62.0.2 $PORT 1 300
-    send qlb 10.62.0.1 $PORT 1 300
+    lab_udp_send qla 10.62.0.2 $PORT 1 300
+    lab_udp_send qlb 10.62.0.1 $PORT 1 300
     sleep 0.2
 done
 sleep 0.5
@@ -105,7 +101,7 @@ ip netns exec qla tc qdisc replace dev "$dev_a" root tbf rate 1mbit burst 1600 l
 export BPFNET_FORCE_LEGACY=1
 out=$work/drops.json
 lab_tool_start "$out" qdisc_lateny_details --dev "$dev_a" --proto udp --json
-send qla 10.62.0.2 $PORT 20 1000
+lab_udp_send qla 10.62.0.2 $PORT 20 1000
 sleep 1
 lab_tool_stop
 unset BPFNET_FORCE_LEGACY

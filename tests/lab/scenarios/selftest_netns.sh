@@ -18,9 +18,17 @@ lab_expect "$(lab_link_stat lb to-la rx_packets)" -ge 5 "lb received the pings (
 sink=$(mktemp)
 lab_udp_sink lb 9000 "$sink"
 lab_udp_send la 10.31.0.2 9000 20 100
-sink_has() { [[ $(wc -l <"$sink") -ge $1 ]]; }
-lab_wait_for 5 sink_has 20 || true
+sink_has() { [[ $(wc -l <"$1") -ge $2 ]]; } # FILE LINES
+lab_wait_for 5 sink_has "$sink" 20 || true
 lab_expect "$(wc -l <"$sink")" -eq 20 "UDP datagrams delivered to the socat sink"
+# UDP written by this shell itself, from the lab guest's own namespace.
+lab_netns_attach lh 10.33.0.2 lh0
+ip addr add 10.33.0.1/24 dev lh0
+sink_lh=$(mktemp)
+lab_udp_sink lh 9000 "$sink_lh"
+lab_udp_send - 10.33.0.2 9000 4
+lab_wait_for 5 sink_has "$sink_lh" 4 || true
+lab_expect "$(wc -l <"$sink_lh")" -eq 4 "UDP datagrams sent by this shell delivered"
 
 # TCP with iperf3.
 mbits=$(lab_tcp_iperf lb 10.31.0.2 la 1)

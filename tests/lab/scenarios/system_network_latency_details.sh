@@ -16,8 +16,8 @@ source "$(dirname "$0")/../lib/tool.sh"
 lab_require_cmd jq jq
 lab_require_cmd socat socat
 LOCAL=10.73.0.1 REMOTE=10.73.0.2
-work=$(mktemp -d)
-lab_on_exit "rm -rf $work"
+lab_tool_workdir
+work=$LAB_TOOL_WORK
 
 lab_ovs_host_setup dp0 $LOCAL $REMOTE
 lab_ovs_link dp0 int0 phys0
@@ -28,17 +28,8 @@ start_tool() { # OUT ARGS...
     shift
     lab_tool_start "$out" system_network_latency_details --phy-interface phys0 "$@"
 }
-stop_tool() { # [SECONDS to wait for the last packets first]
-    sleep "${1:-1}"
-    lab_tool_stop
-}
-# Datagrams written by this shell itself (bash opens /dev/udp): the sender is this process.
-host_udp() { # DST PORT COUNT
-    local i
-    for ((i = 0; i < $3; i++)); do printf 'x%.0s' {1..64} >"/dev/udp/$1/$2"; done
-}
 noise() {
-    host_udp $REMOTE 6000 5
+    lab_udp_send - $REMOTE 6000 5
     lab_udp_send remote $LOCAL 6001 5
     lab_ping remote $LOCAL 2 0.1 >/dev/null
     ping -n -q -c 2 -i 0.1 $REMOTE >/dev/null
@@ -64,9 +55,9 @@ expect_ordered() {
 me_comm=$(cat /proc/$$/comm)
 out=$work/tx_text
 start_tool "$out" --direction tx --protocol udp --src-ip $LOCAL --dst-ip $REMOTE --dst-port 5000
-host_udp $REMOTE 5000 10
+lab_udp_send - $REMOTE 5000 10
 noise
-stop_tool
+lab_tool_stop 1
 lab_expect "$(grep -c '^=== System Network UDP Latency Trace: ' "$out")" -eq 10 "text: 10 UDP reports"
 lab_expect "$(grep -cE '^=== System Network [A-Za-z]+ Latency Trace: ' "$out")" -eq 10 "text: nothing else reported"
 lab_expect "$(grep -cE "^UDP Packet: $LOCAL:[0-9]+ -> $REMOTE:5000 \\(ip_id=[0-9]+, len=72 bytes, no fragmentation\\)$" "$out")" -eq 10 "text: UDP lines (len = 8 + 64)"
@@ -87,9 +78,9 @@ lab_on_exit "kill $! 2>/dev/null"
 out=$work/rx
 BPFNET_FORCE_LEGACY=1 start_tool "$out" --json --direction rx --protocol udp --src-ip $REMOTE --dst-port 5001
 lab_udp_send remote $LOCAL 5001 12
-host_udp $REMOTE 5001 4
+lab_udp_send - $REMOTE 5001 4
 noise
-stop_tool
+lab_tool_stop 1
 expect_chains "$out" "12 7 8 9 12 13" "legacy object, RX UDP"
 expect_ordered "$out" "RX UDP"
 lab_expect "$(events "$out" | jq -r 'select(.src_ip == "'$REMOTE'" and .dst_port == 5001 and .direction == "rx") | .len' | grep -c '^72$')" -eq 12 "RX UDP: flow and UDP length (8 + 64)"
@@ -103,7 +94,7 @@ out=$work/tcp
 start_tool "$out" --json --direction both --protocol tcp --dst-port 7000
 head -c 200000 /dev/zero | socat -u - TCP:$REMOTE:7000
 noise
-stop_tool 2
+lab_tool_stop 2
 tx=$(events "$out" | jq -r 'select(.direction == "tx") | [.stages[].id | tostring] | join(" ")' | sort -u | paste -sd'|')
 rx=$(events "$out" | jq -r 'select(.direction == "rx") | [.stages[].id | tostring] | join(" ")' | sort -u | paste -sd'|')
 [[ $tx == "0 1 2 5 6 15" && $rx == "7 8 9 12 13" ]] || { cat "$out" >&2; lab_fail "TCP chains: tx '$tx' rx '$rx'"; }
@@ -118,11 +109,11 @@ lab_expect "$data" -eq 200000 "TCP: payload bytes of the TX segments add up to t
 modprobe sch_netem 2>/dev/null || lab_skip "no sch_netem on $(uname -r)"
 out=$work/delay
 start_tool "$out" --json --direction tx --protocol udp --dst-port 5004 --latency-us 20000
-host_udp $REMOTE 5004 6      # no delay: below the threshold
+lab_udp_send - $REMOTE 5004 6      # no delay: below the threshold
 tc qdisc add dev phys0 root netem delay 40ms
 lab_on_exit "tc qdisc del dev phys0 root"
-host_udp $REMOTE 5004 4
-stop_tool 2
+lab_udp_send - $REMOTE 5004 4
+lab_tool_stop 2
 tc qdisc del dev phys0 root
 expect_chains "$out" "4 0 1 2 5 6 14 15" "netem: only the delayed packets, through the qdisc"
 slow=$(events "$out" | jq -s '[.[].stages[] | select(.id == 14) | .latency_us] | min')
@@ -135,8 +126,8 @@ lab_expect "$(final "$out" | jq .below_threshold)" -eq 6 "--latency-us: the 6 fa
 lab_ovs_flows_del dp0
 out=$work/lost
 start_tool "$out" --json --direction tx --protocol udp --dst-port 5003 --session-timeout 0.5
-host_udp $REMOTE 5003 8
-stop_tool 2
+lab_udp_send - $REMOTE 5003 8
+lab_tool_stop 2
 lab_ovs_link dp0 int0 phys0
 lab_expect "$(final "$out" | jq .reported)" -eq 0 "upcall losses: nothing reported"
 lab_expect "$(final "$out" | jq .incomplete)" -eq 8 "upcall losses: 8 incomplete"

@@ -20,8 +20,8 @@ source "$(dirname "$0")/../lib/tool.sh"
 lab_require_cmd jq jq
 lab_require_cmd socat socat
 LOCAL=10.72.0.1 REMOTE=10.72.0.2
-work=$(mktemp -d)
-lab_on_exit "rm -rf $work"
+lab_tool_workdir
+work=$LAB_TOOL_WORK
 
 lab_ovs_host_setup dp0 $LOCAL $REMOTE
 lab_ovs_link dp0 int0 phys0
@@ -31,14 +31,6 @@ start_tool() { # OUT ARGS...
     local out=$1
     shift
     lab_tool_start "$out" system_network_latency_summary --phy-interface phys0 "$@"
-}
-stop_tool() { # [SECONDS to wait for the last packets first]
-    sleep "${1:-1}"
-    lab_tool_stop
-}
-host_udp() { # DST PORT COUNT: datagrams from this host's stack
-    local i
-    for ((i = 0; i < $3; i++)); do printf 'x%.0s' {1..64} >"/dev/udp/$1/$2"; done
 }
 # The final report of a --json run.
 final() { jq -c 'select(.final)' "$1"; }
@@ -71,7 +63,7 @@ rx_chain() {
 
 # Noise sent during every run: UDP to other ports both ways, ICMP both ways.
 noise() {
-    host_udp $REMOTE 6000 7
+    lab_udp_send - $REMOTE 6000 7
     lab_udp_send remote $LOCAL 6001 7
     lab_ping remote $LOCAL 3 0.1 >/dev/null
     ping -n -q -c 3 -i 0.1 $REMOTE >/dev/null
@@ -80,9 +72,9 @@ noise() {
 # 1. TX, UDP, text layout: the filtered flow only, every stage pair in order.
 out=$work/tx_text
 start_tool "$out" --direction tx --protocol udp --src-ip $LOCAL --dst-ip $REMOTE --dst-port 5000 --interval 300
-host_udp $REMOTE 5000 25
+lab_udp_send - $REMOTE 5000 25
 noise
-stop_tool
+lab_tool_stop 1
 grep -q '^Probe: tracepoint net:net_dev_queue -> TX_S6_dev_queue_xmit$' "$out" ||
     { cat "$out" >&2; lab_fail "banner: no Probe line for TX_S6"; }
 got=$(sed -n 's/^  \(TX_S[0-9][a-z_0-9]*\) -> \(TX_S[0-9][a-z_0-9]*\):$/\1>\2/p' "$out" | paste -sd' ')
@@ -98,9 +90,9 @@ grep -q '^Exiting...$' "$out" || lab_fail "text report: no 'Exiting...'"
 # 2. The same with the legacy object (perf buffer, no globals: what 4.19 loads), JSON output.
 out=$work/tx_legacy
 BPFNET_FORCE_LEGACY=1 start_tool "$out" --json --direction tx --protocol all --dst-port 5000 --interval 300
-host_udp $REMOTE 5000 20
+lab_udp_send - $REMOTE 5000 20
 noise
-stop_tool
+lab_tool_stop 1
 expect_chain "$out" tx "$(tx_chain 20)" "legacy object, TX UDP"
 lab_expect "$(dirval "$out" tx total_samples)" -eq 20 "legacy object: end-to-end samples"
 
@@ -110,9 +102,9 @@ socat -u UDP-RECV:5001 OPEN:/dev/null &
 lab_on_exit "kill $! 2>/dev/null"
 start_tool "$out" --json --direction rx --protocol udp --src-ip $REMOTE --src-port 5001 --interval 300
 lab_udp_send remote $LOCAL 5001 30
-host_udp $REMOTE 5001 5   # TX with the same port: not this direction
+lab_udp_send - $REMOTE 5001 5   # TX with the same port: not this direction
 noise
-stop_tool
+lab_tool_stop 1
 expect_chain "$out" rx "$(rx_chain 30)" "RX UDP"
 lab_expect "$(dirval "$out" rx started)" -eq 30 "RX: sessions started"
 lab_expect "$(dirval "$out" rx completed)" -eq 30 "RX: sessions completed"
@@ -127,7 +119,7 @@ lab_wait_for 10 lab_tcp_listening remote 7000 || lab_fail "no TCP listener in th
 start_tool "$out" --json --direction both --protocol tcp --dst-port 7000 --interval 300
 head -c 300000 /dev/zero | socat -u - TCP:$REMOTE:7000
 noise
-stop_tool 2
+lab_tool_stop 2
 txn=$(dirval "$out" tx completed)
 rxn=$(dirval "$out" rx completed)
 lab_expect "$txn" -ge 5 "TCP: TX segments completed"
@@ -141,8 +133,8 @@ lab_expect "$(dirval "$out" tx started)" -eq "$txn" "TCP: every TX segment start
 lab_ovs_flows_del dp0
 out=$work/lost
 start_tool "$out" --json --direction tx --protocol udp --dst-port 5003 --session-timeout 0.5 --interval 300
-host_udp $REMOTE 5003 12
-stop_tool 2
+lab_udp_send - $REMOTE 5003 12
+lab_tool_stop 2
 lab_ovs_link dp0 int0 phys0
 expect_chain "$out" tx "TX_S0_ip_layer_entry>TX_S1_internal_dev_xmit:12 TX_S1_internal_dev_xmit>TX_S2_ovs_dp_process:12 TX_S2_ovs_dp_process>TX_S3_ovs_dp_upcall:12" "lost packets stop at the upcall"
 lab_expect "$(dirval "$out" tx started)" -eq 12 "lost packets: started"
@@ -165,10 +157,10 @@ fi
 lab_on_exit "tc qdisc del dev phys0 root"
 out=$work/delay
 start_tool "$out" --json --direction tx --protocol udp --dst-port 5004 --interval 300
-if [[ $delay_what == netem* ]]; then host_udp $REMOTE 5004 $count; else
+if [[ $delay_what == netem* ]]; then lab_udp_send - $REMOTE 5004 $count; else
     for ((i = 0; i < count; i++)); do head -c 1400 /dev/zero >/dev/udp/$REMOTE/5004; done
 fi
-stop_tool 2
+lab_tool_stop 2
 tc qdisc del dev phys0 root
 expect_chain "$out" tx "$(tx_chain $count qdisc)" "$delay_what on phys0: TX pairs"
 slow=$(final "$out" | jq -r '.pairs[] | select(.to == "TX_S7_qdisc_dequeue") | .p50_us_max')

@@ -17,8 +17,8 @@ source "$(dirname "$0")/../lib/tool.sh"
 lab_require_cmd jq jq
 lab_require_cmd socat socat
 LOCAL=10.75.0.1 REMOTE=10.75.0.2
-work=$(mktemp -d)
-lab_on_exit "rm -rf $work"
+lab_tool_workdir
+work=$LAB_TOOL_WORK
 
 lab_modprobe nf_conntrack
 lab_ovs_host_setup dp0 $LOCAL $REMOTE
@@ -38,14 +38,6 @@ start_tool() { # OUT ARGS...
     shift
     lab_tool_start "$out" system_network_perfomance_metrics --internal-interface int0 --phy-interface phys0 "$@"
 }
-stop_tool() { # [SECONDS to wait for the last packets first]
-    sleep "${1:-1}"
-    lab_tool_stop
-}
-host_udp() { # DST PORT COUNT [BYTES]
-    local i
-    for ((i = 0; i < $3; i++)); do head -c "${4:-64}" /dev/zero >"/dev/udp/$1/$2"; done
-}
 records() { jq -c 'select(.final | not)' "$1"; }
 final() { jq -c 'select(.final)' "$1"; }
 # Stage names of the records matching a jq condition, one record per line, counted.
@@ -61,11 +53,11 @@ count() { records "$1" | jq -c "select($2)" | grep -c . || true; }
 # 1. Both directions with --enable-ct: UDP out, pings out (echo out, reply in), TCP both ways.
 out=$work/ct
 start_tool "$out" --json --enable-ct --src-ip $LOCAL --dst-ip $REMOTE --protocol udp --dst-port 5000
-host_udp $REMOTE 5000 5
-host_udp $REMOTE 6000 3                     # another port
+lab_udp_send - $REMOTE 5000 5
+lab_udp_send - $REMOTE 6000 3                     # another port
 lab_udp_send remote $LOCAL 5001 3           # another direction and source
 ping -n -q -c 2 -i 0.1 $REMOTE >/dev/null   # another protocol
-stop_tool
+lab_tool_stop 1
 tx_ct="IP_SEND_SKB IP_OUTPUT OVS_TX FLOW_EXTRACT_TX CT_TX CT_OUT_TX PHY_QDISC_ENQ PHY_TX"
 tx_ct_nf="IP_SEND_SKB CT_TX CT_OUT_TX IP_OUTPUT OVS_TX FLOW_EXTRACT_TX PHY_QDISC_ENQ PHY_TX"
 got=$(chains "$out" 'true')
@@ -82,8 +74,8 @@ lab_expect "$(final "$out" | jq .reported)" -eq 5 "UDP out: reported at exit"
 out=$work/icmp
 BPFNET_FORCE_LEGACY=1 start_tool "$out" --enable-ct --protocol icmp
 ping -n -q -c 3 -i 0.1 $REMOTE >/dev/null
-host_udp $REMOTE 5000 2
-stop_tool
+lab_udp_send - $REMOTE 5000 2
+lab_tool_stop 1
 lab_expect "$(grep -c '^=== FLOW COMPLETE: ' "$out")" -eq 6 "ICMP: 3 echo requests and 3 replies"
 lab_expect "$(grep -cE "^5-TUPLE: $LOCAL -> $REMOTE ICMP \\(id=[0-9]+ seq=[123] type=8\\) DIR=SYSTEM_TX\$" "$out")" -eq 3 "ICMP: requests out"
 lab_expect "$(grep -cE "^5-TUPLE: $REMOTE -> $LOCAL ICMP \\(id=[0-9]+ seq=[123] type=0\\) DIR=SYSTEM_RX\$" "$out")" -eq 3 "ICMP: replies in"
@@ -103,7 +95,7 @@ grep -q '^Packets reported: 6, below --latency-us: 0, incomplete: 0' "$out" || {
 out=$work/tcp
 start_tool "$out" --json --protocol tcp --dst-port 7000
 head -c 100000 /dev/zero | socat -u - TCP:$REMOTE:7000
-stop_tool 2
+lab_tool_stop 2
 lab_expect "$(count "$out" '.direction == "SYSTEM_TX"')" -ge 3 "TCP: segments out"
 lab_expect "$(count "$out" '.direction == "SYSTEM_RX"')" -ge 3 "TCP: segments in"
 lab_expect "$(count "$out" 'any(.stages[]; .name | startswith("CT"))')" -eq 0 "TCP: no CT stage without --enable-ct"
@@ -114,11 +106,11 @@ expect_chain "$out" '.direction == "SYSTEM_TX"' "$(count "$out" '.direction == "
 modprobe sch_netem 2>/dev/null || lab_skip "no sch_netem on $(uname -r)"
 out=$work/delay
 start_tool "$out" --json --direction tx --protocol udp --dst-port 5000 --latency-us 20000
-host_udp $REMOTE 5000 4
+lab_udp_send - $REMOTE 5000 4
 tc qdisc add dev phys0 root netem delay 40ms
 lab_on_exit "tc qdisc del dev phys0 root"
-host_udp $REMOTE 5000 3
-stop_tool 2
+lab_udp_send - $REMOTE 5000 3
+lab_tool_stop 2
 tc qdisc del dev phys0 root
 expect_chain "$out" 'true' "3 IP_SEND_SKB IP_OUTPUT OVS_TX FLOW_EXTRACT_TX PHY_QDISC_ENQ PHY_QDISC_DEQ PHY_TX" "netem: the delayed packets only"
 soj=$(records "$out" | jq -s 'map(.qdisc_sojourn_us) | min')
@@ -129,8 +121,8 @@ lab_expect "$(final "$out" | jq .below_threshold)" -eq 4 "--latency-us: 4 fast p
 lab_ovs_flows_del dp0
 out=$work/lost
 start_tool "$out" --verbose --direction tx --protocol udp --dst-port 5000 --session-timeout 0.5
-host_udp $REMOTE 5000 4
-stop_tool 2.5
+lab_udp_send - $REMOTE 5000 4
+lab_tool_stop 2.5
 lab_ovs_link dp0 int0 phys0 5
 lab_expect "$(grep -c '^=== FLOW INCOMPLETE: 4 stages captured, idle for ' "$out")" -eq 4 "--verbose: 4 FLOW INCOMPLETE records"
 lab_expect "$(grep -c '^  LAST_SEEN_STAGE: dev=int0(' "$out")" -eq 4 "--verbose: last seen in the datapath"
