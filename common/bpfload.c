@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -42,9 +43,7 @@ static int print_cb(enum libbpf_print_level level, const char *fmt, va_list ap)
 void bpfload_init(void)
 {
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
-	const char *d = getenv("BPFNET_DEBUG");
-
-	debug = d && *d && strcmp(d, "0");
+	debug = env_flag("BPFNET_DEBUG");
 	libbpf_set_print(print_cb);
 	/* Kernels >= 5.11 charge BPF memory to the memcg and ignore this limit. */
 	if (setrlimit(RLIMIT_MEMLOCK, &rl)) {
@@ -63,9 +62,7 @@ const char *bpfload_log(void)
 
 bool bpfload_use_legacy(void)
 {
-	const char *force = getenv("BPFNET_FORCE_LEGACY");
-
-	if (force && *force && strcmp(force, "0"))
+	if (env_flag("BPFNET_FORCE_LEGACY"))
 		return true;
 	return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) != 1;
 }
@@ -172,6 +169,50 @@ void bpfload_load(struct bpf_object_skeleton *s)
 	}
 	die("the kernel rejected the BPF%s of %s (%s); verifier log saved to %s", prog, tool_name(),
 	    strerror(-err), where);
+}
+
+static uint64_t *percpu_buffer(int *ncpu)
+{
+	uint64_t *vals;
+
+	*ncpu = libbpf_num_possible_cpus();
+	if (*ncpu <= 0)
+		die("cannot count the possible CPUs: %s", strerror(-*ncpu));
+	vals = calloc((size_t)*ncpu, sizeof(*vals));
+	if (!vals)
+		die("out of memory");
+	return vals;
+}
+
+static uint64_t percpu_slot_sum(int fd, uint32_t key, uint64_t *vals, int ncpu)
+{
+	uint64_t total = 0;
+
+	if (bpf_map_lookup_elem(fd, &key, vals))
+		return 0;
+	for (int i = 0; i < ncpu; i++)
+		total += vals[i];
+	return total;
+}
+
+void bpfload_percpu_sums(struct bpf_map *map, uint32_t n, uint64_t *out)
+{
+	int ncpu;
+	uint64_t *vals = percpu_buffer(&ncpu);
+
+	for (uint32_t k = 0; k < n; k++)
+		out[k] = percpu_slot_sum(bpf_map__fd(map), k, vals, ncpu);
+	free(vals);
+}
+
+uint64_t bpfload_percpu_sum(struct bpf_map *map, uint32_t key)
+{
+	int ncpu;
+	uint64_t *vals = percpu_buffer(&ncpu), total;
+
+	total = percpu_slot_sum(bpf_map__fd(map), key, vals, ncpu);
+	free(vals);
+	return total;
 }
 
 void bpfload_write_config(struct bpf_map *config_map, const void *cfg, size_t size)

@@ -6,6 +6,7 @@
 #include <bpf/libbpf.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "log.h"
@@ -20,6 +21,13 @@ void bpfload_open(struct bpf_object_skeleton *s, const void *legacy, size_t lega
 void bpfload_load(struct bpf_object_skeleton *s);
 /* Writes a tool's configuration into its one-element config_map. */
 void bpfload_write_config(struct bpf_map *config_map, const void *cfg, size_t size);
+/*
+ * Sums slots 0..n-1 of a per-CPU u64 array over the possible CPUs into out[]; a slot that
+ * cannot be read is 0.
+ */
+void bpfload_percpu_sums(struct bpf_map *map, uint32_t n, uint64_t *out);
+/* One slot of such an array (or of a per-CPU hash with u32 keys), summed. */
+uint64_t bpfload_percpu_sum(struct bpf_map *map, uint32_t key);
 /* The libbpf messages captured so far. */
 const char *bpfload_log(void);
 

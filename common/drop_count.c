@@ -118,19 +118,7 @@ uint32_t drop_generation_advance(struct bpf_map *generation)
 
 uint64_t drop_count_table_full(struct bpf_map *errors)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	uint32_t key = DROP_COUNT_TABLE_FULL;
-	uint64_t total = 0;
-
-	if (ncpu <= 0)
-		return 0;
-	uint64_t *vals = calloc((size_t)ncpu, sizeof(*vals));
-
-	if (vals && !bpf_map_lookup_elem(bpf_map__fd(errors), &key, vals))
-		for (int i = 0; i < ncpu; i++)
-			total += vals[i];
-	free(vals);
-	return total;
+	return bpfload_percpu_sum(errors, DROP_COUNT_TABLE_FULL);
 }
 
 const char *drop_tuple_format(const struct drop_tuple *t, char *buf, size_t len)

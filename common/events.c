@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bpfload.h"
 #include "log.h"
 #include "runtime.h"
 
@@ -75,20 +76,7 @@ int events_poll(struct event_channel *ch, int timeout_ms)
 
 uint64_t events_lost(struct event_channel *ch)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	unsigned zero = 0;
-	uint64_t total = 0;
-
-	if (ncpu <= 0)
-		return 0;
-	uint64_t *vals = calloc((size_t)ncpu, sizeof(*vals));
-
-	if (vals && !bpf_map__lookup_elem(ch->lost, &zero, sizeof(zero), vals,
-					  sizeof(*vals) * (size_t)ncpu, 0))
-		for (int i = 0; i < ncpu; i++)
-			total += vals[i];
-	free(vals);
-	return total;
+	return bpfload_percpu_sum(ch->lost, 0);
 }
 
 void events_run(struct event_channel *ch, long duration_s)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "argparse.h"
+#include "bpfload.h"
 #include "filter.h"
 #include "json.h"
 #include "ksyms.h"
@@ -106,21 +107,6 @@ static const struct {
 	[NS_PROG_ICMP_RCV] = { NS_HOOK_ICMP_RCV, PROBE_KPROBE, "icmp_rcv" },
 };
 
-static bool env_set(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v && *v && strcmp(v, "0");
-}
-
-static bool module_loaded(const char *module)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "/sys/module/%s", module);
-	return access(path, F_OK) == 0;
-}
-
 static bool hook_has_kprobe(enum netstage_hook hook)
 {
 	for (int i = 0; i < NS_PROGS; i++)
@@ -140,7 +126,7 @@ static bool prog_available(int i)
 	if (prog_defs[i].kind != PROBE_TRACEPOINT)
 		return ksyms_attach_name(ksyms_kernel(), prog_defs[i].target) != NULL;
 	/* BPFNET_FORCE_KPROBE=1 tests the kprobe fallbacks, where a hook has one. */
-	if (env_set("BPFNET_FORCE_KPROBE") && hook_has_kprobe(prog_defs[i].hook))
+	if (probe_force_kprobe() && hook_has_kprobe(prog_defs[i].hook))
 		return false;
 	colon = strchr(prog_defs[i].target, ':');
 	snprintf(cat, sizeof(cat), "%.*s", (int)(colon - prog_defs[i].target), prog_defs[i].target);
@@ -344,18 +330,9 @@ uint32_t netstage_netns_inum(void)
 
 void netstage_counts_read(struct bpf_map *counters, struct netstage_counts *c)
 {
-	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(counters);
-	uint64_t *vals = calloc((size_t)(ncpu > 0 ? ncpu : 1), sizeof(uint64_t)), sum[NS_COUNTERS] = { 0 };
+	uint64_t sum[NS_COUNTERS];
 
-	if (!vals)
-		die("out of memory");
-	for (uint32_t k = 0; k < NS_COUNTERS; k++) {
-		if (bpf_map_lookup_elem(fd, &k, vals))
-			continue;
-		for (int i = 0; i < ncpu; i++)
-			sum[k] += vals[i];
-	}
-	free(vals);
+	bpfload_percpu_sums(counters, NS_COUNTERS, sum);
 	for (int d = 0; d < NS_DIRS; d++) {
 		c->started[d] = sum[NS_CNT_STARTED + d];
 		c->completed[d] = sum[NS_CNT_COMPLETED + d];

@@ -10,11 +10,9 @@
 #include "runtime.h"
 #include "strbuf.h"
 
-static bool force_kprobe(void)
+bool probe_force_kprobe(void)
 {
-	const char *v = getenv("BPFNET_FORCE_KPROBE");
-
-	return v && *v && strcmp(v, "0");
+	return env_flag("BPFNET_FORCE_KPROBE");
 }
 
 static bool split_tracepoint(const char *target, char *cat, size_t catlen, const char **name)
@@ -55,7 +53,7 @@ static bool point_available(const struct probe_point *p, bool skip_tracepoints)
 const struct probe_point *probe_select(struct probe_point *points, int n, const char *what)
 {
 	const struct probe_point *chosen = NULL;
-	bool skip_tracepoints = force_kprobe() && has_kprobe(points, n);
+	bool skip_tracepoints = probe_force_kprobe() && has_kprobe(points, n);
 	struct strbuf tried = { 0 };
 
 	for (int i = 0; i < n; i++) {

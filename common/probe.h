@@ -21,6 +21,8 @@ struct probe_point {
  * of the fallback). Dies naming every candidate when none exists.
  */
 const struct probe_point *probe_select(struct probe_point *points, int n, const char *what);
+/* BPFNET_FORCE_KPROBE=1: the tests' switch to the kprobe fallbacks of tracepoints. */
+bool probe_force_kprobe(void);
 /* Attaches the point (kprobes to the resolved symbol); dies with a clear message on failure. */
 struct bpf_link *probe_attach(const struct probe_point *p);
 /* "tracepoint skb:kfree_skb" or "kprobe kfree_skb_reason": for banners. */

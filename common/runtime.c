@@ -197,11 +197,23 @@ bool kernel_has_kprobes(void)
 	       path_exists("/sys/kernel/debug/tracing/kprobe_events");
 }
 
-void require_module(const char *module, const char *why)
+bool module_loaded(const char *module)
 {
 	char path[128];
 
 	snprintf(path, sizeof(path), "/sys/module/%s", module);
-	if (!path_exists(path))
+	return path_exists(path);
+}
+
+void require_module(const char *module, const char *why)
+{
+	if (!module_loaded(module))
 		die("kernel module %s is not loaded (%s); load it with `modprobe %s`", module, why, module);
+}
+
+bool env_flag(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v && strcmp(v, "0");
 }

@@ -37,5 +37,9 @@ bool kernel_version_below(int major, int minor);
 bool tracepoint_exists(const char *category, const char *name);
 /* Whether kprobes can be attached at all (kprobe PMU or tracefs kprobe_events). */
 bool kernel_has_kprobes(void);
-/* Dies naming the module unless /sys/module/<name> exists. */
+/* Whether /sys/module/<name> exists. */
+bool module_loaded(const char *module);
+/* Dies naming the module unless it is loaded. */
 void require_module(const char *module, const char *why);
+/* Whether the environment variable is set to something other than "" or "0" (switches). */
+bool env_flag(const char *name);

@@ -778,15 +778,6 @@ static void add_hook(const char *func, struct bpf_program *prog, bool ret, bool 
 	h->sym = ksyms_attach_name(ksyms_kernel(), func);
 }
 
-static bool module_loaded(const char *name)
-{
-	char path[128];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "/sys/module/%s", name);
-	return stat(path, &st) == 0;
-}
-
 /* Chooses the variant of each probe for this kernel; turns off the programs not used. */
 static void plan_hooks(struct trace_conntrack_bpf *skel, struct ct_config *cfg)
 {

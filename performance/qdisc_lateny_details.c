@@ -293,20 +293,6 @@ static void handle_event(void *ctx, const void *data, size_t size)
 	fflush(stdout);
 }
 
-static uint64_t counter_sum(struct bpf_map *map, uint32_t slot)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t total = 0, *vals;
-
-	if (ncpu <= 0 || !(vals = calloc((size_t)ncpu, sizeof(*vals))))
-		return 0;
-	if (!bpf_map__lookup_elem(map, &slot, sizeof(slot), vals, sizeof(*vals) * (size_t)ncpu, 0))
-		for (int i = 0; i < ncpu; i++)
-			total += vals[i];
-	free(vals);
-	return total;
-}
-
 static void count_record(const struct qdisc_pkt *p, uint64_t now, struct qdisc_summary *s)
 {
 	uint64_t expire = (uint64_t)opt.expire * 1000000000ULL;
@@ -351,13 +337,6 @@ struct hook {
 	const struct probe_point *point;
 };
 
-static bool force_kprobe(void)
-{
-	const char *v = getenv("BPFNET_FORCE_KPROBE");
-
-	return v && *v && strcmp(v, "0");
-}
-
 static bool raw_tp_usable(const char *name)
 {
 	return libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL) == 1 &&
@@ -393,7 +372,7 @@ static void select_hooks(struct qdisc_lateny_details_bpf *skel, struct hook *enq
 	memset(enq, 0, sizeof(*enq));
 	memset(deq, 0, sizeof(*deq));
 	memset(drop, 0, sizeof(*drop));
-	if (!force_kprobe() && raw_tp_usable("qdisc_enqueue") && raw_tp_usable("qdisc_dequeue")) {
+	if (!probe_force_kprobe() && raw_tp_usable("qdisc_enqueue") && raw_tp_usable("qdisc_dequeue")) {
 		use_raw_tp(enq, skel->progs.enqueue_raw_tp, "qdisc_enqueue");
 		use_raw_tp(deq, skel->progs.dequeue_raw_tp, "qdisc_dequeue");
 		for (int i = 0; i < 2; i++)
@@ -489,11 +468,11 @@ int main(int argc, char **argv)
 	for (int i = 2; i >= 0; i--)
 		bpf_link__destroy(links[i]);
 	events_poll(ch, 0);
-	sum.enqueued = counter_sum(skel->maps.counters, QC_ENQUEUED);
-	sum.dequeued = counter_sum(skel->maps.counters, QC_DEQUEUED);
-	sum.dropped = counter_sum(skel->maps.counters, QC_DROPPED);
-	sum.expired = counter_sum(skel->maps.counters, QC_EXPIRED);
-	sum.batch_unseen = counter_sum(skel->maps.counters, QC_BATCH_UNSEEN);
+	sum.enqueued = bpfload_percpu_sum(skel->maps.counters, QC_ENQUEUED);
+	sum.dequeued = bpfload_percpu_sum(skel->maps.counters, QC_DEQUEUED);
+	sum.dropped = bpfload_percpu_sum(skel->maps.counters, QC_DROPPED);
+	sum.expired = bpfload_percpu_sum(skel->maps.counters, QC_EXPIRED);
+	sum.batch_unseen = bpfload_percpu_sum(skel->maps.counters, QC_BATCH_UNSEEN);
 	sum.lost_events = events_lost(ch);
 	count_pending(skel->maps.pending, skel->maps.gso_pending, &sum);
 	qdisc_summary_finish(&sum);

@@ -309,18 +309,11 @@ static struct hook_plan plan[QDT_HOOKS];
 static bool kprobes_usable, tracepoints_usable;
 static struct qdt_config cfg;
 
-static bool env_set(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v && *v && strcmp(v, "0");
-}
-
 /* BPFNET_FORCE_KPROBE=1 leaves tracepoints out, as on kernels that lack them (tests). */
 static void choose_probe_kinds(void)
 {
 	kprobes_usable = kernel_has_kprobes();
-	tracepoints_usable = !env_set("BPFNET_FORCE_KPROBE");
+	tracepoints_usable = !probe_force_kprobe();
 }
 
 /* The first of funcs this kernel has, as a kprobe + kretprobe pair on prog entry / ret. */
@@ -541,20 +534,6 @@ static const char *row_name(uint32_t hook, uint32_t code, char *buf, size_t len)
 	return buf;
 }
 
-static uint64_t percpu_sum(struct bpf_map *map, uint32_t key)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t total = 0, *vals;
-
-	if (ncpu <= 0 || !(vals = calloc((size_t)ncpu, sizeof(*vals))))
-		return 0;
-	if (!bpf_map__lookup_elem(map, &key, sizeof(key), vals, sizeof(*vals) * (size_t)ncpu, 0))
-		for (int i = 0; i < ncpu; i++)
-			total += vals[i];
-	free(vals);
-	return total;
-}
-
 static void snapshot_read(struct qdt_snapshot *s)
 {
 	int fd = bpf_map__fd(skel->maps.code_counts);
@@ -581,7 +560,7 @@ static void snapshot_read(struct qdt_snapshot *s)
 	}
 	qdt_rows_sort(s->rows, s->n);
 	for (int h = 0; h < QDT_HOOKS; h++)
-		s->entries[h] = percpu_sum(skel->maps.entry_counts, (uint32_t)h);
+		s->entries[h] = bpfload_percpu_sum(skel->maps.entry_counts, (uint32_t)h);
 }
 
 static struct qdt_snapshot previous;
@@ -605,7 +584,7 @@ static void report(bool final)
 		r.returns[h] = plan[h].returns;
 		r.attached[h] = plan[h].attached;
 	}
-	r.not_counted = percpu_sum(skel->maps.code_counts_full, 0);
+	r.not_counted = bpfload_percpu_sum(skel->maps.code_counts_full, 0);
 	fmt_time_hms(hms, sizeof(hms));
 	if (g_common.json)
 		qdt_print_report_json(stdout, &r, hms, final, channel ? events_lost(channel) : 0);

@@ -557,20 +557,6 @@ static void handle_event(void *ctx, const void *data, size_t size)
 	t->reported++;
 }
 
-static __u64 counter_sum(struct bpf_map *map, __u32 key)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	__u64 sum = 0, *v;
-
-	if (ncpu <= 0 || !(v = calloc((size_t)ncpu, sizeof(*v))))
-		return 0;
-	if (!bpf_map_lookup_elem(bpf_map__fd(map), &key, v))
-		for (int i = 0; i < ncpu; i++)
-			sum += v[i];
-	free(v);
-	return sum;
-}
-
 int main(int argc, char **argv)
 {
 	struct hook_choice hooks[RTT_HOOKS] = { 0 };
@@ -617,8 +603,8 @@ int main(int argc, char **argv)
 		printf("Round trips reported: %llu, below --latency-ms: %llu, incomplete: %llu, "
 		       "lost events: %llu\n",
 		       tracer.reported,
-		       (unsigned long long)counter_sum(skel->maps.rtt_counters, RTT_CNT_BELOW_THRESHOLD),
-		       (unsigned long long)counter_sum(skel->maps.rtt_counters, RTT_CNT_INCOMPLETE),
+		       (unsigned long long)bpfload_percpu_sum(skel->maps.rtt_counters, RTT_CNT_BELOW_THRESHOLD),
+		       (unsigned long long)bpfload_percpu_sum(skel->maps.rtt_counters, RTT_CNT_INCOMPLETE),
 		       (unsigned long long)events_lost(ch));
 		printf("Exiting.\n");
 	}

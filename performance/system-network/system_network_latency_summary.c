@@ -242,24 +242,6 @@ void sls_print_json(FILE *f, const char *datetime, const struct sls_report *r, i
 
 /* ---- the tool ---- */
 
-/* Per-CPU u64 arrays summed into out[0..n). */
-static void read_percpu(struct bpf_map *map, uint32_t n, uint64_t *out)
-{
-	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(map);
-	uint64_t *vals = calloc((size_t)ncpu, sizeof(uint64_t));
-
-	if (!vals)
-		die("out of memory");
-	for (uint32_t k = 0; k < n; k++) {
-		out[k] = 0;
-		if (bpf_map_lookup_elem(fd, &k, vals))
-			continue;
-		for (int c = 0; c < ncpu; c++)
-			out[k] += vals[c];
-	}
-	free(vals);
-}
-
 struct state {
 	struct system_network_latency_summary_bpf *skel;
 	struct netstage_config cfg;
@@ -278,8 +260,8 @@ static void report(struct state *st, bool final)
 	char datetime[32];
 	uint64_t *swap;
 
-	read_percpu(st->skel->maps.stage_pair_hist, SLS_PAIR_SLOTS, st->pairs_cur);
-	read_percpu(st->skel->maps.total_hist, NS_DIRS * SLS_SLOTS, st->total_cur);
+	bpfload_percpu_sums(st->skel->maps.stage_pair_hist, SLS_PAIR_SLOTS, st->pairs_cur);
+	bpfload_percpu_sums(st->skel->maps.total_hist, NS_DIRS * SLS_SLOTS, st->total_cur);
 	netstage_counts_read(st->skel->maps.netstage_counters, &r.counts);
 	netstage_sweep(st->skel->maps.netstage_sessions, st->cfg.stale_ns, ktime_now_ns(), &r.counts, NULL, NULL);
 
