@@ -8,9 +8,19 @@
 void drop_reason_foreach(void (*fn)(unsigned value, const char *name, void *ctx), void *ctx)
 {
 	static const char prefix[] = "SKB_DROP_REASON_";
+	/* Finding the enum scans every type of the BTF: once per BTF, not once per drop. */
+	static const struct btf *cached_btf;
+	static int cached_id = -1;
 	const struct btf *btf = kernel_btf();
-	int id = btf ? btf__find_by_name_kind(btf, "skb_drop_reason", BTF_KIND_ENUM) : -1;
+	int id;
 
+	if (!btf)
+		return;
+	if (btf != cached_btf) {
+		cached_id = btf__find_by_name_kind(btf, "skb_drop_reason", BTF_KIND_ENUM);
+		cached_btf = btf;
+	}
+	id = cached_id;
 	if (id < 0)
 		return;
 	const struct btf_type *t = btf__type_by_id(btf, (unsigned)id);
