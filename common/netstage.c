@@ -8,8 +8,6 @@
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "argparse.h"
 #include "bpfload.h"
@@ -299,7 +297,8 @@ int netstage_phy_opt(const char *flag, const char *text, uint32_t ifindex[NS_MAX
 	return n;
 }
 
-unsigned netstage_protocols(const char *text, unsigned all_bits)
+/* "tcp"/"udp"/"icmp"/"all" to NS_PROTO_* bits; all = all_bits. */
+static unsigned netstage_protocols(const char *text, unsigned all_bits)
 {
 	if (!strcmp(text, "tcp"))
 		return NS_PROTO_TCP;
@@ -310,20 +309,14 @@ unsigned netstage_protocols(const char *text, unsigned all_bits)
 	return all_bits;
 }
 
-unsigned netstage_dirs(const char *text)
+/* "tx"/"rx"/"both" to NS_DIR_BIT bits. */
+static unsigned netstage_dirs(const char *text)
 {
 	if (!strcmp(text, "tx"))
 		return NS_DIR_BIT(NS_TX);
 	if (!strcmp(text, "rx"))
 		return NS_DIR_BIT(NS_RX);
 	return NS_DIRS_ALL;
-}
-
-uint32_t netstage_netns_inum(void)
-{
-	struct stat st;
-
-	return stat("/proc/self/ns/net", &st) ? 0 : (uint32_t)st.st_ino;
 }
 
 /* ---- sessions and counters ---- */
@@ -479,7 +472,7 @@ unsigned netstage_opts_apply(struct netstage_config *cfg, const struct netstage_
 void netstage_opts_resolve(struct netstage_config *cfg, const struct netstage_opts *o)
 {
 	netstage_phy_opt("--phy-interface", o->phy_interface, cfg->phy_ifindex);
-	cfg->netns_inum = netstage_netns_inum();
+	cfg->netns_inum = netns_inum();
 }
 
 void netstage_print_filters(FILE *f, const struct netstage_config *cfg, const struct netstage_opts *o,

@@ -122,12 +122,6 @@ uint32_t netstage_ipv4_opt(const char *flag, const char *text);
  * Returns the number of names.
  */
 int netstage_phy_opt(const char *flag, const char *text, uint32_t ifindex[NS_MAX_PHY]);
-/* "tcp"/"udp"/"icmp"/"all" to NS_PROTO_* bits; all = all_bits. */
-unsigned netstage_protocols(const char *text, unsigned all_bits);
-/* "tx"/"rx"/"both" to NS_DIR_BIT bits. */
-unsigned netstage_dirs(const char *text);
-/* Inode number of this process's network namespace (0 if unknown). */
-uint32_t netstage_netns_inum(void);
 
 /* The filter options the system-network latency tools share, under the same flag names. */
 struct netstage_opts {

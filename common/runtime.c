@@ -217,3 +217,12 @@ bool env_flag(const char *name)
 
 	return v && *v && strcmp(v, "0");
 }
+
+uint32_t netns_inum(void)
+{
+	struct stat st;
+
+	if (stat("/proc/self/ns/net", &st))
+		die("cannot read this process's network namespace (/proc/self/ns/net): %m");
+	return (uint32_t)st.st_ino;
+}

@@ -37,6 +37,8 @@ bool kernel_version_below(int major, int minor);
 bool tracepoint_exists(const char *category, const char *name);
 /* Whether kprobes can be attached at all (kprobe PMU or tracefs kprobe_events). */
 bool kernel_has_kprobes(void);
+/* Inode number of this process's network namespace (dies if /proc/self/ns/net is unreadable). */
+uint32_t netns_inum(void);
 /* Whether /sys/module/<name> exists. */
 bool module_loaded(const char *module);
 /* Dies naming the module unless it is loaded. */

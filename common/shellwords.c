@@ -14,10 +14,8 @@ static void push_word(struct shell_words *w, struct strbuf *word)
 	if (!argv)
 		die("out of memory");
 	w->argv = argv;
-	w->argv[w->argc++] = word->buf ? word->buf : strdup("");
+	w->argv[w->argc++] = word->buf;	/* never NULL: every way into a word allocates it */
 	w->argv[w->argc] = NULL;
-	if (!w->argv[w->argc - 1])
-		die("out of memory");
 	*word = (struct strbuf){ 0 };
 }
 
@@ -59,8 +57,6 @@ int shell_split(const char *text, struct shell_words *out, const char **error)
 				goto fail;
 			}
 			sb_addf(&word, "%.*s", (int)(end - p), p);
-			if (!word.buf)
-				sb_add(&word, "");
 			p = end + 1;
 		} else if (c == '"') {
 			if (!word.buf)

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "argparse.h"
 #include "bpfload.h"
@@ -698,15 +697,13 @@ static void build_config(struct ct_config *cfg)
 static void print_kernel_version(void)
 {
 	int v[3] = { 0, 0, 0 };
-	char rel[65];
 
-	snprintf(rel, sizeof(rel), "%s", kernel_release());
-	rel[strcspn(rel, "-")] = 0;
-	sscanf(rel, "%d.%d.%d", &v[0], &v[1], &v[2]);
+	sscanf(kernel_release(), "%d.%d.%d", &v[0], &v[1], &v[2]);
 	printf("Detected kernel version: %d.%d.%d\n", v[0], v[1], v[2]);
 }
 
-static void print_filters(void)
+/* The banner's filters: the file's rules, or the command line's (cfg->rules[0]). */
+static void print_filters(const struct ct_config *cfg)
 {
 	static const char *const help =
 		"For multiple connection filters, create a JSON file with this structure:\n\n"
@@ -715,7 +712,7 @@ static void print_filters(void)
 		"    {\n        \"src_ip\": \"10.200.0.245\",\n        \"dst_ip\": \"10.200.0.243\",\n"
 		"        \"protocol\": \"tcp\",\n        \"src_port\": 0,\n        \"dst_port\": 9900\n    }\n"
 		"]\n\nAnd use it with: --filters-file /path/to/filters.json\n";
-	struct ct_rule r;
+	const struct ct_rule *r = &cfg->rules[0];
 	char a[32];
 
 	if (opt.filters_file) {
@@ -726,20 +723,19 @@ static void print_filters(void)
 			fprintf(stderr, "WARNING: No filter rules found in %s\n", opt.filters_file);
 		}
 	} else {
-		cli_rule(&r);
 		printf("--- Filters ---\n");
 		printf("Src IP: %s (Network Order Int: 0x%x)\n",
-		       r.saddr ? ipv4_format(r.saddr, a, sizeof(a)) : "Any", r.saddr);
+		       r->saddr ? ipv4_format(r->saddr, a, sizeof(a)) : "Any", r->saddr);
 		printf("Dst IP: %s (Network Order Int: 0x%x)\n",
-		       r.daddr ? ipv4_format(r.daddr, a, sizeof(a)) : "Any", r.daddr);
-		printf("Protocol: %s (%u)\n", opt.protocol, r.protocol);
-		if (r.protocol == 6 || r.protocol == 17) {
-			if (r.sport)
-				printf("Src Port: %u (Host Order)\n", r.sport);
+		       r->daddr ? ipv4_format(r->daddr, a, sizeof(a)) : "Any", r->daddr);
+		printf("Protocol: %s (%u)\n", opt.protocol, r->protocol);
+		if (r->protocol == 6 || r->protocol == 17) {
+			if (r->sport)
+				printf("Src Port: %u (Host Order)\n", r->sport);
 			else
 				printf("Src Port: Any (Host Order)\n");
-			if (r.dport)
-				printf("Dst Port: %u (Host Order)\n", r.dport);
+			if (r->dport)
+				printf("Dst Port: %u (Host Order)\n", r->dport);
 			else
 				printf("Dst Port: Any (Host Order)\n");
 		}
@@ -939,7 +935,7 @@ int main(int argc, char **argv)
 	if (!g_common.json) {
 		print_kernel_version();
 		print_tcp_choice();
-		print_filters();
+		print_filters(&cfg);
 	}
 	bpfload_load(skel->skeleton);
 	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "argparse.h"
@@ -306,15 +305,6 @@ static void direction_free(struct direction *d)
 	free(d->delta);
 }
 
-static uint32_t own_netns(void)
-{
-	struct stat st;
-
-	if (stat("/proc/self/ns/net", &st))
-		die("cannot read this process's network namespace (/proc/self/ns/net): %m");
-	return (uint32_t)st.st_ino;
-}
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -347,7 +337,7 @@ int main(int argc, char **argv)
 	cfg.ifindex = if_nametoindex(opt.name);
 	if (!cfg.ifindex)
 		die("net interface %s does not exist", opt.name);
-	cfg.netns = own_netns();
+	cfg.netns = netns_inum();
 	cfg.tx_other = (uint32_t)ntx;
 	cfg.rx_other = (uint32_t)nrx;
 

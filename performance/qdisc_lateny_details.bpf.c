@@ -86,7 +86,6 @@ static __always_inline void parse_l4(unsigned char *l4, struct qdisc_pkt *p)
 			p->udp_len = (__u16)h[4] << 8 | h[5];
 	} else if (p->l4proto == IPPROTO_ICMP || p->l4proto == IPPROTO_ICMPV6_) {
 		p->icmp_type = h[0];
-		p->icmp_code = h[1];
 		p->icmp_id = (__u16)h[4] << 8 | h[5];
 		p->icmp_seq = (__u16)h[6] << 8 | h[7];
 	} else {

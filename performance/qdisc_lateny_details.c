@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "argparse.h"
@@ -225,15 +224,6 @@ static uint32_t ipv4_opt(const char *flag, const char *text)
 	return a.s_addr;
 }
 
-static uint32_t own_netns(void)
-{
-	struct stat st;
-
-	if (stat("/proc/self/ns/net", &st))
-		die("cannot read this process's network namespace (/proc/self/ns/net): %m");
-	return (uint32_t)st.st_ino;
-}
-
 static void build_config(struct qdisc_lat_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -437,7 +427,7 @@ int main(int argc, char **argv)
 	tool_init("qdisc_lateny_details");
 	if (opt.dev) {
 		cfg.ifindex = (uint32_t)iface_index(opt.dev);
-		cfg.netns = own_netns();
+		cfg.netns = netns_inum();
 	}
 
 	skel = BPFNET_OPEN(qdisc_lateny_details_bpf);

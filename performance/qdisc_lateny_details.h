@@ -40,7 +40,7 @@ struct qdisc_pkt {
 	__u16 udp_len;
 	__u16 sport, dport;	/* host order */
 	__u16 icmp_id, icmp_seq;	/* host order */
-	__u8 icmp_type, icmp_code;
+	__u8 icmp_type;
 	__u8 family;		/* 4 or 6 */
 	__u8 l4proto;
 	__u8 flags;		/* QDISC_PKT_* */

@@ -15,7 +15,6 @@
 #define NS_DIRS 2
 
 #define NS_STAGE_NONE 0xFF
-#define NS_MAX_STAGES 20	/* stage ids are below this */
 #define NS_MAX_POS 9		/* stages per direction */
 #define NS_MAX_PHY 4		/* --phy-interface names */
 #define NS_RULES 2		/* stages one hook can stand for */

@@ -505,8 +505,6 @@ static void attach_all(struct strbuf *attached, struct strbuf *warnings)
 		die("kernel %s has none of the probe points qdisc_drop_trace needs (kprobes on "
 		    "__dev_queue_xmit / dev_hard_start_xmit, or the net:, qdisc: and skb:kfree_skb tracepoints)",
 		    kernel_release());
-	if (cfg.drops_from_return && !plan[QDT_QDISC_DROP].attached)
-		cfg.drops_from_return = 0;
 }
 
 static void detach_all(void)
@@ -659,7 +657,6 @@ int main(int argc, char **argv)
 		channel = events_open(skel->maps.events, skel->maps.events_lost, handle_event, NULL);
 	tool_install_signals();
 	attach_all(&attached, &warnings);
-	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
 	if (g_common.json) {
 		if (warnings.len)
 			fputs(warnings.buf, stderr);

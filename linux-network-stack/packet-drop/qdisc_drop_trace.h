@@ -22,11 +22,9 @@ enum qdt_event_type {
 };
 
 /* NET_XMIT_* values (include/linux/netdevice.h) and the flag bits qdiscs add internally. */
-#define QDT_NET_XMIT_SUCCESS 0
 #define QDT_NET_XMIT_DROP 1
 #define QDT_NET_XMIT_CN 2
 #define QDT_NETDEV_TX_BUSY 0x10
-#define QDT_NET_XMIT_MASK 0x0f
 #define QDT_XMIT_STOLEN 0x10000
 #define QDT_XMIT_BYPASS 0x20000
 

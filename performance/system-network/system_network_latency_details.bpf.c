@@ -17,7 +17,6 @@ static __always_inline void netstage_record(void *ctx, struct sld_session *s, co
 		struct net_device *dev = BPF_CORE_READ(skb, dev);
 
 		s->pid = bpf_get_current_pid_tgid() >> 32;
-		s->cpu = bpf_get_smp_processor_id();
 		bpf_get_current_comm(s->comm, sizeof(s->comm));
 		if (dev)
 			bpf_core_read_str(s->ifname, sizeof(s->ifname), &dev->name);
@@ -31,7 +30,6 @@ static __always_inline void netstage_record(void *ctx, struct sld_session *s, co
 
 static __always_inline void netstage_complete(void *ctx, struct sld_session *s, const struct netstage_hit *h)
 {
-	s->done_ns = h->now;
 	if (netstage_reportable(s, h))
 		emit_event(ctx, s, sizeof(*s));
 }

@@ -9,9 +9,7 @@
 struct sld_session {
 	struct netstage_session hdr;
 	__u64 ts[SLD_STAGES];	/* first hit of each stage, by stage id; 0 = not seen */
-	__u64 done_ns;		/* last stage */
 	__u32 pid;		/* at the first stage (TX: the sending process) */
-	__u32 cpu;
 	char comm[16];
 	char ifname[16];	/* skb->dev at the first stage, empty if none yet */
 };

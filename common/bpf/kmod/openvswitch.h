@@ -6,8 +6,6 @@
 #pragma once
 #include "vmlinux.h"
 
-#ifndef BPFNET_KMOD_OVS_CONNTRACK_INFO
-#define BPFNET_KMOD_OVS_CONNTRACK_INFO
 /* net/openvswitch/conntrack.c: the arguments of a ct() action. */
 struct ovs_conntrack_info {
 	struct nf_conntrack_helper *helper;
@@ -15,12 +13,8 @@ struct ovs_conntrack_info {
 	struct nf_conn *ct;	/* the template conntrack of the action */
 	__u8 commit : 1;
 } __attribute__((preserve_access_index));
-#endif
 
-#ifndef BPFNET_KMOD_OVS_TP_DP_UPCALL
-#define BPFNET_KMOD_OVS_TP_DP_UPCALL
 /* The record of the openvswitch:ovs_dp_upcall tracepoint (5.14+); test the field exists. */
 struct trace_event_raw_ovs_dp_upcall {
 	void *skbaddr;
 } __attribute__((preserve_access_index));
-#endif
