@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 packages=(
 	cmake make gcc pkg-config clang llvm bpftool
 	libbpf-dev libelf-dev zlib1g-dev libzstd-dev check
-	iproute2 iptables iputils-ping jq libcap2-bin util-linux kmod procps rpm file python3
+	iproute2 iptables iputils-ping jq socat libcap2-bin util-linux kmod procps rpm file python3
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -88,10 +88,6 @@ expect_released() {
 	fi
 }
 
-expect_eq() {
-	if [ "$2" -eq "$3" ]; then e2e_pass "$1: $2"; else e2e_fail "$1: got $2, expected $3"; fi
-}
-
 # 1. stdout mode (--log-dir ./logs), process-group termination.
 run=$E2E_TMP/run1
 out=$E2E_TMP/run1.out

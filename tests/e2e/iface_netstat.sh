@@ -12,11 +12,9 @@ e2e_setup ifn 213
 TOL_PKTS=2
 TOL_BYTES=120
 
-HELPERS=()
-trap 'kill "${HELPERS[@]}" 2>/dev/null; e2e_teardown' EXIT
 for ns in "$NS_A" "$NS_B"; do
 	ip netns exec "$ns" socat -u UDP-RECV:7001,reuseaddr OPEN:/dev/null >/dev/null 2>&1 &
-	HELPERS+=($!)
+	E2E_HELPERS+=($!)
 done
 
 send() { # NS DST COUNT SIZE [PORT]
@@ -53,10 +51,6 @@ within() {
 	local diff=$(($2 - $3))
 	[ "$diff" -lt 0 ] && diff=$((-diff))
 	if [ "$diff" -le "$4" ]; then e2e_pass "$1: $2 (interface: $3)"; else e2e_fail "$1: $2, interface counted $3 (tolerance $4)"; fi
-}
-
-expect_eq() {
-	if [ "$2" = "$3" ]; then e2e_pass "$1: $2"; else e2e_fail "$1: got '$2', expected '$3'"; fi
 }
 
 # --- 1. 50 x 342 + 20 x 1042 bytes out of A, 30 x 142 bytes into A (frames with headers).

@@ -7,6 +7,7 @@ set -u
 BIN=${BPFNET_BIN:?set BPFNET_BIN to the folder of the built tools}
 E2E_FAILS=0
 E2E_PROG_IDS=""
+E2E_HELPERS=()	# background helpers (receivers) of the test, killed at exit
 
 # e2e_setup NAME SUBNET_OCTET: namespaces <NAME>a/<NAME>b with veth <NAME>a0 (10.S.0.1) and
 # <NAME>b0 (10.S.0.2), unique per test so tests never see each other's devices.
@@ -55,6 +56,7 @@ e2e_enable_ipv6() {
 
 e2e_teardown() {
 	[ -n "${E2E_PID:-}" ] && kill -INT "$E2E_PID" 2>/dev/null && wait "$E2E_PID" 2>/dev/null
+	[ "${#E2E_HELPERS[@]}" -gt 0 ] && kill "${E2E_HELPERS[@]}" 2>/dev/null
 	ip netns del "$NS_A" 2>/dev/null
 	ip netns del "$NS_B" 2>/dev/null
 	[ -n "${E2E_KEEP:-}" ] || rm -rf "$E2E_TMP"
@@ -75,22 +77,30 @@ e2e_pass() {
 }
 
 # e2e_start OUT TOOL ARGS...: runs the tool in the background, output to OUT, and waits until
-# its probes are attached (its --ready-file appears).
+# its probes are attached (its --ready-file appears). E2E_NS=NS runs it in that namespace;
+# E2E_STDERR=FILE keeps its stderr out of OUT.
 e2e_start() {
-	local out=$1 tool=$2
+	local out=$1 tool=$2 err=${E2E_STDERR:-$1} cmd=()
 	shift 2
+	[ -n "${E2E_NS:-}" ] && cmd=(ip netns exec "$E2E_NS")
+	cmd+=("$BIN/$tool" --ready-file "$E2E_TMP/ready" "$@")
 	rm -f "$E2E_TMP/ready"
-	"$BIN/$tool" --ready-file "$E2E_TMP/ready" "$@" >"$out" 2>&1 &
+	if [ "$err" = "$out" ]; then
+		"${cmd[@]}" >"$out" 2>&1 &
+	else
+		"${cmd[@]}" >"$out" 2>"$err" &
+	fi
 	E2E_PID=$!
 	for _ in $(seq 1 100); do
 		if [ -s "$E2E_TMP/ready" ]; then
 			E2E_PROG_IDS="$E2E_PROG_IDS $(bpf_ids_of "$E2E_PID")"
 			return 0
 		fi
-		kill -0 "$E2E_PID" 2>/dev/null || { cat "$out"; e2e_die "$tool exited before attaching"; }
+		kill -0 "$E2E_PID" 2>/dev/null || { cat "$out"; [ "$err" = "$out" ] || cat "$err"; e2e_die "$tool exited before attaching"; }
 		sleep 0.1
 	done
 	cat "$out"
+	[ "$err" = "$out" ] || cat "$err"
 	e2e_die "$tool did not attach within 10 s"
 }
 
@@ -154,6 +164,11 @@ expect_count() {
 	if [ "$n" -eq "$4" ]; then e2e_pass "$1: $n"; else e2e_fail "$1: expected $4 lines matching '$3', got $n"; fi
 }
 
+# expect_eq WHAT GOT WANT
+expect_eq() {
+	if [ "$2" = "$3" ]; then e2e_pass "$1: $2"; else e2e_fail "$1: got '$2', expected '$3'"; fi
+}
+
 expect_grep() {
 	if grep -qE "$3" "$2"; then e2e_pass "$1"; else e2e_fail "$1: no line matches '$3'"; fi
 }
@@ -162,12 +177,18 @@ expect_no_grep() {
 	if grep -qE "$3" "$2"; then e2e_fail "$1: unexpected line matching '$3'"; else e2e_pass "$1"; fi
 }
 
-# No BPF program or link that a tool of this test held may survive it.
+# No BPF program or link that a tool of this test held may survive it (the kernel may take a
+# moment to free them after the process is gone).
 expect_no_leftovers() {
-	local id left=0 held=0
-	for id in $E2E_PROG_IDS; do
-		held=$((held + 1))
-		bpftool "${id%%:*}" show id "${id#*:}" >/dev/null 2>&1 && left=$((left + 1))
+	local id left held
+	for _ in $(seq 1 20); do
+		left=0 held=0
+		for id in $E2E_PROG_IDS; do
+			held=$((held + 1))
+			bpftool "${id%%:*}" show id "${id#*:}" >/dev/null 2>&1 && left=$((left + 1))
+		done
+		[ "$left" -eq 0 ] && break
+		sleep 0.1
 	done
 	if [ "$held" -eq 0 ]; then
 		e2e_fail "no BPF program was seen while the tools ran"

@@ -45,54 +45,10 @@ section_sum() {
 		END { print s + 0 }' "$1"
 }
 
-expect_eq() {
-	if [ "$2" -eq "$3" ]; then e2e_pass "$1: $2"; else e2e_fail "$1: got $2, expected $3"; fi
-}
-
-# start_json OUT TOOL ARGS...: as e2e_start, with stderr (warnings) kept out of OUT.
-start_json() {
-	local out=$1 tool=$2
-	shift 2
-	rm -f "$E2E_TMP/ready"
-	"$BIN/$tool" --ready-file "$E2E_TMP/ready" "$@" >"$out" 2>"$out.stderr" &
-	E2E_PID=$!
-	for _ in $(seq 1 100); do
-		[ -s "$E2E_TMP/ready" ] && return 0
-		kill -0 "$E2E_PID" 2>/dev/null || { cat "$out.stderr"; e2e_die "$tool exited before attaching"; }
-		sleep 0.1
-	done
-	e2e_die "$tool did not attach within 10 s"
-}
-
-# The ids of qdisc_drop_trace's programs loaded now.
-qdt_prog_ids() {
-	bpftool prog show 2>/dev/null |
-		sed -nE 's/^([0-9]+): .* name (kp_dev_queue_xm|krp_dev_queue_x|kp_hard_start_x|krp_hard_start_|tp_net_dev_queu|tp_net_dev_star|tp_net_dev_xmit|tp_qdisc_enqueu|tp_qdisc_dequeu|tp_kfree_skb)[a-z_]*( .*)?$/\1/p' | sort
-}
-
-# expect_released IDS: none of the programs seen while the tool ran is still loaded (the
-# kernel may take a moment to free them after the process is gone).
-expect_released() {
-	local left
-	for _ in $(seq 1 20); do
-		left=$(comm -12 <(echo "$1" | tr ' ' '\n' | grep . | sort) <(qdt_prog_ids) | tr '\n' ' ')
-		[ -z "$left" ] && break
-		sleep 0.1
-	done
-	if [ -z "$1" ]; then
-		e2e_fail "no program of the tool was seen while it ran"
-	elif [ -z "$left" ]; then
-		e2e_pass "its $(echo "$1" | wc -w) BPF programs were unloaded"
-	else
-		e2e_fail "programs still loaded: $left"
-	fi
-}
-
 # 1. Text output with qdisc events (--verbose), statistics every second, drops on both
 #    devices, filter on A.
 out=$E2E_TMP/text
 e2e_start "$out" qdisc_drop_trace --interface "$DEV_A" --interval 1 --verbose
-progs=$(qdt_prog_ids)
 burst "$NS_A" "$IP_B" 10
 burst "$NS_B" "$IP_A" 10
 # At 8 kbit/s the one queued datagram leaves after about a second: let both queues drain.
@@ -136,13 +92,13 @@ blocks=$(count_lines "$out" "^STATISTICS SUMMARY \(per interval\)$")
 if [ "$blocks" -ge 3 ]; then e2e_pass "a statistics block every second and at exit: $blocks"; else e2e_fail "only $blocks statistics blocks"; fi
 expect_grep "final block after Ctrl-C" "$out" "^Stopping qdisc drop monitoring\.\.\.$"
 expect_grep "no lost events" "$out" "^Lost events: 0$"
-expect_released "$progs"
+expect_no_leftovers
 
 # 2. JSON, statistics only, stops by itself after --duration.
 dropped0=$dropped
 total0=$(($(tc_stat "$NS_A" "$DEV_A" sent) + dropped + $(tc_stat "$NS_A" "$DEV_A" backlog)))
 out=$E2E_TMP/json
-start_json "$out" qdisc_drop_trace --interface "$DEV_A" --json --summary --interval 1 --duration 5
+E2E_STDERR=$out.stderr e2e_start "$out" qdisc_drop_trace --interface "$DEV_A" --json --summary --interval 1 --duration 5
 start=$SECONDS
 burst "$NS_A" "$IP_B" 8
 e2e_wait_exit 15
@@ -161,12 +117,11 @@ expect_eq "JSON entries of __dev_queue_xmit = packets offered to the qdisc" "$(j
 dropped0=$dropped
 out=$E2E_TMP/drops
 e2e_start "$out" qdisc_drop_trace --interface "$DEV_A" --drops-only
-progs=$(qdt_prog_ids)
 burst "$NS_A" "$IP_B" 8
 sleep 0.5
 e2e_stop
 dropped=$(tc_stat "$NS_A" "$DEV_A" dropped)
 expect_count "--drops-only: DROP lines" "$out" " qdisc_drop DROP - DEV: $DEV_A " $((dropped - dropped0))
 expect_count "--drops-only: no ENTRY lines" "$out" " ENTRY - " 0
-expect_released "$progs"
+expect_no_leftovers
 e2e_finish

@@ -10,23 +10,6 @@ e2e_setup qdl 211
 PORT=6001
 OTHER=6002
 
-# start_in OUT NS TOOL ARGS...: like e2e_start, with the tool in namespace NS (--dev names
-# a device of that namespace).
-start_in() {
-	local out=$1 ns=$2 tool=$3
-	shift 3
-	rm -f "$E2E_TMP/ready"
-	ip netns exec "$ns" "$BIN/$tool" --ready-file "$E2E_TMP/ready" "$@" >"$out" 2>&1 &
-	E2E_PID=$!
-	for _ in $(seq 1 100); do
-		[ -s "$E2E_TMP/ready" ] && return 0
-		kill -0 "$E2E_PID" 2>/dev/null || { cat "$out"; e2e_die "$tool exited before attaching"; }
-		sleep 0.1
-	done
-	cat "$out"
-	e2e_die "$tool did not attach within 10 s"
-}
-
 # send NS DST PORT COUNT SIZE: COUNT datagrams of SIZE payload bytes, back to back.
 send() {
 	ip netns exec "$1" bash -c "for i in \$(seq 1 $4); do printf '%$5s' x > /dev/udp/$2/$3; done" 2>/dev/null
@@ -44,10 +27,6 @@ summary() {
 }
 
 # expect_eq WHAT GOT WANT
-expect_eq() {
-	if [ "$2" = "$3" ]; then e2e_pass "$1: $2"; else e2e_fail "$1: got '$2', expected '$3'"; fi
-}
-
 # expect_reported WHAT REPORTED WANT OUT TOLERANCE: every packet reported once. On this host
 # about one dequeue in a thousand reaches the tracepoint (ftrace sees it) but no BPF program,
 # perf-based or raw; the tool then accounts for the packet as still queued, or as replaced
@@ -67,7 +46,7 @@ expect_reported() {
 for ns in "$NS_A" "$NS_B"; do
 	for p in $PORT $OTHER; do
 		ip netns exec "$ns" socat -u UDP-RECV:$p,reuseaddr OPEN:/dev/null >/dev/null 2>&1 &
-		HELPERS+=($!)
+		E2E_HELPERS+=($!)
 	done
 done
 # 125000 bytes/s with 10 KiB of tokens, limit = 200 ms of data + burst: no drops below.
@@ -79,7 +58,7 @@ sleep 0.3
 
 # --- 1. idle qdisc, then a backlog; the other port, ping and B's traffic are filtered out.
 out=$E2E_TMP/udp
-start_in "$out" "$NS_A" qdisc_lateny_details --dev "$DEV_A" --proto udp --dst-port $PORT
+E2E_NS=$NS_A e2e_start "$out" qdisc_lateny_details --dev "$DEV_A" --proto udp --dst-port $PORT
 for _ in 1 2 3 4 5; do
 	send "$NS_A" "$IP_B" $PORT 1 200
 	send "$NS_A" "$IP_B" $OTHER 1 200
@@ -130,9 +109,9 @@ expect_grep "banner echoes the filters" "$out" "^Device filter: $DEV_A \(ifindex
 out=$E2E_TMP/tcp
 ip netns exec "$NS_B" socat -u TCP-LISTEN:7000,reuseaddr OPEN:/dev/null >/dev/null 2>&1 &
 sink=$!
-HELPERS+=($sink)
+E2E_HELPERS+=($sink)
 sleep 0.3
-start_in "$out" "$NS_A" qdisc_lateny_details --dev "$DEV_A" --src-ip "$IP_B" --proto tcp
+E2E_NS=$NS_A e2e_start "$out" qdisc_lateny_details --dev "$DEV_A" --src-ip "$IP_B" --proto tcp
 send "$NS_A" "$IP_B" $PORT 5 1000 &
 sender=$!
 ip netns exec "$NS_A" bash -c "head -c 300000 /dev/zero > /dev/tcp/$IP_B/7000" || e2e_fail "TCP transfer failed"
@@ -161,7 +140,7 @@ expect_eq "records printed = dequeued" "$(count_lines "$out" '^  Qdisc delay: ')
 tc -n "$NS_A" qdisc del dev "$DEV_A" root
 tc -n "$NS_A" qdisc add dev "$DEV_A" root tbf rate 4kbit burst 1600 limit 100000 || e2e_die "cannot add the qdisc"
 out=$E2E_TMP/drop.json
-start_in "$out" "$NS_A" qdisc_lateny_details --dev "$DEV_A" --proto udp --json
+E2E_NS=$NS_A e2e_start "$out" qdisc_lateny_details --dev "$DEV_A" --proto udp --json
 send "$NS_A" "$IP_B" $PORT 8 1400
 sleep 0.5
 tc -n "$NS_A" qdisc del dev "$DEV_A" root
@@ -178,7 +157,7 @@ expect_eq "JSON: one record" "$(jq -c 'select(.summary | not) | [.protocol, .dst
 # --- 4. --expire: packets that wait longer are counted as expired, not reported.
 tc -n "$NS_A" qdisc add dev "$DEV_A" root tbf rate 4kbit burst 1600 limit 100000 || e2e_die "cannot add the qdisc"
 out=$E2E_TMP/expire
-start_in "$out" "$NS_A" qdisc_lateny_details --dev "$DEV_A" --proto udp --expire 1 --duration 5
+E2E_NS=$NS_A e2e_start "$out" qdisc_lateny_details --dev "$DEV_A" --proto udp --expire 1 --duration 5
 # 1442 bytes at 500 bytes/s: the first goes with the burst, the next waits 2.6 s, the rest longer.
 send "$NS_A" "$IP_B" $PORT 4 1400
 e2e_wait_exit 10
@@ -191,12 +170,11 @@ expect_eq "expire: still queued" "$(summary "$out" "still queued at exit")" 0
 tc -n "$NS_A" qdisc del dev "$DEV_A" root
 tc -n "$NS_A" qdisc add dev "$DEV_A" root tbf rate 1mbit burst 10k latency 200ms || e2e_die "cannot add the qdisc"
 out=$E2E_TMP/noaddr
-start_in "$out" "$NS_A" qdisc_lateny_details --dev "$DEV_A" --dst-ip 10.211.0.99 --duration 2
+E2E_NS=$NS_A e2e_start "$out" qdisc_lateny_details --dev "$DEV_A" --dst-ip 10.211.0.99 --duration 2
 send "$NS_A" "$IP_B" $PORT 5 200
 e2e_wait_exit 10
 expect_eq "--dst-ip of another host: no record" "$(count_lines "$out" '^  Qdisc delay: ')" 0
 expect_eq "--dst-ip of another host: nothing enqueued" "$(summary "$out" enqueued)" 0
 
-progs=$(bpftool prog show 2>/dev/null | grep -cE "name (enqueue_tracepo|dequeue_tracepo)")
-expect_eq "no BPF programs left behind" "$progs" 0
+expect_no_leftovers
 e2e_finish

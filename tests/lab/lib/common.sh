@@ -50,7 +50,7 @@ lab_assert_int() {
 
 # Fails unless the command is in PATH (names the package that has it).
 lab_require_cmd() {
-    command -v "$1" >/dev/null 2>&1 || lab_fail "'$1' not found${2:+ (package $2)}: run tests/lab/install-deps.sh"
+    command -v "$1" >/dev/null 2>&1 || lab_fail "'$1' not found${2:+ (package $2)}: run tests/install-deps.sh --lab"
 }
 
 # Loads kernel modules, failing with the module's name if one is missing on this kernel.
