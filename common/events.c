@@ -81,12 +81,24 @@ uint64_t events_lost(struct event_channel *ch)
 
 void events_run(struct event_channel *ch, long duration_s)
 {
+	events_run_ticking(ch, duration_s, 0, NULL, NULL);
+}
+
+void events_run_ticking(struct event_channel *ch, long duration_s, double period_s, void (*tick)(void *arg),
+			void *arg)
+{
+	double next_tick = tool_elapsed() + period_s;
+
 	while (!tool_exiting() && !tool_duration_over(duration_s)) {
 		int err = events_poll(ch, 100);
 
 		if (err < 0) {
 			log_error("polling events failed: %s", strerror(-err));
 			break;
+		}
+		if (tick && tool_elapsed() >= next_tick) {
+			tick(arg);
+			next_tick = tool_elapsed() + period_s;
 		}
 	}
 	/* Deliver what was already submitted before the probes go away. */

@@ -11,12 +11,14 @@
 
 #include "argparse.h"
 #include "bpfload.h"
+#include "events.h"
 #include "filter.h"
 #include "json.h"
 #include "ksyms.h"
 #include "log.h"
 #include "runtime.h"
 #include "strbuf.h"
+#include "timefmt.h"
 
 const struct netstage_stage *netstage_stage(const struct netstage_model *m, unsigned id)
 {
@@ -146,14 +148,19 @@ static const char *hook_stages(const struct netstage_config *cfg, const struct n
 	return buf;
 }
 
+void netstage_hook_clear(struct netstage_config *cfg, enum netstage_hook hook)
+{
+	for (int r = 0; r < NS_RULES; r++)
+		cfg->rules[hook][r].stage = NS_STAGE_NONE;
+}
+
 static void drop_hook(struct netstage_config *cfg, const struct netstage_model *m, enum netstage_hook hook,
 		      const char *why)
 {
 	char stages[160];
 
 	log_warn("%s: stage %s disabled", why, hook_stages(cfg, m, hook, stages, sizeof(stages)));
-	for (int r = 0; r < NS_RULES; r++)
-		cfg->rules[hook][r].stage = NS_STAGE_NONE;
+	netstage_hook_clear(cfg, hook);
 }
 
 void netstage_probes_select(struct netstage_probes *p, struct bpf_program *const progs[NS_PROGS],
@@ -376,7 +383,6 @@ struct sweep {
 	uint64_t stale_ns, now_ns;
 	struct netstage_counts *c;
 	netstage_stale_fn fn;
-	void *arg;
 	struct netstage_key *stale;
 	size_t nstale, cap;
 };
@@ -388,7 +394,7 @@ static void sweep_one(const struct netstage_key *key, const void *val, void *arg
 
 	if (sw->now_ns > s->last_ns && sw->now_ns - s->last_ns > sw->stale_ns) {
 		if (sw->fn)
-			sw->fn(val, sw->arg);
+			sw->fn(val, sw->now_ns);
 		if (sw->nstale == sw->cap) {
 			sw->cap = sw->cap ? 2 * sw->cap : 64;
 			sw->stale = realloc(sw->stale, sw->cap * sizeof(*sw->stale));
@@ -402,9 +408,9 @@ static void sweep_one(const struct netstage_key *key, const void *val, void *arg
 }
 
 uint64_t netstage_sweep(struct bpf_map *sessions, uint64_t stale_ns, uint64_t now_ns, struct netstage_counts *c,
-			netstage_stale_fn fn, void *arg)
+			netstage_stale_fn fn)
 {
-	struct sweep sw = { .stale_ns = stale_ns, .now_ns = now_ns, .c = c, .fn = fn, .arg = arg };
+	struct sweep sw = { .stale_ns = stale_ns, .now_ns = now_ns, .c = c, .fn = fn };
 	int fd = bpf_map__fd(sessions);
 	uint64_t deleted = 0;
 
@@ -452,6 +458,38 @@ void netstage_print_totals(FILE *f, bool json, const struct netstage_counts *c, 
 	json_finish(&j);
 }
 
+struct run {
+	struct bpf_map *sessions;
+	uint64_t stale_ns;
+	netstage_stale_fn fn;
+	struct netstage_counts counts;
+};
+
+static void sweep_tick(void *arg)
+{
+	struct run *r = arg;
+
+	netstage_sweep(r->sessions, r->stale_ns, ktime_now_ns(), &r->counts, r->fn);
+}
+
+void netstage_run_events(struct event_channel *ch, struct netstage_probes *probes, const struct netstage_config *cfg,
+			 struct bpf_map *sessions, struct bpf_map *counters, long duration_s, netstage_stale_fn fn,
+			 const uint64_t *reported)
+{
+	struct run r = { .sessions = sessions, .stale_ns = cfg->stale_ns, .fn = fn };
+
+	events_run_ticking(ch, duration_s, 1.0, sweep_tick, &r);
+	netstage_probes_detach(probes);
+	events_poll(ch, 0);
+	if (!g_common.json)
+		printf("\nDetaching...\n");
+	netstage_counts_read(counters, &r.counts);
+	sweep_tick(&r);
+	netstage_print_totals(stdout, g_common.json, &r.counts, *reported, events_lost(ch));
+	if (!g_common.json)
+		printf("Exiting.\n");
+}
+
 unsigned netstage_opts_apply(struct netstage_config *cfg, const struct netstage_opts *o,
 			     unsigned all_protocols, unsigned *dirs)
 {
@@ -466,6 +504,8 @@ unsigned netstage_opts_apply(struct netstage_config *cfg, const struct netstage_
 	if (o->session_timeout <= 0 || o->session_timeout > 3600)
 		arg_fail("argument --session-timeout: must be more than 0 and at most 3600 seconds");
 	cfg->stale_ns = (__u64)(o->session_timeout * 1e9);
+	if (o->latency_us > 0)
+		cfg->report_min_ns = (__u64)(o->latency_us * 1000);
 	return protocols;
 }
 
@@ -495,6 +535,12 @@ void netstage_print_filters(FILE *f, const struct netstage_config *cfg, const st
 		fprintf(f, "Source port filter: %u\n", cfg->port1);
 	if (cfg->port2)
 		fprintf(f, "Destination port filter: %u\n", cfg->port2);
+}
+
+void netstage_print_threshold(FILE *f, const struct netstage_opts *o)
+{
+	if (o->latency_us > 0)
+		fprintf(f, "Latency threshold: >= %.3f us (only reporting flows exceeding this latency)\n", o->latency_us);
 }
 
 void netstage_print_phy(FILE *f, const struct netstage_config *cfg, const struct netstage_opts *o)

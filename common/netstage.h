@@ -50,6 +50,8 @@ const struct netstage_stage *netstage_stage_at(const struct netstage_model *m, u
  */
 void netstage_rules_build(struct netstage_config *cfg, const struct netstage_model *m, unsigned dirs,
 			  unsigned protocols);
+/* Removes every rule of hook: its stages are not recorded and the hook is not attached. */
+void netstage_hook_clear(struct netstage_config *cfg, enum netstage_hook hook);
 /* Whether any rule of cfg uses hook. */
 bool netstage_hook_used(const struct netstage_config *cfg, enum netstage_hook hook);
 
@@ -128,6 +130,7 @@ struct netstage_opts {
 	const char *phy_interface, *src_ip, *dst_ip, *protocol, *direction;
 	long src_port, dst_port;
 	double session_timeout;
+	double latency_us;	/* --latency-us of the per-packet tools; 0 = report every packet */
 };
 
 /*
@@ -144,6 +147,8 @@ void netstage_opts_resolve(struct netstage_config *cfg, const struct netstage_op
  */
 void netstage_print_filters(FILE *f, const struct netstage_config *cfg, const struct netstage_opts *o,
 			    const char *direction_note);
+/* "Latency threshold: >= X us (...)" when --latency-us is set. */
+void netstage_print_threshold(FILE *f, const struct netstage_opts *o);
 /* "Physical interfaces: <list> (ifindex a, b)". */
 void netstage_print_phy(FILE *f, const struct netstage_config *cfg, const struct netstage_opts *o);
 
@@ -159,15 +164,15 @@ struct netstage_counts {
 
 /* Sums the per-CPU counters (cumulative since start) into c. */
 void netstage_counts_read(struct bpf_map *counters, struct netstage_counts *c);
-/* Called with each stale session's value (the tool's session type) before it is deleted. */
-typedef void (*netstage_stale_fn)(const void *session, void *arg);
+/* Called with each stale session's value (the tool's session type) and the sweep's clock before it is deleted. */
+typedef void (*netstage_stale_fn)(const void *session, uint64_t now_ns);
 /*
  * Deletes the sessions idle for more than stale_ns at now_ns (bpf_ktime_get_ns clock), first
  * handing each to fn if not NULL, and counts the others per direction into c->active.
  * Returns the number deleted.
  */
 uint64_t netstage_sweep(struct bpf_map *sessions, uint64_t stale_ns, uint64_t now_ns, struct netstage_counts *c,
-			netstage_stale_fn fn, void *arg);
+			netstage_stale_fn fn);
 /* Packets that started in direction dir and neither completed nor are still in flight. */
 uint64_t netstage_incomplete(const struct netstage_counts *c, int dir);
 /*
@@ -175,3 +180,13 @@ uint64_t netstage_incomplete(const struct netstage_counts *c, int dir);
  * not tracked, and lost events (one JSON object with "final": true when json).
  */
 void netstage_print_totals(FILE *f, bool json, const struct netstage_counts *c, uint64_t reported, uint64_t lost);
+
+struct event_channel;
+/*
+ * The per-packet tools' run: delivers events until Ctrl-C or --duration, sweeping the stale
+ * sessions once a second (each handed to fn if not NULL); then detaches, drains the channel
+ * and prints "Detaching...", the totals (*reported: events the tool printed) and "Exiting.".
+ */
+void netstage_run_events(struct event_channel *ch, struct netstage_probes *probes, const struct netstage_config *cfg,
+			 struct bpf_map *sessions, struct bpf_map *counters, long duration_s, netstage_stale_fn fn,
+			 const uint64_t *reported);

@@ -21,7 +21,6 @@
 
 static struct {
 	long duration;
-	double latency_us;
 	struct netstage_opts net;
 } opt = { .net = { .protocol = "all", .session_timeout = 1 } };
 
@@ -38,7 +37,7 @@ static const struct arg_opt options[] = {
 	{ "phy-interface", 0, ARG_STR, &opt.net.phy_interface, NULL,
 	  "physical interface(s), comma-separated for bond members (e.g. eth0 or eth0,eth1)",
 	  .flags = ARG_REQUIRED },
-	{ "latency-us", 0, ARG_FLOAT, &opt.latency_us, NULL,
+	{ "latency-us", 0, ARG_FLOAT, &opt.net.latency_us, NULL,
 	  "only report packets whose first-to-last stage latency is at least this many microseconds" },
 	{ "duration", 0, ARG_INT, &opt.duration, NULL, "total run time in seconds (0 = until Ctrl-C)", .min = 0,
 	  .max = 31536000 },
@@ -196,13 +195,12 @@ static void handle_event(void *ctx, const void *data, size_t size)
 	fflush(stdout);
 }
 
-static void print_banner(const struct netstage_config *cfg, double latency_us, const struct netstage_probes *probes)
+static void print_banner(const struct netstage_config *cfg, const struct netstage_probes *probes)
 {
 	printf("=== System Network TCP/UDP Latency Tracer ===\n");
 	netstage_print_filters(stdout, cfg, &opt.net, "");
 	netstage_print_phy(stdout, cfg, &opt.net);
-	if (latency_us > 0)
-		printf("Latency threshold: >= %.3f us (only reporting flows exceeding this latency)\n", latency_us);
+	netstage_print_threshold(stdout, &opt.net);
 	printf("BPF program loaded successfully\n");
 	netstage_probes_print(stdout, probes, cfg, &sysnet_latency_model);
 	printf("\nTracing system network TCP/UDP latency... Hit Ctrl-C to end.\n");
@@ -214,17 +212,11 @@ int main(int argc, char **argv)
 	struct system_network_latency_details_bpf *skel;
 	struct netstage_config cfg = { 0 };
 	struct netstage_probes probes;
-	struct netstage_counts counts;
 	struct event_channel *ch;
 	unsigned protocols, dirs;
-	double latency_us, next_sweep;
-	uint64_t lost;
 
 	args_parse(&parser, argc, argv);
 	protocols = netstage_opts_apply(&cfg, &opt.net, NS_PROTO_TCP | NS_PROTO_UDP, &dirs);
-	latency_us = opt.latency_us;
-	if (latency_us > 0)
-		cfg.report_min_ns = (__u64)(latency_us * 1000);
 	tool_init("system_network_latency_details");
 	netstage_opts_resolve(&cfg, &opt.net);
 	netstage_rules_build(&cfg, &sysnet_latency_model, dirs, protocols);
@@ -239,30 +231,11 @@ int main(int argc, char **argv)
 	tool_install_signals();
 	netstage_probes_attach(&probes);
 	if (!g_common.json)
-		print_banner(&cfg, latency_us, &probes);
+		print_banner(&cfg, &probes);
 	tool_ready();
 
-	next_sweep = tool_elapsed() + 1;
-	while (!tool_exiting() && !tool_duration_over(opt.duration)) {
-		int err = events_poll(ch, 200);
-
-		if (err < 0 && err != -EINTR)
-			break;
-		if (tool_elapsed() >= next_sweep) {
-			netstage_sweep(skel->maps.netstage_sessions, cfg.stale_ns, ktime_now_ns(), &counts, NULL, NULL);
-			next_sweep = tool_elapsed() + 1;
-		}
-	}
-	netstage_probes_detach(&probes);
-	events_poll(ch, 0);
-	if (!g_common.json)
-		printf("\nDetaching...\n");
-	netstage_counts_read(skel->maps.netstage_counters, &counts);
-	netstage_sweep(skel->maps.netstage_sessions, cfg.stale_ns, ktime_now_ns(), &counts, NULL, NULL);
-	lost = events_lost(ch);
-	netstage_print_totals(stdout, g_common.json, &counts, reported, lost);
-	if (!g_common.json)
-		printf("Exiting.\n");
+	netstage_run_events(ch, &probes, &cfg, skel->maps.netstage_sessions, skel->maps.netstage_counters, opt.duration,
+			    NULL, &reported);
 	events_close(ch);
 	system_network_latency_details_bpf__destroy(skel);
 	return 0;

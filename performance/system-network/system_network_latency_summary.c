@@ -263,7 +263,7 @@ static void report(struct state *st, bool final)
 	bpfload_percpu_sums(st->skel->maps.stage_pair_hist, SLS_PAIR_SLOTS, st->pairs_cur);
 	bpfload_percpu_sums(st->skel->maps.total_hist, NS_DIRS * SLS_SLOTS, st->total_cur);
 	netstage_counts_read(st->skel->maps.netstage_counters, &r.counts);
-	netstage_sweep(st->skel->maps.netstage_sessions, st->cfg.stale_ns, ktime_now_ns(), &r.counts, NULL, NULL);
+	netstage_sweep(st->skel->maps.netstage_sessions, st->cfg.stale_ns, ktime_now_ns(), &r.counts, NULL);
 
 	r.interval_s = now - st->last_report;
 	st->last_report = now;

@@ -20,7 +20,6 @@
 static struct {
 	const char *internal_interface;
 	long duration;
-	double latency_us;
 	bool enable_ct, verbose;
 	struct netstage_opts net;
 } opt = { .net = { .protocol = "all", .direction = "both", .session_timeout = 1 } };
@@ -38,7 +37,7 @@ static const struct arg_opt options[] = {
 	{ "protocol", 0, ARG_CHOICE, &opt.net.protocol, NULL, "protocol filter", netstage_proto_icmp_choices },
 	{ "direction", 0, ARG_CHOICE, &opt.net.direction, NULL,
 	  "tx = SYSTEM_TX (local -> uplink), rx = SYSTEM_RX (uplink -> local), both", netstage_dir_choices },
-	{ "latency-us", 0, ARG_FLOAT, &opt.latency_us, NULL,
+	{ "latency-us", 0, ARG_FLOAT, &opt.net.latency_us, NULL,
 	  "only report packets whose first-to-last stage latency is at least this many microseconds" },
 	{ "enable-ct", 0, ARG_FLAG, &opt.enable_ct, NULL,
 	  "measure conntrack: nf_conntrack_in stages (CT_*, CT_OUT_*) and the CT: lookup time" },
@@ -166,10 +165,10 @@ static void summary_lines(FILE *f, const struct smm_session *ev, const int *orde
 		fprintf(f, "  CT: lookup=%.3fus\n", (double)ev->ct_lookup_ns / 1000.0);
 }
 
-static void print_record(FILE *f, const char *head, const struct smm_session *ev, bool complete)
+/* order[0..n): the stages seen, from seen_stages(). */
+static void print_record(FILE *f, const char *head, const struct smm_session *ev, const int *order, int n,
+			 bool complete)
 {
-	int order[SMM_STAGES], n = seen_stages(ev, order);
-
 	fprintf(f, "%s", head);
 	flow_lines(f, ev);
 	if (n) {
@@ -181,22 +180,21 @@ static void print_record(FILE *f, const char *head, const struct smm_session *ev
 
 void smm_print_flow(FILE *f, const char *datetime, const struct smm_session *ev)
 {
-	int order[SMM_STAGES];
+	int order[SMM_STAGES], n = seen_stages(ev, order);
 	char head[128];
 
-	snprintf(head, sizeof(head), "=== FLOW COMPLETE: %d stages captured === %s\n", seen_stages(ev, order),
-		 datetime);
-	print_record(f, head, ev, true);
+	snprintf(head, sizeof(head), "=== FLOW COMPLETE: %d stages captured === %s\n", n, datetime);
+	print_record(f, head, ev, order, n, true);
 }
 
 void smm_print_incomplete(FILE *f, const char *datetime, const struct smm_session *ev, double idle_s)
 {
-	int order[SMM_STAGES];
+	int order[SMM_STAGES], n = seen_stages(ev, order);
 	char head[160];
 
-	snprintf(head, sizeof(head), "=== FLOW INCOMPLETE: %d stages captured, idle for %.1fs === %s\n",
-		 seen_stages(ev, order), idle_s, datetime);
-	print_record(f, head, ev, false);
+	snprintf(head, sizeof(head), "=== FLOW INCOMPLETE: %d stages captured, idle for %.1fs === %s\n", n, idle_s,
+		 datetime);
+	print_record(f, head, ev, order, n, false);
 }
 
 void smm_print_json(FILE *f, const char *datetime, const struct smm_session *ev, int complete)
@@ -279,10 +277,9 @@ static void handle_event(void *ctx, const void *data, size_t size)
 	fflush(stdout);
 }
 
-static void on_stale(const void *session, void *arg)
+static void on_stale(const void *session, uint64_t now)
 {
 	const struct smm_session *ev = session;
-	uint64_t now = *(const uint64_t *)arg;
 	char datetime[32];
 
 	incomplete_shown++;
@@ -294,7 +291,7 @@ static void on_stale(const void *session, void *arg)
 	fflush(stdout);
 }
 
-static void print_banner(const struct netstage_config *cfg, double latency_us, bool ct,
+static void print_banner(const struct netstage_config *cfg, bool ct,
 			 const struct netstage_probes *probes)
 {
 	printf("=== System Network Performance Tracer ===\n");
@@ -303,8 +300,7 @@ static void print_banner(const struct netstage_config *cfg, double latency_us, b
 	printf("Internal interface: %s (ifindex %u)\n", opt.internal_interface, cfg->internal_ifindex);
 	netstage_print_phy(stdout, cfg, &opt.net);
 	printf("Conntrack measurement: %s\n", ct ? "ENABLED" : "DISABLED");
-	if (latency_us > 0)
-		printf("Latency threshold: >= %.3f us (only reporting flows exceeding this latency)\n", latency_us);
+	netstage_print_threshold(stdout, &opt.net);
 	printf("BPF program loaded successfully\n");
 	netstage_probes_print(stdout, probes, cfg, &sysnet_metrics_model);
 	printf("\nTracing system network performance... Hit Ctrl-C to end.\n");
@@ -314,42 +310,26 @@ static void print_banner(const struct netstage_config *cfg, double latency_us, b
 	printf("        Note: Internal port has NO qdisc (unlike physical interface)\n\n");
 }
 
-static void sweep(struct system_network_perfomance_metrics_bpf *skel, const struct netstage_config *cfg,
-		  struct netstage_counts *counts)
-{
-	uint64_t now = ktime_now_ns();
-
-	netstage_sweep(skel->maps.netstage_sessions, cfg->stale_ns, now, counts, opt.verbose ? on_stale : NULL,
-		       &now);
-}
-
 int main(int argc, char **argv)
 {
 	struct system_network_perfomance_metrics_bpf *skel;
 	struct netstage_config cfg = { 0 };
 	struct netstage_probes probes;
-	struct netstage_counts counts;
 	struct event_channel *ch;
 	unsigned protocols, dirs;
-	double latency_us, next_sweep;
 	uint32_t optional;
 	bool ct;
 
 	args_parse(&parser, argc, argv);
 	protocols = netstage_opts_apply(&cfg, &opt.net, NS_PROTO_TCP | NS_PROTO_UDP | NS_PROTO_ICMP, &dirs);
-	latency_us = opt.latency_us;
-	if (latency_us > 0)
-		cfg.report_min_ns = (__u64)(latency_us * 1000);
 	iface_name_opt("--internal-interface", opt.internal_interface);
 	tool_init("system_network_perfomance_metrics");
 	cfg.internal_ifindex = (__u32)iface_index(opt.internal_interface);
 	netstage_opts_resolve(&cfg, &opt.net);
 	netstage_rules_build(&cfg, &sysnet_metrics_model, dirs, protocols);
 	if (!opt.enable_ct) {
-		for (int r = 0; r < NS_RULES; r++) {
-			cfg.rules[NS_HOOK_CT_IN][r].stage = NS_STAGE_NONE;
-			cfg.rules[NS_HOOK_CT_DONE][r].stage = NS_STAGE_NONE;
-		}
+		netstage_hook_clear(&cfg, NS_HOOK_CT_IN);
+		netstage_hook_clear(&cfg, NS_HOOK_CT_DONE);
 	}
 
 	skel = BPFNET_OPEN(system_network_perfomance_metrics_bpf);
@@ -366,29 +346,11 @@ int main(int argc, char **argv)
 	tool_install_signals();
 	netstage_probes_attach(&probes);
 	if (!g_common.json)
-		print_banner(&cfg, latency_us, ct, &probes);
+		print_banner(&cfg, ct, &probes);
 	tool_ready();
 
-	next_sweep = tool_elapsed() + 1;
-	while (!tool_exiting() && !tool_duration_over(opt.duration)) {
-		int err = events_poll(ch, 200);
-
-		if (err < 0 && err != -EINTR)
-			break;
-		if (tool_elapsed() >= next_sweep) {
-			sweep(skel, &cfg, &counts);
-			next_sweep = tool_elapsed() + 1;
-		}
-	}
-	netstage_probes_detach(&probes);
-	events_poll(ch, 0);
-	if (!g_common.json)
-		printf("\nDetaching...\n");
-	netstage_counts_read(skel->maps.netstage_counters, &counts);
-	sweep(skel, &cfg, &counts);
-	netstage_print_totals(stdout, g_common.json, &counts, reported, events_lost(ch));
-	if (!g_common.json)
-		printf("Exiting.\n");
+	netstage_run_events(ch, &probes, &cfg, skel->maps.netstage_sessions, skel->maps.netstage_counters, opt.duration,
+			    opt.verbose ? on_stale : NULL, &reported);
 	events_close(ch);
 	system_network_perfomance_metrics_bpf__destroy(skel);
 	return 0;
