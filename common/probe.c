@@ -75,27 +75,31 @@ const struct probe_point *probe_select(struct probe_point *points, int n, const 
 	return chosen;
 }
 
-struct bpf_link *probe_attach(const struct probe_point *p)
+struct bpf_link *probe_try_attach(const struct probe_point *p)
 {
-	struct bpf_link *link = NULL;
-	char cat[64], desc[160];
+	char cat[64];
 	const char *tp, *sym;
 
-	switch (p->kind) {
-	case PROBE_TRACEPOINT:
+	if (p->kind == PROBE_TRACEPOINT) {
 		if (split_tracepoint(p->target, cat, sizeof(cat), &tp))
-			link = bpf_program__attach_tracepoint(p->prog, cat, tp);
-		break;
-	case PROBE_KPROBE:
-	case PROBE_KRETPROBE:
-		if (!kernel_has_kprobes())
-			die("kernel %s cannot attach kprobes (no kprobe PMU and no kprobe_events: "
-			    "CONFIG_KPROBE_EVENTS is off), needed for %s",
-			    kernel_release(), probe_describe(p, desc, sizeof(desc)));
-		sym = ksyms_attach_name(ksyms_kernel(), p->target);
-		link = bpf_program__attach_kprobe(p->prog, p->kind == PROBE_KRETPROBE, sym ? sym : p->target);
-		break;
+			return bpf_program__attach_tracepoint(p->prog, cat, tp);
+		errno = EINVAL;
+		return NULL;
 	}
+	sym = ksyms_attach_name(ksyms_kernel(), p->target);
+	return bpf_program__attach_kprobe(p->prog, p->kind == PROBE_KRETPROBE, sym ? sym : p->target);
+}
+
+struct bpf_link *probe_attach(const struct probe_point *p)
+{
+	struct bpf_link *link;
+	char desc[160];
+
+	if (p->kind != PROBE_TRACEPOINT && !kernel_has_kprobes())
+		die("kernel %s cannot attach kprobes (no kprobe PMU and no kprobe_events: "
+		    "CONFIG_KPROBE_EVENTS is off), needed for %s",
+		    kernel_release(), probe_describe(p, desc, sizeof(desc)));
+	link = probe_try_attach(p);
 	if (!link)
 		die("cannot attach %s: %s", probe_describe(p, desc, sizeof(desc)), strerror(errno));
 	return link;

@@ -23,7 +23,9 @@ struct probe_point {
 const struct probe_point *probe_select(struct probe_point *points, int n, const char *what);
 /* BPFNET_FORCE_KPROBE=1: the tests' switch to the kprobe fallbacks of tracepoints. */
 bool probe_force_kprobe(void);
-/* Attaches the point (kprobes to the resolved symbol); dies with a clear message on failure. */
+/* Attaches the point (kprobes to the resolved symbol); NULL with errno set on failure. */
+struct bpf_link *probe_try_attach(const struct probe_point *p);
+/* probe_try_attach that dies with a clear message on failure (or when kprobes are unavailable). */
 struct bpf_link *probe_attach(const struct probe_point *p);
 /* "tracepoint skb:kfree_skb" or "kprobe kfree_skb_reason": for banners. */
 const char *probe_describe(const struct probe_point *p, char *buf, size_t len);

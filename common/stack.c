@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "ksyms.h"
+
 int stack_read(const struct bpf_map *map, int stack_id, uint64_t *ips, int max)
 {
 	uint64_t frames[STACK_MAX_DEPTH];
@@ -18,4 +20,14 @@ int stack_read(const struct bpf_map *map, int stack_id, uint64_t *ips, int max)
 		n++;
 	}
 	return n;
+}
+
+int stack_frames_read(struct stack_frames *sf, const struct bpf_map *map, int stack_id)
+{
+	uint64_t ips[STACK_MAX_DEPTH];
+
+	sf->n = stack_read(map, stack_id, ips, STACK_MAX_DEPTH);
+	for (int i = 0; i < sf->n; i++)
+		sf->frame[i] = ksyms_format(ksyms_kernel(), ips[i], KSYM_HEX, sf->text[i], sizeof(sf->text[i]));
+	return sf->n;
 }

@@ -891,9 +891,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 {
 	struct printer *p = ctx;
 	const struct ct_event *ev = data;
-	static char names[STACK_MAX_DEPTH][192];
-	const char *frames[STACK_MAX_DEPTH];
-	uint64_t ips[STACK_MAX_DEPTH];
+	static struct stack_frames stack;
 	char when[48];
 	int n = 0;
 
@@ -902,14 +900,12 @@ static void handle_event(void *ctx, const void *data, size_t size)
 	if (!p->first_ts)
 		p->first_ts = ev->ts_ns;
 	if (p->opts.show_stack && ev->stack_id >= 0)
-		n = stack_read(p->skel->maps.stacks, ev->stack_id, ips, STACK_MAX_DEPTH);
-	for (int i = 0; i < n; i++)
-		frames[i] = ksyms_format(ksyms_kernel(), ips[i], KSYM_HEX, names[i], sizeof(names[i]));
+		n = stack_frames_read(&stack, p->skel->maps.stacks, ev->stack_id);
 	fmt_wall_ns_ms(ktime_to_wall_ns(ev->ts_ns), when, sizeof(when));
 	if (g_common.json)
-		ct_print_json(stdout, ev, when, frames, n < 0 ? 0 : n, &p->opts);
+		ct_print_json(stdout, ev, when, stack.frame, n < 0 ? 0 : n, &p->opts);
 	else
-		ct_print_event(stdout, ev, when, (double)(ev->ts_ns - p->first_ts) / 1e9, frames, n,
+		ct_print_event(stdout, ev, when, (double)(ev->ts_ns - p->first_ts) / 1e9, stack.frame, n,
 			       &p->opts);
 	fflush(stdout);
 }

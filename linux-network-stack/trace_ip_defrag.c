@@ -385,9 +385,7 @@ static void plan_probes(struct trace_ip_defrag_bpf *skel, struct defrag_probes *
 /* Attaches an optional probe: a failure is a warning, the rest of the tool still works. */
 static void attach_optional(struct defrag_probes *p, const struct probe_point *pt, const char *loss)
 {
-	const char *sym = ksyms_attach_name(ksyms_kernel(), pt->target);
-	struct bpf_link *link = bpf_program__attach_kprobe(pt->prog, pt->kind == PROBE_KRETPROBE,
-							   sym ? sym : pt->target);
+	struct bpf_link *link = probe_try_attach(pt);
 
 	if (!link) {
 		log_warn("cannot attach %s %s (%s): %s",
@@ -446,9 +444,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 {
 	struct printer *p = ctx;
 	const struct defrag_event *ev = data;
-	static char names[STACK_MAX_DEPTH][192];
-	const char *frames[STACK_MAX_DEPTH];
-	uint64_t ips[STACK_MAX_DEPTH];
+	static struct stack_frames stack;
 	const char *reason = NULL;
 	char hms[16];
 	int n = 0, skip;
@@ -456,18 +452,16 @@ static void handle_event(void *ctx, const void *data, size_t size)
 	if (size < sizeof(*ev))
 		return;
 	if (ev->type == DEFRAG_EV_KFREE && ev->stack_id >= 0)
-		n = stack_read(p->skel->maps.stacks, ev->stack_id, ips, STACK_MAX_DEPTH);
-	for (int i = 0; i < n; i++)
-		frames[i] = ksyms_format(ksyms_kernel(), ips[i], KSYM_HEX, names[i], sizeof(names[i]));
-	skip = n > 0 ? drop_tracing_frames(frames, n) : 0;
+		n = stack_frames_read(&stack, p->skel->maps.stacks, ev->stack_id);
+	skip = n > 0 ? drop_tracing_frames(stack.frame, n) : 0;
 	if (ev->free_hook == DEFRAG_FREE_TP_CONSUME)
 		reason = "CONSUMED";
 	else if (ev->reason)
 		reason = drop_reason_name(ev->reason);
 	fmt_wall_ns_hms(ktime_to_wall_ns(ev->ts_ns), hms, sizeof(hms));
-	emit(stdout, ev, hms, frames + skip, n - skip, reason);
+	emit(stdout, ev, hms, stack.frame + skip, n - skip, reason);
 	if (log_file)
-		emit(log_file, ev, hms, frames + skip, n - skip, reason);
+		emit(log_file, ev, hms, stack.frame + skip, n - skip, reason);
 }
 
 int main(int argc, char **argv)

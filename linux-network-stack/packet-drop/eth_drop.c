@@ -343,19 +343,16 @@ static void handle_event(void *ctx, const void *data, size_t size)
 {
 	struct printer *p = ctx;
 	const struct eth_drop_event *ev = data;
-	static char names[STACK_MAX_DEPTH][192];
-	const char *frames[STACK_MAX_DEPTH];
-	uint64_t ips[STACK_MAX_DEPTH];
+	static struct stack_frames stack;
+	const char *const *frames = stack.frame;
 	int n = 0, skip;
 	char hms[16];
 
 	if (size < sizeof(*ev))
 		return;
 	if (ev->stack_id >= 0)
-		n = stack_read(p->skel->maps.stacks, ev->stack_id, ips, STACK_MAX_DEPTH);
+		n = stack_frames_read(&stack, p->skel->maps.stacks, ev->stack_id);
 	n = n < 0 ? 0 : n;
-	for (int i = 0; i < n; i++)
-		frames[i] = ksyms_format(ksyms_kernel(), ips[i], KSYM_HEX, names[i], sizeof(names[i]));
 	if (!opt.disable_normal_filter && drop_is_normal_pattern(frames, n)) {
 		p->hidden++;
 		return;

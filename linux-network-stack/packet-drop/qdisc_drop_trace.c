@@ -456,22 +456,10 @@ static void disable_unplanned(struct qdisc_drop_trace_bpf *skel)
 	}
 }
 
-static struct bpf_link *attach_point(const struct probe_point *p)
-{
-	char category[32];
-	const char *colon = strchr(p->target, ':');
-
-	if (p->kind != PROBE_TRACEPOINT)
-		return bpf_program__attach_kprobe(p->prog, p->kind == PROBE_KRETPROBE,
-						  ksyms_attach_name(ksyms_kernel(), p->target));
-	snprintf(category, sizeof(category), "%.*s", (int)(colon - p->target), p->target);
-	return bpf_program__attach_tracepoint(p->prog, category, colon + 1);
-}
-
 static void attach_hook(struct hook_plan *p)
 {
 	for (int i = 0; i < p->npoints; i++) {
-		p->links[i] = attach_point(&p->points[i]);
+		p->links[i] = probe_try_attach(&p->points[i]);
 		if (!p->links[i]) {
 			p->why_not = strerror(errno);
 			for (int k = 0; k < i; k++)

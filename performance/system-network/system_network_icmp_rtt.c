@@ -509,24 +509,20 @@ struct tracer {
 	unsigned long long reported;
 };
 
-static char frame_text[RTT_STAGES][STACK_MAX_DEPTH][160];
-static const char *frame_ptr[RTT_STAGES][STACK_MAX_DEPTH];
+static struct stack_frames stage_stacks[RTT_STAGES];
 
 static void render_stack(const struct tracer *t, int stack_id, int stage, struct rtt_report *r)
 {
-	uint64_t ips[STACK_MAX_DEPTH];
+	struct stack_frames *sf = &stage_stacks[stage];
 	int n, skip;
 
-	n = stack_read(t->skel->maps.stacks, stack_id, ips, STACK_MAX_DEPTH);
+	n = stack_frames_read(sf, t->skel->maps.stacks, stack_id);
 	if (n <= 0) {
 		r->nframes[stage] = n;
 		return;
 	}
-	for (int i = 0; i < n; i++)
-		frame_ptr[stage][i] = ksyms_format(ksyms_kernel(), ips[i], KSYM_HEX, frame_text[stage][i],
-						   sizeof(frame_text[stage][i]));
-	skip = drop_tracing_frames(frame_ptr[stage], n);
-	r->frames[stage] = frame_ptr[stage] + skip;
+	skip = drop_tracing_frames(sf->frame, n);
+	r->frames[stage] = sf->frame + skip;
 	r->nframes[stage] = n - skip;
 }
 
