@@ -98,6 +98,17 @@ void filter_addr_opt(struct flow_filter *f, bool source, const char *flag, const
 		f->dfamily = (uint8_t)a.family;
 }
 
+uint32_t ipv4_aton_opt(const char *flag, const char *text)
+{
+	struct in_addr a;
+
+	if (!text)
+		return 0;
+	if (!inet_aton(text, &a))
+		arg_fail("argument %s: invalid IP address format: '%s'", flag, text);
+	return a.s_addr;
+}
+
 uint16_t port_opt(const char *flag, long value)
 {
 	if (value < 0 || value > 65535)

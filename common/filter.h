@@ -30,6 +30,11 @@ const char *l4proto_name(int proto, char *buf, size_t len);
 /* Fills the source or destination address of f from an option value (NULL: no filter). */
 void filter_addr_opt(struct flow_filter *f, bool source, const char *flag, const char *text,
 		     bool ipv4_only);
+/*
+ * An IPv4 filter option in network order, in inet_aton syntax as the originals parsed it ("10.1"
+ * accepted; NULL or 0.0.0.0 = no filter); exits 2 if invalid.
+ */
+uint32_t ipv4_aton_opt(const char *flag, const char *text);
 /* A port option value (0 = no filter); exits 2 if outside 0-65535. */
 uint16_t port_opt(const char *flag, long value);
 /* An L4 protocol option value; exits 2 if unknown. */

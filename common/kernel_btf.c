@@ -1,6 +1,7 @@
 #include "kernel_btf.h"
 
 #include <bpf/libbpf.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "argparse.h"
@@ -19,31 +20,46 @@ const struct btf *kernel_btf(void)
 	return btf;
 }
 
-/* The BTF of a loaded module, split on the kernel's; NULL with --btf or when absent. */
-static struct btf *module_btf(const char *module)
+/*
+ * The BTF of a loaded module, split on the kernel's, parsed once per module (tools ask about
+ * several functions and types of the same module); NULL with --btf or when absent.
+ */
+static const struct btf *module_btf(const char *module)
 {
+	static struct {
+		char name[64];
+		struct btf *btf;
+	} cache[8];
+	static unsigned used;
 	struct btf *mod;
+	unsigned slot;
 
 	if (!module || g_common.btf_path || !kernel_btf())
 		return NULL;
+	for (unsigned i = 0; i < used && i < 8; i++)
+		if (!strcmp(cache[i].name, module))
+			return cache[i].btf;
 	mod = btf__load_module_btf(module, (struct btf *)kernel_btf());
-	return libbpf_get_error(mod) ? NULL : mod;
+	if (libbpf_get_error(mod))
+		mod = NULL;
+	slot = used < 8 ? used++ : 7;	/* more modules than any tool probes: reuse the last slot */
+	btf__free(cache[slot].btf);
+	snprintf(cache[slot].name, sizeof(cache[slot].name), "%s", module);
+	cache[slot].btf = mod;
+	return mod;
 }
 
 bool kernel_struct_exists(const char *name, const char *module)
 {
 	const struct btf *base = kernel_btf();
-	struct btf *mod;
-	bool found;
+	const struct btf *mod;
 
 	if (!base)
 		return false;
 	if (btf__find_by_name_kind(base, name, BTF_KIND_STRUCT) > 0)
 		return true;
 	mod = module_btf(module);
-	found = mod && btf__find_by_name_kind(mod, name, BTF_KIND_STRUCT) > 0;
-	btf__free(mod);
-	return found;
+	return mod && btf__find_by_name_kind(mod, name, BTF_KIND_STRUCT) > 0;
 }
 
 static const struct btf_type *skip_modifiers(const struct btf *btf, __u32 id)
@@ -89,11 +105,7 @@ int kfunc_struct_arg(const char *func, const char *module, const char *type_name
 	pos = struct_arg(base, func, type_name);
 	if (pos >= 0)
 		return pos;
-	struct btf *mod = module_btf(module);
+	const struct btf *mod = module_btf(module);
 
-	if (!mod)
-		return -1;
-	pos = struct_arg(mod, func, type_name);
-	btf__free(mod);
-	return pos;
+	return mod ? struct_arg(mod, func, type_name) : -1;
 }

@@ -249,17 +249,6 @@ const char *const netstage_proto_choices[] = { "tcp", "udp", "all", NULL };
 const char *const netstage_proto_icmp_choices[] = { "tcp", "udp", "icmp", "all", NULL };
 const char *const netstage_dir_choices[] = { "tx", "rx", "both", NULL };
 
-uint32_t netstage_ipv4_opt(const char *flag, const char *text)
-{
-	struct in_addr a;
-
-	if (!text)
-		return 0;
-	if (!inet_aton(text, &a))
-		arg_fail("argument %s: invalid IP address format: '%s'", flag, text);
-	return a.s_addr;
-}
-
 static char *strip(char *s)
 {
 	char *end;
@@ -496,8 +485,8 @@ unsigned netstage_opts_apply(struct netstage_config *cfg, const struct netstage_
 	unsigned protocols = netstage_protocols(o->protocol, all_protocols);
 
 	*dirs = netstage_dirs(o->direction);
-	cfg->saddr = netstage_ipv4_opt("--src-ip", o->src_ip);
-	cfg->daddr = netstage_ipv4_opt("--dst-ip", o->dst_ip);
+	cfg->saddr = ipv4_aton_opt("--src-ip", o->src_ip);
+	cfg->daddr = ipv4_aton_opt("--dst-ip", o->dst_ip);
 	cfg->port1 = port_opt("--src-port", o->src_port);
 	cfg->port2 = port_opt("--dst-port", o->dst_port);
 	cfg->protocols = (__u8)protocols;

@@ -115,8 +115,6 @@ extern const char *const netstage_proto_choices[];	/* tcp, udp, all */
 extern const char *const netstage_proto_icmp_choices[];	/* tcp, udp, icmp, all */
 extern const char *const netstage_dir_choices[];	/* tx, rx, both */
 
-/* An IPv4 filter option (inet_aton forms such as "10.1" accepted; NULL or 0.0.0.0 = none), network order; exits 2 if invalid. */
-uint32_t netstage_ipv4_opt(const char *flag, const char *text);
 /*
  * A comma-separated interface list ("eth0" or "eth0,eth1", items whitespace-stripped) into
  * ifindexes; a single name fills the first two slots as the originals did. Exits 2 on a bad

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "probe.h"
 #include "runtime.h"
+#include "timefmt.h"
 #include "iface_netstat.h"
 #include "iface_netstat.skel.h"
 
@@ -305,14 +306,6 @@ static void direction_free(struct direction *d)
 	free(d->delta);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int main(int argc, char **argv)
 {
 	struct iface_netstat_config cfg = { 0 };
@@ -357,7 +350,7 @@ int main(int argc, char **argv)
 	tool_install_signals();
 	for (int i = 0; i < 2; i++)
 		links[i] = probe_attach(&points[i]);
-	t_prev = now_s();
+	t_prev = tool_elapsed();
 	tool_ready();
 
 	while (!tool_duration_over(opt.duration)) {
@@ -368,15 +361,14 @@ int main(int argc, char **argv)
 
 		if (span <= 0 || !tool_sleep(span))
 			break;
-		t_now = now_s();
+		t_now = tool_elapsed();
 		direction_step(&tx);
 		direction_step(&rx);
-		wall = time(NULL);
-		localtime_r(&wall, &tm);
 		if (g_common.json) {
-			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-			netstat_print_json(stdout, when, &tx.table, &rx.table, t_now - t_prev);
+			netstat_print_json(stdout, fmt_datetime(when, sizeof(when)), &tx.table, &rx.table, t_now - t_prev);
 		} else {
+			wall = time(NULL);
+			localtime_r(&wall, &tm);
 			strftime(when, sizeof(when), "%a %b %e %H:%M:%S %Y", &tm);
 			netstat_print_report(stdout, when, &tx.table, &rx.table, t_now - t_prev, opt.throughput);
 		}

@@ -212,23 +212,11 @@ void qdisc_print_summary(FILE *f, const struct qdisc_summary *s, bool json)
 	fprintf(f, "Lost events: %llu\n", (unsigned long long)s->lost_events);
 }
 
-static uint32_t ipv4_opt(const char *flag, const char *text)
-{
-	struct in_addr a;
-
-	if (!text)
-		return 0;
-	/* inet_aton, as the original: shorthand such as "10.1" is accepted. */
-	if (!inet_aton(text, &a))
-		arg_fail("argument %s: invalid IP address format: '%s'", flag, text);
-	return a.s_addr;
-}
-
 static void build_config(struct qdisc_lat_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->addr1 = ipv4_opt("--src-ip", opt.src_ip);
-	cfg->addr2 = ipv4_opt("--dst-ip", opt.dst_ip);
+	cfg->addr1 = ipv4_aton_opt("--src-ip", opt.src_ip);
+	cfg->addr2 = ipv4_aton_opt("--dst-ip", opt.dst_ip);
 	cfg->port1 = port_opt("--src-port", opt.src_port);
 	cfg->port2 = port_opt("--dst-port", opt.dst_port);
 	if (!strcmp(opt.proto, "tcp"))

@@ -321,14 +321,6 @@ static void log_message(const struct fields *x, const char *fmt, ...)
 
 /* Processes */
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void nap(double seconds)
 {
 	struct timespec ts = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
@@ -339,7 +331,7 @@ static void nap(double seconds)
 /* Waits up to timeout seconds for pid to end (reaping it); true if it did. */
 static bool wait_exit(pid_t pid, double timeout, int *status)
 {
-	double end = now_s() + timeout;
+	double end = tool_elapsed() + timeout;
 	int s;
 
 	for (;;) {
@@ -350,7 +342,7 @@ static bool wait_exit(pid_t pid, double timeout, int *status)
 				*status = r == pid ? s : 0;
 			return true;
 		}
-		if (now_s() >= end)
+		if (tool_elapsed() >= end)
 			return false;
 		nap(0.02);
 	}
@@ -464,7 +456,7 @@ static void run_stop_command(void)
 	int outp[2], errp[2], status = 0;
 	char err[512], captured[4096];
 	size_t ncaptured = 0;
-	double end = now_s() + STOP_COMMAND_TIMEOUT;
+	double end = tool_elapsed() + STOP_COMMAND_TIMEOUT;
 	pid_t pid;
 
 	if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC)) {
@@ -483,10 +475,10 @@ static void run_stop_command(void)
 	struct pollfd fds[2] = { { outp[0], POLLIN, 0 }, { errp[0], POLLIN, 0 } };
 	int open_fds = 2;
 
-	while (open_fds && now_s() < end) {
+	while (open_fds && tool_elapsed() < end) {
 		char buf[1024];
 
-		if (poll(fds, 2, (int)((end - now_s()) * 1000) + 1) < 0 && errno != EINTR)
+		if (poll(fds, 2, (int)((end - tool_elapsed()) * 1000) + 1) < 0 && errno != EINTR)
 			break;
 		for (int i = 0; i < 2; i++) {
 			if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -509,7 +501,7 @@ static void run_stop_command(void)
 	for (int i = 0; i < 2; i++)
 		if (fds[i].fd >= 0)
 			close(fds[i].fd);
-	if (!wait_exit(pid, end - now_s() > 0 ? end - now_s() : 0, &status)) {
+	if (!wait_exit(pid, end - tool_elapsed() > 0 ? end - tool_elapsed() : 0, &status)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		log_message(NULL, "Warning: Error executing stop command: Command '%s' timed out after %.0f seconds",
@@ -581,12 +573,9 @@ static void handle_signal(void)
 	if (!sig)
 		return;
 	pending_signal = 0;
-	if (g_common.json) {
-		out("signal", true, NULL, "Received signal %d, shutting down...", sig);
-	} else {
+	if (!g_common.json)
 		printf("\n");
-		out("signal", true, NULL, "Received signal %d, shutting down...", sig);
-	}
+	out("signal", true, NULL, "Received signal %d, shutting down...", sig);
 	running = false;
 	stop_monitoring();
 }
@@ -594,10 +583,10 @@ static void handle_signal(void)
 /* Sleeps one interval, returning at once when a signal arrives. */
 static void sleep_interval(void)
 {
-	double end = now_s() + (double)opt.interval;
+	double end = tool_elapsed() + (double)opt.interval;
 
-	while (!pending_signal && now_s() < end) {
-		double left = end - now_s();
+	while (!pending_signal && tool_elapsed() < end) {
+		double left = end - tool_elapsed();
 
 		nap(left < 0.2 ? left : 0.2);
 	}

@@ -370,9 +370,9 @@ void rtt_print_json(FILE *f, const struct rtt_report *r)
 
 /* ---- options ---- */
 
-static __u32 ipv4_opt(const char *flag, const char *text)
+static __u32 host_ipv4_opt(const char *flag, const char *text)
 {
-	__u32 addr = netstage_ipv4_opt(flag, text);
+	__u32 addr = ipv4_aton_opt(flag, text);
 
 	/* The original had no wildcard: 0.0.0.0 silently matched nothing. */
 	if (!addr)
@@ -413,8 +413,8 @@ static void build_config(struct rtt_config *cfg, struct settings *st)
 
 	_Static_assert(RTT_MAX_PHY == NS_MAX_PHY, "netstage_phy_opt fills NS_MAX_PHY slots");
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->src_ip = ipv4_opt("--src-ip", opt.src_ip);
-	cfg->dst_ip = ipv4_opt("--dst-ip", opt.dst_ip);
+	cfg->src_ip = host_ipv4_opt("--src-ip", opt.src_ip);
+	cfg->dst_ip = host_ipv4_opt("--dst-ip", opt.dst_ip);
 	st->latency_ms = opt.latency_ms;
 	if (isinf(st->latency_ms) || isnan(st->latency_ms))
 		arg_fail("argument --latency-ms: invalid float value: '%g'", opt.latency_ms);
