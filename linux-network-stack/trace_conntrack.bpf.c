@@ -6,7 +6,6 @@
 #include "events.bpf.h"
 #include "kmod/openvswitch.h"
 #include "trace_conntrack.h"
-#include "wire.h"
 
 BPFNET_CONFIG(struct ct_config)
 BPFNET_SCRATCH(event, struct ct_event)
@@ -61,10 +60,10 @@ static __always_inline int read_packet(struct sk_buff *skb, struct ct_event *ev)
 		ev->ifindex = BPF_CORE_READ(dev, ifindex);
 		bpf_core_read_str(ev->ifname, sizeof(ev->ifname), &dev->name);
 	}
-	if (nh == 0xFFFF)
+	if (nh == SKB_HDR_UNSET)
 		return -1;
 	/* The original parsed every packet as IPv4; other protocols are shown as (Pkt N/A). */
-	if (BPF_CORE_READ(skb, protocol) != bpf_htons(0x0800))
+	if (BPF_CORE_READ(skb, protocol) != bpf_htons(ETH_P_IP_))
 		return 0;
 	if (bpf_probe_read_kernel(&ip, sizeof(ip), head + nh) || wire_ipv4_version(&ip) != 4)
 		return 0;

@@ -5,7 +5,6 @@
 #include "bpfnet.bpf.h"
 #include "events.bpf.h"
 #include "trace_ip_defrag.h"
-#include "wire.h"
 
 BPFNET_CONFIG(struct defrag_config)
 BPFNET_SCRATCH(event, struct defrag_event)
@@ -62,11 +61,11 @@ static __always_inline int read_pkt(const struct defrag_config *cfg, struct sk_b
 	struct wire_l4_ports ports;
 	__u16 nh;
 
-	if (BPF_CORE_READ(skb, protocol) != bpf_htons(0x0800))
+	if (BPF_CORE_READ(skb, protocol) != bpf_htons(ETH_P_IP_))
 		return -1;
 	head = BPF_CORE_READ(skb, head);
 	nh = BPF_CORE_READ(skb, network_header);
-	if (nh == 0xFFFF || bpf_probe_read_kernel(&ip, sizeof(ip), head + nh) || wire_ipv4_version(&ip) != 4)
+	if (nh == SKB_HDR_UNSET || bpf_probe_read_kernel(&ip, sizeof(ip), head + nh) || wire_ipv4_version(&ip) != 4)
 		return -1;
 	if (!addr_pass(cfg, ip.saddr, ip.daddr, ip.protocol))
 		return -1;

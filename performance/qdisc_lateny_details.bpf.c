@@ -8,14 +8,10 @@
 #include "drop_probe.bpf.h"
 #include "events.bpf.h"
 #include "qdisc_lateny_details.h"
-#include "wire.h"
 
 BPFNET_CONFIG(struct qdisc_lat_config)
 
-#define ETH_P_IP_ 0x0800
-#define ETH_P_IPV6_ 0x86DD
 #define IPPROTO_ICMPV6_ 58
-#define SKB_HDR_UNSET 0xFFFF
 
 /* max_entries is set by user space (--max-entries). */
 struct {
@@ -47,16 +43,11 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
-static __always_inline __u32 dev_netns(struct net_device *dev)
-{
-	return BPF_CORE_READ(dev, nd_net.net, ns.inum);
-}
-
 static __always_inline bool dev_wanted(const struct qdisc_lat_config *cfg, struct net_device *dev)
 {
 	if (!cfg->ifindex)
 		return true;
-	return BPF_CORE_READ(dev, ifindex) == (int)cfg->ifindex && dev_netns(dev) == cfg->netns;
+	return BPF_CORE_READ(dev, ifindex) == (int)cfg->ifindex && dev_netns_inum(dev) == cfg->netns;
 }
 
 /*

@@ -6,6 +6,11 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
+#include "wire.h"
+
+/* skb->mac_header / network_header value of a header not set yet ((u16)~0U). */
+#define SKB_HDR_UNSET 0xFFFF
+
 /*
  * Configuration lives in a one-element array map, not in .rodata: kernels before 5.2
  * (openEuler 20.03's 4.19) cannot load global data. User space writes it after load.
@@ -48,6 +53,14 @@
 
 #define BPFNET_LICENSE char LICENSE[] SEC("license") = "GPL"
 
+/* The inode number of dev's network namespace; 0 on kernels built without namespaces. */
+static __always_inline __u32 dev_netns_inum(struct net_device *dev)
+{
+	if (!bpf_core_field_exists(dev->nd_net.net))
+		return 0;
+	return BPF_CORE_READ(dev, nd_net.net, ns.inum);
+}
+
 /* Adds delta to a per-CPU or shared u64 counter map slot. */
 static __always_inline void counter_add(void *map, __u32 key, __u64 delta)
 {
@@ -55,4 +68,25 @@ static __always_inline void counter_add(void *map, __u32 key, __u64 delta)
 
 	if (v)
 		__sync_fetch_and_add(v, delta);
+}
+
+/*
+ * Adds one to the u64 counter of a hash map at key, creating it; when the map is full the
+ * packet is counted in slot full_slot of the per-CPU array full_map instead.
+ */
+static __always_inline void hash_counter_inc(void *map, const void *key, void *full_map, __u32 full_slot)
+{
+	__u64 one = 1, *v = bpf_map_lookup_elem(map, key);
+
+	if (v) {
+		__sync_fetch_and_add(v, 1);
+		return;
+	}
+	if (bpf_map_update_elem(map, key, &one, BPF_NOEXIST)) {
+		v = bpf_map_lookup_elem(map, key);	/* another CPU created it meanwhile */
+		if (v)
+			__sync_fetch_and_add(v, 1);
+		else
+			counter_add(full_map, full_slot, 1);
+	}
 }

@@ -44,19 +44,7 @@ struct {
 
 static __always_inline void count_key(void *map, struct drop_count_key *key)
 {
-	__u64 one = 1, *v = bpf_map_lookup_elem(map, key);
-
-	if (v) {
-		__sync_fetch_and_add(v, 1);
-		return;
-	}
-	if (bpf_map_update_elem(map, key, &one, BPF_NOEXIST)) {
-		v = bpf_map_lookup_elem(map, key);	/* another CPU created it meanwhile */
-		if (v)
-			__sync_fetch_and_add(v, 1);
-		else
-			counter_add(&drop_count_errors, DROP_COUNT_TABLE_FULL, 1);
-	}
+	hash_counter_inc(map, key, &drop_count_errors, DROP_COUNT_TABLE_FULL);
 }
 
 static __always_inline int on_drop(void *ctx, struct sk_buff *skb, __u32 reason)

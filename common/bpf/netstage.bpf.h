@@ -21,10 +21,6 @@
 #define NETSTAGE_MAX_SESSIONS 10240
 #endif
 
-#define NS_ETH_P_IP 0x0800
-#define NS_ETH_P_8021Q 0x8100
-#define NS_ETH_P_8021AD 0x88A8
-#define NS_HDR_UNSET 0xFFFF
 
 /* Where a hook finds the packet's headers. */
 enum netstage_parse {
@@ -180,7 +176,7 @@ static __always_inline int ns_key_from_sock(struct netstage_key *k, struct sock 
 {
 	unsigned char *head = BPF_CORE_READ(skb, head);
 	__u16 th = BPF_CORE_READ(skb, transport_header);
-	unsigned char *l4 = th == NS_HDR_UNSET ? BPF_CORE_READ(skb, data) : head + th;
+	unsigned char *l4 = th == SKB_HDR_UNSET ? BPF_CORE_READ(skb, data) : head + th;
 
 	if (!sk)
 		return -1;
@@ -199,15 +195,15 @@ static __always_inline int ns_key_from_eth(struct netstage_key *k, const unsigne
 	if (bpf_probe_read_kernel(b, sizeof(b), eth))
 		return -1;
 	proto = (b[12] << 8) | b[13];
-	if (proto == NS_ETH_P_8021Q || proto == NS_ETH_P_8021AD) {
+	if (proto == ETH_P_8021Q_ || proto == ETH_P_8021AD_) {
 		proto = (b[16] << 8) | b[17];
 		off = 18;
-		if (proto == NS_ETH_P_8021Q || proto == NS_ETH_P_8021AD) {
+		if (proto == ETH_P_8021Q_ || proto == ETH_P_8021AD_) {
 			proto = (b[20] << 8) | b[21];
 			off = 22;
 		}
 	}
-	if (proto != NS_ETH_P_IP)
+	if (proto != ETH_P_IP_)
 		return -1;
 	return ns_key_from_ip(k, eth + off, p);
 }
@@ -219,11 +215,11 @@ static __always_inline int ns_key_from_data(struct netstage_key *k, struct sk_bu
 	__u16 proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
 	__u8 tag[4];
 
-	if (proto == NS_ETH_P_8021Q || proto == NS_ETH_P_8021AD) {
-		if (bpf_probe_read_kernel(tag, sizeof(tag), data) || ((tag[2] << 8) | tag[3]) != NS_ETH_P_IP)
+	if (proto == ETH_P_8021Q_ || proto == ETH_P_8021AD_) {
+		if (bpf_probe_read_kernel(tag, sizeof(tag), data) || ((tag[2] << 8) | tag[3]) != ETH_P_IP_)
 			return -1;
 		data += 4;
-	} else if (proto != NS_ETH_P_IP) {
+	} else if (proto != ETH_P_IP_) {
 		return -1;
 	}
 	return ns_key_from_ip(k, data, p);
@@ -240,7 +236,7 @@ static __always_inline int ns_parse(struct sk_buff *skb, const int mode, struct 
 	switch (mode) {
 	case NS_PARSE_NET:
 		nh = BPF_CORE_READ(skb, network_header);
-		if (nh == NS_HDR_UNSET)
+		if (nh == SKB_HDR_UNSET)
 			return -1;
 		return ns_key_from_ip(k, BPF_CORE_READ(skb, head) + nh, p);
 	case NS_PARSE_DATA:
@@ -290,7 +286,7 @@ static __always_inline bool ns_filter(const struct netstage_config *cfg, const s
 static __always_inline __u8 ns_dev_bits(struct sk_buff *skb, const struct netstage_config *cfg, __u8 want)
 {
 	struct net_device *dev = BPF_CORE_READ(skb, dev);
-	__u32 ifindex;
+	__u32 ifindex, netns;
 	__u8 bits = 0;
 
 	if (!dev)
@@ -306,8 +302,8 @@ static __always_inline __u8 ns_dev_bits(struct sk_buff *skb, const struct netsta
 	bits |= NS_DEVBIT_LOCAL;
 	if (!(bits & want))
 		return 0;
-	if (cfg->netns_inum && bpf_core_field_exists(dev->nd_net.net) &&
-	    BPF_CORE_READ(dev, nd_net.net, ns.inum) != cfg->netns_inum)
+	netns = cfg->netns_inum ? dev_netns_inum(dev) : 0;
+	if (netns && netns != cfg->netns_inum)
 		return 0;
 	return bits;
 }

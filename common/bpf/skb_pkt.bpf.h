@@ -7,14 +7,6 @@
 #include "flow_filter.h"
 #include "pkt_snap.h"
 
-#define ETH_P_8021Q_ 0x8100
-#define ETH_P_IP_ 0x0800
-#define ETH_P_IPV6_ 0x86DD
-#define ETH_P_ARP_ 0x0806
-#define ETH_P_RARP_ 0x8035
-#define ETH_P_LLDP_ 0x88CC
-#define ETH_P_PAUSE_ 0x8808
-#define SKB_HDR_UNSET 0xFFFF
 
 
 struct pkt_meta {

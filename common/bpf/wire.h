@@ -2,11 +2,21 @@
  * Packet headers as they are on the wire, for the bytes a BPF program copies out of a packet
  * with bpf_probe_read_kernel(). Plain structs, not the kernel's types: their layout is the
  * protocol's, so they need no CO-RE relocation. Multi-byte fields are in network byte order.
- * Include after vmlinux.h (bpfnet.bpf.h).
+ * Included by bpfnet.bpf.h.
  */
 #pragma once
 
 #define WIRE_IP_OFFSET 0x1FFF	/* frag_off, host order: fragment offset in 8-byte units */
+
+/* EtherTypes, host order (the underscore keeps them apart from <linux/if_ether.h>). */
+#define ETH_P_IP_ 0x0800
+#define ETH_P_IPV6_ 0x86DD
+#define ETH_P_ARP_ 0x0806
+#define ETH_P_RARP_ 0x8035
+#define ETH_P_8021Q_ 0x8100
+#define ETH_P_8021AD_ 0x88A8
+#define ETH_P_LLDP_ 0x88CC
+#define ETH_P_PAUSE_ 0x8808
 
 struct wire_eth {
 	__u8 dst[6];

@@ -6,13 +6,10 @@
 #include "bpfnet.bpf.h"
 #include "events.bpf.h"
 #include "qdisc_drop_trace.h"
-#include "wire.h"
 
 BPFNET_CONFIG(struct qdt_config)
 BPFNET_SCRATCH(event, struct qdt_event)
 
-#define ETH_P_IP_ 0x0800
-#define SKB_HDR_UNSET 0xFFFF
 /* Transmit recursion stops at 8 nested devices (XMIT_RECURSION_LIMIT). */
 #define QDT_MAX_NESTING 8
 
@@ -72,19 +69,8 @@ struct {
 static __always_inline void count_code(__u32 hook, __u32 code)
 {
 	struct qdt_code_key key = { .hook = hook, .code = code };
-	__u64 one = 1, *v = bpf_map_lookup_elem(&code_counts, &key);
 
-	if (v) {
-		__sync_fetch_and_add(v, 1);
-		return;
-	}
-	if (bpf_map_update_elem(&code_counts, &key, &one, BPF_NOEXIST)) {
-		v = bpf_map_lookup_elem(&code_counts, &key);	/* another CPU created it meanwhile */
-		if (v)
-			__sync_fetch_and_add(v, 1);
-		else
-			counter_add(&code_counts_full, 0, 1);
-	}
+	hash_counter_inc(&code_counts, &key, &code_counts_full, 0);
 }
 
 /* Reads a device name zero-padded and compares it with the filter as two words. */

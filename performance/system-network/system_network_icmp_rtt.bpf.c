@@ -7,7 +7,6 @@
 #include "events.bpf.h"
 #include "kmod/openvswitch.h"
 #include "system_network_icmp_rtt.h"
-#include "wire.h"
 
 BPFNET_CONFIG(struct rtt_config)
 BPFNET_SCRATCH(fresh, struct rtt_session)
@@ -28,8 +27,7 @@ struct {
 	__type(value, __u64);
 } rtt_counters SEC(".maps");
 
-#define ETH_P_IP_BE bpf_htons(0x0800)
-#define IS_VLAN_BE(p) ((p) == bpf_htons(0x8100) || (p) == bpf_htons(0x88A8))
+#define IS_VLAN_BE(p) ((p) == bpf_htons(ETH_P_8021Q_) || (p) == bpf_htons(ETH_P_8021AD_))
 #define ICMP_ECHOREPLY_ 0
 #define ICMP_ECHO_ 8
 
@@ -63,7 +61,7 @@ static __always_inline unsigned char *l3_header(struct sk_buff *skb, enum l3_at 
 	if (where == L3_NETWORK_HEADER) {
 		__u16 nh = BPF_CORE_READ(skb, network_header);
 
-		if (nh == 0xFFFF)
+		if (nh == SKB_HDR_UNSET)
 			return NULL;
 		return BPF_CORE_READ(skb, head) + nh;
 	}
@@ -77,7 +75,7 @@ static __always_inline unsigned char *l3_header(struct sk_buff *skb, enum l3_at 
 	}
 	p = skip_vlan(p, &proto);
 	p = skip_vlan(p, &proto);
-	return proto == ETH_P_IP_BE ? p : NULL;
+	return proto == bpf_htons(ETH_P_IP_) ? p : NULL;
 }
 
 /* Reads an ICMP echo request or reply; non-zero if the packet is something else. */
