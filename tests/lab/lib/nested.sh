@@ -24,6 +24,8 @@
 
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=netns.sh
+source "$(dirname "${BASH_SOURCE[0]}")/netns.sh"
 
 LAB_NESTED_TAP=${LAB_NESTED_TAP:-tap0}
 LAB_NESTED_HOST_IP=${LAB_NESTED_HOST_IP:-10.77.0.1}
@@ -164,7 +166,7 @@ lab_nested_stop() {
 }
 
 lab_nested_ping_from_guest() {
-    local count=${1:-3} out received
+    local count=${1:-3} received
     out=$(mktemp)
     lab_nested_run "ping -c $count -W 2 $LAB_NESTED_HOST_IP" >"$out" || true
     sed 's/^/  nested| /' "$out" >&2
@@ -180,9 +182,8 @@ lab_nested_ping_to_guest() {
         lab_nested_kill
         lab_fail "nested guest did not come up (console: $LAB_NESTED_DIR/console.log)"
     }
-    out=$(ping -n -q -c "$count" -i 0.2 -W 2 "$LAB_NESTED_GUEST_IP" 2>&1)
-    received=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$out")
+    received=$(lab_ping - "$LAB_NESTED_GUEST_IP" "$count") || true
     lab_nested_stop
     lab_nested_wait 60 >/dev/null || true
-    printf '%s\n' "${received:-0}"
+    printf '%s\n' "$received"
 }

@@ -9,8 +9,12 @@
 #                                             no address: e.g. an OVS port) to NS (NSDEV, IP)
 #   lab_netns_routed NS1 NSR NS2 NET1 NET2    NS1 -- router NSR -- NS2 over NET1.0/24 and
 #                                             NET2.0/24 (e.g. 10.31.1 10.31.2): .1 = NSR
+#   lab_netns_static_neigh NS1 DEV1 IP1 NS2 DEV2 IP2
+#                                             permanent neighbours both ways (no ARP between
+#                                             the packets a scenario counts); NS "-": this one
 # Traffic
-#   lab_ping NS DST [COUNT] [INTERVAL]        ping, prints the number of replies
+#   lab_ping NS DST [COUNT] [INTERVAL]        ping, prints the number of replies (NS "-": from
+#                                             this shell's namespace, as for lab_nsexec)
 #   lab_udp_send NS DST PORT [COUNT] [SIZE]   COUNT datagrams (bash /dev/udp); NS "-": sent by
 #                                             this shell itself (its PID is the sender's)
 #   lab_udp_sink NS PORT FILE                 receive datagrams into FILE (socat, background)
@@ -37,11 +41,15 @@ lab_netns_devname() {
     printf '%s\n' "${name:0:15}"
 }
 
-# Runs a command in namespace NS.
+# Runs a command in namespace NS ("-": this shell's own namespace).
 lab_nsexec() {
     local ns=$1
     shift
-    ip netns exec "$ns" "$@"
+    if [[ $ns == - ]]; then
+        "$@"
+    else
+        ip netns exec "$ns" "$@"
+    fi
 }
 
 lab_netns_add() {
@@ -98,6 +106,14 @@ lab_netns_routed() {
     ip -n "$ns2" route add default via "$net2.1"
 }
 
+lab_netns_static_neigh() {
+    local ns1=$1 dev1=$2 ip1=$3 ns2=$4 dev2=$5 ip2=$6 mac1 mac2
+    mac1=$(lab_nsexec "$ns1" ip -br link show "$dev1" | awk '{ print $3 }')
+    mac2=$(lab_nsexec "$ns2" ip -br link show "$dev2" | awk '{ print $3 }')
+    lab_nsexec "$ns1" ip neigh replace "$ip2" lladdr "$mac2" dev "$dev1" nud permanent
+    lab_nsexec "$ns2" ip neigh replace "$ip1" lladdr "$mac1" dev "$dev2" nud permanent
+}
+
 lab_netns_cleanup() {
     local ns
     for ns in "${LAB_NETNS_LIST[@]}"; do
@@ -123,7 +139,7 @@ lab_udp_send() {
     local ns=$1
     shift
     if [[ $ns == - ]]; then
-        lab_udp_write "$@"
+        lab_udp_write "$@"	# by this shell itself, not a child: its PID is the sender's
     else
         lab_nsexec "$ns" bash -c "$(declare -f lab_udp_write); lab_udp_write \"\$@\"" lab_udp_send "$@"
     fi

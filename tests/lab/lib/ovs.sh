@@ -81,10 +81,7 @@ lab_ovs_host_setup() { # DP LOCAL REMOTE
     lab_ovs_dp_add "$dp"
     lab_ovs_ns_port "$dp" remote "$remote_ip" phys0
     lab_ovs_internal_add "$dp" int0 "$local_ip"
-    LAB_MAC_REMOTE=$(ip -n remote -br link show eth0 | awk '{ print $3 }')
-    LAB_MAC_INT0=$(ip -br link show int0 | awk '{ print $3 }')
-    ip neigh replace "$remote_ip" lladdr "$LAB_MAC_REMOTE" dev int0 nud permanent
-    ip -n remote neigh replace "$local_ip" lladdr "$LAB_MAC_INT0" dev eth0 nud permanent
+    lab_netns_static_neigh - int0 "$local_ip" remote eth0 "$remote_ip"
 }
 
 lab_ovs_flow_add() {

@@ -18,10 +18,7 @@ lab_ovs_dp_add dp0
 lab_ovs_ns_port dp0 nic 10.50.0.1 phys0
 lab_ovs_ns_port dp0 vm 10.50.0.2 vnet0
 lab_ovs_link dp0 phys0 vnet0
-mac_nic=$(ip -n nic -br link show eth0 | awk '{ print $3 }')
-mac_vm=$(ip -n vm -br link show eth0 | awk '{ print $3 }')
-ip -n nic neigh replace 10.50.0.2 lladdr "$mac_vm" dev eth0 nud permanent
-ip -n vm neigh replace 10.50.0.1 lladdr "$mac_nic" dev eth0 nud permanent
+lab_netns_static_neigh nic eth0 10.50.0.1 vm eth0 10.50.0.2
 
 lab_kprobe_add vport_receive ovs_vport_receive
 lab_kprobe_add dp_process ovs_dp_process_packet

@@ -25,8 +25,7 @@ lab_netns_pair qda qdb 10.63.0.1 10.63.0.2
 dev=$(lab_netns_devname to- qdb)
 peer=$(lab_netns_devname to- qda)
 # Static neighbours: no ARP packet crosses the qdisc; no ICMP error comes back.
-ip -n qda neigh replace 10.63.0.2 lladdr "$(ip -n qdb -br link show "$peer" | awk '{ print $3 }')" dev "$dev" nud permanent
-ip -n qdb neigh replace 10.63.0.1 lladdr "$(ip -n qda -br link show "$dev" | awk '{ print $3 }')" dev "$peer" nud permanent
+lab_netns_static_neigh qda "$dev" 10.63.0.1 qdb "$peer" 10.63.0.2
 lab_drop_iptables qdb udp 5555
 
 # flow COUNT: COUNT datagrams of 1042 bytes on the wire from one socket (one fq_codel flow).

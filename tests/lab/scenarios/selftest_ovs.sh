@@ -37,8 +37,8 @@ lab_expect "$(lab_ovs_flow_packets dp0 'eth_type(0x0800)')" -eq 8 "the IPv4 flow
 # The internal port is a netdev of this namespace: link it to nic instead and ping.
 lab_ovs_flows_del dp0
 lab_ovs_link dp0 br-int phys0
-replies=$(ping -n -q -c 3 -i 0.2 -W 2 10.40.0.1 | sed -n 's/.* \([0-9]*\) received.*/\1/p')
-lab_expect "${replies:-0}" -eq 3 "ping from the internal port br-int to nic answered"
+replies=$(lab_ping - 10.40.0.1 3) || true
+lab_expect "$replies" -eq 3 "ping from the internal port br-int to nic answered"
 
 # Conntrack: IPv4 through ct(commit) creates a connection entry in zone 7.
 lab_ovs_flows_del dp0
@@ -60,7 +60,7 @@ lab_ovs_host_setup dp1 10.41.0.1 10.41.0.2
 lab_expect "$(ip neigh show 10.41.0.2 dev int0 | grep -c PERMANENT)" -eq 1 "static neighbour on int0"
 lab_expect "$(ip -n remote neigh show 10.41.0.1 dev eth0 | grep -c PERMANENT)" -eq 1 "static neighbour in remote"
 lab_ovs_link dp1 int0 phys0
-replies=$(ping -n -q -c 2 -i 0.2 -W 2 10.41.0.2 | sed -n 's/.* \([0-9]*\) received.*/\1/p')
-lab_expect "${replies:-0}" -eq 2 "ping from int0 to remote through dp1 answered"
+replies=$(lab_ping - 10.41.0.2 2) || true
+lab_expect "$replies" -eq 2 "ping from int0 to remote through dp1 answered"
 lab_expect "$(lab_ovs_flow_packets dp1 'eth_type(0x0806)')" -eq 0 "no ARP crossed dp1"
 lab_log "all ovs checks passed in $(lab_elapsed)"

@@ -37,8 +37,7 @@ lab_ovs_host_setup dp0 $LOCAL $REMOTE
 # delayed by netem).
 ip addr add $LOCAL2/24 dev int0
 ip -n remote addr add $REMOTE2/24 dev eth0
-ip neigh replace $REMOTE2 lladdr "$LAB_MAC_REMOTE" dev int0 nud permanent
-ip -n remote neigh replace $LOCAL2 lladdr "$LAB_MAC_INT0" dev eth0 nud permanent
+lab_netns_static_neigh - int0 $LOCAL2 remote eth0 $REMOTE2
 lab_ovs_link dp0 int0 phys0
 # Warm up: the first echo after setup is several times slower under TCG.
 if ! ping_warm=$(lab_ping remote $LOCAL 2) || ! ping -n -q -c 2 -i 0.2 $REMOTE >/dev/null; then

@@ -28,10 +28,7 @@ lab_ovs_dp_add dp0
 lab_ovs_ns_port dp0 ova 10.62.0.1 ovp0
 lab_ovs_ns_port dp0 ovb 10.62.0.2 ovp1
 lab_ovs_link dp0 ovp0 ovp1 7
-mac_a=$(ip -n ova -br link show eth0 | awk '{ print $3 }')
-mac_b=$(ip -n ovb -br link show eth0 | awk '{ print $3 }')
-ip -n ova neigh replace 10.62.0.2 lladdr "$mac_b" dev eth0 nud permanent
-ip -n ovb neigh replace 10.62.0.1 lladdr "$mac_a" dev eth0 nud permanent
+lab_netns_static_neigh ova eth0 10.62.0.1 ovb eth0 10.62.0.2
 lab_ping ova 10.62.0.2 1 >/dev/null || lab_fail "no ping through dp0's ct() flows"
 
 # A UDP receiver in ovb, so that the noise datagrams cause no ICMP errors.
