@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "strbuf.h"
 
 #define JV_MAX_DEPTH 64
@@ -78,43 +79,32 @@ static void *xrealloc(void *p, size_t n)
 	void *q = realloc(p, n ? n : 1);
 
 	if (!q)
-		abort();
+		die("out of memory");
 	return q;
 }
 
-static void put_bytes(char **out, size_t *len, size_t *cap, const char *b, size_t n)
-{
-	if (*len + n + 1 > *cap) {
-		*cap = (*len + n + 1) * 2;
-		*out = xrealloc(*out, *cap);
-	}
-	memcpy(*out + *len, b, n);
-	*len += n;
-	(*out)[*len] = 0;
-}
-
-static void put_utf8(char **out, size_t *len, size_t *cap, uint32_t cp)
+static void put_utf8(struct strbuf *out, uint32_t cp)
 {
 	char b[4];
 
 	if (cp < 0x80) {
 		b[0] = (char)cp;
-		put_bytes(out, len, cap, b, 1);
+		sb_addn(out, b, 1);
 	} else if (cp < 0x800) {
 		b[0] = (char)(0xC0 | (cp >> 6));
 		b[1] = (char)(0x80 | (cp & 0x3F));
-		put_bytes(out, len, cap, b, 2);
+		sb_addn(out, b, 2);
 	} else if (cp < 0x10000) {
 		b[0] = (char)(0xE0 | (cp >> 12));
 		b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
 		b[2] = (char)(0x80 | (cp & 0x3F));
-		put_bytes(out, len, cap, b, 3);
+		sb_addn(out, b, 3);
 	} else {
 		b[0] = (char)(0xF0 | (cp >> 18));
 		b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
 		b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
 		b[3] = (char)(0x80 | (cp & 0x3F));
-		put_bytes(out, len, cap, b, 4);
+		sb_addn(out, b, 4);
 	}
 }
 
@@ -178,10 +168,9 @@ static bool escape(struct reader *r, uint32_t *cp)
 
 static char *parse_string(struct reader *r)
 {
-	size_t len = 0, cap = 16;
-	char *out = xrealloc(NULL, cap);
+	struct strbuf out = { 0 };
 
-	out[0] = 0;
+	sb_add(&out, "");	/* "" is a string too */
 	advance(r);	/* the opening quote */
 	while (*r->p != '"') {
 		unsigned char c = (unsigned char)*r->p;
@@ -203,18 +192,18 @@ static char *parse_string(struct reader *r)
 				fail(r, "\\u0000 is not allowed in a string");
 				break;
 			}
-			put_utf8(&out, &len, &cap, cp);
+			put_utf8(&out, cp);
 			continue;
 		}
-		put_bytes(&out, &len, &cap, r->p, 1);	/* UTF-8 passes through as it is */
+		sb_addn(&out, r->p, 1);	/* UTF-8 passes through as it is */
 		advance(r);
 	}
 	if (r->failed) {
-		free(out);
+		sb_free(&out);
 		return NULL;
 	}
 	advance(r);	/* the closing quote */
-	return out;
+	return out.buf;
 }
 
 static bool is_digit(char c)

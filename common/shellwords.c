@@ -21,9 +21,7 @@ static void push_word(struct shell_words *w, struct strbuf *word)
 
 static void add_char(struct strbuf *sb, char c)
 {
-	char s[2] = { c, 0 };
-
-	sb_add(sb, s);
+	sb_addn(sb, &c, 1);
 }
 
 int shell_split(const char *text, struct shell_words *out, const char **error)

@@ -23,11 +23,15 @@ static void sb_grow(struct strbuf *sb, size_t extra)
 
 void sb_add(struct strbuf *sb, const char *s)
 {
-	size_t n = strlen(s);
+	sb_addn(sb, s, strlen(s));
+}
 
+void sb_addn(struct strbuf *sb, const char *s, size_t n)
+{
 	sb_grow(sb, n);
-	memcpy(sb->buf + sb->len, s, n + 1);
+	memcpy(sb->buf + sb->len, s, n);
 	sb->len += n;
+	sb->buf[sb->len] = 0;
 }
 
 void sb_addf(struct strbuf *sb, const char *fmt, ...)

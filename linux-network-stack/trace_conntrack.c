@@ -777,13 +777,7 @@ static void add_hook(const char *func, struct bpf_program *prog, bool ret, bool 
 /* Chooses the variant of each probe for this kernel; turns off the programs not used. */
 static void plan_hooks(struct trace_conntrack_bpf *skel, struct ct_config *cfg)
 {
-	struct bpf_program *all[] = {
-		skel->progs.ct_nf_conntrack_in, skel->progs.ct_nf_conntrack_in_old,
-		skel->progs.ct_ovs_ct_lookup, skel->progs.ct_ovs_ct_update_key,
-		skel->progs.ct_refresh_acct, skel->progs.ct_refresh_acct_noskb,
-		skel->progs.ct_tcp_packet, skel->progs.ct_tcp_packet_ret, skel->progs.ct_tcp_error,
-		skel->progs.ct_ovs_ct_execute, skel->progs.ct_nf_ct_delete,
-	};
+	struct bpf_program *prog;
 	int in_arg = kfunc_struct_arg("nf_conntrack_in", "nf_conntrack", "sk_buff");
 	int refresh_arg = kfunc_struct_arg("__nf_ct_refresh_acct", "nf_conntrack", "sk_buff");
 	const struct ksyms *ks = ksyms_kernel();
@@ -818,13 +812,13 @@ static void plan_hooks(struct trace_conntrack_bpf *skel, struct ct_config *cfg)
 	add_hook("nf_ct_delete", skel->progs.ct_nf_ct_delete, false, false, "");
 
 	ovs_loaded = module_loaded("openvswitch");
-	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+	bpf_object__for_each_program(prog, skel->obj) {
 		bool used = false;
 
 		for (int k = 0; k < nhooks; k++)
-			if (hooks[k].prog == all[i] && hooks[k].sym && (!hooks[k].ovs || ovs_loaded))
+			if (hooks[k].prog == prog && hooks[k].sym && (!hooks[k].ovs || ovs_loaded))
 				used = true;
-		bpf_program__set_autoload(all[i], used);
+		bpf_program__set_autoload(prog, used);
 	}
 }
 
