@@ -17,10 +17,6 @@ for ns in "$NS_A" "$NS_B"; do
 	E2E_HELPERS+=($!)
 done
 
-send() { # NS DST COUNT SIZE [PORT]
-	ip netns exec "$1" bash -c "for i in \$(seq 1 $3); do printf '%$4s' x > /dev/udp/$2/${5:-7001}; done" 2>/dev/null
-}
-
 stat_of() { # NS DEV COUNTER
 	ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"
 }
@@ -66,9 +62,9 @@ wait_ready "$E2E_TMP/ready.txt" "$text_pid" "$text"
 wait_ready "$E2E_TMP/ready.json" "$json_pid" "$json"
 tx_p0=$(stat_of "$NS_A" "$DEV_A" tx_packets) tx_b0=$(stat_of "$NS_A" "$DEV_A" tx_bytes)
 rx_p0=$(stat_of "$NS_A" "$DEV_A" rx_packets) rx_b0=$(stat_of "$NS_A" "$DEV_A" rx_bytes)
-send "$NS_A" "$IP_B" 50 300
-send "$NS_A" "$IP_B" 20 1000
-send "$NS_B" "$IP_A" 30 100
+udp_to "$NS_A" "$IP_B" 7001 50 300
+udp_to "$NS_A" "$IP_B" 7001 20 1000
+udp_to "$NS_B" "$IP_A" 7001 30 100
 wait_exit "$text_pid"
 wait_exit "$json_pid"
 tx_p=$(($(stat_of "$NS_A" "$DEV_A" tx_packets) - tx_p0)) tx_b=$(($(stat_of "$NS_A" "$DEV_A" tx_bytes) - tx_b0))
@@ -121,7 +117,7 @@ ip netns exec "$NS_A" "$BIN/iface_netstat" --ready-file "$E2E_TMP/ready.mq" -n m
 mq_pid=$!
 wait_ready "$E2E_TMP/ready.mq" "$mq_pid" "$mq"
 p0=$(stat_of "$NS_A" mqa0 tx_packets)
-send "$NS_A" 10.214.0.2 40 500
+udp_to "$NS_A" 10.214.0.2 7001 40 500
 wait_exit "$mq_pid"
 mq_p=$(($(stat_of "$NS_A" mqa0 tx_packets) - p0))
 expect_eq "4 TX and 4 RX queue rows per report" "$(jq -s -c '[.[] | (.tx.queues | length), (.rx.queues | length)] | unique' "$mq")" "[4]"

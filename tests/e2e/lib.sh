@@ -138,9 +138,14 @@ e2e_wait_exit() {
 	[ "$status" -eq 0 ] || e2e_fail "tool exited with status $status"
 }
 
-# udp_to NS DST_IP PORT COUNT: COUNT datagrams from NS (each from a new source port).
+# udp_to NS DST_IP PORT COUNT [SIZE]: COUNT datagrams from NS, each from a new source port:
+# "payload\n" one process each, or SIZE bytes back to back from one process.
 udp_to() {
-	local ns=$1 dst=$2 port=$3 count=$4
+	local ns=$1 dst=$2 port=$3 count=$4 size=${5:-}
+	if [ -n "$size" ]; then
+		ip netns exec "$ns" bash -c "for i in \$(seq 1 $count); do printf '%${size}s' x > /dev/udp/$dst/$port; done" 2>/dev/null
+		return 0
+	fi
 	for _ in $(seq 1 "$count"); do
 		ip netns exec "$ns" bash -c "echo payload > /dev/udp/$dst/$port" 2>/dev/null
 	done

@@ -15,8 +15,7 @@ expect 2 "^qdisc_drop_trace: error: ambiguous option: --d could match --drops-on
 expect 1 "^Error: qdisc_drop_trace must be run as root" setpriv --reuid 65534 --regid 65534 --clear-groups "$Q"
 # A device absent from this namespace may exist in another one: a warning, and the run goes on.
 expect 0 "^Warning: no interface 'nosuchdev0' in this network namespace" "$Q" --interface nosuchdev0 --summary --duration 1
-grep -q "^Stopping qdisc drop monitoring\.\.\.$" "$expect_tmp/out" && echo "ok: ran to the end of --duration" ||
-	{ echo "FAIL: no final report"; expect_fails=$((expect_fails + 1)); }
+expect_check "ran to the end of --duration" grep -q "^Stopping qdisc drop monitoring\.\.\.$" "$expect_tmp/out"
 
 C=$BIN/drop_monitor_controller
 expect 2 "^drop_monitor_controller: error: the following arguments are required: --interface, --command$" "$C"

@@ -10,11 +10,6 @@ e2e_setup qdl 211
 PORT=6001
 OTHER=6002
 
-# send NS DST PORT COUNT SIZE: COUNT datagrams of SIZE payload bytes, back to back.
-send() {
-	ip netns exec "$1" bash -c "for i in \$(seq 1 $4); do printf '%$5s' x > /dev/udp/$2/$3; done" 2>/dev/null
-}
-
 # delays OUT PORT: the "Qdisc delay" of every record of a UDP packet to or from PORT, in us.
 delays() {
 	awk -v p="$2" '/^\[/ { hit = ($0 ~ "UDP [0-9]+->" p " " || $0 ~ "UDP " p "->") }
@@ -60,14 +55,14 @@ sleep 0.3
 out=$E2E_TMP/udp
 E2E_NS=$NS_A e2e_start "$out" qdisc_lateny_details --dev "$DEV_A" --proto udp --dst-port $PORT
 for _ in 1 2 3 4 5; do
-	send "$NS_A" "$IP_B" $PORT 1 200
-	send "$NS_A" "$IP_B" $OTHER 1 200
-	send "$NS_B" "$IP_A" $PORT 1 200
+	udp_to "$NS_A" "$IP_B" $PORT 1 200
+	udp_to "$NS_A" "$IP_B" $OTHER 1 200
+	udp_to "$NS_B" "$IP_A" $PORT 1 200
 	sleep 0.25
 done
 ip netns exec "$NS_A" ping -c 2 -i 0.2 "$IP_B" >/dev/null
 sleep 1	# tokens refill
-send "$NS_A" "$IP_B" $PORT 30 1000
+udp_to "$NS_A" "$IP_B" $PORT 30 1000
 sleep 0.5
 e2e_stop
 sent_tc=$(tc -n "$NS_A" -s qdisc show dev "$DEV_A" | sed -n 's/.*dropped \([0-9]*\),.*/\1/p' | head -1)
@@ -112,7 +107,7 @@ sink=$!
 E2E_HELPERS+=($sink)
 sleep 0.3
 E2E_NS=$NS_A e2e_start "$out" qdisc_lateny_details --dev "$DEV_A" --src-ip "$IP_B" --proto tcp
-send "$NS_A" "$IP_B" $PORT 5 1000 &
+udp_to "$NS_A" "$IP_B" $PORT 5 1000 &
 sender=$!
 ip netns exec "$NS_A" bash -c "head -c 300000 /dev/zero > /dev/tcp/$IP_B/7000" || e2e_fail "TCP transfer failed"
 # The receiver exits when the connection closes: every segment went through the qdisc.
@@ -141,7 +136,7 @@ tc -n "$NS_A" qdisc del dev "$DEV_A" root
 tc -n "$NS_A" qdisc add dev "$DEV_A" root tbf rate 4kbit burst 1600 limit 100000 || e2e_die "cannot add the qdisc"
 out=$E2E_TMP/drop.json
 E2E_NS=$NS_A e2e_start "$out" qdisc_lateny_details --dev "$DEV_A" --proto udp --json
-send "$NS_A" "$IP_B" $PORT 8 1400
+udp_to "$NS_A" "$IP_B" $PORT 8 1400
 sleep 0.5
 tc -n "$NS_A" qdisc del dev "$DEV_A" root
 sleep 0.2
@@ -159,7 +154,7 @@ tc -n "$NS_A" qdisc add dev "$DEV_A" root tbf rate 4kbit burst 1600 limit 100000
 out=$E2E_TMP/expire
 E2E_NS=$NS_A e2e_start "$out" qdisc_lateny_details --dev "$DEV_A" --proto udp --expire 1 --duration 5
 # 1442 bytes at 500 bytes/s: the first goes with the burst, the next waits 2.6 s, the rest longer.
-send "$NS_A" "$IP_B" $PORT 4 1400
+udp_to "$NS_A" "$IP_B" $PORT 4 1400
 e2e_wait_exit 10
 expect_eq "expire: one record" "$(count_lines "$out" '^  Qdisc delay: ')" 1
 expect_eq "expire: enqueued" "$(summary "$out" enqueued)" 4
@@ -171,7 +166,7 @@ tc -n "$NS_A" qdisc del dev "$DEV_A" root
 tc -n "$NS_A" qdisc add dev "$DEV_A" root tbf rate 1mbit burst 10k latency 200ms || e2e_die "cannot add the qdisc"
 out=$E2E_TMP/noaddr
 E2E_NS=$NS_A e2e_start "$out" qdisc_lateny_details --dev "$DEV_A" --dst-ip 10.211.0.99 --duration 2
-send "$NS_A" "$IP_B" $PORT 5 200
+udp_to "$NS_A" "$IP_B" $PORT 5 200
 e2e_wait_exit 10
 expect_eq "--dst-ip of another host: no record" "$(count_lines "$out" '^  Qdisc delay: ')" 0
 expect_eq "--dst-ip of another host: nothing enqueued" "$(summary "$out" enqueued)" 0

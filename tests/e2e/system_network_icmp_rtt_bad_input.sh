@@ -46,12 +46,12 @@ else
 fi
 
 # --help works without root and lists the original's and the manual's flags.
-if setpriv --reuid 65534 --regid 65534 --clear-groups "$T" --help >"$expect_tmp/help" 2>&1 &&
-	grep -q -- '--phy-iface1 PHY_IFACE1' "$expect_tmp/help" && grep -q -- '--phy-interface PHY_INTERFACE' "$expect_tmp/help" &&
-	grep -q -- '--disable-kernel-stacks' "$expect_tmp/help" && grep -q -- '--duration SECONDS' "$expect_tmp/help"; then
-	echo "ok: --help without root lists --phy-interface, --phy-iface1, --disable-kernel-stacks, --duration"
-else
-	echo "FAIL: --help"; cat "$expect_tmp/help"; expect_fails=$((expect_fails + 1))
-fi
+help_lists_flags() {
+	setpriv --reuid 65534 --regid 65534 --clear-groups "$T" --help >"$expect_tmp/help" 2>&1 &&
+		grep -q -- '--phy-iface1 PHY_IFACE1' "$expect_tmp/help" && grep -q -- '--phy-interface PHY_INTERFACE' "$expect_tmp/help" &&
+		grep -q -- '--disable-kernel-stacks' "$expect_tmp/help" && grep -q -- '--duration SECONDS' "$expect_tmp/help" ||
+		{ cat "$expect_tmp/help"; return 1; }
+}
+expect_check "--help without root lists --phy-interface, --phy-iface1, --disable-kernel-stacks, --duration" help_lists_flags
 
 expect_finish system_network_icmp_rtt_bad_input
