@@ -350,7 +350,7 @@ qemu_pid=$!
 # Stream the scenario's output from the io share, the console too with --console; watch the
 # time limits; stop when QEMU exits.
 # shellcheck disable=SC2034 # out_off, con_off: updated by name in flush
-out_off=0 con_off=0 booted=0 timed_out=0 reason=""
+out_off=0 con_off=0 reason=""
 flush() { # FILE OFFSET-VARIABLE
     local size
     size=$(stat -c %s "$1" 2>/dev/null) || return 0
@@ -363,10 +363,7 @@ while kill -0 "$qemu_pid" 2>/dev/null; do
     flush "$io/output" out_off
     ((show_console)) && flush "$console" con_off >&2
     elapsed=$((SECONDS - start))
-    if ((!booted)) && [[ -e $io/booted ]]; then
-        booted=1
-    fi
-    if ((!booted && elapsed >= LAB_BOOT_TIMEOUT)); then
+    if [[ ! -e $io/booted ]] && ((elapsed >= LAB_BOOT_TIMEOUT)); then
         reason="boot"
         break
     fi
@@ -380,14 +377,12 @@ if [[ -n $reason ]]; then
     kill -TERM "$qemu_pid" 2>/dev/null
     sleep 1
     kill -KILL "$qemu_pid" 2>/dev/null
-    [[ $reason == timeout ]] && timed_out=1
 fi
 wait "$qemu_pid" 2>/dev/null
 qemu_rc=$?
 qemu_pid=""
 flush "$io/output" out_off
 ((show_console)) && flush "$console" con_off >&2
-[[ -e $io/booted ]] && booted=1
 elapsed=$((SECONDS - start))
 
 console_tail() {
@@ -403,12 +398,12 @@ console_tail() {
     fi
 }
 
-if ((timed_out)); then
+if [[ $reason == timeout ]]; then
     log "$scenario_name on $kver: time limit of $timeout s reached: QEMU killed (exit 124)"
     ((show_console)) || console_tail
     exit 124
 fi
-if ((!booted)); then
+if [[ ! -e $io/booted ]]; then
     if [[ $reason == boot ]]; then
         log "$scenario_name on $kver: the guest did not boot within $LAB_BOOT_TIMEOUT s (no boot marker)"
     else

@@ -11,12 +11,18 @@
 #                                        LAB_TOOL_NS=ns               run it in that namespace
 #                                        LAB_TOOL_MERGE_STDERR=1      stderr to OUT as well
 #                                        LAB_TOOL_ATTACH_TIMEOUT=sec  instead of 60 s
-#   lab_tool_stop                      SIGINT; the tool must exit 0 (its output is shown if not)
+#   lab_tool_stop [SECONDS]            SIGINT (after SECONDS for the last packets); the tool must
+#                                      exit 0 (its output is shown if not)
 #   lab_tool_wait                      the tool stops by itself (--duration); it must exit 0
 #   lab_tool_no_leftovers              every BPF program and link the tools held is gone
 #   lab_tool_workdir                   a new folder for the tools' outputs in LAB_TOOL_WORK;
 #                                      removed at exit, after a copy to $LAB_IO/outputs (in the
 #                                      run directory that lab.sh --keep keeps)
+# A tool's --json output (one object per line; the per-packet tools end with {"final": true}):
+#   lab_json_check FILE WHAT           fails unless every line of FILE is JSON
+#   lab_json_count FILE COND           how many objects satisfy the jq condition COND
+#   lab_json_events FILE               the objects other than the final totals
+#   lab_json_final FILE                the final totals
 
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -96,4 +102,20 @@ lab_tool_workdir() {
     if [[ -n ${LAB_IO:-} ]]; then
         lab_on_exit "mkdir -p $LAB_IO/outputs && cp -r $LAB_TOOL_WORK/. $LAB_IO/outputs/"
     fi
+}
+
+lab_json_check() {
+    jq -e . "$1" >/dev/null || lab_fail "$2: output is not JSON lines"
+}
+
+lab_json_count() {
+    jq -s "[.[] | select($2)] | length" "$1"
+}
+
+lab_json_events() {
+    jq -c 'select(.final | not)' "$1"
+}
+
+lab_json_final() {
+    jq -c 'select(.final)' "$1"
 }

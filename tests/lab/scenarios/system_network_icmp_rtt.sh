@@ -100,7 +100,7 @@ FAST_SEGMENTS='[[0,1],[1,2],[2,5],[5,6]] [[7,8],[8,9],[9,12],[12,13]]'
 # fast path, every segment, the RTT within tolerance. Prints nothing; fails on a mismatch.
 check_json() {
     local out=$1 what=$2 dir=$3 src=$4 dst=$5
-    jq -e . "$out" >/dev/null || lab_fail "$what: output is not JSON lines"
+    lab_json_check "$out" "$what"
     lab_expect "$(jq -s length "$out")" -eq $COUNT "$what: one event per echo of the filtered flow"
     lab_expect "$(jq -s "[.[] | select(.id == 4242 and .direction == \"$dir\" and .src_ip == \"$src\" and .dst_ip == \"$dst\")] | length" "$out")" \
         -eq $COUNT "$what: every event is the filtered flow (id 4242, $src -> $dst)"

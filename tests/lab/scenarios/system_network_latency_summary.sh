@@ -33,10 +33,9 @@ start_tool() { # OUT ARGS...
     lab_tool_start "$out" system_network_latency_summary --phy-interface phys0 "$@"
 }
 # The final report of a --json run.
-final() { jq -c 'select(.final)' "$1"; }
 # "from>to:samples" for every pair of direction D of the final report, in report order.
-pairs() { final "$1" | jq -r --arg d "$2" '.pairs[] | select(.direction == $d) | "\(.from)>\(.to):\(.samples)"' | paste -sd' '; }
-dirval() { final "$1" | jq -r --arg d "$2" --arg k "$3" '.directions[$d][$k]'; }
+pairs() { lab_json_final "$1" | jq -r --arg d "$2" '.pairs[] | select(.direction == $d) | "\(.from)>\(.to):\(.samples)"' | paste -sd' '; }
+dirval() { lab_json_final "$1" | jq -r --arg d "$2" --arg k "$3" '.directions[$d][$k]'; }
 
 expect_chain() { # FILE DIR EXPECTED WHAT
     local got
@@ -109,7 +108,7 @@ expect_chain "$out" rx "$(rx_chain 30)" "RX UDP"
 lab_expect "$(dirval "$out" rx started)" -eq 30 "RX: sessions started"
 lab_expect "$(dirval "$out" rx completed)" -eq 30 "RX: sessions completed"
 lab_expect "$(dirval "$out" rx total_samples)" -eq 30 "RX: end-to-end samples"
-[[ $(final "$out" | jq '.directions | has("tx")') == false ]] || lab_fail "RX run reports TX"
+[[ $(lab_json_final "$out" | jq '.directions | has("tx")') == false ]] || lab_fail "RX run reports TX"
 
 # 4. TCP, both directions at once: a transfer to the remote host (data out, ACKs in).
 out=$work/tcp
@@ -163,11 +162,11 @@ fi
 lab_tool_stop 2
 tc qdisc del dev phys0 root
 expect_chain "$out" tx "$(tx_chain $count qdisc)" "$delay_what on phys0: TX pairs"
-slow=$(final "$out" | jq -r '.pairs[] | select(.to == "TX_S7_qdisc_dequeue") | .p50_us_max')
+slow=$(lab_json_final "$out" | jq -r '.pairs[] | select(.to == "TX_S7_qdisc_dequeue") | .p50_us_max')
 lab_assert_int "$slow" "S6 -> S7 median"
-other=$(final "$out" | jq '[.pairs[] | select(.to != "TX_S7_qdisc_dequeue") | .p90_us_max] | max')
+other=$(lab_json_final "$out" | jq '[.pairs[] | select(.to != "TX_S7_qdisc_dequeue") | .p90_us_max] | max')
 if [[ $delay_what == netem* ]]; then
-    low=$(final "$out" | jq '[.pairs[] | select(.to == "TX_S7_qdisc_dequeue") | .buckets[].low_us] | min')
+    low=$(lab_json_final "$out" | jq '[.pairs[] | select(.to == "TX_S7_qdisc_dequeue") | .buckets[].low_us] | min')
     lab_expect "$low" -ge $min_us "netem: every S6 -> S7 sample is >= 32 ms"
 fi
 lab_expect "$slow" -gt "$((other * 4))" "$delay_what: S6 -> S7 is the slow pair (median bound ${slow}us vs ${other}us elsewhere)"

@@ -119,9 +119,9 @@ udp_flow 40001 7001 1          # finds the expired entry: deleted, then created 
 sleep 1
 lab_tool_stop
 [[ -s $OUT1.err ]] && lab_log "run 1 stderr: $(cat "$OUT1.err")"
-jq -e . "$OUT1" >/dev/null || lab_fail "run 1: output is not JSON lines"
+lab_json_check "$OUT1" "run 1"
 
-count() { jq -s "[.[] | select($1)] | length" "$OUT1"; }
+count() { lab_json_count "$OUT1" "$1"; }
 lab_log "run 1: $(jq -r .func "$OUT1" | sort | uniq -c | tr -s ' \n' ' ')"
 lab_expect "$(count '.func == "nf_conntrack_in"')" -eq 12 "nf_conntrack_in events (6 requests + 6 replies)"
 lab_expect "$(count '.func == "__nf_ct_refresh_acct"')" -eq 12 "__nf_ct_refresh_acct events (one per packet)"

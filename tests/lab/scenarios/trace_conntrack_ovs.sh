@@ -69,10 +69,10 @@ lab_udp_send ova 10.62.0.2 7100 4 64       # through the same ct() action, other
 sleep 1
 lab_tool_stop
 [[ -s $OUT.err ]] && lab_log "stderr: $(cat "$OUT.err")"
-jq -e . "$OUT" >/dev/null || lab_fail "output is not JSON lines"
+lab_json_check "$OUT" "the run"
 lab_log "events: $(jq -r .func "$OUT" | sort | uniq -c | tr -s ' \n' ' ')"
 
-count() { jq -s "[.[] | select($1)] | length" "$OUT"; }
+count() { lab_json_count "$OUT" "$1"; }
 # Events on the datapath's ct() path (the namespaces' own conntrack, if the kernel enabled it
 # there, sees the same pings in zone 0).
 OVS='(.stack | map(test("ovs_ct_execute")) | any)'

@@ -212,8 +212,8 @@ s.close()
 ' || lab_fail "TCP transfer dfa -> dfb failed"
 sleep 1
 lab_tool_stop
-jq -e . "$OUT2" >/dev/null || lab_fail "JSON run: output is not JSON lines"
-count() { jq -s "[.[] | select($1)] | length" "$OUT2"; }
+lab_json_check "$OUT2" "JSON run"
+count() { lab_json_count "$OUT2" "$1"; }
 lab_log "JSON run: $(jq -r .event "$OUT2" | sort | uniq -c | tr -s ' \n' ' ')"
 lab_expect "$(count '.event == "ip_defrag"')" -eq 5 "JSON ip_defrag events"
 lab_expect "$(count '.event == "ip_defrag" and .frag_offset == 0 and .more_fragments and .src_port == 40014')" -eq 1 \
