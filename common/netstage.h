@@ -131,6 +131,25 @@ struct netstage_opts {
 	double latency_us;	/* --latency-us of the per-packet tools; 0 = report every packet */
 };
 
+/* The address and port filters of the system-network tools, in the originals' order. */
+#define NETSTAGE_FILTER_OPTIONS(o)                                                              \
+	{ "src-ip", 0, ARG_STR, &(o).src_ip, NULL, "source IP address filter" },                    \
+	{ "dst-ip", 0, ARG_STR, &(o).dst_ip, NULL, "destination IP address filter" },               \
+	{ "src-port", 0, ARG_INT, &(o).src_port, NULL, "port filter: source or destination port (TCP/UDP)" }, \
+	{ "dst-port", 0, ARG_INT, &(o).dst_port, NULL, "port filter: source or destination port (TCP/UDP)" }
+
+/* --latency-us of the per-packet tools. */
+#define NETSTAGE_LATENCY_OPTION(o)                                                              \
+	{ "latency-us", 0, ARG_FLOAT, &(o).latency_us, NULL,                                       \
+	  "only report packets whose first-to-last stage latency is at least this many microseconds" }
+
+/* --duration (into a long) and --session-timeout, the last options of every system-network tool. */
+#define NETSTAGE_RUN_OPTIONS(duration, o)                                                        \
+	{ "duration", 0, ARG_INT, &(duration), NULL, "total run time in seconds (0 = until Ctrl-C)", .min = 0, \
+	  .max = 31536000 },                                                                       \
+	{ "session-timeout", 0, ARG_FLOAT, &(o).session_timeout, "SECONDS",                         \
+	  "a packet not seen at its next stage for this long is counted as incomplete" }
+
 /*
  * Fills the filters and session expiry of cfg from o (bad values exit 2 naming the flag);
  * returns the protocol bits (all = all_protocols) and sets *dirs.

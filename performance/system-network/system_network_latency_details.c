@@ -25,10 +25,7 @@ static struct {
 } opt = { .net = { .protocol = "all", .session_timeout = 1 } };
 
 static const struct arg_opt options[] = {
-	{ "src-ip", 0, ARG_STR, &opt.net.src_ip, NULL, "source IP address filter" },
-	{ "dst-ip", 0, ARG_STR, &opt.net.dst_ip, NULL, "destination IP address filter" },
-	{ "src-port", 0, ARG_INT, &opt.net.src_port, NULL, "port filter: source or destination port (TCP/UDP)" },
-	{ "dst-port", 0, ARG_INT, &opt.net.dst_port, NULL, "port filter: source or destination port (TCP/UDP)" },
+	NETSTAGE_FILTER_OPTIONS(opt.net),
 	{ "protocol", 0, ARG_CHOICE, &opt.net.protocol, NULL, "protocol filter (all = TCP and UDP)",
 	  netstage_proto_choices },
 	{ "direction", 0, ARG_CHOICE, &opt.net.direction, NULL,
@@ -37,12 +34,8 @@ static const struct arg_opt options[] = {
 	{ "phy-interface", 0, ARG_STR, &opt.net.phy_interface, NULL,
 	  "physical interface(s), comma-separated for bond members (e.g. eth0 or eth0,eth1)",
 	  .flags = ARG_REQUIRED },
-	{ "latency-us", 0, ARG_FLOAT, &opt.net.latency_us, NULL,
-	  "only report packets whose first-to-last stage latency is at least this many microseconds" },
-	{ "duration", 0, ARG_INT, &opt.duration, NULL, "total run time in seconds (0 = until Ctrl-C)", .min = 0,
-	  .max = 31536000 },
-	{ "session-timeout", 0, ARG_FLOAT, &opt.net.session_timeout, "SECONDS",
-	  "a packet not seen at its next stage for this long is counted as incomplete" },
+	NETSTAGE_LATENCY_OPTION(opt.net),
+	NETSTAGE_RUN_OPTIONS(opt.duration, opt.net),
 	{ 0 },
 };
 
