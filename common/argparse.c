@@ -21,6 +21,9 @@ static const struct arg_opt builtin_opts[] = {
 	{ "btf", 0, ARG_STR, &g_common.btf_path, "PATH",
 	  "BTF file describing the running kernel, for kernels without /sys/kernel/btf/vmlinux "
 	  "(also $BPFNET_BTF)" },
+	/* Hidden: listing it would change every tool's usage line and --help. */
+	{ "list-probes", 0, ARG_FLAG, &g_common.list_probes, NULL,
+	  "list the hooks this tool probes and the ones chosen on this kernel, then exit", .flags = ARG_HIDDEN },
 	{ "ready-file", 0, ARG_STR, &g_common.ready_file, "PATH", "written once probes are attached",
 	  .flags = ARG_HIDDEN },
 	{ 0 },

@@ -60,6 +60,7 @@ struct arg_parser {
 struct common_options {
 	bool json;		/* --json: one JSON object per event or report */
 	const char *btf_path;	/* --btf PATH (or $BPFNET_BTF): BTF for kernels without one */
+	bool list_probes;	/* --list-probes: print the tool's hooks and this kernel's choices, exit 0 */
 	const char *ready_file;	/* hidden --ready-file PATH: written once every probe is attached */
 };
 extern struct common_options g_common;

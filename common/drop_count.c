@@ -11,7 +11,7 @@
 #include "filter.h"
 #include "json.h"
 #include "log.h"
-#include "probe.h"
+#include "hook.h"
 #include "runtime.h"
 #include "stack.h"
 #include "strbuf.h"
@@ -265,20 +265,16 @@ void drop_banner_device(const char *ifname)
 		printf("No device filter - monitoring all interfaces\n");
 }
 
-struct bpf_link *drop_count_start(struct bpf_object_skeleton *s, struct bpf_map *config_map,
-				  const struct drop_count_config *cfg, const struct probe_point *hook)
+void drop_count_start(struct bpf_object_skeleton *s, struct bpf_map *config_map, const struct drop_count_config *cfg,
+		      struct hook_set *hooks)
 {
-	struct bpf_link *link;
-	char desc[128];
-
 	bpfload_load(s);
 	bpfload_write_config(config_map, cfg, sizeof(*cfg));
 	tool_install_signals();
-	link = probe_attach(hook);
+	hook_attach(hooks);
 	if (!g_common.json) {
-		printf("Probe: %s\n", probe_describe(hook, desc, sizeof(desc)));
+		hook_print(stdout, hooks);
 		drop_banner_device(cfg->ifname);
 	}
 	tool_ready();
-	return link;
 }

@@ -73,13 +73,13 @@ extern const char *const drop_l4_choices[];
 void drop_banner_duration(long duration_s);
 /* "Filtering by device: <name>" or "No device filter - monitoring all interfaces". */
 void drop_banner_device(const char *ifname);
-struct probe_point;
+struct hook_set;
 /*
- * Loads the tool's object s, writes cfg to config_map, attaches hook, prints the "Probe:" and
- * device lines (text mode) and signals readiness. Returns the link.
+ * Loads the tool's object s, writes cfg to config_map, attaches the hooks, prints the "Probe:"
+ * and device lines (text mode) and signals readiness.
  */
-struct bpf_link *drop_count_start(struct bpf_object_skeleton *s, struct bpf_map *config_map,
-				  const struct drop_count_config *cfg, const struct probe_point *hook);
+void drop_count_start(struct bpf_object_skeleton *s, struct bpf_map *config_map, const struct drop_count_config *cfg,
+		      struct hook_set *hooks);
 /* Fills cfg from the options; bad values exit 2 naming the flag. */
 void drop_count_config_build(struct drop_count_config *cfg, const struct drop_filter_opts *o);
 /* " (no filters)" or " (filters: device: eth0, src IP: 10.0.0.1, ..., protocol: TCP)". */

@@ -5,6 +5,8 @@
 
 #include "kernel_btf.h"
 
+const struct hook_def drop_hook = { "packet drops", { DROP_HOOK_CANDIDATES } };
+
 void drop_reason_foreach(void (*fn)(unsigned value, const char *name, void *ctx), void *ctx)
 {
 	static const char prefix[] = "SKB_DROP_REASON_";

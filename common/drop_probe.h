@@ -3,16 +3,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "probe.h"
+#include "hook.h"
 
-/* The candidate hooks of a skeleton that includes drop_probe.bpf.h, in order of preference. */
-#define DROP_PROBE_POINTS(skel)                                                                \
-	{                                                                                      \
-		{ (skel)->progs.drop_tracepoint, PROBE_TRACEPOINT, "skb:kfree_skb" },          \
-		{ (skel)->progs.drop_kfree_skb, PROBE_KPROBE, "kfree_skb" },                   \
-		{ (skel)->progs.drop_kfree_skb_reason, PROBE_KPROBE, "kfree_skb_reason" },     \
-		{ (skel)->progs.drop_sk_skb_reason_drop, PROBE_KPROBE, "sk_skb_reason_drop" }, \
-	}
+/* The candidates of the drop hook of an object that includes drop_probe.bpf.h, in order of preference. */
+#define DROP_HOOK_CANDIDATES                                                                   \
+	{ HOOK_TP, "drop_tracepoint", "skb:kfree_skb" }, { HOOK_KPROBE, "drop_kfree_skb", "kfree_skb" }, \
+	{ HOOK_KPROBE, "drop_kfree_skb_reason", "kfree_skb_reason" },                             \
+	{ HOOK_KPROBE, "drop_sk_skb_reason_drop", "sk_skb_reason_drop" }
+
+/* The one hook of the drop tools: "packet drops", with DROP_HOOK_CANDIDATES. */
+extern const struct hook_def drop_hook;
 
 /* The kernel's name of a drop reason ("NO_SOCKET"), from its BTF; NULL if unknown. */
 const char *drop_reason_name(unsigned reason);

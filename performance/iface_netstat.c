@@ -14,7 +14,7 @@
 #include "bpfload.h"
 #include "json.h"
 #include "log.h"
-#include "probe.h"
+#include "hook.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "iface_netstat.h"
@@ -306,12 +306,17 @@ static void direction_free(struct direction *d)
 	free(d->delta);
 }
 
+static const struct hook_def hook_defs[] = {
+	{ "transmitted packets", { { HOOK_TP, "tx_tracepoint", "net:net_dev_start_xmit" } } },
+	{ "received packets", { { HOOK_TP, "rx_tracepoint", "net:netif_receive_skb" } } },
+};
+
 int main(int argc, char **argv)
 {
 	struct iface_netstat_config cfg = { 0 };
 	struct iface_netstat_bpf *skel;
 	struct direction tx, rx;
-	struct bpf_link *links[2];
+	struct hook_set hooks;
 	double interval, t_prev;
 	int nrx, ntx;
 
@@ -327,6 +332,7 @@ int main(int argc, char **argv)
 	interval = interval_opt();
 	count_queues(opt.name, &nrx, &ntx);
 	tool_init("iface_netstat");
+	hook_set_init(&hooks, hook_defs, 2);
 	cfg.ifindex = if_nametoindex(opt.name);
 	if (!cfg.ifindex)
 		die("net interface %s does not exist", opt.name);
@@ -337,19 +343,14 @@ int main(int argc, char **argv)
 	skel = BPFNET_OPEN(iface_netstat_bpf);
 	bpf_map__set_max_entries(skel->maps.tx_queues, (uint32_t)ntx + 1);
 	bpf_map__set_max_entries(skel->maps.rx_queues, (uint32_t)nrx + 1);
+	hook_prepare(&hooks, skel->obj);
 	bpfload_load(skel->skeleton);
 	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
 	direction_init(&tx, skel->maps.tx_queues, ntx);
 	direction_init(&rx, skel->maps.rx_queues, nrx);
 
-	struct probe_point points[] = {
-		{ skel->progs.tx_tracepoint, PROBE_TRACEPOINT, "net:net_dev_start_xmit" },
-		{ skel->progs.rx_tracepoint, PROBE_TRACEPOINT, "net:netif_receive_skb" },
-	};
-
 	tool_install_signals();
-	for (int i = 0; i < 2; i++)
-		links[i] = probe_attach(&points[i]);
+	hook_attach(&hooks);
 	t_prev = tool_elapsed();
 	tool_ready();
 
@@ -376,8 +377,7 @@ int main(int argc, char **argv)
 		t_prev = t_now;
 	}
 
-	for (int i = 0; i < 2; i++)
-		bpf_link__destroy(links[i]);
+	hook_detach(&hooks);
 	direction_free(&tx);
 	direction_free(&rx);
 	iface_netstat_bpf__destroy(skel);

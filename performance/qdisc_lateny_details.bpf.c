@@ -327,13 +327,7 @@ int dequeue_raw_tp(struct bpf_raw_tracepoint_args *ctx)
 	return on_dequeue(ctx, ctx->args[3], (int)ctx->args[2]);
 }
 
-/* Before 5.15: the entry of the transmit path, before the packet reaches the qdisc. */
-SEC("kprobe")
-int BPF_KPROBE(enqueue___dev_queue_xmit, struct sk_buff *skb)
-{
-	return on_enqueue(skb);
-}
-
+/* Before 5.15: the entry of the transmit path (__dev_queue_xmit or dev_queue_xmit), before the qdisc. */
 SEC("kprobe")
 int BPF_KPROBE(enqueue_dev_queue_xmit, struct sk_buff *skb)
 {

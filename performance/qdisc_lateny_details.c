@@ -14,7 +14,7 @@
 #include "filter.h"
 #include "json.h"
 #include "log.h"
-#include "probe.h"
+#include "hook.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "qdisc_lateny_details.h"
@@ -308,104 +308,41 @@ static void count_pending(struct bpf_map *pending, struct bpf_map *gso_pending, 
 	}
 }
 
-/* A hook: a raw tracepoint of the tool's own, or a probe point chosen with probe_select(). */
-struct hook {
-	struct bpf_program *prog;
-	const char *raw_tp;
-	const struct probe_point *point;
-};
-
-static bool raw_tp_usable(const char *name)
+static bool raw_tp_pair(void)
 {
-	return libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL) == 1 &&
-	       tracepoint_exists(!strcmp(name, "kfree_skb") ? "skb" : "qdisc", name);
+	const struct hook_env *env = hook_env_kernel();
+
+	return env->raw_tracepoints && env->tracepoint_exists("qdisc", "qdisc_enqueue") &&
+	       env->tracepoint_exists("qdisc", "qdisc_dequeue");
 }
 
-static void use_raw_tp(struct hook *h, struct bpf_program *prog, const char *name)
-{
-	h->prog = prog;
-	h->raw_tp = name;
-}
+/* Attached in this order (the drop hook first: no packet is left pending), detached in reverse. */
+enum { HOOK_DROPS, HOOK_DEQUEUE, HOOK_ENQUEUE };
 
 /*
  * Enqueue and dequeue hooks come as a pair: the raw tracepoints (5.15+), else kprobes on
- * __dev_queue_xmit and sch_direct_xmit, which see bypassed packets too.
+ * __dev_queue_xmit and sch_direct_xmit, which see bypassed packets too. kfree_skb exists on
+ * every kernel and, unlike the kprobes, sees packets freed in lists (qdisc drops): it stays
+ * even when BPFNET_FORCE_KPROBE tests the other hooks.
  */
-static void select_hooks(struct qdisc_lateny_details_bpf *skel, struct hook *enq, struct hook *deq,
-			 struct hook *drop)
-{
-	static struct probe_point enq_points[2], deq_points[1], drop_points[4];
-	struct probe_point e[] = {
-		{ skel->progs.enqueue___dev_queue_xmit, PROBE_KPROBE, "__dev_queue_xmit" },
-		{ skel->progs.enqueue_dev_queue_xmit, PROBE_KPROBE, "dev_queue_xmit" },
-	};
-	struct probe_point d[] = {
-		{ skel->progs.dequeue_sch_direct_xmit, PROBE_KPROBE, "sch_direct_xmit" },
-	};
-	struct probe_point k[] = DROP_PROBE_POINTS(skel);
-
-	memcpy(enq_points, e, sizeof(e));
-	memcpy(deq_points, d, sizeof(d));
-	memcpy(drop_points, k, sizeof(k));
-	memset(enq, 0, sizeof(*enq));
-	memset(deq, 0, sizeof(*deq));
-	memset(drop, 0, sizeof(*drop));
-	if (!probe_force_kprobe() && raw_tp_usable("qdisc_enqueue") && raw_tp_usable("qdisc_dequeue")) {
-		use_raw_tp(enq, skel->progs.enqueue_raw_tp, "qdisc_enqueue");
-		use_raw_tp(deq, skel->progs.dequeue_raw_tp, "qdisc_dequeue");
-		for (int i = 0; i < 2; i++)
-			bpf_program__set_autoload(enq_points[i].prog, false);
-		bpf_program__set_autoload(deq_points[0].prog, false);
-	} else {
-		bpf_program__set_autoload(skel->progs.enqueue_raw_tp, false);
-		bpf_program__set_autoload(skel->progs.dequeue_raw_tp, false);
-		enq->point = probe_select(enq_points, 2, "qdisc enqueue");
-		deq->point = probe_select(deq_points, 1, "qdisc dequeue");
-	}
-	/*
-	 * kfree_skb exists on every kernel and, unlike the kprobes, sees packets freed in lists
-	 * (qdisc drops): keep it even when BPFNET_FORCE_KPROBE tests the other hooks.
-	 */
-	if (raw_tp_usable("kfree_skb")) {
-		use_raw_tp(drop, skel->progs.drop_raw_tp, "kfree_skb");
-		for (int i = 0; i < 4; i++)
-			bpf_program__set_autoload(drop_points[i].prog, false);
-	} else {
-		bpf_program__set_autoload(skel->progs.drop_raw_tp, false);
-		drop->point = probe_select(drop_points, 4, "packet drops");
-	}
-	enq->prog = enq->prog ? enq->prog : enq->point->prog;
-	deq->prog = deq->prog ? deq->prog : deq->point->prog;
-	drop->prog = drop->prog ? drop->prog : drop->point->prog;
-}
-
-static struct bpf_link *hook_attach(const struct hook *h)
-{
-	struct bpf_link *link;
-
-	if (!h->raw_tp)
-		return probe_attach(h->point);
-	link = bpf_program__attach_raw_tracepoint(h->prog, h->raw_tp);
-	if (!link)
-		die("cannot attach raw tracepoint %s: %s", h->raw_tp, strerror(errno));
-	return link;
-}
-
-static const char *hook_describe(const struct hook *h, char *buf, size_t len)
-{
-	if (!h->raw_tp)
-		return probe_describe(h->point, buf, len);
-	snprintf(buf, len, "raw_tracepoint %s:%s", !strcmp(h->raw_tp, "kfree_skb") ? "skb" : "qdisc",
-		 h->raw_tp);
-	return buf;
-}
+static const struct hook_def hook_defs[] = {
+	[HOOK_DROPS] = { "packet drops",
+			 { { HOOK_RAW_TP, "drop_raw_tp", "skb:kfree_skb" }, DROP_HOOK_CANDIDATES },
+			 .keep_tracepoint = true },
+	[HOOK_DEQUEUE] = { "qdisc dequeue",
+			   { { HOOK_RAW_TP, "dequeue_raw_tp", "qdisc:qdisc_dequeue", raw_tp_pair },
+			     { HOOK_KPROBE, "dequeue_sch_direct_xmit", "sch_direct_xmit" } } },
+	[HOOK_ENQUEUE] = { "qdisc enqueue",
+			   { { HOOK_RAW_TP, "enqueue_raw_tp", "qdisc:qdisc_enqueue", raw_tp_pair },
+			     { HOOK_KPROBE, "enqueue_dev_queue_xmit", "__dev_queue_xmit" },
+			     { HOOK_KPROBE, "enqueue_dev_queue_xmit", "dev_queue_xmit" } } },
+};
 
 int main(int argc, char **argv)
 {
 	struct qdisc_lat_config cfg;
 	struct qdisc_lateny_details_bpf *skel;
-	struct hook enq, deq, drop;
-	struct bpf_link *links[3];
+	struct hook_set hooks;
 	struct event_channel *ch;
 	struct qdisc_summary sum = { 0 };
 	char d1[96], d2[96], d3[96];
@@ -413,6 +350,7 @@ int main(int argc, char **argv)
 	args_parse(&parser, argc, argv);
 	build_config(&cfg);
 	tool_init("qdisc_lateny_details");
+	hook_set_init(&hooks, hook_defs, 3);
 	if (opt.dev) {
 		cfg.ifindex = (uint32_t)iface_index(opt.dev);
 		cfg.netns = netns_inum();
@@ -421,21 +359,19 @@ int main(int argc, char **argv)
 	skel = BPFNET_OPEN(qdisc_lateny_details_bpf);
 	bpf_map__set_max_entries(skel->maps.pending, (uint32_t)opt.max_entries);
 	bpf_map__set_max_entries(skel->maps.gso_pending, (uint32_t)(opt.max_entries / 4));
-	select_hooks(skel, &enq, &deq, &drop);
-	cfg.kprobe_enqueue = !enq.raw_tp;
+	hook_prepare(&hooks, skel->obj);
+	cfg.kprobe_enqueue = hook_chosen(&hooks, HOOK_ENQUEUE)->kind == HOOK_KPROBE;
 	bpfload_load(skel->skeleton);
 	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
 	if (!g_common.json)
 		print_banner(&cfg);
 	ch = events_open(skel->maps.events, skel->maps.events_lost, handle_event, NULL);
 	tool_install_signals();
-	links[0] = hook_attach(&drop);
-	links[1] = hook_attach(&deq);
-	links[2] = hook_attach(&enq);
+	hook_attach(&hooks);
 	if (!g_common.json) {
 		printf("Tracing qdisc packet order... Hit Ctrl-C to end.\n");
-		printf("Probe: enqueue %s, dequeue %s, drops %s\n\n", hook_describe(&enq, d1, sizeof(d1)),
-		       hook_describe(&deq, d2, sizeof(d2)), hook_describe(&drop, d3, sizeof(d3)));
+		printf("Probe: enqueue %s, dequeue %s, drops %s\n\n", hook_describe(&hooks, HOOK_ENQUEUE, d1, sizeof(d1)),
+		       hook_describe(&hooks, HOOK_DEQUEUE, d2, sizeof(d2)), hook_describe(&hooks, HOOK_DROPS, d3, sizeof(d3)));
 	}
 	tool_ready();
 
@@ -443,8 +379,7 @@ int main(int argc, char **argv)
 
 	if (!g_common.json)
 		printf("\nDetaching...\n");
-	for (int i = 2; i >= 0; i--)
-		bpf_link__destroy(links[i]);
+	hook_detach(&hooks);
 	events_poll(ch, 0);
 	sum.enqueued = bpfload_percpu_sum(skel->maps.counters, QC_ENQUEUED);
 	sum.dequeued = bpfload_percpu_sum(skel->maps.counters, QC_DEQUEUED);

@@ -419,21 +419,19 @@ int main(int argc, char **argv)
 	struct printer printer = { .opts = { .verbose = opt.verbose } };
 	struct eth_drop_bpf *skel;
 	struct event_channel *ch;
-	struct bpf_link *link;
-	char desc[128];
+	struct hook_set hooks;
 
 	args_parse(&parser, argc, argv);
 	build_config(&cfg);
 	tool_init("eth_drop");
+	hook_set_init(&hooks, &drop_hook, 1);
 	if (opt.interface)
 		iface_name_check(opt.interface);
 	if (!g_common.json)
 		print_banner(&cfg);
 
 	skel = BPFNET_OPEN(eth_drop_bpf);
-	struct probe_point points[] = DROP_PROBE_POINTS(skel);
-	const struct probe_point *hook = probe_select(points, 4, "packet drops");
-
+	hook_prepare(&hooks, skel->obj);
 	bpfload_load(skel->skeleton);
 	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
 	printer.skel = skel;
@@ -441,16 +439,16 @@ int main(int argc, char **argv)
 	printer.opts.show_stack = !opt.no_stack_trace;
 	ch = events_open(skel->maps.events, skel->maps.events_lost, handle_event, &printer);
 	tool_install_signals();
-	link = probe_attach(hook);
+	hook_attach(&hooks);
 	if (!g_common.json) {
-		printf("Probe: %s\n", probe_describe(hook, desc, sizeof(desc)));
+		hook_print(stdout, &hooks);
 		printf("Starting packet drop monitoring... Press Ctrl+C to stop\n");
 	}
 	tool_ready();
 
 	events_run(ch, 0);
 
-	bpf_link__destroy(link);
+	hook_detach(&hooks);
 	if (!g_common.json) {
 		printf("\nStopping packet drop monitoring...\n");
 		printf("Lost events: %llu\n", (unsigned long long)events_lost(ch));

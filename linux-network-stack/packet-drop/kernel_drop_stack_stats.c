@@ -161,9 +161,9 @@ int main(int argc, char **argv)
 {
 	struct drop_count_config cfg = { 0 };
 	struct kernel_drop_stack_stats_bpf *skel;
-	struct bpf_link *link;
+	struct hook_set hooks;
 	uint64_t last_total = 0;
-	char hms[16], desc[128];
+	char hms[16];
 	int cycle = 0;
 
 	args_parse(&parser, argc, argv);
@@ -172,17 +172,16 @@ int main(int argc, char **argv)
 	iface_name_opt("device_name", opt.device);
 	snprintf(cfg.ifname, sizeof(cfg.ifname), "%s", opt.device);
 	tool_init("kernel_drop_stack_stats");
+	hook_set_init(&hooks, &drop_hook, 1);
 	if (cfg.ifname[0])
 		iface_name_check(cfg.ifname);
 
 	skel = BPFNET_OPEN(kernel_drop_stack_stats_bpf);
-	struct probe_point points[] = DROP_PROBE_POINTS(skel);
-	const struct probe_point *hook = probe_select(points, 4, "packet drops");
-
+	hook_prepare(&hooks, skel->obj);
 	bpfload_load(skel->skeleton);
 	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
 	tool_install_signals();
-	link = probe_attach(hook);
+	hook_attach(&hooks);
 	if (!g_common.json) {
 		printf("Tracing kfree_skb calls...\n");
 		if (cfg.ifname[0])
@@ -190,7 +189,7 @@ int main(int argc, char **argv)
 		else
 			printf("No device filter - monitoring all interfaces\n");
 		printf("Reporting interval: %ld seconds\n", opt.interval);
-		printf("Probe: %s\n", probe_describe(hook, desc, sizeof(desc)));
+		hook_print(stdout, &hooks);
 		printf("Press Ctrl+C to see final summary\n%s\n", LINE43);
 	}
 	fflush(stdout);
@@ -218,7 +217,7 @@ int main(int argc, char **argv)
 		last_total = s.totals.total;
 		snapshot_free(&s);
 	}
-	bpf_link__destroy(link);
+	hook_detach(&hooks);
 
 	struct snapshot s;
 

@@ -142,13 +142,14 @@ int main(int argc, char **argv)
 {
 	struct drop_count_config cfg;
 	struct kernel_drop_stack_stats_summary_bpf *skel;
-	struct bpf_link *link;
+	struct hook_set hooks;
 	char filters[256];
 	int cycle = 0;
 
 	args_parse(&parser, argc, argv);
 	drop_count_config_build(&cfg, &opt.filter);
 	tool_init("kernel_drop_stack_stats_summary");
+	hook_set_init(&hooks, &drop_hook, 1);
 	if (cfg.ifname[0])
 		iface_name_check(cfg.ifname);
 	if (!g_common.json) {
@@ -158,10 +159,8 @@ int main(int argc, char **argv)
 	}
 
 	skel = BPFNET_OPEN(kernel_drop_stack_stats_summary_bpf);
-	struct probe_point points[] = DROP_PROBE_POINTS(skel);
-	const struct probe_point *hook = probe_select(points, 4, "packet drops");
-
-	link = drop_count_start(skel->skeleton, skel->maps.config_map, &cfg, hook);
+	hook_prepare(&hooks, skel->obj);
+	drop_count_start(skel->skeleton, skel->maps.config_map, &cfg, &hooks);
 
 	while (!tool_exiting()) {
 		tool_sleep(tool_sleep_span((double)opt.interval, opt.duration));
@@ -170,7 +169,7 @@ int main(int argc, char **argv)
 			break;
 		report(skel, cycle);
 	}
-	bpf_link__destroy(link);
+	hook_detach(&hooks);
 	report(skel, 0);
 	kernel_drop_stack_stats_summary_bpf__destroy(skel);
 	return 0;

@@ -201,7 +201,7 @@ int main(int argc, char **argv)
 	struct kernel_drop_stack_stats_summary_all_bpf *skel;
 	struct interval last = { 0 };
 	enum kdssa_group group;
-	struct bpf_link *link;
+	struct hook_set hooks;
 	char filters[256], now[32];
 	int cycle = 0;
 
@@ -211,6 +211,7 @@ int main(int argc, char **argv)
 	group = !strcmp(opt.group_by, "stack") ? GROUP_STACK :
 		!strcmp(opt.group_by, "fivetuple") ? GROUP_FIVETUPLE : GROUP_ALL;
 	tool_init("kernel_drop_stack_stats_summary_all");
+	hook_set_init(&hooks, &drop_hook, 1);
 	if (cfg.ifname[0])
 		iface_name_check(cfg.ifname);
 	if (!g_common.json) {
@@ -224,10 +225,8 @@ int main(int argc, char **argv)
 	bpf_map__set_max_entries(skel->maps.drop_counts, (__u32)opt.max_entries);
 	bpf_map__set_max_entries(skel->maps.stack_counts, (__u32)opt.max_entries);
 	bpf_map__set_max_entries(skel->maps.tuple_counts, (__u32)opt.max_entries);
-	struct probe_point points[] = DROP_PROBE_POINTS(skel);
-	const struct probe_point *hook = probe_select(points, 4, "packet drops");
-
-	link = drop_count_start(skel->skeleton, skel->maps.config_map, &cfg, hook);
+	hook_prepare(&hooks, skel->obj);
+	drop_count_start(skel->skeleton, skel->maps.config_map, &cfg, &hooks);
 
 	while (!tool_exiting()) {
 		tool_sleep(tool_sleep_span((double)opt.interval, opt.duration));
@@ -238,7 +237,7 @@ int main(int argc, char **argv)
 			break;	/* as the original: the interval that reaches --duration is not printed */
 		print_cycle(cycle, group, &last);
 	}
-	bpf_link__destroy(link);
+	hook_detach(&hooks);
 	/* The final summary is the last interval's counts (the original mixed in cumulative ones). */
 	fmt_datetime(now, sizeof(now));
 	if (g_common.json)

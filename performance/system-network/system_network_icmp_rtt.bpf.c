@@ -328,12 +328,7 @@ int tp_net_dev_queue(struct trace_event_raw_net_dev_template *ctx)
 	return on_tracepoint(ctx, ctx->skbaddr, RTT_HOOK_NIC_TX, L3_NETWORK_HEADER);
 }
 
-SEC("kprobe")
-int kp___dev_queue_xmit(struct pt_regs *ctx)
-{
-	return on_kprobe(ctx, RTT_HOOK_NIC_TX, L3_NETWORK_HEADER);
-}
-
+/* __dev_queue_xmit, or dev_queue_xmit before 5.19. */
 SEC("kprobe")
 int kp_dev_queue_xmit(struct pt_regs *ctx)
 {

@@ -21,7 +21,7 @@
 #include "ksyms.h"
 #include "log.h"
 #include "netstage.h"
-#include "probe.h"
+#include "hook.h"
 #include "runtime.h"
 #include "stack.h"
 #include "timefmt.h"
@@ -90,18 +90,37 @@ static const char *const stage_base[RTT_PATH_STAGES] = {
 	"S5_OVS_VPORT_SND", "S6_FINAL",
 };
 
-/* The function names the original printed for each hook. */
-static const char *const hook_label[RTT_HOOKS] = {
-	[RTT_HOOK_IP_OUTPUT] = "ip_output",
-	[RTT_HOOK_INTERNAL_XMIT] = "internal_dev_xmit",
-	[RTT_HOOK_NIC_RX] = "__netif_receive_skb",
-	[RTT_HOOK_FRAME_HOOK] = "netdev_frame_hook",
-	[RTT_HOOK_OVS_PROCESS] = "ovs_dp_process_packet",
-	[RTT_HOOK_OVS_UPCALL] = "ovs_dp_upcall",
-	[RTT_HOOK_OVS_KEYEXT] = "ovs_flow_key_extract_userspace",
-	[RTT_HOOK_OVS_SEND] = "ovs_vport_send",
-	[RTT_HOOK_NIC_TX] = "dev_queue_xmit",
-	[RTT_HOOK_ICMP_RCV] = "icmp_rcv",
+/* The tracepoint's record is a module type: usable only where BTF describes it. */
+static bool upcall_tracepoint_usable(void)
+{
+	return kernel_struct_exists("trace_event_raw_ovs_dp_upcall", "openvswitch");
+}
+
+/* The candidates and module of a hook on a function of the openvswitch module. */
+#define OVS_KPROBE(prog, func) { { HOOK_KPROBE, prog, func } }, "openvswitch"
+
+/* Each hook's role is the function name the original printed for it. */
+static const struct hook_def hook_defs[RTT_HOOKS] = {
+	[RTT_HOOK_IP_OUTPUT] = { "ip_output", { { HOOK_KPROBE, "kp_ip_output", "ip_output" } } },
+	[RTT_HOOK_INTERNAL_XMIT] = { "internal_dev_xmit", OVS_KPROBE("kp_internal_dev_xmit", "internal_dev_xmit") },
+	[RTT_HOOK_NIC_RX] = { "__netif_receive_skb",
+			      { { HOOK_TP, "tp_netif_receive_skb", "net:netif_receive_skb" } } },
+	[RTT_HOOK_FRAME_HOOK] = { "netdev_frame_hook", OVS_KPROBE("kp_netdev_frame_hook", "netdev_frame_hook") },
+	[RTT_HOOK_OVS_PROCESS] = { "ovs_dp_process_packet",
+				   OVS_KPROBE("kp_ovs_dp_process_packet", "ovs_dp_process_packet") },
+	[RTT_HOOK_OVS_UPCALL] = { "ovs_dp_upcall",
+				  { { HOOK_TP, "tp_ovs_dp_upcall", "openvswitch:ovs_dp_upcall", upcall_tracepoint_usable },
+				    { HOOK_KPROBE, "kp_ovs_dp_upcall", "ovs_dp_upcall" } },
+				  "openvswitch" },
+	[RTT_HOOK_OVS_KEYEXT] = { "ovs_flow_key_extract_userspace",
+				  OVS_KPROBE("kp_ovs_flow_key_extract_userspace", "ovs_flow_key_extract_userspace") },
+	[RTT_HOOK_OVS_SEND] = { "ovs_vport_send", OVS_KPROBE("kp_ovs_vport_send", "ovs_vport_send") },
+	/* net_dev_queue fires in __dev_queue_xmit before the qdisc, where the kprobe would. */
+	[RTT_HOOK_NIC_TX] = { "dev_queue_xmit",
+			      { { HOOK_TP, "tp_net_dev_queue", "net:net_dev_queue" },
+				{ HOOK_KPROBE, "kp_dev_queue_xmit", "__dev_queue_xmit" },
+				{ HOOK_KPROBE, "kp_dev_queue_xmit", "dev_queue_xmit" } } },
+	[RTT_HOOK_ICMP_RCV] = { "icmp_rcv", { { HOOK_KPROBE, "kp_icmp_rcv", "icmp_rcv" } } },
 };
 
 static int stage_hook(int stage, int direction)
@@ -117,7 +136,7 @@ const char *rtt_stage_name(int stage, int direction, char *buf, size_t len)
 	int hook = stage_hook(stage, direction);
 
 	snprintf(buf, len, "P%d:%s (%s)", stage < RTT_PATH_STAGES ? 1 : 2,
-		 stage_base[stage % RTT_PATH_STAGES], hook >= 0 ? hook_label[hook] : "N/A");
+		 stage_base[stage % RTT_PATH_STAGES], hook >= 0 ? hook_defs[hook].role : "N/A");
 	return buf;
 }
 
@@ -433,12 +452,6 @@ static void build_config(struct rtt_config *cfg, struct settings *st)
 
 /* ---- probes ---- */
 
-static const char *const hook_module[RTT_HOOKS] = {
-	[RTT_HOOK_INTERNAL_XMIT] = "openvswitch", [RTT_HOOK_FRAME_HOOK] = "openvswitch",
-	[RTT_HOOK_OVS_PROCESS] = "openvswitch",	  [RTT_HOOK_OVS_UPCALL] = "openvswitch",
-	[RTT_HOOK_OVS_KEYEXT] = "openvswitch",	  [RTT_HOOK_OVS_SEND] = "openvswitch",
-};
-
 /* Where the sk_buff argument is when the kernel's BTF does not say (5.x/6.x prototypes). */
 static const __u8 default_skb_arg[RTT_HOOKS] = {
 	[RTT_HOOK_IP_OUTPUT] = 3,    [RTT_HOOK_INTERNAL_XMIT] = 1, [RTT_HOOK_FRAME_HOOK] = 1,
@@ -446,55 +459,17 @@ static const __u8 default_skb_arg[RTT_HOOKS] = {
 	[RTT_HOOK_OVS_SEND] = 2,     [RTT_HOOK_NIC_TX] = 1,	   [RTT_HOOK_ICMP_RCV] = 1,
 };
 
-#define MAX_CANDIDATES 3
-
-struct hook_choice {
-	struct probe_point points[MAX_CANDIDATES];
-	int n;
-	const struct probe_point *chosen;
-	struct bpf_link *link;
-};
-
-static void candidates(struct system_network_icmp_rtt_bpf *skel, struct hook_choice *c)
+/* The sk_buff argument of each kprobe chosen, from the kernel's BTF where it tells. */
+static void set_skb_args(const struct hook_set *hooks, struct rtt_config *cfg)
 {
-#define P(h, prog, kind, target)                                                               \
-	(c[h].points[c[h].n++] = (struct probe_point){ skel->progs.prog, kind, target })
-	P(RTT_HOOK_IP_OUTPUT, kp_ip_output, PROBE_KPROBE, "ip_output");
-	P(RTT_HOOK_INTERNAL_XMIT, kp_internal_dev_xmit, PROBE_KPROBE, "internal_dev_xmit");
-	P(RTT_HOOK_NIC_RX, tp_netif_receive_skb, PROBE_TRACEPOINT, "net:netif_receive_skb");
-	P(RTT_HOOK_FRAME_HOOK, kp_netdev_frame_hook, PROBE_KPROBE, "netdev_frame_hook");
-	P(RTT_HOOK_OVS_PROCESS, kp_ovs_dp_process_packet, PROBE_KPROBE, "ovs_dp_process_packet");
-	/* The tracepoint's record is a module type: usable only where BTF describes it. */
-	if (kernel_struct_exists("trace_event_raw_ovs_dp_upcall", "openvswitch"))
-		P(RTT_HOOK_OVS_UPCALL, tp_ovs_dp_upcall, PROBE_TRACEPOINT, "openvswitch:ovs_dp_upcall");
-	else
-		bpf_program__set_autoload(skel->progs.tp_ovs_dp_upcall, false);
-	P(RTT_HOOK_OVS_UPCALL, kp_ovs_dp_upcall, PROBE_KPROBE, "ovs_dp_upcall");
-	P(RTT_HOOK_OVS_KEYEXT, kp_ovs_flow_key_extract_userspace, PROBE_KPROBE,
-	  "ovs_flow_key_extract_userspace");
-	P(RTT_HOOK_OVS_SEND, kp_ovs_vport_send, PROBE_KPROBE, "ovs_vport_send");
-	/* net_dev_queue fires in __dev_queue_xmit before the qdisc, where the kprobe would. */
-	P(RTT_HOOK_NIC_TX, tp_net_dev_queue, PROBE_TRACEPOINT, "net:net_dev_queue");
-	P(RTT_HOOK_NIC_TX, kp___dev_queue_xmit, PROBE_KPROBE, "__dev_queue_xmit");
-	P(RTT_HOOK_NIC_TX, kp_dev_queue_xmit, PROBE_KPROBE, "dev_queue_xmit");
-	P(RTT_HOOK_ICMP_RCV, kp_icmp_rcv, PROBE_KPROBE, "icmp_rcv");
-#undef P
-}
-
-static void select_probes(struct system_network_icmp_rtt_bpf *skel, struct hook_choice *c,
-			  struct rtt_config *cfg)
-{
-	char what[96];
-
-	candidates(skel, c);
 	for (int h = 0; h < RTT_HOOKS; h++) {
-		snprintf(what, sizeof(what), "the %s stage", hook_label[h]);
-		c[h].chosen = probe_select(c[h].points, c[h].n, what);
+		const struct hook_candidate *c = hook_chosen(hooks, h);
+
 		cfg->skb_arg[h] = default_skb_arg[h];
-		if (c[h].chosen->kind != PROBE_KPROBE || h == RTT_HOOK_FRAME_HOOK)
+		if (c->kind != HOOK_KPROBE || h == RTT_HOOK_FRAME_HOOK)
 			continue;
 		/* The argument moved in some kernels (ip_output before 4.4, key extraction before 4.3). */
-		int pos = kfunc_struct_arg(c[h].chosen->target, hook_module[h], "sk_buff");
+		int pos = kfunc_struct_arg(c->target, hook_defs[h].module, "sk_buff");
 
 		if (pos > 0 && pos <= 5)
 			cfg->skb_arg[h] = (__u8)pos;
@@ -555,7 +530,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 
 int main(int argc, char **argv)
 {
-	struct hook_choice hooks[RTT_HOOKS] = { 0 };
+	struct hook_set hooks;
 	struct system_network_icmp_rtt_bpf *skel;
 	struct tracer tracer = { 0 };
 	struct event_channel *ch;
@@ -566,25 +541,25 @@ int main(int argc, char **argv)
 	args_parse(&parser, argc, argv);
 	build_config(&cfg, &st);
 	tool_init(TOOL);
+	hook_set_init(&hooks, hook_defs, RTT_HOOKS);
 	require_module("openvswitch", "the internal port and datapath stages are its functions");
 	if (!g_common.json)
 		rtt_print_banner(stdout, opt.src_ip, opt.dst_ip, st.phy, cfg.phy_ifindex, st.nphy,
 				 cfg.direction, st.latency_ms);
 
 	skel = BPFNET_OPEN(system_network_icmp_rtt_bpf);
-	select_probes(skel, hooks, &cfg);
+	hook_prepare(&hooks, skel->obj);
+	set_skb_args(&hooks, &cfg);
 	bpfload_load(skel->skeleton);
 	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
 	tracer.skel = skel;
 	tracer.direction = cfg.direction;
 	ch = events_open(skel->maps.events, skel->maps.events_lost, handle_event, &tracer);
 	tool_install_signals();
-	for (int h = 0; h < RTT_HOOKS; h++)
-		hooks[h].link = probe_attach(hooks[h].chosen);
+	hook_attach(&hooks);
 	if (!g_common.json) {
 		for (int h = 0; h < RTT_HOOKS; h++)
-			printf("Probe: %s -> %s\n", hook_label[h],
-			       probe_describe(hooks[h].chosen, desc, sizeof(desc)));
+			printf("Probe: %s -> %s\n", hook_defs[h].role, hook_describe(&hooks, h, desc, sizeof(desc)));
 		printf("\nTracing ICMP RTT for src_ip=%s, dst_ip=%s, direction=%s ... Hit Ctrl-C to end.\n",
 		       opt.src_ip, opt.dst_ip, opt.direction);
 	}
@@ -592,8 +567,7 @@ int main(int argc, char **argv)
 
 	events_run(ch, opt.duration);
 
-	for (int h = 0; h < RTT_HOOKS; h++)
-		bpf_link__destroy(hooks[h].link);
+	hook_detach(&hooks);
 	if (!g_common.json) {
 		printf("\nDetaching...\n");
 		printf("Round trips reported: %llu, below --latency-ms: %llu, incomplete: %llu, "

@@ -1,0 +1,325 @@
+#include "hook.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "argparse.h"
+#include "ksyms.h"
+#include "log.h"
+#include "runtime.h"
+#include "strbuf.h"
+
+const struct hook_env *hook_env_kernel(void)
+{
+	static struct hook_env env;
+	static bool built;
+
+	if (!built) {
+		env.release = kernel_release();
+		env.ksyms = ksyms_kernel();
+		env.tracepoint_exists = tracepoint_exists;
+		env.module_loaded = module_loaded;
+		env.kprobes = kernel_has_kprobes();
+		env.raw_tracepoints = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL) == 1;
+		env.fentry = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACING, NULL) == 1;
+		env.force_kprobe = env_flag("BPFNET_FORCE_KPROBE");
+		built = true;
+	}
+	return &env;
+}
+
+const char *hook_kind_name(enum hook_kind kind)
+{
+	static const char *const names[] = {
+		[HOOK_NONE] = "none",		[HOOK_TP] = "tracepoint", [HOOK_RAW_TP] = "raw_tracepoint",
+		[HOOK_FENTRY] = "fentry",	[HOOK_KPROBE] = "kprobe", [HOOK_KRETPROBE] = "kretprobe",
+		[HOOK_UPROBE] = "uprobe",
+	};
+
+	return names[kind];
+}
+
+static bool is_tracepoint(enum hook_kind kind)
+{
+	return kind == HOOK_TP || kind == HOOK_RAW_TP;
+}
+
+static bool is_kprobe(enum hook_kind kind)
+{
+	return kind == HOOK_KPROBE || kind == HOOK_KRETPROBE;
+}
+
+static int ncand(const struct hook_def *d)
+{
+	int n = 0;
+
+	while (n < HOOK_MAX_CANDIDATES && d->cand[n].kind != HOOK_NONE)
+		n++;
+	return n;
+}
+
+static bool tracepoint_offered(const struct hook_env *env, const char *target)
+{
+	const char *colon = strchr(target, ':');
+	char cat[64];
+
+	if (!colon || (size_t)(colon - target) >= sizeof(cat))
+		return false;
+	snprintf(cat, sizeof(cat), "%.*s", (int)(colon - target), target);
+	return env->tracepoint_exists(cat, colon + 1);
+}
+
+static bool uprobe_offered(const char *target)
+{
+	const char *colon = strrchr(target, ':');
+	char path[512];
+
+	if (!colon || (size_t)(colon - target) >= sizeof(path))
+		return false;
+	snprintf(path, sizeof(path), "%.*s", (int)(colon - target), target);
+	return access(path, R_OK) == 0;
+}
+
+/* The symbol candidate c attaches to on env's kernel, NULL if env does not offer it. */
+static const char *offered(const struct hook_env *env, const struct hook_candidate *c, bool skip_tracepoints)
+{
+	if (c->usable && !c->usable())
+		return NULL;
+	switch (c->kind) {
+	case HOOK_TP:
+		return !skip_tracepoints && tracepoint_offered(env, c->target) ? c->target : NULL;
+	case HOOK_RAW_TP:
+		return !skip_tracepoints && env->raw_tracepoints && tracepoint_offered(env, c->target) ? c->target
+												      : NULL;
+	case HOOK_FENTRY:
+		return env->fentry && ksyms_has(env->ksyms, c->target) ? c->target : NULL;
+	case HOOK_KPROBE:
+	case HOOK_KRETPROBE:
+		return env->kprobes ? ksyms_attach_name(env->ksyms, c->target) : NULL;
+	case HOOK_UPROBE:
+		return uprobe_offered(c->target) ? c->target : NULL;
+	case HOOK_NONE:
+		break;
+	}
+	return NULL;
+}
+
+static void plan_one(const struct hook_set *s, int i, const struct hook_env *env)
+{
+	const struct hook_def *d = &s->defs[i];
+	struct hook_choice *ch = &s->c[i];
+	bool skip_tp = false, all_kprobes = true;
+	struct strbuf tried = { 0 };
+	int n = ncand(d);
+
+	ch->cand = NULL;
+	ch->symbol = NULL;
+	ch->why[0] = 0;
+	if (ch->skip)
+		return;
+	if (d->module && !env->module_loaded(d->module)) {
+		snprintf(ch->why, sizeof(ch->why), "kernel module %s is not loaded (%s needs it for %s); load it with `modprobe %s`",
+			 d->module, s->tool, d->role, d->module);
+		return;
+	}
+	for (int k = 0; k < n; k++)
+		if (!is_tracepoint(d->cand[k].kind))
+			skip_tp = env->force_kprobe && !d->keep_tracepoint;
+	for (int k = 0; k < n && !ch->cand; k++) {
+		const char *sym = offered(env, &d->cand[k], skip_tp);
+
+		if (sym) {
+			ch->cand = &d->cand[k];
+			ch->symbol = sym;
+			return;
+		}
+		all_kprobes &= is_kprobe(d->cand[k].kind);
+		sb_addf(&tried, "%s%s %s", tried.len ? ", " : "", hook_kind_name(d->cand[k].kind), d->cand[k].target);
+	}
+	if (n && all_kprobes && !env->kprobes)
+		snprintf(ch->why, sizeof(ch->why),
+			 "kernel %s cannot attach kprobes (no kprobe PMU and no kprobe_events: CONFIG_KPROBE_EVENTS "
+			 "is off), needed for %s: %s",
+			 env->release, d->role, tried.buf);
+	else
+		snprintf(ch->why, sizeof(ch->why), "kernel %s has none of the probe points %s needs for %s: %s",
+			 env->release, s->tool, d->role, tried.buf ? tried.buf : "(none)");
+	sb_free(&tried);
+}
+
+void hook_set_init(struct hook_set *s, const struct hook_def *defs, int n)
+{
+	s->tool = tool_name();
+	s->defs = defs;
+	s->n = n;
+	s->c = calloc((size_t)n, sizeof(*s->c));
+	if (!s->c)
+		die("out of memory");
+	if (g_common.list_probes) {
+		hook_list(stdout, s, hook_env_kernel());
+		exit(0);
+	}
+}
+
+void hook_skip(struct hook_set *s, int i)
+{
+	s->c[i].skip = true;
+}
+
+int hook_plan(struct hook_set *s, const struct hook_env *env)
+{
+	int missing = 0;
+
+	for (int i = 0; i < s->n; i++) {
+		plan_one(s, i, env);
+		if (!s->c[i].cand && !s->c[i].skip && !s->defs[i].optional)
+			missing++;
+	}
+	return missing;
+}
+
+static bool prog_used(const struct hook_set *s, const char *name)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->c[i].cand && !strcmp(s->c[i].cand->prog, name))
+			return true;
+	return false;
+}
+
+void hook_check(const struct hook_set *s)
+{
+	for (int i = 0; i < s->n; i++)
+		if (!s->c[i].cand && !s->c[i].skip && !s->defs[i].optional)
+			die("%s", s->c[i].why);
+	for (int i = 0; i < s->n; i++)
+		if (!s->c[i].cand && !s->c[i].skip)
+			log_warn("%s: %s disabled", s->c[i].why, s->defs[i].role);
+}
+
+void hook_prepare(struct hook_set *s, struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+
+	hook_plan(s, hook_env_kernel());
+	hook_check(s);
+	for (int i = 0; i < s->n; i++) {
+		struct hook_choice *ch = &s->c[i];
+
+		if (!ch->cand)
+			continue;
+		ch->prog = bpf_object__find_program_by_name(obj, ch->cand->prog);
+		if (!ch->prog)
+			die("internal error: %s has no BPF program %s", s->tool, ch->cand->prog);
+	}
+	bpf_object__for_each_program(prog, obj)
+		bpf_program__set_autoload(prog, prog_used(s, bpf_program__name(prog)));
+}
+
+static struct bpf_link *attach_one(const struct hook_choice *ch)
+{
+	const char *target = ch->symbol;
+	const char *colon = strchr(target, ':');
+	char cat[64];
+
+	switch (ch->cand->kind) {
+	case HOOK_TP:
+		snprintf(cat, sizeof(cat), "%.*s", (int)(colon - target), target);
+		return bpf_program__attach_tracepoint(ch->prog, cat, colon + 1);
+	case HOOK_RAW_TP:
+		return bpf_program__attach_raw_tracepoint(ch->prog, colon + 1);
+	case HOOK_FENTRY:
+		return bpf_program__attach_trace(ch->prog);
+	case HOOK_KPROBE:
+	case HOOK_KRETPROBE:
+		return bpf_program__attach_kprobe(ch->prog, ch->cand->kind == HOOK_KRETPROBE, target);
+	case HOOK_UPROBE: {
+		char path[512];
+		LIBBPF_OPTS(bpf_uprobe_opts, opts, .func_name = strrchr(target, ':') + 1);
+
+		snprintf(path, sizeof(path), "%.*s", (int)(strrchr(target, ':') - target), target);
+		return bpf_program__attach_uprobe_opts(ch->prog, -1, path, 0, &opts);
+	}
+	case HOOK_NONE:
+		break;
+	}
+	errno = EINVAL;
+	return NULL;
+}
+
+void hook_attach(struct hook_set *s)
+{
+	for (int i = 0; i < s->n; i++) {
+		struct hook_choice *ch = &s->c[i];
+		char desc[160];
+
+		if (!ch->cand)
+			continue;
+		ch->link = attach_one(ch);
+		if (ch->link)
+			continue;
+		if (!s->defs[i].optional)
+			die("cannot attach %s: %s", hook_describe(s, i, desc, sizeof(desc)), strerror(errno));
+		log_warn("cannot attach %s: %s: %s disabled", hook_describe(s, i, desc, sizeof(desc)), strerror(errno),
+			 s->defs[i].role);
+		ch->failed = true;
+	}
+}
+
+void hook_detach(struct hook_set *s)
+{
+	for (int i = s->n - 1; i >= 0; i--) {
+		bpf_link__destroy(s->c[i].link);
+		s->c[i].link = NULL;
+	}
+}
+
+const struct hook_candidate *hook_chosen(const struct hook_set *s, int i)
+{
+	return s->c[i].cand;
+}
+
+bool hook_active(const struct hook_set *s, int i)
+{
+	return s->c[i].cand && !s->c[i].failed;
+}
+
+const char *hook_describe(const struct hook_set *s, int i, char *buf, size_t len)
+{
+	const struct hook_choice *ch = &s->c[i];
+
+	if (!ch->cand)
+		snprintf(buf, len, "none");
+	else
+		snprintf(buf, len, "%s %s", hook_kind_name(ch->cand->kind), ch->symbol);
+	return buf;
+}
+
+void hook_print(FILE *f, const struct hook_set *s)
+{
+	char desc[160];
+
+	for (int i = 0; i < s->n; i++)
+		if (hook_active(s, i))
+			fprintf(f, "Probe: %s\n", hook_describe(s, i, desc, sizeof(desc)));
+}
+
+void hook_list(FILE *f, struct hook_set *s, const struct hook_env *env)
+{
+	char desc[160];
+
+	hook_plan(s, env);
+	for (int i = 0; i < s->n; i++) {
+		const struct hook_def *d = &s->defs[i];
+
+		fprintf(f, "%s (%s%s%s):\n", d->role, d->optional ? "optional" : "required", d->module ? ", module " : "",
+			d->module ? d->module : "");
+		for (int k = 0; k < ncand(d); k++)
+			fprintf(f, "  %s %s\n", hook_kind_name(d->cand[k].kind), d->cand[k].target);
+		if (!s->c[i].cand)
+			fprintf(f, "  none on this kernel: %s\n", s->c[i].why);
+		else
+			fprintf(f, "  chosen: %s\n", hook_describe(s, i, desc, sizeof(desc)));
+	}
+}

@@ -1,0 +1,111 @@
+/*
+ * A tool's probe points as data: each hook names its candidates in order of preference
+ * (tracepoint, raw tracepoint, fentry, kprobe, kretprobe, uprobe; each with the BPF program,
+ * found by name, that serves it), the module the functions live in and whether the tool can
+ * run without it. The planner picks one candidate per hook for this kernel, turns off the
+ * programs nobody uses, attaches, prints the "Probe:" lines, detaches, and says in one line
+ * why a hook cannot be had. --list-probes prints the plan instead of running.
+ */
+#pragma once
+#include <bpf/libbpf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct ksyms;
+
+enum hook_kind {
+	HOOK_NONE,		/* end of a candidate list */
+	HOOK_TP,		/* target "category:name" */
+	HOOK_RAW_TP,		/* target "category:name" (attached by name) */
+	HOOK_FENTRY,		/* target: a kernel function */
+	HOOK_KPROBE,		/* target: a kernel function (GCC clones like foo.isra.0 resolved) */
+	HOOK_KRETPROBE,		/* target: a kernel function */
+	HOOK_UPROBE,		/* target "binary:symbol" */
+};
+
+#define HOOK_MAX_CANDIDATES 6
+
+struct hook_candidate {
+	enum hook_kind kind;
+	const char *prog;	/* the BPF program's name in the object */
+	const char *target;
+	/* NULL, or false when this kernel cannot use the candidate (a signature told by BTF...). */
+	bool (*usable)(void);
+};
+
+struct hook_def {
+	const char *role;	/* what the hook is for: "packet drops", "TX_S0_ip_layer_entry" */
+	struct hook_candidate cand[HOOK_MAX_CANDIDATES];	/* in order of preference */
+	const char *module;	/* the module the functions live in; NULL: the core kernel */
+	bool optional;		/* missing: a warning, the run goes on without it */
+	bool keep_tracepoint;	/* BPFNET_FORCE_KPROBE does not skip this hook's tracepoints */
+};
+
+/* What the planner asks of a kernel; tests plan against fixtures instead. */
+struct hook_env {
+	const char *release;	/* for messages */
+	const struct ksyms *ksyms;	/* the kernel's functions */
+	bool (*tracepoint_exists)(const char *category, const char *name);
+	bool (*module_loaded)(const char *module);
+	bool kprobes;		/* kprobes can be attached at all */
+	bool raw_tracepoints;	/* BPF_PROG_TYPE_RAW_TRACEPOINT is supported */
+	bool fentry;		/* BPF trampolines are supported */
+	bool force_kprobe;	/* BPFNET_FORCE_KPROBE=1: skip tracepoints where a kprobe can stand in */
+};
+
+/* The running kernel, built on first use. */
+const struct hook_env *hook_env_kernel(void);
+
+struct hook_choice {
+	const struct hook_candidate *cand;	/* NULL: none (see why) or skipped */
+	const char *symbol;	/* functions: the kallsyms name to attach to; else the target */
+	bool skip;		/* the tool does not use the hook on this run */
+	bool failed;		/* an optional hook that could not be attached */
+	char why[384];		/* no candidate: why, in one line */
+	struct bpf_program *prog;
+	struct bpf_link *link;
+};
+
+struct hook_set {
+	const char *tool;
+	const struct hook_def *defs;
+	int n;
+	struct hook_choice *c;	/* one per def */
+};
+
+/*
+ * Sets up s for the n hooks of defs. With --list-probes, prints every hook and what this
+ * kernel offers for it (hook_list) and exits 0: call it right after tool_init().
+ */
+void hook_set_init(struct hook_set *s, const struct hook_def *defs, int n);
+/* Hook i is not used on this run (not planned, not loaded, not attached). */
+void hook_skip(struct hook_set *s, int i);
+/*
+ * Picks for every hook not skipped the first candidate env offers; the others get a reason in
+ * why. Returns the number of required hooks without a candidate.
+ */
+int hook_plan(struct hook_set *s, const struct hook_env *env);
+/* After hook_plan: dies with the reason of a required hook missing, warns for each optional one. */
+void hook_check(const struct hook_set *s);
+/*
+ * hook_plan on this kernel and hook_check, then turns off autoload of every program of obj
+ * that no chosen candidate uses. Call between open and load.
+ */
+void hook_prepare(struct hook_set *s, struct bpf_object *obj);
+/* Attaches every chosen hook in table order; a required one that fails dies, an optional one warns. */
+void hook_attach(struct hook_set *s);
+/* Detaches every hook, in the reverse order of hook_attach. */
+void hook_detach(struct hook_set *s);
+/* The chosen candidate of hook i, NULL if none. */
+const struct hook_candidate *hook_chosen(const struct hook_set *s, int i);
+/* Whether hook i has a chosen candidate and, after hook_attach, is attached. */
+bool hook_active(const struct hook_set *s, int i);
+/* "tracepoint skb:kfree_skb", "kprobe ip_send_skb.isra.0", "raw_tracepoint qdisc:qdisc_enqueue". */
+const char *hook_describe(const struct hook_set *s, int i, char *buf, size_t len);
+/* "Probe: <hook_describe>" for every active hook. */
+void hook_print(FILE *f, const struct hook_set *s);
+/* For each hook: role, kind and candidates, module, optional/required, and the choice or why none. */
+void hook_list(FILE *f, struct hook_set *s, const struct hook_env *env);
+/* "kprobe", "tracepoint", ...: the banner's word for a kind. */
+const char *hook_kind_name(enum hook_kind kind);

@@ -1,0 +1,289 @@
+/* Unit tests of the hook planner of common/hook.h, against a fixture kernel. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hook.h"
+#include "ksyms.h"
+#include "unit_helpers.h"
+
+#define FIXTURE UNIT_FIXTURE_DIR "/kallsyms.txt"
+
+static bool fixture_tracepoint(const char *category, const char *name)
+{
+	static const char *const tps[] = { "skb:kfree_skb", "net:net_dev_queue", "qdisc:qdisc_enqueue" };
+	char full[128];
+
+	snprintf(full, sizeof(full), "%s:%s", category, name);
+	for (size_t i = 0; i < sizeof(tps) / sizeof(tps[0]); i++)
+		if (!strcmp(tps[i], full))
+			return true;
+	return false;
+}
+
+static bool fixture_module(const char *module)
+{
+	return !strcmp(module, "openvswitch");
+}
+
+static struct hook_env env;
+
+static void setup(void)
+{
+	env = (struct hook_env){
+		.release = "6.1.0-test",
+		.ksyms = ksyms_load(FIXTURE),
+		.tracepoint_exists = fixture_tracepoint,
+		.module_loaded = fixture_module,
+		.kprobes = true,
+		.raw_tracepoints = true,
+		.fentry = true,
+	};
+	ck_assert_ptr_nonnull(env.ksyms);
+}
+
+static void teardown(void)
+{
+	ksyms_free((struct ksyms *)env.ksyms);
+}
+
+static struct hook_choice choices[8];
+
+static struct hook_set set_of(const struct hook_def *defs, int n)
+{
+	memset(choices, 0, sizeof(choices));
+	return (struct hook_set){ "tool", defs, n, choices };
+}
+
+static const char *chosen_desc(const struct hook_set *s, int i)
+{
+	static char buf[160];
+
+	return hook_describe(s, i, buf, sizeof(buf));
+}
+
+START_TEST(test_preference_order)
+{
+	static const struct hook_def defs[] = {
+		{ "tp first", { { HOOK_TP, "a", "skb:kfree_skb" }, { HOOK_KPROBE, "b", "kfree_skb_reason" } } },
+		{ "kprobe first", { { HOOK_KPROBE, "b", "kfree_skb_reason" }, { HOOK_TP, "a", "skb:kfree_skb" } } },
+		{ "third", { { HOOK_TP, "a", "net:nope" }, { HOOK_KPROBE, "b", "no_such_fn" },
+			     { HOOK_KPROBE, "c", "kfree_skb_reason" } } },
+		{ "raw", { { HOOK_RAW_TP, "r", "qdisc:qdisc_enqueue" }, { HOOK_KPROBE, "b", "kfree_skb_reason" } } },
+	};
+	struct hook_set s = set_of(defs, 4);
+
+	ck_assert_int_eq(hook_plan(&s, &env), 0);
+	ck_assert_str_eq(chosen_desc(&s, 0), "tracepoint skb:kfree_skb");
+	ck_assert_str_eq(chosen_desc(&s, 1), "kprobe kfree_skb_reason");
+	ck_assert_str_eq(chosen_desc(&s, 2), "kprobe kfree_skb_reason");
+	ck_assert_str_eq(hook_chosen(&s, 2)->prog, "c");
+	ck_assert_str_eq(chosen_desc(&s, 3), "raw_tracepoint qdisc:qdisc_enqueue");
+	/* Without raw tracepoint support the raw one is passed over. */
+	env.raw_tracepoints = false;
+	ck_assert_int_eq(hook_plan(&s, &env), 0);
+	ck_assert_str_eq(chosen_desc(&s, 3), "kprobe kfree_skb_reason");
+}
+END_TEST
+
+START_TEST(test_clone_resolution)
+{
+	static const struct hook_def defs[] = {
+		{ "clone", { { HOOK_KPROBE, "p", "ip_send_skb" } } },
+		{ "constprop", { { HOOK_KRETPROBE, "p", "udp_queue_rcv_one_skb" } } },
+		{ "cold only", { { HOOK_KPROBE, "p", "only_cold_fn" } } },
+		{ "module", { { HOOK_KPROBE, "p", "ovs_dp_process_packet" } }, "openvswitch" },
+	};
+	struct hook_set s = set_of(defs, 4);
+
+	ck_assert_int_eq(hook_plan(&s, &env), 1);
+	ck_assert_str_eq(chosen_desc(&s, 0), "kprobe ip_send_skb.isra.0");
+	ck_assert_str_eq(s.c[0].symbol, "ip_send_skb.isra.0");
+	ck_assert_str_eq(chosen_desc(&s, 1), "kretprobe udp_queue_rcv_one_skb.constprop.0");
+	/* A .cold part is not the function. */
+	ck_assert_ptr_null(hook_chosen(&s, 2));
+	ck_assert_str_eq(chosen_desc(&s, 3), "kprobe ovs_dp_process_packet");
+}
+END_TEST
+
+START_TEST(test_required_missing_names_candidates)
+{
+	static const struct hook_def defs[] = {
+		{ "freed packets", { { HOOK_TP, "a", "skb:consume_skb" }, { HOOK_KPROBE, "b", "__kfree_skb" },
+				     { HOOK_KPROBE, "b", "kfree_skb" } } },
+	};
+	struct hook_set s = set_of(defs, 1);
+
+	ck_assert_int_eq(hook_plan(&s, &env), 1);
+	ck_assert_ptr_null(hook_chosen(&s, 0));
+	ck_assert_str_eq(s.c[0].why, "kernel 6.1.0-test has none of the probe points tool needs for freed packets: "
+				     "tracepoint skb:consume_skb, kprobe __kfree_skb, kprobe kfree_skb");
+}
+END_TEST
+
+START_TEST(test_missing_module)
+{
+	static const struct hook_def defs[] = {
+		{ "conntrack", { { HOOK_KPROBE, "a", "kfree_skb_reason" } }, "nf_conntrack" },
+	};
+	struct hook_set s = set_of(defs, 1);
+
+	ck_assert_int_eq(hook_plan(&s, &env), 1);
+	ck_assert_str_eq(s.c[0].why, "kernel module nf_conntrack is not loaded (tool needs it for conntrack); "
+				     "load it with `modprobe nf_conntrack`");
+}
+END_TEST
+
+START_TEST(test_no_kprobes)
+{
+	static const struct hook_def defs[] = {
+		{ "reassembly", { { HOOK_KPROBE, "a", "kfree_skb_reason" } } },
+	};
+	struct hook_set s = set_of(defs, 1);
+
+	env.kprobes = false;
+	ck_assert_int_eq(hook_plan(&s, &env), 1);
+	ck_assert_str_eq(s.c[0].why, "kernel 6.1.0-test cannot attach kprobes (no kprobe PMU and no kprobe_events: "
+				     "CONFIG_KPROBE_EVENTS is off), needed for reassembly: kprobe kfree_skb_reason");
+}
+END_TEST
+
+static bool never(void)
+{
+	return false;
+}
+
+START_TEST(test_usable_and_skip)
+{
+	static const struct hook_def defs[] = {
+		{ "btf says no", { { HOOK_TP, "a", "skb:kfree_skb", never }, { HOOK_KPROBE, "b", "kfree_skb_reason" } } },
+		{ "skipped", { { HOOK_KPROBE, "c", "no_such_fn" } } },
+	};
+	struct hook_set s = set_of(defs, 2);
+
+	hook_skip(&s, 1);
+	ck_assert_int_eq(hook_plan(&s, &env), 0);
+	ck_assert_str_eq(chosen_desc(&s, 0), "kprobe kfree_skb_reason");
+	ck_assert_ptr_null(hook_chosen(&s, 1));
+	ck_assert_str_eq(s.c[1].why, "");
+}
+END_TEST
+
+START_TEST(test_force_kprobe)
+{
+	static const struct hook_def defs[] = {
+		{ "with fallback", { { HOOK_TP, "a", "skb:kfree_skb" }, { HOOK_KPROBE, "b", "kfree_skb_reason" } } },
+		{ "tracepoint only", { { HOOK_TP, "a", "net:net_dev_queue" } } },
+		{ "kept", { { HOOK_RAW_TP, "r", "skb:kfree_skb" }, { HOOK_KPROBE, "b", "kfree_skb_reason" } },
+		  .keep_tracepoint = true },
+	};
+	struct hook_set s = set_of(defs, 3);
+
+	env.force_kprobe = true;
+	ck_assert_int_eq(hook_plan(&s, &env), 0);
+	ck_assert_str_eq(chosen_desc(&s, 0), "kprobe kfree_skb_reason");
+	ck_assert_str_eq(chosen_desc(&s, 1), "tracepoint net:net_dev_queue");
+	ck_assert_str_eq(chosen_desc(&s, 2), "raw_tracepoint skb:kfree_skb");
+}
+END_TEST
+
+static const struct hook_def check_defs[] = {
+	{ "optional stage", { { HOOK_KPROBE, "a", "no_such_fn" } }, .optional = true },
+	{ "required stage", { { HOOK_KPROBE, "b", "nor_this" }, { HOOK_KPROBE, "b", "nor_that" } } },
+};
+
+static void check_optional(void *arg)
+{
+	struct hook_set s = set_of(check_defs, 1);
+
+	(void)arg;
+	ck_assert_int_eq(hook_plan(&s, &env), 0);
+	hook_check(&s);
+}
+
+static void check_required(void *arg)
+{
+	struct hook_set s = set_of(check_defs, 2);
+
+	(void)arg;
+	ck_assert_int_eq(hook_plan(&s, &env), 1);
+	hook_check(&s);
+}
+
+START_TEST(test_optional_missing_warns)
+{
+	struct captured c;
+
+	capture_run(check_optional, NULL, &c);
+	ck_assert_int_eq(c.status, CAPTURE_RETURNED);
+	ck_assert_str_eq(c.err, "Warning: kernel 6.1.0-test has none of the probe points tool needs for optional "
+				"stage: kprobe no_such_fn: optional stage disabled\n");
+	captured_free(&c);
+}
+END_TEST
+
+START_TEST(test_required_missing_dies)
+{
+	struct captured c;
+
+	capture_run(check_required, NULL, &c);
+	ck_assert_int_eq(c.status, 1);
+	ck_assert_str_eq(c.err, "Error: kernel 6.1.0-test has none of the probe points tool needs for required "
+				"stage: kprobe nor_this, kprobe nor_that\n");
+	captured_free(&c);
+}
+END_TEST
+
+START_TEST(test_list)
+{
+	static const struct hook_def defs[] = {
+		{ "packet drops", { { HOOK_TP, "a", "skb:kfree_skb" }, { HOOK_KPROBE, "b", "kfree_skb_reason" } } },
+		{ "datapath", { { HOOK_KPROBE, "c", "ovs_vport_receive" } }, "openvswitch", .optional = true },
+		{ "conntrack", { { HOOK_KPROBE, "d", "nf_conntrack_in" } }, "nf_conntrack" },
+	};
+	struct hook_set s = set_of(defs, 3);
+	struct memfile m;
+	FILE *f = mem_open(&m);
+	char *out;
+
+	hook_list(f, &s, &env);
+	out = mem_close(&m);
+	ck_assert_str_eq(out, "packet drops (required):\n"
+			      "  tracepoint skb:kfree_skb\n"
+			      "  kprobe kfree_skb_reason\n"
+			      "  chosen: tracepoint skb:kfree_skb\n"
+			      "datapath (optional, module openvswitch):\n"
+			      "  kprobe ovs_vport_receive\n"
+			      "  chosen: kprobe ovs_vport_receive\n"
+			      "conntrack (required, module nf_conntrack):\n"
+			      "  kprobe nf_conntrack_in\n"
+			      "  none on this kernel: kernel module nf_conntrack is not loaded (tool needs it for "
+			      "conntrack); load it with `modprobe nf_conntrack`\n");
+	free(out);
+}
+END_TEST
+
+static Suite *hook_suite(void)
+{
+	Suite *s = suite_create("hook");
+	TCase *tc = tcase_create("plan");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_preference_order);
+	tcase_add_test(tc, test_clone_resolution);
+	tcase_add_test(tc, test_required_missing_names_candidates);
+	tcase_add_test(tc, test_missing_module);
+	tcase_add_test(tc, test_no_kprobes);
+	tcase_add_test(tc, test_usable_and_skip);
+	tcase_add_test(tc, test_force_kprobe);
+	tcase_add_test(tc, test_optional_missing_warns);
+	tcase_add_test(tc, test_required_missing_dies);
+	tcase_add_test(tc, test_list);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(hook_suite());
+}
