@@ -94,12 +94,13 @@ function(bpfnet_tool_executable name)
   set_property(GLOBAL PROPERTY BPFNET_TOOL_FOLDER_${name} ${folder})
 endfunction()
 
-# bpfnet_add_tool(<name>): <name>.c + <name>.bpf.c in the current folder become build/bin/<name>.
+# bpfnet_add_tool(<name> [sources...]): <name>.c + <name>.bpf.c in the current folder (+ the
+# folder's shared sources, e.g. a stage model) become build/bin/<name>.
 function(bpfnet_add_tool name)
   set(outdir ${CMAKE_BINARY_DIR}/gen/${name})
   file(MAKE_DIRECTORY ${outdir})
   bpfnet_bpf_object(${name} ${CMAKE_CURRENT_SOURCE_DIR}/${name}.bpf.c ${outdir})
-  bpfnet_tool_executable(${name} ${${name}_SKELETONS})
+  bpfnet_tool_executable(${name} ${ARGN} ${${name}_SKELETONS})
 endfunction()
 
 # bpfnet_add_plain_tool(<name>): a tool with no BPF side of its own (a controller that runs

@@ -11,6 +11,11 @@
 #include "runtime.h"
 #include "strbuf.h"
 
+static const struct ksyms *kernel_functions(void)
+{
+	return ksyms_kernel();
+}
+
 const struct hook_env *hook_env_kernel(void)
 {
 	static struct hook_env env;
@@ -18,7 +23,7 @@ const struct hook_env *hook_env_kernel(void)
 
 	if (!built) {
 		env.release = kernel_release();
-		env.ksyms = ksyms_kernel();
+		env.functions = kernel_functions;
 		env.tracepoint_exists = tracepoint_exists;
 		env.module_loaded = module_loaded;
 		env.kprobes = kernel_has_kprobes();
@@ -94,10 +99,10 @@ static const char *offered(const struct hook_env *env, const struct hook_candida
 		return !skip_tracepoints && env->raw_tracepoints && tracepoint_offered(env, c->target) ? c->target
 												      : NULL;
 	case HOOK_FENTRY:
-		return env->fentry && ksyms_has(env->ksyms, c->target) ? c->target : NULL;
+		return env->fentry && ksyms_has(env->functions(), c->target) ? c->target : NULL;
 	case HOOK_KPROBE:
 	case HOOK_KRETPROBE:
-		return env->kprobes ? ksyms_attach_name(env->ksyms, c->target) : NULL;
+		return env->kprobes ? ksyms_attach_name(env->functions(), c->target) : NULL;
 	case HOOK_UPROBE:
 		return uprobe_offered(c->target) ? c->target : NULL;
 	case HOOK_NONE:
@@ -117,9 +122,11 @@ static void plan_one(const struct hook_set *s, int i, const struct hook_env *env
 	ch->cand = NULL;
 	ch->symbol = NULL;
 	ch->why[0] = 0;
+	ch->no_module = false;
 	if (ch->skip)
 		return;
 	if (d->module && !env->module_loaded(d->module)) {
+		ch->no_module = true;
 		snprintf(ch->why, sizeof(ch->why), "kernel module %s is not loaded (%s needs it for %s); load it with `modprobe %s`",
 			 d->module, s->tool, d->role, d->module);
 		return;
@@ -149,7 +156,7 @@ static void plan_one(const struct hook_set *s, int i, const struct hook_env *env
 	sb_free(&tried);
 }
 
-void hook_set_init(struct hook_set *s, const struct hook_def *defs, int n)
+void hook_set_init(struct hook_set *s, const struct hook_def *defs, int n, uint64_t skip)
 {
 	s->tool = tool_name();
 	s->defs = defs;
@@ -157,15 +164,17 @@ void hook_set_init(struct hook_set *s, const struct hook_def *defs, int n)
 	s->c = calloc((size_t)n, sizeof(*s->c));
 	if (!s->c)
 		die("out of memory");
+	for (int i = 0; i < n && i < 64; i++)
+		s->c[i].skip = skip & (1ull << i);
 	if (g_common.list_probes) {
 		hook_list(stdout, s, hook_env_kernel());
 		exit(0);
 	}
 }
 
-void hook_skip(struct hook_set *s, int i)
+static bool required_missing(const struct hook_set *s, int i)
 {
-	s->c[i].skip = true;
+	return !s->c[i].cand && !s->c[i].skip && !s->defs[i].optional;
 }
 
 int hook_plan(struct hook_set *s, const struct hook_env *env)
@@ -174,8 +183,7 @@ int hook_plan(struct hook_set *s, const struct hook_env *env)
 
 	for (int i = 0; i < s->n; i++) {
 		plan_one(s, i, env);
-		if (!s->c[i].cand && !s->c[i].skip && !s->defs[i].optional)
-			missing++;
+		missing += required_missing(s, i);
 	}
 	return missing;
 }
@@ -191,7 +199,10 @@ static bool prog_used(const struct hook_set *s, const char *name)
 void hook_check(const struct hook_set *s)
 {
 	for (int i = 0; i < s->n; i++)
-		if (!s->c[i].cand && !s->c[i].skip && !s->defs[i].optional)
+		if (required_missing(s, i) && s->c[i].no_module)
+			die("%s", s->c[i].why);
+	for (int i = 0; i < s->n; i++)
+		if (required_missing(s, i))
 			die("%s", s->c[i].why);
 	for (int i = 0; i < s->n; i++)
 		if (!s->c[i].cand && !s->c[i].skip)
@@ -316,8 +327,11 @@ void hook_list(FILE *f, struct hook_set *s, const struct hook_env *env)
 		fprintf(f, "%s (%s%s%s):\n", d->role, d->optional ? "optional" : "required", d->module ? ", module " : "",
 			d->module ? d->module : "");
 		for (int k = 0; k < ncand(d); k++)
-			fprintf(f, "  %s %s\n", hook_kind_name(d->cand[k].kind), d->cand[k].target);
-		if (!s->c[i].cand)
+			fprintf(f, "  %s %s%s\n", hook_kind_name(d->cand[k].kind), d->cand[k].target,
+				d->cand[k].usable && !d->cand[k].usable() ? " (not for this kernel)" : "");
+		if (s->c[i].skip)
+			fprintf(f, "  not used with these options\n");
+		else if (!s->c[i].cand)
 			fprintf(f, "  none on this kernel: %s\n", s->c[i].why);
 		else
 			fprintf(f, "  chosen: %s\n", hook_describe(s, i, desc, sizeof(desc)));

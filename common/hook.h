@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct ksyms;
@@ -45,7 +46,7 @@ struct hook_def {
 /* What the planner asks of a kernel; tests plan against fixtures instead. */
 struct hook_env {
 	const char *release;	/* for messages */
-	const struct ksyms *ksyms;	/* the kernel's functions */
+	const struct ksyms *(*functions)(void);	/* the kernel's functions, read on first need (slow) */
 	bool (*tracepoint_exists)(const char *category, const char *name);
 	bool (*module_loaded)(const char *module);
 	bool kprobes;		/* kprobes can be attached at all */
@@ -62,6 +63,7 @@ struct hook_choice {
 	const char *symbol;	/* functions: the kallsyms name to attach to; else the target */
 	bool skip;		/* the tool does not use the hook on this run */
 	bool failed;		/* an optional hook that could not be attached */
+	bool no_module;		/* why: its module is not loaded */
 	char why[384];		/* no candidate: why, in one line */
 	struct bpf_program *prog;
 	struct bpf_link *link;
@@ -75,18 +77,20 @@ struct hook_set {
 };
 
 /*
- * Sets up s for the n hooks of defs. With --list-probes, prints every hook and what this
- * kernel offers for it (hook_list) and exits 0: call it right after tool_init().
+ * Sets up s for the n (at most 64) hooks of defs; the hooks of bit i of skip are not used on
+ * this run (not planned, loaded or attached). With --list-probes, prints every hook and what
+ * this kernel offers for it (hook_list) and exits 0: call it right after tool_init().
  */
-void hook_set_init(struct hook_set *s, const struct hook_def *defs, int n);
-/* Hook i is not used on this run (not planned, not loaded, not attached). */
-void hook_skip(struct hook_set *s, int i);
+void hook_set_init(struct hook_set *s, const struct hook_def *defs, int n, uint64_t skip);
 /*
  * Picks for every hook not skipped the first candidate env offers; the others get a reason in
  * why. Returns the number of required hooks without a candidate.
  */
 int hook_plan(struct hook_set *s, const struct hook_env *env);
-/* After hook_plan: dies with the reason of a required hook missing, warns for each optional one. */
+/*
+ * After hook_plan: dies with the reason of a required hook missing (a module not loaded first:
+ * the most useful advice), warns for each optional one.
+ */
 void hook_check(const struct hook_set *s);
 /*
  * hook_plan on this kernel and hook_check, then turns off autoload of every program of obj

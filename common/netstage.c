@@ -50,13 +50,13 @@ void netstage_rules_build(struct netstage_config *cfg, const struct netstage_mod
 		if (slot[0].stage != NS_STAGE_NONE)
 			slot++;
 		if (slot->stage != NS_STAGE_NONE)
-			die("internal error: more than %d stages on hook %d", NS_RULES, r->hook);
+			die("internal error: more than %d stages on hook %u", NS_RULES, r->hook);
 		*slot = (struct netstage_rule){ .stage = st->id, .pos = st->pos, .dir = st->dir,
 						.dev = r->dev, .flags = r->flags };
 	}
 }
 
-bool netstage_hook_used(const struct netstage_config *cfg, enum netstage_hook hook)
+bool netstage_hook_used(const struct netstage_config *cfg, unsigned hook)
 {
 	for (int i = 0; i < NS_RULES; i++)
 		if (cfg->rules[hook][i].stage != NS_STAGE_NONE)
@@ -66,75 +66,55 @@ bool netstage_hook_used(const struct netstage_config *cfg, enum netstage_hook ho
 
 /* ---- probe points ---- */
 
-enum { ANY_KERNEL, FROM_4_20, BEFORE_4_20 };
+static bool from_4_20(void)
+{
+	return !kernel_version_below(4, 20);
+}
 
-static const struct {
-	enum netstage_hook hook;
-	enum probe_kind kind;
-	const char *target;
-	const char *module;	/* the module the target lives in */
-	int kernels;
-} prog_defs[NS_PROGS] = {
-	[NS_PROG_IP_QUEUE_XMIT] = { NS_HOOK_IP_QUEUE_XMIT, PROBE_KPROBE, "__ip_queue_xmit" },
-	[NS_PROG_IP_QUEUE_XMIT_OLD] = { NS_HOOK_IP_QUEUE_XMIT, PROBE_KPROBE, "ip_queue_xmit" },
-	[NS_PROG_IP_SEND_SKB] = { NS_HOOK_IP_SEND_SKB, PROBE_KPROBE, "ip_send_skb" },
-	[NS_PROG_IP_OUTPUT] = { NS_HOOK_IP_OUTPUT, PROBE_KPROBE, "ip_output" },
-	[NS_PROG_INTERNAL_DEV_XMIT] = { NS_HOOK_INTERNAL_DEV_XMIT, PROBE_KPROBE, "internal_dev_xmit", "openvswitch" },
-	[NS_PROG_OVS_VPORT_RECEIVE] = { NS_HOOK_OVS_VPORT_RECEIVE, PROBE_KPROBE, "ovs_vport_receive", "openvswitch" },
-	[NS_PROG_OVS_DP_PROCESS] = { NS_HOOK_OVS_DP_PROCESS, PROBE_KPROBE, "ovs_dp_process_packet", "openvswitch" },
-	[NS_PROG_OVS_DP_UPCALL] = { NS_HOOK_OVS_DP_UPCALL, PROBE_KPROBE, "ovs_dp_upcall", "openvswitch" },
-	[NS_PROG_OVS_KEY_USERSPACE] = { NS_HOOK_OVS_KEY_USERSPACE, PROBE_KPROBE, "ovs_flow_key_extract_userspace",
-					"openvswitch" },
-	[NS_PROG_OVS_CT_FILL_KEY] = { NS_HOOK_OVS_CT_FILL_KEY, PROBE_KPROBE, "ovs_ct_fill_key", "openvswitch" },
-	[NS_PROG_CT_IN] = { NS_HOOK_CT_IN, PROBE_KPROBE, "nf_conntrack_in", "nf_conntrack", FROM_4_20 },
-	[NS_PROG_CT_IN_OLD] = { NS_HOOK_CT_IN, PROBE_KPROBE, "nf_conntrack_in", "nf_conntrack", BEFORE_4_20 },
-	[NS_PROG_CT_RET] = { NS_HOOK_CT_DONE, PROBE_KRETPROBE, "nf_conntrack_in", "nf_conntrack" },
-	[NS_PROG_OVS_VPORT_SEND] = { NS_HOOK_OVS_VPORT_SEND, PROBE_KPROBE, "ovs_vport_send", "openvswitch" },
-	[NS_PROG_NET_DEV_QUEUE] = { NS_HOOK_DEV_QUEUE, PROBE_TRACEPOINT, "net:net_dev_queue" },
+static bool before_4_20(void)
+{
+	return kernel_version_below(4, 20);
+}
+
+#define KPROBE(prog, func) { HOOK_KPROBE, prog, func }
+#define OVS(prog, func) { KPROBE(prog, func) }, "openvswitch"
+
+const struct hook_def netstage_hook_defs[NS_HOOKS_COMMON] = {
+	[NS_HOOK_IP_QUEUE_XMIT] = { NULL, { KPROBE("ns_ip_queue_xmit", "__ip_queue_xmit"),
+					    KPROBE("ns_ip_queue_xmit", "ip_queue_xmit") } },
+	[NS_HOOK_IP_SEND_SKB] = { NULL, { KPROBE("ns_ip_send_skb", "ip_send_skb") } },
+	[NS_HOOK_IP_OUTPUT] = { NULL, { KPROBE("ns_ip_output", "ip_output") } },
+	[NS_HOOK_INTERNAL_DEV_XMIT] = { NULL, OVS("ns_internal_dev_xmit", "internal_dev_xmit") },
+	[NS_HOOK_OVS_VPORT_RECEIVE] = { NULL, OVS("ns_ovs_vport_receive", "ovs_vport_receive") },
+	[NS_HOOK_OVS_DP_PROCESS] = { NULL, OVS("ns_ovs_dp_process_packet", "ovs_dp_process_packet") },
+	[NS_HOOK_OVS_DP_UPCALL] = { NULL, OVS("ns_ovs_dp_upcall", "ovs_dp_upcall") },
+	[NS_HOOK_OVS_KEY_USERSPACE] = { NULL, OVS("ns_ovs_flow_key_extract_userspace", "ovs_flow_key_extract_userspace") },
+	[NS_HOOK_OVS_CT_FILL_KEY] = { NULL, OVS("ns_ovs_ct_fill_key", "ovs_ct_fill_key") },
+	/* The skb moved from the 4th argument to the 1st in 4.20. */
+	[NS_HOOK_CT_IN] = { NULL,
+			    { { HOOK_KPROBE, "ns_nf_conntrack_in", "nf_conntrack_in", from_4_20 },
+			      { HOOK_KPROBE, "ns_nf_conntrack_in_old", "nf_conntrack_in", before_4_20 } },
+			    "nf_conntrack" },
+	[NS_HOOK_CT_DONE] = { NULL, { { HOOK_KRETPROBE, "ns_nf_conntrack_in_ret", "nf_conntrack_in" } }, "nf_conntrack" },
+	[NS_HOOK_OVS_VPORT_SEND] = { NULL, OVS("ns_ovs_vport_send", "ovs_vport_send") },
 	/* dev_queue_xmit is an inline wrapper of __dev_queue_xmit since 5.19 (and a duplicated local symbol on 6.1). */
-	[NS_PROG___DEV_QUEUE_XMIT] = { NS_HOOK_DEV_QUEUE, PROBE_KPROBE, "__dev_queue_xmit" },
-	[NS_PROG_DEV_QUEUE_XMIT] = { NS_HOOK_DEV_QUEUE, PROBE_KPROBE, "dev_queue_xmit" },
-	[NS_PROG_QDISC_DEQUEUE] = { NS_HOOK_QDISC_DEQUEUE, PROBE_TRACEPOINT, "qdisc:qdisc_dequeue" },
-	[NS_PROG_NET_DEV_START_XMIT] = { NS_HOOK_DEV_START_XMIT, PROBE_TRACEPOINT, "net:net_dev_start_xmit" },
-	[NS_PROG_DEV_HARD_START_XMIT] = { NS_HOOK_DEV_START_XMIT, PROBE_KPROBE, "dev_hard_start_xmit" },
-	[NS_PROG_NETIF_RECEIVE_SKB] = { NS_HOOK_NETIF_RECEIVE, PROBE_TRACEPOINT, "net:netif_receive_skb" },
-	[NS_PROG_NETDEV_FRAME_HOOK] = { NS_HOOK_NETDEV_FRAME_HOOK, PROBE_KPROBE, "netdev_frame_hook", "openvswitch" },
-	[NS_PROG_INTERNAL_DEV_RECV] = { NS_HOOK_INTERNAL_DEV_RECV, PROBE_KPROBE, "internal_dev_recv", "openvswitch" },
-	[NS_PROG_IP_RCV] = { NS_HOOK_IP_RCV, PROBE_KPROBE, "ip_rcv" },
-	[NS_PROG_TCP_V4_RCV] = { NS_HOOK_TCP_V4_RCV, PROBE_KPROBE, "tcp_v4_rcv" },
-	[NS_PROG_UDP_RCV] = { NS_HOOK_UDP_RCV, PROBE_KPROBE, "udp_rcv" },
-	[NS_PROG___UDP4_LIB_RCV] = { NS_HOOK_UDP_RCV, PROBE_KPROBE, "__udp4_lib_rcv" },
-	[NS_PROG_ICMP_RCV] = { NS_HOOK_ICMP_RCV, PROBE_KPROBE, "icmp_rcv" },
+	[NS_HOOK_DEV_QUEUE] = { NULL, { { HOOK_TP, "ns_net_dev_queue", "net:net_dev_queue" },
+					KPROBE("ns_dev_queue_xmit", "__dev_queue_xmit"),
+					KPROBE("ns_dev_queue_xmit", "dev_queue_xmit") } },
+	[NS_HOOK_QDISC_DEQUEUE] = { NULL, { { HOOK_TP, "ns_qdisc_dequeue", "qdisc:qdisc_dequeue" } } },
+	[NS_HOOK_DEV_START_XMIT] = { NULL, { { HOOK_TP, "ns_net_dev_start_xmit", "net:net_dev_start_xmit" },
+					     KPROBE("ns_dev_hard_start_xmit", "dev_hard_start_xmit") } },
+	[NS_HOOK_NETIF_RECEIVE] = { NULL, { { HOOK_TP, "ns_netif_receive_skb", "net:netif_receive_skb" } } },
+	[NS_HOOK_NETDEV_FRAME_HOOK] = { NULL, OVS("ns_netdev_frame_hook", "netdev_frame_hook") },
+	[NS_HOOK_INTERNAL_DEV_RECV] = { NULL, OVS("ns_internal_dev_recv", "internal_dev_recv") },
+	[NS_HOOK_IP_RCV] = { NULL, { KPROBE("ns_ip_rcv", "ip_rcv") } },
+	[NS_HOOK_TCP_V4_RCV] = { NULL, { KPROBE("ns_tcp_v4_rcv", "tcp_v4_rcv") } },
+	[NS_HOOK_UDP_RCV] = { NULL, { KPROBE("ns_udp_rcv", "udp_rcv"), KPROBE("ns_udp_rcv", "__udp4_lib_rcv") } },
+	[NS_HOOK_ICMP_RCV] = { NULL, { KPROBE("ns_icmp_rcv", "icmp_rcv") } },
 };
 
-static bool hook_has_kprobe(enum netstage_hook hook)
-{
-	for (int i = 0; i < NS_PROGS; i++)
-		if (prog_defs[i].hook == hook && prog_defs[i].kind != PROBE_TRACEPOINT)
-			return true;
-	return false;
-}
-
-static bool prog_available(int i)
-{
-	char cat[64];
-	const char *colon;
-	bool old = kernel_version_below(4, 20);
-
-	if ((prog_defs[i].kernels == FROM_4_20 && old) || (prog_defs[i].kernels == BEFORE_4_20 && !old))
-		return false;
-	if (prog_defs[i].kind != PROBE_TRACEPOINT)
-		return ksyms_attach_name(ksyms_kernel(), prog_defs[i].target) != NULL;
-	/* BPFNET_FORCE_KPROBE=1 tests the kprobe fallbacks, where a hook has one. */
-	if (probe_force_kprobe() && hook_has_kprobe(prog_defs[i].hook))
-		return false;
-	colon = strchr(prog_defs[i].target, ':');
-	snprintf(cat, sizeof(cat), "%.*s", (int)(colon - prog_defs[i].target), prog_defs[i].target);
-	return tracepoint_exists(cat, colon + 1);
-}
-
 static const char *hook_stages(const struct netstage_config *cfg, const struct netstage_model *m,
-			       enum netstage_hook hook, char *buf, size_t len)
+			       int hook, char *buf, size_t len)
 {
 	size_t n = 0;
 
@@ -148,99 +128,61 @@ static const char *hook_stages(const struct netstage_config *cfg, const struct n
 	return buf;
 }
 
-void netstage_hook_clear(struct netstage_config *cfg, enum netstage_hook hook)
+void netstage_hook_clear(struct netstage_config *cfg, unsigned hook)
 {
 	for (int r = 0; r < NS_RULES; r++)
 		cfg->rules[hook][r].stage = NS_STAGE_NONE;
 }
 
-static void drop_hook(struct netstage_config *cfg, const struct netstage_model *m, enum netstage_hook hook,
-		      const char *why)
+void netstage_probes_select(struct netstage_probes *p, struct bpf_object *obj, struct netstage_config *cfg,
+			    const struct netstage_model *m)
 {
+	int n = NS_HOOKS_COMMON + (int)m->nhooks;
+	uint64_t unused = 0;
 	char stages[160];
 
-	log_warn("%s: stage %s disabled", why, hook_stages(cfg, m, hook, stages, sizeof(stages)));
-	netstage_hook_clear(cfg, hook);
-}
-
-void netstage_probes_select(struct netstage_probes *p, struct bpf_program *const progs[NS_PROGS],
-			    struct netstage_config *cfg, const struct netstage_model *m, uint32_t optional)
-{
+	if (n > NS_MAX_HOOKS)
+		die("internal error: %d stage hooks, at most %d", n, NS_MAX_HOOKS);
 	memset(p, 0, sizeof(*p));
-	for (int i = 0; i < NS_PROGS; i++)
-		p->points[i] = (struct probe_point){ progs[i], prog_defs[i].kind, prog_defs[i].target };
-
-	for (int h = 0; h < NS_HOOKS; h++) {
-		bool opt = optional & (1u << h);
-		struct strbuf tried = { 0 };
-		const char *module = NULL;
-		char why[256];
-
-		if (!netstage_hook_used(cfg, h))
-			continue;
-		for (int i = 0; i < NS_PROGS; i++)
-			if (prog_defs[i].hook == (enum netstage_hook)h && prog_defs[i].module)
-				module = prog_defs[i].module;
-		if (module && !module_loaded(module)) {
-			snprintf(why, sizeof(why), "kernel module %s is not loaded", module);
-			if (!opt)
-				require_module(module, "the OVS datapath stages are probed in it");
-			drop_hook(cfg, m, h, why);
-			continue;
-		}
-		for (int i = 0; i < NS_PROGS && !p->chosen[h]; i++) {
-			char desc[160];
-
-			if (prog_defs[i].hook != (enum netstage_hook)h)
-				continue;
-			if (prog_available(i))
-				p->chosen[h] = &p->points[i];
-			else
-				sb_addf(&tried, "%s%s", tried.len ? ", " : "",
-					probe_describe(&p->points[i], desc, sizeof(desc)));
-		}
-		if (!p->chosen[h]) {
-			snprintf(why, sizeof(why), "kernel %s has none of %s", kernel_release(),
-				 tried.buf ? tried.buf : "its probe points");
-			if (!opt) {
-				char stages[160];
-
-				die("kernel %s has none of the probe points of stage %s: %s", kernel_release(),
-				    hook_stages(cfg, m, h, stages, sizeof(stages)), tried.buf ? tried.buf : "(none)");
-			}
-			drop_hook(cfg, m, h, why);
-		}
-		sb_free(&tried);
+	p->cfg = cfg;
+	p->m = m;
+	for (int h = 0; h < n; h++) {
+		p->defs[h] = h < NS_HOOKS_COMMON ? netstage_hook_defs[h] : m->hooks[h - NS_HOOKS_COMMON];
+		if (netstage_hook_used(cfg, h))
+			snprintf(p->roles[h], sizeof(p->roles[h]), "stage %s",
+				 hook_stages(cfg, m, h, stages, sizeof(stages)));
+		else
+			snprintf(p->roles[h], sizeof(p->roles[h]), "hook %s", p->defs[h].cand[0].target);
+		p->defs[h].role = p->roles[h];
+		p->defs[h].optional = m->optional & (1ull << h);
 	}
-	for (int i = 0; i < NS_PROGS; i++)
-		if (p->chosen[prog_defs[i].hook] != &p->points[i])
-			bpf_program__set_autoload(progs[i], false);
+	for (int h = 0; h < n; h++)
+		unused |= netstage_hook_used(cfg, h) ? 0 : 1ull << h;
+	hook_set_init(&p->set, p->defs, n, unused);
+	hook_prepare(&p->set, obj);
+	for (int h = 0; h < n; h++)
+		if (!hook_chosen(&p->set, h))
+			netstage_hook_clear(cfg, h);
 }
 
 void netstage_probes_attach(struct netstage_probes *p)
 {
-	for (int h = 0; h < NS_HOOKS; h++)
-		if (p->chosen[h])
-			p->links[h] = probe_attach(p->chosen[h]);
+	hook_attach(&p->set);
 }
 
 void netstage_probes_detach(struct netstage_probes *p)
 {
-	for (int h = 0; h < NS_HOOKS; h++) {
-		bpf_link__destroy(p->links[h]);
-		p->links[h] = NULL;
-	}
+	hook_detach(&p->set);
 }
 
-void netstage_probes_print(FILE *f, const struct netstage_probes *p, const struct netstage_config *cfg,
-			   const struct netstage_model *m)
+void netstage_probes_print(FILE *f, const struct netstage_probes *p)
 {
 	char desc[160], stages[160];
 
-	for (int h = 0; h < NS_HOOKS; h++)
-		if (p->chosen[h])
-			fprintf(f, "Probe: %s -> %s\n", probe_describe(p->chosen[h], desc, sizeof(desc)),
-				hook_stages(cfg, m, h, stages, sizeof(stages)));
+	for (int h = 0; h < p->set.n; h++)
+		if (hook_active(&p->set, h))
+			fprintf(f, "Probe: %s -> %s\n", hook_describe(&p->set, h, desc, sizeof(desc)),
+				hook_stages(p->cfg, p->m, h, stages, sizeof(stages)));
 }
 
 /* ---- options ---- */
@@ -498,9 +440,9 @@ unsigned netstage_opts_apply(struct netstage_config *cfg, const struct netstage_
 	return protocols;
 }
 
-void netstage_opts_resolve(struct netstage_config *cfg, const struct netstage_opts *o)
+void netstage_opts_resolve(struct netstage_config *cfg, const struct netstage_opts *o, const char *phy_flag)
 {
-	netstage_phy_opt("--phy-interface", o->phy_interface, cfg->phy_ifindex);
+	netstage_phy_opt(phy_flag, o->phy_interface, cfg->phy_ifindex);
 	cfg->netns_inum = netns_inum();
 }
 

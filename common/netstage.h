@@ -1,7 +1,8 @@
 /*
  * User side of the stage tracking of common/bpf/netstage.bpf.h: path models (which hook is
  * which stage), choosing and attaching the hooks' probe points, the options the latency
- * tools share, and the session bookkeeping (counters, stale sessions).
+ * tools share, and the session bookkeeping (counters, stale sessions). A tool's path model
+ * lives in its own folder and may add hooks of its own (netstage_model.hooks).
  */
 #pragma once
 #include <bpf/libbpf.h>
@@ -11,7 +12,7 @@
 #include <stdio.h>
 
 #include "bpf/netstage.h"
-#include "probe.h"
+#include "hook.h"
 
 #define NS_DIR_BIT(d) (1u << (d))
 #define NS_DIRS_ALL (NS_DIR_BIT(NS_TX) | NS_DIR_BIT(NS_RX))
@@ -26,7 +27,7 @@ struct netstage_stage {
 
 /* "A hit of hook is stage for packets of protocols (NS_PROTO_*), if skb->dev is dev". */
 struct netstage_hook_rule {
-	enum netstage_hook hook;
+	unsigned hook;		/* enum netstage_hook, or a hook of the model's own */
 	uint8_t stage;
 	uint8_t dev;		/* NS_DEV_* */
 	uint8_t flags;		/* NS_FIRST, NS_FIRST_IF_NEW, NS_LAST */
@@ -38,6 +39,11 @@ struct netstage_model {
 	unsigned nstages;
 	const struct netstage_hook_rule *rules;
 	unsigned nrules;
+	/* The tool's own hooks, ids NS_HOOKS_COMMON + i (roles are filled in from the stages). */
+	const struct hook_def *hooks;
+	unsigned nhooks;
+	/* Bit per hook id: a hook this kernel lacks is dropped with its stages, with a warning. */
+	uint64_t optional;
 };
 
 /* The stage with that id, or NULL. */
@@ -51,63 +57,35 @@ const struct netstage_stage *netstage_stage_at(const struct netstage_model *m, u
 void netstage_rules_build(struct netstage_config *cfg, const struct netstage_model *m, unsigned dirs,
 			  unsigned protocols);
 /* Removes every rule of hook: its stages are not recorded and the hook is not attached. */
-void netstage_hook_clear(struct netstage_config *cfg, enum netstage_hook hook);
+void netstage_hook_clear(struct netstage_config *cfg, unsigned hook);
 /* Whether any rule of cfg uses hook. */
-bool netstage_hook_used(const struct netstage_config *cfg, enum netstage_hook hook);
+bool netstage_hook_used(const struct netstage_config *cfg, unsigned hook);
 
-/* The programs of netstage.bpf.h, in the order NETSTAGE_PROGS() lists them. */
-enum netstage_prog {
-	NS_PROG_IP_QUEUE_XMIT, NS_PROG_IP_QUEUE_XMIT_OLD, NS_PROG_IP_SEND_SKB, NS_PROG_IP_OUTPUT,
-	NS_PROG_INTERNAL_DEV_XMIT, NS_PROG_OVS_VPORT_RECEIVE, NS_PROG_OVS_DP_PROCESS,
-	NS_PROG_OVS_DP_UPCALL, NS_PROG_OVS_KEY_USERSPACE, NS_PROG_OVS_CT_FILL_KEY,
-	NS_PROG_CT_IN, NS_PROG_CT_IN_OLD, NS_PROG_CT_RET, NS_PROG_OVS_VPORT_SEND,
-	NS_PROG_NET_DEV_QUEUE, NS_PROG___DEV_QUEUE_XMIT, NS_PROG_DEV_QUEUE_XMIT,
-	NS_PROG_QDISC_DEQUEUE, NS_PROG_NET_DEV_START_XMIT, NS_PROG_DEV_HARD_START_XMIT,
-	NS_PROG_NETIF_RECEIVE_SKB, NS_PROG_NETDEV_FRAME_HOOK, NS_PROG_INTERNAL_DEV_RECV,
-	NS_PROG_IP_RCV, NS_PROG_TCP_V4_RCV, NS_PROG_UDP_RCV, NS_PROG___UDP4_LIB_RCV,
-	NS_PROG_ICMP_RCV,
-	NS_PROGS,
-};
-
-#define NETSTAGE_PROGS(skel)                                                                   \
-	{                                                                                      \
-		(skel)->progs.ns_ip_queue_xmit, (skel)->progs.ns_ip_queue_xmit_old,            \
-		(skel)->progs.ns_ip_send_skb, (skel)->progs.ns_ip_output,                      \
-		(skel)->progs.ns_internal_dev_xmit, (skel)->progs.ns_ovs_vport_receive,        \
-		(skel)->progs.ns_ovs_dp_process_packet, (skel)->progs.ns_ovs_dp_upcall,        \
-		(skel)->progs.ns_ovs_flow_key_extract_userspace, (skel)->progs.ns_ovs_ct_fill_key, \
-		(skel)->progs.ns_nf_conntrack_in, (skel)->progs.ns_nf_conntrack_in_old,        \
-		(skel)->progs.ns_nf_conntrack_in_ret, (skel)->progs.ns_ovs_vport_send,         \
-		(skel)->progs.ns_net_dev_queue, (skel)->progs.ns___dev_queue_xmit,             \
-		(skel)->progs.ns_dev_queue_xmit, (skel)->progs.ns_qdisc_dequeue,               \
-		(skel)->progs.ns_net_dev_start_xmit, (skel)->progs.ns_dev_hard_start_xmit,     \
-		(skel)->progs.ns_netif_receive_skb, (skel)->progs.ns_netdev_frame_hook,        \
-		(skel)->progs.ns_internal_dev_recv, (skel)->progs.ns_ip_rcv,                   \
-		(skel)->progs.ns_tcp_v4_rcv, (skel)->progs.ns_udp_rcv,                         \
-		(skel)->progs.ns___udp4_lib_rcv, (skel)->progs.ns_icmp_rcv,                    \
-	}
+/* The common hooks' probe points: roles are left to netstage_probes_select. */
+extern const struct hook_def netstage_hook_defs[NS_HOOKS_COMMON];
 
 struct netstage_probes {
-	struct probe_point points[NS_PROGS];
-	const struct probe_point *chosen[NS_HOOKS];	/* NULL: hook not used */
-	struct bpf_link *links[NS_HOOKS];
+	struct hook_def defs[NS_MAX_HOOKS];
+	char roles[NS_MAX_HOOKS][192];	/* "stage TX_S0_ip_layer_entry[, ...]" */
+	struct hook_set set;
+	const struct netstage_config *cfg;
+	const struct netstage_model *m;
 };
 
 /*
- * Chooses, for every hook the rules of cfg use, the first probe point this kernel has
- * (tracepoint before kprobe, GCC clones resolved) and turns off autoload of every other
- * program. Needed modules must be loaded (dies naming them). A hook in optional (bit per
- * hook) that cannot be had is dropped with a warning naming the stages lost, and its rules
- * are cleared in cfg; any other missing hook is fatal. Call between open and load.
+ * Plans the hooks the rules of cfg use (common and the model's own) with common/hook.h: the
+ * first candidate this kernel has, modules checked, the programs of obj nobody uses not
+ * loaded. A hook of m->optional that cannot be had is dropped with a warning naming the
+ * stages lost, and its rules are cleared in cfg; any other missing hook is fatal. With
+ * --list-probes, lists the hooks and exits. Call between open and load.
  */
-void netstage_probes_select(struct netstage_probes *p, struct bpf_program *const progs[NS_PROGS],
-			    struct netstage_config *cfg, const struct netstage_model *m, uint32_t optional);
+void netstage_probes_select(struct netstage_probes *p, struct bpf_object *obj, struct netstage_config *cfg,
+			    const struct netstage_model *m);
 /* Attaches every chosen probe point (dies on failure). */
 void netstage_probes_attach(struct netstage_probes *p);
 void netstage_probes_detach(struct netstage_probes *p);
 /* One "Probe: <kind> <target> -> <stage>[, <stage>]" line per hook in use. */
-void netstage_probes_print(FILE *f, const struct netstage_probes *p, const struct netstage_config *cfg,
-			   const struct netstage_model *m);
+void netstage_probes_print(FILE *f, const struct netstage_probes *p);
 
 /* ---- options shared by the system-network latency tools ---- */
 
@@ -156,8 +134,8 @@ struct netstage_opts {
  */
 unsigned netstage_opts_apply(struct netstage_config *cfg, const struct netstage_opts *o,
 			     unsigned all_protocols, unsigned *dirs);
-/* After tool_init(): the physical interfaces' ifindexes and this network namespace. */
-void netstage_opts_resolve(struct netstage_config *cfg, const struct netstage_opts *o);
+/* After tool_init(): the physical interfaces' ifindexes (phy_flag: the option's name, for errors) and this network namespace. */
+void netstage_opts_resolve(struct netstage_config *cfg, const struct netstage_opts *o, const char *phy_flag);
 /*
  * The banner's filter lines: protocol, "Direction filter: TX|RX|BOTH<direction_note>",
  * addresses and ports when set.

@@ -332,7 +332,7 @@ int main(int argc, char **argv)
 	interval = interval_opt();
 	count_queues(opt.name, &nrx, &ntx);
 	tool_init("iface_netstat");
-	hook_set_init(&hooks, hook_defs, 2);
+	hook_set_init(&hooks, hook_defs, 2, 0);
 	cfg.ifindex = if_nametoindex(opt.name);
 	if (!cfg.ifindex)
 		die("net interface %s does not exist", opt.name);

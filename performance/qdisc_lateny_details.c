@@ -350,7 +350,7 @@ int main(int argc, char **argv)
 	args_parse(&parser, argc, argv);
 	build_config(&cfg);
 	tool_init("qdisc_lateny_details");
-	hook_set_init(&hooks, hook_defs, 3);
+	hook_set_init(&hooks, hook_defs, 3, 0);
 	if (opt.dev) {
 		cfg.ifindex = (uint32_t)iface_index(opt.dev);
 		cfg.netns = netns_inum();

@@ -479,16 +479,9 @@ static __always_inline int netstage_hook(void *ctx, const int hook, struct sk_bu
 
 /* ---- the hooks; user space loads and attaches the ones its stages need ---- */
 
+/* __ip_queue_xmit, or ip_queue_xmit(sk, skb, fl) before 4.18: the same first two arguments. */
 SEC("kprobe")
 int BPF_KPROBE(ns_ip_queue_xmit, struct sock *sk, struct sk_buff *skb)
-{
-	return netstage_hook(ctx, NS_HOOK_IP_QUEUE_XMIT, skb, NS_PARSE_TCP_SOCK, sk,
-			     BPF_CORE_READ(sk, __sk_common.skc_net.net));
-}
-
-/* Kernels before 4.18 have ip_queue_xmit(sk, skb, fl) only. */
-SEC("kprobe")
-int BPF_KPROBE(ns_ip_queue_xmit_old, struct sock *sk, struct sk_buff *skb)
 {
 	return netstage_hook(ctx, NS_HOOK_IP_QUEUE_XMIT, skb, NS_PARSE_TCP_SOCK, sk,
 			     BPF_CORE_READ(sk, __sk_common.skc_net.net));
@@ -593,12 +586,7 @@ int ns_net_dev_queue(struct trace_event_raw_net_dev_template *ctx)
 	return netstage_hook(ctx, NS_HOOK_DEV_QUEUE, (struct sk_buff *)ctx->skbaddr, NS_PARSE_NET, NULL, NULL);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(ns___dev_queue_xmit, struct sk_buff *skb)
-{
-	return netstage_hook(ctx, NS_HOOK_DEV_QUEUE, skb, NS_PARSE_NET, NULL, NULL);
-}
-
+/* __dev_queue_xmit, or dev_queue_xmit before 5.19. */
 SEC("kprobe")
 int BPF_KPROBE(ns_dev_queue_xmit, struct sk_buff *skb)
 {
@@ -658,14 +646,9 @@ int BPF_KPROBE(ns_tcp_v4_rcv, struct sk_buff *skb)
 	return netstage_hook(ctx, NS_HOOK_TCP_V4_RCV, skb, NS_PARSE_NET, NULL, NULL);
 }
 
+/* udp_rcv, or __udp4_lib_rcv(skb, ...) where udp_rcv is inlined. */
 SEC("kprobe")
 int BPF_KPROBE(ns_udp_rcv, struct sk_buff *skb)
-{
-	return netstage_hook(ctx, NS_HOOK_UDP_RCV, skb, NS_PARSE_NET, NULL, NULL);
-}
-
-SEC("kprobe")
-int BPF_KPROBE(ns___udp4_lib_rcv, struct sk_buff *skb)
 {
 	return netstage_hook(ctx, NS_HOOK_UDP_RCV, skb, NS_PARSE_NET, NULL, NULL);
 }

@@ -18,8 +18,13 @@
 #define NS_MAX_POS 9		/* stages per direction */
 #define NS_MAX_PHY 4		/* --phy-interface names */
 #define NS_RULES 2		/* stages one hook can stand for */
+#define NS_MAX_HOOKS 32		/* the common hooks below, then a tool's own (from NS_HOOKS_COMMON) */
 
-/* The kernel functions and tracepoints a stage can be attached to (one BPF program each). */
+/*
+ * The kernel functions and tracepoints a stage can be attached to (one BPF program each, in
+ * netstage.bpf.h). A tool adds its own hooks with ids from NS_HOOKS_COMMON, a BPF program
+ * that calls netstage_hook() with that id, and their hook_def in its netstage_model.
+ */
 enum netstage_hook {
 	NS_HOOK_IP_QUEUE_XMIT,		/* __ip_queue_xmit / ip_queue_xmit: TCP from its socket */
 	NS_HOOK_IP_SEND_SKB,		/* ip_send_skb: UDP, ICMP, raw */
@@ -43,7 +48,7 @@ enum netstage_hook {
 	NS_HOOK_TCP_V4_RCV,		/* tcp_v4_rcv */
 	NS_HOOK_UDP_RCV,		/* udp_rcv / __udp4_lib_rcv */
 	NS_HOOK_ICMP_RCV,		/* icmp_rcv */
-	NS_HOOKS,
+	NS_HOOKS_COMMON,
 };
 
 /* Device a rule requires skb->dev to be (in the tool's network namespace). */
@@ -82,7 +87,7 @@ struct netstage_config {
 	__u32 netns_inum;	/* network namespace of the devices above; 0 = do not check */
 	__u64 stale_ns;		/* a session idle this long is dropped as incomplete */
 	__u64 report_min_ns;	/* per-packet tools: completed packets faster than this are not sent */
-	struct netstage_rule rules[NS_HOOKS][NS_RULES];
+	struct netstage_rule rules[NS_MAX_HOOKS][NS_RULES];
 };
 
 /* Packet identity: zeroed, then filled from the headers (multi-byte fields in network order). */

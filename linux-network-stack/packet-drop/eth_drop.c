@@ -424,7 +424,7 @@ int main(int argc, char **argv)
 	args_parse(&parser, argc, argv);
 	build_config(&cfg);
 	tool_init("eth_drop");
-	hook_set_init(&hooks, &drop_hook, 1);
+	hook_set_init(&hooks, &drop_hook, 1, 0);
 	if (opt.interface)
 		iface_name_check(opt.interface);
 	if (!g_common.json)

@@ -172,7 +172,7 @@ int main(int argc, char **argv)
 	iface_name_opt("device_name", opt.device);
 	snprintf(cfg.ifname, sizeof(cfg.ifname), "%s", opt.device);
 	tool_init("kernel_drop_stack_stats");
-	hook_set_init(&hooks, &drop_hook, 1);
+	hook_set_init(&hooks, &drop_hook, 1, 0);
 	if (cfg.ifname[0])
 		iface_name_check(cfg.ifname);
 

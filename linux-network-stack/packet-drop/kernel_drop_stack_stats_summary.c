@@ -149,7 +149,7 @@ int main(int argc, char **argv)
 	args_parse(&parser, argc, argv);
 	drop_count_config_build(&cfg, &opt.filter);
 	tool_init("kernel_drop_stack_stats_summary");
-	hook_set_init(&hooks, &drop_hook, 1);
+	hook_set_init(&hooks, &drop_hook, 1, 0);
 	if (cfg.ifname[0])
 		iface_name_check(cfg.ifname);
 	if (!g_common.json) {

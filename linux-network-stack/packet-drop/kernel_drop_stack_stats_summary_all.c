@@ -211,7 +211,7 @@ int main(int argc, char **argv)
 	group = !strcmp(opt.group_by, "stack") ? GROUP_STACK :
 		!strcmp(opt.group_by, "fivetuple") ? GROUP_FIVETUPLE : GROUP_ALL;
 	tool_init("kernel_drop_stack_stats_summary_all");
-	hook_set_init(&hooks, &drop_hook, 1);
+	hook_set_init(&hooks, &drop_hook, 1, 0);
 	if (cfg.ifname[0])
 		iface_name_check(cfg.ifname);
 	if (!g_common.json) {

@@ -541,7 +541,7 @@ int main(int argc, char **argv)
 	args_parse(&parser, argc, argv);
 	build_config(&cfg, &st);
 	tool_init(TOOL);
-	hook_set_init(&hooks, hook_defs, RTT_HOOKS);
+	hook_set_init(&hooks, hook_defs, RTT_HOOKS, 0);
 	require_module("openvswitch", "the internal port and datapath stages are its functions");
 	if (!g_common.json)
 		rtt_print_banner(stdout, opt.src_ip, opt.dst_ip, st.phy, cfg.phy_ifindex, st.nphy,

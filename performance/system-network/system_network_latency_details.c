@@ -195,7 +195,7 @@ static void print_banner(const struct netstage_config *cfg, const struct netstag
 	netstage_print_phy(stdout, cfg, &opt.net);
 	netstage_print_threshold(stdout, &opt.net);
 	printf("BPF program loaded successfully\n");
-	netstage_probes_print(stdout, probes, cfg, &sysnet_latency_model);
+	netstage_probes_print(stdout, probes);
 	printf("\nTracing system network TCP/UDP latency... Hit Ctrl-C to end.\n");
 	printf("Generate some TCP/UDP traffic to see results...\n\n");
 }
@@ -211,13 +211,12 @@ int main(int argc, char **argv)
 	args_parse(&parser, argc, argv);
 	protocols = netstage_opts_apply(&cfg, &opt.net, NS_PROTO_TCP | NS_PROTO_UDP, &dirs);
 	tool_init("system_network_latency_details");
-	netstage_opts_resolve(&cfg, &opt.net);
+	netstage_opts_resolve(&cfg, &opt.net, "--phy-interface");
 	netstage_rules_build(&cfg, &sysnet_latency_model, dirs, protocols);
 
 	skel = BPFNET_OPEN(system_network_latency_details_bpf);
-	struct bpf_program *progs[NS_PROGS] = NETSTAGE_PROGS(skel);
 
-	netstage_probes_select(&probes, progs, &cfg, &sysnet_latency_model, 0);
+	netstage_probes_select(&probes, skel->obj, &cfg, &sysnet_latency_model);
 	bpfload_load(skel->skeleton);
 	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
 	ch = events_open(skel->maps.events, skel->maps.events_lost, handle_event, NULL);

@@ -1,7 +1,7 @@
 /* system_network_latency_details: shared by the BPF program and user space. */
 #pragma once
 #include "bpf/netstage.h"
-#include "bpf/sysnet_stage_ids.h"
+#include "sysnet_stage_ids.h"
 
 #define SLD_STAGES SL_STAGES	/* a power of two: see the BPF side */
 

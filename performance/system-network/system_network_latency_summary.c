@@ -293,7 +293,7 @@ static void print_banner(const struct netstage_config *cfg, const struct netstag
 	printf("Statistics interval: %ld seconds\n", opt.interval);
 	printf("Mode: Adjacent stage latency tracking only\n");
 	printf("BPF program loaded successfully\n");
-	netstage_probes_print(stdout, probes, cfg, &sysnet_latency_model);
+	netstage_probes_print(stdout, probes);
 	printf("\nCollecting adjacent stage latency data... Hit Ctrl-C to end.\n");
 	printf("Statistics will be displayed every %ld seconds\n\n", opt.interval);
 }
@@ -307,13 +307,12 @@ int main(int argc, char **argv)
 	args_parse(&parser, argc, argv);
 	protocols = netstage_opts_apply(&st.cfg, &opt.net, NS_PROTO_TCP | NS_PROTO_UDP, &st.dirs);
 	tool_init("system_network_latency_summary");
-	netstage_opts_resolve(&st.cfg, &opt.net);
+	netstage_opts_resolve(&st.cfg, &opt.net, "--phy-interface");
 	netstage_rules_build(&st.cfg, &sysnet_latency_model, st.dirs, protocols);
 
 	st.skel = BPFNET_OPEN(system_network_latency_summary_bpf);
-	struct bpf_program *progs[NS_PROGS] = NETSTAGE_PROGS(st.skel);
 
-	netstage_probes_select(&probes, progs, &st.cfg, &sysnet_latency_model, 0);
+	netstage_probes_select(&probes, st.skel->obj, &st.cfg, &sysnet_latency_model);
 	bpfload_load(st.skel->skeleton);
 	bpfload_write_config(st.skel->maps.config_map, &st.cfg, sizeof(st.cfg));
 	st.pairs_prev = calloc(SLS_PAIR_SLOTS, sizeof(uint64_t));

@@ -295,7 +295,7 @@ static void print_banner(const struct netstage_config *cfg, bool ct,
 	printf("Conntrack measurement: %s\n", ct ? "ENABLED" : "DISABLED");
 	netstage_print_threshold(stdout, &opt.net);
 	printf("BPF program loaded successfully\n");
-	netstage_probes_print(stdout, probes, cfg, &sysnet_metrics_model);
+	netstage_probes_print(stdout, probes);
 	printf("\nTracing system network performance... Hit Ctrl-C to end.\n");
 	printf("Format: Complete flow summary at last stage with absolute kernel timestamps\n");
 	printf("        System TX: IP_QUEUE_XMIT/IP_SEND_SKB/IP_OUTPUT -> PHY_TX\n");
@@ -310,7 +310,6 @@ int main(int argc, char **argv)
 	struct netstage_probes probes;
 	struct event_channel *ch;
 	unsigned protocols, dirs;
-	uint32_t optional;
 	bool ct;
 
 	args_parse(&parser, argc, argv);
@@ -318,7 +317,7 @@ int main(int argc, char **argv)
 	iface_name_opt("--internal-interface", opt.internal_interface);
 	tool_init("system_network_perfomance_metrics");
 	cfg.internal_ifindex = (__u32)iface_index(opt.internal_interface);
-	netstage_opts_resolve(&cfg, &opt.net);
+	netstage_opts_resolve(&cfg, &opt.net, "--phy-interface");
 	netstage_rules_build(&cfg, &sysnet_metrics_model, dirs, protocols);
 	if (!opt.enable_ct) {
 		netstage_hook_clear(&cfg, NS_HOOK_CT_IN);
@@ -326,12 +325,7 @@ int main(int argc, char **argv)
 	}
 
 	skel = BPFNET_OPEN(system_network_perfomance_metrics_bpf);
-	struct bpf_program *progs[NS_PROGS] = NETSTAGE_PROGS(skel);
-
-	/* As the original: stages whose functions this kernel lacks are dropped with a warning. */
-	optional = 1u << NS_HOOK_IP_SEND_SKB | 1u << NS_HOOK_IP_OUTPUT | 1u << NS_HOOK_OVS_CT_FILL_KEY |
-		   1u << NS_HOOK_CT_IN | 1u << NS_HOOK_CT_DONE | 1u << NS_HOOK_QDISC_DEQUEUE;
-	netstage_probes_select(&probes, progs, &cfg, &sysnet_metrics_model, optional);
+	netstage_probes_select(&probes, skel->obj, &cfg, &sysnet_metrics_model);
 	ct = netstage_hook_used(&cfg, NS_HOOK_CT_IN);
 	bpfload_load(skel->skeleton);
 	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));

@@ -1,7 +1,7 @@
 /* system_network_perfomance_metrics: shared by the BPF program and user space. */
 #pragma once
 #include "bpf/netstage.h"
-#include "bpf/sysnet_stage_ids.h"
+#include "sysnet_stage_ids.h"
 
 #define SMM_STAGES SM_STAGES
 

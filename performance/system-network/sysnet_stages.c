@@ -98,7 +98,12 @@ static const struct netstage_hook_rule metrics_rules[] = {
 	{ NS_HOOK_ICMP_RCV, SM_ICMP_RCV, NS_DEV_LOCAL, NS_LAST, ICMP },
 };
 
+#define BIT(hook) (1ull << (hook))
+
 const struct netstage_model sysnet_metrics_model = {
 	metrics_stages, sizeof(metrics_stages) / sizeof(metrics_stages[0]),
 	metrics_rules, sizeof(metrics_rules) / sizeof(metrics_rules[0]),
+	/* As the original: stages whose functions this kernel lacks are dropped with a warning. */
+	.optional = BIT(NS_HOOK_IP_SEND_SKB) | BIT(NS_HOOK_IP_OUTPUT) | BIT(NS_HOOK_OVS_CT_FILL_KEY) |
+		    BIT(NS_HOOK_CT_IN) | BIT(NS_HOOK_CT_DONE) | BIT(NS_HOOK_QDISC_DEQUEUE),
 };

@@ -1,4 +1,4 @@
-/* Stage ids of the system-network tools' path models (common/sysnet_stages.h), for BPF and user space. */
+/* Stage ids of the system-network tools' path models (sysnet_stages.h), for BPF and user space. */
 #pragma once
 
 /* system_network_latency_summary and _details: the originals' 14 stages plus the NIC qdisc. */

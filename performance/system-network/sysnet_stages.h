@@ -1,10 +1,10 @@
 /*
- * The stage models of the system-network tools (performance/system-network): which kernel
+ * The stage models of the system-network tools of this folder: which kernel
  * hook is which stage of a host packet's path, TX (host stack -> OVS internal port -> OVS
  * datapath -> physical NIC) and RX (the reverse).
  */
 #pragma once
-#include "bpf/sysnet_stage_ids.h"
+#include "sysnet_stage_ids.h"
 #include "netstage.h"
 
 /* system_network_latency_summary and _details (stage ids: enum sysnet_latency_stage). */
