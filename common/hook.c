@@ -88,9 +88,10 @@ static bool uprobe_offered(const char *target)
 }
 
 /* The symbol candidate c attaches to on env's kernel, NULL if env does not offer it. */
-static const char *offered(const struct hook_env *env, const struct hook_candidate *c, bool skip_tracepoints)
+static const char *offered(const struct hook_set *s, const struct hook_env *env, const struct hook_candidate *c,
+			   bool skip_tracepoints)
 {
-	if (c->usable && !c->usable())
+	if (c->usable && !c->usable(s))
 		return NULL;
 	switch (c->kind) {
 	case HOOK_TP:
@@ -117,12 +118,13 @@ static void plan_one(const struct hook_set *s, int i, const struct hook_env *env
 	struct hook_choice *ch = &s->c[i];
 	bool skip_tp = false, all_kprobes = true;
 	struct strbuf tried = { 0 };
-	int n = ncand(d);
+	int n = ncand(d), turned_down = 0;
 
 	ch->cand = NULL;
 	ch->symbol = NULL;
 	ch->why[0] = 0;
 	ch->no_module = false;
+	ch->inapplicable = false;
 	if (ch->skip)
 		return;
 	if (d->module && !env->module_loaded(d->module)) {
@@ -135,17 +137,20 @@ static void plan_one(const struct hook_set *s, int i, const struct hook_env *env
 		if (!is_tracepoint(d->cand[k].kind))
 			skip_tp = env->force_kprobe && !d->keep_tracepoint;
 	for (int k = 0; k < n && !ch->cand; k++) {
-		const char *sym = offered(env, &d->cand[k], skip_tp);
+		const char *sym = offered(s, env, &d->cand[k], skip_tp);
 
 		if (sym) {
 			ch->cand = &d->cand[k];
 			ch->symbol = sym;
 			return;
 		}
+		turned_down += d->cand[k].usable && !d->cand[k].usable(s);
 		all_kprobes &= is_kprobe(d->cand[k].kind);
 		sb_addf(&tried, "%s%s %s", tried.len ? ", " : "", hook_kind_name(d->cand[k].kind), d->cand[k].target);
 	}
-	if (n && all_kprobes && !env->kprobes)
+	if (n && turned_down == n)
+		ch->inapplicable = true;
+	else if (n && all_kprobes && !env->kprobes)
 		snprintf(ch->why, sizeof(ch->why),
 			 "kernel %s cannot attach kprobes (no kprobe PMU and no kprobe_events: CONFIG_KPROBE_EVENTS "
 			 "is off), needed for %s: %s",
@@ -172,9 +177,14 @@ void hook_set_init(struct hook_set *s, const struct hook_def *defs, int n, uint6
 	}
 }
 
+static bool missing(const struct hook_set *s, int i)
+{
+	return !s->c[i].cand && !s->c[i].skip && !s->c[i].inapplicable;
+}
+
 static bool required_missing(const struct hook_set *s, int i)
 {
-	return !s->c[i].cand && !s->c[i].skip && !s->defs[i].optional;
+	return missing(s, i) && !s->defs[i].optional;
 }
 
 int hook_plan(struct hook_set *s, const struct hook_env *env)
@@ -204,8 +214,8 @@ void hook_check(const struct hook_set *s)
 	for (int i = 0; i < s->n; i++)
 		if (required_missing(s, i))
 			die("%s", s->c[i].why);
-	for (int i = 0; i < s->n; i++)
-		if (!s->c[i].cand && !s->c[i].skip)
+	for (int i = 0; i < s->n && !s->quiet; i++)
+		if (missing(s, i))
 			log_warn("%s: %s disabled", s->c[i].why, s->defs[i].role);
 }
 
@@ -259,22 +269,30 @@ static struct bpf_link *attach_one(const struct hook_choice *ch)
 	return NULL;
 }
 
+bool hook_attach_one(struct hook_set *s, int i)
+{
+	struct hook_choice *ch = &s->c[i];
+
+	if (!ch->cand) {
+		errno = ENOENT;
+		return false;
+	}
+	ch->link = attach_one(ch);
+	ch->failed = !ch->link;
+	return ch->link != NULL;
+}
+
 void hook_attach(struct hook_set *s)
 {
 	for (int i = 0; i < s->n; i++) {
-		struct hook_choice *ch = &s->c[i];
 		char desc[160];
 
-		if (!ch->cand)
-			continue;
-		ch->link = attach_one(ch);
-		if (ch->link)
+		if (!hook_chosen(s, i) || hook_attach_one(s, i))
 			continue;
 		if (!s->defs[i].optional)
 			die("cannot attach %s: %s", hook_describe(s, i, desc, sizeof(desc)), strerror(errno));
 		log_warn("cannot attach %s: %s: %s disabled", hook_describe(s, i, desc, sizeof(desc)), strerror(errno),
 			 s->defs[i].role);
-		ch->failed = true;
 	}
 }
 
@@ -328,9 +346,11 @@ void hook_list(FILE *f, struct hook_set *s, const struct hook_env *env)
 			d->module ? d->module : "");
 		for (int k = 0; k < ncand(d); k++)
 			fprintf(f, "  %s %s%s\n", hook_kind_name(d->cand[k].kind), d->cand[k].target,
-				d->cand[k].usable && !d->cand[k].usable() ? " (not for this kernel)" : "");
+				d->cand[k].usable && !d->cand[k].usable(s) ? " (not usable here)" : "");
 		if (s->c[i].skip)
 			fprintf(f, "  not used with these options\n");
+		else if (s->c[i].inapplicable)
+			fprintf(f, "  not used on this kernel (no candidate applies)\n");
 		else if (!s->c[i].cand)
 			fprintf(f, "  none on this kernel: %s\n", s->c[i].why);
 		else

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 struct ksyms;
+struct hook_set;
 
 enum hook_kind {
 	HOOK_NONE,		/* end of a candidate list */
@@ -31,8 +32,11 @@ struct hook_candidate {
 	enum hook_kind kind;
 	const char *prog;	/* the BPF program's name in the object */
 	const char *target;
-	/* NULL, or false when this kernel cannot use the candidate (a signature told by BTF...). */
-	bool (*usable)(void);
+	/*
+	 * NULL, or false when the candidate cannot be used: this kernel's signature or BTF, or
+	 * the choice made for an earlier hook of the set (hooks are planned in table order).
+	 */
+	bool (*usable)(const struct hook_set *plan);
 };
 
 struct hook_def {
@@ -64,6 +68,7 @@ struct hook_choice {
 	bool skip;		/* the tool does not use the hook on this run */
 	bool failed;		/* an optional hook that could not be attached */
 	bool no_module;		/* why: its module is not loaded */
+	bool inapplicable;	/* every candidate's usable() said no: not needed here, not missing */
 	char why[384];		/* no candidate: why, in one line */
 	struct bpf_program *prog;
 	struct bpf_link *link;
@@ -74,6 +79,7 @@ struct hook_set {
 	const struct hook_def *defs;
 	int n;
 	struct hook_choice *c;	/* one per def */
+	bool quiet;		/* the tool reports missing optional hooks itself */
 };
 
 /*
@@ -89,7 +95,7 @@ void hook_set_init(struct hook_set *s, const struct hook_def *defs, int n, uint6
 int hook_plan(struct hook_set *s, const struct hook_env *env);
 /*
  * After hook_plan: dies with the reason of a required hook missing (a module not loaded first:
- * the most useful advice), warns for each optional one.
+ * the most useful advice), warns for each optional one (unless s->quiet).
  */
 void hook_check(const struct hook_set *s);
 /*
@@ -97,6 +103,8 @@ void hook_check(const struct hook_set *s);
  * that no chosen candidate uses. Call between open and load.
  */
 void hook_prepare(struct hook_set *s, struct bpf_object *obj);
+/* Attaches hook i if a candidate was chosen; false (errno set) if not. */
+bool hook_attach_one(struct hook_set *s, int i);
 /* Attaches every chosen hook in table order; a required one that fails dies, an optional one warns. */
 void hook_attach(struct hook_set *s);
 /* Detaches every hook, in the reverse order of hook_attach. */

@@ -66,13 +66,15 @@ bool netstage_hook_used(const struct netstage_config *cfg, unsigned hook)
 
 /* ---- probe points ---- */
 
-static bool from_4_20(void)
+static bool from_4_20(const struct hook_set *plan)
 {
+	(void)plan;
 	return !kernel_version_below(4, 20);
 }
 
-static bool before_4_20(void)
+static bool before_4_20(const struct hook_set *plan)
 {
+	(void)plan;
 	return kernel_version_below(4, 20);
 }
 

@@ -11,6 +11,7 @@
 #include "bpfload.h"
 #include "events.h"
 #include "filter.h"
+#include "hook.h"
 #include "json.h"
 #include "json_read.h"
 #include "kernel_btf.h"
@@ -746,108 +747,132 @@ static void print_filters(const struct ct_config *cfg)
 
 /* ---- probes ---- */
 
-struct ct_hook {
-	const char *func;
-	struct bpf_program *prog;
-	bool ret;
-	bool ovs;
-	const char *note;	/* why this variant, printed after "Attached kprobe to ..." */
-	const char *sym;	/* kallsyms name, NULL if the kernel lacks the function */
-	struct bpf_link *link;
+enum {
+	CT_IN, CT_OVS_LOOKUP, CT_OVS_UPDATE_KEY, CT_REFRESH, CT_OVS_EXECUTE, CT_TCP, CT_TCP_RET, CT_TCP_ERROR,
+	CT_DELETE, CT_HOOKS,
 };
 
-#define MAX_HOOKS 10
-static struct ct_hook hooks[MAX_HOOKS];
-static int nhooks;
-static const char *tcp_func;
-static bool ovs_loaded;
-
-static void add_hook(const char *func, struct bpf_program *prog, bool ret, bool ovs, const char *note)
+/* Where the sk_buff argument is, from the kernel's BTF, else by version. */
+static int skb_arg(const char *func, int fallback)
 {
-	struct ct_hook *h = &hooks[nhooks++];
+	int pos = kfunc_struct_arg(func, "nf_conntrack", "sk_buff");
 
-	h->func = func;
-	h->prog = prog;
-	h->ret = ret;
-	h->ovs = ovs;
-	h->note = note;
-	h->sym = ksyms_attach_name(ksyms_kernel(), func);
+	return pos < 0 ? fallback : pos;
 }
 
-/* Chooses the variant of each probe for this kernel; turns off the programs not used. */
-static void plan_hooks(struct trace_conntrack_bpf *skel, struct ct_config *cfg)
+/* 5.0 moved the skb of nf_conntrack_in from the 4th argument to the 1st. */
+static bool conntrack_in_old(const struct hook_set *plan)
 {
-	struct bpf_program *prog;
-	int in_arg = kfunc_struct_arg("nf_conntrack_in", "nf_conntrack", "sk_buff");
-	int refresh_arg = kfunc_struct_arg("__nf_ct_refresh_acct", "nf_conntrack", "sk_buff");
-	const struct ksyms *ks = ksyms_kernel();
+	static int arg;
 
-	/* 5.0 moved the skb of nf_conntrack_in from the 4th argument to the 1st. */
-	if (in_arg < 0)
-		in_arg = kernel_version_below(5, 0) ? 4 : 1;
-	if (in_arg == 4)
-		add_hook("nf_conntrack_in", skel->progs.ct_nf_conntrack_in_old, false, false,
-			 " (skb = 4th argument, pre-5.0 signature)");
-	else
-		add_hook("nf_conntrack_in", skel->progs.ct_nf_conntrack_in, false, false, "");
-	add_hook("__ovs_ct_lookup", skel->progs.ct_ovs_ct_lookup, false, true, "");
-	add_hook("ovs_ct_update_key", skel->progs.ct_ovs_ct_update_key, false, true, "");
-	if (refresh_arg == 0)
-		add_hook("__nf_ct_refresh_acct", skel->progs.ct_refresh_acct_noskb, false, false,
-			 " (no skb argument on this kernel: addresses from the conntrack tuple)");
-	else
-		add_hook("__nf_ct_refresh_acct", skel->progs.ct_refresh_acct, false, false, "");
-	add_hook("ovs_ct_execute", skel->progs.ct_ovs_ct_execute, false, true, "");
-	if (ksyms_attach_name(ks, "nf_conntrack_tcp_packet")) {
-		tcp_func = "nf_conntrack_tcp_packet";
-		add_hook(tcp_func, skel->progs.ct_tcp_packet, false, false, "");
-	} else if (ksyms_attach_name(ks, "tcp_packet")) {
-		tcp_func = "tcp_packet";
-		add_hook(tcp_func, skel->progs.ct_tcp_packet, false, false, "");
-		add_hook(tcp_func, skel->progs.ct_tcp_packet_ret, true, false, "");
-		cfg->track_tcp_ret = 1;
-		if (ksyms_attach_name(ks, "tcp_error"))
-			add_hook("tcp_error", skel->progs.ct_tcp_error, false, false, "");
-	}
-	add_hook("nf_ct_delete", skel->progs.ct_nf_ct_delete, false, false, "");
-
-	ovs_loaded = module_loaded("openvswitch");
-	bpf_object__for_each_program(prog, skel->obj) {
-		bool used = false;
-
-		for (int k = 0; k < nhooks; k++)
-			if (hooks[k].prog == prog && hooks[k].sym && (!hooks[k].ovs || ovs_loaded))
-				used = true;
-		bpf_program__set_autoload(prog, used);
-	}
+	(void)plan;
+	if (!arg)
+		arg = skb_arg("nf_conntrack_in", kernel_version_below(5, 0) ? 4 : 1);
+	return arg == 4;
 }
 
-static void print_tcp_choice(void)
+static bool conntrack_in_new(const struct hook_set *plan)
 {
-	if (!tcp_func) {
+	return !conntrack_in_old(plan);
+}
+
+static bool refresh_noskb(const struct hook_set *plan)
+{
+	static int arg = -2;
+
+	(void)plan;
+	if (arg == -2)
+		arg = skb_arg("__nf_ct_refresh_acct", -1);
+	return arg == 0;
+}
+
+static bool refresh_skb(const struct hook_set *plan)
+{
+	return !refresh_noskb(plan);
+}
+
+/* Kernels before 5.4 track TCP in tcp_packet, whose result and tcp_error are probed too. */
+static bool old_tcp_chosen(const struct hook_set *plan)
+{
+	const struct hook_candidate *c = hook_chosen(plan, CT_TCP);
+
+	return c && !strcmp(c->target, "tcp_packet");
+}
+
+#define CT_KPROBE(prog, func, ...) { { HOOK_KPROBE, prog, func, __VA_ARGS__ } }, "nf_conntrack", true
+#define OVS_KPROBE(prog, func) { { HOOK_KPROBE, prog, func } }, "openvswitch", true
+
+/* Every hook is optional, as in the original: a probe that cannot attach is a warning. */
+static const struct hook_def hook_defs[CT_HOOKS] = {
+	[CT_IN] = { "nf_conntrack_in",
+		    { { HOOK_KPROBE, "ct_nf_conntrack_in_old", "nf_conntrack_in", conntrack_in_old },
+		      { HOOK_KPROBE, "ct_nf_conntrack_in", "nf_conntrack_in", conntrack_in_new } },
+		    "nf_conntrack", true },
+	[CT_OVS_LOOKUP] = { "__ovs_ct_lookup", OVS_KPROBE("ct_ovs_ct_lookup", "__ovs_ct_lookup") },
+	[CT_OVS_UPDATE_KEY] = { "ovs_ct_update_key", OVS_KPROBE("ct_ovs_ct_update_key", "ovs_ct_update_key") },
+	[CT_REFRESH] = { "__nf_ct_refresh_acct",
+			 { { HOOK_KPROBE, "ct_refresh_acct_noskb", "__nf_ct_refresh_acct", refresh_noskb },
+			   { HOOK_KPROBE, "ct_refresh_acct", "__nf_ct_refresh_acct", refresh_skb } },
+			 "nf_conntrack", true },
+	[CT_OVS_EXECUTE] = { "ovs_ct_execute", OVS_KPROBE("ct_ovs_ct_execute", "ovs_ct_execute") },
+	[CT_TCP] = { "TCP packet tracking",
+		     { { HOOK_KPROBE, "ct_tcp_packet", "nf_conntrack_tcp_packet" },
+		       { HOOK_KPROBE, "ct_tcp_packet", "tcp_packet" } },
+		     "nf_conntrack", true },
+	[CT_TCP_RET] = { "tcp_packet", { { HOOK_KRETPROBE, "ct_tcp_packet_ret", "tcp_packet", old_tcp_chosen } },
+			 "nf_conntrack", true },
+	[CT_TCP_ERROR] = { "tcp_error", CT_KPROBE("ct_tcp_error", "tcp_error", old_tcp_chosen) },
+	[CT_DELETE] = { "nf_ct_delete", CT_KPROBE("ct_nf_ct_delete", "nf_ct_delete") },
+};
+
+/* Why this variant, printed after "Attached kprobe to ...". */
+static const char *variant_note(const struct hook_candidate *c)
+{
+	if (!strcmp(c->prog, "ct_nf_conntrack_in_old"))
+		return " (skb = 4th argument, pre-5.0 signature)";
+	if (!strcmp(c->prog, "ct_refresh_acct_noskb"))
+		return " (no skb argument on this kernel: addresses from the conntrack tuple)";
+	return "";
+}
+
+static const char *tcp_func(const struct hook_set *hooks)
+{
+	const struct hook_candidate *c = hook_chosen(hooks, CT_TCP);
+
+	return c ? c->target : NULL;
+}
+
+static void print_tcp_choice(const struct hook_set *hooks)
+{
+	const char *func = tcp_func(hooks);
+
+	if (!func) {
 		printf("WARNING: No suitable TCP packet tracking function found\n");
 		printf("Will continue without TCP-specific probes\n");
-	} else if (!strcmp(tcp_func, "tcp_packet")) {
+	} else if (!strcmp(func, "tcp_packet")) {
 		printf("Using tcp_packet (kernel 4.19- style)\n");
-		for (int k = 0; k < nhooks; k++)
-			if (!strcmp(hooks[k].func, "tcp_error"))
-				printf("tcp_error function found\n");
+		if (hook_chosen(hooks, CT_TCP_ERROR))
+			printf("tcp_error function found\n");
 	} else {
 		printf("Using nf_conntrack_tcp_packet (kernel 5.4+ style)\n");
 	}
 }
 
 /* Attaches every planned probe; a probe that cannot attach is a warning, as in the original. */
-static int attach_hooks(void)
+static int attach_hooks(struct hook_set *hooks)
 {
+	bool ovs_loaded = module_loaded("openvswitch"), ovs_reported = false;
 	int attached = 0;
-	bool ovs_reported = false;
 
-	for (int k = 0; k < nhooks; k++) {
-		struct ct_hook *h = &hooks[k];
-		const char *kind = h->ret ? "kretprobe" : "kprobe";
+	for (int k = 0; k < CT_HOOKS; k++) {
+		const struct hook_def *d = &hook_defs[k];
+		const struct hook_candidate *c = hook_chosen(hooks, k);
+		bool ret = d->cand[0].kind == HOOK_KRETPROBE;
+		const char *kind = ret ? "kretprobe" : "kprobe";
 
-		if (h->ovs && !ovs_loaded) {
+		if (hooks->c[k].inapplicable || ((k == CT_TCP || k == CT_TCP_ERROR) && !c))
+			continue;
+		if (d->module && !strcmp(d->module, "openvswitch") && !ovs_loaded) {
 			if (!ovs_reported && !g_common.json)
 				printf("OVS probes (__ovs_ct_lookup, ovs_ct_update_key, "
 				       "ovs_ct_execute): not attached, the openvswitch module is not "
@@ -855,20 +880,17 @@ static int attach_hooks(void)
 			ovs_reported = true;
 			continue;
 		}
-		errno = ENOENT;
-		if (h->sym)
-			h->link = bpf_program__attach_kprobe(h->prog, h->ret, h->sym);
-		if (!h->link) {
+		if (!hook_attach_one(hooks, k)) {
 			fflush(stdout);
-			fprintf(stderr, "WARN: Failed to attach %s to %s: %s\n", kind, h->func,
-				h->sym ? strerror(errno) : "no such function in /proc/kallsyms");
+			fprintf(stderr, "WARN: Failed to attach %s to %s: %s\n", kind, c ? c->target : d->cand[0].target,
+				c ? strerror(errno) : "no such function in /proc/kallsyms");
 			fprintf(stderr, "      Check if the function exists in your kernel version%s.\n",
-				h->ret ? "" : " and modules (e.g., nf_conntrack, openvswitch) are loaded");
+				ret ? "" : " and modules (e.g., nf_conntrack, openvswitch) are loaded");
 			continue;
 		}
 		attached++;
 		if (!g_common.json)
-			printf("Attached %s to %s%s\n", kind, h->sym, h->note);
+			printf("Attached %s to %s%s\n", kind, hooks->c[k].symbol, variant_note(c));
 	}
 	return attached;
 }
@@ -909,11 +931,13 @@ int main(int argc, char **argv)
 	struct trace_conntrack_bpf *skel;
 	struct printer printer = { 0 };
 	struct event_channel *ch;
+	struct hook_set hooks = { .quiet = true };
 	struct ct_config cfg;
 
 	args_parse(&parser, argc, argv);
 	build_config(&cfg);
 	tool_init("trace_conntrack");
+	hook_set_init(&hooks, hook_defs, CT_HOOKS, 0);
 	require_module("nf_conntrack", "trace_conntrack probes its functions");
 	if (!kernel_has_kprobes())
 		die("kernel %s cannot attach kprobes (no kprobe PMU and no kprobe_events: "
@@ -921,21 +945,22 @@ int main(int argc, char **argv)
 		    kernel_release());
 
 	skel = BPFNET_OPEN(trace_conntrack_bpf);
-	plan_hooks(skel, &cfg);
+	hook_prepare(&hooks, skel->obj);
+	cfg.track_tcp_ret = hook_chosen(&hooks, CT_TCP_RET) != NULL;
 	if (!g_common.json) {
 		print_kernel_version();
-		print_tcp_choice();
+		print_tcp_choice(&hooks);
 		print_filters(&cfg);
 	}
 	bpfload_load(skel->skeleton);
 	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
 	printer.skel = skel;
-	printer.opts.func_name = tcp_func;
+	printer.opts.func_name = tcp_func(&hooks);
 	printer.opts.rel_time = opt.rel_time;
 	printer.opts.show_stack = cfg.want_stack;
 	ch = events_open(skel->maps.events, skel->maps.events_lost, handle_event, &printer);
 	tool_install_signals();
-	if (!attach_hooks())
+	if (!attach_hooks(&hooks))
 		die("no conntrack probe point could be attached on kernel %s", kernel_release());
 	if (!g_common.json)
 		printf("\nTracing skb->_nfct pointer changes (filtered)... Press Ctrl-C to stop.\n");
@@ -943,8 +968,7 @@ int main(int argc, char **argv)
 
 	events_run(ch, opt.duration);
 
-	for (int k = 0; k < nhooks; k++)
-		bpf_link__destroy(hooks[k].link);
+	hook_detach(&hooks);
 	if (!g_common.json) {
 		printf("\nDetaching probes and exiting...\n");
 		printf("Lost events: %llu\n", (unsigned long long)events_lost(ch));

@@ -12,10 +12,10 @@
 #include "drop_probe.h"
 #include "events.h"
 #include "filter.h"
+#include "hook.h"
 #include "json.h"
 #include "ksyms.h"
 #include "log.h"
-#include "probe.h"
 #include "runtime.h"
 #include "stack.h"
 #include "strbuf.h"
@@ -320,108 +320,44 @@ static void build_config(struct defrag_config *cfg)
 
 /* ---- probes ---- */
 
-struct defrag_probes {
-	struct probe_point defrag[1], defrag_ret[1], insert[1], insert_ret[1], expire[1], free[3];
-	struct probe_point consume;
-	const struct probe_point *free_hook;
-	bool has_insert, has_expire, has_consume;
-	struct bpf_link *links[8];
-	int nlinks;
+enum { DF_DEFRAG, DF_DEFRAG_RET, DF_INSERT, DF_INSERT_RET, DF_EXPIRE, DF_FREE, DF_CONSUME, DF_HOOKS };
+
+/* The two skb tracepoints together see what __kfree_skb sees, with drop reasons. */
+static bool free_tracepoint_chosen(const struct hook_set *plan)
+{
+	const struct hook_candidate *c = hook_chosen(plan, DF_FREE);
+
+	return c && c->kind == HOOK_TP;
+}
+
+static const struct hook_def hook_defs[DF_HOOKS] = {
+	[DF_DEFRAG] = { "IPv4 reassembly", { { HOOK_KPROBE, "df_ip_defrag", "ip_defrag" } } },
+	[DF_DEFRAG_RET] = { "IPv4 reassembly results", { { HOOK_KRETPROBE, "df_ip_defrag_ret", "ip_defrag" } } },
+	/* inet_frag_queue_insert appeared in 4.20 (some 4.19 kernels have the backport). */
+	[DF_INSERT] = { "duplicate and overlapping fragments",
+			{ { HOOK_KPROBE, "df_frag_insert", "inet_frag_queue_insert" } }, .optional = true },
+	[DF_INSERT_RET] = { "duplicate and overlapping fragment results",
+			    { { HOOK_KRETPROBE, "df_frag_insert_ret", "inet_frag_queue_insert" } }, .optional = true },
+	[DF_EXPIRE] = { "reassembly timeouts", { { HOOK_KPROBE, "df_ip_expire", "ip_expire" } }, .optional = true },
+	[DF_FREE] = { "freed packets",
+		      { { HOOK_TP, "df_tp_kfree_skb", "skb:kfree_skb" }, { HOOK_KPROBE, "df_kprobe_free", "__kfree_skb" },
+			{ HOOK_KPROBE, "df_kprobe_free", "kfree_skb" } } },
+	[DF_CONSUME] = { "consumed packets",
+			 { { HOOK_TP, "df_tp_consume_skb", "skb:consume_skb", free_tracepoint_chosen } },
+			 .optional = true },
 };
 
-static void disable(struct bpf_program *prog)
-{
-	bpf_program__set_autoload(prog, false);
-}
-
-static struct probe_point point(struct bpf_program *prog, enum probe_kind kind, const char *target)
-{
-	return (struct probe_point){ prog, kind, target };
-}
-
-static void plan_probes(struct trace_ip_defrag_bpf *skel, struct defrag_probes *p)
-{
-	const struct ksyms *ks = ksyms_kernel();
-
-	p->defrag[0] = point(skel->progs.df_ip_defrag, PROBE_KPROBE, "ip_defrag");
-	p->defrag_ret[0] = point(skel->progs.df_ip_defrag_ret, PROBE_KRETPROBE, "ip_defrag");
-	p->insert[0] = point(skel->progs.df_frag_insert, PROBE_KPROBE, "inet_frag_queue_insert");
-	p->insert_ret[0] = point(skel->progs.df_frag_insert_ret, PROBE_KRETPROBE, "inet_frag_queue_insert");
-	p->expire[0] = point(skel->progs.df_ip_expire, PROBE_KPROBE, "ip_expire");
-	p->free[0] = point(skel->progs.df_tp_kfree_skb, PROBE_TRACEPOINT, "skb:kfree_skb");
-	p->free[1] = point(skel->progs.df_kprobe_free, PROBE_KPROBE, "__kfree_skb");
-	p->free[2] = point(skel->progs.df_kprobe_free, PROBE_KPROBE, "kfree_skb");
-	p->consume = point(skel->progs.df_tp_consume_skb, PROBE_TRACEPOINT, "skb:consume_skb");
-
-	probe_select(p->defrag, 1, "IPv4 reassembly");
-	probe_select(p->defrag_ret, 1, "IPv4 reassembly results");
-	/* inet_frag_queue_insert appeared in 4.20 (some 4.19 kernels have the backport). */
-	p->has_insert = ksyms_attach_name(ks, "inet_frag_queue_insert") != NULL;
-	if (!p->has_insert) {
-		disable(p->insert[0].prog);
-		disable(p->insert_ret[0].prog);
-		log_warn("kernel %s has no inet_frag_queue_insert: duplicate and overlapping fragments "
-			 "are not reported",
-			 kernel_release());
-	}
-	p->has_expire = ksyms_attach_name(ks, "ip_expire") != NULL;
-	if (!p->has_expire) {
-		disable(p->expire[0].prog);
-		log_warn("kernel %s has no ip_expire: reassembly timeouts are not reported",
-			 kernel_release());
-	}
-	/* The two skb tracepoints together see what __kfree_skb sees, with drop reasons. */
-	p->free_hook = probe_select(p->free, 3, "freed packets");
-	/* Both kprobe candidates share one program, which probe_select turned off. */
-	bpf_program__set_autoload(p->free_hook->prog, true);
-	p->has_consume = p->free_hook->kind == PROBE_TRACEPOINT &&
-			 tracepoint_exists("skb", "consume_skb");
-	if (!p->has_consume)
-		disable(p->consume.prog);
-	if (p->free_hook->prog != skel->progs.df_kprobe_free)
-		disable(skel->progs.df_kprobe_free);
-}
-
-/* Attaches an optional probe: a failure is a warning, the rest of the tool still works. */
-static void attach_optional(struct defrag_probes *p, const struct probe_point *pt, const char *loss)
-{
-	struct bpf_link *link = probe_try_attach(pt);
-
-	if (!link) {
-		log_warn("cannot attach %s %s (%s): %s",
-			 pt->kind == PROBE_KRETPROBE ? "kretprobe" : "kprobe", pt->target, strerror(errno),
-			 loss);
-		return;
-	}
-	p->links[p->nlinks++] = link;
-}
-
-static void attach_probes(struct defrag_probes *p)
-{
-	p->links[p->nlinks++] = probe_attach(&p->defrag[0]);
-	p->links[p->nlinks++] = probe_attach(&p->defrag_ret[0]);
-	if (p->has_insert) {
-		attach_optional(p, &p->insert[0], "duplicate fragments are not reported");
-		attach_optional(p, &p->insert_ret[0], "duplicate fragments are not reported");
-	}
-	if (p->has_expire)
-		attach_optional(p, &p->expire[0], "queue timeouts are not reported");
-	p->links[p->nlinks++] = probe_attach(p->free_hook);
-	if (p->has_consume)
-		p->links[p->nlinks++] = probe_attach(&p->consume);
-}
-
-static void print_probes(const struct defrag_probes *p)
+static void print_probes(const struct hook_set *hooks)
 {
 	char desc[96];
 
-	printf("Probes: kprobe+kretprobe %s", p->defrag[0].target);
-	if (p->has_insert)
+	printf("Probes: kprobe+kretprobe %s", hook_defs[DF_DEFRAG].cand[0].target);
+	if (hook_chosen(hooks, DF_INSERT))
 		printf(", kprobe+kretprobe inet_frag_queue_insert");
-	if (p->has_expire)
+	if (hook_chosen(hooks, DF_EXPIRE))
 		printf(", kprobe ip_expire");
-	printf(", %s%s\n", probe_describe(p->free_hook, desc, sizeof(desc)),
-	       p->has_consume ? " + tracepoint skb:consume_skb" : "");
+	printf(", %s%s\n", hook_describe(hooks, DF_FREE, desc, sizeof(desc)),
+	       hook_chosen(hooks, DF_CONSUME) ? " + tracepoint skb:consume_skb" : "");
 }
 
 /* ---- events ---- */
@@ -466,7 +402,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 
 int main(int argc, char **argv)
 {
-	struct defrag_probes probes = { 0 };
+	struct hook_set hooks;
 	struct trace_ip_defrag_bpf *skel;
 	struct printer printer = { 0 };
 	struct event_channel *ch;
@@ -475,21 +411,22 @@ int main(int argc, char **argv)
 	args_parse(&parser, argc, argv);
 	build_config(&cfg);
 	tool_init("trace_ip_defrag");
+	hook_set_init(&hooks, hook_defs, DF_HOOKS, 0);
 	if (!kernel_has_kprobes())
 		die("kernel %s cannot attach kprobes (no kprobe PMU and no kprobe_events: "
 		    "CONFIG_KPROBE_EVENTS is off); ip_defrag has no tracepoint to use instead",
 		    kernel_release());
 
 	skel = BPFNET_OPEN(trace_ip_defrag_bpf);
-	plan_probes(skel, &probes);
+	hook_prepare(&hooks, skel->obj);
 	bpfload_load(skel->skeleton);
 	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
 	printer.skel = skel;
 	ch = events_open(skel->maps.events, skel->maps.events_lost, handle_event, &printer);
 	tool_install_signals();
 	if (!g_common.json)
-		print_probes(&probes);
-	attach_probes(&probes);
+		print_probes(&hooks);
+	hook_attach(&hooks);
 	if (!g_common.json) {
 		printf("Attaching probes... Press Ctrl-C to exit.\n");
 		if (log_file)
@@ -499,8 +436,7 @@ int main(int argc, char **argv)
 
 	events_run(ch, opt.duration);
 
-	for (int i = 0; i < probes.nlinks; i++)
-		bpf_link__destroy(probes.links[i]);
+	hook_detach(&hooks);
 	if (!g_common.json) {
 		printf("\nDetaching probes and exiting...\n");
 		printf("Lost events: %llu\n", (unsigned long long)events_lost(ch));

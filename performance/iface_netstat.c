@@ -12,9 +12,9 @@
 
 #include "argparse.h"
 #include "bpfload.h"
+#include "hook.h"
 #include "json.h"
 #include "log.h"
-#include "hook.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "iface_netstat.h"

@@ -12,9 +12,9 @@
 #include "drop_probe.h"
 #include "events.h"
 #include "filter.h"
+#include "hook.h"
 #include "json.h"
 #include "log.h"
-#include "hook.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "qdisc_lateny_details.h"
@@ -308,16 +308,23 @@ static void count_pending(struct bpf_map *pending, struct bpf_map *gso_pending, 
 	}
 }
 
-static bool raw_tp_pair(void)
-{
-	const struct hook_env *env = hook_env_kernel();
-
-	return env->raw_tracepoints && env->tracepoint_exists("qdisc", "qdisc_enqueue") &&
-	       env->tracepoint_exists("qdisc", "qdisc_dequeue");
-}
-
 /* Attached in this order (the drop hook first: no packet is left pending), detached in reverse. */
 enum { HOOK_DROPS, HOOK_DEQUEUE, HOOK_ENQUEUE };
+
+/* The raw tracepoints come as a pair: dequeue's only if enqueue's exists too, ... */
+static bool enqueue_raw_tp_exists(const struct hook_set *plan)
+{
+	(void)plan;
+	return tracepoint_exists("qdisc", "qdisc_enqueue");
+}
+
+/* ... and enqueue's only if dequeue's was chosen. */
+static bool dequeue_raw_tp_chosen(const struct hook_set *plan)
+{
+	const struct hook_candidate *c = hook_chosen(plan, HOOK_DEQUEUE);
+
+	return c && c->kind == HOOK_RAW_TP;
+}
 
 /*
  * Enqueue and dequeue hooks come as a pair: the raw tracepoints (5.15+), else kprobes on
@@ -330,10 +337,10 @@ static const struct hook_def hook_defs[] = {
 			 { { HOOK_RAW_TP, "drop_raw_tp", "skb:kfree_skb" }, DROP_HOOK_CANDIDATES },
 			 .keep_tracepoint = true },
 	[HOOK_DEQUEUE] = { "qdisc dequeue",
-			   { { HOOK_RAW_TP, "dequeue_raw_tp", "qdisc:qdisc_dequeue", raw_tp_pair },
+			   { { HOOK_RAW_TP, "dequeue_raw_tp", "qdisc:qdisc_dequeue", enqueue_raw_tp_exists },
 			     { HOOK_KPROBE, "dequeue_sch_direct_xmit", "sch_direct_xmit" } } },
 	[HOOK_ENQUEUE] = { "qdisc enqueue",
-			   { { HOOK_RAW_TP, "enqueue_raw_tp", "qdisc:qdisc_enqueue", raw_tp_pair },
+			   { { HOOK_RAW_TP, "enqueue_raw_tp", "qdisc:qdisc_enqueue", dequeue_raw_tp_chosen },
 			     { HOOK_KPROBE, "enqueue_dev_queue_xmit", "__dev_queue_xmit" },
 			     { HOOK_KPROBE, "enqueue_dev_queue_xmit", "dev_queue_xmit" } } },
 };

@@ -12,10 +12,10 @@
 #include "drop_probe.h"
 #include "events.h"
 #include "filter.h"
+#include "hook.h"
 #include "json.h"
 #include "ksyms.h"
 #include "log.h"
-#include "probe.h"
 #include "runtime.h"
 #include "strbuf.h"
 #include "timefmt.h"
@@ -295,63 +295,143 @@ void qdt_print_event_json(FILE *f, const struct qdt_event *ev, const char *hms, 
 
 /* Choosing the probe points */
 
-struct hook_plan {
-	bool attached;		/* every point of the hook is attached */
+/* One BPF program each; a function of the report (enum qdt_hook) is one or two of them. */
+enum {
+	H_DQX, H_DQX_RET, H_DQX_TP, H_HSX, H_HSX_RET, H_HSX_TP, H_HSX_TP_RET, H_ERSPAN, H_ERSPAN_RET, H_FQ,
+	H_FQ_RET, H_QDISC_ENQ, H_QDISC_DEQ, H_QDISC_DROP, H_COUNT,
+};
+
+static struct qdt_config cfg;
+static int nreasons;	/* qdisc drop reasons this kernel's BTF names */
+
+static bool chosen(const struct hook_set *plan, int h)
+{
+	return hook_chosen(plan, h) != NULL;
+}
+
+/* BPFNET_FORCE_KPROBE=1 leaves every tracepoint out, as on kernels that lack them (tests). */
+static bool tracepoints_usable(void)
+{
+	return !hook_env_kernel()->force_kprobe;
+}
+
+/* When a candidate applies, given the hooks planned before it. */
+static bool dqx_kprobe(const struct hook_set *p)
+{
+	return chosen(p, H_DQX);
+}
+
+static bool dqx_fallback(const struct hook_set *p)
+{
+	return tracepoints_usable() && !chosen(p, H_DQX);
+}
+
+static bool hsx_kprobe(const struct hook_set *p)
+{
+	return chosen(p, H_HSX);
+}
+
+static bool hsx_fallback(const struct hook_set *p)
+{
+	return tracepoints_usable() && !chosen(p, H_HSX);
+}
+
+static bool hsx_tracepoint(const struct hook_set *p)
+{
+	return chosen(p, H_HSX_TP);
+}
+
+static bool erspan_kprobe(const struct hook_set *p)
+{
+	return chosen(p, H_ERSPAN);
+}
+
+static bool fq_kprobe(const struct hook_set *p)
+{
+	return chosen(p, H_FQ);
+}
+
+static bool tracepoint(const struct hook_set *p)
+{
+	(void)p;
+	return tracepoints_usable();
+}
+
+static bool qdisc_drop_reasons(const struct hook_set *p)
+{
+	return tracepoint(p) && nreasons;
+}
+
+/* A kprobe + kretprobe pair on func: the return probe only with the entry probe. */
+#define PAIR(entry, ret, func, prog, retprog, entry_chosen)                                      \
+	[entry] = { func " entry", { { HOOK_KPROBE, prog, func } }, .optional = true },          \
+	[ret] = { func " return", { { HOOK_KRETPROBE, retprog, func, entry_chosen } }, .optional = true }
+
+static const struct hook_def hook_defs[H_COUNT] = {
+	[H_DQX] = { "__dev_queue_xmit entry", { { HOOK_KPROBE, "kp_dev_queue_xmit", "__dev_queue_xmit" },
+					  { HOOK_KPROBE, "kp_dev_queue_xmit", "dev_queue_xmit" } }, .optional = true },
+	[H_DQX_RET] = { "__dev_queue_xmit return", { { HOOK_KRETPROBE, "krp_dev_queue_xmit", "__dev_queue_xmit", dqx_kprobe },
+					      { HOOK_KRETPROBE, "krp_dev_queue_xmit", "dev_queue_xmit", dqx_kprobe } },
+			.optional = true },
+	[H_DQX_TP] = { "__dev_queue_xmit entries without kprobes", { { HOOK_TP, "tp_net_dev_queue", "net:net_dev_queue", dqx_fallback } },
+		       .optional = true },
+	PAIR(H_HSX, H_HSX_RET, "dev_hard_start_xmit", "kp_hard_start_xmit", "krp_hard_start_xmit", hsx_kprobe),
+	[H_HSX_TP] = { "dev_hard_start_xmit entries without kprobes",
+		       { { HOOK_TP, "tp_net_dev_start_xmit", "net:net_dev_start_xmit", hsx_fallback } }, .optional = true },
+	[H_HSX_TP_RET] = { "dev_hard_start_xmit driver status without kprobes", { { HOOK_TP, "tp_net_dev_xmit", "net:net_dev_xmit", hsx_tracepoint } },
+			   .optional = true },
+	PAIR(H_ERSPAN, H_ERSPAN_RET, "erspan_xmit", "kp_erspan_xmit", "krp_erspan_xmit", erspan_kprobe),
+	PAIR(H_FQ, H_FQ_RET, "fq_codel_enqueue", "kp_fq_codel_enqueue", "krp_fq_codel_enqueue", fq_kprobe),
+	[H_QDISC_ENQ] = { "qdisc_enqueue", { { HOOK_TP, "tp_qdisc_enqueue", "qdisc:qdisc_enqueue", tracepoint } },
+			  .optional = true },
+	[H_QDISC_DEQ] = { "qdisc_dequeue", { { HOOK_TP, "tp_qdisc_dequeue", "qdisc:qdisc_dequeue", tracepoint } },
+			  .optional = true },
+	[H_QDISC_DROP] = { "qdisc_drop", { { HOOK_TP, "tp_kfree_skb", "skb:kfree_skb", qdisc_drop_reasons } },
+			   .optional = true },
+};
+
+/* The report's view of a function: which programs serve it, and how. */
+struct qdt_func {
+	bool attached;		/* every hook of the function is attached */
 	bool returns;		/* its return codes (or drop reasons) are counted */
 	const char *why_not;	/* when nothing was chosen */
 	char desc[256];		/* for the banner's "Probe:" line */
-	struct probe_point points[2];
-	int npoints;
-	struct bpf_link *links[2];
+	int hooks[2];
+	int nhooks;
 };
 
-static struct hook_plan plan[QDT_HOOKS];
-static bool kprobes_usable, tracepoints_usable;
-static struct qdt_config cfg;
+static struct hook_set hooks;
+static struct qdt_func funcs[QDT_HOOKS];
 
-/* BPFNET_FORCE_KPROBE=1 leaves tracepoints out, as on kernels that lack them (tests). */
-static void choose_probe_kinds(void)
+static void use(struct qdt_func *f, int h)
 {
-	kprobes_usable = kernel_has_kprobes();
-	tracepoints_usable = !probe_force_kprobe();
+	f->hooks[f->nhooks++] = h;
 }
 
-/* The first of funcs this kernel has, as a kprobe + kretprobe pair on prog entry / ret. */
-static bool plan_kprobe_pair(struct hook_plan *p, struct bpf_program *entry, struct bpf_program *ret,
-			     const char *const *funcs, const char *missing)
+static bool plan_pair(struct qdt_func *f, int entry, const char *missing)
 {
-	if (!kprobes_usable) {
-		p->why_not = "this kernel cannot attach kprobes";
+	if (!chosen(&hooks, entry)) {
+		f->why_not = kernel_has_kprobes() ? missing : "this kernel cannot attach kprobes";
 		return false;
 	}
-	for (; *funcs; funcs++) {
-		const char *sym = ksyms_attach_name(ksyms_kernel(), *funcs);
-
-		if (!sym)
-			continue;
-		p->points[0] = (struct probe_point){ entry, PROBE_KPROBE, *funcs };
-		p->points[1] = (struct probe_point){ ret, PROBE_KRETPROBE, *funcs };
-		p->npoints = 2;
-		p->returns = true;
-		snprintf(p->desc, sizeof(p->desc), "kprobe+kretprobe %s", sym);
-		return true;
-	}
-	p->why_not = missing;
-	return false;
+	use(f, entry);
+	use(f, entry + 1);
+	f->returns = true;
+	snprintf(f->desc, sizeof(f->desc), "kprobe+kretprobe %s", hooks.c[entry].symbol);
+	return true;
 }
 
-static bool plan_tracepoint(struct hook_plan *p, struct bpf_program *prog, const char *category,
-			    const char *name, const char *target)
+static bool plan_tracepoint(struct qdt_func *f, int h)
 {
-	if (!tracepoints_usable) {
-		p->why_not = "tracepoints disabled";
+	if (!tracepoints_usable()) {
+		f->why_not = "tracepoints disabled";
 		return false;
 	}
-	if (!tracepoint_exists(category, name)) {
-		p->why_not = "no such tracepoint";
+	if (!chosen(&hooks, h)) {
+		f->why_not = "no such tracepoint";
 		return false;
 	}
-	p->points[p->npoints++] = (struct probe_point){ prog, PROBE_TRACEPOINT, target };
+	use(f, h);
 	return true;
 }
 
@@ -384,107 +464,77 @@ static int qdisc_reasons(struct strbuf *names)
 	return m.n;
 }
 
-static void plan_hooks(struct qdisc_drop_trace_bpf *skel)
+/* What each function of the report gets from the plan of hooks (hook_prepare done). */
+static void plan_funcs(struct strbuf *reasons)
 {
-	static const char *const dev_queue_xmit[] = { "__dev_queue_xmit", "dev_queue_xmit", NULL };
-	static const char *const hard_start_xmit[] = { "dev_hard_start_xmit", NULL };
-	static const char *const erspan_xmit[] = { "erspan_xmit", NULL };
-	static const char *const fq_codel_enqueue[] = { "fq_codel_enqueue", NULL };
-	struct hook_plan *p;
-	struct strbuf reasons = { 0 };
+	struct qdt_func *f;
 
-	p = &plan[QDT_DEV_QUEUE_XMIT];
-	if (!plan_kprobe_pair(p, skel->progs.kp_dev_queue_xmit, skel->progs.krp_dev_queue_xmit,
-			      dev_queue_xmit, "function not found") &&
-	    plan_tracepoint(p, skel->progs.tp_net_dev_queue, "net", "net_dev_queue", "net:net_dev_queue"))
-		snprintf(p->desc, sizeof(p->desc),
-			 "tracepoint net:net_dev_queue (entries only: return codes need kprobes)");
+	f = &funcs[QDT_DEV_QUEUE_XMIT];
+	if (!plan_pair(f, H_DQX, "function not found") && plan_tracepoint(f, H_DQX_TP))
+		snprintf(f->desc, sizeof(f->desc), "tracepoint net:net_dev_queue (entries only: return codes need kprobes)");
 
-	p = &plan[QDT_HARD_START_XMIT];
-	if (!plan_kprobe_pair(p, skel->progs.kp_hard_start_xmit, skel->progs.krp_hard_start_xmit,
-			      hard_start_xmit, "function not found") &&
-	    plan_tracepoint(p, skel->progs.tp_net_dev_start_xmit, "net", "net_dev_start_xmit",
-			    "net:net_dev_start_xmit")) {
-		p->returns = plan_tracepoint(p, skel->progs.tp_net_dev_xmit, "net", "net_dev_xmit",
-					     "net:net_dev_xmit");
-		snprintf(p->desc, sizeof(p->desc), "tracepoint%s (per packet: entries%s)",
-			 p->returns ? "s net:net_dev_start_xmit + net:net_dev_xmit" : " net:net_dev_start_xmit",
-			 p->returns ? " and driver status" : "");
+	f = &funcs[QDT_HARD_START_XMIT];
+	if (!plan_pair(f, H_HSX, "function not found") && plan_tracepoint(f, H_HSX_TP)) {
+		f->returns = plan_tracepoint(f, H_HSX_TP_RET);
+		snprintf(f->desc, sizeof(f->desc), "tracepoint%s (per packet: entries%s)",
+			 f->returns ? "s net:net_dev_start_xmit + net:net_dev_xmit" : " net:net_dev_start_xmit",
+			 f->returns ? " and driver status" : "");
 	}
 
-	plan_kprobe_pair(&plan[QDT_ERSPAN_XMIT], skel->progs.kp_erspan_xmit, skel->progs.krp_erspan_xmit,
-			 erspan_xmit, "module ip_gre not loaded");
-	plan_kprobe_pair(&plan[QDT_FQ_CODEL_ENQUEUE], skel->progs.kp_fq_codel_enqueue,
-			 skel->progs.krp_fq_codel_enqueue, fq_codel_enqueue, "module sch_fq_codel not loaded");
+	plan_pair(&funcs[QDT_ERSPAN_XMIT], H_ERSPAN, "module ip_gre not loaded");
+	plan_pair(&funcs[QDT_FQ_CODEL_ENQUEUE], H_FQ, "module sch_fq_codel not loaded");
 
-	p = &plan[QDT_QDISC_ENQUEUE];
-	if (plan_tracepoint(p, skel->progs.tp_qdisc_enqueue, "qdisc", "qdisc_enqueue", "qdisc:qdisc_enqueue"))
-		snprintf(p->desc, sizeof(p->desc), "tracepoint qdisc:qdisc_enqueue (root qdisc accepted a packet)");
-	p = &plan[QDT_QDISC_DEQUEUE];
-	if (plan_tracepoint(p, skel->progs.tp_qdisc_dequeue, "qdisc", "qdisc_dequeue", "qdisc:qdisc_dequeue"))
-		snprintf(p->desc, sizeof(p->desc), "tracepoint qdisc:qdisc_dequeue (packets left the root qdisc)");
+	f = &funcs[QDT_QDISC_ENQUEUE];
+	if (plan_tracepoint(f, H_QDISC_ENQ))
+		snprintf(f->desc, sizeof(f->desc), "tracepoint qdisc:qdisc_enqueue (root qdisc accepted a packet)");
+	f = &funcs[QDT_QDISC_DEQUEUE];
+	if (plan_tracepoint(f, H_QDISC_DEQ))
+		snprintf(f->desc, sizeof(f->desc), "tracepoint qdisc:qdisc_dequeue (packets left the root qdisc)");
 
-	p = &plan[QDT_QDISC_DROP];
-	if (tracepoints_usable && qdisc_reasons(&reasons) &&
-	    plan_tracepoint(p, skel->progs.tp_kfree_skb, "skb", "kfree_skb", "skb:kfree_skb")) {
-		p->returns = true;
-		snprintf(p->desc, sizeof(p->desc), "tracepoint skb:kfree_skb (reasons %s)", reasons.buf);
-	} else if (plan[QDT_DEV_QUEUE_XMIT].returns) {
+	f = &funcs[QDT_QDISC_DROP];
+	if (tracepoints_usable() && nreasons && plan_tracepoint(f, H_QDISC_DROP)) {
+		f->returns = true;
+		snprintf(f->desc, sizeof(f->desc), "tracepoint skb:kfree_skb (reasons %s)", reasons->buf);
+	} else if (funcs[QDT_DEV_QUEUE_XMIT].returns) {
 		cfg.drops_from_return = 1;
-		p->returns = true;
-		snprintf(p->desc, sizeof(p->desc),
+		f->returns = true;
+		snprintf(f->desc, sizeof(f->desc),
 			 "kretprobe %s returning NET_XMIT_DROP or NET_XMIT_CN (no drop reasons on this kernel)",
-			 ksyms_attach_name(ksyms_kernel(), plan[QDT_DEV_QUEUE_XMIT].points[0].target));
+			 hooks.c[H_DQX].symbol);
 	} else {
-		p->why_not = "no drop reasons and no kprobes on this kernel";
-	}
-	sb_free(&reasons);
-}
-
-/* Loads only the programs of the chosen points. */
-static void disable_unplanned(struct qdisc_drop_trace_bpf *skel)
-{
-	struct bpf_program *prog;
-
-	bpf_object__for_each_program(prog, skel->obj) {
-		bool used = false;
-
-		for (int h = 0; h < QDT_HOOKS; h++)
-			for (int i = 0; i < plan[h].npoints; i++)
-				used |= plan[h].points[i].prog == prog;
-		bpf_program__set_autoload(prog, used);
+		f->why_not = "no drop reasons and no kprobes on this kernel";
 	}
 }
 
-static void attach_hook(struct hook_plan *p)
+static void attach_func(struct qdt_func *f)
 {
-	for (int i = 0; i < p->npoints; i++) {
-		p->links[i] = probe_try_attach(&p->points[i]);
-		if (!p->links[i]) {
-			p->why_not = strerror(errno);
-			for (int k = 0; k < i; k++)
-				bpf_link__destroy(p->links[k]);
-			memset(p->links, 0, sizeof(p->links));
-			return;
+	for (int i = 0; i < f->nhooks; i++) {
+		if (hook_attach_one(&hooks, f->hooks[i]))
+			continue;
+		f->why_not = strerror(errno);
+		for (int k = 0; k < i; k++) {
+			bpf_link__destroy(hooks.c[f->hooks[k]].link);
+			hooks.c[f->hooks[k]].link = NULL;
 		}
+		return;
 	}
-	p->attached = p->npoints > 0;
+	f->attached = f->nhooks > 0;
 }
 
 /* Attaches every chosen hook; returns the "Attached probes:" list and the warnings. */
 static void attach_all(struct strbuf *attached, struct strbuf *warnings)
 {
 	for (int h = 0; h < QDT_HOOKS; h++) {
-		struct hook_plan *p = &plan[h];
+		struct qdt_func *f = &funcs[h];
 
 		if (h == QDT_QDISC_DROP && cfg.drops_from_return)
-			p->attached = plan[QDT_DEV_QUEUE_XMIT].attached;
+			f->attached = funcs[QDT_DEV_QUEUE_XMIT].attached;
 		else
-			attach_hook(p);
-		if (!p->attached) {
-			p->returns = false;
+			attach_func(f);
+		if (!f->attached) {
+			f->returns = false;
 			sb_addf(warnings, "Warning: %s not available on this kernel, skipping (%s)\n",
-				qdt_hook_name((enum qdt_hook)h), p->why_not ? p->why_not : "not attached");
+				qdt_hook_name((enum qdt_hook)h), f->why_not ? f->why_not : "not attached");
 			continue;
 		}
 		sb_addf(attached, "%s%s", attached->len ? ", " : "", qdt_hook_name((enum qdt_hook)h));
@@ -493,13 +543,6 @@ static void attach_all(struct strbuf *attached, struct strbuf *warnings)
 		die("kernel %s has none of the probe points qdisc_drop_trace needs (kprobes on "
 		    "__dev_queue_xmit / dev_hard_start_xmit, or the net:, qdisc: and skb:kfree_skb tracepoints)",
 		    kernel_release());
-}
-
-static void detach_all(void)
-{
-	for (int h = 0; h < QDT_HOOKS; h++)
-		for (int i = 0; i < plan[h].npoints; i++)
-			bpf_link__destroy(plan[h].links[i]);
 }
 
 /* Reading the counters */
@@ -567,8 +610,8 @@ static void report(bool final)
 	r.rows = rows;
 	r.n = qdt_snapshot_delta(&previous, &cur, rows, entries);
 	for (int h = 0; h < QDT_HOOKS; h++) {
-		r.returns[h] = plan[h].returns;
-		r.attached[h] = plan[h].attached;
+		r.returns[h] = funcs[h].returns;
+		r.attached[h] = funcs[h].attached;
 	}
 	r.not_counted = bpfload_percpu_sum(skel->maps.code_counts_full, 0);
 	fmt_time_hms(hms, sizeof(hms));
@@ -616,7 +659,7 @@ static void print_banner(void)
 
 int main(int argc, char **argv)
 {
-	struct strbuf attached = { 0 }, warnings = { 0 };
+	struct strbuf attached = { 0 }, warnings = { 0 }, reasons = { 0 };
 	bool events;
 	double t0, next;
 
@@ -630,15 +673,19 @@ int main(int argc, char **argv)
 	cfg.queue_events = cfg.entry_events && opt.verbose;
 	cfg.drop_events = events;
 	tool_init("qdisc_drop_trace");
+	if (tracepoints_usable())
+		nreasons = qdisc_reasons(&reasons);
+	hooks.quiet = true;
+	hook_set_init(&hooks, hook_defs, H_COUNT, 0);
 	if (opt.interface)
 		iface_name_check(opt.interface);
 	if (!g_common.json)
 		print_banner();
 
 	skel = BPFNET_OPEN(qdisc_drop_trace_bpf);
-	choose_probe_kinds();
-	plan_hooks(skel);
-	disable_unplanned(skel);
+	hook_prepare(&hooks, skel->obj);
+	plan_funcs(&reasons);
+	sb_free(&reasons);
 	bpfload_load(skel->skeleton);
 	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
 	if (events)
@@ -652,8 +699,8 @@ int main(int argc, char **argv)
 		if (warnings.len)
 			fputs(warnings.buf, stdout);
 		for (int h = 0; h < QDT_HOOKS; h++)
-			if (plan[h].attached)
-				printf("Probe: %s: %s\n", qdt_hook_name((enum qdt_hook)h), plan[h].desc);
+			if (funcs[h].attached)
+				printf("Probe: %s: %s\n", qdt_hook_name((enum qdt_hook)h), funcs[h].desc);
 		printf("Attached probes: %s\n", attached.buf);
 		printf("Starting qdisc drop monitoring... Press Ctrl+C to stop\n");
 	}
@@ -680,7 +727,7 @@ int main(int argc, char **argv)
 	}
 	if (channel)
 		events_poll(channel, 0);
-	detach_all();
+	hook_detach(&hooks);
 	if (channel)
 		events_poll(channel, 0);
 	if (!g_common.json)

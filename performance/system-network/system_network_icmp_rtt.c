@@ -16,12 +16,12 @@
 #include "drop_probe.h"
 #include "events.h"
 #include "filter.h"
+#include "hook.h"
 #include "json.h"
 #include "kernel_btf.h"
 #include "ksyms.h"
 #include "log.h"
 #include "netstage.h"
-#include "hook.h"
 #include "runtime.h"
 #include "stack.h"
 #include "timefmt.h"
@@ -91,8 +91,9 @@ static const char *const stage_base[RTT_PATH_STAGES] = {
 };
 
 /* The tracepoint's record is a module type: usable only where BTF describes it. */
-static bool upcall_tracepoint_usable(void)
+static bool upcall_tracepoint_usable(const struct hook_set *plan)
 {
+	(void)plan;
 	return kernel_struct_exists("trace_event_raw_ovs_dp_upcall", "openvswitch");
 }
 

@@ -155,10 +155,34 @@ START_TEST(test_no_kprobes)
 }
 END_TEST
 
-static bool never(void)
+static bool never(const struct hook_set *plan)
 {
+	(void)plan;
 	return false;
 }
+
+/* The candidate goes with the tracepoint of hook 0. */
+static bool after_tracepoint(const struct hook_set *plan)
+{
+	return hook_chosen(plan, 0) && hook_chosen(plan, 0)->kind == HOOK_TP;
+}
+
+START_TEST(test_usable_sees_earlier_choices)
+{
+	static const struct hook_def defs[] = {
+		{ "frees", { { HOOK_TP, "a", "skb:kfree_skb" }, { HOOK_KPROBE, "b", "kfree_skb_reason" } } },
+		{ "consumes", { { HOOK_TP, "c", "net:net_dev_queue", after_tracepoint } }, .optional = true },
+	};
+	struct hook_set s = set_of(defs, 2);
+
+	ck_assert_int_eq(hook_plan(&s, &env), 0);
+	ck_assert_str_eq(chosen_desc(&s, 1), "tracepoint net:net_dev_queue");
+	env.force_kprobe = true;
+	ck_assert_int_eq(hook_plan(&s, &env), 0);
+	ck_assert_str_eq(chosen_desc(&s, 0), "kprobe kfree_skb_reason");
+	ck_assert_ptr_null(hook_chosen(&s, 1));
+}
+END_TEST
 
 START_TEST(test_usable_and_skip)
 {
@@ -282,6 +306,7 @@ static Suite *hook_suite(void)
 	tcase_add_test(tc, test_missing_module);
 	tcase_add_test(tc, test_no_kprobes);
 	tcase_add_test(tc, test_usable_and_skip);
+	tcase_add_test(tc, test_usable_sees_earlier_choices);
 	tcase_add_test(tc, test_force_kprobe);
 	tcase_add_test(tc, test_optional_missing_warns);
 	tcase_add_test(tc, test_required_missing_dies);
