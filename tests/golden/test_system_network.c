@@ -450,12 +450,10 @@ START_TEST(metrics_flows)
 }
 END_TEST
 
-int main(void)
+Suite *golden_system_network_suite(void)
 {
 	Suite *s = suite_create("system_network");
 	TCase *tc = tcase_create("all");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, latency_model_rules_tx_udp);
 	tcase_add_test(tc, latency_model_rules_both_all);
@@ -470,9 +468,5 @@ int main(void)
 	tcase_add_test(tc, details_events);
 	tcase_add_test(tc, metrics_flows);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }

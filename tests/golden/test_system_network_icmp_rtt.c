@@ -469,7 +469,7 @@ START_TEST(banners)
 }
 END_TEST
 
-static Suite *suite(void)
+Suite *golden_system_network_icmp_rtt_suite(void)
 {
 	Suite *s = suite_create("system_network_icmp_rtt");
 	TCase *t = tcase_create("rules");
@@ -494,15 +494,4 @@ static Suite *suite(void)
 	tcase_add_test(t, banners);
 	suite_add_tcase(s, t);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
