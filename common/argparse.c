@@ -610,6 +610,8 @@ void args_parse(const struct arg_parser *parser, int argc, char **argv)
 		arg_fail("unrecognized arguments: %s", unknown.buf);
 	check_required(seen, npos);
 	free(seen);
-	if (!g_common.btf_path)
-		g_common.btf_path = getenv("BPFNET_BTF");
+	const char *env_btf = getenv("BPFNET_BTF");
+
+	if (!g_common.btf_path && env_btf && *env_btf)	/* BPFNET_BTF= means "not set" */
+		g_common.btf_path = env_btf;
 }
