@@ -8,6 +8,7 @@
 #include "drop_count.h"
 #include "drop_probe.h"
 #include "filter.h"
+#include "interval.h"
 #include "json.h"
 #include "log.h"
 #include "runtime.h"
@@ -157,72 +158,47 @@ static void print_json(const char *hms, int cycle, const struct snapshot *s, uin
 	json_finish(&j);
 }
 
-int main(int argc, char **argv)
-{
-	struct drop_count_config cfg = { 0 };
+struct run {
 	struct kernel_drop_stack_stats_bpf *skel;
 	struct bpf_link *link;
-	uint64_t last_total = 0;
-	char hms[16], desc[128];
-	int cycle = 0;
+	uint64_t last_total;
+	int cycle;
+};
 
-	args_parse(&parser, argc, argv);
-	if (opt.interval <= 0)
-		opt.interval = 10;
-	iface_name_opt("device_name", opt.device);
-	snprintf(cfg.ifname, sizeof(cfg.ifname), "%s", opt.device);
-	tool_init("kernel_drop_stack_stats");
-	if (cfg.ifname[0])
-		iface_name_check(cfg.ifname);
+static void report_cycle(void *ctx)
+{
+	struct run *r = ctx;
+	struct snapshot s;
+	char hms[16];
 
-	skel = BPFNET_OPEN(kernel_drop_stack_stats_bpf);
-	struct probe_point points[] = DROP_PROBE_POINTS(skel);
-	const struct probe_point *hook = probe_select(points, 4, "packet drops");
-
-	bpfload_load(skel->skeleton);
-	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
-	tool_install_signals();
-	link = probe_attach(hook);
-	if (!g_common.json) {
-		printf("Tracing kfree_skb calls...\n");
-		if (cfg.ifname[0])
-			printf("Device filter: %s\n", cfg.ifname);
-		else
-			printf("No device filter - monitoring all interfaces\n");
-		printf("Reporting interval: %ld seconds\n", opt.interval);
-		printf("Probe: %s\n", probe_describe(hook, desc, sizeof(desc)));
-		printf("Press Ctrl+C to see final summary\n%s\n", LINE43);
+	snapshot_read(r->skel, &s);
+	r->cycle++;
+	fmt_time_hms(hms, sizeof(hms));
+	if (g_common.json) {
+		print_json(hms, r->cycle, &s, s.totals.total - r->last_total);
+	} else {
+		printf("%s Cycle %d - Total drops: %llu (+%llu in last %lds)\n%s\n", hms, r->cycle,
+		       (unsigned long long)s.totals.total,
+		       (unsigned long long)(s.totals.total - r->last_total), opt.interval, DASH40);
+		printf("Top devices:\n");
+		kds_print_device_totals(stdout, &s.totals, TOP);
+		printf("Top call stacks (showing top %d):\n", TOP);
+		kds_print_stack_counts(stdout, &s.stacks, &s.failed, TOP);
+		printf("%s\n", LINE43);
 	}
 	fflush(stdout);
-	tool_ready();
+	r->last_total = s.totals.total;
+	snapshot_free(&s);
+}
 
-	while (tool_sleep((double)opt.interval)) {
-		struct snapshot s;
-
-		snapshot_read(skel, &s);
-		cycle++;
-		fmt_time_hms(hms, sizeof(hms));
-		if (g_common.json) {
-			print_json(hms, cycle, &s, s.totals.total - last_total);
-		} else {
-			printf("%s Cycle %d - Total drops: %llu (+%llu in last %lds)\n%s\n", hms, cycle,
-			       (unsigned long long)s.totals.total,
-			       (unsigned long long)(s.totals.total - last_total), opt.interval, DASH40);
-			printf("Top devices:\n");
-			kds_print_device_totals(stdout, &s.totals, TOP);
-			printf("Top call stacks (showing top %d):\n", TOP);
-			kds_print_stack_counts(stdout, &s.stacks, &s.failed, TOP);
-			printf("%s\n", LINE43);
-		}
-		fflush(stdout);
-		last_total = s.totals.total;
-		snapshot_free(&s);
-	}
-	bpf_link__destroy(link);
-
+static void report_final(void *ctx)
+{
+	struct run *r = ctx;
 	struct snapshot s;
+	char hms[16];
 
-	snapshot_read(skel, &s);
+	bpf_link__destroy(r->link);
+	snapshot_read(r->skel, &s);
 	fmt_time_hms(hms, sizeof(hms));
 	if (g_common.json) {
 		print_json(hms, 0, &s, 0);
@@ -240,6 +216,48 @@ int main(int argc, char **argv)
 		}
 	}
 	snapshot_free(&s);
-	kernel_drop_stack_stats_bpf__destroy(skel);
+}
+
+int main(int argc, char **argv)
+{
+	struct drop_count_config cfg = { 0 };
+	struct run r = { 0 };
+	char desc[128];
+
+	args_parse(&parser, argc, argv);
+	if (opt.interval <= 0)
+		opt.interval = 10;
+	iface_name_opt("device_name", opt.device);
+	snprintf(cfg.ifname, sizeof(cfg.ifname), "%s", opt.device);
+	tool_init("kernel_drop_stack_stats");
+	if (cfg.ifname[0])
+		iface_name_check(cfg.ifname);
+
+	r.skel = BPFNET_OPEN(kernel_drop_stack_stats_bpf);
+	struct probe_point points[] = DROP_PROBE_POINTS(r.skel);
+	const struct probe_point *hook = probe_select(points, 4, "packet drops");
+
+	bpfload_load(r.skel->skeleton);
+	bpfload_write_config(r.skel->maps.config_map, &cfg, sizeof(cfg));
+	tool_install_signals();
+	r.link = probe_attach(hook);
+	if (!g_common.json) {
+		printf("Tracing kfree_skb calls...\n");
+		if (cfg.ifname[0])
+			printf("Device filter: %s\n", cfg.ifname);
+		else
+			printf("No device filter - monitoring all interfaces\n");
+		printf("Reporting interval: %ld seconds\n", opt.interval);
+		printf("Probe: %s\n", probe_describe(hook, desc, sizeof(desc)));
+		printf("Press Ctrl+C to see final summary\n%s\n", LINE43);
+	}
+	fflush(stdout);
+	tool_ready();
+
+	interval_run(&(struct interval_loop){ .interval_s = (double)opt.interval,
+					      .report = report_cycle,
+					      .final = report_final,
+					      .ctx = &r });
+	kernel_drop_stack_stats_bpf__destroy(r.skel);
 	return 0;
 }

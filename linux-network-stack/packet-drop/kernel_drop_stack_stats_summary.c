@@ -7,6 +7,7 @@
 #include "drop_count.h"
 #include "drop_probe.h"
 #include "filter.h"
+#include "interval.h"
 #include "json.h"
 #include "runtime.h"
 #include "timefmt.h"
@@ -138,13 +139,32 @@ static void report(struct kernel_drop_stack_stats_summary_bpf *skel, int cycle)
 	drop_table_free(&failed);
 }
 
+struct run {
+	struct kernel_drop_stack_stats_summary_bpf *skel;
+	struct bpf_link *link;
+	int cycle;
+};
+
+static void report_cycle(void *ctx)
+{
+	struct run *r = ctx;
+
+	report(r->skel, ++r->cycle);
+}
+
+static void report_final(void *ctx)
+{
+	struct run *r = ctx;
+
+	bpf_link__destroy(r->link);
+	report(r->skel, 0);
+}
+
 int main(int argc, char **argv)
 {
 	struct drop_count_config cfg;
-	struct kernel_drop_stack_stats_summary_bpf *skel;
-	struct bpf_link *link;
+	struct run r = { 0 };
 	char filters[256];
-	int cycle = 0;
 
 	args_parse(&parser, argc, argv);
 	drop_count_config_build(&cfg, &opt.filter);
@@ -157,21 +177,16 @@ int main(int argc, char **argv)
 		drop_banner_duration(opt.duration);
 	}
 
-	skel = BPFNET_OPEN(kernel_drop_stack_stats_summary_bpf);
-	struct probe_point points[] = DROP_PROBE_POINTS(skel);
+	r.skel = BPFNET_OPEN(kernel_drop_stack_stats_summary_bpf);
+	struct probe_point points[] = DROP_PROBE_POINTS(r.skel);
 	const struct probe_point *hook = probe_select(points, 4, "packet drops");
 
-	link = drop_count_start(skel->skeleton, skel->maps.config_map, &cfg, hook);
-
-	while (!tool_exiting()) {
-		tool_sleep(tool_sleep_span((double)opt.interval, opt.duration));
-		cycle++;
-		if (tool_duration_over(opt.duration))
-			break;
-		report(skel, cycle);
-	}
-	bpf_link__destroy(link);
-	report(skel, 0);
-	kernel_drop_stack_stats_summary_bpf__destroy(skel);
+	r.link = drop_count_start(r.skel->skeleton, r.skel->maps.config_map, &cfg, hook);
+	interval_run(&(struct interval_loop){ .interval_s = (double)opt.interval,
+					      .duration_s = (double)opt.duration,
+					      .report = report_cycle,
+					      .final = report_final,
+					      .ctx = &r });
+	kernel_drop_stack_stats_summary_bpf__destroy(r.skel);
 	return 0;
 }

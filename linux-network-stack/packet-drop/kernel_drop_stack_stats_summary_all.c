@@ -7,7 +7,9 @@
 #include "drop_count.h"
 #include "drop_probe.h"
 #include "filter.h"
+#include "interval.h"
 #include "json.h"
+#include "percpu_delta.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "kernel_drop_stack_stats_summary_all.h"
@@ -134,19 +136,25 @@ struct interval {
 	uint64_t table_full;
 };
 
-static void interval_collect(struct kernel_drop_stack_stats_summary_all_bpf *skel, struct interval *iv)
-{
-	uint32_t gen = drop_generation_advance(skel->maps.generation);
-	const struct ksyms *ks = ksyms_kernel();
-	static uint64_t full_before;
-	uint64_t full = drop_count_table_full(skel->maps.drop_count_errors);
+/* The tool's state between reports. */
+struct run {
+	struct kernel_drop_stack_stats_summary_all_bpf *skel;
+	struct bpf_link *link;
+	struct percpu_delta errors;
+	enum kdssa_group group;
+	int cycle;
+};
 
-	drop_table_read(&iv->drops, skel->maps.drop_counts, gen, true, skel->maps.stacks, ks, KSYM_HEX_MODULE);
-	drop_table_read(&iv->stacks, skel->maps.stack_counts, gen, true, skel->maps.stacks, ks, KSYM_HEX_MODULE);
-	drop_table_read(&iv->tuples, skel->maps.tuple_counts, gen, true, NULL, NULL, KSYM_HEX);
-	drop_table_read(&iv->failed, skel->maps.failed_counts, gen, true, NULL, NULL, KSYM_HEX);
-	iv->table_full = full - full_before;
-	full_before = full;
+static void interval_collect(struct run *r, struct interval *iv)
+{
+	uint32_t gen = drop_generation_advance(r->skel->maps.generation);
+	const struct ksyms *ks = ksyms_kernel();
+
+	drop_table_read(&iv->drops, r->skel->maps.drop_counts, gen, true, r->skel->maps.stacks, ks, KSYM_HEX_MODULE);
+	drop_table_read(&iv->stacks, r->skel->maps.stack_counts, gen, true, r->skel->maps.stacks, ks, KSYM_HEX_MODULE);
+	drop_table_read(&iv->tuples, r->skel->maps.tuple_counts, gen, true, NULL, NULL, KSYM_HEX);
+	drop_table_read(&iv->failed, r->skel->maps.failed_counts, gen, true, NULL, NULL, KSYM_HEX);
+	iv->table_full = percpu_delta_read(&r->errors)[DROP_COUNT_TABLE_FULL];
 }
 
 static void interval_free(struct interval *iv)
@@ -181,35 +189,53 @@ static void print_json(const char *datetime, int cycle, enum kdssa_group group, 
 	json_finish(&j);
 }
 
-static void print_cycle(int cycle, enum kdssa_group group, const struct interval *iv)
+static void report_cycle(void *ctx)
 {
-	const struct drop_table *shown = group == GROUP_ALL ? &iv->drops :
-					 group == GROUP_STACK ? &iv->stacks : &iv->tuples;
+	struct run *r = ctx;
+	struct interval iv;
+	const struct drop_table *shown = r->group == GROUP_ALL ? &iv.drops :
+					 r->group == GROUP_STACK ? &iv.stacks : &iv.tuples;
 	char now[32];
 
+	interval_collect(r, &iv);
+	r->cycle++;
 	fmt_datetime(now, sizeof(now));
 	if (g_common.json)
-		print_json(now, cycle, group, iv);
+		print_json(now, r->cycle, r->group, &iv);
 	else
-		kdssa_print_cycle(stdout, now, cycle, opt.top, group, shown, &iv->failed, iv->table_full);
+		kdssa_print_cycle(stdout, now, r->cycle, opt.top, r->group, shown, &iv.failed, iv.table_full);
 	fflush(stdout);
+	interval_free(&iv);
+}
+
+/* The final summary is the last interval's counts (the original mixed in cumulative ones). */
+static void report_final(void *ctx)
+{
+	struct run *r = ctx;
+	struct interval iv;
+	char now[32];
+
+	interval_collect(r, &iv);
+	bpf_link__destroy(r->link);
+	fmt_datetime(now, sizeof(now));
+	if (g_common.json)
+		print_json(now, 0, GROUP_ALL, &iv);
+	else
+		kdssa_print_final(stdout, now, opt.top, &iv.drops, &iv.failed);
+	interval_free(&iv);
 }
 
 int main(int argc, char **argv)
 {
 	struct drop_count_config cfg;
-	struct kernel_drop_stack_stats_summary_all_bpf *skel;
-	struct interval last = { 0 };
-	enum kdssa_group group;
-	struct bpf_link *link;
-	char filters[256], now[32];
-	int cycle = 0;
+	struct run r = { 0 };
+	char filters[256];
 
 	args_parse(&parser, argc, argv);
 	drop_count_config_build(&cfg, &opt.filter);
 	cfg.by_tuple = 1;
-	group = !strcmp(opt.group_by, "stack") ? GROUP_STACK :
-		!strcmp(opt.group_by, "fivetuple") ? GROUP_FIVETUPLE : GROUP_ALL;
+	r.group = !strcmp(opt.group_by, "stack") ? GROUP_STACK :
+		  !strcmp(opt.group_by, "fivetuple") ? GROUP_FIVETUPLE : GROUP_ALL;
 	tool_init("kernel_drop_stack_stats_summary_all");
 	if (cfg.ifname[0])
 		iface_name_check(cfg.ifname);
@@ -220,32 +246,21 @@ int main(int argc, char **argv)
 		drop_banner_duration(opt.duration);
 	}
 
-	skel = BPFNET_OPEN(kernel_drop_stack_stats_summary_all_bpf);
-	bpf_map__set_max_entries(skel->maps.drop_counts, (__u32)opt.max_entries);
-	bpf_map__set_max_entries(skel->maps.stack_counts, (__u32)opt.max_entries);
-	bpf_map__set_max_entries(skel->maps.tuple_counts, (__u32)opt.max_entries);
-	struct probe_point points[] = DROP_PROBE_POINTS(skel);
+	r.skel = BPFNET_OPEN(kernel_drop_stack_stats_summary_all_bpf);
+	bpf_map__set_max_entries(r.skel->maps.drop_counts, (__u32)opt.max_entries);
+	bpf_map__set_max_entries(r.skel->maps.stack_counts, (__u32)opt.max_entries);
+	bpf_map__set_max_entries(r.skel->maps.tuple_counts, (__u32)opt.max_entries);
+	struct probe_point points[] = DROP_PROBE_POINTS(r.skel);
 	const struct probe_point *hook = probe_select(points, 4, "packet drops");
 
-	link = drop_count_start(skel->skeleton, skel->maps.config_map, &cfg, hook);
-
-	while (!tool_exiting()) {
-		tool_sleep(tool_sleep_span((double)opt.interval, opt.duration));
-		cycle++;
-		interval_free(&last);
-		interval_collect(skel, &last);
-		if (tool_duration_over(opt.duration))
-			break;	/* as the original: the interval that reaches --duration is not printed */
-		print_cycle(cycle, group, &last);
-	}
-	bpf_link__destroy(link);
-	/* The final summary is the last interval's counts (the original mixed in cumulative ones). */
-	fmt_datetime(now, sizeof(now));
-	if (g_common.json)
-		print_json(now, 0, GROUP_ALL, &last);
-	else
-		kdssa_print_final(stdout, now, opt.top, &last.drops, &last.failed);
-	interval_free(&last);
-	kernel_drop_stack_stats_summary_all_bpf__destroy(skel);
+	r.link = drop_count_start(r.skel->skeleton, r.skel->maps.config_map, &cfg, hook);
+	percpu_delta_init_map(&r.errors, r.skel->maps.drop_count_errors, DROP_COUNT_ERRORS);
+	interval_run(&(struct interval_loop){ .interval_s = (double)opt.interval,
+					      .duration_s = (double)opt.duration,
+					      .report = report_cycle,
+					      .final = report_final,
+					      .ctx = &r });
+	percpu_delta_free(&r.errors);
+	kernel_drop_stack_stats_summary_all_bpf__destroy(r.skel);
 	return 0;
 }
