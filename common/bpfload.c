@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "argparse.h"
+#include "events.h"
 #include "kernel_btf.h"
 #include "runtime.h"
 #include "strbuf.h"
@@ -109,6 +110,7 @@ void bpfload_open(struct bpf_object_skeleton *s, const void *legacy, size_t lega
 	err = bpf_object__open_skeleton(s, &opts);
 	if (err)
 		die("cannot open the BPF object of %s: %s", tool_name(), strerror(-err));
+	events_prepare(*s->obj);
 }
 
 /* The first line of the log that contains needle, from needle on, without its newline. */

@@ -469,7 +469,7 @@ void netstage_run_events(struct event_channel *ch, struct netstage_probes *probe
 
 	events_run_ticking(ch, duration_s, 1.0, sweep_tick, &r);
 	netstage_probes_detach(probes);
-	events_poll(ch, 0);
+	events_drain(ch);
 	if (!g_common.json)
 		printf("\nDetaching...\n");
 	netstage_counts_read(counters, &r.counts);

@@ -945,12 +945,10 @@ int main(int argc, char **argv)
 
 	for (int k = 0; k < nhooks; k++)
 		bpf_link__destroy(hooks[k].link);
-	if (!g_common.json) {
+	events_drain(ch);
+	if (!g_common.json)
 		printf("\nDetaching probes and exiting...\n");
-		printf("Lost events: %llu\n", (unsigned long long)events_lost(ch));
-	} else if (events_lost(ch)) {
-		log_warn("%llu events lost", (unsigned long long)events_lost(ch));
-	}
+	events_print_totals(stdout, g_common.json, events_lost(ch));
 	events_close(ch);
 	trace_conntrack_bpf__destroy(skel);
 	ct_file_rules_free(file_rules, n_file_rules);

@@ -501,12 +501,10 @@ int main(int argc, char **argv)
 
 	for (int i = 0; i < probes.nlinks; i++)
 		bpf_link__destroy(probes.links[i]);
-	if (!g_common.json) {
+	events_drain(ch);
+	if (!g_common.json)
 		printf("\nDetaching probes and exiting...\n");
-		printf("Lost events: %llu\n", (unsigned long long)events_lost(ch));
-	} else if (events_lost(ch)) {
-		log_warn("%llu events lost", (unsigned long long)events_lost(ch));
-	}
+	events_print_totals(stdout, g_common.json, events_lost(ch));
 	events_close(ch);
 	if (log_file)
 		fclose(log_file);

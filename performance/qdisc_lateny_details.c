@@ -445,7 +445,7 @@ int main(int argc, char **argv)
 		printf("\nDetaching...\n");
 	for (int i = 2; i >= 0; i--)
 		bpf_link__destroy(links[i]);
-	events_poll(ch, 0);
+	events_drain(ch);
 	sum.enqueued = bpfload_percpu_sum(skel->maps.counters, QC_ENQUEUED);
 	sum.dequeued = bpfload_percpu_sum(skel->maps.counters, QC_DEQUEUED);
 	sum.dropped = bpfload_percpu_sum(skel->maps.counters, QC_DROPPED);

@@ -451,10 +451,10 @@ int main(int argc, char **argv)
 	events_run(ch, 0);
 
 	bpf_link__destroy(link);
-	if (!g_common.json) {
+	events_drain(ch);
+	if (!g_common.json)
 		printf("\nStopping packet drop monitoring...\n");
-		printf("Lost events: %llu\n", (unsigned long long)events_lost(ch));
-	}
+	events_print_totals(stdout, g_common.json, events_lost(ch));
 	events_close(ch);
 	eth_drop_bpf__destroy(skel);
 	return 0;

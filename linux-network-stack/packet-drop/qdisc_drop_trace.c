@@ -682,7 +682,7 @@ int main(int argc, char **argv)
 		events_poll(channel, 0);
 	detach_all();
 	if (channel)
-		events_poll(channel, 0);
+		events_drain(channel);
 	if (!g_common.json)
 		printf("\nStopping qdisc drop monitoring...\n");
 	report(true);

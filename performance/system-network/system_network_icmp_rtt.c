@@ -368,6 +368,27 @@ void rtt_print_json(FILE *f, const struct rtt_report *r)
 	json_finish(&j);
 }
 
+void rtt_print_totals(FILE *f, bool json, uint64_t reported, uint64_t below, uint64_t incomplete, uint64_t lost)
+{
+	struct json j;
+
+	if (!json) {
+		fprintf(f, "Round trips reported: %llu, below --latency-ms: %llu, incomplete: %llu, lost events: %llu\n",
+			(unsigned long long)reported, (unsigned long long)below, (unsigned long long)incomplete,
+			(unsigned long long)lost);
+		return;
+	}
+	json_begin(&j, f);
+	json_obj(&j, NULL);
+	json_bool(&j, "final", true);
+	json_uint(&j, "reported", reported);
+	json_uint(&j, "below_threshold", below);
+	json_uint(&j, "incomplete", incomplete);
+	json_uint(&j, "lost_events", lost);
+	json_end_obj(&j);
+	json_finish(&j);
+}
+
 /* ---- options ---- */
 
 static __u32 host_ipv4_opt(const char *flag, const char *text)
@@ -594,16 +615,14 @@ int main(int argc, char **argv)
 
 	for (int h = 0; h < RTT_HOOKS; h++)
 		bpf_link__destroy(hooks[h].link);
-	if (!g_common.json) {
+	events_drain(ch);
+	if (!g_common.json)
 		printf("\nDetaching...\n");
-		printf("Round trips reported: %llu, below --latency-ms: %llu, incomplete: %llu, "
-		       "lost events: %llu\n",
-		       tracer.reported,
-		       (unsigned long long)bpfload_percpu_sum(skel->maps.rtt_counters, RTT_CNT_BELOW_THRESHOLD),
-		       (unsigned long long)bpfload_percpu_sum(skel->maps.rtt_counters, RTT_CNT_INCOMPLETE),
-		       (unsigned long long)events_lost(ch));
+	rtt_print_totals(stdout, g_common.json, tracer.reported,
+			 bpfload_percpu_sum(skel->maps.rtt_counters, RTT_CNT_BELOW_THRESHOLD),
+			 bpfload_percpu_sum(skel->maps.rtt_counters, RTT_CNT_INCOMPLETE), events_lost(ch));
+	if (!g_common.json)
 		printf("Exiting.\n");
-	}
 	events_close(ch);
 	system_network_icmp_rtt_bpf__destroy(skel);
 	return 0;
