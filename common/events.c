@@ -163,12 +163,12 @@ void events_print_totals(FILE *f, bool json, uint64_t total)
 	json_finish(&j);
 }
 
-void events_run(struct event_channel *ch, long duration_s)
+void events_run(struct event_channel *ch, double duration_s)
 {
 	events_run_ticking(ch, duration_s, 0, NULL, NULL);
 }
 
-void events_run_ticking(struct event_channel *ch, long duration_s, double period_s, void (*tick)(void *arg),
+void events_run_ticking(struct event_channel *ch, double duration_s, double period_s, void (*tick)(void *arg),
 			void *arg)
 {
 	double next_tick = tool_elapsed() + period_s;

@@ -33,18 +33,18 @@ extern const char iface_netstat_bpf_source[];
 
 static struct {
 	const char *name;
-	double interval;
+	double interval, duration;
 	bool throughput, ebpf;
-	long duration;
 } opt = { .name = "", .interval = 1 };
 
 static const struct arg_opt options[] = {
-	{ "name", 'n', ARG_STR, &opt.name, "NAME", "network interface to watch" },
-	{ "interval", 'i', ARG_FLOAT, &opt.interval, "INTERVAL", "print interval in seconds, fractions allowed (default: 1)" },
-	{ "throughput", 't', ARG_FLAG, &opt.throughput, NULL, "add BPS (bytes/s) and PPS columns" },
-	{ "ebpf", 0, ARG_FLAG, &opt.ebpf, NULL, "print the BPF program's source and exit" },
-	{ "duration", 0, ARG_INT, &opt.duration, "SECONDS", "stop after this many seconds (0 = until Ctrl-C)",
-	  .min = 0, .max = 31536000 },
+	OPT_IFNAME("name", 'n', &opt.name, "network interface to watch", .metavar = "NAME"),
+	OPT_SECONDS("interval", 'i', &opt.interval, 0, "print interval in seconds, fractions allowed (default: 1)",
+		    .metavar = "INTERVAL"),
+	OPT_FLAG("throughput", 't', &opt.throughput, "add BPS (bytes/s) and PPS columns"),
+	OPT_FLAG("ebpf", 0, &opt.ebpf, "print the BPF program's source and exit"),
+	OPT_SECONDS("duration", 0, &opt.duration, ARG_WHOLE | ARG_ZERO_OFF,
+		    "stop after this many seconds (0 = until Ctrl-C)", .metavar = "SECONDS"),
 	{ 0 },
 };
 
@@ -202,18 +202,6 @@ void netstat_print_json(FILE *f, const char *time_now, const struct queue_table 
 	json_finish(&j);
 }
 
-static double interval_opt(void)
-{
-	double v = opt.interval;
-
-	if (v == 0)
-		arg_fail("argument -i/--interval: print interval must be non-zero");
-	if (!(v > 0) || !isfinite(v))
-		arg_fail("argument -i/--interval: print interval must be a positive number of seconds: '%g'",
-			 v);
-	return v;
-}
-
 /* Counts rx-N and tx-N entries of /sys/class/net/<name>/queues. */
 static void count_queues(const char *name, int *nrx, int *ntx)
 {
@@ -303,7 +291,6 @@ int main(int argc, char **argv)
 	struct iface_netstat_bpf *skel;
 	static struct run r;
 	struct bpf_link *links[2];
-	double interval;
 	int nrx, ntx;
 
 	args_parse(&parser, argc, argv);
@@ -312,10 +299,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!opt.name[0])
-		arg_fail("argument -n/--name: please specify a network interface");
-	if (strlen(opt.name) > 15)
-		arg_fail("argument -n/--name: NIC name too long: '%s' (max 15 characters)", opt.name);
-	interval = interval_opt();
+		arg_fail_opt(&opt.name, "please specify a network interface");
 	count_queues(opt.name, &nrx, &ntx);
 	tool_init("iface_netstat");
 	cfg.ifindex = if_nametoindex(opt.name);
@@ -344,8 +328,8 @@ int main(int argc, char **argv)
 	r.t_prev = tool_elapsed();
 	tool_ready();
 
-	interval_run(&(struct interval_loop){ .interval_s = interval,
-					      .duration_s = (double)opt.duration,
+	interval_run(&(struct interval_loop){ .interval_s = opt.interval,
+					      .duration_s = opt.duration,
 					      .report = report,
 					      .ctx = &r });
 

@@ -39,21 +39,20 @@
 static struct dmc_settings opt = { .interval = 30, .log_dir = "./logs" };
 
 static const struct arg_opt options[] = {
-	{ "interface", 0, ARG_STR, &opt.interface, NULL,
-	  "interface whose RX dropped counter is watched", .flags = ARG_REQUIRED },
-	{ "command", 0, ARG_STR, &opt.command, NULL,
-	  "monitoring command run for each cycle, e.g. \"eth_drop --interface port-mgt\" (split like "
-	  "a shell does, run without one; a tool of this suite, or its .py name, runs the tool next "
-	  "to this program)",
-	  .flags = ARG_REQUIRED },
-	{ "stop-command", 0, ARG_STR, &opt.stop_command, NULL,
-	  "command that stops the monitoring command at the end of a cycle (default: SIGTERM to its "
-	  "process group)" },
-	{ "interval", 0, ARG_INT, &opt.interval, NULL, "seconds per cycle (and between counter readings)",
-	  .min = 1, .max = 86400 },
-	{ "log-dir", 0, ARG_STR, &opt.log_dir, NULL,
-	  "directory for the cycles' log files; exactly ./logs also prints the cycle messages on "
-	  "stdout, any other value writes them into the cycle's log file" },
+	OPT_IFNAME("interface", 0, &opt.interface, "interface whose RX dropped counter is watched",
+		   .flags = ARG_REQUIRED),
+	OPT_STR("command", 0, &opt.command,
+		"monitoring command run for each cycle, e.g. \"eth_drop --interface port-mgt\" (split like "
+		"a shell does, run without one; a tool of this suite, or its .py name, runs the tool next "
+		"to this program)",
+		.flags = ARG_REQUIRED),
+	OPT_STR("stop-command", 0, &opt.stop_command,
+		"command that stops the monitoring command at the end of a cycle (default: SIGTERM to its "
+		"process group)"),
+	OPT_SECONDS("interval", 0, &opt.interval, ARG_WHOLE, "seconds per cycle (and between counter readings)"),
+	OPT_STR("log-dir", 0, &opt.log_dir,
+		"directory for the cycles' log files; exactly ./logs also prints the cycle messages on "
+		"stdout, any other value writes them into the cycle's log file"),
 	{ 0 },
 };
 
@@ -136,7 +135,7 @@ void dmc_print_banner(FILE *f, const struct dmc_settings *s)
 		fprintf(f, "Stop command: %s\n", s->stop_command);
 	else
 		fprintf(f, "Stop method: Process group termination\n");
-	fprintf(f, "Monitor interval: %ld seconds\n", s->interval);
+	fprintf(f, "Monitor interval: %.0f seconds\n", s->interval);
 	fprintf(f, "Log directory: %s\n", s->log_dir);
 	fprintf(f, "%s\n", DASH60);
 }
@@ -602,7 +601,7 @@ static void handle_signal(void)
 /* Sleeps one interval, returning at once when a signal arrives. */
 static void sleep_interval(void)
 {
-	double end = tool_elapsed() + (double)opt.interval;
+	double end = tool_elapsed() + opt.interval;
 
 	while (!pending_signal && tool_elapsed() < end) {
 		double left = end - tool_elapsed();
@@ -675,14 +674,15 @@ static void monitor(void)
 
 /* Start-up */
 
-static void split_option(const char *flag, const char *text, struct shell_words *w)
+/* Splits the value of the option whose destination is option into words (exits 2 if it cannot). */
+static void split_option(const char *const *option, struct shell_words *w)
 {
 	const char *error;
 
-	if (shell_split(text, w, &error))
-		arg_fail("argument %s: cannot split '%s' into words: %s", flag, text, error);
+	if (shell_split(*option, w, &error))
+		arg_fail_opt(option, "cannot split '%s' into words: %s", arg_shown(*option), error);
 	if (!w->argc)
-		arg_fail("argument %s: empty command", flag);
+		arg_fail_opt(option, "empty command");
 }
 
 static void make_dirs(const char *path)
@@ -717,7 +717,7 @@ static void print_start_json(void)
 		json_str(&j, "running", opt.resolved);
 	if (opt.stop_command)
 		json_str(&j, "stop_command", opt.stop_command);
-	json_int(&j, "interval", opt.interval);
+	json_int(&j, "interval", (long long)opt.interval);
 	json_str(&j, "log_dir", opt.log_dir);
 	json_end_obj(&j);
 	json_finish(&j);
@@ -731,12 +731,11 @@ int main(int argc, char **argv)
 	ssize_t n;
 
 	args_parse(&parser, argc, argv);
-	iface_name_opt("--interface", opt.interface);
-	split_option("--command", opt.command, &st.command);
+	split_option(&opt.command, &st.command);
 	if (opt.stop_command)
-		split_option("--stop-command", opt.stop_command, &st.stop_command);
+		split_option(&opt.stop_command, &st.stop_command);
 	if (!*opt.log_dir)
-		arg_fail("argument --log-dir: empty path");
+		arg_fail_opt(&opt.log_dir, "empty path");
 	if (link_stats_read(opt.interface, &stats, err, sizeof(err)) == -ENODEV)
 		die("%s (--interface)", err);
 

@@ -22,7 +22,7 @@ struct dmc_counter {
 struct dmc_settings {
 	const char *interface, *command, *stop_command, *log_dir;
 	const char *resolved;	/* the command as run, when a suite tool replaced a script; or NULL */
-	long interval;
+	double interval;	/* whole seconds */
 };
 
 /* Takes one reading: the step, the increment, and the message that starts the cycle. */

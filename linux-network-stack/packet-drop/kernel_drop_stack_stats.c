@@ -1,4 +1,5 @@
 /* kernel_drop_stack_stats: the bpftrace drop-stack script as a binary, same positional parameters. */
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,12 +24,12 @@
 
 static struct {
 	const char *device;
-	long interval;
+	int interval;
 } opt = { .device = "", .interval = 10 };
 
 static const struct arg_positional positionals[] = {
-	{ "device_name", ARG_STR, &opt.device, "only count drops on this device (\"\" = all devices)" },
-	{ "interval", ARG_INT, &opt.interval, "reporting period in seconds (default 10; <= 0 means 10)" },
+	POS_STR("device_name", &opt.device, "only count drops on this device (\"\" = all devices)", false),
+	POS_INT("interval", &opt.interval, "reporting period in seconds (default 10; <= 0 means 10)", false),
 	{ 0 },
 };
 
@@ -177,7 +178,7 @@ static void report_cycle(void *ctx)
 	if (g_common.json) {
 		print_json(hms, r->cycle, &s, s.totals.total - r->last_total);
 	} else {
-		printf("%s Cycle %d - Total drops: %llu (+%llu in last %lds)\n%s\n", hms, r->cycle,
+		printf("%s Cycle %d - Total drops: %llu (+%llu in last %ds)\n%s\n", hms, r->cycle,
 		       (unsigned long long)s.totals.total,
 		       (unsigned long long)(s.totals.total - r->last_total), opt.interval, DASH40);
 		printf("Top devices:\n");
@@ -227,7 +228,13 @@ int main(int argc, char **argv)
 	args_parse(&parser, argc, argv);
 	if (opt.interval <= 0)
 		opt.interval = 10;
-	iface_name_opt("device_name", opt.device);
+	if (opt.interval > ARG_SECONDS_MAX)
+		arg_fail("argument interval: invalid value: %d (must be between 1 and %.0f seconds)", opt.interval,
+			 ARG_SECONDS_MAX);
+	/* Not an ARG_IFNAME: "" is the original's "every device". */
+	if (strlen(opt.device) >= IFNAMSIZ)
+		arg_fail("argument device_name: interface name '%s' too long (max %d characters)",
+			 arg_shown(opt.device), IFNAMSIZ - 1);
 	snprintf(cfg.ifname, sizeof(cfg.ifname), "%s", opt.device);
 	tool_init("kernel_drop_stack_stats");
 	if (cfg.ifname[0])
@@ -247,7 +254,7 @@ int main(int argc, char **argv)
 			printf("Device filter: %s\n", cfg.ifname);
 		else
 			printf("No device filter - monitoring all interfaces\n");
-		printf("Reporting interval: %ld seconds\n", opt.interval);
+		printf("Reporting interval: %d seconds\n", opt.interval);
 		printf("Probe: %s\n", probe_describe(hook, desc, sizeof(desc)));
 		printf("Press Ctrl+C to see final summary\n%s\n", LINE43);
 	}

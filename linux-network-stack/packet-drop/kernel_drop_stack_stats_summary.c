@@ -19,16 +19,16 @@
 #define DASH40 "----------------------------------------"
 
 static struct {
-	long interval, duration, top;
+	double interval, duration;
+	int top;
 	struct drop_filter_opts filter;
-} opt = { .interval = 10, .top = 5, .filter = { .name = "", .l4_protocol = "all" } };
+} opt = { .interval = 10, .top = 5, .filter = { .name = "" } };
 
 static const struct arg_opt options[] = {
-	{ "interval", 'i', ARG_INT, &opt.interval, NULL, "report interval in seconds", .min = 1, .max = 86400 },
-	{ "duration", 'd', ARG_INT, &opt.duration, NULL, "total run time in seconds (0 = until Ctrl-C)",
-	  .min = 0, .max = 31536000 },
-	{ "top", 't', ARG_INT, &opt.top, NULL, "stacks shown per report (the final report shows twice as many)",
-	  .min = 1, .max = 100000 },
+	OPT_SECONDS("interval", 'i', &opt.interval, ARG_WHOLE, "report interval in seconds"),
+	OPT_SECONDS("duration", 'd', &opt.duration, ARG_WHOLE | ARG_ZERO_OFF,
+		    "total run time in seconds (0 = until Ctrl-C)"),
+	OPT_INT("top", 't', &opt.top, 1, 100000, "stacks shown per report (the final report shows twice as many)"),
 	DROP_FILTER_OPTIONS(opt.filter),
 	{ 0 },
 };
@@ -172,7 +172,7 @@ int main(int argc, char **argv)
 	if (cfg.ifname[0])
 		iface_name_check(cfg.ifname);
 	if (!g_common.json) {
-		printf("Tracing kfree_skb calls with histograms, %lds intervals...%s\n", opt.interval,
+		printf("Tracing kfree_skb calls with histograms, %.0fs intervals...%s\n", opt.interval,
 		       drop_filter_text(&opt.filter, filters, sizeof(filters)));
 		drop_banner_duration(opt.duration);
 	}
@@ -182,8 +182,8 @@ int main(int argc, char **argv)
 	const struct probe_point *hook = probe_select(points, 4, "packet drops");
 
 	r.link = drop_count_start(r.skel->skeleton, r.skel->maps.config_map, &cfg, hook);
-	interval_run(&(struct interval_loop){ .interval_s = (double)opt.interval,
-					      .duration_s = (double)opt.duration,
+	interval_run(&(struct interval_loop){ .interval_s = opt.interval,
+					      .duration_s = opt.duration,
 					      .report = report_cycle,
 					      .final = report_final,
 					      .ctx = &r });

@@ -22,24 +22,21 @@
 static const char *const group_choices[] = { "all", "stack", "fivetuple", NULL };
 
 static struct {
-	long interval, duration, top, max_entries;
+	double interval, duration;
+	int top, max_entries;
 	const char *group_by;
 	struct drop_filter_opts filter;
-} opt = { .interval = 10, .top = 5, .max_entries = 10240, .group_by = "all",
-	  .filter = { .name = "", .l4_protocol = "all" } };
+} opt = { .interval = 10, .top = 5, .max_entries = 10240, .group_by = "all", .filter = { .name = "" } };
 
 static const struct arg_opt options[] = {
-	{ "interval", 'i', ARG_INT, &opt.interval, NULL, "report interval in seconds; counts restart each interval",
-	  .min = 1, .max = 86400 },
-	{ "duration", 'd', ARG_INT, &opt.duration, NULL, "total run time in seconds (0 = until Ctrl-C)",
-	  .min = 0, .max = 31536000 },
-	{ "top", 't', ARG_INT, &opt.top, NULL, "entries shown per report (the final report shows twice as many)",
-	  .min = 1, .max = 100000 },
+	OPT_SECONDS("interval", 'i', &opt.interval, ARG_WHOLE,
+		    "report interval in seconds; counts restart each interval"),
+	OPT_SECONDS("duration", 'd', &opt.duration, ARG_WHOLE | ARG_ZERO_OFF,
+		    "total run time in seconds (0 = until Ctrl-C)"),
+	OPT_INT("top", 't', &opt.top, 1, 100000, "entries shown per report (the final report shows twice as many)"),
 	DROP_FILTER_OPTIONS(opt.filter),
-	{ "max-entries", 0, ARG_INT, &opt.max_entries, NULL, "size of each counter table", .min = 1,
-	  .max = 4000000 },
-	{ "group-by", 0, ARG_CHOICE, &opt.group_by, NULL, "grouping shown by the periodic reports",
-	  group_choices },
+	OPT_INT("max-entries", 0, &opt.max_entries, 1, 4000000, "size of each counter table"),
+	OPT_CHOICE("group-by", 0, &opt.group_by, group_choices, "grouping shown by the periodic reports"),
 	{ 0 },
 };
 
@@ -240,9 +237,9 @@ int main(int argc, char **argv)
 	if (cfg.ifname[0])
 		iface_name_check(cfg.ifname);
 	if (!g_common.json) {
-		printf("Tracing kfree_skb calls with five-tuple histograms, %lds intervals...%s\n",
+		printf("Tracing kfree_skb calls with five-tuple histograms, %.0fs intervals...%s\n",
 		       opt.interval, drop_filter_text(&opt.filter, filters, sizeof(filters)));
-		printf("Max histogram entries: %ld, Grouping by: %s\n", opt.max_entries, opt.group_by);
+		printf("Max histogram entries: %d, Grouping by: %s\n", opt.max_entries, opt.group_by);
 		drop_banner_duration(opt.duration);
 	}
 
@@ -255,8 +252,8 @@ int main(int argc, char **argv)
 
 	r.link = drop_count_start(r.skel->skeleton, r.skel->maps.config_map, &cfg, hook);
 	percpu_delta_init_map(&r.errors, r.skel->maps.drop_count_errors, DROP_COUNT_ERRORS);
-	interval_run(&(struct interval_loop){ .interval_s = (double)opt.interval,
-					      .duration_s = (double)opt.duration,
+	interval_run(&(struct interval_loop){ .interval_s = opt.interval,
+					      .duration_s = opt.duration,
 					      .report = report_cycle,
 					      .final = report_final,
 					      .ctx = &r });

@@ -23,21 +23,19 @@
 #define RULE60 "------------------------------------------------------------"
 
 static struct {
-	long interval, duration;
+	double interval, duration;
 	struct netstage_opts net;
 } opt = { .interval = 5, .net = { .protocol = "all", .session_timeout = 1 } };
 
 static const struct arg_opt options[] = {
-	{ "phy-interface", 0, ARG_STR, &opt.net.phy_interface, NULL,
-	  "physical interface(s) to monitor, comma-separated for bond members (e.g. eth0 or eth0,eth1)",
-	  .flags = ARG_REQUIRED },
+	OPT_STR("phy-interface", 0, &opt.net.phy_interface,
+		"physical interface(s) to monitor, comma-separated for bond members (e.g. eth0 or eth0,eth1)",
+		.flags = ARG_REQUIRED),
 	NETSTAGE_FILTER_OPTIONS(opt.net),
-	{ "protocol", 0, ARG_CHOICE, &opt.net.protocol, NULL, "protocol filter (all = TCP and UDP)",
-	  netstage_proto_choices },
-	{ "direction", 0, ARG_CHOICE, &opt.net.direction, NULL,
-	  "tx = System -> Physical, rx = Physical -> System, both = both at once", netstage_dir_choices,
-	  .flags = ARG_REQUIRED },
-	{ "interval", 0, ARG_INT, &opt.interval, NULL, "statistics interval in seconds", .min = 1, .max = 86400 },
+	OPT_CHOICE("protocol", 0, &opt.net.protocol, netstage_proto_choices, "protocol filter (all = TCP and UDP)"),
+	OPT_CHOICE("direction", 0, &opt.net.direction, netstage_dir_choices,
+		   "tx = System -> Physical, rx = Physical -> System, both = both at once", .flags = ARG_REQUIRED),
+	OPT_SECONDS("interval", 0, &opt.interval, ARG_WHOLE, "statistics interval in seconds"),
 	NETSTAGE_RUN_OPTIONS(opt.duration, opt.net),
 	{ 0 },
 };
@@ -263,12 +261,12 @@ static void print_banner(const struct netstage_config *cfg, const struct netstag
 	printf("=== System Network Adjacent Stage Latency Histogram Tool ===\n");
 	netstage_print_filters(stdout, cfg, &opt.net, " (tx=System->Physical, rx=Physical->System)");
 	netstage_print_phy(stdout, cfg, &opt.net);
-	printf("Statistics interval: %ld seconds\n", opt.interval);
+	printf("Statistics interval: %.0f seconds\n", opt.interval);
 	printf("Mode: Adjacent stage latency tracking only\n");
 	printf("BPF program loaded successfully\n");
 	netstage_probes_print(stdout, probes, cfg, &sysnet_latency_model);
 	printf("\nCollecting adjacent stage latency data... Hit Ctrl-C to end.\n");
-	printf("Statistics will be displayed every %ld seconds\n\n", opt.interval);
+	printf("Statistics will be displayed every %.0f seconds\n\n", opt.interval);
 }
 
 int main(int argc, char **argv)
@@ -297,8 +295,8 @@ int main(int argc, char **argv)
 	st.last_report = tool_elapsed();
 	tool_ready();
 
-	interval_run(&(struct interval_loop){ .interval_s = (double)opt.interval,
-					      .duration_s = (double)opt.duration,
+	interval_run(&(struct interval_loop){ .interval_s = opt.interval,
+					      .duration_s = opt.duration,
 					      .report = report_interval,
 					      .final = report_final,
 					      .ctx = &st });

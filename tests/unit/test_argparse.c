@@ -4,6 +4,7 @@
  * stderr are compared; a few tests also run in Check's own fork as exit tests.
  */
 #include <check.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,22 +17,22 @@
 
 static const char *const l4_choices[] = { "all", "icmp", "tcp", "udp", NULL };
 
-static long o_interval = 10, o_offset, o_src_port;
+static int o_interval = 10, o_offset, o_src_port;
 static bool o_verbose, o_extra, o_secret;
 static const char *o_name, *o_src_ip, *o_l4 = "all";
 static struct arg_list o_ports;
 
 static const struct arg_opt tool_opts[] = {
-	{ "interval", 'i', ARG_INT, &o_interval, NULL, "output interval in seconds", NULL, 1, 3600 },
-	{ "offset", 0, ARG_INT, &o_offset, "N", "offset added to every value" },
-	{ "verbose", 'v', ARG_FLAG, &o_verbose, NULL, "print more" },
-	{ NULL, 'x', ARG_FLAG, &o_extra, NULL, "extra output" },
-	{ "name", 'n', ARG_STR, &o_name, "NAME", "device name" },
-	{ "src-ip", 0, ARG_STR, &o_src_ip, NULL, "source IP address" },
-	{ "src-port", 0, ARG_INT, &o_src_port, NULL, "source port", NULL, 0, 65535 },
-	{ "l4-protocol", 0, ARG_CHOICE, &o_l4, NULL, "L4 protocol filter", l4_choices },
-	{ "ports", 'p', ARG_STR_LIST, &o_ports, "PORT", "ports to watch" },
-	{ "secret", 0, ARG_FLAG, &o_secret, NULL, "test switch", .flags = ARG_HIDDEN },
+	OPT_INT("interval", 'i', &o_interval, 1, 3600, "output interval in seconds"),
+	OPT_INT("offset", 0, &o_offset, INT_MIN, INT_MAX, "offset added to every value", .metavar = "N"),
+	OPT_FLAG("verbose", 'v', &o_verbose, "print more"),
+	OPT_FLAG(NULL, 'x', &o_extra, "extra output"),
+	OPT_STR("name", 'n', &o_name, "device name", .metavar = "NAME"),
+	OPT_STR("src-ip", 0, &o_src_ip, "source IP address"),
+	OPT_INT("src-port", 0, &o_src_port, 0, 65535, "source port"),
+	OPT_CHOICE("l4-protocol", 0, &o_l4, l4_choices, "L4 protocol filter"),
+	OPT_STR_LIST("ports", 'p', &o_ports, "ports to watch", .metavar = "PORT"),
+	OPT_FLAG("secret", 0, &o_secret, "test switch", .flags = ARG_HIDDEN),
 	{ 0 },
 };
 
@@ -49,16 +50,16 @@ static const struct arg_parser tool = {
 	"            [--btf PATH]\n"
 
 static const char *p_target;
-static long p_count = -1;
+static int p_count = -1;
 
 static const struct arg_opt pos_opts[] = {
-	{ "verbose", 'v', ARG_FLAG, &o_verbose, NULL, "print more" },
+	OPT_FLAG("verbose", 'v', &o_verbose, "print more"),
 	{ 0 },
 };
 
 static const struct arg_positional pos_args[] = {
-	{ "target", ARG_STR, &p_target, "host to probe", true },
-	{ "count", ARG_INT, &p_count, "number of probes", false },
+	POS_STR("target", &p_target, "host to probe", true),
+	POS_INT("count", &p_count, "number of probes", false),
 	{ 0 },
 };
 
@@ -69,13 +70,13 @@ static const struct arg_parser pos = { .prog = "pos", .opts = pos_opts, .positio
 static const char *r_dev, *r_mode;
 
 static const struct arg_opt req_opts[] = {
-	{ "dev", 'd', ARG_STR, &r_dev, NULL, "device", .flags = ARG_REQUIRED },
-	{ "mode", 0, ARG_STR, &r_mode, NULL, "mode", .flags = ARG_REQUIRED },
+	OPT_STR("dev", 'd', &r_dev, "device", .flags = ARG_REQUIRED),
+	OPT_STR("mode", 0, &r_mode, "mode", .flags = ARG_REQUIRED),
 	{ 0 },
 };
 
 static const struct arg_positional req_args[] = {
-	{ "target", ARG_STR, &p_target, "host", true },
+	POS_STR("target", &p_target, "host", true),
 	{ 0 },
 };
 
@@ -98,13 +99,13 @@ static const char *str_or_none(const char *s)
 /* Prints every destination as " key=value" so that tests can check what was parsed. */
 static void dump_state(void)
 {
-	printf(" interval=%ld offset=%ld verbose=%d extra=%d name=%s src_ip=%s src_port=%ld l4=%s",
+	printf(" interval=%d offset=%d verbose=%d extra=%d name=%s src_ip=%s src_port=%d l4=%s",
 	       o_interval, o_offset, o_verbose, o_extra, str_or_none(o_name), str_or_none(o_src_ip),
 	       o_src_port, str_or_none(o_l4));
 	printf(" ports=");
 	for (int i = 0; i < o_ports.count; i++)
 		printf("%s%s", i ? "," : "", o_ports.items[i]);
-	printf(" nports=%d secret=%d target=%s count=%ld dev=%s mode=%s", o_ports.count, o_secret,
+	printf(" nports=%d secret=%d target=%s count=%d dev=%s mode=%s", o_ports.count, o_secret,
 	       str_or_none(p_target), p_count, str_or_none(r_dev), str_or_none(r_mode));
 	printf(" json=%d btf=%s ready=%s \n", g_common.json, str_or_none(g_common.btf_path),
 	       str_or_none(g_common.ready_file));
@@ -172,7 +173,7 @@ static void expect_error(const struct captured *r, const char *usage, const char
 static double f_rate = 1.5;
 
 static const struct arg_opt float_opts[] = {
-	{ "rate", 'r', ARG_FLOAT, &f_rate, NULL, "samples per second" },
+	OPT_FLOAT("rate", 'r', &f_rate, 0, 1e6, "samples per second"),
 	{ 0 },
 };
 
@@ -800,7 +801,7 @@ END_TEST
 
 /* ---- usage wrapping ---- */
 
-static long w_vals[8];
+static int w_vals[8];
 static const char *w_strs[4];
 static bool w_flag;
 
@@ -809,16 +810,17 @@ static bool w_flag;
  * the indent: a single longer item cannot be wrapped (argparse overflows there too).
  */
 static const struct arg_opt wide_opts[] = {
-	{ "maximum-number-of-entries", 'm', ARG_INT, &w_vals[0], "ENTRIES",
-	  "the maximum number of entries kept in the kernel table before old entries are "
-	  "evicted, which should be raised on busy hosts with many flows" },
-	{ "report-interval-seconds", 'r', ARG_INT, &w_vals[1], "SECONDS", "seconds between reports" },
-	{ "top-entries-per-report", 't', ARG_INT, &w_vals[2], "N", "entries per report" },
-	{ "include-stack-traces", 0, ARG_FLAG, &w_flag, NULL, "print stacks" },
-	{ "source-address", 0, ARG_STR, &w_strs[0], NULL, "source address filter" },
-	{ "destination-address", 0, ARG_STR, &w_strs[1], "ADDR", "destination address filter" },
-	{ "network-namespace-path", 0, ARG_STR, &w_strs[2], "PATH", "namespace" },
-	{ "cgroup-path", 'c', ARG_STR, &w_strs[3], "CGROUP_PATH", "cgroup" },
+	OPT_INT("maximum-number-of-entries", 'm', &w_vals[0], 0, 1000,
+		"the maximum number of entries kept in the kernel table before old entries are "
+		"evicted, which should be raised on busy hosts with many flows",
+		.metavar = "ENTRIES"),
+	OPT_INT("report-interval-seconds", 'r', &w_vals[1], 0, 1000, "seconds between reports", .metavar = "SECONDS"),
+	OPT_INT("top-entries-per-report", 't', &w_vals[2], 0, 1000, "entries per report", .metavar = "N"),
+	OPT_FLAG("include-stack-traces", 0, &w_flag, "print stacks"),
+	OPT_STR("source-address", 0, &w_strs[0], "source address filter"),
+	OPT_STR("destination-address", 0, &w_strs[1], "destination address filter", .metavar = "ADDR"),
+	OPT_STR("network-namespace-path", 0, &w_strs[2], "namespace", .metavar = "PATH"),
+	OPT_STR("cgroup-path", 'c', &w_strs[3], "cgroup", .metavar = "CGROUP_PATH"),
 	{ 0 },
 };
 
@@ -827,11 +829,11 @@ static const struct arg_parser wide = { .prog = "kernel_drop_stack_stats_summary
 
 /* The option-less, positional-only parser of kernel_drop_stack_stats. */
 static const char *k_device = "";
-static long k_interval = 10;
+static int k_interval = 10;
 
 static const struct arg_positional kds_pos_args[] = {
-	{ "device_name", ARG_STR, &k_device, "only count drops on this device (\"\" = all devices)" },
-	{ "interval", ARG_INT, &k_interval, "reporting period in seconds (default 10; <= 0 means 10)" },
+	POS_STR("device_name", &k_device, "only count drops on this device (\"\" = all devices)", false),
+	POS_INT("interval", &k_interval, "reporting period in seconds (default 10; <= 0 means 10)", false),
 	{ 0 },
 };
 
