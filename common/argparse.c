@@ -345,12 +345,14 @@ static const struct arg_opt *opt_by_dest(const void *dest)
 
 const char *arg_flag_of(const void *dest)
 {
-	static char label[96];
+	static char ring[4][96];
+	static int next;
+	char *label = ring[next++ % 4];
 	const struct arg_opt *o = opt_by_dest(dest);
 
 	if (!o)
 		return "?";
-	opt_label(o, label, sizeof(label));
+	opt_label(o, label, sizeof(ring[0]));
 	return label;
 }
 

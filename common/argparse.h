@@ -131,7 +131,7 @@ noreturn void arg_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)
  * "argument <its flags>: <message>", exit 2. The flag name comes from the option table.
  */
 noreturn void arg_fail_opt(const void *dest, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* The option's flags as errors name them ("-i/--interval"), found by its destination. */
+/* The option's flags as errors name them ("-i/--interval"), found by its destination (a few results live at once). */
 const char *arg_flag_of(const void *dest);
 /* text for an error message, cut to ARG_SHOWN_MAX characters and "..." (a few calls' results live at once). */
 const char *arg_shown(const char *text);
