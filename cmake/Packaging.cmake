@@ -1,4 +1,5 @@
-# RPM packaging: bpfnet-tools.spec with one subpackage per tool registered by bpfnet_add_tool.
+# RPM packaging: bpfnet-tools.spec with one subpackage per tool registered by bpfnet_add_tool
+# (its executable and its man page).
 find_program(RPMBUILD rpmbuild)
 get_property(_tools GLOBAL PROPERTY BPFNET_TOOLS)
 list(SORT _tools)
@@ -20,7 +21,8 @@ foreach(_tool IN LISTS _tools)
     "%description -n bpfnet-${_tool}\n"
     "The ${_tool} tool of bpfnet-tools (${_folder}), statically linked: copy it onto a host and run it as root.\n"
     "%files -n bpfnet-${_tool}\n"
-    "%{_bindir}/${_tool}\n\n")
+    "%{_bindir}/${_tool}\n"
+    "%{_mandir}/man8/${_tool}.8*\n\n")
 endforeach()
 configure_file(${CMAKE_SOURCE_DIR}/cmake/bpfnet-tools.spec.in ${CMAKE_BINARY_DIR}/rpm/bpfnet-tools.spec @ONLY)
 
@@ -29,9 +31,11 @@ if(RPMBUILD)
     COMMAND ${RPMBUILD} -bb --nodeps --quiet
             --define "_topdir ${CMAKE_BINARY_DIR}/rpm"
             --define "bindir_src ${CMAKE_BINARY_DIR}/bin"
+            --define "mandir_src ${BPFNET_MAN_DIR}"
             --define "dist .oe1"
             ${CMAKE_BINARY_DIR}/rpm/bpfnet-tools.spec
     DEPENDS ${_tools}
     COMMENT "Building RPMs in ${CMAKE_BINARY_DIR}/rpm/RPMS"
     VERBATIM)
+  add_dependencies(rpm man-pages)
 endif()

@@ -3,11 +3,14 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
+#include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "filter.h"
 #include "strbuf.h"
 
 struct common_options g_common;
@@ -15,17 +18,17 @@ struct common_options g_common;
 static bool help_requested;
 
 static const struct arg_opt builtin_opts[] = {
-	{ "help", 'h', ARG_FLAG, &help_requested, NULL, "show this help message and exit" },
-	{ "json", 0, ARG_FLAG, &g_common.json, NULL,
-	  "print one JSON object per event or report instead of text" },
-	{ "btf", 0, ARG_STR, &g_common.btf_path, "PATH",
-	  "BTF file describing the running kernel, for kernels without /sys/kernel/btf/vmlinux "
-	  "(also $BPFNET_BTF)" },
+	OPT_FLAG("help", 'h', &help_requested, "show this help message and exit"),
+	OPT_FLAG("json", 0, &g_common.json, "print one JSON object per event or report instead of text"),
+	OPT_STR("btf", 0, &g_common.btf_path,
+		"BTF file describing the running kernel, for kernels without /sys/kernel/btf/vmlinux "
+		"(also $BPFNET_BTF)",
+		.metavar = "PATH"),
 	/* Hidden: listing it would change every tool's usage line and --help. */
-	{ "list-probes", 0, ARG_FLAG, &g_common.list_probes, NULL,
-	  "list the hooks this tool probes and the ones chosen on this kernel, then exit", .flags = ARG_HIDDEN },
-	{ "ready-file", 0, ARG_STR, &g_common.ready_file, "PATH", "written once probes are attached",
-	  .flags = ARG_HIDDEN },
+	OPT_FLAG("list-probes", 0, &g_common.list_probes,
+		 "list the hooks this tool probes and the ones chosen on this kernel, then exit", .flags = ARG_HIDDEN),
+	OPT_STR("ready-file", 0, &g_common.ready_file, "written once probes are attached", .metavar = "PATH",
+		.flags = ARG_HIDDEN),
 	{ 0 },
 };
 
@@ -87,7 +90,7 @@ static void opt_metavar(const struct arg_opt *o, struct strbuf *sb)
 {
 	if (o->metavar) {
 		sb_add(sb, o->metavar);
-	} else if (o->kind == ARG_CHOICE) {
+	} else if (o->choices) {
 		sb_add(sb, "{");
 		for (int i = 0; o->choices[i]; i++)
 			sb_addf(sb, "%s%s", i ? "," : "", o->choices[i]);
@@ -205,18 +208,28 @@ static void print_wrapped(FILE *f, const char *text, int first_col, int indent, 
 
 static void opt_default_text(const struct arg_opt *o, struct strbuf *sb)
 {
-	if (!o->dest || (o->help && strstr(o->help, "default")))
+	if (o->help && strstr(o->help, "default"))
 		return;
 	switch (o->kind) {
 	case ARG_INT:
-		sb_addf(sb, " (default: %ld)", *(long *)o->dest);
+		sb_addf(sb, " (default: %d)", *o->dest.i);
 		break;
 	case ARG_FLOAT:
-		sb_addf(sb, " (default: %g)", *(double *)o->dest);
+	case ARG_SECONDS:
+		sb_addf(sb, " (default: %g)", *o->dest.f);
+		break;
+	case ARG_PORT:
+		sb_addf(sb, " (default: %u)", *o->dest.port);
+		break;
+	case ARG_PROTO:
+		for (int i = 0; o->choices && o->choices[i]; i++)
+			if (l4proto_parse(o->choices[i]) == *o->dest.proto)
+				sb_addf(sb, " (default: %s)", o->choices[i]);
 		break;
 	case ARG_STR:
+	case ARG_IFNAME:
 	case ARG_CHOICE: {
-		const char *v = *(const char **)o->dest;
+		const char *v = *o->dest.s;
 
 		if (v && *v)
 			sb_addf(sb, " (default: %s)", v);
@@ -249,6 +262,7 @@ static void print_help_entry(FILE *f, const char *invocation, const char *help)
 static void print_help(void)
 {
 	const struct arg_opt *o;
+	bool times = false;
 
 	print_usage(stdout);
 	if (cur->description) {
@@ -279,7 +293,11 @@ static void print_help(void)
 		print_help_entry(stdout, inv.buf, help.buf);
 		sb_free(&inv);
 		sb_free(&help);
+		times |= o->kind == ARG_SECONDS;
 	}
+	if (times)
+		printf("\nintervals, durations and timeouts: seconds from %g to %.0f (365 days)\n", ARG_SECONDS_MIN,
+		       ARG_SECONDS_MAX);
 	if (cur->epilog)
 		printf("\n%s\n", cur->epilog);
 }
@@ -304,6 +322,52 @@ void arg_fail(const char *fmt, ...)
 
 	va_start(ap, fmt);
 	vfail(fmt, ap);
+}
+
+const char *arg_shown(const char *text)
+{
+	static char ring[4][ARG_SHOWN_MAX + 4];
+	static int next;
+	char *buf = ring[next++ % 4];
+
+	if (strlen(text) <= ARG_SHOWN_MAX)
+		return text;
+	snprintf(buf, sizeof(ring[0]), "%.*s...", ARG_SHOWN_MAX, text);
+	return buf;
+}
+
+static const struct arg_opt *opt_by_dest(const void *dest)
+{
+	const struct arg_opt *o;
+
+	for (int i = 0; cur && (o = opt_at(i)); i++)
+		if ((const void *)o->dest.flag == dest)
+			return o;
+	return NULL;
+}
+
+const char *arg_flag_of(const void *dest)
+{
+	static char ring[4][96];
+	static int next;
+	char *label = ring[next++ % 4];
+	const struct arg_opt *o = opt_by_dest(dest);
+
+	if (!o)
+		return "?";
+	opt_label(o, label, sizeof(ring[0]));
+	return label;
+}
+
+void arg_fail_opt(const void *dest, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	arg_fail("argument %s: %s", arg_flag_of(dest), msg);
 }
 
 /* argparse treats "-5" and "-.5" as values, not options, when no option looks like a number. */
@@ -380,43 +444,116 @@ static bool parse_float(const char *text, double *out)
 	return !*end;
 }
 
-static void store_value(const struct arg_opt *o, const char *val)
+static void store_seconds(const struct arg_opt *o, const char *label, const char *val)
 {
-	char label[96];
+	double v;
+	long whole;
 
-	opt_label(o, label, sizeof(label));
-	switch (o->kind) {
-	case ARG_INT: {
-		long v;
-
-		if (!parse_int(val, &v))
-			arg_fail("argument %s: invalid int value: '%s'", label, val);
-		if (o->min < o->max && (v < o->min || v > o->max))
-			arg_fail("argument %s: invalid value: %ld (must be between %ld and %ld)", label, v,
-				 o->min, o->max);
-		*(long *)o->dest = v;
-		break;
+	if (o->flags & ARG_WHOLE) {
+		if (!parse_int(val, &whole))
+			arg_fail("argument %s: invalid int value: '%s'", label, arg_shown(val));
+		v = (double)whole;
+	} else if (!parse_float(val, &v) || !isfinite(v)) {
+		arg_fail("argument %s: invalid float value: '%s'", label, arg_shown(val));
 	}
+	if ((v < ARG_SECONDS_MIN || v > ARG_SECONDS_MAX) && !(v == 0 && (o->flags & ARG_ZERO_OFF)))
+		arg_fail("argument %s: invalid value: %s (must be %sbetween %g and %.0f seconds)", label,
+			 arg_shown(val), o->flags & ARG_ZERO_OFF ? "0 for no limit or " : "", ARG_SECONDS_MIN,
+			 ARG_SECONDS_MAX);
+	*o->dest.f = v;
+}
+
+static void store_ipv4(const struct arg_opt *o, const char *label, const char *val)
+{
+	struct ip_addr a;
+
+	/* inet_pton takes only the dotted quad: "10.1" and "1.2.3" are errors, not 10.0.0.1 or 1.2.0.3. */
+	if (!ip_parse(val, &a) || !*val)
+		arg_fail("argument %s: invalid IPv4 address: '%s'", label, arg_shown(val));
+	if (a.family != 4)
+		arg_fail("argument %s: expected an IPv4 address: '%s'", label, arg_shown(val));
+	memcpy(o->dest.ipv4, a.bytes, 4);
+}
+
+/* Whether val is one of the option's choices (else exits 2 listing them). */
+static void check_choice(const struct arg_opt *o, const char *label, const char *val)
+{
+	struct strbuf sb = { 0 };
+
+	for (int i = 0; o->choices[i]; i++)
+		if (!strcmp(o->choices[i], val))
+			return;
+	for (int i = 0; o->choices[i]; i++)
+		sb_addf(&sb, "%s'%s'", i ? ", " : "", o->choices[i]);
+	arg_fail("argument %s: invalid choice: '%s' (choose from %s)", label, arg_shown(val), sb.buf);
+}
+
+/* Converts and checks val by the option's kind into its destination; exits 2 naming label if bad. */
+static void store_value(const struct arg_opt *o, const char *label, const char *val)
+{
+	long v;
+	double d;
+
+	switch (o->kind) {
+	case ARG_INT:
+		if (!parse_int(val, &v))
+			arg_fail("argument %s: invalid int value: '%s'", label, arg_shown(val));
+		if (v < o->min || v > o->max || v < INT_MIN || v > INT_MAX)
+			arg_fail("argument %s: invalid value: %ld (must be between %.0f and %.0f)", label, v,
+				 o->min, o->max);
+		*o->dest.i = (int)v;
+		break;
 	case ARG_FLOAT:
-		if (!parse_float(val, (double *)o->dest))
-			arg_fail("argument %s: invalid float value: '%s'", label, val);
+		if (!parse_float(val, &d) || !isfinite(d))
+			arg_fail("argument %s: invalid float value: '%s'", label, arg_shown(val));
+		if (d < o->min || d > o->max)
+			arg_fail("argument %s: invalid value: %s (must be between %g and %g)", label,
+				 arg_shown(val), o->min, o->max);
+		*o->dest.f = d;
+		break;
+	case ARG_SECONDS:
+		store_seconds(o, label, val);
 		break;
 	case ARG_CHOICE:
-		for (int i = 0; o->choices[i]; i++) {
-			if (!strcmp(o->choices[i], val)) {
-				*(const char **)o->dest = val;
-				return;
-			}
-		}
-		{
-			struct strbuf sb = { 0 };
+		check_choice(o, label, val);
+		*o->dest.s = val;
+		break;
+	case ARG_IPV4:
+		store_ipv4(o, label, val);
+		break;
+	case ARG_IP:
+		if (!ip_parse(val, o->dest.ip))
+			arg_fail("argument %s: invalid IP address: '%s'", label, arg_shown(val));
+		break;
+	case ARG_PORT:
+		if (!parse_int(val, &v))
+			arg_fail("argument %s: invalid int value: '%s'", label, arg_shown(val));
+		if (v < 0 || v > 65535)
+			arg_fail("argument %s: invalid port: %ld (must be between 0 and 65535)", label, v);
+		*o->dest.port = (uint16_t)v;
+		break;
+	case ARG_IFNAME:
+		if (!*val)
+			arg_fail("argument %s: empty interface name", label);
+		if (strlen(val) >= IFNAMSIZ)
+			arg_fail("argument %s: interface name '%s' too long (max %d characters)", label,
+				 arg_shown(val), IFNAMSIZ - 1);
+		*o->dest.s = val;
+		break;
+	case ARG_PROTO: {
+		int p;
 
-			for (int i = 0; o->choices[i]; i++)
-				sb_addf(&sb, "%s'%s'", i ? ", " : "", o->choices[i]);
-			arg_fail("argument %s: invalid choice: '%s' (choose from %s)", label, val, sb.buf);
-		}
+		if (o->choices)
+			check_choice(o, label, val);
+		p = l4proto_parse(val);
+		if (p < 0)
+			arg_fail("argument %s: invalid protocol: '%s' (use tcp, udp, icmp or a number 0-255)",
+				 label, arg_shown(val));
+		*o->dest.proto = (uint8_t)p;
+		break;
+	}
 	default:
-		*(const char **)o->dest = val;
+		*o->dest.s = val;
 		break;
 	}
 }
@@ -440,7 +577,7 @@ static const struct arg_opt *find_long(const char *arg, size_t namelen)
 		nmatch++;
 	}
 	if (nmatch > 1)
-		arg_fail("ambiguous option: %s could match %s", arg, cands.buf);
+		arg_fail("ambiguous option: %s could match %s", arg_shown(arg), cands.buf);
 	sb_free(&cands);
 	return match;
 }
@@ -464,12 +601,12 @@ static void take_value(const struct arg_opt *o, const char *explicit_val, int ar
 	opt_label(o, label, sizeof(label));
 	if (o->kind == ARG_FLAG) {
 		if (explicit_val)
-			arg_fail("argument %s: ignored explicit argument '%s'", label, explicit_val);
-		*(bool *)o->dest = true;
+			arg_fail("argument %s: ignored explicit argument '%s'", label, arg_shown(explicit_val));
+		*o->dest.flag = true;
 		return;
 	}
 	if (o->kind == ARG_STR_LIST) {
-		struct arg_list *l = o->dest;
+		struct arg_list *l = o->dest.list;
 
 		l->count = 0;
 		free(l->items);
@@ -485,25 +622,19 @@ static void take_value(const struct arg_opt *o, const char *explicit_val, int ar
 		return;
 	}
 	if (explicit_val) {
-		store_value(o, explicit_val);
+		store_value(o, label, explicit_val);
 		return;
 	}
 	if (*i + 1 >= argc || looks_like_option(argv[*i + 1]))
 		arg_fail("argument %s: expected one argument", label);
-	store_value(o, argv[++*i]);
+	store_value(o, label, argv[++*i]);
 }
 
 static void store_positional(const struct arg_positional *p, const char *val)
 {
-	if (p->kind == ARG_INT) {
-		long v;
+	const struct arg_opt o = { .kind = p->kind, .dest = p->dest, .min = INT_MIN, .max = INT_MAX };
 
-		if (!parse_int(val, &v))
-			arg_fail("argument %s: invalid int value: '%s'", p->name, val);
-		*(long *)p->dest = v;
-	} else {
-		*(const char **)p->dest = val;
-	}
+	store_value(&o, p->name, val);
 }
 
 static void check_required(const bool *seen, int npos_given)
@@ -558,7 +689,7 @@ void args_parse(const struct arg_parser *parser, int argc, char **argv)
 			if (npos < pos_count())
 				store_positional(&cur->positionals[npos++], a);
 			else
-				sb_addf(&unknown, "%s%s", unknown.len ? " " : "", a);
+				sb_addf(&unknown, "%s%s", unknown.len ? " " : "", arg_shown(a));
 			continue;
 		}
 		if (!strcmp(a, "--")) {
@@ -571,7 +702,7 @@ void args_parse(const struct arg_parser *parser, int argc, char **argv)
 
 			o = find_long(a, namelen);
 			if (!o) {
-				sb_addf(&unknown, "%s%s", unknown.len ? " " : "", a);
+				sb_addf(&unknown, "%s%s", unknown.len ? " " : "", arg_shown(a));
 				continue;
 			}
 			seen[opt_index(o)] = true;
@@ -587,11 +718,11 @@ void args_parse(const struct arg_parser *parser, int argc, char **argv)
 				char label[96];
 
 				if (!prev) {
-					sb_addf(&unknown, "%s%s", unknown.len ? " " : "", a);
+					sb_addf(&unknown, "%s%s", unknown.len ? " " : "", arg_shown(a));
 					break;
 				}
 				opt_label(prev, label, sizeof(label));
-				arg_fail("argument %s: ignored explicit argument '%s'", label, p);
+				arg_fail("argument %s: ignored explicit argument '%s'", label, arg_shown(p));
 			}
 			prev = o;
 			seen[opt_index(o)] = true;
@@ -613,6 +744,8 @@ void args_parse(const struct arg_parser *parser, int argc, char **argv)
 		arg_fail("unrecognized arguments: %s", unknown.buf);
 	check_required(seen, npos);
 	free(seen);
-	if (!g_common.btf_path)
-		g_common.btf_path = getenv("BPFNET_BTF");
+	const char *env_btf = getenv("BPFNET_BTF");
+
+	if (!g_common.btf_path && env_btf && *env_btf)	/* BPFNET_BTF= means "not set" */
+		g_common.btf_path = env_btf;
 }

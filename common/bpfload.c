@@ -3,18 +3,23 @@
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdnoreturn.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include "argparse.h"
+#include "events.h"
+#include "kernel_btf.h"
 #include "runtime.h"
 #include "strbuf.h"
 
 #define LOG_KEEP (4u << 20)
+#define LOG_TAIL_LINES 20	/* printed on stderr when the log cannot be saved */
 
 static struct strbuf libbpf_log;
 static bool debug;
@@ -78,8 +83,7 @@ static const char *btf_path(void)
 	char buf[512];
 
 	if (path) {
-		if (access(path, R_OK))
-			die("BTF file %s: %s", path, strerror(errno));
+		btf_file();	/* a bad file is named now, not later as a load failure */
 		return path;
 	}
 	if (kernel_has_btf())
@@ -106,6 +110,7 @@ void bpfload_open(struct bpf_object_skeleton *s, const void *legacy, size_t lega
 	err = bpf_object__open_skeleton(s, &opts);
 	if (err)
 		die("cannot open the BPF object of %s: %s", tool_name(), strerror(-err));
+	events_prepare(*s->obj);
 }
 
 /* The first line of the log that contains needle, from needle on, without its newline. */
@@ -121,25 +126,73 @@ static bool log_find(const char *needle, char *out, size_t len)
 	return true;
 }
 
-static const char *save_log(void)
+/* Where a load failure's log was written, or could not be (err set). */
+static struct {
+	char path[PATH_MAX];
+	int err;
+} saved_log;
+
+static void save_log(void)
 {
-	static char path[256];
 	const char *tmp = getenv("TMPDIR");
+	const char *log = bpfload_log();
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/bpfnet-%s.log", tmp && *tmp ? tmp : "/tmp", tool_name());
-	unlink(path);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return NULL;
-	const char *log = bpfload_log();
-
-	if (write(fd, log, strlen(log)) < 0) {
+	snprintf(saved_log.path, sizeof(saved_log.path), "%s/bpfnet-%s.log", tmp && *tmp ? tmp : "/tmp",
+		 tool_name());
+	unlink(saved_log.path);
+	fd = open(saved_log.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
+	if (fd < 0 || write(fd, log, strlen(log)) < 0)
+		saved_log.err = errno;
+	if (fd >= 0)
 		close(fd);
-		return NULL;
-	}
-	close(fd);
-	return path;
+}
+
+/* The end of a load failure's line: where its log (libbpf's, the verifier's) went, or why not. */
+static const char *log_note(const char *what)
+{
+	static char note[PATH_MAX + 160];
+
+	if (saved_log.err)
+		snprintf(note, sizeof(note), "%s log could not be saved to %s (%s); its last lines follow",
+			 what, saved_log.path, strerror(saved_log.err));
+	else
+		snprintf(note, sizeof(note), "%s log saved to %s", what, saved_log.path);
+	return note;
+}
+
+/* The last n lines of the captured log, on stderr. */
+static void print_log_tail(int n)
+{
+	const char *log = bpfload_log();
+	const char *p = log + strlen(log);
+
+	if (p > log && p[-1] == '\n')
+		p--;
+	while (p > log && n > 0)
+		if (*--p == '\n')
+			n--;
+	if (*p == '\n')
+		p++;
+	fputs(p, stderr);
+	if (*p && p[strlen(p) - 1] != '\n')
+		fputc('\n', stderr);
+}
+
+/* Dies with the load failure's line, followed by the log's end when it could not be saved. */
+static noreturn void load_failed(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static noreturn void load_failed(const char *fmt, ...)
+{
+	char line[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	log_error("%s", line);
+	if (saved_log.err)
+		print_log_tail(LOG_TAIL_LINES);
+	exit(EXIT_RUNTIME);
 }
 
 void bpfload_load(struct bpf_object_skeleton *s)
@@ -149,26 +202,25 @@ void bpfload_load(struct bpf_object_skeleton *s)
 
 	if (!err)
 		return;
-	const char *path = save_log();
-	const char *where = path ? path : "(could not be saved)";
-
+	save_log();
 	if (log_find("failed to resolve CO-RE relocation", cause, sizeof(cause)) ||
 	    log_find("failed to find valid kernel BTF", cause, sizeof(cause)))
-		die("%s%s lacks a type or field that %s needs: %s; libbpf log saved to %s",
-		    g_common.btf_path ? "BTF file " : "kernel ",
-		    g_common.btf_path ? g_common.btf_path : kernel_release(), tool_name(), cause, where);
+		load_failed("%s%s lacks a type or field that %s needs: %s; %s",
+			    g_common.btf_path ? "BTF file " : "kernel ",
+			    g_common.btf_path ? g_common.btf_path : kernel_release(), tool_name(), cause,
+			    log_note("libbpf"));
 	if (err == -EPERM && memlock_failed)
-		die("loading the BPF object of %s was refused (EPERM) and RLIMIT_MEMLOCK could not "
-		    "be raised: run with `ulimit -l unlimited` or as full root; log saved to %s",
-		    tool_name(), where);
+		load_failed("loading the BPF object of %s was refused (EPERM) and RLIMIT_MEMLOCK could not "
+			    "be raised: run with `ulimit -l unlimited` or as full root; %s",
+			    tool_name(), log_note("libbpf"));
 	if (log_find("prog '", cause, sizeof(cause))) {
 		const char *q = strchr(cause + 6, '\'');
 
 		if (q)
 			snprintf(prog, sizeof(prog), " program %.*s", (int)(q - cause - 6), cause + 6);
 	}
-	die("the kernel rejected the BPF%s of %s (%s); verifier log saved to %s", prog, tool_name(),
-	    strerror(-err), where);
+	load_failed("the kernel rejected the BPF%s of %s (%s); %s", prog, tool_name(), strerror(-err),
+		    log_note("verifier"));
 }
 
 static uint64_t *percpu_buffer(int *ncpu)

@@ -1,5 +1,6 @@
 #include "drop_count.h"
 
+#include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <ctype.h>
 #include <errno.h>
@@ -208,38 +209,32 @@ void drop_count_config_build(struct drop_count_config *cfg, const struct drop_fi
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->filter.ipv4_only = 1;
-	filter_addr_opt(&cfg->filter, true, "--src-ip", o->src_ip, true);
-	filter_addr_opt(&cfg->filter, false, "--dst-ip", o->dst_ip, true);
-	cfg->filter.sport = port_opt("--src-port", o->src_port);
-	cfg->filter.dport = port_opt("--dst-port", o->dst_port);
-	cfg->filter.l4proto = l4proto_opt("--l4-protocol", o->l4_protocol);
-	if (o->name && *o->name) {
-		if (strlen(o->name) > 15)
-			arg_fail("argument -n/--name: device name too long (max 15 chars): '%s'", o->name);
+	filter_set_ipv4(&cfg->filter, true, o->src_ip);
+	filter_set_ipv4(&cfg->filter, false, o->dst_ip);
+	cfg->filter.sport = o->src_port;
+	cfg->filter.dport = o->dst_port;
+	cfg->filter.l4proto = o->l4_protocol;
+	if (o->name)
 		snprintf(cfg->ifname, sizeof(cfg->ifname), "%s", o->name);
-	}
 }
 
 const char *drop_filter_text(const struct drop_filter_opts *o, char *buf, size_t len)
 {
 	struct strbuf sb = { 0 };
-	char upper[16] = "";
+	char addr[INET_ADDRSTRLEN], proto[8];
 
 	if (o->name && *o->name)
 		sb_addf(&sb, "device: %s", o->name);
 	if (o->src_ip)
-		sb_addf(&sb, "%ssrc IP: %s", sb.len ? ", " : "", o->src_ip);
+		sb_addf(&sb, "%ssrc IP: %s", sb.len ? ", " : "", ipv4_format(o->src_ip, addr, sizeof(addr)));
 	if (o->dst_ip)
-		sb_addf(&sb, "%sdst IP: %s", sb.len ? ", " : "", o->dst_ip);
+		sb_addf(&sb, "%sdst IP: %s", sb.len ? ", " : "", ipv4_format(o->dst_ip, addr, sizeof(addr)));
 	if (o->src_port)
-		sb_addf(&sb, "%ssrc port: %ld", sb.len ? ", " : "", o->src_port);
+		sb_addf(&sb, "%ssrc port: %u", sb.len ? ", " : "", o->src_port);
 	if (o->dst_port)
-		sb_addf(&sb, "%sdst port: %ld", sb.len ? ", " : "", o->dst_port);
-	if (o->l4_protocol && strcmp(o->l4_protocol, "all")) {
-		for (size_t i = 0; o->l4_protocol[i] && i < sizeof(upper) - 1; i++)
-			upper[i] = (char)toupper((unsigned char)o->l4_protocol[i]);
-		sb_addf(&sb, "%sprotocol: %s", sb.len ? ", " : "", upper);
-	}
+		sb_addf(&sb, "%sdst port: %u", sb.len ? ", " : "", o->dst_port);
+	if (o->l4_protocol)
+		sb_addf(&sb, "%sprotocol: %s", sb.len ? ", " : "", l4proto_name(o->l4_protocol, proto, sizeof(proto)));
 	if (sb.len)
 		snprintf(buf, len, " (filters: %s)", sb.buf);
 	else
@@ -248,10 +243,10 @@ const char *drop_filter_text(const struct drop_filter_opts *o, char *buf, size_t
 	return buf;
 }
 
-void drop_banner_duration(long duration_s)
+void drop_banner_duration(double duration_s)
 {
 	if (duration_s > 0)
-		printf("Duration: %lds, Press Ctrl+C to stop early\n", duration_s);
+		printf("Duration: %.0fs, Press Ctrl+C to stop early\n", duration_s);
 	else
 		printf("Press Ctrl+C to stop\n");
 	printf("============================================================\n");

@@ -54,23 +54,26 @@ void drop_table_json(struct json *j, const char *key, const struct drop_table *t
 
 /* The filter options of the drop summary tools (-n/--name, IPv4 5-tuple). */
 struct drop_filter_opts {
-	const char *name, *src_ip, *dst_ip, *l4_protocol;
-	long src_port, dst_port;
+	const char *name;	/* "" = every device */
+	uint32_t src_ip, dst_ip;	/* network order; 0 = any */
+	uint16_t src_port, dst_port;
+	uint8_t l4_protocol;	/* 0 = all */
 };
 
 extern const char *const drop_l4_choices[];
 
+/* The filter options of the drop summary tools, under the originals' flag names. */
 #define DROP_FILTER_OPTIONS(o)                                                                  \
-	{ "name", 'n', ARG_STR, &(o).name, "NAME", "device name filter (exact match, max 15 characters)" }, \
-	{ "device", 0, ARG_STR, &(o).name, "NAME", "same as --name (the manual's spelling)" },        \
-	{ "src-ip", 0, ARG_STR, &(o).src_ip, NULL, "source IPv4 address filter" },                    \
-	{ "dst-ip", 0, ARG_STR, &(o).dst_ip, NULL, "destination IPv4 address filter" },               \
-	{ "src-port", 0, ARG_INT, &(o).src_port, NULL, "TCP/UDP source port filter (0 = any)" },       \
-	{ "dst-port", 0, ARG_INT, &(o).dst_port, NULL, "TCP/UDP destination port filter (0 = any)" },  \
-	{ "l4-protocol", 0, ARG_CHOICE, &(o).l4_protocol, NULL, "L4 protocol filter", drop_l4_choices }
+	OPT_IFNAME("name", 'n', &(o).name, "device name filter (exact match, max 15 characters)", .metavar = "NAME"), \
+	OPT_IFNAME("device", 0, &(o).name, "same as --name (the manual's spelling)", .metavar = "NAME"), \
+	OPT_IPV4("src-ip", 0, &(o).src_ip, "source IPv4 address filter"),                             \
+	OPT_IPV4("dst-ip", 0, &(o).dst_ip, "destination IPv4 address filter"),                        \
+	OPT_PORT("src-port", 0, &(o).src_port, "TCP/UDP source port filter (0 = any)"),               \
+	OPT_PORT("dst-port", 0, &(o).dst_port, "TCP/UDP destination port filter (0 = any)"),          \
+	OPT_PROTO("l4-protocol", 0, &(o).l4_protocol, "L4 protocol filter", .choices = drop_l4_choices)
 
 /* The summary tools' banner lines: duration (or "Press Ctrl+C to stop") and the rule. */
-void drop_banner_duration(long duration_s);
+void drop_banner_duration(double duration_s);
 /* "Filtering by device: <name>" or "No device filter - monitoring all interfaces". */
 void drop_banner_device(const char *ifname);
 struct hook_set;

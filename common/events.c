@@ -6,19 +6,45 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "argparse.h"
 #include "bpfload.h"
+#include "json.h"
 #include "log.h"
 #include "runtime.h"
+#include "timefmt.h"
+
+#define LOST_CHECK_PERIOD 1.0	/* seconds between two looks at the lost counter */
+#define PERF_PAGES 64		/* per CPU: enough for bursts of a few thousand events between polls */
 
 struct event_channel {
 	struct ring_buffer *rb;
 	struct perf_buffer *pb;
 	struct bpf_map *lost;
+	uint64_t lost_reported;	/* the lost counter at the last report */
+	double next_lost_check;	/* tool_elapsed() */
 	event_handler fn;
 	void *ctx;
 	void *aligned;		/* perf samples are only 4-byte aligned: copied here first */
 	size_t aligned_size;
 };
+
+/* BPFNET_TEST_EVENT_BUFFER in bytes, or 0 when unset. */
+static unsigned long test_buffer_bytes(void)
+{
+	const char *v = getenv("BPFNET_TEST_EVENT_BUFFER");
+
+	return v ? strtoul(v, NULL, 0) : 0;
+}
+
+void events_prepare(struct bpf_object *obj)
+{
+	struct bpf_map *events = bpf_object__find_map_by_name(obj, "events");
+	unsigned long bytes = test_buffer_bytes();
+
+	if (bytes && events && bpf_map__type(events) == BPF_MAP_TYPE_RINGBUF &&
+	    bpf_map__set_max_entries(events, (uint32_t)bytes))
+		die("BPFNET_TEST_EVENT_BUFFER=%lu: not a ring buffer size", bytes);
+}
 
 static int ringbuf_cb(void *ctx, void *data, size_t size)
 {
@@ -59,8 +85,10 @@ struct event_channel *events_open(struct bpf_map *events, struct bpf_map *lost, 
 		if (!ch->rb)
 			die("cannot open the ring buffer: %s", strerror(errno));
 	} else {
-		/* 64 pages per CPU: enough for bursts of a few thousand events between polls. */
-		ch->pb = perf_buffer__new(bpf_map__fd(events), 64, perf_cb, NULL, ch, NULL);
+		unsigned long pages = test_buffer_bytes() / (unsigned long)sysconf(_SC_PAGESIZE);
+
+		ch->pb = perf_buffer__new(bpf_map__fd(events), pages ? pages : PERF_PAGES, perf_cb, NULL, ch,
+					  NULL);
 		if (!ch->pb)
 			die("cannot open the perf buffer: %s", strerror(errno));
 	}
@@ -71,7 +99,15 @@ int events_poll(struct event_channel *ch, int timeout_ms)
 {
 	int n = ch->rb ? ring_buffer__poll(ch->rb, timeout_ms) : perf_buffer__poll(ch->pb, timeout_ms);
 
+	if (tool_elapsed() >= ch->next_lost_check)
+		events_report_lost(ch);
 	return n == -EINTR ? 0 : n;
+}
+
+void events_drain(struct event_channel *ch)
+{
+	events_poll(ch, 0);
+	events_report_lost(ch);
 }
 
 uint64_t events_lost(struct event_channel *ch)
@@ -79,12 +115,60 @@ uint64_t events_lost(struct event_channel *ch)
 	return bpfload_percpu_sum(ch->lost, 0);
 }
 
-void events_run(struct event_channel *ch, long duration_s)
+void events_report_lost(struct event_channel *ch)
+{
+	uint64_t total = events_lost(ch);
+	char hms[16];
+
+	ch->next_lost_check = tool_elapsed() + LOST_CHECK_PERIOD;
+	if (total <= ch->lost_reported)
+		return;
+	events_print_lost(stdout, g_common.json, fmt_time_hms(hms, sizeof(hms)), total - ch->lost_reported,
+			  total);
+	fflush(stdout);
+	ch->lost_reported = total;
+}
+
+void events_print_lost(FILE *f, bool json, const char *hms, uint64_t lost, uint64_t total)
+{
+	struct json j;
+
+	if (!json) {
+		fprintf(f, "[%s] Lost events: +%llu (%llu in total)\n", hms, (unsigned long long)lost,
+			(unsigned long long)total);
+		return;
+	}
+	json_begin(&j, f);
+	json_obj(&j, NULL);
+	json_str(&j, "time", hms);
+	json_uint(&j, "lost_events", lost);
+	json_uint(&j, "lost_events_total", total);
+	json_end_obj(&j);
+	json_finish(&j);
+}
+
+void events_print_totals(FILE *f, bool json, uint64_t total)
+{
+	struct json j;
+
+	if (!json) {
+		fprintf(f, "Lost events: %llu\n", (unsigned long long)total);
+		return;
+	}
+	json_begin(&j, f);
+	json_obj(&j, NULL);
+	json_bool(&j, "final", true);
+	json_uint(&j, "lost_events", total);
+	json_end_obj(&j);
+	json_finish(&j);
+}
+
+void events_run(struct event_channel *ch, double duration_s)
 {
 	events_run_ticking(ch, duration_s, 0, NULL, NULL);
 }
 
-void events_run_ticking(struct event_channel *ch, long duration_s, double period_s, void (*tick)(void *arg),
+void events_run_ticking(struct event_channel *ch, double duration_s, double period_s, void (*tick)(void *arg),
 			void *arg)
 {
 	double next_tick = tool_elapsed() + period_s;

@@ -1,27 +1,50 @@
 /*
  * Event channel, user side: reads the ring buffer or (legacy object) the perf buffer that
- * common/bpf/events.bpf.h writes, and reports events the kernel side could not submit.
+ * common/bpf/events.bpf.h writes, and reports events the kernel side could not submit: as they
+ * happen (at most once a second, from events_poll) and in the tools' final totals.
  */
 #pragma once
 #include <bpf/libbpf.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Called for each event; data is suitably aligned for the tool's event struct. */
 typedef void (*event_handler)(void *ctx, const void *data, size_t size);
 
 struct event_channel;
 
+/*
+ * Before load: with BPFNET_TEST_EVENT_BUFFER=BYTES (a test switch) the object's "events" ring
+ * buffer gets that size, so that tests can force losses; events_open sizes a perf buffer alike.
+ */
+void events_prepare(struct bpf_object *obj);
 /* Opens the channel on the "events" and "events_lost" maps of a loaded object. Dies on error. */
 struct event_channel *events_open(struct bpf_map *events, struct bpf_map *lost, event_handler fn,
 				  void *ctx);
-/* Delivers pending events; waits up to timeout_ms. Returns the number handled or -errno. */
+/*
+ * Delivers pending events, waiting up to timeout_ms, and reports new losses if a second has
+ * passed since the last check. Returns the number of events handled or -errno.
+ */
 int events_poll(struct event_channel *ch, int timeout_ms);
-/* Events the kernel side dropped because the buffer was full. */
+/* Once the probes are detached: delivers the events still buffered and reports the last losses. */
+void events_drain(struct event_channel *ch);
+/* Reports on stdout the events lost since the last report, if any (a line, or a JSON object). */
+void events_report_lost(struct event_channel *ch);
+/* Events the kernel side dropped because the buffer was full, since the start. */
 uint64_t events_lost(struct event_channel *ch);
 /* Polls until Ctrl-C/SIGTERM or, if duration_s > 0, until that many seconds have passed. */
-void events_run(struct event_channel *ch, long duration_s);
+void events_run(struct event_channel *ch, double duration_s);
 /* events_run, calling tick(arg) as well every period_s seconds of the run. */
-void events_run_ticking(struct event_channel *ch, long duration_s, double period_s, void (*tick)(void *arg),
+void events_run_ticking(struct event_channel *ch, double duration_s, double period_s, void (*tick)(void *arg),
 			void *arg);
 void events_close(struct event_channel *ch);
+
+/*
+ * One loss report at time hms: "[hms] Lost events: +<lost> (<total> in total)", or
+ * {"time", "lost_events" (since the last report), "lost_events_total"}.
+ */
+void events_print_lost(FILE *f, bool json, const char *hms, uint64_t lost, uint64_t total);
+/* The totals of a tool that reports nothing else at exit: "Lost events: N" or {"final": true, "lost_events"}. */
+void events_print_totals(FILE *f, bool json, uint64_t total);

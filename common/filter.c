@@ -8,7 +8,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "argparse.h"
 #include "log.h"
 
 bool ip_parse(const char *text, struct ip_addr *out)
@@ -80,64 +79,23 @@ const char *l4proto_name(int proto, char *buf, size_t len)
 	}
 }
 
-void filter_addr_opt(struct flow_filter *f, bool source, const char *flag, const char *text,
-		     bool ipv4_only)
+void filter_set_addr(struct flow_filter *f, bool source, const struct ip_addr *a)
 {
-	struct ip_addr a;
-
-	if (!text)
+	if (!a->family)
 		return;
-	if (!ip_parse(text, &a))
-		arg_fail("argument %s: invalid IP address: '%s'", flag, text);
-	if (ipv4_only && a.family != 4)
-		arg_fail("argument %s: expected an IPv4 address: '%s'", flag, text);
-	memcpy(source ? f->saddr : f->daddr, a.bytes, 16);
+	memcpy(source ? f->saddr : f->daddr, a->bytes, 16);
 	if (source)
-		f->sfamily = (uint8_t)a.family;
+		f->sfamily = (uint8_t)a->family;
 	else
-		f->dfamily = (uint8_t)a.family;
+		f->dfamily = (uint8_t)a->family;
 }
 
-uint32_t ipv4_aton_opt(const char *flag, const char *text)
+void filter_set_ipv4(struct flow_filter *f, bool source, uint32_t be_addr)
 {
-	struct in_addr a;
+	struct ip_addr a = { .family = be_addr ? 4 : 0 };
 
-	if (!text)
-		return 0;
-	if (!inet_aton(text, &a))
-		arg_fail("argument %s: invalid IP address format: '%s'", flag, text);
-	return a.s_addr;
-}
-
-uint16_t port_opt(const char *flag, long value)
-{
-	if (value < 0 || value > 65535)
-		arg_fail("argument %s: invalid port: %ld (must be between 0 and 65535)", flag, value);
-	return (uint16_t)value;
-}
-
-uint8_t l4proto_opt(const char *flag, const char *text)
-{
-	int p = l4proto_parse(text);
-
-	if (p < 0)
-		arg_fail("argument %s: invalid protocol: '%s' (use tcp, udp, icmp, all or a number)", flag,
-			 text);
-	return (uint8_t)p;
-}
-
-uint16_t vlan_opt(const char *flag, long value)
-{
-	if (value < 0 || value > 4095)
-		arg_fail("argument %s: invalid VLAN id: %ld (must be between 0 and 4095)", flag, value);
-	return (uint16_t)value;
-}
-
-void iface_name_opt(const char *flag, const char *name)
-{
-	if (name && strlen(name) >= IFNAMSIZ)
-		arg_fail("argument %s: interface name '%s' too long (max %d characters)", flag, name,
-			 IFNAMSIZ - 1);
+	memcpy(a.bytes, &be_addr, 4);
+	filter_set_addr(f, source, &a);
 }
 
 int iface_index(const char *name)
@@ -155,15 +113,4 @@ void iface_name_check(const char *name)
 		log_warn("no interface '%s' in this network namespace; matching that name in all "
 			 "namespaces",
 			 name);
-}
-
-enum direction direction_opt(const char *flag, const char *text)
-{
-	if (!text || !strcasecmp(text, "both"))
-		return DIR_BOTH;
-	if (!strcasecmp(text, "rx") || !strcasecmp(text, "ingress"))
-		return DIR_RX;
-	if (!strcasecmp(text, "tx") || !strcasecmp(text, "egress"))
-		return DIR_TX;
-	arg_fail("argument %s: invalid direction: '%s' (choose from 'rx', 'tx', 'both')", flag, text);
 }

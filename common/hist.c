@@ -3,6 +3,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "json.h"
+
 uint64_t log2_slot_low(unsigned s)
 {
 	return s >= 64 ? UINT64_MAX : (1ULL << s) - 1;
@@ -136,4 +138,31 @@ uint64_t log2_hist_percentile(const uint64_t *slots, unsigned n, double p)
 			return log2_slot_high(i);
 	}
 	return log2_slot_high(n - 1);
+}
+
+void log2_hist_json(struct json *j, const char *prefix, const char *unit, const uint64_t *slots, unsigned n)
+{
+	static const int pct[] = { 50, 90, 99 };
+	char key[64], low[32], high[32];
+
+	snprintf(key, sizeof(key), "%sbuckets", prefix);
+	snprintf(low, sizeof(low), "low_%s", unit);
+	snprintf(high, sizeof(high), "high_%s", unit);
+	json_arr(j, key);
+	for (unsigned s = 0; s < n; s++) {
+		if (!slots[s])
+			continue;
+		json_obj(j, NULL);
+		json_uint(j, low, log2_slot_low(s));
+		json_uint(j, high, log2_slot_high(s));
+		json_uint(j, "count", slots[s]);
+		json_end_obj(j);
+	}
+	json_end_arr(j);
+	if (!hist_total(slots, n))
+		return;
+	for (unsigned i = 0; i < sizeof(pct) / sizeof(pct[0]); i++) {
+		snprintf(key, sizeof(key), "%sp%d_%s_max", prefix, pct[i], unit);
+		json_uint(j, key, log2_hist_percentile(slots, n, pct[i]));
+	}
 }

@@ -1,4 +1,4 @@
-/* Histogram rendering in the BCC layout the original tools printed, and percentile estimates. */
+/* Histogram rendering in the BCC layout the original tools printed, in JSON, and percentile estimates. */
 #pragma once
 #include <stdint.h>
 #include <stdio.h>
@@ -31,3 +31,11 @@ uint64_t hist_total(const uint64_t *slots, unsigned n);
  * slot in which the cumulative count reaches p percent. Returns 0 for an empty histogram.
  */
 uint64_t log2_hist_percentile(const uint64_t *slots, unsigned n, double p);
+
+struct json;
+/*
+ * Writes a log2 histogram into the open JSON object: "<prefix>buckets", one {"low_<unit>",
+ * "high_<unit>", "count"} per non-empty slot, then, unless it is empty, "<prefix>p50_<unit>_max",
+ * p90 and p99: the upper bounds of the slots those percentiles fall in.
+ */
+void log2_hist_json(struct json *j, const char *prefix, const char *unit, const uint64_t *slots, unsigned n);

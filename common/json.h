@@ -22,6 +22,7 @@ void json_obj(struct json *j, const char *key);
 void json_end_obj(struct json *j);
 void json_arr(struct json *j, const char *key);
 void json_end_arr(struct json *j);
+/* Writes a string (NULL: ""); ill-formed UTF-8 becomes U+FFFD, so the record stays valid JSON. */
 void json_str(struct json *j, const char *key, const char *val);
 void json_int(struct json *j, const char *key, int64_t val);
 void json_uint(struct json *j, const char *key, uint64_t val);

@@ -1,21 +1,56 @@
 #include "kernel_btf.h"
 
 #include <bpf/libbpf.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "argparse.h"
+#include "log.h"
+
+#define BTF_HOWTO                                                                              \
+	"produce one from the kernel's debuginfo with `pahole --btf_encode_detached=FILE vmlinux` " \
+	"(README: \"Kernels without BTF\")"
+
+const struct btf *btf_file(void)
+{
+	static struct btf *btf;
+	const char *path = g_common.btf_path;
+	struct stat st;
+	long err;
+
+	if (!path || btf)
+		return btf;
+	if (stat(path, &st))
+		die("BTF file %s: %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		die("BTF file %s is a directory, not a BTF file: %s", path, BTF_HOWTO);
+	btf = btf__parse(path, NULL);
+	err = libbpf_get_error(btf);
+	if (err == -ENOENT)	/* the file exists: an ELF file without a .BTF section */
+		die("BTF file %s is an ELF file without BTF (no .BTF section): %s", path, BTF_HOWTO);
+	if (err == -EACCES || err == -EPERM)
+		die("BTF file %s: %s", path, strerror(-(int)err));
+	if (err)
+		die("BTF file %s is not a valid BTF file: %s", path, BTF_HOWTO);
+	return btf;
+}
 
 const struct btf *kernel_btf(void)
 {
-	static struct btf *btf;
+	static const struct btf *btf;
 	static bool tried;
 
 	if (!tried) {
 		tried = true;
-		btf = g_common.btf_path ? btf__parse(g_common.btf_path, NULL) : btf__load_vmlinux_btf();
-		if (libbpf_get_error(btf))
-			btf = NULL;
+		if (g_common.btf_path) {
+			btf = btf_file();
+		} else {
+			struct btf *vmlinux = btf__load_vmlinux_btf();
+
+			btf = libbpf_get_error(vmlinux) ? NULL : vmlinux;
+		}
 	}
 	return btf;
 }

@@ -3,6 +3,11 @@
 #include <bpf/btf.h>
 #include <stdbool.h>
 
+/*
+ * The --btf (or $BPFNET_BTF) file, checked and parsed once; dies naming the path and the fix
+ * when it is missing, a directory or not BTF. NULL when no file was given.
+ */
+const struct btf *btf_file(void);
 /* The BTF of the running kernel, or of --btf / $BPFNET_BTF, loaded once; NULL if none. */
 const struct btf *kernel_btf(void);
 

@@ -221,12 +221,12 @@ int netstage_phy_opt(const char *flag, const char *text, uint32_t ifindex[NS_MAX
 			*save++ = 0;
 		item = strip(item);
 		if (!*item)
-			arg_fail("argument %s: empty interface name in '%s'", flag, text);
+			arg_fail("argument %s: empty interface name in '%s'", flag, arg_shown(text));
 		if (strlen(item) >= IFNAMSIZ)
-			arg_fail("argument %s: interface name '%s' too long (max %d characters)", flag, item,
-				 IFNAMSIZ - 1);
+			arg_fail("argument %s: interface name '%s' too long (max %d characters)", flag,
+				 arg_shown(item), IFNAMSIZ - 1);
 		if (n == NS_MAX_PHY)
-			arg_fail("argument %s: at most %d interfaces: '%s'", flag, NS_MAX_PHY, text);
+			arg_fail("argument %s: at most %d interfaces: '%s'", flag, NS_MAX_PHY, arg_shown(text));
 		names[n++] = item;
 	}
 	for (int i = 0; i < n; i++)
@@ -406,14 +406,14 @@ static void sweep_tick(void *arg)
 }
 
 void netstage_run_events(struct event_channel *ch, struct netstage_probes *probes, const struct netstage_config *cfg,
-			 struct bpf_map *sessions, struct bpf_map *counters, long duration_s, netstage_stale_fn fn,
+			 struct bpf_map *sessions, struct bpf_map *counters, double duration_s, netstage_stale_fn fn,
 			 const uint64_t *reported)
 {
 	struct run r = { .sessions = sessions, .stale_ns = cfg->stale_ns, .fn = fn };
 
 	events_run_ticking(ch, duration_s, 1.0, sweep_tick, &r);
 	netstage_probes_detach(probes);
-	events_poll(ch, 0);
+	events_drain(ch);
 	if (!g_common.json)
 		printf("\nDetaching...\n");
 	netstage_counts_read(counters, &r.counts);
@@ -429,22 +429,20 @@ unsigned netstage_opts_apply(struct netstage_config *cfg, const struct netstage_
 	unsigned protocols = netstage_protocols(o->protocol, all_protocols);
 
 	*dirs = netstage_dirs(o->direction);
-	cfg->saddr = ipv4_aton_opt("--src-ip", o->src_ip);
-	cfg->daddr = ipv4_aton_opt("--dst-ip", o->dst_ip);
-	cfg->port1 = port_opt("--src-port", o->src_port);
-	cfg->port2 = port_opt("--dst-port", o->dst_port);
+	cfg->saddr = o->src_ip;
+	cfg->daddr = o->dst_ip;
+	cfg->port1 = o->src_port;
+	cfg->port2 = o->dst_port;
 	cfg->protocols = (__u8)protocols;
-	if (o->session_timeout <= 0 || o->session_timeout > 3600)
-		arg_fail("argument --session-timeout: must be more than 0 and at most 3600 seconds");
 	cfg->stale_ns = (__u64)(o->session_timeout * 1e9);
 	if (o->latency_us > 0)
 		cfg->report_min_ns = (__u64)(o->latency_us * 1000);
 	return protocols;
 }
 
-void netstage_opts_resolve(struct netstage_config *cfg, const struct netstage_opts *o, const char *phy_flag)
+void netstage_opts_resolve(struct netstage_config *cfg, const struct netstage_opts *o)
 {
-	netstage_phy_opt(phy_flag, o->phy_interface, cfg->phy_ifindex);
+	netstage_phy_opt(arg_flag_of(&o->phy_interface), o->phy_interface, cfg->phy_ifindex);
 	cfg->netns_inum = netns_inum();
 }
 
@@ -460,10 +458,12 @@ void netstage_print_filters(FILE *f, const struct netstage_config *cfg, const st
 	fprintf(f, "Direction filter: %s%s\n",
 		!strcmp(o->direction, "tx") ? "TX" : !strcmp(o->direction, "rx") ? "RX" : "BOTH",
 		direction_note);
+	char addr[16];
+
 	if (cfg->saddr)
-		fprintf(f, "Source IP filter: %s\n", o->src_ip);
+		fprintf(f, "Source IP filter: %s\n", ipv4_format(cfg->saddr, addr, sizeof(addr)));
 	if (cfg->daddr)
-		fprintf(f, "Destination IP filter: %s\n", o->dst_ip);
+		fprintf(f, "Destination IP filter: %s\n", ipv4_format(cfg->daddr, addr, sizeof(addr)));
 	if (cfg->port1)
 		fprintf(f, "Source port filter: %u\n", cfg->port1);
 	if (cfg->port2)

@@ -103,30 +103,34 @@ int netstage_phy_opt(const char *flag, const char *text, uint32_t ifindex[NS_MAX
 
 /* The filter options the system-network latency tools share, under the same flag names. */
 struct netstage_opts {
-	const char *phy_interface, *src_ip, *dst_ip, *protocol, *direction;
-	long src_port, dst_port;
+	const char *phy_interface, *protocol, *direction;
+	uint32_t src_ip, dst_ip;	/* network order; 0 = any */
+	uint16_t src_port, dst_port;
 	double session_timeout;
 	double latency_us;	/* --latency-us of the per-packet tools; 0 = report every packet */
 };
 
+/* The largest --latency-us (10 s: a packet slower than that is not a latency to wait for). */
+#define NETSTAGE_LATENCY_US_MAX 1e7
+
 /* The address and port filters of the system-network tools, in the originals' order. */
 #define NETSTAGE_FILTER_OPTIONS(o)                                                              \
-	{ "src-ip", 0, ARG_STR, &(o).src_ip, NULL, "source IP address filter" },                    \
-	{ "dst-ip", 0, ARG_STR, &(o).dst_ip, NULL, "destination IP address filter" },               \
-	{ "src-port", 0, ARG_INT, &(o).src_port, NULL, "port filter: source or destination port (TCP/UDP)" }, \
-	{ "dst-port", 0, ARG_INT, &(o).dst_port, NULL, "port filter: source or destination port (TCP/UDP)" }
+	OPT_IPV4("src-ip", 0, &(o).src_ip, "source IP address filter"),                                 \
+	OPT_IPV4("dst-ip", 0, &(o).dst_ip, "destination IP address filter"),                            \
+	OPT_PORT("src-port", 0, &(o).src_port, "port filter: source or destination port (TCP/UDP)"),    \
+	OPT_PORT("dst-port", 0, &(o).dst_port, "port filter: source or destination port (TCP/UDP)")
 
 /* --latency-us of the per-packet tools. */
 #define NETSTAGE_LATENCY_OPTION(o)                                                              \
-	{ "latency-us", 0, ARG_FLOAT, &(o).latency_us, NULL,                                       \
-	  "only report packets whose first-to-last stage latency is at least this many microseconds" }
+	OPT_FLOAT("latency-us", 0, &(o).latency_us, 0, NETSTAGE_LATENCY_US_MAX,                          \
+		  "only report packets whose first-to-last stage latency is at least this many microseconds")
 
-/* --duration (into a long) and --session-timeout, the last options of every system-network tool. */
+/* --duration (whole seconds) and --session-timeout, the last options of every system-network tool. */
 #define NETSTAGE_RUN_OPTIONS(duration, o)                                                        \
-	{ "duration", 0, ARG_INT, &(duration), NULL, "total run time in seconds (0 = until Ctrl-C)", .min = 0, \
-	  .max = 31536000 },                                                                       \
-	{ "session-timeout", 0, ARG_FLOAT, &(o).session_timeout, "SECONDS",                         \
-	  "a packet not seen at its next stage for this long is counted as incomplete" }
+	OPT_SECONDS("duration", 0, &(duration), ARG_WHOLE | ARG_ZERO_OFF,                             \
+		    "total run time in seconds (0 = until Ctrl-C)"),                                 \
+	OPT_SECONDS("session-timeout", 0, &(o).session_timeout, 0,                                   \
+		    "a packet not seen at its next stage for this long is counted as incomplete", .metavar = "SECONDS")
 
 /*
  * Fills the filters and session expiry of cfg from o (bad values exit 2 naming the flag);
@@ -134,8 +138,8 @@ struct netstage_opts {
  */
 unsigned netstage_opts_apply(struct netstage_config *cfg, const struct netstage_opts *o,
 			     unsigned all_protocols, unsigned *dirs);
-/* After tool_init(): the physical interfaces' ifindexes (phy_flag: the option's name, for errors) and this network namespace. */
-void netstage_opts_resolve(struct netstage_config *cfg, const struct netstage_opts *o, const char *phy_flag);
+/* After tool_init(): the physical interfaces' ifindexes and this network namespace. */
+void netstage_opts_resolve(struct netstage_config *cfg, const struct netstage_opts *o);
 /*
  * The banner's filter lines: protocol, "Direction filter: TX|RX|BOTH<direction_note>",
  * addresses and ports when set.
@@ -183,5 +187,5 @@ struct event_channel;
  * and prints "Detaching...", the totals (*reported: events the tool printed) and "Exiting.".
  */
 void netstage_run_events(struct event_channel *ch, struct netstage_probes *probes, const struct netstage_config *cfg,
-			 struct bpf_map *sessions, struct bpf_map *counters, long duration_s, netstage_stale_fn fn,
+			 struct bpf_map *sessions, struct bpf_map *counters, double duration_s, netstage_stale_fn fn,
 			 const uint64_t *reported);

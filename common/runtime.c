@@ -112,9 +112,9 @@ bool tool_sleep(double seconds)
 	return false;
 }
 
-double tool_sleep_span(double interval_s, long duration_s)
+double tool_sleep_span(double interval_s, double duration_s)
 {
-	double left = (double)duration_s - tool_elapsed();
+	double left = duration_s - tool_elapsed();
 
 	if (duration_s > 0 && left < interval_s)
 		return left > 0 ? left : 0;
@@ -149,9 +149,9 @@ double tool_elapsed(void)
 	return (double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9;
 }
 
-bool tool_duration_over(long duration_s)
+bool tool_duration_over(double duration_s)
 {
-	return duration_s > 0 && tool_elapsed() >= (double)duration_s;
+	return duration_s > 0 && tool_elapsed() >= duration_s;
 }
 
 bool kernel_has_btf(void)

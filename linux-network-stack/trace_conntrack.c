@@ -28,29 +28,30 @@
 #define IPS_TEMPLATE (1ULL << 11)
 
 static struct {
-	const char *src_ip, *dst_ip, *protocol, *filters_file, *stack;
-	long src_port, dst_port, duration;
+	uint32_t src_ip, dst_ip;	/* network order; 0 = any */
+	uint16_t src_port, dst_port;
+	const char *protocol, *filters_file, *stack;
+	double duration;
 	bool rel_time;
 } opt = { .protocol = "all", .stack = "true" };
 
 static const char *const proto_choices[] = { "all", "icmp", "tcp", "udp", NULL };
 
 static const struct arg_opt options[] = {
-	{ "src-ip", 0, ARG_STR, &opt.src_ip, NULL,
-	  "source IPv4 address filter (the connection's other direction is shown too)" },
-	{ "dst-ip", 0, ARG_STR, &opt.dst_ip, NULL, "destination IPv4 address filter" },
-	{ "protocol", 0, ARG_CHOICE, &opt.protocol, NULL, "L4 protocol filter", proto_choices },
-	{ "src-port", 0, ARG_INT, &opt.src_port, NULL, "TCP/UDP source port filter (0 = any)" },
-	{ "dst-port", 0, ARG_INT, &opt.dst_port, NULL, "TCP/UDP destination port filter (0 = any)" },
-	{ "rel-time", 0, ARG_FLAG, &opt.rel_time, NULL,
-	  "print seconds since the first event instead of the date and time" },
-	{ "filters-file", 0, ARG_STR, &opt.filters_file, "FILTERS_FILE",
-	  "JSON array of filter rules (src_ip, dst_ip, protocol, src_port, dst_port); an event is "
-	  "shown if any rule matches it; the other filter options are then ignored" },
-	{ "stack", 0, ARG_STR, &opt.stack, "STACK",
-	  "'true' prints the kernel stack of every event; any other value turns it off" },
-	{ "duration", 0, ARG_INT, &opt.duration, NULL, "stop after this many seconds (0 = until Ctrl-C)",
-	  .min = 0, .max = 1L << 30 },
+	OPT_IPV4("src-ip", 0, &opt.src_ip, "source IPv4 address filter (the connection's other direction is shown too)"),
+	OPT_IPV4("dst-ip", 0, &opt.dst_ip, "destination IPv4 address filter"),
+	OPT_CHOICE("protocol", 0, &opt.protocol, proto_choices, "L4 protocol filter"),
+	OPT_PORT("src-port", 0, &opt.src_port, "TCP/UDP source port filter (0 = any)"),
+	OPT_PORT("dst-port", 0, &opt.dst_port, "TCP/UDP destination port filter (0 = any)"),
+	OPT_FLAG("rel-time", 0, &opt.rel_time, "print seconds since the first event instead of the date and time"),
+	OPT_STR("filters-file", 0, &opt.filters_file,
+		"JSON array of filter rules (src_ip, dst_ip, protocol, src_port, dst_port); an event is "
+		"shown if any rule matches it; the other filter options are then ignored",
+		.metavar = "FILTERS_FILE"),
+	OPT_STR("stack", 0, &opt.stack, "'true' prints the kernel stack of every event; any other value turns it off",
+		.metavar = "STACK"),
+	OPT_SECONDS("duration", 0, &opt.duration, ARG_WHOLE | ARG_ZERO_OFF,
+		    "stop after this many seconds (0 = until Ctrl-C)"),
 	{ 0 },
 };
 
@@ -654,13 +655,11 @@ static int n_file_rules;
 static void cli_rule(struct ct_rule *r)
 {
 	memset(r, 0, sizeof(*r));
-	if (!ipv4_rule_value(opt.src_ip, &r->saddr))
-		arg_fail("argument --src-ip: invalid IPv4 address: '%s'", opt.src_ip);
-	if (!ipv4_rule_value(opt.dst_ip, &r->daddr))
-		arg_fail("argument --dst-ip: invalid IPv4 address: '%s'", opt.dst_ip);
+	r->saddr = opt.src_ip;
+	r->daddr = opt.dst_ip;
 	r->protocol = (__u8)protocol_number(opt.protocol);
-	r->sport = port_opt("--src-port", opt.src_port);
-	r->dport = port_opt("--dst-port", opt.dst_port);
+	r->sport = opt.src_port;
+	r->dport = opt.dst_port;
 }
 
 static bool rule_is_empty(const struct ct_rule *r)
@@ -684,7 +683,7 @@ static void build_config(struct ct_config *cfg)
 		n_file_rules = ct_filters_parse(text, file_rules, CT_MAX_RULES, &err);
 	free(text);
 	if (err.len)
-		arg_fail("argument --filters-file: %s: %s", opt.filters_file, err.buf);
+		arg_fail_opt(&opt.filters_file, "%s: %s", arg_shown(opt.filters_file), err.buf);
 	for (int i = 0; i < n_file_rules; i++) {
 		/* A rule without any condition matches every event. */
 		if (rule_is_empty(&file_rules[i].rule)) {
@@ -969,12 +968,10 @@ int main(int argc, char **argv)
 	events_run(ch, opt.duration);
 
 	hook_detach(&hooks);
-	if (!g_common.json) {
+	events_drain(ch);
+	if (!g_common.json)
 		printf("\nDetaching probes and exiting...\n");
-		printf("Lost events: %llu\n", (unsigned long long)events_lost(ch));
-	} else if (events_lost(ch)) {
-		log_warn("%llu events lost", (unsigned long long)events_lost(ch));
-	}
+	events_print_totals(stdout, g_common.json, events_lost(ch));
 	events_close(ch);
 	trace_conntrack_bpf__destroy(skel);
 	ct_file_rules_free(file_rules, n_file_rules);

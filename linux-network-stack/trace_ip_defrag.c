@@ -24,18 +24,19 @@
 #include "trace_ip_defrag.skel.h"
 
 static struct {
-	const char *src_ip, *dst_ip, *protocol, *log_file;
-	long duration;
+	uint32_t src_ip, dst_ip;	/* network order; 0 = any */
+	uint8_t protocol;
+	const char *log_file;
+	double duration;
 } opt;
 
 static const struct arg_opt options[] = {
-	{ "src-ip", 0, ARG_STR, &opt.src_ip, NULL, "IPv4 source address filter" },
-	{ "dst-ip", 0, ARG_STR, &opt.dst_ip, NULL, "IPv4 destination address filter" },
-	{ "protocol", 0, ARG_STR, &opt.protocol, NULL,
-	  "L4 protocol filter: tcp, udp, icmp or a number 0-255 (0 = any)" },
-	{ "log-file", 0, ARG_STR, &opt.log_file, NULL, "also write every event line to this file" },
-	{ "duration", 0, ARG_INT, &opt.duration, NULL, "stop after this many seconds (0 = until Ctrl-C)",
-	  .min = 0, .max = 1L << 30 },
+	OPT_IPV4("src-ip", 0, &opt.src_ip, "IPv4 source address filter"),
+	OPT_IPV4("dst-ip", 0, &opt.dst_ip, "IPv4 destination address filter"),
+	OPT_PROTO("protocol", 0, &opt.protocol, "L4 protocol filter: tcp, udp, icmp or a number 0-255 (0 = any)"),
+	OPT_STR("log-file", 0, &opt.log_file, "also write every event line to this file"),
+	OPT_SECONDS("duration", 0, &opt.duration, ARG_WHOLE | ARG_ZERO_OFF,
+		    "stop after this many seconds (0 = until Ctrl-C)"),
 	{ 0 },
 };
 
@@ -285,36 +286,17 @@ void defrag_print_json(FILE *f, const struct defrag_event *ev, const char *hms,
 
 static FILE *log_file;
 
-static __u32 ipv4_opt(const char *flag, const char *text)
-{
-	struct in_addr a;
-
-	if (!text)
-		return 0;
-	if (inet_pton(AF_INET, text, &a) != 1)
-		arg_fail("argument %s: invalid IPv4 address: '%s'", flag, text);
-	return a.s_addr;
-}
-
 static void build_config(struct defrag_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->saddr = ipv4_opt("--src-ip", opt.src_ip);
-	cfg->daddr = ipv4_opt("--dst-ip", opt.dst_ip);
-	if (opt.protocol) {
-		int p = l4proto_parse(opt.protocol);
-
-		if (p < 0)
-			arg_fail("argument --protocol: invalid protocol: '%s' (use tcp, udp, icmp or a "
-				 "number 0-255)",
-				 opt.protocol);
-		cfg->protocol = (__u8)p;
-	}
+	cfg->saddr = opt.src_ip;
+	cfg->daddr = opt.dst_ip;
+	cfg->protocol = opt.protocol;
 	if (opt.log_file) {
 		log_file = fopen(opt.log_file, "w");
 		if (!log_file)
-			arg_fail("argument --log-file: cannot open '%s': %s", opt.log_file,
-				 strerror(errno));
+			arg_fail_opt(&opt.log_file, "cannot open '%s': %s", arg_shown(opt.log_file),
+				     strerror(errno));
 	}
 }
 
@@ -437,12 +419,10 @@ int main(int argc, char **argv)
 	events_run(ch, opt.duration);
 
 	hook_detach(&hooks);
-	if (!g_common.json) {
+	events_drain(ch);
+	if (!g_common.json)
 		printf("\nDetaching probes and exiting...\n");
-		printf("Lost events: %llu\n", (unsigned long long)events_lost(ch));
-	} else if (events_lost(ch)) {
-		log_warn("%llu events lost", (unsigned long long)events_lost(ch));
-	}
+	events_print_totals(stdout, g_common.json, events_lost(ch));
 	events_close(ch);
 	if (log_file)
 		fclose(log_file);

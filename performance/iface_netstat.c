@@ -13,8 +13,10 @@
 #include "argparse.h"
 #include "bpfload.h"
 #include "hook.h"
+#include "interval.h"
 #include "json.h"
 #include "log.h"
+#include "percpu_delta.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "iface_netstat.h"
@@ -31,18 +33,18 @@ extern const char iface_netstat_bpf_source[];
 
 static struct {
 	const char *name;
-	double interval;
+	double interval, duration;
 	bool throughput, ebpf;
-	long duration;
 } opt = { .name = "", .interval = 1 };
 
 static const struct arg_opt options[] = {
-	{ "name", 'n', ARG_STR, &opt.name, "NAME", "network interface to watch" },
-	{ "interval", 'i', ARG_FLOAT, &opt.interval, "INTERVAL", "print interval in seconds, fractions allowed (default: 1)" },
-	{ "throughput", 't', ARG_FLAG, &opt.throughput, NULL, "add BPS (bytes/s) and PPS columns" },
-	{ "ebpf", 0, ARG_FLAG, &opt.ebpf, NULL, "print the BPF program's source and exit" },
-	{ "duration", 0, ARG_INT, &opt.duration, "SECONDS", "stop after this many seconds (0 = until Ctrl-C)",
-	  .min = 0, .max = 31536000 },
+	OPT_IFNAME("name", 'n', &opt.name, "network interface to watch", .metavar = "NAME"),
+	OPT_SECONDS("interval", 'i', &opt.interval, 0, "print interval in seconds, fractions allowed (default: 1)",
+		    .metavar = "INTERVAL"),
+	OPT_FLAG("throughput", 't', &opt.throughput, "add BPS (bytes/s) and PPS columns"),
+	OPT_FLAG("ebpf", 0, &opt.ebpf, "print the BPF program's source and exit"),
+	OPT_SECONDS("duration", 0, &opt.duration, ARG_WHOLE | ARG_ZERO_OFF,
+		    "stop after this many seconds (0 = until Ctrl-C)", .metavar = "SECONDS"),
 	{ 0 },
 };
 
@@ -200,18 +202,6 @@ void netstat_print_json(FILE *f, const char *time_now, const struct queue_table 
 	json_finish(&j);
 }
 
-static double interval_opt(void)
-{
-	double v = opt.interval;
-
-	if (v == 0)
-		arg_fail("argument -i/--interval: print interval must be non-zero");
-	if (!(v > 0) || !isfinite(v))
-		arg_fail("argument -i/--interval: print interval must be a positive number of seconds: '%g'",
-			 v);
-	return v;
-}
-
 /* Counts rx-N and tx-N entries of /sys/class/net/<name>/queues. */
 static void count_queues(const char *name, int *nrx, int *ntx)
 {
@@ -236,73 +226,34 @@ static void count_queues(const char *name, int *nrx, int *ntx)
 		    IFACE_MAX_QUEUES, name, *nrx, *ntx);
 }
 
-/* Sums the per-CPU values of slots 0..n of a queue map. */
-static void read_queues(struct bpf_map *map, int n, struct queue_stats *out)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	struct queue_stats *vals = calloc((size_t)ncpu, sizeof(*vals));
-
-	if (!vals)
-		die("out of memory");
-	for (int q = 0; q <= n; q++) {
-		__u32 key = (__u32)q;
-
-		memset(&out[q], 0, sizeof(out[q]));
-		if (bpf_map__lookup_elem(map, &key, sizeof(key), vals, sizeof(*vals) * (size_t)ncpu, 0))
-			continue;
-		for (int c = 0; c < ncpu; c++)
-			stats_add(&out[q], &vals[c]);
-	}
-	free(vals);
-}
-
-static void stats_delta(struct queue_stats *d, const struct queue_stats *cur, const struct queue_stats *prev)
-{
-	d->bytes = cur->bytes - prev->bytes;
-	d->packets = cur->packets - prev->packets;
-	for (int i = 0; i < IFACE_SIZE_CLASSES; i++)
-		d->size[i] = cur->size[i] - prev->size[i];
-}
-
-/* Cumulative counters of one direction and the previous interval's, for deltas. */
+/* One direction's queue counters, read as deltas, and the table of the latest interval. */
 struct direction {
-	struct bpf_map *map;
-	int n;
-	struct queue_stats *cur, *prev, *delta;
+	struct percpu_delta counters;
+	struct queue_stats *delta;
 	struct queue_table table;
 };
 
+_Static_assert(sizeof(struct queue_stats) % sizeof(uint64_t) == 0, "queue_stats is u64 counters only");
+
 static void direction_init(struct direction *d, struct bpf_map *map, int n)
 {
-	d->map = map;
-	d->n = n;
-	d->cur = calloc((size_t)n + 1, sizeof(*d->cur));
-	d->prev = calloc((size_t)n + 1, sizeof(*d->prev));
+	percpu_delta_init_map(&d->counters, map, (uint32_t)n + 1);
 	d->delta = calloc((size_t)n + 1, sizeof(*d->delta));
-	if (!d->cur || !d->prev || !d->delta)
+	if (!d->delta)
 		die("out of memory");
+	d->table = (struct queue_table){ .queues = d->delta, .n = n };
 }
 
 /* Reads the counters and makes the table of what changed since the previous call. */
 static void direction_step(struct direction *d)
 {
-	struct queue_stats *t;
-
-	read_queues(d->map, d->n, d->cur);
-	for (int q = 0; q <= d->n; q++)
-		stats_delta(&d->delta[q], &d->cur[q], &d->prev[q]);
-	t = d->prev;
-	d->prev = d->cur;
-	d->cur = t;
-	d->table.queues = d->delta;
-	d->table.n = d->n;
-	d->table.other = d->delta[d->n];
+	memcpy(d->delta, percpu_delta_read(&d->counters), ((size_t)d->table.n + 1) * sizeof(*d->delta));
+	d->table.other = d->delta[d->table.n];
 }
 
 static void direction_free(struct direction *d)
 {
-	free(d->cur);
-	free(d->prev);
+	percpu_delta_free(&d->counters);
 	free(d->delta);
 }
 
@@ -311,13 +262,40 @@ static const struct hook_def hook_defs[] = {
 	{ "received packets", { { HOOK_TP, "rx_tracepoint", "net:netif_receive_skb" } } },
 };
 
+struct run {
+	struct direction tx, rx;
+	double t_prev;
+};
+
+static void report(void *ctx)
+{
+	struct run *r = ctx;
+	double t_now = tool_elapsed();
+	char when[64];
+	time_t wall;
+	struct tm tm;
+
+	direction_step(&r->tx);
+	direction_step(&r->rx);
+	if (g_common.json) {
+		netstat_print_json(stdout, fmt_datetime(when, sizeof(when)), &r->tx.table, &r->rx.table,
+				   t_now - r->t_prev);
+	} else {
+		wall = time(NULL);
+		localtime_r(&wall, &tm);
+		strftime(when, sizeof(when), "%a %b %e %H:%M:%S %Y", &tm);
+		netstat_print_report(stdout, when, &r->tx.table, &r->rx.table, t_now - r->t_prev, opt.throughput);
+	}
+	fflush(stdout);
+	r->t_prev = t_now;
+}
+
 int main(int argc, char **argv)
 {
 	struct iface_netstat_config cfg = { 0 };
 	struct iface_netstat_bpf *skel;
-	struct direction tx, rx;
+	static struct run r;
 	struct hook_set hooks;
-	double interval, t_prev;
 	int nrx, ntx;
 
 	args_parse(&parser, argc, argv);
@@ -326,10 +304,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!opt.name[0])
-		arg_fail("argument -n/--name: please specify a network interface");
-	if (strlen(opt.name) > 15)
-		arg_fail("argument -n/--name: NIC name too long: '%s' (max 15 characters)", opt.name);
-	interval = interval_opt();
+		arg_fail_opt(&opt.name, "please specify a network interface");
 	count_queues(opt.name, &nrx, &ntx);
 	tool_init("iface_netstat");
 	hook_set_init(&hooks, hook_defs, 2, 0);
@@ -346,40 +321,22 @@ int main(int argc, char **argv)
 	hook_prepare(&hooks, skel->obj);
 	bpfload_load(skel->skeleton);
 	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
-	direction_init(&tx, skel->maps.tx_queues, ntx);
-	direction_init(&rx, skel->maps.rx_queues, nrx);
+	direction_init(&r.tx, skel->maps.tx_queues, ntx);
+	direction_init(&r.rx, skel->maps.rx_queues, nrx);
 
 	tool_install_signals();
 	hook_attach(&hooks);
-	t_prev = tool_elapsed();
+	r.t_prev = tool_elapsed();
 	tool_ready();
 
-	while (!tool_duration_over(opt.duration)) {
-		double span = tool_sleep_span(interval, opt.duration), t_now;
-		char when[64];
-		time_t wall;
-		struct tm tm;
-
-		if (span <= 0 || !tool_sleep(span))
-			break;
-		t_now = tool_elapsed();
-		direction_step(&tx);
-		direction_step(&rx);
-		if (g_common.json) {
-			netstat_print_json(stdout, fmt_datetime(when, sizeof(when)), &tx.table, &rx.table, t_now - t_prev);
-		} else {
-			wall = time(NULL);
-			localtime_r(&wall, &tm);
-			strftime(when, sizeof(when), "%a %b %e %H:%M:%S %Y", &tm);
-			netstat_print_report(stdout, when, &tx.table, &rx.table, t_now - t_prev, opt.throughput);
-		}
-		fflush(stdout);
-		t_prev = t_now;
-	}
+	interval_run(&(struct interval_loop){ .interval_s = opt.interval,
+					      .duration_s = opt.duration,
+					      .report = report,
+					      .ctx = &r });
 
 	hook_detach(&hooks);
-	direction_free(&tx);
-	direction_free(&rx);
+	direction_free(&r.tx);
+	direction_free(&r.rx);
 	iface_netstat_bpf__destroy(skel);
 	return 0;
 }

@@ -21,31 +21,28 @@
 #include "qdisc_lateny_details.skel.h"
 
 static struct {
-	const char *dev, *src_ip, *dst_ip, *proto;
-	long src_port, dst_port, duration, max_entries, expire;
+	const char *dev, *proto;
+	uint32_t src_ip, dst_ip;	/* network order; 0 = any */
+	uint16_t src_port, dst_port;
+	double duration, expire;
+	int max_entries;
 } opt = { .proto = "all", .max_entries = 32768, .expire = 10 };
 
 static const char *const proto_choices[] = { "tcp", "udp", "icmp", "all", NULL };
 
 static const struct arg_opt options[] = {
-	{ "dev", 0, ARG_STR, &opt.dev, NULL, "device whose qdisc to watch (default: every device)" },
-	{ "src-ip", 0, ARG_STR, &opt.src_ip, NULL,
-	  "IPv4 address that must be the source or the destination of a packet" },
-	{ "dst-ip", 0, ARG_STR, &opt.dst_ip, NULL,
-	  "IPv4 address that must be the source or the destination of a packet" },
-	{ "src-port", 0, ARG_INT, &opt.src_port, NULL,
-	  "TCP/UDP port that must be the source or the destination port (0 = any)" },
-	{ "dst-port", 0, ARG_INT, &opt.dst_port, NULL,
-	  "TCP/UDP port that must be the source or the destination port (0 = any)" },
-	{ "proto", 0, ARG_CHOICE, &opt.proto, NULL, "protocol filter", proto_choices },
-	{ "duration", 0, ARG_INT, &opt.duration, "SECONDS", "stop after this many seconds (0 = until Ctrl-C)",
-	  .min = 0, .max = 31536000 },
-	{ "max-entries", 0, ARG_INT, &opt.max_entries, "N",
-	  "packets that can wait in qdiscs at once before the oldest records are evicted",
-	  .min = 1024, .max = 4194304 },
-	{ "expire", 0, ARG_INT, &opt.expire, "SECONDS",
-	  "packets not dequeued within this time are counted as expired, not reported",
-	  .min = 1, .max = 3600 },
+	OPT_IFNAME("dev", 0, &opt.dev, "device whose qdisc to watch (default: every device)"),
+	OPT_IPV4("src-ip", 0, &opt.src_ip, "IPv4 address that must be the source or the destination of a packet"),
+	OPT_IPV4("dst-ip", 0, &opt.dst_ip, "IPv4 address that must be the source or the destination of a packet"),
+	OPT_PORT("src-port", 0, &opt.src_port, "TCP/UDP port that must be the source or the destination port (0 = any)"),
+	OPT_PORT("dst-port", 0, &opt.dst_port, "TCP/UDP port that must be the source or the destination port (0 = any)"),
+	OPT_CHOICE("proto", 0, &opt.proto, proto_choices, "protocol filter"),
+	OPT_SECONDS("duration", 0, &opt.duration, ARG_WHOLE | ARG_ZERO_OFF,
+		    "stop after this many seconds (0 = until Ctrl-C)", .metavar = "SECONDS"),
+	OPT_INT("max-entries", 0, &opt.max_entries, 1024, 4194304,
+		"packets that can wait in qdiscs at once before the oldest records are evicted", .metavar = "N"),
+	OPT_SECONDS("expire", 0, &opt.expire, ARG_WHOLE,
+		    "packets not dequeued within this time are counted as expired, not reported", .metavar = "SECONDS"),
 	{ 0 },
 };
 
@@ -215,23 +212,22 @@ void qdisc_print_summary(FILE *f, const struct qdisc_summary *s, bool json)
 static void build_config(struct qdisc_lat_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->addr1 = ipv4_aton_opt("--src-ip", opt.src_ip);
-	cfg->addr2 = ipv4_aton_opt("--dst-ip", opt.dst_ip);
-	cfg->port1 = port_opt("--src-port", opt.src_port);
-	cfg->port2 = port_opt("--dst-port", opt.dst_port);
+	cfg->addr1 = opt.src_ip;
+	cfg->addr2 = opt.dst_ip;
+	cfg->port1 = opt.src_port;
+	cfg->port2 = opt.dst_port;
 	if (!strcmp(opt.proto, "tcp"))
 		cfg->proto = IPPROTO_TCP;
 	else if (!strcmp(opt.proto, "udp"))
 		cfg->proto = IPPROTO_UDP;
 	else if (!strcmp(opt.proto, "icmp"))
 		cfg->proto = IPPROTO_ICMP;
-	cfg->expire_ns = (uint64_t)opt.expire * 1000000000ULL;
-	iface_name_opt("--dev", opt.dev);
+	cfg->expire_ns = (uint64_t)(opt.expire * 1e9);
 }
 
 static void print_banner(const struct qdisc_lat_config *cfg)
 {
-	char up[8];
+	char up[8], addr[16];
 	size_t i;
 
 	printf("=== Qdisc Packet Order Tracker - Final Version ===\n");
@@ -242,9 +238,9 @@ static void print_banner(const struct qdisc_lat_config *cfg)
 	up[i] = 0;
 	printf("Protocol filter: %s\n", up);
 	if (cfg->addr1)
-		printf("Source IP filter: %s (0x%x)\n", opt.src_ip, cfg->addr1);
+		printf("Source IP filter: %s (0x%x)\n", ipv4_format(cfg->addr1, addr, sizeof(addr)), cfg->addr1);
 	if (cfg->addr2)
-		printf("Destination IP filter: %s (0x%x)\n", opt.dst_ip, cfg->addr2);
+		printf("Destination IP filter: %s (0x%x)\n", ipv4_format(cfg->addr2, addr, sizeof(addr)), cfg->addr2);
 	if (cfg->port1)
 		printf("Source port filter: %u\n", cfg->port1);
 	if (cfg->port2)
@@ -273,7 +269,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 
 static void count_record(const struct qdisc_pkt *p, uint64_t now, struct qdisc_summary *s)
 {
-	uint64_t expire = (uint64_t)opt.expire * 1000000000ULL;
+	uint64_t expire = (uint64_t)(opt.expire * 1e9);
 
 	if (now > p->enqueue_ns && now - p->enqueue_ns > expire)
 		s->expired++;
@@ -387,7 +383,7 @@ int main(int argc, char **argv)
 	if (!g_common.json)
 		printf("\nDetaching...\n");
 	hook_detach(&hooks);
-	events_poll(ch, 0);
+	events_drain(ch);
 	sum.enqueued = bpfload_percpu_sum(skel->maps.counters, QC_ENQUEUED);
 	sum.dequeued = bpfload_percpu_sum(skel->maps.counters, QC_DEQUEUED);
 	sum.dropped = bpfload_percpu_sum(skel->maps.counters, QC_DROPPED);

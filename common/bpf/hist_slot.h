@@ -25,3 +25,11 @@ static __always_inline __u32 log2_slot(__u64 v)
 	r |= (__u32)(v >> 1);
 	return r;
 }
+
+/* log2_slot(v) in a histogram of nslots slots: values beyond it count in the last slot. */
+static __always_inline __u32 log2_slot_capped(__u64 v, __u32 nslots)
+{
+	__u32 slot = log2_slot(v);
+
+	return slot < nslots ? slot : nslots - 1;
+}

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include "argparse.h"
 #include "filter.h"
 #include "json.h"
+#include "kernel_btf.h"
 #include "linkstats.h"
 #include "log.h"
 #include "runtime.h"
@@ -37,21 +39,20 @@
 static struct dmc_settings opt = { .interval = 30, .log_dir = "./logs" };
 
 static const struct arg_opt options[] = {
-	{ "interface", 0, ARG_STR, &opt.interface, NULL,
-	  "interface whose RX dropped counter is watched", .flags = ARG_REQUIRED },
-	{ "command", 0, ARG_STR, &opt.command, NULL,
-	  "monitoring command run for each cycle, e.g. \"eth_drop --interface port-mgt\" (split like "
-	  "a shell does, run without one; a tool of this suite, or its .py name, runs the tool next "
-	  "to this program)",
-	  .flags = ARG_REQUIRED },
-	{ "stop-command", 0, ARG_STR, &opt.stop_command, NULL,
-	  "command that stops the monitoring command at the end of a cycle (default: SIGTERM to its "
-	  "process group)" },
-	{ "interval", 0, ARG_INT, &opt.interval, NULL, "seconds per cycle (and between counter readings)",
-	  .min = 1, .max = 86400 },
-	{ "log-dir", 0, ARG_STR, &opt.log_dir, NULL,
-	  "directory for the cycles' log files; exactly ./logs also prints the cycle messages on "
-	  "stdout, any other value writes them into the cycle's log file" },
+	OPT_IFNAME("interface", 0, &opt.interface, "interface whose RX dropped counter is watched",
+		   .flags = ARG_REQUIRED),
+	OPT_STR("command", 0, &opt.command,
+		"monitoring command run for each cycle, e.g. \"eth_drop --interface port-mgt\" (split like "
+		"a shell does, run without one; a tool of this suite, or its .py name, runs the tool next "
+		"to this program)",
+		.flags = ARG_REQUIRED),
+	OPT_STR("stop-command", 0, &opt.stop_command,
+		"command that stops the monitoring command at the end of a cycle (default: SIGTERM to its "
+		"process group)"),
+	OPT_SECONDS("interval", 0, &opt.interval, ARG_WHOLE, "seconds per cycle (and between counter readings)"),
+	OPT_STR("log-dir", 0, &opt.log_dir,
+		"directory for the cycles' log files; exactly ./logs also prints the cycle messages on "
+		"stdout, any other value writes them into the cycle's log file"),
 	{ 0 },
 };
 
@@ -134,7 +135,7 @@ void dmc_print_banner(FILE *f, const struct dmc_settings *s)
 		fprintf(f, "Stop command: %s\n", s->stop_command);
 	else
 		fprintf(f, "Stop method: Process group termination\n");
-	fprintf(f, "Monitor interval: %ld seconds\n", s->interval);
+	fprintf(f, "Monitor interval: %.0f seconds\n", s->interval);
 	fprintf(f, "Log directory: %s\n", s->log_dir);
 	fprintf(f, "%s\n", DASH60);
 }
@@ -184,23 +185,33 @@ static bool sudo_option_has_value(const char *opt)
 	return opt[0] == '-' && opt[1] && !opt[2] && strchr("ugpCDrtTUh", opt[1]);
 }
 
-static void replace_words(struct shell_words *w, int first, int last, const char *word)
+/* Replaces words first..last of w by the n words of with. */
+static void replace_words(struct shell_words *w, int first, int last, const char *const *with, int n)
 {
-	char *dup = strdup(word);
+	int removed = last - first + 1;
+	/* Never shrunk before the move: the words after last are still to be read. */
+	int slots = w->argc + (n > removed ? n - removed : 0) + 1;
+	char **argv = realloc(w->argv, (size_t)slots * sizeof(*argv));
 
-	if (!dup)
+	if (!argv)
 		die("out of memory");
+	w->argv = argv;
 	for (int i = first; i <= last; i++)
-		free(w->argv[i]);
-	w->argv[first] = dup;
-	memmove(&w->argv[first + 1], &w->argv[last + 1], (size_t)(w->argc - last) * sizeof(char *));
-	w->argc -= last - first;
+		free(argv[i]);
+	memmove(&argv[first + n], &argv[last + 1], (size_t)(w->argc - last) * sizeof(*argv));
+	for (int i = 0; i < n; i++) {
+		argv[first + i] = strdup(with[i]);
+		if (!argv[first + i])
+			die("out of memory");
+	}
+	w->argc += n - removed;
 }
 
-bool dmc_resolve_command(struct shell_words *w, const char *bindir)
+bool dmc_resolve_command(struct shell_words *w, const char *bindir, const char *btf)
 {
 	char path[PATH_MAX];
-	int i = 0;
+	const char *with[] = { path, "--btf", btf };
+	int i = 0, last;
 
 	while (i < w->argc) {
 		const char *b = base_name(w->argv[i]);
@@ -217,19 +228,17 @@ bool dmc_resolve_command(struct shell_words *w, const char *bindir)
 	}
 	if (i >= w->argc)
 		return false;
+	last = i;
 	if (is_interpreter(w->argv[i])) {
-		int script = i + 1;
-
-		while (script < w->argc && w->argv[script][0] == '-')
-			script++;
-		if (script >= w->argc || !suite_tool(w->argv[script], bindir, path, sizeof(path)))
+		last = i + 1;
+		while (last < w->argc && w->argv[last][0] == '-')
+			last++;
+		if (last >= w->argc)
 			return false;
-		replace_words(w, i, script, path);
-		return true;
 	}
-	if (!suite_tool(w->argv[i], bindir, path, sizeof(path)))
+	if (!suite_tool(w->argv[last], bindir, path, sizeof(path)))
 		return false;
-	replace_words(w, i, i, path);
+	replace_words(w, i, last, with, btf ? 3 : 1);
 	return true;
 }
 
@@ -348,14 +357,22 @@ static bool wait_exit(pid_t pid, double timeout, int *status)
 	}
 }
 
-static void child_setup(int out_fd)
+/*
+ * In the child, before exec: it gets SIGTERM when the controller dies, even by SIGKILL, so no
+ * tracing tool outlives it in its own session. A controller that died before the signal was
+ * set is seen as a new parent.
+ */
+static void child_setup(pid_t controller, int out_fd)
 {
 	sigset_t none;
 
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != controller)
+		_exit(127);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
 	if (out_fd >= 0) {
 		dup2(out_fd, STDOUT_FILENO);
@@ -376,8 +393,8 @@ static void os_error(char *buf, size_t len, int err, const char *what)
 static pid_t spawn(char *const *argv, bool new_session, int out_fd, int err_fd, char *err, size_t errlen)
 {
 	int report[2], e = 0;
+	pid_t controller = getpid(), pid;
 	ssize_t n;
-	pid_t pid;
 
 	if (pipe2(report, O_CLOEXEC)) {
 		snprintf(err, errlen, "[Errno %d] %s", errno, strerror(errno));
@@ -393,7 +410,7 @@ static pid_t spawn(char *const *argv, bool new_session, int out_fd, int err_fd, 
 		return -1;
 	}
 	if (pid == 0) {
-		child_setup(out_fd);
+		child_setup(controller, out_fd);
 		if (err_fd >= 0)
 			dup2(err_fd, STDERR_FILENO);
 		if (new_session)
@@ -564,6 +581,7 @@ static void install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);	/* the SSH session that ran it went away */
 }
 
 static void handle_signal(void)
@@ -583,7 +601,7 @@ static void handle_signal(void)
 /* Sleeps one interval, returning at once when a signal arrives. */
 static void sleep_interval(void)
 {
-	double end = tool_elapsed() + (double)opt.interval;
+	double end = tool_elapsed() + opt.interval;
 
 	while (!pending_signal && tool_elapsed() < end) {
 		double left = end - tool_elapsed();
@@ -656,14 +674,15 @@ static void monitor(void)
 
 /* Start-up */
 
-static void split_option(const char *flag, const char *text, struct shell_words *w)
+/* Splits the value of the option whose destination is option into words (exits 2 if it cannot). */
+static void split_option(const char *const *option, struct shell_words *w)
 {
 	const char *error;
 
-	if (shell_split(text, w, &error))
-		arg_fail("argument %s: cannot split '%s' into words: %s", flag, text, error);
+	if (shell_split(*option, w, &error))
+		arg_fail_opt(option, "cannot split '%s' into words: %s", arg_shown(*option), error);
 	if (!w->argc)
-		arg_fail("argument %s: empty command", flag);
+		arg_fail_opt(option, "empty command");
 }
 
 static void make_dirs(const char *path)
@@ -698,7 +717,7 @@ static void print_start_json(void)
 		json_str(&j, "running", opt.resolved);
 	if (opt.stop_command)
 		json_str(&j, "stop_command", opt.stop_command);
-	json_int(&j, "interval", opt.interval);
+	json_int(&j, "interval", (long long)opt.interval);
 	json_str(&j, "log_dir", opt.log_dir);
 	json_end_obj(&j);
 	json_finish(&j);
@@ -712,21 +731,27 @@ int main(int argc, char **argv)
 	ssize_t n;
 
 	args_parse(&parser, argc, argv);
-	iface_name_opt("--interface", opt.interface);
-	split_option("--command", opt.command, &st.command);
+	split_option(&opt.command, &st.command);
 	if (opt.stop_command)
-		split_option("--stop-command", opt.stop_command, &st.stop_command);
+		split_option(&opt.stop_command, &st.stop_command);
 	if (!*opt.log_dir)
-		arg_fail("argument --log-dir: empty path");
+		arg_fail_opt(&opt.log_dir, "empty path");
 	if (link_stats_read(opt.interface, &stats, err, sizeof(err)) == -ENODEV)
 		die("%s (--interface)", err);
+
+	if (g_common.btf_path)
+		btf_file();	/* a bad file is named now, not in every cycle's log */
 
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n > 0) {
 		self[n] = 0;
-		if (dmc_resolve_command(&st.command, dirname(self)))
+		if (dmc_resolve_command(&st.command, dirname(self), g_common.btf_path))
 			opt.resolved = resolved = shell_join(st.command.argv);
 	}
+	if (g_common.btf_path && !opt.resolved)
+		log_warn("--btf %s is not passed to the monitoring command: it is not a tool of this suite "
+			 "(give it its own --btf in --command)",
+			 g_common.btf_path);
 	st.log_files_mode = dmc_log_files_mode(opt.log_dir);
 	make_dirs(opt.log_dir);
 	install_signals();

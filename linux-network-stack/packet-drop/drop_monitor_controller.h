@@ -22,7 +22,7 @@ struct dmc_counter {
 struct dmc_settings {
 	const char *interface, *command, *stop_command, *log_dir;
 	const char *resolved;	/* the command as run, when a suite tool replaced a script; or NULL */
-	long interval;
+	double interval;	/* whole seconds */
 };
 
 /* Takes one reading: the step, the increment, and the message that starts the cycle. */
@@ -41,6 +41,7 @@ void dmc_print_banner(FILE *f, const struct dmc_settings *s);
  * Makes a command written for the Python suite run this suite's tool from bindir:
  * "sudo python2 eth_drop.py --interface x" becomes "sudo <bindir>/eth_drop --interface x",
  * and a bare tool name ("eth_drop", "eth_drop.py") becomes <bindir>/<tool>. Wrappers
- * (sudo, env, nohup, with their options) are kept. Returns true when a word was replaced.
+ * (sudo, env, nohup, with their options) are kept. With btf set, the tool also gets
+ * "--btf <btf>" (the controller's own --btf). Returns true when a word was replaced.
  */
-bool dmc_resolve_command(struct shell_words *w, const char *bindir);
+bool dmc_resolve_command(struct shell_words *w, const char *bindir, const char *btf);

@@ -22,29 +22,29 @@
 #define SEPARATOR "--------------------------------------------------------------------------------"
 
 static struct {
-	const char *type, *l4_protocol, *src_ip, *dst_ip, *interface;
-	long src_port, dst_port, vlan_id;
+	const char *type, *interface;
+	struct ip_addr src_ip, dst_ip;
+	uint16_t src_port, dst_port;
+	int vlan_id;
+	uint8_t l4_protocol;
 	bool verbose, no_stack_trace, disable_normal_filter;
-} opt = { .type = "all", .l4_protocol = "all" };
+} opt = { .type = "all" };
 
 static const char *const l4_choices[] = { "all", "icmp", "tcp", "udp", NULL };
 
 static const struct arg_opt options[] = {
-	{ "type", 0, ARG_STR, &opt.type, NULL,
-	  "EtherType filter: arp, rarp, ipv4, ipv6, lldp, flow_control, other, all, or 0x<hex>" },
-	{ "l4-protocol", 0, ARG_CHOICE, &opt.l4_protocol, NULL, "L4 protocol filter (IPv4/IPv6)",
-	  l4_choices },
-	{ "src-ip", 0, ARG_STR, &opt.src_ip, NULL, "source IPv4 or IPv6 address filter" },
-	{ "dst-ip", 0, ARG_STR, &opt.dst_ip, NULL, "destination IPv4 or IPv6 address filter" },
-	{ "src-port", 0, ARG_INT, &opt.src_port, NULL, "TCP/UDP source port filter (0 = any)" },
-	{ "dst-port", 0, ARG_INT, &opt.dst_port, NULL, "TCP/UDP destination port filter (0 = any)" },
-	{ "vlan-id", 0, ARG_INT, &opt.vlan_id, NULL, "outer 802.1Q VLAN id filter (0 = any)" },
-	{ "interface", 0, ARG_STR, &opt.interface, NULL, "network interface filter (exact name)" },
-	{ "verbose", 0, ARG_FLAG, &opt.verbose, NULL,
-	  "show debug information and the payload of other protocols" },
-	{ "no-stack-trace", 0, ARG_FLAG, &opt.no_stack_trace, NULL, "do not print kernel stacks" },
-	{ "disable-normal-filter", 0, ARG_FLAG, &opt.disable_normal_filter, NULL,
-	  "also show frees that match the normal kfree patterns" },
+	OPT_STR("type", 0, &opt.type, "EtherType filter: arp, rarp, ipv4, ipv6, lldp, flow_control, other, all, or 0x<hex>"),
+	OPT_PROTO("l4-protocol", 0, &opt.l4_protocol, "L4 protocol filter (IPv4/IPv6)", .choices = l4_choices),
+	OPT_IP("src-ip", 0, &opt.src_ip, "source IPv4 or IPv6 address filter"),
+	OPT_IP("dst-ip", 0, &opt.dst_ip, "destination IPv4 or IPv6 address filter"),
+	OPT_PORT("src-port", 0, &opt.src_port, "TCP/UDP source port filter (0 = any)"),
+	OPT_PORT("dst-port", 0, &opt.dst_port, "TCP/UDP destination port filter (0 = any)"),
+	OPT_INT("vlan-id", 0, &opt.vlan_id, 0, 4095, "outer 802.1Q VLAN id filter (0 = any)"),
+	OPT_IFNAME("interface", 0, &opt.interface, "network interface filter (exact name)"),
+	OPT_FLAG("verbose", 0, &opt.verbose, "show debug information and the payload of other protocols"),
+	OPT_FLAG("no-stack-trace", 0, &opt.no_stack_trace, "do not print kernel stacks"),
+	OPT_FLAG("disable-normal-filter", 0, &opt.disable_normal_filter,
+		 "also show frees that match the normal kfree patterns"),
 	{ 0 },
 };
 
@@ -370,35 +370,40 @@ static void build_config(struct eth_drop_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	if (!eth_drop_parse_type(opt.type, &cfg->filter.ethertype))
-		arg_fail("argument --type: unknown protocol: '%s' (choose from arp, rarp, ipv4, ipv6, "
-			 "lldp, flow_control, other, all, or 0x<hex>)",
-			 opt.type);
-	cfg->filter.l4proto = l4proto_opt("--l4-protocol", opt.l4_protocol);
-	filter_addr_opt(&cfg->filter, true, "--src-ip", opt.src_ip, false);
-	filter_addr_opt(&cfg->filter, false, "--dst-ip", opt.dst_ip, false);
-	cfg->filter.sport = port_opt("--src-port", opt.src_port);
-	cfg->filter.dport = port_opt("--dst-port", opt.dst_port);
-	cfg->filter.vlan_id = vlan_opt("--vlan-id", opt.vlan_id);
-	if (opt.interface) {
-		iface_name_opt("--interface", opt.interface);
+		arg_fail_opt(&opt.type, "unknown protocol: '%s' (choose from arp, rarp, ipv4, ipv6, "
+			     "lldp, flow_control, other, all, or 0x<hex>)",
+			     arg_shown(opt.type));
+	cfg->filter.l4proto = opt.l4_protocol;
+	filter_set_addr(&cfg->filter, true, &opt.src_ip);
+	filter_set_addr(&cfg->filter, false, &opt.dst_ip);
+	cfg->filter.sport = opt.src_port;
+	cfg->filter.dport = opt.dst_port;
+	cfg->filter.vlan_id = (uint16_t)opt.vlan_id;
+	if (opt.interface)
 		snprintf(cfg->ifname, sizeof(cfg->ifname), "%s", opt.interface);
-	}
+}
+
+static const char *l4_choice_name(uint8_t proto)
+{
+	for (int i = 0; l4_choices[i]; i++)
+		if (l4proto_parse(l4_choices[i]) == proto)
+			return l4_choices[i];
+	return "?";
 }
 
 static void print_banner(const struct eth_drop_config *cfg)
 {
 	char buf[64];
-	struct ip_addr a;
 
 	printf("Enhanced Ethernet Packet Drop Monitor (ARM Compatible)\n");
 	printf("Protocol filter: %s (0x%04x)\n", opt.type, cfg->filter.ethertype);
-	printf("L4 Protocol filter: %s\n", opt.l4_protocol);
-	if (opt.src_ip && ip_parse(opt.src_ip, &a))
-		printf("Source IP: %s (IPv%d)\n", ip_format(&a, buf, sizeof(buf)), a.family);
+	printf("L4 Protocol filter: %s\n", l4_choice_name(opt.l4_protocol));
+	if (opt.src_ip.family)
+		printf("Source IP: %s (IPv%d)\n", ip_format(&opt.src_ip, buf, sizeof(buf)), opt.src_ip.family);
 	else
 		printf("Source IP: any\n");
-	if (opt.dst_ip && ip_parse(opt.dst_ip, &a))
-		printf("Destination IP: %s (IPv%d)\n", ip_format(&a, buf, sizeof(buf)), a.family);
+	if (opt.dst_ip.family)
+		printf("Destination IP: %s (IPv%d)\n", ip_format(&opt.dst_ip, buf, sizeof(buf)), opt.dst_ip.family);
 	else
 		printf("Destination IP: any\n");
 	if (cfg->filter.sport || cfg->filter.dport)
@@ -449,10 +454,10 @@ int main(int argc, char **argv)
 	events_run(ch, 0);
 
 	hook_detach(&hooks);
-	if (!g_common.json) {
+	events_drain(ch);
+	if (!g_common.json)
 		printf("\nStopping packet drop monitoring...\n");
-		printf("Lost events: %llu\n", (unsigned long long)events_lost(ch));
-	}
+	events_print_totals(stdout, g_common.json, events_lost(ch));
 	events_close(ch);
 	eth_drop_bpf__destroy(skel);
 	return 0;

@@ -1,4 +1,5 @@
 /* kernel_drop_stack_stats: the bpftrace drop-stack script as a binary, same positional parameters. */
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "drop_count.h"
 #include "drop_probe.h"
 #include "filter.h"
+#include "interval.h"
 #include "json.h"
 #include "log.h"
 #include "runtime.h"
@@ -22,12 +24,12 @@
 
 static struct {
 	const char *device;
-	long interval;
+	int interval;
 } opt = { .device = "", .interval = 10 };
 
 static const struct arg_positional positionals[] = {
-	{ "device_name", ARG_STR, &opt.device, "only count drops on this device (\"\" = all devices)" },
-	{ "interval", ARG_INT, &opt.interval, "reporting period in seconds (default 10; <= 0 means 10)" },
+	POS_STR("device_name", &opt.device, "only count drops on this device (\"\" = all devices)", false),
+	POS_INT("interval", &opt.interval, "reporting period in seconds (default 10; <= 0 means 10)", false),
 	{ 0 },
 };
 
@@ -157,71 +159,47 @@ static void print_json(const char *hms, int cycle, const struct snapshot *s, uin
 	json_finish(&j);
 }
 
-int main(int argc, char **argv)
-{
-	struct drop_count_config cfg = { 0 };
+struct run {
 	struct kernel_drop_stack_stats_bpf *skel;
 	struct hook_set hooks;
-	uint64_t last_total = 0;
+	uint64_t last_total;
+	int cycle;
+};
+
+static void report_cycle(void *ctx)
+{
+	struct run *r = ctx;
+	struct snapshot s;
 	char hms[16];
-	int cycle = 0;
 
-	args_parse(&parser, argc, argv);
-	if (opt.interval <= 0)
-		opt.interval = 10;
-	iface_name_opt("device_name", opt.device);
-	snprintf(cfg.ifname, sizeof(cfg.ifname), "%s", opt.device);
-	tool_init("kernel_drop_stack_stats");
-	hook_set_init(&hooks, &drop_hook, 1, 0);
-	if (cfg.ifname[0])
-		iface_name_check(cfg.ifname);
-
-	skel = BPFNET_OPEN(kernel_drop_stack_stats_bpf);
-	hook_prepare(&hooks, skel->obj);
-	bpfload_load(skel->skeleton);
-	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
-	tool_install_signals();
-	hook_attach(&hooks);
-	if (!g_common.json) {
-		printf("Tracing kfree_skb calls...\n");
-		if (cfg.ifname[0])
-			printf("Device filter: %s\n", cfg.ifname);
-		else
-			printf("No device filter - monitoring all interfaces\n");
-		printf("Reporting interval: %ld seconds\n", opt.interval);
-		hook_print(stdout, &hooks);
-		printf("Press Ctrl+C to see final summary\n%s\n", LINE43);
+	snapshot_read(r->skel, &s);
+	r->cycle++;
+	fmt_time_hms(hms, sizeof(hms));
+	if (g_common.json) {
+		print_json(hms, r->cycle, &s, s.totals.total - r->last_total);
+	} else {
+		printf("%s Cycle %d - Total drops: %llu (+%llu in last %ds)\n%s\n", hms, r->cycle,
+		       (unsigned long long)s.totals.total,
+		       (unsigned long long)(s.totals.total - r->last_total), opt.interval, DASH40);
+		printf("Top devices:\n");
+		kds_print_device_totals(stdout, &s.totals, TOP);
+		printf("Top call stacks (showing top %d):\n", TOP);
+		kds_print_stack_counts(stdout, &s.stacks, &s.failed, TOP);
+		printf("%s\n", LINE43);
 	}
 	fflush(stdout);
-	tool_ready();
+	r->last_total = s.totals.total;
+	snapshot_free(&s);
+}
 
-	while (tool_sleep((double)opt.interval)) {
-		struct snapshot s;
-
-		snapshot_read(skel, &s);
-		cycle++;
-		fmt_time_hms(hms, sizeof(hms));
-		if (g_common.json) {
-			print_json(hms, cycle, &s, s.totals.total - last_total);
-		} else {
-			printf("%s Cycle %d - Total drops: %llu (+%llu in last %lds)\n%s\n", hms, cycle,
-			       (unsigned long long)s.totals.total,
-			       (unsigned long long)(s.totals.total - last_total), opt.interval, DASH40);
-			printf("Top devices:\n");
-			kds_print_device_totals(stdout, &s.totals, TOP);
-			printf("Top call stacks (showing top %d):\n", TOP);
-			kds_print_stack_counts(stdout, &s.stacks, &s.failed, TOP);
-			printf("%s\n", LINE43);
-		}
-		fflush(stdout);
-		last_total = s.totals.total;
-		snapshot_free(&s);
-	}
-	hook_detach(&hooks);
-
+static void report_final(void *ctx)
+{
+	struct run *r = ctx;
 	struct snapshot s;
+	char hms[16];
 
-	snapshot_read(skel, &s);
+	hook_detach(&r->hooks);
+	snapshot_read(r->skel, &s);
 	fmt_time_hms(hms, sizeof(hms));
 	if (g_common.json) {
 		print_json(hms, 0, &s, 0);
@@ -239,6 +217,52 @@ int main(int argc, char **argv)
 		}
 	}
 	snapshot_free(&s);
-	kernel_drop_stack_stats_bpf__destroy(skel);
+}
+
+int main(int argc, char **argv)
+{
+	struct drop_count_config cfg = { 0 };
+	struct run r = { 0 };
+
+	args_parse(&parser, argc, argv);
+	if (opt.interval <= 0)
+		opt.interval = 10;
+	if (opt.interval > ARG_SECONDS_MAX)
+		arg_fail("argument interval: invalid value: %d (must be between 1 and %.0f seconds)", opt.interval,
+			 ARG_SECONDS_MAX);
+	/* Not an ARG_IFNAME: "" is the original's "every device". */
+	if (strlen(opt.device) >= IFNAMSIZ)
+		arg_fail("argument device_name: interface name '%s' too long (max %d characters)",
+			 arg_shown(opt.device), IFNAMSIZ - 1);
+	snprintf(cfg.ifname, sizeof(cfg.ifname), "%s", opt.device);
+	tool_init("kernel_drop_stack_stats");
+	hook_set_init(&r.hooks, &drop_hook, 1, 0);
+	if (cfg.ifname[0])
+		iface_name_check(cfg.ifname);
+
+	r.skel = BPFNET_OPEN(kernel_drop_stack_stats_bpf);
+	hook_prepare(&r.hooks, r.skel->obj);
+	bpfload_load(r.skel->skeleton);
+	bpfload_write_config(r.skel->maps.config_map, &cfg, sizeof(cfg));
+	tool_install_signals();
+	hook_attach(&r.hooks);
+	if (!g_common.json) {
+		printf("Tracing kfree_skb calls...\n");
+		if (cfg.ifname[0])
+			printf("Device filter: %s\n", cfg.ifname);
+		else
+			printf("No device filter - monitoring all interfaces\n");
+		printf("Reporting interval: %d seconds\n", opt.interval);
+		hook_print(stdout, &r.hooks);
+		printf("Press Ctrl+C to see final summary\n%s\n", LINE43);
+	}
+	fflush(stdout);
+	tool_ready();
+
+	interval_run(&(struct interval_loop){ .interval_s = (double)opt.interval,
+					      .report = report_cycle,
+					      .final = report_final,
+					      .ctx = &r });
+	kernel_drop_stack_stats_bpf__destroy(r.skel);
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include "drop_count.h"
 #include "drop_probe.h"
 #include "filter.h"
+#include "interval.h"
 #include "json.h"
 #include "runtime.h"
 #include "timefmt.h"
@@ -18,16 +19,16 @@
 #define DASH40 "----------------------------------------"
 
 static struct {
-	long interval, duration, top;
+	double interval, duration;
+	int top;
 	struct drop_filter_opts filter;
-} opt = { .interval = 10, .top = 5, .filter = { .name = "", .l4_protocol = "all" } };
+} opt = { .interval = 10, .top = 5, .filter = { .name = "" } };
 
 static const struct arg_opt options[] = {
-	{ "interval", 'i', ARG_INT, &opt.interval, NULL, "report interval in seconds", .min = 1, .max = 86400 },
-	{ "duration", 'd', ARG_INT, &opt.duration, NULL, "total run time in seconds (0 = until Ctrl-C)",
-	  .min = 0, .max = 31536000 },
-	{ "top", 't', ARG_INT, &opt.top, NULL, "stacks shown per report (the final report shows twice as many)",
-	  .min = 1, .max = 100000 },
+	OPT_SECONDS("interval", 'i', &opt.interval, ARG_WHOLE, "report interval in seconds"),
+	OPT_SECONDS("duration", 'd', &opt.duration, ARG_WHOLE | ARG_ZERO_OFF,
+		    "total run time in seconds (0 = until Ctrl-C)"),
+	OPT_INT("top", 't', &opt.top, 1, 100000, "stacks shown per report (the final report shows twice as many)"),
 	DROP_FILTER_OPTIONS(opt.filter),
 	{ 0 },
 };
@@ -138,39 +139,54 @@ static void report(struct kernel_drop_stack_stats_summary_bpf *skel, int cycle)
 	drop_table_free(&failed);
 }
 
+struct run {
+	struct kernel_drop_stack_stats_summary_bpf *skel;
+	struct hook_set hooks;
+	int cycle;
+};
+
+static void report_cycle(void *ctx)
+{
+	struct run *r = ctx;
+
+	report(r->skel, ++r->cycle);
+}
+
+static void report_final(void *ctx)
+{
+	struct run *r = ctx;
+
+	hook_detach(&r->hooks);
+	report(r->skel, 0);
+}
+
 int main(int argc, char **argv)
 {
 	struct drop_count_config cfg;
-	struct kernel_drop_stack_stats_summary_bpf *skel;
-	struct hook_set hooks;
+	struct run r = { 0 };
 	char filters[256];
-	int cycle = 0;
 
 	args_parse(&parser, argc, argv);
 	drop_count_config_build(&cfg, &opt.filter);
 	tool_init("kernel_drop_stack_stats_summary");
-	hook_set_init(&hooks, &drop_hook, 1, 0);
+	hook_set_init(&r.hooks, &drop_hook, 1, 0);
 	if (cfg.ifname[0])
 		iface_name_check(cfg.ifname);
 	if (!g_common.json) {
-		printf("Tracing kfree_skb calls with histograms, %lds intervals...%s\n", opt.interval,
+		printf("Tracing kfree_skb calls with histograms, %.0fs intervals...%s\n", opt.interval,
 		       drop_filter_text(&opt.filter, filters, sizeof(filters)));
 		drop_banner_duration(opt.duration);
 	}
 
-	skel = BPFNET_OPEN(kernel_drop_stack_stats_summary_bpf);
-	hook_prepare(&hooks, skel->obj);
-	drop_count_start(skel->skeleton, skel->maps.config_map, &cfg, &hooks);
+	r.skel = BPFNET_OPEN(kernel_drop_stack_stats_summary_bpf);
+	hook_prepare(&r.hooks, r.skel->obj);
 
-	while (!tool_exiting()) {
-		tool_sleep(tool_sleep_span((double)opt.interval, opt.duration));
-		cycle++;
-		if (tool_duration_over(opt.duration))
-			break;
-		report(skel, cycle);
-	}
-	hook_detach(&hooks);
-	report(skel, 0);
-	kernel_drop_stack_stats_summary_bpf__destroy(skel);
+	drop_count_start(r.skel->skeleton, r.skel->maps.config_map, &cfg, &r.hooks);
+	interval_run(&(struct interval_loop){ .interval_s = opt.interval,
+					      .duration_s = opt.duration,
+					      .report = report_cycle,
+					      .final = report_final,
+					      .ctx = &r });
+	kernel_drop_stack_stats_summary_bpf__destroy(r.skel);
 	return 0;
 }

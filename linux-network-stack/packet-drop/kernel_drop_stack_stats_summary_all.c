@@ -7,7 +7,9 @@
 #include "drop_count.h"
 #include "drop_probe.h"
 #include "filter.h"
+#include "interval.h"
 #include "json.h"
+#include "percpu_delta.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "kernel_drop_stack_stats_summary_all.h"
@@ -20,24 +22,21 @@
 static const char *const group_choices[] = { "all", "stack", "fivetuple", NULL };
 
 static struct {
-	long interval, duration, top, max_entries;
+	double interval, duration;
+	int top, max_entries;
 	const char *group_by;
 	struct drop_filter_opts filter;
-} opt = { .interval = 10, .top = 5, .max_entries = 10240, .group_by = "all",
-	  .filter = { .name = "", .l4_protocol = "all" } };
+} opt = { .interval = 10, .top = 5, .max_entries = 10240, .group_by = "all", .filter = { .name = "" } };
 
 static const struct arg_opt options[] = {
-	{ "interval", 'i', ARG_INT, &opt.interval, NULL, "report interval in seconds; counts restart each interval",
-	  .min = 1, .max = 86400 },
-	{ "duration", 'd', ARG_INT, &opt.duration, NULL, "total run time in seconds (0 = until Ctrl-C)",
-	  .min = 0, .max = 31536000 },
-	{ "top", 't', ARG_INT, &opt.top, NULL, "entries shown per report (the final report shows twice as many)",
-	  .min = 1, .max = 100000 },
+	OPT_SECONDS("interval", 'i', &opt.interval, ARG_WHOLE,
+		    "report interval in seconds; counts restart each interval"),
+	OPT_SECONDS("duration", 'd', &opt.duration, ARG_WHOLE | ARG_ZERO_OFF,
+		    "total run time in seconds (0 = until Ctrl-C)"),
+	OPT_INT("top", 't', &opt.top, 1, 100000, "entries shown per report (the final report shows twice as many)"),
 	DROP_FILTER_OPTIONS(opt.filter),
-	{ "max-entries", 0, ARG_INT, &opt.max_entries, NULL, "size of each counter table", .min = 1,
-	  .max = 4000000 },
-	{ "group-by", 0, ARG_CHOICE, &opt.group_by, NULL, "grouping shown by the periodic reports",
-	  group_choices },
+	OPT_INT("max-entries", 0, &opt.max_entries, 1, 4000000, "size of each counter table"),
+	OPT_CHOICE("group-by", 0, &opt.group_by, group_choices, "grouping shown by the periodic reports"),
 	{ 0 },
 };
 
@@ -134,19 +133,25 @@ struct interval {
 	uint64_t table_full;
 };
 
-static void interval_collect(struct kernel_drop_stack_stats_summary_all_bpf *skel, struct interval *iv)
-{
-	uint32_t gen = drop_generation_advance(skel->maps.generation);
-	const struct ksyms *ks = ksyms_kernel();
-	static uint64_t full_before;
-	uint64_t full = drop_count_table_full(skel->maps.drop_count_errors);
+/* The tool's state between reports. */
+struct run {
+	struct kernel_drop_stack_stats_summary_all_bpf *skel;
+	struct hook_set hooks;
+	struct percpu_delta errors;
+	enum kdssa_group group;
+	int cycle;
+};
 
-	drop_table_read(&iv->drops, skel->maps.drop_counts, gen, true, skel->maps.stacks, ks, KSYM_HEX_MODULE);
-	drop_table_read(&iv->stacks, skel->maps.stack_counts, gen, true, skel->maps.stacks, ks, KSYM_HEX_MODULE);
-	drop_table_read(&iv->tuples, skel->maps.tuple_counts, gen, true, NULL, NULL, KSYM_HEX);
-	drop_table_read(&iv->failed, skel->maps.failed_counts, gen, true, NULL, NULL, KSYM_HEX);
-	iv->table_full = full - full_before;
-	full_before = full;
+static void interval_collect(struct run *r, struct interval *iv)
+{
+	uint32_t gen = drop_generation_advance(r->skel->maps.generation);
+	const struct ksyms *ks = ksyms_kernel();
+
+	drop_table_read(&iv->drops, r->skel->maps.drop_counts, gen, true, r->skel->maps.stacks, ks, KSYM_HEX_MODULE);
+	drop_table_read(&iv->stacks, r->skel->maps.stack_counts, gen, true, r->skel->maps.stacks, ks, KSYM_HEX_MODULE);
+	drop_table_read(&iv->tuples, r->skel->maps.tuple_counts, gen, true, NULL, NULL, KSYM_HEX);
+	drop_table_read(&iv->failed, r->skel->maps.failed_counts, gen, true, NULL, NULL, KSYM_HEX);
+	iv->table_full = percpu_delta_read(&r->errors)[DROP_COUNT_TABLE_FULL];
 }
 
 static void interval_free(struct interval *iv)
@@ -181,70 +186,78 @@ static void print_json(const char *datetime, int cycle, enum kdssa_group group, 
 	json_finish(&j);
 }
 
-static void print_cycle(int cycle, enum kdssa_group group, const struct interval *iv)
+static void report_cycle(void *ctx)
 {
-	const struct drop_table *shown = group == GROUP_ALL ? &iv->drops :
-					 group == GROUP_STACK ? &iv->stacks : &iv->tuples;
+	struct run *r = ctx;
+	struct interval iv;
+	const struct drop_table *shown = r->group == GROUP_ALL ? &iv.drops :
+					 r->group == GROUP_STACK ? &iv.stacks : &iv.tuples;
 	char now[32];
 
+	interval_collect(r, &iv);
+	r->cycle++;
 	fmt_datetime(now, sizeof(now));
 	if (g_common.json)
-		print_json(now, cycle, group, iv);
+		print_json(now, r->cycle, r->group, &iv);
 	else
-		kdssa_print_cycle(stdout, now, cycle, opt.top, group, shown, &iv->failed, iv->table_full);
+		kdssa_print_cycle(stdout, now, r->cycle, opt.top, r->group, shown, &iv.failed, iv.table_full);
 	fflush(stdout);
+	interval_free(&iv);
+}
+
+/* The final summary is the last interval's counts (the original mixed in cumulative ones). */
+static void report_final(void *ctx)
+{
+	struct run *r = ctx;
+	struct interval iv;
+	char now[32];
+
+	interval_collect(r, &iv);
+	hook_detach(&r->hooks);
+	fmt_datetime(now, sizeof(now));
+	if (g_common.json)
+		print_json(now, 0, GROUP_ALL, &iv);
+	else
+		kdssa_print_final(stdout, now, opt.top, &iv.drops, &iv.failed);
+	interval_free(&iv);
 }
 
 int main(int argc, char **argv)
 {
 	struct drop_count_config cfg;
-	struct kernel_drop_stack_stats_summary_all_bpf *skel;
-	struct interval last = { 0 };
-	enum kdssa_group group;
-	struct hook_set hooks;
-	char filters[256], now[32];
-	int cycle = 0;
+	struct run r = { 0 };
+	char filters[256];
 
 	args_parse(&parser, argc, argv);
 	drop_count_config_build(&cfg, &opt.filter);
 	cfg.by_tuple = 1;
-	group = !strcmp(opt.group_by, "stack") ? GROUP_STACK :
-		!strcmp(opt.group_by, "fivetuple") ? GROUP_FIVETUPLE : GROUP_ALL;
+	r.group = !strcmp(opt.group_by, "stack") ? GROUP_STACK :
+		  !strcmp(opt.group_by, "fivetuple") ? GROUP_FIVETUPLE : GROUP_ALL;
 	tool_init("kernel_drop_stack_stats_summary_all");
-	hook_set_init(&hooks, &drop_hook, 1, 0);
+	hook_set_init(&r.hooks, &drop_hook, 1, 0);
 	if (cfg.ifname[0])
 		iface_name_check(cfg.ifname);
 	if (!g_common.json) {
-		printf("Tracing kfree_skb calls with five-tuple histograms, %lds intervals...%s\n",
+		printf("Tracing kfree_skb calls with five-tuple histograms, %.0fs intervals...%s\n",
 		       opt.interval, drop_filter_text(&opt.filter, filters, sizeof(filters)));
-		printf("Max histogram entries: %ld, Grouping by: %s\n", opt.max_entries, opt.group_by);
+		printf("Max histogram entries: %d, Grouping by: %s\n", opt.max_entries, opt.group_by);
 		drop_banner_duration(opt.duration);
 	}
 
-	skel = BPFNET_OPEN(kernel_drop_stack_stats_summary_all_bpf);
-	bpf_map__set_max_entries(skel->maps.drop_counts, (__u32)opt.max_entries);
-	bpf_map__set_max_entries(skel->maps.stack_counts, (__u32)opt.max_entries);
-	bpf_map__set_max_entries(skel->maps.tuple_counts, (__u32)opt.max_entries);
-	hook_prepare(&hooks, skel->obj);
-	drop_count_start(skel->skeleton, skel->maps.config_map, &cfg, &hooks);
+	r.skel = BPFNET_OPEN(kernel_drop_stack_stats_summary_all_bpf);
+	bpf_map__set_max_entries(r.skel->maps.drop_counts, (__u32)opt.max_entries);
+	bpf_map__set_max_entries(r.skel->maps.stack_counts, (__u32)opt.max_entries);
+	bpf_map__set_max_entries(r.skel->maps.tuple_counts, (__u32)opt.max_entries);
+	hook_prepare(&r.hooks, r.skel->obj);
 
-	while (!tool_exiting()) {
-		tool_sleep(tool_sleep_span((double)opt.interval, opt.duration));
-		cycle++;
-		interval_free(&last);
-		interval_collect(skel, &last);
-		if (tool_duration_over(opt.duration))
-			break;	/* as the original: the interval that reaches --duration is not printed */
-		print_cycle(cycle, group, &last);
-	}
-	hook_detach(&hooks);
-	/* The final summary is the last interval's counts (the original mixed in cumulative ones). */
-	fmt_datetime(now, sizeof(now));
-	if (g_common.json)
-		print_json(now, 0, GROUP_ALL, &last);
-	else
-		kdssa_print_final(stdout, now, opt.top, &last.drops, &last.failed);
-	interval_free(&last);
-	kernel_drop_stack_stats_summary_all_bpf__destroy(skel);
+	drop_count_start(r.skel->skeleton, r.skel->maps.config_map, &cfg, &r.hooks);
+	percpu_delta_init_map(&r.errors, r.skel->maps.drop_count_errors, DROP_COUNT_ERRORS);
+	interval_run(&(struct interval_loop){ .interval_s = opt.interval,
+					      .duration_s = opt.duration,
+					      .report = report_cycle,
+					      .final = report_final,
+					      .ctx = &r });
+	percpu_delta_free(&r.errors);
+	kernel_drop_stack_stats_summary_all_bpf__destroy(r.skel);
 	return 0;
 }

@@ -28,20 +28,17 @@
 static struct {
 	const char *interface;
 	bool verbose, drops_only, summary;
-	long interval, duration;
+	double interval, duration;
 } opt = { .interval = 10 };
 
 static const struct arg_opt options[] = {
-	{ "interface", 0, ARG_STR, &opt.interface, NULL,
-	  "only entries and drops on this device (exact name, e.g. erspan_sys)" },
-	{ "verbose", 0, ARG_FLAG, &opt.verbose, NULL,
-	  "also print qdisc_enqueue and qdisc_dequeue events with the queue depth" },
-	{ "interval", 0, ARG_INT, &opt.interval, NULL, "statistics interval in seconds", .min = 1,
-	  .max = 86400 },
-	{ "drops-only", 0, ARG_FLAG, &opt.drops_only, NULL, "print only DROP events, no ENTRY events" },
-	{ "summary", 0, ARG_FLAG, &opt.summary, NULL, "statistics only, no per-event output" },
-	{ "duration", 0, ARG_INT, &opt.duration, "SECONDS", "stop after this many seconds (0 = until Ctrl-C)",
-	  .min = 0, .max = 31536000 },
+	OPT_IFNAME("interface", 0, &opt.interface, "only entries and drops on this device (exact name, e.g. erspan_sys)"),
+	OPT_FLAG("verbose", 0, &opt.verbose, "also print qdisc_enqueue and qdisc_dequeue events with the queue depth"),
+	OPT_SECONDS("interval", 0, &opt.interval, ARG_WHOLE, "statistics interval in seconds"),
+	OPT_FLAG("drops-only", 0, &opt.drops_only, "print only DROP events, no ENTRY events"),
+	OPT_FLAG("summary", 0, &opt.summary, "statistics only, no per-event output"),
+	OPT_SECONDS("duration", 0, &opt.duration, ARG_WHOLE | ARG_ZERO_OFF,
+		    "stop after this many seconds (0 = until Ctrl-C)", .metavar = "SECONDS"),
 	{ 0 },
 };
 
@@ -651,9 +648,9 @@ static void print_banner(void)
 	printf("Verbose mode: %s\n", opt.verbose ? "ON" : "OFF");
 	printf("Drops only mode: %s\n", opt.drops_only ? "ON" : "OFF");
 	printf("Summary only mode: %s\n", opt.summary ? "ON" : "OFF");
-	printf("Stats interval: %ld seconds\n", opt.interval);
+	printf("Stats interval: %.0f seconds\n", opt.interval);
 	if (opt.duration)
-		printf("Duration: %ld seconds\n", opt.duration);
+		printf("Duration: %.0f seconds\n", opt.duration);
 	printf("%s\n", SEPARATOR);
 }
 
@@ -664,10 +661,8 @@ int main(int argc, char **argv)
 	double t0, next;
 
 	args_parse(&parser, argc, argv);
-	if (opt.interface) {
-		iface_name_opt("--interface", opt.interface);
+	if (opt.interface)
 		snprintf(cfg.ifname, sizeof(cfg.ifname), "%s", opt.interface);
-	}
 	events = !opt.summary;
 	cfg.entry_events = events && !opt.drops_only;
 	cfg.queue_events = cfg.entry_events && opt.verbose;
@@ -708,8 +703,8 @@ int main(int argc, char **argv)
 	tool_ready();
 
 	t0 = tool_elapsed();
-	next = t0 + (double)opt.interval;
-	while (!tool_exiting() && !(opt.duration && tool_elapsed() - t0 >= (double)opt.duration)) {
+	next = t0 + opt.interval;
+	while (!tool_exiting() && !(opt.duration && tool_elapsed() - t0 >= opt.duration)) {
 		if (channel) {
 			int err = events_poll(channel, 100);
 
@@ -722,14 +717,14 @@ int main(int argc, char **argv)
 		}
 		if (tool_elapsed() >= next) {
 			report(false);
-			next += (double)opt.interval;
+			next += opt.interval;
 		}
 	}
 	if (channel)
 		events_poll(channel, 0);
 	hook_detach(&hooks);
 	if (channel)
-		events_poll(channel, 0);
+		events_drain(channel);
 	if (!g_common.json)
 		printf("\nStopping qdisc drop monitoring...\n");
 	report(true);

@@ -32,40 +32,46 @@
 #define TRAILER "=================================================="
 
 static struct {
-	const char *src_ip, *dst_ip, *phy_interface, *phy_iface1, *phy_iface2;
+	uint32_t src_ip, dst_ip;	/* network order */
+	const char *phy_interface, *phy_iface1, *phy_iface2;
 	double latency_ms;
 	const char *direction;
 	bool disable_kernel_stacks;
-	long duration;
+	double duration;
 } opt = { .direction = "tx" };
+
+/* The addresses as the banner and reports print them. */
+static char src_text[16], dst_text[16];
 
 static const char *const direction_choices[] = { "tx", "rx", NULL };
 
 static const struct arg_opt options[] = {
-	{ "src-ip", 0, ARG_STR, &opt.src_ip, NULL,
-	  "sender of the ICMP echo request: this host's IP with --direction tx, the remote host's "
-	  "IP with --direction rx",
-	  .flags = ARG_REQUIRED },
-	{ "dst-ip", 0, ARG_STR, &opt.dst_ip, NULL,
-	  "receiver of the echo request: the remote host's IP with --direction tx, this host's IP "
-	  "with --direction rx",
-	  .flags = ARG_REQUIRED },
-	{ "phy-interface", 0, ARG_STR, &opt.phy_interface, NULL,
-	  "physical interface(s) to monitor, e.g. eth0 or eth0,eth1 for bond members (up to 4; "
-	  "required unless --phy-iface1 is given)" },
-	{ "latency-ms", 0, ARG_FLOAT, &opt.latency_ms, "LATENCY_MS",
-	  "report only round trips with an RTT of at least this many milliseconds (default: 0, "
-	  "report all)" },
-	{ "direction", 0, ARG_CHOICE, &opt.direction, NULL,
-	  "tx: this host pings the remote one; rx: the remote host pings this one", direction_choices },
-	{ "disable-kernel-stacks", 0, ARG_FLAG, &opt.disable_kernel_stacks, NULL,
-	  "do not capture or print a kernel stack at each stage" },
-	{ "phy-iface1", 0, ARG_STR, &opt.phy_iface1, NULL,
-	  "first physical interface (the manual's spelling; instead of --phy-interface)" },
-	{ "phy-iface2", 0, ARG_STR, &opt.phy_iface2, NULL,
-	  "second physical interface (with --phy-iface1; default: the first one)" },
-	{ "duration", 0, ARG_INT, &opt.duration, "SECONDS",
-	  "stop after this many seconds (default: 0, run until Ctrl-C)", .min = 0, .max = 1L << 30 },
+	OPT_IPV4("src-ip", 0, &opt.src_ip,
+		 "sender of the ICMP echo request: this host's IP with --direction tx, the remote host's "
+		 "IP with --direction rx",
+		 .flags = ARG_REQUIRED),
+	OPT_IPV4("dst-ip", 0, &opt.dst_ip,
+		 "receiver of the echo request: the remote host's IP with --direction tx, this host's IP "
+		 "with --direction rx",
+		 .flags = ARG_REQUIRED),
+	OPT_STR("phy-interface", 0, &opt.phy_interface,
+		"physical interface(s) to monitor, e.g. eth0 or eth0,eth1 for bond members (up to 4; "
+		"required unless --phy-iface1 is given)"),
+	/* 10 s: the largest round trip worth waiting for (issue 20: 1e9 and 1e20 were accepted). */
+	OPT_FLOAT("latency-ms", 0, &opt.latency_ms, 0, 1e4,
+		  "report only round trips with an RTT of at least this many milliseconds (default: 0, "
+		  "report all)",
+		  .metavar = "LATENCY_MS"),
+	OPT_CHOICE("direction", 0, &opt.direction, direction_choices,
+		   "tx: this host pings the remote one; rx: the remote host pings this one"),
+	OPT_FLAG("disable-kernel-stacks", 0, &opt.disable_kernel_stacks,
+		 "do not capture or print a kernel stack at each stage"),
+	OPT_IFNAME("phy-iface1", 0, &opt.phy_iface1,
+		   "first physical interface (the manual's spelling; instead of --phy-interface)"),
+	OPT_IFNAME("phy-iface2", 0, &opt.phy_iface2,
+		   "second physical interface (with --phy-iface1; default: the first one)"),
+	OPT_SECONDS("duration", 0, &opt.duration, ARG_WHOLE | ARG_ZERO_OFF,
+		    "stop after this many seconds (default: 0, run until Ctrl-C)", .metavar = "SECONDS"),
 	{ 0 },
 };
 
@@ -388,18 +394,36 @@ void rtt_print_json(FILE *f, const struct rtt_report *r)
 	json_finish(&j);
 }
 
+void rtt_print_totals(FILE *f, bool json, uint64_t reported, uint64_t below, uint64_t incomplete, uint64_t lost)
+{
+	struct json j;
+
+	if (!json) {
+		fprintf(f, "Round trips reported: %llu, below --latency-ms: %llu, incomplete: %llu, lost events: %llu\n",
+			(unsigned long long)reported, (unsigned long long)below, (unsigned long long)incomplete,
+			(unsigned long long)lost);
+		return;
+	}
+	json_begin(&j, f);
+	json_obj(&j, NULL);
+	json_bool(&j, "final", true);
+	json_uint(&j, "reported", reported);
+	json_uint(&j, "below_threshold", below);
+	json_uint(&j, "incomplete", incomplete);
+	json_uint(&j, "lost_events", lost);
+	json_end_obj(&j);
+	json_finish(&j);
+}
+
 /* ---- options ---- */
 
-static __u32 host_ipv4_opt(const char *flag, const char *text)
+/* The original had no wildcard: 0.0.0.0 silently matched nothing. */
+static __u32 host_ipv4(const uint32_t *addr, const char *role, char *text)
 {
-	__u32 addr = ipv4_aton_opt(flag, text);
-
-	/* The original had no wildcard: 0.0.0.0 silently matched nothing. */
-	if (!addr)
-		arg_fail("argument %s: 0.0.0.0 matches no packet: give the address of the echo "
-			 "request's %s",
-			 flag, strcmp(flag, "--src-ip") ? "receiver" : "sender");
-	return addr;
+	if (!*addr)
+		arg_fail_opt(addr, "0.0.0.0 matches no packet: give the address of the echo request's %s", role);
+	ipv4_format(*addr, text, 16);
+	return *addr;
 }
 
 /* --phy-interface a[,b...], or the manual's --phy-iface1 a [--phy-iface2 b], as one list. */
@@ -433,16 +457,10 @@ static void build_config(struct rtt_config *cfg, struct settings *st)
 
 	_Static_assert(RTT_MAX_PHY == NS_MAX_PHY, "netstage_phy_opt fills NS_MAX_PHY slots");
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->src_ip = host_ipv4_opt("--src-ip", opt.src_ip);
-	cfg->dst_ip = host_ipv4_opt("--dst-ip", opt.dst_ip);
+	cfg->src_ip = host_ipv4(&opt.src_ip, "sender", src_text);
+	cfg->dst_ip = host_ipv4(&opt.dst_ip, "receiver", dst_text);
 	st->latency_ms = opt.latency_ms;
-	if (isinf(st->latency_ms) || isnan(st->latency_ms))
-		arg_fail("argument --latency-ms: invalid float value: '%g'", opt.latency_ms);
-	/* As the original's int(ms * 1e6): zero or negative reports every round trip. */
-	if (st->latency_ms * 1e6 >= 18e18)
-		cfg->threshold_ns = UINT64_MAX;	/* beyond any RTT, and the cast would overflow */
-	else if (st->latency_ms > 0)
-		cfg->threshold_ns = (__u64)(st->latency_ms * 1e6);
+	cfg->threshold_ns = (__u64)(st->latency_ms * 1e6);
 	cfg->direction = strcmp(opt.direction, "rx") ? RTT_TX : RTT_RX;
 	cfg->stacks = !opt.disable_kernel_stacks;
 	st->phy = phy_list(&flag, st->phy_buf, sizeof(st->phy_buf));
@@ -508,8 +526,8 @@ static void handle_event(void *ctx, const void *data, size_t size)
 	const struct rtt_session *s = data;
 	struct rtt_report r = {
 		.ev = s,
-		.src_ip = opt.src_ip,
-		.dst_ip = opt.dst_ip,
+		.src_ip = src_text,
+		.dst_ip = dst_text,
 		.direction = t->direction,
 		.stacks = !opt.disable_kernel_stacks,
 	};
@@ -545,7 +563,7 @@ int main(int argc, char **argv)
 	hook_set_init(&hooks, hook_defs, RTT_HOOKS, 0);
 	require_module("openvswitch", "the internal port and datapath stages are its functions");
 	if (!g_common.json)
-		rtt_print_banner(stdout, opt.src_ip, opt.dst_ip, st.phy, cfg.phy_ifindex, st.nphy,
+		rtt_print_banner(stdout, src_text, dst_text, st.phy, cfg.phy_ifindex, st.nphy,
 				 cfg.direction, st.latency_ms);
 
 	skel = BPFNET_OPEN(system_network_icmp_rtt_bpf);
@@ -562,23 +580,21 @@ int main(int argc, char **argv)
 		for (int h = 0; h < RTT_HOOKS; h++)
 			printf("Probe: %s -> %s\n", hook_defs[h].role, hook_describe(&hooks, h, desc, sizeof(desc)));
 		printf("\nTracing ICMP RTT for src_ip=%s, dst_ip=%s, direction=%s ... Hit Ctrl-C to end.\n",
-		       opt.src_ip, opt.dst_ip, opt.direction);
+		       src_text, dst_text, opt.direction);
 	}
 	tool_ready();
 
 	events_run(ch, opt.duration);
 
 	hook_detach(&hooks);
-	if (!g_common.json) {
+	events_drain(ch);
+	if (!g_common.json)
 		printf("\nDetaching...\n");
-		printf("Round trips reported: %llu, below --latency-ms: %llu, incomplete: %llu, "
-		       "lost events: %llu\n",
-		       tracer.reported,
-		       (unsigned long long)bpfload_percpu_sum(skel->maps.rtt_counters, RTT_CNT_BELOW_THRESHOLD),
-		       (unsigned long long)bpfload_percpu_sum(skel->maps.rtt_counters, RTT_CNT_INCOMPLETE),
-		       (unsigned long long)events_lost(ch));
+	rtt_print_totals(stdout, g_common.json, tracer.reported,
+			 bpfload_percpu_sum(skel->maps.rtt_counters, RTT_CNT_BELOW_THRESHOLD),
+			 bpfload_percpu_sum(skel->maps.rtt_counters, RTT_CNT_INCOMPLETE), events_lost(ch));
+	if (!g_common.json)
 		printf("Exiting.\n");
-	}
 	events_close(ch);
 	system_network_icmp_rtt_bpf__destroy(skel);
 	return 0;

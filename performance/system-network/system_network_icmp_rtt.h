@@ -182,6 +182,7 @@ static __always_inline int rtt_outcome(const struct rtt_session *s, int stage, _
 
 #ifndef __bpf__
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* Everything the text and JSON layouts need besides the event. */
@@ -206,4 +207,9 @@ void rtt_print_banner(FILE *f, const char *src_ip, const char *dst_ip, const cha
 void rtt_print_event(FILE *f, const struct rtt_report *r);
 /* One round trip as a JSON object on one line. */
 void rtt_print_json(FILE *f, const struct rtt_report *r);
+/*
+ * The totals at exit: "Round trips reported: N, below --latency-ms: N, incomplete: N, lost
+ * events: N", or {"final": true, "reported", "below_threshold", "incomplete", "lost_events"}.
+ */
+void rtt_print_totals(FILE *f, bool json, uint64_t reported, uint64_t below, uint64_t incomplete, uint64_t lost);
 #endif

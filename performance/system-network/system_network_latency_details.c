@@ -20,20 +20,18 @@
 #define RULE80 "================================================================================"
 
 static struct {
-	long duration;
+	double duration;
 	struct netstage_opts net;
 } opt = { .net = { .protocol = "all", .session_timeout = 1 } };
 
 static const struct arg_opt options[] = {
 	NETSTAGE_FILTER_OPTIONS(opt.net),
-	{ "protocol", 0, ARG_CHOICE, &opt.net.protocol, NULL, "protocol filter (all = TCP and UDP)",
-	  netstage_proto_choices },
-	{ "direction", 0, ARG_CHOICE, &opt.net.direction, NULL,
-	  "tx = System -> Remote, rx = Remote -> System, both = both at once", netstage_dir_choices,
-	  .flags = ARG_REQUIRED },
-	{ "phy-interface", 0, ARG_STR, &opt.net.phy_interface, NULL,
-	  "physical interface(s), comma-separated for bond members (e.g. eth0 or eth0,eth1)",
-	  .flags = ARG_REQUIRED },
+	OPT_CHOICE("protocol", 0, &opt.net.protocol, netstage_proto_choices, "protocol filter (all = TCP and UDP)"),
+	OPT_CHOICE("direction", 0, &opt.net.direction, netstage_dir_choices,
+		   "tx = System -> Remote, rx = Remote -> System, both = both at once", .flags = ARG_REQUIRED),
+	OPT_STR("phy-interface", 0, &opt.net.phy_interface,
+		"physical interface(s), comma-separated for bond members (e.g. eth0 or eth0,eth1)",
+		.flags = ARG_REQUIRED),
 	NETSTAGE_LATENCY_OPTION(opt.net),
 	NETSTAGE_RUN_OPTIONS(opt.duration, opt.net),
 	{ 0 },
@@ -211,7 +209,7 @@ int main(int argc, char **argv)
 	args_parse(&parser, argc, argv);
 	protocols = netstage_opts_apply(&cfg, &opt.net, NS_PROTO_TCP | NS_PROTO_UDP, &dirs);
 	tool_init("system_network_latency_details");
-	netstage_opts_resolve(&cfg, &opt.net, "--phy-interface");
+	netstage_opts_resolve(&cfg, &opt.net);
 	netstage_rules_build(&cfg, &sysnet_latency_model, dirs, protocols);
 
 	skel = BPFNET_OPEN(system_network_latency_details_bpf);

@@ -8,9 +8,11 @@
 #include "filter.h"
 #include "hist.h"
 #include "hist_rows.h"
+#include "interval.h"
 #include "json.h"
 #include "log.h"
 #include "netstage.h"
+#include "percpu_delta.h"
 #include "runtime.h"
 #include "sysnet_stages.h"
 #include "timefmt.h"
@@ -21,21 +23,19 @@
 #define RULE60 "------------------------------------------------------------"
 
 static struct {
-	long interval, duration;
+	double interval, duration;
 	struct netstage_opts net;
 } opt = { .interval = 5, .net = { .protocol = "all", .session_timeout = 1 } };
 
 static const struct arg_opt options[] = {
-	{ "phy-interface", 0, ARG_STR, &opt.net.phy_interface, NULL,
-	  "physical interface(s) to monitor, comma-separated for bond members (e.g. eth0 or eth0,eth1)",
-	  .flags = ARG_REQUIRED },
+	OPT_STR("phy-interface", 0, &opt.net.phy_interface,
+		"physical interface(s) to monitor, comma-separated for bond members (e.g. eth0 or eth0,eth1)",
+		.flags = ARG_REQUIRED),
 	NETSTAGE_FILTER_OPTIONS(opt.net),
-	{ "protocol", 0, ARG_CHOICE, &opt.net.protocol, NULL, "protocol filter (all = TCP and UDP)",
-	  netstage_proto_choices },
-	{ "direction", 0, ARG_CHOICE, &opt.net.direction, NULL,
-	  "tx = System -> Physical, rx = Physical -> System, both = both at once", netstage_dir_choices,
-	  .flags = ARG_REQUIRED },
-	{ "interval", 0, ARG_INT, &opt.interval, NULL, "statistics interval in seconds", .min = 1, .max = 86400 },
+	OPT_CHOICE("protocol", 0, &opt.net.protocol, netstage_proto_choices, "protocol filter (all = TCP and UDP)"),
+	OPT_CHOICE("direction", 0, &opt.net.direction, netstage_dir_choices,
+		   "tx = System -> Physical, rx = Physical -> System, both = both at once", .flags = ARG_REQUIRED),
+	OPT_SECONDS("interval", 0, &opt.interval, ARG_WHOLE, "statistics interval in seconds"),
 	NETSTAGE_RUN_OPTIONS(opt.duration, opt.net),
 	{ 0 },
 };
@@ -56,7 +56,7 @@ static const struct arg_parser parser = {
 
 /* ---- interval bookkeeping ---- */
 
-size_t sls_pairs_delta(const uint64_t *cur, const uint64_t *prev, struct sls_pair *out, size_t max)
+size_t sls_pairs_collect(const uint64_t *slots, struct sls_pair *out, size_t max)
 {
 	size_t n = 0;
 
@@ -65,13 +65,8 @@ size_t sls_pairs_delta(const uint64_t *cur, const uint64_t *prev, struct sls_pai
 			for (unsigned b = 0; b < NS_MAX_POS; b++) {
 				struct sls_pair p = { (uint8_t)dir, (uint8_t)a, (uint8_t)b, 0, { 0 } };
 
-				for (unsigned s = 0; s < SLS_SLOTS; s++) {
-					uint32_t i = sls_pair_index(dir, a, b, s);
-					uint64_t was = prev ? prev[i] : 0;
-
-					p.slots[s] = cur[i] > was ? cur[i] - was : 0;
-					p.samples += p.slots[s];
-				}
+				memcpy(p.slots, &slots[sls_pair_index(dir, a, b, 0)], sizeof(p.slots));
+				p.samples = hist_total(p.slots, SLS_SLOTS);
 				if (p.samples && n < max)
 					out[n++] = p;
 			}
@@ -163,32 +158,6 @@ void sls_print_report(FILE *f, const char *datetime, const struct sls_report *r)
 	}
 }
 
-/* "<prefix>buckets": [...] and "<prefix>p50_us_max" ... (upper bounds of the percentiles' slots). */
-static void json_hist(struct json *j, const char *prefix, const uint64_t *slots)
-{
-	static const int pct[] = { 50, 90, 99 };
-	char key[48];
-
-	snprintf(key, sizeof(key), "%sbuckets", prefix);
-	json_arr(j, key);
-	for (unsigned s = 0; s < SLS_SLOTS; s++) {
-		if (!slots[s])
-			continue;
-		json_obj(j, NULL);
-		json_uint(j, "low_us", log2_slot_low(s));
-		json_uint(j, "high_us", log2_slot_high(s));
-		json_uint(j, "count", slots[s]);
-		json_end_obj(j);
-	}
-	json_end_arr(j);
-	if (!hist_total(slots, SLS_SLOTS))
-		return;
-	for (unsigned i = 0; i < sizeof(pct) / sizeof(pct[0]); i++) {
-		snprintf(key, sizeof(key), "%sp%d_us_max", prefix, pct[i]);
-		json_uint(j, key, log2_hist_percentile(slots, SLS_SLOTS, pct[i]));
-	}
-}
-
 void sls_print_json(FILE *f, const char *datetime, const struct sls_report *r, int final)
 {
 	static const char *const dir_keys[NS_DIRS] = { "tx", "rx" };
@@ -210,7 +179,7 @@ void sls_print_json(FILE *f, const char *datetime, const struct sls_report *r, i
 		json_str(&j, "from", stage_name(p->dir, p->prev_pos, a, sizeof(a)));
 		json_str(&j, "to", stage_name(p->dir, p->cur_pos, b, sizeof(b)));
 		json_uint(&j, "samples", p->samples);
-		json_hist(&j, "", p->slots);
+		log2_hist_json(&j, "", "us", p->slots, SLS_SLOTS);
 		json_end_obj(&j);
 	}
 	json_end_arr(&j);
@@ -225,7 +194,7 @@ void sls_print_json(FILE *f, const char *datetime, const struct sls_report *r, i
 		json_uint(&j, "incomplete", netstage_incomplete(&r->counts, dir));
 		json_uint(&j, "active", r->counts.active[dir]);
 		json_uint(&j, "total_samples", hist_total(r->total[dir], SLS_SLOTS));
-		json_hist(&j, "total_", r->total[dir]);
+		log2_hist_json(&j, "total_", "us", r->total[dir], SLS_SLOTS);
 		json_end_obj(&j);
 	}
 	json_end_obj(&j);
@@ -239,43 +208,32 @@ void sls_print_json(FILE *f, const char *datetime, const struct sls_report *r, i
 struct state {
 	struct system_network_latency_summary_bpf *skel;
 	struct netstage_config cfg;
+	struct netstage_probes probes;
 	unsigned dirs;
-	uint64_t *pairs_prev, *pairs_cur;
-	uint64_t total_prev[NS_DIRS * SLS_SLOTS], total_cur[NS_DIRS * SLS_SLOTS];
+	struct percpu_delta pairs, total;
 	uint64_t started_prev[NS_DIRS];
 	double last_report;
-	struct sls_pair pairs[NS_DIRS * NS_MAX_POS * NS_MAX_POS];
+	struct sls_pair pairs_out[NS_DIRS * NS_MAX_POS * NS_MAX_POS];
 };
 
 static void report(struct state *st, bool final)
 {
-	struct sls_report r = { .dirs = st->dirs, .pairs = st->pairs };
+	struct sls_report r = { .dirs = st->dirs, .pairs = st->pairs_out };
 	double now = tool_elapsed();
+	const uint64_t *pairs = percpu_delta_read(&st->pairs), *total = percpu_delta_read(&st->total);
 	char datetime[32];
-	uint64_t *swap;
 
-	bpfload_percpu_sums(st->skel->maps.stage_pair_hist, SLS_PAIR_SLOTS, st->pairs_cur);
-	bpfload_percpu_sums(st->skel->maps.total_hist, NS_DIRS * SLS_SLOTS, st->total_cur);
 	netstage_counts_read(st->skel->maps.netstage_counters, &r.counts);
 	netstage_sweep(st->skel->maps.netstage_sessions, st->cfg.stale_ns, ktime_now_ns(), &r.counts, NULL);
 
 	r.interval_s = now - st->last_report;
 	st->last_report = now;
-	r.npairs = sls_pairs_delta(st->pairs_cur, st->pairs_prev, st->pairs,
-				   sizeof(st->pairs) / sizeof(st->pairs[0]));
+	r.npairs = sls_pairs_collect(pairs, st->pairs_out, sizeof(st->pairs_out) / sizeof(st->pairs_out[0]));
 	for (int d = 0; d < NS_DIRS; d++) {
-		for (int s = 0; s < SLS_SLOTS; s++) {
-			int i = d * SLS_SLOTS + s;
-
-			r.total[d][s] = st->total_cur[i] - st->total_prev[i];
-		}
+		memcpy(r.total[d], &total[d * SLS_SLOTS], sizeof(r.total[d]));
 		r.packets[d] = r.counts.started[d] - st->started_prev[d];
 		st->started_prev[d] = r.counts.started[d];
 	}
-	memcpy(st->total_prev, st->total_cur, sizeof(st->total_prev));
-	swap = st->pairs_prev;
-	st->pairs_prev = st->pairs_cur;
-	st->pairs_cur = swap;
 
 	fmt_datetime(datetime, sizeof(datetime));
 	if (g_common.json)
@@ -285,61 +243,66 @@ static void report(struct state *st, bool final)
 	fflush(stdout);
 }
 
+static void report_interval(void *st)
+{
+	report(st, false);
+}
+
+static void report_final(void *st)
+{
+	netstage_probes_detach(&((struct state *)st)->probes);
+	if (!g_common.json)
+		printf("\n\nFinal statistics:\n");
+	report(st, true);
+}
+
 static void print_banner(const struct netstage_config *cfg, const struct netstage_probes *probes)
 {
 	printf("=== System Network Adjacent Stage Latency Histogram Tool ===\n");
 	netstage_print_filters(stdout, cfg, &opt.net, " (tx=System->Physical, rx=Physical->System)");
 	netstage_print_phy(stdout, cfg, &opt.net);
-	printf("Statistics interval: %ld seconds\n", opt.interval);
+	printf("Statistics interval: %.0f seconds\n", opt.interval);
 	printf("Mode: Adjacent stage latency tracking only\n");
 	printf("BPF program loaded successfully\n");
 	netstage_probes_print(stdout, probes);
 	printf("\nCollecting adjacent stage latency data... Hit Ctrl-C to end.\n");
-	printf("Statistics will be displayed every %ld seconds\n\n", opt.interval);
+	printf("Statistics will be displayed every %.0f seconds\n\n", opt.interval);
 }
 
 int main(int argc, char **argv)
 {
 	static struct state st;
-	struct netstage_probes probes;
 	unsigned protocols;
 
 	args_parse(&parser, argc, argv);
 	protocols = netstage_opts_apply(&st.cfg, &opt.net, NS_PROTO_TCP | NS_PROTO_UDP, &st.dirs);
 	tool_init("system_network_latency_summary");
-	netstage_opts_resolve(&st.cfg, &opt.net, "--phy-interface");
+	netstage_opts_resolve(&st.cfg, &opt.net);
 	netstage_rules_build(&st.cfg, &sysnet_latency_model, st.dirs, protocols);
 
 	st.skel = BPFNET_OPEN(system_network_latency_summary_bpf);
 
-	netstage_probes_select(&probes, st.skel->obj, &st.cfg, &sysnet_latency_model);
+	netstage_probes_select(&st.probes, st.skel->obj, &st.cfg, &sysnet_latency_model);
 	bpfload_load(st.skel->skeleton);
 	bpfload_write_config(st.skel->maps.config_map, &st.cfg, sizeof(st.cfg));
-	st.pairs_prev = calloc(SLS_PAIR_SLOTS, sizeof(uint64_t));
-	st.pairs_cur = calloc(SLS_PAIR_SLOTS, sizeof(uint64_t));
-	if (!st.pairs_prev || !st.pairs_cur)
-		die("out of memory");
+	percpu_delta_init_map(&st.pairs, st.skel->maps.stage_pair_hist, SLS_PAIR_SLOTS);
+	percpu_delta_init_map(&st.total, st.skel->maps.total_hist, NS_DIRS * SLS_SLOTS);
 	tool_install_signals();
-	netstage_probes_attach(&probes);
+	netstage_probes_attach(&st.probes);
 	if (!g_common.json)
-		print_banner(&st.cfg, &probes);
+		print_banner(&st.cfg, &st.probes);
 	st.last_report = tool_elapsed();
 	tool_ready();
 
-	while (!tool_exiting()) {
-		if (!tool_sleep(tool_sleep_span((double)opt.interval, opt.duration)) ||
-		    tool_duration_over(opt.duration))
-			break;
-		report(&st, false);
-	}
-	netstage_probes_detach(&probes);
-	if (!g_common.json)
-		printf("\n\nFinal statistics:\n");
-	report(&st, true);
+	interval_run(&(struct interval_loop){ .interval_s = opt.interval,
+					      .duration_s = opt.duration,
+					      .report = report_interval,
+					      .final = report_final,
+					      .ctx = &st });
 	if (!g_common.json)
 		printf("\nExiting...\n");
 	system_network_latency_summary_bpf__destroy(st.skel);
-	free(st.pairs_prev);
-	free(st.pairs_cur);
+	percpu_delta_free(&st.pairs);
+	percpu_delta_free(&st.total);
 	return 0;
 }

@@ -39,11 +39,11 @@ struct sls_report {
 };
 
 /*
- * The interval's stage pairs: for every pair whose cumulative slot counts cur (indexed by
- * sls_pair_index) grew since prev (NULL: zeros), the growth. Fills at most max, sorted by
- * direction, previous stage position, current stage position; returns how many.
+ * The interval's stage pairs: every pair with samples in slots (an interval's growth of
+ * stage_pair_hist, indexed by sls_pair_index). Fills at most max, sorted by direction,
+ * previous stage position, current stage position; returns how many.
  */
-size_t sls_pairs_delta(const uint64_t *cur, const uint64_t *prev, struct sls_pair *out, size_t max);
+size_t sls_pairs_collect(const uint64_t *slots, struct sls_pair *out, size_t max);
 /* The report in the original layout, with datetime "YYYY-MM-DD HH:MM:SS". */
 void sls_print_report(FILE *f, const char *datetime, const struct sls_report *r);
 /* The report as one JSON object. */

@@ -19,26 +19,24 @@
 
 static struct {
 	const char *internal_interface;
-	long duration;
+	double duration;
 	bool enable_ct, verbose;
 	struct netstage_opts net;
 } opt = { .net = { .protocol = "all", .direction = "both", .session_timeout = 1 } };
 
 static const struct arg_opt options[] = {
-	{ "internal-interface", 0, ARG_STR, &opt.internal_interface, NULL,
-	  "OVS internal port that carries the host's IP (e.g. port-mgt)", .flags = ARG_REQUIRED },
-	{ "phy-interface", 0, ARG_STR, &opt.net.phy_interface, NULL,
-	  "physical interface(s), comma-separated for bond members (e.g. eth0 or eth0,eth1)",
-	  .flags = ARG_REQUIRED },
+	OPT_IFNAME("internal-interface", 0, &opt.internal_interface,
+		   "OVS internal port that carries the host's IP (e.g. port-mgt)", .flags = ARG_REQUIRED),
+	OPT_STR("phy-interface", 0, &opt.net.phy_interface,
+		"physical interface(s), comma-separated for bond members (e.g. eth0 or eth0,eth1)",
+		.flags = ARG_REQUIRED),
 	NETSTAGE_FILTER_OPTIONS(opt.net),
-	{ "protocol", 0, ARG_CHOICE, &opt.net.protocol, NULL, "protocol filter", netstage_proto_icmp_choices },
-	{ "direction", 0, ARG_CHOICE, &opt.net.direction, NULL,
-	  "tx = SYSTEM_TX (local -> uplink), rx = SYSTEM_RX (uplink -> local), both", netstage_dir_choices },
+	OPT_CHOICE("protocol", 0, &opt.net.protocol, netstage_proto_icmp_choices, "protocol filter"),
+	OPT_CHOICE("direction", 0, &opt.net.direction, netstage_dir_choices,
+		   "tx = SYSTEM_TX (local -> uplink), rx = SYSTEM_RX (uplink -> local), both"),
 	NETSTAGE_LATENCY_OPTION(opt.net),
-	{ "enable-ct", 0, ARG_FLAG, &opt.enable_ct, NULL,
-	  "measure conntrack: nf_conntrack_in stages (CT_*, CT_OUT_*) and the CT: lookup time" },
-	{ "verbose", 0, ARG_FLAG, &opt.verbose, NULL,
-	  "also report packets that stopped before their last stage (FLOW INCOMPLETE)" },
+	OPT_FLAG("enable-ct", 0, &opt.enable_ct, "measure conntrack: nf_conntrack_in stages (CT_*, CT_OUT_*) and the CT: lookup time"),
+	OPT_FLAG("verbose", 0, &opt.verbose, "also report packets that stopped before their last stage (FLOW INCOMPLETE)"),
 	NETSTAGE_RUN_OPTIONS(opt.duration, opt.net),
 	{ 0 },
 };
@@ -314,10 +312,9 @@ int main(int argc, char **argv)
 
 	args_parse(&parser, argc, argv);
 	protocols = netstage_opts_apply(&cfg, &opt.net, NS_PROTO_TCP | NS_PROTO_UDP | NS_PROTO_ICMP, &dirs);
-	iface_name_opt("--internal-interface", opt.internal_interface);
 	tool_init("system_network_perfomance_metrics");
 	cfg.internal_ifindex = (__u32)iface_index(opt.internal_interface);
-	netstage_opts_resolve(&cfg, &opt.net, "--phy-interface");
+	netstage_opts_resolve(&cfg, &opt.net);
 	netstage_rules_build(&cfg, &sysnet_metrics_model, dirs, protocols);
 	if (!opt.enable_ct) {
 		netstage_hook_clear(&cfg, NS_HOOK_CT_IN);

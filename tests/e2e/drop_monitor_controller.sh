@@ -194,4 +194,61 @@ start_controller "$E2E_TMP/run3" "$out" --interface "$DEV_B" --interval 1 --comm
 wait_for "$out" '/Error starting monitoring command/ { print "yes"; exit }' 5 || true
 interrupt
 expect_grep "exec failure reported like Popen" "$out" "^\[[0-9:]{8}\] Error starting monitoring command: \[Errno 2\] No such file or directory: 'no-such-program'$"
+# 4 and 5. The monitoring command must not outlive the controller: SIGHUP (the SSH session that
+# ran it went away) is a clean stop like SIGTERM, and after SIGKILL the command, which runs in a
+# session of its own, gets the parent-death signal. The controller's --btf goes to the command.
+
+# start_cycle_child OUT: a controller whose 60 s cycle runs eth_drop; CHILD = eth_drop's pid once
+# its probes are attached (their ids join E2E_PROG_IDS for expect_no_leftovers).
+start_cycle_child() {
+	start_controller "$E2E_TMP/run$1" "$2" --interface "$DEV_B" --interval 60 --btf /sys/kernel/btf/vmlinux \
+		--command "eth_drop --l4-protocol udp --dst-port 5602"
+	CHILD=
+	for _ in $(seq 1 100); do
+		CHILD=$(pgrep -P "$E2E_PID" | head -1)
+		[ -n "$CHILD" ] && bpf_ids_of "$CHILD" | grep -q '^link:' && break
+		sleep 0.1
+	done
+	bpf_ids_of "$CHILD" | grep -q '^link:' || { cat "$2"; e2e_die "the controller's eth_drop did not attach"; }
+	E2E_PROG_IDS="$E2E_PROG_IDS $(bpf_ids_of "$CHILD")"
+}
+
+# gone PID SECONDS: true once the process has exited (a zombie counts as exited).
+gone() {
+	local state
+	for _ in $(seq 1 $(($2 * 10))); do
+		state=$(ps -o stat= -p "$1" 2>/dev/null)
+		case $state in "" | Z*) return 0 ;; esac
+		sleep 0.1
+	done
+	return 1
+}
+
+out=$E2E_TMP/run4.out
+start_cycle_child 4 "$out"
+expect_eq "the controller's --btf is passed to eth_drop" \
+	"$(tr '\0' ' ' <"/proc/$CHILD/cmdline")" "$BIN/eth_drop --btf /sys/kernel/btf/vmlinux --l4-protocol udp --dst-port 5602 "
+kill -HUP "$E2E_PID"
+if gone "$E2E_PID" 5; then e2e_pass "the controller stopped on SIGHUP"; else e2e_fail "the controller still runs 5 s after SIGHUP"; fi
+wait "$E2E_PID"
+expect_eq "exit status after SIGHUP" "$?" 0
+E2E_PID=
+if gone "$CHILD" 5; then e2e_pass "eth_drop stopped with the controller (SIGHUP)"; else e2e_fail "eth_drop still runs after the controller's SIGHUP"; kill "$CHILD"; fi
+expect_grep "SIGHUP reported like SIGTERM" "$out" "^\[[0-9:]{8}\] Received signal 1, shutting down\.\.\.$"
+expect_grep "the cycle was stopped" "$out" "^\[[0-9:]{8}\] Stopped monitoring command$"
+
+out=$E2E_TMP/run5.out
+start_cycle_child 5 "$out"
+kill -KILL "$E2E_PID"
+wait "$E2E_PID" 2>/dev/null
+E2E_PID=
+if gone "$CHILD" 5; then e2e_pass "eth_drop stopped within 5 s of the controller's SIGKILL"; else e2e_fail "eth_drop outlived the controller's SIGKILL"; kill "$CHILD"; fi
+log=$(ls "$E2E_TMP"/run5/logs/monitor_*.log 2>/dev/null | head -1)
+if [ -n "$log" ] && grep -q "^Stopping packet drop monitoring\.\.\.$" "$log"; then
+	e2e_pass "eth_drop stopped cleanly (SIGTERM) after the controller's SIGKILL"
+else
+	e2e_fail "eth_drop's log does not show a clean stop: ${log:-no log}"
+fi
+expect_no_leftovers
+
 e2e_finish

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The legacy object (perf buffer, as on kernels without a ring buffer) reports the same drops;
-# --json prints one valid JSON object per drop; IPv6 addresses filter exactly.
+# --json prints one valid JSON object per drop, then the totals; IPv6 addresses filter exactly.
 . "$(dirname "$0")/lib.sh"
 e2e_setup elj 203
 
@@ -16,8 +16,9 @@ sleep 0.5
 e2e_stop
 
 if jq -e . "$out" >/dev/null 2>&1; then e2e_pass "every line is valid JSON"; else e2e_fail "invalid JSON output"; fi
-n=$(jq -s 'length' "$out")
+n=$(jq -s '[.[] | select(.final | not)] | length' "$out")
 [ "$n" -eq 3 ] && e2e_pass "3 events" || e2e_fail "expected 3 events, got $n"
+expect_eq "the stream ends with the totals" "$(tail -n 1 "$out")" '{"final":true,"lost_events":0}'
 m=$(jq -s '[.[] | select(.protocol == "ipv6" and .src_ip == "'"$IP6_A"'" and .dst_ip == "'"$IP6_B"'"
             and .dst_port == 9999 and .l4_protocol == 17 and .reason == "NO_SOCKET"
             and .interface == "'"$DEV_B"'" and (.stack | length) > 3)] | length' "$out")

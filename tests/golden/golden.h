@@ -9,3 +9,9 @@ FILE *golden_open(char **buf, size_t *len);
  * With GOLDEN_UPDATE=1 in the environment the golden file is rewritten first.
  */
 int golden_check(FILE *f, char **buf, size_t *len, const char *name);
+
+/* Each test_<suite>.c builds its suite; golden_main.c runs them (list in CMakeLists.txt). */
+struct Suite;
+#define GOLDEN_SUITE(name) struct Suite *golden_##name##_suite(void);
+#include "golden_suites.h"
+#undef GOLDEN_SUITE

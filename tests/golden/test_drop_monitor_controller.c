@@ -127,8 +127,8 @@ static void tool_file(const char *name)
 	chmod(path, 0755);
 }
 
-/* text as the controller runs it, or "(unchanged)". */
-static void expect_resolved(const char *text, const char *want)
+/* text as the controller runs it (with its --btf btf, or NULL), or unchanged when want is NULL. */
+static void expect_resolved_btf(const char *text, const char *btf, const char *want)
 {
 	struct shell_words w;
 	const char *err;
@@ -136,7 +136,7 @@ static void expect_resolved(const char *text, const char *want)
 	bool changed;
 
 	ck_assert_int_eq(shell_split(text, &w, &err), 0);
-	changed = dmc_resolve_command(&w, bindir);
+	changed = dmc_resolve_command(&w, bindir, btf);
 	got = shell_join(w.argv);
 	if (want) {
 		snprintf(expected, sizeof(expected), want, bindir);
@@ -148,6 +148,11 @@ static void expect_resolved(const char *text, const char *want)
 	}
 	free(got);
 	shell_words_free(&w);
+}
+
+static void expect_resolved(const char *text, const char *want)
+{
+	expect_resolved_btf(text, NULL, want);
 }
 
 START_TEST(suite_tools_replace_scripts)
@@ -169,6 +174,13 @@ START_TEST(suite_tools_replace_scripts)
 	expect_resolved("python2 unknown_tool.py", NULL);
 	expect_resolved("drop_monitor_controller --interface x --command y", NULL);
 	expect_resolved("sudo", NULL);
+	/* The controller's --btf goes to the tool, before the command's own options. */
+	expect_resolved_btf("sudo python2 eth_drop.py --interface port-mgt", "/b/vmlinux.btf",
+			    "sudo %s/eth_drop --btf /b/vmlinux.btf --interface port-mgt");
+	expect_resolved_btf("bpftrace kernel_drop_stack_stats.bt port-mgt 5", "/b/my btf",
+			    "%s/kernel_drop_stack_stats --btf '/b/my btf' port-mgt 5");
+	expect_resolved_btf("eth_drop", "/b/vmlinux.btf", "%s/eth_drop --btf /b/vmlinux.btf");
+	expect_resolved_btf("tcpdump -i eth0 -nn", "/b/vmlinux.btf", NULL);
 
 	char path[256];
 	const char *names[] = { "eth_drop", "kernel_drop_stack_stats", "drop_monitor_controller" };
@@ -181,21 +193,15 @@ START_TEST(suite_tools_replace_scripts)
 }
 END_TEST
 
-int main(void)
+Suite *golden_drop_monitor_controller_suite(void)
 {
 	Suite *s = suite_create("drop_monitor_controller");
 	TCase *tc = tcase_create("bookkeeping");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, cycle_bookkeeping);
 	tcase_add_test(tc, log_names_header_banner);
 	tcase_add_test(tc, shell_words);
 	tcase_add_test(tc, suite_tools_replace_scripts);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }

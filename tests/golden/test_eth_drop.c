@@ -171,12 +171,10 @@ START_TEST(type_names_and_hex_values)
 }
 END_TEST
 
-int main(void)
+Suite *golden_eth_drop_suite(void)
 {
 	Suite *s = suite_create("eth_drop");
 	TCase *tc = tcase_create("layout");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, arp_sample_from_the_manual);
 	tcase_add_test(tc, vlan_tagged_tcp_verbose_without_stack);
@@ -185,9 +183,5 @@ int main(void)
 	tcase_add_test(tc, json_event_is_one_line_with_the_decoded_flow);
 	tcase_add_test(tc, type_names_and_hex_values);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }

@@ -1,7 +1,6 @@
 /* qdisc_drop_trace: return-code names, event lines and interval statistics, against golden files. */
 #include <arpa/inet.h>
 #include <check.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "golden.h"
@@ -186,20 +185,14 @@ START_TEST(interval_deltas)
 }
 END_TEST
 
-int main(void)
+Suite *golden_qdisc_drop_trace_suite(void)
 {
 	Suite *s = suite_create("qdisc_drop_trace");
 	TCase *tc = tcase_create("layout");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, return_code_names);
 	tcase_add_test(tc, event_lines);
 	tcase_add_test(tc, interval_deltas);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }

@@ -5,7 +5,6 @@
  */
 #include <arpa/inet.h>
 #include <check.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "golden.h"
@@ -264,12 +263,10 @@ START_TEST(netstat_json)
 }
 END_TEST
 
-int main(void)
+Suite *golden_qdisc_iface_suite(void)
 {
 	Suite *s = suite_create("qdisc_iface");
 	TCase *tc = tcase_create("layouts");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, qdisc_records);
 	tcase_add_test(tc, qdisc_record_json);
@@ -280,9 +277,5 @@ int main(void)
 	tcase_add_test(tc, netstat_plain_table_and_other_queues);
 	tcase_add_test(tc, netstat_json);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
 }

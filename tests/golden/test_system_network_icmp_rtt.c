@@ -469,7 +469,20 @@ START_TEST(banners)
 }
 END_TEST
 
-static Suite *suite(void)
+/* The totals at exit, text then JSON: the JSON stream ends with the same figures. */
+START_TEST(totals)
+{
+	FILE *f = golden_open(&buf, &len);
+
+	rtt_print_totals(f, false, 12, 3, 1, 0);
+	rtt_print_totals(f, false, 0, 0, 0, 1710099);
+	rtt_print_totals(f, true, 12, 3, 1, 0);
+	rtt_print_totals(f, true, 0, 0, 0, 1710099);
+	ck_assert_int_eq(golden_check(f, &buf, &len, "system_network_icmp_rtt_totals.txt"), 0);
+}
+END_TEST
+
+Suite *golden_system_network_icmp_rtt_suite(void)
 {
 	Suite *s = suite_create("system_network_icmp_rtt");
 	TCase *t = tcase_create("rules");
@@ -492,17 +505,7 @@ static Suite *suite(void)
 	tcase_add_test(t, rx_through_userspace_text);
 	tcase_add_test(t, partial_stages_and_stack_failures);
 	tcase_add_test(t, banners);
+	tcase_add_test(t, totals);
 	suite_add_tcase(s, t);
 	return s;
-}
-
-int main(void)
-{
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Builds the RPMs from the build tree and checks that every tool has its own subpackage that
-# installs exactly that executable, statically linked, and that the metapackage requires them all.
+# installs that executable, statically linked, and its man page, and that the metapackage requires
+# them all.
 set -u
 build=${1:?usage: rpm_subpackages.sh BUILD_DIR}
 fails=0
@@ -14,6 +15,9 @@ for exe in "$build"/bin/*; do
 	fi
 	if ! rpm -qlp "$pkg" 2>/dev/null | grep -qx "/usr/bin/$tool"; then
 		echo "FAIL: $pkg does not install /usr/bin/$tool"; fails=$((fails + 1)); continue
+	fi
+	if ! rpm -qlp "$pkg" 2>/dev/null | grep -qE "^/usr/share/man/man8/$tool\.8(\.gz)?\$"; then
+		echo "FAIL: $pkg does not install the man page of $tool"; fails=$((fails + 1)); continue
 	fi
 	if ! file -L "$exe" | grep -q "statically linked"; then
 		echo "FAIL: $tool is not statically linked"; fails=$((fails + 1)); continue

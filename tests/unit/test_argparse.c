@@ -3,12 +3,15 @@
  * --help, so each parse runs in a child process (capture_run) whose exit status, stdout and
  * stderr are compared; a few tests also run in Check's own fork as exit tests.
  */
+#include <arpa/inet.h>
 #include <check.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "argparse.h"
+#include "filter.h"
 #include "strbuf.h"
 #include "unit_helpers.h"
 
@@ -16,22 +19,22 @@
 
 static const char *const l4_choices[] = { "all", "icmp", "tcp", "udp", NULL };
 
-static long o_interval = 10, o_offset, o_src_port;
+static int o_interval = 10, o_offset, o_src_port;
 static bool o_verbose, o_extra, o_secret;
 static const char *o_name, *o_src_ip, *o_l4 = "all";
 static struct arg_list o_ports;
 
 static const struct arg_opt tool_opts[] = {
-	{ "interval", 'i', ARG_INT, &o_interval, NULL, "output interval in seconds", NULL, 1, 3600 },
-	{ "offset", 0, ARG_INT, &o_offset, "N", "offset added to every value" },
-	{ "verbose", 'v', ARG_FLAG, &o_verbose, NULL, "print more" },
-	{ NULL, 'x', ARG_FLAG, &o_extra, NULL, "extra output" },
-	{ "name", 'n', ARG_STR, &o_name, "NAME", "device name" },
-	{ "src-ip", 0, ARG_STR, &o_src_ip, NULL, "source IP address" },
-	{ "src-port", 0, ARG_INT, &o_src_port, NULL, "source port", NULL, 0, 65535 },
-	{ "l4-protocol", 0, ARG_CHOICE, &o_l4, NULL, "L4 protocol filter", l4_choices },
-	{ "ports", 'p', ARG_STR_LIST, &o_ports, "PORT", "ports to watch" },
-	{ "secret", 0, ARG_FLAG, &o_secret, NULL, "test switch", .flags = ARG_HIDDEN },
+	OPT_INT("interval", 'i', &o_interval, 1, 3600, "output interval in seconds"),
+	OPT_INT("offset", 0, &o_offset, INT_MIN, INT_MAX, "offset added to every value", .metavar = "N"),
+	OPT_FLAG("verbose", 'v', &o_verbose, "print more"),
+	OPT_FLAG(NULL, 'x', &o_extra, "extra output"),
+	OPT_STR("name", 'n', &o_name, "device name", .metavar = "NAME"),
+	OPT_STR("src-ip", 0, &o_src_ip, "source IP address"),
+	OPT_INT("src-port", 0, &o_src_port, 0, 65535, "source port"),
+	OPT_CHOICE("l4-protocol", 0, &o_l4, l4_choices, "L4 protocol filter"),
+	OPT_STR_LIST("ports", 'p', &o_ports, "ports to watch", .metavar = "PORT"),
+	OPT_FLAG("secret", 0, &o_secret, "test switch", .flags = ARG_HIDDEN),
 	{ 0 },
 };
 
@@ -49,16 +52,16 @@ static const struct arg_parser tool = {
 	"            [--btf PATH]\n"
 
 static const char *p_target;
-static long p_count = -1;
+static int p_count = -1;
 
 static const struct arg_opt pos_opts[] = {
-	{ "verbose", 'v', ARG_FLAG, &o_verbose, NULL, "print more" },
+	OPT_FLAG("verbose", 'v', &o_verbose, "print more"),
 	{ 0 },
 };
 
 static const struct arg_positional pos_args[] = {
-	{ "target", ARG_STR, &p_target, "host to probe", true },
-	{ "count", ARG_INT, &p_count, "number of probes", false },
+	POS_STR("target", &p_target, "host to probe", true),
+	POS_INT("count", &p_count, "number of probes", false),
 	{ 0 },
 };
 
@@ -69,13 +72,13 @@ static const struct arg_parser pos = { .prog = "pos", .opts = pos_opts, .positio
 static const char *r_dev, *r_mode;
 
 static const struct arg_opt req_opts[] = {
-	{ "dev", 'd', ARG_STR, &r_dev, NULL, "device", .flags = ARG_REQUIRED },
-	{ "mode", 0, ARG_STR, &r_mode, NULL, "mode", .flags = ARG_REQUIRED },
+	OPT_STR("dev", 'd', &r_dev, "device", .flags = ARG_REQUIRED),
+	OPT_STR("mode", 0, &r_mode, "mode", .flags = ARG_REQUIRED),
 	{ 0 },
 };
 
 static const struct arg_positional req_args[] = {
-	{ "target", ARG_STR, &p_target, "host", true },
+	POS_STR("target", &p_target, "host", true),
 	{ 0 },
 };
 
@@ -98,13 +101,13 @@ static const char *str_or_none(const char *s)
 /* Prints every destination as " key=value" so that tests can check what was parsed. */
 static void dump_state(void)
 {
-	printf(" interval=%ld offset=%ld verbose=%d extra=%d name=%s src_ip=%s src_port=%ld l4=%s",
+	printf(" interval=%d offset=%d verbose=%d extra=%d name=%s src_ip=%s src_port=%d l4=%s",
 	       o_interval, o_offset, o_verbose, o_extra, str_or_none(o_name), str_or_none(o_src_ip),
 	       o_src_port, str_or_none(o_l4));
 	printf(" ports=");
 	for (int i = 0; i < o_ports.count; i++)
 		printf("%s%s", i ? "," : "", o_ports.items[i]);
-	printf(" nports=%d secret=%d target=%s count=%ld dev=%s mode=%s", o_ports.count, o_secret,
+	printf(" nports=%d secret=%d target=%s count=%d dev=%s mode=%s", o_ports.count, o_secret,
 	       str_or_none(p_target), p_count, str_or_none(r_dev), str_or_none(r_mode));
 	printf(" json=%d btf=%s ready=%s \n", g_common.json, str_or_none(g_common.btf_path),
 	       str_or_none(g_common.ready_file));
@@ -172,7 +175,7 @@ static void expect_error(const struct captured *r, const char *usage, const char
 static double f_rate = 1.5;
 
 static const struct arg_opt float_opts[] = {
-	{ "rate", 'r', ARG_FLOAT, &f_rate, NULL, "samples per second" },
+	OPT_FLOAT("rate", 'r', &f_rate, 0, 1e6, "samples per second"),
 	{ 0 },
 };
 
@@ -800,7 +803,7 @@ END_TEST
 
 /* ---- usage wrapping ---- */
 
-static long w_vals[8];
+static int w_vals[8];
 static const char *w_strs[4];
 static bool w_flag;
 
@@ -809,16 +812,17 @@ static bool w_flag;
  * the indent: a single longer item cannot be wrapped (argparse overflows there too).
  */
 static const struct arg_opt wide_opts[] = {
-	{ "maximum-number-of-entries", 'm', ARG_INT, &w_vals[0], "ENTRIES",
-	  "the maximum number of entries kept in the kernel table before old entries are "
-	  "evicted, which should be raised on busy hosts with many flows" },
-	{ "report-interval-seconds", 'r', ARG_INT, &w_vals[1], "SECONDS", "seconds between reports" },
-	{ "top-entries-per-report", 't', ARG_INT, &w_vals[2], "N", "entries per report" },
-	{ "include-stack-traces", 0, ARG_FLAG, &w_flag, NULL, "print stacks" },
-	{ "source-address", 0, ARG_STR, &w_strs[0], NULL, "source address filter" },
-	{ "destination-address", 0, ARG_STR, &w_strs[1], "ADDR", "destination address filter" },
-	{ "network-namespace-path", 0, ARG_STR, &w_strs[2], "PATH", "namespace" },
-	{ "cgroup-path", 'c', ARG_STR, &w_strs[3], "CGROUP_PATH", "cgroup" },
+	OPT_INT("maximum-number-of-entries", 'm', &w_vals[0], 0, 1000,
+		"the maximum number of entries kept in the kernel table before old entries are "
+		"evicted, which should be raised on busy hosts with many flows",
+		.metavar = "ENTRIES"),
+	OPT_INT("report-interval-seconds", 'r', &w_vals[1], 0, 1000, "seconds between reports", .metavar = "SECONDS"),
+	OPT_INT("top-entries-per-report", 't', &w_vals[2], 0, 1000, "entries per report", .metavar = "N"),
+	OPT_FLAG("include-stack-traces", 0, &w_flag, "print stacks"),
+	OPT_STR("source-address", 0, &w_strs[0], "source address filter"),
+	OPT_STR("destination-address", 0, &w_strs[1], "destination address filter", .metavar = "ADDR"),
+	OPT_STR("network-namespace-path", 0, &w_strs[2], "namespace", .metavar = "PATH"),
+	OPT_STR("cgroup-path", 'c', &w_strs[3], "cgroup", .metavar = "CGROUP_PATH"),
 	{ 0 },
 };
 
@@ -827,11 +831,11 @@ static const struct arg_parser wide = { .prog = "kernel_drop_stack_stats_summary
 
 /* The option-less, positional-only parser of kernel_drop_stack_stats. */
 static const char *k_device = "";
-static long k_interval = 10;
+static int k_interval = 10;
 
 static const struct arg_positional kds_pos_args[] = {
-	{ "device_name", ARG_STR, &k_device, "only count drops on this device (\"\" = all devices)" },
-	{ "interval", ARG_INT, &k_interval, "reporting period in seconds (default 10; <= 0 means 10)" },
+	POS_STR("device_name", &k_device, "only count drops on this device (\"\" = all devices)", false),
+	POS_INT("interval", &k_interval, "reporting period in seconds (default 10; <= 0 means 10)", false),
 	{ 0 },
 };
 
@@ -1054,6 +1058,242 @@ START_TEST(test_exit_required)
 }
 END_TEST
 
+/* ---- typed kinds: conversion and checks at parse time ---- */
+
+static uint32_t k_v4;
+static struct ip_addr k_ip;
+static uint16_t k_port;
+static const char *k_dev;
+static uint8_t k_proto, k_l4;
+static double k_ival = 1, k_duration, k_whole = 10, k_latency;
+
+static const struct arg_opt kind_opts[] = {
+	OPT_IPV4("v4", 0, &k_v4, "an IPv4 address"),
+	OPT_IP("ip", 0, &k_ip, "an IPv4 or IPv6 address"),
+	OPT_PORT("port", 'p', &k_port, "a port"),
+	OPT_IFNAME("dev", 0, &k_dev, "an interface"),
+	OPT_PROTO("proto", 0, &k_proto, "a protocol"),
+	OPT_PROTO("l4", 0, &k_l4, "a protocol among choices", .choices = l4_choices),
+	OPT_SECONDS("interval", 'i', &k_ival, 0, "an interval"),
+	OPT_SECONDS("duration", 'd', &k_duration, ARG_WHOLE | ARG_ZERO_OFF, "a duration"),
+	OPT_SECONDS("whole", 0, &k_whole, ARG_WHOLE, "an interval in whole seconds"),
+	OPT_FLOAT("latency", 0, &k_latency, 0, 1e7, "a latency"),
+	{ 0 },
+};
+
+static const struct arg_parser kinds = { .prog = "kinds", .opts = kind_opts };
+
+static void parse_kinds_child(void *arg)
+{
+	const char *const *argv = arg;
+	char ip[64];
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	args_parse(&kinds, argc, (char **)argv);
+	printf("v4=%08x ip=%d:%s port=%u dev=%s proto=%u l4=%u interval=%.17g duration=%.17g whole=%.17g "
+	       "latency=%.17g\n",
+	       ntohl(k_v4), k_ip.family, k_ip.family ? ip_format(&k_ip, ip, sizeof(ip)) : "-", k_port,
+	       str_or_none(k_dev), k_proto, k_l4, k_ival, k_duration, k_whole, k_latency);
+}
+
+/* kinds FLAG VALUE: accepted, and stdout has want; or exit 2 and stderr has want. */
+static void expect_kind(const char *flag, const char *value, int status, const char *want)
+{
+	struct captured r;
+
+	capture_run(parse_kinds_child, (void *)(const char *const[]){ "kinds", flag, value, NULL }, &r);
+	ck_assert_msg(r.status == status, "%s '%s': status %d, expected %d (%s)", flag, value, r.status,
+		      status, r.err);
+	if (status == CAPTURE_RETURNED) {
+		ck_assert_str_eq(r.err, "");
+		ck_assert_msg(strstr(r.out, want), "%s '%s': '%s' not in %s", flag, value, want, r.out);
+	} else {
+		ck_assert_str_eq(r.out, "");
+		ck_assert_msg(strstr(r.err, want), "%s '%s': '%s' not in %s", flag, value, want, r.err);
+	}
+	captured_free(&r);
+}
+
+#define KIND_OK(flag, value, want) expect_kind(flag, value, CAPTURE_RETURNED, want)
+#define KIND_BAD(flag, value, want) expect_kind(flag, value, 2, "kinds: error: " want "\n")
+
+START_TEST(test_kind_ipv4)
+{
+	KIND_OK("--v4", "10.0.0.1", "v4=0a000001 ");
+	KIND_OK("--v4", "255.255.255.255", "v4=ffffffff ");
+	KIND_OK("--v4", "0.0.0.0", "v4=00000000 ");
+	/* One rule for the suite: a strict dotted quad, no inet_aton short forms. */
+	KIND_BAD("--v4", "1.2.3", "argument --v4: invalid IPv4 address: '1.2.3'");
+	KIND_BAD("--v4", "10.1", "argument --v4: invalid IPv4 address: '10.1'");
+	KIND_BAD("--v4", "0x0a000001", "argument --v4: invalid IPv4 address: '0x0a000001'");
+	KIND_BAD("--v4", "010.0.0.1", "argument --v4: invalid IPv4 address: '010.0.0.1'");
+	KIND_BAD("--v4", "300.1.1.1", "argument --v4: invalid IPv4 address: '300.1.1.1'");
+	KIND_BAD("--v4", "", "argument --v4: invalid IPv4 address: ''");
+	KIND_BAD("--v4", " 10.0.0.1", "argument --v4: invalid IPv4 address: ' 10.0.0.1'");
+	KIND_BAD("--v4", "fd00::1", "argument --v4: expected an IPv4 address: 'fd00::1'");
+}
+END_TEST
+
+START_TEST(test_kind_ip)
+{
+	KIND_OK("--ip", "10.0.0.1", "ip=4:10.0.0.1 ");
+	KIND_OK("--ip", "2001:db8::1", "ip=6:2001:db8::1 ");
+	KIND_OK("--v4", "10.0.0.1", "ip=0:- ");	/* not given: family 0, no filter */
+	KIND_BAD("--ip", "1.2.3", "argument --ip: invalid IP address: '1.2.3'");
+	KIND_BAD("--ip", "", "argument --ip: invalid IP address: ''");
+	KIND_BAD("--ip", "2001:db8::1::2", "argument --ip: invalid IP address: '2001:db8::1::2'");
+}
+END_TEST
+
+START_TEST(test_kind_port)
+{
+	KIND_OK("--port", "0", "port=0 ");
+	KIND_OK("-p", "65535", "port=65535 ");
+	KIND_OK("--port", " 8_0 ", "port=80 ");
+	KIND_BAD("--port", "65536", "argument -p/--port: invalid port: 65536 (must be between 0 and 65535)");
+	KIND_BAD("--port", "-1", "argument -p/--port: invalid port: -1 (must be between 0 and 65535)");
+	KIND_BAD("--port", "http", "argument -p/--port: invalid int value: 'http'");
+	KIND_BAD("--port", "99999999999999999999", "argument -p/--port: invalid int value: '99999999999999999999'");
+	KIND_BAD("--port", "1.5", "argument -p/--port: invalid int value: '1.5'");
+}
+END_TEST
+
+START_TEST(test_kind_ifname)
+{
+	KIND_OK("--dev", "eth0", "dev=eth0 ");
+	KIND_OK("--dev", "abcdefghijklmno", "dev=abcdefghijklmno ");	/* 15 characters: fits */
+	KIND_BAD("--dev", "abcdefghijklmnop",
+		 "argument --dev: interface name 'abcdefghijklmnop' too long (max 15 characters)");
+	KIND_BAD("--dev", "", "argument --dev: empty interface name");
+}
+END_TEST
+
+START_TEST(test_kind_proto)
+{
+	KIND_OK("--proto", "tcp", "proto=6 ");
+	KIND_OK("--proto", "UDP", "proto=17 ");
+	KIND_OK("--proto", "all", "proto=0 ");
+	KIND_OK("--proto", "200", "proto=200 ");
+	KIND_OK("--l4", "icmp", "l4=1 ");
+	KIND_BAD("--proto", "x", "argument --proto: invalid protocol: 'x' (use tcp, udp, icmp or a number 0-255)");
+	KIND_BAD("--proto", "256", "argument --proto: invalid protocol: '256' (use tcp, udp, icmp or a number 0-255)");
+	KIND_BAD("--proto", "", "argument --proto: invalid protocol: '' (use tcp, udp, icmp or a number 0-255)");
+	KIND_BAD("--l4", "sctp", "argument --l4: invalid choice: 'sctp' (choose from 'all', 'icmp', 'tcp', 'udp')");
+	KIND_BAD("--l4", "6", "argument --l4: invalid choice: '6' (choose from 'all', 'icmp', 'tcp', 'udp')");
+}
+END_TEST
+
+#define RANGE "(must be between 0.1 and 31536000 seconds)"
+#define RANGE_OFF "(must be 0 for no limit or between 0.1 and 31536000 seconds)"
+
+START_TEST(test_kind_seconds)
+{
+	KIND_OK("-i", "0.1", "interval=0.10000000000000001 ");
+	KIND_OK("-i", "2.5", "interval=2.5 ");
+	KIND_OK("-i", "31536000", "interval=31536000 ");
+	KIND_OK("--interval", " 1_0 ", "interval=10 ");
+	KIND_BAD("-i", "0", "argument -i/--interval: invalid value: 0 " RANGE);
+	KIND_BAD("-i", "-2", "argument -i/--interval: invalid value: -2 " RANGE);
+	KIND_BAD("-i", "1e-9", "argument -i/--interval: invalid value: 1e-9 " RANGE);
+	KIND_BAD("-i", "0.0001", "argument -i/--interval: invalid value: 0.0001 " RANGE);
+	KIND_BAD("-i", "1e300", "argument -i/--interval: invalid value: 1e300 " RANGE);
+	KIND_BAD("-i", "99999999999999999999", "argument -i/--interval: invalid value: 99999999999999999999 " RANGE);
+	KIND_BAD("-i", "31536000.5", "argument -i/--interval: invalid value: 31536000.5 " RANGE);
+	KIND_BAD("-i", "nan", "argument -i/--interval: invalid float value: 'nan'");
+	KIND_BAD("-i", "inf", "argument -i/--interval: invalid float value: 'inf'");
+	KIND_BAD("-i", "1e400", "argument -i/--interval: invalid float value: '1e400'");
+	KIND_BAD("-i", "fast", "argument -i/--interval: invalid float value: 'fast'");
+	/* Whole seconds: integer syntax; 0 only where it means no limit. */
+	KIND_OK("-d", "0", "duration=0 ");
+	KIND_OK("-d", "60", "duration=60 ");
+	KIND_OK("--whole", "1", "whole=1 ");
+	KIND_BAD("-d", "-1", "argument -d/--duration: invalid value: -1 " RANGE_OFF);
+	KIND_BAD("-d", "31536001", "argument -d/--duration: invalid value: 31536001 " RANGE_OFF);
+	KIND_BAD("-d", "1.5", "argument -d/--duration: invalid int value: '1.5'");
+	KIND_BAD("-d", "1e3", "argument -d/--duration: invalid int value: '1e3'");
+	KIND_BAD("-d", "99999999999999999999", "argument -d/--duration: invalid int value: '99999999999999999999'");
+	KIND_BAD("--whole", "0", "argument --whole: invalid value: 0 " RANGE);
+}
+END_TEST
+
+START_TEST(test_kind_float_range)
+{
+	KIND_OK("--latency", "0", "latency=0\n");
+	KIND_OK("--latency", "10000000", "latency=10000000\n");
+	KIND_BAD("--latency", "-5", "argument --latency: invalid value: -5 (must be between 0 and 1e+07)");
+	KIND_BAD("--latency", "1e9", "argument --latency: invalid value: 1e9 (must be between 0 and 1e+07)");
+	KIND_BAD("--latency", "1e20", "argument --latency: invalid value: 1e20 (must be between 0 and 1e+07)");
+	KIND_BAD("--latency", "nan", "argument --latency: invalid float value: 'nan'");
+	KIND_BAD("--latency", "-inf", "argument --latency: expected one argument");
+	KIND_BAD("--latency=-inf", NULL, "argument --latency: invalid float value: '-inf'");
+}
+END_TEST
+
+START_TEST(test_kind_values_cut)
+{
+	char huge[100001], want[200];
+
+	memset(huge, '7', sizeof(huge) - 1);
+	huge[sizeof(huge) - 1] = 0;
+	snprintf(want, sizeof(want), "argument --v4: invalid IPv4 address: '%.80s...'", huge);
+	expect_kind("--v4", huge, 2, want);
+	snprintf(want, sizeof(want), "argument --dev: interface name '%.80s...' too long", huge);
+	expect_kind("--dev", huge, 2, want);
+	snprintf(want, sizeof(want), "argument -i/--interval: invalid float value: '%.80s...'", huge);
+	huge[0] = 'x';
+	want[strlen("argument -i/--interval: invalid float value: '")] = 'x';
+	expect_kind("-i", huge, 2, want);
+	ck_assert_str_eq(arg_shown("short"), "short");
+}
+END_TEST
+
+START_TEST(test_kind_help)
+{
+	struct captured r;
+
+	capture_run(parse_kinds_child, (void *)(const char *const[]){ "kinds", "--help", NULL }, &r);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "  --l4 {all,icmp,tcp,udp}\n"));
+	ck_assert_ptr_nonnull(strstr(r.out, "a protocol among choices (default: all)\n"));
+	ck_assert_ptr_nonnull(strstr(r.out, "  -p PORT, --port PORT"));
+	ck_assert_ptr_nonnull(strstr(r.out, "a port (default: 0)\n"));
+	ck_assert_ptr_nonnull(strstr(r.out, "an interval (default: 1)\n"));
+	ck_assert_ptr_null(strstr(r.out, "an IPv4 address (default"));
+	ck_assert_ptr_nonnull(strstr(r.out, "\n\nintervals, durations and timeouts: seconds from 0.1 to 31536000 "
+					    "(365 days)\n"));
+	captured_free(&r);
+	/* No time option, no such line. */
+	RUN(&tool, "tool", "--help");
+	ck_assert_ptr_null(strstr(r.out, "intervals, durations"));
+	captured_free(&r);
+}
+END_TEST
+
+static void fail_opt_child(void *arg)
+{
+	char *argv[] = { "kinds", NULL };
+
+	(void)arg;
+	args_parse(&kinds, 1, argv);
+	printf("%s %s %s\n", arg_flag_of(&k_port), arg_flag_of(&k_v4), arg_flag_of(&k_whole));
+	fflush(stdout);
+	arg_fail_opt(&k_v4, "0.0.0.0 matches no packet: %s", "give one");
+}
+
+START_TEST(test_arg_fail_opt)
+{
+	struct captured r;
+
+	capture_run(fail_opt_child, NULL, &r);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_str_eq(r.out, "-p/--port --v4 --whole\n");
+	ck_assert_ptr_nonnull(strstr(r.err, "\nkinds: error: argument --v4: 0.0.0.0 matches no packet: give one\n"));
+	captured_free(&r);
+}
+END_TEST
+
 static Suite *argparse_suite(void)
 {
 	Suite *s = suite_create("argparse");
@@ -1084,6 +1324,16 @@ static Suite *argparse_suite(void)
 	tcase_add_test(val, test_choice);
 	tcase_add_test(val, test_missing_value);
 	tcase_add_test(val, test_str_list);
+	tcase_add_test(val, test_kind_ipv4);
+	tcase_add_test(val, test_kind_ip);
+	tcase_add_test(val, test_kind_port);
+	tcase_add_test(val, test_kind_ifname);
+	tcase_add_test(val, test_kind_proto);
+	tcase_add_test(val, test_kind_seconds);
+	tcase_add_test(val, test_kind_float_range);
+	tcase_add_test(val, test_kind_values_cut);
+	tcase_add_test(val, test_kind_help);
+	tcase_add_test(val, test_arg_fail_opt);
 	tcase_add_test(posc, test_positionals);
 	tcase_add_test(posc, test_positional_errors);
 	tcase_add_test(posc, test_double_dash);

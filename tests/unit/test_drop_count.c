@@ -48,7 +48,7 @@ END_TEST
 
 static struct drop_filter_opts no_filters(void)
 {
-	return (struct drop_filter_opts){ .name = "", .l4_protocol = "all" };
+	return (struct drop_filter_opts){ .name = "" };
 }
 
 START_TEST(test_filter_text)
@@ -58,28 +58,27 @@ START_TEST(test_filter_text)
 
 	ck_assert_str_eq(drop_filter_text(&o, buf, sizeof(buf)), " (no filters)");
 	o.name = NULL;
-	o.l4_protocol = NULL;
 	ck_assert_str_eq(drop_filter_text(&o, buf, sizeof(buf)), " (no filters)");
 
 	o = no_filters();
 	o.name = "eth0";
-	o.src_ip = "1.2.3.4";
+	o.src_ip = inet_addr("1.2.3.4");
 	o.dst_port = 80;
-	o.l4_protocol = "tcp";
+	o.l4_protocol = 6;
 	ck_assert_str_eq(drop_filter_text(&o, buf, sizeof(buf)),
 			 " (filters: device: eth0, src IP: 1.2.3.4, dst port: 80, protocol: TCP)");
 
-	o = (struct drop_filter_opts){ .name = "eth1", .src_ip = "1.2.3.4", .dst_ip = "5.6.7.8",
-				       .src_port = 1000, .dst_port = 80, .l4_protocol = "udp" };
+	o = (struct drop_filter_opts){ .name = "eth1", .src_ip = inet_addr("1.2.3.4"),
+				       .dst_ip = inet_addr("5.6.7.8"), .src_port = 1000, .dst_port = 80, .l4_protocol = 17 };
 	ck_assert_str_eq(drop_filter_text(&o, buf, sizeof(buf)),
 			 " (filters: device: eth1, src IP: 1.2.3.4, dst IP: 5.6.7.8, src port: 1000, "
 			 "dst port: 80, protocol: UDP)");
 
 	o = no_filters();
-	o.l4_protocol = "icmp";
+	o.l4_protocol = 1;
 	ck_assert_str_eq(drop_filter_text(&o, buf, sizeof(buf)), " (filters: protocol: ICMP)");
 	o = no_filters();
-	o.dst_ip = "10.0.0.2";
+	o.dst_ip = inet_addr("10.0.0.2");
 	o.src_port = 22;
 	ck_assert_str_eq(drop_filter_text(&o, buf, sizeof(buf)),
 			 " (filters: dst IP: 10.0.0.2, src port: 22)");
@@ -323,8 +322,8 @@ END_TEST
 START_TEST(test_config_build)
 {
 	struct drop_count_config cfg;
-	struct drop_filter_opts o = { .name = "eth0", .src_ip = "10.0.0.1", .dst_port = 80,
-				      .l4_protocol = "tcp" };
+	struct drop_filter_opts o = { .name = "eth0", .src_ip = inet_addr("10.0.0.1"), .dst_port = 80,
+				      .l4_protocol = 6 };
 
 	drop_count_config_build(&cfg, &o);
 	ck_assert_str_eq(cfg.ifname, "eth0");
@@ -338,7 +337,7 @@ START_TEST(test_config_build)
 	ck_assert_uint_eq(cfg.filter.l4proto, 6);
 	ck_assert_uint_eq(cfg.by_tuple, 0);
 
-	o = (struct drop_filter_opts){ .name = "", .l4_protocol = "all" };
+	o = (struct drop_filter_opts){ .name = "" };
 	drop_count_config_build(&cfg, &o);
 	ck_assert_str_eq(cfg.ifname, "");
 	ck_assert_uint_eq(cfg.filter.sfamily, 0);
@@ -350,36 +349,51 @@ START_TEST(test_config_build)
 }
 END_TEST
 
-static void build_config(void *arg)
-{
-	struct drop_count_config cfg;
+/* The options of the drop summary tools check their values while parsing. */
+static struct drop_filter_opts parsed = { .name = "" };
+static const struct arg_opt filter_options[] = { DROP_FILTER_OPTIONS(parsed), { 0 } };
+static const struct arg_parser filter_parser = { .prog = "t", .opts = filter_options };
 
-	drop_count_config_build(&cfg, arg);
+static void parse_filters(void *arg)
+{
+	char **argv = arg;
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	args_parse(&filter_parser, argc, argv);
+	printf("%s %08x %u %u\n", parsed.name, ntohl(parsed.dst_ip), parsed.src_port, parsed.l4_protocol);
 }
 
-START_TEST(test_config_build_errors)
+static void expect_parse(char **argv, int status, const char *out, const char *err_line)
 {
-	struct drop_filter_opts o = { .name = "abcdefghijklmnop", .l4_protocol = "all" };
 	struct captured r;
 
-	capture_run(build_config, &o, &r);
-	ck_assert_int_eq(r.status, 2);
-	ck_assert_str_eq(r.err, "error: argument -n/--name: device name too long (max 15 chars): "
-				"'abcdefghijklmnop'\n");
+	capture_run(parse_filters, argv, &r);
+	ck_assert_int_eq(r.status, status);
+	ck_assert_str_eq(r.out, out);
+	ck_assert_msg(strstr(r.err, err_line), "stderr '%s' lacks '%s'", r.err, err_line);
 	captured_free(&r);
+}
 
-	o = (struct drop_filter_opts){ .name = "", .dst_ip = "2001:db8::1", .l4_protocol = "all" };
-	capture_run(build_config, &o, &r);
-	ck_assert_int_eq(r.status, 2);
-	ck_assert_str_eq(r.err, "error: argument --dst-ip: expected an IPv4 address: '2001:db8::1'\n");
-	captured_free(&r);
-
-	o = (struct drop_filter_opts){ .name = "", .src_port = 65536, .l4_protocol = "all" };
-	capture_run(build_config, &o, &r);
-	ck_assert_int_eq(r.status, 2);
-	ck_assert_str_eq(r.err, "error: argument --src-port: invalid port: 65536 (must be between 0 "
-				"and 65535)\n");
-	captured_free(&r);
+START_TEST(test_filter_options)
+{
+	expect_parse((char *[]){ "t", "-n", "eth0", "--dst-ip", "10.0.0.2", "--src-port", "22", "--l4-protocol",
+				 "udp", NULL },
+		     CAPTURE_RETURNED, "eth0 0a000002 22 17\n", "");
+	expect_parse((char *[]){ "t", "-n", "abcdefghijklmnop", NULL }, 2, "",
+		     "t: error: argument -n/--name: interface name 'abcdefghijklmnop' too long (max 15 "
+		     "characters)\n");
+	expect_parse((char *[]){ "t", "--device", "", NULL }, 2, "", "t: error: argument --device: empty interface name\n");
+	expect_parse((char *[]){ "t", "--dst-ip", "2001:db8::1", NULL }, 2, "",
+		     "t: error: argument --dst-ip: expected an IPv4 address: '2001:db8::1'\n");
+	expect_parse((char *[]){ "t", "--dst-ip", "10.1", NULL }, 2, "",
+		     "t: error: argument --dst-ip: invalid IPv4 address: '10.1'\n");
+	expect_parse((char *[]){ "t", "--src-port", "65536", NULL }, 2, "",
+		     "t: error: argument --src-port: invalid port: 65536 (must be between 0 and 65535)\n");
+	expect_parse((char *[]){ "t", "--l4-protocol", "sctp", NULL }, 2, "",
+		     "t: error: argument --l4-protocol: invalid choice: 'sctp' (choose from 'all', 'icmp', "
+		     "'tcp', 'udp')\n");
 }
 END_TEST
 
@@ -398,7 +412,7 @@ static Suite *drop_count_suite(void)
 	tcase_add_test(tc, test_print_stack_full);
 	tcase_add_test(tc, test_table_json);
 	tcase_add_test(tc, test_config_build);
-	tcase_add_test(tc, test_config_build_errors);
+	tcase_add_test(tc, test_filter_options);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hist.h"
+#include "json.h"
 #include "unit_helpers.h"
 
 START_TEST(test_log2_slot_small_values)
@@ -84,6 +85,24 @@ START_TEST(test_slot_property_random_values)
 			      (unsigned long long)log2_slot_low(s),
 			      (unsigned long long)log2_slot_high(s));
 	}
+}
+END_TEST
+
+START_TEST(test_log2_slot_capped)
+{
+	/* Below the cap: log2_slot() itself. */
+	ck_assert_uint_eq(log2_slot_capped(0, 32), 0);
+	ck_assert_uint_eq(log2_slot_capped(1000, 32), 9);
+	ck_assert_uint_eq(log2_slot_capped(0x7FFFFFFEULL, 32), 30);
+	/* The last slot holds its own range and everything above. */
+	ck_assert_uint_eq(log2_slot_capped(0x7FFFFFFFULL, 32), 31);
+	ck_assert_uint_eq(log2_slot_capped(1ULL << 40, 32), 31);
+	ck_assert_uint_eq(log2_slot_capped(UINT64_MAX, 32), 31);
+	ck_assert_uint_eq(log2_slot_capped(126, 8), 6);
+	ck_assert_uint_eq(log2_slot_capped(127, 8), 7);
+	ck_assert_uint_eq(log2_slot_capped(255, 8), 7);
+	ck_assert_uint_eq(log2_slot_capped(UINT64_MAX, LOG2_SLOTS), 63);
+	ck_assert_uint_eq(log2_slot_capped(5, 1), 0);
 }
 END_TEST
 
@@ -302,6 +321,42 @@ START_TEST(test_percentile_empty)
 }
 END_TEST
 
+static char *render_json(const char *prefix, const uint64_t *slots, unsigned n)
+{
+	struct memfile m;
+	struct json j;
+
+	json_begin(&j, mem_open(&m));
+	json_obj(&j, NULL);
+	log2_hist_json(&j, prefix, "us", slots, n);
+	json_end_obj(&j);
+	json_finish(&j);
+	return mem_close(&m);
+}
+
+START_TEST(test_log2_hist_json)
+{
+	/* 9 samples: p50 falls in slot 0 (5 of 9), p90 and p99 in slot 3 (7-14). */
+	uint64_t slots[32] = { [0] = 5, [3] = 4 };
+	char *s = render_json("total_", slots, 32);
+
+	ck_assert_str_eq(s, "{\"total_buckets\":[{\"low_us\":0,\"high_us\":0,\"count\":5},"
+			    "{\"low_us\":7,\"high_us\":14,\"count\":4}],"
+			    "\"total_p50_us_max\":0,\"total_p90_us_max\":14,\"total_p99_us_max\":14}\n");
+	free(s);
+}
+END_TEST
+
+START_TEST(test_log2_hist_json_empty_has_no_percentiles)
+{
+	uint64_t slots[32] = { 0 };
+	char *s = render_json("", slots, 32);
+
+	ck_assert_str_eq(s, "{\"buckets\":[]}\n");
+	free(s);
+}
+END_TEST
+
 static Suite *hist_suite(void)
 {
 	Suite *s = suite_create("hist");
@@ -313,6 +368,7 @@ static Suite *hist_suite(void)
 	tcase_add_test(slot, test_log2_slot_large_values);
 	tcase_add_test(slot, test_slot_bounds_every_slot);
 	tcase_add_test(slot, test_slot_property_random_values);
+	tcase_add_test(slot, test_log2_slot_capped);
 	tcase_add_test(print, test_hist_stars);
 	tcase_add_test(print, test_hist_total);
 	tcase_add_test(print, test_print_log2_hist_layout);
@@ -322,6 +378,8 @@ static Suite *hist_suite(void)
 	tcase_add_test(print, test_print_log2_hist_narrow_up_to_32_bits);
 	tcase_add_test(print, test_print_log2_hist_last_slot);
 	tcase_add_test(print, test_print_linear_hist);
+	tcase_add_test(print, test_log2_hist_json);
+	tcase_add_test(print, test_log2_hist_json_empty_has_no_percentiles);
 	tcase_add_test(pct, test_percentile);
 	tcase_add_test(pct, test_percentile_single_and_sparse);
 	tcase_add_test(pct, test_percentile_empty);

@@ -151,6 +151,78 @@ START_TEST(test_escaping)
 }
 END_TEST
 
+/* What a strict decoder rejects becomes U+FFFD, one per maximal ill-formed subpart. */
+START_TEST(test_invalid_utf8_replaced)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "a\xff" "b", "a\\ufffdb" },				/* never a UTF-8 byte */
+		{ "\xfe\xc0\xc1\xf5", "\\ufffd\\ufffd\\ufffd\\ufffd" },	/* nor these */
+		{ "x\xbf" "y", "x\\ufffdy" },				/* lone continuation byte */
+		{ "\xe2\x82", "\\ufffd" },				/* truncated at the end */
+		{ "\xe2\x82" "A", "\\ufffdA" },				/* truncated before ASCII */
+		{ "\xf0\x9f\x98" "\xc3\xa9", "\\ufffd\xc3\xa9" },		/* truncated before valid */
+		{ "\xc0\xaf", "\\ufffd\\ufffd" },				/* overlong '/' */
+		{ "\xe0\x80\xaf", "\\ufffd\\ufffd\\ufffd" },		/* overlong, 3 bytes */
+		{ "\xf0\x80\x80\xaf", "\\ufffd\\ufffd\\ufffd\\ufffd" },	/* overlong, 4 bytes */
+		{ "\xed\xa0\x80", "\\ufffd\\ufffd\\ufffd" },		/* surrogate U+D800 */
+		{ "\xed\xbf\xbf", "\\ufffd\\ufffd\\ufffd" },		/* surrogate U+DFFF */
+		{ "\xf4\x90\x80\x80", "\\ufffd\\ufffd\\ufffd\\ufffd" },	/* above U+10FFFF */
+		{ "\xe2\x82\xac\xff\x01", "\xe2\x82\xac\\ufffd\\u0001" },	/* mixed with escapes */
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct memfile m;
+		struct json j;
+		char want[128];
+
+		json_begin(&j, mem_open(&m));
+		json_str(&j, NULL, cases[i].in);
+		json_finish(&j);
+		char *s = mem_close(&m);
+
+		snprintf(want, sizeof(want), "\"%s\"\n", cases[i].out);
+		ck_assert_msg(!strcmp(s, want), "case %zu: got %s", i, s);
+		free(s);
+	}
+}
+END_TEST
+
+/* Well-formed sequences of every length, the edges of the ranges included, stay as they are. */
+START_TEST(test_valid_utf8_kept)
+{
+	static const char *const kept[] = {
+		"caf\xc3\xa9",		/* U+00E9 */
+		"\xc2\x80\xdf\xbf",	/* U+0080, U+07FF */
+		"\xe0\xa0\x80",		/* U+0800 */
+		"\xe2\x82\xac",		/* U+20AC */
+		"\xed\x9f\xbf",		/* U+D7FF, just below the surrogates */
+		"\xee\x80\x80\xef\xbf\xbf",	/* U+E000, U+FFFF */
+		"\xf0\x90\x80\x80",	/* U+10000 */
+		"\xf0\x9f\x98\x80",	/* U+1F600 */
+		"\xf4\x8f\xbf\xbf",	/* U+10FFFF */
+	};
+
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		struct memfile m;
+		struct json j;
+		char want[64];
+
+		json_begin(&j, mem_open(&m));
+		json_obj(&j, NULL);
+		json_str(&j, kept[i], kept[i]);
+		json_end_obj(&j);
+		json_finish(&j);
+		char *s = mem_close(&m);
+
+		snprintf(want, sizeof(want), "{\"%s\":\"%s\"}\n", kept[i], kept[i]);
+		ck_assert_msg(!strcmp(s, want), "case %zu: got %s", i, s);
+		free(s);
+	}
+}
+END_TEST
+
 START_TEST(test_finish_newline_and_next_record)
 {
 	struct memfile m;
@@ -203,6 +275,8 @@ static Suite *json_suite(void)
 	tcase_add_test(tc, test_nested_objects_and_arrays);
 	tcase_add_test(tc, test_deep_nesting_within_limit);
 	tcase_add_test(tc, test_escaping);
+	tcase_add_test(tc, test_invalid_utf8_replaced);
+	tcase_add_test(tc, test_valid_utf8_kept);
 	tcase_add_test(tc, test_finish_newline_and_next_record);
 	tcase_add_test(tc, test_finish_flushes);
 	suite_add_tcase(s, tc);

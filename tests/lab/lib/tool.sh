@@ -20,9 +20,12 @@
 #                                      run directory that lab.sh --keep keeps)
 # A tool's --json output (one object per line; the per-packet tools end with {"final": true}):
 #   lab_json_check FILE WHAT           fails unless every line of FILE is JSON
-#   lab_json_count FILE COND           how many objects satisfy the jq condition COND
+#   lab_json_count FILE COND           how many objects other than the final totals satisfy
+#                                      the jq condition COND
 #   lab_json_events FILE               the objects other than the final totals
 #   lab_json_final FILE                the final totals
+#   lab_json_split FILE WHAT           fails unless FILE is JSON lines that end with the final
+#                                      totals, nothing lost; FILE.events gets the other objects
 
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -109,7 +112,7 @@ lab_json_check() {
 }
 
 lab_json_count() {
-    jq -s "[.[] | select($2)] | length" "$1"
+    jq -s "[.[] | select((.final | not) and ($2))] | length" "$1"
 }
 
 lab_json_events() {
@@ -118,4 +121,11 @@ lab_json_events() {
 
 lab_json_final() {
     jq -c 'select(.final)' "$1"
+}
+
+lab_json_split() {
+    lab_json_check "$1" "$2"
+    [[ $(tail -n 1 "$1" | jq -c '[.final, .lost_events]') == '[true,0]' ]] ||
+        lab_fail "$2: the output does not end with the totals (nothing lost): $(tail -n 1 "$1")"
+    lab_json_events "$1" >"$1.events"
 }

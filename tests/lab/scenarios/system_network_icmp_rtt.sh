@@ -181,6 +181,8 @@ BPFNET_FORCE_LEGACY=1 lab_tool_start "$out" system_network_icmp_rtt --src-ip $RE
     --phy-iface1 phys0 --direction rx --json --disable-kernel-stacks --duration 15
 ping_mix remote $REMOTE $LOCAL remote $REMOTE2 $LOCAL2 - $LOCAL $REMOTE
 lab_tool_wait
+lab_json_split "$out" rx
+out=$out.events
 check_json "$out" rx rx $REMOTE $LOCAL
 lab_expect "$(jq -s '[.[] | select(.path1.interface == "phys0" and .path2.interface == "int0" and .path1.icmp_type == 8 and .path2.icmp_type == 0)] | length' "$out")" \
     -eq $COUNT "rx: path 1 starts on phys0 (request), path 2 on int0 (reply)"
@@ -198,6 +200,8 @@ lab_tool_start "$out" system_network_icmp_rtt --src-ip $LOCAL --dst-ip $REMOTE -
 ping_from - 4141 $LOCAL $REMOTE2 >/dev/null # another destination: not counted at all
 ping_mix - $LOCAL $REMOTE - $LOCAL2 $REMOTE2 remote $REMOTE $LOCAL
 lab_tool_stop
+lab_json_split "$out" "tx, netem on int0"
+out=$out.events
 check_json "$out" "tx, netem on int0" tx $LOCAL $REMOTE
 delay_only_in "$out" "tx, netem on int0" 0 "[0->1]"
 
@@ -226,6 +230,8 @@ out=$work/rx-delay.json
 lab_tool_start "$out" system_network_icmp_rtt --src-ip $REMOTE --dst-ip $LOCAL --phy-interface phys0 --direction rx --json
 ping_mix remote $REMOTE $LOCAL remote $REMOTE2 $LOCAL2 - $LOCAL $REMOTE
 lab_tool_stop
+lab_json_split "$out" "rx, netem on int0"
+out=$out.events
 check_json "$out" "rx, netem on int0" rx $REMOTE $LOCAL
 delay_only_in "$out" "rx, netem on int0" 7 "[7->8]"
 tc qdisc del dev int0 root
@@ -236,6 +242,8 @@ out=$work/tx-remote.json
 lab_tool_start "$out" system_network_icmp_rtt --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0 --json --disable-kernel-stacks
 ping_from - 4242 $LOCAL $REMOTE >"$work/ping"
 lab_tool_stop
+lab_json_split "$out" "tx, netem on the remote side"
+out=$out.events
 check_json "$out" "tx, netem on the remote side" tx $LOCAL $REMOTE
 lab_expect "$(jq -s "[.[] | select(.inter_path_us >= $DELAY_MS * 1000)] | length" "$out")" -eq $COUNT \
     "tx, netem on the remote side: the delay is in the inter-path time (P1 end -> P2 start)"
@@ -246,6 +254,8 @@ out=$work/rx-remote.json
 lab_tool_start "$out" system_network_icmp_rtt --src-ip $REMOTE --dst-ip $LOCAL --phy-interface phys0 --direction rx --json
 ip netns exec remote ping -n -e 4242 -c $COUNT -i 0.2 -W 2 -I $REMOTE $LOCAL >"$work/ping"
 lab_tool_stop
+lab_json_split "$out" "rx, netem on the remote side"
+out=$out.events
 lab_expect "$(jq -s length "$out")" -eq $COUNT "rx, netem on the remote side: one event per echo"
 lab_expect "$(jq -s "[.[] | select(.rtt_us < $DELAY_MS * 500)] | length" "$out")" -eq $COUNT \
     "rx, netem on the remote side: the delay is outside this host's round trip"

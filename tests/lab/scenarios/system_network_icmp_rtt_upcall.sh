@@ -147,6 +147,8 @@ lab_tool_start "$out" system_network_icmp_rtt --src-ip $LOCAL --dst-ip $REMOTE -
 ping -n -q -e 4242 -c $COUNT -i 0.3 -W 3 $REMOTE >/dev/null || lab_fail "tx ping through userspace failed"
 sleep 1
 lab_tool_stop
+lab_json_split "$out" "tx through userspace"
+out=$out.events
 check_stages "$out" "tx through userspace" "$ALL" "$UP1" "$UP2" '[]' '[]'
 
 # rx with the kprobe fallbacks (BPFNET_FORCE_KPROBE=1): __dev_queue_xmit and ovs_dp_upcall.
@@ -194,6 +196,8 @@ lab_tool_start "$out" system_network_icmp_rtt --src-ip $LOCAL --dst-ip $REMOTE -
 ping -n -q -e 4242 -c $COUNT -i 0.3 -W 3 $REMOTE >/dev/null || lab_fail "tx ping with lost upcalls failed"
 sleep 1
 lab_tool_stop
+lab_json_split "$out" "tx, upcalls to nobody"
+out=$out.events
 check_stages "$out" "tx, upcalls to nobody" '[0,1,2,3,5,6,7,8,9,10,12,13]' \
     '[[0,1],[1,2],[2,3],[3,5],[5,6]]' '[[7,8],[8,9],[9,10],[10,12],[12,13]]' '["(S4 N/A)"]' '["(S11 N/A)"]'
 lab_expect "$(($(lab_ovs_stat dp0 lost) - lost0))" -ge $((2 * COUNT)) "the datapath counted those upcalls as lost"
