@@ -166,7 +166,7 @@ void hook_set_init(struct hook_set *s, const struct hook_def *defs, int n, uint6
 	s->tool = tool_name();
 	s->defs = defs;
 	s->n = n;
-	s->c = calloc((size_t)n, sizeof(*s->c));
+	s->c = calloc((size_t)n + 1, sizeof(*s->c));
 	if (!s->c)
 		die("out of memory");
 	for (int i = 0; i < n && i < 64; i++)
@@ -339,6 +339,8 @@ void hook_list(FILE *f, struct hook_set *s, const struct hook_env *env)
 	char desc[160];
 
 	hook_plan(s, env);
+	if (!s->n)
+		fprintf(f, "no probes of its own\n");
 	for (int i = 0; i < s->n; i++) {
 		const struct hook_def *d = &s->defs[i];
 

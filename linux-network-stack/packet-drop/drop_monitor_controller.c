@@ -20,6 +20,7 @@
 
 #include "argparse.h"
 #include "filter.h"
+#include "hook.h"
 #include "json.h"
 #include "kernel_btf.h"
 #include "linkstats.h"
@@ -731,6 +732,7 @@ int main(int argc, char **argv)
 	ssize_t n;
 
 	args_parse(&parser, argc, argv);
+	hook_set_init(&(struct hook_set){ 0 }, NULL, 0, 0);	/* --list-probes: it runs other tools */
 	split_option(&opt.command, &st.command);
 	if (opt.stop_command)
 		split_option(&opt.stop_command, &st.stop_command);
