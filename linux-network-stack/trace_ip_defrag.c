@@ -1,5 +1,4 @@
 /* trace_ip_defrag: IPv4 reassembly events (queueing, duplicates, completion, failures, timeouts). */
-#include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <ctype.h>
 #include <errno.h>
