@@ -13,6 +13,7 @@
 #include "bpfload.h"
 #include "events.h"
 #include "filter.h"
+#include "interval.h"
 #include "json.h"
 #include "ksyms.h"
 #include "log.h"
@@ -467,7 +468,13 @@ void netstage_run_events(struct event_channel *ch, struct netstage_probes *probe
 {
 	struct run r = { .sessions = sessions, .stale_ns = cfg->stale_ns, .fn = fn };
 
-	events_run_ticking(ch, duration_s, 1.0, sweep_tick, &r);
+	interval_run(&(struct interval_loop){ .interval_s = 1.0,
+					      .duration_s = duration_s,
+					      .report = sweep_tick,
+					      .ctx = &r,
+					      .events = ch });
+	/* Deliver what was already submitted before the probes go away. */
+	events_poll(ch, 0);
 	netstage_probes_detach(probes);
 	events_drain(ch);
 	if (!g_common.json)
