@@ -80,6 +80,8 @@ static __always_inline void pkt_parse(const struct pkt_snap *s, struct pkt_meta 
 		m->saddr[0] = snap_raw32(s, l3 + 12);
 		m->daddr[0] = snap_raw32(s, l3 + 16);
 		l4 = l3 + ihl * 4;
+		if (snap_be16(s, l3 + 6) & WIRE_IP_OFFSET)
+			return;	/* a non-first fragment: payload, not an L4 header */
 	} else if (m->proto == ETH_P_IPV6_ && l3 + 40 <= s->len) {
 		m->family = 6;
 		m->l4proto = s->bytes[(l3 + 6) & 0x3f];
