@@ -1,6 +1,7 @@
 /*
- * Capture the first bytes of an skb's packet and parse them just enough to filter in the
- * kernel; user space decodes the same bytes in full (common/pktdecode.h).
+ * The one way a BPF program reads an skb's packet: copy its first bytes from where the hook
+ * finds the headers (struct pkt_snap), then parse them (pkt_key.h). User space decodes the
+ * same bytes in full (common/pktdecode.h).
  */
 #pragma once
 #include "bpfnet.bpf.h"
@@ -28,33 +29,84 @@ static __always_inline void skb_hw_vlan(struct sk_buff *skb, struct pkt_snap *s)
 	s->hw_vlan_tci = tci;
 }
 
-/*
- * Copies the packet from its Ethernet header, or from its network header when no link-layer
- * header has been built yet (locally generated packets before neighbour output).
- */
-static __always_inline int skb_snapshot(struct sk_buff *skb, struct pkt_snap *s)
+/* Where the packet starts when its link-layer header is wanted: see skb_snapshot(). */
+#define PKT_AT_MAC 0xFF
+
+static __always_inline unsigned char *skb_snap_start(struct sk_buff *skb, struct pkt_snap *s, int at)
 {
 	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u16 mac = BPF_CORE_READ(skb, mac_header);
-	__u16 net = BPF_CORE_READ(skb, network_header);
-	unsigned char *start;
+	__u16 mac, net, th;
+
+	if (at == PKT_AT_DATA || at == PKT_AT_DATA_ONE_TAG || at == PKT_AT_ETH) {
+		s->at = at;
+		return BPF_CORE_READ(skb, data);
+	}
+	net = BPF_CORE_READ(skb, network_header);
+	if (at == PKT_AT_NET) {
+		s->at = PKT_AT_NET;
+		return net == SKB_HDR_UNSET ? NULL : head + net;
+	}
+	if (at == PKT_AT_TCP) {
+		th = BPF_CORE_READ(skb, transport_header);
+		s->at = PKT_AT_TCP;
+		return th == SKB_HDR_UNSET ? BPF_CORE_READ(skb, data) : head + th;
+	}
+	/* PKT_AT_MAC: no link-layer header before neighbour output (locally generated packets) */
+	mac = BPF_CORE_READ(skb, mac_header);
+	if (mac != SKB_HDR_UNSET && (net == SKB_HDR_UNSET || net >= mac + sizeof(struct wire_eth))) {
+		s->at = PKT_AT_ETH;
+		return head + mac;
+	}
+	if (net != SKB_HDR_UNSET) {
+		s->at = PKT_AT_NET;
+		return head + net;
+	}
+	s->at = PKT_AT_ETH;
+	return BPF_CORE_READ(skb, data);
+}
+
+/*
+ * Copies the packet's first bytes from where the hook finds its headers: at is a PKT_AT_*
+ * (PKT_AT_ETH: an Ethernet frame at skb->data), or PKT_AT_MAC for the Ethernet header at
+ * mac_header, else the network header when no link-layer header is set, else skb->data.
+ * Non-zero when nothing could be read.
+ */
+static __always_inline int skb_snapshot(struct sk_buff *skb, const int at, struct pkt_snap *s)
+{
+	unsigned char *start = skb_snap_start(skb, s, at);
 
 	s->skb_protocol = bpf_ntohs(BPF_CORE_READ(skb, protocol));
 	skb_hw_vlan(skb, s);
-	if (mac != SKB_HDR_UNSET && (net == SKB_HDR_UNSET || net >= mac + 14)) {
-		start = head + mac;
-		s->has_l2 = 1;
-	} else if (net != SKB_HDR_UNSET) {
-		start = head + net;
-		s->has_l2 = 0;
-	} else {
-		start = BPF_CORE_READ(skb, data);
-		s->has_l2 = 1;
-	}
 	s->len = 0;
+	if (!start)
+		return -1;
 	if (bpf_probe_read_kernel(s->bytes, PKT_SNAP_LEN, start) == 0)
 		s->len = PKT_SNAP_LEN;
 	else if (bpf_probe_read_kernel(s->bytes, 64, start) == 0)
 		s->len = 64;
 	return s->len ? 0 : -1;
+}
+
+/*
+ * Reads the headers of skb as the hook at point at sees them into k (s: scratch room for
+ * the bytes). At PKT_AT_TCP the addresses come from sk and l4_len is the skb's length.
+ * Non-zero when nothing could be read (k is then zeroed).
+ */
+static __always_inline int skb_pkt_key(struct sk_buff *skb, const int at, struct sock *sk,
+				       struct pkt_snap *s, struct pkt_key *k)
+{
+	if (skb_snapshot(skb, at, s)) {
+		__builtin_memset(k, 0, sizeof(*k));
+		return -1;
+	}
+	pkt_key_parse(s, k);
+	if (at == PKT_AT_TCP) {
+		if (!sk)
+			return -1;
+		k->family = 4;
+		k->saddr[0] = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		k->daddr[0] = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		k->l4_len = BPF_CORE_READ(skb, len);
+	}
+	return 0;
 }

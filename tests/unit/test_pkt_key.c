@@ -32,41 +32,41 @@ static void snap_eth(struct pkt_snap *s, const uint8_t *bytes, size_t len)
 	memset(s, 0, sizeof(*s));
 	memcpy(s->bytes, bytes, len);
 	s->len = (uint8_t)len;
-	s->has_l2 = 1;
+	s->at = PKT_AT_ETH;
 }
 
 START_TEST(test_first_fragment_has_ports)
 {
-	struct flow_filter f = { .dport = 80 };
+	struct pkt_filter f = { .dport = 80 };
 	struct pkt_snap s;
-	struct pkt_meta m;
+	struct pkt_key m;
 
 	snap_eth(&s, eth_ipv4_first_frag, sizeof(eth_ipv4_first_frag));
-	pkt_parse(&s, &m);
+	pkt_key_parse(&s, &m);
 	ck_assert_uint_eq(m.family, 4);
 	ck_assert_uint_eq(m.l4proto, IPPROTO_UDP);
 	ck_assert_uint_eq(m.sport, 53);
 	ck_assert_uint_eq(m.dport, 80);
-	ck_assert(flow_match(&f, &m));
+	ck_assert(pkt_filter_match(&f, &m));
 }
 END_TEST
 
 /* Its payload sits where the ports were: a port filter must not match it. */
 START_TEST(test_non_first_fragment_has_no_ports)
 {
-	struct flow_filter port = { .dport = 80 }, addr = { .sfamily = 4 };
+	struct pkt_filter port = { .dport = 80 }, addr = { .sfamily = 4 };
 	struct pkt_snap s;
-	struct pkt_meta m;
+	struct pkt_key m;
 
 	snap_eth(&s, eth_ipv4_frag, sizeof(eth_ipv4_frag));
-	pkt_parse(&s, &m);
+	pkt_key_parse(&s, &m);
 	ck_assert_uint_eq(m.family, 4);
 	ck_assert_uint_eq(m.l4proto, IPPROTO_UDP);
 	ck_assert_uint_eq(m.sport, 0);
 	ck_assert_uint_eq(m.dport, 0);
-	ck_assert(!flow_match(&port, &m));
+	ck_assert(!pkt_filter_match(&port, &m));
 	addr.saddr[0] = inet_addr("10.0.0.1");
-	ck_assert(flow_match(&addr, &m));	/* the addresses are there */
+	ck_assert(pkt_filter_match(&addr, &m));	/* the addresses are there */
 }
 END_TEST
 
