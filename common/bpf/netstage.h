@@ -74,7 +74,7 @@ struct netstage_rule {
 #define NS_FILTER_FLAGS (PKT_F_EITHER_PORT | PKT_F_PORTS_TCP_UDP)
 
 /* Where the hook on net:netif_receive_skb reads the packet. */
-#define NS_AT_NETIF_RECEIVE PKT_AT_DATA_ONE_TAG
+#define NS_AT_NETIF_RECEIVE PKT_AT_DATA
 
 struct netstage_config {
 	struct pkt_filter filter;	/* IPv4 addresses and ports: NS_FILTER_FLAGS */

@@ -142,7 +142,7 @@ static __always_inline void pkt_key_parse(const struct pkt_snap *s, struct pkt_k
 	if (s->at == PKT_AT_ETH) {
 		proto = snap_be16(s, 12);
 		l3 = sizeof(struct wire_eth);
-	} else if (s->at == PKT_AT_DATA || s->at == PKT_AT_DATA_ONE_TAG) {
+	} else if (s->at == PKT_AT_DATA) {
 		proto = s->skb_protocol;	/* the first tag's TCI is at data */
 	} else {
 		proto = pkt_l3_proto(s);
@@ -151,7 +151,7 @@ static __always_inline void pkt_key_parse(const struct pkt_snap *s, struct pkt_k
 		k->vlan_id = snap_be16(s, l3) & 0x0fff;
 		proto = snap_be16(s, l3 + 2);
 		l3 += sizeof(struct wire_vlan);
-		if (pkt_is_vlan(proto) && s->at != PKT_AT_DATA_ONE_TAG) {
+		if (pkt_is_vlan(proto)) {
 			proto = snap_be16(s, l3 + 2);
 			l3 += sizeof(struct wire_vlan);
 		}

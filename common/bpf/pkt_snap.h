@@ -12,7 +12,6 @@ enum pkt_at {
 	PKT_AT_NET,		/* the network header (no link-layer header yet, or not wanted) */
 	PKT_AT_ETH,		/* the Ethernet header */
 	PKT_AT_DATA,		/* skb->data after eth_type_trans: in-packet VLAN tags (skb_protocol is the first TPID), then L3 */
-	PKT_AT_DATA_ONE_TAG,	/* as PKT_AT_DATA, skipping one tag only (netstage's reading until now) */
 	PKT_AT_TCP,		/* the TCP header of a packet without an IP header yet (addresses from its socket) */
 };
 

@@ -37,7 +37,7 @@ static __always_inline unsigned char *skb_snap_start(struct sk_buff *skb, struct
 	unsigned char *head = BPF_CORE_READ(skb, head);
 	__u16 mac, net, th;
 
-	if (at == PKT_AT_DATA || at == PKT_AT_DATA_ONE_TAG || at == PKT_AT_ETH) {
+	if (at == PKT_AT_DATA || at == PKT_AT_ETH) {
 		s->at = at;
 		return BPF_CORE_READ(skb, data);
 	}
