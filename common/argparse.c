@@ -468,7 +468,7 @@ static void store_ipv4(const struct arg_opt *o, const char *label, const char *v
 	struct ip_addr a;
 
 	/* inet_pton takes only the dotted quad: "10.1" and "1.2.3" are errors, not 10.0.0.1 or 1.2.0.3. */
-	if (!ip_parse(val, &a) || !*val)
+	if (!ip_parse(val, &a))
 		arg_fail("argument %s: invalid IPv4 address: '%s'", label, arg_shown(val));
 	if (a.family != 4)
 		arg_fail("argument %s: expected an IPv4 address: '%s'", label, arg_shown(val));

@@ -208,7 +208,7 @@ const char *const drop_l4_choices[] = { "all", "icmp", "tcp", "udp", NULL };
 void drop_count_config_build(struct drop_count_config *cfg, const struct drop_filter_opts *o)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->filter.ipv4_only = 1;
+	cfg->filter.flags |= PKT_F_IPV4_ONLY;
 	filter_set_ipv4(&cfg->filter, true, o->src_ip);
 	filter_set_ipv4(&cfg->filter, false, o->dst_ip);
 	cfg->filter.sport = o->src_port;

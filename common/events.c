@@ -2,6 +2,7 @@
 
 #include <bpf/bpf.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -163,28 +164,28 @@ void events_print_totals(FILE *f, bool json, uint64_t total)
 	json_finish(&j);
 }
 
-void events_run(struct event_channel *ch, double duration_s)
+bool events_wait(struct event_channel *ch, double seconds)
 {
-	events_run_ticking(ch, duration_s, 0, NULL, NULL);
-}
+	double end = tool_elapsed() + seconds;
 
-void events_run_ticking(struct event_channel *ch, double duration_s, double period_s, void (*tick)(void *arg),
-			void *arg)
-{
-	double next_tick = tool_elapsed() + period_s;
+	while (!tool_exiting()) {
+		double left = end - tool_elapsed();
+		int err;
 
-	while (!tool_exiting() && !tool_duration_over(duration_s)) {
-		int err = events_poll(ch, 100);
-
+		if (left <= 0)
+			return true;
+		err = events_poll(ch, left < 0.1 ? (int)(left * 1000) + 1 : 100);
 		if (err < 0) {
 			log_error("polling events failed: %s", strerror(-err));
-			break;
-		}
-		if (tick && tool_elapsed() >= next_tick) {
-			tick(arg);
-			next_tick = tool_elapsed() + period_s;
+			return false;
 		}
 	}
+	return false;
+}
+
+void events_run(struct event_channel *ch, double duration_s)
+{
+	events_wait(ch, duration_s > 0 ? duration_s - tool_elapsed() : INFINITY);
 	/* Deliver what was already submitted before the probes go away. */
 	events_poll(ch, 0);
 }

@@ -34,11 +34,10 @@ void events_drain(struct event_channel *ch);
 void events_report_lost(struct event_channel *ch);
 /* Events the kernel side dropped because the buffer was full, since the start. */
 uint64_t events_lost(struct event_channel *ch);
+/* Delivers events for seconds; false when Ctrl-C/SIGTERM arrived or polling failed (logged). */
+bool events_wait(struct event_channel *ch, double seconds);
 /* Polls until Ctrl-C/SIGTERM or, if duration_s > 0, until that many seconds have passed. */
 void events_run(struct event_channel *ch, double duration_s);
-/* events_run, calling tick(arg) as well every period_s seconds of the run. */
-void events_run_ticking(struct event_channel *ch, double duration_s, double period_s, void (*tick)(void *arg),
-			void *arg);
 void events_close(struct event_channel *ch);
 
 /*

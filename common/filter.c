@@ -79,7 +79,7 @@ const char *l4proto_name(int proto, char *buf, size_t len)
 	}
 }
 
-void filter_set_addr(struct flow_filter *f, bool source, const struct ip_addr *a)
+void filter_set_addr(struct pkt_filter *f, bool source, const struct ip_addr *a)
 {
 	if (!a->family)
 		return;
@@ -90,12 +90,22 @@ void filter_set_addr(struct flow_filter *f, bool source, const struct ip_addr *a
 		f->dfamily = (uint8_t)a->family;
 }
 
-void filter_set_ipv4(struct flow_filter *f, bool source, uint32_t be_addr)
+void filter_set_ipv4(struct pkt_filter *f, bool source, uint32_t be_addr)
 {
 	struct ip_addr a = { .family = be_addr ? 4 : 0 };
 
 	memcpy(a.bytes, &be_addr, 4);
 	filter_set_addr(f, source, &a);
+}
+
+struct pkt_filter pkt_filter_ipv4(uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t dport,
+				  uint8_t l4proto, uint8_t flags)
+{
+	struct pkt_filter f = { .l4proto = l4proto, .flags = flags, .sport = sport, .dport = dport };
+
+	filter_set_ipv4(&f, true, saddr);
+	filter_set_ipv4(&f, false, daddr);
+	return f;
 }
 
 int iface_index(const char *name)

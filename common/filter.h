@@ -1,13 +1,13 @@
 /*
  * Addresses, L4 protocols and interfaces as the tools' filters take them (the option kinds of
- * argparse.h parse the text with these), and filling struct flow_filter.
+ * argparse.h parse the text with these), and filling struct pkt_filter.
  */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bpf/flow_filter.h"
+#include "bpf/pkt_key.h"
 
 struct ip_addr {
 	int family;		/* 4 or 6; 0 = none given */
@@ -27,9 +27,15 @@ int l4proto_parse(const char *text);
 const char *l4proto_name(int proto, char *buf, size_t len);
 
 /* Sets the source or destination address filter of f; an address of family 0 (not given) sets none. */
-void filter_set_addr(struct flow_filter *f, bool source, const struct ip_addr *a);
+void filter_set_addr(struct pkt_filter *f, bool source, const struct ip_addr *a);
 /* The same for a network-order IPv4 address; 0.0.0.0 sets none. */
-void filter_set_ipv4(struct flow_filter *f, bool source, uint32_t be_addr);
+void filter_set_ipv4(struct pkt_filter *f, bool source, uint32_t be_addr);
+/*
+ * The packet filter of a tool whose settings are IPv4 addresses (network order), ports and an
+ * L4 protocol, 0 meaning any, matched the way flags (PKT_F_*) say.
+ */
+struct pkt_filter pkt_filter_ipv4(uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t dport,
+				  uint8_t l4proto, uint8_t flags);
 
 /* Resolves an interface name to its ifindex; exits 1 with a clear message if it does not exist. */
 int iface_index(const char *name);

@@ -6,6 +6,8 @@
 #pragma once
 #include <stdbool.h>
 
+struct event_channel;
+
 /* Where interval_run takes time from; tests pass a fake one. */
 struct interval_clock {
 	double (*now)(void);		/* seconds since the tool started */
@@ -22,7 +24,8 @@ struct interval_loop {
 	 */
 	void (*final)(void *ctx);
 	void *ctx;
-	const struct interval_clock *clock;	/* NULL: tool_elapsed() and tool_sleep() */
+	struct event_channel *events;		/* delivered while waiting; NULL: sleep */
+	const struct interval_clock *clock;	/* NULL: tool_elapsed(), and tool_sleep() or events_wait() */
 };
 
 /* Runs the loop until --duration is over or SIGINT/SIGTERM arrives, then the final report. */

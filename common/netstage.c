@@ -13,6 +13,7 @@
 #include "bpfload.h"
 #include "events.h"
 #include "filter.h"
+#include "interval.h"
 #include "json.h"
 #include "ksyms.h"
 #include "log.h"
@@ -411,7 +412,13 @@ void netstage_run_events(struct event_channel *ch, struct netstage_probes *probe
 {
 	struct run r = { .sessions = sessions, .stale_ns = cfg->stale_ns, .fn = fn };
 
-	events_run_ticking(ch, duration_s, 1.0, sweep_tick, &r);
+	interval_run(&(struct interval_loop){ .interval_s = 1.0,
+					      .duration_s = duration_s,
+					      .report = sweep_tick,
+					      .ctx = &r,
+					      .events = ch });
+	/* Deliver what was already submitted before the probes go away. */
+	events_poll(ch, 0);
 	netstage_probes_detach(probes);
 	events_drain(ch);
 	if (!g_common.json)
@@ -429,10 +436,7 @@ unsigned netstage_opts_apply(struct netstage_config *cfg, const struct netstage_
 	unsigned protocols = netstage_protocols(o->protocol, all_protocols);
 
 	*dirs = netstage_dirs(o->direction);
-	cfg->saddr = o->src_ip;
-	cfg->daddr = o->dst_ip;
-	cfg->port1 = o->src_port;
-	cfg->port2 = o->dst_port;
+	cfg->filter = pkt_filter_ipv4(o->src_ip, o->dst_ip, o->src_port, o->dst_port, 0, NS_FILTER_FLAGS);
 	cfg->protocols = (__u8)protocols;
 	cfg->stale_ns = (__u64)(o->session_timeout * 1e9);
 	if (o->latency_us > 0)
@@ -460,14 +464,14 @@ void netstage_print_filters(FILE *f, const struct netstage_config *cfg, const st
 		direction_note);
 	char addr[16];
 
-	if (cfg->saddr)
-		fprintf(f, "Source IP filter: %s\n", ipv4_format(cfg->saddr, addr, sizeof(addr)));
-	if (cfg->daddr)
-		fprintf(f, "Destination IP filter: %s\n", ipv4_format(cfg->daddr, addr, sizeof(addr)));
-	if (cfg->port1)
-		fprintf(f, "Source port filter: %u\n", cfg->port1);
-	if (cfg->port2)
-		fprintf(f, "Destination port filter: %u\n", cfg->port2);
+	if (cfg->filter.sfamily)
+		fprintf(f, "Source IP filter: %s\n", ipv4_format(cfg->filter.saddr[0], addr, sizeof(addr)));
+	if (cfg->filter.dfamily)
+		fprintf(f, "Destination IP filter: %s\n", ipv4_format(cfg->filter.daddr[0], addr, sizeof(addr)));
+	if (cfg->filter.sport)
+		fprintf(f, "Source port filter: %u\n", cfg->filter.sport);
+	if (cfg->filter.dport)
+		fprintf(f, "Destination port filter: %u\n", cfg->filter.dport);
 }
 
 void netstage_print_threshold(FILE *f, const struct netstage_opts *o)

@@ -112,15 +112,6 @@ bool tool_sleep(double seconds)
 	return false;
 }
 
-double tool_sleep_span(double interval_s, double duration_s)
-{
-	double left = duration_s - tool_elapsed();
-
-	if (duration_s > 0 && left < interval_s)
-		return left > 0 ? left : 0;
-	return interval_s;
-}
-
 void tool_ready(void)
 {
 	const char *path = g_common.ready_file;
@@ -147,11 +138,6 @@ double tool_elapsed(void)
 	if (!start.tv_sec && !start.tv_nsec)
 		start = now;
 	return (double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9;
-}
-
-bool tool_duration_over(double duration_s)
-{
-	return duration_s > 0 && tool_elapsed() >= duration_s;
 }
 
 bool kernel_has_btf(void)

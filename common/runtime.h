@@ -17,15 +17,11 @@ void tool_install_signals(void);
 bool tool_exiting(void);
 /* Sleeps for seconds, returning early when a signal arrives; false if interrupted. */
 bool tool_sleep(double seconds);
-/* The next sleep of an interval loop: interval, or less when --duration ends sooner. */
-double tool_sleep_span(double interval_s, double duration_s);
 /* Writes --ready-file (once every probe is attached). */
 void tool_ready(void);
 
 /* Monotonic seconds since the first call of this function in the process. */
 double tool_elapsed(void);
-/* True when duration_s > 0 and that many seconds have passed since the first tool_elapsed(). */
-bool tool_duration_over(double duration_s);
 
 /* Whether the kernel of this machine exposes /sys/kernel/btf/vmlinux. */
 bool kernel_has_btf(void);

@@ -112,10 +112,10 @@ static bool rule_port(const struct jv *v, __u16 *out)
 	return true;
 }
 
-static bool rule_member(const char *key, const struct jv *v, struct ct_rule *r, struct strbuf *err)
+static bool rule_member(const char *key, const struct jv *v, struct pkt_filter *r, struct strbuf *err)
 {
 	if (!strcmp(key, "src_ip") || !strcmp(key, "dst_ip")) {
-		__u32 *addr = key[0] == 's' ? &r->saddr : &r->daddr;
+		__u32 *addr = key[0] == 's' ? &r->saddr[0] : &r->daddr[0];
 
 		if (v->kind != JV_NULL && v->kind != JV_STRING) {
 			sb_addf(err, "%s must be a string, not %s", key, jv_kind_name(v->kind));
@@ -136,7 +136,7 @@ static bool rule_member(const char *key, const struct jv *v, struct ct_rule *r, 
 			sb_addf(err, "protocol: unknown protocol '%s' (use all, icmp, tcp or udp)",
 				v->text);
 		else
-			r->protocol = (__u8)p;
+			r->l4proto = (__u8)p;
 		return p >= 0;
 	}
 	if (!strcmp(key, "src_port") || !strcmp(key, "dst_port")) {
@@ -176,6 +176,8 @@ static bool parse_rule(const struct jv *obj, int index, struct ct_file_rule *out
 			return false;
 		}
 	}
+	out->rule = pkt_filter_ipv4(out->rule.saddr[0], out->rule.daddr[0], out->rule.sport, out->rule.dport,
+				    out->rule.l4proto, CT_FILTER_FLAGS);
 	jv_python_repr(&repr, obj);
 	out->repr = repr.buf;
 	return true;
@@ -652,19 +654,15 @@ void ct_print_json(FILE *f, const struct ct_event *ev, const char *time_text,
 static struct ct_file_rule file_rules[CT_MAX_RULES];
 static int n_file_rules;
 
-static void cli_rule(struct ct_rule *r)
+static void cli_rule(struct pkt_filter *r)
 {
-	memset(r, 0, sizeof(*r));
-	r->saddr = opt.src_ip;
-	r->daddr = opt.dst_ip;
-	r->protocol = (__u8)protocol_number(opt.protocol);
-	r->sport = opt.src_port;
-	r->dport = opt.dst_port;
+	*r = pkt_filter_ipv4(opt.src_ip, opt.dst_ip, opt.src_port, opt.dst_port,
+			     (__u8)protocol_number(opt.protocol), CT_FILTER_FLAGS);
 }
 
-static bool rule_is_empty(const struct ct_rule *r)
+static bool rule_is_empty(const struct pkt_filter *r)
 {
-	return !r->saddr && !r->daddr && !r->protocol && !r->sport && !r->dport;
+	return !r->sfamily && !r->dfamily && !r->l4proto && !r->sport && !r->dport;
 }
 
 static void build_config(struct ct_config *cfg)
@@ -712,7 +710,7 @@ static void print_filters(const struct ct_config *cfg)
 		"    {\n        \"src_ip\": \"10.200.0.245\",\n        \"dst_ip\": \"10.200.0.243\",\n"
 		"        \"protocol\": \"tcp\",\n        \"src_port\": 0,\n        \"dst_port\": 9900\n    }\n"
 		"]\n\nAnd use it with: --filters-file /path/to/filters.json\n";
-	const struct ct_rule *r = &cfg->rules[0];
+	const struct pkt_filter *r = &cfg->rules[0];
 	char a[32];
 
 	if (opt.filters_file) {
@@ -725,11 +723,11 @@ static void print_filters(const struct ct_config *cfg)
 	} else {
 		printf("--- Filters ---\n");
 		printf("Src IP: %s (Network Order Int: 0x%x)\n",
-		       r->saddr ? ipv4_format(r->saddr, a, sizeof(a)) : "Any", r->saddr);
+		       r->saddr[0] ? ipv4_format(r->saddr[0], a, sizeof(a)) : "Any", r->saddr[0]);
 		printf("Dst IP: %s (Network Order Int: 0x%x)\n",
-		       r->daddr ? ipv4_format(r->daddr, a, sizeof(a)) : "Any", r->daddr);
-		printf("Protocol: %s (%u)\n", opt.protocol, r->protocol);
-		if (r->protocol == 6 || r->protocol == 17) {
+		       r->daddr[0] ? ipv4_format(r->daddr[0], a, sizeof(a)) : "Any", r->daddr[0]);
+		printf("Protocol: %s (%u)\n", opt.protocol, r->l4proto);
+		if (r->l4proto == 6 || r->l4proto == 17) {
 			if (r->sport)
 				printf("Src Port: %u (Host Order)\n", r->sport);
 			else

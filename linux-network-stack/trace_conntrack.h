@@ -1,8 +1,6 @@
 /* trace_conntrack: shared by the BPF program and user space. */
 #pragma once
-#ifndef __VMLINUX_H__
-#include <linux/types.h>
-#endif
+#include "bpf/pkt_key.h"
 
 /* Filter rules of --filters-file (or the one rule of the command line) applied in the kernel. */
 #define CT_MAX_RULES 16
@@ -44,15 +42,11 @@ enum ct_pkt_source {
 	CT_PKT_TUPLE,		/* the conntrack's tuple (probe points without an skb) */
 };
 
-struct ct_rule {
-	__u32 saddr, daddr;	/* network order, 0 = any */
-	__u16 sport, dport;	/* host order, 0 = any */
-	__u8 protocol;		/* 0 = any */
-	__u8 pad[3];
-};
+/* How a rule matches: either direction of the connection; ports of TCP and UDP only. */
+#define CT_FILTER_FLAGS (PKT_F_IPV4_ONLY | PKT_F_EITHER_DIR | PKT_F_PORTS_TCP_UDP)
 
 struct ct_config {
-	struct ct_rule rules[CT_MAX_RULES];
+	struct pkt_filter rules[CT_MAX_RULES];
 	__u8 nrules;		/* 0: every event passes */
 	__u8 want_stack;
 	__u8 track_tcp_ret;	/* the tcp_packet kretprobe is attached (kernels before 5.4) */
@@ -98,7 +92,7 @@ struct strbuf;
 
 /* One rule of a filters file, with the text the original echoed ("Added filter rule: {...}"). */
 struct ct_file_rule {
-	struct ct_rule rule;
+	struct pkt_filter rule;
 	char *repr;		/* the object as a Python dict, keys in file order */
 };
 

@@ -4,10 +4,12 @@
  */
 #include "bpfnet.bpf.h"
 #include "events.bpf.h"
+#include "skb_pkt.bpf.h"
 #include "trace_ip_defrag.h"
 
 BPFNET_CONFIG(struct defrag_config)
 BPFNET_SCRATCH(event, struct defrag_event)
+BPFNET_SCRATCH(snap, struct pkt_snap)
 
 BPFNET_STACK_MAP(stacks, 16384);
 
@@ -28,7 +30,7 @@ struct {
 /* inet_frag_queue_insert calls in progress, by thread. */
 struct insert_call {
 	struct inet_frag_queue *q;
-	struct sk_buff *skb;
+	struct defrag_pkt pkt;	/* the fragment, read once at the entry */
 	__s32 offset, end;
 };
 
@@ -43,51 +45,29 @@ struct {
 #define IPFRAG_OVERLAP_ 2
 #define EINPROGRESS_ 115
 
-static __always_inline bool addr_pass(const struct defrag_config *cfg, __u32 saddr, __u32 daddr,
-				      __u8 protocol)
-{
-	/* Both sides in network byte order (the original compared mismatched orders). */
-	return (!cfg->saddr || cfg->saddr == saddr) && (!cfg->daddr || cfg->daddr == daddr) &&
-	       (!cfg->protocol || cfg->protocol == protocol);
-}
-
 /* Reads what is printed of an IPv4 skb; non-zero if it is not IPv4 or fails the filter. */
 static __always_inline int read_pkt(const struct defrag_config *cfg, struct sk_buff *skb,
 				    struct defrag_pkt *p)
 {
-	unsigned char *head;
-	struct wire_ipv4 ip;
+	struct pkt_snap *snap = snap_get();
 	struct net_device *dev;
-	struct wire_l4_ports ports;
-	__u16 nh;
+	struct pkt_key k;
 
-	if (BPF_CORE_READ(skb, protocol) != bpf_htons(ETH_P_IP_))
-		return -1;
-	head = BPF_CORE_READ(skb, head);
-	nh = BPF_CORE_READ(skb, network_header);
-	if (nh == SKB_HDR_UNSET || bpf_probe_read_kernel(&ip, sizeof(ip), head + nh) || wire_ipv4_version(&ip) != 4)
-		return -1;
-	if (!addr_pass(cfg, ip.saddr, ip.daddr, ip.protocol))
+	if (!snap || skb_pkt_key(skb, PKT_AT_NET, NULL, snap, &k) || k.family != 4 ||
+	    !pkt_filter_match(&cfg->filter, &k))
 		return -1;
 	__builtin_memset(p, 0, sizeof(*p));
-	p->saddr = ip.saddr;
-	p->daddr = ip.daddr;
-	p->protocol = ip.protocol;
-	p->ip_id = bpf_ntohs(ip.id);
-	p->frag_off = bpf_ntohs(ip.frag_off);
+	p->saddr = k.saddr[0];
+	p->daddr = k.daddr[0];
+	p->protocol = k.l4proto;
+	p->ip_id = k.ip_id;
+	p->frag_off = k.frag_off;
+	p->sport = k.sport;
+	p->dport = k.dport;
+	p->l4_hdr_set = k.l4proto == IPPROTO_ICMP || (k.flags & PKT_K_PORTS);
 	dev = BPF_CORE_READ(skb, dev);
 	if (dev)
 		bpf_core_read_str(p->dev, sizeof(p->dev), &dev->name);
-	if (ip.protocol == IPPROTO_ICMP) {
-		p->l4_hdr_set = 1;
-	} else if ((ip.protocol == IPPROTO_TCP || ip.protocol == IPPROTO_UDP) &&
-		   !(p->frag_off & DEFRAG_IP_OFFSET) &&
-		   !bpf_probe_read_kernel(&ports, sizeof(ports), head + nh + wire_ipv4_hlen(&ip))) {
-		/* Only a first fragment has the L4 header; later ones carry payload there. */
-		p->sport = bpf_ntohs(ports.source);
-		p->dport = bpf_ntohs(ports.dest);
-		p->l4_hdr_set = 1;
-	}
 	return 0;
 }
 
@@ -102,6 +82,16 @@ static __always_inline void read_queue(struct inet_frag_queue *q, struct defrag_
 	out->len = BPF_CORE_READ(q, len);
 	/* struct ipq starts with its inet_frag_queue. */
 	out->iif = BPF_CORE_READ((struct ipq *)q, iif);
+}
+
+/* The filter applied to a reassembly queue's key. */
+static __always_inline bool queue_pass(const struct defrag_config *cfg, const struct defrag_queue *q)
+{
+	struct pkt_key k = { .family = 4, .l4proto = q->protocol };
+
+	k.saddr[0] = q->saddr;
+	k.daddr[0] = q->daddr;
+	return pkt_filter_match(&cfg->filter, &k);
 }
 
 static __always_inline struct defrag_event *event_start(__u8 type)
@@ -177,11 +167,10 @@ SEC("kprobe")
 int BPF_KPROBE(df_frag_insert, struct inet_frag_queue *q, struct sk_buff *skb, int offset, int end)
 {
 	const struct defrag_config *cfg = get_config();
-	struct defrag_event *ev = event_start(0);
 	__u64 id = bpf_get_current_pid_tgid();
-	struct insert_call call = { .q = q, .skb = skb, .offset = offset, .end = end };
+	struct insert_call call = { .q = q, .offset = offset, .end = end };
 
-	if (!cfg || !ev || read_pkt(cfg, skb, &ev->pkt))
+	if (!cfg || read_pkt(cfg, skb, &call.pkt))
 		return 0;
 	bpf_map_update_elem(&insert_calls, &id, &call, BPF_ANY);
 	return 0;
@@ -201,8 +190,9 @@ int BPF_KRETPROBE(df_frag_insert_ret, int ret)
 	if (ret != IPFRAG_DUP_ && ret != IPFRAG_OVERLAP_)
 		goto out;
 	ev = event_start(ret == IPFRAG_DUP_ ? DEFRAG_EV_DUP_INSERT : DEFRAG_EV_OVERLAP_INSERT);
-	if (!ev || read_pkt(cfg, call->skb, &ev->pkt))
+	if (!ev)
 		goto out;
+	ev->pkt = call->pkt;
 	ev->offset = call->offset;
 	ev->end = call->end;
 	read_queue(call->q, &ev->q);
@@ -229,7 +219,7 @@ int BPF_KPROBE(df_ip_expire, void *timer)
 	read_queue(q, &ev->q);
 	if (ev->q.flags & DEFRAG_Q_COMPLETE)
 		return 0;
-	if (!addr_pass(cfg, ev->q.saddr, ev->q.daddr, ev->q.protocol))
+	if (!queue_pass(cfg, &ev->q))
 		return 0;
 	submit(ctx, ev);
 	return 0;

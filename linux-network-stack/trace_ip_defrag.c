@@ -1,5 +1,4 @@
 /* trace_ip_defrag: IPv4 reassembly events (queueing, duplicates, completion, failures, timeouts). */
-#include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <ctype.h>
 #include <errno.h>
@@ -289,9 +288,7 @@ static FILE *log_file;
 static void build_config(struct defrag_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->saddr = opt.src_ip;
-	cfg->daddr = opt.dst_ip;
-	cfg->protocol = opt.protocol;
+	cfg->filter = pkt_filter_ipv4(opt.src_ip, opt.dst_ip, 0, 0, opt.protocol, 0);
 	if (opt.log_file) {
 		log_file = fopen(opt.log_file, "w");
 		if (!log_file)

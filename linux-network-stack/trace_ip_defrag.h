@@ -1,8 +1,6 @@
 /* trace_ip_defrag: shared by the BPF program and user space. */
 #pragma once
-#ifndef __VMLINUX_H__
-#include <linux/types.h>
-#endif
+#include "bpf/pkt_key.h"
 
 enum defrag_event_type {
 	DEFRAG_EV_IP_DEFRAG = 1,	/* a fragment entered ip_defrag */
@@ -26,9 +24,7 @@ enum defrag_free_hook { DEFRAG_FREE_KPROBE, DEFRAG_FREE_TP_KFREE, DEFRAG_FREE_TP
 #define DEFRAG_IP_OFFSET 0x1FFF
 
 struct defrag_config {
-	__u32 saddr, daddr;	/* network order, 0 = any */
-	__u8 protocol;		/* 0 = any */
-	__u8 pad[3];
+	struct pkt_filter filter;	/* IPv4 addresses, L4 protocol */
 };
 
 /* What the original printed of an skb. */

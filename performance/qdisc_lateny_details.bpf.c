@@ -7,11 +7,11 @@
 #include "bpfnet.bpf.h"
 #include "drop_probe.bpf.h"
 #include "events.bpf.h"
+#include "skb_pkt.bpf.h"
 #include "qdisc_lateny_details.h"
 
 BPFNET_CONFIG(struct qdisc_lat_config)
-
-#define IPPROTO_ICMPV6_ 58
+BPFNET_SCRATCH(snap, struct pkt_snap)
 
 /* max_entries is set by user space (--max-entries). */
 struct {
@@ -50,106 +50,32 @@ static __always_inline bool dev_wanted(const struct qdisc_lat_config *cfg, struc
 	return BPF_CORE_READ(dev, ifindex) == (int)cfg->ifindex && dev_netns_inum(dev) == cfg->netns;
 }
 
-/*
- * The transport header: skb->transport_header when it was set past the network header,
- * else right after the IP header (forwarded packets can carry a stale or reset offset).
- */
-static __always_inline __u32 l4_offset(__u16 nh, __u16 th, __u32 l3_len)
+/* Fills addresses, protocol and L4 fields; false for packets that are not IPv4/IPv6 or fail the filter. */
+static __always_inline bool parse_skb(const struct qdisc_lat_config *cfg, struct sk_buff *skb, struct qdisc_pkt *p)
 {
-	if (th != SKB_HDR_UNSET && th > nh)
-		return th;
-	return nh + l3_len;
-}
+	struct pkt_snap *snap = snap_get();
+	struct pkt_key k;
 
-static __always_inline void parse_l4(unsigned char *l4, struct qdisc_pkt *p)
-{
-	__u8 h[8];
-
-	if (bpf_probe_read_kernel(h, sizeof(h), l4))
-		return;
-	p->flags |= QDISC_PKT_L4;
-	if (p->l4proto == IPPROTO_TCP || p->l4proto == IPPROTO_UDP) {
-		p->sport = (__u16)h[0] << 8 | h[1];
-		p->dport = (__u16)h[2] << 8 | h[3];
-		if (p->l4proto == IPPROTO_TCP)
-			p->tcp_seq = (__u32)h[4] << 24 | (__u32)h[5] << 16 | (__u32)h[6] << 8 | h[7];
-		else
-			p->udp_len = (__u16)h[4] << 8 | h[5];
-	} else if (p->l4proto == IPPROTO_ICMP || p->l4proto == IPPROTO_ICMPV6_) {
-		p->icmp_type = h[0];
-		p->icmp_id = (__u16)h[4] << 8 | h[5];
-		p->icmp_seq = (__u16)h[6] << 8 | h[7];
-	} else {
-		p->flags &= ~QDISC_PKT_L4;
-	}
-}
-
-/* Fills addresses, protocol and L4 fields; false for packets that are not IPv4/IPv6. */
-static __always_inline bool parse_skb(struct sk_buff *skb, struct qdisc_pkt *p)
-{
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u16 nh = BPF_CORE_READ(skb, network_header);
-	__u16 th = BPF_CORE_READ(skb, transport_header);
-	__u16 proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
-
-	if (nh == SKB_HDR_UNSET)
+	if (!snap || skb_pkt_key(skb, PKT_AT_NET, NULL, snap, &k) || !k.family)
 		return false;
-	if (proto == ETH_P_IP_) {
-		struct wire_ipv4 ip;
-		__u16 frag;
-
-		if (bpf_probe_read_kernel(&ip, sizeof(ip), head + nh) || wire_ipv4_version(&ip) != 4 ||
-		    wire_ipv4_hlen(&ip) < sizeof(ip))
-			return false;
-		p->family = 4;
-		p->saddr[0] = ip.saddr;
-		p->daddr[0] = ip.daddr;
-		p->l4proto = ip.protocol;
-		p->ip_id = bpf_ntohs(ip.id);
-		frag = bpf_ntohs(ip.frag_off);
-		if (frag & WIRE_IP_OFFSET) {
-			p->flags |= QDISC_PKT_FRAGMENT;
-			return true;
-		}
-		parse_l4(head + l4_offset(nh, th, wire_ipv4_hlen(&ip)), p);
-		return true;
-	}
-	if (proto == ETH_P_IPV6_) {
-		struct wire_ipv6 ip6;
-
-		if (bpf_probe_read_kernel(&ip6, sizeof(ip6), head + nh) || wire_ipv6_version(&ip6) != 6)
-			return false;
-		p->family = 6;
-		__builtin_memcpy(p->saddr, &ip6.saddr, 16);
-		__builtin_memcpy(p->daddr, &ip6.daddr, 16);
-		p->l4proto = ip6.nexthdr;
-		parse_l4(head + l4_offset(nh, th, sizeof(ip6)), p);
-		return true;
-	}
-	return false;
-}
-
-/* The original's filters: either address, either port (TCP/UDP only), protocol. */
-static __always_inline bool pkt_wanted(const struct qdisc_lat_config *cfg, const struct qdisc_pkt *p)
-{
-	bool ports = p->l4proto == IPPROTO_TCP || p->l4proto == IPPROTO_UDP;
-
-	if (cfg->proto == IPPROTO_ICMP) {
-		if (p->l4proto != IPPROTO_ICMP && p->l4proto != IPPROTO_ICMPV6_)
-			return false;
-	} else if (cfg->proto && cfg->proto != p->l4proto) {
+	if (cfg && !pkt_filter_match(&cfg->filter, &k))
 		return false;
-	}
-	if (cfg->addr1 && (p->family != 4 || (p->saddr[0] != cfg->addr1 && p->daddr[0] != cfg->addr1)))
-		return false;
-	if (cfg->addr2 && (p->family != 4 || (p->saddr[0] != cfg->addr2 && p->daddr[0] != cfg->addr2)))
-		return false;
-	if (ports && (cfg->port1 || cfg->port2) && !(p->flags & QDISC_PKT_L4))
-		return false;
-	if (ports && cfg->port1 && p->sport != cfg->port1 && p->dport != cfg->port1)
-		return false;
-	if (ports && cfg->port2 && p->sport != cfg->port2 && p->dport != cfg->port2)
-		return false;
+	p->family = k.family;
+	__builtin_memcpy(p->saddr, k.saddr, sizeof(p->saddr));
+	__builtin_memcpy(p->daddr, k.daddr, sizeof(p->daddr));
+	p->l4proto = k.l4proto;
+	p->ip_id = k.ip_id;
+	if (k.flags & PKT_K_FRAGMENT)
+		p->flags |= QDISC_PKT_FRAGMENT;
+	if (k.flags & (PKT_K_PORTS | PKT_K_ICMP))
+		p->flags |= QDISC_PKT_L4;
+	p->sport = k.sport;
+	p->dport = k.dport;
+	p->tcp_seq = k.tcp_seq;
+	p->udp_len = k.udp_len;
+	p->icmp_type = k.icmp_type;
+	p->icmp_id = k.icmp_id;
+	p->icmp_seq = k.icmp_seq;
 	return true;
 }
 
@@ -208,7 +134,7 @@ static __always_inline bool gso_take(struct sk_buff *skb, struct net_device *dev
 	__u32 seg_seq;
 
 	__builtin_memset(out, 0, sizeof(*out));
-	if (!parse_skb(skb, out) || out->l4proto != IPPROTO_TCP || !(out->flags & QDISC_PKT_L4))
+	if (!parse_skb(NULL, skb, out) || out->l4proto != IPPROTO_TCP || !(out->flags & QDISC_PKT_L4))
 		return false;
 	out->ifindex = BPF_CORE_READ(dev, ifindex);
 	gso_key_of(out, &gk);
@@ -242,7 +168,7 @@ static __always_inline int on_enqueue(struct sk_buff *skb)
 	if (cfg->kprobe_enqueue && !BPF_CORE_READ(dev, _tx, qdisc, enqueue))
 		return 0;
 	__builtin_memset(&p, 0, sizeof(p));
-	if (!parse_skb(skb, &p) || !pkt_wanted(cfg, &p)) {
+	if (!parse_skb(cfg, skb, &p)) {
 		/* A record left by an earlier packet with this skb must not match this one. */
 		bpf_map_delete_elem(&pending, &key);
 		return 0;

@@ -211,17 +211,16 @@ void qdisc_print_summary(FILE *f, const struct qdisc_summary *s, bool json)
 
 static void build_config(struct qdisc_lat_config *cfg)
 {
+	__u8 proto = 0;
+
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->addr1 = opt.src_ip;
-	cfg->addr2 = opt.dst_ip;
-	cfg->port1 = opt.src_port;
-	cfg->port2 = opt.dst_port;
 	if (!strcmp(opt.proto, "tcp"))
-		cfg->proto = IPPROTO_TCP;
+		proto = IPPROTO_TCP;
 	else if (!strcmp(opt.proto, "udp"))
-		cfg->proto = IPPROTO_UDP;
+		proto = IPPROTO_UDP;
 	else if (!strcmp(opt.proto, "icmp"))
-		cfg->proto = IPPROTO_ICMP;
+		proto = IPPROTO_ICMP;
+	cfg->filter = pkt_filter_ipv4(opt.src_ip, opt.dst_ip, opt.src_port, opt.dst_port, proto, QDISC_FILTER_FLAGS);
 	cfg->expire_ns = (uint64_t)(opt.expire * 1e9);
 }
 
@@ -237,14 +236,16 @@ static void print_banner(const struct qdisc_lat_config *cfg)
 		up[i] = (char)(opt.proto[i] - 'a' + 'A');
 	up[i] = 0;
 	printf("Protocol filter: %s\n", up);
-	if (cfg->addr1)
-		printf("Source IP filter: %s (0x%x)\n", ipv4_format(cfg->addr1, addr, sizeof(addr)), cfg->addr1);
-	if (cfg->addr2)
-		printf("Destination IP filter: %s (0x%x)\n", ipv4_format(cfg->addr2, addr, sizeof(addr)), cfg->addr2);
-	if (cfg->port1)
-		printf("Source port filter: %u\n", cfg->port1);
-	if (cfg->port2)
-		printf("Destination port filter: %u\n", cfg->port2);
+	if (cfg->filter.sfamily)
+		printf("Source IP filter: %s (0x%x)\n", ipv4_format(cfg->filter.saddr[0], addr, sizeof(addr)),
+		       cfg->filter.saddr[0]);
+	if (cfg->filter.dfamily)
+		printf("Destination IP filter: %s (0x%x)\n", ipv4_format(cfg->filter.daddr[0], addr, sizeof(addr)),
+		       cfg->filter.daddr[0]);
+	if (cfg->filter.sport)
+		printf("Source port filter: %u\n", cfg->filter.sport);
+	if (cfg->filter.dport)
+		printf("Destination port filter: %u\n", cfg->filter.dport);
 	printf("BPF program loaded successfully\n\n");
 }
 

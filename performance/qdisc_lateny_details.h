@@ -1,20 +1,19 @@
 /* qdisc_lateny_details: shared by the BPF program and user space. */
 #pragma once
-#ifndef __VMLINUX_H__
-#include <linux/types.h>
-#endif
+#include "bpf/pkt_key.h"
 
 /* Packets of one dequeue batch examined by the kernel side (the rest are counted). */
 #define QDISC_DEQ_BATCH 16
 
+/* The original's filters: each address and each port is the source or the destination. */
+#define QDISC_FILTER_FLAGS (PKT_F_EITHER_ADDR | PKT_F_EITHER_PORT | PKT_F_PORTS_TCP_UDP | PKT_F_ICMP_V6)
+
 struct qdisc_lat_config {
 	__u32 ifindex;		/* --dev, 0 = every device */
 	__u32 netns;		/* inode of the tool's network namespace, for ifindex */
-	__u32 addr1, addr2;	/* --src-ip, --dst-ip: network order, 0 = off; either address */
-	__u16 port1, port2;	/* --src-port, --dst-port: host order, 0 = off; either port */
-	__u8 proto;		/* --proto: 0 = all, else IPPROTO_TCP/UDP/ICMP */
+	struct pkt_filter filter;	/* --src-ip, --dst-ip, --src-port, --dst-port, --proto: QDISC_FILTER_FLAGS */
 	__u8 kprobe_enqueue;	/* enqueue hook is a function entry: skip devices without a qdisc */
-	__u8 pad[2];
+	__u8 pad[7];
 	__u64 expire_ns;	/* records older than this at dequeue are expired, not reported */
 };
 

@@ -53,7 +53,7 @@ static __always_inline int on_drop(void *ctx, struct sk_buff *skb, __u32 reason)
 	struct pkt_snap *snap = snap_get();
 	struct drop_count_key key = {};
 	struct net_device *dev;
-	struct pkt_meta meta;
+	struct pkt_key pkt;
 	__u32 zero = 0, *gen;
 	bool need_tuple;
 
@@ -68,18 +68,15 @@ static __always_inline int on_drop(void *ctx, struct sk_buff *skb, __u32 reason)
 	need_tuple = cfg->by_tuple || cfg->filter.sfamily || cfg->filter.dfamily ||
 		     cfg->filter.l4proto || cfg->filter.sport || cfg->filter.dport;
 	if (need_tuple) {
-		if (skb_snapshot(skb, snap))
-			__builtin_memset(&meta, 0, sizeof(meta));
-		else
-			pkt_parse(snap, &meta);
-		if (!flow_match(&cfg->filter, &meta))
+		skb_pkt_key(skb, PKT_AT_MAC, NULL, snap, &pkt);
+		if (!pkt_filter_match(&cfg->filter, &pkt))
 			return 0;
-		if (cfg->by_tuple && meta.family == 4) {
-			key.tuple.saddr = meta.saddr[0];
-			key.tuple.daddr = meta.daddr[0];
-			key.tuple.protocol = meta.l4proto;
-			key.tuple.sport = meta.sport;
-			key.tuple.dport = meta.dport;
+		if (cfg->by_tuple && pkt.family == 4) {
+			key.tuple.saddr = pkt.saddr[0];
+			key.tuple.daddr = pkt.daddr[0];
+			key.tuple.protocol = pkt.l4proto;
+			key.tuple.sport = pkt.sport;
+			key.tuple.dport = pkt.dport;
 		}
 	}
 	gen = bpf_map_lookup_elem(&generation, &zero);

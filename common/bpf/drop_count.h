@@ -3,7 +3,7 @@
 #ifndef __VMLINUX_H__
 #include <linux/types.h>
 #endif
-#include "flow_filter.h"
+#include "pkt_key.h"
 
 #define DROP_STACK_NONE (-1)	/* key of counters that are not per stack */
 
@@ -24,7 +24,7 @@ struct drop_count_key {
 };
 
 struct drop_count_config {
-	struct flow_filter filter;
+	struct pkt_filter filter;
 	char ifname[16];	/* exact device name, empty = any */
 	__u8 by_tuple;		/* key drop_counts by tuple too and fill stack_counts, tuple_counts */
 	__u8 pad[7];

@@ -13,6 +13,7 @@
 #pragma once
 #include "bpfnet.bpf.h"
 #include "netstage.h"
+#include "skb_pkt.bpf.h"
 
 #ifndef NETSTAGE_SESSION
 #error "define NETSTAGE_SESSION (the tool's session value type) before including netstage.bpf.h"
@@ -21,14 +22,6 @@
 #define NETSTAGE_MAX_SESSIONS 10240
 #endif
 
-
-/* Where a hook finds the packet's headers. */
-enum netstage_parse {
-	NS_PARSE_NET,		/* IPv4 header at skb->head + skb->network_header */
-	NS_PARSE_DATA,		/* IPv4 header at skb->data (after eth_type_trans, before the core resets headers) */
-	NS_PARSE_ETH,		/* Ethernet frame at skb->data (packet re-injected by ovs-vswitchd) */
-	NS_PARSE_TCP_SOCK,	/* TCP header at the transport header, addresses from the socket (no IP header yet) */
-};
 
 struct netstage_hit {
 	const struct netstage_config *cfg;
@@ -54,6 +47,7 @@ static __always_inline __u32 netstage_index(__u32 i, const __u32 mask)
 static __always_inline void netstage_complete(void *ctx, NETSTAGE_SESSION *s, const struct netstage_hit *h);
 
 BPFNET_CONFIG(struct netstage_config)
+BPFNET_SCRATCH(ns_snap, struct pkt_snap)
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -90,189 +84,52 @@ struct netstage_pkt {
 	__u16 payload_len;
 };
 
-/* The transport header bytes a key needs (TCP: 20, UDP and ICMP: 8). */
-union netstage_l4 {
-	__u8 raw[20];
-	struct {
-		__u16 sport, dport;
-		__u32 seq, ack_seq;
-		__u8 doff, flags;
-	} tcp;
-	struct {
-		__u16 sport, dport, len, check;
-	} udp;
-	struct {
-		__u8 type, code;
-		__u16 check, id, seq;
-	} icmp;
-};
-
-static __always_inline int ns_key_from_l4(struct netstage_key *k, const unsigned char *l4, __u16 l4_bytes,
-					  struct netstage_pkt *p)
+/*
+ * The packet's key as the hook at point at (a PKT_AT_*) sees it: IPv4 TCP, UDP or ICMP of
+ * the protocols the tool tracks, passing the filter. Non-zero for any other packet.
+ */
+static __always_inline int ns_parse(const struct netstage_config *cfg, struct sk_buff *skb, const int at,
+				    struct sock *sk, struct netstage_key *k, struct netstage_pkt *p)
 {
-	union netstage_l4 h;
+	struct pkt_snap *snap = ns_snap_get();
+	struct pkt_key pk;
+	__u8 bit;
 
-	if (k->protocol == IPPROTO_TCP) {
-		if (bpf_probe_read_kernel(&h, 20, l4))
-			return -1;
-		k->tcp.sport = h.tcp.sport;
-		k->tcp.dport = h.tcp.dport;
-		k->tcp.seq = h.tcp.seq;
-		k->tcp.ack_seq = h.tcp.ack_seq;
-		p->tcp_flags = h.tcp.flags;
-		__u16 hdr = (h.tcp.doff >> 4) * 4;
-
-		p->payload_len = l4_bytes > hdr ? l4_bytes - hdr : 0;
-		return 0;
-	}
-	if (bpf_probe_read_kernel(&h, 8, l4))
+	if (!snap || skb_pkt_key(skb, at, sk, snap, &pk) || pk.family != 4)
 		return -1;
-	if (k->protocol == IPPROTO_UDP) {
-		k->udp.sport = h.udp.sport;
-		k->udp.dport = h.udp.dport;
-		k->udp.len = h.udp.len;
-		__u16 len = bpf_ntohs(h.udp.len);
-
-		p->payload_len = len > 8 ? len - 8 : 0;
-		return 0;
-	}
-	if (k->protocol == IPPROTO_ICMP) {
-		k->icmp.id = h.icmp.id;
-		k->icmp.seq = h.icmp.seq;
-		k->icmp.type = h.icmp.type;
-		k->icmp.code = h.icmp.code;
-		return 0;
-	}
-	return -1;
-}
-
-/* Key from an IPv4 header and what follows it; non-first fragments have no ports: skipped. */
-static __always_inline int ns_key_from_ip(struct netstage_key *k, const unsigned char *iph, struct netstage_pkt *p)
-{
-	struct iphdr ip;
-	__u8 vihl;
-	__u16 tot, ihl;
-
-	if (bpf_probe_read_kernel(&ip, sizeof(ip), iph))
-		return -1;
-	__builtin_memcpy(&vihl, &ip, 1);
-	ihl = (vihl & 0x0f) * 4;
-	if ((vihl >> 4) != 4 || ihl < 20)
-		return -1;
-	if (bpf_ntohs(ip.frag_off) & 0x1fff)
-		return -1;
-	k->saddr = ip.saddr;
-	k->daddr = ip.daddr;
-	k->protocol = ip.protocol;
-	if (ip.protocol == IPPROTO_UDP)
-		k->udp.ip_id = ip.id;
-	tot = bpf_ntohs(ip.tot_len);
-	return ns_key_from_l4(k, iph + ihl, tot > ihl ? tot - ihl : 0, p);
-}
-
-/* TCP in __ip_queue_xmit: the TCP header is built, the IP header not yet. */
-static __always_inline int ns_key_from_sock(struct netstage_key *k, struct sock *sk, struct sk_buff *skb,
-					    struct netstage_pkt *p)
-{
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u16 th = BPF_CORE_READ(skb, transport_header);
-	unsigned char *l4 = th == SKB_HDR_UNSET ? BPF_CORE_READ(skb, data) : head + th;
-
-	if (!sk)
-		return -1;
-	k->saddr = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
-	k->daddr = BPF_CORE_READ(sk, __sk_common.skc_daddr);
-	k->protocol = IPPROTO_TCP;
-	return ns_key_from_l4(k, l4, (__u16)BPF_CORE_READ(skb, len), p);
-}
-
-/* An Ethernet frame with up to two VLAN tags (802.1Q or 802.1ad), IPv4 inside. */
-static __always_inline int ns_key_from_eth(struct netstage_key *k, const unsigned char *eth, struct netstage_pkt *p)
-{
-	__u8 b[22];
-	__u16 proto, off = 14;
-
-	if (bpf_probe_read_kernel(b, sizeof(b), eth))
-		return -1;
-	proto = (b[12] << 8) | b[13];
-	if (proto == ETH_P_8021Q_ || proto == ETH_P_8021AD_) {
-		proto = (b[16] << 8) | b[17];
-		off = 18;
-		if (proto == ETH_P_8021Q_ || proto == ETH_P_8021AD_) {
-			proto = (b[20] << 8) | b[21];
-			off = 22;
-		}
-	}
-	if (proto != ETH_P_IP_)
-		return -1;
-	return ns_key_from_ip(k, eth + off, p);
-}
-
-/* IPv4 at skb->data, behind an in-packet VLAN tag if the device did not strip it. */
-static __always_inline int ns_key_from_data(struct netstage_key *k, struct sk_buff *skb, struct netstage_pkt *p)
-{
-	unsigned char *data = BPF_CORE_READ(skb, data);
-	__u16 proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
-	__u8 tag[4];
-
-	if (proto == ETH_P_8021Q_ || proto == ETH_P_8021AD_) {
-		if (bpf_probe_read_kernel(tag, sizeof(tag), data) || ((tag[2] << 8) | tag[3]) != ETH_P_IP_)
-			return -1;
-		data += 4;
-	} else if (proto != ETH_P_IP_) {
-		return -1;
-	}
-	return ns_key_from_ip(k, data, p);
-}
-
-static __always_inline int ns_parse(struct sk_buff *skb, const int mode, struct sock *sk, struct netstage_key *k,
-				    struct netstage_pkt *p)
-{
-	__u16 nh;
-
 	__builtin_memset(k, 0, sizeof(*k));
+	k->saddr = pk.saddr[0];
+	k->daddr = pk.daddr[0];
+	k->protocol = pk.l4proto;
 	p->tcp_flags = 0;
 	p->payload_len = 0;
-	switch (mode) {
-	case NS_PARSE_NET:
-		nh = BPF_CORE_READ(skb, network_header);
-		if (nh == SKB_HDR_UNSET)
-			return -1;
-		return ns_key_from_ip(k, BPF_CORE_READ(skb, head) + nh, p);
-	case NS_PARSE_DATA:
-		return ns_key_from_data(k, skb, p);
-	case NS_PARSE_ETH:
-		return ns_key_from_eth(k, BPF_CORE_READ(skb, data), p);
-	case NS_PARSE_TCP_SOCK:
-		return ns_key_from_sock(k, sk, skb, p);
-	}
-	return -1;
-}
-
-static __always_inline bool ns_filter(const struct netstage_config *cfg, const struct netstage_key *k)
-{
-	__u8 bit = 0;
-	__u16 sport, dport;
-
-	if (k->protocol == IPPROTO_TCP)
+	if (pk.l4proto == IPPROTO_TCP && (pk.flags & PKT_K_PORTS)) {
 		bit = NS_PROTO_TCP;
-	else if (k->protocol == IPPROTO_UDP)
+		k->tcp.sport = bpf_htons(pk.sport);
+		k->tcp.dport = bpf_htons(pk.dport);
+		k->tcp.seq = bpf_htonl(pk.tcp_seq);
+		k->tcp.ack_seq = bpf_htonl(pk.tcp_ack);
+		p->tcp_flags = pk.tcp_flags;
+		p->payload_len = pk.l4_len > pk.tcp_hlen ? pk.l4_len - pk.tcp_hlen : 0;
+	} else if (pk.l4proto == IPPROTO_UDP && (pk.flags & PKT_K_PORTS)) {
 		bit = NS_PROTO_UDP;
-	else if (k->protocol == IPPROTO_ICMP)
+		k->udp.sport = bpf_htons(pk.sport);
+		k->udp.dport = bpf_htons(pk.dport);
+		k->udp.ip_id = bpf_htons(pk.ip_id);
+		k->udp.len = bpf_htons(pk.udp_len);
+		p->payload_len = pk.udp_len > 8 ? pk.udp_len - 8 : 0;
+	} else if (pk.l4proto == IPPROTO_ICMP && (pk.flags & PKT_K_ICMP)) {
 		bit = NS_PROTO_ICMP;
-	if (!(cfg->protocols & bit))
-		return false;
-	if ((cfg->saddr && k->saddr != cfg->saddr) || (cfg->daddr && k->daddr != cfg->daddr))
-		return false;
-	if (bit == NS_PROTO_ICMP)
-		return true;	/* port filters do not apply to ICMP */
-	sport = bpf_ntohs(k->tcp.sport);	/* same place in the UDP key */
-	dport = bpf_ntohs(k->tcp.dport);
-	if (cfg->port1 && sport != cfg->port1 && dport != cfg->port1)
-		return false;
-	if (cfg->port2 && sport != cfg->port2 && dport != cfg->port2)
-		return false;
-	return true;
+		k->icmp.id = bpf_htons(pk.icmp_id);
+		k->icmp.seq = bpf_htons(pk.icmp_seq);
+		k->icmp.type = pk.icmp_type;
+		k->icmp.code = pk.icmp_code;
+	} else {
+		return -1;	/* other protocols, and non-first fragments */
+	}
+	if (!(cfg->protocols & bit) || !pkt_filter_match(&cfg->filter, &pk))
+		return -1;
+	return 0;
 }
 
 #define NS_DEVBIT_PHY (1 << NS_DEV_PHY)
@@ -398,7 +255,7 @@ static __always_inline bool netstage_reportable(const NETSTAGE_SESSION *s, const
 }
 
 /* One hit of a hook: which stage it is for this packet, if any, and the session bookkeeping. */
-static __always_inline int netstage_hook(void *ctx, const int hook, struct sk_buff *skb, const int mode,
+static __always_inline int netstage_hook(void *ctx, const int hook, struct sk_buff *skb, const int at,
 					 struct sock *sk, struct net *net)
 {
 	const struct netstage_config *cfg = get_config();
@@ -429,7 +286,7 @@ static __always_inline int netstage_hook(void *ctx, const int hook, struct sk_bu
 		if (!m0 && !m1)
 			return 0;
 	}
-	if (ns_parse(skb, mode, sk, &key, &pkt) || !ns_filter(cfg, &key))
+	if (ns_parse(cfg, skb, at, sk, &key, &pkt))
 		return 0;
 	hit.cfg = cfg;
 	hit.skb = skb;
@@ -483,57 +340,57 @@ static __always_inline int netstage_hook(void *ctx, const int hook, struct sk_bu
 SEC("kprobe")
 int BPF_KPROBE(ns_ip_queue_xmit, struct sock *sk, struct sk_buff *skb)
 {
-	return netstage_hook(ctx, NS_HOOK_IP_QUEUE_XMIT, skb, NS_PARSE_TCP_SOCK, sk,
+	return netstage_hook(ctx, NS_HOOK_IP_QUEUE_XMIT, skb, PKT_AT_TCP, sk,
 			     BPF_CORE_READ(sk, __sk_common.skc_net.net));
 }
 
 SEC("kprobe")
 int BPF_KPROBE(ns_ip_send_skb, struct net *net, struct sk_buff *skb)
 {
-	return netstage_hook(ctx, NS_HOOK_IP_SEND_SKB, skb, NS_PARSE_NET, NULL, net);
+	return netstage_hook(ctx, NS_HOOK_IP_SEND_SKB, skb, PKT_AT_NET, NULL, net);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(ns_ip_output, struct net *net, struct sock *sk, struct sk_buff *skb)
 {
-	return netstage_hook(ctx, NS_HOOK_IP_OUTPUT, skb, NS_PARSE_NET, NULL, net);
+	return netstage_hook(ctx, NS_HOOK_IP_OUTPUT, skb, PKT_AT_NET, NULL, net);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(ns_internal_dev_xmit, struct sk_buff *skb)
 {
-	return netstage_hook(ctx, NS_HOOK_INTERNAL_DEV_XMIT, skb, NS_PARSE_NET, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_INTERNAL_DEV_XMIT, skb, PKT_AT_NET, NULL, NULL);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(ns_ovs_vport_receive, void *vport, struct sk_buff *skb)
 {
-	return netstage_hook(ctx, NS_HOOK_OVS_VPORT_RECEIVE, skb, NS_PARSE_NET, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_OVS_VPORT_RECEIVE, skb, PKT_AT_NET, NULL, NULL);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(ns_ovs_dp_process_packet, struct sk_buff *skb)
 {
-	return netstage_hook(ctx, NS_HOOK_OVS_DP_PROCESS, skb, NS_PARSE_NET, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_OVS_DP_PROCESS, skb, PKT_AT_NET, NULL, NULL);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(ns_ovs_dp_upcall, void *dp, struct sk_buff *skb)
 {
-	return netstage_hook(ctx, NS_HOOK_OVS_DP_UPCALL, skb, NS_PARSE_NET, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_OVS_DP_UPCALL, skb, PKT_AT_NET, NULL, NULL);
 }
 
 /* The packet ovs-vswitchd sends back after an upcall: a new skb, Ethernet header at data. */
 SEC("kprobe")
 int BPF_KPROBE(ns_ovs_flow_key_extract_userspace, struct net *net, const void *attr, struct sk_buff *skb)
 {
-	return netstage_hook(ctx, NS_HOOK_OVS_KEY_USERSPACE, skb, NS_PARSE_ETH, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_OVS_KEY_USERSPACE, skb, PKT_AT_ETH, NULL, NULL);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(ns_ovs_ct_fill_key, struct sk_buff *skb)
 {
-	return netstage_hook(ctx, NS_HOOK_OVS_CT_FILL_KEY, skb, NS_PARSE_NET, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_OVS_CT_FILL_KEY, skb, PKT_AT_NET, NULL, NULL);
 }
 
 static __always_inline int ns_ct_in(void *ctx, struct sk_buff *skb)
@@ -543,7 +400,7 @@ static __always_inline int ns_ct_in(void *ctx, struct sk_buff *skb)
 
 	if (slot)
 		*slot = (__u64)(long)skb;
-	return netstage_hook(ctx, NS_HOOK_CT_IN, skb, NS_PARSE_NET, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_CT_IN, skb, PKT_AT_NET, NULL, NULL);
 }
 
 /* nf_conntrack_in(skb, state) since 4.20. */
@@ -571,51 +428,51 @@ int BPF_KRETPROBE(ns_nf_conntrack_in_ret)
 		return 0;
 	skb = (struct sk_buff *)(long)*slot;
 	*slot = 0;
-	return netstage_hook(ctx, NS_HOOK_CT_DONE, skb, NS_PARSE_NET, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_CT_DONE, skb, PKT_AT_NET, NULL, NULL);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(ns_ovs_vport_send, void *vport, struct sk_buff *skb)
 {
-	return netstage_hook(ctx, NS_HOOK_OVS_VPORT_SEND, skb, NS_PARSE_NET, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_OVS_VPORT_SEND, skb, PKT_AT_NET, NULL, NULL);
 }
 
 SEC("tp/net/net_dev_queue")
 int ns_net_dev_queue(struct trace_event_raw_net_dev_template *ctx)
 {
-	return netstage_hook(ctx, NS_HOOK_DEV_QUEUE, (struct sk_buff *)ctx->skbaddr, NS_PARSE_NET, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_DEV_QUEUE, (struct sk_buff *)ctx->skbaddr, PKT_AT_NET, NULL, NULL);
 }
 
 /* __dev_queue_xmit, or dev_queue_xmit before 5.19. */
 SEC("kprobe")
 int BPF_KPROBE(ns_dev_queue_xmit, struct sk_buff *skb)
 {
-	return netstage_hook(ctx, NS_HOOK_DEV_QUEUE, skb, NS_PARSE_NET, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_DEV_QUEUE, skb, PKT_AT_NET, NULL, NULL);
 }
 
 SEC("tp/qdisc/qdisc_dequeue")
 int ns_qdisc_dequeue(struct trace_event_raw_qdisc_dequeue *ctx)
 {
-	return netstage_hook(ctx, NS_HOOK_QDISC_DEQUEUE, (struct sk_buff *)ctx->skbaddr, NS_PARSE_NET, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_QDISC_DEQUEUE, (struct sk_buff *)ctx->skbaddr, PKT_AT_NET, NULL, NULL);
 }
 
 SEC("tp/net/net_dev_start_xmit")
 int ns_net_dev_start_xmit(struct trace_event_raw_net_dev_start_xmit *ctx)
 {
-	return netstage_hook(ctx, NS_HOOK_DEV_START_XMIT, (struct sk_buff *)ctx->skbaddr, NS_PARSE_NET, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_DEV_START_XMIT, (struct sk_buff *)ctx->skbaddr, PKT_AT_NET, NULL, NULL);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(ns_dev_hard_start_xmit, struct sk_buff *first)
 {
-	return netstage_hook(ctx, NS_HOOK_DEV_START_XMIT, first, NS_PARSE_NET, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_DEV_START_XMIT, first, PKT_AT_NET, NULL, NULL);
 }
 
 /* Fires before the core resets the network header: the IP header is at skb->data. */
 SEC("tp/net/netif_receive_skb")
 int ns_netif_receive_skb(struct trace_event_raw_net_dev_template *ctx)
 {
-	return netstage_hook(ctx, NS_HOOK_NETIF_RECEIVE, (struct sk_buff *)ctx->skbaddr, NS_PARSE_DATA, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_NETIF_RECEIVE, (struct sk_buff *)ctx->skbaddr, NS_AT_NETIF_RECEIVE, NULL, NULL);
 }
 
 SEC("kprobe")
@@ -625,36 +482,36 @@ int BPF_KPROBE(ns_netdev_frame_hook, struct sk_buff **pskb)
 
 	if (bpf_probe_read_kernel(&skb, sizeof(skb), pskb))
 		return 0;
-	return netstage_hook(ctx, NS_HOOK_NETDEV_FRAME_HOOK, skb, NS_PARSE_NET, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_NETDEV_FRAME_HOOK, skb, PKT_AT_NET, NULL, NULL);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(ns_internal_dev_recv, struct sk_buff *skb)
 {
-	return netstage_hook(ctx, NS_HOOK_INTERNAL_DEV_RECV, skb, NS_PARSE_NET, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_INTERNAL_DEV_RECV, skb, PKT_AT_NET, NULL, NULL);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(ns_ip_rcv, struct sk_buff *skb)
 {
-	return netstage_hook(ctx, NS_HOOK_IP_RCV, skb, NS_PARSE_NET, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_IP_RCV, skb, PKT_AT_NET, NULL, NULL);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(ns_tcp_v4_rcv, struct sk_buff *skb)
 {
-	return netstage_hook(ctx, NS_HOOK_TCP_V4_RCV, skb, NS_PARSE_NET, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_TCP_V4_RCV, skb, PKT_AT_NET, NULL, NULL);
 }
 
 /* udp_rcv, or __udp4_lib_rcv(skb, ...) where udp_rcv is inlined. */
 SEC("kprobe")
 int BPF_KPROBE(ns_udp_rcv, struct sk_buff *skb)
 {
-	return netstage_hook(ctx, NS_HOOK_UDP_RCV, skb, NS_PARSE_NET, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_UDP_RCV, skb, PKT_AT_NET, NULL, NULL);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(ns_icmp_rcv, struct sk_buff *skb)
 {
-	return netstage_hook(ctx, NS_HOOK_ICMP_RCV, skb, NS_PARSE_NET, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_ICMP_RCV, skb, PKT_AT_NET, NULL, NULL);
 }

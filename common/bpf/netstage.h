@@ -5,9 +5,7 @@
  * headers, never by skb pointer, so it survives skb re-allocation (OVS upcall execute).
  */
 #pragma once
-#ifndef __VMLINUX_H__
-#include <linux/types.h>
-#endif
+#include "pkt_key.h"
 
 /* Directions: index into per-direction arrays. */
 #define NS_TX 0		/* host stack -> physical NIC */
@@ -77,10 +75,15 @@ struct netstage_rule {
 #define NS_PROTO_UDP 0x2
 #define NS_PROTO_ICMP 0x4
 
+/* --src-ip/--dst-ip are the source/destination; each port the source or the destination port (not ICMP's). */
+#define NS_FILTER_FLAGS (PKT_F_EITHER_PORT | PKT_F_PORTS_TCP_UDP)
+
+/* Where the hook on net:netif_receive_skb reads the packet. */
+#define NS_AT_NETIF_RECEIVE PKT_AT_DATA
+
 struct netstage_config {
-	__u32 saddr, daddr;	/* network order, 0 = any */
-	__u16 port1, port2;	/* host order, 0 = any; each matches the source or destination port */
-	__u8 protocols;		/* NS_PROTO_* accepted */
+	struct pkt_filter filter;	/* IPv4 addresses and ports: NS_FILTER_FLAGS */
+	__u8 protocols;		/* NS_PROTO_* the tool tracks */
 	__u8 pad[3];
 	__u32 phy_ifindex[NS_MAX_PHY];	/* 0 = unused slot */
 	__u32 internal_ifindex;	/* 0 = none */

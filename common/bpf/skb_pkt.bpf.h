@@ -1,24 +1,11 @@
 /*
- * Capture the first bytes of an skb's packet and parse them just enough to filter in the
- * kernel; user space decodes the same bytes in full (common/pktdecode.h).
+ * The one way a BPF program reads an skb's packet: copy its first bytes from where the hook
+ * finds the headers (struct pkt_snap), then parse them (pkt_key.h). User space decodes the
+ * same bytes in full (common/pktdecode.h).
  */
 #pragma once
 #include "bpfnet.bpf.h"
-#include "flow_filter.h"
-#include "pkt_snap.h"
-
-
-
-struct pkt_meta {
-	__u16 proto;		/* L3 EtherType after up to two 802.1Q tags */
-	__u16 vlan_id;		/* outer tag (in packet or accelerated), 0 if none */
-	__u8 family;		/* 4, 6, or 0 when no IP header was captured */
-	__u8 l4proto;
-	__u8 has_ports;
-	__u8 pad;
-	__u16 sport, dport;	/* host order */
-	__u32 saddr[4], daddr[4];	/* network order */
-};
+#include "pkt_key.h"
 
 struct sk_buff___pre62 {
 	__u8 vlan_present : 1;
@@ -42,30 +29,57 @@ static __always_inline void skb_hw_vlan(struct sk_buff *skb, struct pkt_snap *s)
 	s->hw_vlan_tci = tci;
 }
 
-/*
- * Copies the packet from its Ethernet header, or from its network header when no link-layer
- * header has been built yet (locally generated packets before neighbour output).
- */
-static __always_inline int skb_snapshot(struct sk_buff *skb, struct pkt_snap *s)
+/* Where the packet starts when its link-layer header is wanted: see skb_snapshot(). */
+#define PKT_AT_MAC 0xFF
+
+static __always_inline unsigned char *skb_snap_start(struct sk_buff *skb, struct pkt_snap *s, int at)
 {
 	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u16 mac = BPF_CORE_READ(skb, mac_header);
-	__u16 net = BPF_CORE_READ(skb, network_header);
-	unsigned char *start;
+	__u16 mac, net, th;
+
+	if (at == PKT_AT_DATA || at == PKT_AT_ETH) {
+		s->at = at;
+		return BPF_CORE_READ(skb, data);
+	}
+	net = BPF_CORE_READ(skb, network_header);
+	if (at == PKT_AT_NET) {
+		s->at = PKT_AT_NET;
+		return net == SKB_HDR_UNSET ? NULL : head + net;
+	}
+	if (at == PKT_AT_TCP) {
+		th = BPF_CORE_READ(skb, transport_header);
+		s->at = PKT_AT_TCP;
+		return th == SKB_HDR_UNSET ? BPF_CORE_READ(skb, data) : head + th;
+	}
+	/* PKT_AT_MAC: no link-layer header before neighbour output (locally generated packets) */
+	mac = BPF_CORE_READ(skb, mac_header);
+	if (mac != SKB_HDR_UNSET && (net == SKB_HDR_UNSET || net >= mac + sizeof(struct wire_eth))) {
+		s->at = PKT_AT_ETH;
+		return head + mac;
+	}
+	if (net != SKB_HDR_UNSET) {
+		s->at = PKT_AT_NET;
+		return head + net;
+	}
+	s->at = PKT_AT_ETH;
+	return BPF_CORE_READ(skb, data);
+}
+
+/*
+ * Copies the packet's first bytes from where the hook finds its headers: at is a PKT_AT_*
+ * (PKT_AT_ETH: an Ethernet frame at skb->data), or PKT_AT_MAC for the Ethernet header at
+ * mac_header, else the network header when no link-layer header is set, else skb->data.
+ * Non-zero when nothing could be read.
+ */
+static __always_inline int skb_snapshot(struct sk_buff *skb, const int at, struct pkt_snap *s)
+{
+	unsigned char *start = skb_snap_start(skb, s, at);
 
 	s->skb_protocol = bpf_ntohs(BPF_CORE_READ(skb, protocol));
 	skb_hw_vlan(skb, s);
-	if (mac != SKB_HDR_UNSET && (net == SKB_HDR_UNSET || net >= mac + 14)) {
-		start = head + mac;
-		s->has_l2 = 1;
-	} else if (net != SKB_HDR_UNSET) {
-		start = head + net;
-		s->has_l2 = 0;
-	} else {
-		start = BPF_CORE_READ(skb, data);
-		s->has_l2 = 1;
-	}
 	s->len = 0;
+	if (!start)
+		return -1;
 	if (bpf_probe_read_kernel(s->bytes, PKT_SNAP_LEN, start) == 0)
 		s->len = PKT_SNAP_LEN;
 	else if (bpf_probe_read_kernel(s->bytes, 64, start) == 0)
@@ -73,129 +87,26 @@ static __always_inline int skb_snapshot(struct sk_buff *skb, struct pkt_snap *s)
 	return s->len ? 0 : -1;
 }
 
-static __always_inline __u16 snap_be16(const struct pkt_snap *s, __u32 off)
-{
-	off &= 0x7f;
-	if (off + 1 >= PKT_SNAP_LEN)
-		return 0;
-	return ((__u16)s->bytes[off] << 8) | s->bytes[off + 1];
-}
-
-static __always_inline __u32 snap_raw32(const struct pkt_snap *s, __u32 off)
-{
-	__u32 v = 0;
-
-	off &= 0x7f;
-	if (off + 4 > PKT_SNAP_LEN)
-		return 0;
-	__builtin_memcpy(&v, &s->bytes[off], 4);
-	return v;
-}
-
-/* Parses what the filters need: EtherType, outer VLAN id, IP addresses, L4 protocol, ports. */
-static __always_inline void pkt_parse(const struct pkt_snap *s, struct pkt_meta *m)
-{
-	__u32 l3 = 0, l4;
-
-	__builtin_memset(m, 0, sizeof(*m));
-	if (s->has_l2) {
-		m->proto = snap_be16(s, 12);
-		l3 = 14;
-		if (m->proto == ETH_P_8021Q_) {
-			m->vlan_id = snap_be16(s, 14) & 0x0fff;
-			m->proto = snap_be16(s, 16);
-			l3 = 18;
-			if (m->proto == ETH_P_8021Q_) {
-				m->proto = snap_be16(s, 20);
-				l3 = 22;
-			}
-		} else if (s->hw_vlan) {
-			m->vlan_id = s->hw_vlan_tci & 0x0fff;
-		}
-	} else {
-		m->proto = s->skb_protocol;
-		if (s->hw_vlan)
-			m->vlan_id = s->hw_vlan_tci & 0x0fff;
-	}
-	if (m->proto == ETH_P_IP_ && l3 + 20 <= s->len) {
-		__u8 ihl = s->bytes[l3 & 0x1f] & 0x0f;
-
-		if ((s->bytes[l3 & 0x1f] >> 4) != 4 || ihl < 5)
-			return;
-		m->family = 4;
-		m->l4proto = s->bytes[(l3 + 9) & 0x3f];
-		m->saddr[0] = snap_raw32(s, l3 + 12);
-		m->daddr[0] = snap_raw32(s, l3 + 16);
-		l4 = l3 + ihl * 4;
-	} else if (m->proto == ETH_P_IPV6_ && l3 + 40 <= s->len) {
-		m->family = 6;
-		m->l4proto = s->bytes[(l3 + 6) & 0x3f];
-		for (int i = 0; i < 4; i++) {
-			m->saddr[i] = snap_raw32(s, l3 + 8 + 4 * i);
-			m->daddr[i] = snap_raw32(s, l3 + 24 + 4 * i);
-		}
-		l4 = l3 + 40;
-	} else {
-		return;
-	}
-	if ((m->l4proto == IPPROTO_TCP || m->l4proto == IPPROTO_UDP) && l4 + 4 <= s->len) {
-		m->has_ports = 1;
-		m->sport = snap_be16(s, l4);
-		m->dport = snap_be16(s, l4 + 2);
-	}
-}
-
-static __always_inline bool addr_match(const __u32 *want, __u8 want_family, const struct pkt_meta *m,
-				       const __u32 *have)
-{
-	if (!want_family)
-		return true;
-	if (want_family != m->family)
-		return false;
-	if (want_family == 4)
-		return want[0] == have[0];
-	return want[0] == have[0] && want[1] == have[1] && want[2] == have[2] && want[3] == have[3];
-}
-
-static __always_inline bool is_known_ethertype(__u16 p)
-{
-	return p == ETH_P_IP_ || p == ETH_P_ARP_ || p == ETH_P_RARP_ || p == ETH_P_IPV6_ ||
-	       p == ETH_P_LLDP_ || p == ETH_P_PAUSE_;
-}
-
 /*
- * True when the packet passes every filter that is set. With an address, port or L4
- * protocol filter, packets without an IP header (or without ports, for a port filter)
- * cannot match.
+ * Reads the headers of skb as the hook at point at sees them into k (s: scratch room for
+ * the bytes). At PKT_AT_TCP the addresses come from sk and l4_len is the skb's length.
+ * Non-zero when nothing could be read (k is then zeroed).
  */
-static __always_inline bool flow_match(const struct flow_filter *f, const struct pkt_meta *m)
+static __always_inline int skb_pkt_key(struct sk_buff *skb, const int at, struct sock *sk,
+				       struct pkt_snap *s, struct pkt_key *k)
 {
-	bool l3_filters = f->sfamily || f->dfamily || f->l4proto || f->sport || f->dport;
-
-	if (f->ethertype == ETHERTYPE_OTHER) {
-		if (is_known_ethertype(m->proto))
-			return false;
-	} else if (f->ethertype && f->ethertype != m->proto) {
-		return false;
+	if (skb_snapshot(skb, at, s)) {
+		__builtin_memset(k, 0, sizeof(*k));
+		return -1;
 	}
-	if (f->vlan_id && f->vlan_id != m->vlan_id)
-		return false;
-	if (!l3_filters)
-		return true;
-	if (!m->family || (f->ipv4_only && m->family != 4))
-		return false;
-	if (f->l4proto && f->l4proto != m->l4proto)
-		return false;
-	if (!addr_match(f->saddr, f->sfamily, m, m->saddr) ||
-	    !addr_match(f->daddr, f->dfamily, m, m->daddr))
-		return false;
-	if (f->sport || f->dport) {
-		if (!m->has_ports)
-			return false;
-		if (f->sport && f->sport != m->sport)
-			return false;
-		if (f->dport && f->dport != m->dport)
-			return false;
+	pkt_key_parse(s, k);
+	if (at == PKT_AT_TCP) {
+		if (!sk)
+			return -1;
+		k->family = 4;
+		k->saddr[0] = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		k->daddr[0] = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		k->l4_len = BPF_CORE_READ(skb, len);
 	}
-	return true;
+	return 0;
 }

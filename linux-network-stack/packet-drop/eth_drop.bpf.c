@@ -15,7 +15,7 @@ static __always_inline int on_drop(void *ctx, struct sk_buff *skb, __u32 reason)
 	const struct eth_drop_config *cfg = get_config();
 	struct eth_drop_event *ev = event_get();
 	struct net_device *dev;
-	struct pkt_meta meta;
+	struct pkt_key pkt;
 
 	if (!cfg || !ev || !skb)
 		return 0;
@@ -25,10 +25,7 @@ static __always_inline int on_drop(void *ctx, struct sk_buff *skb, __u32 reason)
 		bpf_core_read_str(ev->ifname, sizeof(ev->ifname), &dev->name);
 	if (cfg->ifname[0] && (!dev || !ifname_equal(ev->ifname, cfg->ifname)))
 		return 0;
-	if (skb_snapshot(skb, &ev->snap))
-		return 0;
-	pkt_parse(&ev->snap, &meta);
-	if (!flow_match(&cfg->filter, &meta))
+	if (skb_pkt_key(skb, PKT_AT_MAC, NULL, &ev->snap, &pkt) || !pkt_filter_match(&cfg->filter, &pkt))
 		return 0;
 
 	__u64 id = bpf_get_current_pid_tgid();

@@ -236,7 +236,7 @@ static void print_stack(FILE *f, const struct eth_drop_event *ev, const char *co
 
 static void decode(const struct eth_drop_event *ev, struct pkt_decoded *d)
 {
-	pkt_decode(ev->snap.bytes, ev->snap.len, ev->snap.has_l2, ev->snap.skb_protocol, d);
+	pkt_decode(ev->snap.bytes, ev->snap.len, ev->snap.at == PKT_AT_ETH, ev->snap.skb_protocol, d);
 }
 
 void eth_drop_print_event(FILE *f, const struct eth_drop_event *ev, const char *hms,

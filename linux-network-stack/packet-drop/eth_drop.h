@@ -1,10 +1,9 @@
 /* eth_drop: shared by the BPF program and user space. */
 #pragma once
-#include "bpf/flow_filter.h"
-#include "bpf/pkt_snap.h"
+#include "bpf/pkt_key.h"
 
 struct eth_drop_config {
-	struct flow_filter filter;
+	struct pkt_filter filter;
 	char ifname[16];	/* exact device name, empty = any */
 };
 

@@ -5,10 +5,12 @@
  */
 #include "bpfnet.bpf.h"
 #include "events.bpf.h"
+#include "skb_pkt.bpf.h"
 #include "qdisc_drop_trace.h"
 
 BPFNET_CONFIG(struct qdt_config)
 BPFNET_SCRATCH(event, struct qdt_event)
+BPFNET_SCRATCH(snap, struct pkt_snap)
 
 /* Transmit recursion stops at 8 nested devices (XMIT_RECURSION_LIMIT). */
 #define QDT_MAX_NESTING 8
@@ -102,31 +104,19 @@ static __always_inline bool skb_dev_matches(struct sk_buff *skb, char *name, con
  */
 static __always_inline void read_l3(struct sk_buff *skb, struct qdt_event *ev)
 {
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u16 mac = BPF_CORE_READ(skb, mac_header);
-	__u16 net = BPF_CORE_READ(skb, network_header);
-	struct wire_ipv4 ip;
-	__u16 proto = 0;
-	__u32 l3;
+	struct pkt_snap *snap = snap_get();
+	struct pkt_key k;
 
 	ev->has_ip = 0;
 	ev->proto = 0;
 	ev->saddr = 0;
 	ev->daddr = 0;
-	if (mac != SKB_HDR_UNSET && (net == SKB_HDR_UNSET || net >= mac + sizeof(struct wire_eth))) {
-		bpf_probe_read_kernel(&proto, sizeof(proto), head + mac + offsetof(struct wire_eth, proto));
-		proto = bpf_ntohs(proto);
-		l3 = mac + sizeof(struct wire_eth);
-	} else if (net != SKB_HDR_UNSET) {
-		proto = bpf_ntohs(BPF_CORE_READ(skb, protocol));
-		l3 = net;
-	} else {
+	if (!snap || skb_pkt_key(skb, PKT_AT_MAC, NULL, snap, &k))
 		return;
-	}
-	ev->proto = proto;
-	if (proto == ETH_P_IP_ && !bpf_probe_read_kernel(&ip, sizeof(ip), head + l3)) {
-		ev->saddr = ip.saddr;
-		ev->daddr = ip.daddr;
+	ev->proto = k.ethertype;
+	if (k.family == 4) {
+		ev->saddr = k.saddr[0];
+		ev->daddr = k.daddr[0];
 		ev->has_ip = 1;
 	}
 }

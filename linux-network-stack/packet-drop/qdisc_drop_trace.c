@@ -13,6 +13,7 @@
 #include "events.h"
 #include "filter.h"
 #include "hook.h"
+#include "interval.h"
 #include "json.h"
 #include "ksyms.h"
 #include "log.h"
@@ -622,6 +623,27 @@ static void report(bool final)
 	previous = cur;
 }
 
+static void report_interval(void *ctx)
+{
+	(void)ctx;
+	report(false);
+}
+
+static void report_final(void *ctx)
+{
+	(void)ctx;
+	if (channel)
+		events_poll(channel, 0);
+	hook_detach(&hooks);
+	if (channel)
+		events_drain(channel);
+	if (!g_common.json)
+		printf("\nStopping qdisc drop monitoring...\n");
+	report(true);
+	if (channel && !g_common.json)
+		printf("Lost events: %llu\n", (unsigned long long)events_lost(channel));
+}
+
 static void handle_event(void *ctx, const void *data, size_t size)
 {
 	const struct qdt_event *ev = data;
@@ -658,7 +680,6 @@ int main(int argc, char **argv)
 {
 	struct strbuf attached = { 0 }, warnings = { 0 }, reasons = { 0 };
 	bool events;
-	double t0, next;
 
 	args_parse(&parser, argc, argv);
 	if (opt.interface)
@@ -702,34 +723,11 @@ int main(int argc, char **argv)
 	snapshot_read(&previous);
 	tool_ready();
 
-	t0 = tool_elapsed();
-	next = t0 + opt.interval;
-	while (!tool_exiting() && !(opt.duration && tool_elapsed() - t0 >= opt.duration)) {
-		if (channel) {
-			int err = events_poll(channel, 100);
-
-			if (err < 0) {
-				log_error("polling events failed: %s", strerror(-err));
-				break;
-			}
-		} else {
-			tool_sleep(0.1);
-		}
-		if (tool_elapsed() >= next) {
-			report(false);
-			next += opt.interval;
-		}
-	}
-	if (channel)
-		events_poll(channel, 0);
-	hook_detach(&hooks);
-	if (channel)
-		events_drain(channel);
-	if (!g_common.json)
-		printf("\nStopping qdisc drop monitoring...\n");
-	report(true);
-	if (channel && !g_common.json)
-		printf("Lost events: %llu\n", (unsigned long long)events_lost(channel));
+	interval_run(&(struct interval_loop){ .interval_s = opt.interval,
+					      .duration_s = opt.duration,
+					      .report = report_interval,
+					      .final = report_final,
+					      .events = channel });
 	events_close(channel);
 	qdisc_drop_trace_bpf__destroy(skel);
 	sb_free(&attached);

@@ -6,10 +6,12 @@
 #include "bpfnet.bpf.h"
 #include "events.bpf.h"
 #include "kmod/openvswitch.h"
+#include "skb_pkt.bpf.h"
 #include "system_network_icmp_rtt.h"
 
 BPFNET_CONFIG(struct rtt_config)
 BPFNET_SCRATCH(fresh, struct rtt_session)
+BPFNET_SCRATCH(snap, struct pkt_snap)
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -27,82 +29,19 @@ struct {
 	__type(value, __u64);
 } rtt_counters SEC(".maps");
 
-#define IS_VLAN_BE(p) ((p) == bpf_htons(ETH_P_8021Q_) || (p) == bpf_htons(ETH_P_8021AD_))
 #define ICMP_ECHOREPLY_ 0
 #define ICMP_ECHO_ 8
 
-/* Where a hook finds the IPv4 header. */
-enum l3_at {
-	L3_NETWORK_HEADER,	/* head + network_header */
-	L3_DATA,		/* skb->data: the NIC receive path before the stack resets the headers */
-	L3_AFTER_ETH,		/* after the Ethernet header at skb->data: packets from ovs-vswitchd */
-};
-
-struct echo {
-	__u32 saddr, daddr;
-	__u16 id, seq;
-	__u8 type;
-};
-
-static __always_inline unsigned char *skip_vlan(unsigned char *p, __u16 *proto)
+/* Reads an ICMP echo request or reply between the two hosts; non-zero if the packet is something else. */
+static __always_inline int echo_parse(const struct rtt_config *cfg, struct sk_buff *skb, const int at,
+				      struct pkt_key *k)
 {
-	if (IS_VLAN_BE(*proto)) {
-		bpf_probe_read_kernel(proto, sizeof(*proto), p + offsetof(struct wire_vlan, proto));
-		p += sizeof(struct wire_vlan);
-	}
-	return p;
-}
+	struct pkt_snap *snap = snap_get();
 
-static __always_inline unsigned char *l3_header(struct sk_buff *skb, enum l3_at where)
-{
-	unsigned char *p;
-	__u16 proto;
-
-	if (where == L3_NETWORK_HEADER) {
-		__u16 nh = BPF_CORE_READ(skb, network_header);
-
-		if (nh == SKB_HDR_UNSET)
-			return NULL;
-		return BPF_CORE_READ(skb, head) + nh;
-	}
-	p = BPF_CORE_READ(skb, data);
-	if (where == L3_DATA) {
-		proto = BPF_CORE_READ(skb, protocol);
-	} else {
-		if (bpf_probe_read_kernel(&proto, sizeof(proto), p + offsetof(struct wire_eth, proto)))
-			return NULL;
-		p += sizeof(struct wire_eth);
-	}
-	p = skip_vlan(p, &proto);
-	p = skip_vlan(p, &proto);
-	return proto == bpf_htons(ETH_P_IP_) ? p : NULL;
-}
-
-/* Reads an ICMP echo request or reply; non-zero if the packet is something else. */
-static __always_inline int echo_parse(struct sk_buff *skb, enum l3_at where, struct echo *e)
-{
-	unsigned char *l3 = l3_header(skb, where);
-	struct wire_icmp_echo icmp;
-	struct wire_ipv4 ip;
-	__u32 hlen;
-
-	if (!l3 || bpf_probe_read_kernel(&ip, sizeof(ip), l3))
+	if (!snap || skb_pkt_key(skb, at, NULL, snap, k) || k->family != 4 || !(k->flags & PKT_K_ICMP) ||
+	    !pkt_filter_match(&cfg->filter, k))
 		return -1;
-	hlen = wire_ipv4_hlen(&ip);
-	if (wire_ipv4_version(&ip) != 4 || hlen < sizeof(ip) || ip.protocol != IPPROTO_ICMP)
-		return -1;
-	if (ip.frag_off & bpf_htons(WIRE_IP_OFFSET))
-		return -1;	/* a later fragment: no ICMP header */
-	if (bpf_probe_read_kernel(&icmp, sizeof(icmp), l3 + hlen))
-		return -1;
-	if (icmp.type != ICMP_ECHO_ && icmp.type != ICMP_ECHOREPLY_)
-		return -1;
-	e->saddr = ip.saddr;
-	e->daddr = ip.daddr;
-	e->id = icmp.id;
-	e->seq = icmp.seq;
-	e->type = icmp.type;
-	return 0;
+	return k->icmp_type == ICMP_ECHO_ || k->icmp_type == ICMP_ECHOREPLY_ ? 0 : -1;
 }
 
 static __always_inline int on_phy_nic(struct sk_buff *skb, const struct rtt_config *cfg)
@@ -153,22 +92,23 @@ static __always_inline struct rtt_session *session_start(const struct rtt_key *k
 }
 
 static __always_inline int track(void *ctx, const struct rtt_config *cfg, struct sk_buff *skb,
-				 enum rtt_hook hook, enum l3_at where)
+				 enum rtt_hook hook, const int at)
 {
+	__u32 sip = cfg->filter.saddr[0], dip = cfg->filter.daddr[0];
 	struct rtt_session *s;
 	struct rtt_key key = {};
-	struct echo e;
+	struct pkt_key e;
 	int reply, stage;
 
 	if (!skb)
 		return 0;
 	if ((hook == RTT_HOOK_NIC_RX || hook == RTT_HOOK_NIC_TX) && !on_phy_nic(skb, cfg))
 		return 0;
-	if (echo_parse(skb, where, &e))
+	if (echo_parse(cfg, skb, at, &e))
 		return 0;
-	if (e.type == ICMP_ECHO_ && e.saddr == cfg->src_ip && e.daddr == cfg->dst_ip)
+	if (e.icmp_type == ICMP_ECHO_ && e.saddr[0] == sip && e.daddr[0] == dip)
 		reply = 0;
-	else if (e.type == ICMP_ECHOREPLY_ && e.saddr == cfg->dst_ip && e.daddr == cfg->src_ip)
+	else if (e.icmp_type == ICMP_ECHOREPLY_ && e.saddr[0] == dip && e.daddr[0] == sip)
 		reply = 1;
 	else
 		return 0;
@@ -176,11 +116,11 @@ static __always_inline int track(void *ctx, const struct rtt_config *cfg, struct
 	if (stage < 0)
 		return 0;
 
-	key.sip = cfg->src_ip;
-	key.dip = cfg->dst_ip;
+	key.sip = sip;
+	key.dip = dip;
 	key.proto = IPPROTO_ICMP;
-	key.id = e.id;
-	key.seq = e.seq;
+	key.id = bpf_htons(e.icmp_id);
+	key.seq = bpf_htons(e.icmp_seq);
 	s = bpf_map_lookup_elem(&sessions, &key);
 	switch (rtt_hit_action(s, stage, (__u64)skb)) {
 	case RTT_START:
@@ -196,7 +136,7 @@ static __always_inline int track(void *ctx, const struct rtt_config *cfg, struct
 	rtt_record(s, stage, bpf_ktime_get_ns(), (__u64)skb,
 		   cfg->stacks ? bpf_get_stackid(ctx, &stacks, 0) : RTT_NO_STACK);
 	if (stage == 0 || stage == RTT_PATH_STAGES)
-		path_start(s, reply, skb, e.type);
+		path_start(s, reply, skb, e.icmp_type);
 	switch (rtt_outcome(s, stage, cfg->threshold_ns)) {
 	case RTT_PENDING:
 		return 0;
@@ -240,41 +180,41 @@ static __always_inline struct sk_buff *skb_arg(struct pt_regs *ctx, __u8 pos)
 	}
 }
 
-static __always_inline int on_kprobe(struct pt_regs *ctx, enum rtt_hook hook, enum l3_at where)
+static __always_inline int on_kprobe(struct pt_regs *ctx, enum rtt_hook hook, const int at)
 {
 	const struct rtt_config *cfg = get_config();
 
 	if (!cfg)
 		return 0;
-	return track(ctx, cfg, skb_arg(ctx, cfg->skb_arg[hook]), hook, where);
+	return track(ctx, cfg, skb_arg(ctx, cfg->skb_arg[hook]), hook, at);
 }
 
 static __always_inline int on_tracepoint(void *ctx, void *skbaddr, enum rtt_hook hook,
-					 enum l3_at where)
+					 const int at)
 {
 	const struct rtt_config *cfg = get_config();
 
 	if (!cfg)
 		return 0;
-	return track(ctx, cfg, skbaddr, hook, where);
+	return track(ctx, cfg, skbaddr, hook, at);
 }
 
 SEC("kprobe")
 int kp_ip_output(struct pt_regs *ctx)
 {
-	return on_kprobe(ctx, RTT_HOOK_IP_OUTPUT, L3_NETWORK_HEADER);
+	return on_kprobe(ctx, RTT_HOOK_IP_OUTPUT, PKT_AT_NET);
 }
 
 SEC("kprobe")
 int kp_internal_dev_xmit(struct pt_regs *ctx)
 {
-	return on_kprobe(ctx, RTT_HOOK_INTERNAL_XMIT, L3_NETWORK_HEADER);
+	return on_kprobe(ctx, RTT_HOOK_INTERNAL_XMIT, PKT_AT_NET);
 }
 
 SEC("tp/net/netif_receive_skb")
 int tp_netif_receive_skb(struct trace_event_raw_net_dev_template *ctx)
 {
-	return on_tracepoint(ctx, ctx->skbaddr, RTT_HOOK_NIC_RX, L3_DATA);
+	return on_tracepoint(ctx, ctx->skbaddr, RTT_HOOK_NIC_RX, RTT_AT_NIC_RX);
 }
 
 /* rx_handler_result_t netdev_frame_hook(struct sk_buff **pskb) */
@@ -286,13 +226,13 @@ int kp_netdev_frame_hook(struct pt_regs *ctx)
 
 	if (!cfg || bpf_probe_read_kernel(&skb, sizeof(skb), (void *)PT_REGS_PARM1(ctx)))
 		return 0;
-	return track(ctx, cfg, skb, RTT_HOOK_FRAME_HOOK, L3_NETWORK_HEADER);
+	return track(ctx, cfg, skb, RTT_HOOK_FRAME_HOOK, PKT_AT_NET);
 }
 
 SEC("kprobe")
 int kp_ovs_dp_process_packet(struct pt_regs *ctx)
 {
-	return on_kprobe(ctx, RTT_HOOK_OVS_PROCESS, L3_NETWORK_HEADER);
+	return on_kprobe(ctx, RTT_HOOK_OVS_PROCESS, PKT_AT_NET);
 }
 
 SEC("tp/openvswitch/ovs_dp_upcall")
@@ -301,44 +241,44 @@ int tp_ovs_dp_upcall(struct trace_event_raw_ovs_dp_upcall *ctx)
 	/* User space picks this hook only where the module's BTF describes the record. */
 	if (!bpf_core_field_exists(ctx->skbaddr))
 		return 0;
-	return on_tracepoint(ctx, ctx->skbaddr, RTT_HOOK_OVS_UPCALL, L3_NETWORK_HEADER);
+	return on_tracepoint(ctx, ctx->skbaddr, RTT_HOOK_OVS_UPCALL, PKT_AT_NET);
 }
 
 SEC("kprobe")
 int kp_ovs_dp_upcall(struct pt_regs *ctx)
 {
-	return on_kprobe(ctx, RTT_HOOK_OVS_UPCALL, L3_NETWORK_HEADER);
+	return on_kprobe(ctx, RTT_HOOK_OVS_UPCALL, PKT_AT_NET);
 }
 
 SEC("kprobe")
 int kp_ovs_flow_key_extract_userspace(struct pt_regs *ctx)
 {
-	return on_kprobe(ctx, RTT_HOOK_OVS_KEYEXT, L3_AFTER_ETH);
+	return on_kprobe(ctx, RTT_HOOK_OVS_KEYEXT, PKT_AT_ETH);
 }
 
 SEC("kprobe")
 int kp_ovs_vport_send(struct pt_regs *ctx)
 {
-	return on_kprobe(ctx, RTT_HOOK_OVS_SEND, L3_NETWORK_HEADER);
+	return on_kprobe(ctx, RTT_HOOK_OVS_SEND, PKT_AT_NET);
 }
 
 SEC("tp/net/net_dev_queue")
 int tp_net_dev_queue(struct trace_event_raw_net_dev_template *ctx)
 {
-	return on_tracepoint(ctx, ctx->skbaddr, RTT_HOOK_NIC_TX, L3_NETWORK_HEADER);
+	return on_tracepoint(ctx, ctx->skbaddr, RTT_HOOK_NIC_TX, PKT_AT_NET);
 }
 
 /* __dev_queue_xmit, or dev_queue_xmit before 5.19. */
 SEC("kprobe")
 int kp_dev_queue_xmit(struct pt_regs *ctx)
 {
-	return on_kprobe(ctx, RTT_HOOK_NIC_TX, L3_NETWORK_HEADER);
+	return on_kprobe(ctx, RTT_HOOK_NIC_TX, PKT_AT_NET);
 }
 
 SEC("kprobe")
 int kp_icmp_rcv(struct pt_regs *ctx)
 {
-	return on_kprobe(ctx, RTT_HOOK_ICMP_RCV, L3_NETWORK_HEADER);
+	return on_kprobe(ctx, RTT_HOOK_ICMP_RCV, PKT_AT_NET);
 }
 
 BPFNET_LICENSE;

@@ -457,8 +457,8 @@ static void build_config(struct rtt_config *cfg, struct settings *st)
 
 	_Static_assert(RTT_MAX_PHY == NS_MAX_PHY, "netstage_phy_opt fills NS_MAX_PHY slots");
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->src_ip = host_ipv4(&opt.src_ip, "sender", src_text);
-	cfg->dst_ip = host_ipv4(&opt.dst_ip, "receiver", dst_text);
+	cfg->filter = pkt_filter_ipv4(host_ipv4(&opt.src_ip, "sender", src_text),
+				      host_ipv4(&opt.dst_ip, "receiver", dst_text), 0, 0, IPPROTO_ICMP, RTT_FILTER_FLAGS);
 	st->latency_ms = opt.latency_ms;
 	cfg->threshold_ns = (__u64)(st->latency_ms * 1e6);
 	cfg->direction = strcmp(opt.direction, "rx") ? RTT_TX : RTT_RX;

@@ -3,12 +3,7 @@
  * session bookkeeping below run in the kernel and, in the unit tests, on recorded hook hits.
  */
 #pragma once
-#ifndef __VMLINUX_H__
-#include <linux/types.h>
-#endif
-#ifndef __always_inline
-#define __always_inline inline __attribute__((always_inline))
-#endif
+#include "bpf/pkt_key.h"
 
 #define RTT_STAGES 14
 #define RTT_PATH_STAGES 7	/* path 1 = stages 0-6 (the echo request), path 2 = 7-13 (the reply) */
@@ -36,9 +31,14 @@ enum rtt_direction {
 	RTT_RX = 1,	/* the remote host pings this one */
 };
 
+/* The echo request goes from --src-ip to --dst-ip, the reply back. */
+#define RTT_FILTER_FLAGS (PKT_F_IPV4_ONLY | PKT_F_EITHER_DIR)
+
+/* Where the hook on net:netif_receive_skb reads the packet. */
+#define RTT_AT_NIC_RX PKT_AT_DATA
+
 struct rtt_config {
-	__u32 src_ip;		/* sender of the echo request, network order */
-	__u32 dst_ip;		/* its receiver */
+	struct pkt_filter filter;	/* saddr: sender of the echo request, daddr: its receiver; ICMP */
 	__u32 phy_ifindex[RTT_MAX_PHY];	/* the physical NICs, 0 = unused slot */
 	__u64 threshold_ns;	/* report round trips of at least this RTT; 0 = all */
 	__u8 direction;		/* enum rtt_direction */

@@ -26,7 +26,7 @@ static struct eth_drop_event base_event(__u32 pid, __u32 tgid, const char *comm,
 	ev.cpu = cpu;
 	strcpy(ev.comm, comm);
 	strcpy(ev.ifname, ifname);
-	ev.snap.has_l2 = 1;
+	ev.snap.at = PKT_AT_ETH;
 	ev.snap.len = PKT_SNAP_LEN;
 	return ev;
 }
@@ -87,7 +87,7 @@ START_TEST(ipv6_without_link_layer_header)
 	__u8 *p = ev.snap.bytes;
 	FILE *f = golden_open(&buf, &len);
 
-	ev.snap.has_l2 = 0;
+	ev.snap.at = PKT_AT_NET;
 	ev.snap.skb_protocol = 0x86DD;
 	p[0] = 0x60;
 	put16(p + 4, 12);

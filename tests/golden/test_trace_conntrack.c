@@ -284,28 +284,28 @@ START_TEST(filters_file_good)
 	ck_assert_int_eq(n, 2);
 	ck_assert_str_eq(r[0].repr, "{'src_ip': '10.200.0.243', 'dst_ip': '10.200.0.245', 'protocol': "
 				    "'tcp', 'src_port': 9900, 'dst_port': 0}");
-	ck_assert_uint_eq(r[0].rule.saddr, ip("10.200.0.243"));
-	ck_assert_uint_eq(r[0].rule.daddr, ip("10.200.0.245"));
-	ck_assert_uint_eq(r[0].rule.protocol, 6);
+	ck_assert_uint_eq(r[0].rule.saddr[0], ip("10.200.0.243"));
+	ck_assert_uint_eq(r[0].rule.daddr[0], ip("10.200.0.245"));
+	ck_assert_uint_eq(r[0].rule.l4proto, 6);
 	ck_assert_uint_eq(r[0].rule.sport, 9900);
 	ck_assert_uint_eq(r[0].rule.dport, 0);
-	ck_assert_uint_eq(r[1].rule.saddr, ip("10.200.0.245"));
+	ck_assert_uint_eq(r[1].rule.saddr[0], ip("10.200.0.245"));
 	ck_assert_uint_eq(r[1].rule.dport, 9900);
 	ct_file_rules_free(r, n);
 
 	n = parse_fixture("good_mixed.json", r, &err);
 	ck_assert_msg(n == 4, "%d rules: %s", n, err.buf ? err.buf : "");
 	ck_assert_str_eq(r[0].repr, "{'protocol': 'UDP', 'dst_port': '53', 'dst_ip': '10.0.0.53'}");
-	ck_assert_uint_eq(r[0].rule.protocol, 17);
+	ck_assert_uint_eq(r[0].rule.l4proto, 17);
 	ck_assert_uint_eq(r[0].rule.dport, 53);
-	ck_assert_uint_eq(r[0].rule.daddr, ip("10.0.0.53"));
+	ck_assert_uint_eq(r[0].rule.daddr[0], ip("10.0.0.53"));
 	ck_assert_str_eq(r[1].repr, "{'src_ip': None, 'dst_ip': '', 'protocol': 'icmp'}");
-	ck_assert_uint_eq(r[1].rule.saddr, 0);
-	ck_assert_uint_eq(r[1].rule.daddr, 0);
-	ck_assert_uint_eq(r[1].rule.protocol, 1);
+	ck_assert_uint_eq(r[1].rule.saddr[0], 0);
+	ck_assert_uint_eq(r[1].rule.daddr[0], 0);
+	ck_assert_uint_eq(r[1].rule.l4proto, 1);
 	ck_assert_str_eq(r[2].repr, "{'protocol': 'tcp', 'src_port': 80}");
-	ck_assert_uint_eq(r[2].rule.protocol, 6);
-	ck_assert_uint_eq(r[3].rule.saddr, 0);
+	ck_assert_uint_eq(r[2].rule.l4proto, 6);
+	ck_assert_uint_eq(r[3].rule.saddr[0], 0);
 	ck_assert_uint_eq(r[3].rule.sport, 65535);
 	ct_file_rules_free(r, n);
 

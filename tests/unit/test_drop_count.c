@@ -327,7 +327,7 @@ START_TEST(test_config_build)
 
 	drop_count_config_build(&cfg, &o);
 	ck_assert_str_eq(cfg.ifname, "eth0");
-	ck_assert_uint_eq(cfg.filter.ipv4_only, 1);
+	ck_assert_uint_eq(cfg.filter.flags, PKT_F_IPV4_ONLY);
 	ck_assert_uint_eq(cfg.filter.sfamily, 4);
 	ck_assert_uint_eq(cfg.filter.dfamily, 0);
 	ck_assert_uint_eq(cfg.filter.saddr[0], inet_addr("10.0.0.1"));

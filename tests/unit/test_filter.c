@@ -152,12 +152,12 @@ START_TEST(test_l4proto_name)
 }
 END_TEST
 
-/* ---- filling struct flow_filter ---- */
+/* ---- filling struct pkt_filter ---- */
 
 START_TEST(test_filter_set_addr_ipv4)
 {
 	struct ip_addr src, dst;
-	struct flow_filter f;
+	struct pkt_filter f;
 
 	memset(&f, 0, sizeof(f));
 	ck_assert(ip_parse("10.0.0.1", &src));
@@ -182,7 +182,7 @@ END_TEST
 START_TEST(test_filter_set_addr_ipv6)
 {
 	static const uint8_t db8_1[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
-	struct flow_filter f;
+	struct pkt_filter f;
 	struct ip_addr a;
 
 	memset(&f, 0, sizeof(f));
@@ -196,7 +196,7 @@ END_TEST
 
 START_TEST(test_filter_set_none_is_no_filter)
 {
-	struct flow_filter f, zero;
+	struct pkt_filter f, zero;
 	struct ip_addr none = { 0 };
 
 	memset(&f, 0, sizeof(f));
@@ -209,7 +209,7 @@ END_TEST
 
 START_TEST(test_filter_set_ipv4)
 {
-	struct flow_filter f;
+	struct pkt_filter f;
 
 	memset(&f, 0, sizeof(f));
 	filter_set_ipv4(&f, false, htonl(0x0a000002));

@@ -50,12 +50,20 @@ static void on_report(void *ctx)
 	record(ctx, 'r');
 }
 
+/* A report that takes 0.3 s of the clock. */
+static void on_slow_report(void *ctx)
+{
+	record(ctx, 'r');
+	now_s += 0.3;
+}
+
 static void on_final(void *ctx)
 {
 	record(ctx, 'f');
 }
 
-static void run(struct calls *c, double start, double interval, double duration, double signal, bool final)
+static void run_with(struct calls *c, double start, double interval, double duration, double signal, bool final,
+		     void (*report)(void *))
 {
 	memset(c, 0, sizeof(*c));
 	now_s = start;
@@ -63,10 +71,15 @@ static void run(struct calls *c, double start, double interval, double duration,
 	nsleeps = 0;
 	interval_run(&(struct interval_loop){ .interval_s = interval,
 					      .duration_s = duration,
-					      .report = on_report,
+					      .report = report,
 					      .final = final ? on_final : NULL,
 					      .ctx = c,
 					      .clock = &fake_clock });
+}
+
+static void run(struct calls *c, double start, double interval, double duration, double signal, bool final)
+{
+	run_with(c, start, interval, duration, signal, final, on_report);
 }
 
 #define assert_near(a, b) ck_assert_msg(fabs((a) - (b)) < 1e-9, "%g != %g", (double)(a), (double)(b))
@@ -162,6 +175,27 @@ START_TEST(test_signal_without_final_reports_nothing_more)
 }
 END_TEST
 
+START_TEST(test_slow_reports_do_not_shift_the_intervals)
+{
+	struct calls c;
+
+	/* Reports taking 0.3 s: they still start at 2, 4, 6; the final one at --duration 7. */
+	run_with(&c, 0, 2, 7, -1, true, on_slow_report);
+	ck_assert_str_eq(c.seq, "rrrf");
+	assert_near(c.at[0], 2);
+	assert_near(c.at[1], 4);
+	assert_near(c.at[2], 6);
+	assert_near(c.at[3], 7);
+	assert_near(sleeps[1], 1.7);
+	/* A report longer than the interval: the next interval is a whole one from its end. */
+	run_with(&c, 0, 0.2, 1, -1, true, on_slow_report);
+	ck_assert_str_eq(c.seq, "rrf");
+	assert_near(c.at[0], 0.2);
+	assert_near(c.at[1], 0.7);
+	assert_near(c.at[2], 1);
+}
+END_TEST
+
 static Suite *interval_suite(void)
 {
 	Suite *s = suite_create("interval");
@@ -173,6 +207,7 @@ static Suite *interval_suite(void)
 	tcase_add_test(tc, test_without_final_the_last_interval_is_a_report);
 	tcase_add_test(tc, test_signal_stops_with_one_final_report);
 	tcase_add_test(tc, test_signal_without_final_reports_nothing_more);
+	tcase_add_test(tc, test_slow_reports_do_not_shift_the_intervals);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,233 @@
+/* Unit tests of common/bpf/pkt_key.h (the BPF packet parser and filter) on byte fixtures. */
+#include <arpa/inet.h>
+#include <check.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "bpf/netstage.h"
+#include "bpf/pkt_key.h"
+#include "filter.h"
+#include "system_network_icmp_rtt.h"
+#include "unit_helpers.h"
+
+#define MAC_DST 0x00, 0x11, 0x22, 0x33, 0x44, 0x55
+#define MAC_SRC 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb
+#define ETH(type) MAC_DST, MAC_SRC, (uint8_t)((type) >> 8), (uint8_t)((type) & 0xff)
+
+/* Non-first fragment (offset 185 * 8) of a UDP datagram; its payload reads like 53 -> 80. */
+static const uint8_t eth_ipv4_frag[] = {
+	ETH(0x0800),
+	0x45, 0x00, 0x00, 0x1c, 0x00, 0x99, 0x00, 0xb9, 0x40, 0x11, 0x00, 0x00,
+	0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02,
+	0x00, 0x35, 0x00, 0x50, 0x00, 0x00, 0x00, 0x00,
+};
+
+/* First fragment (MF set, offset 0) of the same datagram: UDP 53 -> 80. */
+static const uint8_t eth_ipv4_first_frag[] = {
+	ETH(0x0800),
+	0x45, 0x00, 0x00, 0x1c, 0x00, 0x99, 0x20, 0x00, 0x40, 0x11, 0x00, 0x00,
+	0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02,
+	0x00, 0x35, 0x00, 0x50, 0x00, 0x08, 0x00, 0x00,
+};
+
+/* skb->data at net:netif_receive_skb of a QinQ frame: 802.1ad id 100, 802.1Q id 200, ICMP echo id 7 seq 3. */
+static const uint8_t data_qinq_icmp[] = {
+	0x00, 0x64, 0x81, 0x00, 0x00, 0xc8, 0x08, 0x00,
+	0x45, 0x00, 0x00, 0x1c, 0x00, 0x01, 0x00, 0x00, 0x40, 0x01, 0x00, 0x00,
+	0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02,
+	0x08, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x03,
+};
+
+/* An IPv6 TCP segment 2001:db8::1 -> 2001:db8::2, 40000 -> 443, SYN, at the network header. */
+static const uint8_t net_ipv6_tcp[] = {
+	0x60, 0x00, 0x00, 0x00, 0x00, 0x14, 0x06, 0x40,
+	0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
+	0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02,
+	0x9c, 0x40, 0x01, 0xbb, 0x00, 0x00, 0x00, 0x64, 0x00, 0x00, 0x00, 0x00,
+	0x50, 0x02, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00,
+};
+
+static void snap_at(struct pkt_snap *s, int at, uint16_t skb_protocol, const uint8_t *bytes, size_t len)
+{
+	memset(s, 0, sizeof(*s));
+	memcpy(s->bytes, bytes, len);
+	s->len = (uint8_t)len;
+	s->at = (uint8_t)at;
+	s->skb_protocol = skb_protocol;
+}
+
+static void snap_eth(struct pkt_snap *s, const uint8_t *bytes, size_t len)
+{
+	snap_at(s, PKT_AT_ETH, 0, bytes, len);
+}
+
+START_TEST(test_first_fragment_has_ports)
+{
+	struct pkt_filter f = { .dport = 80 };
+	struct pkt_snap s;
+	struct pkt_key m;
+
+	snap_eth(&s, eth_ipv4_first_frag, sizeof(eth_ipv4_first_frag));
+	pkt_key_parse(&s, &m);
+	ck_assert_uint_eq(m.family, 4);
+	ck_assert_uint_eq(m.l4proto, IPPROTO_UDP);
+	ck_assert_uint_eq(m.sport, 53);
+	ck_assert_uint_eq(m.dport, 80);
+	ck_assert(pkt_filter_match(&f, &m));
+}
+END_TEST
+
+/* Its payload sits where the ports were: a port filter must not match it. */
+START_TEST(test_non_first_fragment_has_no_ports)
+{
+	struct pkt_filter port = { .dport = 80 }, addr = { .sfamily = 4 };
+	struct pkt_snap s;
+	struct pkt_key m;
+
+	snap_eth(&s, eth_ipv4_frag, sizeof(eth_ipv4_frag));
+	pkt_key_parse(&s, &m);
+	ck_assert_uint_eq(m.family, 4);
+	ck_assert_uint_eq(m.l4proto, IPPROTO_UDP);
+	ck_assert_uint_eq(m.sport, 0);
+	ck_assert_uint_eq(m.dport, 0);
+	ck_assert(!pkt_filter_match(&port, &m));
+	addr.saddr[0] = inet_addr("10.0.0.1");
+	ck_assert(pkt_filter_match(&addr, &m));	/* the addresses are there */
+}
+END_TEST
+
+/* netstage and icmp_rtt read net:netif_receive_skb's skb at the same point, the same way. */
+START_TEST(test_netif_receive_qinq_same_for_netstage_and_icmp_rtt)
+{
+	struct pkt_snap s;
+	struct pkt_key ns, rtt;
+
+	snap_at(&s, NS_AT_NETIF_RECEIVE, 0x88a8, data_qinq_icmp, sizeof(data_qinq_icmp));
+	pkt_key_parse(&s, &ns);
+	snap_at(&s, RTT_AT_NIC_RX, 0x88a8, data_qinq_icmp, sizeof(data_qinq_icmp));
+	pkt_key_parse(&s, &rtt);
+	ck_assert_mem_eq(&ns, &rtt, sizeof(ns));
+	ck_assert_uint_eq(rtt.family, 4);
+	ck_assert_uint_eq(rtt.vlan_id, 100);
+	ck_assert_uint_eq(rtt.l4proto, IPPROTO_ICMP);
+	ck_assert_uint_eq(rtt.flags, PKT_K_ICMP);
+	ck_assert_uint_eq(rtt.icmp_type, 8);
+	ck_assert_uint_eq(rtt.icmp_id, 7);
+	ck_assert_uint_eq(rtt.icmp_seq, 3);
+}
+END_TEST
+
+START_TEST(test_ipv6_tcp_at_network_header)
+{
+	struct pkt_filter f = { .dfamily = 6, .dport = 443, .l4proto = IPPROTO_TCP };
+	struct pkt_snap s;
+	struct pkt_key k;
+
+	snap_at(&s, PKT_AT_NET, 0x86dd, net_ipv6_tcp, sizeof(net_ipv6_tcp));
+	pkt_key_parse(&s, &k);
+	ck_assert_uint_eq(k.family, 6);
+	ck_assert_uint_eq(k.ethertype, 0x86dd);
+	ck_assert_uint_eq(k.sport, 40000);
+	ck_assert_uint_eq(k.dport, 443);
+	ck_assert_uint_eq(k.tcp_seq, 100);
+	ck_assert_uint_eq(k.tcp_hlen, 20);
+	ck_assert_uint_eq(k.tcp_flags, 0x02);
+	ck_assert_uint_eq(k.l4_len, 20);
+	inet_pton(AF_INET6, "2001:db8::2", f.daddr);
+	ck_assert(pkt_filter_match(&f, &k));
+	f.flags = PKT_F_IPV4_ONLY;
+	ck_assert(!pkt_filter_match(&f, &k));
+}
+END_TEST
+
+/* ip_send_skb: skb->protocol not set yet; the version nibble says IPv4. */
+START_TEST(test_network_header_without_skb_protocol)
+{
+	struct pkt_snap s;
+	struct pkt_key k;
+
+	snap_at(&s, PKT_AT_NET, 0, eth_ipv4_first_frag + 14, sizeof(eth_ipv4_first_frag) - 14);
+	pkt_key_parse(&s, &k);
+	ck_assert_uint_eq(k.family, 4);
+	ck_assert_uint_eq(k.dport, 80);
+}
+END_TEST
+
+/* The TCP header of a packet without an IP header yet (__ip_queue_xmit). */
+START_TEST(test_tcp_header_only)
+{
+	struct pkt_snap s;
+	struct pkt_key k;
+
+	snap_at(&s, PKT_AT_TCP, 0, net_ipv6_tcp + 40, 20);
+	pkt_key_parse(&s, &k);
+	ck_assert_uint_eq(k.l4proto, IPPROTO_TCP);
+	ck_assert_uint_eq(k.flags, PKT_K_PORTS);
+	ck_assert_uint_eq(k.sport, 40000);
+	ck_assert_uint_eq(k.tcp_flags, 0x02);
+}
+END_TEST
+
+/* The matching modes of the tools: trace_conntrack, qdisc_lateny_details, netstage. */
+START_TEST(test_filter_modes)
+{
+	uint32_t a = inet_addr("10.0.0.1"), b = inet_addr("10.0.0.2");
+	struct pkt_filter f;
+	struct pkt_snap s;
+	struct pkt_key udp, frag, icmp = { .family = 4, .l4proto = IPPROTO_ICMP, .flags = PKT_K_ICMP };
+
+	snap_eth(&s, eth_ipv4_first_frag, sizeof(eth_ipv4_first_frag));
+	pkt_key_parse(&s, &udp);	/* a -> b, 53 -> 80 */
+	snap_eth(&s, eth_ipv4_frag, sizeof(eth_ipv4_frag));
+	pkt_key_parse(&s, &frag);
+	icmp.saddr[0] = b;
+	icmp.daddr[0] = a;
+
+	f = pkt_filter_ipv4(b, a, 80, 53, 0, 0);	/* the reply direction */
+	ck_assert(!pkt_filter_match(&f, &udp));
+	f.flags = PKT_F_EITHER_DIR;
+	ck_assert(pkt_filter_match(&f, &udp));
+
+	f = pkt_filter_ipv4(b, 0, 0, 0, 0, 0);	/* b as the source */
+	ck_assert(!pkt_filter_match(&f, &udp));
+	f.flags = PKT_F_EITHER_ADDR;	/* b as either address */
+	ck_assert(pkt_filter_match(&f, &udp));
+
+	f = pkt_filter_ipv4(0, 0, 80, 0, 0, 0);	/* 80 as the source port */
+	ck_assert(!pkt_filter_match(&f, &udp));
+	f.flags = PKT_F_EITHER_PORT;
+	ck_assert(pkt_filter_match(&f, &udp));
+	ck_assert(!pkt_filter_match(&f, &icmp));	/* no ports: no match */
+	f.flags |= PKT_F_PORTS_TCP_UDP;
+	ck_assert(pkt_filter_match(&f, &icmp));	/* port filters do not apply to ICMP */
+	ck_assert(!pkt_filter_match(&f, &frag));	/* but to UDP without its header */
+
+	f = pkt_filter_ipv4(0, 0, 0, 0, IPPROTO_ICMP, 0);
+	icmp.family = 6;
+	icmp.l4proto = PKT_IPPROTO_ICMPV6;
+	ck_assert(!pkt_filter_match(&f, &icmp));
+	f.flags = PKT_F_ICMP_V6;
+	ck_assert(pkt_filter_match(&f, &icmp));
+}
+END_TEST
+
+static Suite *pkt_key_suite(void)
+{
+	Suite *s = suite_create("pkt_key");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, test_first_fragment_has_ports);
+	tcase_add_test(tc, test_non_first_fragment_has_no_ports);
+	tcase_add_test(tc, test_netif_receive_qinq_same_for_netstage_and_icmp_rtt);
+	tcase_add_test(tc, test_ipv6_tcp_at_network_header);
+	tcase_add_test(tc, test_network_header_without_skb_protocol);
+	tcase_add_test(tc, test_tcp_header_only);
+	tcase_add_test(tc, test_filter_modes);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(pkt_key_suite());
+}
