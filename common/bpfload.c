@@ -17,6 +17,7 @@
 #include "kernel_btf.h"
 #include "runtime.h"
 #include "strbuf.h"
+#include "util.h"
 
 #define LOG_KEEP (4u << 20)
 #define LOG_TAIL_LINES 20	/* printed on stderr when the log cannot be saved */
@@ -88,7 +89,7 @@ static const char *btf_path(void)
 	}
 	if (kernel_has_btf())
 		return NULL;
-	for (size_t i = 0; i < sizeof(fallbacks) / sizeof(fallbacks[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(fallbacks); i++) {
 		snprintf(buf, sizeof(buf), fallbacks[i], kernel_release(), kernel_release());
 		if (!access(buf, R_OK))
 			return NULL;	/* libbpf finds it (it must hold a .BTF section) */

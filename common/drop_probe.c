@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kernel_btf.h"
+#include "util.h"
 
 const struct hook_def drop_hook = { "packet drops", { DROP_HOOK_CANDIDATES } };
 
@@ -75,7 +76,7 @@ bool drop_is_normal_pattern(const char *const *frames, int n)
 
 	if (n - skip < 2 || !is_free_function(frames[skip]))
 		return false;
-	for (size_t i = 0; i < sizeof(normal_callers) / sizeof(normal_callers[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(normal_callers); i++)
 		if (strstr(frames[skip + 1], normal_callers[i]))
 			return true;
 	return false;
@@ -92,7 +93,7 @@ int drop_tracing_frames(const char *const *frames, int n)
 	for (; i < n; i++) {
 		bool tracing = false;
 
-		for (size_t k = 0; k < sizeof(machinery) / sizeof(machinery[0]); k++)
+		for (size_t k = 0; k < ARRAY_SIZE(machinery); k++)
 			if (!strncmp(frames[i], machinery[k], strlen(machinery[k])))
 				tracing = true;
 		if (!tracing)

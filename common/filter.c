@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "log.h"
+#include "util.h"
 
 bool ip_parse(const char *text, struct ip_addr *out)
 {
@@ -52,7 +53,7 @@ int l4proto_parse(const char *text)
 
 	if (!text)
 		return -1;
-	for (size_t i = 0; i < sizeof(l4_names) / sizeof(l4_names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(l4_names); i++)
 		if (!strcasecmp(text, l4_names[i].name))
 			return l4_names[i].proto;
 	errno = 0;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "util.h"
 
 uint64_t log2_slot_low(unsigned s)
 {
@@ -161,7 +162,7 @@ void log2_hist_json(struct json *j, const char *prefix, const char *unit, const 
 	json_end_arr(j);
 	if (!hist_total(slots, n))
 		return;
-	for (unsigned i = 0; i < sizeof(pct) / sizeof(pct[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(pct); i++) {
 		snprintf(key, sizeof(key), "%sp%d_%s_max", prefix, pct[i], unit);
 		json_uint(j, key, log2_hist_percentile(slots, n, pct[i]));
 	}

@@ -1,6 +1,7 @@
 #include "hist_rows.h"
 
 #include "hist.h"
+#include "util.h"
 
 void print_log2_rows(FILE *f, const char *indent, const uint64_t *slots, unsigned n, const char *unit)
 {
@@ -28,7 +29,7 @@ void print_log2_percentiles(FILE *f, const char *prefix, const uint64_t *slots, 
 	if (!hist_total(slots, n))
 		return;
 	fprintf(f, "%s", prefix);
-	for (unsigned i = 0; i < sizeof(pct) / sizeof(pct[0]); i++) {
+	for (unsigned i = 0; i < ARRAY_SIZE(pct); i++) {
 		uint64_t high = log2_hist_percentile(slots, n, pct[i]);
 
 		/* Slots hold whole units: "<= high" is "< high + 1" of the real value. */

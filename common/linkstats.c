@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "util.h"
 
 /* RTM_GETLINK for one interface by name; the answer carries IFLA_STATS64. */
 static int netlink_stats(const char *name, struct rtnl_link_stats64 *out)
@@ -107,7 +108,7 @@ static int sysfs_stats(const char *name, struct rtnl_link_stats64 *out)
 	};
 
 	memset(out, 0, sizeof(*out));
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
 		int err = sysfs_counter(name, fields[i].file, (__u64 *)((char *)out + fields[i].off));
 
 		if (err)

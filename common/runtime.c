@@ -17,6 +17,7 @@
 #include "argparse.h"
 #include "bpfload.h"
 #include "log.h"
+#include "util.h"
 
 static const char *name;
 static volatile sig_atomic_t exiting;
@@ -168,7 +169,7 @@ bool tracepoint_exists(const char *category, const char *tp)
 	static const char *const roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
 	char path[256];
 
-	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(roots); i++) {
 		snprintf(path, sizeof(path), "%s/events/%s/%s/id", roots[i], category, tp);
 		if (path_exists(path))
 			return true;

@@ -23,6 +23,7 @@
 #include "timefmt.h"
 #include "trace_conntrack.h"
 #include "trace_conntrack.skel.h"
+#include "util.h"
 
 #define SEPARATOR "--------------------------------------------------------------------------------"
 #define IPS_TEMPLATE (1ULL << 11)
@@ -257,7 +258,7 @@ const char *ct_status_flags(__u64 status, char *buf, size_t len)
 
 		if (!(status & (1ULL << i)))
 			continue;
-		if (i < sizeof(bits) / sizeof(bits[0]))
+		if (i < ARRAY_SIZE(bits))
 			name = bits[i];
 		else
 			snprintf(other, sizeof(other), "BIT%u", i);
@@ -313,7 +314,7 @@ static const char *tcp_state_name(__u8 s, char *buf, size_t len)
 		"TCP_LISTEN", "TCP_CLOSING", "TCP_NEW_SYN_RECV",
 	};
 
-	if (s < sizeof(names) / sizeof(names[0]) && names[s])
+	if (s < ARRAY_SIZE(names) && names[s])
 		return names[s];
 	snprintf(buf, len, "UNKNOWN_STATE(%u)", s);
 	return buf;

@@ -21,6 +21,7 @@
 #include "timefmt.h"
 #include "trace_ip_defrag.h"
 #include "trace_ip_defrag.skel.h"
+#include "util.h"
 
 static struct {
 	uint32_t src_ip, dst_ip;	/* network order; 0 = any */
@@ -59,7 +60,7 @@ static const char *const event_tags[] = {
 
 static const char *event_tag(__u8 type)
 {
-	if (type < sizeof(event_tags) / sizeof(event_tags[0]) && event_tags[type])
+	if (type < ARRAY_SIZE(event_tags) && event_tags[type])
 		return event_tags[type];
 	return "unknown";
 }

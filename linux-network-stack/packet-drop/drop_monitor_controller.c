@@ -30,6 +30,7 @@
 #include "strbuf.h"
 #include "timefmt.h"
 #include "drop_monitor_controller.h"
+#include "util.h"
 
 #define DASH60 "------------------------------------------------------------"
 #define LINE50 "=================================================="
@@ -166,7 +167,7 @@ static bool suite_tool(const char *word, const char *bindir, char *path, size_t 
 	bool had_suffix = false;
 
 	snprintf(name, sizeof(name), "%s", b);
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
 		size_t n = strlen(name), s = strlen(suffixes[i]);
 
 		if (n > s && !strcmp(name + n - s, suffixes[i])) {

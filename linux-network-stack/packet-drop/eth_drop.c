@@ -18,6 +18,7 @@
 #include "timefmt.h"
 #include "eth_drop.h"
 #include "eth_drop.skel.h"
+#include "util.h"
 
 #define SEPARATOR "--------------------------------------------------------------------------------"
 
@@ -69,7 +70,7 @@ static const struct {
 
 bool eth_drop_parse_type(const char *text, __u16 *out)
 {
-	for (size_t i = 0; i < sizeof(ethertypes) / sizeof(ethertypes[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(ethertypes); i++) {
 		if (!strcmp(text, ethertypes[i].name)) {
 			*out = ethertypes[i].value;
 			return true;

@@ -1,4 +1,5 @@
 #include "sysnet_stages.h"
+#include "util.h"
 
 #define TCP NS_PROTO_TCP
 #define UDP NS_PROTO_UDP
@@ -46,8 +47,8 @@ static const struct netstage_hook_rule latency_rules[] = {
 };
 
 const struct netstage_model sysnet_latency_model = {
-	latency_stages, sizeof(latency_stages) / sizeof(latency_stages[0]),
-	latency_rules, sizeof(latency_rules) / sizeof(latency_rules[0]),
+	latency_stages, ARRAY_SIZE(latency_stages),
+	latency_rules, ARRAY_SIZE(latency_rules),
 };
 
 static const struct netstage_stage metrics_stages[] = {
@@ -101,8 +102,8 @@ static const struct netstage_hook_rule metrics_rules[] = {
 #define BIT(hook) (1ull << (hook))
 
 const struct netstage_model sysnet_metrics_model = {
-	metrics_stages, sizeof(metrics_stages) / sizeof(metrics_stages[0]),
-	metrics_rules, sizeof(metrics_rules) / sizeof(metrics_rules[0]),
+	metrics_stages, ARRAY_SIZE(metrics_stages),
+	metrics_rules, ARRAY_SIZE(metrics_rules),
 	/* As the original: stages whose functions this kernel lacks are dropped with a warning. */
 	.optional = BIT(NS_HOOK_IP_SEND_SKB) | BIT(NS_HOOK_IP_OUTPUT) | BIT(NS_HOOK_OVS_CT_FILL_KEY) |
 		    BIT(NS_HOOK_CT_IN) | BIT(NS_HOOK_CT_DONE) | BIT(NS_HOOK_QDISC_DEQUEUE),

@@ -18,6 +18,7 @@
 #include "timefmt.h"
 #include "system_network_latency_summary.h"
 #include "system_network_latency_summary.skel.h"
+#include "util.h"
 
 #define RULE80 "================================================================================"
 #define RULE60 "------------------------------------------------------------"
@@ -228,7 +229,7 @@ static void report(struct state *st, bool final)
 
 	r.interval_s = now - st->last_report;
 	st->last_report = now;
-	r.npairs = sls_pairs_collect(pairs, st->pairs_out, sizeof(st->pairs_out) / sizeof(st->pairs_out[0]));
+	r.npairs = sls_pairs_collect(pairs, st->pairs_out, ARRAY_SIZE(st->pairs_out));
 	for (int d = 0; d < NS_DIRS; d++) {
 		memcpy(r.total[d], &total[d * SLS_SLOTS], sizeof(r.total[d]));
 		r.packets[d] = r.counts.started[d] - st->started_prev[d];

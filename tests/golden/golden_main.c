@@ -15,6 +15,7 @@ static const struct golden_suite {
 } suites[] = {
 #define GOLDEN_SUITE(name) { #name, golden_##name##_suite },
 #include "golden_suites.h"
+#include "util.h"
 #undef GOLDEN_SUITE
 };
 
@@ -24,7 +25,7 @@ int main(int argc, char **argv)
 	SRunner *sr = NULL;
 	int failed;
 
-	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(suites); i++) {
 		if (only && strcmp(only, suites[i].name))
 			continue;
 		if (sr)

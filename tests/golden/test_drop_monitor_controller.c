@@ -11,6 +11,7 @@
 #include "drop_monitor_controller.h"
 #include "golden.h"
 #include "shellwords.h"
+#include "util.h"
 
 static char *buf;
 static size_t len;
@@ -24,7 +25,7 @@ START_TEST(cycle_bookkeeping)
 	struct dmc_counter c = { 0 };
 	FILE *f = golden_open(&buf, &len);
 
-	for (size_t i = 0; i < sizeof(readings) / sizeof(readings[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(readings); i++) {
 		long long previous = c.previous, increment;
 		enum dmc_step step = dmc_observe(&c, readings[i], &increment);
 		char msg[256];

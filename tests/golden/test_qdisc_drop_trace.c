@@ -5,6 +5,7 @@
 
 #include "golden.h"
 #include "qdisc_drop_trace.h"
+#include "util.h"
 
 static char *buf;
 static size_t len;
@@ -30,7 +31,7 @@ START_TEST(return_code_names)
 	};
 	char name[64];
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		ck_assert_str_eq(qdt_code_name(cases[i].code, name, sizeof(name)), cases[i].name);
 	ck_assert_str_eq(qdt_hook_name(QDT_DEV_QUEUE_XMIT), "__dev_queue_xmit");
 	ck_assert_str_eq(qdt_hook_name(QDT_QDISC_DROP), "qdisc_drop");

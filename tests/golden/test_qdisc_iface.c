@@ -10,6 +10,7 @@
 #include "golden.h"
 #include "iface_netstat.h"
 #include "qdisc_lateny_details.h"
+#include "util.h"
 
 static char *buf;
 static size_t len;
@@ -197,7 +198,7 @@ START_TEST(netstat_units)
 	};
 	char b[64];
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		ck_assert_msg(!strcmp(netstat_num(cases[i].v, cases[i].is_float, b, sizeof(b)), cases[i].want),
 			      "netstat_num(%g, %d) = '%s', want '%s'", cases[i].v, cases[i].is_float, b,
 			      cases[i].want);

@@ -9,6 +9,7 @@
 
 #include "golden.h"
 #include "system_network_icmp_rtt.h"
+#include "util.h"
 
 static char *buf;
 static size_t len;
@@ -54,8 +55,6 @@ static const struct recorded_stage rx_upcall[] = {
 	{ 12, 24157378169ULL, 0xffff8ce54231f000ULL, { "ovs_vport_send+0x5", "do_execute_actions+0x1054", "ovs_execute_actions+0x4c" } },
 	{ 13, 24157397357ULL, 0xffff8ce54231f000ULL, { "__dev_queue_xmit+0x3d6", "do_execute_actions+0x1054", "ovs_execute_actions+0x4c" } },
 };
-
-#define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- the kernel side's bookkeeping, replayed ---- */
 
@@ -270,10 +269,10 @@ START_TEST(recorded_tx_round_trip_is_reported_once)
 	struct replay r;
 
 	replay_init(&r, RTT_TX, "10.71.0.254", "10.71.0.1");
-	replay_recorded(&r, tx_fast_path, N(tx_fast_path), 4242, 2, 0);
+	replay_recorded(&r, tx_fast_path, ARRAY_SIZE(tx_fast_path), 4242, 2, 0);
 	ck_assert_int_eq(r.nreported, 1);
 	ck_assert_int_eq(r.below + r.incomplete, 0);
-	expect_recorded(&r.reported[0], tx_fast_path, N(tx_fast_path));
+	expect_recorded(&r.reported[0], tx_fast_path, ARRAY_SIZE(tx_fast_path));
 	ck_assert_int_eq(lookup(&r, 4242, 2) == NULL, 1);	/* deleted once reported */
 }
 END_TEST
@@ -293,10 +292,10 @@ START_TEST(first_hit_of_each_stage_counts)
 	hit(&r, RTT_HOOK_ICMP_RCV, 0, 4242, 2, tx_fast_path[3].ktime_ns + 3, tx_fast_path[0].skb);
 	hit(&r, RTT_HOOK_IP_OUTPUT, 1, 4242, 2, tx_fast_path[3].ktime_ns + 4, tx_fast_path[0].skb);
 	hit(&r, RTT_HOOK_ICMP_RCV, 1, 4242, 7, tx_fast_path[9].ktime_ns, tx_fast_path[9].skb);
-	replay_recorded(&r, tx_fast_path + 4, N(tx_fast_path) - 4, 4242, 2, 0);
+	replay_recorded(&r, tx_fast_path + 4, ARRAY_SIZE(tx_fast_path) - 4, 4242, 2, 0);
 	ck_assert_int_eq(r.nreported, 1);
 	ck_assert_int_eq(r.incomplete, 0);
-	expect_recorded(&r.reported[0], tx_fast_path, N(tx_fast_path));
+	expect_recorded(&r.reported[0], tx_fast_path, ARRAY_SIZE(tx_fast_path));
 }
 END_TEST
 
@@ -306,14 +305,14 @@ START_TEST(interleaved_pings_keep_their_own_stages)
 	const __u64 later = 150000;	/* seq 3 starts while seq 2 is on its way back */
 
 	replay_init(&r, RTT_RX, "10.71.0.1", "10.71.0.254");
-	for (size_t i = 0; i < N(rx_upcall); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(rx_upcall); i++) {
 		hit(&r, hook_of(rx_upcall[i].stage, RTT_RX), rx_upcall[i].stage >= 7, 4343, 2,
 		    rx_upcall[i].ktime_ns, rx_upcall[i].skb);
 		hit(&r, hook_of(rx_upcall[i].stage, RTT_RX), rx_upcall[i].stage >= 7, 4343, 3,
 		    rx_upcall[i].ktime_ns + later, rx_upcall[i].skb + 0x100000);
 	}
 	ck_assert_int_eq(r.nreported, 2);
-	expect_recorded(&r.reported[0], rx_upcall, N(rx_upcall));
+	expect_recorded(&r.reported[0], rx_upcall, ARRAY_SIZE(rx_upcall));
 	ck_assert_uint_eq(ntohs(r.reported[1].key.seq), 3);
 	ck_assert_uint_eq(r.reported[1].ts[13] - r.reported[1].ts[0], rx_upcall[13].ktime_ns - rx_upcall[0].ktime_ns);
 }
@@ -341,7 +340,7 @@ START_TEST(replies_without_a_complete_request_path_are_counted)
 
 	replay_init(&r, RTT_TX, "10.71.0.254", "10.71.0.1");
 	/* The request was not seen leaving through the NIC (stage 6): e.g. a wrong --phy-interface. */
-	for (size_t i = 0; i < N(tx_fast_path); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(tx_fast_path); i++)
 		if (tx_fast_path[i].stage != 6)
 			hit(&r, hook_of(tx_fast_path[i].stage, RTT_TX), tx_fast_path[i].stage >= 7, 4242, 2,
 			    tx_fast_path[i].ktime_ns, tx_fast_path[i].skb);
@@ -358,9 +357,9 @@ START_TEST(threshold_filters_in_the_kernel)
 
 	replay_init(&r, RTT_TX, "10.71.0.254", "10.71.0.1");
 	r.threshold_ns = rtt + 1;
-	replay_recorded(&r, tx_fast_path, N(tx_fast_path), 4242, 1, 0);
+	replay_recorded(&r, tx_fast_path, ARRAY_SIZE(tx_fast_path), 4242, 1, 0);
 	r.threshold_ns = rtt;
-	replay_recorded(&r, tx_fast_path, N(tx_fast_path), 4242, 2, 0);
+	replay_recorded(&r, tx_fast_path, ARRAY_SIZE(tx_fast_path), 4242, 2, 0);
 	ck_assert_int_eq(r.below, 1);
 	ck_assert_int_eq(r.nreported, 1);
 	ck_assert_uint_eq(ntohs(r.reported[0].key.seq), 2);
@@ -384,9 +383,9 @@ START_TEST(tx_fast_path_text_with_stacks)
 
 	replay_init(&r, RTT_TX, "10.71.0.254", "10.71.0.1");
 	who(&r, 243, "ping", "int0", 243, "ping", "phys0");
-	replay_recorded(&r, tx_fast_path, N(tx_fast_path), 4242, 2, 0);
+	replay_recorded(&r, tx_fast_path, ARRAY_SIZE(tx_fast_path), 4242, 2, 0);
 	ck_assert_int_eq(r.nreported, 1);
-	rep = report_of(&r.reported[0], tx_fast_path, N(tx_fast_path), RTT_TX, "10.71.0.254", "10.71.0.1", true);
+	rep = report_of(&r.reported[0], tx_fast_path, ARRAY_SIZE(tx_fast_path), RTT_TX, "10.71.0.254", "10.71.0.1", true);
 	rtt_print_event(f, &rep);
 	ck_assert_int_eq(golden_check(f, &buf, &len, "system_network_icmp_rtt_tx.txt"), 0);
 }
@@ -400,8 +399,8 @@ START_TEST(tx_fast_path_json)
 
 	replay_init(&r, RTT_TX, "10.71.0.254", "10.71.0.1");
 	who(&r, 243, "ping", "int0", 243, "ping", "phys0");
-	replay_recorded(&r, tx_fast_path, N(tx_fast_path), 4242, 2, 0);
-	rep = report_of(&r.reported[0], tx_fast_path, N(tx_fast_path), RTT_TX, "10.71.0.254", "10.71.0.1", true);
+	replay_recorded(&r, tx_fast_path, ARRAY_SIZE(tx_fast_path), 4242, 2, 0);
+	rep = report_of(&r.reported[0], tx_fast_path, ARRAY_SIZE(tx_fast_path), RTT_TX, "10.71.0.254", "10.71.0.1", true);
 	rtt_print_json(f, &rep);
 	ck_assert_int_eq(golden_check(f, &buf, &len, "system_network_icmp_rtt_tx.json"), 0);
 }
@@ -415,9 +414,9 @@ START_TEST(rx_through_userspace_text)
 
 	replay_init(&r, RTT_RX, "10.71.0.1", "10.71.0.254");
 	who(&r, 280, "ping", "phys0", 258, "python3", "int0");
-	replay_recorded(&r, rx_upcall, N(rx_upcall), 4343, 2, 0);
+	replay_recorded(&r, rx_upcall, ARRAY_SIZE(rx_upcall), 4343, 2, 0);
 	ck_assert_int_eq(r.nreported, 1);
-	rep = report_of(&r.reported[0], rx_upcall, N(rx_upcall), RTT_RX, "10.71.0.1", "10.71.0.254", true);
+	rep = report_of(&r.reported[0], rx_upcall, ARRAY_SIZE(rx_upcall), RTT_RX, "10.71.0.1", "10.71.0.254", true);
 	rtt_print_event(f, &rep);
 	ck_assert_int_eq(golden_check(f, &buf, &len, "system_network_icmp_rtt_rx_upcall.txt"), 0);
 }
@@ -435,7 +434,7 @@ START_TEST(partial_stages_and_stack_failures)
 
 	replay_init(&r, RTT_TX, "10.71.0.254", "10.71.0.1");
 	who(&r, 243, "ping", "int0", 0, "swapper/1", "phys0");
-	for (size_t i = 0; i < N(tx_fast_path); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(tx_fast_path); i++) {
 		int st = tx_fast_path[i].stage;
 
 		if (st == 8)
@@ -445,7 +444,7 @@ START_TEST(partial_stages_and_stack_failures)
 		hit(&r, hook_of(st, RTT_TX), st >= 7, 4242, 9, tx_fast_path[i].ktime_ns, tx_fast_path[i].skb);
 	}
 	ck_assert_int_eq(r.nreported, 1);
-	rep = report_of(&r.reported[0], tx_fast_path, N(tx_fast_path), RTT_TX, "10.71.0.254", "10.71.0.1", true);
+	rep = report_of(&r.reported[0], tx_fast_path, ARRAY_SIZE(tx_fast_path), RTT_TX, "10.71.0.254", "10.71.0.1", true);
 	r.reported[0].stack_id[3] = -17;
 	rep.nframes[3] = 0;
 	rep.nframes[9] = 0;

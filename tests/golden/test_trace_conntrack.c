@@ -10,6 +10,7 @@
 #include "json_read.h"
 #include "strbuf.h"
 #include "trace_conntrack.h"
+#include "util.h"
 
 #define FIXTURES GOLDEN_DIR "/../fixtures/trace_conntrack/"
 
@@ -367,7 +368,7 @@ START_TEST(json_reader_edge_cases)
 	};
 	struct ct_file_rule r[CT_MAX_RULES];
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct strbuf err = { 0 };
 
 		ck_assert_int_eq(ct_filters_parse(cases[i].text, r, CT_MAX_RULES, &err), -1);
@@ -407,7 +408,7 @@ Suite *golden_trace_conntrack_suite(void)
 	tcase_add_test(tc, json_event);
 	tcase_add_test(tc, ctinfo_status_and_zone_names);
 	tcase_add_test(tc, filters_file_good);
-	tcase_add_loop_test(tc, filters_file_bad, 0, sizeof(bad_files) / sizeof(bad_files[0]));
+	tcase_add_loop_test(tc, filters_file_bad, 0, ARRAY_SIZE(bad_files));
 	tcase_add_test(tc, json_reader_edge_cases);
 	tcase_add_test(tc, python_repr_of_json_values);
 	suite_add_tcase(s, tc);

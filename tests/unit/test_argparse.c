@@ -14,6 +14,7 @@
 #include "filter.h"
 #include "strbuf.h"
 #include "unit_helpers.h"
+#include "util.h"
 
 /* ---- the parsers under test ---- */
 
@@ -208,7 +209,7 @@ START_TEST(test_float_values)
 		{ "3e-2", "rate=0.029999999999999999\n" }, { "+.5", "rate=0.5\n" },
 	};
 
-	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(ok); i++) {
 		run_float(&r, (const char *const[]){ "ftool", "--rate", ok[i].arg, NULL });
 		ck_assert_int_eq(r.status, CAPTURE_RETURNED);
 		ck_assert_str_eq(r.out, ok[i].out);

@@ -3,8 +3,7 @@
 
 #include "drop_probe.h"
 #include "unit_helpers.h"
-
-#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#include "util.h"
 
 START_TEST(test_normal_pattern_true)
 {
@@ -16,13 +15,13 @@ START_TEST(test_normal_pattern_true)
 	static const char *const recvmsg[] = { "kfree_skb+0x4", "tcp_recvmsg+0x77" };
 	static const char *const kfree[] = { "kfree_skb+0x4", "__kfree_skb+0x11" };
 
-	ck_assert(drop_is_normal_pattern(tcp, N(tcp)));
-	ck_assert(drop_is_normal_pattern(icmp, N(icmp)));
-	ck_assert(drop_is_normal_pattern(reason, N(reason)));
-	ck_assert(drop_is_normal_pattern(mm, N(mm)));
-	ck_assert(drop_is_normal_pattern(teardown, N(teardown)));
-	ck_assert(drop_is_normal_pattern(recvmsg, N(recvmsg)));
-	ck_assert(drop_is_normal_pattern(kfree, N(kfree)));
+	ck_assert(drop_is_normal_pattern(tcp, ARRAY_SIZE(tcp)));
+	ck_assert(drop_is_normal_pattern(icmp, ARRAY_SIZE(icmp)));
+	ck_assert(drop_is_normal_pattern(reason, ARRAY_SIZE(reason)));
+	ck_assert(drop_is_normal_pattern(mm, ARRAY_SIZE(mm)));
+	ck_assert(drop_is_normal_pattern(teardown, ARRAY_SIZE(teardown)));
+	ck_assert(drop_is_normal_pattern(recvmsg, ARRAY_SIZE(recvmsg)));
+	ck_assert(drop_is_normal_pattern(kfree, ARRAY_SIZE(kfree)));
 }
 END_TEST
 
@@ -34,10 +33,10 @@ START_TEST(test_normal_pattern_false)
 	static const char *const not_free[] = { "ip_rcv_core+0x1", "tcp_v4_rcv+0x5a" };
 	static const char *const swapped[] = { "tcp_v4_rcv+0x5a", "kfree_skb+0x1" };
 
-	ck_assert(!drop_is_normal_pattern(core, N(core)));
-	ck_assert(!drop_is_normal_pattern(deeper, N(deeper)));
-	ck_assert(!drop_is_normal_pattern(not_free, N(not_free)));
-	ck_assert(!drop_is_normal_pattern(swapped, N(swapped)));
+	ck_assert(!drop_is_normal_pattern(core, ARRAY_SIZE(core)));
+	ck_assert(!drop_is_normal_pattern(deeper, ARRAY_SIZE(deeper)));
+	ck_assert(!drop_is_normal_pattern(not_free, ARRAY_SIZE(not_free)));
+	ck_assert(!drop_is_normal_pattern(swapped, ARRAY_SIZE(swapped)));
 }
 END_TEST
 
@@ -52,7 +51,7 @@ START_TEST(test_normal_pattern_too_few_frames)
 	ck_assert(!drop_is_normal_pattern(tcp, 0));
 	ck_assert(!drop_is_normal_pattern(NULL, 0));
 	/* Two frames, but only one after the tracing machinery. */
-	ck_assert(!drop_is_normal_pattern(traced, N(traced)));
+	ck_assert(!drop_is_normal_pattern(traced, ARRAY_SIZE(traced)));
 }
 END_TEST
 
@@ -70,9 +69,9 @@ START_TEST(test_normal_pattern_skips_tracing_frames)
 		"bpf_trace_run2+0x50", "kfree_skb+0x1", "tcp_v4_rcv+0x5a",
 	};
 
-	ck_assert(drop_is_normal_pattern(traced, N(traced)));
-	ck_assert(!drop_is_normal_pattern(traced_bad, N(traced_bad)));
-	ck_assert(drop_is_normal_pattern(traced_shift, N(traced_shift)));
+	ck_assert(drop_is_normal_pattern(traced, ARRAY_SIZE(traced)));
+	ck_assert(!drop_is_normal_pattern(traced_bad, ARRAY_SIZE(traced_bad)));
+	ck_assert(drop_is_normal_pattern(traced_shift, ARRAY_SIZE(traced_shift)));
 }
 END_TEST
 
@@ -89,11 +88,11 @@ START_TEST(test_tracing_frames)
 	/* Only leading frames count, and names must start with the prefix. */
 	static const char *const inner[] = { "x__traceiter_y+0x1", "__traceiter_kfree_skb+0x2" };
 
-	ck_assert_int_eq(drop_tracing_frames(none, N(none)), 0);
-	ck_assert_int_eq(drop_tracing_frames(one, N(one)), 1);
-	ck_assert_int_eq(drop_tracing_frames(all_kinds, N(all_kinds)), 7);
-	ck_assert_int_eq(drop_tracing_frames(only, N(only)), 2);
-	ck_assert_int_eq(drop_tracing_frames(inner, N(inner)), 0);
+	ck_assert_int_eq(drop_tracing_frames(none, ARRAY_SIZE(none)), 0);
+	ck_assert_int_eq(drop_tracing_frames(one, ARRAY_SIZE(one)), 1);
+	ck_assert_int_eq(drop_tracing_frames(all_kinds, ARRAY_SIZE(all_kinds)), 7);
+	ck_assert_int_eq(drop_tracing_frames(only, ARRAY_SIZE(only)), 2);
+	ck_assert_int_eq(drop_tracing_frames(inner, ARRAY_SIZE(inner)), 0);
 	ck_assert_int_eq(drop_tracing_frames(NULL, 0), 0);
 	ck_assert_int_eq(drop_tracing_frames(all_kinds, 3), 3);
 }

@@ -8,6 +8,7 @@
 #include "argparse.h"
 #include "filter.h"
 #include "unit_helpers.h"
+#include "util.h"
 
 /* ---- ip_parse / ip_format ---- */
 
@@ -56,7 +57,7 @@ START_TEST(test_ip_parse_invalid)
 	};
 	struct ip_addr a;
 
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
 		ck_assert_msg(!ip_parse(bad[i], &a), "'%s' was accepted", bad[i]);
 	ck_assert(!ip_parse(NULL, &a));
 }

@@ -6,6 +6,7 @@
 #include "hook.h"
 #include "ksyms.h"
 #include "unit_helpers.h"
+#include "util.h"
 
 #define FIXTURE UNIT_FIXTURE_DIR "/kallsyms.txt"
 
@@ -15,7 +16,7 @@ static bool fixture_tracepoint(const char *category, const char *name)
 	char full[128];
 
 	snprintf(full, sizeof(full), "%s:%s", category, name);
-	for (size_t i = 0; i < sizeof(tps) / sizeof(tps[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(tps); i++)
 		if (!strcmp(tps[i], full))
 			return true;
 	return false;

@@ -7,6 +7,7 @@
 
 #include "json.h"
 #include "unit_helpers.h"
+#include "util.h"
 
 START_TEST(test_flat_object_all_types)
 {
@@ -172,7 +173,7 @@ START_TEST(test_invalid_utf8_replaced)
 		{ "\xe2\x82\xac\xff\x01", "\xe2\x82\xac\\ufffd\\u0001" },	/* mixed with escapes */
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct memfile m;
 		struct json j;
 		char want[128];
@@ -204,7 +205,7 @@ START_TEST(test_valid_utf8_kept)
 		"\xf4\x8f\xbf\xbf",	/* U+10FFFF */
 	};
 
-	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(kept); i++) {
 		struct memfile m;
 		struct json j;
 		char want[64];

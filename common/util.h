@@ -1,0 +1,5 @@
+/* Small helpers every part of the suite may use. */
+#pragma once
+
+/* Number of elements of the array a (not of a pointer). */
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
