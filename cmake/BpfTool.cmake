@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Builds the suite's tools: one BPF object per kernel-feature variant, a skeleton for each,
 # and one executable per tool.
 find_program(BPF_CLANG NAMES clang-14 clang REQUIRED)

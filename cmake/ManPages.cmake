@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Man pages: go-md2man turns each tool's docs/tools/<folder>/<tool>.md into build/man/<tool>.8,
 # installed to share/man/man8 and packaged in the tool's RPM.
 find_program(GO_MD2MAN go-md2man REQUIRED)

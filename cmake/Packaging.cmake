@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # RPM packaging: bpfnet-tools.spec with one subpackage per tool registered by bpfnet_add_tool
 # (its executable and its man page).
 find_program(RPMBUILD rpmbuild)

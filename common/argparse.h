@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Command-line parsing with the Python argparse behaviour the original scripts' users rely on:
  * long options with "=value" or a separate value, unambiguous prefixes, short options (also

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Opening and loading a tool's BPF object: the modern or the legacy variant, the kernel's BTF
  * or an external one, and one clear line (plus a saved verifier log) when the kernel says no.

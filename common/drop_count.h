@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* User side of common/bpf/drop_count.bpf.h: reading, sorting and rendering drop counters. */
 #pragma once
 #include <bpf/libbpf.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* User side of common/bpf/drop_probe.bpf.h: choosing the drop hook, naming drop reasons. */
 #pragma once
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Event channel, user side: reads the ring buffer or (legacy object) the perf buffer that
  * common/bpf/events.bpf.h writes, and reports events the kernel side could not submit: as they

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Addresses, L4 protocols and interfaces as the tools' filters take them (the option kinds of
  * argparse.h parse the text with these), and filling struct pkt_filter.

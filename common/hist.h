@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Histogram rendering in the BCC layout the original tools printed, in JSON, and percentile estimates. */
 #pragma once
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Log2 histograms (slot rule of log2_slot(): slot s holds 2^s - 1 ... 2^(s+1) - 2) in the row
  * layout of the system/vm network latency summaries, with labels stating each slot's range.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A tool's probe points as data: each hook names its candidates in order of preference
  * (tracepoint, raw tracepoint, fentry, kprobe, kretprobe, uprobe; each with the BPF program,

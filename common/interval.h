@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The loop of the per-interval tools, in one order for all: sleep an interval (shortened so
  * that --duration ends on time), report it; the last interval, cut short by --duration or by

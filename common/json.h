@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A small JSON writer: every --json line is built through it, so output is always valid.
  * Usage: json_begin(&j, stdout); json_obj(&j, NULL); json_str(&j, "k", "v"); json_end_obj(&j);

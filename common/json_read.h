@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A small strict JSON reader (RFC 8259: no comments, no trailing commas, one value per
  * document) that parses a whole text into a tree, for configuration files the tools accept.

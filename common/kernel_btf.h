@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Questions answered from the running kernel's BTF (or the --btf file) and its modules' BTF. */
 #pragma once
 #include <bpf/btf.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Kernel symbol lookup from /proc/kallsyms, loaded once and cached. */
 #pragma once
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Interface counters as `ip -s link` shows them: rtnetlink IFLA_STATS64, else sysfs. */
 #pragma once
 #include <linux/if_link.h>

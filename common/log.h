@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* One error style for the whole suite: "Error: ..." / "Warning: ..." on stderr. */
 #pragma once
 #include <stdnoreturn.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * User side of the stage tracking of common/bpf/netstage.bpf.h: path models (which hook is
  * which stage), choosing and attaching the hooks' probe points, the options the latency

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Per-interval reading of a per-CPU array whose values are u64 counters that the kernel only
  * ever increments (histogram slots, packet counts): each read sums every counter over the

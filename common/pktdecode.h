@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Decoding of captured packet bytes (Ethernet, 802.1Q, ARP, IPv4, IPv6, TCP, UDP, ICMP). */
 #pragma once
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The process side of every tool: privilege check, kernel interfaces (tracefs), signal
  * handling, the interval/duration clock and the ready file used by tests.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Splitting a command line into words the way Python's shlex.split() does (POSIX rules). */
 #pragma once
 

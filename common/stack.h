@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Kernel stacks captured by bpf_get_stackid() into a BPF_MAP_TYPE_STACK_TRACE map. */
 #pragma once
 #include <bpf/libbpf.h>

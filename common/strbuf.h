@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* A growable string: zero-initialise, append, read .buf, sb_free. */
 #pragma once
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Time formats of the original tools' output. */
 #pragma once
 #include <stddef.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * trace_conntrack: for each hit of the conntrack functions, the packet, skb->_nfct and what
  * it points to (status, ctinfo, zone, labels), and the OVS ct() action's arguments.

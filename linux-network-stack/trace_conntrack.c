@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* trace_conntrack: per-packet view of skb->_nfct and the conntrack entry behind it. */
 #include <arpa/inet.h>
 #include <bpf/bpf.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * trace_ip_defrag: IPv4 fragments entering reassembly, duplicate and overlapping fragments,
  * completed and failed reassemblies, queue timeouts, and IPv4 frees with their stacks.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* trace_ip_defrag: IPv4 reassembly events (queueing, duplicates, completion, failures, timeouts). */
 #include <bpf/bpf.h>
 #include <ctype.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * iface_netstat: per-queue packet and byte counts and packet-size classes of one interface,
  * for transmitted (net_dev_start_xmit) and received (netif_receive_skb) packets.

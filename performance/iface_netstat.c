@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* iface_netstat: per-queue packet sizes, average size and throughput of one interface. */
 #include <bpf/bpf.h>
 #include <ctype.h>

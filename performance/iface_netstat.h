@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* iface_netstat: shared by the BPF program and user space. */
 #pragma once
 #ifndef __VMLINUX_H__

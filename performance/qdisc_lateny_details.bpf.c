@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * qdisc_lateny_details: time each packet spends in a device's qdisc. A record is created at
  * enqueue and reported (then deleted) at dequeue; packets the kernel drops meanwhile are

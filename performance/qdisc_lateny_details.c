@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* qdisc_lateny_details: per-packet time from qdisc enqueue to dequeue, with flow filters. */
 #include <arpa/inet.h>
 #include <errno.h>

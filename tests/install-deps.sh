@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Installs what building and testing the suite needs on Debian 12 (idempotent).
 #   tests/install-deps.sh           build + host tests
 #   tests/install-deps.sh --lab     also QEMU and the lab kernels (tests/lab)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The project's test command: installs what is missing, builds, and runs every test through
 # CTest (labels unit, verifier, host-e2e, lab). Extra arguments go to ctest, e.g. -L unit.
 set -eu

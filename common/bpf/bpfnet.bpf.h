@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Included first by every tool's BPF program: kernel types, helpers, and the suite's conventions. */
 #pragma once
 #include "vmlinux.h"

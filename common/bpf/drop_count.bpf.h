@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Counting packet drops in the kernel by (stack, device[, 5-tuple]) for the summary tools.
  * Keys carry a generation that user space advances at each report, so an interval's counts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Drop counters by kernel stack, device and IPv4 5-tuple: shared by BPF and user space. */
 #pragma once
 #ifndef __VMLINUX_H__

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The kernel's packet-drop hook, whichever form this kernel has: the skb:kfree_skb
  * tracepoint (with the drop reason from 5.17), else a kprobe on kfree_skb (before 5.17),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Event channel, kernel side: the BPF ring buffer where the kernel has it (5.8+), a perf
  * buffer in the legacy object. Failed submissions are counted in events_lost so that user

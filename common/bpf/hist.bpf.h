@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Log2 histograms counted in the kernel: a per-CPU array of u64 slots holding one or more
  * histograms side by side, read by user space as per-interval deltas (common/percpu_delta.h).

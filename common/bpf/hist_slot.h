@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The log2 histogram slot rule shared by BPF programs and user space: slot = floor(log2(v + 1)). */
 #pragma once
 #ifndef __VMLINUX_H__

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Kernel side of the stage tracking of common/bpf/netstage.h: one BPF program per hook, the
  * packet key built from the headers the hook can see, the filters, and the per-packet

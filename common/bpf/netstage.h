@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Stage tracking of host packets along the kernel path (host stack, OVS internal port, OVS
  * datapath, physical NIC), shared by BPF (common/bpf/netstage.bpf.h) and user space

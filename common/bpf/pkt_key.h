@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The packet reader and the packet filter of every tool: pkt_key_parse() turns the bytes an
  * skb snapshot holds (common/bpf/skb_pkt.bpf.h) into one struct pkt_key, pkt_filter_match()

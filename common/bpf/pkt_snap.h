@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Packet bytes captured in the kernel (common/bpf/skb_pkt.bpf.h), parsed by pkt_key.h and pktdecode.h. */
 #pragma once
 #ifndef __VMLINUX_H__

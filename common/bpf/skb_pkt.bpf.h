@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The one way a BPF program reads an skb's packet: copy its first bytes from where the hook
  * finds the headers (struct pkt_snap), then parse them (pkt_key.h). User space decodes the

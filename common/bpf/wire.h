@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Packet headers as they are on the wire, for the bytes a BPF program copies out of a packet
  * with bpf_probe_read_kernel(). Plain structs, not the kernel's types: their layout is the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * drop_monitor_controller: watches one interface's RX dropped counter and runs a monitoring
  * command (one of this suite's tools) for one interval at a time, keeping the log of every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* drop_monitor_controller: the parts of the controller that the golden tests exercise. */
 #pragma once
 #include <stdbool.h>

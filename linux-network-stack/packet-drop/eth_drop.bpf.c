@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* eth_drop: every dropped packet that passes the filters, with its headers and kernel stack. */
 #include "bpfnet.bpf.h"
 #include "drop_probe.bpf.h"

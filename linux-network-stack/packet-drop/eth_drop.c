@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* eth_drop: per-packet view of kernel packet drops with protocol, VLAN and address filters. */
 #include <stdio.h>
 #include <stdlib.h>

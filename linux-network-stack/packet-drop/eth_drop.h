@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* eth_drop: shared by the BPF program and user space. */
 #pragma once
 #include "bpf/pkt_key.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* kernel_drop_stack_stats: the bpftrace drop-stack script as a binary, same positional parameters. */
 #include <net/if.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* kernel_drop_stack_stats: bpftrace-style map printing, exercised by the unit tests. */
 #pragma once
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* kernel_drop_stack_stats_summary: top kernel stacks that drop packets, per device, cumulative. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* kernel_drop_stack_stats_summary_all: which flows are dropped where, interval by interval. */
 #include <stdio.h>
 #include <string.h>

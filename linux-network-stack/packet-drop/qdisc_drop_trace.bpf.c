@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * qdisc_drop_trace: entries and return codes of the transmit path's functions, qdisc
  * enqueue/dequeue and qdisc drops, for one interface or all. User space chooses, per hook,

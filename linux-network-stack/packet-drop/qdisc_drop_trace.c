@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * qdisc_drop_trace: transmit-path entries per interface, NET_XMIT_* return codes per interval,
  * and the packets qdiscs drop, with the drop reason and the queue depth at that moment.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* qdisc_drop_trace: shared by the BPF program and user space. */
 #pragma once
 #ifndef __VMLINUX_H__

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Stage ids of the system-network tools' path models (sysnet_stages.h), for BPF and user space. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The stage models of the system-network tools of this folder: which kernel
  * hook is which stage of a host packet's path, TX (host stack -> OVS internal port -> OVS

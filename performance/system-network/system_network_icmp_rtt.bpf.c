@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * system_network_icmp_rtt: timestamps of one ICMP echo request and its reply at every stage
  * between the host's IP stack, the OVS internal port, the OVS datapath and the physical NIC,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * system_network_icmp_rtt: per ping, the latency of every segment of the echo request's and
  * the echo reply's path between the host's IP stack, the OVS internal port, the OVS datapath

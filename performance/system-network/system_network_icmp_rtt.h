@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * system_network_icmp_rtt: shared by the BPF program and user space. The stage rules and the
  * session bookkeeping below run in the kernel and, in the unit tests, on recorded hook hits.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* system_network_latency_details: every completed packet with the time it reached each stage. */
 #include "bpfnet.bpf.h"
 #include "events.bpf.h"

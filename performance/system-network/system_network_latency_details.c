@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* system_network_latency_details: per-packet latency between the stages of the host network path. */
 #include <arpa/inet.h>
 #include <errno.h>

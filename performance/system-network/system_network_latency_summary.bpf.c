@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* system_network_latency_summary: adjacent-stage and end-to-end latency histograms, in the kernel. */
 #include "bpfnet.bpf.h"
 #include "hist.bpf.h"

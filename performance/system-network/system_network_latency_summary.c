@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* system_network_latency_summary: per-interval log2 histograms of the latency between adjacent stages. */
 #include <bpf/bpf.h>
 #include <stdlib.h>

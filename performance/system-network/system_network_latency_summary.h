@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* system_network_latency_summary: shared by the BPF program and user space. */
 #pragma once
 #include "bpf/netstage.h"

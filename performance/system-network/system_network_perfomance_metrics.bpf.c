@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* system_network_perfomance_metrics: every completed packet with what each stage saw of it. */
 #include "bpfnet.bpf.h"
 #include "events.bpf.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* system_network_perfomance_metrics: per-packet record of every stage of the host network path. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Cost of system_network_latency_summary on the path it measures, in the kernel lab (kprobes
 # and the OVS datapath are needed):
 #   - per event: kernel BPF statistics (sysctl kernel.bpf_stats_enabled=1, then run_time_ns /

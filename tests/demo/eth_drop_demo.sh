@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Demo: builds the suite, then runs eth_drop on a scenario it sets up and tears down itself:
 # two network namespaces joined by veth, UDP datagrams sent to a closed port (dropped by the
 # receiving kernel with reason NO_SOCKET) and a TCP connection refused by an iptables DROP rule.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Bad input of every option kind of every tool, from one table: each bad value exits 2 at once
 # with "prog: error: argument <flag>: <why>" (argparse style); each good value is accepted
 # (checked with --help after it: parsing ends before help is printed, so a rejected value

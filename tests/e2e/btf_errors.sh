@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # A --btf (or BPFNET_BTF) file that cannot serve is named with the reason and how to produce a
 # good one, before anything is loaded; a load failure whose log cannot be saved says where it
 # could not go and prints the log's end instead; BPFNET_BTF= (empty) is "not set".

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # drop_monitor_controller running eth_drop (given by its Python name) for each cycle. Real RX
 # drops on DEV_B come from an MTU mismatch: veth drops frames longer than the receiver's MTU and
 # counts them in the receiver's rx_dropped. The controller must report the counter's increases,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The three drop-counting tools count exactly the drops the scenario causes, per stack, device
 # and flow, with the original's cumulative or per-interval semantics.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # eth_drop reports the UDP datagrams dropped at a closed port, with flow, interface, protocol and
 # reason, and its filters keep out the other drops the scenario causes.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The legacy object (perf buffer, as on kernels without a ring buffer) reports the same drops;
 # --json prints one valid JSON object per drop, then the totals; IPv6 addresses filter exactly.
 . "$(dirname "$0")/lib.sh"

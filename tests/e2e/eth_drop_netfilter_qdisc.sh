@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Drops caused by an iptables DROP rule and by a tc qdisc are reported with their own reasons
 # and stacks; the interface filter separates the two devices.
 . "$(dirname "$0")/lib.sh"

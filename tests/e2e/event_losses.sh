@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Events lost to a full buffer are reported as they happen and in the totals, alike in text and
 # JSON. eth_drop runs with a one-page event buffer (the test switch BPFNET_TEST_EVENT_BUFFER) and
 # is stopped (SIGSTOP) while N datagrams are dropped, so most of them cannot be submitted. Then:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Sourced by the bad-input tests: run a command, check its exit status and its stderr.
 #   expect STATUS REGEX CMD...   CMD exits with STATUS and a line of its stderr matches REGEX
 #   expect_finish NAME           prints PASS/FAILED and exits with the result

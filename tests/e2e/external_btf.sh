@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # A kernel without BTF is served by a BTF file made the README's way (bpftool gen min_core_btf):
 # with --btf, eth_drop and the summary tool load against that file alone and report the drops
 # the scenario causes. The minimal file is cut from this kernel's BTF, standing for one that

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # iface_netstat counts what crossed an interface: known UDP traffic in both directions, summed
 # over the tool's intervals, must equal the interface's own counters
 # (/sys/class/net/<if>/statistics) and fall in the right size classes; in text mode (legacy

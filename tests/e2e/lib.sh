@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Helpers for the host end-to-end tests: a pair of network namespaces joined by veth, traffic,
 # running a tool until its probes are attached, stopping it like an operator would (Ctrl-C),
 # and assertions that fail the test with a clear message.

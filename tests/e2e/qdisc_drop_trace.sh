@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # qdisc_drop_trace on this kernel's tracepoints. A token bucket with a tiny queue on each side of
 # a veth pair drops part of a UDP burst; the tool, filtered to one device, must report exactly
 # the drops that device's qdisc counts (one DROP line each, with reason and queue depth, and in

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # qdisc_lateny_details on a token bucket (tbf 1mbit, burst 10k) that builds a real queue:
 # packets sent to an idle qdisc wait ~0, packets behind a backlog wait 8.3 ms more per
 # 1042-byte packet ahead of them; every datagram of the filtered flow is reported once and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Golden-file comparison for the tools' output layouts. */
 #pragma once
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The golden tests' one runner: `golden_tests` runs every suite, `golden_tests <suite>` one
  * of them (CTest registers one test per suite). Suites are listed in CMakeLists.txt.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * drop_monitor_controller: cycle bookkeeping, log naming and header, banner, the command's
  * translation to this suite's tools, and shell-like word splitting.

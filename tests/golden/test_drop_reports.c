@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* The drop summary tools' report layouts, against golden files. */
 #include <arpa/inet.h>
 #include <check.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* eth_drop: --type parsing and the per-event layout, against golden files. */
 #include <check.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The event channel's loss reports (common/events.h): the line or JSON object printed when the
  * lost counter grew since the last look, and the totals of the tools that print nothing else

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* qdisc_drop_trace: return-code names, event lines and interval statistics, against golden files. */
 #include <arpa/inet.h>
 #include <check.h>

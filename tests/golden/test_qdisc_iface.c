@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * performance/ tools: qdisc_lateny_details' per-packet records and end-of-run accounting,
  * iface_netstat's tables and unit conversions, against golden files (the first record of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * The system-network latency tools: stage models and session bookkeeping (common/netstage,
  * common/sysnet_stages), the summary's interval pairs and report, the details' per-packet

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * system_network_icmp_rtt: the stage rules, the session bookkeeping replayed from hook hits
  * recorded in the kernel lab, and the text and JSON layouts, against golden files.

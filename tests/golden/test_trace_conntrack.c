@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* trace_conntrack: decoding of conntrack state, the per-event layout and the filters file. */
 #include <arpa/inet.h>
 #include <check.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* trace_ip_defrag: the layout of every event type, text and JSON. */
 #include <arpa/inet.h>
 #include <check.h>

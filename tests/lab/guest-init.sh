@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # PID 1 of a lab guest (busybox sh, from the initramfs lab.sh builds). It inserts the modules
 # listed in /modules/order, mounts the writable 9p share (lab.io=TAG) with the job, and either
 #   lab.root=TAG  mounts that 9p share read-only on /ro, a tmpfs on /rw, their overlay on /mnt,

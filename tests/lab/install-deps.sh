@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Installs what the kernel lab needs (Debian 12, as root) and unpacks Debian's own kernels
 # into the lab cache. Idempotent: a second run installs and downloads nothing.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Runs one scenario inside a Debian kernel booted under QEMU (TCG) with this host's root
 # filesystem as a read-only 9p root plus a tmpfs overlay, and exits with its exit status.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Builds the RPMs from the build tree and checks that every tool has its own subpackage that
 # installs that executable, statically linked, and its man page, and that the metapackage requires
 # them all.

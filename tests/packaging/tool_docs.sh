@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Checks that every built tool has its doc page (docs/tools/<folder>/<tool>.md) and its man page
 # (build/man/<tool>.8), that groff renders the man page without a warning, and that every long
 # option the tool's --help prints is described in its page.

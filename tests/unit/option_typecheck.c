@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Compiled (not run) by the unit tests: an option table entry whose destination does not have
  * its kind's type must not compile. Built as is it compiles; with -DMISMATCH_PORT (an int for a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * Unit tests of common/argparse.h. args_parse keeps static state and exits on errors and on
  * --help, so each parse runs in a child process (capture_run) whose exit status, stdout and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of the common/drop_count.h helpers that need no BPF map. */
 #include <arpa/inet.h>
 #include <check.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of the frame heuristics of common/drop_probe.h. */
 #include <check.h>
 

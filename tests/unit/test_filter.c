@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of common/filter.h. */
 #include <arpa/inet.h>
 #include <check.h>

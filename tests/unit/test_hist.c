@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of common/hist.h and common/bpf/hist_slot.h. */
 #include <check.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of the hook planner of common/hook.h, against a fixture kernel. */
 #include <check.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of common/interval.h with a fake clock: which reports run, when, and how often. */
 #include <check.h>
 #include <math.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of common/json.h: exact output text of the JSON writer. */
 #include <check.h>
 #include <math.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of common/ksyms.h against fixtures/kallsyms.txt. */
 #include <check.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of common/percpu_delta.h over a fake per-CPU source (no kernel needed). */
 #include <check.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of common/bpf/pkt_key.h (the BPF packet parser and filter) on byte fixtures. */
 #include <arpa/inet.h>
 #include <check.h>

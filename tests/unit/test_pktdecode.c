@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of common/pktdecode.h on hand-built packet bytes. */
 #include <check.h>
 #include <stdint.h>

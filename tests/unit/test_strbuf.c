@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of common/strbuf.h. */
 #include <check.h>
 #include <stdlib.h>

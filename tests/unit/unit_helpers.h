@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Helpers shared by the unit tests: running a function in a child process with stdout and
  * stderr captured, and capturing what a function writes to a FILE *.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * bpf_verify: loads (without attaching) every program of the given BPF objects on the running
  * kernel and reports each program's verified instruction count; with --legacy-scan it also

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The legacy scan must catch each construct 4.19 cannot load (so that its silence means something).
 set -u
 out=$("$1" --legacy-scan "$2" 2>&1)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Types private to the openvswitch module, declared for CO-RE: only the fields the tools
  * read. libbpf relocates them against /sys/kernel/btf/openvswitch (or the --btf file); test

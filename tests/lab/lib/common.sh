@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 # Shared by the lab helper libraries and scenarios (sourced, runs inside the lab guest):
 # messages, assertions, and one EXIT trap that runs every registered cleanup in reverse order.

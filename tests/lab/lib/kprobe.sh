@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 # Counts hits on kernel functions with tracefs kprobe events (kprobe_events + kprobe_profile),
 # with no BPF and no bpftrace, so a scenario can check which kernel paths its traffic took.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 # A nested KVM guest inside the lab guest (which lab.sh --nested boots with AMD SVM), on a
 # tap device with vhost-net: its traffic crosses the real tun driver, the vhost_net worker,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 # Network namespaces joined by veth, traffic generators and ways to make the kernel drop
 # packets, for scenarios inside the lab guest. Everything created here is removed at exit.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 # The Open vSwitch kernel datapath driven with ovs-dpctl alone (no ovs-vswitchd, no ovsdb):
 # the datapath does what its flow table says, and a packet without a flow becomes an upcall

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 # shellcheck source-path=SCRIPTDIR
 # Running one of the suite's tools inside a scenario the way an operator does: start it, wait

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # lab-options: --nested --timeout 240
 # A ping between the lab guest (tap0, 10.77.0.1) and a nested KVM guest (virtio-net on
 # vhost-net, 10.77.0.2) crosses the tun driver, the vhost_net worker and KVM's irqfd: kprobes

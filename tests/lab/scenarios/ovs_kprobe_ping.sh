@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # lab-options: --timeout 180
 # A ping between two namespaces crosses an OVS kernel datapath (ovs-dpctl flows, no
 # ovs-vswitchd). kprobes on the datapath's receive, lookup and send functions count its

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # lab-options: --timeout 240
 # The packet-drop tools attached through their kprobe fallback (BPFNET_FORCE_KPROBE=1: a kprobe
 # on kfree_skb_reason on 6.1, sk_skb_reason_drop on 6.12) report exactly the drops this

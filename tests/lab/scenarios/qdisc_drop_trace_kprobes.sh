@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # shellcheck source-path=SCRIPTDIR
 # lab-options: --timeout 300
 # qdisc_drop_trace on its kprobe paths (the original's probe points), against the qdiscs' own

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # shellcheck source-path=SCRIPTDIR
 # lab-options: --timeout 300
 # qdisc_lateny_details through its kprobe fallback (BPFNET_FORCE_KPROBE=1: kprobes on

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # lab-options: --nested --timeout 300
 # Self-test of lib/nested.sh: a nested KVM guest on tap0 + vhost-net boots the lab kernel,
 # runs a command, pings the lab guest and is pinged by it; with --root it runs a tool of

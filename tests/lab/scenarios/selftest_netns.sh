@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Self-test of lib/netns.sh and lib/kprobe.sh: namespaces, veth, ping, UDP, TCP, the three
 # ways to make the kernel drop packets, and kprobe hit counting.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Self-test of lib/ovs.sh: an OVS kernel datapath with two namespaces behind veth ports (a
 # "physical NIC" and a "VM tap"), an internal port, forwarding flows, upcalls caused on
 # purpose, conntrack flows, and the counters of "ovs-dpctl show".

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # shellcheck source-path=SCRIPTDIR
 # lab-options: --timeout 300
 # system_network_icmp_rtt on real pings through an OVS kernel datapath (ovs-dpctl flows):

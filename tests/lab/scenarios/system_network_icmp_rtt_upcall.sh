@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # shellcheck source-path=SCRIPTDIR
 # lab-options: --timeout 240
 # system_network_icmp_rtt through the OVS upcall path, both directions. Datapath flows send

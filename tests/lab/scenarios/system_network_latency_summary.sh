@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # lab-options: --timeout 420
 # system_network_latency_summary on real traffic through an OVS kernel datapath (ovs-dpctl
 # flows, no ovs-vswitchd): this host owns 10.72.0.1 on the internal port int0, the "remote

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # lab-options: --timeout 480
 # system_network_perfomance_metrics on real traffic through an OVS kernel datapath (ovs-dpctl
 # flows through ct(commit), no ovs-vswitchd): this host owns 10.75.0.1 on the internal port

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # shellcheck source-path=SCRIPTDIR
 # lab-options: --timeout 360
 # trace_conntrack on flows that nf_conntrack tracks: an iptables conntrack rule in namespace

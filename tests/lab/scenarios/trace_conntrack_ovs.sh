@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # shellcheck source-path=SCRIPTDIR
 # lab-options: --timeout 300
 # trace_conntrack on the OVS kernel datapath's ct() action: two namespaces behind datapath

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # shellcheck source-path=SCRIPTDIR
 # lab-options: --timeout 360
 # trace_ip_defrag on real IPv4 reassembly in namespace dfb (MTU 1000 between dfa and dfb):

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # lab-options: --timeout 300
 # Every BPF object of the suite (modern and legacy variants) loads on this lab kernel, with the
 # kernel's own BTF and the module BTF of the modules the tools read types from.
