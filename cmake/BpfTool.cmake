@@ -96,7 +96,8 @@ function(bpfnet_tool_executable name)
 endfunction()
 
 # bpfnet_add_tool(<name> [sources...]): <name>.c + <name>.bpf.c in the current folder (+ the
-# folder's shared sources, e.g. a stage model) become build/bin/<name>.
+# tool's extra files, e.g. <name>_output.c, or the folder's shared sources such as a stage
+# model) become build/bin/<name>.
 function(bpfnet_add_tool name)
   set(outdir ${CMAKE_BINARY_DIR}/gen/${name})
   file(MAKE_DIRECTORY ${outdir})
@@ -104,9 +105,9 @@ function(bpfnet_add_tool name)
   bpfnet_tool_executable(${name} ${ARGN} ${${name}_SKELETONS})
 endfunction()
 
-# bpfnet_add_plain_tool(<name>): a tool with no BPF side of its own (a controller that runs
+# bpfnet_add_plain_tool(<name> [sources...]): a tool with no BPF side of its own (a controller that runs
 # the suite's other tools), built, tested and packaged like the others.
 function(bpfnet_add_plain_tool name)
   file(MAKE_DIRECTORY ${CMAKE_BINARY_DIR}/gen/${name})
-  bpfnet_tool_executable(${name})
+  bpfnet_tool_executable(${name} ${ARGN})
 endfunction()

@@ -97,6 +97,9 @@ struct ct_file_rule {
 	char *repr;		/* the object as a Python dict, keys in file order */
 };
 
+/* The protocol number of a --protocol choice ("all" is 0), -1 if name is not one. */
+int ct_protocol_number(const char *name);
+
 /*
  * Reads a --filters-file: a JSON array of objects with the keys src_ip, dst_ip, protocol
  * (all, icmp, tcp, udp), src_port, dst_port. Returns the number of rules (at most max), or -1

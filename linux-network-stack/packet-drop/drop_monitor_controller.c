@@ -33,8 +33,6 @@
 #include "drop_monitor_controller.h"
 #include "util.h"
 
-#define DASH60 "------------------------------------------------------------"
-#define LINE50 "=================================================="
 #define STOP_TERM_WAIT 5.0	/* seconds a process group gets after SIGTERM */
 #define STOP_COMMAND_TIMEOUT 10.0
 #define STOP_CHILD_WAIT 2.0
@@ -70,180 +68,6 @@ static const struct arg_parser parser = {
 		  "      --stop-command \"sudo pkill -INT -x eth_drop\"",
 	.opts = options,
 };
-
-/* The pieces the golden tests check */
-
-enum dmc_step dmc_observe(struct dmc_counter *c, long long current, long long *increment)
-{
-	if (!c->have_previous) {
-		c->have_previous = true;
-		c->previous = current;
-		*increment = 0;
-		return DMC_BASELINE;
-	}
-	*increment = current - c->previous;
-	c->previous = current;
-	return *increment > 0 ? DMC_DROPS : DMC_NO_CHANGE;
-}
-
-void dmc_step_message(char *buf, size_t len, const char *interface, enum dmc_step step,
-		      long long previous, long long current, long long increment)
-{
-	switch (step) {
-	case DMC_BASELINE:
-		snprintf(buf, len, "Interface %s rx dropped: %lld (baseline)", interface, current);
-		break;
-	case DMC_DROPS:
-		snprintf(buf, len, "Interface %s rx dropped: %lld -> %lld (+%lld) - Drop increment detected",
-			 interface, previous, current, increment);
-		break;
-	case DMC_NO_CHANGE:
-		snprintf(buf, len, "Interface %s rx dropped: %lld (no change, increment: %lld)", interface,
-			 current, increment);
-		break;
-	}
-}
-
-bool dmc_log_files_mode(const char *log_dir)
-{
-	return strcmp(log_dir, "./logs") != 0;
-}
-
-void dmc_log_path(char *buf, size_t len, const char *dir, const struct tm *tm)
-{
-	char name[64];
-	size_t n = strlen(dir);
-
-	strftime(name, sizeof(name), "monitor_%Y%m%d_%H%M%S.log", tm);
-	snprintf(buf, len, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", name);
-}
-
-void dmc_write_log_header(FILE *f, const char *datetime, const char *interface, const char *command)
-{
-	fprintf(f, "=== Drop Monitor Controller Log ===\n");
-	fprintf(f, "Start time: %s\n", datetime);
-	fprintf(f, "Interface: %s\n", interface);
-	fprintf(f, "Command: %s\n", command);
-	fprintf(f, "%s\n\n", LINE50);
-}
-
-void dmc_print_banner(FILE *f, const struct dmc_settings *s)
-{
-	fprintf(f, "Drop Monitor Controller\n");
-	fprintf(f, "Interface: %s\n", s->interface);
-	fprintf(f, "Command: %s\n", s->command);
-	if (s->resolved)
-		fprintf(f, "Running: %s\n", s->resolved);
-	if (s->stop_command)
-		fprintf(f, "Stop command: %s\n", s->stop_command);
-	else
-		fprintf(f, "Stop method: Process group termination\n");
-	fprintf(f, "Monitor interval: %.0f seconds\n", s->interval);
-	fprintf(f, "Log directory: %s\n", s->log_dir);
-	fprintf(f, "%s\n", DASH60);
-}
-
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
-static bool is_interpreter(const char *word)
-{
-	const char *b = base_name(word);
-
-	if (!strncmp(b, "python", 6))
-		return strspn(b + 6, "0123456789.") == strlen(b + 6);
-	return !strcmp(b, "bpftrace") || !strcmp(b, "bash") || !strcmp(b, "sh");
-}
-
-/* The suite's executable for a script or tool name, if bindir has it. */
-static bool suite_tool(const char *word, const char *bindir, char *path, size_t len)
-{
-	static const char *const suffixes[] = { ".py", ".bt", ".sh" };
-	const char *b = base_name(word);
-	char name[NAME_MAX + 1];
-	bool had_suffix = false;
-
-	snprintf(name, sizeof(name), "%s", b);
-	for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
-		size_t n = strlen(name), s = strlen(suffixes[i]);
-
-		if (n > s && !strcmp(name + n - s, suffixes[i])) {
-			name[n - s] = 0;
-			had_suffix = true;
-		}
-	}
-	/* An explicit path to a program (not a script) is run as given. */
-	if ((b != word && !had_suffix) || !*name || !strcmp(name, "drop_monitor_controller"))
-		return false;
-	snprintf(path, len, "%s/%s", bindir, name);
-	return access(path, X_OK) == 0;
-}
-
-static bool sudo_option_has_value(const char *opt)
-{
-	return opt[0] == '-' && opt[1] && !opt[2] && strchr("ugpCDrtTUh", opt[1]);
-}
-
-/* Replaces words first..last of w by the n words of with. */
-static void replace_words(struct shell_words *w, int first, int last, const char *const *with, int n)
-{
-	int removed = last - first + 1;
-	/* Never shrunk before the move: the words after last are still to be read. */
-	int slots = w->argc + (n > removed ? n - removed : 0) + 1;
-	char **argv = realloc(w->argv, (size_t)slots * sizeof(*argv));
-
-	if (!argv)
-		die("out of memory");
-	w->argv = argv;
-	for (int i = first; i <= last; i++)
-		free(argv[i]);
-	memmove(&argv[first + n], &argv[last + 1], (size_t)(w->argc - last) * sizeof(*argv));
-	for (int i = 0; i < n; i++) {
-		argv[first + i] = strdup(with[i]);
-		if (!argv[first + i])
-			die("out of memory");
-	}
-	w->argc += n - removed;
-}
-
-bool dmc_resolve_command(struct shell_words *w, const char *bindir, const char *btf)
-{
-	char path[PATH_MAX];
-	const char *with[] = { path, "--btf", btf };
-	int i = 0, last;
-
-	while (i < w->argc) {
-		const char *b = base_name(w->argv[i]);
-		bool sudo = !strcmp(b, "sudo");
-
-		if (!sudo && strcmp(b, "env") && strcmp(b, "nohup"))
-			break;
-		for (i++; i < w->argc; i++) {
-			if (sudo && sudo_option_has_value(w->argv[i]))
-				i++;
-			else if (w->argv[i][0] != '-' && !(strchr(w->argv[i], '=') && w->argv[i][0] != '/'))
-				break;
-		}
-	}
-	if (i >= w->argc)
-		return false;
-	last = i;
-	if (is_interpreter(w->argv[i])) {
-		last = i + 1;
-		while (last < w->argc && w->argv[last][0] == '-')
-			last++;
-		if (last >= w->argc)
-			return false;
-	}
-	if (!suite_tool(w->argv[last], bindir, path, sizeof(path)))
-		return false;
-	replace_words(w, i, last, with, btf ? 3 : 1);
-	return true;
-}
 
 /* Output: stdout (text or JSON) and the current cycle's log file */
 
@@ -331,112 +155,6 @@ static void log_message(const struct fields *x, const char *fmt, ...)
 	    text);
 }
 
-/* Processes */
-
-static void nap(double seconds)
-{
-	struct timespec ts = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
-
-	nanosleep(&ts, NULL);
-}
-
-/* Waits up to timeout seconds for pid to end (reaping it); true if it did. */
-static bool wait_exit(pid_t pid, double timeout, int *status)
-{
-	double end = tool_elapsed() + timeout;
-	int s;
-
-	for (;;) {
-		pid_t r = waitpid(pid, &s, WNOHANG);
-
-		if (r == pid || (r < 0 && errno == ECHILD)) {
-			if (status)
-				*status = r == pid ? s : 0;
-			return true;
-		}
-		if (tool_elapsed() >= end)
-			return false;
-		nap(0.02);
-	}
-}
-
-/*
- * In the child, before exec: it gets SIGTERM when the controller dies, even by SIGKILL, so no
- * tracing tool outlives it in its own session. A controller that died before the signal was
- * set is seen as a new parent.
- */
-static void child_setup(pid_t controller, int out_fd)
-{
-	sigset_t none;
-
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != controller)
-		_exit(127);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
-	if (out_fd >= 0) {
-		dup2(out_fd, STDOUT_FILENO);
-		dup2(out_fd, STDERR_FILENO);
-	}
-}
-
-/* "[Errno 2] No such file or directory: 'x'", as Python words an OSError. */
-static void os_error(char *buf, size_t len, int err, const char *what)
-{
-	snprintf(buf, len, "[Errno %d] %s: '%s'", err, strerror(err), what);
-}
-
-/*
- * fork + exec with an exec-failure report: the child writes errno into a close-on-exec
- * pipe, so the parent learns that the program could not start, as Popen raises.
- */
-static pid_t spawn(char *const *argv, bool new_session, int out_fd, int err_fd, char *err, size_t errlen)
-{
-	int report[2], e = 0;
-	pid_t controller = getpid(), pid;
-	ssize_t n;
-
-	if (pipe2(report, O_CLOEXEC)) {
-		snprintf(err, errlen, "[Errno %d] %s", errno, strerror(errno));
-		return -1;
-	}
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0) {
-		snprintf(err, errlen, "[Errno %d] %s", errno, strerror(errno));
-		close(report[0]);
-		close(report[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		child_setup(controller, out_fd);
-		if (err_fd >= 0)
-			dup2(err_fd, STDERR_FILENO);
-		if (new_session)
-			setsid();
-		execvp(argv[0], argv);
-		e = errno;
-		if (write(report[1], &e, sizeof(e)) < 0)
-			_exit(127);
-		_exit(127);
-	}
-	close(report[1]);
-	do
-		n = read(report[0], &e, sizeof(e));
-	while (n < 0 && errno == EINTR);
-	close(report[0]);
-	if (n == (ssize_t)sizeof(e)) {
-		waitpid(pid, NULL, 0);
-		os_error(err, errlen, e, argv[0]);
-		return -1;
-	}
-	return pid;
-}
-
 static void start_cycle(void)
 {
 	char datetime[32], err[PATH_MAX + 256];
@@ -450,7 +168,7 @@ static void start_cycle(void)
 	st.have_log = true;
 	f = fopen(st.log_path, "w");
 	if (!f) {
-		os_error(err, sizeof(err), errno, st.log_path);
+		dmc_os_error(err, sizeof(err), errno, st.log_path);
 		log_message(NULL, "Error starting monitoring command: %s", err);
 		return;
 	}
@@ -458,11 +176,11 @@ static void start_cycle(void)
 	fclose(f);
 	fd = open(st.log_path, O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (fd < 0) {
-		os_error(err, sizeof(err), errno, st.log_path);
+		dmc_os_error(err, sizeof(err), errno, st.log_path);
 		log_message(NULL, "Error starting monitoring command: %s", err);
 		return;
 	}
-	st.child = spawn(st.command.argv, true, fd, -1, err, sizeof(err));
+	st.child = dmc_spawn(st.command.argv, true, fd, -1, err, sizeof(err));
 	close(fd);
 	if (st.child < 0) {
 		st.child = 0;
@@ -483,7 +201,7 @@ static void run_stop_command(void)
 		log_message(NULL, "Warning: Error executing stop command: [Errno %d] %s", errno, strerror(errno));
 		return;
 	}
-	pid = spawn(st.stop_command.argv, false, outp[1], errp[1], err, sizeof(err));
+	pid = dmc_spawn(st.stop_command.argv, false, outp[1], errp[1], err, sizeof(err));
 	close(outp[1]);
 	close(errp[1]);
 	if (pid < 0) {
@@ -521,7 +239,7 @@ static void run_stop_command(void)
 	for (int i = 0; i < 2; i++)
 		if (fds[i].fd >= 0)
 			close(fds[i].fd);
-	if (!wait_exit(pid, end - tool_elapsed() > 0 ? end - tool_elapsed() : 0, &status)) {
+	if (!dmc_wait_exit(pid, end - tool_elapsed() > 0 ? end - tool_elapsed() : 0, &status)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		log_message(NULL, "Warning: Error executing stop command: Command '%s' timed out after %.0f seconds",
@@ -548,23 +266,23 @@ static void stop_monitoring(void)
 	if (st.stop_command.argc) {
 		log_message(NULL, "Executing stop command: %s", opt.stop_command);
 		run_stop_command();
-		if (!wait_exit(st.child, 0, NULL)) {
+		if (!dmc_wait_exit(st.child, 0, NULL)) {
 			kill(st.child, SIGTERM);
 			/* Still there: the whole group goes, so no tracing tool outlives its cycle. */
-			if (!wait_exit(st.child, STOP_CHILD_WAIT, NULL)) {
+			if (!dmc_wait_exit(st.child, STOP_CHILD_WAIT, NULL)) {
 				killpg(st.child, SIGKILL);
-				wait_exit(st.child, STOP_CHILD_WAIT, NULL);
+				dmc_wait_exit(st.child, STOP_CHILD_WAIT, NULL);
 			}
 		}
 	} else if (killpg(st.child, SIGTERM) < 0) {
 		log_message(NULL, "Warning: Error stopping monitoring command: [Errno %d] %s", errno, strerror(errno));
 		killpg(st.child, SIGKILL);
-		wait_exit(st.child, STOP_CHILD_WAIT, NULL);
-	} else if (!wait_exit(st.child, STOP_TERM_WAIT, NULL)) {
+		dmc_wait_exit(st.child, STOP_CHILD_WAIT, NULL);
+	} else if (!dmc_wait_exit(st.child, STOP_TERM_WAIT, NULL)) {
 		log_message(NULL, "Warning: Error stopping monitoring command: Command '%s' timed out after %.0f seconds",
 			    opt.command, STOP_TERM_WAIT);
 		killpg(st.child, SIGKILL);
-		wait_exit(st.child, STOP_CHILD_WAIT, NULL);
+		dmc_wait_exit(st.child, STOP_CHILD_WAIT, NULL);
 	}
 	st.child = 0;
 	log_message(NULL, "Stopped monitoring command");
@@ -609,7 +327,7 @@ static void sleep_interval(void)
 	while (!pending_signal && tool_elapsed() < end) {
 		double left = end - tool_elapsed();
 
-		nap(left < 0.2 ? left : 0.2);
+		dmc_nap(left < 0.2 ? left : 0.2);
 	}
 	handle_signal();
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* drop_monitor_controller: the parts of the controller that the golden tests exercise. */
+/* drop_monitor_controller: the parts its files share, and those the golden tests exercise. */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "shellwords.h"
@@ -46,3 +47,15 @@ void dmc_print_banner(FILE *f, const struct dmc_settings *s);
  * "--btf <btf>" (the controller's own --btf). Returns true when a word was replaced.
  */
 bool dmc_resolve_command(struct shell_words *w, const char *bindir, const char *btf);
+
+/* Sleeps for seconds (fractions too). */
+void dmc_nap(double seconds);
+/* Waits up to timeout seconds for pid to end (reaping it, status into *status if set); true if it did. */
+bool dmc_wait_exit(pid_t pid, double timeout, int *status);
+/* "[Errno 2] No such file or directory: 'x'", as Python words an OSError, into buf. */
+void dmc_os_error(char *buf, size_t len, int err, const char *what);
+/*
+ * Starts argv (in a new session if new_session, stdout/stderr to out_fd/err_fd when >= 0);
+ * returns its pid, or -1 with the reason in err if it could not start.
+ */
+pid_t dmc_spawn(char *const *argv, bool new_session, int out_fd, int err_fd, char *err, size_t errlen);
