@@ -5,16 +5,18 @@
 . "$(dirname "$0")/lib.sh"
 e2e_setup dss 204
 
-# Cumulative summary, filtered on device and 5-tuple.
+# Cumulative summary, filtered on device and 5-tuple. The drops go right after cycle 1 was
+# printed, well inside cycle 2; cycles 2 and 3 both count all of them.
 out=$E2E_TMP/summary
 e2e_start "$out" kernel_drop_stack_stats_summary -n "$DEV_B" --src-ip "$IP_A" --dst-port 9999 \
-	--l4-protocol udp -i 2 -d 5
+	--l4-protocol udp -i 1 -d 8
+e2e_wait_line "$out" ' Cycle 1 - ' 10
 udp_to "$NS_A" "$IP_B" 9999 7
 udp_to "$NS_A" "$IP_B" 8888 3          # excluded by --dst-port
-e2e_wait_exit 15
+e2e_wait_exit 20
 expect_grep "banner echoes the filters" "$out" \
-	"^Tracing kfree_skb calls with histograms, 2s intervals\.\.\. \(filters: device: $DEV_B, src IP: $IP_A, dst port: 9999, protocol: UDP\)$"
-expect_count "cumulative cycles" "$out" '^\[[-0-9: ]+\] Cycle [12] - Total drops: 7 \[showing top 5\]$' 2
+	"^Tracing kfree_skb calls with histograms, 1s intervals\.\.\. \(filters: device: $DEV_B, src IP: $IP_A, dst port: 9999, protocol: UDP\)$"
+expect_count "cumulative cycles" "$out" '^\[[-0-9: ]+\] Cycle [23] - Total drops: 7 \[showing top 5\]$' 2
 expect_grep "final total" "$out" '^Total packet drops: 7$'
 expect_grep "final entry" "$out" "^Count: 7 calls \(100\.0%\) \[device: $DEV_B\] \[stack_id: [0-9]+\]$"
 expect_grep "module-annotated frames" "$out" '^  __udp4_lib_rcv\+0x[0-9a-f]+ \[kernel\]$'
@@ -29,13 +31,16 @@ expect_grep "protocol filter excludes UDP" "$out" '^No successful stack traces c
 # Per-interval counts by flow.
 out=$E2E_TMP/all
 e2e_start "$out" kernel_drop_stack_stats_summary_all --device "$DEV_B" --group-by fivetuple -i 2
+# Each burst right after a cycle was printed, so it falls inside the next 2 s cycle.
+e2e_wait_line "$out" ' Cycle 1 - Interval drops: 0 ' 10
 udp_to "$NS_A" "$IP_B" 9999 4
-sleep 2.6
+e2e_wait_line "$out" ' Cycle 2 - ' 10
 udp_to "$NS_A" "$IP_B" 9998 2
-sleep 2
+e2e_wait_line "$out" ' Cycle 3 - ' 10
 e2e_stop
-expect_grep "first interval" "$out" '^\[[-0-9: ]+\] Cycle 1 - Interval drops: 4 \[showing top 5, grouped by: fivetuple\]$'
-expect_grep "second interval restarts the counts" "$out" '^\[[-0-9: ]+\] Cycle 2 - Interval drops: 2 '
+expect_grep "an empty interval" "$out" '^\[[-0-9: ]+\] Cycle 1 - Interval drops: 0 \[showing top 5, grouped by: fivetuple\]$'
+expect_grep "the first burst's interval" "$out" '^\[[-0-9: ]+\] Cycle 2 - Interval drops: 4 \[showing top 5, grouped by: fivetuple\]$'
+expect_grep "the next interval restarts the counts" "$out" '^\[[-0-9: ]+\] Cycle 3 - Interval drops: 2 '
 expect_count "flows of the first interval" "$out" "^     Flow: $IP_A:[0-9]+ -> $IP_B:9999 \(UDP\)$" 4
 expect_count "flows of the second interval" "$out" "^     Flow: $IP_A:[0-9]+ -> $IP_B:9998 \(UDP\)$" 2
 expect_no_grep "no interval mixes both" "$out" 'Interval drops: 6'
@@ -43,8 +48,9 @@ expect_no_grep "no interval mixes both" "$out" 'Interval drops: 6'
 # The bpftrace script's positional parameters and map printing.
 out=$E2E_TMP/bt
 e2e_start "$out" kernel_drop_stack_stats "$DEV_B" 1
+e2e_wait_line "$out" ' Cycle 1 - ' 10
 udp_to "$NS_A" "$IP_B" 9999 5
-sleep 1.5
+e2e_wait_line "$out" ' Cycle 2 - ' 10
 e2e_stop
 expect_grep "device filter banner" "$out" "^Device filter: $DEV_B$"
 expect_grep "cycle delta" "$out" '^[0-9:]{8} Cycle [0-9]+ - Total drops: 5 \(\+5 in last 1s\)$'

@@ -40,8 +40,16 @@ e2e_setup() {
 	for ns in "$NS_A" "$NS_B"; do ip -n "$ns" link set lo up; done
 	ip -n "$NS_A" link set "$DEV_A" up
 	ip -n "$NS_B" link set "$DEV_B" up
-	# Resolve neighbours now so that ARP traffic does not interleave with the test's drops.
+	# Permanent neighbours: no ARP packet ever interleaves with the packets a test counts (a
+	# resolved entry would go stale and be probed again at a random moment).
+	ip -n "$NS_A" neigh replace "$IP_B" lladdr "$(e2e_mac "$NS_B" "$DEV_B")" dev "$DEV_A" nud permanent
+	ip -n "$NS_B" neigh replace "$IP_A" lladdr "$(e2e_mac "$NS_A" "$DEV_A")" dev "$DEV_B" nud permanent
 	ip netns exec "$NS_A" ping -c 1 -W 2 "$IP_B" >/dev/null || e2e_die "no connectivity between the namespaces"
+}
+
+# e2e_mac NS DEV: the device's MAC address.
+e2e_mac() {
+	ip -n "$1" -o link show dev "$2" | sed -E 's/.* link\/ether ([0-9a-f:]+) .*/\1/'
 }
 
 # e2e_enable_ipv6: fd00:S::1 on DEV_A and fd00:S::2 on DEV_B (IP6_A, IP6_B).
@@ -123,6 +131,18 @@ e2e_stop() {
 	status=$?
 	E2E_PID=
 	[ "$status" -eq 0 ] || e2e_fail "tool exited with status $status after SIGINT"
+}
+
+# e2e_wait_line FILE REGEX SECONDS: waits until a line of FILE matches (e.g. a report the tool
+# printed at the end of an interval), so that traffic is sent at a known point of its cycle.
+e2e_wait_line() {
+	local i
+	for i in $(seq 1 $(($3 * 10))); do
+		grep -qE "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	cat "$1"
+	e2e_die "no line matching '$2' in $1 after $3 s"
 }
 
 # e2e_wait_exit: waits for a tool that stops by itself (--duration), up to SECONDS.
