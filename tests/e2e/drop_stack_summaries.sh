@@ -6,16 +6,17 @@
 e2e_setup dss 204
 
 # Cumulative summary, filtered on device and 5-tuple. The drops go right after cycle 1 was
-# printed, well inside cycle 2; cycles 2 and 3 both count all of them.
+# printed, from one process (milliseconds), well inside the 2 s of cycle 2; cycles 2 and 3
+# both count all of them.
 out=$E2E_TMP/summary
 e2e_start "$out" kernel_drop_stack_stats_summary -n "$DEV_B" --src-ip "$IP_A" --dst-port 9999 \
-	--l4-protocol udp -i 1 -d 8
+	--l4-protocol udp -i 2 -d 12
 e2e_wait_line "$out" ' Cycle 1 - ' 10
-udp_to "$NS_A" "$IP_B" 9999 7
-udp_to "$NS_A" "$IP_B" 8888 3          # excluded by --dst-port
-e2e_wait_exit 20
+udp_to "$NS_A" "$IP_B" 9999 7 8
+udp_to "$NS_A" "$IP_B" 8888 3 8        # excluded by --dst-port
+e2e_wait_exit 25
 expect_grep "banner echoes the filters" "$out" \
-	"^Tracing kfree_skb calls with histograms, 1s intervals\.\.\. \(filters: device: $DEV_B, src IP: $IP_A, dst port: 9999, protocol: UDP\)$"
+	"^Tracing kfree_skb calls with histograms, 2s intervals\.\.\. \(filters: device: $DEV_B, src IP: $IP_A, dst port: 9999, protocol: UDP\)$"
 expect_count "cumulative cycles" "$out" '^\[[-0-9: ]+\] Cycle [23] - Total drops: 7 \[showing top 5\]$' 2
 expect_grep "final total" "$out" '^Total packet drops: 7$'
 expect_grep "final entry" "$out" "^Count: 7 calls \(100\.0%\) \[device: $DEV_B\] \[stack_id: [0-9]+\]$"
@@ -33,9 +34,9 @@ out=$E2E_TMP/all
 e2e_start "$out" kernel_drop_stack_stats_summary_all --device "$DEV_B" --group-by fivetuple -i 2
 # Each burst right after a cycle was printed, so it falls inside the next 2 s cycle.
 e2e_wait_line "$out" ' Cycle 1 - Interval drops: 0 ' 10
-udp_to "$NS_A" "$IP_B" 9999 4
+udp_to "$NS_A" "$IP_B" 9999 4 8
 e2e_wait_line "$out" ' Cycle 2 - ' 10
-udp_to "$NS_A" "$IP_B" 9998 2
+udp_to "$NS_A" "$IP_B" 9998 2 8
 e2e_wait_line "$out" ' Cycle 3 - ' 10
 e2e_stop
 expect_grep "an empty interval" "$out" '^\[[-0-9: ]+\] Cycle 1 - Interval drops: 0 \[showing top 5, grouped by: fivetuple\]$'
@@ -47,13 +48,13 @@ expect_no_grep "no interval mixes both" "$out" 'Interval drops: 6'
 
 # The bpftrace script's positional parameters and map printing.
 out=$E2E_TMP/bt
-e2e_start "$out" kernel_drop_stack_stats "$DEV_B" 1
+e2e_start "$out" kernel_drop_stack_stats "$DEV_B" 2
 e2e_wait_line "$out" ' Cycle 1 - ' 10
-udp_to "$NS_A" "$IP_B" 9999 5
+udp_to "$NS_A" "$IP_B" 9999 5 8
 e2e_wait_line "$out" ' Cycle 2 - ' 10
 e2e_stop
 expect_grep "device filter banner" "$out" "^Device filter: $DEV_B$"
-expect_grep "cycle delta" "$out" '^[0-9:]{8} Cycle [0-9]+ - Total drops: 5 \(\+5 in last 1s\)$'
+expect_grep "cycle delta" "$out" '^[0-9:]{8} Cycle [0-9]+ - Total drops: 5 \(\+5 in last 2s\)$'
 expect_grep "device totals" "$out" "^@device_totals\[$DEV_B\]: 5$"
 expect_grep "bpftrace-style frames" "$out" '^    __udp4_lib_rcv\+[0-9]+$'
 expect_grep "stack key closes with the device" "$out" "^, $DEV_B\]: 5$"
