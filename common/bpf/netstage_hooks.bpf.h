@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The BPF programs of netstage's hooks, each handing its skb to netstage_hook(); included at
+ * the end of netstage.bpf.h. User space loads and attaches the ones its stages need.
+ */
+#pragma once
+
+/* __ip_queue_xmit, or ip_queue_xmit(sk, skb, fl) before 4.18: the same first two arguments. */
+SEC("kprobe")
+int BPF_KPROBE(ns_ip_queue_xmit, struct sock *sk, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_IP_QUEUE_XMIT, skb, PKT_AT_TCP, sk,
+			     BPF_CORE_READ(sk, __sk_common.skc_net.net));
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_ip_send_skb, struct net *net, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_IP_SEND_SKB, skb, PKT_AT_NET, NULL, net);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_ip_output, struct net *net, struct sock *sk, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_IP_OUTPUT, skb, PKT_AT_NET, NULL, net);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_internal_dev_xmit, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_INTERNAL_DEV_XMIT, skb, PKT_AT_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_ovs_vport_receive, void *vport, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_OVS_VPORT_RECEIVE, skb, PKT_AT_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_ovs_dp_process_packet, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_OVS_DP_PROCESS, skb, PKT_AT_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_ovs_dp_upcall, void *dp, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_OVS_DP_UPCALL, skb, PKT_AT_NET, NULL, NULL);
+}
+
+/* The packet ovs-vswitchd sends back after an upcall: a new skb, Ethernet header at data. */
+SEC("kprobe")
+int BPF_KPROBE(ns_ovs_flow_key_extract_userspace, struct net *net, const void *attr, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_OVS_KEY_USERSPACE, skb, PKT_AT_ETH, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_ovs_ct_fill_key, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_OVS_CT_FILL_KEY, skb, PKT_AT_NET, NULL, NULL);
+}
+
+static __always_inline int ns_ct_in(void *ctx, struct sk_buff *skb)
+{
+	__u32 zero = 0;
+	__u64 *slot = bpf_map_lookup_elem(&netstage_ct_skb, &zero);
+
+	if (slot)
+		*slot = (__u64)(long)skb;
+	return netstage_hook(ctx, NS_HOOK_CT_IN, skb, PKT_AT_NET, NULL, NULL);
+}
+
+/* nf_conntrack_in(skb, state) since 4.20. */
+SEC("kprobe")
+int BPF_KPROBE(ns_nf_conntrack_in, struct sk_buff *skb)
+{
+	return ns_ct_in(ctx, skb);
+}
+
+/* nf_conntrack_in(net, pf, hooknum, skb) before 4.20. */
+SEC("kprobe")
+int BPF_KPROBE(ns_nf_conntrack_in_old, struct net *net, __u8 pf, unsigned int hooknum, struct sk_buff *skb)
+{
+	return ns_ct_in(ctx, skb);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(ns_nf_conntrack_in_ret)
+{
+	__u32 zero = 0;
+	__u64 *slot = bpf_map_lookup_elem(&netstage_ct_skb, &zero);
+	struct sk_buff *skb;
+
+	if (!slot || !*slot)
+		return 0;
+	skb = (struct sk_buff *)(long)*slot;
+	*slot = 0;
+	return netstage_hook(ctx, NS_HOOK_CT_DONE, skb, PKT_AT_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_ovs_vport_send, void *vport, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_OVS_VPORT_SEND, skb, PKT_AT_NET, NULL, NULL);
+}
+
+SEC("tp/net/net_dev_queue")
+int ns_net_dev_queue(struct trace_event_raw_net_dev_template *ctx)
+{
+	return netstage_hook(ctx, NS_HOOK_DEV_QUEUE, (struct sk_buff *)ctx->skbaddr, PKT_AT_NET, NULL, NULL);
+}
+
+/* __dev_queue_xmit, or dev_queue_xmit before 5.19. */
+SEC("kprobe")
+int BPF_KPROBE(ns_dev_queue_xmit, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_DEV_QUEUE, skb, PKT_AT_NET, NULL, NULL);
+}
+
+SEC("tp/qdisc/qdisc_dequeue")
+int ns_qdisc_dequeue(struct trace_event_raw_qdisc_dequeue *ctx)
+{
+	return netstage_hook(ctx, NS_HOOK_QDISC_DEQUEUE, (struct sk_buff *)ctx->skbaddr, PKT_AT_NET, NULL, NULL);
+}
+
+SEC("tp/net/net_dev_start_xmit")
+int ns_net_dev_start_xmit(struct trace_event_raw_net_dev_start_xmit *ctx)
+{
+	return netstage_hook(ctx, NS_HOOK_DEV_START_XMIT, (struct sk_buff *)ctx->skbaddr, PKT_AT_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_dev_hard_start_xmit, struct sk_buff *first)
+{
+	return netstage_hook(ctx, NS_HOOK_DEV_START_XMIT, first, PKT_AT_NET, NULL, NULL);
+}
+
+/* Fires before the core resets the network header: the IP header is at skb->data. */
+SEC("tp/net/netif_receive_skb")
+int ns_netif_receive_skb(struct trace_event_raw_net_dev_template *ctx)
+{
+	return netstage_hook(ctx, NS_HOOK_NETIF_RECEIVE, (struct sk_buff *)ctx->skbaddr, NS_AT_NETIF_RECEIVE, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_netdev_frame_hook, struct sk_buff **pskb)
+{
+	struct sk_buff *skb = NULL;
+
+	if (bpf_probe_read_kernel(&skb, sizeof(skb), pskb))
+		return 0;
+	return netstage_hook(ctx, NS_HOOK_NETDEV_FRAME_HOOK, skb, PKT_AT_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_internal_dev_recv, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_INTERNAL_DEV_RECV, skb, PKT_AT_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_ip_rcv, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_IP_RCV, skb, PKT_AT_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_tcp_v4_rcv, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_TCP_V4_RCV, skb, PKT_AT_NET, NULL, NULL);
+}
+
+/* udp_rcv, or __udp4_lib_rcv(skb, ...) where udp_rcv is inlined. */
+SEC("kprobe")
+int BPF_KPROBE(ns_udp_rcv, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_UDP_RCV, skb, PKT_AT_NET, NULL, NULL);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(ns_icmp_rcv, struct sk_buff *skb)
+{
+	return netstage_hook(ctx, NS_HOOK_ICMP_RCV, skb, PKT_AT_NET, NULL, NULL);
+}
