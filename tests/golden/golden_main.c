@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "golden.h"
+#include "util.h"
 
 static const struct golden_suite {
 	const char *name;
@@ -16,7 +17,6 @@ static const struct golden_suite {
 } suites[] = {
 #define GOLDEN_SUITE(name) { #name, golden_##name##_suite },
 #include "golden_suites.h"
-#include "util.h"
 #undef GOLDEN_SUITE
 };
 
