@@ -28,7 +28,8 @@ static const struct arg_opt builtin_opts[] = {
 		.metavar = "PATH"),
 	/* Hidden: listing it would change every tool's usage line and --help. */
 	OPT_FLAG("list-probes", 0, &g_common.list_probes,
-		 "list the hooks this tool probes and the ones chosen on this kernel, then exit", .flags = ARG_HIDDEN),
+		 "list the hooks this tool probes and the ones chosen on this kernel, then exit",
+		 .flags = ARG_HIDDEN),
 	OPT_STR("ready-file", 0, &g_common.ready_file, "written once probes are attached", .metavar = "PATH",
 		.flags = ARG_HIDDEN),
 	{ 0 },
@@ -204,15 +205,15 @@ static const struct arg_opt *find_short(char c)
 }
 
 /* Consumes the value(s) of o from argv[*i + 1 ...] unless an explicit "=value" was given. */
-static void take_value(const struct arg_opt *o, const char *explicit_val, int argc, char **argv,
-		       int *i)
+static void take_value(const struct arg_opt *o, const char *explicit_val, int argc, char **argv, int *i)
 {
 	char label[96];
 
 	argp_opt_label(o, label, sizeof(label));
 	if (o->kind == ARG_FLAG) {
 		if (explicit_val)
-			arg_fail("argument %s: ignored explicit argument '%s'", label, arg_shown(explicit_val));
+			arg_fail("argument %s: ignored explicit argument '%s'", label,
+				 arg_shown(explicit_val));
 		*o->dest.flag = true;
 		return;
 	}
@@ -357,6 +358,6 @@ void args_parse(const struct arg_parser *parser, int argc, char **argv)
 	free(seen);
 	const char *env_btf = getenv("BPFNET_BTF");
 
-	if (!g_common.btf_path && env_btf && *env_btf)	/* BPFNET_BTF= means "not set" */
+	if (!g_common.btf_path && env_btf && *env_btf) /* BPFNET_BTF= means "not set" */
 		g_common.btf_path = env_btf;
 }

@@ -17,18 +17,18 @@ struct ip_addr;
 
 /* What an option's text is converted to; each kind has one destination type (union arg_dest). */
 enum arg_kind {
-	ARG_FLAG = 1,	/* bool, set to true */
-	ARG_INT,	/* int, base 10, within [min, max] */
-	ARG_FLOAT,	/* double, Python float() syntax, finite, within [min, max] */
-	ARG_SECONDS,	/* double, a time in seconds within ARG_SECONDS_MIN..ARG_SECONDS_MAX */
-	ARG_STR,	/* const char * */
-	ARG_CHOICE,	/* const char *, one of choices */
-	ARG_STR_LIST,	/* struct arg_list, one or more values (argparse nargs='+') */
-	ARG_IPV4,	/* uint32_t in network order, strict dotted quad; 0.0.0.0 = no filter */
-	ARG_IP,		/* struct ip_addr, IPv4 dotted quad or IPv6 */
-	ARG_PORT,	/* uint16_t, 0-65535 */
-	ARG_IFNAME,	/* const char *, an interface name of 1 to IFNAMSIZ - 1 characters */
-	ARG_PROTO,	/* uint8_t, L4 protocol by name (all = 0, tcp, ...) or number 0-255; or one of choices */
+	ARG_FLAG = 1, /* bool, set to true */
+	ARG_INT, /* int, base 10, within [min, max] */
+	ARG_FLOAT, /* double, Python float() syntax, finite, within [min, max] */
+	ARG_SECONDS, /* double, a time in seconds within ARG_SECONDS_MIN..ARG_SECONDS_MAX */
+	ARG_STR, /* const char * */
+	ARG_CHOICE, /* const char *, one of choices */
+	ARG_STR_LIST, /* struct arg_list, one or more values (argparse nargs='+') */
+	ARG_IPV4, /* uint32_t in network order, strict dotted quad; 0.0.0.0 = no filter */
+	ARG_IP, /* struct ip_addr, IPv4 dotted quad or IPv6 */
+	ARG_PORT, /* uint16_t, 0-65535 */
+	ARG_IFNAME, /* const char *, an interface name of 1 to IFNAMSIZ - 1 characters */
+	ARG_PROTO, /* uint8_t, L4 protocol by name (all = 0, tcp, ...) or number 0-255; or one of choices */
 };
 
 union arg_dest {
@@ -44,13 +44,13 @@ union arg_dest {
 };
 
 #define ARG_REQUIRED 0x1u
-#define ARG_HIDDEN 0x2u		/* parsed but not shown by --help (test switches) */
-#define ARG_WHOLE 0x4u		/* ARG_SECONDS: integer syntax only, as the original's type=int */
-#define ARG_ZERO_OFF 0x8u	/* ARG_SECONDS: 0 is accepted and means "no limit" */
+#define ARG_HIDDEN 0x2u /* parsed but not shown by --help (test switches) */
+#define ARG_WHOLE 0x4u /* ARG_SECONDS: integer syntax only, as the original's type=int */
+#define ARG_ZERO_OFF 0x8u /* ARG_SECONDS: 0 is accepted and means "no limit" */
 
 /* The one range of every interval, duration and timeout of the suite, in seconds. */
 #define ARG_SECONDS_MIN 0.1
-#define ARG_SECONDS_MAX 31536000.0	/* 365 days */
+#define ARG_SECONDS_MAX 31536000.0 /* 365 days */
 
 /* Values echoed in error messages are cut to this many characters and "...". */
 #define ARG_SHOWN_MAX 80
@@ -61,14 +61,14 @@ struct arg_list {
 };
 
 struct arg_opt {
-	const char *name;	/* long name without the leading "--"; NULL if short only */
-	char shrt;		/* short letter or 0 */
+	const char *name; /* long name without the leading "--"; NULL if short only */
+	char shrt; /* short letter or 0 */
 	enum arg_kind kind;
 	union arg_dest dest;
-	const char *metavar;	/* NULL: derived from the name as argparse does */
+	const char *metavar; /* NULL: derived from the name as argparse does */
 	const char *help;
-	const char *const *choices;	/* ARG_CHOICE, ARG_PROTO: NULL-terminated */
-	double min, max;	/* ARG_INT, ARG_FLOAT: accepted range */
+	const char *const *choices; /* ARG_CHOICE, ARG_PROTO: NULL-terminated */
+	double min, max; /* ARG_INT, ARG_FLOAT: accepted range */
 	unsigned flags;
 };
 
@@ -77,6 +77,7 @@ struct arg_opt {
  * (a mismatch does not compile). Trailing arguments are further designated initializers
  * (.metavar, .flags, .choices).
  */
+/* clang-format off */
 #define OPT_FLAG(name, shrt, p, text, ...) { name, shrt, ARG_FLAG, { .flag = (p) }, .help = text, __VA_ARGS__ }
 #define OPT_INT(name, shrt, p, lo, hi, text, ...)                                                  \
 	{ name, shrt, ARG_INT, { .i = (p) }, .help = text, .min = (lo), .max = (hi), __VA_ARGS__ }
@@ -94,32 +95,35 @@ struct arg_opt {
 #define OPT_PORT(name, shrt, p, text, ...) { name, shrt, ARG_PORT, { .port = (p) }, .help = text, __VA_ARGS__ }
 #define OPT_IFNAME(name, shrt, p, text, ...) { name, shrt, ARG_IFNAME, { .s = (p) }, .help = text, __VA_ARGS__ }
 #define OPT_PROTO(name, shrt, p, text, ...) { name, shrt, ARG_PROTO, { .proto = (p) }, .help = text, __VA_ARGS__ }
+/* clang-format on */
 
 struct arg_positional {
 	const char *name;
-	enum arg_kind kind;	/* ARG_INT (whole int range) or ARG_STR */
+	enum arg_kind kind; /* ARG_INT (whole int range) or ARG_STR */
 	union arg_dest dest;
 	const char *help;
 	bool required;
 };
 
+/* clang-format off */
 #define POS_INT(name, p, help, req) { name, ARG_INT, { .i = (p) }, help, req }
 #define POS_STR(name, p, help, req) { name, ARG_STR, { .s = (p) }, help, req }
+/* clang-format on */
 
 struct arg_parser {
 	const char *prog;
 	const char *description;
-	const char *epilog;	/* examples, printed verbatim after the options */
-	const struct arg_opt *opts;	/* terminated by an all-zero entry */
-	const struct arg_positional *positionals;	/* NULL or terminated by an all-zero entry */
+	const char *epilog; /* examples, printed verbatim after the options */
+	const struct arg_opt *opts; /* terminated by an all-zero entry */
+	const struct arg_positional *positionals; /* NULL or terminated by an all-zero entry */
 };
 
 /* Options every tool accepts in addition to its own. */
 struct common_options {
-	bool json;		/* --json: one JSON object per event or report */
-	const char *btf_path;	/* --btf PATH (or $BPFNET_BTF): BTF for kernels without one */
-	bool list_probes;	/* --list-probes: print the tool's hooks and this kernel's choices, exit 0 */
-	const char *ready_file;	/* hidden --ready-file PATH: written once every probe is attached */
+	bool json; /* --json: one JSON object per event or report */
+	const char *btf_path; /* --btf PATH (or $BPFNET_BTF): BTF for kernels without one */
+	bool list_probes; /* --list-probes: print the tool's hooks and this kernel's choices, exit 0 */
+	const char *ready_file; /* hidden --ready-file PATH: written once every probe is attached */
 };
 extern struct common_options g_common;
 

@@ -205,7 +205,8 @@ void argp_print_help(void)
 	if (argp_pos_count()) {
 		printf("\npositional arguments:\n");
 		for (int i = 0; i < argp_pos_count(); i++)
-			print_help_entry(stdout, argp_parser->positionals[i].name, argp_parser->positionals[i].help);
+			print_help_entry(stdout, argp_parser->positionals[i].name,
+					 argp_parser->positionals[i].help);
 	}
 	printf("\noptions:\n");
 	for (int i = 0; (o = argp_opt_at(i)); i++) {
@@ -229,8 +230,8 @@ void argp_print_help(void)
 		times |= o->kind == ARG_SECONDS;
 	}
 	if (times)
-		printf("\nintervals, durations and timeouts: seconds from %g to %.0f (365 days)\n", ARG_SECONDS_MIN,
-		       ARG_SECONDS_MAX);
+		printf("\nintervals, durations and timeouts: seconds from %g to %.0f (365 days)\n",
+		       ARG_SECONDS_MIN, ARG_SECONDS_MAX);
 	if (argp_parser->epilog)
 		printf("\n%s\n", argp_parser->epilog);
 }

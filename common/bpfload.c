@@ -21,7 +21,7 @@
 #include "util.h"
 
 #define LOG_KEEP (4u << 20)
-#define LOG_TAIL_LINES 20	/* printed on stderr when the log cannot be saved */
+#define LOG_TAIL_LINES 20 /* printed on stderr when the log cannot be saved */
 
 static struct strbuf libbpf_log;
 static bool debug;
@@ -77,15 +77,19 @@ bool bpfload_use_legacy(void)
 static const char *btf_path(void)
 {
 	static const char *const fallbacks[] = {
-		"/boot/vmlinux-%s", "/lib/modules/%s/vmlinux-%s", "/lib/modules/%s/build/vmlinux",
-		"/usr/lib/modules/%s/kernel/vmlinux", "/usr/lib/debug/boot/vmlinux-%s",
-		"/usr/lib/debug/boot/vmlinux-%s.debug", "/usr/lib/debug/lib/modules/%s/vmlinux",
+		"/boot/vmlinux-%s",
+		"/lib/modules/%s/vmlinux-%s",
+		"/lib/modules/%s/build/vmlinux",
+		"/usr/lib/modules/%s/kernel/vmlinux",
+		"/usr/lib/debug/boot/vmlinux-%s",
+		"/usr/lib/debug/boot/vmlinux-%s.debug",
+		"/usr/lib/debug/lib/modules/%s/vmlinux",
 	};
 	const char *path = g_common.btf_path;
 	char buf[512];
 
 	if (path) {
-		btf_file();	/* a bad file is named now, not later as a load failure */
+		btf_file(); /* a bad file is named now, not later as a load failure */
 		return path;
 	}
 	if (kernel_has_btf())
@@ -93,7 +97,7 @@ static const char *btf_path(void)
 	for (size_t i = 0; i < ARRAY_SIZE(fallbacks); i++) {
 		snprintf(buf, sizeof(buf), fallbacks[i], kernel_release(), kernel_release());
 		if (!access(buf, R_OK))
-			return NULL;	/* libbpf finds it (it must hold a .BTF section) */
+			return NULL; /* libbpf finds it (it must hold a .BTF section) */
 	}
 	die("kernel %s has no BTF (/sys/kernel/btf/vmlinux is missing): pass --btf PATH or set "
 	    "BPFNET_BTF to a BTF file for this kernel (README: \"Kernels without BTF\")",

@@ -33,13 +33,13 @@ uint64_t bpfload_percpu_sum(struct bpf_map *map, uint32_t key);
 const char *bpfload_log(void);
 
 /* Allocates and opens the skeleton "name" (e.g. eth_drop_bpf) with the right variant. */
-#define BPFNET_OPEN(name)                                                                      \
-	({                                                                                     \
-		struct name *obj_ = calloc(1, sizeof(*obj_));                                  \
-		size_t legacy_size_;                                                           \
-		const void *legacy_ = name##_legacy__elf_bytes(&legacy_size_);                 \
-		if (!obj_ || name##__create_skeleton(obj_))                                    \
-			die("out of memory");                                                  \
-		bpfload_open(obj_->skeleton, legacy_, legacy_size_);                           \
-		obj_;                                                                          \
+#define BPFNET_OPEN(name)                                                                                    \
+	({                                                                                                   \
+		struct name *obj_ = calloc(1, sizeof(*obj_));                                                \
+		size_t legacy_size_;                                                                         \
+		const void *legacy_ = name##_legacy__elf_bytes(&legacy_size_);                               \
+		if (!obj_ || name##__create_skeleton(obj_))                                                  \
+			die("out of memory");                                                                \
+		bpfload_open(obj_->skeleton, legacy_, legacy_size_);                                         \
+		obj_;                                                                                        \
 	})

@@ -177,8 +177,7 @@ void drop_print_stack_full(FILE *f, const struct drop_entry *e, const char *inde
 		fprintf(f, "%s%s\n", indent, e->frames[i]);
 }
 
-void drop_table_json(struct json *j, const char *key, const struct drop_table *t, size_t max,
-		     bool with_tuple)
+void drop_table_json(struct json *j, const char *key, const struct drop_table *t, size_t max, bool with_tuple)
 {
 	char flow[96];
 
@@ -235,7 +234,8 @@ const char *drop_filter_text(const struct drop_filter_opts *o, char *buf, size_t
 	if (o->dst_port)
 		sb_addf(&sb, "%sdst port: %u", sb.len ? ", " : "", o->dst_port);
 	if (o->l4_protocol)
-		sb_addf(&sb, "%sprotocol: %s", sb.len ? ", " : "", l4proto_name(o->l4_protocol, proto, sizeof(proto)));
+		sb_addf(&sb, "%sprotocol: %s", sb.len ? ", " : "",
+			l4proto_name(o->l4_protocol, proto, sizeof(proto)));
 	if (sb.len)
 		snprintf(buf, len, " (filters: %s)", sb.buf);
 	else
@@ -261,8 +261,8 @@ void drop_banner_device(const char *ifname)
 		printf("No device filter - monitoring all interfaces\n");
 }
 
-void drop_count_start(struct bpf_object_skeleton *s, struct bpf_map *config_map, const struct drop_count_config *cfg,
-		      struct hook_set *hooks)
+void drop_count_start(struct bpf_object_skeleton *s, struct bpf_map *config_map,
+		      const struct drop_count_config *cfg, struct hook_set *hooks)
 {
 	bpfload_load(s);
 	bpfload_write_config(config_map, cfg, sizeof(*cfg));

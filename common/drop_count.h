@@ -12,12 +12,12 @@
 struct drop_entry {
 	struct drop_count_key key;
 	uint64_t count;
-	int nframes;		/* frames rendered, or -errno if the stack could not be read */
-	char **frames;		/* innermost first */
+	int nframes; /* frames rendered, or -errno if the stack could not be read */
+	char **frames; /* innermost first */
 };
 
 struct drop_table {
-	struct drop_entry *entries;	/* sorted by count, highest first */
+	struct drop_entry *entries; /* sorted by count, highest first */
 	size_t n;
 	uint64_t total;
 };
@@ -55,23 +55,26 @@ void drop_table_json(struct json *j, const char *key, const struct drop_table *t
 
 /* The filter options of the drop summary tools (-n/--name, IPv4 5-tuple). */
 struct drop_filter_opts {
-	const char *name;	/* "" = every device */
-	uint32_t src_ip, dst_ip;	/* network order; 0 = any */
+	const char *name; /* "" = every device */
+	uint32_t src_ip, dst_ip; /* network order; 0 = any */
 	uint16_t src_port, dst_port;
-	uint8_t l4_protocol;	/* 0 = all */
+	uint8_t l4_protocol; /* 0 = all */
 };
 
 extern const char *const drop_l4_choices[];
 
 /* The filter options of the drop summary tools, under the originals' flag names. */
-#define DROP_FILTER_OPTIONS(o)                                                                  \
-	OPT_IFNAME("name", 'n', &(o).name, "device name filter (exact match, max 15 characters)", .metavar = "NAME"), \
-	OPT_IFNAME("device", 0, &(o).name, "same as --name (the manual's spelling)", .metavar = "NAME"), \
-	OPT_IPV4("src-ip", 0, &(o).src_ip, "source IPv4 address filter"),                             \
-	OPT_IPV4("dst-ip", 0, &(o).dst_ip, "destination IPv4 address filter"),                        \
-	OPT_PORT("src-port", 0, &(o).src_port, "TCP/UDP source port filter (0 = any)"),               \
-	OPT_PORT("dst-port", 0, &(o).dst_port, "TCP/UDP destination port filter (0 = any)"),          \
-	OPT_PROTO("l4-protocol", 0, &(o).l4_protocol, "L4 protocol filter", .choices = drop_l4_choices)
+#define DROP_FILTER_OPTIONS(o)                                                                               \
+	OPT_IFNAME("name", 'n', &(o).name, "device name filter (exact match, max 15 characters)",            \
+		   .metavar = "NAME"),                                                                       \
+		OPT_IFNAME("device", 0, &(o).name, "same as --name (the manual's spelling)",                 \
+			   .metavar = "NAME"),                                                               \
+		OPT_IPV4("src-ip", 0, &(o).src_ip, "source IPv4 address filter"),                            \
+		OPT_IPV4("dst-ip", 0, &(o).dst_ip, "destination IPv4 address filter"),                       \
+		OPT_PORT("src-port", 0, &(o).src_port, "TCP/UDP source port filter (0 = any)"),              \
+		OPT_PORT("dst-port", 0, &(o).dst_port, "TCP/UDP destination port filter (0 = any)"),         \
+		OPT_PROTO("l4-protocol", 0, &(o).l4_protocol, "L4 protocol filter",                          \
+			  .choices = drop_l4_choices)
 
 /* The summary tools' banner lines: duration (or "Press Ctrl+C to stop") and the rule. */
 void drop_banner_duration(double duration_s);
@@ -82,8 +85,8 @@ struct hook_set;
  * Loads the tool's object s, writes cfg to config_map, attaches the hooks, prints the "Probe:"
  * and device lines (text mode) and signals readiness.
  */
-void drop_count_start(struct bpf_object_skeleton *s, struct bpf_map *config_map, const struct drop_count_config *cfg,
-		      struct hook_set *hooks);
+void drop_count_start(struct bpf_object_skeleton *s, struct bpf_map *config_map,
+		      const struct drop_count_config *cfg, struct hook_set *hooks);
 /* Fills cfg from the options; bad values exit 2 naming the flag. */
 void drop_count_config_build(struct drop_count_config *cfg, const struct drop_filter_opts *o);
 /* " (no filters)" or " (filters: device: eth0, src IP: 10.0.0.1, ..., protocol: TCP)". */

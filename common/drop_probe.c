@@ -68,10 +68,13 @@ static bool is_free_function(const char *frame)
 bool drop_is_normal_pattern(const char *const *frames, int n)
 {
 	static const char *const normal_callers[] = {
-		"icmp_rcv",		/* ICMP processing */
-		"tcp_v4_rcv", "tcp_v4_do_rcv",	/* TCP receive */
-		"skb_release_data", "__kfree_skb", "tcp_recvmsg",	/* memory management */
-		"sk_stream_kill_queues",	/* socket teardown */
+		"icmp_rcv", /* ICMP processing */
+		"tcp_v4_rcv",
+		"tcp_v4_do_rcv", /* TCP receive */
+		"skb_release_data",
+		"__kfree_skb",
+		"tcp_recvmsg", /* memory management */
+		"sk_stream_kill_queues", /* socket teardown */
 	};
 	int skip = drop_tracing_frames(frames, n);
 
@@ -86,7 +89,7 @@ bool drop_is_normal_pattern(const char *const *frames, int n)
 int drop_tracing_frames(const char *const *frames, int n)
 {
 	static const char *const machinery[] = {
-		"__traceiter_", "perf_trace_", "trace_event_raw_event_", "bpf_trace_run",
+		"__traceiter_", "perf_trace_",   "trace_event_raw_event_", "bpf_trace_run",
 		"__bpf_trace_", "perf_tp_event", "trace_call_bpf",
 	};
 	int i = 0;

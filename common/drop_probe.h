@@ -7,10 +7,12 @@
 #include "hook.h"
 
 /* The candidates of the drop hook of an object that includes drop_probe.bpf.h, in order of preference. */
-#define DROP_HOOK_CANDIDATES                                                                   \
-	{ HOOK_TP, "drop_tracepoint", "skb:kfree_skb" }, { HOOK_KPROBE, "drop_kfree_skb", "kfree_skb" }, \
-	{ HOOK_KPROBE, "drop_kfree_skb_reason", "kfree_skb_reason" },                             \
-	{ HOOK_KPROBE, "drop_sk_skb_reason_drop", "sk_skb_reason_drop" }
+#define DROP_HOOK_CANDIDATES                                                                                 \
+	{ HOOK_TP, "drop_tracepoint", "skb:kfree_skb" }, { HOOK_KPROBE, "drop_kfree_skb", "kfree_skb" },     \
+		{ HOOK_KPROBE, "drop_kfree_skb_reason", "kfree_skb_reason" },                                \
+	{                                                                                                    \
+		HOOK_KPROBE, "drop_sk_skb_reason_drop", "sk_skb_reason_drop"                                 \
+	}
 
 /* The one hook of the drop tools: "packet drops", with DROP_HOOK_CANDIDATES. */
 extern const struct hook_def drop_hook;

@@ -15,18 +15,18 @@
 #include "runtime.h"
 #include "timefmt.h"
 
-#define LOST_CHECK_PERIOD 1.0	/* seconds between two looks at the lost counter */
-#define PERF_PAGES 64		/* per CPU: enough for bursts of a few thousand events between polls */
+#define LOST_CHECK_PERIOD 1.0 /* seconds between two looks at the lost counter */
+#define PERF_PAGES 64 /* per CPU: enough for bursts of a few thousand events between polls */
 
 struct event_channel {
 	struct ring_buffer *rb;
 	struct perf_buffer *pb;
 	struct bpf_map *lost;
-	uint64_t lost_reported;	/* the lost counter at the last report */
-	double next_lost_check;	/* tool_elapsed() */
+	uint64_t lost_reported; /* the lost counter at the last report */
+	double next_lost_check; /* tool_elapsed() */
 	event_handler fn;
 	void *ctx;
-	void *aligned;		/* perf samples are only 4-byte aligned: copied here first */
+	void *aligned; /* perf samples are only 4-byte aligned: copied here first */
 	size_t aligned_size;
 };
 
@@ -72,8 +72,7 @@ static void perf_cb(void *ctx, int cpu, void *data, __u32 size)
 	ch->fn(ch->ctx, ch->aligned, size);
 }
 
-struct event_channel *events_open(struct bpf_map *events, struct bpf_map *lost, event_handler fn,
-				  void *ctx)
+struct event_channel *events_open(struct bpf_map *events, struct bpf_map *lost, event_handler fn, void *ctx)
 {
 	struct event_channel *ch = calloc(1, sizeof(*ch));
 

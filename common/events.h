@@ -22,8 +22,7 @@ struct event_channel;
  */
 void events_prepare(struct bpf_object *obj);
 /* Opens the channel on the "events" and "events_lost" maps of a loaded object. Dies on error. */
-struct event_channel *events_open(struct bpf_map *events, struct bpf_map *lost, event_handler fn,
-				  void *ctx);
+struct event_channel *events_open(struct bpf_map *events, struct bpf_map *lost, event_handler fn, void *ctx);
 /*
  * Delivers pending events, waiting up to timeout_ms, and reports new losses if a second has
  * passed since the last check. Returns the number of events handled or -errno.

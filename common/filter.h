@@ -11,8 +11,8 @@
 #include "bpf/pkt_key.h"
 
 struct ip_addr {
-	int family;		/* 4 or 6; 0 = none given */
-	uint8_t bytes[16];	/* network order; IPv4 in bytes[0..3] */
+	int family; /* 4 or 6; 0 = none given */
+	uint8_t bytes[16]; /* network order; IPv4 in bytes[0..3] */
 };
 
 /* Parses a strict dotted-quad IPv4 or an IPv6 address; false if it is neither. */

@@ -78,8 +78,8 @@ static void print_rows(FILE *f, const uint64_t *slots, unsigned n, const char *v
 	for (int i = first; i <= last; i++) {
 		hist_stars(bar, slots[i], max, stars);
 		fprintf(f, "%*llu -> %-*llu : %-8llu |%-*s|\n", w, (unsigned long long)low((unsigned)i, arg),
-			w, (unsigned long long)high((unsigned)i, arg), (unsigned long long)slots[i],
-			stars, bar);
+			w, (unsigned long long)high((unsigned)i, arg), (unsigned long long)slots[i], stars,
+			bar);
 	}
 }
 

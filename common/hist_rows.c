@@ -35,9 +35,11 @@ void print_log2_percentiles(FILE *f, const char *prefix, const uint64_t *slots, 
 
 		/* Slots hold whole units: "<= high" is "< high + 1" of the real value. */
 		if (high == UINT64_MAX)
-			fprintf(f, "%sP%.0f <= %llu%s", i ? ", " : "", pct[i], (unsigned long long)high, unit);
+			fprintf(f, "%sP%.0f <= %llu%s", i ? ", " : "", pct[i], (unsigned long long)high,
+				unit);
 		else
-			fprintf(f, "%sP%.0f < %llu%s", i ? ", " : "", pct[i], (unsigned long long)high + 1, unit);
+			fprintf(f, "%sP%.0f < %llu%s", i ? ", " : "", pct[i], (unsigned long long)high + 1,
+				unit);
 	}
 	fputc('\n', f);
 }

@@ -39,8 +39,8 @@ const struct hook_env *hook_env_kernel(void)
 const char *hook_kind_name(enum hook_kind kind)
 {
 	static const char *const names[] = {
-		[HOOK_NONE] = "none",		[HOOK_TP] = "tracepoint", [HOOK_RAW_TP] = "raw_tracepoint",
-		[HOOK_FENTRY] = "fentry",	[HOOK_KPROBE] = "kprobe", [HOOK_KRETPROBE] = "kretprobe",
+		[HOOK_NONE] = "none",     [HOOK_TP] = "tracepoint", [HOOK_RAW_TP] = "raw_tracepoint",
+		[HOOK_FENTRY] = "fentry", [HOOK_KPROBE] = "kprobe", [HOOK_KRETPROBE] = "kretprobe",
 		[HOOK_UPROBE] = "uprobe",
 	};
 
@@ -89,8 +89,8 @@ static bool uprobe_offered(const char *target)
 }
 
 /* The symbol candidate c attaches to on env's kernel, NULL if env does not offer it. */
-static const char *offered(const struct hook_set *s, const struct hook_env *env, const struct hook_candidate *c,
-			   bool skip_tracepoints)
+static const char *offered(const struct hook_set *s, const struct hook_env *env,
+			   const struct hook_candidate *c, bool skip_tracepoints)
 {
 	if (c->usable && !c->usable(s))
 		return NULL;
@@ -98,8 +98,9 @@ static const char *offered(const struct hook_set *s, const struct hook_env *env,
 	case HOOK_TP:
 		return !skip_tracepoints && tracepoint_offered(env, c->target) ? c->target : NULL;
 	case HOOK_RAW_TP:
-		return !skip_tracepoints && env->raw_tracepoints && tracepoint_offered(env, c->target) ? c->target
-												      : NULL;
+		return !skip_tracepoints && env->raw_tracepoints && tracepoint_offered(env, c->target)
+			       ? c->target
+			       : NULL;
 	case HOOK_FENTRY:
 		return env->fentry && ksyms_has(env->functions(), c->target) ? c->target : NULL;
 	case HOOK_KPROBE:
@@ -130,7 +131,8 @@ static void plan_one(const struct hook_set *s, int i, const struct hook_env *env
 		return;
 	if (d->module && !env->module_loaded(d->module)) {
 		ch->no_module = true;
-		snprintf(ch->why, sizeof(ch->why), "kernel module %s is not loaded (%s needs it for %s); load it with `modprobe %s`",
+		snprintf(ch->why, sizeof(ch->why),
+			 "kernel module %s is not loaded (%s needs it for %s); load it with `modprobe %s`",
 			 d->module, s->tool, d->role, d->module);
 		return;
 	}
@@ -147,18 +149,21 @@ static void plan_one(const struct hook_set *s, int i, const struct hook_env *env
 		}
 		turned_down += d->cand[k].usable && !d->cand[k].usable(s);
 		all_kprobes &= is_kprobe(d->cand[k].kind);
-		sb_addf(&tried, "%s%s %s", tried.len ? ", " : "", hook_kind_name(d->cand[k].kind), d->cand[k].target);
+		sb_addf(&tried, "%s%s %s", tried.len ? ", " : "", hook_kind_name(d->cand[k].kind),
+			d->cand[k].target);
 	}
 	if (n && turned_down == n)
 		ch->inapplicable = true;
 	else if (n && all_kprobes && !env->kprobes)
 		snprintf(ch->why, sizeof(ch->why),
-			 "kernel %s cannot attach kprobes (no kprobe PMU and no kprobe_events: CONFIG_KPROBE_EVENTS "
+			 "kernel %s cannot attach kprobes (no kprobe PMU and no kprobe_events: "
+			 "CONFIG_KPROBE_EVENTS "
 			 "is off), needed for %s: %s",
 			 env->release, d->role, tried.buf);
 	else
-		snprintf(ch->why, sizeof(ch->why), "kernel %s has none of the probe points %s needs for %s: %s",
-			 env->release, s->tool, d->role, tried.buf ? tried.buf : "(none)");
+		snprintf(ch->why, sizeof(ch->why),
+			 "kernel %s has none of the probe points %s needs for %s: %s", env->release, s->tool,
+			 d->role, tried.buf ? tried.buf : "(none)");
 	sb_free(&tried);
 }
 
@@ -292,8 +297,8 @@ void hook_attach(struct hook_set *s)
 			continue;
 		if (!s->defs[i].optional)
 			die("cannot attach %s: %s", hook_describe(s, i, desc, sizeof(desc)), strerror(errno));
-		log_warn("cannot attach %s: %s: %s disabled", hook_describe(s, i, desc, sizeof(desc)), strerror(errno),
-			 s->defs[i].role);
+		log_warn("cannot attach %s: %s: %s disabled", hook_describe(s, i, desc, sizeof(desc)),
+			 strerror(errno), s->defs[i].role);
 	}
 }
 
@@ -345,8 +350,8 @@ void hook_list(FILE *f, struct hook_set *s, const struct hook_env *env)
 	for (int i = 0; i < s->n; i++) {
 		const struct hook_def *d = &s->defs[i];
 
-		fprintf(f, "%s (%s%s%s):\n", d->role, d->optional ? "optional" : "required", d->module ? ", module " : "",
-			d->module ? d->module : "");
+		fprintf(f, "%s (%s%s%s):\n", d->role, d->optional ? "optional" : "required",
+			d->module ? ", module " : "", d->module ? d->module : "");
 		for (int k = 0; k < ncand(d); k++)
 			fprintf(f, "  %s %s%s\n", hook_kind_name(d->cand[k].kind), d->cand[k].target,
 				d->cand[k].usable && !d->cand[k].usable(s) ? " (not usable here)" : "");

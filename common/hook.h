@@ -18,20 +18,20 @@ struct ksyms;
 struct hook_set;
 
 enum hook_kind {
-	HOOK_NONE,		/* end of a candidate list */
-	HOOK_TP,		/* target "category:name" */
-	HOOK_RAW_TP,		/* target "category:name" (attached by name) */
-	HOOK_FENTRY,		/* target: a kernel function */
-	HOOK_KPROBE,		/* target: a kernel function (GCC clones like foo.isra.0 resolved) */
-	HOOK_KRETPROBE,		/* target: a kernel function */
-	HOOK_UPROBE,		/* target "binary:symbol" */
+	HOOK_NONE, /* end of a candidate list */
+	HOOK_TP, /* target "category:name" */
+	HOOK_RAW_TP, /* target "category:name" (attached by name) */
+	HOOK_FENTRY, /* target: a kernel function */
+	HOOK_KPROBE, /* target: a kernel function (GCC clones like foo.isra.0 resolved) */
+	HOOK_KRETPROBE, /* target: a kernel function */
+	HOOK_UPROBE, /* target "binary:symbol" */
 };
 
 #define HOOK_MAX_CANDIDATES 6
 
 struct hook_candidate {
 	enum hook_kind kind;
-	const char *prog;	/* the BPF program's name in the object */
+	const char *prog; /* the BPF program's name in the object */
 	const char *target;
 	/*
 	 * NULL, or false when the candidate cannot be used: this kernel's signature or BTF, or
@@ -41,36 +41,36 @@ struct hook_candidate {
 };
 
 struct hook_def {
-	const char *role;	/* what the hook is for: "packet drops", "TX_S0_ip_layer_entry" */
-	struct hook_candidate cand[HOOK_MAX_CANDIDATES];	/* in order of preference */
-	const char *module;	/* the module the functions live in; NULL: the core kernel */
-	bool optional;		/* missing: a warning, the run goes on without it */
-	bool keep_tracepoint;	/* BPFNET_FORCE_KPROBE does not skip this hook's tracepoints */
+	const char *role; /* what the hook is for: "packet drops", "TX_S0_ip_layer_entry" */
+	struct hook_candidate cand[HOOK_MAX_CANDIDATES]; /* in order of preference */
+	const char *module; /* the module the functions live in; NULL: the core kernel */
+	bool optional; /* missing: a warning, the run goes on without it */
+	bool keep_tracepoint; /* BPFNET_FORCE_KPROBE does not skip this hook's tracepoints */
 };
 
 /* What the planner asks of a kernel; tests plan against fixtures instead. */
 struct hook_env {
-	const char *release;	/* for messages */
-	const struct ksyms *(*functions)(void);	/* the kernel's functions, read on first need (slow) */
+	const char *release; /* for messages */
+	const struct ksyms *(*functions)(void); /* the kernel's functions, read on first need (slow) */
 	bool (*tracepoint_exists)(const char *category, const char *name);
 	bool (*module_loaded)(const char *module);
-	bool kprobes;		/* kprobes can be attached at all */
-	bool raw_tracepoints;	/* BPF_PROG_TYPE_RAW_TRACEPOINT is supported */
-	bool fentry;		/* BPF trampolines are supported */
-	bool force_kprobe;	/* BPFNET_FORCE_KPROBE=1: skip tracepoints where a kprobe can stand in */
+	bool kprobes; /* kprobes can be attached at all */
+	bool raw_tracepoints; /* BPF_PROG_TYPE_RAW_TRACEPOINT is supported */
+	bool fentry; /* BPF trampolines are supported */
+	bool force_kprobe; /* BPFNET_FORCE_KPROBE=1: skip tracepoints where a kprobe can stand in */
 };
 
 /* The running kernel, built on first use. */
 const struct hook_env *hook_env_kernel(void);
 
 struct hook_choice {
-	const struct hook_candidate *cand;	/* NULL: none (see why) or skipped */
-	const char *symbol;	/* functions: the kallsyms name to attach to; else the target */
-	bool skip;		/* the tool does not use the hook on this run */
-	bool failed;		/* an optional hook that could not be attached */
-	bool no_module;		/* why: its module is not loaded */
-	bool inapplicable;	/* every candidate's usable() said no: not needed here, not missing */
-	char why[384];		/* no candidate: why, in one line */
+	const struct hook_candidate *cand; /* NULL: none (see why) or skipped */
+	const char *symbol; /* functions: the kallsyms name to attach to; else the target */
+	bool skip; /* the tool does not use the hook on this run */
+	bool failed; /* an optional hook that could not be attached */
+	bool no_module; /* why: its module is not loaded */
+	bool inapplicable; /* every candidate's usable() said no: not needed here, not missing */
+	char why[384]; /* no candidate: why, in one line */
 	struct bpf_program *prog;
 	struct bpf_link *link;
 };
@@ -79,8 +79,8 @@ struct hook_set {
 	const char *tool;
 	const struct hook_def *defs;
 	int n;
-	struct hook_choice *c;	/* one per def */
-	bool quiet;		/* the tool reports missing optional hooks itself */
+	struct hook_choice *c; /* one per def */
+	bool quiet; /* the tool reports missing optional hooks itself */
 };
 
 /*

@@ -114,8 +114,10 @@ static bool hex4(struct reader *r, uint32_t *v)
 	*v = 0;
 	for (int i = 0; i < 4; i++) {
 		char c = *r->p;
-		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		int d = c >= '0' && c <= '9'   ? c - '0'
+			: c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10
+					       : -1;
 
 		if (d < 0) {
 			expected(r, "4 hex digits after \\u");
@@ -171,8 +173,8 @@ static char *parse_string(struct reader *r)
 {
 	struct strbuf out = { 0 };
 
-	sb_add(&out, "");	/* "" is a string too */
-	advance(r);	/* the opening quote */
+	sb_add(&out, ""); /* "" is a string too */
+	advance(r); /* the opening quote */
 	while (*r->p != '"') {
 		unsigned char c = (unsigned char)*r->p;
 		uint32_t cp;
@@ -196,14 +198,14 @@ static char *parse_string(struct reader *r)
 			put_utf8(&out, cp);
 			continue;
 		}
-		sb_addn(&out, r->p, 1);	/* UTF-8 passes through as it is */
+		sb_addn(&out, r->p, 1); /* UTF-8 passes through as it is */
 		advance(r);
 	}
 	if (r->failed) {
 		sb_free(&out);
 		return NULL;
 	}
-	advance(r);	/* the closing quote */
+	advance(r); /* the closing quote */
 	return out.buf;
 }
 

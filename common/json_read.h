@@ -12,15 +12,15 @@ enum jv_kind { JV_NULL, JV_BOOL, JV_NUMBER, JV_STRING, JV_ARRAY, JV_OBJECT };
 
 struct jv {
 	enum jv_kind kind;
-	int line, col;		/* where the value starts, 1-based */
+	int line, col; /* where the value starts, 1-based */
 	bool boolean;
-	bool is_int;		/* JV_NUMBER written without fraction or exponent, fits long long */
+	bool is_int; /* JV_NUMBER written without fraction or exponent, fits long long */
 	long long integer;
 	double number;
-	char *text;		/* JV_STRING: the decoded UTF-8; JV_NUMBER: the literal */
-	size_t n;		/* JV_ARRAY elements, JV_OBJECT members */
-	struct jv *items;	/* elements, or member values */
-	char **keys;		/* JV_OBJECT member names, in document order */
+	char *text; /* JV_STRING: the decoded UTF-8; JV_NUMBER: the literal */
+	size_t n; /* JV_ARRAY elements, JV_OBJECT members */
+	struct jv *items; /* elements, or member values */
+	char **keys; /* JV_OBJECT member names, in document order */
 };
 
 /* Parses text; NULL on error with "line L, column C: <problem>" in err. */

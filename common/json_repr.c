@@ -8,8 +8,8 @@
 
 const char *jv_kind_name(enum jv_kind kind)
 {
-	static const char *const names[] = { "null", "a boolean", "a number", "a string", "an array",
-					     "an object" };
+	static const char *const names[] = { "null",     "a boolean", "a number",
+					     "a string", "an array",  "an object" };
 
 	return names[kind];
 }

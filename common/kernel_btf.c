@@ -10,8 +10,8 @@
 #include "argparse.h"
 #include "log.h"
 
-#define BTF_HOWTO                                                                              \
-	"produce one from the kernel's debuginfo with `pahole --btf_encode_detached=FILE vmlinux` " \
+#define BTF_HOWTO                                                                                            \
+	"produce one from the kernel's debuginfo with `pahole --btf_encode_detached=FILE vmlinux` "          \
 	"(README: \"Kernels without BTF\")"
 
 const struct btf *btf_file(void)
@@ -29,7 +29,7 @@ const struct btf *btf_file(void)
 		die("BTF file %s is a directory, not a BTF file: %s", path, BTF_HOWTO);
 	btf = btf__parse(path, NULL);
 	err = libbpf_get_error(btf);
-	if (err == -ENOENT)	/* the file exists: an ELF file without a .BTF section */
+	if (err == -ENOENT) /* the file exists: an ELF file without a .BTF section */
 		die("BTF file %s is an ELF file without BTF (no .BTF section): %s", path, BTF_HOWTO);
 	if (err == -EACCES || err == -EPERM)
 		die("BTF file %s: %s", path, strerror(-(int)err));
@@ -78,7 +78,7 @@ static const struct btf *module_btf(const char *module)
 	mod = btf__load_module_btf(module, (struct btf *)kernel_btf());
 	if (libbpf_get_error(mod))
 		mod = NULL;
-	slot = used < 8 ? used++ : 7;	/* more modules than any tool probes: reuse the last slot */
+	slot = used < 8 ? used++ : 7; /* more modules than any tool probes: reuse the last slot */
 	btf__free(cache[slot].btf);
 	snprintf(cache[slot].name, sizeof(cache[slot].name), "%s", module);
 	cache[slot].btf = mod;

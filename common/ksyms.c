@@ -8,7 +8,7 @@
 struct ksyms {
 	struct ksym *syms;
 	size_t n, cap;
-	char *strings;		/* all names and module names, NUL-separated */
+	char *strings; /* all names and module names, NUL-separated */
 	size_t strings_len, strings_cap;
 };
 
@@ -164,8 +164,7 @@ const char *ksyms_attach_name(const struct ksyms *ks, const char *name)
 	return clone;
 }
 
-const char *ksyms_format(const struct ksyms *ks, uint64_t addr, enum ksym_style style, char *buf,
-			 size_t len)
+const char *ksyms_format(const struct ksyms *ks, uint64_t addr, enum ksym_style style, char *buf, size_t len)
 {
 	const struct ksym *s = ksyms_find(ks, addr);
 

@@ -8,15 +8,15 @@
 struct ksym {
 	uint64_t addr;
 	const char *name;
-	const char *module;	/* NULL for the core kernel */
+	const char *module; /* NULL for the core kernel */
 };
 
 struct ksyms;
 
 enum ksym_style {
-	KSYM_HEX,		/* "func+0x1a" (BCC ksym) */
-	KSYM_HEX_MODULE,	/* "func+0x1a [kernel]" or "[openvswitch]" (BCC sym) */
-	KSYM_DEC,		/* "func+26" (bpftrace kstack) */
+	KSYM_HEX, /* "func+0x1a" (BCC ksym) */
+	KSYM_HEX_MODULE, /* "func+0x1a [kernel]" or "[openvswitch]" (BCC sym) */
+	KSYM_DEC, /* "func+26" (bpftrace kstack) */
 };
 
 /* Loads the symbol table from path (a kallsyms file); NULL on error. */
@@ -34,5 +34,4 @@ bool ksyms_has(const struct ksyms *ks, const char *name);
  */
 const char *ksyms_attach_name(const struct ksyms *ks, const char *name);
 /* Renders addr in the given style into buf; unresolved addresses become "[unknown]". */
-const char *ksyms_format(const struct ksyms *ks, uint64_t addr, enum ksym_style style, char *buf,
-			 size_t len);
+const char *ksyms_format(const struct ksyms *ks, uint64_t addr, enum ksym_style style, char *buf, size_t len);

@@ -47,7 +47,8 @@ static int netlink_stats(const char *name, struct rtnl_link_stats64 *out)
 		err = -errno;
 		goto out;
 	}
-	for (struct nlmsghdr *nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (unsigned)n); nh = NLMSG_NEXT(nh, n)) {
+	for (struct nlmsghdr *nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (unsigned)n);
+	     nh = NLMSG_NEXT(nh, n)) {
 		if (nh->nlmsg_type == NLMSG_ERROR) {
 			struct nlmsgerr *e = NLMSG_DATA(nh);
 

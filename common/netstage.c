@@ -53,8 +53,9 @@ void netstage_rules_build(struct netstage_config *cfg, const struct netstage_mod
 			slot++;
 		if (slot->stage != NS_STAGE_NONE)
 			die("internal error: more than %d stages on hook %u", NS_RULES, r->hook);
-		*slot = (struct netstage_rule){ .stage = st->id, .pos = st->pos, .dir = st->dir,
-						.dev = r->dev, .flags = r->flags };
+		*slot = (struct netstage_rule){
+			.stage = st->id, .pos = st->pos, .dir = st->dir, .dev = r->dev, .flags = r->flags
+		};
 	}
 }
 
@@ -80,45 +81,54 @@ static bool before_4_20(const struct hook_set *plan)
 	return kernel_version_below(4, 20);
 }
 
+// clang-format off
 #define KPROBE(prog, func) { HOOK_KPROBE, prog, func }
 #define OVS(prog, func) { KPROBE(prog, func) }, "openvswitch"
+// clang-format on
 
 const struct hook_def netstage_hook_defs[NS_HOOKS_COMMON] = {
-	[NS_HOOK_IP_QUEUE_XMIT] = { NULL, { KPROBE("ns_ip_queue_xmit", "__ip_queue_xmit"),
-					    KPROBE("ns_ip_queue_xmit", "ip_queue_xmit") } },
+	[NS_HOOK_IP_QUEUE_XMIT] = { NULL,
+				    { KPROBE("ns_ip_queue_xmit", "__ip_queue_xmit"),
+				      KPROBE("ns_ip_queue_xmit", "ip_queue_xmit") } },
 	[NS_HOOK_IP_SEND_SKB] = { NULL, { KPROBE("ns_ip_send_skb", "ip_send_skb") } },
 	[NS_HOOK_IP_OUTPUT] = { NULL, { KPROBE("ns_ip_output", "ip_output") } },
 	[NS_HOOK_INTERNAL_DEV_XMIT] = { NULL, OVS("ns_internal_dev_xmit", "internal_dev_xmit") },
 	[NS_HOOK_OVS_VPORT_RECEIVE] = { NULL, OVS("ns_ovs_vport_receive", "ovs_vport_receive") },
 	[NS_HOOK_OVS_DP_PROCESS] = { NULL, OVS("ns_ovs_dp_process_packet", "ovs_dp_process_packet") },
 	[NS_HOOK_OVS_DP_UPCALL] = { NULL, OVS("ns_ovs_dp_upcall", "ovs_dp_upcall") },
-	[NS_HOOK_OVS_KEY_USERSPACE] = { NULL, OVS("ns_ovs_flow_key_extract_userspace", "ovs_flow_key_extract_userspace") },
+	[NS_HOOK_OVS_KEY_USERSPACE] = { NULL, OVS("ns_ovs_flow_key_extract_userspace",
+						  "ovs_flow_key_extract_userspace") },
 	[NS_HOOK_OVS_CT_FILL_KEY] = { NULL, OVS("ns_ovs_ct_fill_key", "ovs_ct_fill_key") },
 	/* The skb moved from the 4th argument to the 1st in 4.20. */
 	[NS_HOOK_CT_IN] = { NULL,
 			    { { HOOK_KPROBE, "ns_nf_conntrack_in", "nf_conntrack_in", from_4_20 },
 			      { HOOK_KPROBE, "ns_nf_conntrack_in_old", "nf_conntrack_in", before_4_20 } },
 			    "nf_conntrack" },
-	[NS_HOOK_CT_DONE] = { NULL, { { HOOK_KRETPROBE, "ns_nf_conntrack_in_ret", "nf_conntrack_in" } }, "nf_conntrack" },
+	[NS_HOOK_CT_DONE] = { NULL,
+			      { { HOOK_KRETPROBE, "ns_nf_conntrack_in_ret", "nf_conntrack_in" } },
+			      "nf_conntrack" },
 	[NS_HOOK_OVS_VPORT_SEND] = { NULL, OVS("ns_ovs_vport_send", "ovs_vport_send") },
 	/* dev_queue_xmit is an inline wrapper of __dev_queue_xmit since 5.19 (and a duplicated local symbol on 6.1). */
-	[NS_HOOK_DEV_QUEUE] = { NULL, { { HOOK_TP, "ns_net_dev_queue", "net:net_dev_queue" },
-					KPROBE("ns_dev_queue_xmit", "__dev_queue_xmit"),
-					KPROBE("ns_dev_queue_xmit", "dev_queue_xmit") } },
+	[NS_HOOK_DEV_QUEUE] = { NULL,
+				{ { HOOK_TP, "ns_net_dev_queue", "net:net_dev_queue" },
+				  KPROBE("ns_dev_queue_xmit", "__dev_queue_xmit"),
+				  KPROBE("ns_dev_queue_xmit", "dev_queue_xmit") } },
 	[NS_HOOK_QDISC_DEQUEUE] = { NULL, { { HOOK_TP, "ns_qdisc_dequeue", "qdisc:qdisc_dequeue" } } },
-	[NS_HOOK_DEV_START_XMIT] = { NULL, { { HOOK_TP, "ns_net_dev_start_xmit", "net:net_dev_start_xmit" },
-					     KPROBE("ns_dev_hard_start_xmit", "dev_hard_start_xmit") } },
+	[NS_HOOK_DEV_START_XMIT] = { NULL,
+				     { { HOOK_TP, "ns_net_dev_start_xmit", "net:net_dev_start_xmit" },
+				       KPROBE("ns_dev_hard_start_xmit", "dev_hard_start_xmit") } },
 	[NS_HOOK_NETIF_RECEIVE] = { NULL, { { HOOK_TP, "ns_netif_receive_skb", "net:netif_receive_skb" } } },
 	[NS_HOOK_NETDEV_FRAME_HOOK] = { NULL, OVS("ns_netdev_frame_hook", "netdev_frame_hook") },
 	[NS_HOOK_INTERNAL_DEV_RECV] = { NULL, OVS("ns_internal_dev_recv", "internal_dev_recv") },
 	[NS_HOOK_IP_RCV] = { NULL, { KPROBE("ns_ip_rcv", "ip_rcv") } },
 	[NS_HOOK_TCP_V4_RCV] = { NULL, { KPROBE("ns_tcp_v4_rcv", "tcp_v4_rcv") } },
-	[NS_HOOK_UDP_RCV] = { NULL, { KPROBE("ns_udp_rcv", "udp_rcv"), KPROBE("ns_udp_rcv", "__udp4_lib_rcv") } },
+	[NS_HOOK_UDP_RCV] = { NULL,
+			      { KPROBE("ns_udp_rcv", "udp_rcv"), KPROBE("ns_udp_rcv", "__udp4_lib_rcv") } },
 	[NS_HOOK_ICMP_RCV] = { NULL, { KPROBE("ns_icmp_rcv", "icmp_rcv") } },
 };
 
-static const char *hook_stages(const struct netstage_config *cfg, const struct netstage_model *m,
-			       int hook, char *buf, size_t len)
+static const char *hook_stages(const struct netstage_config *cfg, const struct netstage_model *m, int hook,
+			       char *buf, size_t len)
 {
 	size_t n = 0;
 
@@ -228,7 +238,8 @@ int netstage_phy_opt(const char *flag, const char *text, uint32_t ifindex[NS_MAX
 			arg_fail("argument %s: interface name '%s' too long (max %d characters)", flag,
 				 arg_shown(item), IFNAMSIZ - 1);
 		if (n == NS_MAX_PHY)
-			arg_fail("argument %s: at most %d interfaces: '%s'", flag, NS_MAX_PHY, arg_shown(text));
+			arg_fail("argument %s: at most %d interfaces: '%s'", flag, NS_MAX_PHY,
+				 arg_shown(text));
 		names[n++] = item;
 	}
 	for (int i = 0; i < n; i++)
@@ -277,8 +288,8 @@ void netstage_counts_read(struct bpf_map *counters, struct netstage_counts *c)
 }
 
 /* Walks the sessions in batches (5.6+), else key by key; calls fn on each key and value. */
-static void sessions_walk(int fd, size_t vsize, uint32_t max, void (*fn)(const struct netstage_key *, const void *, void *),
-			  void *arg)
+static void sessions_walk(int fd, size_t vsize, uint32_t max,
+			  void (*fn)(const struct netstage_key *, const void *, void *), void *arg)
 {
 	enum { CHUNK = 256 };
 	struct netstage_key *keys = calloc(CHUNK, sizeof(*keys)), cur, next, *prev = NULL;
@@ -297,7 +308,7 @@ static void sessions_walk(int fd, size_t vsize, uint32_t max, void (*fn)(const s
 		for (uint32_t i = 0; i < count; i++)
 			fn(&keys[i], vals + (size_t)i * vsize, arg);
 		first = false;
-		if (err)	/* ENOENT: that was the last batch */
+		if (err) /* ENOENT: that was the last batch */
 			goto out;
 	}
 	if (!first)
@@ -342,8 +353,8 @@ static void sweep_one(const struct netstage_key *key, const void *val, void *arg
 	}
 }
 
-uint64_t netstage_sweep(struct bpf_map *sessions, uint64_t stale_ns, uint64_t now_ns, struct netstage_counts *c,
-			netstage_stale_fn fn)
+uint64_t netstage_sweep(struct bpf_map *sessions, uint64_t stale_ns, uint64_t now_ns,
+			struct netstage_counts *c, netstage_stale_fn fn)
 {
 	struct sweep sw = { .stale_ns = stale_ns, .now_ns = now_ns, .c = c, .fn = fn };
 	int fd = bpf_map__fd(sessions);
@@ -365,7 +376,8 @@ uint64_t netstage_incomplete(const struct netstage_counts *c, int dir)
 	return c->started[dir] > done ? c->started[dir] - done : 0;
 }
 
-void netstage_print_totals(FILE *f, bool json, const struct netstage_counts *c, uint64_t reported, uint64_t lost)
+void netstage_print_totals(FILE *f, bool json, const struct netstage_counts *c, uint64_t reported,
+			   uint64_t lost)
 {
 	uint64_t below = c->unreported[NS_TX] + c->unreported[NS_RX];
 	uint64_t inc = netstage_incomplete(c, NS_TX) + netstage_incomplete(c, NS_RX);
@@ -373,7 +385,9 @@ void netstage_print_totals(FILE *f, bool json, const struct netstage_counts *c, 
 	struct json j;
 
 	if (!json) {
-		fprintf(f, "Packets reported: %llu, below --latency-us: %llu, incomplete: %llu, in flight: %llu, "
+		fprintf(f,
+			"Packets reported: %llu, below --latency-us: %llu, incomplete: %llu, in flight: "
+			"%llu, "
 			"not tracked (table full): %llu\n",
 			(unsigned long long)reported, (unsigned long long)below, (unsigned long long)inc,
 			(unsigned long long)active, (unsigned long long)c->no_session);
@@ -407,17 +421,15 @@ static void sweep_tick(void *arg)
 	netstage_sweep(r->sessions, r->stale_ns, ktime_now_ns(), &r->counts, r->fn);
 }
 
-void netstage_run_events(struct event_channel *ch, struct netstage_probes *probes, const struct netstage_config *cfg,
-			 struct bpf_map *sessions, struct bpf_map *counters, double duration_s, netstage_stale_fn fn,
+void netstage_run_events(struct event_channel *ch, struct netstage_probes *probes,
+			 const struct netstage_config *cfg, struct bpf_map *sessions,
+			 struct bpf_map *counters, double duration_s, netstage_stale_fn fn,
 			 const uint64_t *reported)
 {
 	struct run r = { .sessions = sessions, .stale_ns = cfg->stale_ns, .fn = fn };
 
-	interval_run(&(struct interval_loop){ .interval_s = 1.0,
-					      .duration_s = duration_s,
-					      .report = sweep_tick,
-					      .ctx = &r,
-					      .events = ch });
+	interval_run(&(struct interval_loop){
+		.interval_s = 1.0, .duration_s = duration_s, .report = sweep_tick, .ctx = &r, .events = ch });
 	/* Deliver what was already submitted before the probes go away. */
 	events_poll(ch, 0);
 	netstage_probes_detach(probes);
@@ -461,14 +473,17 @@ void netstage_print_filters(FILE *f, const struct netstage_config *cfg, const st
 		*p = (char)toupper((unsigned char)*p);
 	fprintf(f, "Protocol filter: %s\n", proto);
 	fprintf(f, "Direction filter: %s%s\n",
-		!strcmp(o->direction, "tx") ? "TX" : !strcmp(o->direction, "rx") ? "RX" : "BOTH",
+		!strcmp(o->direction, "tx")   ? "TX"
+		: !strcmp(o->direction, "rx") ? "RX"
+					      : "BOTH",
 		direction_note);
 	char addr[16];
 
 	if (cfg->filter.sfamily)
 		fprintf(f, "Source IP filter: %s\n", ipv4_format(cfg->filter.saddr[0], addr, sizeof(addr)));
 	if (cfg->filter.dfamily)
-		fprintf(f, "Destination IP filter: %s\n", ipv4_format(cfg->filter.daddr[0], addr, sizeof(addr)));
+		fprintf(f, "Destination IP filter: %s\n",
+			ipv4_format(cfg->filter.daddr[0], addr, sizeof(addr)));
 	if (cfg->filter.sport)
 		fprintf(f, "Source port filter: %u\n", cfg->filter.sport);
 	if (cfg->filter.dport)
@@ -478,7 +493,8 @@ void netstage_print_filters(FILE *f, const struct netstage_config *cfg, const st
 void netstage_print_threshold(FILE *f, const struct netstage_opts *o)
 {
 	if (o->latency_us > 0)
-		fprintf(f, "Latency threshold: >= %.3f us (only reporting flows exceeding this latency)\n", o->latency_us);
+		fprintf(f, "Latency threshold: >= %.3f us (only reporting flows exceeding this latency)\n",
+			o->latency_us);
 }
 
 void netstage_print_phy(FILE *f, const struct netstage_config *cfg, const struct netstage_opts *o)

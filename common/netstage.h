@@ -20,18 +20,18 @@
 
 /* A stage of a tool's path model. */
 struct netstage_stage {
-	uint8_t id;		/* the tool's stage number (printed by some tools) */
-	uint8_t dir;		/* NS_TX or NS_RX */
-	uint8_t pos;		/* position along its direction's path, from 0 */
+	uint8_t id; /* the tool's stage number (printed by some tools) */
+	uint8_t dir; /* NS_TX or NS_RX */
+	uint8_t pos; /* position along its direction's path, from 0 */
 	const char *name;
 };
 
 /* "A hit of hook is stage for packets of protocols (NS_PROTO_*), if skb->dev is dev". */
 struct netstage_hook_rule {
-	unsigned hook;		/* enum netstage_hook, or a hook of the model's own */
+	unsigned hook; /* enum netstage_hook, or a hook of the model's own */
 	uint8_t stage;
-	uint8_t dev;		/* NS_DEV_* */
-	uint8_t flags;		/* NS_FIRST, NS_FIRST_IF_NEW, NS_LAST */
+	uint8_t dev; /* NS_DEV_* */
+	uint8_t flags; /* NS_FIRST, NS_FIRST_IF_NEW, NS_LAST */
 	uint8_t protocols;
 };
 
@@ -67,7 +67,7 @@ extern const struct hook_def netstage_hook_defs[NS_HOOKS_COMMON];
 
 struct netstage_probes {
 	struct hook_def defs[NS_MAX_HOOKS];
-	char roles[NS_MAX_HOOKS][192];	/* "stage TX_S0_ip_layer_entry[, ...]" */
+	char roles[NS_MAX_HOOKS][192]; /* "stage TX_S0_ip_layer_entry[, ...]" */
 	struct hook_set set;
 	const struct netstage_config *cfg;
 	const struct netstage_model *m;
@@ -90,9 +90,9 @@ void netstage_probes_print(FILE *f, const struct netstage_probes *p);
 
 /* ---- options shared by the system-network latency tools ---- */
 
-extern const char *const netstage_proto_choices[];	/* tcp, udp, all */
-extern const char *const netstage_proto_icmp_choices[];	/* tcp, udp, icmp, all */
-extern const char *const netstage_dir_choices[];	/* tx, rx, both */
+extern const char *const netstage_proto_choices[]; /* tcp, udp, all */
+extern const char *const netstage_proto_icmp_choices[]; /* tcp, udp, icmp, all */
+extern const char *const netstage_dir_choices[]; /* tx, rx, both */
 
 /*
  * A comma-separated interface list ("eth0" or "eth0,eth1", items whitespace-stripped) into
@@ -105,33 +105,35 @@ int netstage_phy_opt(const char *flag, const char *text, uint32_t ifindex[NS_MAX
 /* The filter options the system-network latency tools share, under the same flag names. */
 struct netstage_opts {
 	const char *phy_interface, *protocol, *direction;
-	uint32_t src_ip, dst_ip;	/* network order; 0 = any */
+	uint32_t src_ip, dst_ip; /* network order; 0 = any */
 	uint16_t src_port, dst_port;
 	double session_timeout;
-	double latency_us;	/* --latency-us of the per-packet tools; 0 = report every packet */
+	double latency_us; /* --latency-us of the per-packet tools; 0 = report every packet */
 };
 
 /* The largest --latency-us (10 s: a packet slower than that is not a latency to wait for). */
 #define NETSTAGE_LATENCY_US_MAX 1e7
 
 /* The address and port filters of the system-network tools, in the originals' order. */
-#define NETSTAGE_FILTER_OPTIONS(o)                                                              \
-	OPT_IPV4("src-ip", 0, &(o).src_ip, "source IP address filter"),                                 \
-	OPT_IPV4("dst-ip", 0, &(o).dst_ip, "destination IP address filter"),                            \
-	OPT_PORT("src-port", 0, &(o).src_port, "port filter: source or destination port (TCP/UDP)"),    \
-	OPT_PORT("dst-port", 0, &(o).dst_port, "port filter: source or destination port (TCP/UDP)")
+#define NETSTAGE_FILTER_OPTIONS(o)                                                                           \
+	OPT_IPV4("src-ip", 0, &(o).src_ip, "source IP address filter"),                                      \
+		OPT_IPV4("dst-ip", 0, &(o).dst_ip, "destination IP address filter"),                         \
+		OPT_PORT("src-port", 0, &(o).src_port, "port filter: source or destination port (TCP/UDP)"), \
+		OPT_PORT("dst-port", 0, &(o).dst_port, "port filter: source or destination port (TCP/UDP)")
 
 /* --latency-us of the per-packet tools. */
-#define NETSTAGE_LATENCY_OPTION(o)                                                              \
-	OPT_FLOAT("latency-us", 0, &(o).latency_us, 0, NETSTAGE_LATENCY_US_MAX,                          \
-		  "only report packets whose first-to-last stage latency is at least this many microseconds")
+#define NETSTAGE_LATENCY_OPTION(o)                                                                           \
+	OPT_FLOAT(                                                                                           \
+		"latency-us", 0, &(o).latency_us, 0, NETSTAGE_LATENCY_US_MAX,                                \
+		"only report packets whose first-to-last stage latency is at least this many microseconds")
 
 /* --duration (whole seconds) and --session-timeout, the last options of every system-network tool. */
-#define NETSTAGE_RUN_OPTIONS(duration, o)                                                        \
-	OPT_SECONDS("duration", 0, &(duration), ARG_WHOLE | ARG_ZERO_OFF,                             \
-		    "total run time in seconds (0 = until Ctrl-C)"),                                 \
-	OPT_SECONDS("session-timeout", 0, &(o).session_timeout, 0,                                   \
-		    "a packet not seen at its next stage for this long is counted as incomplete", .metavar = "SECONDS")
+#define NETSTAGE_RUN_OPTIONS(duration, o)                                                                    \
+	OPT_SECONDS("duration", 0, &(duration), ARG_WHOLE | ARG_ZERO_OFF,                                    \
+		    "total run time in seconds (0 = until Ctrl-C)"),                                         \
+		OPT_SECONDS("session-timeout", 0, &(o).session_timeout, 0,                                   \
+			    "a packet not seen at its next stage for this long is counted as incomplete",    \
+			    .metavar = "SECONDS")
 
 /*
  * Fills the filters and session expiry of cfg from o (bad values exit 2 naming the flag);
@@ -157,9 +159,9 @@ void netstage_print_phy(FILE *f, const struct netstage_config *cfg, const struct
 struct netstage_counts {
 	uint64_t started[NS_DIRS];
 	uint64_t completed[NS_DIRS];
-	uint64_t unreported[NS_DIRS];	/* completed faster than --latency-us */
-	uint64_t no_session;		/* packets not followed: the session table was full */
-	uint64_t active[NS_DIRS];	/* sessions in flight (after netstage_sweep) */
+	uint64_t unreported[NS_DIRS]; /* completed faster than --latency-us */
+	uint64_t no_session; /* packets not followed: the session table was full */
+	uint64_t active[NS_DIRS]; /* sessions in flight (after netstage_sweep) */
 };
 
 /* Sums the per-CPU counters (cumulative since start) into c. */
@@ -171,15 +173,16 @@ typedef void (*netstage_stale_fn)(const void *session, uint64_t now_ns);
  * handing each to fn if not NULL, and counts the others per direction into c->active.
  * Returns the number deleted.
  */
-uint64_t netstage_sweep(struct bpf_map *sessions, uint64_t stale_ns, uint64_t now_ns, struct netstage_counts *c,
-			netstage_stale_fn fn);
+uint64_t netstage_sweep(struct bpf_map *sessions, uint64_t stale_ns, uint64_t now_ns,
+			struct netstage_counts *c, netstage_stale_fn fn);
 /* Packets that started in direction dir and neither completed nor are still in flight. */
 uint64_t netstage_incomplete(const struct netstage_counts *c, int dir);
 /*
  * The per-packet tools' exit line: packets reported, below the threshold, incomplete, in flight,
  * not tracked, and lost events (one JSON object with "final": true when json).
  */
-void netstage_print_totals(FILE *f, bool json, const struct netstage_counts *c, uint64_t reported, uint64_t lost);
+void netstage_print_totals(FILE *f, bool json, const struct netstage_counts *c, uint64_t reported,
+			   uint64_t lost);
 
 struct event_channel;
 /*
@@ -187,6 +190,7 @@ struct event_channel;
  * sessions once a second (each handed to fn if not NULL); then detaches, drains the channel
  * and prints "Detaching...", the totals (*reported: events the tool printed) and "Exiting.".
  */
-void netstage_run_events(struct event_channel *ch, struct netstage_probes *probes, const struct netstage_config *cfg,
-			 struct bpf_map *sessions, struct bpf_map *counters, double duration_s, netstage_stale_fn fn,
+void netstage_run_events(struct event_channel *ch, struct netstage_probes *probes,
+			 const struct netstage_config *cfg, struct bpf_map *sessions,
+			 struct bpf_map *counters, double duration_s, netstage_stale_fn fn,
 			 const uint64_t *reported);

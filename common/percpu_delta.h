@@ -14,12 +14,12 @@ typedef int (*percpu_lookup_fn)(const void *src, uint32_t key, uint64_t *vals);
 struct percpu_delta {
 	percpu_lookup_fn lookup;
 	const void *src;
-	uint32_t n;		/* entries */
-	uint32_t width;		/* u64 counters per entry */
+	uint32_t n; /* entries */
+	uint32_t width; /* u64 counters per entry */
 	int ncpu;
-	uint64_t *vals;		/* one entry's per-CPU values */
-	uint64_t *last;		/* n * width sums at the previous read (zeros before the first) */
-	uint64_t *delta;	/* n * width: what grew between the previous read and the latest */
+	uint64_t *vals; /* one entry's per-CPU values */
+	uint64_t *last; /* n * width sums at the previous read (zeros before the first) */
+	uint64_t *delta; /* n * width: what grew between the previous read and the latest */
 };
 
 /*

@@ -10,17 +10,17 @@ enum pkt_kind { PKT_OTHER, PKT_IPV4, PKT_IPV6, PKT_ARP, PKT_RARP };
 struct pkt_decoded {
 	bool has_l2;
 	uint8_t src_mac[6], dst_mac[6];
-	uint16_t outer_type;	/* EtherType in the Ethernet header (0x8100 when tagged) */
-	int vlan_tags;		/* 802.1Q tags in the packet: 0, 1 or 2 */
-	uint16_t vlan_id, vlan_prio, vlan_inner;	/* of the outer tag */
-	uint16_t proto;		/* EtherType of the payload after the tags */
+	uint16_t outer_type; /* EtherType in the Ethernet header (0x8100 when tagged) */
+	int vlan_tags; /* 802.1Q tags in the packet: 0, 1 or 2 */
+	uint16_t vlan_id, vlan_prio, vlan_inner; /* of the outer tag */
+	uint16_t proto; /* EtherType of the payload after the tags */
 	enum pkt_kind kind;
-	bool l3_complete;	/* the whole fixed L3 header was captured */
+	bool l3_complete; /* the whole fixed L3 header was captured */
 	union {
 		struct {
 			uint8_t tos, ttl, protocol, ihl;
 			uint16_t tot_len, id, frag_off;
-			uint32_t saddr, daddr;	/* network order */
+			uint32_t saddr, daddr; /* network order */
 		} ip4;
 		struct {
 			uint16_t payload_len;
@@ -37,7 +37,7 @@ struct pkt_decoded {
 	bool has_icmp;
 	uint8_t icmp_type, icmp_code;
 	uint16_t icmp_id, icmp_seq;
-	const uint8_t *l3;	/* bytes after the L2 header(s) within the input */
+	const uint8_t *l3; /* bytes after the L2 header(s) within the input */
 	size_t l3_len;
 };
 

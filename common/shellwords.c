@@ -15,7 +15,7 @@ static void push_word(struct shell_words *w, struct strbuf *word)
 	if (!argv)
 		die("out of memory");
 	w->argv = argv;
-	w->argv[w->argc++] = word->buf;	/* never NULL: every way into a word allocates it */
+	w->argv[w->argc++] = word->buf; /* never NULL: every way into a word allocates it */
 	w->argv[w->argc] = NULL;
 	*word = (struct strbuf){ 0 };
 }

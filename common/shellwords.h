@@ -3,7 +3,7 @@
 #pragma once
 
 struct shell_words {
-	char **argv;		/* argc words and a terminating NULL */
+	char **argv; /* argc words and a terminating NULL */
 	int argc;
 };
 

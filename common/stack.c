@@ -29,6 +29,7 @@ int stack_frames_read(struct stack_frames *sf, const struct bpf_map *map, int st
 
 	sf->n = stack_read(map, stack_id, ips, STACK_MAX_DEPTH);
 	for (int i = 0; i < sf->n; i++)
-		sf->frame[i] = ksyms_format(ksyms_kernel(), ips[i], KSYM_HEX, sf->text[i], sizeof(sf->text[i]));
+		sf->frame[i] =
+			ksyms_format(ksyms_kernel(), ips[i], KSYM_HEX, sf->text[i], sizeof(sf->text[i]));
 	return sf->n;
 }

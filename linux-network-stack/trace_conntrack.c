@@ -27,7 +27,7 @@
 #include "util.h"
 
 static struct {
-	uint32_t src_ip, dst_ip;	/* network order; 0 = any */
+	uint32_t src_ip, dst_ip; /* network order; 0 = any */
 	uint16_t src_port, dst_port;
 	const char *protocol, *filters_file, *stack;
 	double duration;
@@ -38,7 +38,7 @@ static const char *const proto_choices[] = { "all", "icmp", "tcp", "udp", NULL }
 
 int ct_protocol_number(const char *name)
 {
-	static const int numbers[] = { 0, 1, 6, 17 };	/* in the order of proto_choices */
+	static const int numbers[] = { 0, 1, 6, 17 }; /* in the order of proto_choices */
 
 	for (int i = 0; proto_choices[i]; i++)
 		if (!strcasecmp(name, proto_choices[i]))
@@ -47,17 +47,20 @@ int ct_protocol_number(const char *name)
 }
 
 static const struct arg_opt options[] = {
-	OPT_IPV4("src-ip", 0, &opt.src_ip, "source IPv4 address filter (the connection's other direction is shown too)"),
+	OPT_IPV4("src-ip", 0, &opt.src_ip,
+		 "source IPv4 address filter (the connection's other direction is shown too)"),
 	OPT_IPV4("dst-ip", 0, &opt.dst_ip, "destination IPv4 address filter"),
 	OPT_CHOICE("protocol", 0, &opt.protocol, proto_choices, "L4 protocol filter"),
 	OPT_PORT("src-port", 0, &opt.src_port, "TCP/UDP source port filter (0 = any)"),
 	OPT_PORT("dst-port", 0, &opt.dst_port, "TCP/UDP destination port filter (0 = any)"),
-	OPT_FLAG("rel-time", 0, &opt.rel_time, "print seconds since the first event instead of the date and time"),
+	OPT_FLAG("rel-time", 0, &opt.rel_time,
+		 "print seconds since the first event instead of the date and time"),
 	OPT_STR("filters-file", 0, &opt.filters_file,
 		"JSON array of filter rules (src_ip, dst_ip, protocol, src_port, dst_port); an event is "
 		"shown if any rule matches it; the other filter options are then ignored",
 		.metavar = "FILTERS_FILE"),
-	OPT_STR("stack", 0, &opt.stack, "'true' prints the kernel stack of every event; any other value turns it off",
+	OPT_STR("stack", 0, &opt.stack,
+		"'true' prints the kernel stack of every event; any other value turns it off",
 		.metavar = "STACK"),
 	OPT_SECONDS("duration", 0, &opt.duration, ARG_WHOLE | ARG_ZERO_OFF,
 		    "stop after this many seconds (0 = until Ctrl-C)"),
@@ -132,9 +135,11 @@ static void print_filters(const struct ct_config *cfg)
 	static const char *const help =
 		"For multiple connection filters, create a JSON file with this structure:\n\n"
 		"[\n    {\n        \"src_ip\": \"10.200.0.243\",\n        \"dst_ip\": \"10.200.0.245\",\n"
-		"        \"protocol\": \"tcp\",\n        \"src_port\": 9900,\n        \"dst_port\": 0\n    },\n"
+		"        \"protocol\": \"tcp\",\n        \"src_port\": 9900,\n        \"dst_port\": 0\n    "
+		"},\n"
 		"    {\n        \"src_ip\": \"10.200.0.245\",\n        \"dst_ip\": \"10.200.0.243\",\n"
-		"        \"protocol\": \"tcp\",\n        \"src_port\": 0,\n        \"dst_port\": 9900\n    }\n"
+		"        \"protocol\": \"tcp\",\n        \"src_port\": 0,\n        \"dst_port\": 9900\n    "
+		"}\n"
 		"]\n\nAnd use it with: --filters-file /path/to/filters.json\n";
 	const struct pkt_filter *r = &cfg->rules[0];
 	char a[32];
@@ -171,8 +176,16 @@ static void print_filters(const struct ct_config *cfg)
 /* ---- probes ---- */
 
 enum {
-	CT_IN, CT_OVS_LOOKUP, CT_OVS_UPDATE_KEY, CT_REFRESH, CT_OVS_EXECUTE, CT_TCP, CT_TCP_RET, CT_TCP_ERROR,
-	CT_DELETE, CT_HOOKS,
+	CT_IN,
+	CT_OVS_LOOKUP,
+	CT_OVS_UPDATE_KEY,
+	CT_REFRESH,
+	CT_OVS_EXECUTE,
+	CT_TCP,
+	CT_TCP_RET,
+	CT_TCP_ERROR,
+	CT_DELETE,
+	CT_HOOKS,
 };
 
 /* Where the sk_buff argument is, from the kernel's BTF, else by version. */
@@ -222,28 +235,36 @@ static bool old_tcp_chosen(const struct hook_set *plan)
 	return c && !strcmp(c->target, "tcp_packet");
 }
 
+// clang-format off
 #define CT_KPROBE(prog, func, ...) { { HOOK_KPROBE, prog, func, __VA_ARGS__ } }, "nf_conntrack", true
 #define OVS_KPROBE(prog, func) { { HOOK_KPROBE, prog, func } }, "openvswitch", true
+// clang-format on
 
 /* Every hook is optional, as in the original: a probe that cannot attach is a warning. */
 static const struct hook_def hook_defs[CT_HOOKS] = {
 	[CT_IN] = { "nf_conntrack_in",
 		    { { HOOK_KPROBE, "ct_nf_conntrack_in_old", "nf_conntrack_in", conntrack_in_old },
 		      { HOOK_KPROBE, "ct_nf_conntrack_in", "nf_conntrack_in", conntrack_in_new } },
-		    "nf_conntrack", true },
+		    "nf_conntrack",
+		    true },
 	[CT_OVS_LOOKUP] = { "__ovs_ct_lookup", OVS_KPROBE("ct_ovs_ct_lookup", "__ovs_ct_lookup") },
-	[CT_OVS_UPDATE_KEY] = { "ovs_ct_update_key", OVS_KPROBE("ct_ovs_ct_update_key", "ovs_ct_update_key") },
+	[CT_OVS_UPDATE_KEY] = { "ovs_ct_update_key",
+				OVS_KPROBE("ct_ovs_ct_update_key", "ovs_ct_update_key") },
 	[CT_REFRESH] = { "__nf_ct_refresh_acct",
 			 { { HOOK_KPROBE, "ct_refresh_acct_noskb", "__nf_ct_refresh_acct", refresh_noskb },
 			   { HOOK_KPROBE, "ct_refresh_acct", "__nf_ct_refresh_acct", refresh_skb } },
-			 "nf_conntrack", true },
+			 "nf_conntrack",
+			 true },
 	[CT_OVS_EXECUTE] = { "ovs_ct_execute", OVS_KPROBE("ct_ovs_ct_execute", "ovs_ct_execute") },
 	[CT_TCP] = { "TCP packet tracking",
 		     { { HOOK_KPROBE, "ct_tcp_packet", "nf_conntrack_tcp_packet" },
 		       { HOOK_KPROBE, "ct_tcp_packet", "tcp_packet" } },
-		     "nf_conntrack", true },
-	[CT_TCP_RET] = { "tcp_packet", { { HOOK_KRETPROBE, "ct_tcp_packet_ret", "tcp_packet", old_tcp_chosen } },
-			 "nf_conntrack", true },
+		     "nf_conntrack",
+		     true },
+	[CT_TCP_RET] = { "tcp_packet",
+			 { { HOOK_KRETPROBE, "ct_tcp_packet_ret", "tcp_packet", old_tcp_chosen } },
+			 "nf_conntrack",
+			 true },
 	[CT_TCP_ERROR] = { "tcp_error", CT_KPROBE("ct_tcp_error", "tcp_error", old_tcp_chosen) },
 	[CT_DELETE] = { "nf_ct_delete", CT_KPROBE("ct_nf_ct_delete", "nf_ct_delete") },
 };
@@ -305,7 +326,8 @@ static int attach_hooks(struct hook_set *hooks)
 		}
 		if (!hook_attach_one(hooks, k)) {
 			fflush(stdout);
-			fprintf(stderr, "WARN: Failed to attach %s to %s: %s\n", kind, c ? c->target : d->cand[0].target,
+			fprintf(stderr, "WARN: Failed to attach %s to %s: %s\n", kind,
+				c ? c->target : d->cand[0].target,
 				c ? strerror(errno) : "no such function in /proc/kallsyms");
 			fprintf(stderr, "      Check if the function exists in your kernel version%s.\n",
 				ret ? "" : " and modules (e.g., nf_conntrack, openvswitch) are loaded");

@@ -65,8 +65,7 @@ static bool rule_member(const char *key, const struct jv *v, struct pkt_filter *
 		if (p == -2)
 			sb_addf(err, "protocol must be a string, not %s", jv_kind_name(v->kind));
 		else if (p < 0)
-			sb_addf(err, "protocol: unknown protocol '%s' (use all, icmp, tcp or udp)",
-				v->text);
+			sb_addf(err, "protocol: unknown protocol '%s' (use all, icmp, tcp or udp)", v->text);
 		else
 			r->l4proto = (__u8)p;
 		return p >= 0;

@@ -38,9 +38,9 @@ const char *ct_ctinfo_name(unsigned ctinfo)
 const char *ct_status_flags(__u64 status, char *buf, size_t len)
 {
 	static const char *const bits[] = {
-		"EXPECTED", "SEEN_REPLY", "ASSURED", "CONFIRMED", "SRC_NAT", "DST_NAT", "SEQ_ADJUST",
-		"SRC_NAT_DONE", "DST_NAT_DONE", "DYING", "FIXED_TIMEOUT", "TEMPLATE", "NAT_CLASH",
-		"HELPER", "OFFLOAD", "HW_OFFLOAD",
+		"EXPECTED",   "SEEN_REPLY",   "ASSURED",      "CONFIRMED",  "SRC_NAT",       "DST_NAT",
+		"SEQ_ADJUST", "SRC_NAT_DONE", "DST_NAT_DONE", "DYING",      "FIXED_TIMEOUT", "TEMPLATE",
+		"NAT_CLASH",  "HELPER",       "OFFLOAD",      "HW_OFFLOAD",
 	};
 	size_t used = 0;
 
@@ -102,9 +102,19 @@ static const char *zone_id_text(__u16 id, bool skb, char *buf, size_t len)
 static const char *tcp_state_name(__u8 s, char *buf, size_t len)
 {
 	static const char *const names[] = {
-		NULL, "TCP_ESTABLISHED", "TCP_SYN_SENT", "TCP_SYN_RECV", "TCP_FIN_WAIT1",
-		"TCP_FIN_WAIT2", "TCP_TIME_WAIT", "TCP_CLOSE", "TCP_CLOSE_WAIT", "TCP_LAST_ACK",
-		"TCP_LISTEN", "TCP_CLOSING", "TCP_NEW_SYN_RECV",
+		NULL,
+		"TCP_ESTABLISHED",
+		"TCP_SYN_SENT",
+		"TCP_SYN_RECV",
+		"TCP_FIN_WAIT1",
+		"TCP_FIN_WAIT2",
+		"TCP_TIME_WAIT",
+		"TCP_CLOSE",
+		"TCP_CLOSE_WAIT",
+		"TCP_LAST_ACK",
+		"TCP_LISTEN",
+		"TCP_CLOSING",
+		"TCP_NEW_SYN_RECV",
 	};
 
 	if (s < ARRAY_SIZE(names) && names[s])
@@ -125,8 +135,7 @@ static const char *tcp_flags_text(__u8 flags, char *buf, size_t len)
 	return buf;
 }
 
-static const char *probe_name(const struct ct_event *ev, const struct ct_print_opts *o, char *buf,
-			      size_t len)
+static const char *probe_name(const struct ct_event *ev, const struct ct_print_opts *o, char *buf, size_t len)
 {
 	switch (ev->probe_id) {
 	case CT_PROBE_NF_CONNTRACK_IN:
@@ -410,8 +419,8 @@ static void json_ct(struct json *j, const struct ct_event *ev)
 	json_end_obj(j);
 }
 
-void ct_print_json(FILE *f, const struct ct_event *ev, const char *time_text,
-		   const char *const *frames, int nframes, const struct ct_print_opts *o)
+void ct_print_json(FILE *f, const struct ct_event *ev, const char *time_text, const char *const *frames,
+		   int nframes, const struct ct_print_opts *o)
 {
 	struct json j;
 	char name[32];

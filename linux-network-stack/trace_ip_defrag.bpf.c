@@ -17,8 +17,8 @@ BPFNET_STACK_MAP(stacks, 16384);
 /* ip_defrag calls in progress, by thread: what the kretprobe needs. */
 struct defrag_call {
 	struct sk_buff *skb;
-	struct defrag_pkt pkt;	/* the fragment as it entered (the skb is gone after a failure) */
-	__u8 insert_reported;	/* a DUP/OVERLAP event already explains a failure */
+	struct defrag_pkt pkt; /* the fragment as it entered (the skb is gone after a failure) */
+	__u8 insert_reported; /* a DUP/OVERLAP event already explains a failure */
 };
 
 struct {
@@ -31,7 +31,7 @@ struct {
 /* inet_frag_queue_insert calls in progress, by thread. */
 struct insert_call {
 	struct inet_frag_queue *q;
-	struct defrag_pkt pkt;	/* the fragment, read once at the entry */
+	struct defrag_pkt pkt; /* the fragment, read once at the entry */
 	__s32 offset, end;
 };
 

@@ -25,7 +25,7 @@
 #include "util.h"
 
 static struct {
-	uint32_t src_ip, dst_ip;	/* network order; 0 = any */
+	uint32_t src_ip, dst_ip; /* network order; 0 = any */
 	uint8_t protocol;
 	const char *log_file;
 	double duration;
@@ -34,7 +34,8 @@ static struct {
 static const struct arg_opt options[] = {
 	OPT_IPV4("src-ip", 0, &opt.src_ip, "IPv4 source address filter"),
 	OPT_IPV4("dst-ip", 0, &opt.dst_ip, "IPv4 destination address filter"),
-	OPT_PROTO("protocol", 0, &opt.protocol, "L4 protocol filter: tcp, udp, icmp or a number 0-255 (0 = any)"),
+	OPT_PROTO("protocol", 0, &opt.protocol,
+		  "L4 protocol filter: tcp, udp, icmp or a number 0-255 (0 = any)"),
 	OPT_STR("log-file", 0, &opt.log_file, "also write every event line to this file"),
 	OPT_SECONDS("duration", 0, &opt.duration, ARG_WHOLE | ARG_ZERO_OFF,
 		    "stop after this many seconds (0 = until Ctrl-C)"),
@@ -53,8 +54,8 @@ static const struct arg_parser parser = {
 /* ---- layout ---- */
 
 static const char *const event_tags[] = {
-	[DEFRAG_EV_IP_DEFRAG] = "ip_defrag",	   [DEFRAG_EV_DUP_INSERT] = "DUP_INSERT",
-	[DEFRAG_EV_KFREE] = "kfree_skb",	   [DEFRAG_EV_OVERLAP_INSERT] = "OVERLAP_INSERT",
+	[DEFRAG_EV_IP_DEFRAG] = "ip_defrag",     [DEFRAG_EV_DUP_INSERT] = "DUP_INSERT",
+	[DEFRAG_EV_KFREE] = "kfree_skb",         [DEFRAG_EV_OVERLAP_INSERT] = "OVERLAP_INSERT",
 	[DEFRAG_EV_REASSEMBLED] = "REASSEMBLED", [DEFRAG_EV_FAILED] = "DEFRAG_FAIL",
 	[DEFRAG_EV_TIMEOUT] = "TIMEOUT",
 };
@@ -131,8 +132,8 @@ static void print_free_stack(FILE *f, const struct defrag_event *ev, const char 
 		fprintf(f, "    - %s\n", frames[i]);
 }
 
-void defrag_print_event(FILE *f, const struct defrag_event *ev, const char *hms,
-			const char *const *frames, int nframes, const char *reason_name)
+void defrag_print_event(FILE *f, const struct defrag_event *ev, const char *hms, const char *const *frames,
+			int nframes, const char *reason_name)
 {
 	char buf[32];
 
@@ -224,8 +225,8 @@ static const char *event_json_name(__u8 type, char *buf, size_t len)
 	return buf;
 }
 
-void defrag_print_json(FILE *f, const struct defrag_event *ev, const char *hms,
-		       const char *const *frames, int nframes, const char *reason_name)
+void defrag_print_json(FILE *f, const struct defrag_event *ev, const char *hms, const char *const *frames,
+		       int nframes, const char *reason_name)
 {
 	char name[32];
 	struct json j;
@@ -313,15 +314,21 @@ static bool free_tracepoint_chosen(const struct hook_set *plan)
 
 static const struct hook_def hook_defs[DF_HOOKS] = {
 	[DF_DEFRAG] = { "IPv4 reassembly", { { HOOK_KPROBE, "df_ip_defrag", "ip_defrag" } } },
-	[DF_DEFRAG_RET] = { "IPv4 reassembly results", { { HOOK_KRETPROBE, "df_ip_defrag_ret", "ip_defrag" } } },
+	[DF_DEFRAG_RET] = { "IPv4 reassembly results",
+			    { { HOOK_KRETPROBE, "df_ip_defrag_ret", "ip_defrag" } } },
 	/* inet_frag_queue_insert appeared in 4.20 (some 4.19 kernels have the backport). */
 	[DF_INSERT] = { "duplicate and overlapping fragments",
-			{ { HOOK_KPROBE, "df_frag_insert", "inet_frag_queue_insert" } }, .optional = true },
+			{ { HOOK_KPROBE, "df_frag_insert", "inet_frag_queue_insert" } },
+			.optional = true },
 	[DF_INSERT_RET] = { "duplicate and overlapping fragment results",
-			    { { HOOK_KRETPROBE, "df_frag_insert_ret", "inet_frag_queue_insert" } }, .optional = true },
-	[DF_EXPIRE] = { "reassembly timeouts", { { HOOK_KPROBE, "df_ip_expire", "ip_expire" } }, .optional = true },
+			    { { HOOK_KRETPROBE, "df_frag_insert_ret", "inet_frag_queue_insert" } },
+			    .optional = true },
+	[DF_EXPIRE] = { "reassembly timeouts",
+			{ { HOOK_KPROBE, "df_ip_expire", "ip_expire" } },
+			.optional = true },
 	[DF_FREE] = { "freed packets",
-		      { { HOOK_TP, "df_tp_kfree_skb", "skb:kfree_skb" }, { HOOK_KPROBE, "df_kprobe_free", "__kfree_skb" },
+		      { { HOOK_TP, "df_tp_kfree_skb", "skb:kfree_skb" },
+			{ HOOK_KPROBE, "df_kprobe_free", "__kfree_skb" },
 			{ HOOK_KPROBE, "df_kprobe_free", "kfree_skb" } } },
 	[DF_CONSUME] = { "consumed packets",
 			 { { HOOK_TP, "df_tp_consume_skb", "skb:consume_skb", free_tracepoint_chosen } },
@@ -347,8 +354,8 @@ struct printer {
 	struct trace_ip_defrag_bpf *skel;
 };
 
-static void emit(FILE *f, const struct defrag_event *ev, const char *hms, const char *const *frames,
-		 int n, const char *reason)
+static void emit(FILE *f, const struct defrag_event *ev, const char *hms, const char *const *frames, int n,
+		 const char *reason)
 {
 	if (g_common.json)
 		defrag_print_json(f, ev, hms, frames, n < 0 ? 0 : n, reason);

@@ -23,13 +23,11 @@ struct {
 	__type(value, struct queue_stats);
 } rx_queues SEC(".maps");
 
-
 static __always_inline bool dev_wanted(const struct iface_netstat_config *cfg, struct sk_buff *skb)
 {
 	struct net_device *dev = BPF_CORE_READ(skb, dev);
 
-	return dev && BPF_CORE_READ(dev, ifindex) == (int)cfg->ifindex &&
-	       dev_netns_inum(dev) == cfg->netns;
+	return dev && BPF_CORE_READ(dev, ifindex) == (int)cfg->ifindex && dev_netns_inum(dev) == cfg->netns;
 }
 
 static __always_inline void count(void *map, __u32 qid, __u32 other, __u32 len)

@@ -40,8 +40,8 @@ static struct {
 
 static const struct arg_opt options[] = {
 	OPT_IFNAME("name", 'n', &opt.name, "network interface to watch", .metavar = "NAME"),
-	OPT_SECONDS("interval", 'i', &opt.interval, 0, "print interval in seconds, fractions allowed (default: 1)",
-		    .metavar = "INTERVAL"),
+	OPT_SECONDS("interval", 'i', &opt.interval, 0,
+		    "print interval in seconds, fractions allowed (default: 1)", .metavar = "INTERVAL"),
 	OPT_FLAG("throughput", 't', &opt.throughput, "add BPS (bytes/s) and PPS columns"),
 	OPT_FLAG("ebpf", 0, &opt.ebpf, "print the BPF program's source and exit"),
 	OPT_SECONDS("duration", 0, &opt.duration, ARG_WHOLE | ARG_ZERO_OFF,
@@ -114,7 +114,8 @@ static void print_values(FILE *f, const struct queue_stats *q, double seconds, b
 	char buf[64];
 
 	if (q->packets)
-		fprintf(f, "%-11s", netstat_num((double)q->bytes / (double)q->packets, true, buf, sizeof(buf)));
+		fprintf(f, "%-11s",
+			netstat_num((double)q->bytes / (double)q->packets, true, buf, sizeof(buf)));
 	else
 		fprintf(f, "%-11s", "0");
 	for (int i = 0; i < IFACE_SIZE_CLASSES; i++)
@@ -152,7 +153,8 @@ void netstat_print_report(FILE *f, const char *asctime_now, const struct queue_t
 	fprintf(f, "\nRX\n");
 	netstat_print_table(f, rx, seconds, throughput);
 	fprintf(f, "%.*s\n", throughput ? 95 : 77,
-		"-----------------------------------------------------------------------------------------------");
+		"--------------------------------------------------------------------------------------------"
+		"---");
 }
 
 static void json_stats(struct json *j, const struct queue_stats *q, double seconds)
@@ -285,7 +287,8 @@ static void report(void *ctx)
 		wall = time(NULL);
 		localtime_r(&wall, &tm);
 		strftime(when, sizeof(when), "%a %b %e %H:%M:%S %Y", &tm);
-		netstat_print_report(stdout, when, &r->tx.table, &r->rx.table, t_now - r->t_prev, opt.throughput);
+		netstat_print_report(stdout, when, &r->tx.table, &r->rx.table, t_now - r->t_prev,
+				     opt.throughput);
 	}
 	fflush(stdout);
 	r->t_prev = t_now;
@@ -330,10 +333,8 @@ int main(int argc, char **argv)
 	r.t_prev = tool_elapsed();
 	tool_ready();
 
-	interval_run(&(struct interval_loop){ .interval_s = opt.interval,
-					      .duration_s = opt.duration,
-					      .report = report,
-					      .ctx = &r });
+	interval_run(&(struct interval_loop){
+		.interval_s = opt.interval, .duration_s = opt.duration, .report = report, .ctx = &r });
 
 	hook_detach(&hooks);
 	direction_free(&r.tx);

@@ -6,12 +6,12 @@
 #endif
 
 #define IFACE_MAX_QUEUES 1024
-#define IFACE_SIZE_CLASSES 5	/* [0,64) [64,512) [512,2K) [2K,16K) [16K,64K) */
+#define IFACE_SIZE_CLASSES 5 /* [0,64) [64,512) [512,2K) [2K,16K) [16K,64K) */
 
 struct iface_netstat_config {
 	__u32 ifindex;
-	__u32 netns;		/* inode of the tool's network namespace */
-	__u32 tx_other;		/* slot of TX queue ids the device did not report (= its queue count) */
+	__u32 netns; /* inode of the tool's network namespace */
+	__u32 tx_other; /* slot of TX queue ids the device did not report (= its queue count) */
 	__u32 rx_other;
 };
 
@@ -19,7 +19,7 @@ struct iface_netstat_config {
 struct queue_stats {
 	__u64 bytes;
 	__u64 packets;
-	__u64 size[IFACE_SIZE_CLASSES];	/* packets of 64 KiB and more are in none */
+	__u64 size[IFACE_SIZE_CLASSES]; /* packets of 64 KiB and more are in none */
 };
 
 #ifndef __bpf__

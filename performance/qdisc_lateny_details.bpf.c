@@ -52,7 +52,8 @@ static __always_inline bool dev_wanted(const struct qdisc_lat_config *cfg, struc
 }
 
 /* Fills addresses, protocol and L4 fields; false for packets that are not IPv4/IPv6 or fail the filter. */
-static __always_inline bool parse_skb(const struct qdisc_lat_config *cfg, struct sk_buff *skb, struct qdisc_pkt *p)
+static __always_inline bool parse_skb(const struct qdisc_lat_config *cfg, struct sk_buff *skb,
+				      struct qdisc_pkt *p)
 {
 	struct pkt_snap *snap = snap_get();
 	struct pkt_key k;
@@ -146,8 +147,8 @@ static __always_inline bool gso_take(struct sk_buff *skb, struct net_device *dev
 	*out = *rec;
 	bpf_map_delete_elem(&gso_pending, &gk);
 	if (out->gso_segs > 1) {
-		gk.seq = seg_seq == out->tcp_seq ?
-			out->tcp_seq + (__u32)(out->gso_segs - 1) * out->gso_size : out->tcp_seq;
+		gk.seq = seg_seq == out->tcp_seq ? out->tcp_seq + (__u32)(out->gso_segs - 1) * out->gso_size
+						 : out->tcp_seq;
 		bpf_map_delete_elem(&gso_pending, &gk);
 	}
 	return true;

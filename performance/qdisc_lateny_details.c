@@ -23,7 +23,7 @@
 
 static struct {
 	const char *dev, *proto;
-	uint32_t src_ip, dst_ip;	/* network order; 0 = any */
+	uint32_t src_ip, dst_ip; /* network order; 0 = any */
 	uint16_t src_port, dst_port;
 	double duration, expire;
 	int max_entries;
@@ -33,17 +33,23 @@ static const char *const proto_choices[] = { "tcp", "udp", "icmp", "all", NULL }
 
 static const struct arg_opt options[] = {
 	OPT_IFNAME("dev", 0, &opt.dev, "device whose qdisc to watch (default: every device)"),
-	OPT_IPV4("src-ip", 0, &opt.src_ip, "IPv4 address that must be the source or the destination of a packet"),
-	OPT_IPV4("dst-ip", 0, &opt.dst_ip, "IPv4 address that must be the source or the destination of a packet"),
-	OPT_PORT("src-port", 0, &opt.src_port, "TCP/UDP port that must be the source or the destination port (0 = any)"),
-	OPT_PORT("dst-port", 0, &opt.dst_port, "TCP/UDP port that must be the source or the destination port (0 = any)"),
+	OPT_IPV4("src-ip", 0, &opt.src_ip,
+		 "IPv4 address that must be the source or the destination of a packet"),
+	OPT_IPV4("dst-ip", 0, &opt.dst_ip,
+		 "IPv4 address that must be the source or the destination of a packet"),
+	OPT_PORT("src-port", 0, &opt.src_port,
+		 "TCP/UDP port that must be the source or the destination port (0 = any)"),
+	OPT_PORT("dst-port", 0, &opt.dst_port,
+		 "TCP/UDP port that must be the source or the destination port (0 = any)"),
 	OPT_CHOICE("proto", 0, &opt.proto, proto_choices, "protocol filter"),
 	OPT_SECONDS("duration", 0, &opt.duration, ARG_WHOLE | ARG_ZERO_OFF,
 		    "stop after this many seconds (0 = until Ctrl-C)", .metavar = "SECONDS"),
 	OPT_INT("max-entries", 0, &opt.max_entries, 1024, 4194304,
-		"packets that can wait in qdiscs at once before the oldest records are evicted", .metavar = "N"),
+		"packets that can wait in qdiscs at once before the oldest records are evicted",
+		.metavar = "N"),
 	OPT_SECONDS("expire", 0, &opt.expire, ARG_WHOLE,
-		    "packets not dequeued within this time are counted as expired, not reported", .metavar = "SECONDS"),
+		    "packets not dequeued within this time are counted as expired, not reported",
+		    .metavar = "SECONDS"),
 	{ 0 },
 };
 
@@ -126,8 +132,10 @@ void qdisc_print_event(FILE *f, const struct qdisc_pkt *p, const char *hms_ms)
 	fprintf(f, "  Dequeue: %lluns\n", (unsigned long long)p->dequeue_ns);
 	fprintf(f, "  Qdisc delay: %.3fus\n", (double)delay_ns(p) / 1000.0);
 	if (p->flags & QDISC_PKT_GSO_SPLIT)
-		fprintf(f, "  GSO split: the qdisc segmented this %u-byte packet; timed to the first of its "
-			"segments to leave\n", p->len);
+		fprintf(f,
+			"  GSO split: the qdisc segmented this %u-byte packet; timed to the first of its "
+			"segments to leave\n",
+			p->len);
 	fprintf(f, "\n");
 }
 
@@ -221,7 +229,8 @@ static void build_config(struct qdisc_lat_config *cfg)
 		proto = IPPROTO_UDP;
 	else if (!strcmp(opt.proto, "icmp"))
 		proto = IPPROTO_ICMP;
-	cfg->filter = pkt_filter_ipv4(opt.src_ip, opt.dst_ip, opt.src_port, opt.dst_port, proto, QDISC_FILTER_FLAGS);
+	cfg->filter = pkt_filter_ipv4(opt.src_ip, opt.dst_ip, opt.src_port, opt.dst_port, proto,
+				      QDISC_FILTER_FLAGS);
 	cfg->expire_ns = (uint64_t)(opt.expire * 1e9);
 }
 
@@ -241,8 +250,8 @@ static void print_banner(const struct qdisc_lat_config *cfg)
 		printf("Source IP filter: %s (0x%x)\n", ipv4_format(cfg->filter.saddr[0], addr, sizeof(addr)),
 		       cfg->filter.saddr[0]);
 	if (cfg->filter.dfamily)
-		printf("Destination IP filter: %s (0x%x)\n", ipv4_format(cfg->filter.daddr[0], addr, sizeof(addr)),
-		       cfg->filter.daddr[0]);
+		printf("Destination IP filter: %s (0x%x)\n",
+		       ipv4_format(cfg->filter.daddr[0], addr, sizeof(addr)), cfg->filter.daddr[0]);
 	if (cfg->filter.sport)
 		printf("Source port filter: %u\n", cfg->filter.sport);
 	if (cfg->filter.dport)
@@ -375,8 +384,10 @@ int main(int argc, char **argv)
 	hook_attach(&hooks);
 	if (!g_common.json) {
 		printf("Tracing qdisc packet order... Hit Ctrl-C to end.\n");
-		printf("Probe: enqueue %s, dequeue %s, drops %s\n\n", hook_describe(&hooks, HOOK_ENQUEUE, d1, sizeof(d1)),
-		       hook_describe(&hooks, HOOK_DEQUEUE, d2, sizeof(d2)), hook_describe(&hooks, HOOK_DROPS, d3, sizeof(d3)));
+		printf("Probe: enqueue %s, dequeue %s, drops %s\n\n",
+		       hook_describe(&hooks, HOOK_ENQUEUE, d1, sizeof(d1)),
+		       hook_describe(&hooks, HOOK_DEQUEUE, d2, sizeof(d2)),
+		       hook_describe(&hooks, HOOK_DROPS, d3, sizeof(d3)));
 	}
 	tool_ready();
 

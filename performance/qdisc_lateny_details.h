@@ -10,18 +10,18 @@
 #define QDISC_FILTER_FLAGS (PKT_F_EITHER_ADDR | PKT_F_EITHER_PORT | PKT_F_PORTS_TCP_UDP | PKT_F_ICMP_V6)
 
 struct qdisc_lat_config {
-	__u32 ifindex;		/* --dev, 0 = every device */
-	__u32 netns;		/* inode of the tool's network namespace, for ifindex */
-	struct pkt_filter filter;	/* --src-ip, --dst-ip, --src-port, --dst-port, --proto: QDISC_FILTER_FLAGS */
-	__u8 kprobe_enqueue;	/* enqueue hook is a function entry: skip devices without a qdisc */
+	__u32 ifindex; /* --dev, 0 = every device */
+	__u32 netns; /* inode of the tool's network namespace, for ifindex */
+	struct pkt_filter filter; /* --src-ip, --dst-ip, --src-port, --dst-port, --proto: QDISC_FILTER_FLAGS */
+	__u8 kprobe_enqueue; /* enqueue hook is a function entry: skip devices without a qdisc */
 	__u8 pad[7];
-	__u64 expire_ns;	/* records older than this at dequeue are expired, not reported */
+	__u64 expire_ns; /* records older than this at dequeue are expired, not reported */
 };
 
 /* Flags of struct qdisc_pkt. */
-#define QDISC_PKT_L4 0x1	/* the TCP/UDP/ICMP header was read */
-#define QDISC_PKT_FRAGMENT 0x2	/* a non-first IPv4 fragment: no L4 header */
-#define QDISC_PKT_GSO_SPLIT 0x4	/* the qdisc split this GSO packet; timed to a segment */
+#define QDISC_PKT_L4 0x1 /* the TCP/UDP/ICMP header was read */
+#define QDISC_PKT_FRAGMENT 0x2 /* a non-first IPv4 fragment: no L4 header */
+#define QDISC_PKT_GSO_SPLIT 0x4 /* the qdisc split this GSO packet; timed to a segment */
 
 /*
  * Recorded at enqueue, sent to user space at dequeue. Records are keyed by the skb, except
@@ -31,21 +31,21 @@ struct qdisc_lat_config {
 struct qdisc_pkt {
 	__u64 enqueue_ns;
 	__u64 dequeue_ns;
-	__u32 saddr[4];		/* network order; IPv4 in [0] */
+	__u32 saddr[4]; /* network order; IPv4 in [0] */
 	__u32 daddr[4];
 	__u32 ifindex;
-	__u32 len;		/* skb->len at enqueue */
-	__u32 tcp_seq;		/* host order */
-	__u16 ip_id;		/* host order */
+	__u32 len; /* skb->len at enqueue */
+	__u32 tcp_seq; /* host order */
+	__u16 ip_id; /* host order */
 	__u16 udp_len;
-	__u16 sport, dport;	/* host order */
-	__u16 icmp_id, icmp_seq;	/* host order */
+	__u16 sport, dport; /* host order */
+	__u16 icmp_id, icmp_seq; /* host order */
 	__u8 icmp_type;
-	__u8 family;		/* 4 or 6 */
+	__u8 family; /* 4 or 6 */
 	__u8 l4proto;
-	__u8 flags;		/* QDISC_PKT_* */
+	__u8 flags; /* QDISC_PKT_* */
 	__u8 pad;
-	__u16 gso_segs;		/* TCP GSO packets: segments and their payload size */
+	__u16 gso_segs; /* TCP GSO packets: segments and their payload size */
 	__u16 gso_size;
 	char devname[16];
 };
@@ -65,11 +65,11 @@ struct qdisc_gso_key {
 
 /* Slots of the per-CPU counters map. */
 enum qdisc_counter {
-	QC_ENQUEUED,		/* records created */
-	QC_DEQUEUED,		/* records matched at dequeue and reported */
-	QC_DROPPED,		/* records whose packet the kernel dropped (kfree_skb) */
-	QC_EXPIRED,		/* records found at dequeue older than expire_ns */
-	QC_BATCH_UNSEEN,	/* packets of a dequeue batch beyond QDISC_DEQ_BATCH */
+	QC_ENQUEUED, /* records created */
+	QC_DEQUEUED, /* records matched at dequeue and reported */
+	QC_DROPPED, /* records whose packet the kernel dropped (kfree_skb) */
+	QC_EXPIRED, /* records found at dequeue older than expire_ns */
+	QC_BATCH_UNSEEN, /* packets of a dequeue batch beyond QDISC_DEQ_BATCH */
 	QC_COUNTERS,
 };
 
@@ -81,7 +81,7 @@ enum qdisc_counter {
 /* The end-of-run accounting of every packet recorded at enqueue. */
 struct qdisc_summary {
 	uint64_t enqueued, dequeued, still_queued;
-	uint64_t dropped, expired, evicted;	/* never seen dequeued, by cause */
+	uint64_t dropped, expired, evicted; /* never seen dequeued, by cause */
 	uint64_t batch_unseen, lost_events;
 };
 

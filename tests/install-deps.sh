@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 [ "$(id -u)" -eq 0 ] || { echo "Error: run as root (apt-get)" >&2; exit 1; }
 
 packages=(
-	cmake make gcc pkg-config clang llvm bpftool
+	cmake make gcc pkg-config clang clang-format llvm bpftool
 	libbpf-dev libelf-dev zlib1g-dev libzstd-dev check go-md2man groff-base
 	iproute2 iptables iputils-ping jq socat libcap2-bin util-linux kmod procps rpm file python3
 )

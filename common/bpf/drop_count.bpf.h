@@ -13,13 +13,13 @@
 BPFNET_CONFIG(struct drop_count_config)
 BPFNET_SCRATCH(snap, struct pkt_snap)
 
-#define DROP_COUNT_HASH(name, entries)                                                         \
-	struct {                                                                               \
-		__uint(type, BPF_MAP_TYPE_HASH);                                               \
-		__uint(max_entries, entries);                                                  \
-		__uint(map_flags, BPF_F_NO_PREALLOC);                                          \
-		__type(key, struct drop_count_key);                                            \
-		__type(value, __u64);                                                          \
+#define DROP_COUNT_HASH(name, entries)                                                                       \
+	struct {                                                                                             \
+		__uint(type, BPF_MAP_TYPE_HASH);                                                             \
+		__uint(max_entries, entries);                                                                \
+		__uint(map_flags, BPF_F_NO_PREALLOC);                                                        \
+		__type(key, struct drop_count_key);                                                          \
+		__type(value, __u64);                                                                        \
 	} name SEC(".maps")
 
 DROP_COUNT_HASH(drop_counts, 10240);
@@ -62,12 +62,12 @@ static __always_inline int on_drop(void *ctx, struct sk_buff *skb, __u32 reason)
 		return 0;
 	dev = BPF_CORE_READ(skb, dev);
 	if (!dev)
-		return 0;	/* as the originals: drops without a device are not counted */
+		return 0; /* as the originals: drops without a device are not counted */
 	bpf_core_read_str(key.devname, sizeof(key.devname), &dev->name);
 	if (cfg->ifname[0] && !ifname_equal(key.devname, cfg->ifname))
 		return 0;
-	need_tuple = cfg->by_tuple || cfg->filter.sfamily || cfg->filter.dfamily ||
-		     cfg->filter.l4proto || cfg->filter.sport || cfg->filter.dport;
+	need_tuple = cfg->by_tuple || cfg->filter.sfamily || cfg->filter.dfamily || cfg->filter.l4proto ||
+		     cfg->filter.sport || cfg->filter.dport;
 	if (need_tuple) {
 		skb_pkt_key(skb, PKT_AT_MAC, NULL, snap, &pkt);
 		if (!pkt_filter_match(&cfg->filter, &pkt))

@@ -10,12 +10,12 @@
 #include "hist_slot.h"
 
 /* Declares a per-CPU array of slots u64 counters for the histograms of a tool. */
-#define HIST_MAP(name, slots)                                                                  \
-	struct {                                                                               \
-		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);                                       \
-		__uint(max_entries, slots);                                                    \
-		__type(key, __u32);                                                            \
-		__type(value, __u64);                                                          \
+#define HIST_MAP(name, slots)                                                                                \
+	struct {                                                                                             \
+		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);                                                     \
+		__uint(max_entries, slots);                                                                  \
+		__type(key, __u32);                                                                          \
+		__type(value, __u64);                                                                        \
 	} name SEC(".maps")
 
 /*
@@ -29,5 +29,5 @@ static __always_inline void hist_add(void *map, __u32 base, __u32 nslots, __u64 
 	__u64 *slot = bpf_map_lookup_elem(map, &index);
 
 	if (slot)
-		*slot += 1;	/* a per-CPU slot: only this CPU writes it, no atomic needed */
+		*slot += 1; /* a per-CPU slot: only this CPU writes it, no atomic needed */
 }

@@ -18,11 +18,21 @@ static __always_inline __u32 log2_slot(__u64 v)
 	v += 1;
 	if (!v)
 		return 63;
-	shift = (v > 0xFFFFFFFFULL) << 5; v >>= shift; r |= shift;
-	shift = (v > 0xFFFFULL) << 4; v >>= shift; r |= shift;
-	shift = (v > 0xFFULL) << 3; v >>= shift; r |= shift;
-	shift = (v > 0xFULL) << 2; v >>= shift; r |= shift;
-	shift = (v > 0x3ULL) << 1; v >>= shift; r |= shift;
+	shift = (v > 0xFFFFFFFFULL) << 5;
+	v >>= shift;
+	r |= shift;
+	shift = (v > 0xFFFFULL) << 4;
+	v >>= shift;
+	r |= shift;
+	shift = (v > 0xFFULL) << 3;
+	v >>= shift;
+	r |= shift;
+	shift = (v > 0xFULL) << 2;
+	v >>= shift;
+	r |= shift;
+	shift = (v > 0x3ULL) << 1;
+	v >>= shift;
+	r |= shift;
 	r |= (__u32)(v >> 1);
 	return r;
 }

@@ -30,7 +30,7 @@ struct netstage_hit {
 	__u8 stage;
 	__u8 pos;
 	__u8 dir;
-	__u8 first;		/* this hit started the session */
+	__u8 first; /* this hit started the session */
 };
 
 static __always_inline void netstage_record(void *ctx, NETSTAGE_SESSION *s, const struct netstage_hit *h);
@@ -125,7 +125,7 @@ static __always_inline int ns_parse(const struct netstage_config *cfg, struct sk
 		k->icmp.type = pk.icmp_type;
 		k->icmp.code = pk.icmp_code;
 	} else {
-		return -1;	/* other protocols, and non-first fragments */
+		return -1; /* other protocols, and non-first fragments */
 	}
 	if (!(cfg->protocols & bit) || !pkt_filter_match(&cfg->filter, &pk))
 		return -1;
@@ -196,8 +196,9 @@ static __always_inline void ns_started(NETSTAGE_SESSION *s, const struct netstag
 	ns_count(NS_CNT_STARTED + (rule->dir & 1));
 }
 
-static __always_inline void ns_start(void *ctx, const struct netstage_key *key, const struct netstage_pkt *pkt,
-				     const struct netstage_rule *rule, struct netstage_hit *hit)
+static __always_inline void ns_start(void *ctx, const struct netstage_key *key,
+				     const struct netstage_pkt *pkt, const struct netstage_rule *rule,
+				     struct netstage_hit *hit)
 {
 	__u32 zero = 0;
 	NETSTAGE_SESSION *s;
@@ -301,7 +302,7 @@ static __always_inline int netstage_hook(void *ctx, const int hook, struct sk_bu
 	} else {
 		s = bpf_map_lookup_elem(&netstage_sessions, &key);
 		if (s && hit.now > s->hdr.last_ns && hit.now - s->hdr.last_ns > cfg->stale_ns) {
-			bpf_map_delete_elem(&netstage_sessions, &key);	/* stale: counted as incomplete */
+			bpf_map_delete_elem(&netstage_sessions, &key); /* stale: counted as incomplete */
 			s = NULL;
 		}
 		if (s) {

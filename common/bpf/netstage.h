@@ -9,15 +9,15 @@
 #include "pkt_key.h"
 
 /* Directions: index into per-direction arrays. */
-#define NS_TX 0		/* host stack -> physical NIC */
-#define NS_RX 1		/* physical NIC -> host stack */
+#define NS_TX 0 /* host stack -> physical NIC */
+#define NS_RX 1 /* physical NIC -> host stack */
 #define NS_DIRS 2
 
 #define NS_STAGE_NONE 0xFF
-#define NS_MAX_POS 9		/* stages per direction */
-#define NS_MAX_PHY 4		/* --phy-interface names */
-#define NS_RULES 2		/* stages one hook can stand for */
-#define NS_MAX_HOOKS 32		/* the common hooks below, then a tool's own (from NS_HOOKS_COMMON) */
+#define NS_MAX_POS 9 /* stages per direction */
+#define NS_MAX_PHY 4 /* --phy-interface names */
+#define NS_RULES 2 /* stages one hook can stand for */
+#define NS_MAX_HOOKS 32 /* the common hooks below, then a tool's own (from NS_HOOKS_COMMON) */
 
 /*
  * The kernel functions and tracepoints a stage can be attached to (one BPF program each, in
@@ -25,28 +25,28 @@
  * that calls netstage_hook() with that id, and their hook_def in its netstage_model.
  */
 enum netstage_hook {
-	NS_HOOK_IP_QUEUE_XMIT,		/* __ip_queue_xmit / ip_queue_xmit: TCP from its socket */
-	NS_HOOK_IP_SEND_SKB,		/* ip_send_skb: UDP, ICMP, raw */
-	NS_HOOK_IP_OUTPUT,		/* ip_output */
-	NS_HOOK_INTERNAL_DEV_XMIT,	/* OVS internal port transmit (host -> datapath) */
-	NS_HOOK_OVS_VPORT_RECEIVE,	/* ovs_vport_receive */
-	NS_HOOK_OVS_DP_PROCESS,		/* ovs_dp_process_packet */
-	NS_HOOK_OVS_DP_UPCALL,		/* ovs_dp_upcall */
-	NS_HOOK_OVS_KEY_USERSPACE,	/* ovs_flow_key_extract_userspace (packet back from vswitchd) */
-	NS_HOOK_OVS_CT_FILL_KEY,	/* ovs_ct_fill_key: end of OVS flow key extraction */
-	NS_HOOK_CT_IN,			/* nf_conntrack_in entry */
-	NS_HOOK_CT_DONE,		/* nf_conntrack_in return */
-	NS_HOOK_OVS_VPORT_SEND,		/* ovs_vport_send */
-	NS_HOOK_DEV_QUEUE,		/* net:net_dev_queue / __dev_queue_xmit */
-	NS_HOOK_QDISC_DEQUEUE,		/* qdisc:qdisc_dequeue */
-	NS_HOOK_DEV_START_XMIT,		/* net:net_dev_start_xmit / dev_hard_start_xmit */
-	NS_HOOK_NETIF_RECEIVE,		/* net:netif_receive_skb */
-	NS_HOOK_NETDEV_FRAME_HOOK,	/* OVS rx_handler of its netdev ports */
-	NS_HOOK_INTERNAL_DEV_RECV,	/* OVS internal port receive (datapath -> host) */
-	NS_HOOK_IP_RCV,			/* ip_rcv */
-	NS_HOOK_TCP_V4_RCV,		/* tcp_v4_rcv */
-	NS_HOOK_UDP_RCV,		/* udp_rcv / __udp4_lib_rcv */
-	NS_HOOK_ICMP_RCV,		/* icmp_rcv */
+	NS_HOOK_IP_QUEUE_XMIT, /* __ip_queue_xmit / ip_queue_xmit: TCP from its socket */
+	NS_HOOK_IP_SEND_SKB, /* ip_send_skb: UDP, ICMP, raw */
+	NS_HOOK_IP_OUTPUT, /* ip_output */
+	NS_HOOK_INTERNAL_DEV_XMIT, /* OVS internal port transmit (host -> datapath) */
+	NS_HOOK_OVS_VPORT_RECEIVE, /* ovs_vport_receive */
+	NS_HOOK_OVS_DP_PROCESS, /* ovs_dp_process_packet */
+	NS_HOOK_OVS_DP_UPCALL, /* ovs_dp_upcall */
+	NS_HOOK_OVS_KEY_USERSPACE, /* ovs_flow_key_extract_userspace (packet back from vswitchd) */
+	NS_HOOK_OVS_CT_FILL_KEY, /* ovs_ct_fill_key: end of OVS flow key extraction */
+	NS_HOOK_CT_IN, /* nf_conntrack_in entry */
+	NS_HOOK_CT_DONE, /* nf_conntrack_in return */
+	NS_HOOK_OVS_VPORT_SEND, /* ovs_vport_send */
+	NS_HOOK_DEV_QUEUE, /* net:net_dev_queue / __dev_queue_xmit */
+	NS_HOOK_QDISC_DEQUEUE, /* qdisc:qdisc_dequeue */
+	NS_HOOK_DEV_START_XMIT, /* net:net_dev_start_xmit / dev_hard_start_xmit */
+	NS_HOOK_NETIF_RECEIVE, /* net:netif_receive_skb */
+	NS_HOOK_NETDEV_FRAME_HOOK, /* OVS rx_handler of its netdev ports */
+	NS_HOOK_INTERNAL_DEV_RECV, /* OVS internal port receive (datapath -> host) */
+	NS_HOOK_IP_RCV, /* ip_rcv */
+	NS_HOOK_TCP_V4_RCV, /* tcp_v4_rcv */
+	NS_HOOK_UDP_RCV, /* udp_rcv / __udp4_lib_rcv */
+	NS_HOOK_ICMP_RCV, /* icmp_rcv */
 	NS_HOOKS_COMMON,
 };
 
@@ -54,17 +54,17 @@ enum netstage_hook {
 #define NS_DEV_ANY 0
 #define NS_DEV_PHY 1
 #define NS_DEV_INTERNAL 2
-#define NS_DEV_LOCAL 3		/* any device of the tool's network namespace */
+#define NS_DEV_LOCAL 3 /* any device of the tool's network namespace */
 
 /* Rule flags. */
-#define NS_FIRST 0x1		/* starts the packet's session (an older one with its key is dropped) */
-#define NS_FIRST_IF_NEW 0x2	/* starts a session unless the packet already has one */
-#define NS_LAST 0x4		/* completes the session */
+#define NS_FIRST 0x1 /* starts the packet's session (an older one with its key is dropped) */
+#define NS_FIRST_IF_NEW 0x2 /* starts a session unless the packet already has one */
+#define NS_LAST 0x4 /* completes the session */
 
 /* "A hit of this hook is stage <stage> for packets going <dir> (if skb->dev is <dev>)". */
 struct netstage_rule {
-	__u8 stage;		/* NS_STAGE_NONE: unused slot */
-	__u8 pos;		/* position of the stage along its direction's path */
+	__u8 stage; /* NS_STAGE_NONE: unused slot */
+	__u8 pos; /* position of the stage along its direction's path */
 	__u8 dir;
 	__u8 dev;
 	__u8 flags;
@@ -83,14 +83,14 @@ struct netstage_rule {
 #define NS_AT_NETIF_RECEIVE PKT_AT_DATA
 
 struct netstage_config {
-	struct pkt_filter filter;	/* IPv4 addresses and ports: NS_FILTER_FLAGS */
-	__u8 protocols;		/* NS_PROTO_* the tool tracks */
+	struct pkt_filter filter; /* IPv4 addresses and ports: NS_FILTER_FLAGS */
+	__u8 protocols; /* NS_PROTO_* the tool tracks */
 	__u8 pad[3];
-	__u32 phy_ifindex[NS_MAX_PHY];	/* 0 = unused slot */
-	__u32 internal_ifindex;	/* 0 = none */
-	__u32 netns_inum;	/* network namespace of the devices above; 0 = do not check */
-	__u64 stale_ns;		/* a session idle this long is dropped as incomplete */
-	__u64 report_min_ns;	/* per-packet tools: completed packets faster than this are not sent */
+	__u32 phy_ifindex[NS_MAX_PHY]; /* 0 = unused slot */
+	__u32 internal_ifindex; /* 0 = none */
+	__u32 netns_inum; /* network namespace of the devices above; 0 = do not check */
+	__u64 stale_ns; /* a session idle this long is dropped as incomplete */
+	__u64 report_min_ns; /* per-packet tools: completed packets faster than this are not sent */
 	struct netstage_rule rules[NS_MAX_HOOKS][NS_RULES];
 };
 
@@ -106,7 +106,7 @@ struct netstage_key {
 		} tcp;
 		struct {
 			__u16 sport, dport;
-			__u16 ip_id, len;	/* IP identification, UDP length */
+			__u16 ip_id, len; /* IP identification, UDP length */
 			__u32 zero;
 		} udp;
 		struct {
@@ -120,22 +120,22 @@ struct netstage_key {
 /* Start of every tool's session value. */
 struct netstage_session {
 	struct netstage_key key;
-	__u64 first_ns;		/* first stage */
-	__u64 last_ns;		/* latest stage */
+	__u64 first_ns; /* first stage */
+	__u64 last_ns; /* latest stage */
 	__u8 dir;
 	__u8 last_stage;
 	__u8 last_pos;
-	__u8 nstages;		/* stage hits so far */
-	__u8 tcp_flags;		/* first stage: TCP flags byte (FIN 0x01, SYN 0x02, RST 0x04, ...) */
+	__u8 nstages; /* stage hits so far */
+	__u8 tcp_flags; /* first stage: TCP flags byte (FIN 0x01, SYN 0x02, RST 0x04, ...) */
 	__u8 pad;
-	__u16 payload_len;	/* first stage: L4 payload bytes (TCP, UDP), host order */
+	__u16 payload_len; /* first stage: L4 payload bytes (TCP, UDP), host order */
 };
 
 /* Slots of the per-CPU counters array. */
 enum netstage_counter {
-	NS_CNT_STARTED,		/* + dir: sessions started */
-	NS_CNT_COMPLETED = NS_CNT_STARTED + NS_DIRS,	/* + dir: sessions completed */
-	NS_CNT_UNREPORTED = NS_CNT_COMPLETED + NS_DIRS,	/* + dir: completed under report_min_ns */
-	NS_CNT_NO_SESSION = NS_CNT_UNREPORTED + NS_DIRS,	/* a session could not be created */
+	NS_CNT_STARTED, /* + dir: sessions started */
+	NS_CNT_COMPLETED = NS_CNT_STARTED + NS_DIRS, /* + dir: sessions completed */
+	NS_CNT_UNREPORTED = NS_CNT_COMPLETED + NS_DIRS, /* + dir: completed under report_min_ns */
+	NS_CNT_NO_SESSION = NS_CNT_UNREPORTED + NS_DIRS, /* a session could not be created */
 	NS_COUNTERS,
 };

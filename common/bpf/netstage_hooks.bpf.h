@@ -122,13 +122,15 @@ int BPF_KPROBE(ns_dev_queue_xmit, struct sk_buff *skb)
 SEC("tp/qdisc/qdisc_dequeue")
 int ns_qdisc_dequeue(struct trace_event_raw_qdisc_dequeue *ctx)
 {
-	return netstage_hook(ctx, NS_HOOK_QDISC_DEQUEUE, (struct sk_buff *)ctx->skbaddr, PKT_AT_NET, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_QDISC_DEQUEUE, (struct sk_buff *)ctx->skbaddr, PKT_AT_NET, NULL,
+			     NULL);
 }
 
 SEC("tp/net/net_dev_start_xmit")
 int ns_net_dev_start_xmit(struct trace_event_raw_net_dev_start_xmit *ctx)
 {
-	return netstage_hook(ctx, NS_HOOK_DEV_START_XMIT, (struct sk_buff *)ctx->skbaddr, PKT_AT_NET, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_DEV_START_XMIT, (struct sk_buff *)ctx->skbaddr, PKT_AT_NET, NULL,
+			     NULL);
 }
 
 SEC("kprobe")
@@ -141,7 +143,8 @@ int BPF_KPROBE(ns_dev_hard_start_xmit, struct sk_buff *first)
 SEC("tp/net/netif_receive_skb")
 int ns_netif_receive_skb(struct trace_event_raw_net_dev_template *ctx)
 {
-	return netstage_hook(ctx, NS_HOOK_NETIF_RECEIVE, (struct sk_buff *)ctx->skbaddr, NS_AT_NETIF_RECEIVE, NULL, NULL);
+	return netstage_hook(ctx, NS_HOOK_NETIF_RECEIVE, (struct sk_buff *)ctx->skbaddr, NS_AT_NETIF_RECEIVE,
+			     NULL, NULL);
 }
 
 SEC("kprobe")

@@ -20,27 +20,27 @@
 #define PKT_IPPROTO_ICMPV6 58
 
 /* Flags of struct pkt_key. */
-#define PKT_K_PORTS 0x1		/* TCP/UDP ports read */
-#define PKT_K_ICMP 0x2		/* ICMP/ICMPv6 header read */
-#define PKT_K_FRAGMENT 0x4	/* a non-first IPv4 fragment: no L4 header */
+#define PKT_K_PORTS 0x1 /* TCP/UDP ports read */
+#define PKT_K_ICMP 0x2 /* ICMP/ICMPv6 header read */
+#define PKT_K_FRAGMENT 0x4 /* a non-first IPv4 fragment: no L4 header */
 
 /* What the headers say; fields that were not captured stay zero. */
 struct pkt_key {
-	__u32 saddr[4], daddr[4];	/* network order; IPv4 in [0] */
-	__u32 tcp_seq, tcp_ack;	/* host order */
-	__u16 ethertype;	/* L3 EtherType after the VLAN tags, host order */
-	__u16 vlan_id;		/* outer tag (in packet, else accelerated), 0 if none */
-	__u16 sport, dport;	/* host order */
-	__u16 icmp_id, icmp_seq;	/* host order */
-	__u16 ip_id;		/* IPv4 identification, host order */
-	__u16 frag_off;		/* IPv4 flags and fragment offset, host order */
-	__u16 l4_len;		/* bytes from the L4 header on, per the IP header */
-	__u16 udp_len;		/* host order */
-	__u8 family;		/* 4, 6, or 0 when no IP header was captured */
+	__u32 saddr[4], daddr[4]; /* network order; IPv4 in [0] */
+	__u32 tcp_seq, tcp_ack; /* host order */
+	__u16 ethertype; /* L3 EtherType after the VLAN tags, host order */
+	__u16 vlan_id; /* outer tag (in packet, else accelerated), 0 if none */
+	__u16 sport, dport; /* host order */
+	__u16 icmp_id, icmp_seq; /* host order */
+	__u16 ip_id; /* IPv4 identification, host order */
+	__u16 frag_off; /* IPv4 flags and fragment offset, host order */
+	__u16 l4_len; /* bytes from the L4 header on, per the IP header */
+	__u16 udp_len; /* host order */
+	__u8 family; /* 4, 6, or 0 when no IP header was captured */
 	__u8 l4proto;
-	__u8 flags;		/* PKT_K_* */
-	__u8 tcp_hlen;		/* TCP header length in bytes */
-	__u8 tcp_flags;		/* CWR ECE URG ACK PSH RST SYN FIN, high bit first */
+	__u8 flags; /* PKT_K_* */
+	__u8 tcp_hlen; /* TCP header length in bytes */
+	__u8 tcp_flags; /* CWR ECE URG ACK PSH RST SYN FIN, high bit first */
 	__u8 icmp_type, icmp_code;
 	__u8 pad;
 };
@@ -144,7 +144,7 @@ static __always_inline void pkt_key_parse(const struct pkt_snap *s, struct pkt_k
 		proto = snap_be16(s, 12);
 		l3 = sizeof(struct wire_eth);
 	} else if (s->at == PKT_AT_DATA) {
-		proto = s->skb_protocol;	/* the first tag's TCI is at data */
+		proto = s->skb_protocol; /* the first tag's TCI is at data */
 	} else {
 		proto = pkt_l3_proto(s);
 	}
@@ -195,28 +195,29 @@ static __always_inline void pkt_key_parse(const struct pkt_snap *s, struct pkt_k
 	pkt_parse_l4(s, l4, k);
 }
 
-#define ETHERTYPE_OTHER 0xFFFF	/* "none of IPv4, ARP, RARP, IPv6, LLDP, flow control" */
+#define ETHERTYPE_OTHER 0xFFFF /* "none of IPv4, ARP, RARP, IPv6, LLDP, flow control" */
 
 /* Flags of struct pkt_filter: how the tool's original matched. */
-#define PKT_F_IPV4_ONLY 0x01	/* address, port and protocol filters never match IPv6 */
-#define PKT_F_EITHER_DIR 0x02	/* the reverse direction matches too (source against destination, ports alike) */
-#define PKT_F_EITHER_ADDR 0x04	/* each address matches the source or the destination */
-#define PKT_F_EITHER_PORT 0x08	/* each port matches the source or the destination port */
-#define PKT_F_PORTS_TCP_UDP 0x10	/* port filters do not apply to protocols without ports */
-#define PKT_F_ICMP_V6 0x20	/* l4proto ICMP matches ICMPv6 too */
+#define PKT_F_IPV4_ONLY 0x01 /* address, port and protocol filters never match IPv6 */
+#define PKT_F_EITHER_DIR                                                                                     \
+	0x02 /* the reverse direction matches too (source against destination, ports alike) */
+#define PKT_F_EITHER_ADDR 0x04 /* each address matches the source or the destination */
+#define PKT_F_EITHER_PORT 0x08 /* each port matches the source or the destination port */
+#define PKT_F_PORTS_TCP_UDP 0x10 /* port filters do not apply to protocols without ports */
+#define PKT_F_ICMP_V6 0x20 /* l4proto ICMP matches ICMPv6 too */
 
 /* The packet filter of every tool, filled by user space (common/filter.h), 0 = any. */
 struct pkt_filter {
-	__u32 saddr[4];		/* network order; IPv4 uses saddr[0] */
+	__u32 saddr[4]; /* network order; IPv4 uses saddr[0] */
 	__u32 daddr[4];
-	__u8 sfamily;		/* 0 = any, 4 or 6 */
+	__u8 sfamily; /* 0 = any, 4 or 6 */
 	__u8 dfamily;
 	__u8 l4proto;
-	__u8 flags;		/* PKT_F_* */
-	__u16 sport;		/* host order */
+	__u8 flags; /* PKT_F_* */
+	__u16 sport; /* host order */
 	__u16 dport;
-	__u16 ethertype;	/* real EtherType after VLAN tags, or ETHERTYPE_OTHER */
-	__u16 vlan_id;		/* outer 802.1Q id */
+	__u16 ethertype; /* real EtherType after VLAN tags, or ETHERTYPE_OTHER */
+	__u16 vlan_id; /* outer 802.1Q id */
 };
 
 static __always_inline bool pkt_addr_eq(const __u32 *want, __u8 family, const struct pkt_key *k,

@@ -24,7 +24,7 @@ static __always_inline void skb_hw_vlan(struct sk_buff *skb, struct pkt_snap *s)
 	} else if (bpf_core_field_exists(skb->vlan_all)) {
 		s->hw_vlan = proto != 0;
 	} else {
-		s->hw_vlan = (tci & 0x1000) != 0;	/* VLAN_TAG_PRESENT, before 5.0 */
+		s->hw_vlan = (tci & 0x1000) != 0; /* VLAN_TAG_PRESENT, before 5.0 */
 		tci &= ~0x1000;
 	}
 	s->hw_vlan_tci = tci;
@@ -93,8 +93,8 @@ static __always_inline int skb_snapshot(struct sk_buff *skb, const int at, struc
  * the bytes). At PKT_AT_TCP the addresses come from sk and l4_len is the skb's length.
  * Non-zero when nothing could be read (k is then zeroed).
  */
-static __always_inline int skb_pkt_key(struct sk_buff *skb, const int at, struct sock *sk,
-				       struct pkt_snap *s, struct pkt_key *k)
+static __always_inline int skb_pkt_key(struct sk_buff *skb, const int at, struct sock *sk, struct pkt_snap *s,
+				       struct pkt_key *k)
 {
 	if (skb_snapshot(skb, at, s)) {
 		__builtin_memset(k, 0, sizeof(*k));

@@ -7,7 +7,7 @@
  */
 #pragma once
 
-#define WIRE_IP_OFFSET 0x1FFF	/* frag_off, host order: fragment offset in 8-byte units */
+#define WIRE_IP_OFFSET 0x1FFF /* frag_off, host order: fragment offset in 8-byte units */
 
 /* EtherTypes, host order (the underscore keeps them apart from <linux/if_ether.h>). */
 #define ETH_P_IP_ 0x0800
@@ -32,7 +32,7 @@ struct wire_vlan {
 };
 
 struct wire_ipv4 {
-	__u8 ver_ihl;		/* version (high nibble), header length in 32-bit words (low) */
+	__u8 ver_ihl; /* version (high nibble), header length in 32-bit words (low) */
 	__u8 tos;
 	__be16 tot_len;
 	__be16 id;
@@ -45,7 +45,7 @@ struct wire_ipv4 {
 };
 
 struct wire_ipv6 {
-	__u8 ver_tc;		/* version (high nibble), traffic class's high nibble (low) */
+	__u8 ver_tc; /* version (high nibble), traffic class's high nibble (low) */
 	__u8 flow_lbl[3];
 	__be16 payload_len;
 	__u8 nexthdr;
@@ -65,8 +65,8 @@ struct wire_tcp {
 	__be16 dest;
 	__be32 seq;
 	__be32 ack_seq;
-	__u8 doff_res;		/* data offset in 32-bit words (high nibble) */
-	__u8 flags;		/* CWR ECE URG ACK PSH RST SYN FIN, high bit first */
+	__u8 doff_res; /* data offset in 32-bit words (high nibble) */
+	__u8 flags; /* CWR ECE URG ACK PSH RST SYN FIN, high bit first */
 	__be16 window;
 	__sum16 check;
 	__be16 urg_ptr;

@@ -33,7 +33,7 @@
 #include "drop_monitor_controller.h"
 #include "util.h"
 
-#define STOP_TERM_WAIT 5.0	/* seconds a process group gets after SIGTERM */
+#define STOP_TERM_WAIT 5.0 /* seconds a process group gets after SIGTERM */
 #define STOP_COMMAND_TIMEOUT 10.0
 #define STOP_CHILD_WAIT 2.0
 
@@ -50,7 +50,8 @@ static const struct arg_opt options[] = {
 	OPT_STR("stop-command", 0, &opt.stop_command,
 		"command that stops the monitoring command at the end of a cycle (default: SIGTERM to its "
 		"process group)"),
-	OPT_SECONDS("interval", 0, &opt.interval, ARG_WHOLE, "seconds per cycle (and between counter readings)"),
+	OPT_SECONDS("interval", 0, &opt.interval, ARG_WHOLE,
+		    "seconds per cycle (and between counter readings)"),
 	OPT_STR("log-dir", 0, &opt.log_dir,
 		"directory for the cycles' log files; exactly ./logs also prints the cycle messages on "
 		"stdout, any other value writes them into the cycle's log file"),
@@ -60,12 +61,14 @@ static const struct arg_opt options[] = {
 static const struct arg_parser parser = {
 	.prog = "drop_monitor_controller",
 	.description = "Monitor interface drops and control monitoring command",
-	.epilog = "examples:\n"
-		  "  drop_monitor_controller --interface port-mgt --command \"eth_drop --interface port-mgt\"\n"
-		  "  drop_monitor_controller --interface eth0 --interval 10 --log-dir /var/log/drops \\\n"
-		  "      --command \"kernel_drop_stack_stats_summary -n eth0 -i 5\"\n"
-		  "  drop_monitor_controller --interface eth0 --command \"sudo python2 eth_drop.py --interface eth0\" \\\n"
-		  "      --stop-command \"sudo pkill -INT -x eth_drop\"",
+	.epilog =
+		"examples:\n"
+		"  drop_monitor_controller --interface port-mgt --command \"eth_drop --interface port-mgt\"\n"
+		"  drop_monitor_controller --interface eth0 --interval 10 --log-dir /var/log/drops \\\n"
+		"      --command \"kernel_drop_stack_stats_summary -n eth0 -i 5\"\n"
+		"  drop_monitor_controller --interface eth0 --command \"sudo python2 eth_drop.py --interface "
+		"eth0\" \\\n"
+		"      --stop-command \"sudo pkill -INT -x eth_drop\"",
 	.opts = options,
 };
 
@@ -74,7 +77,7 @@ static const struct arg_parser parser = {
 static struct {
 	bool log_files_mode;
 	struct shell_words command, stop_command;
-	pid_t child;		/* 0: no monitoring command running */
+	pid_t child; /* 0: no monitoring command running */
 	bool have_log;
 	char log_path[PATH_MAX];
 } st;
@@ -198,7 +201,8 @@ static void run_stop_command(void)
 	pid_t pid;
 
 	if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC)) {
-		log_message(NULL, "Warning: Error executing stop command: [Errno %d] %s", errno, strerror(errno));
+		log_message(NULL, "Warning: Error executing stop command: [Errno %d] %s", errno,
+			    strerror(errno));
 		return;
 	}
 	pid = dmc_spawn(st.stop_command.argv, false, outp[1], errp[1], err, sizeof(err));
@@ -228,8 +232,9 @@ static void run_stop_command(void)
 				fds[i].fd = -1;
 				open_fds--;
 			} else if (i == 1 && ncaptured < sizeof(captured) - 1) {
-				size_t k = (size_t)n < sizeof(captured) - 1 - ncaptured ? (size_t)n
-											 : sizeof(captured) - 1 - ncaptured;
+				size_t k = (size_t)n < sizeof(captured) - 1 - ncaptured
+						   ? (size_t)n
+						   : sizeof(captured) - 1 - ncaptured;
 
 				memcpy(captured + ncaptured, buf, k);
 				ncaptured += k;
@@ -242,8 +247,10 @@ static void run_stop_command(void)
 	if (!dmc_wait_exit(pid, end - tool_elapsed() > 0 ? end - tool_elapsed() : 0, &status)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
-		log_message(NULL, "Warning: Error executing stop command: Command '%s' timed out after %.0f seconds",
-			    opt.stop_command, STOP_COMMAND_TIMEOUT);
+		log_message(
+			NULL,
+			"Warning: Error executing stop command: Command '%s' timed out after %.0f seconds",
+			opt.stop_command, STOP_COMMAND_TIMEOUT);
 		return;
 	}
 	int rc = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? -WTERMSIG(status) : 0;
@@ -275,11 +282,14 @@ static void stop_monitoring(void)
 			}
 		}
 	} else if (killpg(st.child, SIGTERM) < 0) {
-		log_message(NULL, "Warning: Error stopping monitoring command: [Errno %d] %s", errno, strerror(errno));
+		log_message(NULL, "Warning: Error stopping monitoring command: [Errno %d] %s", errno,
+			    strerror(errno));
 		killpg(st.child, SIGKILL);
 		dmc_wait_exit(st.child, STOP_CHILD_WAIT, NULL);
 	} else if (!dmc_wait_exit(st.child, STOP_TERM_WAIT, NULL)) {
-		log_message(NULL, "Warning: Error stopping monitoring command: Command '%s' timed out after %.0f seconds",
+		log_message(NULL,
+			    "Warning: Error stopping monitoring command: Command '%s' timed out after %.0f "
+			    "seconds",
 			    opt.command, STOP_TERM_WAIT);
 		killpg(st.child, SIGKILL);
 		dmc_wait_exit(st.child, STOP_CHILD_WAIT, NULL);
@@ -302,7 +312,7 @@ static void install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);	/* the SSH session that ran it went away */
+	sigaction(SIGHUP, &sa, NULL); /* the SSH session that ran it went away */
 }
 
 static void handle_signal(void)
@@ -372,7 +382,8 @@ static void monitor(void)
 			continue;
 		}
 		step = dmc_observe(&counter, (long long)stats.rx_dropped, &increment);
-		dmc_step_message(msg, sizeof(msg), opt.interface, step, previous, counter.previous, increment);
+		dmc_step_message(msg, sizeof(msg), opt.interface, step, previous, counter.previous,
+				 increment);
 		struct fields counts = { .counts = true,
 					 .rx_dropped = counter.previous,
 					 .previous = previous,
@@ -452,7 +463,7 @@ int main(int argc, char **argv)
 	ssize_t n;
 
 	args_parse(&parser, argc, argv);
-	hook_set_init(&(struct hook_set){ 0 }, NULL, 0, 0);	/* --list-probes: it runs other tools */
+	hook_set_init(&(struct hook_set){ 0 }, NULL, 0, 0); /* --list-probes: it runs other tools */
 	split_option(&opt.command, &st.command);
 	if (opt.stop_command)
 		split_option(&opt.stop_command, &st.stop_command);
@@ -462,7 +473,7 @@ int main(int argc, char **argv)
 		die("%s (--interface)", err);
 
 	if (g_common.btf_path)
-		btf_file();	/* a bad file is named now, not in every cycle's log */
+		btf_file(); /* a bad file is named now, not in every cycle's log */
 
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	if (n > 0) {

@@ -11,9 +11,9 @@
 
 /* What the controller does with one reading of the RX dropped counter. */
 enum dmc_step {
-	DMC_BASELINE,		/* first reading: remember it, start no cycle */
-	DMC_DROPS,		/* the counter grew: run a cycle and keep its log */
-	DMC_NO_CHANGE,		/* it did not (or was reset): run a cycle and remove its log */
+	DMC_BASELINE, /* first reading: remember it, start no cycle */
+	DMC_DROPS, /* the counter grew: run a cycle and keep its log */
+	DMC_NO_CHANGE, /* it did not (or was reset): run a cycle and remove its log */
 };
 
 struct dmc_counter {
@@ -23,15 +23,15 @@ struct dmc_counter {
 
 struct dmc_settings {
 	const char *interface, *command, *stop_command, *log_dir;
-	const char *resolved;	/* the command as run, when a suite tool replaced a script; or NULL */
-	double interval;	/* whole seconds */
+	const char *resolved; /* the command as run, when a suite tool replaced a script; or NULL */
+	double interval; /* whole seconds */
 };
 
 /* Takes one reading: the step, the increment, and the message that starts the cycle. */
 enum dmc_step dmc_observe(struct dmc_counter *c, long long current, long long *increment);
 /* The controller's message for a step ("Interface eth0 rx dropped: 5 -> 8 (+3) - ..."). */
-void dmc_step_message(char *buf, size_t len, const char *interface, enum dmc_step step,
-		      long long previous, long long current, long long increment);
+void dmc_step_message(char *buf, size_t len, const char *interface, enum dmc_step step, long long previous,
+		      long long current, long long increment);
 /* Exactly "./logs" means stdout mode; any other --log-dir sends cycle messages to the logs. */
 bool dmc_log_files_mode(const char *log_dir);
 /* <dir>/monitor_YYYYmmdd_HHMMSS.log for a cycle that starts at tm. */

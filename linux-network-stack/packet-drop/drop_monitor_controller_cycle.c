@@ -32,8 +32,8 @@ enum dmc_step dmc_observe(struct dmc_counter *c, long long current, long long *i
 	return *increment > 0 ? DMC_DROPS : DMC_NO_CHANGE;
 }
 
-void dmc_step_message(char *buf, size_t len, const char *interface, enum dmc_step step,
-		      long long previous, long long current, long long increment)
+void dmc_step_message(char *buf, size_t len, const char *interface, enum dmc_step step, long long previous,
+		      long long current, long long increment)
 {
 	switch (step) {
 	case DMC_BASELINE:

@@ -35,8 +35,10 @@ static struct {
 static const char *const l4_choices[] = { "all", "icmp", "tcp", "udp", NULL };
 
 static const struct arg_opt options[] = {
-	OPT_STR("type", 0, &opt.type, "EtherType filter: arp, rarp, ipv4, ipv6, lldp, flow_control, other, all, or 0x<hex>"),
-	OPT_PROTO("l4-protocol", 0, &opt.l4_protocol, "L4 protocol filter (IPv4/IPv6)", .choices = l4_choices),
+	OPT_STR("type", 0, &opt.type,
+		"EtherType filter: arp, rarp, ipv4, ipv6, lldp, flow_control, other, all, or 0x<hex>"),
+	OPT_PROTO("l4-protocol", 0, &opt.l4_protocol, "L4 protocol filter (IPv4/IPv6)",
+		  .choices = l4_choices),
 	OPT_IP("src-ip", 0, &opt.src_ip, "source IPv4 or IPv6 address filter"),
 	OPT_IP("dst-ip", 0, &opt.dst_ip, "destination IPv4 or IPv6 address filter"),
 	OPT_PORT("src-port", 0, &opt.src_port, "TCP/UDP source port filter (0 = any)"),
@@ -65,8 +67,8 @@ static const struct {
 	const char *name;
 	__u16 value;
 } ethertypes[] = {
-	{ "all", 0 }, { "arp", 0x0806 }, { "rarp", 0x8035 }, { "ipv4", 0x0800 }, { "ipv6", 0x86DD },
-	{ "lldp", 0x88CC }, { "flow_control", 0x8808 }, { "other", ETHERTYPE_OTHER },
+	{ "all", 0 },       { "arp", 0x0806 },  { "rarp", 0x8035 },         { "ipv4", 0x0800 },
+	{ "ipv6", 0x86DD }, { "lldp", 0x88CC }, { "flow_control", 0x8808 }, { "other", ETHERTYPE_OTHER },
 };
 
 bool eth_drop_parse_type(const char *text, __u16 *out)
@@ -132,7 +134,8 @@ static void print_l2(FILE *f, const struct eth_drop_event *ev, const struct pkt_
 	} else {
 		fprintf(f, "  Source MAC: --\n");
 		fprintf(f, "  Dest MAC:   --\n");
-		fprintf(f, "  EtherType:  0x%04x (skb->protocol; no link-layer header built yet)\n", d->proto);
+		fprintf(f, "  EtherType:  0x%04x (skb->protocol; no link-layer header built yet)\n",
+			d->proto);
 	}
 }
 
@@ -276,8 +279,8 @@ static const char *kind_name(enum pkt_kind k)
 	return names[k];
 }
 
-void eth_drop_print_json(FILE *f, const struct eth_drop_event *ev, const char *hms,
-			 const char *const *frames, int nframes)
+void eth_drop_print_json(FILE *f, const struct eth_drop_event *ev, const char *hms, const char *const *frames,
+			 int nframes)
 {
 	struct pkt_decoded d;
 	struct json j;
@@ -372,7 +375,8 @@ static void build_config(struct eth_drop_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	if (!eth_drop_parse_type(opt.type, &cfg->filter.ethertype))
-		arg_fail_opt(&opt.type, "unknown protocol: '%s' (choose from arp, rarp, ipv4, ipv6, "
+		arg_fail_opt(&opt.type,
+			     "unknown protocol: '%s' (choose from arp, rarp, ipv4, ipv6, "
 			     "lldp, flow_control, other, all, or 0x<hex>)",
 			     arg_shown(opt.type));
 	cfg->filter.l4proto = opt.l4_protocol;
@@ -401,11 +405,13 @@ static void print_banner(const struct eth_drop_config *cfg)
 	printf("Protocol filter: %s (0x%04x)\n", opt.type, cfg->filter.ethertype);
 	printf("L4 Protocol filter: %s\n", l4_choice_name(opt.l4_protocol));
 	if (opt.src_ip.family)
-		printf("Source IP: %s (IPv%d)\n", ip_format(&opt.src_ip, buf, sizeof(buf)), opt.src_ip.family);
+		printf("Source IP: %s (IPv%d)\n", ip_format(&opt.src_ip, buf, sizeof(buf)),
+		       opt.src_ip.family);
 	else
 		printf("Source IP: any\n");
 	if (opt.dst_ip.family)
-		printf("Destination IP: %s (IPv%d)\n", ip_format(&opt.dst_ip, buf, sizeof(buf)), opt.dst_ip.family);
+		printf("Destination IP: %s (IPv%d)\n", ip_format(&opt.dst_ip, buf, sizeof(buf)),
+		       opt.dst_ip.family);
 	else
 		printf("Destination IP: any\n");
 	if (cfg->filter.sport || cfg->filter.dport)

@@ -5,16 +5,16 @@
 
 struct eth_drop_config {
 	struct pkt_filter filter;
-	char ifname[16];	/* exact device name, empty = any */
+	char ifname[16]; /* exact device name, empty = any */
 };
 
 struct eth_drop_event {
 	__u64 ts_ns;
-	__u32 pid;		/* thread id */
+	__u32 pid; /* thread id */
 	__u32 tgid;
 	__u32 cpu;
-	__s32 stack_id;		/* negative: bpf_get_stackid() error */
-	__u32 reason;		/* kernel drop reason, 0 if not reported */
+	__s32 stack_id; /* negative: bpf_get_stackid() error */
+	__u32 reason; /* kernel drop reason, 0 if not reported */
 	__u32 len;
 	__u32 data_len;
 	__u16 mac_header;
@@ -41,6 +41,6 @@ bool eth_drop_parse_type(const char *text, __u16 *out);
 void eth_drop_print_event(FILE *f, const struct eth_drop_event *ev, const char *hms,
 			  const char *const *frames, int nframes, const struct eth_drop_print_opts *o);
 /* Prints one event as a JSON object on one line. */
-void eth_drop_print_json(FILE *f, const struct eth_drop_event *ev, const char *hms,
-			 const char *const *frames, int nframes);
+void eth_drop_print_json(FILE *f, const struct eth_drop_event *ev, const char *hms, const char *const *frames,
+			 int nframes);
 #endif

@@ -118,7 +118,7 @@ void kds_print_stack_counts(FILE *f, const struct drop_table *stacks, const stru
 	drop_table_sort(&all);
 	for (size_t i = first_shown(all.n, top); i-- > 0;)
 		print_stack_entry(f, &all.entries[i]);
-	free(all.entries);	/* the frames belong to the caller's tables */
+	free(all.entries); /* the frames belong to the caller's tables */
 }
 
 struct snapshot {
@@ -229,8 +229,8 @@ int main(int argc, char **argv)
 	if (opt.interval <= 0)
 		opt.interval = 10;
 	if (opt.interval > ARG_SECONDS_MAX)
-		arg_fail("argument interval: invalid value: %d (must be between 1 and %.0f seconds)", opt.interval,
-			 ARG_SECONDS_MAX);
+		arg_fail("argument interval: invalid value: %d (must be between 1 and %.0f seconds)",
+			 opt.interval, ARG_SECONDS_MAX);
 	/* Not an ARG_IFNAME: "" is the original's "every device". */
 	if (strlen(opt.device) >= IFNAMSIZ)
 		arg_fail("argument device_name: interface name '%s' too long (max %d characters)",

@@ -29,7 +29,8 @@ static const struct arg_opt options[] = {
 	OPT_SECONDS("interval", 'i', &opt.interval, ARG_WHOLE, "report interval in seconds"),
 	OPT_SECONDS("duration", 'd', &opt.duration, ARG_WHOLE | ARG_ZERO_OFF,
 		    "total run time in seconds (0 = until Ctrl-C)"),
-	OPT_INT("top", 't', &opt.top, 1, 100000, "stacks shown per report (the final report shows twice as many)"),
+	OPT_INT("top", 't', &opt.top, 1, 100000,
+		"stacks shown per report (the final report shows twice as many)"),
 	DROP_FILTER_OPTIONS(opt.filter),
 	{ 0 },
 };
@@ -54,7 +55,8 @@ void kdss_print_cycle(FILE *f, const char *datetime, int cycle, long top, const 
 	fprintf(f, "%s\n", DASH60);
 	drop_print_failures(f, failed);
 	if (table_full)
-		fprintf(f, "  Drops not counted (counter table full): %llu\n", (unsigned long long)table_full);
+		fprintf(f, "  Drops not counted (counter table full): %llu\n",
+			(unsigned long long)table_full);
 	if (!drops->n) {
 		fprintf(f, "  No stack traces collected.\n");
 	} else {

@@ -34,7 +34,8 @@ static const struct arg_opt options[] = {
 		    "report interval in seconds; counts restart each interval"),
 	OPT_SECONDS("duration", 'd', &opt.duration, ARG_WHOLE | ARG_ZERO_OFF,
 		    "total run time in seconds (0 = until Ctrl-C)"),
-	OPT_INT("top", 't', &opt.top, 1, 100000, "entries shown per report (the final report shows twice as many)"),
+	OPT_INT("top", 't', &opt.top, 1, 100000,
+		"entries shown per report (the final report shows twice as many)"),
 	DROP_FILTER_OPTIONS(opt.filter),
 	OPT_INT("max-entries", 0, &opt.max_entries, 1, 4000000, "size of each counter table"),
 	OPT_CHOICE("group-by", 0, &opt.group_by, group_choices, "grouping shown by the periodic reports"),
@@ -44,10 +45,12 @@ static const struct arg_opt options[] = {
 static const struct arg_parser parser = {
 	.prog = "kernel_drop_stack_stats_summary_all",
 	.description = "Track kfree_skb call stack statistics with five-tuple granularity",
-	.epilog = "examples:\n"
-		  "  kernel_drop_stack_stats_summary_all --src-ip 10.132.114.12 --dst-ip 10.132.114.11 --l4-protocol tcp\n"
-		  "  kernel_drop_stack_stats_summary_all --interval 5 --duration 60 --top 10 --device br-int\n"
-		  "  kernel_drop_stack_stats_summary_all --group-by fivetuple",
+	.epilog =
+		"examples:\n"
+		"  kernel_drop_stack_stats_summary_all --src-ip 10.132.114.12 --dst-ip 10.132.114.11 "
+		"--l4-protocol tcp\n"
+		"  kernel_drop_stack_stats_summary_all --interval 5 --duration 60 --top 10 --device br-int\n"
+		"  kernel_drop_stack_stats_summary_all --group-by fivetuple",
 	.opts = options,
 };
 
@@ -73,7 +76,8 @@ void kdssa_print_cycle(FILE *f, const char *datetime, int cycle, long top, enum 
 	fprintf(f, "%s\n", DASH60);
 	drop_print_failures(f, failed);
 	if (table_full)
-		fprintf(f, "  Drops not counted (counter table full): %llu\n", (unsigned long long)table_full);
+		fprintf(f, "  Drops not counted (counter table full): %llu\n",
+			(unsigned long long)table_full);
 	if (!shown->n) {
 		fprintf(f, "  %s\n", empty[group]);
 	} else {
@@ -148,8 +152,10 @@ static void interval_collect(struct run *r, struct interval *iv)
 	uint32_t gen = drop_generation_advance(r->skel->maps.generation);
 	const struct ksyms *ks = ksyms_kernel();
 
-	drop_table_read(&iv->drops, r->skel->maps.drop_counts, gen, true, r->skel->maps.stacks, ks, KSYM_HEX_MODULE);
-	drop_table_read(&iv->stacks, r->skel->maps.stack_counts, gen, true, r->skel->maps.stacks, ks, KSYM_HEX_MODULE);
+	drop_table_read(&iv->drops, r->skel->maps.drop_counts, gen, true, r->skel->maps.stacks, ks,
+			KSYM_HEX_MODULE);
+	drop_table_read(&iv->stacks, r->skel->maps.stack_counts, gen, true, r->skel->maps.stacks, ks,
+			KSYM_HEX_MODULE);
 	drop_table_read(&iv->tuples, r->skel->maps.tuple_counts, gen, true, NULL, NULL, KSYM_HEX);
 	drop_table_read(&iv->failed, r->skel->maps.failed_counts, gen, true, NULL, NULL, KSYM_HEX);
 	iv->table_full = percpu_delta_read(&r->errors)[DROP_COUNT_TABLE_FULL];
@@ -166,8 +172,9 @@ static void interval_free(struct interval *iv)
 static void print_json(const char *datetime, int cycle, enum kdssa_group group, const struct interval *iv)
 {
 	static const char *const keys[] = { "entries", "stacks", "flows" };
-	const struct drop_table *shown = group == GROUP_ALL ? &iv->drops :
-					 group == GROUP_STACK ? &iv->stacks : &iv->tuples;
+	const struct drop_table *shown = group == GROUP_ALL     ? &iv->drops
+					 : group == GROUP_STACK ? &iv->stacks
+								: &iv->tuples;
 	struct json j;
 
 	json_begin(&j, stdout);
@@ -182,7 +189,8 @@ static void print_json(const char *datetime, int cycle, enum kdssa_group group, 
 	json_uint(&j, "failed_stacks", iv->failed.total);
 	json_uint(&j, "not_counted_table_full", iv->table_full);
 	drop_table_json(&j, "failed_by_device", &iv->failed, iv->failed.n, false);
-	drop_table_json(&j, keys[group], shown, (size_t)(cycle ? opt.top : 2 * opt.top), group != GROUP_STACK);
+	drop_table_json(&j, keys[group], shown, (size_t)(cycle ? opt.top : 2 * opt.top),
+			group != GROUP_STACK);
 	json_end_obj(&j);
 	json_finish(&j);
 }
@@ -191,8 +199,9 @@ static void report_cycle(void *ctx)
 {
 	struct run *r = ctx;
 	struct interval iv;
-	const struct drop_table *shown = r->group == GROUP_ALL ? &iv.drops :
-					 r->group == GROUP_STACK ? &iv.stacks : &iv.tuples;
+	const struct drop_table *shown = r->group == GROUP_ALL     ? &iv.drops
+					 : r->group == GROUP_STACK ? &iv.stacks
+								   : &iv.tuples;
 	char now[32];
 
 	interval_collect(r, &iv);
@@ -232,8 +241,9 @@ int main(int argc, char **argv)
 	args_parse(&parser, argc, argv);
 	drop_count_config_build(&cfg, &opt.filter);
 	cfg.by_tuple = 1;
-	r.group = !strcmp(opt.group_by, "stack") ? GROUP_STACK :
-		  !strcmp(opt.group_by, "fivetuple") ? GROUP_FIVETUPLE : GROUP_ALL;
+	r.group = !strcmp(opt.group_by, "stack")       ? GROUP_STACK
+		  : !strcmp(opt.group_by, "fivetuple") ? GROUP_FIVETUPLE
+						       : GROUP_ALL;
 	tool_init("kernel_drop_stack_stats_summary_all");
 	hook_set_init(&r.hooks, &drop_hook, 1, 0);
 	if (cfg.ifname[0])

@@ -40,7 +40,7 @@ struct {
 
 /* What a return probe needs from its entry: whether it passed the filter, and more. */
 struct qdt_call {
-	__u64 ptr;		/* dev_hard_start_xmit: its int *ret; else the net_device */
+	__u64 ptr; /* dev_hard_start_xmit: its int *ret; else the net_device */
 	__u32 len;
 	__u32 saddr;
 	__u32 daddr;
@@ -193,7 +193,7 @@ static __always_inline void call_push(__u32 hook, const struct qdt_event *ev, bo
 	if (!calls)
 		return;
 	d = calls->depth;
-	if (d > 2 * QDT_MAX_NESTING)	/* returns were missed: start over */
+	if (d > 2 * QDT_MAX_NESTING) /* returns were missed: start over */
 		d = 0;
 	if (d < QDT_MAX_NESTING) {
 		struct qdt_call *c = &calls->call[d & (QDT_MAX_NESTING - 1)];
@@ -310,8 +310,8 @@ int BPF_KRETPROBE(krp_dev_queue_xmit, int ret)
 }
 
 SEC("kprobe")
-int BPF_KPROBE(kp_hard_start_xmit, struct sk_buff *first, struct net_device *dev,
-	       struct netdev_queue *txq, int *ret)
+int BPF_KPROBE(kp_hard_start_xmit, struct sk_buff *first, struct net_device *dev, struct netdev_queue *txq,
+	       int *ret)
 {
 	return on_entry(ctx, QDT_HARD_START_XMIT, first, (__u64)ret, NULL);
 }
@@ -391,8 +391,7 @@ int tp_net_dev_xmit(struct trace_event_raw_net_dev_xmit *ctx)
 }
 
 static __always_inline int on_qdisc_event(void *ctx, __u32 hook, struct Qdisc *q,
-					  const struct netdev_queue *txq, struct sk_buff *skb,
-					  __u32 packets)
+					  const struct netdev_queue *txq, struct sk_buff *skb, __u32 packets)
 {
 	const struct qdt_config *cfg = get_config();
 	struct qdt_event *ev = event_get();
@@ -442,7 +441,7 @@ int tp_kfree_skb(struct trace_event_raw_kfree_skb *ctx)
 	if (!cfg || reason >= 64 * QDT_REASON_WORDS)
 		return 0;
 	word = reason >> 6;
-	barrier_var(word);	/* keeps the bound the verifier needs on the index itself */
+	barrier_var(word); /* keeps the bound the verifier needs on the index itself */
 	if (!((cfg->qdisc_reasons[word & (QDT_REASON_WORDS - 1)] >> (reason & 63)) & 1))
 		return 0;
 	ev = event_get();

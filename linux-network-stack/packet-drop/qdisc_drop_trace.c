@@ -33,8 +33,10 @@ static struct {
 } opt = { .interval = 10 };
 
 static const struct arg_opt options[] = {
-	OPT_IFNAME("interface", 0, &opt.interface, "only entries and drops on this device (exact name, e.g. erspan_sys)"),
-	OPT_FLAG("verbose", 0, &opt.verbose, "also print qdisc_enqueue and qdisc_dequeue events with the queue depth"),
+	OPT_IFNAME("interface", 0, &opt.interface,
+		   "only entries and drops on this device (exact name, e.g. erspan_sys)"),
+	OPT_FLAG("verbose", 0, &opt.verbose,
+		 "also print qdisc_enqueue and qdisc_dequeue events with the queue depth"),
 	OPT_SECONDS("interval", 0, &opt.interval, ARG_WHOLE, "statistics interval in seconds"),
 	OPT_FLAG("drops-only", 0, &opt.drops_only, "print only DROP events, no ENTRY events"),
 	OPT_FLAG("summary", 0, &opt.summary, "statistics only, no per-event output"),
@@ -59,12 +61,25 @@ static const struct arg_parser parser = {
 
 /* One BPF program each; a function of the report (enum qdt_hook) is one or two of them. */
 enum {
-	H_DQX, H_DQX_RET, H_DQX_TP, H_HSX, H_HSX_RET, H_HSX_TP, H_HSX_TP_RET, H_ERSPAN, H_ERSPAN_RET, H_FQ,
-	H_FQ_RET, H_QDISC_ENQ, H_QDISC_DEQ, H_QDISC_DROP, H_COUNT,
+	H_DQX,
+	H_DQX_RET,
+	H_DQX_TP,
+	H_HSX,
+	H_HSX_RET,
+	H_HSX_TP,
+	H_HSX_TP_RET,
+	H_ERSPAN,
+	H_ERSPAN_RET,
+	H_FQ,
+	H_FQ_RET,
+	H_QDISC_ENQ,
+	H_QDISC_DEQ,
+	H_QDISC_DROP,
+	H_COUNT,
 };
 
 static struct qdt_config cfg;
-static int nreasons;	/* qdisc drop reasons this kernel's BTF names */
+static int nreasons; /* qdisc drop reasons this kernel's BTF names */
 
 static bool chosen(const struct hook_set *plan, int h)
 {
@@ -125,39 +140,51 @@ static bool qdisc_drop_reasons(const struct hook_set *p)
 }
 
 /* A kprobe + kretprobe pair on func: the return probe only with the entry probe. */
+// clang-format off
 #define PAIR(entry, ret, func, prog, retprog, entry_chosen)                                      \
 	[entry] = { func " entry", { { HOOK_KPROBE, prog, func } }, .optional = true },          \
 	[ret] = { func " return", { { HOOK_KRETPROBE, retprog, func, entry_chosen } }, .optional = true }
+// clang-format on
 
 static const struct hook_def hook_defs[H_COUNT] = {
-	[H_DQX] = { "__dev_queue_xmit entry", { { HOOK_KPROBE, "kp_dev_queue_xmit", "__dev_queue_xmit" },
-					  { HOOK_KPROBE, "kp_dev_queue_xmit", "dev_queue_xmit" } }, .optional = true },
-	[H_DQX_RET] = { "__dev_queue_xmit return", { { HOOK_KRETPROBE, "krp_dev_queue_xmit", "__dev_queue_xmit", dqx_kprobe },
-					      { HOOK_KRETPROBE, "krp_dev_queue_xmit", "dev_queue_xmit", dqx_kprobe } },
+	[H_DQX] = { "__dev_queue_xmit entry",
+		    { { HOOK_KPROBE, "kp_dev_queue_xmit", "__dev_queue_xmit" },
+		      { HOOK_KPROBE, "kp_dev_queue_xmit", "dev_queue_xmit" } },
+		    .optional = true },
+	[H_DQX_RET] = { "__dev_queue_xmit return",
+			{ { HOOK_KRETPROBE, "krp_dev_queue_xmit", "__dev_queue_xmit", dqx_kprobe },
+			  { HOOK_KRETPROBE, "krp_dev_queue_xmit", "dev_queue_xmit", dqx_kprobe } },
 			.optional = true },
-	[H_DQX_TP] = { "__dev_queue_xmit entries without kprobes", { { HOOK_TP, "tp_net_dev_queue", "net:net_dev_queue", dqx_fallback } },
+	[H_DQX_TP] = { "__dev_queue_xmit entries without kprobes",
+		       { { HOOK_TP, "tp_net_dev_queue", "net:net_dev_queue", dqx_fallback } },
 		       .optional = true },
-	PAIR(H_HSX, H_HSX_RET, "dev_hard_start_xmit", "kp_hard_start_xmit", "krp_hard_start_xmit", hsx_kprobe),
+	PAIR(H_HSX, H_HSX_RET, "dev_hard_start_xmit", "kp_hard_start_xmit", "krp_hard_start_xmit",
+	     hsx_kprobe),
 	[H_HSX_TP] = { "dev_hard_start_xmit entries without kprobes",
-		       { { HOOK_TP, "tp_net_dev_start_xmit", "net:net_dev_start_xmit", hsx_fallback } }, .optional = true },
-	[H_HSX_TP_RET] = { "dev_hard_start_xmit driver status without kprobes", { { HOOK_TP, "tp_net_dev_xmit", "net:net_dev_xmit", hsx_tracepoint } },
+		       { { HOOK_TP, "tp_net_dev_start_xmit", "net:net_dev_start_xmit", hsx_fallback } },
+		       .optional = true },
+	[H_HSX_TP_RET] = { "dev_hard_start_xmit driver status without kprobes",
+			   { { HOOK_TP, "tp_net_dev_xmit", "net:net_dev_xmit", hsx_tracepoint } },
 			   .optional = true },
 	PAIR(H_ERSPAN, H_ERSPAN_RET, "erspan_xmit", "kp_erspan_xmit", "krp_erspan_xmit", erspan_kprobe),
 	PAIR(H_FQ, H_FQ_RET, "fq_codel_enqueue", "kp_fq_codel_enqueue", "krp_fq_codel_enqueue", fq_kprobe),
-	[H_QDISC_ENQ] = { "qdisc_enqueue", { { HOOK_TP, "tp_qdisc_enqueue", "qdisc:qdisc_enqueue", tracepoint } },
+	[H_QDISC_ENQ] = { "qdisc_enqueue",
+			  { { HOOK_TP, "tp_qdisc_enqueue", "qdisc:qdisc_enqueue", tracepoint } },
 			  .optional = true },
-	[H_QDISC_DEQ] = { "qdisc_dequeue", { { HOOK_TP, "tp_qdisc_dequeue", "qdisc:qdisc_dequeue", tracepoint } },
+	[H_QDISC_DEQ] = { "qdisc_dequeue",
+			  { { HOOK_TP, "tp_qdisc_dequeue", "qdisc:qdisc_dequeue", tracepoint } },
 			  .optional = true },
-	[H_QDISC_DROP] = { "qdisc_drop", { { HOOK_TP, "tp_kfree_skb", "skb:kfree_skb", qdisc_drop_reasons } },
+	[H_QDISC_DROP] = { "qdisc_drop",
+			   { { HOOK_TP, "tp_kfree_skb", "skb:kfree_skb", qdisc_drop_reasons } },
 			   .optional = true },
 };
 
 /* The report's view of a function: which programs serve it, and how. */
 struct qdt_func {
-	bool attached;		/* every hook of the function is attached */
-	bool returns;		/* its return codes (or drop reasons) are counted */
-	const char *why_not;	/* when nothing was chosen */
-	char desc[256];		/* for the banner's "Probe:" line */
+	bool attached; /* every hook of the function is attached */
+	bool returns; /* its return codes (or drop reasons) are counted */
+	const char *why_not; /* when nothing was chosen */
+	char desc[256]; /* for the banner's "Probe:" line */
 	int hooks[2];
 	int nhooks;
 };
@@ -233,13 +260,15 @@ static void plan_funcs(struct strbuf *reasons)
 
 	f = &funcs[QDT_DEV_QUEUE_XMIT];
 	if (!plan_pair(f, H_DQX, "function not found") && plan_tracepoint(f, H_DQX_TP))
-		snprintf(f->desc, sizeof(f->desc), "tracepoint net:net_dev_queue (entries only: return codes need kprobes)");
+		snprintf(f->desc, sizeof(f->desc),
+			 "tracepoint net:net_dev_queue (entries only: return codes need kprobes)");
 
 	f = &funcs[QDT_HARD_START_XMIT];
 	if (!plan_pair(f, H_HSX, "function not found") && plan_tracepoint(f, H_HSX_TP)) {
 		f->returns = plan_tracepoint(f, H_HSX_TP_RET);
 		snprintf(f->desc, sizeof(f->desc), "tracepoint%s (per packet: entries%s)",
-			 f->returns ? "s net:net_dev_start_xmit + net:net_dev_xmit" : " net:net_dev_start_xmit",
+			 f->returns ? "s net:net_dev_start_xmit + net:net_dev_xmit"
+				    : " net:net_dev_start_xmit",
 			 f->returns ? " and driver status" : "");
 	}
 
@@ -248,10 +277,12 @@ static void plan_funcs(struct strbuf *reasons)
 
 	f = &funcs[QDT_QDISC_ENQUEUE];
 	if (plan_tracepoint(f, H_QDISC_ENQ))
-		snprintf(f->desc, sizeof(f->desc), "tracepoint qdisc:qdisc_enqueue (root qdisc accepted a packet)");
+		snprintf(f->desc, sizeof(f->desc),
+			 "tracepoint qdisc:qdisc_enqueue (root qdisc accepted a packet)");
 	f = &funcs[QDT_QDISC_DEQUEUE];
 	if (plan_tracepoint(f, H_QDISC_DEQ))
-		snprintf(f->desc, sizeof(f->desc), "tracepoint qdisc:qdisc_dequeue (packets left the root qdisc)");
+		snprintf(f->desc, sizeof(f->desc),
+			 "tracepoint qdisc:qdisc_dequeue (packets left the root qdisc)");
 
 	f = &funcs[QDT_QDISC_DROP];
 	if (tracepoints_usable() && nreasons && plan_tracepoint(f, H_QDISC_DROP)) {
@@ -261,7 +292,8 @@ static void plan_funcs(struct strbuf *reasons)
 		cfg.drops_from_return = 1;
 		f->returns = true;
 		snprintf(f->desc, sizeof(f->desc),
-			 "kretprobe %s returning NET_XMIT_DROP or NET_XMIT_CN (no drop reasons on this kernel)",
+			 "kretprobe %s returning NET_XMIT_DROP or NET_XMIT_CN (no drop reasons on this "
+			 "kernel)",
 			 hooks.c[H_DQX].symbol);
 	} else {
 		f->why_not = "no drop reasons and no kprobes on this kernel";
@@ -303,7 +335,8 @@ static void attach_all(struct strbuf *attached, struct strbuf *warnings)
 	}
 	if (!attached->len)
 		die("kernel %s has none of the probe points qdisc_drop_trace needs (kprobes on "
-		    "__dev_queue_xmit / dev_hard_start_xmit, or the net:, qdisc: and skb:kfree_skb tracepoints)",
+		    "__dev_queue_xmit / dev_hard_start_xmit, or the net:, qdisc: and skb:kfree_skb "
+		    "tracepoints)",
 		    kernel_release());
 }
 

@@ -7,13 +7,13 @@
 
 /* What the tool watches; each is fed by a kprobe pair or by a tracepoint, whichever exists. */
 enum qdt_hook {
-	QDT_DEV_QUEUE_XMIT,	/* __dev_queue_xmit (or dev_queue_xmit) */
-	QDT_HARD_START_XMIT,	/* dev_hard_start_xmit */
-	QDT_ERSPAN_XMIT,	/* erspan_xmit (ip_gre) */
-	QDT_FQ_CODEL_ENQUEUE,	/* fq_codel_enqueue (sch_fq_codel) */
-	QDT_QDISC_ENQUEUE,	/* tracepoint qdisc:qdisc_enqueue: a root qdisc accepted a packet */
-	QDT_QDISC_DEQUEUE,	/* tracepoint qdisc:qdisc_dequeue: packets left a root qdisc */
-	QDT_QDISC_DROP,		/* a qdisc dropped a packet (drop reason, or __dev_queue_xmit's code) */
+	QDT_DEV_QUEUE_XMIT, /* __dev_queue_xmit (or dev_queue_xmit) */
+	QDT_HARD_START_XMIT, /* dev_hard_start_xmit */
+	QDT_ERSPAN_XMIT, /* erspan_xmit (ip_gre) */
+	QDT_FQ_CODEL_ENQUEUE, /* fq_codel_enqueue (sch_fq_codel) */
+	QDT_QDISC_ENQUEUE, /* tracepoint qdisc:qdisc_enqueue: a root qdisc accepted a packet */
+	QDT_QDISC_DEQUEUE, /* tracepoint qdisc:qdisc_dequeue: packets left a root qdisc */
+	QDT_QDISC_DROP, /* a qdisc dropped a packet (drop reason, or __dev_queue_xmit's code) */
 	QDT_HOOKS,
 };
 
@@ -29,31 +29,31 @@ enum qdt_event_type {
 #define QDT_XMIT_STOLEN 0x10000
 #define QDT_XMIT_BYPASS 0x20000
 
-#define QDT_REASON_WORDS 4	/* bitmap of drop reasons 0-255 */
+#define QDT_REASON_WORDS 4 /* bitmap of drop reasons 0-255 */
 
 struct qdt_config {
-	char ifname[16];	/* exact device name, zero-padded; empty = any */
-	__u64 qdisc_reasons[QDT_REASON_WORDS];	/* skb_drop_reason values that are qdisc drops */
-	__u8 entry_events;	/* submit ENTRY events of the four functions */
-	__u8 queue_events;	/* submit qdisc_enqueue / qdisc_dequeue events too */
-	__u8 drop_events;	/* submit DROP events */
-	__u8 drops_from_return;	/* no drop reasons: __dev_queue_xmit returning DROP/CN is the drop */
+	char ifname[16]; /* exact device name, zero-padded; empty = any */
+	__u64 qdisc_reasons[QDT_REASON_WORDS]; /* skb_drop_reason values that are qdisc drops */
+	__u8 entry_events; /* submit ENTRY events of the four functions */
+	__u8 queue_events; /* submit qdisc_enqueue / qdisc_dequeue events too */
+	__u8 drop_events; /* submit DROP events */
+	__u8 drops_from_return; /* no drop reasons: __dev_queue_xmit returning DROP/CN is the drop */
 	__u8 pad[4];
 };
 
 /* Key of the return-code and drop-reason counters. */
 struct qdt_code_key {
 	__u32 hook;
-	__u32 code;		/* return code (low 32 bits), or drop reason for QDT_QDISC_DROP */
+	__u32 code; /* return code (low 32 bits), or drop reason for QDT_QDISC_DROP */
 };
 
 struct qdt_qdisc {
-	char kind[16];		/* Qdisc_ops id: "tbf", "fq_codel" */
+	char kind[16]; /* Qdisc_ops id: "tbf", "fq_codel" */
 	__u32 handle;
 	__u32 parent;
 	__u32 flags;
-	__u32 qlen;		/* packets queued (sch->q.qlen) */
-	__u32 backlog;		/* bytes queued */
+	__u32 qlen; /* packets queued (sch->q.qlen) */
+	__u32 backlog; /* bytes queued */
 	__u32 drops;
 	__u32 requeues;
 	__u32 overlimits;
@@ -62,19 +62,19 @@ struct qdt_qdisc {
 struct qdt_event {
 	__u64 ts_ns;
 	char comm[16];
-	char ifname[16];	/* 8-byte aligned: the kernel side compares it as two words */
-	__u8 type;		/* enum qdt_event_type */
-	__u8 hook;		/* enum qdt_hook */
+	char ifname[16]; /* 8-byte aligned: the kernel side compares it as two words */
+	__u8 type; /* enum qdt_event_type */
+	__u8 hook; /* enum qdt_hook */
 	__u8 has_qdisc;
 	__u8 has_ip;
-	__u32 pid;		/* thread id, as the original printed */
-	__u32 len;		/* skb->len */
-	__u32 txq;		/* skb->queue_mapping (dev_hard_start_xmit) */
-	__u32 code;		/* DROP: drop reason or return code */
-	__u32 packets;		/* qdisc_dequeue: packets dequeued at once */
-	__u32 saddr;		/* IPv4, network order */
+	__u32 pid; /* thread id, as the original printed */
+	__u32 len; /* skb->len */
+	__u32 txq; /* skb->queue_mapping (dev_hard_start_xmit) */
+	__u32 code; /* DROP: drop reason or return code */
+	__u32 packets; /* qdisc_dequeue: packets dequeued at once */
+	__u32 saddr; /* IPv4, network order */
 	__u32 daddr;
-	__u16 proto;		/* EtherType, host order; 0 if unknown */
+	__u16 proto; /* EtherType, host order; 0 if unknown */
 	__u16 pad[3];
 	struct qdt_qdisc qdisc;
 };
@@ -99,12 +99,12 @@ struct qdt_row {
 	uint32_t hook;
 	uint32_t code;
 	uint64_t count;
-	char name[64];		/* code or drop-reason name */
+	char name[64]; /* code or drop-reason name */
 };
 
 /* Counters read from the kernel at one moment. */
 struct qdt_snapshot {
-	struct qdt_row *rows;	/* sorted by hook, then code */
+	struct qdt_row *rows; /* sorted by hook, then code */
 	size_t n;
 	uint64_t entries[QDT_HOOKS];
 };
@@ -120,12 +120,12 @@ size_t qdt_snapshot_delta(const struct qdt_snapshot *prev, const struct qdt_snap
 
 /* What a statistics block shows. */
 struct qdt_report {
-	bool returns[QDT_HOOKS];	/* hooks whose return codes are traced: sections printed */
-	bool attached[QDT_HOOKS];	/* hooks whose entries are counted */
-	const struct qdt_row *rows;	/* interval counts (return codes and drop reasons) */
+	bool returns[QDT_HOOKS]; /* hooks whose return codes are traced: sections printed */
+	bool attached[QDT_HOOKS]; /* hooks whose entries are counted */
+	const struct qdt_row *rows; /* interval counts (return codes and drop reasons) */
 	size_t n;
-	const uint64_t *entries;	/* interval entry counts per hook */
-	uint64_t not_counted;		/* counters the kernel could not create (table full) */
+	const uint64_t *entries; /* interval entry counts per hook */
+	uint64_t not_counted; /* counters the kernel could not create (table full) */
 };
 
 /* The statistics block in the original layout, plus the qdisc drop section. */

@@ -120,7 +120,8 @@ void qdt_print_report(FILE *f, const struct qdt_report *r)
 	for (int h = QDT_DEV_QUEUE_XMIT; h < QDT_QDISC_DROP; h++)
 		if (r->entries[h])
 			fprintf(f, "  %s %s: %llu\n", qdt_hook_name((enum qdt_hook)h),
-				h == QDT_QDISC_DEQUEUE ? "packets" : "entries", (unsigned long long)r->entries[h]);
+				h == QDT_QDISC_DEQUEUE ? "packets" : "entries",
+				(unsigned long long)r->entries[h]);
 	fprintf(f, "%s\n", LINE70);
 }
 
@@ -186,8 +187,9 @@ void qdt_print_event(FILE *f, const struct qdt_event *ev, const char *hms, const
 {
 	char a[32], b[32];
 
-	fprintf(f, "[%s] %s %s - DEV: %s PID: %u COMM: %s LEN: %u", hms, qdt_hook_name((enum qdt_hook)ev->hook),
-		ev->type == QDT_EV_DROP ? "DROP" : "ENTRY", ev->ifname, ev->pid, ev->comm, ev->len);
+	fprintf(f, "[%s] %s %s - DEV: %s PID: %u COMM: %s LEN: %u", hms,
+		qdt_hook_name((enum qdt_hook)ev->hook), ev->type == QDT_EV_DROP ? "DROP" : "ENTRY",
+		ev->ifname, ev->pid, ev->comm, ev->len);
 	if (ev->type == QDT_EV_DROP)
 		fprintf(f, " REASON: %s", reason);
 	else if (ev->hook == QDT_HARD_START_XMIT)

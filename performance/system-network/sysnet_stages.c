@@ -48,8 +48,10 @@ static const struct netstage_hook_rule latency_rules[] = {
 };
 
 const struct netstage_model sysnet_latency_model = {
-	latency_stages, ARRAY_SIZE(latency_stages),
-	latency_rules, ARRAY_SIZE(latency_rules),
+	latency_stages,
+	ARRAY_SIZE(latency_stages),
+	latency_rules,
+	ARRAY_SIZE(latency_rules),
 };
 
 static const struct netstage_stage metrics_stages[] = {
@@ -103,8 +105,10 @@ static const struct netstage_hook_rule metrics_rules[] = {
 #define BIT(hook) (1ull << (hook))
 
 const struct netstage_model sysnet_metrics_model = {
-	metrics_stages, ARRAY_SIZE(metrics_stages),
-	metrics_rules, ARRAY_SIZE(metrics_rules),
+	metrics_stages,
+	ARRAY_SIZE(metrics_stages),
+	metrics_rules,
+	ARRAY_SIZE(metrics_rules),
 	/* As the original: stages whose functions this kernel lacks are dropped with a warning. */
 	.optional = BIT(NS_HOOK_IP_SEND_SKB) | BIT(NS_HOOK_IP_OUTPUT) | BIT(NS_HOOK_OVS_CT_FILL_KEY) |
 		    BIT(NS_HOOK_CT_IN) | BIT(NS_HOOK_CT_DONE) | BIT(NS_HOOK_QDISC_DEQUEUE),

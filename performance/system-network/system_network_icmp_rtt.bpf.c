@@ -68,8 +68,7 @@ static __always_inline void path_ifname(struct sk_buff *skb, char *name)
 		__builtin_memcpy(name, "unknown", 8);
 }
 
-static __always_inline void path_start(struct rtt_session *s, int reply, struct sk_buff *skb,
-				       __u8 type)
+static __always_inline void path_start(struct rtt_session *s, int reply, struct sk_buff *skb, __u8 type)
 {
 	struct rtt_path_start *p = &s->path[reply ? 1 : 0];
 
@@ -190,8 +189,7 @@ static __always_inline int on_kprobe(struct pt_regs *ctx, enum rtt_hook hook, co
 	return track(ctx, cfg, skb_arg(ctx, cfg->skb_arg[hook]), hook, at);
 }
 
-static __always_inline int on_tracepoint(void *ctx, void *skbaddr, enum rtt_hook hook,
-					 const int at)
+static __always_inline int on_tracepoint(void *ctx, void *skbaddr, enum rtt_hook hook, const int at)
 {
 	const struct rtt_config *cfg = get_config();
 

@@ -32,7 +32,7 @@
 #define TOOL "system_network_icmp_rtt"
 
 static struct {
-	uint32_t src_ip, dst_ip;	/* network order */
+	uint32_t src_ip, dst_ip; /* network order */
 	const char *phy_interface, *phy_iface1, *phy_iface2;
 	double latency_ms;
 	const char *direction;
@@ -78,22 +78,21 @@ static const struct arg_opt options[] = {
 static const struct arg_parser parser = {
 	.prog = TOOL,
 	.description = "Trace full round-trip ICMP latency through the Linux network stack and OVS.",
-	.epilog =
-		"examples:\n"
-		"  this host (192.168.1.10) pings 192.168.1.20 through OVS and eth0:\n"
-		"    " TOOL " --src-ip 192.168.1.10 --dst-ip 192.168.1.20 --phy-interface eth0\n"
-		"  192.168.1.20 pings this host (192.168.1.10), bond members eth0 and eth1, RTT >= 2 ms:\n"
-		"    " TOOL " --src-ip 192.168.1.20 --dst-ip 192.168.1.10 \\\n"
-		"        --phy-interface eth0,eth1 --direction rx --latency-ms 2\n"
-		"--src-ip is always the sender of the echo request and --dst-ip its receiver.",
+	.epilog = "examples:\n"
+		  "  this host (192.168.1.10) pings 192.168.1.20 through OVS and eth0:\n"
+		  "    " TOOL " --src-ip 192.168.1.10 --dst-ip 192.168.1.20 --phy-interface eth0\n"
+		  "  192.168.1.20 pings this host (192.168.1.10), bond members eth0 and eth1, RTT >= 2 ms:\n"
+		  "    " TOOL " --src-ip 192.168.1.20 --dst-ip 192.168.1.10 \\\n"
+		  "        --phy-interface eth0,eth1 --direction rx --latency-ms 2\n"
+		  "--src-ip is always the sender of the echo request and --dst-ip its receiver.",
 	.opts = options,
 };
 
 /* ---- hooks and stage names ---- */
 
 static const char *const stage_base[RTT_PATH_STAGES] = {
-	"S0_INIT", "S1_STACK_PROC", "S2_OVS_DP_PROC", "S3_OVS_UPCALL", "S4_OVS_KEYEXT",
-	"S5_OVS_VPORT_SND", "S6_FINAL",
+	"S0_INIT",       "S1_STACK_PROC",    "S2_OVS_DP_PROC", "S3_OVS_UPCALL",
+	"S4_OVS_KEYEXT", "S5_OVS_VPORT_SND", "S6_FINAL",
 };
 
 /* The tracepoint's record is a module type: usable only where BTF describes it. */
@@ -104,23 +103,29 @@ static bool upcall_tracepoint_usable(const struct hook_set *plan)
 }
 
 /* The candidates and module of a hook on a function of the openvswitch module. */
+// clang-format off
 #define OVS_KPROBE(prog, func) { { HOOK_KPROBE, prog, func } }, "openvswitch"
+// clang-format on
 
 /* Each hook's role is the function name the original printed for it. */
 static const struct hook_def hook_defs[RTT_HOOKS] = {
 	[RTT_HOOK_IP_OUTPUT] = { "ip_output", { { HOOK_KPROBE, "kp_ip_output", "ip_output" } } },
-	[RTT_HOOK_INTERNAL_XMIT] = { "internal_dev_xmit", OVS_KPROBE("kp_internal_dev_xmit", "internal_dev_xmit") },
+	[RTT_HOOK_INTERNAL_XMIT] = { "internal_dev_xmit",
+				     OVS_KPROBE("kp_internal_dev_xmit", "internal_dev_xmit") },
 	[RTT_HOOK_NIC_RX] = { "__netif_receive_skb",
 			      { { HOOK_TP, "tp_netif_receive_skb", "net:netif_receive_skb" } } },
-	[RTT_HOOK_FRAME_HOOK] = { "netdev_frame_hook", OVS_KPROBE("kp_netdev_frame_hook", "netdev_frame_hook") },
+	[RTT_HOOK_FRAME_HOOK] = { "netdev_frame_hook",
+				  OVS_KPROBE("kp_netdev_frame_hook", "netdev_frame_hook") },
 	[RTT_HOOK_OVS_PROCESS] = { "ovs_dp_process_packet",
 				   OVS_KPROBE("kp_ovs_dp_process_packet", "ovs_dp_process_packet") },
 	[RTT_HOOK_OVS_UPCALL] = { "ovs_dp_upcall",
-				  { { HOOK_TP, "tp_ovs_dp_upcall", "openvswitch:ovs_dp_upcall", upcall_tracepoint_usable },
+				  { { HOOK_TP, "tp_ovs_dp_upcall", "openvswitch:ovs_dp_upcall",
+				      upcall_tracepoint_usable },
 				    { HOOK_KPROBE, "kp_ovs_dp_upcall", "ovs_dp_upcall" } },
 				  "openvswitch" },
 	[RTT_HOOK_OVS_KEYEXT] = { "ovs_flow_key_extract_userspace",
-				  OVS_KPROBE("kp_ovs_flow_key_extract_userspace", "ovs_flow_key_extract_userspace") },
+				  OVS_KPROBE("kp_ovs_flow_key_extract_userspace",
+					     "ovs_flow_key_extract_userspace") },
 	[RTT_HOOK_OVS_SEND] = { "ovs_vport_send", OVS_KPROBE("kp_ovs_vport_send", "ovs_vport_send") },
 	/* net_dev_queue fires in __dev_queue_xmit before the qdisc, where the kprobe would. */
 	[RTT_HOOK_NIC_TX] = { "dev_queue_xmit",
@@ -153,7 +158,8 @@ const char *rtt_stage_name(int stage, int direction, char *buf, size_t len)
 static __u32 host_ipv4(const uint32_t *addr, const char *role, char *text)
 {
 	if (!*addr)
-		arg_fail_opt(addr, "0.0.0.0 matches no packet: give the address of the echo request's %s", role);
+		arg_fail_opt(addr, "0.0.0.0 matches no packet: give the address of the echo request's %s",
+			     role);
 	ipv4_format(*addr, text, 16);
 	return *addr;
 }
@@ -177,7 +183,7 @@ static const char *phy_list(const char **flag, char *buf, size_t len)
 }
 
 struct settings {
-	const char *phy;	/* the interface list as the banner echoes it */
+	const char *phy; /* the interface list as the banner echoes it */
 	char phy_buf[128];
 	int nphy;
 	double latency_ms;
@@ -190,7 +196,8 @@ static void build_config(struct rtt_config *cfg, struct settings *st)
 	_Static_assert(RTT_MAX_PHY == NS_MAX_PHY, "netstage_phy_opt fills NS_MAX_PHY slots");
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->filter = pkt_filter_ipv4(host_ipv4(&opt.src_ip, "sender", src_text),
-				      host_ipv4(&opt.dst_ip, "receiver", dst_text), 0, 0, IPPROTO_ICMP, RTT_FILTER_FLAGS);
+				      host_ipv4(&opt.dst_ip, "receiver", dst_text), 0, 0, IPPROTO_ICMP,
+				      RTT_FILTER_FLAGS);
 	st->latency_ms = opt.latency_ms;
 	cfg->threshold_ns = (__u64)(st->latency_ms * 1e6);
 	cfg->direction = strcmp(opt.direction, "rx") ? RTT_TX : RTT_RX;
@@ -198,16 +205,16 @@ static void build_config(struct rtt_config *cfg, struct settings *st)
 	st->phy = phy_list(&flag, st->phy_buf, sizeof(st->phy_buf));
 	st->nphy = netstage_phy_opt(flag, st->phy, cfg->phy_ifindex);
 	if (st->nphy < 2)
-		st->nphy = 2;	/* one NIC fills both of the original's slots */
+		st->nphy = 2; /* one NIC fills both of the original's slots */
 }
 
 /* ---- probes ---- */
 
 /* Where the sk_buff argument is when the kernel's BTF does not say (5.x/6.x prototypes). */
 static const __u8 default_skb_arg[RTT_HOOKS] = {
-	[RTT_HOOK_IP_OUTPUT] = 3,    [RTT_HOOK_INTERNAL_XMIT] = 1, [RTT_HOOK_FRAME_HOOK] = 1,
-	[RTT_HOOK_OVS_PROCESS] = 1,  [RTT_HOOK_OVS_UPCALL] = 2,	   [RTT_HOOK_OVS_KEYEXT] = 3,
-	[RTT_HOOK_OVS_SEND] = 2,     [RTT_HOOK_NIC_TX] = 1,	   [RTT_HOOK_ICMP_RCV] = 1,
+	[RTT_HOOK_IP_OUTPUT] = 3,   [RTT_HOOK_INTERNAL_XMIT] = 1, [RTT_HOOK_FRAME_HOOK] = 1,
+	[RTT_HOOK_OVS_PROCESS] = 1, [RTT_HOOK_OVS_UPCALL] = 2,    [RTT_HOOK_OVS_KEYEXT] = 3,
+	[RTT_HOOK_OVS_SEND] = 2,    [RTT_HOOK_NIC_TX] = 1,        [RTT_HOOK_ICMP_RCV] = 1,
 };
 
 /* The sk_buff argument of each kprobe chosen, from the kernel's BTF where it tells. */
@@ -295,8 +302,8 @@ int main(int argc, char **argv)
 	hook_set_init(&hooks, hook_defs, RTT_HOOKS, 0);
 	require_module("openvswitch", "the internal port and datapath stages are its functions");
 	if (!g_common.json)
-		rtt_print_banner(stdout, src_text, dst_text, st.phy, cfg.phy_ifindex, st.nphy,
-				 cfg.direction, st.latency_ms);
+		rtt_print_banner(stdout, src_text, dst_text, st.phy, cfg.phy_ifindex, st.nphy, cfg.direction,
+				 st.latency_ms);
 
 	skel = BPFNET_OPEN(system_network_icmp_rtt_bpf);
 	hook_prepare(&hooks, skel->obj);
@@ -310,7 +317,8 @@ int main(int argc, char **argv)
 	hook_attach(&hooks);
 	if (!g_common.json) {
 		for (int h = 0; h < RTT_HOOKS; h++)
-			printf("Probe: %s -> %s\n", hook_defs[h].role, hook_describe(&hooks, h, desc, sizeof(desc)));
+			printf("Probe: %s -> %s\n", hook_defs[h].role,
+			       hook_describe(&hooks, h, desc, sizeof(desc)));
 		printf("\nTracing ICMP RTT for src_ip=%s, dst_ip=%s, direction=%s ... Hit Ctrl-C to end.\n",
 		       src_text, dst_text, opt.direction);
 	}

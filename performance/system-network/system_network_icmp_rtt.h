@@ -7,29 +7,29 @@
 #include "bpf/pkt_key.h"
 
 #define RTT_STAGES 14
-#define RTT_PATH_STAGES 7	/* path 1 = stages 0-6 (the echo request), path 2 = 7-13 (the reply) */
+#define RTT_PATH_STAGES 7 /* path 1 = stages 0-6 (the echo request), path 2 = 7-13 (the reply) */
 #define RTT_LAST_STAGE (RTT_STAGES - 1)
-#define RTT_NO_STACK (-61)	/* stack_id when stacks are off (-ENODATA) */
-#define RTT_MAX_PHY 4		/* physical NICs watched */
+#define RTT_NO_STACK (-61) /* stack_id when stacks are off (-ENODATA) */
+#define RTT_MAX_PHY 4 /* physical NICs watched */
 
 /* The kernel functions a packet passes; which stage each hit is depends on the direction. */
 enum rtt_hook {
-	RTT_HOOK_IP_OUTPUT,	/* ip_output: the local IP stack sends */
-	RTT_HOOK_INTERNAL_XMIT,	/* internal_dev_xmit: the OVS internal port takes the packet */
-	RTT_HOOK_NIC_RX,	/* netif_receive_skb on a physical NIC */
-	RTT_HOOK_FRAME_HOOK,	/* netdev_frame_hook: OVS takes the packet from the NIC */
-	RTT_HOOK_OVS_PROCESS,	/* ovs_dp_process_packet: flow lookup */
-	RTT_HOOK_OVS_UPCALL,	/* ovs_dp_upcall: sent to ovs-vswitchd */
-	RTT_HOOK_OVS_KEYEXT,	/* ovs_flow_key_extract_userspace: re-injected by ovs-vswitchd */
-	RTT_HOOK_OVS_SEND,	/* ovs_vport_send: OVS outputs the packet */
-	RTT_HOOK_NIC_TX,	/* dev_queue_xmit on a physical NIC */
-	RTT_HOOK_ICMP_RCV,	/* icmp_rcv: the local IP stack receives */
+	RTT_HOOK_IP_OUTPUT, /* ip_output: the local IP stack sends */
+	RTT_HOOK_INTERNAL_XMIT, /* internal_dev_xmit: the OVS internal port takes the packet */
+	RTT_HOOK_NIC_RX, /* netif_receive_skb on a physical NIC */
+	RTT_HOOK_FRAME_HOOK, /* netdev_frame_hook: OVS takes the packet from the NIC */
+	RTT_HOOK_OVS_PROCESS, /* ovs_dp_process_packet: flow lookup */
+	RTT_HOOK_OVS_UPCALL, /* ovs_dp_upcall: sent to ovs-vswitchd */
+	RTT_HOOK_OVS_KEYEXT, /* ovs_flow_key_extract_userspace: re-injected by ovs-vswitchd */
+	RTT_HOOK_OVS_SEND, /* ovs_vport_send: OVS outputs the packet */
+	RTT_HOOK_NIC_TX, /* dev_queue_xmit on a physical NIC */
+	RTT_HOOK_ICMP_RCV, /* icmp_rcv: the local IP stack receives */
 	RTT_HOOKS,
 };
 
 enum rtt_direction {
-	RTT_TX = 0,	/* this host pings the remote one */
-	RTT_RX = 1,	/* the remote host pings this one */
+	RTT_TX = 0, /* this host pings the remote one */
+	RTT_RX = 1, /* the remote host pings this one */
 };
 
 /* The echo request goes from --src-ip to --dst-ip, the reply back. */
@@ -39,29 +39,29 @@ enum rtt_direction {
 #define RTT_AT_NIC_RX PKT_AT_DATA
 
 struct rtt_config {
-	struct pkt_filter filter;	/* saddr: sender of the echo request, daddr: its receiver; ICMP */
-	__u32 phy_ifindex[RTT_MAX_PHY];	/* the physical NICs, 0 = unused slot */
-	__u64 threshold_ns;	/* report round trips of at least this RTT; 0 = all */
-	__u8 direction;		/* enum rtt_direction */
-	__u8 stacks;		/* capture a kernel stack at every stage */
-	__u8 skb_arg[RTT_HOOKS];	/* kprobes: 1-based position of the sk_buff argument */
+	struct pkt_filter filter; /* saddr: sender of the echo request, daddr: its receiver; ICMP */
+	__u32 phy_ifindex[RTT_MAX_PHY]; /* the physical NICs, 0 = unused slot */
+	__u64 threshold_ns; /* report round trips of at least this RTT; 0 = all */
+	__u8 direction; /* enum rtt_direction */
+	__u8 stacks; /* capture a kernel stack at every stage */
+	__u8 skb_arg[RTT_HOOKS]; /* kprobes: 1-based position of the sk_buff argument */
 	__u8 pad[4];
 };
 
 /* One round trip: request and reply share the key (the configured addresses, id, seq). */
 struct rtt_key {
-	__u32 sip;		/* --src-ip, network order */
-	__u32 dip;		/* --dst-ip */
-	__u8 proto;		/* IPPROTO_ICMP */
+	__u32 sip; /* --src-ip, network order */
+	__u32 dip; /* --dst-ip */
+	__u8 proto; /* IPPROTO_ICMP */
 	__u8 pad;
-	__u16 id;		/* echo identifier, network order */
-	__u16 seq;		/* echo sequence number, network order */
+	__u16 id; /* echo identifier, network order */
+	__u16 seq; /* echo sequence number, network order */
 	__u16 pad2;
 };
 
 /* Who and where at the first stage of a path. */
 struct rtt_path_start {
-	__u32 pid;		/* thread group id */
+	__u32 pid; /* thread group id */
 	char comm[16];
 	char ifname[16];
 	__u8 icmp_type;
@@ -71,16 +71,16 @@ struct rtt_path_start {
 /* The session kept between stages; also the event sent to user space. */
 struct rtt_session {
 	struct rtt_key key;
-	__u64 ts[RTT_STAGES];	/* bpf_ktime_get_ns() of the first hit, 0 = not seen */
+	__u64 ts[RTT_STAGES]; /* bpf_ktime_get_ns() of the first hit, 0 = not seen */
 	__u64 skb[RTT_STAGES];
-	__s32 stack_id[RTT_STAGES];	/* negative: bpf_get_stackid() error or RTT_NO_STACK */
+	__s32 stack_id[RTT_STAGES]; /* negative: bpf_get_stackid() error or RTT_NO_STACK */
 	struct rtt_path_start path[2];
 };
 
 /* Slots of the rtt_counters map. */
 enum rtt_counter {
-	RTT_CNT_BELOW_THRESHOLD,	/* complete round trips faster than --latency-ms */
-	RTT_CNT_INCOMPLETE,	/* replies delivered without a path's first or last stage seen */
+	RTT_CNT_BELOW_THRESHOLD, /* complete round trips faster than --latency-ms */
+	RTT_CNT_INCOMPLETE, /* replies delivered without a path's first or last stage seen */
 	RTT_COUNTERS,
 };
 
@@ -129,9 +129,9 @@ static __always_inline int rtt_stage(enum rtt_hook hook, int reply, int directio
 }
 
 enum rtt_hit_action {
-	RTT_IGNORE,		/* no session, or the stage was seen already */
-	RTT_RECORD,		/* record the stage in the session */
-	RTT_START,		/* start a new session, then record stage 0 in it */
+	RTT_IGNORE, /* no session, or the stage was seen already */
+	RTT_RECORD, /* record the stage in the session */
+	RTT_START, /* start a new session, then record stage 0 in it */
 };
 
 /*
@@ -151,8 +151,7 @@ static __always_inline int rtt_hit_action(const struct rtt_session *s, int stage
 }
 
 /* Records the first hit of stage. */
-static __always_inline void rtt_record(struct rtt_session *s, int stage, __u64 ts, __u64 skb,
-				       __s32 stack_id)
+static __always_inline void rtt_record(struct rtt_session *s, int stage, __u64 ts, __u64 skb, __s32 stack_id)
 {
 	stage &= 0xf;
 	if (stage >= RTT_STAGES)
@@ -163,10 +162,10 @@ static __always_inline void rtt_record(struct rtt_session *s, int stage, __u64 t
 }
 
 enum rtt_outcome {
-	RTT_PENDING,		/* the reply has not reached its last stage */
-	RTT_REPORT,		/* send the session to user space, then delete it */
-	RTT_BELOW_THRESHOLD,	/* complete but faster than --latency-ms: delete it */
-	RTT_INCOMPLETE,		/* the reply arrived, a path's first or last stage was missed */
+	RTT_PENDING, /* the reply has not reached its last stage */
+	RTT_REPORT, /* send the session to user space, then delete it */
+	RTT_BELOW_THRESHOLD, /* complete but faster than --latency-ms: delete it */
+	RTT_INCOMPLETE, /* the reply arrived, a path's first or last stage was missed */
 };
 
 /* What happens to session s after a hit of stage was recorded. */
@@ -189,12 +188,12 @@ static __always_inline int rtt_outcome(const struct rtt_session *s, int stage, _
 /* Everything the text and JSON layouts need besides the event. */
 struct rtt_report {
 	const struct rtt_session *ev;
-	const char *time;		/* local "YYYY-MM-DD HH:MM:SS.mmm" */
-	const char *src_ip, *dst_ip;	/* the option values as given */
-	int direction;			/* enum rtt_direction */
-	bool stacks;			/* print the stack section */
-	int nframes[RTT_STAGES];	/* frames of each stage's stack, or -errno if unreadable */
-	const char *const *frames[RTT_STAGES];	/* rendered frames, innermost first */
+	const char *time; /* local "YYYY-MM-DD HH:MM:SS.mmm" */
+	const char *src_ip, *dst_ip; /* the option values as given */
+	int direction; /* enum rtt_direction */
+	bool stacks; /* print the stack section */
+	int nframes[RTT_STAGES]; /* frames of each stage's stack, or -errno if unreadable */
+	const char *const *frames[RTT_STAGES]; /* rendered frames, innermost first */
 };
 
 /* "P1:S0_INIT (ip_output)": the stage's name and the function it is taken at. */
@@ -202,8 +201,8 @@ const char *rtt_stage_name(int stage, int direction, char *buf, size_t len);
 /* A latency right-justified in 7 columns in microseconds, or " N/A " if a timestamp is 0. */
 const char *rtt_format_latency(__u64 start, __u64 end, char *buf, size_t len);
 /* The original's banner, up to the probes; ifindex has nphy entries (a single NIC: 2, the same). */
-void rtt_print_banner(FILE *f, const char *src_ip, const char *dst_ip, const char *phy,
-		      const __u32 *ifindex, int nphy, int direction, double latency_ms);
+void rtt_print_banner(FILE *f, const char *src_ip, const char *dst_ip, const char *phy, const __u32 *ifindex,
+		      int nphy, int direction, double latency_ms);
 /* One round trip in the original layout. */
 void rtt_print_event(FILE *f, const struct rtt_report *r);
 /* One round trip as a JSON object on one line. */
@@ -212,5 +211,6 @@ void rtt_print_json(FILE *f, const struct rtt_report *r);
  * The totals at exit: "Round trips reported: N, below --latency-ms: N, incomplete: N, lost
  * events: N", or {"final": true, "reported", "below_threshold", "incomplete", "lost_events"}.
  */
-void rtt_print_totals(FILE *f, bool json, uint64_t reported, uint64_t below, uint64_t incomplete, uint64_t lost);
+void rtt_print_totals(FILE *f, bool json, uint64_t reported, uint64_t below, uint64_t incomplete,
+		      uint64_t lost);
 #endif

@@ -34,7 +34,7 @@ const char *rtt_format_latency(__u64 start, __u64 end, char *buf, size_t len)
 
 struct segment {
 	int from, to;
-	char note[20];		/* "(OVS No Upcall)", "(S4 N/A)" or empty */
+	char note[20]; /* "(OVS No Upcall)", "(S4 N/A)" or empty */
 };
 
 /*
@@ -73,8 +73,8 @@ static int path_segments(const struct rtt_session *s, int path, struct segment *
 
 /* ---- text layout ---- */
 
-void rtt_print_banner(FILE *f, const char *src_ip, const char *dst_ip, const char *phy,
-		      const __u32 *ifindex, int nphy, int direction, double latency_ms)
+void rtt_print_banner(FILE *f, const char *src_ip, const char *dst_ip, const char *phy, const __u32 *ifindex,
+		      int nphy, int direction, double latency_ms)
 {
 	struct in_addr s = { 0 }, d = { 0 };
 	bool rx = direction == RTT_RX;
@@ -95,8 +95,7 @@ void rtt_print_banner(FILE *f, const char *src_ip, const char *dst_ip, const cha
 		fprintf(f, "Reporting only round trips with latency >= %.3f ms\n", latency_ms);
 }
 
-static void print_segment(FILE *f, const struct rtt_session *s, const struct segment *g,
-			  int direction)
+static void print_segment(FILE *f, const struct rtt_session *s, const struct segment *g, int direction)
 {
 	char a[96], b[96], desc[200], lat[32];
 
@@ -265,14 +264,17 @@ void rtt_print_json(FILE *f, const struct rtt_report *r)
 	json_finish(&j);
 }
 
-void rtt_print_totals(FILE *f, bool json, uint64_t reported, uint64_t below, uint64_t incomplete, uint64_t lost)
+void rtt_print_totals(FILE *f, bool json, uint64_t reported, uint64_t below, uint64_t incomplete,
+		      uint64_t lost)
 {
 	struct json j;
 
 	if (!json) {
-		fprintf(f, "Round trips reported: %llu, below --latency-ms: %llu, incomplete: %llu, lost events: %llu\n",
-			(unsigned long long)reported, (unsigned long long)below, (unsigned long long)incomplete,
-			(unsigned long long)lost);
+		fprintf(f,
+			"Round trips reported: %llu, below --latency-ms: %llu, incomplete: %llu, lost "
+			"events: %llu\n",
+			(unsigned long long)reported, (unsigned long long)below,
+			(unsigned long long)incomplete, (unsigned long long)lost);
 		return;
 	}
 	json_begin(&j, f);

@@ -14,7 +14,7 @@ static __always_inline void netstage_record(void *ctx, struct sld_session *s, co
 	__u32 stage = h->stage;
 
 	if (h->first) {
-		struct sk_buff *skb = h->skb;	/* not inside BPF_CORE_READ: netstage_hit is no kernel type */
+		struct sk_buff *skb = h->skb; /* not inside BPF_CORE_READ: netstage_hit is no kernel type */
 		struct net_device *dev = BPF_CORE_READ(skb, dev);
 
 		s->pid = bpf_get_current_pid_tgid() >> 32;

@@ -27,9 +27,11 @@ static struct {
 
 static const struct arg_opt options[] = {
 	NETSTAGE_FILTER_OPTIONS(opt.net),
-	OPT_CHOICE("protocol", 0, &opt.net.protocol, netstage_proto_choices, "protocol filter (all = TCP and UDP)"),
+	OPT_CHOICE("protocol", 0, &opt.net.protocol, netstage_proto_choices,
+		   "protocol filter (all = TCP and UDP)"),
 	OPT_CHOICE("direction", 0, &opt.net.direction, netstage_dir_choices,
-		   "tx = System -> Remote, rx = Remote -> System, both = both at once", .flags = ARG_REQUIRED),
+		   "tx = System -> Remote, rx = Remote -> System, both = both at once",
+		   .flags = ARG_REQUIRED),
 	OPT_STR("phy-interface", 0, &opt.net.phy_interface,
 		"physical interface(s), comma-separated for bond members (e.g. eth0 or eth0,eth1)",
 		.flags = ARG_REQUIRED),
@@ -43,12 +45,13 @@ static const struct arg_parser parser = {
 	.description = "System network TCP/UDP latency tracer: for every packet of host traffic, the "
 		       "latency between the kernel stages it crossed (host stack, OVS internal port, "
 		       "OVS datapath, physical NIC)",
-	.epilog = "examples:\n"
-		  "  system_network_latency_details --phy-interface ens11 --src-ip 10.132.114.12 "
-		  "--dst-ip 10.132.114.11 --direction rx --protocol tcp\n"
-		  "  system_network_latency_details --phy-interface eth0 --src-ip 192.168.1.100 "
-		  "--dst-ip 192.168.1.200 --direction both --protocol udp\n"
-		  "  system_network_latency_details --phy-interface eth0,eth1 --direction tx --latency-us 100",
+	.epilog =
+		"examples:\n"
+		"  system_network_latency_details --phy-interface ens11 --src-ip 10.132.114.12 "
+		"--dst-ip 10.132.114.11 --direction rx --protocol tcp\n"
+		"  system_network_latency_details --phy-interface eth0 --src-ip 192.168.1.100 "
+		"--dst-ip 192.168.1.200 --direction both --protocol udp\n"
+		"  system_network_latency_details --phy-interface eth0,eth1 --direction tx --latency-us 100",
 	.opts = options,
 };
 
@@ -96,7 +99,8 @@ void sld_print_event(FILE *f, const char *datetime, const struct sld_session *ev
 	ipv4_format(k->saddr, src, sizeof(src));
 	ipv4_format(k->daddr, dst, sizeof(dst));
 	fprintf(f, "=== System Network %s Latency Trace: %s ===\n", proto_name(k->protocol), datetime);
-	fprintf(f, "Direction: %s\n", ev->hdr.dir == NS_TX ? "TX (System -> Remote)" : "RX (Remote -> System)");
+	fprintf(f, "Direction: %s\n",
+		ev->hdr.dir == NS_TX ? "TX (System -> Remote)" : "RX (Remote -> System)");
 	fprintf(f, "Flow: %s -> %s (%s)\n", src, dst, proto_name(k->protocol));
 	if (k->protocol == IPPROTO_TCP)
 		fprintf(f, "TCP Segment: %s:%u -> %s:%u (seq=%u, payload=%u bytes, flags=%s)\n", src,
@@ -104,7 +108,8 @@ void sld_print_event(FILE *f, const char *datetime, const struct sld_session *ev
 			tcp_flags(ev->hdr.tcp_flags, flags, sizeof(flags)));
 	else if (k->protocol == IPPROTO_UDP)
 		fprintf(f, "UDP Packet: %s:%u -> %s:%u (ip_id=%u, len=%u bytes, no fragmentation)\n", src,
-			ntohs(k->udp.sport), dst, ntohs(k->udp.dport), ntohs(k->udp.ip_id), ntohs(k->udp.len));
+			ntohs(k->udp.sport), dst, ntohs(k->udp.dport), ntohs(k->udp.ip_id),
+			ntohs(k->udp.len));
 	if (ev->pid)
 		fprintf(f, "%s Process: PID=%u COMM=%.16s IF=%.16s\n", dir, ev->pid, ev->comm, ev->ifname);
 
@@ -113,8 +118,9 @@ void sld_print_event(FILE *f, const char *datetime, const struct sld_session *ev
 		fprintf(f, "  No latency data available\n");
 	} else {
 		for (int i = 1; i < n; i++)
-			fprintf(f, "  [%u->%u] %s -> %s: %10.3f us\n", st[i - 1]->id, st[i]->id, st[i - 1]->name,
-				st[i]->name, (double)(ev->ts[st[i]->id] - ev->ts[st[i - 1]->id]) / 1000.0);
+			fprintf(f, "  [%u->%u] %s -> %s: %10.3f us\n", st[i - 1]->id, st[i]->id,
+				st[i - 1]->name, st[i]->name,
+				(double)(ev->ts[st[i]->id] - ev->ts[st[i - 1]->id]) / 1000.0);
 		fprintf(f, "  Total %s Latency: %10.3f us\n", dir,
 			(double)(ev->ts[st[n - 1]->id] - ev->ts[st[0]->id]) / 1000.0);
 	}
@@ -156,7 +162,8 @@ void sld_print_json(FILE *f, const char *datetime, const struct sld_session *ev)
 		json_str(&j, "name", st[i]->name);
 		json_uint(&j, "ktime_ns", ev->ts[st[i]->id]);
 		if (i)
-			json_double(&j, "latency_us", (double)(ev->ts[st[i]->id] - ev->ts[st[i - 1]->id]) / 1000.0);
+			json_double(&j, "latency_us",
+				    (double)(ev->ts[st[i]->id] - ev->ts[st[i - 1]->id]) / 1000.0);
 		json_end_obj(&j);
 	}
 	json_end_arr(&j);
@@ -225,8 +232,8 @@ int main(int argc, char **argv)
 		print_banner(&cfg, &probes);
 	tool_ready();
 
-	netstage_run_events(ch, &probes, &cfg, skel->maps.netstage_sessions, skel->maps.netstage_counters, opt.duration,
-			    NULL, &reported);
+	netstage_run_events(ch, &probes, &cfg, skel->maps.netstage_sessions, skel->maps.netstage_counters,
+			    opt.duration, NULL, &reported);
 	events_close(ch);
 	system_network_latency_details_bpf__destroy(skel);
 	return 0;

@@ -4,15 +4,15 @@
 #include "bpf/netstage.h"
 #include "sysnet_stage_ids.h"
 
-#define SLD_STAGES SL_STAGES	/* a power of two: see the BPF side */
+#define SLD_STAGES SL_STAGES /* a power of two: see the BPF side */
 
 /* One packet's session; sent to user space as it is when the packet completes. */
 struct sld_session {
 	struct netstage_session hdr;
-	__u64 ts[SLD_STAGES];	/* first hit of each stage, by stage id; 0 = not seen */
-	__u32 pid;		/* at the first stage (TX: the sending process) */
+	__u64 ts[SLD_STAGES]; /* first hit of each stage, by stage id; 0 = not seen */
+	__u32 pid; /* at the first stage (TX: the sending process) */
 	char comm[16];
-	char ifname[16];	/* skb->dev at the first stage, empty if none yet */
+	char ifname[16]; /* skb->dev at the first stage, empty if none yet */
 };
 
 #ifndef __bpf__

@@ -8,7 +8,7 @@
 #include "netstage.bpf.h"
 
 HIST_MAP(stage_pair_hist, SLS_PAIR_SLOTS);
-HIST_MAP(total_hist, NS_DIRS * SLS_SLOTS);
+HIST_MAP(total_hist, NS_DIRS *SLS_SLOTS);
 
 static __always_inline void netstage_record(void *ctx, struct sls_session *s, const struct netstage_hit *h)
 {

@@ -34,9 +34,11 @@ static const struct arg_opt options[] = {
 		"physical interface(s) to monitor, comma-separated for bond members (e.g. eth0 or eth0,eth1)",
 		.flags = ARG_REQUIRED),
 	NETSTAGE_FILTER_OPTIONS(opt.net),
-	OPT_CHOICE("protocol", 0, &opt.net.protocol, netstage_proto_choices, "protocol filter (all = TCP and UDP)"),
+	OPT_CHOICE("protocol", 0, &opt.net.protocol, netstage_proto_choices,
+		   "protocol filter (all = TCP and UDP)"),
 	OPT_CHOICE("direction", 0, &opt.net.direction, netstage_dir_choices,
-		   "tx = System -> Physical, rx = Physical -> System, both = both at once", .flags = ARG_REQUIRED),
+		   "tx = System -> Physical, rx = Physical -> System, both = both at once",
+		   .flags = ARG_REQUIRED),
 	OPT_SECONDS("interval", 0, &opt.interval, ARG_WHOLE, "statistics interval in seconds"),
 	NETSTAGE_RUN_OPTIONS(opt.duration, opt.net),
 	{ 0 },
@@ -52,7 +54,8 @@ static const struct arg_parser parser = {
 		  "--dst-ip 10.132.114.12 --direction rx --protocol tcp --interval 5\n"
 		  "  system_network_latency_summary --phy-interface eth0 --protocol all --direction tx "
 		  "--interval 10\n"
-		  "  system_network_latency_summary --phy-interface eth0,eth1 --direction both --duration 60 --json",
+		  "  system_network_latency_summary --phy-interface eth0,eth1 --direction both --duration 60 "
+		  "--json",
 	.opts = options,
 };
 
@@ -88,7 +91,7 @@ static const char *stage_name(unsigned dir, unsigned pos, char *buf, size_t len)
 }
 
 static const char *const dir_titles[NS_DIRS] = { "TX Direction (System -> Physical):",
-						  "RX Direction (Physical -> System):" };
+						 "RX Direction (Physical -> System):" };
 static const char *const dir_names[NS_DIRS] = { "TX", "RX" };
 
 void sls_print_report(FILE *f, const char *datetime, const struct sls_report *r)
@@ -133,9 +136,10 @@ void sls_print_report(FILE *f, const char *datetime, const struct sls_report *r)
 		uint64_t started = r->counts.started[dir], inc = netstage_incomplete(&r->counts, dir);
 
 		if (started)
-			fprintf(f, "  %s started: %llu, completed: %llu, incomplete: %llu (%.2f%%)\n", dir_names[dir],
-				(unsigned long long)started, (unsigned long long)r->counts.completed[dir],
-				(unsigned long long)inc, 100.0 * (double)inc / (double)started);
+			fprintf(f, "  %s started: %llu, completed: %llu, incomplete: %llu (%.2f%%)\n",
+				dir_names[dir], (unsigned long long)started,
+				(unsigned long long)r->counts.completed[dir], (unsigned long long)inc,
+				100.0 * (double)inc / (double)started);
 	}
 	fprintf(f, "  Currently active flow sessions: %llu\n", (unsigned long long)active);
 	if (r->counts.no_session)

@@ -3,7 +3,7 @@
 #pragma once
 #include "bpf/netstage.h"
 
-#define SLS_SLOTS 32	/* log2 slots of microseconds: the last one holds 2^31 - 1 us and up */
+#define SLS_SLOTS 32 /* log2 slots of microseconds: the last one holds 2^31 - 1 us and up */
 #define SLS_PAIR_SLOTS (NS_DIRS * NS_MAX_POS * NS_MAX_POS * SLS_SLOTS)
 
 struct sls_session {
@@ -31,12 +31,12 @@ struct sls_pair {
 /* One interval's report. */
 struct sls_report {
 	double interval_s;
-	unsigned dirs;				/* NS_DIR_BIT of the traced directions */
-	const struct sls_pair *pairs;		/* sorted by direction, then path positions */
+	unsigned dirs; /* NS_DIR_BIT of the traced directions */
+	const struct sls_pair *pairs; /* sorted by direction, then path positions */
 	size_t npairs;
-	uint64_t total[NS_DIRS][SLS_SLOTS];	/* first -> last stage of the packets completed */
-	uint64_t packets[NS_DIRS];		/* packets that entered the first stage */
-	struct netstage_counts counts;		/* since start */
+	uint64_t total[NS_DIRS][SLS_SLOTS]; /* first -> last stage of the packets completed */
+	uint64_t packets[NS_DIRS]; /* packets that entered the first stage */
+	struct netstage_counts counts; /* since start */
 };
 
 /*

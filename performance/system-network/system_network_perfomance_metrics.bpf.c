@@ -31,7 +31,7 @@ static __always_inline void netstage_record(void *ctx, struct smm_session *s, co
 		return;
 	rec = &s->stages[stage];
 	if (rec->ts)
-		return;	/* the first hit of a stage is the one reported */
+		return; /* the first hit of a stage is the one reported */
 	rec->ts = h->now;
 	rec->skb = (__u64)(long)skb;
 	rec->cpu = bpf_get_smp_processor_id();

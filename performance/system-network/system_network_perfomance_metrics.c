@@ -36,8 +36,10 @@ static const struct arg_opt options[] = {
 	OPT_CHOICE("direction", 0, &opt.net.direction, netstage_dir_choices,
 		   "tx = SYSTEM_TX (local -> uplink), rx = SYSTEM_RX (uplink -> local), both"),
 	NETSTAGE_LATENCY_OPTION(opt.net),
-	OPT_FLAG("enable-ct", 0, &opt.enable_ct, "measure conntrack: nf_conntrack_in stages (CT_*, CT_OUT_*) and the CT: lookup time"),
-	OPT_FLAG("verbose", 0, &opt.verbose, "also report packets that stopped before their last stage (FLOW INCOMPLETE)"),
+	OPT_FLAG("enable-ct", 0, &opt.enable_ct,
+		 "measure conntrack: nf_conntrack_in stages (CT_*, CT_OUT_*) and the CT: lookup time"),
+	OPT_FLAG("verbose", 0, &opt.verbose,
+		 "also report packets that stopped before their last stage (FLOW INCOMPLETE)"),
 	NETSTAGE_RUN_OPTIONS(opt.duration, opt.net),
 	{ 0 },
 };
@@ -47,11 +49,12 @@ static const struct arg_parser parser = {
 	.description = "System network performance tracer: for every host packet, each kernel stage it "
 		       "crossed (host stack, OVS internal port, OVS datapath, conntrack, NIC qdisc) with "
 		       "its skb, device and CPU",
-	.epilog = "examples:\n"
-		  "  system_network_perfomance_metrics --internal-interface port-storage --phy-interface ens11 "
-		  "--src-ip 10.132.114.11 --dst-ip 10.132.114.12 --direction rx --protocol tcp\n"
-		  "  system_network_perfomance_metrics --internal-interface br0 --phy-interface eth0 "
-		  "--enable-ct --verbose",
+	.epilog =
+		"examples:\n"
+		"  system_network_perfomance_metrics --internal-interface port-storage --phy-interface ens11 "
+		"--src-ip 10.132.114.11 --dst-ip 10.132.114.12 --direction rx --protocol tcp\n"
+		"  system_network_perfomance_metrics --internal-interface br0 --phy-interface eth0 "
+		"--enable-ct --verbose",
 	.opts = options,
 };
 
@@ -98,22 +101,22 @@ static void flow_lines(FILE *f, const struct smm_session *ev)
 	ipv4_format(k->daddr, dst, sizeof(dst));
 	switch (k->protocol) {
 	case IPPROTO_TCP:
-		fprintf(f, "FLOW: %s -> %s (TCP %u->%u seq=%u)\n", src, dst, ntohs(k->tcp.sport), ntohs(k->tcp.dport),
-			ntohl(k->tcp.seq));
+		fprintf(f, "FLOW: %s -> %s (TCP %u->%u seq=%u)\n", src, dst, ntohs(k->tcp.sport),
+			ntohs(k->tcp.dport), ntohl(k->tcp.seq));
 		fprintf(f, "5-TUPLE: %s:%u -> %s:%u TCP (seq=%u) DIR=%s\n", src, ntohs(k->tcp.sport), dst,
 			ntohs(k->tcp.dport), ntohl(k->tcp.seq), dir);
 		break;
 	case IPPROTO_UDP:
-		fprintf(f, "FLOW: %s -> %s (UDP %u->%u id=%u)\n", src, dst, ntohs(k->udp.sport), ntohs(k->udp.dport),
-			ntohs(k->udp.ip_id));
+		fprintf(f, "FLOW: %s -> %s (UDP %u->%u id=%u)\n", src, dst, ntohs(k->udp.sport),
+			ntohs(k->udp.dport), ntohs(k->udp.ip_id));
 		fprintf(f, "5-TUPLE: %s:%u -> %s:%u UDP (id=%u) DIR=%s\n", src, ntohs(k->udp.sport), dst,
 			ntohs(k->udp.dport), ntohs(k->udp.ip_id), dir);
 		break;
 	case IPPROTO_ICMP:
 		fprintf(f, "FLOW: %s -> %s (ICMP id=%u seq=%u type=%u)\n", src, dst, ntohs(k->icmp.id),
 			ntohs(k->icmp.seq), k->icmp.type);
-		fprintf(f, "5-TUPLE: %s -> %s ICMP (id=%u seq=%u type=%u) DIR=%s\n", src, dst, ntohs(k->icmp.id),
-			ntohs(k->icmp.seq), k->icmp.type, dir);
+		fprintf(f, "5-TUPLE: %s -> %s ICMP (id=%u seq=%u type=%u) DIR=%s\n", src, dst,
+			ntohs(k->icmp.id), ntohs(k->icmp.seq), k->icmp.type, dir);
 		break;
 	default:
 		fprintf(f, "FLOW: %s -> %s (Proto%u)\n", src, dst, k->protocol);
@@ -145,14 +148,15 @@ static void summary_lines(FILE *f, const struct smm_session *ev, const int *orde
 
 	if (n >= 2)
 		fprintf(f, "  TOTAL DURATION: %.3fus\n", (double)(last->ts - first->ts) / 1000.0);
-	fprintf(f, "  PACKET: len=%u data_len=%u queue_mapping=%u skb_hash=0x%x\n", first->len, first->data_len,
-		first->queue_mapping, first->hash);
+	fprintf(f, "  PACKET: len=%u data_len=%u queue_mapping=%u skb_hash=0x%x\n", first->len,
+		first->data_len, first->queue_mapping, first->hash);
 	fprintf(f, "  PROCESS: pid=%u comm=%.16s first_dev=%.16s\n", ev->pid, ev->comm, first->devname);
 	fprintf(f, "  %s: dev=%.16s(ifindex=%u) cpu=%u\n", complete ? "FINAL_STAGE" : "LAST_SEEN_STAGE",
 		last->devname, last->ifindex, last->cpu);
 	/* The original printed qlen=0, a field nothing ever wrote. */
 	if (ev->qdisc_enq_ns && deq->ts && deq->ts >= ev->qdisc_enq_ns)
-		fprintf(f, "  PHY_QDISC: sojourn=%.3fus qlen=n/a\n", (double)(deq->ts - ev->qdisc_enq_ns) / 1000.0);
+		fprintf(f, "  PHY_QDISC: sojourn=%.3fus qlen=n/a\n",
+			(double)(deq->ts - ev->qdisc_enq_ns) / 1000.0);
 	if (ev->ct_lookup_ns)
 		fprintf(f, "  CT: lookup=%.3fus\n", (double)ev->ct_lookup_ns / 1000.0);
 }
@@ -184,8 +188,8 @@ void smm_print_incomplete(FILE *f, const char *datetime, const struct smm_sessio
 	int order[SMM_STAGES], n = seen_stages(ev, order);
 	char head[160];
 
-	snprintf(head, sizeof(head), "=== FLOW INCOMPLETE: %d stages captured, idle for %.1fs === %s\n", n, idle_s,
-		 datetime);
+	snprintf(head, sizeof(head), "=== FLOW INCOMPLETE: %d stages captured, idle for %.1fs === %s\n", n,
+		 idle_s, datetime);
 	print_record(f, head, ev, order, n, false);
 }
 
@@ -239,9 +243,11 @@ void smm_print_json(FILE *f, const char *datetime, const struct smm_session *ev,
 	}
 	json_end_arr(&j);
 	if (n >= 2)
-		json_double(&j, "total_us", (double)(ev->stages[order[n - 1]].ts - ev->stages[order[0]].ts) / 1000.0);
+		json_double(&j, "total_us",
+			    (double)(ev->stages[order[n - 1]].ts - ev->stages[order[0]].ts) / 1000.0);
 	if (ev->qdisc_enq_ns && ev->stages[SM_PHY_QDISC_DEQ].ts >= ev->qdisc_enq_ns)
-		json_double(&j, "qdisc_sojourn_us", (double)(ev->stages[SM_PHY_QDISC_DEQ].ts - ev->qdisc_enq_ns) / 1000.0);
+		json_double(&j, "qdisc_sojourn_us",
+			    (double)(ev->stages[SM_PHY_QDISC_DEQ].ts - ev->qdisc_enq_ns) / 1000.0);
 	if (ev->ct_lookup_ns)
 		json_double(&j, "ct_lookup_us", (double)ev->ct_lookup_ns / 1000.0);
 	json_end_obj(&j);
@@ -283,8 +289,7 @@ static void on_stale(const void *session, uint64_t now)
 	fflush(stdout);
 }
 
-static void print_banner(const struct netstage_config *cfg, bool ct,
-			 const struct netstage_probes *probes)
+static void print_banner(const struct netstage_config *cfg, bool ct, const struct netstage_probes *probes)
 {
 	printf("=== System Network Performance Tracer ===\n");
 	netstage_print_filters(stdout, cfg, &opt.net,
@@ -334,8 +339,8 @@ int main(int argc, char **argv)
 		print_banner(&cfg, ct, &probes);
 	tool_ready();
 
-	netstage_run_events(ch, &probes, &cfg, skel->maps.netstage_sessions, skel->maps.netstage_counters, opt.duration,
-			    opt.verbose ? on_stale : NULL, &reported);
+	netstage_run_events(ch, &probes, &cfg, skel->maps.netstage_sessions, skel->maps.netstage_counters,
+			    opt.duration, opt.verbose ? on_stale : NULL, &reported);
 	events_close(ch);
 	system_network_perfomance_metrics_bpf__destroy(skel);
 	return 0;

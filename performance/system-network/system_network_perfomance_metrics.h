@@ -8,8 +8,8 @@
 
 /* What a stage saw of the packet, at its first hit. */
 struct smm_stage_rec {
-	__u64 ts;		/* 0: stage not seen */
-	__u64 skb;		/* sk_buff address */
+	__u64 ts; /* 0: stage not seen */
+	__u64 skb; /* sk_buff address */
 	__u32 len, data_len, hash, ifindex, cpu;
 	__u16 queue_mapping;
 	__u16 pad;
@@ -20,10 +20,10 @@ struct smm_stage_rec {
 struct smm_session {
 	struct netstage_session hdr;
 	struct smm_stage_rec stages[SMM_STAGES];
-	__u64 qdisc_enq_ns;	/* latest PHY_QDISC_ENQ hit */
-	__u64 ct_start_ns;	/* latest conntrack lookup start */
-	__u64 ct_lookup_ns;	/* duration of the latest conntrack lookup */
-	__u32 pid;		/* at the first stage */
+	__u64 qdisc_enq_ns; /* latest PHY_QDISC_ENQ hit */
+	__u64 ct_start_ns; /* latest conntrack lookup start */
+	__u64 ct_lookup_ns; /* duration of the latest conntrack lookup */
+	__u32 pid; /* at the first stage */
 	__u32 pad;
 	char comm[16];
 };

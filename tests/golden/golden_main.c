@@ -15,7 +15,9 @@ static const struct golden_suite {
 	const char *name;
 	Suite *(*create)(void);
 } suites[] = {
+// clang-format off
 #define GOLDEN_SUITE(name) { #name, golden_##name##_suite },
+// clang-format on
 #include "golden_suites.h"
 #undef GOLDEN_SUITE
 };

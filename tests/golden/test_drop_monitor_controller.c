@@ -21,7 +21,7 @@ static size_t len;
 START_TEST(cycle_bookkeeping)
 {
 	static const long long readings[] = { 1532, 1532, 1540, 1540, 1530, 1535 };
-	static const enum dmc_step want[] = { DMC_BASELINE, DMC_NO_CHANGE, DMC_DROPS,
+	static const enum dmc_step want[] = { DMC_BASELINE,  DMC_NO_CHANGE, DMC_DROPS,
 					      DMC_NO_CHANGE, DMC_NO_CHANGE, DMC_DROPS };
 	struct dmc_counter c = { 0 };
 	FILE *f = golden_open(&buf, &len);
@@ -46,7 +46,9 @@ END_TEST
 
 START_TEST(log_names_header_banner)
 {
-	struct tm tm = { .tm_year = 125, .tm_mon = 8, .tm_mday = 22, .tm_hour = 17, .tm_min = 40, .tm_sec = 5 };
+	struct tm tm = {
+		.tm_year = 125, .tm_mon = 8, .tm_mday = 22, .tm_hour = 17, .tm_min = 40, .tm_sec = 5
+	};
 	struct dmc_settings s = { .interface = "port-mgt",
 				  .command = "sudo python2 eth_drop.py --interface port-mgt",
 				  .resolved = "sudo /opt/bpfnet/bin/eth_drop --interface port-mgt",
@@ -71,7 +73,8 @@ START_TEST(log_names_header_banner)
 	s.log_dir = "/var/log/drops";
 	s.interval = 10;
 	dmc_print_banner(f, &s);
-	dmc_write_log_header(f, "2025-09-22 17:40:05", "port-mgt", "sudo python2 eth_drop.py --interface port-mgt");
+	dmc_write_log_header(f, "2025-09-22 17:40:05", "port-mgt",
+			     "sudo python2 eth_drop.py --interface port-mgt");
 	ck_assert_int_eq(golden_check(f, &buf, &len, "drop_monitor_controller_banner.txt"), 0);
 }
 END_TEST
@@ -164,13 +167,16 @@ START_TEST(suite_tools_replace_scripts)
 	tool_file("kernel_drop_stack_stats");
 	tool_file("drop_monitor_controller");
 
-	expect_resolved("sudo python2 eth_drop.py --interface port-mgt", "sudo %s/eth_drop --interface port-mgt");
+	expect_resolved("sudo python2 eth_drop.py --interface port-mgt",
+			"sudo %s/eth_drop --interface port-mgt");
 	expect_resolved("eth_drop --interface port-mgt", "%s/eth_drop --interface port-mgt");
 	expect_resolved("eth_drop.py --interface port-mgt", "%s/eth_drop --interface port-mgt");
 	expect_resolved("python3 -u /opt/tools/measurement-tools/eth_drop.py --verbose",
 			"%s/eth_drop --verbose");
-	expect_resolved("sudo -u root env BPFNET_DEBUG=1 nohup ./eth_drop.py", "sudo -u root env BPFNET_DEBUG=1 nohup %s/eth_drop");
-	expect_resolved("bpftrace kernel_drop_stack_stats.bt port-mgt 5", "%s/kernel_drop_stack_stats port-mgt 5");
+	expect_resolved("sudo -u root env BPFNET_DEBUG=1 nohup ./eth_drop.py",
+			"sudo -u root env BPFNET_DEBUG=1 nohup %s/eth_drop");
+	expect_resolved("bpftrace kernel_drop_stack_stats.bt port-mgt 5",
+			"%s/kernel_drop_stack_stats port-mgt 5");
 	expect_resolved("/usr/local/bin/eth_drop --interface x", NULL);
 	expect_resolved("tcpdump -i eth0 -nn", NULL);
 	expect_resolved("python2 unknown_tool.py", NULL);

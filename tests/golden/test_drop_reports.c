@@ -13,9 +13,12 @@
 static char *buf;
 static size_t len;
 
-static char *frames_a[] = { "kfree_skb+0x1 [kernel]", "ip_protocol_deliver_rcu+0x1a9 [kernel]",
-			    "ip_local_deliver_finish+0x48 [kernel]", "ip_local_deliver+0xcd [kernel]",
-			    "ip_rcv_finish+0x84 [kernel]", "ip_rcv+0x3c [kernel]",
+static char *frames_a[] = { "kfree_skb+0x1 [kernel]",
+			    "ip_protocol_deliver_rcu+0x1a9 [kernel]",
+			    "ip_local_deliver_finish+0x48 [kernel]",
+			    "ip_local_deliver+0xcd [kernel]",
+			    "ip_rcv_finish+0x84 [kernel]",
+			    "ip_rcv+0x3c [kernel]",
 			    "__netif_receive_skb_one_core+0x8b [kernel]" };
 static char *frames_b[] = { "kfree_skb+0x1 [kernel]", "ovs_vport_send+0x9d [openvswitch]" };
 

@@ -37,7 +37,7 @@ START_TEST(arp_sample_from_the_manual)
 	static const __u8 frame[] = {
 		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x9a, 0xb9, 0x0a, 0xb6, 0xd2, 0x7a, 0x08, 0x06,
 		0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x9a, 0xb9, 0x0a, 0xb6, 0xd2, 0x7a,
-		10, 42, 213, 89, 0, 0, 0, 0, 0, 0, 10, 42, 213, 91,
+		10,   42,   213,  89,   0,    0,    0,    0,    0,    0,    10,   42,   213,  91,
 	};
 	struct eth_drop_event ev = base_event(0, 0, "swapper/0", 0, "ovsbr-bbfi49amm");
 	const char *frames[] = { "kfree_skb+0x1", "ovs_vport_send+0x9d", "do_output+0x57" };
@@ -164,7 +164,7 @@ START_TEST(type_names_and_hex_values)
 	ck_assert(eth_drop_parse_type("flow_control", &v) && v == 0x8808);
 	ck_assert(eth_drop_parse_type("other", &v) && v == 0xFFFF);
 	ck_assert(eth_drop_parse_type("0x88a8", &v) && v == 0x88A8);
-	ck_assert(!eth_drop_parse_type("IPV4", &v));	/* case-sensitive, as the original */
+	ck_assert(!eth_drop_parse_type("IPV4", &v)); /* case-sensitive, as the original */
 	ck_assert(!eth_drop_parse_type("0x", &v));
 	ck_assert(!eth_drop_parse_type("0x1ffff", &v));
 	ck_assert(!eth_drop_parse_type("0xzz", &v));

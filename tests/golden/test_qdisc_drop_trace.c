@@ -99,7 +99,7 @@ START_TEST(event_lines)
 	ev[6].type = QDT_EV_DROP;
 	ev[6].code = 64;
 	qdisc(&ev[6], "tbf", 0x80010000, 1, 1042, 7);
-	ev[7] = event(QDT_QDISC_DROP, "veth0", 42, false);	/* an ARP request: no IP line */
+	ev[7] = event(QDT_QDISC_DROP, "veth0", 42, false); /* an ARP request: no IP line */
 	ev[7].type = QDT_EV_DROP;
 	ev[7].proto = 0x0806;
 	ev[7].code = 1;

@@ -134,8 +134,12 @@ END_TEST
 START_TEST(qdisc_accounting)
 {
 	FILE *f = golden_open(&buf, &len);
-	struct qdisc_summary s = { .enqueued = 1000, .dequeued = 950, .still_queued = 12, .dropped = 30,
-				   .expired = 3, .lost_events = 2 };
+	struct qdisc_summary s = { .enqueued = 1000,
+				   .dequeued = 950,
+				   .still_queued = 12,
+				   .dropped = 30,
+				   .expired = 3,
+				   .lost_events = 2 };
 
 	qdisc_summary_finish(&s);
 	ck_assert_uint_eq(s.evicted, 5);
@@ -179,19 +183,19 @@ START_TEST(netstat_units)
 		bool is_float;
 		const char *want;
 	} cases[] = {
-		{ 0, false, "0" },		/* a count */
-		{ 0, true, "0.0" },		/* a rate */
+		{ 0, false, "0" }, /* a count */
+		{ 0, true, "0.0" }, /* a rate */
 		{ 66, true, "66.0" },
-		{ 12.345, true, "12.35" },	/* 12.345 is stored above the tie */
-		{ 2.675, true, "2.67" },	/* ... and 2.675 below it, as Python rounds */
-		{ 0.125, true, "0.12" },	/* exact tie: to even */
+		{ 12.345, true, "12.35" }, /* 12.345 is stored above the tie */
+		{ 2.675, true, "2.67" }, /* ... and 2.675 below it, as Python rounds */
+		{ 0.125, true, "0.12" }, /* exact tie: to even */
 		{ 999.999, true, "1000.0" },
-		{ 1000, false, "1000" },	/* the K threshold is "> 1000" */
+		{ 1000, false, "1000" }, /* the K threshold is "> 1000" */
 		{ 1001, false, "0.98K" },
 		{ 1200, false, "1.17K" },
-		{ 1536, false, "1.5K" },	/* shortest form, not 1.50K */
+		{ 1536, false, "1.5K" }, /* shortest form, not 1.50K */
 		{ 2048, true, "2.0K" },
-		{ 1000000, false, "976.56K" },	/* the M threshold is "> 1000000" */
+		{ 1000000, false, "976.56K" }, /* the M threshold is "> 1000000" */
 		{ 1000001, false, "0.95M" },
 		{ 1811940, true, "1.73M" },
 		{ 1048576.0 * 1024, true, "1024.0M" },
@@ -200,9 +204,10 @@ START_TEST(netstat_units)
 	char b[64];
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
-		ck_assert_msg(!strcmp(netstat_num(cases[i].v, cases[i].is_float, b, sizeof(b)), cases[i].want),
-			      "netstat_num(%g, %d) = '%s', want '%s'", cases[i].v, cases[i].is_float, b,
-			      cases[i].want);
+		ck_assert_msg(
+			!strcmp(netstat_num(cases[i].v, cases[i].is_float, b, sizeof(b)), cases[i].want),
+			"netstat_num(%g, %d) = '%s', want '%s'", cases[i].v, cases[i].is_float, b,
+			cases[i].want);
 }
 END_TEST
 

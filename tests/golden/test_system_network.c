@@ -78,7 +78,8 @@ START_TEST(metrics_model_rules)
 {
 	struct netstage_config c;
 
-	netstage_rules_build(&c, &sysnet_metrics_model, NS_DIRS_ALL, NS_PROTO_TCP | NS_PROTO_UDP | NS_PROTO_ICMP);
+	netstage_rules_build(&c, &sysnet_metrics_model, NS_DIRS_ALL,
+			     NS_PROTO_TCP | NS_PROTO_UDP | NS_PROTO_ICMP);
 	/* netif_receive_skb: the NIC's starts an RX record, the internal port's is NETRX_END. */
 	ck_assert_uint_eq(rule(&c, NS_HOOK_NETIF_RECEIVE, 0)->stage, SM_PHY_RX);
 	ck_assert_uint_eq(rule(&c, NS_HOOK_NETIF_RECEIVE, 0)->dev, NS_DEV_PHY);
@@ -101,8 +102,10 @@ END_TEST
 
 START_TEST(stage_lookup)
 {
-	ck_assert_str_eq(netstage_stage(&sysnet_latency_model, SL_TX_QDISC_DEQUEUE)->name, "TX_S7_qdisc_dequeue");
-	ck_assert_str_eq(netstage_stage_at(&sysnet_latency_model, NS_RX, 6)->name, "RX_S6_tcp_v4_rcv/udp_rcv");
+	ck_assert_str_eq(netstage_stage(&sysnet_latency_model, SL_TX_QDISC_DEQUEUE)->name,
+			 "TX_S7_qdisc_dequeue");
+	ck_assert_str_eq(netstage_stage_at(&sysnet_latency_model, NS_RX, 6)->name,
+			 "RX_S6_tcp_v4_rcv/udp_rcv");
 	ck_assert_str_eq(netstage_stage_at(&sysnet_latency_model, NS_TX, 8)->name, "TX_S8_dev_start_xmit");
 	ck_assert_ptr_null(netstage_stage(&sysnet_latency_model, 16));
 	ck_assert_ptr_null(netstage_stage_at(&sysnet_latency_model, NS_RX, 7));
@@ -112,7 +115,9 @@ END_TEST
 
 START_TEST(incomplete_sessions)
 {
-	struct netstage_counts c = { .started = { 1200, 10 }, .completed = { 1150, 10 }, .active = { 37, 0 } };
+	struct netstage_counts c = { .started = { 1200, 10 },
+				     .completed = { 1150, 10 },
+				     .active = { 37, 0 } };
 
 	/* Started, neither completed nor in flight. */
 	ck_assert_uint_eq(netstage_incomplete(&c, NS_TX), 13);
@@ -125,8 +130,11 @@ END_TEST
 
 START_TEST(totals_at_exit)
 {
-	struct netstage_counts c = { .started = { 1200, 40 }, .completed = { 1150, 40 }, .active = { 37, 0 },
-				     .unreported = { 1100, 30 }, .no_session = 2 };
+	struct netstage_counts c = { .started = { 1200, 40 },
+				     .completed = { 1150, 40 },
+				     .active = { 37, 0 },
+				     .unreported = { 1100, 30 },
+				     .no_session = 2 };
 	FILE *f = golden_open(&buf, &len);
 
 	/* 60 reported, 1130 below the threshold, 13 incomplete, 37 in flight. */
@@ -229,7 +237,9 @@ static void sample_report(struct sls_report *r, struct sls_pair *pairs)
 	memcpy(r->total[NS_TX], total, sizeof(total));
 	r->packets[NS_TX] = 508;
 	r->packets[NS_RX] = 112;
-	r->counts = (struct netstage_counts){ .started = { 1200, 112 }, .completed = { 1150, 112 }, .active = { 37, 0 } };
+	r->counts = (struct netstage_counts){ .started = { 1200, 112 },
+					      .completed = { 1150, 112 },
+					      .active = { 37, 0 } };
 }
 
 START_TEST(summary_reports)
@@ -267,7 +277,6 @@ START_TEST(summary_json)
 }
 END_TEST
 
-
 /* ---- details: per-packet reports from recorded sessions ---- */
 
 static struct sld_session details_event(int dir, int proto)
@@ -285,7 +294,7 @@ static struct sld_session details_event(int dir, int proto)
 		k->tcp.dport = htons(80);
 		k->tcp.seq = htonl(123456789);
 		ev.hdr.payload_len = 1448;
-		ev.hdr.tcp_flags = 0x18;	/* PSH ACK */
+		ev.hdr.tcp_flags = 0x18; /* PSH ACK */
 	} else {
 		k->udp.sport = htons(5353);
 		k->udp.dport = htons(53);
@@ -329,7 +338,7 @@ START_TEST(details_events)
 	syn.ts[SL_TX_START_XMIT] = 20010;
 	sld_print_event(f, "2025-10-20 14:30:16.000", &syn);
 	one = details_event(NS_RX, IPPROTO_TCP);
-	one.hdr.tcp_flags = 0x11;	/* FIN ACK */
+	one.hdr.tcp_flags = 0x11; /* FIN ACK */
 	one.ts[SL_RX_L4_RCV] = 7;
 	sld_print_event(f, "2025-10-20 14:30:16.001", &one);
 	ck_assert_int_eq(golden_check(f, &buf, &len, "system_network_latency_details.txt"), 0);

@@ -26,6 +26,7 @@ struct recorded_stage {
 };
 
 /* ping -e 4242 from 10.71.0.254 (internal port int0) to 10.71.0.1 behind phys0, seq 2. */
+// clang-format off
 static const struct recorded_stage tx_fast_path[] = {
 	{ 0, 16726929424ULL, 0xffff8ce54231f200ULL, { "ip_output+0x5", "ip_push_pending_frames+0xa5", "raw_sendmsg+0x87d" } },
 	{ 1, 16727091955ULL, 0xffff8ce54231f200ULL, { "internal_dev_xmit+0x5", "dev_hard_start_xmit+0x64", "__dev_queue_xmit+0x8b7" } },
@@ -56,6 +57,7 @@ static const struct recorded_stage rx_upcall[] = {
 	{ 12, 24157378169ULL, 0xffff8ce54231f000ULL, { "ovs_vport_send+0x5", "do_execute_actions+0x1054", "ovs_execute_actions+0x4c" } },
 	{ 13, 24157397357ULL, 0xffff8ce54231f000ULL, { "__dev_queue_xmit+0x3d6", "do_execute_actions+0x1054", "ovs_execute_actions+0x4c" } },
 };
+// clang-format on
 
 /* ---- the kernel side's bookkeeping, replayed ---- */
 
@@ -169,8 +171,8 @@ static enum rtt_hook hook_of(int stage, int direction)
 	return RTT_HOOKS;
 }
 
-static void replay_recorded(struct replay *r, const struct recorded_stage *rec, size_t n, __u16 id,
-			    __u16 seq, __u64 shift)
+static void replay_recorded(struct replay *r, const struct recorded_stage *rec, size_t n, __u16 id, __u16 seq,
+			    __u64 shift)
 {
 	for (size_t i = 0; i < n; i++)
 		hit(r, hook_of(rec[i].stage, r->direction), rec[i].stage >= RTT_PATH_STAGES, id, seq,
@@ -181,8 +183,9 @@ static void replay_recorded(struct replay *r, const struct recorded_stage *rec, 
 static struct rtt_report report_of(const struct rtt_session *s, const struct recorded_stage *rec, size_t n,
 				   int direction, const char *src, const char *dst, bool stacks)
 {
-	struct rtt_report r = { .ev = s, .time = TIME, .src_ip = src, .dst_ip = dst,
-				.direction = direction, .stacks = stacks };
+	struct rtt_report r = {
+		.ev = s, .time = TIME, .src_ip = src, .dst_ip = dst, .direction = direction, .stacks = stacks
+	};
 
 	for (size_t i = 0; i < n; i++) {
 		r.frames[rec[i].stage] = rec[i].frames;
@@ -210,21 +213,35 @@ static void expect_recorded(const struct rtt_session *s, const struct recorded_s
 START_TEST(stage_names_follow_the_direction)
 {
 	static const char *const tx[RTT_STAGES] = {
-		"P1:S0_INIT (ip_output)", "P1:S1_STACK_PROC (internal_dev_xmit)",
-		"P1:S2_OVS_DP_PROC (ovs_dp_process_packet)", "P1:S3_OVS_UPCALL (ovs_dp_upcall)",
-		"P1:S4_OVS_KEYEXT (ovs_flow_key_extract_userspace)", "P1:S5_OVS_VPORT_SND (ovs_vport_send)",
-		"P1:S6_FINAL (dev_queue_xmit)", "P2:S0_INIT (__netif_receive_skb)",
-		"P2:S1_STACK_PROC (netdev_frame_hook)", "P2:S2_OVS_DP_PROC (ovs_dp_process_packet)",
-		"P2:S3_OVS_UPCALL (ovs_dp_upcall)", "P2:S4_OVS_KEYEXT (ovs_flow_key_extract_userspace)",
-		"P2:S5_OVS_VPORT_SND (ovs_vport_send)", "P2:S6_FINAL (icmp_rcv)",
+		"P1:S0_INIT (ip_output)",
+		"P1:S1_STACK_PROC (internal_dev_xmit)",
+		"P1:S2_OVS_DP_PROC (ovs_dp_process_packet)",
+		"P1:S3_OVS_UPCALL (ovs_dp_upcall)",
+		"P1:S4_OVS_KEYEXT (ovs_flow_key_extract_userspace)",
+		"P1:S5_OVS_VPORT_SND (ovs_vport_send)",
+		"P1:S6_FINAL (dev_queue_xmit)",
+		"P2:S0_INIT (__netif_receive_skb)",
+		"P2:S1_STACK_PROC (netdev_frame_hook)",
+		"P2:S2_OVS_DP_PROC (ovs_dp_process_packet)",
+		"P2:S3_OVS_UPCALL (ovs_dp_upcall)",
+		"P2:S4_OVS_KEYEXT (ovs_flow_key_extract_userspace)",
+		"P2:S5_OVS_VPORT_SND (ovs_vport_send)",
+		"P2:S6_FINAL (icmp_rcv)",
 	};
 	static const char *const rx[RTT_STAGES] = {
-		"P1:S0_INIT (__netif_receive_skb)", "P1:S1_STACK_PROC (netdev_frame_hook)",
-		"P1:S2_OVS_DP_PROC (ovs_dp_process_packet)", "P1:S3_OVS_UPCALL (ovs_dp_upcall)",
-		"P1:S4_OVS_KEYEXT (ovs_flow_key_extract_userspace)", "P1:S5_OVS_VPORT_SND (ovs_vport_send)",
-		"P1:S6_FINAL (icmp_rcv)", "P2:S0_INIT (ip_output)", "P2:S1_STACK_PROC (internal_dev_xmit)",
-		"P2:S2_OVS_DP_PROC (ovs_dp_process_packet)", "P2:S3_OVS_UPCALL (ovs_dp_upcall)",
-		"P2:S4_OVS_KEYEXT (ovs_flow_key_extract_userspace)", "P2:S5_OVS_VPORT_SND (ovs_vport_send)",
+		"P1:S0_INIT (__netif_receive_skb)",
+		"P1:S1_STACK_PROC (netdev_frame_hook)",
+		"P1:S2_OVS_DP_PROC (ovs_dp_process_packet)",
+		"P1:S3_OVS_UPCALL (ovs_dp_upcall)",
+		"P1:S4_OVS_KEYEXT (ovs_flow_key_extract_userspace)",
+		"P1:S5_OVS_VPORT_SND (ovs_vport_send)",
+		"P1:S6_FINAL (icmp_rcv)",
+		"P2:S0_INIT (ip_output)",
+		"P2:S1_STACK_PROC (internal_dev_xmit)",
+		"P2:S2_OVS_DP_PROC (ovs_dp_process_packet)",
+		"P2:S3_OVS_UPCALL (ovs_dp_upcall)",
+		"P2:S4_OVS_KEYEXT (ovs_flow_key_extract_userspace)",
+		"P2:S5_OVS_VPORT_SND (ovs_vport_send)",
 		"P2:S6_FINAL (dev_queue_xmit)",
 	};
 	char name[96];
@@ -274,7 +291,7 @@ START_TEST(recorded_tx_round_trip_is_reported_once)
 	ck_assert_int_eq(r.nreported, 1);
 	ck_assert_int_eq(r.below + r.incomplete, 0);
 	expect_recorded(&r.reported[0], tx_fast_path, ARRAY_SIZE(tx_fast_path));
-	ck_assert_int_eq(lookup(&r, 4242, 2) == NULL, 1);	/* deleted once reported */
+	ck_assert_int_eq(lookup(&r, 4242, 2) == NULL, 1); /* deleted once reported */
 }
 END_TEST
 
@@ -303,7 +320,7 @@ END_TEST
 START_TEST(interleaved_pings_keep_their_own_stages)
 {
 	struct replay r;
-	const __u64 later = 150000;	/* seq 3 starts while seq 2 is on its way back */
+	const __u64 later = 150000; /* seq 3 starts while seq 2 is on its way back */
 
 	replay_init(&r, RTT_RX, "10.71.0.1", "10.71.0.254");
 	for (size_t i = 0; i < ARRAY_SIZE(rx_upcall); i++) {
@@ -315,7 +332,8 @@ START_TEST(interleaved_pings_keep_their_own_stages)
 	ck_assert_int_eq(r.nreported, 2);
 	expect_recorded(&r.reported[0], rx_upcall, ARRAY_SIZE(rx_upcall));
 	ck_assert_uint_eq(ntohs(r.reported[1].key.seq), 3);
-	ck_assert_uint_eq(r.reported[1].ts[13] - r.reported[1].ts[0], rx_upcall[13].ktime_ns - rx_upcall[0].ktime_ns);
+	ck_assert_uint_eq(r.reported[1].ts[13] - r.reported[1].ts[0],
+			  rx_upcall[13].ktime_ns - rx_upcall[0].ktime_ns);
 }
 END_TEST
 
@@ -327,11 +345,11 @@ START_TEST(stage_zero_restarts_only_for_another_packet)
 	replay_init(&r, RTT_TX, "10.71.0.254", "10.71.0.1");
 	/* A request whose reply never came (stages 0-6), then a new ping reusing id and seq. */
 	replay_recorded(&r, tx_fast_path, 5, 4242, 2, 0);
-	hit(&r, RTT_HOOK_IP_OUTPUT, 0, 4242, 2, 1000, skb);	/* the same packet again: kept */
+	hit(&r, RTT_HOOK_IP_OUTPUT, 0, 4242, 2, 1000, skb); /* the same packet again: kept */
 	ck_assert_uint_eq(lookup(&r, 4242, 2)->ts[0], tx_fast_path[0].ktime_ns);
 	hit(&r, RTT_HOOK_IP_OUTPUT, 0, 4242, 2, 99000000000ULL, skb + 0x800);
 	ck_assert_uint_eq(lookup(&r, 4242, 2)->ts[0], 99000000000ULL);
-	ck_assert_uint_eq(lookup(&r, 4242, 2)->ts[1], 0);	/* nothing inherited */
+	ck_assert_uint_eq(lookup(&r, 4242, 2)->ts[1], 0); /* nothing inherited */
 }
 END_TEST
 
@@ -354,7 +372,7 @@ END_TEST
 START_TEST(threshold_filters_in_the_kernel)
 {
 	struct replay r;
-	__u64 rtt = tx_fast_path[9].ktime_ns - tx_fast_path[0].ktime_ns;	/* 580.530 us */
+	__u64 rtt = tx_fast_path[9].ktime_ns - tx_fast_path[0].ktime_ns; /* 580.530 us */
 
 	replay_init(&r, RTT_TX, "10.71.0.254", "10.71.0.1");
 	r.threshold_ns = rtt + 1;
@@ -386,7 +404,8 @@ START_TEST(tx_fast_path_text_with_stacks)
 	who(&r, 243, "ping", "int0", 243, "ping", "phys0");
 	replay_recorded(&r, tx_fast_path, ARRAY_SIZE(tx_fast_path), 4242, 2, 0);
 	ck_assert_int_eq(r.nreported, 1);
-	rep = report_of(&r.reported[0], tx_fast_path, ARRAY_SIZE(tx_fast_path), RTT_TX, "10.71.0.254", "10.71.0.1", true);
+	rep = report_of(&r.reported[0], tx_fast_path, ARRAY_SIZE(tx_fast_path), RTT_TX, "10.71.0.254",
+			"10.71.0.1", true);
 	rtt_print_event(f, &rep);
 	ck_assert_int_eq(golden_check(f, &buf, &len, "system_network_icmp_rtt_tx.txt"), 0);
 }
@@ -401,7 +420,8 @@ START_TEST(tx_fast_path_json)
 	replay_init(&r, RTT_TX, "10.71.0.254", "10.71.0.1");
 	who(&r, 243, "ping", "int0", 243, "ping", "phys0");
 	replay_recorded(&r, tx_fast_path, ARRAY_SIZE(tx_fast_path), 4242, 2, 0);
-	rep = report_of(&r.reported[0], tx_fast_path, ARRAY_SIZE(tx_fast_path), RTT_TX, "10.71.0.254", "10.71.0.1", true);
+	rep = report_of(&r.reported[0], tx_fast_path, ARRAY_SIZE(tx_fast_path), RTT_TX, "10.71.0.254",
+			"10.71.0.1", true);
 	rtt_print_json(f, &rep);
 	ck_assert_int_eq(golden_check(f, &buf, &len, "system_network_icmp_rtt_tx.json"), 0);
 }
@@ -417,7 +437,8 @@ START_TEST(rx_through_userspace_text)
 	who(&r, 280, "ping", "phys0", 258, "python3", "int0");
 	replay_recorded(&r, rx_upcall, ARRAY_SIZE(rx_upcall), 4343, 2, 0);
 	ck_assert_int_eq(r.nreported, 1);
-	rep = report_of(&r.reported[0], rx_upcall, ARRAY_SIZE(rx_upcall), RTT_RX, "10.71.0.1", "10.71.0.254", true);
+	rep = report_of(&r.reported[0], rx_upcall, ARRAY_SIZE(rx_upcall), RTT_RX, "10.71.0.1", "10.71.0.254",
+			true);
 	rtt_print_event(f, &rep);
 	ck_assert_int_eq(golden_check(f, &buf, &len, "system_network_icmp_rtt_rx_upcall.txt"), 0);
 }
@@ -441,11 +462,13 @@ START_TEST(partial_stages_and_stack_failures)
 		if (st == 8)
 			continue;
 		if (st == 5)
-			hit(&r, RTT_HOOK_OVS_UPCALL, 0, 4242, 9, tx_fast_path[i].ktime_ns - 20000, tx_fast_path[i].skb);
+			hit(&r, RTT_HOOK_OVS_UPCALL, 0, 4242, 9, tx_fast_path[i].ktime_ns - 20000,
+			    tx_fast_path[i].skb);
 		hit(&r, hook_of(st, RTT_TX), st >= 7, 4242, 9, tx_fast_path[i].ktime_ns, tx_fast_path[i].skb);
 	}
 	ck_assert_int_eq(r.nreported, 1);
-	rep = report_of(&r.reported[0], tx_fast_path, ARRAY_SIZE(tx_fast_path), RTT_TX, "10.71.0.254", "10.71.0.1", true);
+	rep = report_of(&r.reported[0], tx_fast_path, ARRAY_SIZE(tx_fast_path), RTT_TX, "10.71.0.254",
+			"10.71.0.1", true);
 	r.reported[0].stack_id[3] = -17;
 	rep.nframes[3] = 0;
 	rep.nframes[9] = 0;

@@ -47,8 +47,7 @@ static struct ct_event base_event(__u8 probe_id, const char *comm)
 	return ev;
 }
 
-static void udp_packet(struct ct_event *ev, const char *src, unsigned sport, const char *dst,
-		       unsigned dport)
+static void udp_packet(struct ct_event *ev, const char *src, unsigned sport, const char *dst, unsigned dport)
 {
 	ev->pkt_source = CT_PKT_SKB;
 	ev->saddr = ip(src);
@@ -174,7 +173,7 @@ START_TEST(return_and_delete_events)
 
 	ev.is_return = 1;
 	ev.retval = -1;
-	ev.ifindex = 4;	/* not shown for return events */
+	ev.ifindex = 4; /* not shown for return events */
 	ct_print_event(f, &ev, "2025-01-02 03:04:05.010", 0, NULL, 0, &o);
 
 	ev = base_event(CT_PROBE_TCP_PACKET, "ksoftirqd/3");
@@ -188,7 +187,7 @@ START_TEST(return_and_delete_events)
 	ev.sport = 5000;
 	ev.dport = 6000;
 	established_ct(&ev, 0xffff888100002000ULL, 0x18e | (1ULL << 9));
-	ev.ctinfo = CT_CTINFO_NA;	/* an entry, not a packet: no ctinfo */
+	ev.ctinfo = CT_CTINFO_NA; /* an entry, not a packet: no ctinfo */
 	ct_print_event(f, &ev, "2025-01-02 03:04:05.012", 0, NULL, 0, &o);
 
 	ev.probe_id = 42;
@@ -232,7 +231,8 @@ START_TEST(ctinfo_status_and_zone_names)
 	ck_assert_str_eq(ct_ctinfo_name(7), "IP_CT_UNTRACKED");
 
 	ck_assert_str_eq(ct_status_flags(0, b, sizeof(b)), "");
-	ck_assert_str_eq(ct_status_flags(0x18e, b, sizeof(b)), "SEEN_REPLY|ASSURED|CONFIRMED|SRC_NAT_DONE|DST_NAT_DONE");
+	ck_assert_str_eq(ct_status_flags(0x18e, b, sizeof(b)),
+			 "SEEN_REPLY|ASSURED|CONFIRMED|SRC_NAT_DONE|DST_NAT_DONE");
 	ck_assert_str_eq(ct_status_flags(0x1ULL | 1ULL << 11 | 1ULL << 15 | 1ULL << 20, b, sizeof(b)),
 			 "EXPECTED|TEMPLATE|HW_OFFLOAD|BIT20");
 	ck_assert_str_eq(ct_status_flags(1ULL << 9 | 1ULL << 12, b, sizeof(b)), "DYING|NAT_CLASH");
@@ -319,7 +319,8 @@ END_TEST
 static const struct {
 	const char *file, *error;
 } bad_files[] = {
-	{ "bad_trailing_comma.json", "line 2, column 46: expected a member name in double quotes, found '}'" },
+	{ "bad_trailing_comma.json",
+	  "line 2, column 46: expected a member name in double quotes, found '}'" },
 	{ "bad_unknown_key.json", "line 3, column 15: rule 2: unknown key 'srcip' (use src_ip, dst_ip, "
 				  "protocol, src_port, dst_port)" },
 	{ "bad_ip.json", "line 1, column 13: rule 1: src_ip: invalid IPv4 address '10.0.0.300'" },
@@ -356,16 +357,20 @@ START_TEST(json_reader_edge_cases)
 	static const struct {
 		const char *text, *error;
 	} cases[] = {
-		{ "", "line 1, column 1: expected a value (object, array, string, number, true, false or null), found the end of the file" },
+		{ "", "line 1, column 1: expected a value (object, array, string, number, true, false or "
+		      "null), found the end of the file" },
 		{ "[01]", "line 1, column 3: numbers must not have leading zeros" },
 		{ "[1.]", "line 1, column 4: expected a digit after the decimal point, found ']'" },
 		{ "[\"\\ud800\"]", "line 1, column 9: unpaired UTF-16 surrogate \\uD800" },
-		{ "[\"\\x\"]", "line 1, column 4: expected an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX), found 'x'" },
-		{ "[tru]", "line 1, column 2: expected a value (object, array, string, number, true, false or null), found 't'" },
+		{ "[\"\\x\"]", "line 1, column 4: expected an escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t "
+			       "\\uXXXX), found 'x'" },
+		{ "[tru]", "line 1, column 2: expected a value (object, array, string, number, true, false "
+			   "or null), found 't'" },
 		{ "[{\"a\" 1}]", "line 1, column 7: expected ':' after the member name, found '1'" },
 		{ "\xef\xbb\xbf[]", "line 1, column 1: the file starts with a UTF-8 byte order mark" },
 		{ "[{\"src_ip\": \"\\u0031\\u0030.0.0.1\", \"protocol\": \"\\u00e9\"}]",
-		  "line 1, column 47: rule 1: protocol: unknown protocol '\xc3\xa9' (use all, icmp, tcp or udp)" },
+		  "line 1, column 47: rule 1: protocol: unknown protocol '\xc3\xa9' (use all, icmp, tcp or "
+		  "udp)" },
 	};
 	struct ct_file_rule r[CT_MAX_RULES];
 

@@ -49,7 +49,7 @@ static void reassembly(FILE *f)
 	defrag_print_event(f, &ev, "14:02:11", NULL, 0, NULL);
 
 	ev = event(DEFRAG_EV_IP_DEFRAG, 0, "swapper/3", "eth0");
-	ev.pkt.frag_off = DEFRAG_IP_MF | 185;	/* 1480 bytes: no L4 header here */
+	ev.pkt.frag_off = DEFRAG_IP_MF | 185; /* 1480 bytes: no L4 header here */
 	ev.user = 1;
 	defrag_print_event(f, &ev, "14:02:11", NULL, 0, NULL);
 

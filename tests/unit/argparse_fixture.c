@@ -82,9 +82,9 @@ const char *str_or_none(const char *s)
 /* Prints every destination as " key=value" so that tests can check what was parsed. */
 static void dump_state(void)
 {
-	printf(" interval=%d offset=%d verbose=%d extra=%d name=%s src_ip=%s src_port=%d l4=%s",
-	       o_interval, o_offset, o_verbose, o_extra, str_or_none(o_name), str_or_none(o_src_ip),
-	       o_src_port, str_or_none(o_l4));
+	printf(" interval=%d offset=%d verbose=%d extra=%d name=%s src_ip=%s src_port=%d l4=%s", o_interval,
+	       o_offset, o_verbose, o_extra, str_or_none(o_name), str_or_none(o_src_ip), o_src_port,
+	       str_or_none(o_l4));
 	printf(" ports=");
 	for (int i = 0; i < o_ports.count; i++)
 		printf("%s%s", i ? "," : "", o_ports.items[i]);
@@ -117,8 +117,7 @@ void expect_ok(const struct captured *r, ...)
 	va_list ap;
 	const char *kv;
 
-	ck_assert_msg(r->status == CAPTURE_RETURNED, "parse failed with status %d: %s", r->status,
-		      r->err);
+	ck_assert_msg(r->status == CAPTURE_RETURNED, "parse failed with status %d: %s", r->status, r->err);
 	ck_assert_str_eq(r->err, "");
 	va_start(ap, r);
 	while ((kv = va_arg(ap, const char *))) {
@@ -130,8 +129,7 @@ void expect_ok(const struct captured *r, ...)
 	va_end(ap);
 }
 
-void expect_error(const struct captured *r, const char *usage, const char *prog,
-			 const char *msg)
+void expect_error(const struct captured *r, const char *usage, const char *prog, const char *msg)
 {
 	struct strbuf want = { 0 };
 

@@ -19,10 +19,10 @@ extern const char *o_name, *o_src_ip, *o_l4;
 extern struct arg_list o_ports;
 extern const struct arg_parser tool;
 
-#define TOOL_USAGE                                                                 \
-	"usage: tool [-h] [-i INTERVAL] [--offset N] [-v] [-x] [-n NAME]\n"         \
-	"            [--src-ip SRC_IP] [--src-port SRC_PORT]\n"                     \
-	"            [--l4-protocol {all,icmp,tcp,udp}] [-p PORT [PORT ...]] [--json]\n" \
+#define TOOL_USAGE                                                                                           \
+	"usage: tool [-h] [-i INTERVAL] [--offset N] [-v] [-x] [-n NAME]\n"                                  \
+	"            [--src-ip SRC_IP] [--src-port SRC_PORT]\n"                                              \
+	"            [--l4-protocol {all,icmp,tcp,udp}] [-p PORT [PORT ...]] [--json]\n"                     \
 	"            [--btf PATH]\n"
 
 extern const char *p_target;

@@ -23,8 +23,8 @@ START_TEST(test_defaults)
 	struct captured r;
 
 	RUN(&tool, "tool");
-	EXPECT_OK("interval=10", "offset=0", "verbose=0", "extra=0", "name=(none)", "l4=all",
-		  "nports=0", "secret=0", "json=0", "btf=(none)", "ready=(none)");
+	EXPECT_OK("interval=10", "offset=0", "verbose=0", "extra=0", "name=(none)", "l4=all", "nports=0",
+		  "secret=0", "json=0", "btf=(none)", "ready=(none)");
 	captured_free(&r);
 }
 END_TEST
@@ -228,8 +228,7 @@ START_TEST(test_required)
 	struct captured r;
 
 	RUN(&req, "req");
-	expect_error(&r, REQ_USAGE, "req",
-		     "the following arguments are required: -d/--dev, --mode, target");
+	expect_error(&r, REQ_USAGE, "req", "the following arguments are required: -d/--dev, --mode, target");
 	captured_free(&r);
 	RUN(&req, "req", "--mode", "fast");
 	expect_error(&r, REQ_USAGE, "req", "the following arguments are required: -d/--dev, target");

@@ -17,31 +17,31 @@
 
 /* ---- help ---- */
 
-#define TOOL_HELP                                                                           \
-	TOOL_USAGE                                                                          \
-	"\n"                                                                                \
-	"Trace things.\n"                                                                   \
-	"\n"                                                                                \
-	"options:\n"                                                                        \
-	"  -h, --help            show this help message and exit\n"                         \
-	"  -i INTERVAL, --interval INTERVAL\n"                                              \
-	"                        output interval in seconds (default: 10)\n"                \
-	"  --offset N            offset added to every value (default: 0)\n"                \
-	"  -v, --verbose         print more\n"                                              \
-	"  -x                    extra output\n"                                            \
-	"  -n NAME, --name NAME  device name\n"                                             \
-	"  --src-ip SRC_IP       source IP address\n"                                       \
-	"  --src-port SRC_PORT   source port (default: 0)\n"                                \
-	"  --l4-protocol {all,icmp,tcp,udp}\n"                                              \
-	"                        L4 protocol filter (default: all)\n"                       \
-	"  -p PORT [PORT ...], --ports PORT [PORT ...]\n"                                   \
-	"                        ports to watch\n"                                          \
-	"  --json                print one JSON object per event or report instead of\n"    \
-	"                        text\n"                                                    \
-	"  --btf PATH            BTF file describing the running kernel, for kernels\n"     \
-	"                        without /sys/kernel/btf/vmlinux (also $BPFNET_BTF)\n"      \
-	"\n"                                                                                \
-	"examples:\n"                                                                       \
+#define TOOL_HELP                                                                                            \
+	TOOL_USAGE                                                                                           \
+	"\n"                                                                                                 \
+	"Trace things.\n"                                                                                    \
+	"\n"                                                                                                 \
+	"options:\n"                                                                                         \
+	"  -h, --help            show this help message and exit\n"                                          \
+	"  -i INTERVAL, --interval INTERVAL\n"                                                               \
+	"                        output interval in seconds (default: 10)\n"                                 \
+	"  --offset N            offset added to every value (default: 0)\n"                                 \
+	"  -v, --verbose         print more\n"                                                               \
+	"  -x                    extra output\n"                                                             \
+	"  -n NAME, --name NAME  device name\n"                                                              \
+	"  --src-ip SRC_IP       source IP address\n"                                                        \
+	"  --src-port SRC_PORT   source port (default: 0)\n"                                                 \
+	"  --l4-protocol {all,icmp,tcp,udp}\n"                                                               \
+	"                        L4 protocol filter (default: all)\n"                                        \
+	"  -p PORT [PORT ...], --ports PORT [PORT ...]\n"                                                    \
+	"                        ports to watch\n"                                                           \
+	"  --json                print one JSON object per event or report instead of\n"                     \
+	"                        text\n"                                                                     \
+	"  --btf PATH            BTF file describing the running kernel, for kernels\n"                      \
+	"                        without /sys/kernel/btf/vmlinux (also $BPFNET_BTF)\n"                       \
+	"\n"                                                                                                 \
+	"examples:\n"                                                                                        \
 	"  tool -i 5\n"
 
 START_TEST(test_help_text)
@@ -126,8 +126,7 @@ START_TEST(test_help_positionals)
 	RUN(&pos, "pos", "-h");
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_str_eq(r.err, "");
-	ck_assert_str_eq(r.out,
-			 POS_USAGE
+	ck_assert_str_eq(r.out, POS_USAGE
 			 "\n"
 			 "positional arguments:\n"
 			 "  target                host to probe\n"
@@ -164,7 +163,8 @@ static const struct arg_opt wide_opts[] = {
 		"the maximum number of entries kept in the kernel table before old entries are "
 		"evicted, which should be raised on busy hosts with many flows",
 		.metavar = "ENTRIES"),
-	OPT_INT("report-interval-seconds", 'r', &w_vals[1], 0, 1000, "seconds between reports", .metavar = "SECONDS"),
+	OPT_INT("report-interval-seconds", 'r', &w_vals[1], 0, 1000, "seconds between reports",
+		.metavar = "SECONDS"),
 	OPT_INT("top-entries-per-report", 't', &w_vals[2], 0, 1000, "entries per report", .metavar = "N"),
 	OPT_FLAG("include-stack-traces", 0, &w_flag, "print stacks"),
 	OPT_STR("source-address", 0, &w_strs[0], "source address filter"),
@@ -174,8 +174,7 @@ static const struct arg_opt wide_opts[] = {
 	{ 0 },
 };
 
-static const struct arg_parser wide = { .prog = "kernel_drop_stack_stats_summary_all",
-					 .opts = wide_opts };
+static const struct arg_parser wide = { .prog = "kernel_drop_stack_stats_summary_all", .opts = wide_opts };
 
 /* The option-less, positional-only parser of kernel_drop_stack_stats. */
 static const char *k_device = "";
@@ -189,7 +188,8 @@ static const struct arg_positional kds_pos_args[] = {
 
 static const struct arg_opt kds_opts[] = { { 0 } };
 
-static const struct arg_parser kds = { .prog = "kernel_drop_stack_stats", .opts = kds_opts,
+static const struct arg_parser kds = { .prog = "kernel_drop_stack_stats",
+				       .opts = kds_opts,
 				       .positionals = kds_pos_args };
 
 static void check_lines(const char *text, const char *what)
@@ -215,7 +215,7 @@ START_TEST(test_usage_wrapping)
 
 	for (const char *p = r.err; (p = strchr(p, '\n')); p++)
 		lines++;
-	ck_assert_int_ge(lines, 4);	/* at least three usage lines and the error */
+	ck_assert_int_ge(lines, 4); /* at least three usage lines and the error */
 	captured_free(&r);
 	RUN(&wide, "x", "--help");
 	ck_assert_int_eq(r.status, 0);

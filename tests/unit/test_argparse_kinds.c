@@ -97,7 +97,7 @@ START_TEST(test_kind_ip)
 {
 	KIND_OK("--ip", "10.0.0.1", "ip=4:10.0.0.1 ");
 	KIND_OK("--ip", "2001:db8::1", "ip=6:2001:db8::1 ");
-	KIND_OK("--v4", "10.0.0.1", "ip=0:- ");	/* not given: family 0, no filter */
+	KIND_OK("--v4", "10.0.0.1", "ip=0:- "); /* not given: family 0, no filter */
 	KIND_BAD("--ip", "1.2.3", "argument --ip: invalid IP address: '1.2.3'");
 	KIND_BAD("--ip", "", "argument --ip: invalid IP address: ''");
 	KIND_BAD("--ip", "2001:db8::1::2", "argument --ip: invalid IP address: '2001:db8::1::2'");
@@ -112,7 +112,8 @@ START_TEST(test_kind_port)
 	KIND_BAD("--port", "65536", "argument -p/--port: invalid port: 65536 (must be between 0 and 65535)");
 	KIND_BAD("--port", "-1", "argument -p/--port: invalid port: -1 (must be between 0 and 65535)");
 	KIND_BAD("--port", "http", "argument -p/--port: invalid int value: 'http'");
-	KIND_BAD("--port", "99999999999999999999", "argument -p/--port: invalid int value: '99999999999999999999'");
+	KIND_BAD("--port", "99999999999999999999",
+		 "argument -p/--port: invalid int value: '99999999999999999999'");
 	KIND_BAD("--port", "1.5", "argument -p/--port: invalid int value: '1.5'");
 }
 END_TEST
@@ -120,7 +121,7 @@ END_TEST
 START_TEST(test_kind_ifname)
 {
 	KIND_OK("--dev", "eth0", "dev=eth0 ");
-	KIND_OK("--dev", "abcdefghijklmno", "dev=abcdefghijklmno ");	/* 15 characters: fits */
+	KIND_OK("--dev", "abcdefghijklmno", "dev=abcdefghijklmno "); /* 15 characters: fits */
 	KIND_BAD("--dev", "abcdefghijklmnop",
 		 "argument --dev: interface name 'abcdefghijklmnop' too long (max 15 characters)");
 	KIND_BAD("--dev", "", "argument --dev: empty interface name");
@@ -134,10 +135,14 @@ START_TEST(test_kind_proto)
 	KIND_OK("--proto", "all", "proto=0 ");
 	KIND_OK("--proto", "200", "proto=200 ");
 	KIND_OK("--l4", "icmp", "l4=1 ");
-	KIND_BAD("--proto", "x", "argument --proto: invalid protocol: 'x' (use tcp, udp, icmp or a number 0-255)");
-	KIND_BAD("--proto", "256", "argument --proto: invalid protocol: '256' (use tcp, udp, icmp or a number 0-255)");
-	KIND_BAD("--proto", "", "argument --proto: invalid protocol: '' (use tcp, udp, icmp or a number 0-255)");
-	KIND_BAD("--l4", "sctp", "argument --l4: invalid choice: 'sctp' (choose from 'all', 'icmp', 'tcp', 'udp')");
+	KIND_BAD("--proto", "x",
+		 "argument --proto: invalid protocol: 'x' (use tcp, udp, icmp or a number 0-255)");
+	KIND_BAD("--proto", "256",
+		 "argument --proto: invalid protocol: '256' (use tcp, udp, icmp or a number 0-255)");
+	KIND_BAD("--proto", "",
+		 "argument --proto: invalid protocol: '' (use tcp, udp, icmp or a number 0-255)");
+	KIND_BAD("--l4", "sctp",
+		 "argument --l4: invalid choice: 'sctp' (choose from 'all', 'icmp', 'tcp', 'udp')");
 	KIND_BAD("--l4", "6", "argument --l4: invalid choice: '6' (choose from 'all', 'icmp', 'tcp', 'udp')");
 }
 END_TEST
@@ -156,7 +161,8 @@ START_TEST(test_kind_seconds)
 	KIND_BAD("-i", "1e-9", "argument -i/--interval: invalid value: 1e-9 " RANGE);
 	KIND_BAD("-i", "0.0001", "argument -i/--interval: invalid value: 0.0001 " RANGE);
 	KIND_BAD("-i", "1e300", "argument -i/--interval: invalid value: 1e300 " RANGE);
-	KIND_BAD("-i", "99999999999999999999", "argument -i/--interval: invalid value: 99999999999999999999 " RANGE);
+	KIND_BAD("-i", "99999999999999999999",
+		 "argument -i/--interval: invalid value: 99999999999999999999 " RANGE);
 	KIND_BAD("-i", "31536000.5", "argument -i/--interval: invalid value: 31536000.5 " RANGE);
 	KIND_BAD("-i", "nan", "argument -i/--interval: invalid float value: 'nan'");
 	KIND_BAD("-i", "inf", "argument -i/--interval: invalid float value: 'inf'");
@@ -170,7 +176,8 @@ START_TEST(test_kind_seconds)
 	KIND_BAD("-d", "31536001", "argument -d/--duration: invalid value: 31536001 " RANGE_OFF);
 	KIND_BAD("-d", "1.5", "argument -d/--duration: invalid int value: '1.5'");
 	KIND_BAD("-d", "1e3", "argument -d/--duration: invalid int value: '1e3'");
-	KIND_BAD("-d", "99999999999999999999", "argument -d/--duration: invalid int value: '99999999999999999999'");
+	KIND_BAD("-d", "99999999999999999999",
+		 "argument -d/--duration: invalid int value: '99999999999999999999'");
 	KIND_BAD("--whole", "0", "argument --whole: invalid value: 0 " RANGE);
 }
 END_TEST
@@ -181,7 +188,8 @@ START_TEST(test_kind_float_range)
 	KIND_OK("--latency", "10000000", "latency=10000000\n");
 	KIND_BAD("--latency", "-5", "argument --latency: invalid value: -5 (must be between 0 and 1e+07)");
 	KIND_BAD("--latency", "1e9", "argument --latency: invalid value: 1e9 (must be between 0 and 1e+07)");
-	KIND_BAD("--latency", "1e20", "argument --latency: invalid value: 1e20 (must be between 0 and 1e+07)");
+	KIND_BAD("--latency", "1e20",
+		 "argument --latency: invalid value: 1e20 (must be between 0 and 1e+07)");
 	KIND_BAD("--latency", "nan", "argument --latency: invalid float value: 'nan'");
 	KIND_BAD("--latency", "-inf", "argument --latency: expected one argument");
 	KIND_BAD("--latency=-inf", NULL, "argument --latency: invalid float value: '-inf'");
@@ -218,8 +226,9 @@ START_TEST(test_kind_help)
 	ck_assert_ptr_nonnull(strstr(r.out, "a port (default: 0)\n"));
 	ck_assert_ptr_nonnull(strstr(r.out, "an interval (default: 1)\n"));
 	ck_assert_ptr_null(strstr(r.out, "an IPv4 address (default"));
-	ck_assert_ptr_nonnull(strstr(r.out, "\n\nintervals, durations and timeouts: seconds from 0.1 to 31536000 "
-					    "(365 days)\n"));
+	ck_assert_ptr_nonnull(strstr(r.out,
+				     "\n\nintervals, durations and timeouts: seconds from 0.1 to 31536000 "
+				     "(365 days)\n"));
 	captured_free(&r);
 	/* No time option, no such line. */
 	RUN(&tool, "tool", "--help");
@@ -246,7 +255,8 @@ START_TEST(test_arg_fail_opt)
 	capture_run(fail_opt_child, NULL, &r);
 	ck_assert_int_eq(r.status, 2);
 	ck_assert_str_eq(r.out, "-p/--port --v4 --whole\n");
-	ck_assert_ptr_nonnull(strstr(r.err, "\nkinds: error: argument --v4: 0.0.0.0 matches no packet: give one\n"));
+	ck_assert_ptr_nonnull(
+		strstr(r.err, "\nkinds: error: argument --v4: 0.0.0.0 matches no packet: give one\n"));
 	captured_free(&r);
 }
 END_TEST

@@ -49,8 +49,9 @@ START_TEST(test_float_values)
 	static const struct {
 		const char *arg, *out;
 	} ok[] = {
-		{ "0.25", "rate=0.25\n" }, { " 2 ", "rate=2\n" }, { "1_000.5", "rate=1000.5\n" },
-		{ "3e-2", "rate=0.029999999999999999\n" }, { "+.5", "rate=0.5\n" },
+		{ "0.25", "rate=0.25\n" },      { " 2 ", "rate=2\n" },
+		{ "1_000.5", "rate=1000.5\n" }, { "3e-2", "rate=0.029999999999999999\n" },
+		{ "+.5", "rate=0.5\n" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(ok); i++) {
@@ -65,12 +66,14 @@ START_TEST(test_float_values)
 	run_float(&r, (const char *const[]){ "ftool", "--help", NULL });
 	ck_assert_ptr_nonnull(strstr(r.out, "samples per second (default: 1.5)"));
 	captured_free(&r);
-	for (const char *const *bad = (const char *const[]){ "0x10", "1.2.3", "", "fast", NULL }; *bad; bad++) {
+	for (const char *const *bad = (const char *const[]){ "0x10", "1.2.3", "", "fast", NULL }; *bad;
+	     bad++) {
 		char want[96];
 
 		run_float(&r, (const char *const[]){ "ftool", "-r", *bad, NULL });
 		ck_assert_int_eq(r.status, 2);
-		snprintf(want, sizeof(want), "ftool: error: argument -r/--rate: invalid float value: '%s'\n", *bad);
+		snprintf(want, sizeof(want), "ftool: error: argument -r/--rate: invalid float value: '%s'\n",
+			 *bad);
 		ck_assert_ptr_nonnull(strstr(r.err, want));
 		captured_free(&r);
 	}

@@ -11,8 +11,7 @@
 #include "json.h"
 #include "unit_helpers.h"
 
-static struct drop_tuple tuple(const char *s, uint16_t sport, const char *d, uint16_t dport,
-			       uint8_t proto)
+static struct drop_tuple tuple(const char *s, uint16_t sport, const char *d, uint16_t dport, uint8_t proto)
 {
 	struct drop_tuple t;
 
@@ -33,8 +32,7 @@ START_TEST(test_tuple_format)
 	t = tuple("10.0.0.1", 5000, "10.0.0.2", 80, 6);
 	ck_assert_str_eq(drop_tuple_format(&t, buf, sizeof(buf)), "10.0.0.1:5000 -> 10.0.0.2:80 (TCP)");
 	t = tuple("192.168.1.10", 53, "8.8.8.8", 65535, 17);
-	ck_assert_str_eq(drop_tuple_format(&t, buf, sizeof(buf)),
-			 "192.168.1.10:53 -> 8.8.8.8:65535 (UDP)");
+	ck_assert_str_eq(drop_tuple_format(&t, buf, sizeof(buf)), "192.168.1.10:53 -> 8.8.8.8:65535 (UDP)");
 	/* No ports for ICMP, even if the fields hold something. */
 	t = tuple("10.0.0.1", 8, "10.0.0.2", 0, 1);
 	ck_assert_str_eq(drop_tuple_format(&t, buf, sizeof(buf)), "10.0.0.1 -> 10.0.0.2 (ICMP)");
@@ -69,8 +67,12 @@ START_TEST(test_filter_text)
 	ck_assert_str_eq(drop_filter_text(&o, buf, sizeof(buf)),
 			 " (filters: device: eth0, src IP: 1.2.3.4, dst port: 80, protocol: TCP)");
 
-	o = (struct drop_filter_opts){ .name = "eth1", .src_ip = inet_addr("1.2.3.4"),
-				       .dst_ip = inet_addr("5.6.7.8"), .src_port = 1000, .dst_port = 80, .l4_protocol = 17 };
+	o = (struct drop_filter_opts){ .name = "eth1",
+				       .src_ip = inet_addr("1.2.3.4"),
+				       .dst_ip = inet_addr("5.6.7.8"),
+				       .src_port = 1000,
+				       .dst_port = 80,
+				       .l4_protocol = 17 };
 	ck_assert_str_eq(drop_filter_text(&o, buf, sizeof(buf)),
 			 " (filters: device: eth1, src IP: 1.2.3.4, dst IP: 5.6.7.8, src port: 1000, "
 			 "dst port: 80, protocol: UDP)");
@@ -102,7 +104,7 @@ START_TEST(test_table_sort)
 {
 	struct drop_entry e[] = {
 		entry(10, "eth1", 1), entry(5, "eth0", 2), entry(10, "eth0", 3),
-		entry(1, "lo", 4), entry(5, "eth2", 5), entry(1000000, "big", 6),
+		entry(1, "lo", 4),    entry(5, "eth2", 5), entry(1000000, "big", 6),
 	};
 	struct drop_table t = { .entries = e, .n = 6 };
 
@@ -178,8 +180,10 @@ START_TEST(test_print_failures)
 END_TEST
 
 static char *frames7[] = {
-	"kfree_skb_reason+0x1a", "ip_rcv_core+0x2b", "ip_rcv+0x3c", "__netif_receive_skb_one_core+0x4d",
-	"process_backlog+0x5e", "__napi_poll+0x6f", "net_rx_action+0x70",
+	"kfree_skb_reason+0x1a", "ip_rcv_core+0x2b",
+	"ip_rcv+0x3c",           "__netif_receive_skb_one_core+0x4d",
+	"process_backlog+0x5e",  "__napi_poll+0x6f",
+	"net_rx_action+0x70",
 };
 
 static char *render_brief(const struct drop_entry *e)
@@ -323,8 +327,9 @@ END_TEST
 START_TEST(test_config_build)
 {
 	struct drop_count_config cfg;
-	struct drop_filter_opts o = { .name = "eth0", .src_ip = inet_addr("10.0.0.1"), .dst_port = 80,
-				      .l4_protocol = 6 };
+	struct drop_filter_opts o = {
+		.name = "eth0", .src_ip = inet_addr("10.0.0.1"), .dst_port = 80, .l4_protocol = 6
+	};
 
 	drop_count_config_build(&cfg, &o);
 	ck_assert_str_eq(cfg.ifname, "eth0");
@@ -344,7 +349,7 @@ START_TEST(test_config_build)
 	ck_assert_uint_eq(cfg.filter.sfamily, 0);
 	ck_assert_uint_eq(cfg.filter.l4proto, 0);
 
-	o.name = "abcdefghijklmno";	/* 15 characters: the longest name */
+	o.name = "abcdefghijklmno"; /* 15 characters: the longest name */
 	drop_count_config_build(&cfg, &o);
 	ck_assert_str_eq(cfg.ifname, "abcdefghijklmno");
 }
@@ -379,13 +384,14 @@ static void expect_parse(char **argv, int status, const char *out, const char *e
 
 START_TEST(test_filter_options)
 {
-	expect_parse((char *[]){ "t", "-n", "eth0", "--dst-ip", "10.0.0.2", "--src-port", "22", "--l4-protocol",
-				 "udp", NULL },
+	expect_parse((char *[]){ "t", "-n", "eth0", "--dst-ip", "10.0.0.2", "--src-port", "22",
+				 "--l4-protocol", "udp", NULL },
 		     CAPTURE_RETURNED, "eth0 0a000002 22 17\n", "");
 	expect_parse((char *[]){ "t", "-n", "abcdefghijklmnop", NULL }, 2, "",
 		     "t: error: argument -n/--name: interface name 'abcdefghijklmnop' too long (max 15 "
 		     "characters)\n");
-	expect_parse((char *[]){ "t", "--device", "", NULL }, 2, "", "t: error: argument --device: empty interface name\n");
+	expect_parse((char *[]){ "t", "--device", "", NULL }, 2, "",
+		     "t: error: argument --device: empty interface name\n");
 	expect_parse((char *[]){ "t", "--dst-ip", "2001:db8::1", NULL }, 2, "",
 		     "t: error: argument --dst-ip: expected an IPv4 address: '2001:db8::1'\n");
 	expect_parse((char *[]){ "t", "--dst-ip", "10.1", NULL }, 2, "",

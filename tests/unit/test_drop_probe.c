@@ -8,7 +8,8 @@
 
 START_TEST(test_normal_pattern_true)
 {
-	static const char *const tcp[] = { "kfree_skb+0x1", "tcp_v4_rcv+0x5a", "ip_protocol_deliver_rcu+0x30" };
+	static const char *const tcp[] = { "kfree_skb+0x1", "tcp_v4_rcv+0x5a",
+					   "ip_protocol_deliver_rcu+0x30" };
 	static const char *const icmp[] = { "sk_skb_reason_drop+0x90", "icmp_rcv+0x2fd" };
 	static const char *const reason[] = { "kfree_skb_reason+0x12", "tcp_v4_do_rcv+0x1" };
 	static const char *const mm[] = { "kfree_skb_reason+0x12", "skb_release_data+0x9", "x+0x1" };
@@ -59,15 +60,21 @@ END_TEST
 START_TEST(test_normal_pattern_skips_tracing_frames)
 {
 	static const char *const traced[] = {
-		"__traceiter_kfree_skb+0x2", "perf_trace_kfree_skb+0x10", "kfree_skb_reason+0x12",
+		"__traceiter_kfree_skb+0x2",
+		"perf_trace_kfree_skb+0x10",
+		"kfree_skb_reason+0x12",
 		"tcp_v4_rcv+0x5a",
 	};
 	static const char *const traced_bad[] = {
-		"__traceiter_kfree_skb+0x2", "kfree_skb_reason+0x12", "ip_rcv_core+0x1",
+		"__traceiter_kfree_skb+0x2",
+		"kfree_skb_reason+0x12",
+		"ip_rcv_core+0x1",
 	};
 	/* Without skipping, frame 1 would be kfree_skb and frame 2 would be normal. */
 	static const char *const traced_shift[] = {
-		"bpf_trace_run2+0x50", "kfree_skb+0x1", "tcp_v4_rcv+0x5a",
+		"bpf_trace_run2+0x50",
+		"kfree_skb+0x1",
+		"tcp_v4_rcv+0x5a",
 	};
 
 	ck_assert(drop_is_normal_pattern(traced, ARRAY_SIZE(traced)));
@@ -81,9 +88,15 @@ START_TEST(test_tracing_frames)
 	static const char *const none[] = { "kfree_skb+0x1", "tcp_v4_rcv+0x5a" };
 	static const char *const one[] = { "__traceiter_kfree_skb+0x2", "kfree_skb+0x1" };
 	static const char *const all_kinds[] = {
-		"__traceiter_kfree_skb+0x2", "perf_trace_kfree_skb+0x3", "trace_event_raw_event_kfree_skb+0x4",
-		"bpf_trace_run2+0x5", "__bpf_trace_kfree_skb+0x6", "perf_tp_event+0x7",
-		"trace_call_bpf+0x8", "kfree_skb_reason+0x9", "__traceiter_again+0x1",
+		"__traceiter_kfree_skb+0x2",
+		"perf_trace_kfree_skb+0x3",
+		"trace_event_raw_event_kfree_skb+0x4",
+		"bpf_trace_run2+0x5",
+		"__bpf_trace_kfree_skb+0x6",
+		"perf_tp_event+0x7",
+		"trace_call_bpf+0x8",
+		"kfree_skb_reason+0x9",
+		"__traceiter_again+0x1",
 	};
 	static const char *const only[] = { "__traceiter_kfree_skb+0x2", "perf_trace_kfree_skb+0x3" };
 	/* Only leading frames count, and names must start with the prefix. */

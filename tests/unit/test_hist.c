@@ -22,15 +22,15 @@ START_TEST(test_log2_slot_small_values)
 	ck_assert_uint_eq(log2_slot(15), 4);
 	ck_assert_uint_eq(log2_slot(30), 4);
 	ck_assert_uint_eq(log2_slot(31), 5);
-	ck_assert_uint_eq(log2_slot(1000), 9);	/* 1001 in [512, 1024) */
+	ck_assert_uint_eq(log2_slot(1000), 9); /* 1001 in [512, 1024) */
 	ck_assert_uint_eq(log2_slot(1023), 10);
 }
 END_TEST
 
 START_TEST(test_log2_slot_large_values)
 {
-	ck_assert_uint_eq(log2_slot(0xFFFFFFFEULL), 31);	/* v + 1 = 2^32 - 1 */
-	ck_assert_uint_eq(log2_slot(0xFFFFFFFFULL), 32);	/* v + 1 = 2^32 */
+	ck_assert_uint_eq(log2_slot(0xFFFFFFFEULL), 31); /* v + 1 = 2^32 - 1 */
+	ck_assert_uint_eq(log2_slot(0xFFFFFFFFULL), 32); /* v + 1 = 2^32 */
 	ck_assert_uint_eq(log2_slot(1ULL << 40), 40);
 	ck_assert_uint_eq(log2_slot((1ULL << 40) - 1), 40);
 	ck_assert_uint_eq(log2_slot((1ULL << 40) - 2), 39);
@@ -83,8 +83,7 @@ START_TEST(test_slot_property_random_values)
 		ck_assert_msg(s < LOG2_SLOTS, "slot %u of %llu", s, (unsigned long long)v);
 		ck_assert_msg(log2_slot_low(s) <= v && v <= log2_slot_high(s),
 			      "%llu outside slot %u [%llu, %llu]", (unsigned long long)v, s,
-			      (unsigned long long)log2_slot_low(s),
-			      (unsigned long long)log2_slot_high(s));
+			      (unsigned long long)log2_slot_low(s), (unsigned long long)log2_slot_high(s));
 	}
 }
 END_TEST
@@ -269,9 +268,10 @@ START_TEST(test_print_linear_hist)
 
 	print_linear_hist(mem_open(&m), one, 2, 100, 0, "hops");
 	s = mem_close(&m);
-	ck_assert_str_eq(s, "     hops                : count     distribution\n"
-			    "       100 -> 100        : 3        |****************************************|\n"
-			    "       101 -> 101        : 1        |*************                           |\n");
+	ck_assert_str_eq(s,
+			 "     hops                : count     distribution\n"
+			 "       100 -> 100        : 3        |****************************************|\n"
+			 "       101 -> 101        : 1        |*************                           |\n");
 	free(s);
 
 	uint64_t none[4] = { 0 };

@@ -74,11 +74,16 @@ static const char *chosen_desc(const struct hook_set *s, int i)
 START_TEST(test_preference_order)
 {
 	static const struct hook_def defs[] = {
-		{ "tp first", { { HOOK_TP, "a", "skb:kfree_skb" }, { HOOK_KPROBE, "b", "kfree_skb_reason" } } },
-		{ "kprobe first", { { HOOK_KPROBE, "b", "kfree_skb_reason" }, { HOOK_TP, "a", "skb:kfree_skb" } } },
-		{ "third", { { HOOK_TP, "a", "net:nope" }, { HOOK_KPROBE, "b", "no_such_fn" },
-			     { HOOK_KPROBE, "c", "kfree_skb_reason" } } },
-		{ "raw", { { HOOK_RAW_TP, "r", "qdisc:qdisc_enqueue" }, { HOOK_KPROBE, "b", "kfree_skb_reason" } } },
+		{ "tp first",
+		  { { HOOK_TP, "a", "skb:kfree_skb" }, { HOOK_KPROBE, "b", "kfree_skb_reason" } } },
+		{ "kprobe first",
+		  { { HOOK_KPROBE, "b", "kfree_skb_reason" }, { HOOK_TP, "a", "skb:kfree_skb" } } },
+		{ "third",
+		  { { HOOK_TP, "a", "net:nope" },
+		    { HOOK_KPROBE, "b", "no_such_fn" },
+		    { HOOK_KPROBE, "c", "kfree_skb_reason" } } },
+		{ "raw",
+		  { { HOOK_RAW_TP, "r", "qdisc:qdisc_enqueue" }, { HOOK_KPROBE, "b", "kfree_skb_reason" } } },
 	};
 	struct hook_set s = set_of(defs, 4);
 
@@ -118,15 +123,18 @@ END_TEST
 START_TEST(test_required_missing_names_candidates)
 {
 	static const struct hook_def defs[] = {
-		{ "freed packets", { { HOOK_TP, "a", "skb:consume_skb" }, { HOOK_KPROBE, "b", "__kfree_skb" },
-				     { HOOK_KPROBE, "b", "kfree_skb" } } },
+		{ "freed packets",
+		  { { HOOK_TP, "a", "skb:consume_skb" },
+		    { HOOK_KPROBE, "b", "__kfree_skb" },
+		    { HOOK_KPROBE, "b", "kfree_skb" } } },
 	};
 	struct hook_set s = set_of(defs, 1);
 
 	ck_assert_int_eq(hook_plan(&s, &env), 1);
 	ck_assert_ptr_null(hook_chosen(&s, 0));
-	ck_assert_str_eq(s.c[0].why, "kernel 6.1.0-test has none of the probe points tool needs for freed packets: "
-				     "tracepoint skb:consume_skb, kprobe __kfree_skb, kprobe kfree_skb");
+	ck_assert_str_eq(s.c[0].why,
+			 "kernel 6.1.0-test has none of the probe points tool needs for freed packets: "
+			 "tracepoint skb:consume_skb, kprobe __kfree_skb, kprobe kfree_skb");
 }
 END_TEST
 
@@ -138,8 +146,9 @@ START_TEST(test_missing_module)
 	struct hook_set s = set_of(defs, 1);
 
 	ck_assert_int_eq(hook_plan(&s, &env), 1);
-	ck_assert_str_eq(s.c[0].why, "kernel module nf_conntrack is not loaded (tool needs it for conntrack); "
-				     "load it with `modprobe nf_conntrack`");
+	ck_assert_str_eq(s.c[0].why,
+			 "kernel module nf_conntrack is not loaded (tool needs it for conntrack); "
+			 "load it with `modprobe nf_conntrack`");
 }
 END_TEST
 
@@ -152,8 +161,9 @@ START_TEST(test_no_kprobes)
 
 	env.kprobes = false;
 	ck_assert_int_eq(hook_plan(&s, &env), 1);
-	ck_assert_str_eq(s.c[0].why, "kernel 6.1.0-test cannot attach kprobes (no kprobe PMU and no kprobe_events: "
-				     "CONFIG_KPROBE_EVENTS is off), needed for reassembly: kprobe kfree_skb_reason");
+	ck_assert_str_eq(s.c[0].why,
+			 "kernel 6.1.0-test cannot attach kprobes (no kprobe PMU and no kprobe_events: "
+			 "CONFIG_KPROBE_EVENTS is off), needed for reassembly: kprobe kfree_skb_reason");
 }
 END_TEST
 
@@ -189,7 +199,8 @@ END_TEST
 START_TEST(test_usable_and_skip)
 {
 	static const struct hook_def defs[] = {
-		{ "btf says no", { { HOOK_TP, "a", "skb:kfree_skb", never }, { HOOK_KPROBE, "b", "kfree_skb_reason" } } },
+		{ "btf says no",
+		  { { HOOK_TP, "a", "skb:kfree_skb", never }, { HOOK_KPROBE, "b", "kfree_skb_reason" } } },
 		{ "skipped", { { HOOK_KPROBE, "c", "no_such_fn" } } },
 	};
 	struct hook_set s = set_of(defs, 2);
@@ -205,9 +216,11 @@ END_TEST
 START_TEST(test_force_kprobe)
 {
 	static const struct hook_def defs[] = {
-		{ "with fallback", { { HOOK_TP, "a", "skb:kfree_skb" }, { HOOK_KPROBE, "b", "kfree_skb_reason" } } },
+		{ "with fallback",
+		  { { HOOK_TP, "a", "skb:kfree_skb" }, { HOOK_KPROBE, "b", "kfree_skb_reason" } } },
 		{ "tracepoint only", { { HOOK_TP, "a", "net:net_dev_queue" } } },
-		{ "kept", { { HOOK_RAW_TP, "r", "skb:kfree_skb" }, { HOOK_KPROBE, "b", "kfree_skb_reason" } },
+		{ "kept",
+		  { { HOOK_RAW_TP, "r", "skb:kfree_skb" }, { HOOK_KPROBE, "b", "kfree_skb_reason" } },
 		  .keep_tracepoint = true },
 	};
 	struct hook_set s = set_of(defs, 3);
@@ -249,8 +262,9 @@ START_TEST(test_optional_missing_warns)
 
 	capture_run(check_optional, NULL, &c);
 	ck_assert_int_eq(c.status, CAPTURE_RETURNED);
-	ck_assert_str_eq(c.err, "Warning: kernel 6.1.0-test has none of the probe points tool needs for optional "
-				"stage: kprobe no_such_fn: optional stage disabled\n");
+	ck_assert_str_eq(c.err,
+			 "Warning: kernel 6.1.0-test has none of the probe points tool needs for optional "
+			 "stage: kprobe no_such_fn: optional stage disabled\n");
 	captured_free(&c);
 }
 END_TEST
@@ -261,8 +275,9 @@ START_TEST(test_required_missing_dies)
 
 	capture_run(check_required, NULL, &c);
 	ck_assert_int_eq(c.status, 1);
-	ck_assert_str_eq(c.err, "Error: kernel 6.1.0-test has none of the probe points tool needs for required "
-				"stage: kprobe nor_this, kprobe nor_that\n");
+	ck_assert_str_eq(c.err,
+			 "Error: kernel 6.1.0-test has none of the probe points tool needs for required "
+			 "stage: kprobe nor_this, kprobe nor_that\n");
 	captured_free(&c);
 }
 END_TEST
@@ -270,7 +285,8 @@ END_TEST
 START_TEST(test_list)
 {
 	static const struct hook_def defs[] = {
-		{ "packet drops", { { HOOK_TP, "a", "skb:kfree_skb" }, { HOOK_KPROBE, "b", "kfree_skb_reason" } } },
+		{ "packet drops",
+		  { { HOOK_TP, "a", "skb:kfree_skb" }, { HOOK_KPROBE, "b", "kfree_skb_reason" } } },
 		{ "datapath", { { HOOK_KPROBE, "c", "ovs_vport_receive" } }, "openvswitch", .optional = true },
 		{ "conntrack", { { HOOK_KPROBE, "d", "nf_conntrack_in" } }, "nf_conntrack" },
 	};
@@ -281,17 +297,18 @@ START_TEST(test_list)
 
 	hook_list(f, &s, &env);
 	out = mem_close(&m);
-	ck_assert_str_eq(out, "packet drops (required):\n"
-			      "  tracepoint skb:kfree_skb\n"
-			      "  kprobe kfree_skb_reason\n"
-			      "  chosen: tracepoint skb:kfree_skb\n"
-			      "datapath (optional, module openvswitch):\n"
-			      "  kprobe ovs_vport_receive\n"
-			      "  chosen: kprobe ovs_vport_receive\n"
-			      "conntrack (required, module nf_conntrack):\n"
-			      "  kprobe nf_conntrack_in\n"
-			      "  none on this kernel: kernel module nf_conntrack is not loaded (tool needs it for "
-			      "conntrack); load it with `modprobe nf_conntrack`\n");
+	ck_assert_str_eq(out,
+			 "packet drops (required):\n"
+			 "  tracepoint skb:kfree_skb\n"
+			 "  kprobe kfree_skb_reason\n"
+			 "  chosen: tracepoint skb:kfree_skb\n"
+			 "datapath (optional, module openvswitch):\n"
+			 "  kprobe ovs_vport_receive\n"
+			 "  chosen: kprobe ovs_vport_receive\n"
+			 "conntrack (required, module nf_conntrack):\n"
+			 "  kprobe nf_conntrack_in\n"
+			 "  none on this kernel: kernel module nf_conntrack is not loaded (tool needs it for "
+			 "conntrack); load it with `modprobe nf_conntrack`\n");
 	free(out);
 }
 END_TEST

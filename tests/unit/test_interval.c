@@ -63,8 +63,8 @@ static void on_final(void *ctx)
 	record(ctx, 'f');
 }
 
-static void run_with(struct calls *c, double start, double interval, double duration, double signal, bool final,
-		     void (*report)(void *))
+static void run_with(struct calls *c, double start, double interval, double duration, double signal,
+		     bool final, void (*report)(void *))
 {
 	memset(c, 0, sizeof(*c));
 	now_s = start;

@@ -111,7 +111,7 @@ START_TEST(test_deep_nesting_within_limit)
 		json_int(&j, NULL, i);
 		n += (size_t)snprintf(expect + n, sizeof(expect) - n, "[%d,", i);
 	}
-	expect[n - 1] = 0;	/* the innermost array has no child after its value */
+	expect[n - 1] = 0; /* the innermost array has no child after its value */
 	n--;
 	for (int i = LEVELS - 1; i >= 0; i--) {
 		json_end_arr(&j);
@@ -159,19 +159,27 @@ START_TEST(test_invalid_utf8_replaced)
 	static const struct {
 		const char *in, *out;
 	} cases[] = {
-		{ "a\xff" "b", "a\\ufffdb" },				/* never a UTF-8 byte */
-		{ "\xfe\xc0\xc1\xf5", "\\ufffd\\ufffd\\ufffd\\ufffd" },	/* nor these */
-		{ "x\xbf" "y", "x\\ufffdy" },				/* lone continuation byte */
-		{ "\xe2\x82", "\\ufffd" },				/* truncated at the end */
-		{ "\xe2\x82" "A", "\\ufffdA" },				/* truncated before ASCII */
-		{ "\xf0\x9f\x98" "\xc3\xa9", "\\ufffd\xc3\xa9" },		/* truncated before valid */
-		{ "\xc0\xaf", "\\ufffd\\ufffd" },				/* overlong '/' */
-		{ "\xe0\x80\xaf", "\\ufffd\\ufffd\\ufffd" },		/* overlong, 3 bytes */
-		{ "\xf0\x80\x80\xaf", "\\ufffd\\ufffd\\ufffd\\ufffd" },	/* overlong, 4 bytes */
-		{ "\xed\xa0\x80", "\\ufffd\\ufffd\\ufffd" },		/* surrogate U+D800 */
-		{ "\xed\xbf\xbf", "\\ufffd\\ufffd\\ufffd" },		/* surrogate U+DFFF */
-		{ "\xf4\x90\x80\x80", "\\ufffd\\ufffd\\ufffd\\ufffd" },	/* above U+10FFFF */
-		{ "\xe2\x82\xac\xff\x01", "\xe2\x82\xac\\ufffd\\u0001" },	/* mixed with escapes */
+		{ "a\xff"
+		  "b",
+		  "a\\ufffdb" }, /* never a UTF-8 byte */
+		{ "\xfe\xc0\xc1\xf5", "\\ufffd\\ufffd\\ufffd\\ufffd" }, /* nor these */
+		{ "x\xbf"
+		  "y",
+		  "x\\ufffdy" }, /* lone continuation byte */
+		{ "\xe2\x82", "\\ufffd" }, /* truncated at the end */
+		{ "\xe2\x82"
+		  "A",
+		  "\\ufffdA" }, /* truncated before ASCII */
+		{ "\xf0\x9f\x98"
+		  "\xc3\xa9",
+		  "\\ufffd\xc3\xa9" }, /* truncated before valid */
+		{ "\xc0\xaf", "\\ufffd\\ufffd" }, /* overlong '/' */
+		{ "\xe0\x80\xaf", "\\ufffd\\ufffd\\ufffd" }, /* overlong, 3 bytes */
+		{ "\xf0\x80\x80\xaf", "\\ufffd\\ufffd\\ufffd\\ufffd" }, /* overlong, 4 bytes */
+		{ "\xed\xa0\x80", "\\ufffd\\ufffd\\ufffd" }, /* surrogate U+D800 */
+		{ "\xed\xbf\xbf", "\\ufffd\\ufffd\\ufffd" }, /* surrogate U+DFFF */
+		{ "\xf4\x90\x80\x80", "\\ufffd\\ufffd\\ufffd\\ufffd" }, /* above U+10FFFF */
+		{ "\xe2\x82\xac\xff\x01", "\xe2\x82\xac\\ufffd\\u0001" }, /* mixed with escapes */
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -195,15 +203,15 @@ END_TEST
 START_TEST(test_valid_utf8_kept)
 {
 	static const char *const kept[] = {
-		"caf\xc3\xa9",		/* U+00E9 */
-		"\xc2\x80\xdf\xbf",	/* U+0080, U+07FF */
-		"\xe0\xa0\x80",		/* U+0800 */
-		"\xe2\x82\xac",		/* U+20AC */
-		"\xed\x9f\xbf",		/* U+D7FF, just below the surrogates */
-		"\xee\x80\x80\xef\xbf\xbf",	/* U+E000, U+FFFF */
-		"\xf0\x90\x80\x80",	/* U+10000 */
-		"\xf0\x9f\x98\x80",	/* U+1F600 */
-		"\xf4\x8f\xbf\xbf",	/* U+10FFFF */
+		"caf\xc3\xa9", /* U+00E9 */
+		"\xc2\x80\xdf\xbf", /* U+0080, U+07FF */
+		"\xe0\xa0\x80", /* U+0800 */
+		"\xe2\x82\xac", /* U+20AC */
+		"\xed\x9f\xbf", /* U+D7FF, just below the surrogates */
+		"\xee\x80\x80\xef\xbf\xbf", /* U+E000, U+FFFF */
+		"\xf0\x90\x80\x80", /* U+10000 */
+		"\xf0\x9f\x98\x80", /* U+1F600 */
+		"\xf4\x8f\xbf\xbf", /* U+10FFFF */
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(kept); i++) {

@@ -141,8 +141,7 @@ START_TEST(test_format_unknown)
 	ck_assert_str_eq(ksyms_format(ks, 0x1000, KSYM_HEX, buf, sizeof(buf)), "[unknown]");
 	ck_assert_str_eq(ksyms_format(ks, 0x1000, KSYM_HEX_MODULE, buf, sizeof(buf)), "[unknown]");
 	ck_assert_str_eq(ksyms_format(ks, 0x1000, KSYM_DEC, buf, sizeof(buf)), "[unknown]");
-	ck_assert_str_eq(ksyms_format(NULL, 0xffffffff8123401aULL, KSYM_HEX, buf, sizeof(buf)),
-			 "[unknown]");
+	ck_assert_str_eq(ksyms_format(NULL, 0xffffffff8123401aULL, KSYM_HEX, buf, sizeof(buf)), "[unknown]");
 }
 END_TEST
 
@@ -230,8 +229,7 @@ START_TEST(test_restricted_kallsyms)
 	ck_assert_ptr_nonnull(r);
 	ck_assert_ptr_null(ksyms_find(r, 0xffffffff81234000ULL));
 	ck_assert(!ksyms_has(r, "kfree_skb"));
-	ck_assert_str_eq(ksyms_format(r, 0xffffffff81234000ULL, KSYM_HEX, buf, sizeof(buf)),
-			 "[unknown]");
+	ck_assert_str_eq(ksyms_format(r, 0xffffffff81234000ULL, KSYM_HEX, buf, sizeof(buf)), "[unknown]");
 	ksyms_free(r);
 }
 END_TEST

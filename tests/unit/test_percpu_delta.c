@@ -13,7 +13,7 @@ enum { CPUS = 4, ENTRIES = 3, WIDTH = 2 };
 struct fake {
 	uint32_t width;
 	uint64_t values[ENTRIES][CPUS * WIDTH];
-	int unreadable;		/* entry whose lookup fails, or -1 */
+	int unreadable; /* entry whose lookup fails, or -1 */
 };
 
 static int fake_lookup(const void *src, uint32_t key, uint64_t *vals)
@@ -28,7 +28,9 @@ static int fake_lookup(const void *src, uint32_t key, uint64_t *vals)
 
 START_TEST(test_first_read_is_everything_since_start)
 {
-	struct fake f = { .width = 1, .values = { { 1, 2, 3, 4 }, { 0 }, { 10, 0, 0, 5 } }, .unreadable = -1 };
+	struct fake f = { .width = 1,
+			  .values = { { 1, 2, 3, 4 }, { 0 }, { 10, 0, 0, 5 } },
+			  .unreadable = -1 };
 	struct percpu_delta d;
 	const uint64_t *delta;
 
@@ -43,7 +45,9 @@ END_TEST
 
 START_TEST(test_second_read_is_the_growth_over_all_cpus)
 {
-	struct fake f = { .width = 1, .values = { { 1, 2, 3, 4 }, { 0 }, { 10, 0, 0, 5 } }, .unreadable = -1 };
+	struct fake f = { .width = 1,
+			  .values = { { 1, 2, 3, 4 }, { 0 }, { 10, 0, 0, 5 } },
+			  .unreadable = -1 };
 	struct percpu_delta d;
 	const uint64_t *delta;
 

@@ -13,9 +13,10 @@
 
 #define MAC_DST 0x00, 0x11, 0x22, 0x33, 0x44, 0x55
 #define MAC_SRC 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb
-#define ETH(type) MAC_DST, MAC_SRC, (uint8_t)((type) >> 8), (uint8_t)((type) & 0xff)
+#define ETH(type) MAC_DST, MAC_SRC, (uint8_t)((type) >> 8), (uint8_t)((type)&0xff)
 
 /* Non-first fragment (offset 185 * 8) of a UDP datagram; its payload reads like 53 -> 80. */
+// clang-format off
 static const uint8_t eth_ipv4_frag[] = {
 	ETH(0x0800),
 	0x45, 0x00, 0x00, 0x1c, 0x00, 0x99, 0x00, 0xb9, 0x40, 0x11, 0x00, 0x00,
@@ -47,6 +48,7 @@ static const uint8_t net_ipv6_tcp[] = {
 	0x9c, 0x40, 0x01, 0xbb, 0x00, 0x00, 0x00, 0x64, 0x00, 0x00, 0x00, 0x00,
 	0x50, 0x02, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00,
 };
+// clang-format on
 
 static void snap_at(struct pkt_snap *s, int at, uint16_t skb_protocol, const uint8_t *bytes, size_t len)
 {
@@ -93,7 +95,7 @@ START_TEST(test_non_first_fragment_has_no_ports)
 	ck_assert_uint_eq(m.dport, 0);
 	ck_assert(!pkt_filter_match(&port, &m));
 	addr.saddr[0] = inet_addr("10.0.0.1");
-	ck_assert(pkt_filter_match(&addr, &m));	/* the addresses are there */
+	ck_assert(pkt_filter_match(&addr, &m)); /* the addresses are there */
 }
 END_TEST
 
@@ -178,30 +180,30 @@ START_TEST(test_filter_modes)
 	struct pkt_key udp, frag, icmp = { .family = 4, .l4proto = IPPROTO_ICMP, .flags = PKT_K_ICMP };
 
 	snap_eth(&s, eth_ipv4_first_frag, sizeof(eth_ipv4_first_frag));
-	pkt_key_parse(&s, &udp);	/* a -> b, 53 -> 80 */
+	pkt_key_parse(&s, &udp); /* a -> b, 53 -> 80 */
 	snap_eth(&s, eth_ipv4_frag, sizeof(eth_ipv4_frag));
 	pkt_key_parse(&s, &frag);
 	icmp.saddr[0] = b;
 	icmp.daddr[0] = a;
 
-	f = pkt_filter_ipv4(b, a, 80, 53, 0, 0);	/* the reply direction */
+	f = pkt_filter_ipv4(b, a, 80, 53, 0, 0); /* the reply direction */
 	ck_assert(!pkt_filter_match(&f, &udp));
 	f.flags = PKT_F_EITHER_DIR;
 	ck_assert(pkt_filter_match(&f, &udp));
 
-	f = pkt_filter_ipv4(b, 0, 0, 0, 0, 0);	/* b as the source */
+	f = pkt_filter_ipv4(b, 0, 0, 0, 0, 0); /* b as the source */
 	ck_assert(!pkt_filter_match(&f, &udp));
-	f.flags = PKT_F_EITHER_ADDR;	/* b as either address */
+	f.flags = PKT_F_EITHER_ADDR; /* b as either address */
 	ck_assert(pkt_filter_match(&f, &udp));
 
-	f = pkt_filter_ipv4(0, 0, 80, 0, 0, 0);	/* 80 as the source port */
+	f = pkt_filter_ipv4(0, 0, 80, 0, 0, 0); /* 80 as the source port */
 	ck_assert(!pkt_filter_match(&f, &udp));
 	f.flags = PKT_F_EITHER_PORT;
 	ck_assert(pkt_filter_match(&f, &udp));
-	ck_assert(!pkt_filter_match(&f, &icmp));	/* no ports: no match */
+	ck_assert(!pkt_filter_match(&f, &icmp)); /* no ports: no match */
 	f.flags |= PKT_F_PORTS_TCP_UDP;
-	ck_assert(pkt_filter_match(&f, &icmp));	/* port filters do not apply to ICMP */
-	ck_assert(!pkt_filter_match(&f, &frag));	/* but to UDP without its header */
+	ck_assert(pkt_filter_match(&f, &icmp)); /* port filters do not apply to ICMP */
+	ck_assert(!pkt_filter_match(&f, &frag)); /* but to UDP without its header */
 
 	f = pkt_filter_ipv4(0, 0, 0, 0, IPPROTO_ICMP, 0);
 	icmp.family = 6;

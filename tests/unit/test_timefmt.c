@@ -44,8 +44,7 @@ START_TEST(test_shapes)
 	assert_matches(fmt_datetime_ms(buf, sizeof(buf)), "^" DATE " " HMS "\\.[0-9]{3}$");
 	assert_matches(fmt_wall_ns_ms(ktime_to_wall_ns(ktime_now_ns()), buf, sizeof(buf)),
 		       "^" DATE " " HMS "\\.[0-9]{3}$");
-	assert_matches(fmt_wall_ns_hms(ktime_to_wall_ns(ktime_now_ns()), buf, sizeof(buf)),
-		       "^" HMS "$");
+	assert_matches(fmt_wall_ns_hms(ktime_to_wall_ns(ktime_now_ns()), buf, sizeof(buf)), "^" HMS "$");
 	ck_assert_ptr_eq(fmt_time_hms(buf, sizeof(buf)), buf);
 }
 END_TEST
@@ -61,7 +60,7 @@ START_TEST(test_now_matches_clock_under_utc)
 
 		fmt_datetime(buf, sizeof(buf));
 		if (time(NULL) != t0)
-			continue;	/* crossed a second boundary: try again */
+			continue; /* crossed a second boundary: try again */
 		gmtime_r(&t0, &tm);
 		strftime(expect, sizeof(expect), "%Y-%m-%d %H:%M:%S", &tm);
 		ck_assert_str_eq(buf, expect);
@@ -111,16 +110,12 @@ START_TEST(test_fixed_epoch_utc)
 
 	set_tz("UTC");
 	/* 1700000000 s = 2023-11-14 22:13:20 UTC */
-	ck_assert_str_eq(fmt_wall_ns_ms(1700000000123456789ULL, buf, sizeof(buf)),
-			 "2023-11-14 22:13:20.123");
+	ck_assert_str_eq(fmt_wall_ns_ms(1700000000123456789ULL, buf, sizeof(buf)), "2023-11-14 22:13:20.123");
 	ck_assert_str_eq(fmt_wall_ns_hms(1700000000123456789ULL, buf, sizeof(buf)), "22:13:20");
 	/* Milliseconds are truncated, not rounded. */
-	ck_assert_str_eq(fmt_wall_ns_ms(1700000000999999999ULL, buf, sizeof(buf)),
-			 "2023-11-14 22:13:20.999");
-	ck_assert_str_eq(fmt_wall_ns_ms(1700000000000999999ULL, buf, sizeof(buf)),
-			 "2023-11-14 22:13:20.000");
-	ck_assert_str_eq(fmt_wall_ns_ms(1700000000007000000ULL, buf, sizeof(buf)),
-			 "2023-11-14 22:13:20.007");
+	ck_assert_str_eq(fmt_wall_ns_ms(1700000000999999999ULL, buf, sizeof(buf)), "2023-11-14 22:13:20.999");
+	ck_assert_str_eq(fmt_wall_ns_ms(1700000000000999999ULL, buf, sizeof(buf)), "2023-11-14 22:13:20.000");
+	ck_assert_str_eq(fmt_wall_ns_ms(1700000000007000000ULL, buf, sizeof(buf)), "2023-11-14 22:13:20.007");
 	ck_assert_str_eq(fmt_wall_ns_ms(0, buf, sizeof(buf)), "1970-01-01 00:00:00.000");
 	ck_assert_str_eq(fmt_wall_ns_hms(0, buf, sizeof(buf)), "00:00:00");
 }
@@ -132,12 +127,10 @@ START_TEST(test_fixed_epoch_local_zone)
 
 	/* POSIX TZ "UTC-2": two hours east of UTC; the date rolls over. */
 	set_tz("UTC-2");
-	ck_assert_str_eq(fmt_wall_ns_ms(1700000000123456789ULL, buf, sizeof(buf)),
-			 "2023-11-15 00:13:20.123");
+	ck_assert_str_eq(fmt_wall_ns_ms(1700000000123456789ULL, buf, sizeof(buf)), "2023-11-15 00:13:20.123");
 	ck_assert_str_eq(fmt_wall_ns_hms(1700000000123456789ULL, buf, sizeof(buf)), "00:13:20");
 	set_tz("EST5");
-	ck_assert_str_eq(fmt_wall_ns_ms(1700000000123456789ULL, buf, sizeof(buf)),
-			 "2023-11-14 17:13:20.123");
+	ck_assert_str_eq(fmt_wall_ns_ms(1700000000123456789ULL, buf, sizeof(buf)), "2023-11-14 17:13:20.123");
 }
 END_TEST
 

@@ -11,9 +11,9 @@
 #define CAPTURE_RETURNED 99
 
 struct captured {
-	int status;	/* exit status; 128 + signal number if the child was killed */
-	char *out;	/* everything written to stdout (NUL-terminated) */
-	char *err;	/* everything written to stderr (NUL-terminated) */
+	int status; /* exit status; 128 + signal number if the child was killed */
+	char *out; /* everything written to stdout (NUL-terminated) */
+	char *err; /* everything written to stderr (NUL-terminated) */
 };
 
 /*

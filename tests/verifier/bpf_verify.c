@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LEGACY_MAX_INSNS 4096		/* BPF_MAXINSNS */
-#define LEGACY_MAX_VERIFIED 131072	/* BPF_COMPLEXITY_LIMIT_INSNS in 4.19 */
-#define LEGACY_MAX_HELPER 83		/* bpf_skb_ancestor_cgroup_id, the last helper of 4.19 */
+#define LEGACY_MAX_INSNS 4096 /* BPF_MAXINSNS */
+#define LEGACY_MAX_VERIFIED 131072 /* BPF_COMPLEXITY_LIMIT_INSNS in 4.19 */
+#define LEGACY_MAX_HELPER 83 /* bpf_skb_ancestor_cgroup_id, the last helper of 4.19 */
 
 static char log_buf[1 << 20];
 static size_t log_len;
@@ -52,9 +52,9 @@ static bool legacy_map_type_ok(enum bpf_map_type t)
 
 static bool legacy_prog_type_ok(enum bpf_prog_type t)
 {
-	return t == BPF_PROG_TYPE_KPROBE || t == BPF_PROG_TYPE_TRACEPOINT ||
-	       t == BPF_PROG_TYPE_PERF_EVENT || t == BPF_PROG_TYPE_RAW_TRACEPOINT ||
-	       t == BPF_PROG_TYPE_SOCKET_FILTER || t == BPF_PROG_TYPE_SCHED_CLS;
+	return t == BPF_PROG_TYPE_KPROBE || t == BPF_PROG_TYPE_TRACEPOINT || t == BPF_PROG_TYPE_PERF_EVENT ||
+	       t == BPF_PROG_TYPE_RAW_TRACEPOINT || t == BPF_PROG_TYPE_SOCKET_FILTER ||
+	       t == BPF_PROG_TYPE_SCHED_CLS;
 }
 
 /* Whether the control-flow graph has a cycle (a back-edge, which 4.19's check_cfg rejects). */
@@ -115,7 +115,8 @@ static int scan_legacy(const char *path, struct bpf_object *obj)
 	struct bpf_map *map;
 	int bad = 0;
 
-	bpf_object__for_each_map(map, obj) {
+	bpf_object__for_each_map(map, obj)
+	{
 		if (bpf_map__is_internal(map)) {
 			printf("FAIL %s: global data section %s (needs 5.2)\n", path, bpf_map__name(map));
 			bad++;
@@ -125,7 +126,8 @@ static int scan_legacy(const char *path, struct bpf_object *obj)
 			bad++;
 		}
 	}
-	bpf_object__for_each_program(prog, obj) {
+	bpf_object__for_each_program(prog, obj)
+	{
 		const struct bpf_insn *insn = bpf_program__insns(prog);
 		size_t n = bpf_program__insn_cnt(prog);
 		long loop;
@@ -177,17 +179,17 @@ static int verify(const char *path, const char *btf, bool legacy)
 	}
 	if (legacy)
 		bad += scan_legacy(path, obj);
-	bpf_object__for_each_program(prog, obj)
-		bpf_program__set_autoload(prog, true);
+	bpf_object__for_each_program(prog, obj) bpf_program__set_autoload(prog, true);
 	log_len = 0;
 	err = bpf_object__load(obj);
 	if (err) {
-		printf("FAIL %s: load failed: %s\n--- libbpf/verifier log ---\n%.*s--- end of log ---\n", path,
-		       strerror(-err), (int)log_len, log_buf);
+		printf("FAIL %s: load failed: %s\n--- libbpf/verifier log ---\n%.*s--- end of log ---\n",
+		       path, strerror(-err), (int)log_len, log_buf);
 		bpf_object__close(obj);
 		return bad + 1;
 	}
-	bpf_object__for_each_program(prog, obj) {
+	bpf_object__for_each_program(prog, obj)
+	{
 		struct bpf_prog_info info;
 		__u32 len = sizeof(info);
 

@@ -11,7 +11,7 @@
 struct ovs_conntrack_info {
 	struct nf_conntrack_helper *helper;
 	struct nf_conntrack_zone zone;
-	struct nf_conn *ct;	/* the template conntrack of the action */
+	struct nf_conn *ct; /* the template conntrack of the action */
 	__u8 commit : 1;
 } __attribute__((preserve_access_index));
 
