@@ -145,6 +145,7 @@ static void plan_one(const struct hook_set *s, int i, const struct hook_env *env
 		if (sym) {
 			ch->cand = &d->cand[k];
 			ch->symbol = sym;
+			sb_free(&tried);
 			return;
 		}
 		turned_down += d->cand[k].usable && !d->cand[k].usable(s);
