@@ -5,10 +5,14 @@
 #
 #   tests/lab/install-deps.sh [--no-packages] [--no-kernels] [--update] [KERNEL...]
 #
-# KERNEL is a series (6.1, 6.12: the newest package of that series is taken) or a full
-# version (6.1.0-55-amd64, 6.12.117+deb12-amd64). Default: $LAB_KERNELS or "6.1 6.12".
-# Kernels land in ${LAB_CACHE:-/var/cache/bpfnet-lab}/kernels/<version>, and
-# kernels/<series> is a link to the newest unpacked one, which lab.sh --kernel <series> boots.
+# KERNEL is a series (5.10, 6.1, 6.12: the version pinned below; the newest package of the
+# series only when the pinned one is no longer served, which is said and recorded in
+# kernels/<series>.fallback) or a full version (6.1.0-55-amd64). Default: $LAB_KERNELS or
+# "5.10 6.1 6.12". Kernels land in ${LAB_CACHE:-/var/cache/bpfnet-lab}/kernels/<version>,
+# and kernels/<series> is a link to the one lab.sh --kernel <series> boots. Kernels without
+# module BTF (5.10) also get kernels/<version>/btf/: the BTF of vmlinux and of the modules the
+# tools read types from, made with pahole from Debian's -dbg package (README: "Kernels
+# without BTF"), for the tools' --btf.
 set -euo pipefail
 
 LAB_CACHE=${LAB_CACHE:-/var/cache/bpfnet-lab}
@@ -17,7 +21,7 @@ export DEBIAN_FRONTEND=noninteractive
 # ovs-dpctl comes from openvswitch-switch; the guest drives the kernel datapath without
 # ovs-vswitchd, and the host may have no openvswitch module at all.
 LAB_PACKAGES=(
-    qemu-system-x86 busybox-static cpio kmod xz-utils zstd
+    qemu-system-x86 busybox-static cpio kmod xz-utils zstd dwarves
     openvswitch-switch iperf3 iproute2 iputils-ping tcpdump socat netcat-openbsd
     iptables nftables ethtool procps util-linux
 )
@@ -45,8 +49,37 @@ while (($#)); do
     shift
 done
 if ((${#kernels[@]} == 0)); then
-    read -r -a kernels <<<"${LAB_KERNELS:-6.1 6.12}"
+    read -r -a kernels <<<"${LAB_KERNELS:-5.10 6.1 6.12}"
 fi
+
+# Series -> "version debian-version suite": a new lab kernel is a deliberate change here.
+declare -A PINNED=(
+    [5.10]="5.10.0-32-amd64 5.10.223-1 bullseye"
+    [6.1]="6.1.0-57-amd64 6.1.192-3 bookworm"
+    [6.12]="6.12.118+deb12-amd64 6.12.118-1~deb12u1 bookworm"
+)
+# Modules whose types the tools read (BTF made for kernels without module BTF).
+BTF_MODULES=(openvswitch tun vhost vhost_net kvm kvm-amd kvm-intel nf_conntrack)
+
+# apt options for a suite: the machine's own sources for bookworm; for another suite a private
+# sources list and state directory in the cache, so the machine's sources stay as they are.
+APT_OPTS=()
+apt_suite() {
+    local suite=$1 d=$LAB_CACHE/apt/$1
+    APT_OPTS=()
+    [[ $suite == bookworm ]] && return 0
+    mkdir -p "$d/lists/partial"
+    cat >"$d/sources.list" <<EOF_SOURCES
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security $suite-security main
+EOF_SOURCES
+    APT_OPTS=(-o "Dir::Etc::sourcelist=$d/sources.list" -o Dir::Etc::sourceparts=- \
+        -o "Dir::State::Lists=$d/lists" -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=)
+    if ! compgen -G "$d/lists/*_Packages*" >/dev/null; then
+        log "apt-get update ($suite)"
+        apt-get "${APT_OPTS[@]}" update -qq || die "apt-get update of $suite failed"
+    fi
+}
 
 [[ $(id -u) == 0 ]] || die "must run as root (apt-get, depmod into $LAB_CACHE)"
 command -v apt-get >/dev/null || die "apt-get not found: the lab needs a Debian/Ubuntu host"
@@ -112,27 +145,34 @@ install_packages() {
     fi
 }
 
-# A package name with a candidate version is downloadable from the configured sources.
+# A package (NAME or NAME=VERSION) the sources of the current suite (APT_OPTS) can download.
 has_candidate() {
-    local policy
-    policy=$(apt-cache policy "$1" 2>/dev/null) || return 1
-    [[ $policy =~ Candidate:\ [0-9] ]]
+    local name=${1%%=*} want='' policy
+    [[ $1 == *=* ]] && want=${1#*=}
+    policy=$(apt-cache "${APT_OPTS[@]}" policy "$name" 2>/dev/null) || return 1
+    if [[ -n $want ]]; then
+        # The version table's lines: "     6.1.192-3 500" or " *** 6.1.192-3 500".
+        awk -v v="$want" '$1 == v || ($1 == "***" && $2 == v) { found = 1 } END { exit !found }' <<<"$policy"
+    else
+        [[ $policy =~ Candidate:\ [0-9] ]]
+    fi
 }
 
 # Debian names the package linux-image-<version> (signed) and linux-image-<version>-unsigned;
 # both hold the same vmlinuz (the signature does not matter to QEMU) and modules.
-package_for_version() {
-    local version=$1 p
+# DEBVER (optional) asks for that exact Debian version: "name=debver" is printed.
+package_for_version() { # VERSION [DEBVER]
+    local version=$1 debver=${2:-} p
     for p in "linux-image-$version" "linux-image-$version-unsigned"; do
-        if has_candidate "$p"; then
-            printf '%s\n' "$p"
+        if has_candidate "$p${debver:+=$debver}"; then
+            printf '%s\n' "$p${debver:+=$debver}"
             return 0
         fi
     done
     return 1
 }
 
-# Newest kernel version of a series (6.1 -> 6.1.0-56-amd64) that has a downloadable package.
+# Newest kernel version of a series (6.1 -> 6.1.0-57-amd64) that has a downloadable package.
 # The generic amd64 flavour only: cloud kernels lack drivers, rt kernels behave differently.
 newest_version_of_series() {
     local series=$1 re name version
@@ -144,7 +184,7 @@ newest_version_of_series() {
             printf '%s\n' "$version"
             return 0
         fi
-    done < <(apt-cache pkgnames "linux-image-$series" | grep -E "$re" |
+    done < <(apt-cache "${APT_OPTS[@]}" pkgnames "linux-image-$series" | grep -E "$re" |
         grep -vE -- '-(cloud|rt)-amd64' | sort -Vr)
     return 1
 }
@@ -159,28 +199,31 @@ kernel_ready() {
     [[ -f $dir/.lab-ready && -f $dir/boot/vmlinuz-$1 && -f $dir/lib/modules/$1/modules.dep ]]
 }
 
-unpack_kernel() {
-    local version=$1 pkg tmp deb dir
+# Downloads PACKAGE (apt syntax, "name=version" allowed) of the current suite into a new
+# temporary directory and prints the .deb's path.
+download_deb() {
+    local pkg=$1 tmp
+    mkdir -p "$LAB_CACHE/tmp"
+    tmp=$(mktemp -d "$LAB_CACHE/tmp/dl.XXXXXX")
+    # apt-get download drops privileges to _apt, which must be able to write here.
+    if id _apt >/dev/null 2>&1; then chown _apt "$tmp"; fi
+    log "downloading $pkg"
+    if ! (cd "$tmp" && apt-get "${APT_OPTS[@]}" download -qq "$pkg" >&2); then
+        # Stale lists name versions the mirror no longer has: refresh once and retry.
+        apt-get "${APT_OPTS[@]}" update -qq >&2 || true
+        (cd "$tmp" && apt-get "${APT_OPTS[@]}" download -qq "$pkg" >&2) || die "apt-get download $pkg failed"
+    fi
+    compgen -G "$tmp/*.deb" | head -n1 || die "apt-get download left no .deb in $tmp"
+}
+
+unpack_kernel() { # VERSION PACKAGE
+    local version=$1 pkg=$2 deb dir
     dir=$LAB_CACHE/kernels/$version
     if kernel_ready "$version"; then
         log "kernel $version: cached in $dir"
         return 0
     fi
-    pkg=$(package_for_version "$version") || {
-        apt_update
-        pkg=$(package_for_version "$version")
-    } || die "no package linux-image-${version}[-unsigned] in the apt sources"
-    mkdir -p "$LAB_CACHE/tmp"
-    tmp=$(mktemp -d "$LAB_CACHE/tmp/dl.XXXXXX")
-    # apt-get download drops privileges to _apt, which must be able to write here.
-    if id _apt >/dev/null 2>&1; then chown _apt "$tmp"; fi
-    log "kernel $version: downloading $pkg"
-    if ! (cd "$tmp" && apt-get download -qq "$pkg"); then
-        # Stale lists name versions the mirror no longer has: refresh once and retry.
-        apt_update
-        (cd "$tmp" && apt-get download -qq "$pkg") || die "apt-get download $pkg failed"
-    fi
-    deb=$(compgen -G "$tmp/*.deb" | head -n1) || die "apt-get download left no .deb in $tmp"
+    deb=$(download_deb "$pkg")
     log "kernel $version: unpacking $(basename "$deb")"
     rm -rf "$dir.partial"
     mkdir -p "$dir.partial"
@@ -198,12 +241,46 @@ unpack_kernel() {
     [[ -d $dir.partial/lib/modules/$version ]] || die "$pkg has no lib/modules/$version"
     rm -rf "$dir.partial/usr/share/doc" "$dir.partial/usr/share/bug"
     depmod -b "$dir.partial" "$version"
-    printf 'package=%s\nversion=%s\ndeb=%s\n' "$pkg" "$version" "$(basename "$deb")" \
+    printf 'package=%s\nversion=%s\ndeb=%s\n' "${pkg%%=*}" "$version" "$(basename "$deb")" \
         >"$dir.partial/.lab-ready"
     rm -rf "$dir"
     mv "$dir.partial" "$dir"
-    rm -rf "$tmp"
+    rm -rf "$(dirname "$deb")"
     log "kernel $version: ready in $dir"
+}
+
+# A kernel without /sys/kernel/btf/<module> (before 5.11) gets kernels/<version>/btf/: what a
+# user makes by the README's recipe, from the real debug package: vmlinux and each module of
+# BTF_MODULES through pahole. Only those files are taken out of the (~800 MB) package.
+make_btf_dir() { # VERSION DEBVER
+    local version=$1 debver=$2 dir=$LAB_CACHE/kernels/$1/btf deb x m ko
+    [[ -f $dir/.ready ]] && return 0
+    [[ -n $(find "$LAB_CACHE/kernels/$version/lib/modules/$version" -name 'openvswitch.ko*' -print -quit) ]] ||
+        die "kernel $version has no openvswitch module"
+    deb=$(download_deb "linux-image-$version-dbg${debver:+=$debver}")
+    x=$(dirname "$deb")/x
+    mkdir -p "$x"
+    log "kernel $version: taking vmlinux and ${BTF_MODULES[*]} out of $(basename "$deb")"
+    local patterns=("./usr/lib/debug/boot/vmlinux-$version")
+    for m in "${BTF_MODULES[@]}"; do patterns+=("*/$m.ko"); done
+    dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$x" --wildcards "${patterns[@]}" ||
+        die "cannot unpack $(basename "$deb")"
+    rm -rf "$dir.partial"
+    mkdir -p "$dir.partial"
+    pahole --btf_encode_detached="$dir.partial/vmlinux" "$x/usr/lib/debug/boot/vmlinux-$version" ||
+        die "pahole failed on vmlinux-$version"
+    for m in "${BTF_MODULES[@]}"; do
+        ko=$(find "$x" -name "$m.ko" -print -quit)
+        [[ -n $ko ]] || die "no $m.ko in $(basename "$deb")"
+        # Module files are named as the kernel names modules: kvm-amd -> kvm_amd.
+        pahole --btf_encode_detached="$dir.partial/${m//-/_}" "$ko" || die "pahole failed on $m.ko"
+    done
+    chmod 644 "$dir.partial"/*
+    printf 'deb=%s\n' "$(basename "$deb")" >"$dir.partial/.ready"
+    rm -rf "$dir"
+    mv "$dir.partial" "$dir"
+    rm -rf "$(dirname "$deb")"
+    log "kernel $version: BTF in $dir"
 }
 
 # kernels/<series> -> <version>: what lab.sh --kernel <series> boots.
@@ -223,28 +300,46 @@ cached_version_of_series() {
     done | sort -V | tail -n1
 }
 
+# The pinned kernel of a series, or (not served any more) the newest one, said loudly and
+# recorded in kernels/<series>.fallback, which the lab prints with every batch.
+install_series() {
+    local series=$1 version debver suite pkg note=$LAB_CACHE/kernels/$1.fallback
+    read -r version debver suite <<<"${PINNED[$series]:-}"
+    [[ -n $version ]] || die "no pinned kernel for series $series (known: ${!PINNED[*]})"
+    apt_suite "$suite"
+    if kernel_ready "$version"; then
+        rm -f "$note"
+    elif pkg=$(package_for_version "$version" "$debver") ||
+        { apt-get "${APT_OPTS[@]}" update -qq && pkg=$(package_for_version "$version" "$debver"); }; then
+        rm -f "$note"
+        unpack_kernel "$version" "$pkg"
+    else
+        local pinned=$version
+        version=$(newest_version_of_series "$series") || version=$(cached_version_of_series "$series")
+        [[ -n $version ]] || die "no linux-image-$series.*-amd64 package found in $suite"
+        debver=""
+        printf 'pinned kernel %s (%s) is no longer served: using %s instead\n' \
+            "$pinned" "${PINNED[$series]#* }" "$version" | tee "$note" >&2
+        kernel_ready "$version" || unpack_kernel "$version" "$(package_for_version "$version")"
+    fi
+    # Module BTF arrived in 5.11.
+    if [[ $(printf '%s\n' "$series" 5.11 | sort -V | head -n1) != 5.11 ]]; then
+        make_btf_dir "$version" "$debver"
+    fi
+    link_series "$series" "$version"
+}
+
 install_kernels() {
-    local k version series cached
+    local k
     mkdir -p "$LAB_CACHE/kernels"
     for k in "${kernels[@]}"; do
         if [[ $k =~ ^[0-9]+\.[0-9]+$ ]]; then
-            series=$k
-            version=$(newest_version_of_series "$series") || {
-                apt_update
-                version=$(newest_version_of_series "$series")
-            } || version=""
-            if [[ -z $version ]]; then
-                cached=$(cached_version_of_series "$series")
-                [[ -n $cached ]] || die "no linux-image-$series.*-amd64 package found (apt-cache search linux-image-$series)"
-                log "kernel $series: no package found; keeping cached $cached"
-                version=$cached
-            fi
+            install_series "$k"
         else
-            version=$k
-            series=$(series_of_version "$version") || die "cannot tell the series of '$version'"
+            apt_suite bookworm
+            unpack_kernel "$k" "$(package_for_version "$k")"
+            link_series "$(series_of_version "$k")" "$k"
         fi
-        unpack_kernel "$version"
-        link_series "$series" "$version"
     done
 }
 

@@ -24,6 +24,7 @@
 #                    quit QEMU with Ctrl-A X
 #   --console        also stream the guest's serial console (kernel messages) to stderr
 #   --keep           keep the run directory (console log, output, status) and print its path
+#   --io DIR         use DIR (kept) as the guest's $LAB_IO share instead of a temporary one
 #   -h, --help       this text
 #
 # EXIT STATUS
@@ -62,7 +63,7 @@ usage() {
     sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
 }
 
-kernel_arg="" timeout="" nested="" mem="" smp="" shell="" show_console="" keep=""
+kernel_arg="" timeout="" nested="" mem="" smp="" shell="" show_console="" keep="" io_dir=""
 guest_env=()
 rest=()
 # Parses options into the variables above. A scenario's "# lab-options:" line goes through
@@ -89,6 +90,8 @@ parse_options() {
             --shell) set_opt shell 1 ;;
             --console) set_opt show_console 1 ;;
             --keep) set_opt keep 1 ;;
+            --io) set_opt io_dir "${2:?--io needs a directory}"; shift ;;
+            --io=*) set_opt io_dir "${1#*=}" ;;
             -h | --help) usage; exit 0 ;;
             --) shift; break ;;
             -*) usage_error "unknown option '$1'${from/cli/}" ;;
@@ -248,6 +251,11 @@ initrd=$(
 
 run_dir=$(mktemp -d "${TMPDIR:-/tmp}/lab-run.XXXXXX") || die "cannot create a run directory"
 io=$run_dir/io
+if [[ -n $io_dir ]]; then
+    mkdir -p "$io_dir" || die "cannot create $io_dir"
+    io=$(realpath "$io_dir")
+    rm -f "$io/booted" "$io/status" "$io/output" "$io/job.sh" "$io/lab.conf"
+fi
 mkdir -p "$io"
 console=$run_dir/console.log
 : >"$console"
