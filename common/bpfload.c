@@ -88,10 +88,8 @@ static const char *btf_path(void)
 	const char *path = g_common.btf_path;
 	char buf[512];
 
-	if (path) {
-		btf_file(); /* a bad file is named now, not later as a load failure */
-		return path;
-	}
+	if (path)
+		return btf_file_path(); /* a bad file is named now, not later as a load failure */
 	if (kernel_has_btf())
 		return NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(fallbacks); i++) {

@@ -2,10 +2,13 @@
 #include "kernel_btf.h"
 
 #include <bpf/libbpf.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "argparse.h"
 #include "log.h"
@@ -14,21 +17,11 @@
 	"produce one from the kernel's debuginfo with `pahole --btf_encode_detached=FILE vmlinux` "          \
 	"(README: \"Kernels without BTF\")"
 
-const struct btf *btf_file(void)
+static struct btf *btf_parse_checked(const char *path)
 {
-	static struct btf *btf;
-	const char *path = g_common.btf_path;
-	struct stat st;
-	long err;
+	struct btf *btf = btf__parse(path, NULL);
+	long err = libbpf_get_error(btf);
 
-	if (!path || btf)
-		return btf;
-	if (stat(path, &st))
-		die("BTF file %s: %s", path, strerror(errno));
-	if (S_ISDIR(st.st_mode))
-		die("BTF file %s is a directory, not a BTF file: %s", path, BTF_HOWTO);
-	btf = btf__parse(path, NULL);
-	err = libbpf_get_error(btf);
 	if (err == -ENOENT) /* the file exists: an ELF file without a .BTF section */
 		die("BTF file %s is an ELF file without BTF (no .BTF section): %s", path, BTF_HOWTO);
 	if (err == -EACCES || err == -EPERM)
@@ -36,6 +29,88 @@ const struct btf *btf_file(void)
 	if (err)
 		die("BTF file %s is not a valid BTF file: %s", path, BTF_HOWTO);
 	return btf;
+}
+
+/*
+ * A directory laid out as /sys/kernel/btf: "vmlinux" plus one standalone BTF file per module.
+ * libbpf relocates against one file only, so the module types are appended to vmlinux's and
+ * the copies of kernel types each module carries are merged away (btf__dedup).
+ */
+static struct btf *btf_dir_merge(const char *dir)
+{
+	char path[4096];
+	struct dirent *e;
+	struct btf *merged;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/vmlinux", dir);
+	if (access(path, F_OK))
+		die("BTF directory %s has no vmlinux file (it holds vmlinux and one file per module, "
+		    "as /sys/kernel/btf does): %s",
+		    dir, BTF_HOWTO);
+	merged = btf_parse_checked(path);
+	d = opendir(dir);
+	if (!d)
+		die("BTF directory %s: %s", dir, strerror(errno));
+	while ((e = readdir(d))) {
+		struct btf *module;
+
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "vmlinux"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		module = btf_parse_checked(path);
+		if (btf__add_btf(merged, module) < 0)
+			die("BTF file %s cannot be merged with %s/vmlinux: a module's BTF must be "
+			    "standalone (pahole without --btf_base)",
+			    path, dir);
+		btf__free(module);
+	}
+	closedir(d);
+	if (btf__dedup(merged, NULL))
+		die("BTF directory %s: its files do not describe one kernel", dir);
+	return merged;
+}
+
+/* The merged BTF as a file libbpf can open (an unlinked memory file). */
+static const char *btf_memfile(const struct btf *btf)
+{
+	static char path[64];
+	__u32 size;
+	const void *raw = btf__raw_data(btf, &size);
+	int fd = memfd_create("bpfnet-btf", 0);
+
+	if (fd < 0 || write(fd, raw, size) != (ssize_t)size)
+		die("cannot write the merged BTF to a memory file: %s", strerror(errno));
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	return path;
+}
+
+static struct btf *btf_given;
+static const char *btf_given_path;
+
+const struct btf *btf_file(void)
+{
+	const char *path = g_common.btf_path;
+	struct stat st;
+
+	if (!path || btf_given)
+		return btf_given;
+	if (stat(path, &st))
+		die("BTF file %s: %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode)) {
+		btf_given = btf_dir_merge(path);
+		btf_given_path = btf_memfile(btf_given);
+	} else {
+		btf_given = btf_parse_checked(path);
+		btf_given_path = path;
+	}
+	return btf_given;
+}
+
+const char *btf_file_path(void)
+{
+	btf_file();
+	return btf_given_path;
 }
 
 const struct btf *kernel_btf(void)

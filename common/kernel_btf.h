@@ -5,10 +5,13 @@
 #include <stdbool.h>
 
 /*
- * The --btf (or $BPFNET_BTF) file, checked and parsed once; dies naming the path and the fix
- * when it is missing, a directory or not BTF. NULL when no file was given.
+ * The --btf (or $BPFNET_BTF) BTF, checked and parsed once: a file, or a directory laid out as
+ * /sys/kernel/btf (vmlinux + standalone module BTF files, merged into one). Dies naming the
+ * path and the fix when it cannot serve. NULL when none was given.
  */
 const struct btf *btf_file(void);
+/* The path libbpf relocates against for --btf (the merged file for a directory); NULL: none. */
+const char *btf_file_path(void);
 /* The BTF of the running kernel, or of --btf / $BPFNET_BTF, loaded once; NULL if none. */
 const struct btf *kernel_btf(void);
 

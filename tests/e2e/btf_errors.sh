@@ -11,7 +11,7 @@ empty=${expect_tmp:?}/empty.btf
 
 expect 1 "^Error: BTF file /etc/passwd is not a valid BTF file$howto" "$BIN/eth_drop" --btf /etc/passwd
 expect 1 "^Error: BTF file $empty is not a valid BTF file$howto" "$BIN/eth_drop" --btf "$empty"
-expect 1 "^Error: BTF file /tmp is a directory, not a BTF file$howto" "$BIN/eth_drop" --btf /tmp
+expect 1 "^Error: BTF directory /tmp has no vmlinux file \(it holds vmlinux and one file per module, as /sys/kernel/btf does\)$howto" "$BIN/eth_drop" --btf /tmp
 elf=$(readlink -f /bin/sh)
 expect 1 "^Error: BTF file $elf is an ELF file without BTF \(no \.BTF section\)$howto" "$BIN/eth_drop" --btf "$elf"
 expect 1 "^Error: BTF file /nonexistent/vmlinux.btf: No such file or directory$" \
