@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Runs several scenarios one after the other inside one lab guest (started by batch.sh through
 # lab.sh), each isolated: its own time limit, its own output and exit status under
 # $LAB_IO/results/<name>.{out,rc,seconds}, and a teardown afterwards that removes whatever it

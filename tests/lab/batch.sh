@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Runs many scenarios in one boot of a lab kernel: lab.sh boots the guest once and
 # batch-guest.sh runs the scenarios in it one by one, each with its own time limit, output and
 # exit status, and a teardown between them. If the guest dies (a panic, the whole run's time

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /*
  * --btf DIR: vmlinux plus standalone module BTF files merged into one BTF that libbpf can
  * relocate against (kernels before 5.11 have no module BTF). The files are made here with
