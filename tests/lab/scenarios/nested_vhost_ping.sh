@@ -37,12 +37,14 @@ out=$(ping -n -c "$COUNT" -i 0.2 -W 3 "$LAB_NESTED_GUEST_IP" 2>&1) || true
 printf '%s\n' "$out" | sed 's/^/  ping| /' >&2
 replies=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$out")
 
+# Counters before hits at the end (hits before counters at the start): a frame that goes
+# by between the two reads is then in the hits, never only in the counters.
+tx=$(($(cat "/sys/class/net/$LAB_NESTED_TAP/statistics/tx_packets") - tx0))
+rx=$(($(cat "/sys/class/net/$LAB_NESTED_TAP/statistics/rx_packets") - rx0))
 declare -A delta
 for f in "${PROBES[@]}"; do
     delta[$f]=$(($(lab_kprobe_hits "$f") - before[$f]))
 done
-tx=$(($(cat "/sys/class/net/$LAB_NESTED_TAP/statistics/tx_packets") - tx0))
-rx=$(($(cat "/sys/class/net/$LAB_NESTED_TAP/statistics/rx_packets") - rx0))
 lab_nested_stop
 lab_nested_wait 60 >/dev/null || lab_log "the nested guest did not end cleanly"
 
