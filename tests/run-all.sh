@@ -13,5 +13,5 @@ cmake -S "$root" -B "$root/build-asan" -DBPFNET_SANITIZE=ON
 cmake --build "$root/build-asan" -j "$(nproc)"
 ctest --test-dir "$root/build-asan" -L unit --output-on-failure
 
-# Two at a time: the lab boots two kernels at once (one core each); host-e2e tests are RUN_SERIAL.
+# Two at a time where tests allow it; lab and host-e2e tests are RUN_SERIAL.
 ctest --test-dir "$root/build" --output-on-failure -j2 "$@"
