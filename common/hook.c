@@ -198,6 +198,7 @@ int hook_plan(struct hook_set *s, const struct hook_env *env)
 {
 	int missing = 0;
 
+	s->env = env;
 	for (int i = 0; i < s->n; i++) {
 		plan_one(s, i, env);
 		missing += required_missing(s, i);

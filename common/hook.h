@@ -48,6 +48,12 @@ struct hook_def {
 	bool keep_tracepoint; /* BPFNET_FORCE_KPROBE does not skip this hook's tracepoints */
 };
 
+/* A tool's hooks, as it passes them to hook_set_init (and the unit tests plan them). */
+struct hook_table {
+	const struct hook_def *defs;
+	int n;
+};
+
 /* What the planner asks of a kernel; tests plan against fixtures instead. */
 struct hook_env {
 	const char *release; /* for messages */
@@ -81,6 +87,7 @@ struct hook_set {
 	int n;
 	struct hook_choice *c; /* one per def */
 	bool quiet; /* the tool reports missing optional hooks itself */
+	const struct hook_env *env; /* the kernel planned for, set by hook_plan: for usable() */
 };
 
 /*

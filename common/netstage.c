@@ -71,14 +71,12 @@ bool netstage_hook_used(const struct netstage_config *cfg, unsigned hook)
 
 static bool from_4_20(const struct hook_set *plan)
 {
-	(void)plan;
-	return !kernel_version_below(4, 20);
+	return !release_below(plan->env->release, 4, 20);
 }
 
 static bool before_4_20(const struct hook_set *plan)
 {
-	(void)plan;
-	return kernel_version_below(4, 20);
+	return release_below(plan->env->release, 4, 20);
 }
 
 // clang-format off

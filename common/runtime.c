@@ -158,9 +158,14 @@ const char *kernel_release(void)
 
 bool kernel_version_below(int major, int minor)
 {
+	return release_below(kernel_release(), major, minor);
+}
+
+bool release_below(const char *release, int major, int minor)
+{
 	int ma = 0, mi = 0;
 
-	if (sscanf(kernel_release(), "%d.%d", &ma, &mi) != 2)
+	if (sscanf(release, "%d.%d", &ma, &mi) != 2)
 		return false;
 	return ma < major || (ma == major && mi < minor);
 }

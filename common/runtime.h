@@ -30,6 +30,8 @@ bool kernel_has_btf(void);
 const char *kernel_release(void);
 /* Whether the running kernel's version is below major.minor (by its release string). */
 bool kernel_version_below(int major, int minor);
+/* Whether a release string ("5.10.0-32-amd64") is of a version below major.minor. */
+bool release_below(const char *release, int major, int minor);
 /* Whether a tracepoint category/name exists in tracefs. */
 bool tracepoint_exists(const char *category, const char *name);
 /* Whether kprobes can be attached at all (kprobe PMU or tracefs kprobe_events). */

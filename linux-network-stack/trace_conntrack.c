@@ -201,9 +201,8 @@ static bool conntrack_in_old(const struct hook_set *plan)
 {
 	static int arg;
 
-	(void)plan;
 	if (!arg)
-		arg = skb_arg("nf_conntrack_in", kernel_version_below(5, 0) ? 4 : 1);
+		arg = skb_arg("nf_conntrack_in", release_below(plan->env->release, 5, 0) ? 4 : 1);
 	return arg == 4;
 }
 
@@ -268,6 +267,7 @@ static const struct hook_def hook_defs[CT_HOOKS] = {
 	[CT_TCP_ERROR] = { "tcp_error", CT_KPROBE("ct_tcp_error", "tcp_error", old_tcp_chosen) },
 	[CT_DELETE] = { "nf_ct_delete", CT_KPROBE("ct_nf_ct_delete", "nf_ct_delete") },
 };
+const struct hook_table ct_hook_table = { hook_defs, CT_HOOKS };
 
 /* Why this variant, printed after "Attached kprobe to ...". */
 static const char *variant_note(const struct hook_candidate *c)
@@ -382,7 +382,7 @@ int main(int argc, char **argv)
 	args_parse(&parser, argc, argv);
 	build_config(&cfg);
 	tool_init("trace_conntrack");
-	hook_set_init(&hooks, hook_defs, CT_HOOKS, 0);
+	hook_set_init(&hooks, ct_hook_table.defs, ct_hook_table.n, 0);
 	require_module("nf_conntrack", "trace_conntrack probes its functions");
 	if (!kernel_has_kprobes())
 		die("kernel %s cannot attach kprobes (no kprobe PMU and no kprobe_events: "

@@ -131,4 +131,6 @@ void ct_print_event(FILE *f, const struct ct_event *ev, const char *time_text, d
 /* Prints one event as a JSON object on one line. */
 void ct_print_json(FILE *f, const struct ct_event *ev, const char *time_text, const char *const *frames,
 		   int nframes, const struct ct_print_opts *o);
+/* The hook table, for the unit tests that plan it against the lab kernels' BTF. */
+extern const struct hook_table ct_hook_table;
 #endif

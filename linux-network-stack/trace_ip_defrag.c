@@ -334,6 +334,7 @@ static const struct hook_def hook_defs[DF_HOOKS] = {
 			 { { HOOK_TP, "df_tp_consume_skb", "skb:consume_skb", free_tracepoint_chosen } },
 			 .optional = true },
 };
+const struct hook_table defrag_hook_table = { hook_defs, DF_HOOKS };
 
 static void print_probes(const struct hook_set *hooks)
 {
@@ -399,7 +400,7 @@ int main(int argc, char **argv)
 	args_parse(&parser, argc, argv);
 	build_config(&cfg);
 	tool_init("trace_ip_defrag");
-	hook_set_init(&hooks, hook_defs, DF_HOOKS, 0);
+	hook_set_init(&hooks, defrag_hook_table.defs, defrag_hook_table.n, 0);
 	if (!kernel_has_kprobes())
 		die("kernel %s cannot attach kprobes (no kprobe PMU and no kprobe_events: "
 		    "CONFIG_KPROBE_EVENTS is off); ip_defrag has no tracepoint to use instead",

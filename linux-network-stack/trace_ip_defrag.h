@@ -82,4 +82,6 @@ void defrag_print_event(FILE *f, const struct defrag_event *ev, const char *hms,
 /* Prints one event as a JSON object on one line. */
 void defrag_print_json(FILE *f, const struct defrag_event *ev, const char *hms, const char *const *frames,
 		       int nframes, const char *reason_name);
+/* The hook table, for the unit tests that plan it against the lab kernels' BTF. */
+extern const struct hook_table defrag_hook_table;
 #endif

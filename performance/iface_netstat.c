@@ -264,6 +264,7 @@ static const struct hook_def hook_defs[] = {
 	{ "transmitted packets", { { HOOK_TP, "tx_tracepoint", "net:net_dev_start_xmit" } } },
 	{ "received packets", { { HOOK_TP, "rx_tracepoint", "net:netif_receive_skb" } } },
 };
+const struct hook_table netstat_hook_table = { hook_defs, 2 };
 
 struct run {
 	struct direction tx, rx;
@@ -311,7 +312,7 @@ int main(int argc, char **argv)
 		arg_fail_opt(&opt.name, "please specify a network interface");
 	count_queues(opt.name, &nrx, &ntx);
 	tool_init("iface_netstat");
-	hook_set_init(&hooks, hook_defs, 2, 0);
+	hook_set_init(&hooks, netstat_hook_table.defs, netstat_hook_table.n, 0);
 	cfg.ifindex = if_nametoindex(opt.name);
 	if (!cfg.ifindex)
 		die("net interface %s does not exist", opt.name);

@@ -48,4 +48,6 @@ void netstat_print_report(FILE *f, const char *asctime_now, const struct queue_t
 /* One interval as a JSON object on one line. */
 void netstat_print_json(FILE *f, const char *time_now, const struct queue_table *tx,
 			const struct queue_table *rx, double seconds);
+/* The hook table, for the unit tests that plan it against the lab kernels' BTF. */
+extern const struct hook_table netstat_hook_table;
 #endif

@@ -321,8 +321,7 @@ enum { HOOK_DROPS, HOOK_DEQUEUE, HOOK_ENQUEUE };
 /* The raw tracepoints come as a pair: dequeue's only if enqueue's exists too, ... */
 static bool enqueue_raw_tp_exists(const struct hook_set *plan)
 {
-	(void)plan;
-	return tracepoint_exists("qdisc", "qdisc_enqueue");
+	return plan->env->tracepoint_exists("qdisc", "qdisc_enqueue");
 }
 
 /* ... and enqueue's only if dequeue's was chosen. */
@@ -351,6 +350,7 @@ static const struct hook_def hook_defs[] = {
 			     { HOOK_KPROBE, "enqueue_dev_queue_xmit", "__dev_queue_xmit" },
 			     { HOOK_KPROBE, "enqueue_dev_queue_xmit", "dev_queue_xmit" } } },
 };
+const struct hook_table qdisc_lat_hook_table = { hook_defs, 3 };
 
 int main(int argc, char **argv)
 {
@@ -364,7 +364,7 @@ int main(int argc, char **argv)
 	args_parse(&parser, argc, argv);
 	build_config(&cfg);
 	tool_init("qdisc_lateny_details");
-	hook_set_init(&hooks, hook_defs, 3, 0);
+	hook_set_init(&hooks, qdisc_lat_hook_table.defs, qdisc_lat_hook_table.n, 0);
 	if (opt.dev) {
 		cfg.ifindex = (uint32_t)iface_index(opt.dev);
 		cfg.netns = netns_inum();

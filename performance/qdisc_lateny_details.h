@@ -95,4 +95,6 @@ void qdisc_print_event_json(FILE *f, const struct qdisc_pkt *p, const char *hms_
 void qdisc_print_summary(FILE *f, const struct qdisc_summary *s, bool json);
 /* Completes s: evicted = enqueued minus every other outcome (records the table lost). */
 void qdisc_summary_finish(struct qdisc_summary *s);
+/* The hook table, for the unit tests that plan it against the lab kernels' BTF. */
+extern const struct hook_table qdisc_lat_hook_table;
 #endif

@@ -87,9 +87,9 @@ static bool chosen(const struct hook_set *plan, int h)
 }
 
 /* BPFNET_FORCE_KPROBE=1 leaves every tracepoint out, as on kernels that lack them (tests). */
-static bool tracepoints_usable(void)
+static bool tracepoints_usable(const struct hook_env *env)
 {
-	return !hook_env_kernel()->force_kprobe;
+	return !env->force_kprobe;
 }
 
 /* When a candidate applies, given the hooks planned before it. */
@@ -100,7 +100,7 @@ static bool dqx_kprobe(const struct hook_set *p)
 
 static bool dqx_fallback(const struct hook_set *p)
 {
-	return tracepoints_usable() && !chosen(p, H_DQX);
+	return tracepoints_usable(p->env) && !chosen(p, H_DQX);
 }
 
 static bool hsx_kprobe(const struct hook_set *p)
@@ -110,7 +110,7 @@ static bool hsx_kprobe(const struct hook_set *p)
 
 static bool hsx_fallback(const struct hook_set *p)
 {
-	return tracepoints_usable() && !chosen(p, H_HSX);
+	return tracepoints_usable(p->env) && !chosen(p, H_HSX);
 }
 
 static bool hsx_tracepoint(const struct hook_set *p)
@@ -130,13 +130,28 @@ static bool fq_kprobe(const struct hook_set *p)
 
 static bool tracepoint(const struct hook_set *p)
 {
-	(void)p;
-	return tracepoints_usable();
+	return tracepoints_usable(p->env);
+}
+
+/* A drop reason that means "a qdisc dropped it", within the reasons cfg can mark. */
+static bool qdisc_reason(unsigned value, const char *name)
+{
+	return (!strncmp(name, "QDISC_", 6) || !strncmp(name, "FQ_", 3) || !strncmp(name, "CAKE_", 5)) &&
+	       value < 64 * QDT_REASON_WORDS;
+}
+
+static void count_qdisc_reason(unsigned value, const char *name, void *ctx)
+{
+	*(int *)ctx += qdisc_reason(value, name);
 }
 
 static bool qdisc_drop_reasons(const struct hook_set *p)
 {
-	return tracepoint(p) && nreasons;
+	int n = 0;
+
+	if (tracepoint(p))
+		drop_reason_foreach(count_qdisc_reason, &n);
+	return n > 0;
 }
 
 /* A kprobe + kretprobe pair on func: the return probe only with the entry probe. */
@@ -178,6 +193,7 @@ static const struct hook_def hook_defs[H_COUNT] = {
 			   { { HOOK_TP, "tp_kfree_skb", "skb:kfree_skb", qdisc_drop_reasons } },
 			   .optional = true },
 };
+const struct hook_table qdt_hook_table = { hook_defs, H_COUNT };
 
 /* The report's view of a function: which programs serve it, and how. */
 struct qdt_func {
@@ -212,7 +228,7 @@ static bool plan_pair(struct qdt_func *f, int entry, const char *missing)
 
 static bool plan_tracepoint(struct qdt_func *f, int h)
 {
-	if (!tracepoints_usable()) {
+	if (!tracepoints_usable(hooks.env)) {
 		f->why_not = "tracepoints disabled";
 		return false;
 	}
@@ -224,11 +240,6 @@ static bool plan_tracepoint(struct qdt_func *f, int h)
 	return true;
 }
 
-static bool reason_is_qdisc_drop(const char *name)
-{
-	return !strncmp(name, "QDISC_", 6) || !strncmp(name, "FQ_", 3) || !strncmp(name, "CAKE_", 5);
-}
-
 struct reason_marks {
 	struct strbuf *names;
 	int n;
@@ -238,7 +249,7 @@ static void mark_qdisc_reason(unsigned value, const char *name, void *ctx)
 {
 	struct reason_marks *m = ctx;
 
-	if (!reason_is_qdisc_drop(name) || value >= 64 * QDT_REASON_WORDS)
+	if (!qdisc_reason(value, name))
 		return;
 	cfg.qdisc_reasons[value >> 6] |= 1ULL << (value & 63);
 	sb_addf(m->names, "%s%s", m->n++ ? ", " : "", name);
@@ -285,7 +296,7 @@ static void plan_funcs(struct strbuf *reasons)
 			 "tracepoint qdisc:qdisc_dequeue (packets left the root qdisc)");
 
 	f = &funcs[QDT_QDISC_DROP];
-	if (tracepoints_usable() && nreasons && plan_tracepoint(f, H_QDISC_DROP)) {
+	if (tracepoints_usable(hooks.env) && nreasons && plan_tracepoint(f, H_QDISC_DROP)) {
 		f->returns = true;
 		snprintf(f->desc, sizeof(f->desc), "tracepoint skb:kfree_skb (reasons %s)", reasons->buf);
 	} else if (funcs[QDT_DEV_QUEUE_XMIT].returns) {
@@ -486,10 +497,10 @@ int main(int argc, char **argv)
 	cfg.queue_events = cfg.entry_events && opt.verbose;
 	cfg.drop_events = events;
 	tool_init("qdisc_drop_trace");
-	if (tracepoints_usable())
+	if (tracepoints_usable(hook_env_kernel()))
 		nreasons = qdisc_reasons(&reasons);
 	hooks.quiet = true;
-	hook_set_init(&hooks, hook_defs, H_COUNT, 0);
+	hook_set_init(&hooks, qdt_hook_table.defs, qdt_hook_table.n, 0);
 	if (opt.interface)
 		iface_name_check(opt.interface);
 	if (!g_common.json)

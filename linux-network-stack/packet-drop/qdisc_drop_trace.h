@@ -138,4 +138,6 @@ void qdt_print_event(FILE *f, const struct qdt_event *ev, const char *hms, const
 void qdt_print_event_json(FILE *f, const struct qdt_event *ev, const char *hms, const char *reason);
 /* tc's notation of a qdisc handle: "8001:" or "1:10". */
 const char *qdt_handle_format(uint32_t handle, char *buf, size_t len);
+/* The hook table, for the unit tests that plan it against the lab kernels' BTF. */
+extern const struct hook_table qdt_hook_table;
 #endif

@@ -134,6 +134,7 @@ static const struct hook_def hook_defs[RTT_HOOKS] = {
 				{ HOOK_KPROBE, "kp_dev_queue_xmit", "dev_queue_xmit" } } },
 	[RTT_HOOK_ICMP_RCV] = { "icmp_rcv", { { HOOK_KPROBE, "kp_icmp_rcv", "icmp_rcv" } } },
 };
+const struct hook_table rtt_hook_table = { hook_defs, RTT_HOOKS };
 
 static int stage_hook(int stage, int direction)
 {
@@ -299,7 +300,7 @@ int main(int argc, char **argv)
 	args_parse(&parser, argc, argv);
 	build_config(&cfg, &st);
 	tool_init(TOOL);
-	hook_set_init(&hooks, hook_defs, RTT_HOOKS, 0);
+	hook_set_init(&hooks, rtt_hook_table.defs, rtt_hook_table.n, 0);
 	require_module("openvswitch", "the internal port and datapath stages are its functions");
 	if (!g_common.json)
 		rtt_print_banner(stdout, src_text, dst_text, st.phy, cfg.phy_ifindex, st.nphy, cfg.direction,

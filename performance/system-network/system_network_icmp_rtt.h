@@ -213,4 +213,6 @@ void rtt_print_json(FILE *f, const struct rtt_report *r);
  */
 void rtt_print_totals(FILE *f, bool json, uint64_t reported, uint64_t below, uint64_t incomplete,
 		      uint64_t lost);
+/* The hook table, for the unit tests that plan it against the lab kernels' BTF. */
+extern const struct hook_table rtt_hook_table;
 #endif

@@ -151,16 +151,41 @@ START_TEST(test_dir_with_bad_module_file)
 }
 END_TEST
 
+/*
+ * The lab's 5.10 (no module BTF of its own: vmlinux and module files made by pahole), as its
+ * fixture: module structs and functions are found, their sk_buff is the kernel's.
+ */
+START_TEST(test_dir_lab_5_10)
+{
+	g_common.btf_path = BTF_FIXTURE_DIR "/5.10";
+
+	const struct btf *btf = btf_file();
+
+	ck_assert_ptr_nonnull(btf);
+	ck_assert(kernel_struct_exists("ovs_conntrack_info", "openvswitch"));
+	ck_assert(!kernel_struct_exists("trace_event_raw_ovs_dp_upcall", "openvswitch"));
+	ck_assert_int_gt(btf__find_by_name_kind(btf, "nf_conntrack_in", BTF_KIND_FUNC), 0);
+	/* The module files declare struct sk_buff; merged, it is vmlinux's. */
+	ck_assert_int_eq(count_named(btf, "sk_buff", BTF_KIND_STRUCT), 1);
+	ck_assert_int_eq(count_named(btf, "sk_buff", BTF_KIND_FWD), 0);
+	ck_assert_int_eq(kfunc_struct_arg("ovs_dp_upcall", "openvswitch", "sk_buff"), 2);
+	ck_assert_int_eq(kfunc_struct_arg("__nf_ct_refresh_acct", "nf_conntrack", "sk_buff"), 3);
+}
+END_TEST
+
 static Suite *kernel_btf_suite(void)
 {
 	Suite *s = suite_create("kernel_btf");
 	TCase *tc = tcase_create("btf_dir");
+	TCase *lab = tcase_create("lab_fixture");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_dir_merges_modules);
 	tcase_add_test(tc, test_dir_without_vmlinux);
 	tcase_add_test(tc, test_dir_with_bad_module_file);
 	suite_add_tcase(s, tc);
+	tcase_add_test(lab, test_dir_lab_5_10);
+	suite_add_tcase(s, lab);
 	return s;
 }
 

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "btf_fixture.h"
+
+#include <bpf/btf.h>
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "argparse.h"
+#include "kernel_btf.h"
+#include "ksyms.h"
+
+static const char *const series[FIXTURE_KERNELS] = { "5.10", "6.1", "6.12" };
+static const char *const releases[FIXTURE_KERNELS] = { "5.10.0-32-amd64", "6.1.0-57-amd64",
+						       "6.12.118+deb12-amd64" };
+static char dir[512];
+
+const char *fixture_series(enum fixture_kernel k)
+{
+	return series[k];
+}
+
+/* The modules' functions of <series>.kallsyms (with their clones), read once. */
+static const char *module_symbols(void)
+{
+	static char text[8192];
+	char path[640];
+	FILE *f;
+
+	if (!text[0]) {
+		snprintf(path, sizeof(path), "%s.kallsyms", dir);
+		f = fopen(path, "r");
+		ck_assert_ptr_nonnull(f);
+		ck_assert_uint_lt(fread(text, 1, sizeof(text) - 1, f), sizeof(text) - 1);
+		fclose(f);
+	}
+	return text;
+}
+
+/*
+ * The BTF's functions (the lab kernels' System.map is not shipped, their images are
+ * stripped) and the modules' symbols, as a kallsyms file.
+ */
+static const struct ksyms *fixture_functions(void)
+{
+	static struct ksyms *ks;
+	const struct btf *btf = kernel_btf();
+	char path[64];
+	FILE *f;
+	int fd;
+
+	if (ks)
+		return ks;
+	fd = memfd_create("fixture-kallsyms", 0);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(dup(fd), "w");
+	for (__u32 id = 1; id < btf__type_cnt(btf); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (btf_is_func(t))
+			fprintf(f, "%llx T %s\n", 0xffffffff81000000ull + id,
+				btf__name_by_offset(btf, t->name_off));
+	}
+	fputs(module_symbols(), f);
+	fclose(f);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	ks = ksyms_load(path);
+	close(fd);
+	ck_assert_ptr_nonnull(ks);
+	return ks;
+}
+
+static bool btf_tracepoint(const char *category, const char *name)
+{
+	char typedef_name[128];
+
+	(void)category; /* btf_trace_<name> does not name the category */
+	snprintf(typedef_name, sizeof(typedef_name), "btf_trace_%s", name);
+	return btf__find_by_name_kind(kernel_btf(), typedef_name, BTF_KIND_TYPEDEF) > 0;
+}
+
+/* Loaded: the fixture has its BTF or its functions. */
+static bool fixture_module(const char *module)
+{
+	char path[640], tag[80];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, module);
+	snprintf(tag, sizeof(tag), "[%s]\n", module);
+	return access(path, R_OK) == 0 || strstr(module_symbols(), tag);
+}
+
+const struct hook_env *fixture_env(enum fixture_kernel k)
+{
+	static struct hook_env env;
+
+	snprintf(dir, sizeof(dir), "%s/%s", BTF_FIXTURE_DIR, series[k]);
+	g_common.btf_path = dir;
+	ck_assert_ptr_nonnull(kernel_btf());
+	env = (struct hook_env){
+		.release = releases[k],
+		.functions = fixture_functions,
+		.tracepoint_exists = btf_tracepoint,
+		.module_loaded = fixture_module,
+		.kprobes = true,
+		.raw_tracepoints = true,
+		.fentry = true,
+	};
+	return &env;
+}
