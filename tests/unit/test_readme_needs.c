@@ -64,9 +64,12 @@ static void hook_phrase(const struct hook_def *d, struct strbuf *out)
 		else
 			snprintf(item, sizeof(item), "%s",
 				 c->kind == HOOK_KRETPROBE ? "kprobe" : hook_kind_name(c->kind));
-		if (seen.buf && strstr(seen.buf, item))
+		char key[170];
+
+		snprintf(key, sizeof(key), "|%s|", item);
+		if (seen.buf && strstr(seen.buf, key))
 			continue;
-		sb_addf(&seen, "%s|", item);
+		sb_addf(&seen, "%s", key);
 		sb_addf(out, "%s%s", out->len ? " or " : "", item);
 	}
 	sb_free(&seen);
@@ -80,7 +83,13 @@ struct list {
 	int n;
 };
 
-static bool list_has(const struct list *l, const char *item);
+static bool list_has(const struct list *l, const char *item)
+{
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(l->items[i], item))
+			return true;
+	return false;
+}
 
 static void list_add(struct list *l, const char *item)
 {
@@ -88,14 +97,6 @@ static void list_add(struct list *l, const char *item)
 		return;
 	ck_assert_int_lt(l->n, 64);
 	l->items[l->n++] = item;
-}
-
-static bool list_has(const struct list *l, const char *item)
-{
-	for (int i = 0; i < l->n; i++)
-		if (!strcmp(l->items[i], item))
-			return true;
-	return false;
 }
 
 /* The items of l that are not in except, ", "-joined after sep (plural_sep for several). */
@@ -106,13 +107,13 @@ static void list_print(struct strbuf *out, const char *sep, const char *plural_s
 
 	for (int i = 0; i < l->n; i++)
 		n += !except || !list_has(except, l->items[i]);
-	for (int i = 0; i < l->n; i++)
-		if (!except || !list_has(except, l->items[i]))
-			sb_addf(out, "%s%s%s%s",
-				k++     ? ", "
-				: n > 1 ? plural_sep
-					: sep,
-				quote, l->items[i], quote);
+	for (int i = 0; i < l->n; i++) {
+		const char *lead = n > 1 ? plural_sep : sep;
+
+		if (except && list_has(except, l->items[i]))
+			continue;
+		sb_addf(out, "%s%s%s%s", k++ ? ", " : lead, quote, l->items[i], quote);
+	}
 }
 
 struct needs {
