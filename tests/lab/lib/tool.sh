@@ -15,6 +15,12 @@
 #   lab_tool_stop [SECONDS]            SIGINT (after SECONDS for the last packets); the tool must
 #                                      exit 0 (its output is shown if not)
 #   lab_tool_wait                      the tool stops by itself (--duration); it must exit 0
+#   lab_tool_wait_duration             the same after traffic that must fit in the --duration:
+#                                      fails if the tool had already stopped
+#   lab_tool_await N ERE [SEC]         waits until N lines of the tool's output match ERE (the
+#                                      events it printed so far); fails after SEC (30) s. Then
+#                                      lab_tool_stop without a pause: at exit the tool still
+#                                      prints what the kernel submitted before the signal
 #   lab_tool_no_leftovers              every BPF program and link the tools held is gone
 #   lab_tool_workdir                   a new folder for the tools' outputs in LAB_TOOL_WORK;
 #                                      removed at exit, after a copy to $LAB_IO/outputs (in the
@@ -30,6 +36,8 @@
 
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+lab_require_cmd jq jq
 
 BPFNET_BIN=${BPFNET_BIN:-$(cd "$LAB_LIB_DIR/../../../build/bin" 2>/dev/null && pwd)}
 LAB_TOOL_PID=
@@ -89,6 +97,24 @@ lab_tool_wait() {
         cat "${LAB_TOOL_OUTPUTS[@]}" >&2
         lab_fail "$LAB_TOOL_NAME exited with status $status"
     fi
+}
+
+lab_tool_wait_duration() {
+    kill -0 "$LAB_TOOL_PID" 2>/dev/null ||
+        lab_fail "$LAB_TOOL_NAME stopped (--duration) before the traffic was over: $(cat "${LAB_TOOL_OUTPUTS[@]}")"
+    lab_tool_wait
+}
+
+lab_tool_await() {
+    local n=$1 re=$2 limit=${3:-30}
+    lab_wait_for "$limit" lab_tool_printed "$n" "$re" || {
+        cat "${LAB_TOOL_OUTPUTS[@]}" >&2
+        lab_fail "$LAB_TOOL_NAME: not $n lines matching '$re' within $limit s"
+    }
+}
+
+lab_tool_printed() {
+    (($(grep -cE -- "$2" "${LAB_TOOL_OUTPUTS[0]}") >= $1))
 }
 
 lab_tool_no_leftovers() {

@@ -56,7 +56,7 @@ for variant in modern legacy; do
     done
     sleep 1
     lab_udp_send qla 10.62.0.2 $PORT 30 1000
-    sleep 2
+    lab_tool_await 35 '^  Qdisc delay: '   # the burst drains in ~1 s
     lab_tool_stop
     check_probes "$out"
     read -r -a d <<<"$(delays "$out" | tr "\n" " ")"
@@ -89,7 +89,7 @@ for _ in 1 2 3 4 5; do
     lab_udp_send qlb 10.62.0.1 $PORT 1 300
     sleep 0.2
 done
-sleep 0.5
+lab_tool_await 5 '^  Qdisc delay: '
 lab_tool_stop
 check_probes "$out"
 lab_expect "$(grep -cE "^\[[0-9:.]+\] 10\.62\.0\.1 -> 10\.62\.0\.2 UDP [0-9]+->$PORT id=[0-9]+ dev=$dev_a\$" "$out")" \

@@ -12,10 +12,8 @@
 # A last phase stops the stand-in and forwards in the kernel after the upcall: the upcall
 # stage is seen, the key extraction is not: "(S4 N/A)" / "(S11 N/A)".
 set -euo pipefail
-source "$(dirname "$0")/../lib/ovs.sh"
-source "$(dirname "$0")/../lib/tool.sh"
+source "$(dirname "$0")/../lib/netstage.sh"
 
-lab_require_cmd jq jq
 lab_require_cmd python3 python3
 COUNT=4
 LOCAL=10.73.0.254 REMOTE=10.73.0.1
@@ -142,22 +140,27 @@ ALL='[0,1,2,3,4,5,6,7,8,9,10,11,12,13]'
 UP1='[[0,1],[1,2],[2,3],[3,4],[4,5],[5,6]]'
 UP2='[[7,8],[8,9],[9,10],[10,11],[11,12],[12,13]]'
 
+# tx_pings OUT WHAT: the tool (JSON, tx) while ping -e 4242 sends COUNT echoes; OUT.events gets
+# the events.
+tx_pings() {
+    lab_tool_start "$1" system_network_icmp_rtt --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0 --json --disable-kernel-stacks
+    ping -n -q -e 4242 -c $COUNT -i 0.3 -W 3 $REMOTE >/dev/null || lab_fail "$2: ping failed"
+    lab_tool_await $COUNT '"rtt_us":'
+    lab_tool_stop
+    lab_json_split "$1" "$2"
+}
+
 # tx with the preferred probes (tracepoints net:net_dev_queue, openvswitch:ovs_dp_upcall).
 out=$work/tx.json
-lab_tool_start "$out" system_network_icmp_rtt --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0 --json --disable-kernel-stacks
-ping -n -q -e 4242 -c $COUNT -i 0.3 -W 3 $REMOTE >/dev/null || lab_fail "tx ping through userspace failed"
-sleep 1
-lab_tool_stop
-lab_json_split "$out" "tx through userspace"
-out=$out.events
-check_stages "$out" "tx through userspace" "$ALL" "$UP1" "$UP2" '[]' '[]'
+tx_pings "$out" "tx through userspace"
+check_stages "$out.events" "tx through userspace" "$ALL" "$UP1" "$UP2" '[]' '[]'
 
 # rx with the kprobe fallbacks (BPFNET_FORCE_KPROBE=1): __dev_queue_xmit and ovs_dp_upcall.
 out=$work/rx.txt
 BPFNET_FORCE_KPROBE=1 lab_tool_start "$out" system_network_icmp_rtt --src-ip $REMOTE --dst-ip $LOCAL \
     --phy-interface phys0 --direction rx
 ip netns exec remote ping -n -q -e 4242 -c $COUNT -i 0.3 -W 3 $LOCAL >/dev/null || lab_fail "rx ping through userspace failed"
-sleep 1
+lab_tool_await $COUNT '^=== ICMP RTT Trace'
 lab_tool_stop
 lab_expect "$(grep -c '^=== ICMP RTT Trace' "$out")" -eq $COUNT "rx through userspace: one report per echo"
 lab_expect "$(grep -cE '^Session: 10\.73\.0\.1 \(10\.73\.0\.1\) -> 10\.73\.0\.254 \(10\.73\.0\.254\) \(ID: 4242, Seq: [1-4]\)$' "$out")" \
@@ -193,13 +196,8 @@ lost0=$(lab_ovs_stat dp0 lost)
 lab_ovs_flow_add dp0 "in_port($port_int0),eth(),eth_type(0x0800),ipv4(proto=1,frag=no),icmp()" "userspace(pid=1),$port_phys0"
 lab_ovs_flow_add dp0 "in_port($port_phys0),eth(),eth_type(0x0800),ipv4(proto=1,frag=no),icmp()" "userspace(pid=1),$port_int0"
 out=$work/tx-lost.json
-lab_tool_start "$out" system_network_icmp_rtt --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0 --json --disable-kernel-stacks
-ping -n -q -e 4242 -c $COUNT -i 0.3 -W 3 $REMOTE >/dev/null || lab_fail "tx ping with lost upcalls failed"
-sleep 1
-lab_tool_stop
-lab_json_split "$out" "tx, upcalls to nobody"
-out=$out.events
-check_stages "$out" "tx, upcalls to nobody" '[0,1,2,3,5,6,7,8,9,10,12,13]' \
+tx_pings "$out" "tx, upcalls to nobody"
+check_stages "$out.events" "tx, upcalls to nobody" '[0,1,2,3,5,6,7,8,9,10,12,13]' \
     '[[0,1],[1,2],[2,3],[3,5],[5,6]]' '[[7,8],[8,9],[9,10],[10,12],[12,13]]' '["(S4 N/A)"]' '["(S11 N/A)"]'
 lab_expect "$(($(lab_ovs_stat dp0 lost) - lost0))" -ge $((2 * COUNT)) "the datapath counted those upcalls as lost"
 lab_tool_no_leftovers

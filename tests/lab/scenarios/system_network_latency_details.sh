@@ -9,20 +9,16 @@
 # (other ports, ICMP, the other direction), each with every stage of the path in order and
 # increasing timestamps, the sender's process on TX, the real TCP flags and payload; a netem
 # delay on phys0 appears in [6->14] (dev_queue_xmit -> qdisc_dequeue) and --latency-us keeps
-# exactly the delayed packets; packets lost at an upcall are counted as incomplete.
+# exactly the delayed packets (LAB_DELAY_MS against LAB_THRESHOLD_MS: lib/netstage.sh); packets
+# lost at an upcall are counted as incomplete.
 set -euo pipefail
-source "$(dirname "$0")/../lib/ovs.sh"
-source "$(dirname "$0")/../lib/tool.sh"
+source "$(dirname "$0")/../lib/netstage.sh"
 
-lab_require_cmd jq jq
 lab_require_cmd socat socat
 LOCAL=10.73.0.1 REMOTE=10.73.0.2
 lab_tool_workdir
 work=$LAB_TOOL_WORK
-
-lab_ovs_host_setup dp0 $LOCAL $REMOTE
-lab_ovs_link dp0 int0 phys0
-lab_ping remote $LOCAL 2 >/dev/null || lab_fail "no ping between int0 and the remote namespace through dp0"
+lab_netstage_host $LOCAL $REMOTE
 
 start_tool() { # OUT ARGS...
     local out=$1
@@ -56,7 +52,8 @@ out=$work/tx_text
 start_tool "$out" --direction tx --protocol udp --src-ip $LOCAL --dst-ip $REMOTE --dst-port 5000
 lab_udp_send - $REMOTE 5000 10
 noise
-lab_tool_stop 1
+lab_tool_await 10 '^=== System Network UDP Latency Trace: '
+lab_tool_stop
 lab_expect "$(grep -c '^=== System Network UDP Latency Trace: ' "$out")" -eq 10 "text: 10 UDP reports"
 lab_expect "$(grep -cE '^=== System Network [A-Za-z]+ Latency Trace: ' "$out")" -eq 10 "text: nothing else reported"
 lab_expect "$(grep -cE "^UDP Packet: $LOCAL:[0-9]+ -> $REMOTE:5000 \\(ip_id=[0-9]+, len=72 bytes, no fragmentation\\)$" "$out")" -eq 10 "text: UDP lines (len = 8 + 64)"
@@ -79,7 +76,8 @@ BPFNET_FORCE_LEGACY=1 start_tool "$out" --json --direction rx --protocol udp --s
 lab_udp_send remote $LOCAL 5001 12
 lab_udp_send - $REMOTE 5001 4
 noise
-lab_tool_stop 1
+lab_tool_await 12 '"stages":'
+lab_tool_stop
 expect_chains "$out" "12 7 8 9 12 13" "legacy object, RX UDP"
 expect_ordered "$out" "RX UDP"
 lab_expect "$(lab_json_events "$out" | jq -r 'select(.src_ip == "'$REMOTE'" and .dst_port == 5001 and .direction == "rx") | .len' | grep -c '^72$')" -eq 12 "RX UDP: flow and UDP length (8 + 64)"
@@ -87,13 +85,15 @@ lab_expect "$(lab_json_final "$out" | jq .reported)" -eq 12 "RX UDP: totals at e
 
 # 3. TCP both ways: data out, ACKs in; the SYN and the data segments as they are.
 ip netns exec remote socat -u TCP-LISTEN:7000,reuseaddr OPEN:/dev/null &
-lab_on_exit "kill $! 2>/dev/null"
+listener=$!
+lab_on_exit "kill $listener 2>/dev/null"
 lab_wait_for 10 lab_tcp_listening remote 7000 || lab_fail "no TCP listener in the remote namespace"
 out=$work/tcp
 start_tool "$out" --json --direction both --protocol tcp --dst-port 7000
 head -c 200000 /dev/zero | socat -u - TCP:$REMOTE:7000
 noise
-lab_tool_stop 2
+wait $listener    # it has read everything up to the FIN: every data segment left phys0
+lab_tool_stop
 tx=$(lab_json_events "$out" | jq -r 'select(.direction == "tx") | [.stages[].id | tostring] | join(" ")' | sort -u | paste -sd'|')
 rx=$(lab_json_events "$out" | jq -r 'select(.direction == "rx") | [.stages[].id | tostring] | join(" ")' | sort -u | paste -sd'|')
 [[ $tx == "0 1 2 5 6 15" && $rx == "7 8 9 12 13" ]] || { cat "$out" >&2; lab_fail "TCP chains: tx '$tx' rx '$rx'"; }
@@ -107,27 +107,25 @@ lab_expect "$data" -eq 200000 "TCP: payload bytes of the TX segments add up to t
 # 4. A netem delay on phys0 shows in [6->14]; --latency-us keeps only the delayed packets.
 modprobe sch_netem 2>/dev/null || lab_skip "no sch_netem on $(uname -r)"
 out=$work/delay
-start_tool "$out" --json --direction tx --protocol udp --dst-port 5004 --latency-us 20000
+start_tool "$out" --json --direction tx --protocol udp --dst-port 5004 --latency-us $((LAB_THRESHOLD_MS * 1000))
 lab_udp_send - $REMOTE 5004 6      # no delay: below the threshold
-tc qdisc add dev phys0 root netem delay 40ms
+tc qdisc add dev phys0 root netem delay ${LAB_DELAY_MS}ms
 lab_on_exit "tc qdisc del dev phys0 root"
 lab_udp_send - $REMOTE 5004 4
-lab_tool_stop 2
+lab_tool_await 4 '"stages":'
+lab_tool_stop
 tc qdisc del dev phys0 root
 expect_chains "$out" "4 0 1 2 5 6 14 15" "netem: only the delayed packets, through the qdisc"
 slow=$(lab_json_events "$out" | jq -s '[.[].stages[] | select(.id == 14) | .latency_us] | min')
-lab_expect "${slow%.*}" -ge 40000 "netem: [6->14] holds the 40 ms delay"
+lab_expect "${slow%.*}" -ge $((LAB_DELAY_MS * 1000)) "netem: [6->14] holds the $LAB_DELAY_MS ms delay"
 other=$(lab_json_events "$out" | jq -s '[.[].stages[] | select(.id != 14) | .latency_us // 0] | max')
-lab_expect "${other%.*}" -lt 20000 "netem: no other stage pair is slow"
+lab_expect "${other%.*}" -lt $((LAB_THRESHOLD_MS * 1000)) "netem: no other stage pair is slow"
 lab_expect "$(lab_json_final "$out" | jq .below_threshold)" -eq 6 "--latency-us: the 6 fast packets counted, not printed"
 
 # 5. Lost at an upcall (no flow, nobody reads upcalls): not reported, incomplete at exit.
-lab_ovs_flows_del dp0
 out=$work/lost
-start_tool "$out" --json --direction tx --protocol udp --dst-port 5003 --session-timeout 0.5
-lab_udp_send - $REMOTE 5003 8
-lab_tool_stop 2
-lab_ovs_link dp0 int0 phys0
+lab_netstage_upcall_losses "$out" 5003 8 system_network_latency_details --phy-interface phys0 \
+    --json --direction tx --protocol udp --dst-port 5003
 lab_expect "$(lab_json_final "$out" | jq .reported)" -eq 0 "upcall losses: nothing reported"
 lab_expect "$(lab_json_final "$out" | jq .incomplete)" -eq 8 "upcall losses: 8 incomplete"
 

@@ -9,27 +9,25 @@
 # One FLOW COMPLETE record per packet of the filtered traffic (UDP and ICMP echo out, echo
 # replies, TCP both ways) and none for the rest, each with the stages of its direction in
 # time order, on the right devices, with conntrack stages and the CT lookup time only with
-# --enable-ct; a netem delay on phys0 is the PHY_QDISC sojourn; --verbose shows the packets
-# lost at an upcall as FLOW INCOMPLETE records that stop at FLOW_EXTRACT_TX.
+# --enable-ct; a netem delay on phys0 is the PHY_QDISC sojourn, and --latency-us keeps exactly
+# those packets (LAB_DELAY_MS against LAB_THRESHOLD_MS: lib/netstage.sh); --verbose shows the
+# packets lost at an upcall as FLOW INCOMPLETE records that stop at FLOW_EXTRACT_TX.
 set -euo pipefail
-source "$(dirname "$0")/../lib/ovs.sh"
-source "$(dirname "$0")/../lib/tool.sh"
+source "$(dirname "$0")/../lib/netstage.sh"
 
-lab_require_cmd jq jq
 lab_require_cmd socat socat
 LOCAL=10.75.0.1 REMOTE=10.75.0.2
 lab_tool_workdir
 work=$LAB_TOOL_WORK
 
 lab_modprobe nf_conntrack
-lab_ovs_host_setup dp0 $LOCAL $REMOTE
-lab_ovs_link dp0 int0 phys0 5
-lab_ping remote $LOCAL 2 >/dev/null || lab_fail "no ping between int0 and the remote namespace through dp0"
+lab_netstage_host $LOCAL $REMOTE 5
 # Receivers, so that no ICMP port unreachable comes back.
 ip netns exec remote socat -u UDP-RECV:5000 OPEN:/dev/null &
 lab_on_exit "kill $! 2>/dev/null"
 ip netns exec remote socat -u TCP-LISTEN:7000,reuseaddr OPEN:/dev/null &
-lab_on_exit "kill $! 2>/dev/null"
+listener=$!
+lab_on_exit "kill $listener 2>/dev/null"
 socat -u UDP-RECV:5001 OPEN:/dev/null &
 lab_on_exit "kill $! 2>/dev/null"
 lab_wait_for 10 lab_tcp_listening remote 7000 || lab_fail "no TCP listener in the remote namespace"
@@ -56,7 +54,8 @@ lab_udp_send - $REMOTE 5000 5
 lab_udp_send - $REMOTE 6000 3                     # another port
 lab_udp_send remote $LOCAL 5001 3           # another direction and source
 ping -n -q -c 2 -i 0.1 $REMOTE >/dev/null   # another protocol
-lab_tool_stop 1
+lab_tool_await 5 '"stages":'
+lab_tool_stop
 tx_ct="IP_SEND_SKB IP_OUTPUT OVS_TX FLOW_EXTRACT_TX CT_TX CT_OUT_TX PHY_QDISC_ENQ PHY_TX"
 tx_ct_nf="IP_SEND_SKB CT_TX CT_OUT_TX IP_OUTPUT OVS_TX FLOW_EXTRACT_TX PHY_QDISC_ENQ PHY_TX"
 got=$(chains "$out" 'true')
@@ -74,7 +73,8 @@ out=$work/icmp
 BPFNET_FORCE_LEGACY=1 start_tool "$out" --enable-ct --protocol icmp
 ping -n -q -c 3 -i 0.1 $REMOTE >/dev/null
 lab_udp_send - $REMOTE 5000 2
-lab_tool_stop 1
+lab_tool_await 6 '^=== FLOW COMPLETE: '
+lab_tool_stop
 lab_expect "$(grep -c '^=== FLOW COMPLETE: ' "$out")" -eq 6 "ICMP: 3 echo requests and 3 replies"
 lab_expect "$(grep -cE "^5-TUPLE: $LOCAL -> $REMOTE ICMP \\(id=[0-9]+ seq=[123] type=8\\) DIR=SYSTEM_TX\$" "$out")" -eq 3 "ICMP: requests out"
 lab_expect "$(grep -cE "^5-TUPLE: $REMOTE -> $LOCAL ICMP \\(id=[0-9]+ seq=[123] type=0\\) DIR=SYSTEM_RX\$" "$out")" -eq 3 "ICMP: replies in"
@@ -94,7 +94,8 @@ grep -q '^Packets reported: 6, below --latency-us: 0, incomplete: 0' "$out" || {
 out=$work/tcp
 start_tool "$out" --json --protocol tcp --dst-port 7000
 head -c 100000 /dev/zero | socat -u - TCP:$REMOTE:7000
-lab_tool_stop 2
+wait $listener    # it has read everything up to the FIN: every data segment left phys0
+lab_tool_stop 1   # and the last ACKs came back
 lab_expect "$(count "$out" '.direction == "SYSTEM_TX"')" -ge 3 "TCP: segments out"
 lab_expect "$(count "$out" '.direction == "SYSTEM_RX"')" -ge 3 "TCP: segments in"
 lab_expect "$(count "$out" 'any(.stages[]; .name | startswith("CT"))')" -eq 0 "TCP: no CT stage without --enable-ct"
@@ -104,25 +105,23 @@ expect_chain "$out" '.direction == "SYSTEM_TX"' "$(count "$out" '.direction == "
 # 4. netem on phys0: the qdisc stages and the sojourn; --latency-us keeps only those packets.
 modprobe sch_netem 2>/dev/null || lab_skip "no sch_netem on $(uname -r)"
 out=$work/delay
-start_tool "$out" --json --direction tx --protocol udp --dst-port 5000 --latency-us 20000
+start_tool "$out" --json --direction tx --protocol udp --dst-port 5000 --latency-us $((LAB_THRESHOLD_MS * 1000))
 lab_udp_send - $REMOTE 5000 4
-tc qdisc add dev phys0 root netem delay 40ms
+tc qdisc add dev phys0 root netem delay ${LAB_DELAY_MS}ms
 lab_on_exit "tc qdisc del dev phys0 root"
 lab_udp_send - $REMOTE 5000 3
-lab_tool_stop 2
+lab_tool_await 3 '"stages":'
+lab_tool_stop
 tc qdisc del dev phys0 root
 expect_chain "$out" 'true' "3 IP_SEND_SKB IP_OUTPUT OVS_TX FLOW_EXTRACT_TX PHY_QDISC_ENQ PHY_QDISC_DEQ PHY_TX" "netem: the delayed packets only"
 soj=$(lab_json_events "$out" | jq -s 'map(.qdisc_sojourn_us) | min')
-lab_expect "${soj%.*}" -ge 40000 "netem: PHY_QDISC sojourn >= 40 ms"
+lab_expect "${soj%.*}" -ge $((LAB_DELAY_MS * 1000)) "netem: PHY_QDISC sojourn >= $LAB_DELAY_MS ms"
 lab_expect "$(lab_json_final "$out" | jq .below_threshold)" -eq 4 "--latency-us: 4 fast packets not printed"
 
 # 5. --verbose: packets lost at an upcall (no flow) stop after the flow key extraction.
-lab_ovs_flows_del dp0
 out=$work/lost
-start_tool "$out" --verbose --direction tx --protocol udp --dst-port 5000 --session-timeout 0.5
-lab_udp_send - $REMOTE 5000 4
-lab_tool_stop 2.5
-lab_ovs_link dp0 int0 phys0 5
+lab_netstage_upcall_losses "$out" 5000 4 system_network_perfomance_metrics --internal-interface int0 \
+    --phy-interface phys0 --verbose --direction tx --protocol udp --dst-port 5000
 lab_expect "$(grep -c '^=== FLOW INCOMPLETE: 4 stages captured, idle for ' "$out")" -eq 4 "--verbose: 4 FLOW INCOMPLETE records"
 lab_expect "$(grep -c '^  LAST_SEEN_STAGE: dev=int0(' "$out")" -eq 4 "--verbose: last seen in the datapath"
 lab_expect "$(grep -c '^  Stage FLOW_EXTRACT_TX: ' "$out")" -eq 4 "--verbose: up to FLOW_EXTRACT_TX"

@@ -21,7 +21,6 @@ source "$(dirname "$0")/../lib/netns.sh"
 source "$(dirname "$0")/../lib/tool.sh"
 
 PY=/usr/bin/python3
-lab_require_cmd jq jq
 lab_require_cmd iptables iptables
 lab_tool_workdir
 WORK=$LAB_TOOL_WORK
@@ -117,8 +116,7 @@ lab_ping cta 10.61.0.2 2 >/dev/null
 sleep 3                        # the entry expires (2 s)
 udp_timeouts 30                # the new entry must outlive the test
 udp_flow 40001 7001 1          # finds the expired entry: deleted, then created again
-sleep 1
-lab_tool_stop
+lab_tool_stop                  # the flow's last packet, the reply, has reached its socket
 [[ -s $OUT1.err ]] && lab_log "run 1 stderr: $(cat "$OUT1.err")"
 lab_json_check "$OUT1" "run 1"
 
@@ -155,12 +153,12 @@ cat >"$WORK/rules.json" <<'EOF'
 ]
 EOF
 OUT2=$WORK/run2.txt
-lab_tool_start "$OUT2" trace_conntrack --filters-file "$WORK/rules.json" --rel-time --stack false --duration 40
+lab_tool_start "$OUT2" trace_conntrack --filters-file "$WORK/rules.json" --rel-time --stack false --duration 20
 tcp_exchange 7002
 udp_flow 40004 7004 3
 udp_flow 40005 7001 2          # matches no rule
 lab_ping cta 10.61.0.2 2 >/dev/null
-lab_tool_wait                  # --duration ends it
+lab_tool_wait_duration         # --duration ends it
 [[ -s $OUT2.err ]] && lab_log "run 2 stderr: $(cat "$OUT2.err")"
 
 grep -qx "Added filter rule: {'src_ip': '10.61.0.1', 'dst_ip': '10.61.0.2', 'protocol': 'tcp', 'dst_port': 7002}" "$OUT2" ||

@@ -18,7 +18,6 @@ source "$(dirname "$0")/../lib/ovs.sh"
 source "$(dirname "$0")/../lib/tool.sh"
 
 PY=/usr/bin/python3
-lab_require_cmd jq jq
 lab_tool_workdir
 WORK=$LAB_TOOL_WORK
 LAB_TOOL_ATTACH_TIMEOUT=120

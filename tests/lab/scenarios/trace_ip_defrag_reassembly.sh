@@ -19,7 +19,6 @@ source "$(dirname "$0")/../lib/netns.sh"
 source "$(dirname "$0")/../lib/tool.sh"
 
 PY=/usr/bin/python3
-lab_require_cmd jq jq
 lab_require_cmd tc iproute2
 lab_tool_workdir
 WORK=$LAB_TOOL_WORK
