@@ -114,11 +114,14 @@ ip -n "$NS_A" link set mqa0 up
 ip -n "$NS_B" link set mqb0 up
 ip netns exec "$NS_A" ping -c 1 -W 2 10.214.0.2 >/dev/null || e2e_die "no connectivity over mqa0"
 mq=$E2E_TMP/mq.json
-ip netns exec "$NS_A" "$BIN/iface_netstat" --ready-file "$E2E_TMP/ready.mq" -n mqa0 -i 1 --duration 3 --json >"$mq" 2>&1 &
+# --duration counts from the tool's start, BPF load included: on a loaded host the load took
+# most of 3 s and the datagrams came after the last report. 8 s leaves them room.
+ip netns exec "$NS_A" "$BIN/iface_netstat" --ready-file "$E2E_TMP/ready.mq" -n mqa0 -i 1 --duration 8 --json >"$mq" 2>&1 &
 mq_pid=$!
 wait_ready "$E2E_TMP/ready.mq" "$mq_pid" "$mq"
 p0=$(stat_of "$NS_A" mqa0 tx_packets)
 udp_to "$NS_A" 10.214.0.2 7001 40 500
+kill -0 "$mq_pid" 2>/dev/null || e2e_die "iface_netstat stopped (--duration 8) before the 40 datagrams were sent"
 wait_exit "$mq_pid"
 mq_p=$(($(stat_of "$NS_A" mqa0 tx_packets) - p0))
 expect_eq "4 TX and 4 RX queue rows per report" "$(jq -s -c '[.[] | (.tx.queues | length), (.rx.queues | length)] | unique' "$mq")" "[4]"
