@@ -12,6 +12,8 @@
 #                                        LAB_TOOL_NS=ns               run it in that namespace
 #                                        LAB_TOOL_MERGE_STDERR=1      stderr to OUT as well
 #                                        LAB_TOOL_ATTACH_TIMEOUT=sec  instead of 60 s
+#                                      LAB_TOOL_ATTACH_S: how many seconds it took to attach
+#                                      (a --duration counts them: size one with it)
 #   lab_tool_stop [SECONDS]            SIGINT (after SECONDS for the last packets); the tool must
 #                                      exit 0 (its output is shown if not)
 #   lab_tool_wait                      the tool stops by itself (--duration); it must exit 0
@@ -42,13 +44,14 @@ lab_require_cmd jq jq
 BPFNET_BIN=${BPFNET_BIN:-$(cd "$LAB_LIB_DIR/../../../build/bin" 2>/dev/null && pwd)}
 LAB_TOOL_PID=
 LAB_TOOL_NAME=
+LAB_TOOL_ATTACH_S=
 LAB_TOOL_OUTPUTS=()
 LAB_TOOL_HELD=()
 LAB_TOOL_READY=$(mktemp /tmp/lab-tool-ready.XXXXXX)
 lab_on_exit "rm -f $LAB_TOOL_READY"
 
 lab_tool_start() {
-    local out=$1 tool=$2 limit=${LAB_TOOL_ATTACH_TIMEOUT:-60} cmd=()
+    local out=$1 tool=$2 limit=${LAB_TOOL_ATTACH_TIMEOUT:-60} cmd=() start=$SECONDS
     shift 2
     [[ -x $BPFNET_BIN/$tool ]] || lab_fail "no $tool in $BPFNET_BIN: build the project first"
     [[ -n ${LAB_TOOL_NS:-} ]] && cmd=(ip netns exec "$LAB_TOOL_NS")
@@ -68,6 +71,7 @@ lab_tool_start() {
         kill -9 "$LAB_TOOL_PID" 2>/dev/null
         lab_fail "$tool did not attach within $limit s ($*)"
     fi
+    LAB_TOOL_ATTACH_S=$((SECONDS - start))
     # One id per line; none if the tool has already exited (a short --duration).
     # shellcheck disable=SC2207
     LAB_TOOL_HELD+=($(awk '/^prog_id:/ { print "prog:" $2 } /^link_id:/ { print "link:" $2 }' \

@@ -185,9 +185,10 @@ check_rtts tx "$work/ping" <<<"$(awk '/^Session:/ { sub(/\)$/, "", $NF); seq = $
 lab_log "tx probes: $(grep '^Probe: ' "$out" | sed 's/^Probe: //' | paste -sd ';')"
 
 # --- rx, JSON without stacks, legacy object (perf buffer), stopped by --duration -------------
+# The --duration counts the tool's attach too: twice what the tx run's took, and 6 s for the pings.
 out=$work/rx.json
 BPFNET_FORCE_LEGACY=1 lab_tool_start "$out" system_network_icmp_rtt --src-ip $REMOTE --dst-ip $LOCAL \
-    --phy-iface1 phys0 --direction rx --json --disable-kernel-stacks --duration 8
+    --phy-iface1 phys0 --direction rx --json --disable-kernel-stacks --duration $((2 * LAB_TOOL_ATTACH_S + 6))
 ping_mix remote $REMOTE $LOCAL remote $REMOTE2 $LOCAL2 - $LOCAL $REMOTE
 lab_tool_wait_duration
 lab_json_split "$out" rx

@@ -13,8 +13,8 @@
 # with IP_CT_NEW (the two entries' first packets, not yet CONFIRMED), 6 IP_CT_ESTABLISHED_REPLY,
 # one nf_ct_delete of the flow's tuple between the two creations, and nothing of the other
 # traffic (UDP 7004, TCP 7002, ping) that ran at the same time.
-# Run 2 (text, --filters-file with a TCP and a UDP rule, --rel-time, --stack false,
-# --duration): both rules' flows are shown, the UDP 7001 flow and ping are not; the TCP
+# Run 2 (text, --filters-file with a TCP and a UDP rule, --rel-time, --stack false; stopping by
+# --duration is trace_conntrack_ovs's first run): both rules' flows are shown, the UDP 7001 flow and ping are not; the TCP
 # handshake's SYN is IP_CT_NEW at nf_conntrack_tcp_packet and its SYN-ACK the reply.
 set -euo pipefail
 source "$(dirname "$0")/../lib/netns.sh"
@@ -153,12 +153,12 @@ cat >"$WORK/rules.json" <<'EOF'
 ]
 EOF
 OUT2=$WORK/run2.txt
-lab_tool_start "$OUT2" trace_conntrack --filters-file "$WORK/rules.json" --rel-time --stack false --duration 20
+lab_tool_start "$OUT2" trace_conntrack --filters-file "$WORK/rules.json" --rel-time --stack false
 tcp_exchange 7002
 udp_flow 40004 7004 3
 udp_flow 40005 7001 2          # matches no rule
 lab_ping cta 10.61.0.2 2 >/dev/null
-lab_tool_wait_duration         # --duration ends it
+lab_tool_stop                  # every packet was answered: its events are in
 [[ -s $OUT2.err ]] && lab_log "run 2 stderr: $(cat "$OUT2.err")"
 
 grep -qx "Added filter rule: {'src_ip': '10.61.0.1', 'dst_ip': '10.61.0.2', 'protocol': 'tcp', 'dst_port': 7002}" "$OUT2" ||
