@@ -11,7 +11,9 @@
 #                                      or the whole scenario:
 #                                        LAB_TOOL_NS=ns               run it in that namespace
 #                                        LAB_TOOL_MERGE_STDERR=1      stderr to OUT as well
-#                                        LAB_TOOL_ATTACH_TIMEOUT=sec  instead of 60 s
+#                                        LAB_TOOL_ATTACH_TIMEOUT=sec  instead of 240 s (one took
+#                                                                     over 60 s under TCG with
+#                                                                     both host cores busy)
 #                                      LAB_TOOL_ATTACH_S: how many seconds it took to attach
 #                                      (a --duration counts them: size one with it)
 #   lab_tool_stop [SECONDS]            SIGINT (after SECONDS for the last packets); the tool must
@@ -51,7 +53,7 @@ LAB_TOOL_READY=$(mktemp /tmp/lab-tool-ready.XXXXXX)
 lab_on_exit "rm -f $LAB_TOOL_READY"
 
 lab_tool_start() {
-    local out=$1 tool=$2 limit=${LAB_TOOL_ATTACH_TIMEOUT:-60} cmd=() start=$SECONDS
+    local out=$1 tool=$2 limit=${LAB_TOOL_ATTACH_TIMEOUT:-240} cmd=() start=$SECONDS
     shift 2
     [[ -x $BPFNET_BIN/$tool ]] || lab_fail "no $tool in $BPFNET_BIN: build the project first"
     [[ -n ${LAB_TOOL_NS:-} ]] && cmd=(ip netns exec "$LAB_TOOL_NS")
@@ -71,6 +73,7 @@ lab_tool_start() {
         kill -9 "$LAB_TOOL_PID" 2>/dev/null
         lab_fail "$tool did not attach within $limit s ($*)"
     fi
+    # shellcheck disable=SC2034 # read by scenarios
     LAB_TOOL_ATTACH_S=$((SECONDS - start))
     # One id per line; none if the tool has already exited (a short --duration).
     # shellcheck disable=SC2207

@@ -24,7 +24,6 @@ PY=/usr/bin/python3
 lab_require_cmd iptables iptables
 lab_tool_workdir
 WORK=$LAB_TOOL_WORK
-LAB_TOOL_ATTACH_TIMEOUT=120
 
 # 0. Without the nf_conntrack module the tool names it.
 if [[ ! -e /sys/module/nf_conntrack ]]; then

@@ -20,7 +20,6 @@ source "$(dirname "$0")/../lib/tool.sh"
 PY=/usr/bin/python3
 lab_tool_workdir
 WORK=$LAB_TOOL_WORK
-LAB_TOOL_ATTACH_TIMEOUT=120
 COUNT=3
 
 lab_modprobe nf_conntrack

@@ -22,7 +22,6 @@ PY=/usr/bin/python3
 lab_require_cmd tc iproute2
 lab_tool_workdir
 WORK=$LAB_TOOL_WORK
-LAB_TOOL_ATTACH_TIMEOUT=120
 
 lab_netns_pair dfa dfb 10.63.0.1 10.63.0.2
 ip -n dfa link set to-dfb mtu 1000
