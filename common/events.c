@@ -10,6 +10,7 @@
 
 #include "argparse.h"
 #include "bpfload.h"
+#include "hook.h"
 #include "json.h"
 #include "log.h"
 #include "runtime.h"
@@ -148,20 +149,26 @@ void events_print_lost(FILE *f, bool json, const char *hms, uint64_t lost, uint6
 	json_finish(&j);
 }
 
-void events_print_totals(FILE *f, bool json, uint64_t total)
+void events_print_final_json(FILE *f, const struct final_count *counts, size_t n, uint64_t lost)
 {
 	struct json j;
 
-	if (!json) {
-		fprintf(f, "Lost events: %llu\n", (unsigned long long)total);
-		return;
-	}
 	json_begin(&j, f);
 	json_obj(&j, NULL);
 	json_bool(&j, "final", true);
-	json_uint(&j, "lost_events", total);
+	for (size_t i = 0; i < n; i++)
+		json_uint(&j, counts[i].key, counts[i].value);
+	json_uint(&j, "lost_events", lost);
 	json_end_obj(&j);
 	json_finish(&j);
+}
+
+void events_print_totals(FILE *f, bool json, uint64_t total)
+{
+	if (json)
+		events_print_final_json(f, NULL, 0, total);
+	else
+		fprintf(f, "Lost events: %llu\n", (unsigned long long)total);
 }
 
 bool events_wait(struct event_channel *ch, double seconds)
@@ -188,6 +195,16 @@ void events_run(struct event_channel *ch, double duration_s)
 	events_wait(ch, duration_s > 0 ? duration_s - tool_elapsed() : INFINITY);
 	/* Deliver what was already submitted before the probes go away. */
 	events_poll(ch, 0);
+}
+
+void events_trace(struct event_channel *ch, struct hook_set *hooks, double duration_s, const char *goodbye)
+{
+	tool_ready();
+	events_run(ch, duration_s);
+	hook_detach(hooks);
+	events_drain(ch);
+	if (!g_common.json)
+		printf("%s", goodbye);
 }
 
 void events_close(struct event_channel *ch)

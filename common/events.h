@@ -38,6 +38,12 @@ uint64_t events_lost(struct event_channel *ch);
 bool events_wait(struct event_channel *ch, double seconds);
 /* Polls until Ctrl-C/SIGTERM or, if duration_s > 0, until that many seconds have passed. */
 void events_run(struct event_channel *ch, double duration_s);
+struct hook_set;
+/*
+ * An event tool's run once its probes are attached: tool_ready, events_run, then detaches the
+ * probes, delivers what is still buffered and prints goodbye on stdout (not with --json).
+ */
+void events_trace(struct event_channel *ch, struct hook_set *hooks, double duration_s, const char *goodbye);
 void events_close(struct event_channel *ch);
 
 /*
@@ -47,3 +53,11 @@ void events_close(struct event_channel *ch);
 void events_print_lost(FILE *f, bool json, const char *hms, uint64_t lost, uint64_t total);
 /* The totals of a tool that reports nothing else at exit: "Lost events: N" or {"final": true, "lost_events"}. */
 void events_print_totals(FILE *f, bool json, uint64_t total);
+
+/* One named count of a tool's final totals. */
+struct final_count {
+	const char *key;
+	uint64_t value;
+};
+/* The JSON totals object at exit: {"final": true, <each count in order>, "lost_events": lost}. */
+void events_print_final_json(FILE *f, const struct final_count *counts, size_t n, uint64_t lost);

@@ -21,6 +21,7 @@
 #include "runtime.h"
 #include "strbuf.h"
 #include "timefmt.h"
+#include "util.h"
 
 const struct netstage_stage *netstage_stage(const struct netstage_model *m, unsigned id)
 {
@@ -380,51 +381,62 @@ void netstage_print_totals(FILE *f, bool json, const struct netstage_counts *c, 
 	uint64_t below = c->unreported[NS_TX] + c->unreported[NS_RX];
 	uint64_t inc = netstage_incomplete(c, NS_TX) + netstage_incomplete(c, NS_RX);
 	uint64_t active = c->active[NS_TX] + c->active[NS_RX];
-	struct json j;
+	const struct final_count counts[] = { { "reported", reported },
+					      { "below_threshold", below },
+					      { "incomplete", inc },
+					      { "in_flight", active },
+					      { "not_tracked_table_full", c->no_session } };
 
-	if (!json) {
-		fprintf(f,
-			"Packets reported: %llu, below --latency-us: %llu, incomplete: %llu, in flight: "
-			"%llu, "
-			"not tracked (table full): %llu\n",
-			(unsigned long long)reported, (unsigned long long)below, (unsigned long long)inc,
-			(unsigned long long)active, (unsigned long long)c->no_session);
-		fprintf(f, "Lost events: %llu\n", (unsigned long long)lost);
+	if (json) {
+		events_print_final_json(f, counts, ARRAY_SIZE(counts), lost);
 		return;
 	}
-	json_begin(&j, f);
-	json_obj(&j, NULL);
-	json_bool(&j, "final", true);
-	json_uint(&j, "reported", reported);
-	json_uint(&j, "below_threshold", below);
-	json_uint(&j, "incomplete", inc);
-	json_uint(&j, "in_flight", active);
-	json_uint(&j, "not_tracked_table_full", c->no_session);
-	json_uint(&j, "lost_events", lost);
-	json_end_obj(&j);
-	json_finish(&j);
+	fprintf(f,
+		"Packets reported: %llu, below --latency-us: %llu, incomplete: %llu, in flight: %llu, "
+		"not tracked (table full): %llu\n",
+		(unsigned long long)reported, (unsigned long long)below, (unsigned long long)inc,
+		(unsigned long long)active, (unsigned long long)c->no_session);
+	fprintf(f, "Lost events: %llu\n", (unsigned long long)lost);
 }
 
 struct run {
-	struct bpf_map *sessions;
+	const struct netstage_tracer *t;
 	uint64_t stale_ns;
-	netstage_stale_fn fn;
+	uint64_t reported;
 	struct netstage_counts counts;
 };
+
+static void print_session(void *ctx, const void *data, size_t size)
+{
+	struct run *r = ctx;
+	char datetime[32];
+
+	if (size < r->t->session_size)
+		return;
+	r->reported++;
+	fmt_datetime_ms(datetime, sizeof(datetime));
+	r->t->print(stdout, datetime, data);
+	fflush(stdout);
+}
 
 static void sweep_tick(void *arg)
 {
 	struct run *r = arg;
 
-	netstage_sweep(r->sessions, r->stale_ns, ktime_now_ns(), &r->counts, r->fn);
+	netstage_sweep(r->t->sessions, r->stale_ns, ktime_now_ns(), &r->counts, r->t->stale);
 }
 
-void netstage_run_events(struct event_channel *ch, struct netstage_probes *probes,
-			 const struct netstage_config *cfg, struct bpf_map *sessions,
-			 struct bpf_map *counters, double duration_s, netstage_stale_fn fn,
-			 const uint64_t *reported)
+void netstage_trace(const struct netstage_tracer *t, struct netstage_probes *probes,
+		    const struct netstage_config *cfg, double duration_s)
 {
-	struct run r = { .sessions = sessions, .stale_ns = cfg->stale_ns, .fn = fn };
+	struct run r = { .t = t, .stale_ns = cfg->stale_ns };
+	struct event_channel *ch = events_open(t->events, t->events_lost, print_session, &r);
+
+	tool_install_signals();
+	netstage_probes_attach(probes);
+	if (!g_common.json)
+		t->banner(cfg, probes);
+	tool_ready();
 
 	interval_run(&(struct interval_loop){
 		.interval_s = 1.0, .duration_s = duration_s, .report = sweep_tick, .ctx = &r, .events = ch });
@@ -434,11 +446,12 @@ void netstage_run_events(struct event_channel *ch, struct netstage_probes *probe
 	events_drain(ch);
 	if (!g_common.json)
 		printf("\nDetaching...\n");
-	netstage_counts_read(counters, &r.counts);
+	netstage_counts_read(t->counters, &r.counts);
 	sweep_tick(&r);
-	netstage_print_totals(stdout, g_common.json, &r.counts, *reported, events_lost(ch));
+	netstage_print_totals(stdout, g_common.json, &r.counts, r.reported, events_lost(ch));
 	if (!g_common.json)
 		printf("Exiting.\n");
+	events_close(ch);
 }
 
 unsigned netstage_opts_apply(struct netstage_config *cfg, const struct netstage_opts *o,

@@ -184,13 +184,29 @@ uint64_t netstage_incomplete(const struct netstage_counts *c, int dir);
 void netstage_print_totals(FILE *f, bool json, const struct netstage_counts *c, uint64_t reported,
 			   uint64_t lost);
 
-struct event_channel;
+/* Prints one completed session (the tool's session type) stamped datetime: text, or JSON with --json. */
+typedef void (*netstage_print_fn)(FILE *f, const char *datetime, const void *session);
+
+/* A per-packet tool: its object's maps and how it shows what it traces. */
+struct netstage_tracer {
+	struct bpf_map *events, *events_lost, *sessions, *counters;
+	size_t session_size;
+	netstage_print_fn print;
+	netstage_stale_fn stale; /* each stale session, or NULL */
+	/* the banner once the probes are attached (not with --json) */
+	void (*banner)(const struct netstage_config *cfg, const struct netstage_probes *probes);
+};
+
+/* The maps of netstage.bpf.h and events.bpf.h in a per-packet tool's skeleton. */
+#define NETSTAGE_TRACER_MAPS(skel)                                                                           \
+	.events = (skel)->maps.events, .events_lost = (skel)->maps.events_lost,                              \
+	.sessions = (skel)->maps.netstage_sessions, .counters = (skel)->maps.netstage_counters
+
 /*
- * The per-packet tools' run: delivers events until Ctrl-C or --duration, sweeping the stale
- * sessions once a second (each handed to fn if not NULL); then detaches, drains the channel
- * and prints "Detaching...", the totals (*reported: events the tool printed) and "Exiting.".
+ * The per-packet tools' run once the object is loaded and configured: attaches the probes,
+ * prints the banner, prints each completed session until Ctrl-C or --duration, sweeping the
+ * stale sessions once a second; then detaches, drains the channel and prints "Detaching...",
+ * the totals and "Exiting.".
  */
-void netstage_run_events(struct event_channel *ch, struct netstage_probes *probes,
-			 const struct netstage_config *cfg, struct bpf_map *sessions,
-			 struct bpf_map *counters, double duration_s, netstage_stale_fn fn,
-			 const uint64_t *reported);
+void netstage_trace(const struct netstage_tracer *t, struct netstage_probes *probes,
+		    const struct netstage_config *cfg, double duration_s);

@@ -409,14 +409,7 @@ int main(int argc, char **argv)
 		die("no conntrack probe point could be attached on kernel %s", kernel_release());
 	if (!g_common.json)
 		printf("\nTracing skb->_nfct pointer changes (filtered)... Press Ctrl-C to stop.\n");
-	tool_ready();
-
-	events_run(ch, opt.duration);
-
-	hook_detach(&hooks);
-	events_drain(ch);
-	if (!g_common.json)
-		printf("\nDetaching probes and exiting...\n");
+	events_trace(ch, &hooks, opt.duration, "\nDetaching probes and exiting...\n");
 	events_print_totals(stdout, g_common.json, events_lost(ch));
 	events_close(ch);
 	trace_conntrack_bpf__destroy(skel);

@@ -421,14 +421,7 @@ int main(int argc, char **argv)
 		if (log_file)
 			printf("Logging output to: %s\n", opt.log_file);
 	}
-	tool_ready();
-
-	events_run(ch, opt.duration);
-
-	hook_detach(&hooks);
-	events_drain(ch);
-	if (!g_common.json)
-		printf("\nDetaching probes and exiting...\n");
+	events_trace(ch, &hooks, opt.duration, "\nDetaching probes and exiting...\n");
 	events_print_totals(stdout, g_common.json, events_lost(ch));
 	events_close(ch);
 	if (log_file)

@@ -457,14 +457,7 @@ int main(int argc, char **argv)
 		hook_print(stdout, &hooks);
 		printf("Starting packet drop monitoring... Press Ctrl+C to stop\n");
 	}
-	tool_ready();
-
-	events_run(ch, 0);
-
-	hook_detach(&hooks);
-	events_drain(ch);
-	if (!g_common.json)
-		printf("\nStopping packet drop monitoring...\n");
+	events_trace(ch, &hooks, 0, "\nStopping packet drop monitoring...\n");
 	events_print_totals(stdout, g_common.json, events_lost(ch));
 	events_close(ch);
 	eth_drop_bpf__destroy(skel);

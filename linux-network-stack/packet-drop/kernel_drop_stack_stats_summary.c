@@ -7,6 +7,7 @@
 #include "bpfload.h"
 #include "drop_count.h"
 #include "drop_probe.h"
+#include "drop_report.h"
 #include "filter.h"
 #include "interval.h"
 #include "json.h"
@@ -14,10 +15,6 @@
 #include "timefmt.h"
 #include "kernel_drop_stack_stats_summary.h"
 #include "kernel_drop_stack_stats_summary.skel.h"
-
-#define LINE60 "============================================================"
-#define DASH60 "------------------------------------------------------------"
-#define DASH40 "----------------------------------------"
 
 static struct {
 	double interval, duration;
@@ -48,56 +45,24 @@ static const struct arg_parser parser = {
 void kdss_print_cycle(FILE *f, const char *datetime, int cycle, long top, const struct drop_table *drops,
 		      const struct drop_table *failed, uint64_t table_full)
 {
-	size_t shown = drops->n < (size_t)top ? drops->n : (size_t)top;
-
 	fprintf(f, "\n[%s] Cycle %d - Total drops: %llu [showing top %ld]\n", datetime, cycle,
 		(unsigned long long)drops->total, top);
-	fprintf(f, "%s\n", DASH60);
-	drop_print_failures(f, failed);
-	if (table_full)
-		fprintf(f, "  Drops not counted (counter table full): %llu\n",
-			(unsigned long long)table_full);
-	if (!drops->n) {
-		fprintf(f, "  No stack traces collected.\n");
-	} else {
-		fprintf(f, "  Found %zu unique stacks, showing top %zu:\n", drops->n, shown);
-		for (size_t i = 0; i < shown; i++) {
-			const struct drop_entry *e = &drops->entries[i];
-
-			fprintf(f, "\n  #%zu Count: %llu calls [device: %s] [stack_id: %d]\n", i + 1,
-				(unsigned long long)e->count, e->key.devname, e->key.stack_id);
-			drop_print_stack_brief(f, e);
-		}
-	}
-	fprintf(f, "%s\n", LINE60);
+	drop_print_cycle_body(f, (size_t)top, drops, failed, table_full, "unique stacks",
+			      "No stack traces collected.", DROP_SHOW_STACK);
 }
 
 void kdss_print_final(FILE *f, const char *datetime, long top, const struct drop_table *drops,
 		      const struct drop_table *failed)
 {
-	size_t shown = drops->n < (size_t)(2 * top) ? drops->n : (size_t)(2 * top);
+	static const struct drop_final_text text = {
+		.title = "kfree_skb Call Stack Statistics (Histogram)",
+		.drops = "Total packet drops",
+		.failed = "Total failed stack traces",
+		.none = "No successful stack traces collected.",
+		.top = "Top call stacks causing packet drops:",
+	};
 
-	fprintf(f, "\n%s\n%s kfree_skb Call Stack Statistics (Histogram)\n%s\n", LINE60, datetime, LINE60);
-	fprintf(f, "Total packet drops: %llu\n", (unsigned long long)drops->total);
-	if (failed->total)
-		fprintf(f, "Total failed stack traces: %llu (%.1f%%)\n\n", (unsigned long long)failed->total,
-			100.0 * (double)failed->total / (double)(drops->total + failed->total));
-	if (!drops->total) {
-		fprintf(f, "No successful stack traces collected.\n");
-		return;
-	}
-	fprintf(f, "Top call stacks causing packet drops:\n%s\n", DASH40);
-	for (size_t i = 0; i < shown; i++) {
-		const struct drop_entry *e = &drops->entries[i];
-
-		fprintf(f, "\nCount: %llu calls (%.1f%%) [device: %s] [stack_id: %d]\n",
-			(unsigned long long)e->count, 100.0 * (double)e->count / (double)drops->total,
-			e->key.devname, e->key.stack_id);
-		fprintf(f, "Stack trace:\n");
-		drop_print_stack_full(f, e, "  ");
-		fprintf(f, "%s\n", DASH40);
-	}
-	fprintf(f, "\nTracing completed.\n");
+	drop_print_final(f, datetime, (size_t)(2 * top), drops, failed, &text, false);
 }
 
 static void print_json(const char *datetime, int cycle, const struct drop_table *drops,
@@ -105,13 +70,7 @@ static void print_json(const char *datetime, int cycle, const struct drop_table 
 {
 	struct json j;
 
-	json_begin(&j, stdout);
-	json_obj(&j, NULL);
-	json_str(&j, "time", datetime);
-	if (cycle)
-		json_int(&j, "cycle", cycle);
-	else
-		json_bool(&j, "final", true);
+	drop_json_begin(&j, stdout, datetime, cycle);
 	json_uint(&j, "total_drops", drops->total);
 	json_uint(&j, "failed_stacks", failed->total);
 	json_uint(&j, "not_counted_table_full", table_full);

@@ -7,6 +7,7 @@
 #include "bpfload.h"
 #include "drop_count.h"
 #include "drop_probe.h"
+#include "drop_report.h"
 #include "filter.h"
 #include "interval.h"
 #include "json.h"
@@ -15,10 +16,6 @@
 #include "timefmt.h"
 #include "kernel_drop_stack_stats_summary_all.h"
 #include "kernel_drop_stack_stats_summary_all.skel.h"
-
-#define LINE60 "============================================================"
-#define DASH60 "------------------------------------------------------------"
-#define DASH40 "----------------------------------------"
 
 static const char *const group_choices[] = { "all", "stack", "fivetuple", NULL };
 
@@ -54,13 +51,6 @@ static const struct arg_parser parser = {
 	.opts = options,
 };
 
-static void print_flow(FILE *f, const char *indent, const struct drop_entry *e)
-{
-	char flow[96];
-
-	fprintf(f, "%sFlow: %s\n", indent, drop_tuple_format(&e->key.tuple, flow, sizeof(flow)));
-}
-
 void kdssa_print_cycle(FILE *f, const char *datetime, int cycle, long top, enum kdssa_group group,
 		       const struct drop_table *shown, const struct drop_table *failed, uint64_t table_full)
 {
@@ -69,67 +59,26 @@ void kdssa_print_cycle(FILE *f, const char *datetime, int cycle, long top, enum 
 					     "unique five-tuples" };
 	static const char *const empty[] = { "No data collected.", "No stack traces collected.",
 					     "No five-tuple data collected." };
-	size_t n = shown->n < (size_t)top ? shown->n : (size_t)top;
+	static const unsigned show[] = { DROP_SHOW_STACK | DROP_SHOW_FLOW, DROP_SHOW_STACK, DROP_SHOW_FLOW };
 
 	fprintf(f, "\n[%s] Cycle %d - Interval drops: %llu [showing top %ld, grouped by: %s]\n", datetime,
 		cycle, (unsigned long long)shown->total, top, names[group]);
-	fprintf(f, "%s\n", DASH60);
-	drop_print_failures(f, failed);
-	if (table_full)
-		fprintf(f, "  Drops not counted (counter table full): %llu\n",
-			(unsigned long long)table_full);
-	if (!shown->n) {
-		fprintf(f, "  %s\n", empty[group]);
-	} else {
-		fprintf(f, "  Found %zu %s, showing top %zu:\n", shown->n, found[group], n);
-		for (size_t i = 0; i < n; i++) {
-			const struct drop_entry *e = &shown->entries[i];
-
-			if (group == GROUP_FIVETUPLE) {
-				fprintf(f, "\n  #%zu Count: %llu calls [device: %s]\n", i + 1,
-					(unsigned long long)e->count, e->key.devname);
-				print_flow(f, "     ", e);
-				continue;
-			}
-			fprintf(f, "\n  #%zu Count: %llu calls [device: %s] [stack_id: %d]\n", i + 1,
-				(unsigned long long)e->count, e->key.devname, e->key.stack_id);
-			if (group == GROUP_ALL)
-				print_flow(f, "     ", e);
-			drop_print_stack_brief(f, e);
-		}
-	}
-	fprintf(f, "%s\n", LINE60);
+	drop_print_cycle_body(f, (size_t)top, shown, failed, table_full, found[group], empty[group],
+			      show[group]);
 }
 
 void kdssa_print_final(FILE *f, const char *datetime, long top, const struct drop_table *drops,
 		       const struct drop_table *failed)
 {
-	size_t n = drops->n < (size_t)(2 * top) ? drops->n : (size_t)(2 * top);
+	static const struct drop_final_text text = {
+		.title = "kfree_skb Call Stack Statistics - Final Interval Summary",
+		.drops = "Last interval packet drops",
+		.failed = "Last interval failed stack traces",
+		.none = "No packet drops in last interval.",
+		.top = "Top call stacks and flows in last interval:",
+	};
 
-	fprintf(f, "\n%s\n%s kfree_skb Call Stack Statistics - Final Interval Summary\n%s\n", LINE60,
-		datetime, LINE60);
-	fprintf(f, "Last interval packet drops: %llu\n", (unsigned long long)drops->total);
-	if (failed->total)
-		fprintf(f, "Last interval failed stack traces: %llu (%.1f%%)\n\n",
-			(unsigned long long)failed->total,
-			100.0 * (double)failed->total / (double)(drops->total + failed->total));
-	if (!drops->total) {
-		fprintf(f, "No packet drops in last interval.\n");
-		return;
-	}
-	fprintf(f, "Top call stacks and flows in last interval:\n%s\n", DASH40);
-	for (size_t i = 0; i < n; i++) {
-		const struct drop_entry *e = &drops->entries[i];
-
-		fprintf(f, "\nCount: %llu calls (%.1f%%) [device: %s] [stack_id: %d]\n",
-			(unsigned long long)e->count, 100.0 * (double)e->count / (double)drops->total,
-			e->key.devname, e->key.stack_id);
-		print_flow(f, "", e);
-		fprintf(f, "Stack trace:\n");
-		drop_print_stack_full(f, e, "  ");
-		fprintf(f, "%s\n", DASH40);
-	}
-	fprintf(f, "\nTracing completed.\n");
+	drop_print_final(f, datetime, (size_t)(2 * top), drops, failed, &text, true);
 }
 
 /* One interval's counts, read and removed from the kernel's tables. */
@@ -177,13 +126,7 @@ static void print_json(const char *datetime, int cycle, enum kdssa_group group, 
 								: &iv->tuples;
 	struct json j;
 
-	json_begin(&j, stdout);
-	json_obj(&j, NULL);
-	json_str(&j, "time", datetime);
-	if (cycle)
-		json_int(&j, "cycle", cycle);
-	else
-		json_bool(&j, "final", true);
+	drop_json_begin(&j, stdout, datetime, cycle);
 	json_str(&j, "group_by", opt.group_by);
 	json_uint(&j, "interval_drops", shown->total);
 	json_uint(&j, "failed_stacks", iv->failed.total);

@@ -323,14 +323,7 @@ int main(int argc, char **argv)
 		printf("\nTracing ICMP RTT for src_ip=%s, dst_ip=%s, direction=%s ... Hit Ctrl-C to end.\n",
 		       src_text, dst_text, opt.direction);
 	}
-	tool_ready();
-
-	events_run(ch, opt.duration);
-
-	hook_detach(&hooks);
-	events_drain(ch);
-	if (!g_common.json)
-		printf("\nDetaching...\n");
+	events_trace(ch, &hooks, opt.duration, "\nDetaching...\n");
 	rtt_print_totals(stdout, g_common.json, tracer.reported,
 			 bpfload_percpu_sum(skel->maps.rtt_counters, RTT_CNT_BELOW_THRESHOLD),
 			 bpfload_percpu_sum(skel->maps.rtt_counters, RTT_CNT_INCOMPLETE), events_lost(ch));

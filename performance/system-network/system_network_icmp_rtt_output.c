@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "events.h"
 #include "filter.h"
 #include "json.h"
 #include "stack.h"
+#include "util.h"
 #include "system_network_icmp_rtt.h"
 
 #define TRAILER "=================================================="
@@ -267,23 +269,16 @@ void rtt_print_json(FILE *f, const struct rtt_report *r)
 void rtt_print_totals(FILE *f, bool json, uint64_t reported, uint64_t below, uint64_t incomplete,
 		      uint64_t lost)
 {
-	struct json j;
+	const struct final_count counts[] = { { "reported", reported },
+					      { "below_threshold", below },
+					      { "incomplete", incomplete } };
 
-	if (!json) {
-		fprintf(f,
-			"Round trips reported: %llu, below --latency-ms: %llu, incomplete: %llu, lost "
-			"events: %llu\n",
-			(unsigned long long)reported, (unsigned long long)below,
-			(unsigned long long)incomplete, (unsigned long long)lost);
+	if (json) {
+		events_print_final_json(f, counts, ARRAY_SIZE(counts), lost);
 		return;
 	}
-	json_begin(&j, f);
-	json_obj(&j, NULL);
-	json_bool(&j, "final", true);
-	json_uint(&j, "reported", reported);
-	json_uint(&j, "below_threshold", below);
-	json_uint(&j, "incomplete", incomplete);
-	json_uint(&j, "lost_events", lost);
-	json_end_obj(&j);
-	json_finish(&j);
+	fprintf(f,
+		"Round trips reported: %llu, below --latency-ms: %llu, incomplete: %llu, lost events: %llu\n",
+		(unsigned long long)reported, (unsigned long long)below, (unsigned long long)incomplete,
+		(unsigned long long)lost);
 }

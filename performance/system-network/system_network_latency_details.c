@@ -175,23 +175,12 @@ void sld_print_json(FILE *f, const char *datetime, const struct sld_session *ev)
 
 /* ---- the tool ---- */
 
-static uint64_t reported;
-
-static void handle_event(void *ctx, const void *data, size_t size)
+static void print_session(FILE *f, const char *datetime, const void *session)
 {
-	const struct sld_session *ev = data;
-	char datetime[32];
-
-	(void)ctx;
-	if (size < sizeof(*ev))
-		return;
-	reported++;
-	fmt_datetime_ms(datetime, sizeof(datetime));
 	if (g_common.json)
-		sld_print_json(stdout, datetime, ev);
+		sld_print_json(f, datetime, session);
 	else
-		sld_print_event(stdout, datetime, ev);
-	fflush(stdout);
+		sld_print_event(f, datetime, session);
 }
 
 static void print_banner(const struct netstage_config *cfg, const struct netstage_probes *probes)
@@ -211,7 +200,6 @@ int main(int argc, char **argv)
 	struct system_network_latency_details_bpf *skel;
 	struct netstage_config cfg = { 0 };
 	struct netstage_probes probes;
-	struct event_channel *ch;
 	unsigned protocols, dirs;
 
 	args_parse(&parser, argc, argv);
@@ -225,16 +213,10 @@ int main(int argc, char **argv)
 	netstage_probes_select(&probes, skel->obj, &cfg, &sysnet_latency_model);
 	bpfload_load(skel->skeleton);
 	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
-	ch = events_open(skel->maps.events, skel->maps.events_lost, handle_event, NULL);
-	tool_install_signals();
-	netstage_probes_attach(&probes);
-	if (!g_common.json)
-		print_banner(&cfg, &probes);
-	tool_ready();
-
-	netstage_run_events(ch, &probes, &cfg, skel->maps.netstage_sessions, skel->maps.netstage_counters,
-			    opt.duration, NULL, &reported);
-	events_close(ch);
+	netstage_trace(&(struct netstage_tracer){ NETSTAGE_TRACER_MAPS(skel),
+						  .session_size = sizeof(struct sld_session),
+						  .print = print_session, .banner = print_banner },
+		       &probes, &cfg, opt.duration);
 	system_network_latency_details_bpf__destroy(skel);
 	return 0;
 }

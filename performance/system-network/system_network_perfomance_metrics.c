@@ -256,23 +256,12 @@ void smm_print_json(FILE *f, const char *datetime, const struct smm_session *ev,
 
 /* ---- the tool ---- */
 
-static uint64_t reported, incomplete_shown;
-
-static void handle_event(void *ctx, const void *data, size_t size)
+static void print_session(FILE *f, const char *datetime, const void *session)
 {
-	const struct smm_session *ev = data;
-	char datetime[32];
-
-	(void)ctx;
-	if (size < sizeof(*ev))
-		return;
-	reported++;
-	fmt_datetime_ms(datetime, sizeof(datetime));
 	if (g_common.json)
-		smm_print_json(stdout, datetime, ev, 1);
+		smm_print_json(f, datetime, session, 1);
 	else
-		smm_print_flow(stdout, datetime, ev);
-	fflush(stdout);
+		smm_print_flow(f, datetime, session);
 }
 
 static void on_stale(const void *session, uint64_t now)
@@ -280,7 +269,6 @@ static void on_stale(const void *session, uint64_t now)
 	const struct smm_session *ev = session;
 	char datetime[32];
 
-	incomplete_shown++;
 	fmt_datetime_ms(datetime, sizeof(datetime));
 	if (g_common.json)
 		smm_print_json(stdout, datetime, ev, 0);
@@ -289,8 +277,10 @@ static void on_stale(const void *session, uint64_t now)
 	fflush(stdout);
 }
 
-static void print_banner(const struct netstage_config *cfg, bool ct, const struct netstage_probes *probes)
+static void print_banner(const struct netstage_config *cfg, const struct netstage_probes *probes)
 {
+	bool ct = netstage_hook_used(cfg, NS_HOOK_CT_IN);
+
 	printf("=== System Network Performance Tracer ===\n");
 	netstage_print_filters(stdout, cfg, &opt.net,
 			       " (1=SYSTEM_TX/Local\u2192Uplink, 2=SYSTEM_RX/Uplink\u2192Local)");
@@ -312,9 +302,7 @@ int main(int argc, char **argv)
 	struct system_network_perfomance_metrics_bpf *skel;
 	struct netstage_config cfg = { 0 };
 	struct netstage_probes probes;
-	struct event_channel *ch;
 	unsigned protocols, dirs;
-	bool ct;
 
 	args_parse(&parser, argc, argv);
 	protocols = netstage_opts_apply(&cfg, &opt.net, NS_PROTO_TCP | NS_PROTO_UDP | NS_PROTO_ICMP, &dirs);
@@ -329,19 +317,13 @@ int main(int argc, char **argv)
 
 	skel = BPFNET_OPEN(system_network_perfomance_metrics_bpf);
 	netstage_probes_select(&probes, skel->obj, &cfg, &sysnet_metrics_model);
-	ct = netstage_hook_used(&cfg, NS_HOOK_CT_IN);
 	bpfload_load(skel->skeleton);
 	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
-	ch = events_open(skel->maps.events, skel->maps.events_lost, handle_event, NULL);
-	tool_install_signals();
-	netstage_probes_attach(&probes);
-	if (!g_common.json)
-		print_banner(&cfg, ct, &probes);
-	tool_ready();
-
-	netstage_run_events(ch, &probes, &cfg, skel->maps.netstage_sessions, skel->maps.netstage_counters,
-			    opt.duration, opt.verbose ? on_stale : NULL, &reported);
-	events_close(ch);
+	netstage_trace(
+		&(struct netstage_tracer){ NETSTAGE_TRACER_MAPS(skel),
+					   .session_size = sizeof(struct smm_session), .print = print_session,
+					   .stale = opt.verbose ? on_stale : NULL, .banner = print_banner },
+		&probes, &cfg, opt.duration);
 	system_network_perfomance_metrics_bpf__destroy(skel);
 	return 0;
 }
