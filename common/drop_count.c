@@ -192,12 +192,8 @@ void drop_table_json(struct json *j, const char *key, const struct drop_table *t
 			json_int(j, "stack_id", e->key.stack_id);
 		if (with_tuple)
 			json_str(j, "flow", drop_tuple_format(&e->key.tuple, flow, sizeof(flow)));
-		if (e->key.stack_id >= 0) {
-			json_arr(j, "stack");
-			for (int k = 0; k < e->nframes; k++)
-				json_str(j, NULL, e->frames[k]);
-			json_end_arr(j);
-		}
+		if (e->key.stack_id >= 0)
+			json_str_array(j, "stack", (const char *const *)e->frames, e->nframes);
 		json_end_obj(j);
 	}
 	json_end_arr(j);

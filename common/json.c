@@ -2,6 +2,7 @@
 #include "json.h"
 
 #include <math.h>
+#include <string.h>
 
 void json_begin(struct json *j, FILE *f)
 {
@@ -50,28 +51,16 @@ static size_t utf8_sequence(const unsigned char *p, size_t *bad)
 
 static void put_ascii(FILE *f, unsigned char c)
 {
-	switch (c) {
-	case '"':
-		fputs("\\\"", f);
-		break;
-	case '\\':
-		fputs("\\\\", f);
-		break;
-	case '\n':
-		fputs("\\n", f);
-		break;
-	case '\t':
-		fputs("\\t", f);
-		break;
-	case '\r':
-		fputs("\\r", f);
-		break;
-	default:
-		if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
+	/* The characters JSON escapes with a letter, and those letters. */
+	static const char escaped[] = "\"\\\n\t\r", letter[] = "\"\\ntr";
+	const char *e = c ? strchr(escaped, c) : NULL;
+
+	if (e)
+		fprintf(f, "\\%c", letter[e - escaped]);
+	else if (c < 0x20 || c == 0x7f)
+		fprintf(f, "\\u%04x", c);
+	else
+		fputc(c, f);
 }
 
 /* Writes s quoted: control characters escaped, ill-formed UTF-8 replaced by U+FFFD. */
@@ -180,6 +169,14 @@ void json_null(struct json *j, const char *key)
 {
 	member(j, key);
 	fputs("null", j->f);
+}
+
+void json_str_array(struct json *j, const char *key, const char *const *items, int n)
+{
+	json_arr(j, key);
+	for (int i = 0; i < n; i++)
+		json_str(j, NULL, items[i]);
+	json_end_arr(j);
 }
 
 void json_finish(struct json *j)

@@ -30,5 +30,7 @@ void json_uint(struct json *j, const char *key, uint64_t val);
 void json_double(struct json *j, const char *key, double val);
 void json_bool(struct json *j, const char *key, bool val);
 void json_null(struct json *j, const char *key);
+/* An array of the n strings items (empty if n <= 0), e.g. a stack's frames. */
+void json_str_array(struct json *j, const char *key, const char *const *items, int n);
 /* Ends the record with a newline and flushes. */
 void json_finish(struct json *j);

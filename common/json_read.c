@@ -281,44 +281,60 @@ static bool literal(struct reader *r, const char *word)
 
 static void parse_value(struct reader *r, struct jv *v, int depth);
 
+/* At an opening bracket: consumes it, and the closing one if the container is empty (then true). */
+static bool open_container(struct reader *r, char close)
+{
+	advance(r);
+	skip_space(r);
+	if (*r->p != close)
+		return false;
+	advance(r);
+	return true;
+}
+
+/* After an item: consumes ',' (true: another item follows) or the closing bracket (false). */
+static bool next_item(struct reader *r, char close, const char *expecting)
+{
+	if (r->failed)
+		return false;
+	skip_space(r);
+	if (*r->p == close) {
+		advance(r);
+		return false;
+	}
+	if (*r->p != ',') {
+		expected(r, expecting);
+		return false;
+	}
+	advance(r);
+	return true;
+}
+
+/* Appends a null item to the container v. */
+static struct jv *add_item(struct jv *v)
+{
+	v->items = xrealloc(v->items, (v->n + 1) * sizeof(*v->items));
+	memset(&v->items[v->n], 0, sizeof(*v->items));
+	return &v->items[v->n++];
+}
+
 static void parse_array(struct reader *r, struct jv *v, int depth)
 {
 	v->kind = JV_ARRAY;
-	advance(r);
-	skip_space(r);
-	if (*r->p == ']') {
-		advance(r);
+	if (open_container(r, ']'))
 		return;
-	}
-	for (;;) {
-		v->items = xrealloc(v->items, (v->n + 1) * sizeof(*v->items));
-		memset(&v->items[v->n], 0, sizeof(*v->items));
-		parse_value(r, &v->items[v->n++], depth + 1);
-		if (r->failed)
-			return;
-		skip_space(r);
-		if (*r->p == ']') {
-			advance(r);
-			return;
-		}
-		if (*r->p != ',') {
-			expected(r, "',' or ']'");
-			return;
-		}
-		advance(r);
-	}
+	do
+		parse_value(r, add_item(v), depth + 1);
+	while (next_item(r, ']', "',' or ']'"));
 }
 
 static void parse_object(struct reader *r, struct jv *v, int depth)
 {
 	v->kind = JV_OBJECT;
-	advance(r);
-	skip_space(r);
-	if (*r->p == '}') {
-		advance(r);
+	if (open_container(r, '}'))
 		return;
-	}
-	for (;;) {
+	do {
+		struct jv *item;
 		char *key;
 
 		skip_space(r);
@@ -330,30 +346,16 @@ static void parse_object(struct reader *r, struct jv *v, int depth)
 		if (!key)
 			return;
 		v->keys = xrealloc(v->keys, (v->n + 1) * sizeof(*v->keys));
-		v->items = xrealloc(v->items, (v->n + 1) * sizeof(*v->items));
-		memset(&v->items[v->n], 0, sizeof(*v->items));
 		v->keys[v->n] = key;
-		v->n++;
+		item = add_item(v);
 		skip_space(r);
 		if (*r->p != ':') {
 			expected(r, "':' after the member name");
 			return;
 		}
 		advance(r);
-		parse_value(r, &v->items[v->n - 1], depth + 1);
-		if (r->failed)
-			return;
-		skip_space(r);
-		if (*r->p == '}') {
-			advance(r);
-			return;
-		}
-		if (*r->p != ',') {
-			expected(r, "',' or '}'");
-			return;
-		}
-		advance(r);
-	}
+		parse_value(r, item, depth + 1);
+	} while (next_item(r, '}', "',' or '}'"));
 }
 
 static void parse_value(struct reader *r, struct jv *v, int depth)

@@ -16,12 +16,7 @@ BPFNET_SCRATCH(snap, struct pkt_snap)
 BPFNET_STACK_MAP(stacks, 16384);
 
 /* Threads whose tcp_packet entry passed the filter, for the kretprobe (kernels before 5.4). */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 10240);
-	__type(key, __u64);
-	__type(value, __u8);
-} tcp_entry_passed SEC(".maps");
+BPFNET_MAP(tcp_entry_passed, BPF_MAP_TYPE_LRU_HASH, __u64, __u8, 10240);
 
 #define AF_INET_ 2
 #define NFCT_INFOMASK 7UL
@@ -29,11 +24,10 @@ struct {
 
 static __always_inline struct ct_event *event_start(__u8 probe_id)
 {
-	struct ct_event *ev = event_get();
+	struct ct_event *ev = event_zeroed();
 
 	if (!ev)
 		return NULL;
-	__builtin_memset(ev, 0, sizeof(*ev));
 	ev->probe_id = probe_id;
 	ev->ct_status = CT_STATUS_INIT;
 	ev->ctinfo = CT_CTINFO_NA;

@@ -442,12 +442,8 @@ void ct_print_json(FILE *f, const struct ct_event *ev, const char *time_text, co
 	json_packet(&j, ev);
 	json_ovs(&j, ev);
 	json_ct(&j, ev);
-	if (o->show_stack) {
-		json_arr(&j, "stack");
-		for (int i = 0; i < nframes; i++)
-			json_str(&j, NULL, frames[i]);
-		json_end_arr(&j);
-	}
+	if (o->show_stack)
+		json_str_array(&j, "stack", frames, nframes);
 	json_end_obj(&j);
 	json_finish(&j);
 }

@@ -21,12 +21,7 @@ struct defrag_call {
 	__u8 insert_reported; /* a DUP/OVERLAP event already explains a failure */
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 10240);
-	__type(key, __u64);
-	__type(value, struct defrag_call);
-} defrag_calls SEC(".maps");
+BPFNET_MAP(defrag_calls, BPF_MAP_TYPE_LRU_HASH, __u64, struct defrag_call, 10240);
 
 /* inet_frag_queue_insert calls in progress, by thread. */
 struct insert_call {
@@ -35,12 +30,7 @@ struct insert_call {
 	__s32 offset, end;
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 10240);
-	__type(key, __u64);
-	__type(value, struct insert_call);
-} insert_calls SEC(".maps");
+BPFNET_MAP(insert_calls, BPF_MAP_TYPE_LRU_HASH, __u64, struct insert_call, 10240);
 
 #define IPFRAG_DUP_ 1
 #define IPFRAG_OVERLAP_ 2
@@ -97,11 +87,10 @@ static __always_inline bool queue_pass(const struct defrag_config *cfg, const st
 
 static __always_inline struct defrag_event *event_start(__u8 type)
 {
-	struct defrag_event *ev = event_get();
+	struct defrag_event *ev = event_zeroed();
 
 	if (!ev)
 		return NULL;
-	__builtin_memset(ev, 0, sizeof(*ev));
 	ev->type = type;
 	ev->stack_id = -1;
 	return ev;

@@ -274,10 +274,7 @@ void defrag_print_json(FILE *f, const struct defrag_event *ev, const char *hms, 
 		else
 			json_null(&j, "reason");
 		json_bool(&j, "fragment", is_fragment(&ev->pkt));
-		json_arr(&j, "stack");
-		for (int i = 0; i < nframes; i++)
-			json_str(&j, NULL, frames[i]);
-		json_end_arr(&j);
+		json_str_array(&j, "stack", frames, nframes);
 		break;
 	}
 	json_end_obj(&j);

@@ -9,19 +9,8 @@
 BPFNET_CONFIG(struct iface_netstat_config)
 
 /* max_entries: the device's queue count + 1 (the slot of unknown queue ids), set at load. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, IFACE_MAX_QUEUES + 1);
-	__type(key, __u32);
-	__type(value, struct queue_stats);
-} tx_queues SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, IFACE_MAX_QUEUES + 1);
-	__type(key, __u32);
-	__type(value, struct queue_stats);
-} rx_queues SEC(".maps");
+BPFNET_MAP(tx_queues, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, struct queue_stats, IFACE_MAX_QUEUES + 1);
+BPFNET_MAP(rx_queues, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, struct queue_stats, IFACE_MAX_QUEUES + 1);
 
 static __always_inline bool dev_wanted(const struct iface_netstat_config *cfg, struct sk_buff *skb)
 {

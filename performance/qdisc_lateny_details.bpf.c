@@ -15,34 +15,14 @@ BPFNET_CONFIG(struct qdisc_lat_config)
 BPFNET_SCRATCH(snap, struct pkt_snap)
 
 /* max_entries is set by user space (--max-entries). */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 32768);
-	__type(key, __u64);
-	__type(value, struct qdisc_pkt);
-} pending SEC(".maps");
+BPFNET_MAP(pending, BPF_MAP_TYPE_LRU_HASH, __u64, struct qdisc_pkt, 32768);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 8192);
-	__type(key, struct qdisc_gso_key);
-	__type(value, struct qdisc_pkt);
-} gso_pending SEC(".maps");
+BPFNET_MAP(gso_pending, BPF_MAP_TYPE_LRU_HASH, struct qdisc_gso_key, struct qdisc_pkt, 8192);
 
 /* When a GSO record was last created: only then are unknown TCP packets looked up by flow. */
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} gso_last SEC(".maps");
+BPFNET_MAP(gso_last, BPF_MAP_TYPE_ARRAY, __u32, __u64, 1);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, QC_COUNTERS);
-	__type(key, __u32);
-	__type(value, __u64);
-} counters SEC(".maps");
+BPFNET_MAP(counters, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, QC_COUNTERS);
 
 static __always_inline bool dev_wanted(const struct qdisc_lat_config *cfg, struct net_device *dev)
 {

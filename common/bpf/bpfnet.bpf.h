@@ -12,35 +12,44 @@
 /* skb->mac_header / network_header value of a header not set yet ((u16)~0U). */
 #define SKB_HDR_UNSET 0xFFFF
 
+/* A map of entries values of value_type under keys of key_type: how every map here is declared. */
+#define BPFNET_MAP(name, map_type, key_type, value_type, entries)                                            \
+	struct {                                                                                             \
+		__uint(type, map_type);                                                                      \
+		__uint(max_entries, entries);                                                                \
+		__type(key, key_type);                                                                       \
+		__type(value, value_type);                                                                   \
+	} name SEC(".maps")
+
 /*
  * Configuration lives in a one-element array map, not in .rodata: kernels before 5.2
  * (openEuler 20.03's 4.19) cannot load global data. User space writes it after load.
  */
 #define BPFNET_CONFIG(cfg_type)                                                                              \
-	struct {                                                                                             \
-		__uint(type, BPF_MAP_TYPE_ARRAY);                                                            \
-		__uint(max_entries, 1);                                                                      \
-		__type(key, __u32);                                                                          \
-		__type(value, cfg_type);                                                                     \
-	} config_map SEC(".maps");                                                                           \
+	BPFNET_MAP(config_map, BPF_MAP_TYPE_ARRAY, __u32, cfg_type, 1);                                      \
 	static __always_inline const cfg_type *get_config(void)                                              \
 	{                                                                                                    \
 		__u32 zero = 0;                                                                              \
 		return bpf_map_lookup_elem(&config_map, &zero);                                              \
 	}
 
-/* A per-CPU scratch slot for structures too large for the 512-byte BPF stack. */
+/*
+ * A per-CPU scratch slot for structures too large for the 512-byte BPF stack: name_get() returns
+ * it as the last use left it, name_zeroed() cleared (both NULL if the lookup fails).
+ */
 #define BPFNET_SCRATCH(name, slot_type)                                                                      \
-	struct {                                                                                             \
-		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);                                                     \
-		__uint(max_entries, 1);                                                                      \
-		__type(key, __u32);                                                                          \
-		__type(value, slot_type);                                                                    \
-	} name##_scratch SEC(".maps");                                                                       \
+	BPFNET_MAP(name##_scratch, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, slot_type, 1);                          \
 	static __always_inline slot_type *name##_get(void)                                                   \
 	{                                                                                                    \
 		__u32 zero = 0;                                                                              \
 		return bpf_map_lookup_elem(&name##_scratch, &zero);                                          \
+	}                                                                                                    \
+	static __always_inline slot_type *name##_zeroed(void)                                                \
+	{                                                                                                    \
+		slot_type *slot = name##_get();                                                              \
+		if (slot)                                                                                    \
+			__builtin_memset(slot, 0, sizeof(*slot));                                            \
+		return slot;                                                                                 \
 	}
 
 /* Kernel stacks for bpf_get_stackid(), read back by common/stack.h. */

@@ -29,19 +29,9 @@ DROP_COUNT_HASH(failed_counts, 1024);
 
 BPFNET_STACK_MAP(stacks, 16384);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} generation SEC(".maps");
+BPFNET_MAP(generation, BPF_MAP_TYPE_ARRAY, __u32, __u32, 1);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, DROP_COUNT_ERRORS);
-	__type(key, __u32);
-	__type(value, __u64);
-} drop_count_errors SEC(".maps");
+BPFNET_MAP(drop_count_errors, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, DROP_COUNT_ERRORS);
 
 static __always_inline void count_key(void *map, struct drop_count_key *key)
 {

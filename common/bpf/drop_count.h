@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Drop counters by kernel stack, device and IPv4 5-tuple: shared by BPF and user space. */
 #pragma once
-#ifndef __VMLINUX_H__
-#include <linux/types.h>
-#endif
+#include "both_sides.h"
 #include "pkt_key.h"
 
 #define DROP_STACK_NONE (-1) /* key of counters that are not per stack */

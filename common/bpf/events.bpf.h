@@ -20,12 +20,7 @@ struct {
 } events SEC(".maps");
 #endif
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} events_lost SEC(".maps");
+BPFNET_MAP(events_lost, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, 1);
 
 /* Sends size bytes of ev to user space; ctx is the program's context. */
 static __always_inline void emit_event(void *ctx, void *ev, __u32 size)

@@ -10,13 +10,7 @@
 #include "hist_slot.h"
 
 /* Declares a per-CPU array of slots u64 counters for the histograms of a tool. */
-#define HIST_MAP(name, slots)                                                                                \
-	struct {                                                                                             \
-		__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);                                                     \
-		__uint(max_entries, slots);                                                                  \
-		__type(key, __u32);                                                                          \
-		__type(value, __u64);                                                                        \
-	} name SEC(".maps")
+#define HIST_MAP(name, slots) BPFNET_MAP(name, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, slots)
 
 /*
  * Counts value in the log2 histogram of nslots slots that starts at slot base of a HIST_MAP;

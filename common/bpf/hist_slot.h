@@ -1,12 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* The log2 histogram slot rule shared by BPF programs and user space: slot = floor(log2(v + 1)). */
 #pragma once
-#ifndef __VMLINUX_H__
-#include <linux/types.h>
-#endif
-#ifndef __always_inline
-#define __always_inline inline __attribute__((always_inline))
-#endif
+#include "both_sides.h"
 
 #define LOG2_SLOTS 64
 

@@ -49,35 +49,16 @@ static __always_inline void netstage_complete(void *ctx, NETSTAGE_SESSION *s, co
 BPFNET_CONFIG(struct netstage_config)
 BPFNET_SCRATCH(ns_snap, struct pkt_snap)
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, NETSTAGE_MAX_SESSIONS);
-	__type(key, struct netstage_key);
-	__type(value, NETSTAGE_SESSION);
-} netstage_sessions SEC(".maps");
+BPFNET_MAP(netstage_sessions, BPF_MAP_TYPE_LRU_HASH, struct netstage_key, NETSTAGE_SESSION,
+	   NETSTAGE_MAX_SESSIONS);
 
 /* Never written: the zeroed value a new session starts from (values may exceed the stack). */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, NETSTAGE_SESSION);
-} netstage_zero SEC(".maps");
+BPFNET_MAP(netstage_zero, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, NETSTAGE_SESSION, 1);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, NS_COUNTERS);
-	__type(key, __u32);
-	__type(value, __u64);
-} netstage_counters SEC(".maps");
+BPFNET_MAP(netstage_counters, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, NS_COUNTERS);
 
 /* nf_conntrack_in's skb between its entry and its return, per CPU (it runs with BHs off). */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} netstage_ct_skb SEC(".maps");
+BPFNET_MAP(netstage_ct_skb, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, 1);
 
 struct netstage_pkt {
 	__u8 tcp_flags;
@@ -256,6 +237,28 @@ static __always_inline bool netstage_reportable(const NETSTAGE_SESSION *s, const
 }
 
 /* One hit of a hook: which stage it is for this packet, if any, and the session bookkeeping. */
+/* Copies into *rule the first matching rule (m0: r0 matches, m1: r1) that has flag; false if none. */
+static __always_inline bool ns_rule_with(bool m0, const struct netstage_rule *r0, bool m1,
+					 const struct netstage_rule *r1, __u8 flag,
+					 struct netstage_rule *rule)
+{
+	if (m0 && (r0->flags & flag))
+		*rule = *r0;
+	else if (m1 && (r1->flags & flag))
+		*rule = *r1;
+	else
+		return false;
+	return true;
+}
+
+/* The hit is at the rule's stage. */
+static __always_inline void ns_hit_at(struct netstage_hit *hit, const struct netstage_rule *rule)
+{
+	hit->stage = rule->stage;
+	hit->pos = rule->pos;
+	hit->dir = rule->dir;
+}
+
 static __always_inline int netstage_hook(void *ctx, const int hook, struct sk_buff *skb, const int at,
 					 struct sock *sk, struct net *net)
 {
@@ -293,11 +296,7 @@ static __always_inline int netstage_hook(void *ctx, const int hook, struct sk_bu
 	hit.skb = skb;
 	hit.now = bpf_ktime_get_ns();
 
-	if (m0 && (r0.flags & NS_FIRST)) {
-		rule = r0;
-		start = true;
-	} else if (m1 && (r1.flags & NS_FIRST)) {
-		rule = r1;
+	if (ns_rule_with(m0, &r0, m1, &r1, NS_FIRST, &rule)) {
 		start = true;
 	} else {
 		s = bpf_map_lookup_elem(&netstage_sessions, &key);
@@ -312,24 +311,14 @@ static __always_inline int netstage_hook(void *ctx, const int hook, struct sk_bu
 				rule = r1;
 			else
 				return 0;
-			hit.stage = rule.stage;
-			hit.pos = rule.pos;
-			hit.dir = rule.dir;
+			ns_hit_at(&hit, &rule);
 			ns_continue(ctx, &key, s, &rule, &hit);
 			return 0;
 		}
-		if (m0 && (r0.flags & NS_FIRST_IF_NEW)) {
-			rule = r0;
-			start = true;
-		} else if (m1 && (r1.flags & NS_FIRST_IF_NEW)) {
-			rule = r1;
-			start = true;
-		}
+		start = ns_rule_with(m0, &r0, m1, &r1, NS_FIRST_IF_NEW, &rule);
 	}
 	if (start) {
-		hit.stage = rule.stage;
-		hit.pos = rule.pos;
-		hit.dir = rule.dir;
+		ns_hit_at(&hit, &rule);
 		ns_start(ctx, &key, &pkt, &rule, &hit);
 	}
 	return 0;

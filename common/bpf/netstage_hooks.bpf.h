@@ -5,6 +5,22 @@
  */
 #pragma once
 
+/* A kprobe program prog (arguments as BPF_KPROBE's) handing its skb argument, read at, to hook. */
+#define NS_SKB_KPROBE(prog, hook, at, args...)                                                               \
+	SEC("kprobe")                                                                                        \
+	int BPF_KPROBE(prog, args)                                                                           \
+	{                                                                                                    \
+		return netstage_hook(ctx, hook, skb, at, NULL, NULL);                                        \
+	}
+
+/* A tracepoint program prog on tp (its record type: record) handing the record's skbaddr, read at, to hook. */
+#define NS_SKB_TRACEPOINT(prog, tp, record, hook, at)                                                        \
+	SEC(tp)                                                                                              \
+	int prog(struct record *ctx)                                                                         \
+	{                                                                                                    \
+		return netstage_hook(ctx, hook, (struct sk_buff *)ctx->skbaddr, at, NULL, NULL);             \
+	}
+
 /* __ip_queue_xmit, or ip_queue_xmit(sk, skb, fl) before 4.18: the same first two arguments. */
 SEC("kprobe")
 int BPF_KPROBE(ns_ip_queue_xmit, struct sock *sk, struct sk_buff *skb)
@@ -25,42 +41,19 @@ int BPF_KPROBE(ns_ip_output, struct net *net, struct sock *sk, struct sk_buff *s
 	return netstage_hook(ctx, NS_HOOK_IP_OUTPUT, skb, PKT_AT_NET, NULL, net);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(ns_internal_dev_xmit, struct sk_buff *skb)
-{
-	return netstage_hook(ctx, NS_HOOK_INTERNAL_DEV_XMIT, skb, PKT_AT_NET, NULL, NULL);
-}
+NS_SKB_KPROBE(ns_internal_dev_xmit, NS_HOOK_INTERNAL_DEV_XMIT, PKT_AT_NET, struct sk_buff *skb)
 
-SEC("kprobe")
-int BPF_KPROBE(ns_ovs_vport_receive, void *vport, struct sk_buff *skb)
-{
-	return netstage_hook(ctx, NS_HOOK_OVS_VPORT_RECEIVE, skb, PKT_AT_NET, NULL, NULL);
-}
+NS_SKB_KPROBE(ns_ovs_vport_receive, NS_HOOK_OVS_VPORT_RECEIVE, PKT_AT_NET, void *vport, struct sk_buff *skb)
 
-SEC("kprobe")
-int BPF_KPROBE(ns_ovs_dp_process_packet, struct sk_buff *skb)
-{
-	return netstage_hook(ctx, NS_HOOK_OVS_DP_PROCESS, skb, PKT_AT_NET, NULL, NULL);
-}
+NS_SKB_KPROBE(ns_ovs_dp_process_packet, NS_HOOK_OVS_DP_PROCESS, PKT_AT_NET, struct sk_buff *skb)
 
-SEC("kprobe")
-int BPF_KPROBE(ns_ovs_dp_upcall, void *dp, struct sk_buff *skb)
-{
-	return netstage_hook(ctx, NS_HOOK_OVS_DP_UPCALL, skb, PKT_AT_NET, NULL, NULL);
-}
+NS_SKB_KPROBE(ns_ovs_dp_upcall, NS_HOOK_OVS_DP_UPCALL, PKT_AT_NET, void *dp, struct sk_buff *skb)
 
 /* The packet ovs-vswitchd sends back after an upcall: a new skb, Ethernet header at data. */
-SEC("kprobe")
-int BPF_KPROBE(ns_ovs_flow_key_extract_userspace, struct net *net, const void *attr, struct sk_buff *skb)
-{
-	return netstage_hook(ctx, NS_HOOK_OVS_KEY_USERSPACE, skb, PKT_AT_ETH, NULL, NULL);
-}
+NS_SKB_KPROBE(ns_ovs_flow_key_extract_userspace, NS_HOOK_OVS_KEY_USERSPACE, PKT_AT_ETH, struct net *net,
+	      const void *attr, struct sk_buff *skb)
 
-SEC("kprobe")
-int BPF_KPROBE(ns_ovs_ct_fill_key, struct sk_buff *skb)
-{
-	return netstage_hook(ctx, NS_HOOK_OVS_CT_FILL_KEY, skb, PKT_AT_NET, NULL, NULL);
-}
+NS_SKB_KPROBE(ns_ovs_ct_fill_key, NS_HOOK_OVS_CT_FILL_KEY, PKT_AT_NET, struct sk_buff *skb)
 
 static __always_inline int ns_ct_in(void *ctx, struct sk_buff *skb)
 {
@@ -100,38 +93,19 @@ int BPF_KRETPROBE(ns_nf_conntrack_in_ret)
 	return netstage_hook(ctx, NS_HOOK_CT_DONE, skb, PKT_AT_NET, NULL, NULL);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(ns_ovs_vport_send, void *vport, struct sk_buff *skb)
-{
-	return netstage_hook(ctx, NS_HOOK_OVS_VPORT_SEND, skb, PKT_AT_NET, NULL, NULL);
-}
+NS_SKB_KPROBE(ns_ovs_vport_send, NS_HOOK_OVS_VPORT_SEND, PKT_AT_NET, void *vport, struct sk_buff *skb)
 
-SEC("tp/net/net_dev_queue")
-int ns_net_dev_queue(struct trace_event_raw_net_dev_template *ctx)
-{
-	return netstage_hook(ctx, NS_HOOK_DEV_QUEUE, (struct sk_buff *)ctx->skbaddr, PKT_AT_NET, NULL, NULL);
-}
+NS_SKB_TRACEPOINT(ns_net_dev_queue, "tp/net/net_dev_queue", trace_event_raw_net_dev_template,
+		  NS_HOOK_DEV_QUEUE, PKT_AT_NET)
 
 /* __dev_queue_xmit, or dev_queue_xmit before 5.19. */
-SEC("kprobe")
-int BPF_KPROBE(ns_dev_queue_xmit, struct sk_buff *skb)
-{
-	return netstage_hook(ctx, NS_HOOK_DEV_QUEUE, skb, PKT_AT_NET, NULL, NULL);
-}
+NS_SKB_KPROBE(ns_dev_queue_xmit, NS_HOOK_DEV_QUEUE, PKT_AT_NET, struct sk_buff *skb)
 
-SEC("tp/qdisc/qdisc_dequeue")
-int ns_qdisc_dequeue(struct trace_event_raw_qdisc_dequeue *ctx)
-{
-	return netstage_hook(ctx, NS_HOOK_QDISC_DEQUEUE, (struct sk_buff *)ctx->skbaddr, PKT_AT_NET, NULL,
-			     NULL);
-}
+NS_SKB_TRACEPOINT(ns_qdisc_dequeue, "tp/qdisc/qdisc_dequeue", trace_event_raw_qdisc_dequeue,
+		  NS_HOOK_QDISC_DEQUEUE, PKT_AT_NET)
 
-SEC("tp/net/net_dev_start_xmit")
-int ns_net_dev_start_xmit(struct trace_event_raw_net_dev_start_xmit *ctx)
-{
-	return netstage_hook(ctx, NS_HOOK_DEV_START_XMIT, (struct sk_buff *)ctx->skbaddr, PKT_AT_NET, NULL,
-			     NULL);
-}
+NS_SKB_TRACEPOINT(ns_net_dev_start_xmit, "tp/net/net_dev_start_xmit", trace_event_raw_net_dev_start_xmit,
+		  NS_HOOK_DEV_START_XMIT, PKT_AT_NET)
 
 SEC("kprobe")
 int BPF_KPROBE(ns_dev_hard_start_xmit, struct sk_buff *first)
@@ -140,12 +114,8 @@ int BPF_KPROBE(ns_dev_hard_start_xmit, struct sk_buff *first)
 }
 
 /* Fires before the core resets the network header: the IP header is at skb->data. */
-SEC("tp/net/netif_receive_skb")
-int ns_netif_receive_skb(struct trace_event_raw_net_dev_template *ctx)
-{
-	return netstage_hook(ctx, NS_HOOK_NETIF_RECEIVE, (struct sk_buff *)ctx->skbaddr, NS_AT_NETIF_RECEIVE,
-			     NULL, NULL);
-}
+NS_SKB_TRACEPOINT(ns_netif_receive_skb, "tp/net/netif_receive_skb", trace_event_raw_net_dev_template,
+		  NS_HOOK_NETIF_RECEIVE, NS_AT_NETIF_RECEIVE)
 
 SEC("kprobe")
 int BPF_KPROBE(ns_netdev_frame_hook, struct sk_buff **pskb)
@@ -157,33 +127,13 @@ int BPF_KPROBE(ns_netdev_frame_hook, struct sk_buff **pskb)
 	return netstage_hook(ctx, NS_HOOK_NETDEV_FRAME_HOOK, skb, PKT_AT_NET, NULL, NULL);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(ns_internal_dev_recv, struct sk_buff *skb)
-{
-	return netstage_hook(ctx, NS_HOOK_INTERNAL_DEV_RECV, skb, PKT_AT_NET, NULL, NULL);
-}
+NS_SKB_KPROBE(ns_internal_dev_recv, NS_HOOK_INTERNAL_DEV_RECV, PKT_AT_NET, struct sk_buff *skb)
 
-SEC("kprobe")
-int BPF_KPROBE(ns_ip_rcv, struct sk_buff *skb)
-{
-	return netstage_hook(ctx, NS_HOOK_IP_RCV, skb, PKT_AT_NET, NULL, NULL);
-}
+NS_SKB_KPROBE(ns_ip_rcv, NS_HOOK_IP_RCV, PKT_AT_NET, struct sk_buff *skb)
 
-SEC("kprobe")
-int BPF_KPROBE(ns_tcp_v4_rcv, struct sk_buff *skb)
-{
-	return netstage_hook(ctx, NS_HOOK_TCP_V4_RCV, skb, PKT_AT_NET, NULL, NULL);
-}
+NS_SKB_KPROBE(ns_tcp_v4_rcv, NS_HOOK_TCP_V4_RCV, PKT_AT_NET, struct sk_buff *skb)
 
 /* udp_rcv, or __udp4_lib_rcv(skb, ...) where udp_rcv is inlined. */
-SEC("kprobe")
-int BPF_KPROBE(ns_udp_rcv, struct sk_buff *skb)
-{
-	return netstage_hook(ctx, NS_HOOK_UDP_RCV, skb, PKT_AT_NET, NULL, NULL);
-}
+NS_SKB_KPROBE(ns_udp_rcv, NS_HOOK_UDP_RCV, PKT_AT_NET, struct sk_buff *skb)
 
-SEC("kprobe")
-int BPF_KPROBE(ns_icmp_rcv, struct sk_buff *skb)
-{
-	return netstage_hook(ctx, NS_HOOK_ICMP_RCV, skb, PKT_AT_NET, NULL, NULL);
-}
+NS_SKB_KPROBE(ns_icmp_rcv, NS_HOOK_ICMP_RCV, PKT_AT_NET, struct sk_buff *skb)

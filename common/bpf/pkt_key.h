@@ -7,13 +7,9 @@
  */
 #pragma once
 #ifndef __VMLINUX_H__
-#include <linux/types.h>
 #include <netinet/in.h>
-#include <stdbool.h>
 #endif
-#ifndef __always_inline
-#define __always_inline inline __attribute__((always_inline))
-#endif
+#include "both_sides.h"
 #include "pkt_snap.h"
 #include "wire.h"
 

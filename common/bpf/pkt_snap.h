@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Packet bytes captured in the kernel (common/bpf/skb_pkt.bpf.h), parsed by pkt_key.h and pktdecode.h. */
 #pragma once
-#ifndef __VMLINUX_H__
-#include <linux/types.h>
-#endif
+#include "both_sides.h"
 
 /* Bytes captured from where the snapshot starts. */
 #define PKT_SNAP_LEN 128

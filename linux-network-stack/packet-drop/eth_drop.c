@@ -330,10 +330,7 @@ void eth_drop_print_json(FILE *f, const struct eth_drop_event *ev, const char *h
 		json_uint(&j, "src_port", d.sport);
 		json_uint(&j, "dst_port", d.dport);
 	}
-	json_arr(&j, "stack");
-	for (int i = 0; i < nframes; i++)
-		json_str(&j, NULL, frames[i]);
-	json_end_arr(&j);
+	json_str_array(&j, "stack", frames, nframes);
 	json_end_obj(&j);
 	json_finish(&j);
 }

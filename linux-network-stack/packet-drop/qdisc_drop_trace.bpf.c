@@ -16,27 +16,12 @@ BPFNET_SCRATCH(snap, struct pkt_snap)
 /* Transmit recursion stops at 8 nested devices (XMIT_RECURSION_LIMIT). */
 #define QDT_MAX_NESTING 8
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, QDT_HOOKS);
-	__type(key, __u32);
-	__type(value, __u64);
-} entry_counts SEC(".maps");
+BPFNET_MAP(entry_counts, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, QDT_HOOKS);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct qdt_code_key);
-	__type(value, __u64);
-} code_counts SEC(".maps");
+BPFNET_MAP(code_counts, BPF_MAP_TYPE_HASH, struct qdt_code_key, __u64, 4096);
 
 /* Counters code_counts had no room for. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} code_counts_full SEC(".maps");
+BPFNET_MAP(code_counts_full, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, 1);
 
 /* What a return probe needs from its entry: whether it passed the filter, and more. */
 struct qdt_call {
@@ -62,12 +47,7 @@ struct qdt_thread_key {
 	__u32 pad;
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, struct qdt_thread_key);
-	__type(value, struct qdt_calls);
-} calls_in_flight SEC(".maps");
+BPFNET_MAP(calls_in_flight, BPF_MAP_TYPE_LRU_HASH, struct qdt_thread_key, struct qdt_calls, 4096);
 
 static __always_inline void count_code(__u32 hook, __u32 code)
 {
@@ -297,17 +277,24 @@ static __always_inline int on_return(void *ctx, __u32 hook, __u32 code)
 
 /* kprobe pairs: the original's probe points */
 
-SEC("kprobe")
-int BPF_KPROBE(kp_dev_queue_xmit, struct sk_buff *skb)
-{
-	return on_entry(ctx, QDT_DEV_QUEUE_XMIT, skb, (__u64)BPF_CORE_READ(skb, dev), NULL);
-}
+/* The kretprobe prog counting the return code of hook's function. */
+#define QDT_RETURN_PROBE(prog, hook)                                                                         \
+	SEC("kretprobe")                                                                                     \
+	int BPF_KRETPROBE(prog, int ret)                                                                     \
+	{                                                                                                    \
+		return on_return(ctx, hook, (__u32)ret);                                                     \
+	}
 
-SEC("kretprobe")
-int BPF_KRETPROBE(krp_dev_queue_xmit, int ret)
-{
-	return on_return(ctx, QDT_DEV_QUEUE_XMIT, (__u32)ret);
-}
+/* The kprobe entry and kretprobe ret of hook's function, whose first argument is the skb. */
+#define QDT_SKB_XMIT_PROBES(entry, ret, hook)                                                                \
+	SEC("kprobe")                                                                                        \
+	int BPF_KPROBE(entry, struct sk_buff *skb)                                                           \
+	{                                                                                                    \
+		return on_entry(ctx, hook, skb, (__u64)BPF_CORE_READ(skb, dev), NULL);                       \
+	}                                                                                                    \
+	QDT_RETURN_PROBE(ret, hook)
+
+QDT_SKB_XMIT_PROBES(kp_dev_queue_xmit, krp_dev_queue_xmit, QDT_DEV_QUEUE_XMIT)
 
 SEC("kprobe")
 int BPF_KPROBE(kp_hard_start_xmit, struct sk_buff *first, struct net_device *dev, struct netdev_queue *txq,
@@ -322,17 +309,7 @@ int BPF_KRETPROBE(krp_hard_start_xmit)
 	return on_return(ctx, QDT_HARD_START_XMIT, 0);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(kp_erspan_xmit, struct sk_buff *skb)
-{
-	return on_entry(ctx, QDT_ERSPAN_XMIT, skb, (__u64)BPF_CORE_READ(skb, dev), NULL);
-}
-
-SEC("kretprobe")
-int BPF_KRETPROBE(krp_erspan_xmit, int ret)
-{
-	return on_return(ctx, QDT_ERSPAN_XMIT, (__u32)ret);
-}
+QDT_SKB_XMIT_PROBES(kp_erspan_xmit, krp_erspan_xmit, QDT_ERSPAN_XMIT)
 
 SEC("kprobe")
 int BPF_KPROBE(kp_fq_codel_enqueue, struct sk_buff *skb, struct Qdisc *sch)
@@ -340,11 +317,7 @@ int BPF_KPROBE(kp_fq_codel_enqueue, struct sk_buff *skb, struct Qdisc *sch)
 	return on_entry(ctx, QDT_FQ_CODEL_ENQUEUE, skb, (__u64)BPF_CORE_READ(skb, dev), sch);
 }
 
-SEC("kretprobe")
-int BPF_KRETPROBE(krp_fq_codel_enqueue, int ret)
-{
-	return on_return(ctx, QDT_FQ_CODEL_ENQUEUE, (__u32)ret);
-}
+QDT_RETURN_PROBE(krp_fq_codel_enqueue, QDT_FQ_CODEL_ENQUEUE)
 
 /* tracepoints: the same hooks on kernels without kprobes, and the qdisc's own events */
 

@@ -14,21 +14,11 @@ BPFNET_CONFIG(struct rtt_config)
 BPFNET_SCRATCH(fresh, struct rtt_session)
 BPFNET_SCRATCH(snap, struct pkt_snap)
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 10240);
-	__type(key, struct rtt_key);
-	__type(value, struct rtt_session);
-} sessions SEC(".maps");
+BPFNET_MAP(sessions, BPF_MAP_TYPE_LRU_HASH, struct rtt_key, struct rtt_session, 10240);
 
 BPFNET_STACK_MAP(stacks, 16384);
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, RTT_COUNTERS);
-	__type(key, __u32);
-	__type(value, __u64);
-} rtt_counters SEC(".maps");
+BPFNET_MAP(rtt_counters, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, RTT_COUNTERS);
 
 #define ICMP_ECHOREPLY_ 0
 #define ICMP_ECHO_ 8
@@ -80,11 +70,10 @@ static __always_inline void path_start(struct rtt_session *s, int reply, struct 
 
 static __always_inline struct rtt_session *session_start(const struct rtt_key *key)
 {
-	struct rtt_session *fresh = fresh_get();
+	struct rtt_session *fresh = fresh_zeroed();
 
 	if (!fresh)
 		return NULL;
-	__builtin_memset(fresh, 0, sizeof(*fresh));
 	fresh->key = *key;
 	if (bpf_map_update_elem(&sessions, key, fresh, BPF_ANY))
 		return NULL;
@@ -198,23 +187,28 @@ static __always_inline int on_tracepoint(void *ctx, void *skbaddr, enum rtt_hook
 	return track(ctx, cfg, skbaddr, hook, at);
 }
 
-SEC("kprobe")
-int kp_ip_output(struct pt_regs *ctx)
-{
-	return on_kprobe(ctx, RTT_HOOK_IP_OUTPUT, PKT_AT_NET);
-}
+/* A kprobe program prog tracking hook's sk_buff argument, read at. */
+#define RTT_KPROBE(prog, hook, at)                                                                           \
+	SEC("kprobe")                                                                                        \
+	int prog(struct pt_regs *ctx)                                                                        \
+	{                                                                                                    \
+		return on_kprobe(ctx, hook, at);                                                             \
+	}
 
-SEC("kprobe")
-int kp_internal_dev_xmit(struct pt_regs *ctx)
-{
-	return on_kprobe(ctx, RTT_HOOK_INTERNAL_XMIT, PKT_AT_NET);
-}
+/* A tracepoint program prog on tp (its record type: record) tracking hook's skbaddr, read at. */
+#define RTT_TRACEPOINT(prog, tp, record, hook, at)                                                           \
+	SEC(tp)                                                                                              \
+	int prog(struct record *ctx)                                                                         \
+	{                                                                                                    \
+		return on_tracepoint(ctx, ctx->skbaddr, hook, at);                                           \
+	}
 
-SEC("tp/net/netif_receive_skb")
-int tp_netif_receive_skb(struct trace_event_raw_net_dev_template *ctx)
-{
-	return on_tracepoint(ctx, ctx->skbaddr, RTT_HOOK_NIC_RX, RTT_AT_NIC_RX);
-}
+RTT_KPROBE(kp_ip_output, RTT_HOOK_IP_OUTPUT, PKT_AT_NET)
+
+RTT_KPROBE(kp_internal_dev_xmit, RTT_HOOK_INTERNAL_XMIT, PKT_AT_NET)
+
+RTT_TRACEPOINT(tp_netif_receive_skb, "tp/net/netif_receive_skb", trace_event_raw_net_dev_template,
+	       RTT_HOOK_NIC_RX, RTT_AT_NIC_RX)
 
 /* rx_handler_result_t netdev_frame_hook(struct sk_buff **pskb) */
 SEC("kprobe")
@@ -228,11 +222,7 @@ int kp_netdev_frame_hook(struct pt_regs *ctx)
 	return track(ctx, cfg, skb, RTT_HOOK_FRAME_HOOK, PKT_AT_NET);
 }
 
-SEC("kprobe")
-int kp_ovs_dp_process_packet(struct pt_regs *ctx)
-{
-	return on_kprobe(ctx, RTT_HOOK_OVS_PROCESS, PKT_AT_NET);
-}
+RTT_KPROBE(kp_ovs_dp_process_packet, RTT_HOOK_OVS_PROCESS, PKT_AT_NET)
 
 SEC("tp/openvswitch/ovs_dp_upcall")
 int tp_ovs_dp_upcall(struct trace_event_raw_ovs_dp_upcall *ctx)
@@ -243,41 +233,18 @@ int tp_ovs_dp_upcall(struct trace_event_raw_ovs_dp_upcall *ctx)
 	return on_tracepoint(ctx, ctx->skbaddr, RTT_HOOK_OVS_UPCALL, PKT_AT_NET);
 }
 
-SEC("kprobe")
-int kp_ovs_dp_upcall(struct pt_regs *ctx)
-{
-	return on_kprobe(ctx, RTT_HOOK_OVS_UPCALL, PKT_AT_NET);
-}
+RTT_KPROBE(kp_ovs_dp_upcall, RTT_HOOK_OVS_UPCALL, PKT_AT_NET)
 
-SEC("kprobe")
-int kp_ovs_flow_key_extract_userspace(struct pt_regs *ctx)
-{
-	return on_kprobe(ctx, RTT_HOOK_OVS_KEYEXT, PKT_AT_ETH);
-}
+RTT_KPROBE(kp_ovs_flow_key_extract_userspace, RTT_HOOK_OVS_KEYEXT, PKT_AT_ETH)
 
-SEC("kprobe")
-int kp_ovs_vport_send(struct pt_regs *ctx)
-{
-	return on_kprobe(ctx, RTT_HOOK_OVS_SEND, PKT_AT_NET);
-}
+RTT_KPROBE(kp_ovs_vport_send, RTT_HOOK_OVS_SEND, PKT_AT_NET)
 
-SEC("tp/net/net_dev_queue")
-int tp_net_dev_queue(struct trace_event_raw_net_dev_template *ctx)
-{
-	return on_tracepoint(ctx, ctx->skbaddr, RTT_HOOK_NIC_TX, PKT_AT_NET);
-}
+RTT_TRACEPOINT(tp_net_dev_queue, "tp/net/net_dev_queue", trace_event_raw_net_dev_template, RTT_HOOK_NIC_TX,
+	       PKT_AT_NET)
 
 /* __dev_queue_xmit, or dev_queue_xmit before 5.19. */
-SEC("kprobe")
-int kp_dev_queue_xmit(struct pt_regs *ctx)
-{
-	return on_kprobe(ctx, RTT_HOOK_NIC_TX, PKT_AT_NET);
-}
+RTT_KPROBE(kp_dev_queue_xmit, RTT_HOOK_NIC_TX, PKT_AT_NET)
 
-SEC("kprobe")
-int kp_icmp_rcv(struct pt_regs *ctx)
-{
-	return on_kprobe(ctx, RTT_HOOK_ICMP_RCV, PKT_AT_NET);
-}
+RTT_KPROBE(kp_icmp_rcv, RTT_HOOK_ICMP_RCV, PKT_AT_NET)
 
 BPFNET_LICENSE;

@@ -254,10 +254,7 @@ void rtt_print_json(FILE *f, const struct rtt_report *r)
 		json_str(&j, "skb", ptr);
 		if (r->stacks) {
 			json_int(&j, "stack_id", s->stack_id[i]);
-			json_arr(&j, "stack");
-			for (int k = 0; k < r->nframes[i]; k++)
-				json_str(&j, NULL, r->frames[i][k]);
-			json_end_arr(&j);
+			json_str_array(&j, "stack", r->frames[i], r->nframes[i]);
 		}
 		json_end_obj(&j);
 	}

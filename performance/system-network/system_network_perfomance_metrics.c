@@ -101,17 +101,18 @@ static void flow_lines(FILE *f, const struct smm_session *ev)
 	ipv4_format(k->daddr, dst, sizeof(dst));
 	switch (k->protocol) {
 	case IPPROTO_TCP:
-		fprintf(f, "FLOW: %s -> %s (TCP %u->%u seq=%u)\n", src, dst, ntohs(k->tcp.sport),
-			ntohs(k->tcp.dport), ntohl(k->tcp.seq));
-		fprintf(f, "5-TUPLE: %s:%u -> %s:%u TCP (seq=%u) DIR=%s\n", src, ntohs(k->tcp.sport), dst,
-			ntohs(k->tcp.dport), ntohl(k->tcp.seq), dir);
+	case IPPROTO_UDP: {
+		bool tcp = k->protocol == IPPROTO_TCP;
+		const char *name = tcp ? "TCP" : "UDP", *id_name = tcp ? "seq" : "id";
+		unsigned sport = ntohs(tcp ? k->tcp.sport : k->udp.sport);
+		unsigned dport = ntohs(tcp ? k->tcp.dport : k->udp.dport);
+		unsigned id = tcp ? ntohl(k->tcp.seq) : ntohs(k->udp.ip_id);
+
+		fprintf(f, "FLOW: %s -> %s (%s %u->%u %s=%u)\n", src, dst, name, sport, dport, id_name, id);
+		fprintf(f, "5-TUPLE: %s:%u -> %s:%u %s (%s=%u) DIR=%s\n", src, sport, dst, dport, name,
+			id_name, id, dir);
 		break;
-	case IPPROTO_UDP:
-		fprintf(f, "FLOW: %s -> %s (UDP %u->%u id=%u)\n", src, dst, ntohs(k->udp.sport),
-			ntohs(k->udp.dport), ntohs(k->udp.ip_id));
-		fprintf(f, "5-TUPLE: %s:%u -> %s:%u UDP (id=%u) DIR=%s\n", src, ntohs(k->udp.sport), dst,
-			ntohs(k->udp.dport), ntohs(k->udp.ip_id), dir);
-		break;
+	}
 	case IPPROTO_ICMP:
 		fprintf(f, "FLOW: %s -> %s (ICMP id=%u seq=%u type=%u)\n", src, dst, ntohs(k->icmp.id),
 			ntohs(k->icmp.seq), k->icmp.type);
