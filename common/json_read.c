@@ -214,6 +214,18 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
+/* Consumes one or more digits; false (after reporting what was expecting) if there is none. */
+static bool digits(struct reader *r, const char *expecting)
+{
+	if (!is_digit(*r->p)) {
+		expected(r, expecting);
+		return false;
+	}
+	while (is_digit(*r->p))
+		advance(r);
+	return true;
+}
+
 static void parse_number(struct reader *r, struct jv *v)
 {
 	const char *start = r->p;
@@ -237,24 +249,16 @@ static void parse_number(struct reader *r, struct jv *v)
 	if (*r->p == '.') {
 		integral = false;
 		advance(r);
-		if (!is_digit(*r->p)) {
-			expected(r, "a digit after the decimal point");
+		if (!digits(r, "a digit after the decimal point"))
 			return;
-		}
-		while (is_digit(*r->p))
-			advance(r);
 	}
 	if (*r->p == 'e' || *r->p == 'E') {
 		integral = false;
 		advance(r);
 		if (*r->p == '+' || *r->p == '-')
 			advance(r);
-		if (!is_digit(*r->p)) {
-			expected(r, "a digit in the exponent");
+		if (!digits(r, "a digit in the exponent"))
 			return;
-		}
-		while (is_digit(*r->p))
-			advance(r);
 	}
 	v->kind = JV_NUMBER;
 	v->text = strndup(start, (size_t)(r->p - start));

@@ -42,5 +42,7 @@ uint32_t netns_inum(void);
 bool module_loaded(const char *module);
 /* Dies naming the module unless it is loaded. */
 void require_module(const char *module, const char *why);
+/* Dies "kernel R cannot attach kprobes (...); <consequence>" if kprobes cannot be attached. */
+void require_kprobes(const char *consequence);
 /* Whether the environment variable is set to something other than "" or "0" (switches). */
 bool env_flag(const char *name);

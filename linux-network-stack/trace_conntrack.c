@@ -384,10 +384,7 @@ int main(int argc, char **argv)
 	tool_init("trace_conntrack");
 	hook_set_init(&hooks, ct_hook_table.defs, ct_hook_table.n, 0);
 	require_module("nf_conntrack", "trace_conntrack probes its functions");
-	if (!kernel_has_kprobes())
-		die("kernel %s cannot attach kprobes (no kprobe PMU and no kprobe_events: "
-		    "CONFIG_KPROBE_EVENTS is off); trace_conntrack has no other probe points",
-		    kernel_release());
+	require_kprobes("trace_conntrack has no other probe points");
 
 	skel = BPFNET_OPEN(trace_conntrack_bpf);
 	hook_prepare(&hooks, skel->obj);

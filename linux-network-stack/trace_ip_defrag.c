@@ -398,10 +398,7 @@ int main(int argc, char **argv)
 	build_config(&cfg);
 	tool_init("trace_ip_defrag");
 	hook_set_init(&hooks, defrag_hook_table.defs, defrag_hook_table.n, 0);
-	if (!kernel_has_kprobes())
-		die("kernel %s cannot attach kprobes (no kprobe PMU and no kprobe_events: "
-		    "CONFIG_KPROBE_EVENTS is off); ip_defrag has no tracepoint to use instead",
-		    kernel_release());
+	require_kprobes("ip_defrag has no tracepoint to use instead");
 
 	skel = BPFNET_OPEN(trace_ip_defrag_bpf);
 	hook_prepare(&hooks, skel->obj);

@@ -125,6 +125,24 @@ void qdt_print_report(FILE *f, const struct qdt_report *r)
 	fprintf(f, "%s\n", LINE70);
 }
 
+/* The rows of the qdiscs' drop reasons (qdisc_drops), or of the functions' return codes. */
+static void json_code_rows(struct json *j, const char *key, const struct qdt_report *r, bool qdisc_drops)
+{
+	json_arr(j, key);
+	for (size_t i = 0; i < r->n; i++) {
+		if ((r->rows[i].hook == QDT_QDISC_DROP) != qdisc_drops)
+			continue;
+		json_obj(j, NULL);
+		if (!qdisc_drops)
+			json_str(j, "function", qdt_hook_name((enum qdt_hook)r->rows[i].hook));
+		json_uint(j, "code", r->rows[i].code);
+		json_str(j, qdisc_drops ? "reason" : "name", r->rows[i].name);
+		json_uint(j, "count", r->rows[i].count);
+		json_end_obj(j);
+	}
+	json_end_arr(j);
+}
+
 void qdt_print_report_json(FILE *f, const struct qdt_report *r, const char *hms, bool final,
 			   uint64_t lost_events)
 {
@@ -134,29 +152,8 @@ void qdt_print_report_json(FILE *f, const struct qdt_report *r, const char *hms,
 	json_obj(&j, NULL);
 	json_str(&j, "time", hms);
 	json_str(&j, "report", final ? "final" : "interval");
-	json_arr(&j, "return_codes");
-	for (size_t i = 0; i < r->n; i++) {
-		if (r->rows[i].hook == QDT_QDISC_DROP)
-			continue;
-		json_obj(&j, NULL);
-		json_str(&j, "function", qdt_hook_name((enum qdt_hook)r->rows[i].hook));
-		json_uint(&j, "code", r->rows[i].code);
-		json_str(&j, "name", r->rows[i].name);
-		json_uint(&j, "count", r->rows[i].count);
-		json_end_obj(&j);
-	}
-	json_end_arr(&j);
-	json_arr(&j, "qdisc_drops");
-	for (size_t i = 0; i < r->n; i++) {
-		if (r->rows[i].hook != QDT_QDISC_DROP)
-			continue;
-		json_obj(&j, NULL);
-		json_uint(&j, "code", r->rows[i].code);
-		json_str(&j, "reason", r->rows[i].name);
-		json_uint(&j, "count", r->rows[i].count);
-		json_end_obj(&j);
-	}
-	json_end_arr(&j);
+	json_code_rows(&j, "return_codes", r, false);
+	json_code_rows(&j, "qdisc_drops", r, true);
 	json_obj(&j, "entries");
 	for (int h = QDT_DEV_QUEUE_XMIT; h < QDT_QDISC_DROP; h++)
 		if (r->attached[h])
