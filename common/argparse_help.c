@@ -154,11 +154,13 @@ static void opt_default_text(const struct arg_opt *o, struct strbuf *sb)
 	case ARG_PORT:
 		sb_addf(sb, " (default: %u)", *o->dest.port);
 		break;
-	case ARG_PROTO:
-		for (int i = 0; o->choices && o->choices[i]; i++)
-			if (l4proto_parse(o->choices[i]) == *o->dest.proto)
-				sb_addf(sb, " (default: %s)", o->choices[i]);
+	case ARG_PROTO: {
+		const char *v = l4proto_choice(o->choices, *o->dest.proto);
+
+		if (v)
+			sb_addf(sb, " (default: %s)", v);
 		break;
+	}
 	case ARG_STR:
 	case ARG_IFNAME:
 	case ARG_CHOICE: {

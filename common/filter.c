@@ -81,6 +81,14 @@ const char *l4proto_name(int proto, char *buf, size_t len)
 	}
 }
 
+const char *l4proto_choice(const char *const *choices, int proto)
+{
+	for (int i = 0; choices && choices[i]; i++)
+		if (l4proto_parse(choices[i]) == proto)
+			return choices[i];
+	return NULL;
+}
+
 void filter_set_addr(struct pkt_filter *f, bool source, const struct ip_addr *a)
 {
 	if (!a->family)

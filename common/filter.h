@@ -26,6 +26,8 @@ const char *ipv4_format(uint32_t be_addr, char *buf, size_t len);
 int l4proto_parse(const char *text);
 /* "TCP", "UDP", "ICMP", "ICMPv6" or the decimal number. */
 const char *l4proto_name(int proto, char *buf, size_t len);
+/* The first of choices (NULL-terminated) that l4proto_parse reads as proto, or NULL. */
+const char *l4proto_choice(const char *const *choices, int proto);
 
 /* Sets the source or destination address filter of f; an address of family 0 (not given) sets none. */
 void filter_set_addr(struct pkt_filter *f, bool source, const struct ip_addr *a);

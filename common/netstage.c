@@ -249,16 +249,19 @@ int netstage_phy_opt(const char *flag, const char *text, uint32_t ifindex[NS_MAX
 	return n;
 }
 
-/* "tcp"/"udp"/"icmp"/"all" to NS_PROTO_* bits; all = all_bits. */
-static unsigned netstage_protocols(const char *text, unsigned all_bits)
+/* The --protocol value to NS_PROTO_* bits; all (0) = all_bits. */
+static unsigned netstage_protocols(uint8_t protocol, unsigned all_bits)
 {
-	if (!strcmp(text, "tcp"))
+	switch (protocol) {
+	case IPPROTO_TCP:
 		return NS_PROTO_TCP;
-	if (!strcmp(text, "udp"))
+	case IPPROTO_UDP:
 		return NS_PROTO_UDP;
-	if (!strcmp(text, "icmp"))
+	case IPPROTO_ICMP:
 		return NS_PROTO_ICMP;
-	return all_bits;
+	default:
+		return all_bits;
+	}
 }
 
 /* "tx"/"rx"/"both" to NS_DIR_BIT bits. */
@@ -479,7 +482,7 @@ void netstage_print_filters(FILE *f, const struct netstage_config *cfg, const st
 {
 	char proto[8];
 
-	snprintf(proto, sizeof(proto), "%s", o->protocol);
+	snprintf(proto, sizeof(proto), "%s", l4proto_choice(netstage_proto_icmp_choices, o->protocol));
 	for (char *p = proto; *p; p++)
 		*p = (char)toupper((unsigned char)*p);
 	fprintf(f, "Protocol filter: %s\n", proto);

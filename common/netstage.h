@@ -104,7 +104,8 @@ int netstage_phy_opt(const char *flag, const char *text, uint32_t ifindex[NS_MAX
 
 /* The filter options the system-network latency tools share, under the same flag names. */
 struct netstage_opts {
-	const char *phy_interface, *protocol, *direction;
+	const char *phy_interface, *direction;
+	uint8_t protocol; /* IPPROTO_TCP, _UDP, _ICMP, or 0: all */
 	uint32_t src_ip, dst_ip; /* network order; 0 = any */
 	uint16_t src_port, dst_port;
 	double session_timeout;

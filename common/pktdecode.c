@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bpf/pkt_key.h"
+
 #define ETH_HLEN_ 14
 
 static uint16_t be16(const uint8_t *p)
@@ -93,7 +95,7 @@ void pkt_decode(const uint8_t *buf, size_t len, bool has_l2, uint16_t l3_proto, 
 		memcpy(d->src_mac, buf + 6, 6);
 		d->outer_type = d->proto = be16(buf + 12);
 		off = ETH_HLEN_;
-		while (d->proto == 0x8100 && d->vlan_tags < 2 && off + 4 <= len) {
+		while (pkt_is_vlan(d->proto) && d->vlan_tags < 2 && off + 4 <= len) {
 			uint16_t tci = be16(buf + off);
 
 			if (!d->vlan_tags) {
@@ -109,16 +111,16 @@ void pkt_decode(const uint8_t *buf, size_t len, bool has_l2, uint16_t l3_proto, 
 	d->l3 = buf + off;
 	d->l3_len = len - off;
 	switch (d->proto) {
-	case 0x0800:
+	case ETH_P_IP_:
 		decode_ipv4(d, d->l3, d->l3_len);
 		break;
-	case 0x86DD:
+	case ETH_P_IPV6_:
 		decode_ipv6(d, d->l3, d->l3_len);
 		break;
-	case 0x0806:
+	case ETH_P_ARP_:
 		decode_arp(d, d->l3, d->l3_len, PKT_ARP);
 		break;
-	case 0x8035:
+	case ETH_P_RARP_:
 		decode_arp(d, d->l3, d->l3_len, PKT_RARP);
 		break;
 	default:

@@ -10,8 +10,8 @@ enum pkt_kind { PKT_OTHER, PKT_IPV4, PKT_IPV6, PKT_ARP, PKT_RARP };
 struct pkt_decoded {
 	bool has_l2;
 	uint8_t src_mac[6], dst_mac[6];
-	uint16_t outer_type; /* EtherType in the Ethernet header (0x8100 when tagged) */
-	int vlan_tags; /* 802.1Q tags in the packet: 0, 1 or 2 */
+	uint16_t outer_type; /* EtherType in the Ethernet header (0x8100 or 0x88a8 when tagged) */
+	int vlan_tags; /* 802.1Q/802.1ad tags in the packet: 0, 1 or 2 */
 	uint16_t vlan_id, vlan_prio, vlan_inner; /* of the outer tag */
 	uint16_t proto; /* EtherType of the payload after the tags */
 	enum pkt_kind kind;

@@ -29,20 +29,19 @@
 static struct {
 	uint32_t src_ip, dst_ip; /* network order; 0 = any */
 	uint16_t src_port, dst_port;
-	const char *protocol, *filters_file, *stack;
+	uint8_t protocol; /* 0: all */
+	const char *filters_file, *stack;
 	double duration;
 	bool rel_time;
-} opt = { .protocol = "all", .stack = "true" };
+} opt = { .stack = "true" };
 
 static const char *const proto_choices[] = { "all", "icmp", "tcp", "udp", NULL };
 
 int ct_protocol_number(const char *name)
 {
-	static const int numbers[] = { 0, 1, 6, 17 }; /* in the order of proto_choices */
-
 	for (int i = 0; proto_choices[i]; i++)
 		if (!strcasecmp(name, proto_choices[i]))
-			return numbers[i];
+			return l4proto_parse(proto_choices[i]);
 	return -1;
 }
 
@@ -50,7 +49,7 @@ static const struct arg_opt options[] = {
 	OPT_IPV4("src-ip", 0, &opt.src_ip,
 		 "source IPv4 address filter (the connection's other direction is shown too)"),
 	OPT_IPV4("dst-ip", 0, &opt.dst_ip, "destination IPv4 address filter"),
-	OPT_CHOICE("protocol", 0, &opt.protocol, proto_choices, "L4 protocol filter"),
+	OPT_PROTO("protocol", 0, &opt.protocol, "L4 protocol filter", .choices = proto_choices),
 	OPT_PORT("src-port", 0, &opt.src_port, "TCP/UDP source port filter (0 = any)"),
 	OPT_PORT("dst-port", 0, &opt.dst_port, "TCP/UDP destination port filter (0 = any)"),
 	OPT_FLAG("rel-time", 0, &opt.rel_time,
@@ -85,8 +84,8 @@ static int n_file_rules;
 
 static void cli_rule(struct pkt_filter *r)
 {
-	*r = pkt_filter_ipv4(opt.src_ip, opt.dst_ip, opt.src_port, opt.dst_port,
-			     (__u8)ct_protocol_number(opt.protocol), CT_FILTER_FLAGS);
+	*r = pkt_filter_ipv4(opt.src_ip, opt.dst_ip, opt.src_port, opt.dst_port, opt.protocol,
+			     CT_FILTER_FLAGS);
 }
 
 static bool rule_is_empty(const struct pkt_filter *r)
@@ -157,7 +156,7 @@ static void print_filters(const struct ct_config *cfg)
 		       r->saddr[0] ? ipv4_format(r->saddr[0], a, sizeof(a)) : "Any", r->saddr[0]);
 		printf("Dst IP: %s (Network Order Int: 0x%x)\n",
 		       r->daddr[0] ? ipv4_format(r->daddr[0], a, sizeof(a)) : "Any", r->daddr[0]);
-		printf("Protocol: %s (%u)\n", opt.protocol, r->l4proto);
+		printf("Protocol: %s (%u)\n", l4proto_choice(proto_choices, opt.protocol), r->l4proto);
 		if (r->l4proto == 6 || r->l4proto == 17) {
 			if (r->sport)
 				printf("Src Port: %u (Host Order)\n", r->sport);

@@ -22,12 +22,13 @@
 #include "qdisc_lateny_details.skel.h"
 
 static struct {
-	const char *dev, *proto;
+	const char *dev;
+	uint8_t proto; /* 0: all */
 	uint32_t src_ip, dst_ip; /* network order; 0 = any */
 	uint16_t src_port, dst_port;
 	double duration, expire;
 	int max_entries;
-} opt = { .proto = "all", .max_entries = 32768, .expire = 10 };
+} opt = { .max_entries = 32768, .expire = 10 };
 
 static const char *const proto_choices[] = { "tcp", "udp", "icmp", "all", NULL };
 
@@ -41,7 +42,7 @@ static const struct arg_opt options[] = {
 		 "TCP/UDP port that must be the source or the destination port (0 = any)"),
 	OPT_PORT("dst-port", 0, &opt.dst_port,
 		 "TCP/UDP port that must be the source or the destination port (0 = any)"),
-	OPT_CHOICE("proto", 0, &opt.proto, proto_choices, "protocol filter"),
+	OPT_PROTO("proto", 0, &opt.proto, "protocol filter", .choices = proto_choices),
 	OPT_SECONDS("duration", 0, &opt.duration, ARG_WHOLE | ARG_ZERO_OFF,
 		    "stop after this many seconds (0 = until Ctrl-C)", .metavar = "SECONDS"),
 	OPT_INT("max-entries", 0, &opt.max_entries, 1024, 4194304,
@@ -220,30 +221,23 @@ void qdisc_print_summary(FILE *f, const struct qdisc_summary *s, bool json)
 
 static void build_config(struct qdisc_lat_config *cfg)
 {
-	__u8 proto = 0;
-
 	memset(cfg, 0, sizeof(*cfg));
-	if (!strcmp(opt.proto, "tcp"))
-		proto = IPPROTO_TCP;
-	else if (!strcmp(opt.proto, "udp"))
-		proto = IPPROTO_UDP;
-	else if (!strcmp(opt.proto, "icmp"))
-		proto = IPPROTO_ICMP;
-	cfg->filter = pkt_filter_ipv4(opt.src_ip, opt.dst_ip, opt.src_port, opt.dst_port, proto,
+	cfg->filter = pkt_filter_ipv4(opt.src_ip, opt.dst_ip, opt.src_port, opt.dst_port, opt.proto,
 				      QDISC_FILTER_FLAGS);
 	cfg->expire_ns = (uint64_t)(opt.expire * 1e9);
 }
 
 static void print_banner(const struct qdisc_lat_config *cfg)
 {
+	const char *proto = l4proto_choice(proto_choices, opt.proto);
 	char up[8], addr[16];
 	size_t i;
 
 	printf("=== Qdisc Packet Order Tracker - Final Version ===\n");
 	if (cfg->ifindex)
 		printf("Device filter: %s (ifindex %u)\n", opt.dev, cfg->ifindex);
-	for (i = 0; opt.proto[i] && i < sizeof(up) - 1; i++)
-		up[i] = (char)(opt.proto[i] - 'a' + 'A');
+	for (i = 0; proto[i] && i < sizeof(up) - 1; i++)
+		up[i] = (char)(proto[i] - 'a' + 'A');
 	up[i] = 0;
 	printf("Protocol filter: %s\n", up);
 	if (cfg->filter.sfamily)

@@ -23,12 +23,12 @@
 static struct {
 	double duration;
 	struct netstage_opts net;
-} opt = { .net = { .protocol = "all", .session_timeout = 1 } };
+} opt = { .net = { .session_timeout = 1 } };
 
 static const struct arg_opt options[] = {
 	NETSTAGE_FILTER_OPTIONS(opt.net),
-	OPT_CHOICE("protocol", 0, &opt.net.protocol, netstage_proto_choices,
-		   "protocol filter (all = TCP and UDP)"),
+	OPT_PROTO("protocol", 0, &opt.net.protocol, "protocol filter (all = TCP and UDP)",
+		  .choices = netstage_proto_choices),
 	OPT_CHOICE("direction", 0, &opt.net.direction, netstage_dir_choices,
 		   "tx = System -> Remote, rx = Remote -> System, both = both at once",
 		   .flags = ARG_REQUIRED),

@@ -27,15 +27,15 @@
 static struct {
 	double interval, duration;
 	struct netstage_opts net;
-} opt = { .interval = 5, .net = { .protocol = "all", .session_timeout = 1 } };
+} opt = { .interval = 5, .net = { .session_timeout = 1 } };
 
 static const struct arg_opt options[] = {
 	OPT_STR("phy-interface", 0, &opt.net.phy_interface,
 		"physical interface(s) to monitor, comma-separated for bond members (e.g. eth0 or eth0,eth1)",
 		.flags = ARG_REQUIRED),
 	NETSTAGE_FILTER_OPTIONS(opt.net),
-	OPT_CHOICE("protocol", 0, &opt.net.protocol, netstage_proto_choices,
-		   "protocol filter (all = TCP and UDP)"),
+	OPT_PROTO("protocol", 0, &opt.net.protocol, "protocol filter (all = TCP and UDP)",
+		  .choices = netstage_proto_choices),
 	OPT_CHOICE("direction", 0, &opt.net.direction, netstage_dir_choices,
 		   "tx = System -> Physical, rx = Physical -> System, both = both at once",
 		   .flags = ARG_REQUIRED),

@@ -23,7 +23,7 @@ static struct {
 	double duration;
 	bool enable_ct, verbose;
 	struct netstage_opts net;
-} opt = { .net = { .protocol = "all", .direction = "both", .session_timeout = 1 } };
+} opt = { .net = { .direction = "both", .session_timeout = 1 } };
 
 static const struct arg_opt options[] = {
 	OPT_IFNAME("internal-interface", 0, &opt.internal_interface,
@@ -32,7 +32,8 @@ static const struct arg_opt options[] = {
 		"physical interface(s), comma-separated for bond members (e.g. eth0 or eth0,eth1)",
 		.flags = ARG_REQUIRED),
 	NETSTAGE_FILTER_OPTIONS(opt.net),
-	OPT_CHOICE("protocol", 0, &opt.net.protocol, netstage_proto_icmp_choices, "protocol filter"),
+	OPT_PROTO("protocol", 0, &opt.net.protocol, "protocol filter",
+		  .choices = netstage_proto_icmp_choices),
 	OPT_CHOICE("direction", 0, &opt.net.direction, netstage_dir_choices,
 		   "tx = SYSTEM_TX (local -> uplink), rx = SYSTEM_RX (uplink -> local), both"),
 	NETSTAGE_LATENCY_OPTION(opt.net),

@@ -169,6 +169,17 @@ START_TEST(test_l4proto_name)
 }
 END_TEST
 
+START_TEST(test_l4proto_choice)
+{
+	static const char *const choices[] = { "tcp", "udp", "all", NULL };
+
+	ck_assert_str_eq(l4proto_choice(choices, 0), "all");
+	ck_assert_str_eq(l4proto_choice(choices, 17), "udp");
+	ck_assert_ptr_null(l4proto_choice(choices, 1));
+	ck_assert_ptr_null(l4proto_choice(NULL, 6));
+}
+END_TEST
+
 /* ---- filling struct pkt_filter ---- */
 
 START_TEST(test_filter_set_addr_ipv4)
@@ -277,6 +288,7 @@ static Suite *filter_suite(void)
 	tcase_add_test(ip, test_ipv4_format);
 	tcase_add_test(proto, test_l4proto_parse);
 	tcase_add_test(proto, test_l4proto_name);
+	tcase_add_test(proto, test_l4proto_choice);
 	tcase_add_test(opts, test_filter_set_addr_ipv4);
 	tcase_add_test(opts, test_filter_set_addr_ipv6);
 	tcase_add_test(opts, test_filter_set_none_is_no_filter);

@@ -75,6 +75,14 @@ static const uint8_t eth_qinq_ipv6_udp[] = {
 	0x04, 0xd2, 0x16, 0x2e, 0x00, 0x08, 0x00, 0x00,
 };
 
+/* 802.1ad service tag (id 30) over an 802.1Q tag (id 40), IPv4 UDP 1024 -> 2049 */
+static const uint8_t eth_8021ad_ipv4_udp[] = {
+	ETH(0x88a8), 0x00, 0x1e, 0x81, 0x00, 0x00, 0x28, 0x08, 0x00,
+	0x45, 0x00, 0x00, 0x1c, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0x00, 0x00,
+	0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02,
+	0x04, 0x00, 0x08, 0x01, 0x00, 0x08, 0x00, 0x00,
+};
+
 /* Three tags: only two are decoded, the third stays the payload's EtherType. */
 static const uint8_t eth_three_tags[] = {
 	ETH(0x8100), 0x00, 0x01, 0x81, 0x00, 0x00, 0x02, 0x81, 0x00, 0x00, 0x03, 0x08, 0x00,
@@ -241,6 +249,25 @@ START_TEST(test_double_vlan_tag)
 	ck_assert(d.has_ports);
 	ck_assert_uint_eq(d.sport, 1234);
 	ck_assert_uint_eq(d.dport, 5678);
+}
+END_TEST
+
+/* An 802.1ad outer tag is skipped as the BPF reader (pkt_key.h) skips it. */
+START_TEST(test_8021ad_outer_tag)
+{
+	struct pkt_decoded d;
+
+	pkt_decode(eth_8021ad_ipv4_udp, sizeof(eth_8021ad_ipv4_udp), true, 0, &d);
+	ck_assert_uint_eq(d.outer_type, 0x88a8);
+	ck_assert_int_eq(d.vlan_tags, 2);
+	ck_assert_uint_eq(d.vlan_id, 30);
+	ck_assert_uint_eq(d.vlan_inner, 0x8100);
+	ck_assert_uint_eq(d.proto, 0x0800);
+	ck_assert_int_eq(d.kind, PKT_IPV4);
+	ck_assert_ptr_eq(d.l3, eth_8021ad_ipv4_udp + 22);
+	ck_assert(d.has_ports);
+	ck_assert_uint_eq(d.sport, 1024);
+	ck_assert_uint_eq(d.dport, 2049);
 }
 END_TEST
 
@@ -493,6 +520,7 @@ static Suite *pktdecode_suite(void)
 	tcase_add_test(tc, test_ipv4_non_first_fragment_has_no_ports);
 	tcase_add_test(tc, test_single_vlan_tag);
 	tcase_add_test(tc, test_double_vlan_tag);
+	tcase_add_test(tc, test_8021ad_outer_tag);
 	tcase_add_test(tc, test_at_most_two_vlan_tags);
 	tcase_add_test(tc, test_ipv6_udp);
 	tcase_add_test(tc, test_ipv6_icmpv6_echo);
