@@ -12,12 +12,14 @@
 # SCENARIO: files or names under tests/lab/scenarios/ (default: all of them). Each one's
 # "# lab-options:" line gives its time limit (--timeout, default 300), --nested and --mem;
 # the guest gets the largest memory and nested virtualization if any scenario wants them.
-# DIR receives results/<name>.{out,rc,seconds} and boot-<n>.log (lab.sh's own output).
+# DIR receives results/<name>.{out,rc,seconds}, <name>.left (what the teardown after it had
+# to remove), <name>.io/ (its $LAB_IO) and boot-<n>.log (lab.sh's own output).
 # LAB_ONLY (a regular expression) limits the default list, e.g. LAB_ONLY='^trace_'.
 set -uo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-MAX_BOOTS=4
+# Guest deaths (panics, time limits) after which the scenarios left are not run.
+MAX_CRASHES=4
 
 die() { printf 'lab-batch: error: %s\n' "$*" >&2; exit 2; }
 
@@ -40,7 +42,7 @@ while (($#)); do
     case $1 in
         --kernel) kernel=${2:?--kernel needs a value}; shift ;;
         --results) dir=${2:?--results needs a directory}; shift ;;
-        -h | --help) sed -n '2,17s/^# \{0,1\}//p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
         -*) die "unknown option '$1'" ;;
         *) break ;;
     esac
@@ -86,14 +88,14 @@ pending() {
     done
 }
 
-boot=0
+boot=0 crashes=0 fresh=0
 while true; do
     mapfile -t todo < <(pending)
     ((${#todo[@]})) || break
-    if ((boot >= MAX_BOOTS)); then
+    if ((crashes >= MAX_CRASHES)); then
         for spec in "${todo[@]}"; do
             name=${spec%%:*}
-            printf 'lab-batch: not run: the guest failed %d times (see %s/boot-*.log)\n' "$boot" "$dir" \
+            printf 'lab-batch: not run: the guest died %d times (see %s/boot-*.log)\n' "$crashes" "$dir" \
                 >"$dir/results/$name.out"
             echo 125 >"$dir/results/$name.rc"
         done
@@ -101,7 +103,8 @@ while true; do
     fi
     boot=$((boot + 1))
     total=120
-    for spec in "${todo[@]}"; do total=$((total + ${limit_of[${spec%%:*}]} + 15)); done
+    # Per scenario: its limit, the KILL after it, and the teardown's retries.
+    for spec in "${todo[@]}"; do total=$((total + ${limit_of[${spec%%:*}]} + 50)); done
     args=(--kernel "$kernel" --io "$dir" --mem "$mem" --timeout "$total")
     ((nested)) && args+=(--nested)
     rm -f "$dir/results/current"
@@ -111,6 +114,7 @@ while true; do
     grep '^lab-batch:' "$dir/boot-$boot.log"
     # The scenario the guest was in when it died failed; the others get another boot.
     if [[ -s $dir/results/current ]]; then
+        crashes=$((crashes + 1))
         name=$(<"$dir/results/current")
         if [[ ! -e $dir/results/$name.rc ]]; then
             {
@@ -119,7 +123,10 @@ while true; do
             } >>"$dir/results/$name.out"
             echo $((rc == 124 ? 124 : 125)) >"$dir/results/$name.rc"
         fi
+    elif grep -q 'teardown incomplete, new boot$' "$dir/boot-$boot.log"; then
+        fresh=$((fresh + 1))
     elif ! grep -q '^lab-batch:' "$dir/boot-$boot.log"; then
+        crashes=$((crashes + 1))
         printf 'lab-batch: %s: the guest ran no scenario (lab.sh exit %d):\n' "$kernel" "$rc" >&2
         tail -n 20 "$dir/boot-$boot.log" >&2
     fi
@@ -130,5 +137,6 @@ for spec in "${specs[@]}"; do
     name=${spec%%:*}
     [[ $(cat "$dir/results/$name.rc" 2>/dev/null) == 0 ]] || failed=$((failed + 1))
 done
-printf 'lab-batch: %s: %d scenarios, %d not passed, %d boot(s)\n' "$kernel" "${#specs[@]}" "$failed" "$boot"
+printf 'lab-batch: %s: %d scenarios, %d not passed, %d boot(s) (%d after an incomplete teardown), %d s\n' \
+    "$kernel" "${#specs[@]}" "$failed" "$boot" "$fresh" "$SECONDS"
 exit 0
