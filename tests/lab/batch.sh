@@ -137,6 +137,8 @@ for spec in "${specs[@]}"; do
     name=${spec%%:*}
     [[ $(cat "$dir/results/$name.rc" 2>/dev/null) == 0 ]] || failed=$((failed + 1))
 done
-printf 'lab-batch: %s: %d scenarios, %d not passed, %d boot(s) (%d after an incomplete teardown), %d s\n' \
-    "$kernel" "${#specs[@]}" "$failed" "$boot" "$fresh" "$SECONDS"
+# The guests' CPU time (QEMU is a child of lab.sh): the work, independent of the machine's load.
+cpu=$(times | awk 'NR == 2 { gsub(/[ms]/, " "); printf "%.0f", $1 * 60 + $2 + $3 * 60 + $4 }')
+printf 'lab-batch: %s: %d scenarios, %d not passed, %d boot(s) (%d after an incomplete teardown), %d s, CPU %d s\n' \
+    "$kernel" "${#specs[@]}" "$failed" "$boot" "$fresh" "$SECONDS" "$cpu"
 exit 0
