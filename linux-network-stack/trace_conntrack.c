@@ -225,6 +225,19 @@ static bool refresh_skb(const struct hook_set *plan)
 	return !refresh_noskb(plan);
 }
 
+/*
+ * Where GCC split nf_ct_delete (5.10 on Debian), the module's own callers (timeouts, GC,
+ * flush) jump straight to the split-off body, past a kprobe on nf_ct_delete; every deletion,
+ * from outside the module too, runs the body.
+ */
+#define DELETE_BODY "nf_ct_delete.part.0"
+
+static bool delete_whole(const struct hook_set *plan)
+{
+	(void)plan;
+	return !ksyms_has(ksyms_kernel(), DELETE_BODY);
+}
+
 /* Kernels before 5.4 track TCP in tcp_packet, whose result and tcp_error are probed too. */
 static bool old_tcp_chosen(const struct hook_set *plan)
 {
@@ -264,7 +277,11 @@ static const struct hook_def hook_defs[CT_HOOKS] = {
 			 "nf_conntrack",
 			 true },
 	[CT_TCP_ERROR] = { "tcp_error", CT_KPROBE("ct_tcp_error", "tcp_error", old_tcp_chosen) },
-	[CT_DELETE] = { "nf_ct_delete", CT_KPROBE("ct_nf_ct_delete", "nf_ct_delete") },
+	[CT_DELETE] = { "nf_ct_delete",
+			{ { HOOK_KPROBE, "ct_nf_ct_delete", "nf_ct_delete", delete_whole },
+			  { HOOK_KPROBE, "ct_nf_ct_delete", DELETE_BODY } },
+			"nf_conntrack",
+			true },
 };
 const struct hook_table ct_hook_table = { hook_defs, CT_HOOKS };
 
@@ -275,6 +292,8 @@ static const char *variant_note(const struct hook_candidate *c)
 		return " (skb = 4th argument, pre-5.0 signature)";
 	if (!strcmp(c->prog, "ct_refresh_acct_noskb"))
 		return " (no skb argument on this kernel: addresses from the conntrack tuple)";
+	if (!strcmp(c->target, DELETE_BODY))
+		return " (the body of nf_ct_delete, which GCC split off: every deletion runs it)";
 	return "";
 }
 
