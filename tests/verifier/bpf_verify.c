@@ -4,9 +4,12 @@
  * kernel and reports each program's verified instruction count; with --legacy-scan it also
  * rejects constructs that kernel 4.19 (openEuler 20.03) cannot load and that libbpf does not
  * rewrite: ring buffers, global data, BTF-only program types, helpers newer than 4.19,
- * loops, programs over 4096 instructions or 131072 verified instructions.
+ * loops, programs over 4096 instructions or 131072 verified instructions. A tracepoint program
+ * ("tp/CATEGORY/NAME") whose tracepoint this kernel lacks is skipped, as the tools skip it.
  *
  * usage: bpf_verify [--btf PATH] [--legacy-scan] OBJECT...
+ * --btf PATH is what the tools take: a BTF file, or a directory laid out as /sys/kernel/btf
+ * (vmlinux + module BTF, for kernels without module BTF) whose files are merged into one.
  * Exit status: 0 when every object passes.
  */
 #include <bpf/bpf.h>
@@ -17,6 +20,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "argparse.h"
+#include "kernel_btf.h"
 
 #define LEGACY_MAX_INSNS 4096 /* BPF_MAXINSNS */
 #define LEGACY_MAX_VERIFIED 131072 /* BPF_COMPLEXITY_LIMIT_INSNS in 4.19 */
@@ -166,6 +173,31 @@ static int scan_legacy(const char *path, struct bpf_object *obj)
 	return bad;
 }
 
+/*
+ * False only for a "tp/CATEGORY/NAME" program whose tracepoint tracefs does not list; true for
+ * other programs and when tracefs is not mounted (then the load tells).
+ */
+static bool tracepoint_present(const struct bpf_program *prog)
+{
+	static const char *const roots[] = { "/sys/kernel/tracing/events", "/sys/kernel/debug/tracing/events" };
+	const char *sec = bpf_program__section_name(prog), *tp;
+	char events[512];
+
+	if (!strncmp(sec, "tp/", 3))
+		tp = sec + 3;
+	else if (!strncmp(sec, "tracepoint/", 11))
+		tp = sec + 11;
+	else
+		return true;
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		if (access(roots[i], F_OK))
+			continue;
+		snprintf(events, sizeof(events), "%s/%s", roots[i], tp);
+		return !access(events, F_OK);
+	}
+	return true;
+}
+
 static int verify(const char *path, const char *btf, bool legacy)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf);
@@ -179,7 +211,15 @@ static int verify(const char *path, const char *btf, bool legacy)
 	}
 	if (legacy)
 		bad += scan_legacy(path, obj);
-	bpf_object__for_each_program(prog, obj) bpf_program__set_autoload(prog, true);
+	bpf_object__for_each_program(prog, obj)
+	{
+		bool present = tracepoint_present(prog);
+
+		if (!present)
+			printf("skip %s: %s (no tracepoint %s on this kernel)\n", path, bpf_program__name(prog),
+			       bpf_program__section_name(prog));
+		bpf_program__set_autoload(prog, present);
+	}
 	log_len = 0;
 	err = bpf_object__load(obj);
 	if (err) {
@@ -193,6 +233,8 @@ static int verify(const char *path, const char *btf, bool legacy)
 		struct bpf_prog_info info;
 		__u32 len = sizeof(info);
 
+		if (!bpf_program__autoload(prog))
+			continue;
 		memset(&info, 0, sizeof(info));
 		bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len);
 		printf("ok   %s: %s (%zu insns, %u verified)\n", path, bpf_program__name(prog),
@@ -216,7 +258,8 @@ int main(int argc, char **argv)
 	libbpf_set_print(print_cb);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--btf") && i + 1 < argc) {
-			btf = argv[++i];
+			g_common.btf_path = argv[++i];
+			btf = btf_file_path();
 		} else if (!strcmp(argv[i], "--legacy-scan")) {
 			legacy = true;
 		} else {
