@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
+# shellcheck source-path=SCRIPTDIR
 # What the running kernel provides, tested the way the tools test it (never by version:
 # distributions backport), for scenarios whose expectations depend on it.
 #
@@ -21,7 +22,8 @@ lab_drop_reasons() {
 }
 
 lab_btf_dir() {
-    local dir=${LAB_CACHE:-/var/cache/bpfnet-lab}/kernels/$(uname -r)/btf
+    local dir
+    dir=${LAB_CACHE:-/var/cache/bpfnet-lab}/kernels/$(uname -r)/btf
     # The lab's initramfs loads modules (9p, virtio): with module BTF they have files here.
     if compgen -G '/sys/kernel/btf/*' | grep -qvx /sys/kernel/btf/vmlinux; then
         return 0

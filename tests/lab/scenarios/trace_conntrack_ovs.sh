@@ -13,14 +13,20 @@
 # echo requests and 3 replies, with the action's arguments (commit=1, zone 7, both directions,
 # a template conntrack) decoded; UDP sent through the same action is filtered out
 # (--protocol icmp). Events on the datapath's path are told apart by their stacks.
+# The tool reads the action's struct ovs_conntrack_info, an openvswitch type: on kernels without
+# module BTF (5.10) it runs as the README tells users to, with the BTF directory (BPFNET_BTF).
 set -euo pipefail
 source "$(dirname "$0")/../lib/ovs.sh"
 source "$(dirname "$0")/../lib/tool.sh"
+source "$(dirname "$0")/../lib/kernel.sh"
 
 PY=/usr/bin/python3
 lab_tool_workdir
 WORK=$LAB_TOOL_WORK
 COUNT=3
+BPFNET_BTF=$(lab_btf_dir)
+export BPFNET_BTF
+[[ -z $BPFNET_BTF ]] || lab_log "openvswitch types from BPFNET_BTF=$BPFNET_BTF"
 
 lab_modprobe nf_conntrack
 lab_ovs_dp_add dp0
