@@ -234,8 +234,7 @@ static bool refresh_skb(const struct hook_set *plan)
 
 static bool delete_whole(const struct hook_set *plan)
 {
-	(void)plan;
-	return !ksyms_has(ksyms_kernel(), DELETE_BODY);
+	return !ksyms_has(plan->env->functions(), DELETE_BODY);
 }
 
 /* Kernels before 5.4 track TCP in tcp_packet, whose result and tcp_error are probed too. */

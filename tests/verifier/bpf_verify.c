@@ -179,7 +179,8 @@ static int scan_legacy(const char *path, struct bpf_object *obj)
  */
 static bool tracepoint_present(const struct bpf_program *prog)
 {
-	static const char *const roots[] = { "/sys/kernel/tracing/events", "/sys/kernel/debug/tracing/events" };
+	static const char *const roots[] = { "/sys/kernel/tracing/events",
+					     "/sys/kernel/debug/tracing/events" };
 	const char *sec = bpf_program__section_name(prog), *tp;
 	char events[512];
 
@@ -216,8 +217,8 @@ static int verify(const char *path, const char *btf, bool legacy)
 		bool present = tracepoint_present(prog);
 
 		if (!present)
-			printf("skip %s: %s (no tracepoint %s on this kernel)\n", path, bpf_program__name(prog),
-			       bpf_program__section_name(prog));
+			printf("skip %s: %s (no tracepoint %s on this kernel)\n", path,
+			       bpf_program__name(prog), bpf_program__section_name(prog));
 		bpf_program__set_autoload(prog, present);
 	}
 	log_len = 0;
