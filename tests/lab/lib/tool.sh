@@ -73,8 +73,8 @@ lab_tool_start() {
         kill -9 "$LAB_TOOL_PID" 2>/dev/null
         lab_fail "$tool did not attach within $limit s ($*)"
     fi
-    # shellcheck disable=SC2034 # read by scenarios
     LAB_TOOL_ATTACH_S=$((SECONDS - start))
+    lab_log "$tool attached in ${LAB_TOOL_ATTACH_S}s"
     # One id per line; none if the tool has already exited (a short --duration).
     # shellcheck disable=SC2207
     LAB_TOOL_HELD+=($(awk '/^prog_id:/ { print "prog:" $2 } /^link_id:/ { print "link:" $2 }' \
