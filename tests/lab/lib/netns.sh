@@ -18,6 +18,8 @@
 #                                             this shell's namespace, as for lab_nsexec)
 #   lab_udp_send NS DST PORT [COUNT] [SIZE]   COUNT datagrams (bash /dev/udp); NS "-": sent by
 #                                             this shell itself (its PID is the sender's)
+#   lab_udp_burst NS DST PORT COUNT SIZE      the same from one socket, back to back (python3):
+#                                             it outpaces a slow qdisc however slow the guest is
 #   lab_udp_sink NS PORT FILE                 receive datagrams into FILE (socat, background)
 #   lab_tcp_iperf NS_SRV SRV_IP NS_CLI [SEC]  iperf3 TCP, prints receiver Mbit/s
 # Drops
@@ -153,6 +155,22 @@ lab_udp_write() {
     for ((i = 0; i < count; i++)); do
         printf "%s\n" "$payload" >"/dev/udp/$dst/$port" || return 1
     done
+}
+
+# lab_udp_send's datagrams without a process or a socket per datagram: under TCG on a loaded
+# host bash took longer per datagram than a 256 kbit/s token bucket takes to send one, and no
+# backlog built up.
+lab_udp_burst() {
+    local ns=$1 dst=$2 port=$3 count=$4 size=$5
+    lab_require_cmd python3 python3
+    lab_nsexec "$ns" python3 -c '
+import socket, sys
+dst, port, count, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+payload = b"x" * (size - 1) + b"\n"
+for _ in range(count):
+    s.sendto(payload, (dst, port))
+' "$dst" "$port" "$count" "$size" || lab_fail "UDP burst from $ns to $dst:$port failed"
 }
 
 # Starts a UDP receiver on PORT in NS appending every datagram to FILE; waits until it listens.

@@ -55,7 +55,7 @@ for variant in modern legacy; do
         sleep 0.3
     done
     sleep 1
-    lab_udp_send qla 10.62.0.2 $PORT 30 1000
+    lab_udp_burst qla 10.62.0.2 $PORT 30 1000
     lab_tool_await 35 '^  Qdisc delay: '   # the burst drains in ~1 s
     lab_tool_stop
     check_probes "$out"
@@ -104,7 +104,7 @@ ip netns exec qla tc qdisc replace dev "$dev_a" root tbf rate 1mbit burst 1600 l
 export BPFNET_FORCE_LEGACY=1
 out=$work/drops.json
 lab_tool_start "$out" qdisc_lateny_details --dev "$dev_a" --proto udp --json
-lab_udp_send qla 10.62.0.2 $PORT 20 1000
+lab_udp_burst qla 10.62.0.2 $PORT 20 1000
 sleep 1
 lab_tool_stop
 unset BPFNET_FORCE_LEGACY
