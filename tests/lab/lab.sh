@@ -208,6 +208,7 @@ build_initramfs() {
     } | sha256sum | cut -c1-16)
     out=$LAB_CACHE/initramfs/$kver/initramfs-$key.cpio
     if [[ -f $out ]]; then
+        touch "$out" # its last use, for the pruning below
         printf '%s\n' "$out"
         return 0
     fi
@@ -234,10 +235,10 @@ build_initramfs() {
     (cd "$tmp" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) \
         >"$tmp.cpio" || die "cpio failed"
     mv "$tmp.cpio" "$out"
-    # Older images go, but not the last few: a running lab guest may still boot nested
-    # guests from the one it was started with.
-    find "$LAB_CACHE/initramfs/$kver" -maxdepth 1 -name 'initramfs-*.cpio' -printf '%T@ %p\n' |
-        sort -rn | tail -n +4 | cut -d' ' -f2- | xargs -r -d '\n' rm -f
+    # Images unused for a day go, but not the last few: a running lab guest boots nested
+    # guests from the one it was started with, and a batch guest runs for up to two hours.
+    find "$LAB_CACHE/initramfs/$kver" -maxdepth 1 -name 'initramfs-*.cpio' -mmin +1440 \
+        -printf '%T@ %p\n' | sort -rn | tail -n +4 | cut -d' ' -f2- | xargs -r -d '\n' rm -f
     rm -rf "$tmp"
     log "built $out"
     printf '%s\n' "$out"
