@@ -13,6 +13,7 @@
 #include "golden.h"
 #include "shellwords.h"
 #include "util.h"
+#include "unit_helpers.h"
 
 static char *buf;
 static size_t len;
@@ -203,13 +204,9 @@ END_TEST
 
 Suite *golden_drop_monitor_controller_suite(void)
 {
-	Suite *s = suite_create("drop_monitor_controller");
-	TCase *tc = tcase_create("bookkeeping");
+	const TTest *bookkeeping_tests[] = { cycle_bookkeeping, log_names_header_banner, shell_words,
+					     suite_tools_replace_scripts };
 
-	tcase_add_test(tc, cycle_bookkeeping);
-	tcase_add_test(tc, log_names_header_banner);
-	tcase_add_test(tc, shell_words);
-	tcase_add_test(tc, suite_tools_replace_scripts);
-	suite_add_tcase(s, tc);
-	return s;
+	return unit_suite("drop_monitor_controller", "bookkeeping", bookkeeping_tests,
+			  ARRAY_SIZE(bookkeeping_tests));
 }

@@ -9,6 +9,8 @@
 #include "kernel_drop_stack_stats.h"
 #include "kernel_drop_stack_stats_summary.h"
 #include "kernel_drop_stack_stats_summary_all.h"
+#include "unit_helpers.h"
+#include "util.h"
 
 static char *buf;
 static size_t len;
@@ -116,12 +118,8 @@ END_TEST
 
 Suite *golden_drop_reports_suite(void)
 {
-	Suite *s = suite_create("drop_reports");
-	TCase *tc = tcase_create("layout");
+	const TTest *layout_tests[] = { summary_cycle_and_final, summary_all_groupings_and_final,
+					bpftrace_style_maps };
 
-	tcase_add_test(tc, summary_cycle_and_final);
-	tcase_add_test(tc, summary_all_groupings_and_final);
-	tcase_add_test(tc, bpftrace_style_maps);
-	suite_add_tcase(s, tc);
-	return s;
+	return unit_suite("drop_reports", "layout", layout_tests, ARRAY_SIZE(layout_tests));
 }

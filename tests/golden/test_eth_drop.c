@@ -6,6 +6,8 @@
 
 #include "eth_drop.h"
 #include "golden.h"
+#include "unit_helpers.h"
+#include "util.h"
 
 static char *buf;
 static size_t len;
@@ -174,15 +176,12 @@ END_TEST
 
 Suite *golden_eth_drop_suite(void)
 {
-	Suite *s = suite_create("eth_drop");
-	TCase *tc = tcase_create("layout");
+	const TTest *layout_tests[] = { arp_sample_from_the_manual,
+					vlan_tagged_tcp_verbose_without_stack,
+					ipv6_without_link_layer_header,
+					other_protocol_payload_in_verbose_mode,
+					json_event_is_one_line_with_the_decoded_flow,
+					type_names_and_hex_values };
 
-	tcase_add_test(tc, arp_sample_from_the_manual);
-	tcase_add_test(tc, vlan_tagged_tcp_verbose_without_stack);
-	tcase_add_test(tc, ipv6_without_link_layer_header);
-	tcase_add_test(tc, other_protocol_payload_in_verbose_mode);
-	tcase_add_test(tc, json_event_is_one_line_with_the_decoded_flow);
-	tcase_add_test(tc, type_names_and_hex_values);
-	suite_add_tcase(s, tc);
-	return s;
+	return unit_suite("eth_drop", "layout", layout_tests, ARRAY_SIZE(layout_tests));
 }

@@ -9,6 +9,8 @@
 
 #include "events.h"
 #include "golden.h"
+#include "unit_helpers.h"
+#include "util.h"
 
 static char *buf;
 static size_t len;
@@ -39,11 +41,7 @@ END_TEST
 
 Suite *golden_events_suite(void)
 {
-	Suite *s = suite_create("events");
-	TCase *tc = tcase_create("layouts");
+	const TTest *layouts_tests[] = { lost_text, lost_json };
 
-	tcase_add_test(tc, lost_text);
-	tcase_add_test(tc, lost_json);
-	suite_add_tcase(s, tc);
-	return s;
+	return unit_suite("events", "layouts", layouts_tests, ARRAY_SIZE(layouts_tests));
 }

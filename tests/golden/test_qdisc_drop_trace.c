@@ -7,6 +7,7 @@
 #include "golden.h"
 #include "qdisc_drop_trace.h"
 #include "util.h"
+#include "unit_helpers.h"
 
 static char *buf;
 static size_t len;
@@ -189,12 +190,7 @@ END_TEST
 
 Suite *golden_qdisc_drop_trace_suite(void)
 {
-	Suite *s = suite_create("qdisc_drop_trace");
-	TCase *tc = tcase_create("layout");
+	const TTest *layout_tests[] = { return_code_names, event_lines, interval_deltas };
 
-	tcase_add_test(tc, return_code_names);
-	tcase_add_test(tc, event_lines);
-	tcase_add_test(tc, interval_deltas);
-	suite_add_tcase(s, tc);
-	return s;
+	return unit_suite("qdisc_drop_trace", "layout", layout_tests, ARRAY_SIZE(layout_tests));
 }

@@ -12,6 +12,7 @@
 #include "iface_netstat.h"
 #include "qdisc_lateny_details.h"
 #include "util.h"
+#include "unit_helpers.h"
 
 static char *buf;
 static size_t len;
@@ -272,17 +273,14 @@ END_TEST
 
 Suite *golden_qdisc_iface_suite(void)
 {
-	Suite *s = suite_create("qdisc_iface");
-	TCase *tc = tcase_create("layouts");
+	const TTest *layouts_tests[] = { qdisc_records,
+					 qdisc_record_json,
+					 qdisc_accounting,
+					 qdisc_identifiers,
+					 netstat_units,
+					 netstat_throughput_table,
+					 netstat_plain_table_and_other_queues,
+					 netstat_json };
 
-	tcase_add_test(tc, qdisc_records);
-	tcase_add_test(tc, qdisc_record_json);
-	tcase_add_test(tc, qdisc_accounting);
-	tcase_add_test(tc, qdisc_identifiers);
-	tcase_add_test(tc, netstat_units);
-	tcase_add_test(tc, netstat_throughput_table);
-	tcase_add_test(tc, netstat_plain_table_and_other_queues);
-	tcase_add_test(tc, netstat_json);
-	suite_add_tcase(s, tc);
-	return s;
+	return unit_suite("qdisc_iface", "layouts", layouts_tests, ARRAY_SIZE(layouts_tests));
 }

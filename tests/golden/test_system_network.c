@@ -16,6 +16,8 @@
 #include "system_network_latency_details.h"
 #include "system_network_latency_summary.h"
 #include "system_network_perfomance_metrics.h"
+#include "unit_helpers.h"
+#include "util.h"
 
 static char *buf;
 static size_t len;
@@ -461,21 +463,18 @@ END_TEST
 
 Suite *golden_system_network_suite(void)
 {
-	Suite *s = suite_create("system_network");
-	TCase *tc = tcase_create("all");
+	const TTest *all_tests[] = { latency_model_rules_tx_udp,
+				     latency_model_rules_both_all,
+				     metrics_model_rules,
+				     stage_lookup,
+				     incomplete_sessions,
+				     totals_at_exit,
+				     pairs_collected_sorted,
+				     rows_and_percentiles_of_manual_sample,
+				     summary_reports,
+				     summary_json,
+				     details_events,
+				     metrics_flows };
 
-	tcase_add_test(tc, latency_model_rules_tx_udp);
-	tcase_add_test(tc, latency_model_rules_both_all);
-	tcase_add_test(tc, metrics_model_rules);
-	tcase_add_test(tc, stage_lookup);
-	tcase_add_test(tc, incomplete_sessions);
-	tcase_add_test(tc, totals_at_exit);
-	tcase_add_test(tc, pairs_collected_sorted);
-	tcase_add_test(tc, rows_and_percentiles_of_manual_sample);
-	tcase_add_test(tc, summary_reports);
-	tcase_add_test(tc, summary_json);
-	tcase_add_test(tc, details_events);
-	tcase_add_test(tc, metrics_flows);
-	suite_add_tcase(s, tc);
-	return s;
+	return unit_suite("system_network", "all", all_tests, ARRAY_SIZE(all_tests));
 }

@@ -12,6 +12,7 @@
 #include "strbuf.h"
 #include "trace_conntrack.h"
 #include "util.h"
+#include "unit_helpers.h"
 
 #define FIXTURES GOLDEN_DIR "/../fixtures/trace_conntrack/"
 
@@ -404,19 +405,19 @@ END_TEST
 
 Suite *golden_trace_conntrack_suite(void)
 {
+	const TTest *layout_tests[] = { manual_sample_refresh_with_plain_stack_frames,
+					syn_before_conntrack_rel_time,
+					ovs_action_untracked_and_read_failures,
+					return_and_delete_events,
+					json_event,
+					ctinfo_status_and_zone_names,
+					filters_file_good,
+					json_reader_edge_cases,
+					python_repr_of_json_values };
 	Suite *s = suite_create("trace_conntrack");
-	TCase *tc = tcase_create("layout");
+	TCase *tc;
 
-	tcase_add_test(tc, manual_sample_refresh_with_plain_stack_frames);
-	tcase_add_test(tc, syn_before_conntrack_rel_time);
-	tcase_add_test(tc, ovs_action_untracked_and_read_failures);
-	tcase_add_test(tc, return_and_delete_events);
-	tcase_add_test(tc, json_event);
-	tcase_add_test(tc, ctinfo_status_and_zone_names);
-	tcase_add_test(tc, filters_file_good);
+	tc = unit_tcase(s, "layout", layout_tests, ARRAY_SIZE(layout_tests));
 	tcase_add_loop_test(tc, filters_file_bad, 0, ARRAY_SIZE(bad_files));
-	tcase_add_test(tc, json_reader_edge_cases);
-	tcase_add_test(tc, python_repr_of_json_values);
-	suite_add_tcase(s, tc);
 	return s;
 }

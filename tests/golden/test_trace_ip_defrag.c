@@ -8,6 +8,8 @@
 
 #include "golden.h"
 #include "trace_ip_defrag.h"
+#include "unit_helpers.h"
+#include "util.h"
 
 static char *buf;
 static size_t len;
@@ -170,12 +172,8 @@ END_TEST
 
 Suite *golden_trace_ip_defrag_suite(void)
 {
-	Suite *s = suite_create("trace_ip_defrag");
-	TCase *tc = tcase_create("layout");
+	const TTest *layout_tests[] = { queue_duplicate_overlap_reassembled_failed, timeouts_and_frees,
+					json_events };
 
-	tcase_add_test(tc, queue_duplicate_overlap_reassembled_failed);
-	tcase_add_test(tc, timeouts_and_frees);
-	tcase_add_test(tc, json_events);
-	suite_add_tcase(s, tc);
-	return s;
+	return unit_suite("trace_ip_defrag", "layout", layout_tests, ARRAY_SIZE(layout_tests));
 }

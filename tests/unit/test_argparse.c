@@ -15,6 +15,7 @@
 #include "filter.h"
 #include "strbuf.h"
 #include "util.h"
+#include "unit_helpers.h"
 
 /* ---- long options ---- */
 
@@ -399,40 +400,29 @@ END_TEST
 
 static Suite *argparse_suite(void)
 {
+	const TTest *long_tests[] = { test_defaults, test_long_separate_and_equals, test_long_prefix,
+				      test_ambiguous_prefix, test_hidden_option };
+	const TTest *short_tests[] = { test_short_forms, test_short_clusters,
+				       test_short_cluster_unknown_letter,
+				       test_short_only_cluster_unknown_letter };
+	const TTest *positionals_tests[] = { test_positionals, test_positional_errors, test_double_dash,
+					     test_required };
+	const TTest *common_tests[] = { test_common_options, test_common_options_in_process, test_btf_env,
+					test_arg_fail };
 	Suite *s = suite_create("argparse");
-	TCase *lng = tcase_create("long");
-	TCase *shrt = tcase_create("short");
-	TCase *posc = tcase_create("positionals");
-	TCase *common = tcase_create("common");
-	TCase *exits = tcase_create("exit");
+	TCase *exits;
 
-	tcase_add_test(lng, test_defaults);
-	tcase_add_test(lng, test_long_separate_and_equals);
-	tcase_add_test(lng, test_long_prefix);
-	tcase_add_test(lng, test_ambiguous_prefix);
-	tcase_add_test(lng, test_hidden_option);
-	tcase_add_test(shrt, test_short_forms);
-	tcase_add_test(shrt, test_short_clusters);
-	tcase_add_test(shrt, test_short_cluster_unknown_letter);
-	tcase_add_test(shrt, test_short_only_cluster_unknown_letter);
-	tcase_add_test(posc, test_positionals);
-	tcase_add_test(posc, test_positional_errors);
-	tcase_add_test(posc, test_double_dash);
-	tcase_add_test(posc, test_required);
-	tcase_add_test(common, test_common_options);
-	tcase_add_test(common, test_common_options_in_process);
-	tcase_add_test(common, test_btf_env);
-	tcase_add_test(common, test_arg_fail);
+	unit_tcase(s, "long", long_tests, ARRAY_SIZE(long_tests));
+	unit_tcase(s, "short", short_tests, ARRAY_SIZE(short_tests));
+	unit_tcase(s, "positionals", positionals_tests, ARRAY_SIZE(positionals_tests));
+	unit_tcase(s, "common", common_tests, ARRAY_SIZE(common_tests));
+	exits = tcase_create("exit");
+	suite_add_tcase(s, exits);
 	tcase_add_exit_test(exits, test_exit_help, 0);
 	tcase_add_exit_test(exits, test_exit_invalid_int, 2);
 	tcase_add_exit_test(exits, test_exit_ambiguous, 2);
 	tcase_add_exit_test(exits, test_exit_unrecognized, 2);
 	tcase_add_exit_test(exits, test_exit_required, 2);
-	suite_add_tcase(s, lng);
-	suite_add_tcase(s, shrt);
-	suite_add_tcase(s, posc);
-	suite_add_tcase(s, common);
-	suite_add_tcase(s, exits);
 	return s;
 }
 

@@ -14,6 +14,7 @@
 #include "filter.h"
 #include "strbuf.h"
 #include "util.h"
+#include "unit_helpers.h"
 
 /* ---- help ---- */
 
@@ -251,22 +252,14 @@ START_TEST(test_usage_wrapping_with_positionals)
 }
 END_TEST
 
-static Suite *argparse_help_suite(void)
-{
-	Suite *s = suite_create("argparse_help");
-	TCase *help = tcase_create("help");
-
-	tcase_add_test(help, test_help_text);
-	tcase_add_test(help, test_help_lists_options_not_hidden);
-	tcase_add_test(help, test_help_shows_current_defaults);
-	tcase_add_test(help, test_help_positionals);
-	tcase_add_test(help, test_usage_wrapping);
-	tcase_add_test(help, test_usage_wrapping_with_positionals);
-	suite_add_tcase(s, help);
-	return s;
-}
-
 int main(void)
 {
-	return argparse_unit_run(argparse_help_suite());
+	const TTest *help_tests[] = { test_help_text,
+				      test_help_lists_options_not_hidden,
+				      test_help_shows_current_defaults,
+				      test_help_positionals,
+				      test_usage_wrapping,
+				      test_usage_wrapping_with_positionals };
+
+	return argparse_unit_run(unit_suite("argparse_help", "help", help_tests, ARRAY_SIZE(help_tests)));
 }

@@ -14,6 +14,7 @@
 #include "filter.h"
 #include "strbuf.h"
 #include "util.h"
+#include "unit_helpers.h"
 
 /* ---- typed kinds: conversion and checks at parse time ---- */
 
@@ -261,26 +262,13 @@ START_TEST(test_arg_fail_opt)
 }
 END_TEST
 
-static Suite *argparse_kinds_suite(void)
-{
-	Suite *s = suite_create("argparse_kinds");
-	TCase *val = tcase_create("values");
-
-	tcase_add_test(val, test_kind_ipv4);
-	tcase_add_test(val, test_kind_ip);
-	tcase_add_test(val, test_kind_port);
-	tcase_add_test(val, test_kind_ifname);
-	tcase_add_test(val, test_kind_proto);
-	tcase_add_test(val, test_kind_seconds);
-	tcase_add_test(val, test_kind_float_range);
-	tcase_add_test(val, test_kind_values_cut);
-	tcase_add_test(val, test_kind_help);
-	tcase_add_test(val, test_arg_fail_opt);
-	suite_add_tcase(s, val);
-	return s;
-}
-
 int main(void)
 {
-	return argparse_unit_run(argparse_kinds_suite());
+	const TTest *values_tests[] = { test_kind_ipv4,        test_kind_ip,         test_kind_port,
+					test_kind_ifname,      test_kind_proto,      test_kind_seconds,
+					test_kind_float_range, test_kind_values_cut, test_kind_help,
+					test_arg_fail_opt };
+
+	return argparse_unit_run(
+		unit_suite("argparse_kinds", "values", values_tests, ARRAY_SIZE(values_tests)));
 }

@@ -14,6 +14,7 @@
 #include "filter.h"
 #include "strbuf.h"
 #include "util.h"
+#include "unit_helpers.h"
 
 /* ---- float options ---- */
 
@@ -290,22 +291,19 @@ END_TEST
 
 static Suite *argparse_values_suite(void)
 {
+	const TTest *long_tests[] = { test_unrecognized, test_flag_with_value };
+	const TTest *values_tests[] = { test_negative_number_value,
+					test_int_syntax,
+					test_float_values,
+					test_int_errors,
+					test_int_range,
+					test_choice,
+					test_missing_value,
+					test_str_list };
 	Suite *s = suite_create("argparse_values");
-	TCase *lng = tcase_create("long");
-	TCase *val = tcase_create("values");
 
-	tcase_add_test(lng, test_unrecognized);
-	tcase_add_test(lng, test_flag_with_value);
-	tcase_add_test(val, test_negative_number_value);
-	tcase_add_test(val, test_int_syntax);
-	tcase_add_test(val, test_float_values);
-	tcase_add_test(val, test_int_errors);
-	tcase_add_test(val, test_int_range);
-	tcase_add_test(val, test_choice);
-	tcase_add_test(val, test_missing_value);
-	tcase_add_test(val, test_str_list);
-	suite_add_tcase(s, lng);
-	suite_add_tcase(s, val);
+	unit_tcase(s, "long", long_tests, ARRAY_SIZE(long_tests));
+	unit_tcase(s, "values", values_tests, ARRAY_SIZE(values_tests));
 	return s;
 }
 

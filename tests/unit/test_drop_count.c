@@ -10,6 +10,7 @@
 #include "drop_count.h"
 #include "json.h"
 #include "unit_helpers.h"
+#include "util.h"
 
 static struct drop_tuple tuple(const char *s, uint16_t sport, const char *d, uint16_t dport, uint8_t proto)
 {
@@ -404,27 +405,19 @@ START_TEST(test_filter_options)
 }
 END_TEST
 
-static Suite *drop_count_suite(void)
-{
-	Suite *s = suite_create("drop_count");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, test_tuple_format);
-	tcase_add_test(tc, test_filter_text);
-	tcase_add_test(tc, test_table_sort);
-	tcase_add_test(tc, test_table_sort_empty);
-	tcase_add_test(tc, test_print_failures);
-	tcase_add_test(tc, test_print_stack_brief);
-	tcase_add_test(tc, test_print_stack_brief_error);
-	tcase_add_test(tc, test_print_stack_full);
-	tcase_add_test(tc, test_table_json);
-	tcase_add_test(tc, test_config_build);
-	tcase_add_test(tc, test_filter_options);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int main(void)
 {
-	return unit_run(drop_count_suite());
+	const TTest *core_tests[] = { test_tuple_format,
+				      test_filter_text,
+				      test_table_sort,
+				      test_table_sort_empty,
+				      test_print_failures,
+				      test_print_stack_brief,
+				      test_print_stack_brief_error,
+				      test_print_stack_full,
+				      test_table_json,
+				      test_config_build,
+				      test_filter_options };
+
+	return unit_run(unit_suite("drop_count", "core", core_tests, ARRAY_SIZE(core_tests)));
 }

@@ -112,21 +112,11 @@ START_TEST(test_tracing_frames)
 }
 END_TEST
 
-static Suite *drop_probe_suite(void)
-{
-	Suite *s = suite_create("drop_probe");
-	TCase *tc = tcase_create("frames");
-
-	tcase_add_test(tc, test_normal_pattern_true);
-	tcase_add_test(tc, test_normal_pattern_false);
-	tcase_add_test(tc, test_normal_pattern_too_few_frames);
-	tcase_add_test(tc, test_normal_pattern_skips_tracing_frames);
-	tcase_add_test(tc, test_tracing_frames);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int main(void)
 {
-	return unit_run(drop_probe_suite());
+	const TTest *frames_tests[] = { test_normal_pattern_true, test_normal_pattern_false,
+					test_normal_pattern_too_few_frames,
+					test_normal_pattern_skips_tracing_frames, test_tracing_frames };
+
+	return unit_run(unit_suite("drop_probe", "frames", frames_tests, ARRAY_SIZE(frames_tests)));
 }

@@ -275,29 +275,19 @@ END_TEST
 
 static Suite *filter_suite(void)
 {
+	const TTest *ip_tests[] = { test_ip_parse_ipv4, test_ip_parse_ipv6,          test_ip_parse_invalid,
+				    test_ip_format,     test_ip_format_small_buffer, test_ipv4_format };
+	const TTest *proto_tests[] = { test_l4proto_parse, test_l4proto_name, test_l4proto_choice };
+	const TTest *filter_tests[] = { test_filter_set_addr_ipv4, test_filter_set_addr_ipv6,
+					test_filter_set_none_is_no_filter, test_filter_set_ipv4,
+					test_iface_index };
 	Suite *s = suite_create("filter");
-	TCase *ip = tcase_create("ip");
-	TCase *proto = tcase_create("proto");
-	TCase *opts = tcase_create("filter");
+	TCase *opts;
 
-	tcase_add_test(ip, test_ip_parse_ipv4);
-	tcase_add_test(ip, test_ip_parse_ipv6);
-	tcase_add_test(ip, test_ip_parse_invalid);
-	tcase_add_test(ip, test_ip_format);
-	tcase_add_test(ip, test_ip_format_small_buffer);
-	tcase_add_test(ip, test_ipv4_format);
-	tcase_add_test(proto, test_l4proto_parse);
-	tcase_add_test(proto, test_l4proto_name);
-	tcase_add_test(proto, test_l4proto_choice);
-	tcase_add_test(opts, test_filter_set_addr_ipv4);
-	tcase_add_test(opts, test_filter_set_addr_ipv6);
-	tcase_add_test(opts, test_filter_set_none_is_no_filter);
-	tcase_add_test(opts, test_filter_set_ipv4);
-	tcase_add_test(opts, test_iface_index);
+	unit_tcase(s, "ip", ip_tests, ARRAY_SIZE(ip_tests));
+	unit_tcase(s, "proto", proto_tests, ARRAY_SIZE(proto_tests));
+	opts = unit_tcase(s, "filter", filter_tests, ARRAY_SIZE(filter_tests));
 	tcase_add_exit_test(opts, test_iface_index_missing_exit, 1);
-	suite_add_tcase(s, ip);
-	suite_add_tcase(s, proto);
-	suite_add_tcase(s, opts);
 	return s;
 }
 

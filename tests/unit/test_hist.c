@@ -8,6 +8,7 @@
 #include "hist.h"
 #include "json.h"
 #include "unit_helpers.h"
+#include "util.h"
 
 START_TEST(test_log2_slot_small_values)
 {
@@ -364,33 +365,27 @@ END_TEST
 
 static Suite *hist_suite(void)
 {
+	const TTest *slots_tests[] = { test_log2_slot_small_values, test_log2_slot_large_values,
+				       test_slot_bounds_every_slot, test_slot_property_random_values,
+				       test_log2_slot_capped };
+	const TTest *print_tests[] = { test_hist_stars,
+				       test_hist_total,
+				       test_print_log2_hist_layout,
+				       test_print_log2_hist_skips_leading_and_trailing_empty,
+				       test_print_log2_hist_empty,
+				       test_print_log2_hist_wide,
+				       test_print_log2_hist_narrow_up_to_32_bits,
+				       test_print_log2_hist_last_slot,
+				       test_print_linear_hist,
+				       test_log2_hist_json,
+				       test_log2_hist_json_empty_has_no_percentiles };
+	const TTest *percentile_tests[] = { test_percentile, test_percentile_single_and_sparse,
+					    test_percentile_empty };
 	Suite *s = suite_create("hist");
-	TCase *slot = tcase_create("slots");
-	TCase *print = tcase_create("print");
-	TCase *pct = tcase_create("percentile");
 
-	tcase_add_test(slot, test_log2_slot_small_values);
-	tcase_add_test(slot, test_log2_slot_large_values);
-	tcase_add_test(slot, test_slot_bounds_every_slot);
-	tcase_add_test(slot, test_slot_property_random_values);
-	tcase_add_test(slot, test_log2_slot_capped);
-	tcase_add_test(print, test_hist_stars);
-	tcase_add_test(print, test_hist_total);
-	tcase_add_test(print, test_print_log2_hist_layout);
-	tcase_add_test(print, test_print_log2_hist_skips_leading_and_trailing_empty);
-	tcase_add_test(print, test_print_log2_hist_empty);
-	tcase_add_test(print, test_print_log2_hist_wide);
-	tcase_add_test(print, test_print_log2_hist_narrow_up_to_32_bits);
-	tcase_add_test(print, test_print_log2_hist_last_slot);
-	tcase_add_test(print, test_print_linear_hist);
-	tcase_add_test(print, test_log2_hist_json);
-	tcase_add_test(print, test_log2_hist_json_empty_has_no_percentiles);
-	tcase_add_test(pct, test_percentile);
-	tcase_add_test(pct, test_percentile_single_and_sparse);
-	tcase_add_test(pct, test_percentile_empty);
-	suite_add_tcase(s, slot);
-	suite_add_tcase(s, print);
-	suite_add_tcase(s, pct);
+	unit_tcase(s, "slots", slots_tests, ARRAY_SIZE(slots_tests));
+	unit_tcase(s, "print", print_tests, ARRAY_SIZE(print_tests));
+	unit_tcase(s, "percentile", percentile_tests, ARRAY_SIZE(percentile_tests));
 	return s;
 }
 

@@ -315,22 +315,22 @@ END_TEST
 
 static Suite *hook_suite(void)
 {
+	const TTest *plan_tests[] = { test_preference_order,
+				      test_clone_resolution,
+				      test_required_missing_names_candidates,
+				      test_missing_module,
+				      test_no_kprobes,
+				      test_usable_and_skip,
+				      test_usable_sees_earlier_choices,
+				      test_force_kprobe,
+				      test_optional_missing_warns,
+				      test_required_missing_dies,
+				      test_list };
 	Suite *s = suite_create("hook");
-	TCase *tc = tcase_create("plan");
+	TCase *tc;
 
+	tc = unit_tcase(s, "plan", plan_tests, ARRAY_SIZE(plan_tests));
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_preference_order);
-	tcase_add_test(tc, test_clone_resolution);
-	tcase_add_test(tc, test_required_missing_names_candidates);
-	tcase_add_test(tc, test_missing_module);
-	tcase_add_test(tc, test_no_kprobes);
-	tcase_add_test(tc, test_usable_and_skip);
-	tcase_add_test(tc, test_usable_sees_earlier_choices);
-	tcase_add_test(tc, test_force_kprobe);
-	tcase_add_test(tc, test_optional_missing_warns);
-	tcase_add_test(tc, test_required_missing_dies);
-	tcase_add_test(tc, test_list);
-	suite_add_tcase(s, tc);
 	return s;
 }
 

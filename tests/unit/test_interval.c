@@ -6,6 +6,7 @@
 
 #include "interval.h"
 #include "unit_helpers.h"
+#include "util.h"
 
 /* The fake clock: sleeping advances it; a signal at signal_at cuts the sleep that spans it. */
 static double now_s, signal_at;
@@ -197,23 +198,15 @@ START_TEST(test_slow_reports_do_not_shift_the_intervals)
 }
 END_TEST
 
-static Suite *interval_suite(void)
-{
-	Suite *s = suite_create("interval");
-	TCase *tc = tcase_create("order");
-
-	tcase_add_test(tc, test_duration_cuts_the_last_interval_into_the_final_report);
-	tcase_add_test(tc, test_interval_ending_at_duration_is_the_final_report);
-	tcase_add_test(tc, test_duration_counts_from_the_tool_start);
-	tcase_add_test(tc, test_without_final_the_last_interval_is_a_report);
-	tcase_add_test(tc, test_signal_stops_with_one_final_report);
-	tcase_add_test(tc, test_signal_without_final_reports_nothing_more);
-	tcase_add_test(tc, test_slow_reports_do_not_shift_the_intervals);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int main(void)
 {
-	return unit_run(interval_suite());
+	const TTest *order_tests[] = { test_duration_cuts_the_last_interval_into_the_final_report,
+				       test_interval_ending_at_duration_is_the_final_report,
+				       test_duration_counts_from_the_tool_start,
+				       test_without_final_the_last_interval_is_a_report,
+				       test_signal_stops_with_one_final_report,
+				       test_signal_without_final_reports_nothing_more,
+				       test_slow_reports_do_not_shift_the_intervals };
+
+	return unit_run(unit_suite("interval", "order", order_tests, ARRAY_SIZE(order_tests)));
 }

@@ -275,25 +275,17 @@ START_TEST(test_finish_flushes)
 }
 END_TEST
 
-static Suite *json_suite(void)
-{
-	Suite *s = suite_create("json");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, test_flat_object_all_types);
-	tcase_add_test(tc, test_non_finite_doubles_are_null);
-	tcase_add_test(tc, test_nested_objects_and_arrays);
-	tcase_add_test(tc, test_deep_nesting_within_limit);
-	tcase_add_test(tc, test_escaping);
-	tcase_add_test(tc, test_invalid_utf8_replaced);
-	tcase_add_test(tc, test_valid_utf8_kept);
-	tcase_add_test(tc, test_finish_newline_and_next_record);
-	tcase_add_test(tc, test_finish_flushes);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int main(void)
 {
-	return unit_run(json_suite());
+	const TTest *core_tests[] = { test_flat_object_all_types,
+				      test_non_finite_doubles_are_null,
+				      test_nested_objects_and_arrays,
+				      test_deep_nesting_within_limit,
+				      test_escaping,
+				      test_invalid_utf8_replaced,
+				      test_valid_utf8_kept,
+				      test_finish_newline_and_next_record,
+				      test_finish_flushes };
+
+	return unit_run(unit_suite("json", "core", core_tests, ARRAY_SIZE(core_tests)));
 }

@@ -14,6 +14,7 @@
 #include "argparse.h"
 #include "kernel_btf.h"
 #include "unit_helpers.h"
+#include "util.h"
 
 static char dir[64];
 
@@ -175,17 +176,15 @@ END_TEST
 
 static Suite *kernel_btf_suite(void)
 {
+	const TTest *btf_dir_tests[] = { test_dir_merges_modules, test_dir_without_vmlinux,
+					 test_dir_with_bad_module_file };
+	const TTest *lab_fixture_tests[] = { test_dir_lab_5_10 };
 	Suite *s = suite_create("kernel_btf");
-	TCase *tc = tcase_create("btf_dir");
-	TCase *lab = tcase_create("lab_fixture");
+	TCase *tc;
 
+	tc = unit_tcase(s, "btf_dir", btf_dir_tests, ARRAY_SIZE(btf_dir_tests));
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_dir_merges_modules);
-	tcase_add_test(tc, test_dir_without_vmlinux);
-	tcase_add_test(tc, test_dir_with_bad_module_file);
-	suite_add_tcase(s, tc);
-	tcase_add_test(lab, test_dir_lab_5_10);
-	suite_add_tcase(s, lab);
+	unit_tcase(s, "lab_fixture", lab_fixture_tests, ARRAY_SIZE(lab_fixture_tests));
 	return s;
 }
 

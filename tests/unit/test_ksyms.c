@@ -7,6 +7,7 @@
 
 #include "ksyms.h"
 #include "unit_helpers.h"
+#include "util.h"
 
 #define FIXTURE UNIT_FIXTURE_DIR "/kallsyms.txt"
 
@@ -267,25 +268,19 @@ END_TEST
 
 static Suite *ksyms_suite(void)
 {
+	const TTest *fixture_tests[] = { test_find_exact_start,     test_find_inside,
+					 test_find_module_symbols,  test_find_before_first,
+					 test_data_symbols_ignored, test_format_styles,
+					 test_format_unknown,       test_has,
+					 test_attach_name };
+	const TTest *other_tests[] = { test_load_missing_file, test_restricted_kallsyms,
+				       test_long_symbol_names };
 	Suite *s = suite_create("ksyms");
-	TCase *tc = tcase_create("fixture");
-	TCase *other = tcase_create("other");
+	TCase *tc;
 
+	tc = unit_tcase(s, "fixture", fixture_tests, ARRAY_SIZE(fixture_tests));
+	unit_tcase(s, "other", other_tests, ARRAY_SIZE(other_tests));
 	tcase_add_checked_fixture(tc, load_fixture, free_fixture);
-	tcase_add_test(tc, test_find_exact_start);
-	tcase_add_test(tc, test_find_inside);
-	tcase_add_test(tc, test_find_module_symbols);
-	tcase_add_test(tc, test_find_before_first);
-	tcase_add_test(tc, test_data_symbols_ignored);
-	tcase_add_test(tc, test_format_styles);
-	tcase_add_test(tc, test_format_unknown);
-	tcase_add_test(tc, test_has);
-	tcase_add_test(tc, test_attach_name);
-	tcase_add_test(other, test_load_missing_file);
-	tcase_add_test(other, test_restricted_kallsyms);
-	tcase_add_test(other, test_long_symbol_names);
-	suite_add_tcase(s, tc);
-	suite_add_tcase(s, other);
 	return s;
 }
 

@@ -6,6 +6,7 @@
 
 #include "percpu_delta.h"
 #include "unit_helpers.h"
+#include "util.h"
 
 enum { CPUS = 4, ENTRIES = 3, WIDTH = 2 };
 
@@ -121,20 +122,12 @@ START_TEST(test_unreadable_or_shrunk_entries_grow_by_zero)
 }
 END_TEST
 
-static Suite *percpu_delta_suite(void)
-{
-	Suite *s = suite_create("percpu_delta");
-	TCase *tc = tcase_create("delta");
-
-	tcase_add_test(tc, test_first_read_is_everything_since_start);
-	tcase_add_test(tc, test_second_read_is_the_growth_over_all_cpus);
-	tcase_add_test(tc, test_entries_of_several_counters);
-	tcase_add_test(tc, test_unreadable_or_shrunk_entries_grow_by_zero);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int main(void)
 {
-	return unit_run(percpu_delta_suite());
+	const TTest *delta_tests[] = { test_first_read_is_everything_since_start,
+				       test_second_read_is_the_growth_over_all_cpus,
+				       test_entries_of_several_counters,
+				       test_unreadable_or_shrunk_entries_grow_by_zero };
+
+	return unit_run(unit_suite("percpu_delta", "delta", delta_tests, ARRAY_SIZE(delta_tests)));
 }

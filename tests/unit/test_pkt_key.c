@@ -10,6 +10,7 @@
 #include "filter.h"
 #include "system_network_icmp_rtt.h"
 #include "unit_helpers.h"
+#include "util.h"
 
 #define MAC_DST 0x00, 0x11, 0x22, 0x33, 0x44, 0x55
 #define MAC_SRC 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb
@@ -214,23 +215,15 @@ START_TEST(test_filter_modes)
 }
 END_TEST
 
-static Suite *pkt_key_suite(void)
-{
-	Suite *s = suite_create("pkt_key");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, test_first_fragment_has_ports);
-	tcase_add_test(tc, test_non_first_fragment_has_no_ports);
-	tcase_add_test(tc, test_netif_receive_qinq_same_for_netstage_and_icmp_rtt);
-	tcase_add_test(tc, test_ipv6_tcp_at_network_header);
-	tcase_add_test(tc, test_network_header_without_skb_protocol);
-	tcase_add_test(tc, test_tcp_header_only);
-	tcase_add_test(tc, test_filter_modes);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int main(void)
 {
-	return unit_run(pkt_key_suite());
+	const TTest *core_tests[] = { test_first_fragment_has_ports,
+				      test_non_first_fragment_has_no_ports,
+				      test_netif_receive_qinq_same_for_netstage_and_icmp_rtt,
+				      test_ipv6_tcp_at_network_header,
+				      test_network_header_without_skb_protocol,
+				      test_tcp_header_only,
+				      test_filter_modes };
+
+	return unit_run(unit_suite("pkt_key", "core", core_tests, ARRAY_SIZE(core_tests)));
 }

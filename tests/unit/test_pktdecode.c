@@ -6,6 +6,7 @@
 
 #include "pktdecode.h"
 #include "unit_helpers.h"
+#include "util.h"
 
 #define MAC_DST 0x00, 0x11, 0x22, 0x33, 0x44, 0x55
 #define MAC_SRC 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb
@@ -509,36 +510,28 @@ START_TEST(test_mac_format)
 }
 END_TEST
 
-static Suite *pktdecode_suite(void)
-{
-	Suite *s = suite_create("pktdecode");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, test_eth_ipv4_tcp);
-	tcase_add_test(tc, test_ipv4_options_udp);
-	tcase_add_test(tc, test_ipv4_icmp_echo);
-	tcase_add_test(tc, test_ipv4_non_first_fragment_has_no_ports);
-	tcase_add_test(tc, test_single_vlan_tag);
-	tcase_add_test(tc, test_double_vlan_tag);
-	tcase_add_test(tc, test_8021ad_outer_tag);
-	tcase_add_test(tc, test_at_most_two_vlan_tags);
-	tcase_add_test(tc, test_ipv6_udp);
-	tcase_add_test(tc, test_ipv6_icmpv6_echo);
-	tcase_add_test(tc, test_arp_request_reply);
-	tcase_add_test(tc, test_rarp);
-	tcase_add_test(tc, test_truncated_arp);
-	tcase_add_test(tc, test_unknown_ethertype);
-	tcase_add_test(tc, test_truncated_ipv4_header);
-	tcase_add_test(tc, test_truncated_l4);
-	tcase_add_test(tc, test_short_ethernet_frame);
-	tcase_add_test(tc, test_no_l2);
-	tcase_add_test(tc, test_decode_resets_previous_result);
-	tcase_add_test(tc, test_mac_format);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int main(void)
 {
-	return unit_run(pktdecode_suite());
+	const TTest *core_tests[] = { test_eth_ipv4_tcp,
+				      test_ipv4_options_udp,
+				      test_ipv4_icmp_echo,
+				      test_ipv4_non_first_fragment_has_no_ports,
+				      test_single_vlan_tag,
+				      test_double_vlan_tag,
+				      test_8021ad_outer_tag,
+				      test_at_most_two_vlan_tags,
+				      test_ipv6_udp,
+				      test_ipv6_icmpv6_echo,
+				      test_arp_request_reply,
+				      test_rarp,
+				      test_truncated_arp,
+				      test_unknown_ethertype,
+				      test_truncated_ipv4_header,
+				      test_truncated_l4,
+				      test_short_ethernet_frame,
+				      test_no_l2,
+				      test_decode_resets_previous_result,
+				      test_mac_format };
+
+	return unit_run(unit_suite("pktdecode", "core", core_tests, ARRAY_SIZE(core_tests)));
 }

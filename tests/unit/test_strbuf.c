@@ -6,6 +6,7 @@
 
 #include "strbuf.h"
 #include "unit_helpers.h"
+#include "util.h"
 
 START_TEST(test_add_to_empty)
 {
@@ -128,23 +129,13 @@ START_TEST(test_free_resets)
 }
 END_TEST
 
-static Suite *strbuf_suite(void)
-{
-	Suite *s = suite_create("strbuf");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, test_add_to_empty);
-	tcase_add_test(tc, test_add_empty_string);
-	tcase_add_test(tc, test_addf_formats);
-	tcase_add_test(tc, test_growth_many_appends);
-	tcase_add_test(tc, test_growth_single_large_addf);
-	tcase_add_test(tc, test_growth_exact_boundaries);
-	tcase_add_test(tc, test_free_resets);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int main(void)
 {
-	return unit_run(strbuf_suite());
+	const TTest *core_tests[] = {
+		test_add_to_empty,        test_add_empty_string,         test_addf_formats,
+		test_growth_many_appends, test_growth_single_large_addf, test_growth_exact_boundaries,
+		test_free_resets
+	};
+
+	return unit_run(unit_suite("strbuf", "core", core_tests, ARRAY_SIZE(core_tests)));
 }

@@ -8,6 +8,7 @@
 
 #include "timefmt.h"
 #include "unit_helpers.h"
+#include "util.h"
 
 static void set_tz(const char *tz)
 {
@@ -134,22 +135,14 @@ START_TEST(test_fixed_epoch_local_zone)
 }
 END_TEST
 
-static Suite *timefmt_suite(void)
-{
-	Suite *s = suite_create("timefmt");
-	TCase *tc = tcase_create("core");
-
-	tcase_add_test(tc, test_shapes);
-	tcase_add_test(tc, test_now_matches_clock_under_utc);
-	tcase_add_test(tc, test_ktime_now_is_monotonic_clock);
-	tcase_add_test(tc, test_ktime_to_wall);
-	tcase_add_test(tc, test_fixed_epoch_utc);
-	tcase_add_test(tc, test_fixed_epoch_local_zone);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int main(void)
 {
-	return unit_run(timefmt_suite());
+	const TTest *core_tests[] = { test_shapes,
+				      test_now_matches_clock_under_utc,
+				      test_ktime_now_is_monotonic_clock,
+				      test_ktime_to_wall,
+				      test_fixed_epoch_utc,
+				      test_fixed_epoch_local_zone };
+
+	return unit_run(unit_suite("timefmt", "core", core_tests, ARRAY_SIZE(core_tests)));
 }

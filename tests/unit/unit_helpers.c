@@ -112,3 +112,21 @@ int unit_run(Suite *s)
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
+
+TCase *unit_tcase(Suite *s, const char *name, const TTest *const tests[], size_t n)
+{
+	TCase *tc = tcase_create(name);
+
+	for (size_t i = 0; i < n; i++)
+		tcase_add_test(tc, tests[i]);
+	suite_add_tcase(s, tc);
+	return tc;
+}
+
+Suite *unit_suite(const char *name, const char *tcase, const TTest *const tests[], size_t n)
+{
+	Suite *s = suite_create(name);
+
+	unit_tcase(s, tcase, tests, n);
+	return s;
+}

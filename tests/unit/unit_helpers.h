@@ -42,3 +42,10 @@ char *mem_close(struct memfile *m);
  */
 struct Suite;
 int unit_run(struct Suite *s);
+
+/* Adds a test case named name holding tests[0..n) to s; returns it for fixtures and exit tests. */
+struct TCase;
+struct TTest;
+struct TCase *unit_tcase(struct Suite *s, const char *name, const struct TTest *const tests[], size_t n);
+/* A suite named name of one test case named tcase holding tests[0..n). */
+struct Suite *unit_suite(const char *name, const char *tcase, const struct TTest *const tests[], size_t n);
