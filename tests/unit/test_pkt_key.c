@@ -8,48 +8,36 @@
 #include "bpf/netstage.h"
 #include "bpf/pkt_key.h"
 #include "filter.h"
+#include "pkt_fixtures.h"
 #include "system_network_icmp_rtt.h"
 #include "unit_helpers.h"
 #include "util.h"
 
-#define MAC_DST 0x00, 0x11, 0x22, 0x33, 0x44, 0x55
-#define MAC_SRC 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb
-#define ETH(type) MAC_DST, MAC_SRC, (uint8_t)((type) >> 8), (uint8_t)((type)&0xff)
+static struct pkt_bytes eth_ipv4_frag, eth_ipv4_first_frag, data_qinq_icmp, net_ipv6_tcp;
 
-/* Non-first fragment (offset 185 * 8) of a UDP datagram; its payload reads like 53 -> 80. */
-// clang-format off
-static const uint8_t eth_ipv4_frag[] = {
-	ETH(0x0800),
-	0x45, 0x00, 0x00, 0x1c, 0x00, 0x99, 0x00, 0xb9, 0x40, 0x11, 0x00, 0x00,
-	0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02,
-	0x00, 0x35, 0x00, 0x50, 0x00, 0x00, 0x00, 0x00,
-};
+static void build_packets(void)
+{
+	/* Non-first fragment (offset 185 * 8) of a UDP datagram; its payload reads like 53 -> 80. */
+	pkt_ipv4_udp_fragment(&eth_ipv4_frag, 0x00b9, (const uint16_t[]){ 53, 80, 0, 0 });
+	/* First fragment (MF set, offset 0) of the same datagram: UDP 53 -> 80. */
+	pkt_ipv4_udp_fragment(&eth_ipv4_first_frag, 0x2000, (const uint16_t[]){ 53, 80, 8, 0 });
 
-/* First fragment (MF set, offset 0) of the same datagram: UDP 53 -> 80. */
-static const uint8_t eth_ipv4_first_frag[] = {
-	ETH(0x0800),
-	0x45, 0x00, 0x00, 0x1c, 0x00, 0x99, 0x20, 0x00, 0x40, 0x11, 0x00, 0x00,
-	0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02,
-	0x00, 0x35, 0x00, 0x50, 0x00, 0x08, 0x00, 0x00,
-};
+	/* skb->data at net:netif_receive_skb of a QinQ frame: 802.1ad id 100, 802.1Q id 200, ICMP echo id 7 seq 3. */
+	pkt_start(&data_qinq_icmp);
+	pkt_vlan(&data_qinq_icmp, 100, 0x8100);
+	pkt_vlan(&data_qinq_icmp, 200, 0x0800);
+	pkt_ipv4(&data_qinq_icmp,
+		 &(struct pkt_ipv4){
+			 .id = 1, .ttl = 64, .protocol = 1, .saddr = "10.0.0.1", .daddr = "10.0.0.2" });
+	pkt_be16(&data_qinq_icmp, 4, 0x0800, 0, 7, 3);
+	pkt_done(&data_qinq_icmp);
 
-/* skb->data at net:netif_receive_skb of a QinQ frame: 802.1ad id 100, 802.1Q id 200, ICMP echo id 7 seq 3. */
-static const uint8_t data_qinq_icmp[] = {
-	0x00, 0x64, 0x81, 0x00, 0x00, 0xc8, 0x08, 0x00,
-	0x45, 0x00, 0x00, 0x1c, 0x00, 0x01, 0x00, 0x00, 0x40, 0x01, 0x00, 0x00,
-	0x0a, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x02,
-	0x08, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x03,
-};
-
-/* An IPv6 TCP segment 2001:db8::1 -> 2001:db8::2, 40000 -> 443, SYN, at the network header. */
-static const uint8_t net_ipv6_tcp[] = {
-	0x60, 0x00, 0x00, 0x00, 0x00, 0x14, 0x06, 0x40,
-	0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
-	0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02,
-	0x9c, 0x40, 0x01, 0xbb, 0x00, 0x00, 0x00, 0x64, 0x00, 0x00, 0x00, 0x00,
-	0x50, 0x02, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00,
-};
-// clang-format on
+	/* An IPv6 TCP segment 2001:db8::1 -> 2001:db8::2, 40000 -> 443, SYN, at the network header. */
+	pkt_start(&net_ipv6_tcp);
+	pkt_ipv6(&net_ipv6_tcp, 6);
+	pkt_be16(&net_ipv6_tcp, 10, 40000, 443, 0, 100, 0, 0, 0x5002, 0xffff, 0, 0);
+	pkt_done(&net_ipv6_tcp);
+}
 
 static void snap_at(struct pkt_snap *s, int at, uint16_t skb_protocol, const uint8_t *bytes, size_t len)
 {
@@ -60,9 +48,9 @@ static void snap_at(struct pkt_snap *s, int at, uint16_t skb_protocol, const uin
 	s->skb_protocol = skb_protocol;
 }
 
-static void snap_eth(struct pkt_snap *s, const uint8_t *bytes, size_t len)
+static void snap_eth(struct pkt_snap *s, const struct pkt_bytes *p)
 {
-	snap_at(s, PKT_AT_ETH, 0, bytes, len);
+	snap_at(s, PKT_AT_ETH, 0, p->b, p->len);
 }
 
 START_TEST(test_first_fragment_has_ports)
@@ -71,7 +59,7 @@ START_TEST(test_first_fragment_has_ports)
 	struct pkt_snap s;
 	struct pkt_key m;
 
-	snap_eth(&s, eth_ipv4_first_frag, sizeof(eth_ipv4_first_frag));
+	snap_eth(&s, &eth_ipv4_first_frag);
 	pkt_key_parse(&s, &m);
 	ck_assert_uint_eq(m.family, 4);
 	ck_assert_uint_eq(m.l4proto, IPPROTO_UDP);
@@ -88,7 +76,7 @@ START_TEST(test_non_first_fragment_has_no_ports)
 	struct pkt_snap s;
 	struct pkt_key m;
 
-	snap_eth(&s, eth_ipv4_frag, sizeof(eth_ipv4_frag));
+	snap_eth(&s, &eth_ipv4_frag);
 	pkt_key_parse(&s, &m);
 	ck_assert_uint_eq(m.family, 4);
 	ck_assert_uint_eq(m.l4proto, IPPROTO_UDP);
@@ -106,9 +94,9 @@ START_TEST(test_netif_receive_qinq_same_for_netstage_and_icmp_rtt)
 	struct pkt_snap s;
 	struct pkt_key ns, rtt;
 
-	snap_at(&s, NS_AT_NETIF_RECEIVE, 0x88a8, data_qinq_icmp, sizeof(data_qinq_icmp));
+	snap_at(&s, NS_AT_NETIF_RECEIVE, 0x88a8, data_qinq_icmp.b, data_qinq_icmp.len);
 	pkt_key_parse(&s, &ns);
-	snap_at(&s, RTT_AT_NIC_RX, 0x88a8, data_qinq_icmp, sizeof(data_qinq_icmp));
+	snap_at(&s, RTT_AT_NIC_RX, 0x88a8, data_qinq_icmp.b, data_qinq_icmp.len);
 	pkt_key_parse(&s, &rtt);
 	ck_assert_mem_eq(&ns, &rtt, sizeof(ns));
 	ck_assert_uint_eq(rtt.family, 4);
@@ -127,7 +115,7 @@ START_TEST(test_ipv6_tcp_at_network_header)
 	struct pkt_snap s;
 	struct pkt_key k;
 
-	snap_at(&s, PKT_AT_NET, 0x86dd, net_ipv6_tcp, sizeof(net_ipv6_tcp));
+	snap_at(&s, PKT_AT_NET, 0x86dd, net_ipv6_tcp.b, net_ipv6_tcp.len);
 	pkt_key_parse(&s, &k);
 	ck_assert_uint_eq(k.family, 6);
 	ck_assert_uint_eq(k.ethertype, 0x86dd);
@@ -150,7 +138,7 @@ START_TEST(test_network_header_without_skb_protocol)
 	struct pkt_snap s;
 	struct pkt_key k;
 
-	snap_at(&s, PKT_AT_NET, 0, eth_ipv4_first_frag + 14, sizeof(eth_ipv4_first_frag) - 14);
+	snap_at(&s, PKT_AT_NET, 0, eth_ipv4_first_frag.b + 14, eth_ipv4_first_frag.len - 14);
 	pkt_key_parse(&s, &k);
 	ck_assert_uint_eq(k.family, 4);
 	ck_assert_uint_eq(k.dport, 80);
@@ -163,7 +151,7 @@ START_TEST(test_tcp_header_only)
 	struct pkt_snap s;
 	struct pkt_key k;
 
-	snap_at(&s, PKT_AT_TCP, 0, net_ipv6_tcp + 40, 20);
+	snap_at(&s, PKT_AT_TCP, 0, net_ipv6_tcp.b + 40, 20);
 	pkt_key_parse(&s, &k);
 	ck_assert_uint_eq(k.l4proto, IPPROTO_TCP);
 	ck_assert_uint_eq(k.flags, PKT_K_PORTS);
@@ -180,9 +168,9 @@ START_TEST(test_filter_modes)
 	struct pkt_snap s;
 	struct pkt_key udp, frag, icmp = { .family = 4, .l4proto = IPPROTO_ICMP, .flags = PKT_K_ICMP };
 
-	snap_eth(&s, eth_ipv4_first_frag, sizeof(eth_ipv4_first_frag));
+	snap_eth(&s, &eth_ipv4_first_frag);
 	pkt_key_parse(&s, &udp); /* a -> b, 53 -> 80 */
-	snap_eth(&s, eth_ipv4_frag, sizeof(eth_ipv4_frag));
+	snap_eth(&s, &eth_ipv4_frag);
 	pkt_key_parse(&s, &frag);
 	icmp.saddr[0] = b;
 	icmp.daddr[0] = a;
@@ -225,5 +213,6 @@ int main(void)
 				      test_tcp_header_only,
 				      test_filter_modes };
 
+	build_packets();
 	return unit_run(unit_suite("pkt_key", "core", core_tests, ARRAY_SIZE(core_tests)));
 }
