@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "golden.h"
 
+#include <arpa/inet.h>
+#include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,4 +51,12 @@ out:
 	*buf = NULL;
 	*len = 0;
 	return rc;
+}
+
+uint32_t golden_ipv4(const char *text)
+{
+	uint32_t a;
+
+	ck_assert_int_eq(inet_pton(AF_INET, text, &a), 1);
+	return a;
 }

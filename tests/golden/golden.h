@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* Golden-file comparison for the tools' output layouts. */
 #pragma once
+#include <stdint.h>
 #include <stdio.h>
 
 /* Opens an in-memory stream; golden_check() compares what was written with expected/<name>. */
@@ -10,6 +11,9 @@ FILE *golden_open(char **buf, size_t *len);
  * With GOLDEN_UPDATE=1 in the environment the golden file is rewritten first.
  */
 int golden_check(FILE *f, char **buf, size_t *len, const char *name);
+
+/* The IPv4 address text in network byte order, as the events carry it (asserts that it parses). */
+uint32_t golden_ipv4(const char *text);
 
 /* Each test_<suite>.c builds its suite; golden_main.c runs them (list in CMakeLists.txt). */
 struct Suite;

@@ -9,39 +9,39 @@
 
 #include "events.h"
 #include "golden.h"
-#include "unit_helpers.h"
 #include "util.h"
 
 static char *buf;
 static size_t len;
 
-START_TEST(lost_text)
+/* The same losses and totals as text and as JSON. */
+static const struct lost_layout {
+	bool json;
+	const char *golden;
+} lost_layouts[] = {
+	{ false, "events_lost.txt" },
+	{ true, "events_lost.json" },
+};
+
+START_TEST(lost_text_and_json)
 {
+	const struct lost_layout *l = &lost_layouts[_i];
 	FILE *f = golden_open(&buf, &len);
 
-	events_print_lost(f, false, "14:30:15", 1, 1);
-	events_print_lost(f, false, "14:30:16", 1710098, 1710099);
-	events_print_totals(f, false, 1710099);
-	events_print_totals(f, false, 0);
-	ck_assert_int_eq(golden_check(f, &buf, &len, "events_lost.txt"), 0);
-}
-END_TEST
-
-START_TEST(lost_json)
-{
-	FILE *f = golden_open(&buf, &len);
-
-	events_print_lost(f, true, "14:30:15", 1, 1);
-	events_print_lost(f, true, "14:30:16", 1710098, 1710099);
-	events_print_totals(f, true, 1710099);
-	events_print_totals(f, true, 0);
-	ck_assert_int_eq(golden_check(f, &buf, &len, "events_lost.json"), 0);
+	events_print_lost(f, l->json, "14:30:15", 1, 1);
+	events_print_lost(f, l->json, "14:30:16", 1710098, 1710099);
+	events_print_totals(f, l->json, 1710099);
+	events_print_totals(f, l->json, 0);
+	ck_assert_int_eq(golden_check(f, &buf, &len, l->golden), 0);
 }
 END_TEST
 
 Suite *golden_events_suite(void)
 {
-	const TTest *layouts_tests[] = { lost_text, lost_json };
+	Suite *s = suite_create("events");
+	TCase *tc = tcase_create("layouts");
 
-	return unit_suite("events", "layouts", layouts_tests, ARRAY_SIZE(layouts_tests));
+	tcase_add_loop_test(tc, lost_text_and_json, 0, ARRAY_SIZE(lost_layouts));
+	suite_add_tcase(s, tc);
+	return s;
 }

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* trace_conntrack: decoding of conntrack state, the per-event layout and the filters file. */
-#include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
@@ -18,14 +17,6 @@
 
 static char *buf;
 static size_t len;
-
-static __u32 ip(const char *text)
-{
-	__u32 a;
-
-	ck_assert_int_eq(inet_pton(AF_INET, text, &a), 1);
-	return a;
-}
 
 /* An event as on_skb() starts it: every conntrack and OVS field at its "not read" value. */
 static struct ct_event base_event(__u8 probe_id, const char *comm)
@@ -51,8 +42,8 @@ static struct ct_event base_event(__u8 probe_id, const char *comm)
 static void udp_packet(struct ct_event *ev, const char *src, unsigned sport, const char *dst, unsigned dport)
 {
 	ev->pkt_source = CT_PKT_SKB;
-	ev->saddr = ip(src);
-	ev->daddr = ip(dst);
+	ev->saddr = golden_ipv4(src);
+	ev->daddr = golden_ipv4(dst);
 	ev->protocol = 17;
 	ev->sport = (__u16)sport;
 	ev->dport = (__u16)dport;
@@ -127,8 +118,8 @@ START_TEST(ovs_action_untracked_and_read_failures)
 	FILE *f = golden_open(&buf, &len);
 
 	ev.pkt_source = CT_PKT_SKB;
-	ev.saddr = ip("192.168.1.10");
-	ev.daddr = ip("192.168.1.20");
+	ev.saddr = golden_ipv4("192.168.1.10");
+	ev.daddr = golden_ipv4("192.168.1.20");
 	ev.protocol = 1;
 	ev.ip_id = 0x1;
 	ev.ifindex = 9;
@@ -182,8 +173,8 @@ START_TEST(return_and_delete_events)
 
 	ev = base_event(CT_PROBE_NF_CT_DELETE, "kworker/0:1");
 	ev.pkt_source = CT_PKT_TUPLE;
-	ev.saddr = ip("10.9.0.1");
-	ev.daddr = ip("10.9.0.2");
+	ev.saddr = golden_ipv4("10.9.0.1");
+	ev.daddr = golden_ipv4("10.9.0.2");
 	ev.protocol = 17;
 	ev.sport = 5000;
 	ev.dport = 6000;
@@ -287,12 +278,12 @@ START_TEST(filters_file_good)
 	ck_assert_int_eq(n, 2);
 	ck_assert_str_eq(r[0].repr, "{'src_ip': '10.200.0.243', 'dst_ip': '10.200.0.245', 'protocol': "
 				    "'tcp', 'src_port': 9900, 'dst_port': 0}");
-	ck_assert_uint_eq(r[0].rule.saddr[0], ip("10.200.0.243"));
-	ck_assert_uint_eq(r[0].rule.daddr[0], ip("10.200.0.245"));
+	ck_assert_uint_eq(r[0].rule.saddr[0], golden_ipv4("10.200.0.243"));
+	ck_assert_uint_eq(r[0].rule.daddr[0], golden_ipv4("10.200.0.245"));
 	ck_assert_uint_eq(r[0].rule.l4proto, 6);
 	ck_assert_uint_eq(r[0].rule.sport, 9900);
 	ck_assert_uint_eq(r[0].rule.dport, 0);
-	ck_assert_uint_eq(r[1].rule.saddr[0], ip("10.200.0.245"));
+	ck_assert_uint_eq(r[1].rule.saddr[0], golden_ipv4("10.200.0.245"));
 	ck_assert_uint_eq(r[1].rule.dport, 9900);
 	ct_file_rules_free(r, n);
 
@@ -301,7 +292,7 @@ START_TEST(filters_file_good)
 	ck_assert_str_eq(r[0].repr, "{'protocol': 'UDP', 'dst_port': '53', 'dst_ip': '10.0.0.53'}");
 	ck_assert_uint_eq(r[0].rule.l4proto, 17);
 	ck_assert_uint_eq(r[0].rule.dport, 53);
-	ck_assert_uint_eq(r[0].rule.daddr[0], ip("10.0.0.53"));
+	ck_assert_uint_eq(r[0].rule.daddr[0], golden_ipv4("10.0.0.53"));
 	ck_assert_str_eq(r[1].repr, "{'src_ip': None, 'dst_ip': '', 'protocol': 'icmp'}");
 	ck_assert_uint_eq(r[1].rule.saddr[0], 0);
 	ck_assert_uint_eq(r[1].rule.daddr[0], 0);

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* trace_ip_defrag: the layout of every event type, text and JSON. */
-#include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -14,14 +13,6 @@
 static char *buf;
 static size_t len;
 
-static __u32 ip(const char *text)
-{
-	__u32 a;
-
-	ck_assert_int_eq(inet_pton(AF_INET, text, &a), 1);
-	return a;
-}
-
 static struct defrag_event event(__u8 type, __u32 pid, const char *comm, const char *dev)
 {
 	struct defrag_event ev;
@@ -32,11 +23,22 @@ static struct defrag_event event(__u8 type, __u32 pid, const char *comm, const c
 	ev.stack_id = -1;
 	snprintf(ev.comm, sizeof(ev.comm), "%s", comm);
 	snprintf(ev.pkt.dev, sizeof(ev.pkt.dev), "%s", dev);
-	ev.pkt.saddr = ip("10.0.0.1");
-	ev.pkt.daddr = ip("10.0.0.2");
+	ev.pkt.saddr = golden_ipv4("10.0.0.1");
+	ev.pkt.daddr = golden_ipv4("10.0.0.2");
 	ev.pkt.protocol = 17;
 	ev.pkt.ip_id = 4660;
 	return ev;
+}
+
+/* The fragment of ev, bytes offset to end, meets the reassembly queue of its datagram. */
+static void in_queue(struct defrag_event *ev, __s32 offset, __s32 end)
+{
+	ev->q.saddr = ev->pkt.saddr;
+	ev->q.daddr = ev->pkt.daddr;
+	ev->q.id = 4660;
+	ev->q.protocol = 17;
+	ev->offset = offset;
+	ev->end = end;
 }
 
 /* A UDP datagram in three fragments (offsets 0, 1480, 2960): queued, a duplicate, done. */
@@ -57,12 +59,7 @@ static void reassembly(FILE *f)
 
 	ev = event(DEFRAG_EV_DUP_INSERT, 0, "swapper/3", "eth0");
 	ev.pkt.frag_off = DEFRAG_IP_MF | 185;
-	ev.q.saddr = ev.pkt.saddr;
-	ev.q.daddr = ev.pkt.daddr;
-	ev.q.id = 4660;
-	ev.q.protocol = 17;
-	ev.offset = 1480;
-	ev.end = 2960;
+	in_queue(&ev, 1480, 2960);
 	defrag_print_event(f, &ev, "14:02:11", NULL, 0, NULL);
 	ev.type = DEFRAG_EV_OVERLAP_INSERT;
 	ev.offset = 1400;
@@ -97,8 +94,8 @@ START_TEST(timeouts_and_frees)
 	struct defrag_event ev = event(DEFRAG_EV_TIMEOUT, 0, "swapper/1", "");
 	FILE *f = golden_open(&buf, &len);
 
-	ev.q.saddr = ip("10.0.0.1");
-	ev.q.daddr = ip("10.0.0.2");
+	ev.q.saddr = golden_ipv4("10.0.0.1");
+	ev.q.daddr = golden_ipv4("10.0.0.2");
 	ev.q.id = 77;
 	ev.q.protocol = 17;
 	ev.q.meat = 2960;
@@ -141,12 +138,7 @@ START_TEST(json_events)
 	ev.pkt.frag_off = DEFRAG_IP_MF | 185;
 	defrag_print_json(f, &ev, "14:02:11", NULL, 0, NULL);
 	ev.type = DEFRAG_EV_DUP_INSERT;
-	ev.q.saddr = ev.pkt.saddr;
-	ev.q.daddr = ev.pkt.daddr;
-	ev.q.id = 4660;
-	ev.q.protocol = 17;
-	ev.offset = 1480;
-	ev.end = 2960;
+	in_queue(&ev, 1480, 2960);
 	defrag_print_json(f, &ev, "14:02:11", NULL, 0, NULL);
 	ev.type = DEFRAG_EV_KFREE;
 	ev.stack_id = 2;
