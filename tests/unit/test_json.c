@@ -10,6 +10,16 @@
 #include "unit_helpers.h"
 #include "util.h"
 
+/* Ends j's record and asserts that the text written to m is want. */
+static void expect_written(struct json *j, struct memfile *m, const char *want)
+{
+	json_finish(j);
+	char *s = mem_close(m);
+
+	ck_assert_str_eq(s, want);
+	free(s);
+}
+
 START_TEST(test_flat_object_all_types)
 {
 	struct memfile m;
@@ -28,13 +38,10 @@ START_TEST(test_flat_object_all_types)
 	json_null(&j, "none");
 	json_str(&j, "nullstr", NULL);
 	json_end_obj(&j);
-	json_finish(&j);
-	char *s = mem_close(&m);
-
-	ck_assert_str_eq(s, "{\"name\":\"eth0\",\"neg\":-5,\"min\":-9223372036854775808,"
-			    "\"max\":18446744073709551615,\"half\":1.5,\"big\":1e+20,\"yes\":true,"
-			    "\"no\":false,\"none\":null,\"nullstr\":\"\"}\n");
-	free(s);
+	expect_written(&j, &m,
+		       "{\"name\":\"eth0\",\"neg\":-5,\"min\":-9223372036854775808,"
+		       "\"max\":18446744073709551615,\"half\":1.5,\"big\":1e+20,\"yes\":true,"
+		       "\"no\":false,\"none\":null,\"nullstr\":\"\"}\n");
 }
 END_TEST
 
@@ -50,11 +57,7 @@ START_TEST(test_non_finite_doubles_are_null)
 	json_double(&j, NULL, -INFINITY);
 	json_double(&j, NULL, 0.25);
 	json_end_arr(&j);
-	json_finish(&j);
-	char *s = mem_close(&m);
-
-	ck_assert_str_eq(s, "[null,null,null,0.25]\n");
-	free(s);
+	expect_written(&j, &m, "[null,null,null,0.25]\n");
 }
 END_TEST
 
@@ -87,12 +90,9 @@ START_TEST(test_nested_objects_and_arrays)
 	json_end_obj(&j);
 	json_int(&j, "last", 0);
 	json_end_obj(&j);
-	json_finish(&j);
-	char *s = mem_close(&m);
-
-	ck_assert_str_eq(s, "{\"a\":\"x\",\"list\":[1,{\"k\":\"v\",\"n\":2},[],{},3],"
-			    "\"nested\":{\"deeper\":{\"empty\":[]},\"after\":true},\"last\":0}\n");
-	free(s);
+	expect_written(&j, &m,
+		       "{\"a\":\"x\",\"list\":[1,{\"k\":\"v\",\"n\":2},[],{},3],"
+		       "\"nested\":{\"deeper\":{\"empty\":[]},\"after\":true},\"last\":0}\n");
 }
 END_TEST
 
@@ -121,12 +121,8 @@ START_TEST(test_deep_nesting_within_limit)
 			n += (size_t)snprintf(expect + n, sizeof(expect) - n, ",%d", -i);
 		}
 	}
-	json_finish(&j);
 	n += (size_t)snprintf(expect + n, sizeof(expect) - n, "\n");
-	char *s = mem_close(&m);
-
-	ck_assert_str_eq(s, expect);
-	free(s);
+	expect_written(&j, &m, expect);
 }
 END_TEST
 
@@ -143,13 +139,10 @@ START_TEST(test_escaping)
 	json_str(&j, "ctl", "\x01\x08\x0c\x1f\x7f");
 	json_str(&j, "keep", "/ caf\xc3\xa9 <>&'");
 	json_end_obj(&j);
-	json_finish(&j);
-	char *s = mem_close(&m);
-
-	ck_assert_str_eq(s, "{\"q\\\"k\":\"a\\\"b\",\"bs\":\"c:\\\\dir\\\\\",\"ws\":\"l1\\nl2\\tt\\rr\","
-			    "\"ctl\":\"\\u0001\\u0008\\u000c\\u001f\\u007f\","
-			    "\"keep\":\"/ caf\xc3\xa9 <>&'\"}\n");
-	free(s);
+	expect_written(&j, &m,
+		       "{\"q\\\"k\":\"a\\\"b\",\"bs\":\"c:\\\\dir\\\\\",\"ws\":\"l1\\nl2\\tt\\rr\","
+		       "\"ctl\":\"\\u0001\\u0008\\u000c\\u001f\\u007f\","
+		       "\"keep\":\"/ caf\xc3\xa9 <>&'\"}\n");
 }
 END_TEST
 
@@ -189,12 +182,8 @@ START_TEST(test_invalid_utf8_replaced)
 
 		json_begin(&j, mem_open(&m));
 		json_str(&j, NULL, cases[i].in);
-		json_finish(&j);
-		char *s = mem_close(&m);
-
 		snprintf(want, sizeof(want), "\"%s\"\n", cases[i].out);
-		ck_assert_msg(!strcmp(s, want), "case %zu: got %s", i, s);
-		free(s);
+		expect_written(&j, &m, want);
 	}
 }
 END_TEST
@@ -223,12 +212,8 @@ START_TEST(test_valid_utf8_kept)
 		json_obj(&j, NULL);
 		json_str(&j, kept[i], kept[i]);
 		json_end_obj(&j);
-		json_finish(&j);
-		char *s = mem_close(&m);
-
 		snprintf(want, sizeof(want), "{\"%s\":\"%s\"}\n", kept[i], kept[i]);
-		ck_assert_msg(!strcmp(s, want), "case %zu: got %s", i, s);
-		free(s);
+		expect_written(&j, &m, want);
 	}
 }
 END_TEST
@@ -250,11 +235,7 @@ START_TEST(test_finish_newline_and_next_record)
 	json_finish(&j);
 	json_arr(&j, NULL);
 	json_end_arr(&j);
-	json_finish(&j);
-	char *s = mem_close(&m);
-
-	ck_assert_str_eq(s, "{\"a\":1}\n{\"b\":2}\n[]\n");
-	free(s);
+	expect_written(&j, &m, "{\"a\":1}\n{\"b\":2}\n[]\n");
 }
 END_TEST
 

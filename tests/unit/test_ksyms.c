@@ -163,38 +163,44 @@ START_TEST(test_has)
 }
 END_TEST
 
+/* The name to attach a probe to for a function name; NULL: none. */
+static const struct attach_case {
+	const char *function, *attach;
+} attach_names[] = {
+	/* The function itself, even when a longer name or a .cold part exists. */
+	{ "ip_finish_output", "ip_finish_output" },
+	{ "tcp_v4_do_rcv", "tcp_v4_do_rcv" },
+	{ "ovs_vport_receive", "ovs_vport_receive" },
+	/* The GCC clone that replaced it. */
+	{ "ip_send_skb", "ip_send_skb.isra.0" },
+	{ "__netif_receive_skb_core", "__netif_receive_skb_core.constprop.0" },
+	/* Never a .cold part, even one that comes first ("name.part.0.cold"). */
+	{ "udp_queue_rcv_one_skb", "udp_queue_rcv_one_skb.constprop.0" },
+	{ "only_cold_fn", NULL },
+	/* A longer function name is not a clone. */
+	{ "kfree_skb", NULL },
+	{ "ip_send", NULL },
+	{ "no_such_function", NULL },
+	/* Data symbols are not attachable. */
+	{ "init_net", NULL },
+};
+
 START_TEST(test_attach_name)
 {
-	const char *n;
+	const struct attach_case *c = &attach_names[_i];
+	const char *n = ksyms_attach_name(ks, c->function);
 
-	/* The function itself, even when a longer name or a .cold part exists. */
-	n = ksyms_attach_name(ks, "ip_finish_output");
-	ck_assert_ptr_nonnull(n);
-	ck_assert_str_eq(n, "ip_finish_output");
-	n = ksyms_attach_name(ks, "tcp_v4_do_rcv");
-	ck_assert_ptr_nonnull(n);
-	ck_assert_str_eq(n, "tcp_v4_do_rcv");
-	n = ksyms_attach_name(ks, "ovs_vport_receive");
-	ck_assert_ptr_nonnull(n);
-	ck_assert_str_eq(n, "ovs_vport_receive");
-	/* The GCC clone that replaced it. */
-	n = ksyms_attach_name(ks, "ip_send_skb");
-	ck_assert_ptr_nonnull(n);
-	ck_assert_str_eq(n, "ip_send_skb.isra.0");
-	n = ksyms_attach_name(ks, "__netif_receive_skb_core");
-	ck_assert_ptr_nonnull(n);
-	ck_assert_str_eq(n, "__netif_receive_skb_core.constprop.0");
-	/* Never a .cold part, even one that comes first ("name.part.0.cold"). */
-	n = ksyms_attach_name(ks, "udp_queue_rcv_one_skb");
-	ck_assert_ptr_nonnull(n);
-	ck_assert_str_eq(n, "udp_queue_rcv_one_skb.constprop.0");
-	ck_assert_ptr_null(ksyms_attach_name(ks, "only_cold_fn"));
-	/* A longer function name is not a clone. */
-	ck_assert_ptr_null(ksyms_attach_name(ks, "kfree_skb"));
-	ck_assert_ptr_null(ksyms_attach_name(ks, "ip_send"));
-	ck_assert_ptr_null(ksyms_attach_name(ks, "no_such_function"));
-	/* Data symbols are not attachable. */
-	ck_assert_ptr_null(ksyms_attach_name(ks, "init_net"));
+	if (c->attach) {
+		ck_assert_ptr_nonnull(n);
+		ck_assert_str_eq(n, c->attach);
+	} else {
+		ck_assert_ptr_null(n);
+	}
+}
+END_TEST
+
+START_TEST(test_attach_name_without_symbols)
+{
 	ck_assert_ptr_null(ksyms_attach_name(NULL, "ip_finish_output"));
 }
 END_TEST
@@ -268,11 +274,15 @@ END_TEST
 
 static Suite *ksyms_suite(void)
 {
-	const TTest *fixture_tests[] = { test_find_exact_start,     test_find_inside,
-					 test_find_module_symbols,  test_find_before_first,
-					 test_data_symbols_ignored, test_format_styles,
-					 test_format_unknown,       test_has,
-					 test_attach_name };
+	const TTest *fixture_tests[] = { test_find_exact_start,
+					 test_find_inside,
+					 test_find_module_symbols,
+					 test_find_before_first,
+					 test_data_symbols_ignored,
+					 test_format_styles,
+					 test_format_unknown,
+					 test_has,
+					 test_attach_name_without_symbols };
 	const TTest *other_tests[] = { test_load_missing_file, test_restricted_kallsyms,
 				       test_long_symbol_names };
 	Suite *s = suite_create("ksyms");
@@ -281,6 +291,7 @@ static Suite *ksyms_suite(void)
 	tc = unit_tcase(s, "fixture", fixture_tests, ARRAY_SIZE(fixture_tests));
 	unit_tcase(s, "other", other_tests, ARRAY_SIZE(other_tests));
 	tcase_add_checked_fixture(tc, load_fixture, free_fixture);
+	tcase_add_loop_test(tc, test_attach_name, 0, ARRAY_SIZE(attach_names));
 	return s;
 }
 
