@@ -31,12 +31,7 @@ start_controller() {
 	(cd "$dir" && exec ip netns exec "$NS_B" "$BIN/drop_monitor_controller" --ready-file "$E2E_TMP/ready" "$@") \
 		>"$out" 2>&1 &
 	E2E_PID=$!
-	for _ in $(seq 1 50); do
-		[ -s "$E2E_TMP/ready" ] && return 0
-		kill -0 "$E2E_PID" 2>/dev/null || { cat "$out"; e2e_die "the controller exited at start"; }
-		sleep 0.1
-	done
-	e2e_die "the controller did not start within 5 s"
+	e2e_await_ready "$E2E_TMP/ready" "$E2E_PID" 5 "the controller" "$out"
 }
 
 # wait_for FILE AWK-CONDITION SECONDS: until the awk program prints "yes" for the file.
@@ -51,18 +46,12 @@ wait_for() {
 
 # interrupt: SIGINT; TOOK = milliseconds until the controller exited (fails if it did not).
 interrupt() {
-	local start status
+	local start
 	start=$(date +%s%N)
 	kill -INT "$E2E_PID"
-	for _ in $(seq 1 100); do
-		kill -0 "$E2E_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	kill -0 "$E2E_PID" 2>/dev/null && { kill -9 "$E2E_PID"; e2e_die "the controller ignored SIGINT for 5 s"; }
-	wait "$E2E_PID"
-	status=$?
+	e2e_await_exit "$E2E_PID" 5 "the controller (after SIGINT)"
 	E2E_PID=
-	[ "$status" -eq 0 ] || e2e_fail "the controller exited with status $status"
+	[ "$E2E_STATUS" -eq 0 ] || e2e_fail "the controller exited with status $E2E_STATUS"
 	TOOK=$((($(date +%s%N) - start) / 1000000))
 }
 

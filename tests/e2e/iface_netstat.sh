@@ -22,25 +22,11 @@ stat_of() { # NS DEV COUNTER
 	ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"
 }
 
-# wait_ready FILE PID OUT
-wait_ready() {
-	for _ in $(seq 1 100); do
-		[ -s "$1" ] && return 0
-		kill -0 "$2" 2>/dev/null || { cat "$3"; e2e_die "iface_netstat exited before attaching"; }
-		sleep 0.1
-	done
-	e2e_die "iface_netstat did not attach within 10 s"
-}
-
 # wait_exit PID: a tool run with --duration must stop by itself with status 0.
 wait_exit() {
-	local status
-	for _ in $(seq 1 150); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
-	kill -0 "$1" 2>/dev/null && { kill -9 "$1"; e2e_die "iface_netstat did not stop after --duration"; }
-	wait "$1"
-	status=$?
-	[ "$status" -eq 0 ] && e2e_pass "iface_netstat stopped after --duration with status 0" ||
-		e2e_fail "iface_netstat exited with status $status"
+	e2e_await_exit "$1" 15 "iface_netstat (stopping by itself after --duration)"
+	[ "$E2E_STATUS" -eq 0 ] && e2e_pass "iface_netstat stopped after --duration with status 0" ||
+		e2e_fail "iface_netstat exited with status $E2E_STATUS"
 }
 
 # within WHAT GOT WANT TOL
@@ -59,8 +45,8 @@ text_pid=$!
 ip netns exec "$NS_A" "$BIN/iface_netstat" --ready-file "$E2E_TMP/ready.json" \
 	--name "$DEV_A" --interval=1 --duration 4 --json >"$json" 2>&1 &
 json_pid=$!
-wait_ready "$E2E_TMP/ready.txt" "$text_pid" "$text"
-wait_ready "$E2E_TMP/ready.json" "$json_pid" "$json"
+e2e_await_ready "$E2E_TMP/ready.txt" "$text_pid" 10 iface_netstat "$text"
+e2e_await_ready "$E2E_TMP/ready.json" "$json_pid" 10 iface_netstat "$json"
 tx_p0=$(stat_of "$NS_A" "$DEV_A" tx_packets) tx_b0=$(stat_of "$NS_A" "$DEV_A" tx_bytes)
 rx_p0=$(stat_of "$NS_A" "$DEV_A" rx_packets) rx_b0=$(stat_of "$NS_A" "$DEV_A" rx_bytes)
 udp_to "$NS_A" "$IP_B" 7001 50 300
@@ -118,7 +104,7 @@ mq=$E2E_TMP/mq.json
 # most of 3 s and the datagrams came after the last report. 8 s leaves them room.
 ip netns exec "$NS_A" "$BIN/iface_netstat" --ready-file "$E2E_TMP/ready.mq" -n mqa0 -i 1 --duration 8 --json >"$mq" 2>&1 &
 mq_pid=$!
-wait_ready "$E2E_TMP/ready.mq" "$mq_pid" "$mq"
+e2e_await_ready "$E2E_TMP/ready.mq" "$mq_pid" 10 iface_netstat "$mq"
 p0=$(stat_of "$NS_A" mqa0 tx_packets)
 udp_to "$NS_A" 10.214.0.2 7001 40 500
 kill -0 "$mq_pid" 2>/dev/null || e2e_die "iface_netstat stopped (--duration 8) before the 40 datagrams were sent"

@@ -100,17 +100,37 @@ e2e_start() {
 		"${cmd[@]}" >"$out" 2>"$err" &
 	fi
 	E2E_PID=$!
-	for _ in $(seq 1 100); do
-		if [ -s "$E2E_TMP/ready" ]; then
-			E2E_PROG_IDS="$E2E_PROG_IDS $(bpf_ids_of "$E2E_PID")"
-			return 0
-		fi
-		kill -0 "$E2E_PID" 2>/dev/null || { cat "$out"; [ "$err" = "$out" ] || cat "$err"; e2e_die "$tool exited before attaching"; }
+	local show=("$out")
+	[ "$err" = "$out" ] || show+=("$err")
+	e2e_await_ready "$E2E_TMP/ready" "$E2E_PID" 10 "$tool" "${show[@]}"
+	E2E_PROG_IDS="$E2E_PROG_IDS $(bpf_ids_of "$E2E_PID")"
+}
+
+# e2e_await_ready FILE PID SECONDS NAME OUT...: waits until FILE (a --ready-file) is written; dies,
+# showing the OUT files, when PID exits first or SECONDS pass.
+e2e_await_ready() {
+	local file=$1 pid=$2 secs=$3 name=$4
+	shift 4
+	for _ in $(seq 1 $((secs * 10))); do
+		[ -s "$file" ] && return 0
+		kill -0 "$pid" 2>/dev/null || { cat "$@"; e2e_die "$name exited before attaching"; }
 		sleep 0.1
 	done
-	cat "$out"
-	[ "$err" = "$out" ] || cat "$err"
-	e2e_die "$tool did not attach within 10 s"
+	cat "$@"
+	e2e_die "$name did not attach within $secs s"
+}
+
+# e2e_await_exit PID SECONDS NAME: waits up to SECONDS for PID to exit (if it does not, kills it
+# and dies); its exit status goes to E2E_STATUS.
+e2e_await_exit() {
+	local pid=$1 secs=$2 name=$3
+	for _ in $(seq 1 $((secs * 20))); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -0 "$pid" 2>/dev/null && { kill -9 "$pid"; e2e_die "$name did not exit within $secs s"; }
+	wait "$pid"
+	E2E_STATUS=$?
 }
 
 # The BPF programs and links a process holds ("prog:ID" / "link:ID"), from its fdinfo.
@@ -120,17 +140,10 @@ bpf_ids_of() {
 
 # e2e_stop: Ctrl-C, then the tool must exit 0 within 10 s.
 e2e_stop() {
-	local status
 	kill -INT "$E2E_PID"
-	for _ in $(seq 1 100); do
-		kill -0 "$E2E_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$E2E_PID" 2>/dev/null && { kill -9 "$E2E_PID"; e2e_die "tool ignored SIGINT for 10 s"; }
-	wait "$E2E_PID"
-	status=$?
+	e2e_await_exit "$E2E_PID" 10 "tool (after SIGINT)"
 	E2E_PID=
-	[ "$status" -eq 0 ] || e2e_fail "tool exited with status $status after SIGINT"
+	[ "$E2E_STATUS" -eq 0 ] || e2e_fail "tool exited with status $E2E_STATUS after SIGINT"
 }
 
 # e2e_wait_line FILE REGEX SECONDS: waits until a line of FILE matches (e.g. a report the tool
@@ -147,16 +160,9 @@ e2e_wait_line() {
 
 # e2e_wait_exit: waits for a tool that stops by itself (--duration), up to SECONDS.
 e2e_wait_exit() {
-	local secs=$1 status
-	for _ in $(seq 1 $((secs * 10))); do
-		kill -0 "$E2E_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$E2E_PID" 2>/dev/null && { kill -9 "$E2E_PID"; e2e_die "tool did not stop after its --duration"; }
-	wait "$E2E_PID"
-	status=$?
+	e2e_await_exit "$E2E_PID" "$1" "tool (stopping by itself after its --duration)"
 	E2E_PID=
-	[ "$status" -eq 0 ] || e2e_fail "tool exited with status $status"
+	[ "$E2E_STATUS" -eq 0 ] || e2e_fail "tool exited with status $E2E_STATUS"
 }
 
 # udp_to NS DST_IP PORT COUNT [SIZE]: COUNT datagrams from NS, each from a new source port:
