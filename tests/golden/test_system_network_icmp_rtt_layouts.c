@@ -14,60 +14,53 @@
 static char *buf;
 static size_t len;
 
-/* Round trips recorded in the lab, replayed and printed in a layout. */
-static const struct recorded_layout {
+/* A round trip recorded in the lab: who sent what, from where to where. */
+struct recording {
 	int direction;
 	const char *src, *dst;
 	struct path_who who[2];
 	const struct recorded_stage *rec;
 	size_t nrec;
 	__u16 id;
+};
+
+enum { TX_FAST_PATH, RX_UPCALL };
+
+// clang-format off
+static const struct recording trips[] = {
+	[TX_FAST_PATH] = { RTT_TX, "10.71.0.254", "10.71.0.1", { { 243, "ping", "int0" }, { 243, "ping", "phys0" } },
+			   tx_fast_path, ARRAY_SIZE(tx_fast_path), 4242 },
+	/* Through userspace: every packet is an upcall. */
+	[RX_UPCALL] = { RTT_RX, "10.71.0.1", "10.71.0.254", { { 280, "ping", "phys0" }, { 258, "python3", "int0" } },
+			rx_upcall, ARRAY_SIZE(rx_upcall), 4343 },
+};
+// clang-format on
+
+/* The recorded round trips, replayed and printed in a layout. */
+static const struct recorded_layout {
+	const struct recording *trip;
 	void (*print)(FILE *f, const struct rtt_report *r);
 	const char *golden;
 } recorded_layouts[] = {
-	{ RTT_TX,
-	  "10.71.0.254",
-	  "10.71.0.1",
-	  { { 243, "ping", "int0" }, { 243, "ping", "phys0" } },
-	  tx_fast_path,
-	  ARRAY_SIZE(tx_fast_path),
-	  4242,
-	  rtt_print_event,
-	  "system_network_icmp_rtt_tx.txt" },
-	{ RTT_TX,
-	  "10.71.0.254",
-	  "10.71.0.1",
-	  { { 243, "ping", "int0" }, { 243, "ping", "phys0" } },
-	  tx_fast_path,
-	  ARRAY_SIZE(tx_fast_path),
-	  4242,
-	  rtt_print_json,
-	  "system_network_icmp_rtt_tx.json" },
-	/* Through userspace: every packet is an upcall. */
-	{ RTT_RX,
-	  "10.71.0.1",
-	  "10.71.0.254",
-	  { { 280, "ping", "phys0" }, { 258, "python3", "int0" } },
-	  rx_upcall,
-	  ARRAY_SIZE(rx_upcall),
-	  4343,
-	  rtt_print_event,
-	  "system_network_icmp_rtt_rx_upcall.txt" },
+	{ &trips[TX_FAST_PATH], rtt_print_event, "system_network_icmp_rtt_tx.txt" },
+	{ &trips[TX_FAST_PATH], rtt_print_json, "system_network_icmp_rtt_tx.json" },
+	{ &trips[RX_UPCALL], rtt_print_event, "system_network_icmp_rtt_rx_upcall.txt" },
 };
 
 START_TEST(recorded_round_trips)
 {
 	const struct recorded_layout *l = &recorded_layouts[_i];
+	const struct recording *t = l->trip;
 	struct replay r;
 	struct rtt_report rep;
 	FILE *f = golden_open(&buf, &len);
 
-	replay_init(&r, l->direction, l->src, l->dst);
-	r.who[0] = l->who[0];
-	r.who[1] = l->who[1];
-	replay_recorded(&r, l->rec, l->nrec, l->id, 2, 0);
+	replay_init(&r, t->direction, t->src, t->dst);
+	r.who[0] = t->who[0];
+	r.who[1] = t->who[1];
+	replay_recorded(&r, t->rec, t->nrec, t->id, 2, 0);
 	ck_assert_int_eq(r.nreported, 1);
-	rep = report_of(&r.reported[0], l->rec, l->nrec, l->direction, l->src, l->dst, true);
+	rep = report_of(&r.reported[0], t->rec, t->nrec, t->direction, t->src, t->dst, true);
 	l->print(f, &rep);
 	ck_assert_int_eq(golden_check(f, &buf, &len, l->golden), 0);
 }
