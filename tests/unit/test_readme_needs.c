@@ -254,17 +254,9 @@ START_TEST(test_readme_kernel_needs)
 }
 END_TEST
 
-static Suite *readme_needs_suite(void)
-{
-	Suite *s = suite_create("readme_needs");
-	TCase *tc = tcase_create("readme");
-
-	tcase_add_test(tc, test_readme_kernel_needs);
-	suite_add_tcase(s, tc);
-	return s;
-}
-
 int main(void)
 {
-	return unit_run(readme_needs_suite());
+	const TTest *readme_tests[] = { test_readme_kernel_needs };
+
+	return unit_run(unit_suite("readme_needs", "readme", readme_tests, ARRAY_SIZE(readme_tests)));
 }
