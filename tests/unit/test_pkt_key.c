@@ -53,36 +53,31 @@ static void snap_eth(struct pkt_snap *s, const struct pkt_bytes *p)
 	snap_at(s, PKT_AT_ETH, 0, p->b, p->len);
 }
 
-START_TEST(test_first_fragment_has_ports)
-{
-	struct pkt_filter f = { .dport = 80 };
-	struct pkt_snap s;
-	struct pkt_key m;
+/* The two fragments of one UDP datagram: only the first carries the ports a filter can match. */
+static const struct fragment_case {
+	const struct pkt_bytes *packet;
+	uint16_t sport, dport;
+	bool port_filter_matches;
+} fragments[] = {
+	{ &eth_ipv4_first_frag, 53, 80, true },
+	/* Its payload sits where the ports were: a port filter must not match it. */
+	{ &eth_ipv4_frag, 0, 0, false },
+};
 
-	snap_eth(&s, &eth_ipv4_first_frag);
-	pkt_key_parse(&s, &m);
-	ck_assert_uint_eq(m.family, 4);
-	ck_assert_uint_eq(m.l4proto, IPPROTO_UDP);
-	ck_assert_uint_eq(m.sport, 53);
-	ck_assert_uint_eq(m.dport, 80);
-	ck_assert(pkt_filter_match(&f, &m));
-}
-END_TEST
-
-/* Its payload sits where the ports were: a port filter must not match it. */
-START_TEST(test_non_first_fragment_has_no_ports)
+START_TEST(test_fragment_ports)
 {
+	const struct fragment_case *c = &fragments[_i];
 	struct pkt_filter port = { .dport = 80 }, addr = { .sfamily = 4 };
 	struct pkt_snap s;
 	struct pkt_key m;
 
-	snap_eth(&s, &eth_ipv4_frag);
+	snap_eth(&s, c->packet);
 	pkt_key_parse(&s, &m);
 	ck_assert_uint_eq(m.family, 4);
 	ck_assert_uint_eq(m.l4proto, IPPROTO_UDP);
-	ck_assert_uint_eq(m.sport, 0);
-	ck_assert_uint_eq(m.dport, 0);
-	ck_assert(!pkt_filter_match(&port, &m));
+	ck_assert_uint_eq(m.sport, c->sport);
+	ck_assert_uint_eq(m.dport, c->dport);
+	ck_assert_int_eq(pkt_filter_match(&port, &m), c->port_filter_matches);
 	addr.saddr[0] = inet_addr("10.0.0.1");
 	ck_assert(pkt_filter_match(&addr, &m)); /* the addresses are there */
 }
@@ -205,14 +200,14 @@ END_TEST
 
 int main(void)
 {
-	const TTest *core_tests[] = { test_first_fragment_has_ports,
-				      test_non_first_fragment_has_no_ports,
-				      test_netif_receive_qinq_same_for_netstage_and_icmp_rtt,
+	const TTest *core_tests[] = { test_netif_receive_qinq_same_for_netstage_and_icmp_rtt,
 				      test_ipv6_tcp_at_network_header,
-				      test_network_header_without_skb_protocol,
-				      test_tcp_header_only,
+				      test_network_header_without_skb_protocol, test_tcp_header_only,
 				      test_filter_modes };
+	Suite *s = suite_create("pkt_key");
 
 	build_packets();
-	return unit_run(unit_suite("pkt_key", "core", core_tests, ARRAY_SIZE(core_tests)));
+	tcase_add_loop_test(unit_tcase(s, "core", core_tests, ARRAY_SIZE(core_tests)), test_fragment_ports, 0,
+			    ARRAY_SIZE(fragments));
+	return unit_run(s);
 }
