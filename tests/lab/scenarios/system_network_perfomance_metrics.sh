@@ -46,6 +46,20 @@ expect_chain() { # FILE JQ-CONDITION EXPECTED WHAT
     lab_ok "$4: $got"
 }
 count() { lab_json_events "$1" | jq -c "select($2)" | grep -c . || true; }
+# The kernel skips a kprobe that fires while another BPF program runs on the same CPU
+# (bpf_prog_active): a TCP segment sent from softirq (an ACK, a retransmit) that interrupted a
+# probe then starts a stage later. So every record must be a tail of the full chain, in order
+# and ending where it must, and at most one record (or one in ten) may lack its first stages.
+expect_chain_tails() { # FILE JQ-CONDITION FULL-CHAIN WHAT
+    local n short=0 cnt chain
+    n=$(count "$1" "$2")
+    while read -r cnt chain; do
+        [[ " $3" == *" $chain" ]] || { cat "$1" >&2; lab_fail "$4: a record with stages '$chain', not a tail of '$3'"; }
+        [[ $chain == "$3" ]] || short=$((short + cnt))
+    done < <(chains "$1" "$2")
+    ((short <= 1 || short * 10 <= n)) || { cat "$1" >&2; lab_fail "$4: $short of $n records lack their first stages"; }
+    lab_ok "$4: $((n - short)) of $n records with every stage, $short starting later"
+}
 
 # 1. Both directions with --enable-ct: UDP out, pings out (echo out, reply in), TCP both ways.
 out=$work/ct
@@ -100,14 +114,14 @@ lab_expect "$(count "$out" '.direction == "SYSTEM_TX"')" -ge 3 "TCP: segments ou
 lab_expect "$(count "$out" '.direction == "SYSTEM_RX"')" -ge 3 "TCP: segments in"
 lab_expect "$(count "$out" 'any(.stages[]; .name | startswith("CT"))')" -eq 0 "TCP: no CT stage without --enable-ct"
 expect_chain "$out" '.direction == "SYSTEM_RX"' "$(count "$out" '.direction == "SYSTEM_RX"') PHY_RX OVS_RX FLOW_EXTRACT_RX INTERNAL_DEV_RECV NETRX_END IP_RCV TCP_UDP_RCV" "TCP in"
-expect_chain "$out" '.direction == "SYSTEM_TX"' "$(count "$out" '.direction == "SYSTEM_TX"') IP_QUEUE_XMIT IP_OUTPUT OVS_TX FLOW_EXTRACT_TX PHY_QDISC_ENQ PHY_TX" "TCP out"
+expect_chain_tails "$out" '.direction == "SYSTEM_TX"' "IP_QUEUE_XMIT IP_OUTPUT OVS_TX FLOW_EXTRACT_TX PHY_QDISC_ENQ PHY_TX" "TCP out"
 
 # 4. netem on phys0: the qdisc stages and the sojourn; --latency-us keeps only those packets.
 modprobe sch_netem 2>/dev/null || lab_skip "no sch_netem on $(uname -r)"
 out=$work/delay
 start_tool "$out" --json --direction tx --protocol udp --dst-port 5000 --latency-us $((LAB_THRESHOLD_MS * 1000))
 lab_udp_send - $REMOTE 5000 4
-tc qdisc add dev phys0 root netem delay ${LAB_DELAY_MS}ms
+tc qdisc add dev phys0 root netem delay "${LAB_DELAY_MS}ms"
 lab_on_exit "tc qdisc del dev phys0 root"
 lab_udp_send - $REMOTE 5000 3
 lab_tool_await 3 '"stages":'
