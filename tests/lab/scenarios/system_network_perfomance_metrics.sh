@@ -56,7 +56,7 @@ expect_chain_tails() { # FILE JQ-CONDITION FULL-CHAIN WHAT
     while read -r cnt chain; do
         [[ " $3" == *" $chain" ]] || { cat "$1" >&2; lab_fail "$4: a record with stages '$chain', not a tail of '$3'"; }
         [[ $chain == "$3" ]] || short=$((short + cnt))
-    done < <(chains "$1" "$2")
+    done <<<"$(chains "$1" "$2")"
     ((short <= 1 || short * 10 <= n)) || { cat "$1" >&2; lab_fail "$4: $short of $n records lack their first stages"; }
     lab_ok "$4: $((n - short)) of $n records with every stage, $short starting later"
 }
