@@ -251,6 +251,11 @@ lab_qdisc_drops() {
         sed -n 's/.*(dropped \([0-9]*\),.*/\1/p' | head -n1
 }
 
+# lab_qdisc_empty NS DEV: true when DEV's root qdisc holds no packet.
+lab_qdisc_empty() {
+    lab_nsexec "$1" tc -s qdisc show dev "$2" | grep -q ' backlog 0b 0p'
+}
+
 lab_link_stat() {
     lab_nsexec "$1" cat "/sys/class/net/$2/statistics/$3"
 }

@@ -105,7 +105,8 @@ export BPFNET_FORCE_LEGACY=1
 out=$work/drops.json
 lab_tool_start "$out" qdisc_lateny_details --dev "$dev_a" --proto udp --json
 lab_udp_burst qla 10.62.0.2 $PORT 20 1000
-sleep 1
+lab_wait_for 20 lab_qdisc_empty qla "$dev_a" || lab_fail "tbf still holds packets 20 s after the burst"
+sleep 1 # the last dequeue's event reaches the tool
 lab_tool_stop
 unset BPFNET_FORCE_LEGACY
 tc_drops=$(lab_qdisc_drops qla "$dev_a")
@@ -114,8 +115,15 @@ lab_log "summary: $sum; tc dropped $tc_drops"
 lab_expect "$tc_drops" -ge 10 "tbf dropped most of the burst"
 lab_expect "$(jq -r .enqueued <<<"$sum")" -eq 20 "legacy --json: every datagram recorded before the qdisc"
 lab_expect "$(jq -r .dropped <<<"$sum")" -eq "$tc_drops" "legacy --json: dropped = tc's dropped counter"
-lab_expect "$(jq -r .dequeued <<<"$sum")" -eq $((20 - tc_drops)) "legacy --json: the rest dequeued"
-lab_expect "$(jq -c 'select(.summary | not)' "$out" | wc -l)" -eq $((20 - tc_drops)) "legacy --json: one record per dequeued datagram"
+# The qdisc is empty, so every datagram tbf kept was dequeued. The kernel skips a kprobe that
+# fires while another BPF program runs on the same CPU (bpf_prog_active): a dequeue from the
+# tbf watchdog's softirq that interrupts the sender's enqueue probe is not seen, and the tool
+# then counts that datagram as still queued. One such miss in the burst is allowed, no more,
+# and the tool's books must balance either way.
+dequeued=$(jq -r .dequeued <<<"$sum") still=$(jq -r .still_queued <<<"$sum")
+lab_expect $((dequeued + still)) -eq $((20 - tc_drops)) "legacy --json: the rest dequeued or, where a probe was skipped, still queued"
+lab_expect "$still" -le 1 "legacy --json: at most one dequeue unseen"
+lab_expect "$(jq -c 'select(.summary | not)' "$out" | wc -l)" -eq "$dequeued" "legacy --json: one record per dequeued datagram"
 
 lab_tool_no_leftovers
 lab_log "passed in $(lab_elapsed)"
