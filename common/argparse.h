@@ -22,7 +22,7 @@ enum arg_kind {
 	ARG_FLOAT, /* double, Python float() syntax, finite, within [min, max] */
 	ARG_SECONDS, /* double, a time in seconds within ARG_SECONDS_MIN..ARG_SECONDS_MAX */
 	ARG_STR, /* const char * */
-	ARG_CHOICE, /* const char *, one of choices */
+	ARG_ENUM, /* int or an enum of int's size: the index in choices of the value given */
 	ARG_STR_LIST, /* struct arg_list, one or more values (argparse nargs='+') */
 	ARG_IPV4, /* uint32_t in network order, strict dotted quad; 0.0.0.0 = no filter */
 	ARG_IP, /* struct ip_addr, IPv4 dotted quad or IPv6 */
@@ -67,10 +67,20 @@ struct arg_opt {
 	union arg_dest dest;
 	const char *metavar; /* NULL: derived from the name as argparse does */
 	const char *help;
-	const char *const *choices; /* ARG_CHOICE, ARG_PROTO: NULL-terminated */
+	const char *const *choices; /* ARG_ENUM, ARG_PROTO: NULL-terminated */
 	double min, max; /* ARG_INT, ARG_FLOAT: accepted range */
 	unsigned flags;
 };
+
+/*
+ * p as ARG_ENUM's int destination; does not compile unless *p is an integer (an enum) of
+ * int's size.
+ */
+/* clang-format off */
+#define ARG_ENUM_DEST(p)                                                                           \
+	((int *)(p) + 0 * sizeof(*(p) << 0) +                                                      \
+	 0 * sizeof(struct { _Static_assert(sizeof(*(p)) == sizeof(int), "OPT_ENUM needs an int-sized enum"); int x; }))
+/* clang-format on */
 
 /*
  * Option table entries, one macro per kind: the destination pointer must have the kind's type
@@ -87,8 +97,9 @@ struct arg_opt {
 #define OPT_SECONDS(name, shrt, p, kflags, text, ...)                                               \
 	{ name, shrt, ARG_SECONDS, { .f = (p) }, .help = text, .flags = (kflags), __VA_ARGS__ }
 #define OPT_STR(name, shrt, p, text, ...) { name, shrt, ARG_STR, { .s = (p) }, .help = text, __VA_ARGS__ }
-#define OPT_CHOICE(name, shrt, p, list, text, ...)                                                 \
-	{ name, shrt, ARG_CHOICE, { .s = (p) }, .help = text, .choices = (list), __VA_ARGS__ }
+/* list[i] is the word of value i of p's enum, in the enum's order. */
+#define OPT_ENUM(name, shrt, p, list, text, ...)                                                   \
+	{ name, shrt, ARG_ENUM, { .i = ARG_ENUM_DEST(p) }, .help = text, .choices = (list), __VA_ARGS__ }
 #define OPT_STR_LIST(name, shrt, p, text, ...) { name, shrt, ARG_STR_LIST, { .list = (p) }, .help = text, __VA_ARGS__ }
 #define OPT_IPV4(name, shrt, p, text, ...) { name, shrt, ARG_IPV4, { .ipv4 = (p) }, .help = text, __VA_ARGS__ }
 #define OPT_IP(name, shrt, p, text, ...) { name, shrt, ARG_IP, { .ip = (p) }, .help = text, __VA_ARGS__ }

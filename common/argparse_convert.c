@@ -93,14 +93,14 @@ static void store_ipv4(const struct arg_opt *o, const char *label, const char *v
 	memcpy(o->dest.ipv4, a.bytes, 4);
 }
 
-/* Whether val is one of the option's choices (else exits 2 listing them). */
-static void check_choice(const struct arg_opt *o, const char *label, const char *val)
+/* The index of val among the option's choices (exact words only); exits 2 listing them if none. */
+static int choice_index(const struct arg_opt *o, const char *label, const char *val)
 {
 	struct strbuf sb = { 0 };
 
 	for (int i = 0; o->choices[i]; i++)
 		if (!strcmp(o->choices[i], val))
-			return;
+			return i;
 	for (int i = 0; o->choices[i]; i++)
 		sb_addf(&sb, "%s'%s'", i ? ", " : "", o->choices[i]);
 	arg_fail("argument %s: invalid choice: '%s' (choose from %s)", label, arg_shown(val), sb.buf);
@@ -132,9 +132,8 @@ void argp_store_value(const struct arg_opt *o, const char *label, const char *va
 	case ARG_SECONDS:
 		store_seconds(o, label, val);
 		break;
-	case ARG_CHOICE:
-		check_choice(o, label, val);
-		*o->dest.s = val;
+	case ARG_ENUM:
+		*o->dest.i = choice_index(o, label, val);
 		break;
 	case ARG_IPV4:
 		store_ipv4(o, label, val);
@@ -162,7 +161,7 @@ void argp_store_value(const struct arg_opt *o, const char *label, const char *va
 		int p;
 
 		if (o->choices)
-			check_choice(o, label, val);
+			choice_index(o, label, val);
 		p = l4proto_parse(val);
 		if (p < 0)
 			arg_fail("argument %s: invalid protocol: '%s' (use tcp, udp, icmp or a number 0-255)",

@@ -161,9 +161,13 @@ static void opt_default_text(const struct arg_opt *o, struct strbuf *sb)
 			sb_addf(sb, " (default: %s)", v);
 		break;
 	}
+	case ARG_ENUM:
+		/* A required option's value is always given: its enum's 0 is no default. */
+		if (!(o->flags & ARG_REQUIRED))
+			sb_addf(sb, " (default: %s)", o->choices[*o->dest.i]);
+		break;
 	case ARG_STR:
-	case ARG_IFNAME:
-	case ARG_CHOICE: {
+	case ARG_IFNAME: {
 		const char *v = *o->dest.s;
 
 		if (v && *v)

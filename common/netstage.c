@@ -202,7 +202,12 @@ void netstage_probes_print(FILE *f, const struct netstage_probes *p)
 
 const char *const netstage_proto_choices[] = { "tcp", "udp", "all", NULL };
 const char *const netstage_proto_icmp_choices[] = { "tcp", "udp", "icmp", "all", NULL };
-const char *const netstage_dir_choices[] = { "tx", "rx", "both", NULL };
+const char *const netstage_dir_choices[] = {
+	[NETSTAGE_DIR_TX] = "tx",
+	[NETSTAGE_DIR_RX] = "rx",
+	[NETSTAGE_DIR_BOTH] = "both",
+	NULL,
+};
 
 static char *strip(char *s)
 {
@@ -264,14 +269,16 @@ static unsigned netstage_protocols(uint8_t protocol, unsigned all_bits)
 	}
 }
 
-/* "tx"/"rx"/"both" to NS_DIR_BIT bits. */
-static unsigned netstage_dirs(const char *text)
+/* --direction to NS_DIR_BIT bits. */
+static unsigned netstage_dirs(enum netstage_direction direction)
 {
-	if (!strcmp(text, "tx"))
-		return NS_DIR_BIT(NS_TX);
-	if (!strcmp(text, "rx"))
-		return NS_DIR_BIT(NS_RX);
-	return NS_DIRS_ALL;
+	static const unsigned bits[] = {
+		[NETSTAGE_DIR_TX] = NS_DIR_BIT(NS_TX),
+		[NETSTAGE_DIR_RX] = NS_DIR_BIT(NS_RX),
+		[NETSTAGE_DIR_BOTH] = NS_DIRS_ALL,
+	};
+
+	return bits[direction];
 }
 
 /* ---- sessions and counters ---- */
@@ -480,17 +487,18 @@ void netstage_opts_resolve(struct netstage_config *cfg, const struct netstage_op
 void netstage_print_filters(FILE *f, const struct netstage_config *cfg, const struct netstage_opts *o,
 			    const char *direction_note)
 {
+	static const char *const direction_shown[] = {
+		[NETSTAGE_DIR_TX] = "TX",
+		[NETSTAGE_DIR_RX] = "RX",
+		[NETSTAGE_DIR_BOTH] = "BOTH",
+	};
 	char proto[8];
 
 	snprintf(proto, sizeof(proto), "%s", l4proto_choice(netstage_proto_icmp_choices, o->protocol));
 	for (char *p = proto; *p; p++)
 		*p = (char)toupper((unsigned char)*p);
 	fprintf(f, "Protocol filter: %s\n", proto);
-	fprintf(f, "Direction filter: %s%s\n",
-		!strcmp(o->direction, "tx")   ? "TX"
-		: !strcmp(o->direction, "rx") ? "RX"
-					      : "BOTH",
-		direction_note);
+	fprintf(f, "Direction filter: %s%s\n", direction_shown[o->direction], direction_note);
 	char addr[16];
 
 	if (cfg->filter.sfamily)

@@ -92,7 +92,10 @@ void netstage_probes_print(FILE *f, const struct netstage_probes *p);
 
 extern const char *const netstage_proto_choices[]; /* tcp, udp, all */
 extern const char *const netstage_proto_icmp_choices[]; /* tcp, udp, icmp, all */
-extern const char *const netstage_dir_choices[]; /* tx, rx, both */
+extern const char *const netstage_dir_choices[]; /* the words of enum netstage_direction */
+
+/* --direction: which directions' packets are traced. */
+enum netstage_direction { NETSTAGE_DIR_TX, NETSTAGE_DIR_RX, NETSTAGE_DIR_BOTH };
 
 /*
  * A comma-separated interface list ("eth0" or "eth0,eth1", items whitespace-stripped) into
@@ -104,7 +107,8 @@ int netstage_phy_opt(const char *flag, const char *text, uint32_t ifindex[NS_MAX
 
 /* The filter options the system-network latency tools share, under the same flag names. */
 struct netstage_opts {
-	const char *phy_interface, *direction;
+	const char *phy_interface;
+	enum netstage_direction direction;
 	uint8_t protocol; /* IPPROTO_TCP, _UDP, _ICMP, or 0: all */
 	uint32_t src_ip, dst_ip; /* network order; 0 = any */
 	uint16_t src_port, dst_port;

@@ -17,14 +17,19 @@
 #include "kernel_drop_stack_stats_summary_all.h"
 #include "kernel_drop_stack_stats_summary_all.skel.h"
 
-static const char *const group_choices[] = { "all", "stack", "fivetuple", NULL };
+static const char *const group_choices[] = {
+	[GROUP_ALL] = "all",
+	[GROUP_STACK] = "stack",
+	[GROUP_FIVETUPLE] = "fivetuple",
+	NULL,
+};
 
 static struct {
 	double interval, duration;
 	int top, max_entries;
-	const char *group_by;
+	enum kdssa_group group_by;
 	struct drop_filter_opts filter;
-} opt = { .interval = 10, .top = 5, .max_entries = 10240, .group_by = "all", .filter = { .name = "" } };
+} opt = { .interval = 10, .top = 5, .max_entries = 10240, .group_by = GROUP_ALL, .filter = { .name = "" } };
 
 static const struct arg_opt options[] = {
 	OPT_SECONDS("interval", 'i', &opt.interval, ARG_WHOLE,
@@ -35,7 +40,7 @@ static const struct arg_opt options[] = {
 		"entries shown per report (the final report shows twice as many)"),
 	DROP_FILTER_OPTIONS(opt.filter),
 	OPT_INT("max-entries", 0, &opt.max_entries, 1, 4000000, "size of each counter table"),
-	OPT_CHOICE("group-by", 0, &opt.group_by, group_choices, "grouping shown by the periodic reports"),
+	OPT_ENUM("group-by", 0, &opt.group_by, group_choices, "grouping shown by the periodic reports"),
 	{ 0 },
 };
 
@@ -127,7 +132,7 @@ static void print_json(const char *datetime, int cycle, enum kdssa_group group, 
 	struct json j;
 
 	drop_json_begin(&j, stdout, datetime, cycle);
-	json_str(&j, "group_by", opt.group_by);
+	json_str(&j, "group_by", group_choices[opt.group_by]);
 	json_uint(&j, "interval_drops", shown->total);
 	json_uint(&j, "failed_stacks", iv->failed.total);
 	json_uint(&j, "not_counted_table_full", iv->table_full);
@@ -184,9 +189,7 @@ int main(int argc, char **argv)
 	args_parse(&parser, argc, argv);
 	drop_count_config_build(&cfg, &opt.filter);
 	cfg.by_tuple = 1;
-	r.group = !strcmp(opt.group_by, "stack")       ? GROUP_STACK
-		  : !strcmp(opt.group_by, "fivetuple") ? GROUP_FIVETUPLE
-						       : GROUP_ALL;
+	r.group = opt.group_by;
 	tool_init("kernel_drop_stack_stats_summary_all");
 	hook_set_init(&r.hooks, &drop_hook, 1, 0);
 	if (cfg.ifname[0])
@@ -194,7 +197,8 @@ int main(int argc, char **argv)
 	if (!g_common.json) {
 		printf("Tracing kfree_skb calls with five-tuple histograms, %.0fs intervals...%s\n",
 		       opt.interval, drop_filter_text(&opt.filter, filters, sizeof(filters)));
-		printf("Max histogram entries: %d, Grouping by: %s\n", opt.max_entries, opt.group_by);
+		printf("Max histogram entries: %d, Grouping by: %s\n", opt.max_entries,
+		       group_choices[opt.group_by]);
 		drop_banner_duration(opt.duration);
 	}
 

@@ -35,15 +35,15 @@ static struct {
 	uint32_t src_ip, dst_ip; /* network order */
 	const char *phy_interface, *phy_iface1, *phy_iface2;
 	double latency_ms;
-	const char *direction;
+	enum rtt_direction direction;
 	bool disable_kernel_stacks;
 	double duration;
-} opt = { .direction = "tx" };
+} opt = { .direction = RTT_TX };
 
 /* The addresses as the banner and reports print them. */
 static char src_text[16], dst_text[16];
 
-static const char *const direction_choices[] = { "tx", "rx", NULL };
+static const char *const direction_choices[] = { [RTT_TX] = "tx", [RTT_RX] = "rx", NULL };
 
 static const struct arg_opt options[] = {
 	OPT_IPV4("src-ip", 0, &opt.src_ip,
@@ -62,8 +62,8 @@ static const struct arg_opt options[] = {
 		  "report only round trips with an RTT of at least this many milliseconds (default: 0, "
 		  "report all)",
 		  .metavar = "LATENCY_MS"),
-	OPT_CHOICE("direction", 0, &opt.direction, direction_choices,
-		   "tx: this host pings the remote one; rx: the remote host pings this one"),
+	OPT_ENUM("direction", 0, &opt.direction, direction_choices,
+		 "tx: this host pings the remote one; rx: the remote host pings this one"),
 	OPT_FLAG("disable-kernel-stacks", 0, &opt.disable_kernel_stacks,
 		 "do not capture or print a kernel stack at each stage"),
 	OPT_IFNAME("phy-iface1", 0, &opt.phy_iface1,
@@ -201,7 +201,7 @@ static void build_config(struct rtt_config *cfg, struct settings *st)
 				      RTT_FILTER_FLAGS);
 	st->latency_ms = opt.latency_ms;
 	cfg->threshold_ns = (__u64)(st->latency_ms * 1e6);
-	cfg->direction = strcmp(opt.direction, "rx") ? RTT_TX : RTT_RX;
+	cfg->direction = opt.direction;
 	cfg->stacks = !opt.disable_kernel_stacks;
 	st->phy = phy_list(&flag, st->phy_buf, sizeof(st->phy_buf));
 	st->nphy = netstage_phy_opt(flag, st->phy, cfg->phy_ifindex);
@@ -321,7 +321,7 @@ int main(int argc, char **argv)
 			printf("Probe: %s -> %s\n", hook_defs[h].role,
 			       hook_describe(&hooks, h, desc, sizeof(desc)));
 		printf("\nTracing ICMP RTT for src_ip=%s, dst_ip=%s, direction=%s ... Hit Ctrl-C to end.\n",
-		       src_text, dst_text, opt.direction);
+		       src_text, dst_text, direction_choices[opt.direction]);
 	}
 	events_trace(ch, &hooks, opt.duration, "\nDetaching...\n");
 	rtt_print_totals(stdout, g_common.json, tracer.reported,

@@ -23,7 +23,7 @@ static struct {
 	double duration;
 	bool enable_ct, verbose;
 	struct netstage_opts net;
-} opt = { .net = { .direction = "both", .session_timeout = 1 } };
+} opt = { .net = { .direction = NETSTAGE_DIR_BOTH, .session_timeout = 1 } };
 
 static const struct arg_opt options[] = {
 	OPT_IFNAME("internal-interface", 0, &opt.internal_interface,
@@ -34,8 +34,8 @@ static const struct arg_opt options[] = {
 	NETSTAGE_FILTER_OPTIONS(opt.net),
 	OPT_PROTO("protocol", 0, &opt.net.protocol, "protocol filter",
 		  .choices = netstage_proto_icmp_choices),
-	OPT_CHOICE("direction", 0, &opt.net.direction, netstage_dir_choices,
-		   "tx = SYSTEM_TX (local -> uplink), rx = SYSTEM_RX (uplink -> local), both"),
+	OPT_ENUM("direction", 0, &opt.net.direction, netstage_dir_choices,
+		 "tx = SYSTEM_TX (local -> uplink), rx = SYSTEM_RX (uplink -> local), both"),
 	NETSTAGE_LATENCY_OPTION(opt.net),
 	OPT_FLAG("enable-ct", 0, &opt.enable_ct,
 		 "measure conntrack: nf_conntrack_in stages (CT_*, CT_OUT_*) and the CT: lookup time"),

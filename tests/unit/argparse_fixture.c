@@ -10,11 +10,14 @@
 #include "argparse_fixture.h"
 #include "strbuf.h"
 
-const char *const l4_choices[] = { "all", "icmp", "tcp", "udp", NULL };
+const char *const l4_choices[] = {
+	[L4_ALL] = "all", [L4_ICMP] = "icmp", [L4_TCP] = "tcp", [L4_UDP] = "udp", NULL
+};
 
 int o_interval = 10, o_offset, o_src_port;
 bool o_verbose, o_extra, o_secret;
-const char *o_name, *o_src_ip, *o_l4 = "all";
+const char *o_name, *o_src_ip;
+enum l4_word o_l4 = L4_ALL;
 struct arg_list o_ports;
 
 static const struct arg_opt tool_opts[] = {
@@ -25,7 +28,7 @@ static const struct arg_opt tool_opts[] = {
 	OPT_STR("name", 'n', &o_name, "device name", .metavar = "NAME"),
 	OPT_STR("src-ip", 0, &o_src_ip, "source IP address"),
 	OPT_INT("src-port", 0, &o_src_port, 0, 65535, "source port"),
-	OPT_CHOICE("l4-protocol", 0, &o_l4, l4_choices, "L4 protocol filter"),
+	OPT_ENUM("l4-protocol", 0, &o_l4, l4_choices, "L4 protocol filter"),
 	OPT_STR_LIST("ports", 'p', &o_ports, "ports to watch", .metavar = "PORT"),
 	OPT_FLAG("secret", 0, &o_secret, "test switch", .flags = ARG_HIDDEN),
 	{ 0 },
@@ -84,7 +87,7 @@ static void dump_state(void)
 {
 	printf(" interval=%d offset=%d verbose=%d extra=%d name=%s src_ip=%s src_port=%d l4=%s", o_interval,
 	       o_offset, o_verbose, o_extra, str_or_none(o_name), str_or_none(o_src_ip), o_src_port,
-	       str_or_none(o_l4));
+	       l4_choices[o_l4]);
 	printf(" ports=");
 	for (int i = 0; i < o_ports.count; i++)
 		printf("%s%s", i ? "," : "", o_ports.items[i]);

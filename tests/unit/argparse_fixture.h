@@ -10,12 +10,15 @@
 #include "argparse.h"
 #include "unit_helpers.h"
 
+/* The words of enum l4_word. */
 extern const char *const l4_choices[];
+enum l4_word { L4_ALL, L4_ICMP, L4_TCP, L4_UDP };
 
 /* "tool": the options of every kind; "pos": positionals; "req": required options. */
 extern int o_interval, o_offset, o_src_port;
 extern bool o_verbose, o_extra, o_secret;
-extern const char *o_name, *o_src_ip, *o_l4;
+extern const char *o_name, *o_src_ip;
+extern enum l4_word o_l4;
 extern struct arg_list o_ports;
 extern const struct arg_parser tool;
 

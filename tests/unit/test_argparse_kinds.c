@@ -25,6 +25,10 @@ static const char *k_dev;
 static uint8_t k_proto, k_l4;
 static double k_ival = 1, k_duration, k_whole = 10, k_latency;
 
+enum way { WAY_TX, WAY_RX, WAY_BOTH };
+static const char *const way_words[] = { [WAY_TX] = "tx", [WAY_RX] = "rx", [WAY_BOTH] = "both", NULL };
+static enum way k_way = WAY_BOTH;
+
 static const struct arg_opt kind_opts[] = {
 	OPT_IPV4("v4", 0, &k_v4, "an IPv4 address"),
 	OPT_IP("ip", 0, &k_ip, "an IPv4 or IPv6 address"),
@@ -36,6 +40,7 @@ static const struct arg_opt kind_opts[] = {
 	OPT_SECONDS("duration", 'd', &k_duration, ARG_WHOLE | ARG_ZERO_OFF, "a duration"),
 	OPT_SECONDS("whole", 0, &k_whole, ARG_WHOLE, "an interval in whole seconds"),
 	OPT_FLOAT("latency", 0, &k_latency, 0, 1e7, "a latency"),
+	OPT_ENUM("way", 0, &k_way, way_words, "a direction"),
 	{ 0 },
 };
 
@@ -51,9 +56,9 @@ static void parse_kinds_child(void *arg)
 		argc++;
 	args_parse(&kinds, argc, (char **)argv);
 	printf("v4=%08x ip=%d:%s port=%u dev=%s proto=%u l4=%u interval=%.17g duration=%.17g whole=%.17g "
-	       "latency=%.17g\n",
+	       "way=%d latency=%.17g\n",
 	       ntohl(k_v4), k_ip.family, k_ip.family ? ip_format(&k_ip, ip, sizeof(ip)) : "-", k_port,
-	       str_or_none(k_dev), k_proto, k_l4, k_ival, k_duration, k_whole, k_latency);
+	       str_or_none(k_dev), k_proto, k_l4, k_ival, k_duration, k_whole, k_way, k_latency);
 }
 
 /* kinds FLAG VALUE: accepted, and stdout has want; or exit 2 and stderr has want. */
@@ -148,6 +153,67 @@ START_TEST(test_kind_proto)
 }
 END_TEST
 
+#define WAYS "(choose from 'tx', 'rx', 'both')"
+
+/* An enum option stores the index of its word: exact words only, no prefixes, case-sensitive. */
+START_TEST(test_kind_enum)
+{
+	KIND_OK("--dev", "eth0", "way=2 "); /* not given: the default */
+	KIND_OK("--way", "tx", "way=0 ");
+	KIND_OK("--way", "rx", "way=1 ");
+	KIND_OK("--way", "both", "way=2 ");
+	KIND_OK("--way=rx", "--dev=eth0", "way=1 ");
+	KIND_BAD("--way", "b", "argument --way: invalid choice: 'b' " WAYS);
+	KIND_BAD("--way", "bot", "argument --way: invalid choice: 'bot' " WAYS);
+	KIND_BAD("--way", "TX", "argument --way: invalid choice: 'TX' " WAYS);
+	KIND_BAD("--way", "1", "argument --way: invalid choice: '1' " WAYS);
+	KIND_BAD("--way", "", "argument --way: invalid choice: '' " WAYS);
+	KIND_BAD("--way", "tx ", "argument --way: invalid choice: 'tx ' " WAYS);
+}
+END_TEST
+
+static enum way k_must = WAY_RX;
+
+static const struct arg_opt must_opts[] = {
+	OPT_ENUM("way", 'w', &k_must, way_words, "a required direction", .flags = ARG_REQUIRED),
+	{ 0 },
+};
+
+static const struct arg_parser must = { .prog = "must", .opts = must_opts };
+
+static void parse_must_child(void *arg)
+{
+	const char *const *argv = arg;
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	args_parse(&must, argc, (char **)argv);
+	printf("way=%d\n", k_must);
+}
+
+/* A required enum option: its value is always given, so --help shows no default. */
+START_TEST(test_kind_enum_required)
+{
+	struct captured r;
+
+	capture_run(parse_must_child, (void *)(const char *const[]){ "must", "-w", "tx", NULL }, &r);
+	ck_assert_int_eq(r.status, CAPTURE_RETURNED);
+	ck_assert_str_eq(r.out, "way=0\n");
+	captured_free(&r);
+	capture_run(parse_must_child, (void *)(const char *const[]){ "must", "--way", "x", NULL }, &r);
+	ck_assert_int_eq(r.status, 2);
+	ck_assert_str_eq(r.err, "usage: must [-h] -w {tx,rx,both} [--json] [--btf PATH]\n"
+				"must: error: argument -w/--way: invalid choice: 'x' " WAYS "\n");
+	captured_free(&r);
+	capture_run(parse_must_child, (void *)(const char *const[]){ "must", "--help", NULL }, &r);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "  -w {tx,rx,both}, --way {tx,rx,both}\n"
+					    "                        a required direction\n"));
+	captured_free(&r);
+}
+END_TEST
+
 #define RANGE "(must be between 0.1 and 31536000 seconds)"
 #define RANGE_OFF "(must be 0 for no limit or between 0.1 and 31536000 seconds)"
 
@@ -223,6 +289,7 @@ START_TEST(test_kind_help)
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_ptr_nonnull(strstr(r.out, "  --l4 {all,icmp,tcp,udp}\n"));
 	ck_assert_ptr_nonnull(strstr(r.out, "a protocol among choices (default: all)\n"));
+	ck_assert_ptr_nonnull(strstr(r.out, "  --way {tx,rx,both}    a direction (default: both)\n"));
 	ck_assert_ptr_nonnull(strstr(r.out, "  -p PORT, --port PORT"));
 	ck_assert_ptr_nonnull(strstr(r.out, "a port (default: 0)\n"));
 	ck_assert_ptr_nonnull(strstr(r.out, "an interval (default: 1)\n"));
@@ -264,10 +331,10 @@ END_TEST
 
 int main(void)
 {
-	const TTest *values_tests[] = { test_kind_ipv4,        test_kind_ip,         test_kind_port,
-					test_kind_ifname,      test_kind_proto,      test_kind_seconds,
-					test_kind_float_range, test_kind_values_cut, test_kind_help,
-					test_arg_fail_opt };
+	const TTest *values_tests[] = { test_kind_ipv4,          test_kind_ip,      test_kind_port,
+					test_kind_ifname,        test_kind_proto,   test_kind_enum,
+					test_kind_enum_required, test_kind_seconds, test_kind_float_range,
+					test_kind_values_cut,    test_kind_help,    test_arg_fail_opt };
 
 	return argparse_unit_run(
 		unit_suite("argparse_kinds", "values", values_tests, ARRAY_SIZE(values_tests)));
