@@ -39,3 +39,11 @@ static __always_inline __u32 log2_slot_capped(__u64 v, __u32 nslots)
 
 	return slot < nslots ? slot : nslots - 1;
 }
+
+/* bpftrace's hist(): slot 0 holds 0, slot k >= 1 holds 2^(k-1) ... 2^k - 1 (labels [0], [1], [2, 4), ...). */
+#define BT_HIST_SLOTS 65
+
+static __always_inline __u32 bt_hist_slot(__u64 v)
+{
+	return v ? log2_slot(v - 1) + 1 : 0;
+}

@@ -132,6 +132,10 @@ kernel_drop_stack_stats|interval|abc 1.5|invalid int value: '.*'$
 kernel_drop_stack_stats|interval|99999999999|invalid value: 99999999999 
 kernel_drop_stack_stats|interval|31536001|invalid value: 31536001 \(must be between 1 and 31536000 seconds\)$
 kernel_drop_stack_stats|device_name|averyveryverylongname|interface name 'averyveryverylongname' too long
+futex|--unit|ns s ''|invalid choice: '.*' \(choose from 'ms', 'us'\)$
+futex|-p/--pid|0 -5|invalid value: -?[0-9]+ \(must be between 1 and 2147483647\)$
+futex|-p/--pid|abc 1.5|invalid int value: '.*'$
+futex|-d/--duration|-1 31536001|invalid value: .* \(must be 0 for no limit or between 0\.1 and 31536000 seconds\)$
 EOF
 }
 
@@ -164,6 +168,9 @@ system_network_latency_summary|--session-timeout|0.1 1 3600 31536000
 system_network_latency_summary|--src-ip|10.0.0.1
 system_network_latency_details|--latency-us|0 0.5 100 10000000
 system_network_perfomance_metrics|--latency-us|0 1e7
+futex|--unit|ms us
+futex|-p|1 2147483647
+futex|--duration|0 0.5 60
 EOF
 }
 

@@ -47,6 +47,16 @@ e2e_setup() {
 	ip netns exec "$NS_A" ping -c 1 -W 2 "$IP_B" >/dev/null || e2e_die "no connectivity between the namespaces"
 }
 
+# e2e_setup_local NAME: the temporary folder and the teardown of e2e_setup, without namespaces
+# (tools that watch processes, not packets).
+e2e_setup_local() {
+	E2E_NAME=$1
+	E2E_TMP=$(mktemp -d "/tmp/bpfnet-e2e-$E2E_NAME.XXXXXX")
+	NS_A= NS_B=
+	trap e2e_teardown EXIT
+	mountpoint -q /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null || true
+}
+
 # e2e_mac NS DEV: the device's MAC address.
 e2e_mac() {
 	ip -n "$1" -o link show dev "$2" | sed -E 's/.* link\/ether ([0-9a-f:]+) .*/\1/'
@@ -66,8 +76,8 @@ e2e_enable_ipv6() {
 e2e_teardown() {
 	[ -n "${E2E_PID:-}" ] && kill -INT "$E2E_PID" 2>/dev/null && wait "$E2E_PID" 2>/dev/null
 	[ "${#E2E_HELPERS[@]}" -gt 0 ] && kill "${E2E_HELPERS[@]}" 2>/dev/null
-	ip netns del "$NS_A" 2>/dev/null
-	ip netns del "$NS_B" 2>/dev/null
+	[ -n "$NS_A" ] && ip netns del "$NS_A" 2>/dev/null
+	[ -n "$NS_B" ] && ip netns del "$NS_B" 2>/dev/null
 	[ -n "${E2E_KEEP:-}" ] || rm -rf "$E2E_TMP"
 }
 
@@ -238,4 +248,22 @@ e2e_finish() {
 	fi
 	echo "FAILED: $E2E_NAME ($E2E_FAILS checks)"
 	exit 1
+}
+
+# cpu_waits_start OUT MODE ARGS...: starts tests/e2e/cpu_waits ($CPU_WAITS, or CW_PROGRAM to run
+# another build of it) waiting for SIGUSR1; its pid goes to CW_PID.
+cpu_waits_start() {
+	local out=$1
+	shift
+	"${CW_PROGRAM:-${CPU_WAITS:?set CPU_WAITS to the cpu_waits test program}}" "$@" >"$out" 2>&1 &
+	CW_PID=$!
+	E2E_HELPERS+=("$CW_PID")
+	e2e_wait_line "$out" '^pid [0-9]+$' 10
+}
+
+# cpu_waits_run OUT SECONDS: lets the program started last do its waits (SIGUSR1) and waits up
+# to SECONDS until it says "done"; it stays alive (its stacks can be symbolized) until the end.
+cpu_waits_run() {
+	kill -USR1 "$CW_PID"
+	e2e_wait_line "$1" '^done$' "$2"
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bthist.h"
 #include "hist.h"
 #include "json.h"
 #include "unit_helpers.h"
@@ -363,11 +364,70 @@ START_TEST(test_log2_hist_json_empty_has_no_percentiles)
 }
 END_TEST
 
+START_TEST(test_bt_hist_slot)
+{
+	/* bpftrace hist(): [0], [1], [2, 4), [4, 8), ... */
+	ck_assert_uint_eq(bt_hist_slot(0), 0);
+	ck_assert_uint_eq(bt_hist_slot(1), 1);
+	ck_assert_uint_eq(bt_hist_slot(2), 2);
+	ck_assert_uint_eq(bt_hist_slot(3), 2);
+	ck_assert_uint_eq(bt_hist_slot(4), 3);
+	ck_assert_uint_eq(bt_hist_slot(1023), 10);
+	ck_assert_uint_eq(bt_hist_slot(1024), 11);
+	ck_assert_uint_eq(bt_hist_slot(1ULL << 63), 64);
+	ck_assert_uint_eq(bt_hist_slot(UINT64_MAX), 64);
+	for (unsigned s = 0; s < BT_HIST_SLOTS; s++) {
+		ck_assert_uint_eq(bt_hist_slot(bt_hist_low(s)), s);
+		ck_assert_uint_eq(bt_hist_slot(bt_hist_high(s)), s);
+	}
+}
+END_TEST
+
+START_TEST(test_bt_hist_labels)
+{
+	static const struct {
+		unsigned slot;
+		const char *label;
+	} cases[] = { { 0, "[0]" },       { 1, "[1]" },       { 2, "[2, 4)" },    { 10, "[512, 1K)" },
+		      { 11, "[1K, 2K)" }, { 21, "[1M, 2M)" }, { 31, "[1G, 2G)" }, { 41, "[1T, 2T)" },
+		      { 51, "[1P, 2P)" }, { 61, "[1E, 2E)" }, { 64, "[8E, 16E)" } };
+	char buf[40];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		ck_assert_str_eq(bt_hist_label(cases[i].slot, buf, sizeof(buf)), cases[i].label);
+}
+END_TEST
+
+START_TEST(test_bt_print_hist_layout)
+{
+	uint64_t slots[BT_HIST_SLOTS] = { [1] = 8123, [2] = 902, [4] = 12 };
+	struct memfile m;
+	char *s;
+
+	bt_print_hist(mem_open(&m), "lat", slots, BT_HIST_SLOTS);
+	s = mem_close(&m);
+	/* Rows from the first to the last non-empty slot; bars 52 * count / max, truncated. */
+	ck_assert_str_eq(s,
+			 "@lat: \n"
+			 "[1]                 8123 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+			 "[2, 4)               902 |@@@@@                                               |\n"
+			 "[4, 8)                 0 |                                                    |\n"
+			 "[8, 16)               12 |                                                    |\n"
+			 "\n");
+	free(s);
+	memset(slots, 0, sizeof(slots));
+	bt_print_hist(mem_open(&m), "lat", slots, BT_HIST_SLOTS);
+	s = mem_close(&m);
+	ck_assert_str_eq(s, "");
+	free(s);
+}
+END_TEST
+
 static Suite *hist_suite(void)
 {
 	const TTest *slots_tests[] = { test_log2_slot_small_values, test_log2_slot_large_values,
 				       test_slot_bounds_every_slot, test_slot_property_random_values,
-				       test_log2_slot_capped };
+				       test_log2_slot_capped,       test_bt_hist_slot };
 	const TTest *print_tests[] = { test_hist_stars,
 				       test_hist_total,
 				       test_print_log2_hist_layout,
@@ -378,7 +438,9 @@ static Suite *hist_suite(void)
 				       test_print_log2_hist_last_slot,
 				       test_print_linear_hist,
 				       test_log2_hist_json,
-				       test_log2_hist_json_empty_has_no_percentiles };
+				       test_log2_hist_json_empty_has_no_percentiles,
+				       test_bt_hist_labels,
+				       test_bt_print_hist_layout };
 	const TTest *percentile_tests[] = { test_percentile, test_percentile_single_and_sparse,
 					    test_percentile_empty };
 	Suite *s = suite_create("hist");

@@ -15,6 +15,7 @@
 #include "unit_helpers.h"
 #include "util.h"
 
+#include "futex.h"
 #include "iface_netstat.h"
 #include "qdisc_drop_trace.h"
 #include "qdisc_lateny_details.h"
@@ -47,6 +48,7 @@ static const struct tool_hooks {
 	{ "system_network_latency_summary", NULL, &sysnet_latency_model },
 	{ "system_network_latency_details", NULL, &sysnet_latency_model },
 	{ "system_network_perfomance_metrics", NULL, &sysnet_metrics_model },
+	{ "futex", &futex_hook_table },
 };
 
 /* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */

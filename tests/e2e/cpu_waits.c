@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Waits of known length for the cpu/ tools' end-to-end tests. The program starts, prints its
+ * pid, waits for SIGUSR1 (so that a tool can attach to it first), does the waits of MODE,
+ * prints "done" and stays alive until SIGTERM (so that its stacks can still be symbolized):
+ *   cpu_waits offcpu             threads cw_long (5 x 200 ms nanosleep), cw_short (5 x 1 ms
+ *                                nanosleep), cw_pipe (3 x 300 ms blocked in read() on a pipe)
+ *   cpu_waits futex N HOLD_MS    a thread waits N times for a mutex main holds HOLD_MS ms
+ *   cpu_waits rwlock W K         W writer threads take a pthread_rwlock_t K times each
+ * The waits are raw system calls made from the named functions, so that a frame-pointer
+ * unwinder finds them (the C library is built without frame pointers).
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NOINLINE __attribute__((noinline))
+
+static inline __attribute__((always_inline)) long raw_syscall3(long nr, long a, long b, long c)
+{
+	long ret;
+
+	__asm__ volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
+	return ret;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "cpu_waits: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void ms_sleep(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* --- offcpu */
+
+static int pipe_fds[2];
+
+NOINLINE static void *cw_long_sleeper(void *arg)
+{
+	struct timespec ts = { 0, 200 * 1000000L };
+
+	(void)arg;
+	for (int i = 0; i < 5; i++)
+		raw_syscall3(SYS_nanosleep, (long)&ts, 0, 0);
+	return NULL;
+}
+
+NOINLINE static void *cw_short_sleeper(void *arg)
+{
+	struct timespec ts = { 0, 1000000L };
+
+	(void)arg;
+	for (int i = 0; i < 5; i++)
+		raw_syscall3(SYS_nanosleep, (long)&ts, 0, 0);
+	return NULL;
+}
+
+NOINLINE static void *cw_pipe_reader(void *arg)
+{
+	char c;
+
+	(void)arg;
+	for (int i = 0; i < 3; i++)
+		raw_syscall3(SYS_read, pipe_fds[0], (long)&c, 1);
+	return NULL;
+}
+
+struct named_thread {
+	const char *name;
+	void *(*fn)(void *);
+};
+
+/* The thread names itself before its first wait, so that every wait carries the name. */
+static void *named_start(void *arg)
+{
+	const struct named_thread *t = arg;
+
+	pthread_setname_np(pthread_self(), t->name);
+	return t->fn(NULL);
+}
+
+static void run_offcpu(void)
+{
+	static const struct named_thread threads[] = { { "cw_long", cw_long_sleeper },
+						       { "cw_short", cw_short_sleeper },
+						       { "cw_pipe", cw_pipe_reader } };
+	pthread_t t[3];
+
+	if (pipe(pipe_fds))
+		die("pipe");
+	for (int i = 0; i < 3; i++)
+		if (pthread_create(&t[i], NULL, named_start, (void *)&threads[i]))
+			die("pthread_create");
+	for (int i = 0; i < 3; i++) {
+		ms_sleep(300);
+		if (write(pipe_fds[1], "x", 1) != 1)
+			die("write");
+	}
+	for (int i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+}
+
+/* --- futex */
+
+static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
+static int go_fds[2], done_fds[2];
+static long rounds;
+
+NOINLINE static void *cw_mutex_waiter(void *arg)
+{
+	char c;
+
+	(void)arg;
+	for (long i = 0; i < rounds; i++) {
+		if (read(go_fds[0], &c, 1) != 1)
+			die("read");
+		pthread_mutex_lock(&mutex);
+		pthread_mutex_unlock(&mutex);
+		if (write(done_fds[1], "x", 1) != 1)
+			die("write");
+	}
+	return NULL;
+}
+
+/* Whether thread tid is inside futex(): /proc/self/task/<tid>/syscall starts with its number. */
+static int in_futex(pid_t tid)
+{
+	char path[64], buf[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/syscall", tid);
+	f = fopen(path, "r");
+	if (!f)
+		die(path);
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = 0;
+	fclose(f);
+	return atol(buf) == SYS_futex && buf[0] != '-';
+}
+
+static pid_t waiter_tid;
+
+NOINLINE static void *cw_mutex_waiter_start(void *arg)
+{
+	waiter_tid = (pid_t)syscall(SYS_gettid);
+	return cw_mutex_waiter(arg);
+}
+
+static void run_futex(long n, long hold_ms)
+{
+	pthread_t t;
+	char c;
+
+	rounds = n;
+	if (pipe(go_fds) || pipe(done_fds))
+		die("pipe");
+	if (pthread_create(&t, NULL, cw_mutex_waiter_start, NULL))
+		die("pthread_create");
+	for (long i = 0; i < n; i++) {
+		pthread_mutex_lock(&mutex);
+		if (write(go_fds[1], "x", 1) != 1)
+			die("write");
+		/* The hold starts once the waiter sleeps in futex(): its wait is hold_ms + wakeup. */
+		while (!waiter_tid || !in_futex(waiter_tid))
+			usleep(500);
+		ms_sleep(hold_ms);
+		pthread_mutex_unlock(&mutex);
+		if (read(done_fds[0], &c, 1) != 1)
+			die("read");
+	}
+	pthread_join(t, NULL);
+}
+
+/* --- rwlock */
+
+static pthread_rwlock_t rwlock = PTHREAD_RWLOCK_INITIALIZER;
+static long locks_each;
+
+NOINLINE static void cw_take_write_lock(void)
+{
+	pthread_rwlock_wrlock(&rwlock);
+	ms_sleep(1);
+	pthread_rwlock_unlock(&rwlock);
+}
+
+NOINLINE static void *cw_rwlock_writer(void *arg)
+{
+	(void)arg;
+	for (long i = 0; i < locks_each; i++)
+		cw_take_write_lock();
+	return NULL;
+}
+
+static void run_rwlock(long writers, long k)
+{
+	pthread_t t[64];
+
+	locks_each = k;
+	if (writers < 1 || writers > 64)
+		die("writers must be 1..64");
+	for (long i = 0; i < writers; i++)
+		if (pthread_create(&t[i], NULL, cw_rwlock_writer, NULL))
+			die("pthread_create");
+	for (long i = 0; i < writers; i++)
+		pthread_join(t[i], NULL);
+}
+
+static void await_signal(int which)
+{
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, which);
+	while (sigwait(&set, &sig) || sig != which)
+		;
+}
+
+int main(int argc, char **argv)
+{
+	sigset_t set;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: cpu_waits offcpu | futex N HOLD_MS | rwlock WRITERS LOCKS_EACH\n");
+		return 2;
+	}
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	printf("pid %d\n", getpid());
+	fflush(stdout);
+	await_signal(SIGUSR1);
+	if (!strcmp(argv[1], "offcpu"))
+		run_offcpu();
+	else if (!strcmp(argv[1], "futex") && argc == 4)
+		run_futex(atol(argv[2]), atol(argv[3]));
+	else if (!strcmp(argv[1], "rwlock") && argc == 4)
+		run_rwlock(atol(argv[2]), atol(argv[3]));
+	else
+		return 2;
+	printf("done\n");
+	fflush(stdout);
+	await_signal(SIGTERM);
+	return 0;
+}
