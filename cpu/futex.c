@@ -17,16 +17,17 @@
 #include "futex.h"
 #include "futex.skel.h"
 
+enum futex_unit { UNIT_MS, UNIT_US };
 static const char *const units[] = { "ms", "us", NULL };
 
 static struct {
-	const char *unit;
+	enum futex_unit unit;
 	int pid;
 	double duration;
-} opt = { .unit = "ms" };
+} opt = { .unit = UNIT_MS };
 
 static const struct arg_opt options[] = {
-	OPT_CHOICE("unit", 0, &opt.unit, units, "unit of the histogram (default: ms, as the original)"),
+	OPT_ENUM("unit", 0, &opt.unit, units, "unit of the histogram (default: ms, as the original)"),
 	OPT_INT("pid", 'p', &opt.pid, 1, INT_MAX,
 		"only time the futex calls of this process (TGID; default: every process)", .metavar = "PID"),
 	OPT_SECONDS("duration", 'd', &opt.duration, ARG_ZERO_OFF,
@@ -145,7 +146,7 @@ int main(int argc, char **argv)
 	tool_init("futex");
 	hook_set_init(&hooks, futex_hook_table.defs, futex_hook_table.n, 0);
 	cfg.tgid = (__u32)opt.pid;
-	cfg.unit_ns = strcmp(opt.unit, "us") ? 1000000 : 1000;
+	cfg.unit_ns = opt.unit == UNIT_US ? 1000 : 1000000;
 
 	skel = BPFNET_OPEN(futex_bpf);
 	hook_prepare(&hooks, skel->obj);
@@ -162,7 +163,7 @@ int main(int argc, char **argv)
 	hook_detach(&hooks);
 
 	bpfload_percpu_sums(skel->maps.lat, BT_HIST_SLOTS, slots);
-	r.unit = opt.unit;
+	r.unit = units[opt.unit];
 	r.ninside = read_inside(skel->maps.start, &r.inside);
 	r.untimed = bpfload_percpu_sum(skel->maps.counters, FUTEX_UNTIMED);
 	if (g_common.json)
