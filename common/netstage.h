@@ -88,7 +88,7 @@ void netstage_probes_detach(struct netstage_probes *p);
 /* One "Probe: <kind> <target> -> <stage>[, <stage>]" line per hook in use. */
 void netstage_probes_print(FILE *f, const struct netstage_probes *p);
 
-/* ---- options shared by the system-network latency tools ---- */
+/* ---- options shared by the system-network latency tools (netstage_opts.c) ---- */
 
 extern const char *const netstage_proto_choices[]; /* tcp, udp, all */
 extern const char *const netstage_proto_icmp_choices[]; /* tcp, udp, icmp, all */

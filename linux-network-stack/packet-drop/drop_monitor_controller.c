@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -191,88 +190,17 @@ static void start_cycle(void)
 	}
 }
 
-/* Runs --stop-command with a time limit, capturing its output like subprocess.run(). */
-static void run_stop_command(void)
-{
-	int outp[2], errp[2], status = 0;
-	char err[512], captured[4096];
-	size_t ncaptured = 0;
-	double end = tool_elapsed() + STOP_COMMAND_TIMEOUT;
-	pid_t pid;
-
-	if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC)) {
-		log_message(NULL, "Warning: Error executing stop command: [Errno %d] %s", errno,
-			    strerror(errno));
-		return;
-	}
-	pid = dmc_spawn(st.stop_command.argv, false, outp[1], errp[1], err, sizeof(err));
-	close(outp[1]);
-	close(errp[1]);
-	if (pid < 0) {
-		close(outp[0]);
-		close(errp[0]);
-		log_message(NULL, "Warning: Error executing stop command: %s", err);
-		return;
-	}
-	struct pollfd fds[2] = { { outp[0], POLLIN, 0 }, { errp[0], POLLIN, 0 } };
-	int open_fds = 2;
-
-	while (open_fds && tool_elapsed() < end) {
-		char buf[1024];
-
-		if (poll(fds, 2, (int)((end - tool_elapsed()) * 1000) + 1) < 0 && errno != EINTR)
-			break;
-		for (int i = 0; i < 2; i++) {
-			if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			ssize_t n = read(fds[i].fd, buf, sizeof(buf));
-
-			if (n <= 0) {
-				close(fds[i].fd);
-				fds[i].fd = -1;
-				open_fds--;
-			} else if (i == 1 && ncaptured < sizeof(captured) - 1) {
-				size_t k = (size_t)n < sizeof(captured) - 1 - ncaptured
-						   ? (size_t)n
-						   : sizeof(captured) - 1 - ncaptured;
-
-				memcpy(captured + ncaptured, buf, k);
-				ncaptured += k;
-			}
-		}
-	}
-	for (int i = 0; i < 2; i++)
-		if (fds[i].fd >= 0)
-			close(fds[i].fd);
-	if (!dmc_wait_exit(pid, end - tool_elapsed() > 0 ? end - tool_elapsed() : 0, &status)) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		log_message(
-			NULL,
-			"Warning: Error executing stop command: Command '%s' timed out after %.0f seconds",
-			opt.stop_command, STOP_COMMAND_TIMEOUT);
-		return;
-	}
-	int rc = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? -WTERMSIG(status) : 0;
-
-	captured[ncaptured] = 0;
-	while (ncaptured && strchr(" \t\r\n", captured[ncaptured - 1]))
-		captured[--ncaptured] = 0;
-	char *text = captured + strspn(captured, " \t\r\n");
-
-	if (rc)
-		log_message(NULL, "Warning: Stop command failed with code %d: %s", rc, text);
-	else
-		log_message(NULL, "Stop command executed successfully");
-}
-
 static void stop_monitoring(void)
 {
 	if (!st.child)
 		return;
 	if (st.stop_command.argc) {
+		char result[2048];
+
 		log_message(NULL, "Executing stop command: %s", opt.stop_command);
-		run_stop_command();
+		dmc_run_stop_command(st.stop_command.argv, opt.stop_command, STOP_COMMAND_TIMEOUT, result,
+				     sizeof(result));
+		log_message(NULL, "%s", result);
 		if (!dmc_wait_exit(st.child, 0, NULL)) {
 			kill(st.child, SIGTERM);
 			/* Still there: the whole group goes, so no tracing tool outlives its cycle. */
@@ -434,27 +362,6 @@ static void make_dirs(const char *path)
 		die("cannot create log directory %s: %s", buf, strerror(errno));
 }
 
-static void print_start_json(void)
-{
-	struct json j;
-	char hms[16];
-
-	json_begin(&j, stdout);
-	json_obj(&j, NULL);
-	json_str(&j, "time", fmt_time_hms(hms, sizeof(hms)));
-	json_str(&j, "event", "start");
-	json_str(&j, "interface", opt.interface);
-	json_str(&j, "command", opt.command);
-	if (opt.resolved)
-		json_str(&j, "running", opt.resolved);
-	if (opt.stop_command)
-		json_str(&j, "stop_command", opt.stop_command);
-	json_int(&j, "interval", (long long)opt.interval);
-	json_str(&j, "log_dir", opt.log_dir);
-	json_end_obj(&j);
-	json_finish(&j);
-}
-
 int main(int argc, char **argv)
 {
 	char self[PATH_MAX], err[256];
@@ -489,7 +396,7 @@ int main(int argc, char **argv)
 	make_dirs(opt.log_dir);
 	install_signals();
 	if (g_common.json)
-		print_start_json();
+		dmc_print_start_json(stdout, &opt);
 	else
 		dmc_print_banner(stdout, &opt);
 	fflush(stdout);

@@ -39,6 +39,8 @@ void dmc_log_path(char *buf, size_t len, const char *dir, const struct tm *tm);
 /* The header written at the top of each cycle's log file. */
 void dmc_write_log_header(FILE *f, const char *datetime, const char *interface, const char *command);
 void dmc_print_banner(FILE *f, const struct dmc_settings *s);
+/* The banner as one JSON object ("event": "start"). */
+void dmc_print_start_json(FILE *f, const struct dmc_settings *s);
 /*
  * Makes a command written for the Python suite run this suite's tool from bindir:
  * "sudo python2 eth_drop.py --interface x" becomes "sudo <bindir>/eth_drop --interface x",
@@ -59,3 +61,8 @@ void dmc_os_error(char *buf, size_t len, int err, const char *what);
  * returns its pid, or -1 with the reason in err if it could not start.
  */
 pid_t dmc_spawn(char *const *argv, bool new_session, int out_fd, int err_fd, char *err, size_t errlen);
+/*
+ * Runs argv (--stop-command, given as command) for up to timeout seconds, capturing its
+ * output as Python's subprocess.run() does; the log line that says how it went goes into result.
+ */
+void dmc_run_stop_command(char *const *argv, const char *command, double timeout, char *result, size_t len);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * drop_monitor_controller's decisions and texts, which the golden tests check: the counter
- * step and its message, the log file's name and header, the banner, and the command to run.
+ * step and its message, the log file's name and header, the banner (text or JSON), and the
+ * command to run.
  */
 #include <libgen.h>
 #include <limits.h>
@@ -10,8 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json.h"
 #include "log.h"
 #include "shellwords.h"
+#include "timefmt.h"
 #include "drop_monitor_controller.h"
 #include "util.h"
 
@@ -189,4 +192,25 @@ bool dmc_resolve_command(struct shell_words *w, const char *bindir, const char *
 		return false;
 	replace_words(w, i, last, with, btf ? 3 : 1);
 	return true;
+}
+
+void dmc_print_start_json(FILE *f, const struct dmc_settings *s)
+{
+	struct json j;
+	char hms[16];
+
+	json_begin(&j, f);
+	json_obj(&j, NULL);
+	json_str(&j, "time", fmt_time_hms(hms, sizeof(hms)));
+	json_str(&j, "event", "start");
+	json_str(&j, "interface", s->interface);
+	json_str(&j, "command", s->command);
+	if (s->resolved)
+		json_str(&j, "running", s->resolved);
+	if (s->stop_command)
+		json_str(&j, "stop_command", s->stop_command);
+	json_int(&j, "interval", (long long)s->interval);
+	json_str(&j, "log_dir", s->log_dir);
+	json_end_obj(&j);
+	json_finish(&j);
 }

@@ -2,6 +2,7 @@
 /* drop_monitor_controller's child processes: spawning one and waiting for it to end. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -115,4 +116,77 @@ pid_t dmc_spawn(char *const *argv, bool new_session, int out_fd, int err_fd, cha
 		return -1;
 	}
 	return pid;
+}
+
+void dmc_run_stop_command(char *const *argv, const char *command, double timeout, char *result, size_t len)
+{
+	int outp[2], errp[2], status = 0;
+	char err[512], captured[4096];
+	size_t ncaptured = 0;
+	double end = tool_elapsed() + timeout;
+	pid_t pid;
+
+	if (pipe2(outp, O_CLOEXEC) || pipe2(errp, O_CLOEXEC)) {
+		snprintf(result, len, "Warning: Error executing stop command: [Errno %d] %s", errno,
+			 strerror(errno));
+		return;
+	}
+	pid = dmc_spawn(argv, false, outp[1], errp[1], err, sizeof(err));
+	close(outp[1]);
+	close(errp[1]);
+	if (pid < 0) {
+		close(outp[0]);
+		close(errp[0]);
+		snprintf(result, len, "Warning: Error executing stop command: %s", err);
+		return;
+	}
+	struct pollfd fds[2] = { { outp[0], POLLIN, 0 }, { errp[0], POLLIN, 0 } };
+	int open_fds = 2;
+
+	while (open_fds && tool_elapsed() < end) {
+		char buf[1024];
+
+		if (poll(fds, 2, (int)((end - tool_elapsed()) * 1000) + 1) < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < 2; i++) {
+			if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			ssize_t n = read(fds[i].fd, buf, sizeof(buf));
+
+			if (n <= 0) {
+				close(fds[i].fd);
+				fds[i].fd = -1;
+				open_fds--;
+			} else if (i == 1 && ncaptured < sizeof(captured) - 1) {
+				size_t k = (size_t)n < sizeof(captured) - 1 - ncaptured
+						   ? (size_t)n
+						   : sizeof(captured) - 1 - ncaptured;
+
+				memcpy(captured + ncaptured, buf, k);
+				ncaptured += k;
+			}
+		}
+	}
+	for (int i = 0; i < 2; i++)
+		if (fds[i].fd >= 0)
+			close(fds[i].fd);
+	if (!dmc_wait_exit(pid, end - tool_elapsed() > 0 ? end - tool_elapsed() : 0, &status)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		snprintf(result, len,
+			 "Warning: Error executing stop command: Command '%s' timed out after %.0f seconds",
+			 command, timeout);
+		return;
+	}
+	int rc = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? -WTERMSIG(status) : 0;
+
+	captured[ncaptured] = 0;
+	while (ncaptured && strchr(" \t\r\n", captured[ncaptured - 1]))
+		captured[--ncaptured] = 0;
+	char *text = captured + strspn(captured, " \t\r\n");
+
+	if (rc)
+		snprintf(result, len, "Warning: Stop command failed with code %d: %s", rc, text);
+	else
+		snprintf(result, len, "Stop command executed successfully");
 }

@@ -138,6 +138,40 @@ void qdt_print_event(FILE *f, const struct qdt_event *ev, const char *hms, const
 void qdt_print_event_json(FILE *f, const struct qdt_event *ev, const char *hms, const char *reason);
 /* tc's notation of a qdisc handle: "8001:" or "1:10". */
 const char *qdt_handle_format(uint32_t handle, char *buf, size_t len);
+
+/* ---- the probe points (qdisc_drop_trace_probes.c) ---- */
+
+struct hook_env;
+struct hook_set;
+struct strbuf;
+
 /* The hook table, for the unit tests that plan it against the lab kernels' BTF. */
 extern const struct hook_table qdt_hook_table;
+
+/* The report's view of a function: which programs serve it, and how. */
+struct qdt_func {
+	bool attached; /* every hook of the function is attached */
+	bool returns; /* its return codes (or drop reasons) are counted */
+	const char *why_not; /* when nothing was chosen */
+	char desc[256]; /* for the banner's "Probe:" line */
+	int hooks[2];
+	int nhooks;
+};
+
+/* The hooks of qdt_hook_table (the tool sets them up and prepares them) and each function's plan. */
+extern struct hook_set qdt_hooks;
+extern struct qdt_func qdt_funcs[QDT_HOOKS];
+
+/* Whether tracepoints may be used: BPFNET_FORCE_KPROBE=1 leaves them all out, as on kernels that lack them (tests). */
+bool qdt_tracepoints_usable(const struct hook_env *env);
+/* Marks the drop reasons that mean "a qdisc dropped it" in cfg, lists them in names; returns how many. */
+int qdt_qdisc_reasons(struct qdt_config *cfg, struct strbuf *names);
+/*
+ * After hook_prepare: what each function of the report gets from the plan, given the
+ * nreasons qdisc drop reasons listed in reasons; sets cfg->drops_from_return when drops are
+ * counted from __dev_queue_xmit's return codes instead.
+ */
+void qdt_plan_funcs(struct qdt_config *cfg, int nreasons, const struct strbuf *reasons);
+/* Attaches every planned function's hooks; fills the "Attached probes:" list and the warnings; dies if none. */
+void qdt_attach_all(const struct qdt_config *cfg, struct strbuf *attached, struct strbuf *warnings);
 #endif
