@@ -232,7 +232,7 @@ void slm_print_json(FILE *f, const struct slm_sample_info *si, const struct slm_
 		json_double(&j, "total_delay_ms", (double)r->delay_ns / NS_PER_MS);
 		json_double(&j, "avg_delay_ms", (double)r->delay_ns / (double)r->delays / NS_PER_MS);
 		json_double(&j, "max_delay_ms", (double)r->max_delay_ns / NS_PER_MS);
-		json_double(&j, "max_delay_at_s", (double)r->max_at_ns / 1e9);
+		json_uint(&j, "max_delay_at_ns", r->max_at_ns);
 		json_end_obj(&j);
 		all_runtime += r->runtime_ns;
 		all_delays += r->delays;
