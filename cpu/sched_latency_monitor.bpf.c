@@ -129,6 +129,7 @@ int slm_switch_tp(struct trace_event_raw_sched_switch *ctx)
 {
 	__u64 now = bpf_ktime_get_ns();
 	__u32 prev = (__u32)ctx->prev_pid, next = (__u32)ctx->next_pid;
+	char comm[SLM_COMM_LEN];
 	__u8 one = 1;
 
 	/* The tracepoint runs in prev's context: its process is the current one. */
@@ -136,8 +137,11 @@ int slm_switch_tp(struct trace_event_raw_sched_switch *ctx)
 		bpf_map_update_elem(&target_tids, &prev, &one, BPF_ANY);
 		switched_out(ctx, prev, (ctx->prev_state & SLM_TASK_REPORT) == 0, now);
 	}
-	if (target_tid(next))
-		switched_in(ctx, next, ctx->next_comm, now);
+	if (target_tid(next)) {
+		/* Copied, not passed on: the verifier refuses reads through a moved context pointer. */
+		BPF_CORE_READ_INTO(&comm, ctx, next_comm);
+		switched_in(ctx, next, comm, now);
+	}
 	return 0;
 }
 

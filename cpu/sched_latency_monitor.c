@@ -33,13 +33,14 @@ static struct {
 static const struct arg_opt options[] = {
 	OPT_STR("process", 'p', &opt.process, "target process name to monitor (default: ovs-vswitchd)",
 		.metavar = "PROCESS"),
-	OPT_SECONDS("period", 't', &opt.period, 0, "measurement period of each sample in seconds (default: 1)",
-		    .metavar = "SECONDS"),
+	OPT_SECONDS("period", 't', &opt.period, 0,
+		    "measurement period of each sample in seconds (default: 1)", .metavar = "SECONDS"),
 	OPT_SECONDS("interval", 'i', &opt.interval, 0,
 		    "monitoring interval in seconds: a sample starts every INTERVAL (default: 1)",
 		    .metavar = "SECONDS"),
-	OPT_STR("log", 'l', &opt.log, "log file path, appended to; - for standard output "
-				      "(default: sched_latency.log)",
+	OPT_STR("log", 'l', &opt.log,
+		"log file path, appended to; - for standard output "
+		"(default: sched_latency.log)",
 		.metavar = "FILE"),
 	OPT_FLAG("verbose", 'v', &opt.verbose, "print progress messages on standard output"),
 	OPT_SECONDS("duration", 0, &opt.duration, ARG_ZERO_OFF,
@@ -158,8 +159,10 @@ static int find_target(const char *name)
 		die("no process named '%s' is running (-p/--process)", name);
 	if (n > 1) {
 		for (int i = 0; i < n && i < 8; i++)
-			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%d", i ? ", " : "", pids[i]);
-		die("%d processes are named '%s' (%s%s): choose one with --pid", n, name, list, n > 8 ? ", ..." : "");
+			snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%d", i ? ", " : "",
+				 pids[i]);
+		die("%d processes are named '%s' (%s%s): choose one with --pid", n, name, list,
+		    n > 8 ? ", ..." : "");
 	}
 	return pids[0];
 }
@@ -364,7 +367,8 @@ int main(int argc, char **argv)
 
 	args_parse(&parser, argc, argv);
 	if (opt.period / opt.interval >= SLM_MAX_OPEN)
-		arg_fail_opt(&opt.period, "at most %d samples may overlap (period / interval)", SLM_MAX_OPEN - 1);
+		arg_fail_opt(&opt.period, "at most %d samples may overlap (period / interval)",
+			     SLM_MAX_OPEN - 1);
 	tool_init("sched_latency_monitor");
 	hook_set_init(&hooks, slm_hook_table.defs, slm_hook_table.n, 0);
 	if (opt.pid) {

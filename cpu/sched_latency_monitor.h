@@ -78,6 +78,10 @@ struct slm_sample_info {
 	uint64_t untracked; /* runnable periods or runs the bounded tables could not hold */
 };
 
+struct hook_table;
+/* The tool's hooks (planned by the unit tests against the lab kernels). */
+extern const struct hook_table slm_hook_table;
+
 /* Adds ev to w: a run counts for its part inside the window, a delay if it ended inside. */
 void slm_window_add(struct slm_window *w, const struct slm_event *ev);
 /* Adds the part inside w of a run that started at since_ns and is still going at now_ns. */

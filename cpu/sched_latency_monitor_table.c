@@ -94,8 +94,8 @@ static int cmp_rows(const void *pa, const void *pb)
 
 	if (la != lb)
 		return la < lb ? 1 : -1;
-	if ((c = cmp_u64_desc(a->max_delay_ns, b->max_delay_ns)) || (c = cmp_u64_desc(a->delays, b->delays)) ||
-	    (c = cmp_u64_desc(a->runtime_ns, b->runtime_ns)))
+	if ((c = cmp_u64_desc(a->max_delay_ns, b->max_delay_ns)) ||
+	    (c = cmp_u64_desc(a->delays, b->delays)) || (c = cmp_u64_desc(a->runtime_ns, b->runtime_ns)))
 		return c;
 	if ((c = strcmp(a->comm, b->comm)))
 		return c;
@@ -137,15 +137,17 @@ int slm_rows(const struct slm_window *w, struct slm_row **rows)
 	return n;
 }
 
-static const char rule_113[] = "-----------------------------------------------------------------------------------------"
-			       "------------------------";
+static const char rule_113[] =
+	"-----------------------------------------------------------------------------------------"
+	"------------------------";
 
 void slm_print_log_header(FILE *f, const char *datetime)
 {
-	fprintf(f, "========================================\n"
-		   "Scheduler Latency Monitoring Log\n"
-		   "Start Time: %s\n"
-		   "========================================\n",
+	fprintf(f,
+		"========================================\n"
+		"Scheduler Latency Monitoring Log\n"
+		"Start Time: %s\n"
+		"========================================\n",
 		datetime);
 }
 
@@ -154,8 +156,9 @@ void slm_print_table(FILE *f, const struct slm_sample_info *si, const struct slm
 	uint64_t all_runtime = 0, all_delays = 0;
 
 	fprintf(f, "\n %s\n", rule_113);
-	fprintf(f, "  Task                  |   Runtime ms  | Switches | Average delay ms | Maximum delay ms | "
-		   "Maximum delay at       |\n");
+	fprintf(f,
+		"  Task                  |   Runtime ms  | Switches | Average delay ms | Maximum delay ms | "
+		"Maximum delay at       |\n");
 	fprintf(f, " %s\n", rule_113);
 	for (int i = 0; i < n; i++) {
 		const struct slm_row *r = &rows[i];
@@ -171,7 +174,8 @@ void slm_print_table(FILE *f, const struct slm_sample_info *si, const struct slm
 			 (unsigned long long)(r->max_at_ns % 1000000000ULL / 1000ULL));
 		fprintf(f, "|%11.3f ms |%9llu | avg:%9.3f ms | max:%9.3f ms | max at: %13s s\n",
 			(double)r->runtime_ns / NS_PER_MS, (unsigned long long)r->delays,
-			(double)r->delay_ns / (double)r->delays / NS_PER_MS, (double)r->max_delay_ns / NS_PER_MS, at);
+			(double)r->delay_ns / (double)r->delays / NS_PER_MS,
+			(double)r->max_delay_ns / NS_PER_MS, at);
 		all_runtime += r->runtime_ns;
 		all_delays += r->delays;
 	}

@@ -168,7 +168,8 @@ END_TEST
 
 Suite *golden_sched_latency_monitor_suite(void)
 {
-	const TTest *tests[] = { runs_clipped_delays_by_end, merged_by_comm_sorted_like_perf, log_layout, json_layout };
+	const TTest *tests[] = { runs_clipped_delays_by_end, merged_by_comm_sorted_like_perf, log_layout,
+				 json_layout };
 
 	return unit_suite("sched_latency_monitor", "windows and layouts", tests, ARRAY_SIZE(tests));
 }

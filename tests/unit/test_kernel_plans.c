@@ -19,6 +19,7 @@
 #include "iface_netstat.h"
 #include "qdisc_drop_trace.h"
 #include "qdisc_lateny_details.h"
+#include "sched_latency_monitor.h"
 #include "system_network_icmp_rtt.h"
 #include "trace_conntrack.h"
 #include "trace_ip_defrag.h"
@@ -110,6 +111,18 @@ START_TEST(test_iface_netstat)
 	};
 
 	CHECK_PLAN("iface_netstat", &netstat_hook_table, want);
+}
+END_TEST
+
+START_TEST(test_sched_latency_monitor)
+{
+	static const outcomes want[] = {
+		SAME("raw_tracepoint sched:sched_switch [slm_switch_raw]"),
+		SAME("raw_tracepoint sched:sched_wakeup [slm_wakeup_raw]"),
+		SAME("raw_tracepoint sched:sched_wakeup_new [slm_wakeup_new_raw]"),
+	};
+
+	CHECK_PLAN("sched_latency_monitor", &slm_hook_table, want);
 }
 END_TEST
 
@@ -365,6 +378,7 @@ static Suite *kernel_plans_suite(void)
 	tcase_add_loop_test(plans, test_qdisc_drop_trace, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_trace_ip_defrag, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_trace_conntrack, 0, FIXTURE_KERNELS);
+	tcase_add_loop_test(plans, test_sched_latency_monitor, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(btf, test_skb_arguments, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(btf, test_drop_reason_names, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(btf, test_core_decisions, 0, FIXTURE_KERNELS);

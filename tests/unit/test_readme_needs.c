@@ -19,6 +19,7 @@
 #include "iface_netstat.h"
 #include "qdisc_drop_trace.h"
 #include "qdisc_lateny_details.h"
+#include "sched_latency_monitor.h"
 #include "sysnet_stages.h"
 #include "system_network_icmp_rtt.h"
 #include "trace_conntrack.h"
@@ -49,6 +50,7 @@ static const struct tool_hooks {
 	{ "system_network_latency_details", NULL, &sysnet_latency_model },
 	{ "system_network_perfomance_metrics", NULL, &sysnet_metrics_model },
 	{ "futex", &futex_hook_table },
+	{ "sched_latency_monitor", &slm_hook_table },
 };
 
 /* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */
