@@ -8,9 +8,9 @@
 # CPU). Side by side, a text instance with overlapping samples (-t 2 -i 1) stops after
 # --duration with its log; then a missing, an ambiguous and a vanishing target are clear errors.
 . "$(dirname "$0")/lib.sh"
-e2e_setup slm 221
+e2e_setup_local slm
 
-PROGS=${BPFNET_TEST_PROGS:-$BIN/../tests}
+PROGS=${CPU_PROGS:?set CPU_PROGS to the folder of cpu_hog and sched_starved}
 CPU=$(($(nproc) - 1))
 SPIN=2
 
