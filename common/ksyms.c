@@ -175,6 +175,9 @@ const char *ksyms_format(const struct ksyms *ks, uint64_t addr, enum ksym_style 
 	uint64_t off = addr - s->addr;
 
 	switch (style) {
+	case KSYM_NAME:
+		snprintf(buf, len, "%s", s->name);
+		break;
 	case KSYM_HEX:
 		snprintf(buf, len, "%s+0x%llx", s->name, (unsigned long long)off);
 		break;

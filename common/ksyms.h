@@ -17,6 +17,7 @@ enum ksym_style {
 	KSYM_HEX, /* "func+0x1a" (BCC ksym) */
 	KSYM_HEX_MODULE, /* "func+0x1a [kernel]" or "[openvswitch]" (BCC sym) */
 	KSYM_DEC, /* "func+26" (bpftrace kstack) */
+	KSYM_NAME, /* "func" (BCC ksym without show_offset) */
 };
 
 /* Loads the symbol table from path (a kallsyms file); NULL on error. */

@@ -136,6 +136,16 @@ futex|--unit|ns s ''|invalid choice: '.*' \(choose from 'ms', 'us'\)$
 futex|-p/--pid|0 -5|invalid value: -?[0-9]+ \(must be between 1 and 2147483647\)$
 futex|-p/--pid|abc 1.5|invalid int value: '.*'$
 futex|-d/--duration|-1 31536001|invalid value: .* \(must be 0 for no limit or between 0\.1 and 31536000 seconds\)$
+offcputime-ts|-p/--pid|abc 1,x ''|must be integers$
+offcputime-ts|-t/--tid|1,-2|must be positive ingegers$
+offcputime-ts|-m/--min-block-time|0|must be nonzero$
+offcputime-ts|-m/--min-block-time|-5|must be positive$
+offcputime-ts|-M/--max-block-time|1.5 x|must be an integer$
+offcputime-ts|--stack-storage-size|0|must be nonzero$
+offcputime-ts|--state|-1|must be positive$
+offcputime-ts|-I/--interval|0|must be nonzero$
+offcputime-ts|duration|0|must be nonzero$
+offcputime-ts|duration|five|must be an integer$
 EOF
 }
 
@@ -171,6 +181,9 @@ system_network_perfomance_metrics|--latency-us|0 1e7
 futex|--unit|ms us
 futex|-p|1 2147483647
 futex|--duration|0 0.5 60
+offcputime-ts|-p|1 1,2,3
+offcputime-ts|-M|18446744073709551615
+offcputime-ts|--state|0 2
 EOF
 }
 
@@ -264,6 +277,17 @@ expect 2 "^qdisc_lateny_details: error: unrecognized arguments: --protocol tcp$"
 expect 2 "^iface_netstat: error: argument -n/--name: please specify a network interface$" "$BIN/iface_netstat"
 expect 2 "^iface_netstat: error: unrecognized arguments: --bogus$" "$BIN/iface_netstat" -n lo --bogus
 expect 2 "^iface_netstat: error: argument -t/--throughput: ignored explicit argument 'yes'$" "$BIN/iface_netstat" -n lo --throughput=yes
+
+# offcputime-ts: the original's exclusive groups and its own checks.
+O=$BIN/offcputime-ts
+expect 2 "^offcputime-ts: error: argument -t/--tid: not allowed with argument -p/--pid$" "$O" -p 1 -t 2
+expect 2 "^offcputime-ts: error: argument -k/--kernel-threads-only: not allowed with argument -u/--user-threads-only$" "$O" -u -k
+expect 2 "^offcputime-ts: error: argument -K/--kernel-stacks-only: not allowed with argument -U/--user-stacks-only$" "$O" -U -K
+expect 2 "^ERROR: Displaying user stacks for kernel threads doesn't make sense\.$" "$O" -k -U
+expect_check "offcputime-ts -f -s: the original's message on stdout, status 0" \
+	bash -c '[ "$("$0" -f -s)" = "ERROR: can only use -f or -s. Exiting." ]' "$O"
+expect_check "offcputime-ts --ebpf: the BPF source, status 3" \
+	bash -c '"$0" --ebpf | grep -q "^SEC(\"raw_tp/sched_switch\")"; [ "${PIPESTATUS[0]}" -eq 3 ]' "$O"
 
 T=$BIN/system_network_icmp_rtt
 P=system_network_icmp_rtt

@@ -17,6 +17,7 @@
 
 #include "futex.h"
 #include "iface_netstat.h"
+#include "offcputime-ts.h"
 #include "qdisc_drop_trace.h"
 #include "qdisc_lateny_details.h"
 #include "sched_latency_monitor.h"
@@ -51,6 +52,7 @@ static const struct tool_hooks {
 	{ "system_network_perfomance_metrics", NULL, &sysnet_metrics_model },
 	{ "futex", &futex_hook_table },
 	{ "sched_latency_monitor", &slm_hook_table },
+	{ "offcputime-ts", &offcpu_hook_table },
 };
 
 /* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */

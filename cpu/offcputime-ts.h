@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* offcputime-ts: shared by the BPF program and user space. */
+#pragma once
+#include "bpf/both_sides.h"
+
+#define OFFCPU_MAX_THREADS 65536 /* threads off-CPU at once that can be timed (LRU) */
+#define OFFCPU_MAX_KEYS 65536 /* (thread, stacks) totals per report */
+#define OFFCPU_MAX_IDS 1024 /* -p / -t list entries */
+#define OFFCPU_COMM_LEN 16
+
+enum offcpu_thread_filter {
+	OFFCPU_ALL,
+	OFFCPU_TGIDS, /* -p: the tgid is in the id list */
+	OFFCPU_TIDS, /* -t: the thread id is in the id list */
+	OFFCPU_USER, /* -u */
+	OFFCPU_KERNEL, /* -k */
+};
+
+struct offcpu_config {
+	__u32 thread_filter; /* enum offcpu_thread_filter */
+	__u32 state_filter; /* --state given */
+	__u64 state; /* --state value: 0 = exactly TASK_RUNNING, else a mask */
+	__u64 min_us, max_us; /* -m, -M */
+	__u32 user_stacks, kernel_stacks; /* collect them (-K turns off user, -U kernel) */
+};
+
+/* One (thread, stacks) total. */
+struct offcpu_key {
+	__u32 pid; /* thread id */
+	__u32 tgid;
+	__s32 user_stack_id; /* -1 when not collected, else bpf_get_stackid()'s result */
+	__s32 kernel_stack_id;
+	char comm[OFFCPU_COMM_LEN];
+};
+
+/* A thread gone off-CPU: since when, and (scheduler tracepoint) who and where it was. */
+struct offcpu_start {
+	__u64 ts;
+	struct offcpu_key key; /* stacks captured at switch-out; pid 0: not yet (kprobe path) */
+};
+
+/* A negative off-CPU time (a clock anomaly), reported on stderr. */
+struct offcpu_warn {
+	__u32 pid, tgid;
+	__u64 t_start, t_end;
+};
+
+enum offcpu_counter {
+	OFFCPU_COUNTS_FULL, /* periods not added: the totals table was full */
+	OFFCPU_COUNTERS,
+};
+
+#ifndef __bpf__
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* How the report prints (the original's options). */
+struct offcpu_layout {
+	bool user_only, kernel_only; /* -U, -K */
+	bool delimited, folded; /* -d, -f */
+};
+
+/* One entry of a report, with its frames rendered (innermost first). */
+struct offcpu_entry {
+	struct offcpu_key key;
+	uint64_t total_us;
+	const char *const *kframes, *const *uframes;
+	int nk, nu; /* frames; 0 also for "no stack of that kind" (-EFAULT) */
+};
+
+/* "Tracing off-CPU time (us) of <threads> by <stacks> stack..." with -I or without. */
+void offcpu_print_banner(FILE *f, const char *threads, const struct offcpu_layout *l, int interval,
+			 int duration);
+/* One entry: multi-line (frames, "-  comm (tid)", total) or one folded line. */
+void offcpu_print_entry(FILE *f, const struct offcpu_entry *e, const struct offcpu_layout *l);
+/* The "=== Off-CPU Analysis Report - Start/End Time: ... ===" block of -I reports. */
+void offcpu_print_rule(FILE *f, const char *which, const char *datetime);
+/* One entry as a JSON object (one line). */
+void offcpu_print_json(FILE *f, const struct offcpu_entry *e, const char *datetime);
+/* Whether a stack id is an error ("missed"): negative and not -EFAULT (no stack of that kind). */
+bool offcpu_stack_missed(int32_t id);
+
+struct hook_table;
+extern const struct hook_table offcpu_hook_table;
+#endif
