@@ -105,7 +105,10 @@ static const char *offered(const struct hook_set *s, const struct hook_env *env,
 		return env->fentry && ksyms_has(env->functions(), c->target) ? c->target : NULL;
 	case HOOK_KPROBE:
 	case HOOK_KRETPROBE:
-		return env->kprobes ? ksyms_attach_name(env->functions(), c->target) : NULL;
+		if (!env->kprobes)
+			return NULL;
+		return c->clones ? ksyms_clone_name(env->functions(), c->target, c->clones)
+				 : ksyms_attach_name(env->functions(), c->target);
 	case HOOK_UPROBE:
 		return uprobe_offered(c->target) ? c->target : NULL;
 	case HOOK_NONE:
@@ -114,12 +117,21 @@ static const char *offered(const struct hook_set *s, const struct hook_env *env,
 	return NULL;
 }
 
+/* The function a candidate names, as messages show it ("f", or "f.part.N" for its clones). */
+static const char *cand_target(const struct hook_candidate *c, char *buf, size_t len)
+{
+	if (!c->clones || !is_kprobe(c->kind))
+		return c->target;
+	return ksyms_clone_pattern(c->target, c->clones, buf, len);
+}
+
 static void plan_one(const struct hook_set *s, int i, const struct hook_env *env)
 {
 	const struct hook_def *d = &s->defs[i];
 	struct hook_choice *ch = &s->c[i];
 	bool skip_tp = false, all_kprobes = true;
 	struct strbuf tried = { 0 };
+	char target[160];
 	int n = ncand(d), turned_down = 0;
 
 	ch->cand = NULL;
@@ -151,7 +163,7 @@ static void plan_one(const struct hook_set *s, int i, const struct hook_env *env
 		turned_down += d->cand[k].usable && !d->cand[k].usable(s);
 		all_kprobes &= is_kprobe(d->cand[k].kind);
 		sb_addf(&tried, "%s%s %s", tried.len ? ", " : "", hook_kind_name(d->cand[k].kind),
-			d->cand[k].target);
+			cand_target(&d->cand[k], target, sizeof(target)));
 	}
 	if (n && turned_down == n)
 		ch->inapplicable = true;
@@ -344,7 +356,7 @@ void hook_print(FILE *f, const struct hook_set *s)
 
 void hook_list(FILE *f, struct hook_set *s, const struct hook_env *env)
 {
-	char desc[160];
+	char desc[160], target[160];
 
 	hook_plan(s, env);
 	if (!s->n)
@@ -355,7 +367,8 @@ void hook_list(FILE *f, struct hook_set *s, const struct hook_env *env)
 		fprintf(f, "%s (%s%s%s):\n", d->role, d->optional ? "optional" : "required",
 			d->module ? ", module " : "", d->module ? d->module : "");
 		for (int k = 0; k < ncand(d); k++)
-			fprintf(f, "  %s %s%s\n", hook_kind_name(d->cand[k].kind), d->cand[k].target,
+			fprintf(f, "  %s %s%s\n", hook_kind_name(d->cand[k].kind),
+				cand_target(&d->cand[k], target, sizeof(target)),
 				d->cand[k].usable && !d->cand[k].usable(s) ? " (not usable here)" : "");
 		if (s->c[i].skip)
 			fprintf(f, "  not used with these options\n");

@@ -22,7 +22,7 @@ enum hook_kind {
 	HOOK_TP, /* target "category:name" */
 	HOOK_RAW_TP, /* target "category:name" (attached by name) */
 	HOOK_FENTRY, /* target: a kernel function */
-	HOOK_KPROBE, /* target: a kernel function (GCC clones like foo.isra.0 resolved) */
+	HOOK_KPROBE, /* target: a kernel function (or the GCC clone like foo.isra.0 that replaced it) */
 	HOOK_KRETPROBE, /* target: a kernel function */
 	HOOK_UPROBE, /* target "binary:symbol" */
 };
@@ -38,6 +38,11 @@ struct hook_candidate {
 	 * the choice made for an earlier hook of the set (hooks are planned in table order).
 	 */
 	bool (*usable)(const struct hook_set *plan);
+	/*
+	 * HOOK_KPROBE, HOOK_KRETPROBE: 0 = the function, else a GCC clone of it of these kinds
+	 * (enum ksym_clone bits, ksyms_clone_name); not offered where the kernel has none.
+	 */
+	unsigned clones;
 };
 
 struct hook_def {

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "ksyms.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util.h"
 
 struct ksyms {
 	struct ksym *syms;
@@ -138,30 +141,90 @@ bool ksyms_has(const struct ksyms *ks, const char *name)
 	return false;
 }
 
-/* GCC's clones of a function: name.isra.N, name.constprop.N, name.part.N (not the .cold parts). */
-static bool is_clone_suffix(const char *suffix)
+static const struct {
+	enum ksym_clone kind;
+	const char *suffix;
+} clone_suffixes[] = {
+	{ KSYM_CLONE_ISRA, ".isra." },
+	{ KSYM_CLONE_CONSTPROP, ".constprop." },
+	{ KSYM_CLONE_PART, ".part." },
+};
+
+/* A clone's place among the candidates: the kind's index in clone_suffixes, then N. */
+struct clone_rank {
+	size_t kind;
+	unsigned long n;
+};
+
+/*
+ * Whether suffix (what follows the function's name) makes a clone of one of kinds, and its
+ * rank. GCC stacks suffixes ("f.constprop.0.isra.0"): the first names the kind; a .cold part
+ * anywhere is not a function of its own.
+ */
+static bool clone_suffix(const char *suffix, unsigned kinds, struct clone_rank *rank)
 {
-	return (!strncmp(suffix, ".isra.", 6) || !strncmp(suffix, ".constprop.", 11) ||
-		!strncmp(suffix, ".part.", 6)) &&
-	       !strstr(suffix, ".cold");
+	if (strstr(suffix, ".cold"))
+		return false;
+	for (size_t k = 0; k < ARRAY_SIZE(clone_suffixes); k++) {
+		size_t len = strlen(clone_suffixes[k].suffix);
+		char *end;
+
+		if (!(kinds & clone_suffixes[k].kind) || strncmp(suffix, clone_suffixes[k].suffix, len) ||
+		    !isdigit((unsigned char)suffix[len]))
+			continue;
+		rank->kind = k;
+		rank->n = strtoul(suffix + len, &end, 10);
+		return !*end || *end == '.';
+	}
+	return false;
 }
 
-const char *ksyms_attach_name(const struct ksyms *ks, const char *name)
+static bool ranks_before(const struct clone_rank *a, const char *a_name, const struct clone_rank *b,
+			 const char *b_name)
+{
+	if (a->kind != b->kind)
+		return a->kind < b->kind;
+	if (a->n != b->n)
+		return a->n < b->n;
+	return strcmp(a_name, b_name) < 0;
+}
+
+const char *ksyms_clone_name(const struct ksyms *ks, const char *name, unsigned kinds)
 {
 	size_t n = strlen(name);
-	const char *clone = NULL;
+	const char *best = NULL;
+	struct clone_rank best_rank = { 0 }, rank;
 
 	for (size_t i = 0; ks && i < ks->n; i++) {
 		const char *s = ks->syms[i].name;
 
-		if (strncmp(s, name, n))
+		if (strncmp(s, name, n) || !clone_suffix(s + n, kinds, &rank))
 			continue;
-		if (!s[n])
-			return s;
-		if (!clone && is_clone_suffix(s + n))
-			clone = s;
+		if (!best || ranks_before(&rank, s, &best_rank, best)) {
+			best = s;
+			best_rank = rank;
+		}
 	}
-	return clone;
+	return best;
+}
+
+const char *ksyms_clone_pattern(const char *name, unsigned kinds, char *buf, size_t len)
+{
+	size_t used = (size_t)snprintf(buf, len, "%s", name);
+
+	for (size_t k = 0; k < ARRAY_SIZE(clone_suffixes) && used < len; k++)
+		if (kinds & clone_suffixes[k].kind)
+			used += (size_t)snprintf(buf + used, len - used, "%s%sN",
+						 used > strlen(name) ? "/" : "", clone_suffixes[k].suffix);
+	return buf;
+}
+
+const char *ksyms_attach_name(const struct ksyms *ks, const char *name)
+{
+	for (size_t i = 0; ks && i < ks->n; i++)
+		if (!strcmp(ks->syms[i].name, name))
+			return ks->syms[i].name;
+	return ksyms_clone_name(ks, name, KSYM_CLONES_ANY);
 }
 
 const char *ksyms_format(const struct ksyms *ks, uint64_t addr, enum ksym_style style, char *buf, size_t len)

@@ -29,9 +29,23 @@ struct ksyms *ksyms_kernel(void);
 const struct ksym *ksyms_find(const struct ksyms *ks, uint64_t addr);
 /* Whether a text symbol of that exact name exists. */
 bool ksyms_has(const struct ksyms *ks, const char *name);
+/* GCC's clones of a function, by the suffix GCC gives them (.cold parts are never clones). */
+enum ksym_clone {
+	KSYM_CLONE_ISRA = 1u << 0, /* name.isra.N: arguments removed or passed differently */
+	KSYM_CLONE_CONSTPROP = 1u << 1, /* name.constprop.N: specialised for constant arguments */
+	KSYM_CLONE_PART = 1u << 2, /* name.part.N: the body split off by partial inlining */
+	KSYM_CLONES_ANY = KSYM_CLONE_ISRA | KSYM_CLONE_CONSTPROP | KSYM_CLONE_PART,
+};
+/*
+ * The clone of function name of one of the kinds (enum ksym_clone bits), NULL if there is
+ * none; of several, the first kind in enum order, then the lowest N, then the first name.
+ */
+const char *ksyms_clone_name(const struct ksyms *ks, const char *name, unsigned kinds);
+/* The clones of name of kinds as a pattern for messages: "f.part.N", "f.isra.N/.part.N". */
+const char *ksyms_clone_pattern(const char *name, unsigned kinds, char *buf, size_t len);
 /*
  * The symbol to attach a kprobe to for function name: the name itself, or the GCC clone
- * (name.isra.0, name.constprop.0, name.part.0, ...) that replaced it. NULL if neither exists.
+ * (ksyms_clone_name of any kind) that replaced it. NULL if neither exists.
  */
 const char *ksyms_attach_name(const struct ksyms *ks, const char *name);
 /* Renders addr in the given style into buf; unresolved addresses become "[unknown]". */

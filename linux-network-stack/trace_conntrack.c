@@ -225,18 +225,6 @@ static bool refresh_skb(const struct hook_set *plan)
 	return !refresh_noskb(plan);
 }
 
-/*
- * Where GCC split nf_ct_delete (5.10 on Debian), the module's own callers (timeouts, GC,
- * flush) jump straight to the split-off body, past a kprobe on nf_ct_delete; every deletion,
- * from outside the module too, runs the body.
- */
-#define DELETE_BODY "nf_ct_delete.part.0"
-
-static bool delete_whole(const struct hook_set *plan)
-{
-	return !ksyms_has(plan->env->functions(), DELETE_BODY);
-}
-
 /* Kernels before 5.4 track TCP in tcp_packet, whose result and tcp_error are probed too. */
 static bool old_tcp_chosen(const struct hook_set *plan)
 {
@@ -276,9 +264,14 @@ static const struct hook_def hook_defs[CT_HOOKS] = {
 			 "nf_conntrack",
 			 true },
 	[CT_TCP_ERROR] = { "tcp_error", CT_KPROBE("ct_tcp_error", "tcp_error", old_tcp_chosen) },
+	/*
+	 * Where GCC split nf_ct_delete (5.10 on Debian), the module's own callers (timeouts, GC,
+	 * flush) jump straight to the split-off body, past a kprobe on nf_ct_delete, while every
+	 * deletion, from outside the module too, runs the body: the kprobe goes to the body.
+	 */
 	[CT_DELETE] = { "nf_ct_delete",
-			{ { HOOK_KPROBE, "ct_nf_ct_delete", "nf_ct_delete", delete_whole },
-			  { HOOK_KPROBE, "ct_nf_ct_delete", DELETE_BODY } },
+			{ { HOOK_KPROBE, "ct_nf_ct_delete", "nf_ct_delete", .clones = KSYM_CLONE_PART },
+			  { HOOK_KPROBE, "ct_nf_ct_delete", "nf_ct_delete" } },
 			"nf_conntrack",
 			true },
 };
@@ -291,7 +284,7 @@ static const char *variant_note(const struct hook_candidate *c)
 		return " (skb = 4th argument, pre-5.0 signature)";
 	if (!strcmp(c->prog, "ct_refresh_acct_noskb"))
 		return " (no skb argument on this kernel: addresses from the conntrack tuple)";
-	if (!strcmp(c->target, DELETE_BODY))
+	if (c->clones)
 		return " (the body of nf_ct_delete, which GCC split off: every deletion runs it)";
 	return "";
 }
@@ -344,7 +337,9 @@ static int attach_hooks(struct hook_set *hooks)
 		if (!hook_attach_one(hooks, k)) {
 			fflush(stdout);
 			fprintf(stderr, "WARN: Failed to attach %s to %s: %s\n", kind,
-				c ? c->target : d->cand[0].target,
+				!c          ? d->cand[0].target
+				: c->clones ? hooks->c[k].symbol
+					    : c->target,
 				c ? strerror(errno) : "no such function in /proc/kallsyms");
 			fprintf(stderr, "      Check if the function exists in your kernel version%s.\n",
 				ret ? "" : " and modules (e.g., nf_conntrack, openvswitch) are loaded");

@@ -12,6 +12,7 @@
 #include "btf_fixture.h"
 #include "drop_probe.h"
 #include "kernel_btf.h"
+#include "ksyms.h"
 #include "netstage.h"
 #include "unit_helpers.h"
 #include "util.h"
@@ -236,6 +237,42 @@ START_TEST(test_trace_conntrack)
 }
 END_TEST
 
+/*
+ * The planner's clone lookup against the lab kernels' symbols: 5.10 split nf_ct_delete's
+ * body off, the others did not; the .cold parts GCC moved out of nf_conntrack_in and others
+ * are never taken for a clone.
+ */
+START_TEST(test_clone_symbols)
+{
+	static const struct {
+		const char *func;
+		unsigned kinds;
+		const char *clone[FIXTURE_KERNELS];
+	} want[] = {
+		{ "nf_ct_delete", KSYM_CLONE_PART, { "nf_ct_delete.part.0", NULL, NULL } },
+		{ "nf_ct_delete", KSYM_CLONE_ISRA | KSYM_CLONE_CONSTPROP, { NULL, NULL, NULL } },
+		{ "ovs_ct_update_key", KSYM_CLONES_ANY, SAME("ovs_ct_update_key.isra.0") },
+		{ "ovs_ct_update_key", KSYM_CLONE_PART, { NULL, NULL, NULL } },
+		{ "nf_conntrack_in", KSYM_CLONES_ANY, { NULL, NULL, NULL } },
+		{ "nf_conntrack_tcp_packet", KSYM_CLONES_ANY, { NULL, NULL, NULL } },
+		{ "ovs_ct_execute", KSYM_CLONES_ANY, { NULL, NULL, NULL } },
+		{ "ovs_vport_send", KSYM_CLONES_ANY, { NULL, NULL, NULL } },
+	};
+	const struct ksyms *functions = fixture_env(K)->functions();
+
+	/* The .cold parts are there to be refused (5.10 and 6.1 have them). */
+	ck_assert(ksyms_has(functions, "nf_conntrack_in.cold") == (K != K6_12));
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
+		const char *got = ksyms_clone_name(functions, want[i].func, want[i].kinds);
+		const char *w = want[i].clone[K];
+
+		ck_assert_msg(got == w || (got && w && !strcmp(got, w)),
+			      "%s (kinds %#x) on %s: got %s, want %s", want[i].func, want[i].kinds,
+			      fixture_series(K), got ? got : "none", w ? w : "none");
+	}
+}
+END_TEST
+
 /* ---- what user space reads from BTF ---- */
 
 /* system_network_icmp_rtt's sk_buff argument of each kprobe, and trace_conntrack's. */
@@ -379,6 +416,7 @@ static Suite *kernel_plans_suite(void)
 	tcase_add_loop_test(plans, test_trace_ip_defrag, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_trace_conntrack, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_sched_latency_monitor, 0, FIXTURE_KERNELS);
+	tcase_add_loop_test(plans, test_clone_symbols, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(btf, test_skb_arguments, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(btf, test_drop_reason_names, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(btf, test_core_decisions, 0, FIXTURE_KERNELS);

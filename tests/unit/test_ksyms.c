@@ -221,6 +221,81 @@ static struct ksyms *load_text(const char *text)
 	return r;
 }
 
+/* Clones of one function of every kind, in an address order that is not their rank. */
+static const char clone_table[] = "ffffffff81000000 T _stext\n"
+				  "ffffffff81001000 t dev_xmit.part.3\n"
+				  "ffffffff81001100 t dev_xmit.part.0.cold\n"
+				  "ffffffff81001200 t dev_xmit.constprop.1\n"
+				  "ffffffff81001300 t dev_xmit.part.1\n"
+				  "ffffffff81001400 t dev_xmit.isra.2\n"
+				  "ffffffff81001500 t dev_xmit.cold\n"
+				  "ffffffff81001600 T dev_xmit\n"
+				  "ffffffff81001700 t dev_xmit.part.x\n"
+				  "ffffffff81001800 t dev_xmit.partial.0\n"
+				  "ffffffff81001900 t dev_xmit_more.part.0\n"
+				  "ffffffff81001a00 t only_cold.part.0.cold\n"
+				  "ffffffff81001b00 t stacked.constprop.0.isra.0\n"
+				  "ffffffff81001c00 t twice.part.0\n"
+				  "ffffffff81001d00 t twice.part.0\n"
+				  "ffffffff81001e00 T _etext\n";
+
+static const struct clone_case {
+	const char *function;
+	unsigned kinds;
+	const char *clone;
+} clone_cases[] = {
+	/* The lowest N of the kind, wherever it is; never a .cold part, even of a lower N. */
+	{ "dev_xmit", KSYM_CLONE_PART, "dev_xmit.part.1" },
+	{ "dev_xmit", KSYM_CLONE_ISRA, "dev_xmit.isra.2" },
+	{ "dev_xmit", KSYM_CLONE_CONSTPROP, "dev_xmit.constprop.1" },
+	/* Several kinds: isra before constprop before part. */
+	{ "dev_xmit", KSYM_CLONES_ANY, "dev_xmit.isra.2" },
+	{ "dev_xmit", KSYM_CLONE_CONSTPROP | KSYM_CLONE_PART, "dev_xmit.constprop.1" },
+	/* Another function's clone is not one of this function's. */
+	{ "dev_xmit_more", KSYM_CLONE_PART, "dev_xmit_more.part.0" },
+	{ "dev_xmit_mor", KSYM_CLONES_ANY, NULL },
+	{ "only_cold", KSYM_CLONES_ANY, NULL },
+	/* Stacked suffixes: the first names the kind. */
+	{ "stacked", KSYM_CLONE_CONSTPROP, "stacked.constprop.0.isra.0" },
+	{ "stacked", KSYM_CLONE_ISRA, NULL },
+	{ "twice", KSYM_CLONE_PART, "twice.part.0" },
+	{ "no_such_function", KSYM_CLONES_ANY, NULL },
+};
+
+START_TEST(test_clone_name)
+{
+	struct ksyms *r = load_text(clone_table);
+
+	ck_assert_ptr_nonnull(r);
+	for (size_t i = 0; i < ARRAY_SIZE(clone_cases); i++) {
+		const struct clone_case *c = &clone_cases[i];
+		const char *got = ksyms_clone_name(r, c->function, c->kinds);
+
+		ck_assert_msg(got == c->clone || (got && c->clone && !strcmp(got, c->clone)),
+			      "clone of %s (kinds %#x): got %s, want %s", c->function, c->kinds,
+			      got ? got : "none", c->clone ? c->clone : "none");
+	}
+	/* The function itself first; its clones only where it is gone. */
+	ck_assert_str_eq(ksyms_attach_name(r, "dev_xmit"), "dev_xmit");
+	ck_assert_str_eq(ksyms_attach_name(r, "dev_xmit_more"), "dev_xmit_more.part.0");
+	ck_assert_ptr_null(ksyms_clone_name(NULL, "dev_xmit", KSYM_CLONES_ANY));
+	ksyms_free(r);
+}
+END_TEST
+
+START_TEST(test_clone_pattern)
+{
+	char buf[64];
+
+	ck_assert_str_eq(ksyms_clone_pattern("nf_ct_delete", KSYM_CLONE_PART, buf, sizeof(buf)),
+			 "nf_ct_delete.part.N");
+	ck_assert_str_eq(ksyms_clone_pattern("f", KSYM_CLONE_ISRA | KSYM_CLONE_PART, buf, sizeof(buf)),
+			 "f.isra.N/.part.N");
+	ck_assert_str_eq(ksyms_clone_pattern("long_function", KSYM_CLONES_ANY, buf, 20),
+			 "long_function.isra.");
+}
+END_TEST
+
 START_TEST(test_restricted_kallsyms)
 {
 	/*
@@ -284,7 +359,7 @@ static Suite *ksyms_suite(void)
 					 test_has,
 					 test_attach_name_without_symbols };
 	const TTest *other_tests[] = { test_load_missing_file, test_restricted_kallsyms,
-				       test_long_symbol_names };
+				       test_long_symbol_names, test_clone_name, test_clone_pattern };
 	Suite *s = suite_create("ksyms");
 	TCase *tc;
 
