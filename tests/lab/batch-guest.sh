@@ -18,6 +18,8 @@
 #
 # A scenario already having an .rc file is skipped (a re-boot resumes).
 set -uo pipefail
+# shellcheck source=lib/common.sh
+source "$LAB_DIR/lib/common.sh"
 
 results=$LAB_IO/results
 tracefs=/sys/kernel/tracing
@@ -168,6 +170,8 @@ for spec in "$@"; do
     [[ -e $results/$name.rc ]] && continue
     mkdir -p "$results/$name.io"
     echo "$name" >"$results/current"
+    LAB_SLOWDOWN=$(lab_measure_slowdown)
+    limit=$((limit * LAB_SLOWDOWN))
     start=$(date +%s.%N)
     # TERM first so that the scenario's own cleanups run, KILL 10 s later.
     LAB_IO=$results/$name.io LAB_SCENARIO=$name LAB_TIMEOUT=$limit \
@@ -190,8 +194,8 @@ for spec in "$@"; do
         } >>"$results/$name.out"
     fi
     echo "$rc" >"$results/$name.rc"
-    printf 'lab-batch: %s: exit %s after %s s (teardown %d s)\n' \
-        "$name" "$rc" "$(<"$results/$name.seconds")" "$((SECONDS - tstart))"
+    printf 'lab-batch: %s: exit %s after %s s (teardown %d s, slowdown x%d)\n' \
+        "$name" "$rc" "$(<"$results/$name.seconds")" "$((SECONDS - tstart))" "$LAB_SLOWDOWN"
     if [[ -n $left ]]; then
         printf 'lab-batch: %s: teardown incomplete, new boot\n' "$name"
         printf '%s\n' "$left" | head -n 10 | sed 's/^/lab-batch:   /'

@@ -24,6 +24,8 @@ grep -qx '+ module openvswitch' "$results/results/leave_state.left" ||
     fail "leave_state.left does not list openvswitch"
 grep -q 'could not restore the guest' "$results/results/lock_modules.out" ||
     fail "lock_modules.out does not say that the teardown gave up"
+grep -q '^lab-batch: expect_clean: exit 0 after .* slowdown x[1-8])$' "$results/boot-1.log" ||
+    fail "boot-1.log does not give expect_clean's slowdown factor"
 [[ -e $results/boot-2.log && ! -e $results/boot-3.log ]] ||
     fail "expected exactly 2 boots (a new one after lock_modules)"
 echo "batch-selftest: ok: isolation within a boot, and a new boot after an incomplete teardown"

@@ -80,9 +80,26 @@ lab_run_cleanups() {
 }
 trap lab_run_cleanups EXIT
 
-# Polls a command until it succeeds or SECONDS pass: lab_wait_for 10 test -e /dev/kvm.
+# How many times slower this guest runs than on a quiet CI machine (three guests sharing two
+# cores), 1 to 8: a fixed shell loop timed against the 0.25 s it takes there. Time limits are
+# hang guards, not assertions: they are multiplied by it (lab_wait_for, lab_nested_wait, the
+# scenario's own limit in batch-guest.sh), so that a loaded host makes a scenario slower, not
+# failed. batch-guest.sh measures before each scenario; a scenario run alone measures here.
+lab_measure_slowdown() {
+    local i=0 start=${EPOCHREALTIME/./} us
+    while ((i < 20000)); do ((i++)); done
+    us=$((${EPOCHREALTIME/./} - start))
+    i=$(((us + 249999) / 250000))
+    ((i < 1)) && i=1
+    ((i > 8)) && i=8
+    echo "$i"
+}
+[[ ${LAB_SLOWDOWN:-} =~ ^[1-9]$ ]] || LAB_SLOWDOWN=$(lab_measure_slowdown)
+export LAB_SLOWDOWN
+
+# Polls a command until it succeeds or SECONDS (times LAB_SLOWDOWN) pass: lab_wait_for 10 test -e /dev/kvm.
 lab_wait_for() {
-    local limit=$1 start=$SECONDS
+    local limit=$(($1 * LAB_SLOWDOWN)) start=$SECONDS
     shift
     until "$@"; do
         ((SECONDS - start >= limit)) && return 1

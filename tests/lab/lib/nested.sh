@@ -125,7 +125,7 @@ lab_nested_alive() {
 }
 
 lab_nested_wait() {
-    local limit=${1:-120} start=$SECONDS rc io=$LAB_NESTED_DIR/io
+    local limit=$((${1:-120} * LAB_SLOWDOWN)) start=$SECONDS rc io=$LAB_NESTED_DIR/io
     [[ -n $LAB_NESTED_PID ]] || lab_fail "no nested guest started"
     while lab_nested_alive; do
         if ((SECONDS - start >= limit)); then

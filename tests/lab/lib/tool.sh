@@ -71,7 +71,7 @@ lab_tool_start() {
     if ! lab_wait_for "$limit" lab_tool_attached; then
         cat "${LAB_TOOL_OUTPUTS[@]}" >&2
         kill -9 "$LAB_TOOL_PID" 2>/dev/null
-        lab_fail "$tool did not attach within $limit s ($*)"
+        lab_fail "$tool did not attach within $((limit * LAB_SLOWDOWN)) s ($*)"
     fi
     LAB_TOOL_ATTACH_S=$((SECONDS - start))
     lab_log "$tool attached in ${LAB_TOOL_ATTACH_S}s"
@@ -116,7 +116,7 @@ lab_tool_await() {
     local n=$1 re=$2 limit=${3:-30}
     lab_wait_for "$limit" lab_tool_printed "$n" "$re" || {
         cat "${LAB_TOOL_OUTPUTS[@]}" >&2
-        lab_fail "$LAB_TOOL_NAME: not $n lines matching '$re' within $limit s"
+        lab_fail "$LAB_TOOL_NAME: not $n lines matching '$re' within $((limit * LAB_SLOWDOWN)) s"
     }
 }
 
