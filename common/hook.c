@@ -39,9 +39,9 @@ const struct hook_env *hook_env_kernel(void)
 const char *hook_kind_name(enum hook_kind kind)
 {
 	static const char *const names[] = {
-		[HOOK_NONE] = "none",     [HOOK_TP] = "tracepoint", [HOOK_RAW_TP] = "raw_tracepoint",
-		[HOOK_FENTRY] = "fentry", [HOOK_KPROBE] = "kprobe", [HOOK_KRETPROBE] = "kretprobe",
-		[HOOK_UPROBE] = "uprobe",
+		[HOOK_NONE] = "none",     [HOOK_TP] = "tracepoint",       [HOOK_RAW_TP] = "raw_tracepoint",
+		[HOOK_FENTRY] = "fentry", [HOOK_KPROBE] = "kprobe",       [HOOK_KRETPROBE] = "kretprobe",
+		[HOOK_UPROBE] = "uprobe", [HOOK_URETPROBE] = "uretprobe",
 	};
 
 	return names[kind];
@@ -110,6 +110,7 @@ static const char *offered(const struct hook_set *s, const struct hook_env *env,
 		return c->clones ? ksyms_clone_name(env->functions(), c->target, c->clones)
 				 : ksyms_attach_name(env->functions(), c->target);
 	case HOOK_UPROBE:
+	case HOOK_URETPROBE:
 		return uprobe_offered(c->target) ? c->target : NULL;
 	case HOOK_NONE:
 		break;
@@ -275,9 +276,11 @@ static struct bpf_link *attach_one(const struct hook_choice *ch)
 	case HOOK_KPROBE:
 	case HOOK_KRETPROBE:
 		return bpf_program__attach_kprobe(ch->prog, ch->cand->kind == HOOK_KRETPROBE, target);
-	case HOOK_UPROBE: {
+	case HOOK_UPROBE:
+	case HOOK_URETPROBE: {
 		char path[512];
-		LIBBPF_OPTS(bpf_uprobe_opts, opts, .func_name = strrchr(target, ':') + 1);
+		LIBBPF_OPTS(bpf_uprobe_opts, opts, .func_name = strrchr(target, ':') + 1,
+			    .retprobe = ch->cand->kind == HOOK_URETPROBE);
 
 		snprintf(path, sizeof(path), "%.*s", (int)(strrchr(target, ':') - target), target);
 		return bpf_program__attach_uprobe_opts(ch->prog, -1, path, 0, &opts);

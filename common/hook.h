@@ -25,6 +25,7 @@ enum hook_kind {
 	HOOK_KPROBE, /* target: a kernel function (or the GCC clone like foo.isra.0 that replaced it) */
 	HOOK_KRETPROBE, /* target: a kernel function */
 	HOOK_UPROBE, /* target "binary:symbol" */
+	HOOK_URETPROBE, /* target "binary:symbol" */
 };
 
 #define HOOK_MAX_CANDIDATES 6

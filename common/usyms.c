@@ -60,7 +60,9 @@ static int by_addr(const void *a, const void *b)
 
 	if (x->addr != y->addr)
 		return x->addr < y->addr ? -1 : 1;
-	return x->bind_rank - y->bind_rank;
+	if (x->bind_rank != y->bind_rank)
+		return x->bind_rank - y->bind_rank;
+	return strcmp(x->name, y->name);
 }
 
 static int bind_rank(unsigned char bind)

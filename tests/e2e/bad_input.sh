@@ -146,6 +146,9 @@ offcputime-ts|--state|-1|must be positive$
 offcputime-ts|-I/--interval|0|must be nonzero$
 offcputime-ts|duration|0|must be nonzero$
 offcputime-ts|duration|five|must be an integer$
+pthread_rwlock_wrlock|-p/--pid|0 -1|invalid value: -?[0-9]+ \(must be between 1 and 2147483647\)$
+pthread_rwlock_wrlock|-d/--duration|-1|invalid value: -1 
+pthread_rwlock_wrlock|PID|abc|invalid int value: 'abc'$
 EOF
 }
 
@@ -279,6 +282,11 @@ expect 2 "^iface_netstat: error: unrecognized arguments: --bogus$" "$BIN/iface_n
 expect 2 "^iface_netstat: error: argument -t/--throughput: ignored explicit argument 'yes'$" "$BIN/iface_netstat" -n lo --throughput=yes
 
 # offcputime-ts: the original's exclusive groups and its own checks.
+expect 2 "^pthread_rwlock_wrlock: error: the callers of --stack are counted for one process: give its PID$" "$BIN/pthread_rwlock_wrlock" --stack
+expect 2 "^pthread_rwlock_wrlock-stack: error: the callers of --stack are counted for one process: give its PID$" "$BIN/pthread_rwlock_wrlock-stack"
+expect 2 "^pthread_rwlock_wrlock: error: argument -p/--pid: not the same as PID \\(1, 2\\)$" "$BIN/pthread_rwlock_wrlock" -p 1 2
+expect 1 "^Error: --lib /nonexistent/libc\\.so\\.6: No such file or directory$" "$BIN/pthread_rwlock_wrlock" --lib /nonexistent/libc.so.6
+expect 1 "^Error: --lib /bin/true does not define __pthread_rwlock_wrlock \\(give the function with --sym\\)$" "$BIN/pthread_rwlock_wrlock" --lib /bin/true
 O=$BIN/offcputime-ts
 expect 2 "^offcputime-ts: error: argument -t/--tid: not allowed with argument -p/--pid$" "$O" -p 1 -t 2
 expect 2 "^offcputime-ts: error: argument -k/--kernel-threads-only: not allowed with argument -u/--user-threads-only$" "$O" -u -k

@@ -120,6 +120,25 @@ START_TEST(test_clone_resolution)
 }
 END_TEST
 
+/* Uprobes and uretprobes: offered when the binary of "binary:symbol" can be read. */
+START_TEST(test_uprobes)
+{
+	static const struct hook_def defs[] = {
+		{ "entry", { { HOOK_UPROBE, "e", "/proc/self/exe:main" } } },
+		{ "return", { { HOOK_URETPROBE, "r", "/proc/self/exe:main" } } },
+		{ "gone",
+		  { { HOOK_URETPROBE, "r", "/nonexistent/libc.so.6:f" },
+		    { HOOK_UPROBE, "e", "/proc/self/exe:f" } } },
+	};
+	struct hook_set s = set_of(defs, 3);
+
+	ck_assert_int_eq(hook_plan(&s, &env), 0);
+	ck_assert_str_eq(chosen_desc(&s, 0), "uprobe /proc/self/exe:main");
+	ck_assert_str_eq(chosen_desc(&s, 1), "uretprobe /proc/self/exe:main");
+	ck_assert_str_eq(chosen_desc(&s, 2), "uprobe /proc/self/exe:f");
+}
+END_TEST
+
 START_TEST(test_required_missing_names_candidates)
 {
 	static const struct hook_def defs[] = {
@@ -315,17 +334,12 @@ END_TEST
 
 static Suite *hook_suite(void)
 {
-	const TTest *plan_tests[] = { test_preference_order,
-				      test_clone_resolution,
-				      test_required_missing_names_candidates,
-				      test_missing_module,
-				      test_no_kprobes,
-				      test_usable_and_skip,
-				      test_usable_sees_earlier_choices,
-				      test_force_kprobe,
-				      test_optional_missing_warns,
-				      test_required_missing_dies,
-				      test_list };
+	const TTest *plan_tests[] = { test_preference_order,      test_uprobes,
+				      test_clone_resolution,      test_required_missing_names_candidates,
+				      test_missing_module,        test_no_kprobes,
+				      test_usable_and_skip,       test_usable_sees_earlier_choices,
+				      test_force_kprobe,          test_optional_missing_warns,
+				      test_required_missing_dies, test_list };
 	Suite *s = suite_create("hook");
 	TCase *tc;
 

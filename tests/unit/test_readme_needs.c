@@ -18,6 +18,7 @@
 #include "futex.h"
 #include "iface_netstat.h"
 #include "offcputime-ts.h"
+#include "pthread_rwlock_wrlock.h"
 #include "qdisc_drop_trace.h"
 #include "qdisc_lateny_details.h"
 #include "sched_latency_monitor.h"
@@ -53,6 +54,8 @@ static const struct tool_hooks {
 	{ "futex", &futex_hook_table },
 	{ "sched_latency_monitor", &slm_hook_table },
 	{ "offcputime-ts", &offcpu_hook_table },
+	{ "pthread_rwlock_wrlock", &rwl_hook_table },
+	{ "pthread_rwlock_wrlock-stack", &rwl_hook_table },
 };
 
 /* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */
@@ -69,7 +72,9 @@ static void hook_phrase(const struct hook_def *d, struct strbuf *out)
 				 c->kind == HOOK_TP ? "tracepoint" : "raw tracepoint", c->target);
 		else
 			snprintf(item, sizeof(item), "%s",
-				 c->kind == HOOK_KRETPROBE ? "kprobe" : hook_kind_name(c->kind));
+				 c->kind == HOOK_KRETPROBE   ? "kprobe"
+				 : c->kind == HOOK_URETPROBE ? "uprobe"
+							     : hook_kind_name(c->kind));
 		char key[170];
 
 		snprintf(key, sizeof(key), "|%s|", item);
