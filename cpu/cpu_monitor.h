@@ -118,6 +118,7 @@ struct cpum_stack {
 	int pid, tid;
 	char comm[CPUM_COMM_LEN];
 	int nkernel; /* frames[0..nkernel) are kernel frames */
+	int ustack_err; /* why the user stack is missing (-errno of bpf_get_stackid), 0 if not */
 	int nframes;
 	const char **frames; /* symbol names ("hog_spin", "[unknown]"), kernel frames first */
 	const char **details; /* "hog_spin+0x1a (/usr/bin/x)" */

@@ -122,6 +122,9 @@ bool cpum_profile_write(const struct cpum_profile *p, int cpu, const char *file,
 			die("out of memory");
 		add_frames(s, p->stacks, k->kstack, NULL, true, &texts);
 		s->nkernel = s->nframes;
+		/* A kernel thread has no user stack; a user one without it says why. */
+		if (k->tgid && k->ustack < 0)
+			s->ustack_err = k->ustack;
 		add_frames(s, p->stacks, k->ustack, k->tgid ? usyms_cache_get(&cache, (int)k->tgid) : NULL,
 			   false, &texts);
 	}

@@ -301,6 +301,8 @@ void cpum_print_profile(FILE *f, int cpu, const char *date, double usage, int th
 			s->comm, s->pid, s->tid);
 		for (int k = 0; k < s->nframes; k++)
 			fprintf(f, "            %s\n", s->details[k]);
+		if (s->ustack_err)
+			fprintf(f, "            [user stack not captured: %s]\n", strerror(-s->ustack_err));
 		fprintf(f, "\n");
 	}
 	free(self);

@@ -53,7 +53,7 @@ expect_eq "every JSON report shows CPU $LAST as the target" \
 	"$(jq -s "[.[] | select(.groups[0].target != $LAST or .groups[0].cpus[0].target != true)] | length" "$json")" 0
 busy=$(jq -s "[.[] | .groups[0].cpus[0].usage] | max" "$json")
 if awk -v u="$busy" 'BEGIN { exit !(u >= 90) }'; then e2e_pass "CPU $LAST busy: ${busy} %"; else e2e_fail "CPU $LAST usage only ${busy} %"; fi
-profile=$(ls "$prof"/perf_cpu"$LAST"_*.txt 2>/dev/null | tail -1)
+profile=$(find "$prof" -name "perf_cpu${LAST}_*.txt" 2>/dev/null | sort | tail -1)
 if [ -n "$profile" ]; then
 	e2e_pass "profile kept: $(jq -s '[.[].profiles[]] | length' "$json") reports"
 	expect_grep "the profile names hog_hi's function" "$profile" '^ +[0-9.]+% +[0-9]+ +hog_hi +\[\.\] hog_spin$'

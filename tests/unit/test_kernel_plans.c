@@ -17,6 +17,7 @@
 #include "unit_helpers.h"
 #include "util.h"
 
+#include "cpu_monitor.h"
 #include "iface_netstat.h"
 #include "qdisc_drop_trace.h"
 #include "qdisc_lateny_details.h"
@@ -124,6 +125,16 @@ START_TEST(test_sched_latency_monitor)
 	};
 
 	CHECK_PLAN("sched_latency_monitor", &slm_hook_table, want);
+}
+END_TEST
+
+START_TEST(test_cpu_monitor)
+{
+	static const outcomes want[] = {
+		SAME("raw_tracepoint sched:sched_switch [cpum_switch_raw]"),
+	};
+
+	CHECK_PLAN("cpu_monitor", &cpum_hook_table, want);
 }
 END_TEST
 
@@ -417,6 +428,7 @@ static Suite *kernel_plans_suite(void)
 	tcase_add_loop_test(plans, test_trace_conntrack, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_sched_latency_monitor, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_clone_symbols, 0, FIXTURE_KERNELS);
+	tcase_add_loop_test(plans, test_cpu_monitor, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(btf, test_skb_arguments, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(btf, test_drop_reason_names, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(btf, test_core_decisions, 0, FIXTURE_KERNELS);

@@ -15,6 +15,7 @@
 #include "unit_helpers.h"
 #include "util.h"
 
+#include "cpu_monitor.h"
 #include "futex.h"
 #include "iface_netstat.h"
 #include "offcputime-ts.h"
@@ -56,6 +57,7 @@ static const struct tool_hooks {
 	{ "offcputime-ts", &offcpu_hook_table },
 	{ "pthread_rwlock_wrlock", &rwl_hook_table },
 	{ "pthread_rwlock_wrlock-stack", &rwl_hook_table },
+	{ "cpu_monitor", &cpum_hook_table },
 };
 
 /* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */
