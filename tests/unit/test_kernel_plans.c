@@ -21,6 +21,7 @@
 #include "iface_netstat.h"
 #include "qdisc_drop_trace.h"
 #include "qdisc_lateny_details.h"
+#include "offcputime-ts.h"
 #include "sched_latency_monitor.h"
 #include "system_network_icmp_rtt.h"
 #include "trace_conntrack.h"
@@ -135,6 +136,15 @@ START_TEST(test_cpu_monitor)
 	};
 
 	CHECK_PLAN("cpu_monitor", &cpum_hook_table, want);
+}
+END_TEST
+
+/* offcputime-ts: the sched_switch raw tracepoint everywhere (its kprobe is the fallback). */
+START_TEST(test_offcputime_ts)
+{
+	static const outcomes want[] = { SAME("raw_tracepoint sched:sched_switch [offcpu_sched_switch]") };
+
+	CHECK_PLAN("offcputime-ts", &offcpu_hook_table, want);
 }
 END_TEST
 
@@ -427,6 +437,7 @@ static Suite *kernel_plans_suite(void)
 	tcase_add_loop_test(plans, test_trace_ip_defrag, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_trace_conntrack, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_sched_latency_monitor, 0, FIXTURE_KERNELS);
+	tcase_add_loop_test(plans, test_offcputime_ts, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_clone_symbols, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_cpu_monitor, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(btf, test_skb_arguments, 0, FIXTURE_KERNELS);
