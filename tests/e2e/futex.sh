@@ -1,16 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # futex times the futex() calls of a contended mutex: cpu_waits' waiter thread blocks 4 times
-# on a mutex its main thread holds 150 ms after the waiter sleeps in futex(); each wait is
-# 150 ms + the wakeup (tolerance: < 106 ms late, even on a loaded machine), so exactly 4 calls
-# fall into [128, 256) ms and none above; the same in microseconds ([128K, 256K)) with --json.
+# on a mutex its main thread holds 300 ms after the waiter sleeps in futex(); each wait is
+# 300 ms + the wakeup (tolerance: < 212 ms late, even on a loaded machine), so exactly 4 calls
+# fall into [256, 512) ms and none above; the same in microseconds ([256K, 512K)) with --json.
 # Both runs filter on the program's pid (-p); Ctrl-C and SIGTERM end them with the exit dump,
 # --duration by itself; no BPF program is left behind.
 . "$(dirname "$0")/lib.sh"
 e2e_setup_local futex
 
 prog=$E2E_TMP/cpu_waits.out
-cpu_waits_start "$prog" futex 4 150
+cpu_waits_start "$prog" futex 4 300
 text=$E2E_TMP/futex.txt
 json=$E2E_TMP/futex.json
 e2e_start "$text" futex -p "$CW_PID"
@@ -28,15 +28,15 @@ cat "$text"
 
 expect_eq "first line" "$(head -n1 "$text")" "Attaching 2 probes..."
 expect_count "histogram header" "$text" '^@lat: $' 1
-expect_count "4 waits of 150 ms in [128, 256)" "$text" '^\[128, 256\) +4 \|@+ *\|$' 1
-# No wait of 256 ms or more: the last row is the 150 ms bucket.
-expect_eq "last histogram row" "$(grep -E '^\[' "$text" | tail -n1 | cut -c1-10)" "[128, 256)"
+expect_count "4 waits of 300 ms in [256, 512)" "$text" '^\[256, 512\) +4 \|@+ *\|$' 1
+# No wait of 512 ms or more: the last row is the 300 ms bucket.
+expect_eq "last histogram row" "$(grep -E '^\[' "$text" | tail -n1 | cut -c1-10)" "[256, 512)"
 
 if command -v jq >/dev/null; then
 	expect_eq "JSON unit" "$(jq -r .unit "$json")" us
-	expect_eq "JSON: 4 waits in [131072, 262143] us" \
-		"$(jq -c '[.lat[] | select(.low == 131072 and .high == 262143) | .count]' "$json")" "[4]"
-	expect_eq "JSON: none above" "$(jq '[.lat[] | select(.low >= 262144) | .count] | add // 0' "$json")" 0
+	expect_eq "JSON: 4 waits in [262144, 524287] us" \
+		"$(jq -c '[.lat[] | select(.low == 262144 and .high == 524287) | .count]' "$json")" "[4]"
+	expect_eq "JSON: none above" "$(jq '[.lat[] | select(.low >= 524288) | .count] | add // 0' "$json")" 0
 	expect_eq "JSON calls = sum of buckets" "$(jq '.calls == ([.lat[].count] | add)' "$json")" true
 else
 	e2e_fail "jq is missing"
