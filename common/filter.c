@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "log.h"
+#include "runtime.h"
 #include "util.h"
 
 bool ip_parse(const char *text, struct ip_addr *out)
@@ -125,6 +126,18 @@ int iface_index(const char *name)
 	if (!idx)
 		die("interface '%s' not found (see `ip link show`)", name);
 	return (int)idx;
+}
+
+void iface_set_add(struct iface_set *set, const char *name)
+{
+	int i = 0;
+
+	while (i < PKT_MAX_IFACES && set->ifindex[i])
+		i++;
+	if (i == PKT_MAX_IFACES)
+		die("cannot add interface '%s': at most %d interfaces", name, PKT_MAX_IFACES);
+	set->ifindex[i] = (uint32_t)iface_index(name);
+	set->netns = netns_inum();
 }
 
 void iface_name_check(const char *name)

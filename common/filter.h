@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Addresses, L4 protocols and interfaces as the tools' filters take them (the option kinds of
- * argparse.h parse the text with these), and filling struct pkt_filter.
+ * argparse.h parse the text with these), and filling struct pkt_filter and struct iface_set.
  */
 #pragma once
 #include <stdbool.h>
@@ -42,6 +42,11 @@ struct pkt_filter pkt_filter_ipv4(uint32_t saddr, uint32_t daddr, uint16_t sport
 
 /* Resolves an interface name to its ifindex; exits 1 with a clear message if it does not exist. */
 int iface_index(const char *name);
+/*
+ * Adds the interface name to set, by its ifindex in this network namespace (the set's); exits 1
+ * if it does not exist (as iface_index()) or set is full.
+ */
+void iface_set_add(struct iface_set *set, const char *name);
 /*
  * For filters that match device names in every network namespace: warns when no interface
  * of that name exists in this one (it may live in another namespace).

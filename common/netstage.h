@@ -99,11 +99,10 @@ enum netstage_direction { NETSTAGE_DIR_TX, NETSTAGE_DIR_RX, NETSTAGE_DIR_BOTH };
 
 /*
  * A comma-separated interface list ("eth0" or "eth0,eth1", items whitespace-stripped) into
- * ifindexes; a single name fills the first two slots as the originals did. Exits 2 on a bad
- * list (empty item, name too long, more than NS_MAX_PHY), 1 if an interface does not exist.
- * Returns the number of names.
+ * set; a single name fills the first two slots as the originals did. Exits 2 on a bad list
+ * (empty item, name too long, more than PKT_MAX_IFACES), 1 if an interface does not exist.
  */
-int netstage_phy_opt(const char *flag, const char *text, uint32_t ifindex[NS_MAX_PHY]);
+void netstage_phy_opt(const char *flag, const char *text, struct iface_set *set);
 
 /* The filter options the system-network latency tools share, under the same flag names. */
 struct netstage_opts {
@@ -146,7 +145,7 @@ struct netstage_opts {
  */
 unsigned netstage_opts_apply(struct netstage_config *cfg, const struct netstage_opts *o,
 			     unsigned all_protocols, unsigned *dirs);
-/* After tool_init(): the physical interfaces' ifindexes and this network namespace. */
+/* After tool_init(): the physical interfaces and this network namespace. */
 void netstage_opts_resolve(struct netstage_config *cfg, const struct netstage_opts *o);
 /*
  * The banner's filter lines: protocol, "Direction filter: TX|RX|BOTH<direction_note>",
@@ -156,8 +155,8 @@ void netstage_print_filters(FILE *f, const struct netstage_config *cfg, const st
 			    const char *direction_note);
 /* "Latency threshold: >= X us (...)" when --latency-us is set. */
 void netstage_print_threshold(FILE *f, const struct netstage_opts *o);
-/* "Physical interfaces: <list> (ifindex a, b)". */
-void netstage_print_phy(FILE *f, const struct netstage_config *cfg, const struct netstage_opts *o);
+/* "Physical interfaces: <names> (ifindex a, b)": names as given, then the set's ifindexes. */
+void netstage_print_phy(FILE *f, const char *names, const struct iface_set *phy);
 
 /* ---- sessions and counters ---- */
 

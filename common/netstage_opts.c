@@ -36,15 +36,15 @@ static char *strip(char *s)
 	return s;
 }
 
-int netstage_phy_opt(const char *flag, const char *text, uint32_t ifindex[NS_MAX_PHY])
+void netstage_phy_opt(const char *flag, const char *text, struct iface_set *set)
 {
 	char *copy = strdup(text ? text : ""), *save = NULL, *item;
-	char *names[NS_MAX_PHY];
+	char *names[PKT_MAX_IFACES];
 	int n = 0;
 
 	if (!copy)
 		die("out of memory");
-	memset(ifindex, 0, NS_MAX_PHY * sizeof(ifindex[0]));
+	memset(set, 0, sizeof(*set));
 	/* strtok_r would merge empty items: split by hand so that "a,,b" is an error. */
 	for (item = copy; item; item = save) {
 		save = strchr(item, ',');
@@ -56,17 +56,16 @@ int netstage_phy_opt(const char *flag, const char *text, uint32_t ifindex[NS_MAX
 		if (strlen(item) >= IFNAMSIZ)
 			arg_fail("argument %s: interface name '%s' too long (max %d characters)", flag,
 				 arg_shown(item), IFNAMSIZ - 1);
-		if (n == NS_MAX_PHY)
-			arg_fail("argument %s: at most %d interfaces: '%s'", flag, NS_MAX_PHY,
+		if (n == PKT_MAX_IFACES)
+			arg_fail("argument %s: at most %d interfaces: '%s'", flag, PKT_MAX_IFACES,
 				 arg_shown(text));
 		names[n++] = item;
 	}
 	for (int i = 0; i < n; i++)
-		ifindex[i] = (uint32_t)iface_index(names[i]);
+		iface_set_add(set, names[i]);
 	if (n == 1)
-		ifindex[1] = ifindex[0];
+		set->ifindex[1] = set->ifindex[0];
 	free(copy);
-	return n;
 }
 
 /* The --protocol value to NS_PROTO_* bits; all (0) = all_bits. */
@@ -112,7 +111,7 @@ unsigned netstage_opts_apply(struct netstage_config *cfg, const struct netstage_
 
 void netstage_opts_resolve(struct netstage_config *cfg, const struct netstage_opts *o)
 {
-	netstage_phy_opt(arg_flag_of(&o->phy_interface), o->phy_interface, cfg->phy_ifindex);
+	netstage_phy_opt(arg_flag_of(&o->phy_interface), o->phy_interface, &cfg->phy);
 	cfg->netns_inum = netns_inum();
 }
 
@@ -151,10 +150,10 @@ void netstage_print_threshold(FILE *f, const struct netstage_opts *o)
 			o->latency_us);
 }
 
-void netstage_print_phy(FILE *f, const struct netstage_config *cfg, const struct netstage_opts *o)
+void netstage_print_phy(FILE *f, const char *names, const struct iface_set *phy)
 {
-	fprintf(f, "Physical interfaces: %s (ifindex %u", o->phy_interface, cfg->phy_ifindex[0]);
-	for (int i = 1; i < NS_MAX_PHY && cfg->phy_ifindex[i]; i++)
-		fprintf(f, ", %u", cfg->phy_ifindex[i]);
+	fprintf(f, "Physical interfaces: %s (ifindex %u", names, phy->ifindex[0]);
+	for (int i = 1; i < PKT_MAX_IFACES && phy->ifindex[i]; i++)
+		fprintf(f, ", %u", phy->ifindex[i]);
 	fprintf(f, ")\n");
 }

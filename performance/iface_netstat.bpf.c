@@ -4,6 +4,7 @@
  * for transmitted (net_dev_start_xmit) and received (netif_receive_skb) packets.
  */
 #include "bpfnet.bpf.h"
+#include "skb_pkt.bpf.h"
 #include "iface_netstat.h"
 
 BPFNET_CONFIG(struct iface_netstat_config)
@@ -11,13 +12,6 @@ BPFNET_CONFIG(struct iface_netstat_config)
 /* max_entries: the device's queue count + 1 (the slot of unknown queue ids), set at load. */
 BPFNET_MAP(tx_queues, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, struct queue_stats, IFACE_MAX_QUEUES + 1);
 BPFNET_MAP(rx_queues, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, struct queue_stats, IFACE_MAX_QUEUES + 1);
-
-static __always_inline bool dev_wanted(const struct iface_netstat_config *cfg, struct sk_buff *skb)
-{
-	struct net_device *dev = BPF_CORE_READ(skb, dev);
-
-	return dev && BPF_CORE_READ(dev, ifindex) == (int)cfg->ifindex && dev_netns_inum(dev) == cfg->netns;
-}
 
 static __always_inline void count(void *map, __u32 qid, __u32 other, __u32 len)
 {
@@ -47,7 +41,7 @@ int tx_tracepoint(struct trace_event_raw_net_dev_start_xmit *ctx)
 	const struct iface_netstat_config *cfg = get_config();
 	struct sk_buff *skb = (struct sk_buff *)ctx->skbaddr;
 
-	if (!cfg || !dev_wanted(cfg, skb))
+	if (!cfg || !iface_set_has(&cfg->iface, BPF_CORE_READ(skb, dev)))
 		return 0;
 	count(&tx_queues, BPF_CORE_READ(skb, queue_mapping), cfg->tx_other, BPF_CORE_READ(skb, len));
 	return 0;
@@ -61,7 +55,7 @@ int rx_tracepoint(struct trace_event_raw_net_dev_template *ctx)
 	__u16 qmap, mac;
 	__u32 len, data_off;
 
-	if (!cfg || !dev_wanted(cfg, skb))
+	if (!cfg || !iface_set_has(&cfg->iface, BPF_CORE_READ(skb, dev)))
 		return 0;
 	/* The driver records RX queue n as queue_mapping n + 1 (skb_record_rx_queue). */
 	qmap = BPF_CORE_READ(skb, queue_mapping);

@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
-#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 
 #include "argparse.h"
 #include "bpfload.h"
+#include "filter.h"
 #include "hook.h"
 #include "interval.h"
 #include "json.h"
@@ -313,10 +313,7 @@ int main(int argc, char **argv)
 	count_queues(opt.name, &nrx, &ntx);
 	tool_init("iface_netstat");
 	hook_set_init(&hooks, netstat_hook_table.defs, netstat_hook_table.n, 0);
-	cfg.ifindex = if_nametoindex(opt.name);
-	if (!cfg.ifindex)
-		die("net interface %s does not exist", opt.name);
-	cfg.netns = netns_inum();
+	iface_set_add(&cfg.iface, opt.name);
 	cfg.tx_other = (uint32_t)ntx;
 	cfg.rx_other = (uint32_t)nrx;
 

@@ -1,16 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /* iface_netstat: shared by the BPF program and user space. */
 #pragma once
-#ifndef __VMLINUX_H__
-#include <linux/types.h>
-#endif
+#include "bpf/pkt_key.h"
 
 #define IFACE_MAX_QUEUES 1024
 #define IFACE_SIZE_CLASSES 5 /* [0,64) [64,512) [512,2K) [2K,16K) [16K,64K) */
 
 struct iface_netstat_config {
-	__u32 ifindex;
-	__u32 netns; /* inode of the tool's network namespace */
+	struct iface_set iface; /* --name */
 	__u32 tx_other; /* slot of TX queue ids the device did not report (= its queue count) */
 	__u32 rx_other;
 };

@@ -24,13 +24,6 @@ BPFNET_MAP(gso_last, BPF_MAP_TYPE_ARRAY, __u32, __u64, 1);
 
 BPFNET_MAP(counters, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, QC_COUNTERS);
 
-static __always_inline bool dev_wanted(const struct qdisc_lat_config *cfg, struct net_device *dev)
-{
-	if (!cfg->ifindex)
-		return true;
-	return BPF_CORE_READ(dev, ifindex) == (int)cfg->ifindex && dev_netns_inum(dev) == cfg->netns;
-}
-
 /* Fills addresses, protocol and L4 fields; false for packets that are not IPv4/IPv6 or fail the filter. */
 static __always_inline bool parse_skb(const struct qdisc_lat_config *cfg, struct sk_buff *skb,
 				      struct qdisc_pkt *p)
@@ -144,7 +137,7 @@ static __always_inline int on_enqueue(struct sk_buff *skb)
 	if (!cfg || !skb)
 		return 0;
 	dev = BPF_CORE_READ(skb, dev);
-	if (!dev || !dev_wanted(cfg, dev))
+	if (!dev || !pkt_filter_dev_match(&cfg->filter, dev))
 		return 0;
 	/* At a function entry the packet may be headed for a device without a queue. */
 	if (cfg->kprobe_enqueue && !BPF_CORE_READ(dev, _tx, qdisc, enqueue))
@@ -190,7 +183,8 @@ static __noinline __u64 dequeue_one(void *ctx, __u64 addr)
 		/* Recorded on another device: a stale record whose skb address was reused. */
 		if (ev.ifindex != (__u32)BPF_CORE_READ(dev, ifindex))
 			return next;
-	} else if (dev_wanted(cfg, dev) && gso_lookups_wanted(cfg, now) && gso_take(skb, dev, &ev)) {
+	} else if (pkt_filter_dev_match(&cfg->filter, dev) && gso_lookups_wanted(cfg, now) &&
+		   gso_take(skb, dev, &ev)) {
 		if (BPF_CORE_READ(skb, len) != ev.len)
 			ev.flags |= QDISC_PKT_GSO_SPLIT;
 	} else {
@@ -265,7 +259,7 @@ static __always_inline int on_drop(void *ctx, struct sk_buff *skb, __u32 reason)
 	if (!cfg || !gso_lookups_wanted(cfg, bpf_ktime_get_ns()) || !skb_gso_size(skb, NULL))
 		return 0;
 	dev = BPF_CORE_READ(skb, dev);
-	if (dev && dev_wanted(cfg, dev) && gso_take(skb, dev, &p))
+	if (dev && pkt_filter_dev_match(&cfg->filter, dev) && gso_take(skb, dev, &p))
 		counter_add(&counters, QC_DROPPED, 1);
 	return 0;
 }

@@ -234,8 +234,8 @@ static void print_banner(const struct qdisc_lat_config *cfg)
 	size_t i;
 
 	printf("=== Qdisc Packet Order Tracker - Final Version ===\n");
-	if (cfg->ifindex)
-		printf("Device filter: %s (ifindex %u)\n", opt.dev, cfg->ifindex);
+	if (cfg->filter.iface.ifindex[0])
+		printf("Device filter: %s (ifindex %u)\n", opt.dev, cfg->filter.iface.ifindex[0]);
 	for (i = 0; proto[i] && i < sizeof(up) - 1; i++)
 		up[i] = (char)(proto[i] - 'a' + 'A');
 	up[i] = 0;
@@ -359,10 +359,8 @@ int main(int argc, char **argv)
 	build_config(&cfg);
 	tool_init("qdisc_lateny_details");
 	hook_set_init(&hooks, qdisc_lat_hook_table.defs, qdisc_lat_hook_table.n, 0);
-	if (opt.dev) {
-		cfg.ifindex = (uint32_t)iface_index(opt.dev);
-		cfg.netns = netns_inum();
-	}
+	if (opt.dev)
+		iface_set_add(&cfg.filter.iface, opt.dev);
 
 	skel = BPFNET_OPEN(qdisc_lateny_details_bpf);
 	bpf_map__set_max_entries(skel->maps.pending, (uint32_t)opt.max_entries);

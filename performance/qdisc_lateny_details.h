@@ -10,9 +10,8 @@
 #define QDISC_FILTER_FLAGS (PKT_F_EITHER_ADDR | PKT_F_EITHER_PORT | PKT_F_PORTS_TCP_UDP | PKT_F_ICMP_V6)
 
 struct qdisc_lat_config {
-	__u32 ifindex; /* --dev, 0 = every device */
-	__u32 netns; /* inode of the tool's network namespace, for ifindex */
-	struct pkt_filter filter; /* --src-ip, --dst-ip, --src-port, --dst-port, --proto: QDISC_FILTER_FLAGS */
+	struct pkt_filter
+		filter; /* --dev, --src-ip, --dst-ip, --src-port, --dst-port, --proto: QDISC_FILTER_FLAGS */
 	__u8 kprobe_enqueue; /* enqueue hook is a function entry: skip devices without a qdisc */
 	__u8 pad[7];
 	__u64 expire_ns; /* records older than this at dequeue are expired, not reported */

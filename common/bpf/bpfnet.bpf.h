@@ -71,6 +71,17 @@ static __always_inline __u32 dev_netns_inum(struct net_device *dev)
 	return BPF_CORE_READ(dev, nd_net.net, ns.inum);
 }
 
+/* True when dev is in the network namespace of inode netns, or netns or dev's is unknown (0). */
+static __always_inline bool dev_in_netns(struct net_device *dev, __u32 netns)
+{
+	__u32 inum;
+
+	if (!netns)
+		return true;
+	inum = dev_netns_inum(dev);
+	return !inum || inum == netns;
+}
+
 /* Adds delta to a per-CPU or shared u64 counter map slot. */
 static __always_inline void counter_add(void *map, __u32 key, __u64 delta)
 {

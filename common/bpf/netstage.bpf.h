@@ -117,32 +117,20 @@ static __always_inline int ns_parse(const struct netstage_config *cfg, struct sk
 #define NS_DEVBIT_INTERNAL (1 << NS_DEV_INTERNAL)
 #define NS_DEVBIT_LOCAL (1 << NS_DEV_LOCAL)
 
-/*
- * Which of the configured devices skb->dev is (bits 1 << NS_DEV_*), given the kinds the rules
- * ask for; ifindexes only count in the tool's namespace, read only for a candidate device.
- */
+/* Which of the kinds want asks for (bits 1 << NS_DEV_*) skb->dev is. */
 static __always_inline __u8 ns_dev_bits(struct sk_buff *skb, const struct netstage_config *cfg, __u8 want)
 {
 	struct net_device *dev = BPF_CORE_READ(skb, dev);
-	__u32 ifindex, netns;
 	__u8 bits = 0;
 
 	if (!dev)
 		return 0;
-	ifindex = BPF_CORE_READ(dev, ifindex);
-	if (!ifindex)
-		return 0;
-	if (ifindex == cfg->phy_ifindex[0] || ifindex == cfg->phy_ifindex[1] ||
-	    ifindex == cfg->phy_ifindex[2] || ifindex == cfg->phy_ifindex[3])
+	if ((want & NS_DEVBIT_PHY) && iface_set_has(&cfg->phy, dev))
 		bits |= NS_DEVBIT_PHY;
-	if (ifindex == cfg->internal_ifindex)
+	if ((want & NS_DEVBIT_INTERNAL) && iface_set_has(&cfg->internal, dev))
 		bits |= NS_DEVBIT_INTERNAL;
-	bits |= NS_DEVBIT_LOCAL;
-	if (!(bits & want))
-		return 0;
-	netns = cfg->netns_inum ? dev_netns_inum(dev) : 0;
-	if (netns && netns != cfg->netns_inum)
-		return 0;
+	if ((want & NS_DEVBIT_LOCAL) && dev_in_netns(dev, cfg->netns_inum))
+		bits |= NS_DEVBIT_LOCAL;
 	return bits;
 }
 

@@ -15,7 +15,6 @@
 
 #define NS_STAGE_NONE 0xFF
 #define NS_MAX_POS 9 /* stages per direction */
-#define NS_MAX_PHY 4 /* --phy-interface names */
 #define NS_RULES 2 /* stages one hook can stand for */
 #define NS_MAX_HOOKS 32 /* the common hooks below, then a tool's own (from NS_HOOKS_COMMON) */
 
@@ -86,9 +85,9 @@ struct netstage_config {
 	struct pkt_filter filter; /* IPv4 addresses and ports: NS_FILTER_FLAGS */
 	__u8 protocols; /* NS_PROTO_* the tool tracks */
 	__u8 pad[3];
-	__u32 phy_ifindex[NS_MAX_PHY]; /* 0 = unused slot */
-	__u32 internal_ifindex; /* 0 = none */
-	__u32 netns_inum; /* network namespace of the devices above; 0 = do not check */
+	struct iface_set phy; /* --phy-interface: NS_DEV_PHY */
+	struct iface_set internal; /* the OVS internal port: NS_DEV_INTERNAL; empty = none */
+	__u32 netns_inum; /* the tool's network namespace (host stack, NS_DEV_LOCAL); 0 = any */
 	__u64 stale_ns; /* a session idle this long is dropped as incomplete */
 	__u64 report_min_ns; /* per-packet tools: completed packets faster than this are not sent */
 	struct netstage_rule rules[NS_MAX_HOOKS][NS_RULES];

@@ -2,7 +2,8 @@
 /*
  * The packet reader and the packet filter of every tool: pkt_key_parse() turns the bytes an
  * skb snapshot holds (common/bpf/skb_pkt.bpf.h) into one struct pkt_key, pkt_filter_match()
- * applies the one struct pkt_filter user space fills (common/filter.h). Shared by the BPF
+ * applies the one struct pkt_filter user space fills (common/filter.h) to it, and
+ * skb_pkt.bpf.h's iface_set_has() matches a device against an interface set. Shared by the BPF
  * programs and user space (the unit tests feed it byte fixtures).
  */
 #pragma once
@@ -202,6 +203,14 @@ static __always_inline void pkt_key_parse(const struct pkt_snap *s, struct pkt_k
 #define PKT_F_PORTS_TCP_UDP 0x10 /* port filters do not apply to protocols without ports */
 #define PKT_F_ICMP_V6 0x20 /* l4proto ICMP matches ICMPv6 too */
 
+#define PKT_MAX_IFACES 4 /* devices of one struct iface_set */
+
+/* Network devices by ifindex, valid in one network namespace: ifindexes repeat across them. */
+struct iface_set {
+	__u32 ifindex[PKT_MAX_IFACES]; /* 0 = unused slot */
+	__u32 netns; /* inode of the namespace the names were resolved in; 0 = any */
+};
+
 /* The packet filter of every tool, filled by user space (common/filter.h), 0 = any. */
 struct pkt_filter {
 	__u32 saddr[4]; /* network order; IPv4 uses saddr[0] */
@@ -214,6 +223,7 @@ struct pkt_filter {
 	__u16 dport;
 	__u16 ethertype; /* real EtherType after VLAN tags, or ETHERTYPE_OTHER */
 	__u16 vlan_id; /* outer 802.1Q id */
+	struct iface_set iface; /* the packet's device (pkt_filter_dev_match); empty = any */
 };
 
 static __always_inline bool pkt_addr_eq(const __u32 *want, __u8 family, const struct pkt_key *k,
@@ -262,9 +272,10 @@ static __always_inline bool pkt_known_ethertype(__u16 p)
 }
 
 /*
- * True when the packet passes every filter that is set. With an address, port or L4
- * protocol filter, packets without an IP header cannot match; nor can TCP/UDP packets
- * without ports (non-first fragments) match a port filter.
+ * True when the packet's headers pass every filter that is set (the interface set is
+ * pkt_filter_dev_match()'s). With an address, port or L4 protocol filter, packets without an
+ * IP header cannot match; nor can TCP/UDP packets without ports (non-first fragments) match a
+ * port filter.
  */
 static __always_inline bool pkt_filter_match(const struct pkt_filter *f, const struct pkt_key *k)
 {

@@ -2,7 +2,8 @@
 /*
  * The one way a BPF program reads an skb's packet: copy its first bytes from where the hook
  * finds the headers (struct pkt_snap), then parse them (pkt_key.h). User space decodes the
- * same bytes in full (common/pktdecode.h).
+ * same bytes in full (common/pktdecode.h). Also the one way to match a packet's device
+ * against a struct iface_set.
  */
 #pragma once
 #include "bpfnet.bpf.h"
@@ -110,4 +111,27 @@ static __always_inline int skb_pkt_key(struct sk_buff *skb, const int at, struct
 		k->l4_len = BPF_CORE_READ(skb, len);
 	}
 	return 0;
+}
+
+/* True when dev is one of the set's devices: one of its ifindexes, in its network namespace. */
+static __always_inline bool iface_set_has(const struct iface_set *set, struct net_device *dev)
+{
+	bool listed = false;
+	__u32 ifindex;
+
+	if (!dev)
+		return false;
+	ifindex = BPF_CORE_READ(dev, ifindex);
+	if (!ifindex)
+		return false;
+#pragma unroll
+	for (int i = 0; i < PKT_MAX_IFACES; i++)
+		listed |= set->ifindex[i] == ifindex;
+	return listed && dev_in_netns(dev, set->netns);
+}
+
+/* True when dev passes the filter's interface set: any device when the set is empty. */
+static __always_inline bool pkt_filter_dev_match(const struct pkt_filter *f, struct net_device *dev)
+{
+	return !f->iface.ifindex[0] || iface_set_has(&f->iface, dev);
 }

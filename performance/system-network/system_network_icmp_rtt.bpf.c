@@ -35,14 +35,6 @@ static __always_inline int echo_parse(const struct rtt_config *cfg, struct sk_bu
 	return k->icmp_type == ICMP_ECHO_ || k->icmp_type == ICMP_ECHOREPLY_ ? 0 : -1;
 }
 
-static __always_inline int on_phy_nic(struct sk_buff *skb, const struct rtt_config *cfg)
-{
-	int ifindex = BPF_CORE_READ(skb, dev, ifindex);
-
-	return ifindex && (ifindex == cfg->phy_ifindex[0] || ifindex == cfg->phy_ifindex[1] ||
-			   ifindex == cfg->phy_ifindex[2] || ifindex == cfg->phy_ifindex[3]);
-}
-
 /* The device of the packet; at ip_output, which has not set it yet, its route's device. */
 static __always_inline void path_ifname(struct sk_buff *skb, char *name)
 {
@@ -91,7 +83,8 @@ static __always_inline int track(void *ctx, const struct rtt_config *cfg, struct
 
 	if (!skb)
 		return 0;
-	if ((hook == RTT_HOOK_NIC_RX || hook == RTT_HOOK_NIC_TX) && !on_phy_nic(skb, cfg))
+	if ((hook == RTT_HOOK_NIC_RX || hook == RTT_HOOK_NIC_TX) &&
+	    !iface_set_has(&cfg->phy, BPF_CORE_READ(skb, dev)))
 		return 0;
 	if (echo_parse(cfg, skb, at, &e))
 		return 0;

@@ -186,7 +186,6 @@ static const char *phy_list(const char **flag, char *buf, size_t len)
 struct settings {
 	const char *phy; /* the interface list as the banner echoes it */
 	char phy_buf[128];
-	int nphy;
 	double latency_ms;
 };
 
@@ -194,7 +193,6 @@ static void build_config(struct rtt_config *cfg, struct settings *st)
 {
 	const char *flag;
 
-	_Static_assert(RTT_MAX_PHY == NS_MAX_PHY, "netstage_phy_opt fills NS_MAX_PHY slots");
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->filter = pkt_filter_ipv4(host_ipv4(&opt.src_ip, "sender", src_text),
 				      host_ipv4(&opt.dst_ip, "receiver", dst_text), 0, 0, IPPROTO_ICMP,
@@ -204,9 +202,7 @@ static void build_config(struct rtt_config *cfg, struct settings *st)
 	cfg->direction = opt.direction;
 	cfg->stacks = !opt.disable_kernel_stacks;
 	st->phy = phy_list(&flag, st->phy_buf, sizeof(st->phy_buf));
-	st->nphy = netstage_phy_opt(flag, st->phy, cfg->phy_ifindex);
-	if (st->nphy < 2)
-		st->nphy = 2; /* one NIC fills both of the original's slots */
+	netstage_phy_opt(flag, st->phy, &cfg->phy);
 }
 
 /* ---- probes ---- */
@@ -303,8 +299,7 @@ int main(int argc, char **argv)
 	hook_set_init(&hooks, rtt_hook_table.defs, rtt_hook_table.n, 0);
 	require_module("openvswitch", "the internal port and datapath stages are its functions");
 	if (!g_common.json)
-		rtt_print_banner(stdout, src_text, dst_text, st.phy, cfg.phy_ifindex, st.nphy, cfg.direction,
-				 st.latency_ms);
+		rtt_print_banner(stdout, src_text, dst_text, st.phy, &cfg.phy, cfg.direction, st.latency_ms);
 
 	skel = BPFNET_OPEN(system_network_icmp_rtt_bpf);
 	hook_prepare(&hooks, skel->obj);

@@ -10,7 +10,6 @@
 #define RTT_PATH_STAGES 7 /* path 1 = stages 0-6 (the echo request), path 2 = 7-13 (the reply) */
 #define RTT_LAST_STAGE (RTT_STAGES - 1)
 #define RTT_NO_STACK (-61) /* stack_id when stacks are off (-ENODATA) */
-#define RTT_MAX_PHY 4 /* physical NICs watched */
 
 /* The kernel functions a packet passes; which stage each hit is depends on the direction. */
 enum rtt_hook {
@@ -40,7 +39,7 @@ enum rtt_direction {
 
 struct rtt_config {
 	struct pkt_filter filter; /* saddr: sender of the echo request, daddr: its receiver; ICMP */
-	__u32 phy_ifindex[RTT_MAX_PHY]; /* the physical NICs, 0 = unused slot */
+	struct iface_set phy; /* the physical NICs */
 	__u64 threshold_ns; /* report round trips of at least this RTT; 0 = all */
 	__u8 direction; /* enum rtt_direction */
 	__u8 stacks; /* capture a kernel stack at every stage */
@@ -200,9 +199,9 @@ struct rtt_report {
 const char *rtt_stage_name(int stage, int direction, char *buf, size_t len);
 /* A latency right-justified in 7 columns in microseconds, or " N/A " if a timestamp is 0. */
 const char *rtt_format_latency(__u64 start, __u64 end, char *buf, size_t len);
-/* The original's banner, up to the probes; ifindex has nphy entries (a single NIC: 2, the same). */
-void rtt_print_banner(FILE *f, const char *src_ip, const char *dst_ip, const char *phy, const __u32 *ifindex,
-		      int nphy, int direction, double latency_ms);
+/* The original's banner, up to the probes; phy_names as given, phy their set. */
+void rtt_print_banner(FILE *f, const char *src_ip, const char *dst_ip, const char *phy_names,
+		      const struct iface_set *phy, int direction, double latency_ms);
 /* One round trip in the original layout. */
 void rtt_print_event(FILE *f, const struct rtt_report *r);
 /* One round trip as a JSON object on one line. */

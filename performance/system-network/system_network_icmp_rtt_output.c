@@ -12,6 +12,7 @@
 #include "events.h"
 #include "filter.h"
 #include "json.h"
+#include "netstage.h"
 #include "stack.h"
 #include "util.h"
 #include "system_network_icmp_rtt.h"
@@ -75,8 +76,8 @@ static int path_segments(const struct rtt_session *s, int path, struct segment *
 
 /* ---- text layout ---- */
 
-void rtt_print_banner(FILE *f, const char *src_ip, const char *dst_ip, const char *phy, const __u32 *ifindex,
-		      int nphy, int direction, double latency_ms)
+void rtt_print_banner(FILE *f, const char *src_ip, const char *dst_ip, const char *phy_names,
+		      const struct iface_set *phy, int direction, double latency_ms)
 {
 	struct in_addr s = { 0 }, d = { 0 };
 	bool rx = direction == RTT_RX;
@@ -89,10 +90,7 @@ void rtt_print_banner(FILE *f, const char *src_ip, const char *dst_ip, const cha
 		ntohl(s.s_addr));
 	fprintf(f, "DST_IP_FILTER (Configured %s IP): %s (0x%x)\n", rx ? "Local" : "Remote", dst_ip,
 		ntohl(d.s_addr));
-	fprintf(f, "Physical interfaces: %s (ifindex", phy);
-	for (int i = 0; i < nphy; i++)
-		fprintf(f, "%s %u", i ? "," : "", ifindex[i]);
-	fprintf(f, ")\n");
+	netstage_print_phy(f, phy_names, phy);
 	if (latency_ms * 1e6 >= 1)
 		fprintf(f, "Reporting only round trips with latency >= %.3f ms\n", latency_ms);
 }

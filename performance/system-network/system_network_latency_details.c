@@ -186,7 +186,7 @@ static void print_banner(const struct netstage_config *cfg, const struct netstag
 {
 	printf("=== System Network TCP/UDP Latency Tracer ===\n");
 	netstage_print_filters(stdout, cfg, &opt.net, "");
-	netstage_print_phy(stdout, cfg, &opt.net);
+	netstage_print_phy(stdout, opt.net.phy_interface, &cfg->phy);
 	netstage_print_threshold(stdout, &opt.net);
 	printf("BPF program loaded successfully\n");
 	netstage_probes_print(stdout, probes);

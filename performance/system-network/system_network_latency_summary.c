@@ -266,7 +266,7 @@ static void print_banner(const struct netstage_config *cfg, const struct netstag
 {
 	printf("=== System Network Adjacent Stage Latency Histogram Tool ===\n");
 	netstage_print_filters(stdout, cfg, &opt.net, " (tx=System->Physical, rx=Physical->System)");
-	netstage_print_phy(stdout, cfg, &opt.net);
+	netstage_print_phy(stdout, opt.net.phy_interface, &cfg->phy);
 	printf("Statistics interval: %.0f seconds\n", opt.interval);
 	printf("Mode: Adjacent stage latency tracking only\n");
 	printf("BPF program loaded successfully\n");

@@ -286,8 +286,8 @@ static void print_banner(const struct netstage_config *cfg, const struct netstag
 	printf("=== System Network Performance Tracer ===\n");
 	netstage_print_filters(stdout, cfg, &opt.net,
 			       " (1=SYSTEM_TX/Local\u2192Uplink, 2=SYSTEM_RX/Uplink\u2192Local)");
-	printf("Internal interface: %s (ifindex %u)\n", opt.internal_interface, cfg->internal_ifindex);
-	netstage_print_phy(stdout, cfg, &opt.net);
+	printf("Internal interface: %s (ifindex %u)\n", opt.internal_interface, cfg->internal.ifindex[0]);
+	netstage_print_phy(stdout, opt.net.phy_interface, &cfg->phy);
 	printf("Conntrack measurement: %s\n", ct ? "ENABLED" : "DISABLED");
 	netstage_print_threshold(stdout, &opt.net);
 	printf("BPF program loaded successfully\n");
@@ -309,7 +309,7 @@ int main(int argc, char **argv)
 	args_parse(&parser, argc, argv);
 	protocols = netstage_opts_apply(&cfg, &opt.net, NS_PROTO_TCP | NS_PROTO_UDP | NS_PROTO_ICMP, &dirs);
 	tool_init("system_network_perfomance_metrics");
-	cfg.internal_ifindex = (__u32)iface_index(opt.internal_interface);
+	iface_set_add(&cfg.internal, opt.internal_interface);
 	netstage_opts_resolve(&cfg, &opt.net);
 	netstage_rules_build(&cfg, &sysnet_metrics_model, dirs, protocols);
 	if (!opt.enable_ct) {

@@ -101,15 +101,16 @@ END_TEST
 
 START_TEST(banners)
 {
-	const __u32 one[] = { 3, 3 }, two[] = { 4, 7 };
+	/* One NIC fills both of the original's slots (netstage_phy_opt). */
+	const struct iface_set one = { .ifindex = { 3, 3 } }, two = { .ifindex = { 4, 7 } };
 	FILE *f = golden_open(&buf, &len);
 
-	rtt_print_banner(f, "192.168.1.10", "192.168.1.20", "eth0", one, 2, RTT_TX, 0);
+	rtt_print_banner(f, "192.168.1.10", "192.168.1.20", "eth0", &one, RTT_TX, 0);
 	fputs("--\n", f);
-	rtt_print_banner(f, "192.168.1.20", "192.168.1.10", "eth0,eth1", two, 2, RTT_RX, 10);
+	rtt_print_banner(f, "192.168.1.20", "192.168.1.10", "eth0,eth1", &two, RTT_RX, 10);
 	fputs("--\n", f);
 	/* int(0.0000001 * 1e6) == 0 in the original: no threshold line. */
-	rtt_print_banner(f, "10.1", "10.0.0.2", "eth0", one, 2, RTT_TX, 0.0000001);
+	rtt_print_banner(f, "10.1", "10.0.0.2", "eth0", &one, RTT_TX, 0.0000001);
 	ck_assert_int_eq(golden_check(f, &buf, &len, "system_network_icmp_rtt_banner.txt"), 0);
 }
 END_TEST

@@ -2,9 +2,11 @@
 /* Unit tests of common/filter.h. */
 #include <arpa/inet.h>
 #include <check.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "argparse.h"
 #include "filter.h"
@@ -273,6 +275,100 @@ START_TEST(test_iface_index_missing_exit)
 }
 END_TEST
 
+/* ---- interface sets ---- */
+
+static uint32_t netns_of_this_process(void)
+{
+	struct stat st;
+
+	ck_assert_int_eq(stat("/proc/self/ns/net", &st), 0);
+	return (uint32_t)st.st_ino;
+}
+
+START_TEST(test_iface_set_add)
+{
+	struct iface_set set = { 0 };
+
+	iface_set_add(&set, "lo");
+	ck_assert_uint_eq(set.ifindex[0], 1);
+	ck_assert_uint_eq(set.ifindex[1], 0);
+	ck_assert_uint_ne(set.netns, 0);
+	ck_assert_uint_eq(set.netns, netns_of_this_process());
+	iface_set_add(&set, "lo");
+	ck_assert_uint_eq(set.ifindex[1], 1);
+	ck_assert_uint_eq(set.ifindex[2], 0);
+	ck_assert_uint_eq(set.ifindex[3], 0);
+}
+END_TEST
+
+/* In a new network namespace: prints the set's namespace and the process's, which must agree. */
+static void add_lo_in_new_netns(void *arg)
+{
+	struct iface_set set = { 0 };
+
+	(void)arg;
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNET)) {
+		perror("unshare");
+		exit(2);
+	}
+	iface_set_add(&set, "lo");
+	printf("%u %u %u\n", set.ifindex[0], set.netns, netns_of_this_process());
+}
+
+START_TEST(test_iface_set_add_records_the_namespace)
+{
+	unsigned ifindex, set_netns, child_netns;
+	struct captured r;
+
+	capture_run(add_lo_in_new_netns, NULL, &r);
+	ck_assert_msg(r.status == CAPTURE_RETURNED, "child: %d %s", r.status, r.err);
+	ck_assert_int_eq(sscanf(r.out, "%u %u %u", &ifindex, &set_netns, &child_netns), 3);
+	ck_assert_uint_eq(ifindex, 1); /* lo again: ifindexes repeat across namespaces */
+	ck_assert_uint_eq(set_netns, child_netns);
+	ck_assert_uint_ne(set_netns, netns_of_this_process());
+	captured_free(&r);
+}
+END_TEST
+
+static void add_to_full_set(void *arg)
+{
+	struct iface_set set = { 0 };
+
+	for (int i = 0; i < PKT_MAX_IFACES; i++)
+		iface_set_add(&set, "lo");
+	iface_set_add(&set, arg);
+}
+
+START_TEST(test_iface_set_add_full)
+{
+	struct captured r;
+
+	capture_run(add_to_full_set, "nope0", &r);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_str_eq(r.err, "Error: cannot add interface 'nope0': at most 4 interfaces\n");
+	captured_free(&r);
+}
+END_TEST
+
+static void add_missing(void *arg)
+{
+	struct iface_set set = { 0 };
+
+	iface_set_add(&set, arg);
+}
+
+START_TEST(test_iface_set_add_missing)
+{
+	struct captured r;
+
+	capture_run(add_missing, "nope0", &r);
+	ck_assert_int_eq(r.status, 1);
+	ck_assert_str_eq(r.out, "");
+	ck_assert_str_eq(r.err, "Error: interface 'nope0' not found (see `ip link show`)\n");
+	captured_free(&r);
+}
+END_TEST
+
 static Suite *filter_suite(void)
 {
 	const TTest *ip_tests[] = { test_ip_parse_ipv4, test_ip_parse_ipv6,          test_ip_parse_invalid,
@@ -281,6 +377,8 @@ static Suite *filter_suite(void)
 	const TTest *filter_tests[] = { test_filter_set_addr_ipv4, test_filter_set_addr_ipv6,
 					test_filter_set_none_is_no_filter, test_filter_set_ipv4,
 					test_iface_index };
+	const TTest *iface_set_tests[] = { test_iface_set_add, test_iface_set_add_records_the_namespace,
+					   test_iface_set_add_full, test_iface_set_add_missing };
 	Suite *s = suite_create("filter");
 	TCase *opts;
 
@@ -288,6 +386,7 @@ static Suite *filter_suite(void)
 	unit_tcase(s, "proto", proto_tests, ARRAY_SIZE(proto_tests));
 	opts = unit_tcase(s, "filter", filter_tests, ARRAY_SIZE(filter_tests));
 	tcase_add_exit_test(opts, test_iface_index_missing_exit, 1);
+	unit_tcase(s, "iface_set", iface_set_tests, ARRAY_SIZE(iface_set_tests));
 	return s;
 }
 

@@ -8,7 +8,8 @@
 #
 # In both directions the tool must report one round trip per echo of the filtered flow
 # (ping -e 4242) and nothing for the other pings running at the same time (another source,
-# another destination, the opposite direction), with every stage and segment of the OVS fast
+# another destination, the opposite direction) nor, in rx, for echoes on a device of another
+# namespace that has the NIC's ifindex, with every stage and segment of the OVS fast
 # path, and an RTT that agrees with ping's own. A delay added on purpose with netem must show
 # up in the right segment: on int0 (this host's side) in [0->1] (tx) or [7->8] (rx); on the
 # remote side in the inter-path time (tx) and outside the tool's RTT (rx). The delay is
@@ -186,14 +187,28 @@ check_rtts tx "$work/ping" <<<"$(awk '/^Session:/ { sub(/\)$/, "", $NF); seq = $
 lab_log "tx probes: $(grep '^Probe: ' "$out" | sed 's/^Probe: //' | paste -sd ';')"
 
 # --- rx, JSON without stacks, legacy object (perf buffer), stopped by --duration -------------
-# The --duration counts the tool's attach too: twice what the tx run's took, and 6 s for the pings.
+# A decoy NIC: d0, in a namespace of its own, has phys0's ifindex (ifindexes repeat across
+# namespaces) and carries echoes of the filtered addresses (ping -e 4949) from a veth peer in
+# another namespace. Taken for phys0, each would be a whole rx round trip (NIC receive,
+# icmp_rcv, ip_output, NIC transmit), so none may be reported.
+lab_netns_add decoy
+lab_netns_add decoy_peer
+ip -n decoy link add d0 index "$(cat /sys/class/net/phys0/ifindex)" type veth peer name p0 netns decoy_peer ||
+    lab_fail "cannot create the decoy d0 with phys0's ifindex in another namespace"
+lab_netns_addr decoy d0 $LOCAL
+lab_netns_addr decoy_peer p0 $REMOTE
+# The --duration counts the tool's attach too: twice what the tx run's took, and 7 s for the pings.
 out=$work/rx.json
 BPFNET_FORCE_LEGACY=1 lab_tool_start "$out" system_network_icmp_rtt --src-ip $REMOTE --dst-ip $LOCAL \
-    --phy-iface1 phys0 --direction rx --json --disable-kernel-stacks --duration $((2 * LAB_TOOL_ATTACH_S + 6))
+    --phy-iface1 phys0 --direction rx --json --disable-kernel-stacks --duration $((2 * LAB_TOOL_ATTACH_S + 7))
+ping_from decoy_peer 4949 $REMOTE $LOCAL >"$work/decoy" || lab_fail "the decoy ping through d0 got no reply"
+lab_expect "$(grep -c 'icmp_seq=' "$work/decoy")" -eq $COUNT "decoy ping $REMOTE -> $LOCAL through d0 answered"
 ping_mix remote $REMOTE $LOCAL remote $REMOTE2 $LOCAL2 - $LOCAL $REMOTE
 lab_tool_wait_duration
 lab_json_split "$out" rx
 out=$out.events
+lab_expect "$(jq -s '[.[] | select(.id == 4949)] | length' "$out")" -eq 0 \
+    "rx: no round trip through the decoy d0 (phys0's ifindex in another namespace)"
 check_json "$out" rx rx $REMOTE $LOCAL
 lab_expect "$(jq -s '[.[] | select(.path1.interface == "phys0" and .path2.interface == "int0" and .path1.icmp_type == 8 and .path2.icmp_type == 0)] | length' "$out")" \
     -eq $COUNT "rx: path 1 starts on phys0 (request), path 2 on int0 (reply)"
