@@ -9,6 +9,10 @@ FIXTURE_BTF=${1:?usage: bad_input.sh BTF_WITHOUT_KERNEL_TYPES}
 FIXTURES=$(cd "$(dirname "$0")/../golden/fixtures/trace_conntrack" && pwd)
 . "$(dirname "$0")/expect.sh"
 cd "$expect_tmp" || exit 1	# drop_monitor_controller may create ./logs
+# By a short relative path: error messages cut a value at 80 characters, and the checkout's
+# own path can be longer than that.
+mkdir fixtures && cp "$FIXTURES"/bad_*.json fixtures/ || exit 1
+FIXTURES=fixtures
 
 # Arguments every run of a tool gets first, so that its required options are there; a row's
 # own option comes after them and wins.

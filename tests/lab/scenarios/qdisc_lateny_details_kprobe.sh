@@ -39,10 +39,12 @@ check_probes() { # OUT
         { cat "$1" >&2; lab_fail "not the kprobe hooks"; }
 }
 
-# --- 1. tbf 256kbit, burst 10k: 5 idle datagrams, then a burst of 30 x 1042 bytes: ~9 pass
-# at once, each of the others waits ~33 ms more than the one before it (the last ~700 ms).
-# Idle and queued are told apart by 100 ms, several times TCG's worst jitter under load.
-ip netns exec qla tc qdisc add dev "$dev_a" root tbf rate 256kbit burst 10k latency 2s ||
+# --- 1. tbf 64kbit, burst 10k: 5 idle datagrams, then a burst of 30 x 1042 bytes: ~9 pass
+# at once, each of the others waits ~130 ms more than the one before it (the last ~2.7 s).
+# Idle and queued are told apart by 100 ms, several times TCG's worst jitter under load. The
+# queue must build whatever the sender's speed: at 256kbit (33 ms a datagram) a sender slowed
+# 5x by a loaded host sent slower than tbf drained, and nothing queued.
+ip netns exec qla tc qdisc add dev "$dev_a" root tbf rate 64kbit burst 10k latency 4s ||
     lab_fail "cannot add a tbf qdisc"
 for variant in modern legacy; do
     if [[ $variant == legacy ]]; then export BPFNET_FORCE_LEGACY=1; else unset BPFNET_FORCE_LEGACY; fi
@@ -56,22 +58,26 @@ for variant in modern legacy; do
     done
     sleep 1
     lab_udp_burst qla 10.62.0.2 $PORT 30 1000
-    lab_tool_await 35 '^  Qdisc delay: '   # the burst drains in ~1 s
+    lab_tool_await 35 '^  Qdisc delay: '   # the burst drains in ~3 s
     lab_tool_stop
     check_probes "$out"
     read -r -a d <<<"$(delays "$out" | tr "\n" " ")"
     lab_expect "${#d[@]}" -eq 35 "$variant: one record per datagram of the flow (5 idle + 30 burst)"
     lab_expect "$(grep -cE "^\[[0-9:.]+\] 10\.62\.0\.1 -> 10\.62\.0\.2 UDP [0-9]+->$PORT id=[0-9]+ dev=$dev_a\$" "$out")" \
         -eq 35 "$variant: every record is A's datagram to $PORT on $dev_a"
-    idle_max=$(printf '%s\n' "${d[@]:0:5}" | sort -g | tail -1)
-    lab_expect "$(printf '%.0f' "$idle_max")" -lt 100000 "$variant: idle qdisc delays are ~0 (max ${idle_max} us, TCG)"
+    # One of them may catch the guest's vCPU descheduled by a loaded host (seen: 518 ms).
+    idle_fast=$(printf '%s\n' "${d[@]:0:5}" | awk '$1 < 100000' | wc -l)
+    lab_expect "$idle_fast" -ge 4 "$variant: idle qdisc delays are ~0, < 100 ms under TCG (${d[*]:0:5} us)"
     queued=$(printf '%s\n' "${d[@]:5}" | awk '$1 > 200000' | wc -l)
     lab_expect "$queued" -ge 10 "$variant: datagrams that waited > 200 ms behind the burst"
     last=$(printf '%.0f' "${d[34]}")
-    lab_expect "$last" -gt 400000 "$variant: the last datagram of the burst waited > 400 ms (${d[34]} us)"
-    lab_expect "$last" -lt 2000000 "$variant: ... and less than the 2 s latency bound allows"
-    printf '%s\n' "${d[@]:5}" | awk '$1 > 100000 { if (n++ && $1 < prev) bad = 1; prev = $1 } END { exit bad }' ||
-        lab_fail "$variant: delays of the queued datagrams do not grow in order: ${d[*]:5}"
+    lab_expect "$last" -gt 1500000 "$variant: the last datagram of the burst waited > 1.5 s (${d[34]} us)"
+    lab_expect "$last" -lt 10000000 "$variant: ... and less than 10 s"
+    # tbf sends one datagram per 130 ms of tokens; when its timer fires late (a loaded host)
+    # several leave at once, and their delays fall by the gaps between their sends. A record
+    # matched to the wrong datagram would be off by a whole token interval or more.
+    printf '%s\n' "${d[@]:5}" | awk '$1 > 100000 { if (n++ && $1 < prev - 65000) bad = 1; prev = $1 } END { exit bad }' ||
+        lab_fail "$variant: delays of the queued datagrams do not grow in order (65 ms slack): ${d[*]:5}"
     lab_ok "$variant: delays grow along the backlog"
     lab_expect "$(summary "$out" enqueued)" -eq 35 "$variant: enqueued"
     lab_expect "$(summary "$out" dequeued)" -eq 35 "$variant: dequeued"
