@@ -2,38 +2,55 @@
 #include "ksyms.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util.h"
 
 struct ksyms {
 	struct ksym *syms;
 	size_t n, cap;
-	char *strings; /* all names and module names, NUL-separated */
-	size_t strings_len, strings_cap;
+	char *text; /* the file as read; names and module names point into it */
 };
 
-static size_t add_string(struct ksyms *ks, const char *s)
+/* The whole file: /proc/kallsyms has no size, and big reads make it in a few system calls. */
+static char *read_all(const char *path)
 {
-	size_t n = strlen(s) + 1, off = ks->strings_len;
+	enum { CHUNK = 1 << 20 };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+	ssize_t got = 1;
 
-	if (off + n > ks->strings_cap) {
-		size_t cap = ks->strings_cap ? ks->strings_cap * 2 : 1 << 20;
+	if (fd < 0)
+		return NULL;
+	while (got > 0 || (got < 0 && errno == EINTR)) {
+		if (cap - len <= CHUNK) {
+			size_t bigger = cap ? cap * 2 : 8 * CHUNK;
+			char *p = realloc(buf, bigger);
 
-		while (cap < off + n)
-			cap *= 2;
-		char *p = realloc(ks->strings, cap);
-
-		if (!p)
-			return (size_t)-1;
-		ks->strings = p;
-		ks->strings_cap = cap;
+			if (!p) {
+				got = -1;
+				break;
+			}
+			buf = p;
+			cap = bigger;
+		}
+		got = read(fd, buf + len, cap - len - 1);
+		if (got > 0)
+			len += (size_t)got;
 	}
-	memcpy(ks->strings + off, s, n);
-	ks->strings_len += n;
-	return off;
+	close(fd);
+	if (got < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[len] = 0;
+	return buf;
 }
 
 static int cmp_addr(const void *a, const void *b)
@@ -43,58 +60,79 @@ static int cmp_addr(const void *a, const void *b)
 	return x->addr < y->addr ? -1 : x->addr > y->addr;
 }
 
+static bool add_sym(struct ksyms *ks, uint64_t addr, const char *name, const char *module)
+{
+	if (ks->n == ks->cap) {
+		size_t cap = ks->cap ? ks->cap * 2 : 65536;
+		struct ksym *p = realloc(ks->syms, cap * sizeof(*p));
+
+		if (!p)
+			return false;
+		ks->syms = p;
+		ks->cap = cap;
+	}
+	ks->syms[ks->n++] = (struct ksym){ addr, name, module };
+	return true;
+}
+
+/*
+ * One line "ADDR TYPE NAME[\t[MODULE]]", cut into NUL-terminated strings in place; keeps text
+ * symbols (t, T, w, W) with an address. Returns the next line.
+ */
+static char *parse_line(struct ksyms *ks, char *line, bool *ok)
+{
+	char *end = strchr(line, '\n'), *name, *module = NULL, *p;
+	uint64_t addr;
+
+	if (end)
+		*end++ = 0;
+	else
+		end = line + strlen(line);
+	addr = strtoull(line, &p, 16);
+	if (p == line || (*p != ' ' && *p != '\t'))
+		return end;
+	p += strspn(p, " \t");
+	if (!*p || !strchr("tTwW", *p) || (p[1] != ' ' && p[1] != '\t') || !addr)
+		return end;
+	name = p + 1 + strspn(p + 1, " \t");
+	p = name + strcspn(name, " \t");
+	if (p == name)
+		return end;
+	if (*p) {
+		*p++ = 0;
+		p += strspn(p, " \t");
+		if (*p == '[' && p[1] && p[1] != ']' && strchr(p, ']')) {
+			module = p + 1;
+			*strchr(module, ']') = 0;
+		}
+	}
+	*ok = add_sym(ks, addr, name, module);
+	return end;
+}
+
 struct ksyms *ksyms_load(const char *path)
 {
-	FILE *f = fopen(path, "r");
 	struct ksyms *ks;
-	char line[1024];
+	bool ok = true;
+	char *text = read_all(path);
 
-	if (!f)
+	if (!text)
 		return NULL;
 	ks = calloc(1, sizeof(*ks));
-	if (!ks)
-		goto fail;
-	/* Names are stored as offsets while the string pool may still move. */
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long addr;
-		char type, name[512], module[128] = "";
-		int n = sscanf(line, "%llx %c %511s [%127[^]]]", &addr, &type, name, module);
-
-		if (n < 3 || !strchr("tTwW", type) || !addr)
-			continue;
-		if (ks->n == ks->cap) {
-			size_t cap = ks->cap ? ks->cap * 2 : 65536;
-			struct ksym *p = realloc(ks->syms, cap * sizeof(*p));
-
-			if (!p)
-				goto fail;
-			ks->syms = p;
-			ks->cap = cap;
-		}
-		size_t name_off = add_string(ks, name);
-		size_t mod_off = *module ? add_string(ks, module) : (size_t)-1;
-
-		if (name_off == (size_t)-1)
-			goto fail;
-		ks->syms[ks->n].addr = addr;
-		ks->syms[ks->n].name = (const char *)name_off;
-		ks->syms[ks->n].module = (const char *)mod_off;
-		ks->n++;
+	if (!ks) {
+		free(text);
+		return NULL;
 	}
-	fclose(f);
-	for (size_t i = 0; i < ks->n; i++) {
-		ks->syms[i].name = ks->strings + (size_t)ks->syms[i].name;
-		size_t m = (size_t)ks->syms[i].module;
-
-		ks->syms[i].module = m == (size_t)-1 ? NULL : ks->strings + m;
+	ks->text = text;
+	for (char *line = text; *line && ok;)
+		line = parse_line(ks, line, &ok);
+	if (!ok) {
+		ksyms_free(ks);
+		return NULL;
 	}
 	if (ks->n)
 		qsort(ks->syms, ks->n, sizeof(*ks->syms), cmp_addr);
 	return ks;
-fail:
-	fclose(f);
-	ksyms_free(ks);
-	return NULL;
 }
 
 void ksyms_free(struct ksyms *ks)
@@ -102,7 +140,7 @@ void ksyms_free(struct ksyms *ks)
 	if (!ks)
 		return;
 	free(ks->syms);
-	free(ks->strings);
+	free(ks->text);
 	free(ks);
 }
 
