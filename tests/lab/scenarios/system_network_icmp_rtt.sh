@@ -71,28 +71,38 @@ ping_mix() {
     lab_expect "$(grep -c 'icmp_seq=' "$work/ping")" -eq $COUNT "ping $src -> $dst answered"
 }
 
-# ping's own RTT (ms) of sequence number SEQ in FILE.
-ping_rtt() {
-    sed -n "s/.*icmp_seq=$2 .*time=\([0-9.]*\) ms.*/\1/p" "$1"
-}
-
 # check_rtts WHAT PING_FILE: reads "SEQ TOOL_US" lines and compares each with ping's RTT of
-# that sequence number, as stated at the top.
+# that sequence number, as stated at the top. One awk for all of it: every process costs
+# tenths of a second under TCG.
 check_rtts() {
-    local what=$1 ping_file=$2 seq tool_us ping_ms tool_ms close=0 n=0
-    while read -r seq tool_us; do
-        ping_ms=$(ping_rtt "$ping_file" "$seq")
-        [[ -n $ping_ms ]] || lab_fail "$what seq $seq: ping printed no RTT"
-        tool_ms=$(awk -v u="$tool_us" 'BEGIN { printf "%.3f", u / 1000 }')
-        awk -v t="$tool_ms" -v p="$ping_ms" -v a="$THRESHOLD_MS" 'BEGIN { exit !(t > 0 && t <= p + a) }' ||
-            lab_fail "$what seq $seq: tool RTT $tool_ms ms exceeds ping's $ping_ms ms + $THRESHOLD_MS ms"
-        if awk -v t="$tool_ms" -v p="$ping_ms" -v a=$TOL_ABS_MS -v r=$TOL_REL \
-            'BEGIN { d = p - t; if (d < 0) d = -d; exit !(d <= a + r * p) }'; then
-            close=$((close + 1))
-        fi
-        n=$((n + 1))
-        lab_log "$what seq $seq: tool RTT $tool_ms ms, ping $ping_ms ms"
-    done
+    local what=$1 ping_file=$2 kind text n=0 close=0
+    while read -r kind text; do
+        case $kind in
+        log) lab_log "$what $text" ;;
+        fail) lab_fail "$what $text" ;;
+        total) read -r n close <<<"$text" ;;
+        esac
+    done <<<"$(awk -v a="$THRESHOLD_MS" -v tol_abs=$TOL_ABS_MS -v tol_rel=$TOL_REL '
+        FNR == NR {
+            seq = ""; ms = ""
+            for (i = 1; i <= NF; i++) {
+                if ($i ~ /^icmp_seq=/) seq = substr($i, 10)
+                if ($i ~ /^time=/) ms = substr($i, 6)
+            }
+            if (seq != "" && ms != "" && !(seq in rtt)) rtt[seq] = ms
+            next
+        }
+        {
+            seq = $1
+            if (!(seq in rtt)) { print "fail seq " seq ": ping printed no RTT"; exit }
+            p = rtt[seq]; ts = sprintf("%.3f", $2 / 1000); t = ts + 0
+            if (!(t > 0 && t <= p + a)) { print "fail seq " seq ": tool RTT " ts " ms exceeds ping'"'"'s " p " ms + " a " ms"; exit }
+            d = p - t; if (d < 0) d = -d
+            if (d <= tol_abs + tol_rel * p) near++
+            n++
+            print "log seq " seq ": tool RTT " ts " ms, ping " p " ms"
+        }
+        END { print "total " n " " near }' "$ping_file" -)"
     lab_expect "$n" -eq $COUNT "$what: an RTT for every echo"
     lab_expect "$close" -ge $((COUNT - 2)) "$what: echoes whose RTT matches ping's within $TOL_ABS_MS ms + $TOL_REL x ping"
 }
@@ -100,52 +110,80 @@ check_rtts() {
 # Fast-path segments of both paths, as the JSON output lists them.
 FAST_SEGMENTS='[[0,1],[1,2],[2,5],[5,6]] [[7,8],[8,9],[9,12],[12,13]]'
 
-# check_json OUT WHAT DIRECTION SRC DST: one event per echo of ping -e 4242, every stage of the
-# fast path, every segment, the RTT within tolerance. Prints nothing; fails on a mismatch.
+# check_json OUT WHAT DIRECTION SRC DST [ID PING_FILE]: one event per echo of ping -e ID (4242),
+# every stage of the fast path, every segment, the RTT within tolerance of ping's (PING_FILE,
+# $work/ping). Prints nothing; fails on a mismatch.
 check_json() {
-    local out=$1 what=$2 dir=$3 src=$4 dst=$5
+    local out=$1 what=$2 dir=$3 src=$4 dst=$5 id=${6:-4242} ping_file=${7:-$work/ping}
+    local n flow seqs stages segments segments_ok no_latency ovs rtts
     lab_json_check "$out" "$what"
-    lab_expect "$(jq -s length "$out")" -eq $COUNT "$what: one event per echo of the filtered flow"
-    lab_expect "$(jq -s "[.[] | select(.id == 4242 and .direction == \"$dir\" and .src_ip == \"$src\" and .dst_ip == \"$dst\")] | length" "$out")" \
-        -eq $COUNT "$what: every event is the filtered flow (id 4242, $src -> $dst)"
-    [[ $(jq -s -c '[.[].seq] | sort' "$out") == "[1,2,3,4,5]" ]] ||
-        lab_fail "$what: sequence numbers $(jq -s -c '[.[].seq]' "$out"), expected 1-5"
-    lab_expect "$(jq -s '[.[] | select([.stages[].stage] == [0,1,2,5,6,7,8,9,12,13])] | length' "$out")" \
-        -eq $COUNT "$what: all 10 fast-path stages in every event"
-    [[ $(jq -c '[.path1.segments, .path2.segments] | map(map([.from, .to]))' "$out" | sort -u) == \
-        "$(jq -n -c "[$(tr ' ' ',' <<<"$FAST_SEGMENTS")]")" ]] ||
-        lab_fail "$what: segments $(jq -c '[.path1.segments, .path2.segments] | map(map([.from, .to]))' "$out" | sort -u | head -3)"
-    lab_expect "$(jq -s '[.[] | .path1.segments[], .path2.segments[] | select(.latency_us == null or .latency_us < 0)] | length' "$out")" \
-        -eq 0 "$what: every segment has a latency"
-    lab_expect "$(jq -s '[.[] | select(.path1.segments[2].note == "(OVS No Upcall)" and .path2.segments[2].note == "(OVS No Upcall)")] | length' "$out")" \
-        -eq $COUNT "$what: the OVS segments say (OVS No Upcall)"
-    check_rtts "$what" "$work/ping" <<<"$(jq -r '"\(.seq) \(.rtt_us)"' "$out")"
+    # Every fact below from one jq (a jq costs ~0.4 s under TCG), one line each; then "SEQ RTT_US" lines.
+    {
+        read -r n
+        read -r flow
+        read -r seqs
+        read -r stages
+        read -r segments
+        read -r segments_ok
+        read -r no_latency
+        read -r ovs
+        rtts=$(cat)
+    } <<<"$(jq -s -r --argjson id "$id" --arg dir "$dir" --arg src "$src" --arg dst "$dst" \
+        --argjson fast "[$(tr ' ' ',' <<<"$FAST_SEGMENTS")]" '
+        ([.[] | [.path1.segments, .path2.segments] | map(map([.from, .to]))] | unique) as $segments |
+        length,
+        ([.[] | select(.id == $id and .direction == $dir and .src_ip == $src and .dst_ip == $dst)] | length),
+        ([.[].seq] | sort | tojson),
+        ([.[] | select([.stages[].stage] == [0,1,2,5,6,7,8,9,12,13])] | length),
+        ($segments[:3] | map(tojson) | join(" ")),
+        ($segments == [$fast]),
+        ([.[] | .path1.segments[], .path2.segments[] | select(.latency_us == null or .latency_us < 0)] | length),
+        ([.[] | select(.path1.segments[2].note == "(OVS No Upcall)" and .path2.segments[2].note == "(OVS No Upcall)")] | length),
+        (.[] | "\(.seq) \(.rtt_us)")' "$out")"
+    lab_expect "$n" -eq $COUNT "$what: one event per echo of the filtered flow"
+    lab_expect "$flow" -eq $COUNT "$what: every event is the filtered flow (id $id, $src -> $dst)"
+    [[ $seqs == "[1,2,3,4,5]" ]] || lab_fail "$what: sequence numbers $seqs, expected 1-5"
+    lab_expect "$stages" -eq $COUNT "$what: all 10 fast-path stages in every event"
+    [[ $segments_ok == true ]] || lab_fail "$what: segments $segments"
+    lab_expect "$no_latency" -eq 0 "$what: every segment has a latency"
+    lab_expect "$ovs" -eq $COUNT "$what: the OVS segments say (OVS No Upcall)"
+    check_rtts "$what" "$ping_file" <<<"$rtts"
 }
 
-# stop_check OUT WHAT DIRECTION SRC DST: stops the tool, then check_json on its events (OUT.events).
-stop_check() {
+# stop_split OUT WHAT: stops the tool; its events are those of ping -e 4242 (then in OUT.local:
+# a delay on this host's side) and of ping -e 4444 (OUT.remote: a delay on the remote side),
+# COUNT each, nothing else.
+stop_split() {
     lab_tool_stop
     lab_json_split "$1" "$2"
-    check_json "$1.events" "${@:2}"
+    lab_expect "$(jq -s length "$1.events")" -eq $((2 * COUNT)) "$2: one event per echo of the two filtered pings, nothing else"
+    jq -c 'select(.id == 4242)' "$1.events" >"$1.local"
+    jq -c 'select(.id == 4444)' "$1.events" >"$1.remote"
+    lab_expect "$(jq -s length "$1.remote")" -eq $COUNT "$2: one event per echo of ping -e 4444 (delay on the remote side)"
 }
 
-# segment_us OUT SEQ FROM: the latency of the segment starting at stage FROM.
-segment_us() {
-    jq -r "select(.seq == $2) | (.path1.segments + .path2.segments)[] | select(.from == $3) | .latency_us" "$1"
+# remote_delay_ping NS SRC DST: netem on the remote host's eth0 instead of int0, then ping -e
+# 4444 from NS (ping's output in $work/ping-remote), then no delay anywhere.
+remote_delay_ping() {
+    tc qdisc del dev int0 root
+    ip netns exec remote tc qdisc add dev eth0 root netem delay ${DELAY_MS}ms
+    ping_from "$1" 4444 "$2" "$3" >"$work/ping-remote" || lab_fail "ping -e 4444 with the remote delay got no reply"
+    ip netns exec remote tc qdisc del dev eth0 root
 }
 
-# delay_only_in OUT WHAT FROM SEGMENT: in every echo, the segment starting at stage FROM (named
-# SEGMENT) took the netem delay, and no other segment took THRESHOLD_MS.
+# delay_only_in OUT WHAT FROM SEGMENT: in every echo (seq 1-5), the segment starting at stage
+# FROM (named SEGMENT) took the netem delay, and no other segment took THRESHOLD_MS.
 delay_only_in() {
-    local out=$1 what=$2 from=$3 segment=$4 seq us others
-    for seq in 1 2 3 4 5; do
-        us=$(segment_us "$out" $seq "$from")
-        awk -v u="$us" -v d=$DELAY_MS 'BEGIN { exit !(u >= d * 1000) }' ||
-            lab_fail "$what, seq $seq: $segment is $us us, expected >= $DELAY_MS ms"
-        others=$(jq -r "select(.seq == $seq) | [(.path1.segments + .path2.segments)[] | select(.from != $from) | .latency_us] | max" "$out")
-        awk -v u="$others" -v t=$THRESHOLD_MS 'BEGIN { exit !(u < t * 1000) }' ||
-            lab_fail "$what, seq $seq: another segment took $others us"
-    done
+    local out=$1 what=$2 from=$3 segment=$4 bad
+    bad=$(jq -r --argjson from "$from" '(.path1.segments + .path2.segments) as $s |
+        [.seq, ([$s[] | select(.from == $from) | .latency_us] | first // ""),
+         ([$s[] | select(.from != $from) | .latency_us] | max)] | @tsv' "$out" |
+        awk -F'\t' -v d=$DELAY_MS -v t=$THRESHOLD_MS -v seg="$segment" '
+            !($2 != "" && $2 >= d * 1000) { print "seq " $1 ": " seg " is " $2 " us, expected >= " d " ms"; failed = 1; exit }
+            !($3 < t * 1000) { print "seq " $1 ": another segment took " $3 " us"; failed = 1; exit }
+            { seen[$1] = 1 }
+            END { for (i = 1; i <= 5 && !failed; i++) if (!(i in seen)) { print "seq " i ": no event"; exit } }')
+    [[ -z $bad ]] || lab_fail "$what, $bad"
     lab_ok "$what: the ${DELAY_MS} ms are in $segment ip_output -> internal_dev_xmit, no other segment"
 }
 
@@ -219,17 +257,26 @@ lab_modprobe sch_netem
 tc qdisc add dev int0 root netem delay ${DELAY_MS}ms
 lab_on_exit "tc qdisc del dev int0 root"
 
-# tx with --latency-ms: 3 fast echoes before the delay would be, then the filtered flow slow.
+# tx with --latency-ms, in one run: the filtered flow slowed on int0 (ping -e 4242), then on
+# the remote side (ping -e 4444); another destination is not counted at all.
 out=$work/tx-delay.json
 lab_tool_start "$out" system_network_icmp_rtt --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0,phys0 --json \
     --latency-ms $THRESHOLD_MS
-ping_from - 4141 $LOCAL $REMOTE2 >/dev/null # another destination: not counted at all
+ping_from - 4141 $LOCAL $REMOTE2 >/dev/null
 ping_mix - $LOCAL $REMOTE - $LOCAL2 $REMOTE2 remote $REMOTE $LOCAL
-stop_check "$out" "tx, netem on int0" tx $LOCAL $REMOTE
-delay_only_in "$out.events" "tx, netem on int0" 0 "[0->1]"
+remote_delay_ping - $LOCAL $REMOTE
+stop_split "$out" "tx with delays"
+check_json "$out.local" "tx, netem on int0" tx $LOCAL $REMOTE
+delay_only_in "$out.local" "tx, netem on int0" 0 "[0->1]"
+out=$out.remote
+check_json "$out" "tx, netem on the remote side" tx $LOCAL $REMOTE 4444 "$work/ping-remote"
+lab_expect "$(jq -s "[.[] | select(.inter_path_us >= $DELAY_MS * 1000)] | length" "$out")" -eq $COUNT \
+    "tx, netem on the remote side: the delay is in the inter-path time (P1 end -> P2 start)"
+lab_expect "$(jq -s "[.[] | select(.path1.total_us + .path2.total_us < $THRESHOLD_MS * 1000)] | length" "$out")" -eq $COUNT \
+    "tx, netem on the remote side: not in this host's paths"
 
-# The same filtered flow without the delay, under --latency-ms: counted, not reported.
-tc qdisc del dev int0 root
+# The same filtered flow without the delay (remote_delay_ping took it off), under
+# --latency-ms: counted, not reported.
 out=$work/tx-threshold.txt
 lab_tool_start "$out" system_network_icmp_rtt --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0 --latency-ms $THRESHOLD_MS \
     --disable-kernel-stacks
@@ -247,39 +294,24 @@ grep -qE "^Round trips reported: 2, below --latency-ms: $COUNT, incomplete: 0, l
     lab_fail "--latency-ms: summary line: $(grep '^Round trips' "$out")"
 lab_ok "--latency-ms: $(grep '^Round trips' "$out")"
 
-# rx: the reply leaves through int0, so the delay is in [7->8] ip_output -> internal_dev_xmit.
+# rx in one run: the reply leaves through int0, so a delay there is in [7->8] ip_output ->
+# internal_dev_xmit (ping -e 4242); a delay on the remote side is outside this host's round
+# trip (ping -e 4444).
 tc qdisc add dev int0 root netem delay ${DELAY_MS}ms
 out=$work/rx-delay.json
 lab_tool_start "$out" system_network_icmp_rtt --src-ip $REMOTE --dst-ip $LOCAL --phy-interface phys0 --direction rx --json
 ping_mix remote $REMOTE $LOCAL remote $REMOTE2 $LOCAL2 - $LOCAL $REMOTE
-stop_check "$out" "rx, netem on int0" rx $REMOTE $LOCAL
-delay_only_in "$out.events" "rx, netem on int0" 7 "[7->8]"
-tc qdisc del dev int0 root
-
-# --- a delay on the remote side: netem on the remote host's eth0 --------------------------
-ip netns exec remote tc qdisc add dev eth0 root netem delay ${DELAY_MS}ms
-out=$work/tx-remote.json
-lab_tool_start "$out" system_network_icmp_rtt --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0 --json --disable-kernel-stacks
-ping_from - 4242 $LOCAL $REMOTE >"$work/ping"
-stop_check "$out" "tx, netem on the remote side" tx $LOCAL $REMOTE
-out=$out.events
-lab_expect "$(jq -s "[.[] | select(.inter_path_us >= $DELAY_MS * 1000)] | length" "$out")" -eq $COUNT \
-    "tx, netem on the remote side: the delay is in the inter-path time (P1 end -> P2 start)"
-lab_expect "$(jq -s "[.[] | select(.path1.total_us + .path2.total_us < $THRESHOLD_MS * 1000)] | length" "$out")" -eq $COUNT \
-    "tx, netem on the remote side: not in this host's paths"
-
-out=$work/rx-remote.json
-lab_tool_start "$out" system_network_icmp_rtt --src-ip $REMOTE --dst-ip $LOCAL --phy-interface phys0 --direction rx --json
-ip netns exec remote ping -n -e 4242 -c $COUNT -i 0.2 -W 2 -I $REMOTE $LOCAL >"$work/ping"
-lab_tool_stop
-lab_json_split "$out" "rx, netem on the remote side"
-out=$out.events
-lab_expect "$(jq -s length "$out")" -eq $COUNT "rx, netem on the remote side: one event per echo"
+remote_delay_ping remote $REMOTE $LOCAL
+stop_split "$out" "rx with delays"
+check_json "$out.local" "rx, netem on int0" rx $REMOTE $LOCAL
+delay_only_in "$out.local" "rx, netem on int0" 7 "[7->8]"
+out=$out.remote
+lab_expect "$(jq -s "[.[] | select(.direction == \"rx\" and .src_ip == \"$REMOTE\" and .dst_ip == \"$LOCAL\")] | length" "$out")" \
+    -eq $COUNT "rx, netem on the remote side: every event is the filtered flow"
 lab_expect "$(jq -s "[.[] | select(.rtt_us < $THRESHOLD_MS * 1000)] | length" "$out")" -eq $COUNT \
     "rx, netem on the remote side: the delay is outside this host's round trip"
-lab_expect "$(awk -F'time=' -v d=$DELAY_MS 'NF > 1 && $2 + 0 >= d' "$work/ping" | wc -l)" -eq $COUNT \
+lab_expect "$(awk -F'time=' -v d=$DELAY_MS 'NF > 1 && $2 + 0 >= d' "$work/ping-remote" | wc -l)" -eq $COUNT \
     "rx, netem on the remote side: ping's own RTT has the ${DELAY_MS} ms"
-ip netns exec remote tc qdisc del dev eth0 root
 
 lab_tool_no_leftovers
 lab_log "passed in $(lab_elapsed)"
