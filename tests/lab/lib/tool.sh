@@ -35,6 +35,12 @@
 #                                      the jq condition COND
 #   lab_json_events FILE               the objects other than the final totals
 #   lab_json_final FILE                the final totals
+#   lab_json_final_jq FILE FILTER [JQ-OPTIONS...]
+#                                      jq FILTER on the final totals, in one process (a jq
+#                                      costs ~0.4 s under TCG: one per fact, not two)
+#   lab_json_events_jq FILE FILTER [JQ-OPTIONS...]
+#                                      jq FILTER on the array of the other objects, in one
+#                                      process
 #   lab_json_split FILE WHAT           fails unless FILE is JSON lines that end with the final
 #                                      totals, nothing lost; FILE.events gets the other objects
 
@@ -155,6 +161,18 @@ lab_json_events() {
 
 lab_json_final() {
     jq -c 'select(.final)' "$1"
+}
+
+lab_json_final_jq() {
+    local file=$1 filter=$2
+    shift 2
+    jq "$@" "select(.final) | $filter" "$file"
+}
+
+lab_json_events_jq() {
+    local file=$1 filter=$2
+    shift 2
+    jq -s "$@" "[.[] | select(.final | not)] | $filter" "$file"
 }
 
 lab_json_split() {

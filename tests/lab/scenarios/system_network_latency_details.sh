@@ -32,7 +32,7 @@ noise() {
     ping -n -q -c 2 -i 0.1 $REMOTE >/dev/null
 }
 # Stage ids of every event, one event per line.
-chains() { lab_json_events "$1" | jq -r '[.stages[].id | tostring] | join(" ")' | sort | uniq -c | awk '{ $1 = $1; print }'; }
+chains() { lab_json_events_jq "$1" '[.[] | [.stages[].id | tostring] | join(" ")] | group_by(.)[] | "\(length) \(.[0])" | rtrimstr(" ")' -r; }
 expect_chains() { # FILE EXPECTED WHAT: every event has the chain EXPECTED ("N ids...")
     local got
     got=$(chains "$1")
@@ -42,7 +42,7 @@ expect_chains() { # FILE EXPECTED WHAT: every event has the chain EXPECTED ("N i
 # Timestamps increase along the chain in every event.
 expect_ordered() {
     local bad
-    bad=$(lab_json_events "$1" | jq -s '[.[] | [.stages[].ktime_ns] | . as $t | select($t != ($t | sort))] | length')
+    bad=$(lab_json_events_jq "$1" '[.[] | [.stages[].ktime_ns] | . as $t | select($t != ($t | sort))] | length')
     lab_expect "$bad" -eq 0 "$2: stage timestamps increase along the path"
 }
 
@@ -80,8 +80,8 @@ lab_tool_await 12 '"stages":'
 lab_tool_stop
 expect_chains "$out" "12 7 8 9 12 13" "legacy object, RX UDP"
 expect_ordered "$out" "RX UDP"
-lab_expect "$(lab_json_events "$out" | jq -r 'select(.src_ip == "'$REMOTE'" and .dst_port == 5001 and .direction == "rx") | .len' | grep -c '^72$')" -eq 12 "RX UDP: flow and UDP length (8 + 64)"
-lab_expect "$(lab_json_final "$out" | jq .reported)" -eq 12 "RX UDP: totals at exit"
+lab_expect "$(lab_json_events_jq "$out" '[.[] | select(.src_ip == $remote and .dst_port == 5001 and .direction == "rx") | select(.len == 72)] | length' --arg remote $REMOTE)" -eq 12 "RX UDP: flow and UDP length (8 + 64)"
+lab_expect "$(lab_json_final_jq "$out" .reported)" -eq 12 "RX UDP: totals at exit"
 
 # 3. TCP both ways: data out, ACKs in; the SYN and the data segments as they are.
 ip netns exec remote socat -u TCP-LISTEN:7000,reuseaddr OPEN:/dev/null &
@@ -94,14 +94,14 @@ head -c 200000 /dev/zero | socat -u - TCP:$REMOTE:7000
 noise
 wait $listener    # it has read everything up to the FIN: every data segment left phys0
 lab_tool_stop
-tx=$(lab_json_events "$out" | jq -r 'select(.direction == "tx") | [.stages[].id | tostring] | join(" ")' | sort -u | paste -sd'|')
-rx=$(lab_json_events "$out" | jq -r 'select(.direction == "rx") | [.stages[].id | tostring] | join(" ")' | sort -u | paste -sd'|')
+tx=$(lab_json_events_jq "$out" '[.[] | select(.direction == "tx") | [.stages[].id | tostring] | join(" ")] | unique | join("|")' -r)
+rx=$(lab_json_events_jq "$out" '[.[] | select(.direction == "rx") | [.stages[].id | tostring] | join(" ")] | unique | join("|")' -r)
 [[ $tx == "0 1 2 5 6 15" && $rx == "7 8 9 12 13" ]] || { cat "$out" >&2; lab_fail "TCP chains: tx '$tx' rx '$rx'"; }
 lab_ok "TCP: every TX segment 0 1 2 5 6 15, every RX segment 7 8 9 12 13"
 expect_ordered "$out" "TCP"
-lab_expect "$(lab_json_events "$out" | jq -s '[.[] | select(.direction == "tx" and .tcp_flags == 2)] | length')" -eq 1 "TCP: one SYN out"
-lab_expect "$(lab_json_events "$out" | jq -s '[.[] | select(.direction == "rx" and .tcp_flags == 18)] | length')" -eq 1 "TCP: one SYN-ACK in"
-data=$(lab_json_events "$out" | jq -s '[.[] | select(.direction == "tx") | .payload] | add')
+lab_expect "$(lab_json_events_jq "$out" '[.[] | select(.direction == "tx" and .tcp_flags == 2)] | length')" -eq 1 "TCP: one SYN out"
+lab_expect "$(lab_json_events_jq "$out" '[.[] | select(.direction == "rx" and .tcp_flags == 18)] | length')" -eq 1 "TCP: one SYN-ACK in"
+data=$(lab_json_events_jq "$out" '[.[] | select(.direction == "tx") | .payload] | add')
 lab_expect "$data" -eq 200000 "TCP: payload bytes of the TX segments add up to the transfer"
 
 # 4. A netem delay on phys0 shows in [6->14]; --latency-us keeps only the delayed packets.
@@ -116,18 +116,18 @@ lab_tool_await 4 '"stages":'
 lab_tool_stop
 tc qdisc del dev phys0 root
 expect_chains "$out" "4 0 1 2 5 6 14 15" "netem: only the delayed packets, through the qdisc"
-slow=$(lab_json_events "$out" | jq -s '[.[].stages[] | select(.id == 14) | .latency_us] | min')
+slow=$(lab_json_events_jq "$out" '[.[].stages[] | select(.id == 14) | .latency_us] | min')
 lab_expect "${slow%.*}" -ge $((LAB_DELAY_MS * 1000)) "netem: [6->14] holds the $LAB_DELAY_MS ms delay"
-other=$(lab_json_events "$out" | jq -s '[.[].stages[] | select(.id != 14) | .latency_us // 0] | max')
+other=$(lab_json_events_jq "$out" '[.[].stages[] | select(.id != 14) | .latency_us // 0] | max')
 lab_expect "${other%.*}" -lt $((LAB_THRESHOLD_MS * 1000)) "netem: no other stage pair is slow"
-lab_expect "$(lab_json_final "$out" | jq .below_threshold)" -eq 6 "--latency-us: the 6 fast packets counted, not printed"
+lab_expect "$(lab_json_final_jq "$out" .below_threshold)" -eq 6 "--latency-us: the 6 fast packets counted, not printed"
 
 # 5. Lost at an upcall (no flow, nobody reads upcalls): not reported, incomplete at exit.
 out=$work/lost
 lab_netstage_upcall_losses "$out" 5003 8 system_network_latency_details --phy-interface phys0 \
     --json --direction tx --protocol udp --dst-port 5003
-lab_expect "$(lab_json_final "$out" | jq .reported)" -eq 0 "upcall losses: nothing reported"
-lab_expect "$(lab_json_final "$out" | jq .incomplete)" -eq 8 "upcall losses: 8 incomplete"
+lab_expect "$(lab_json_final_jq "$out" .reported)" -eq 0 "upcall losses: nothing reported"
+lab_expect "$(lab_json_final_jq "$out" .incomplete)" -eq 8 "upcall losses: 8 incomplete"
 
 lab_tool_no_leftovers
 lab_log "passed in $(lab_elapsed)"

@@ -30,8 +30,8 @@ start_tool() { # OUT ARGS...
 }
 # The final report of a --json run.
 # "from>to:samples" for every pair of direction D of the final report, in report order.
-pairs() { lab_json_final "$1" | jq -r --arg d "$2" '.pairs[] | select(.direction == $d) | "\(.from)>\(.to):\(.samples)"' | paste -sd' '; }
-dirval() { lab_json_final "$1" | jq -r --arg d "$2" --arg k "$3" '.directions[$d][$k]'; }
+pairs() { lab_json_final_jq "$1" '[.pairs[] | select(.direction == $d) | "\(.from)>\(.to):\(.samples)"] | join(" ")' -r --arg d "$2"; }
+dirval() { lab_json_final_jq "$1" '.directions[$d][$k]' -r --arg d "$2" --arg k "$3"; }
 
 expect_chain() { # FILE DIR EXPECTED WHAT
     local got
@@ -104,7 +104,7 @@ expect_chain "$out" rx "$(rx_chain 30)" "RX UDP"
 lab_expect "$(dirval "$out" rx started)" -eq 30 "RX: sessions started"
 lab_expect "$(dirval "$out" rx completed)" -eq 30 "RX: sessions completed"
 lab_expect "$(dirval "$out" rx total_samples)" -eq 30 "RX: end-to-end samples"
-[[ $(lab_json_final "$out" | jq '.directions | has("tx")') == false ]] || lab_fail "RX run reports TX"
+[[ $(lab_json_final_jq "$out" '.directions | has("tx")') == false ]] || lab_fail "RX run reports TX"
 
 # 4. TCP, both directions at once: a transfer to the remote host (data out, ACKs in).
 out=$work/tcp
@@ -157,11 +157,11 @@ fi
 lab_tool_stop 2
 tc qdisc del dev phys0 root
 expect_chain "$out" tx "$(tx_chain $count qdisc)" "$delay_what on phys0: TX pairs"
-slow=$(lab_json_final "$out" | jq -r '.pairs[] | select(.to == "TX_S7_qdisc_dequeue") | .p50_us_max')
+slow=$(lab_json_final_jq "$out" '.pairs[] | select(.to == "TX_S7_qdisc_dequeue") | .p50_us_max' -r)
 lab_assert_int "$slow" "S6 -> S7 median"
-other=$(lab_json_final "$out" | jq '[.pairs[] | select(.to != "TX_S7_qdisc_dequeue") | .p90_us_max] | max')
+other=$(lab_json_final_jq "$out" '[.pairs[] | select(.to != "TX_S7_qdisc_dequeue") | .p90_us_max] | max')
 if [[ $delay_what == netem* ]]; then
-    low=$(lab_json_final "$out" | jq '[.pairs[] | select(.to == "TX_S7_qdisc_dequeue") | .buckets[].low_us] | min')
+    low=$(lab_json_final_jq "$out" '[.pairs[] | select(.to == "TX_S7_qdisc_dequeue") | .buckets[].low_us] | min')
     lab_expect "$low" -ge $min_us "netem: every S6 -> S7 sample is in the delay's slot or above"
 fi
 lab_expect "$slow" -gt "$((other * 4))" "$delay_what: S6 -> S7 is the slow pair (median bound ${slow}us vs ${other}us elsewhere)"

@@ -38,14 +38,14 @@ start_tool() { # OUT ARGS...
     lab_tool_start "$out" system_network_perfomance_metrics --internal-interface int0 --phy-interface phys0 "$@"
 }
 # Stage names of the records matching a jq condition, one record per line, counted.
-chains() { lab_json_events "$1" | jq -r "select($2) | [.stages[].name] | join(\" \")" | sort | uniq -c | awk '{ $1 = $1; print }'; }
+chains() { lab_json_events_jq "$1" "[.[] | select($2) | [.stages[].name] | join(\" \")] | group_by(.)[] | \"\\(length) \\(.[0])\" | rtrimstr(\" \")" -r; }
 expect_chain() { # FILE JQ-CONDITION EXPECTED WHAT
     local got
     got=$(chains "$1" "$2")
     [[ $got == "$3" ]] || { cat "$1" >&2; lab_fail "$4: records by stages '$got', expected '$3'"; }
     lab_ok "$4: $got"
 }
-count() { lab_json_events "$1" | jq -c "select($2)" | grep -c . || true; }
+count() { lab_json_count "$1" "$2"; }
 # The kernel skips a kprobe that fires while another BPF program runs on the same CPU
 # (bpf_prog_active): a TCP segment sent from softirq (an ACK, a retransmit) that interrupted a
 # probe then starts a stage later. So every record must be a tail of the full chain, in order
@@ -80,7 +80,7 @@ lab_ok "UDP out with --enable-ct: $got"
 lab_expect "$(count "$out" '.ct_lookup_us > 0 and .direction == "SYSTEM_TX" and .dst_port == 5000')" -eq 5 "UDP out: CT lookup time"
 lab_expect "$(count "$out" '.stages[-1].dev == "phys0" and .stages[-1].name == "PHY_TX"')" -eq 5 "UDP out: last stage on phys0"
 lab_expect "$(count "$out" '(.stages[] | select(.name == "OVS_TX") | .dev) == "int0"')" -eq 5 "UDP out: OVS_TX on int0"
-lab_expect "$(lab_json_final "$out" | jq .reported)" -eq 5 "UDP out: reported at exit"
+lab_expect "$(lab_json_final_jq "$out" .reported)" -eq 5 "UDP out: reported at exit"
 
 # 2. ICMP both ways, legacy object, text layout.
 out=$work/icmp
@@ -128,9 +128,9 @@ lab_tool_await 3 '"stages":'
 lab_tool_stop
 tc qdisc del dev phys0 root
 expect_chain "$out" 'true' "3 IP_SEND_SKB IP_OUTPUT OVS_TX FLOW_EXTRACT_TX PHY_QDISC_ENQ PHY_QDISC_DEQ PHY_TX" "netem: the delayed packets only"
-soj=$(lab_json_events "$out" | jq -s 'map(.qdisc_sojourn_us) | min')
+soj=$(lab_json_events_jq "$out" 'map(.qdisc_sojourn_us) | min')
 lab_expect "${soj%.*}" -ge $((LAB_DELAY_MS * 1000)) "netem: PHY_QDISC sojourn >= $LAB_DELAY_MS ms"
-lab_expect "$(lab_json_final "$out" | jq .below_threshold)" -eq 4 "--latency-us: 4 fast packets not printed"
+lab_expect "$(lab_json_final_jq "$out" .below_threshold)" -eq 4 "--latency-us: 4 fast packets not printed"
 
 # 5. --verbose: packets lost at an upcall (no flow) stop after the flow key extraction.
 out=$work/lost
