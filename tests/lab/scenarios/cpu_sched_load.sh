@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# lab-options: --timeout 120
+# The cpu/ tools on known load on the guest's one CPU, each started once, before the load (so
+# that loading them does not compete with it): cpu_hog spins hog_hi (nice 0) and hog_lo (nice
+# 10) while sched_starved spins 2 s beside them.
+# - sched_latency_monitor: the run-queue delay of the starved thread agrees with the
+#   scheduler's own schedstat within 5 % + 5 ms and is at least a third of the spin (expected
+#   ~half: three nice-0 spinners and hog_lo share the CPU);
+# - cpu_monitor (-t 1): hog_hi is the top thread of CPU 0 and got at least 3 times hog_lo's time
+#   (weights 1024 : 110, expected 9.3); the profile names hog_spin, called from hog_main.
+set -euo pipefail
+source "$(dirname "$0")/../lib/tool.sh"
+
+progs=${CPU_PROGS:-$BPFNET_BIN/../tests/e2e}
+[[ -x $progs/cpu_hog && -x $progs/sched_starved ]] || lab_fail "no cpu_hog/sched_starved in $progs: build the project first"
+lab_tool_workdir
+work=$LAB_TOOL_WORK
+spin=2
+
+# start_prog OUT CMD...: a test program in the background, once it printed "ready".
+start_prog() {
+    local out=$1
+    shift
+    "$@" >"$out" 2>&1 &
+    lab_on_exit "kill $!"
+    lab_wait_for 10 grep -q '^ready' "$out" || lab_fail "$(basename "$1") did not start: $(cat "$out")"
+}
+
+start_prog "$work/starved.out" "$progs/sched_starved" 0 "$spin"
+starved=$(awk '/^ready/ { print $2 }' "$work/starved.out")
+
+# cpu_monitor beside the tool lab_tool_start runs, with its own ready file. Both tools run at
+# nice -10, as an operator would run them on a busy host: their reports must not wait behind
+# the load they measure (under TCG, with three spinners on the one CPU, they did).
+nice -n -10 "$BPFNET_BIN/cpu_monitor" --ready-file "$work/cpum.ready" -c 0 -i 2 -t 1 --perf-output "$work/prof" \
+    --log-file "$work/cpum.log" >"$work/cpum.out" 2>&1 &
+cpum=$!
+lab_on_exit "kill -INT $cpum"
+lab_tool_start "$work/slm.json" sched_latency_monitor --pid "$starved" --json
+renice -n -10 -p "$LAB_TOOL_PID" >/dev/null
+lab_wait_for 120 test -s "$work/cpum.ready" || lab_fail "cpu_monitor did not attach: $(cat "$work/cpum.out")"
+
+reports() { grep -c '======== CPU monitoring' "$work/cpum.log" || true; }
+before=$(reports)
+start_prog "$work/hogs.out" "$progs/cpu_hog" 0:0:hog_hi 0:10:hog_lo
+kill -USR1 "$starved"
+lab_wait_for $((spin * 10)) grep -q '^spun' "$work/starved.out" || lab_fail "sched_starved did not spin"
+# The report after the one under way when the hogs started covers a whole cycle of load.
+lab_wait_for 20 test "$(reports)" -ge $((before + 2)) || lab_fail "cpu_monitor reported no whole cycle under load"
+lab_tool_stop
+kill -INT "$cpum"
+wait "$cpum" || lab_fail "cpu_monitor exited with status $?: $(cat "$work/cpum.out")"
+
+# --- sched_latency_monitor against schedstat.
+read -r _ tid sched_ns slices <<<"$(grep '^spun' "$work/starved.out")"
+tool_ms=$(jq -s "[.[].tasks[] | select(.tid == $tid) | .total_delay_ms] | add // 0" "$work/slm.json")
+waits=$(jq -s "[.[].tasks[] | select(.tid == $tid) | .switches] | add // 0" "$work/slm.json")
+sched_ms=$(awk -v n="$sched_ns" 'BEGIN { printf "%.3f", n / 1e6 }')
+lab_ok "sched_starved: tool ${tool_ms} ms in $waits waits, schedstat ${sched_ms} ms in $slices slices"
+awk -v t="$tool_ms" -v s="$sched_ms" 'BEGIN { d = t - s; if (d < 0) d = -d; exit !(d <= 0.05 * s + 5) }' ||
+    lab_fail "run-queue delay ${tool_ms} ms, schedstat ${sched_ms} ms (tolerance 5 % + 5 ms)"
+lab_ok "run-queue delay agrees with schedstat within 5 % + 5 ms"
+awk -v t="$tool_ms" -v spin="$spin" 'BEGIN { exit !(t >= spin * 1000 / 3) }' ||
+    lab_fail "not starved: waited only ${tool_ms} ms of a ${spin} s spin"
+lab_ok "starved: waited ${tool_ms} ms of a ${spin} s spin"
+
+# --- cpu_monitor: the last report's table of CPU 0, and the profile.
+log=$work/cpum.log
+row() { # NAME: the thread's %CPU in the last report
+    awk -v name="$1" '/======== CPU monitoring/ { v = 0 } $NF == name && $(NF - 1) ~ /%$/ { v = $(NF - 1) + 0 } END { print v }' "$log"
+}
+hi=$(row hog_hi) lo=$(row hog_lo)
+first=$(awk '/------ ------/ { getline; print $NF }' "$log" | tail -1)
+lab_ok "last report, CPU 0: hog_hi ${hi} %, hog_lo ${lo} %, top thread $first"
+[[ $first == hog_hi ]] || { cat "$log" >&2; lab_fail "the top thread of CPU 0 is $first, not hog_hi"; }
+awk -v h="$hi" -v l="$lo" 'BEGIN { exit !(h > 0 && h >= 3 * l) }' ||
+    { cat "$log" >&2; lab_fail "hog_hi ${hi} %, hog_lo ${lo} %: not 3 times (expected 9.3)"; }
+lab_ok "hog_hi got at least 3 times hog_lo's share"
+profile=$(find "$work/prof" -name 'perf_cpu0_*.txt' | sort | tail -1)
+[[ -n $profile ]] || lab_fail "no profile of CPU 0"
+grep -qE '^ +[0-9.]+% +[0-9]+ +hog_hi +\[\.\] hog_spin$' "$profile" ||
+    { cat "$profile" >&2; lab_fail "the profile does not name hog_spin for hog_hi"; }
+grep -qE '^ +(-> )?hog_main$' "$profile" || { cat "$profile" >&2; lab_fail "no hog_main in the call graph"; }
+lab_ok "the profile names hog_spin, called from hog_main"
+lab_tool_no_leftovers
