@@ -571,7 +571,7 @@ static void parse_cpus(struct run *r)
 		die("out of memory");
 	r->ntargets = cpum_parse_list(opt.cpus, max_cpu, r->targets, cap, &bad);
 	if (r->ntargets < 0)
-		arg_fail_opt(&opt.cpus, "invalid CPU number %s, system CPU range: 0-%d", arg_shown(bad),
+		arg_fail_opt(&opt.cpus, "invalid CPU number '%s', system CPU range: 0-%d", arg_shown(bad),
 			     max_cpu);
 	/* A CPU named twice is shown once (the original showed it twice, the second time empty). */
 	r->ntargets = cpum_sort_unique(r->targets, r->ntargets);

@@ -19,6 +19,7 @@ FIXTURES=fixtures
 declare -A base=(
 	[drop_monitor_controller]="--interface lo --command true"
 	[iface_netstat]="-n lo"
+	[cpu_monitor]="-c 0"
 	[system_network_icmp_rtt]="--src-ip 10.0.0.1 --dst-ip 10.0.0.2 --phy-interface lo"
 	[system_network_latency_summary]="--phy-interface lo --direction tx"
 	[system_network_latency_details]="--phy-interface lo --direction tx"
@@ -153,6 +154,13 @@ offcputime-ts|duration|five|must be an integer$
 pthread_rwlock_wrlock|-p/--pid|0 -1|invalid value: -?[0-9]+ \(must be between 1 and 2147483647\)$
 pthread_rwlock_wrlock|-d/--duration|-1|invalid value: -1 
 pthread_rwlock_wrlock|PID|abc|invalid int value: 'abc'$
+sched_latency_monitor|-t/--period|0 -1 31536001|invalid value: .* \(must be between 0\.1 and 31536000 seconds\)$
+sched_latency_monitor|-i/--interval|abc ''|invalid float value: '.*'$
+sched_latency_monitor|--pid|0 -5 4194305|invalid value: -?[0-9]+ \(must be between 1 and 4194304\)$
+sched_latency_monitor|--duration|-1|invalid value: -1 \(must be 0 for no limit or between 0\.1 and 31536000 seconds\)$
+cpu_monitor|-c/--cpus|4096 1-0 '' x 0,,1|invalid CPU number '.*', system CPU range: 0-[0-9]+$
+cpu_monitor|-i/--interval|1.5 x 0|invalid (int value: '.*'|value: 0 .*)$
+cpu_monitor|-t/--threshold|101 -1|invalid value: -?[0-9]+ \(must be between 0 and 100\)$
 EOF
 }
 
@@ -191,6 +199,10 @@ futex|--duration|0 0.5 60
 offcputime-ts|-p|1 1,2,3
 offcputime-ts|-M|18446744073709551615
 offcputime-ts|--state|0 2
+sched_latency_monitor|-t|0.1 2.5 127
+sched_latency_monitor|--duration|0 60
+cpu_monitor|-c|0 0,0 0-0
+cpu_monitor|-t|0 100
 EOF
 }
 
@@ -285,6 +297,9 @@ expect 2 "^iface_netstat: error: argument -n/--name: please specify a network in
 expect 2 "^iface_netstat: error: unrecognized arguments: --bogus$" "$BIN/iface_netstat" -n lo --bogus
 expect 2 "^iface_netstat: error: argument -t/--throughput: ignored explicit argument 'yes'$" "$BIN/iface_netstat" -n lo --throughput=yes
 
+expect 2 "^sched_latency_monitor: error: argument -t/--period: at most 127 samples may overlap \\(period / interval\\)$" \
+	"$BIN/sched_latency_monitor" -t 20 -i 0.1
+expect 2 "^cpu_monitor: error: the list of CPUs to monitor is required \\(-c/--cpus\\)$" "$BIN/cpu_monitor"
 # offcputime-ts: the original's exclusive groups and its own checks.
 expect 2 "^pthread_rwlock_wrlock: error: the callers of --stack are counted for one process: give its PID$" "$BIN/pthread_rwlock_wrlock" --stack
 expect 2 "^pthread_rwlock_wrlock-stack: error: the callers of --stack are counted for one process: give its PID$" "$BIN/pthread_rwlock_wrlock-stack"

@@ -42,12 +42,13 @@ renice -n -10 -p "$LAB_TOOL_PID" >/dev/null
 lab_wait_for 120 test -s "$work/cpum.ready" || lab_fail "cpu_monitor did not attach: $(cat "$work/cpum.out")"
 
 reports() { grep -c '======== CPU monitoring' "$work/cpum.log" || true; }
+cycle_under_load() { (($(reports) >= before + 2)); }
 before=$(reports)
 start_prog "$work/hogs.out" "$progs/cpu_hog" 0:0:hog_hi 0:10:hog_lo
 kill -USR1 "$starved"
 lab_wait_for $((spin * 10)) grep -q '^spun' "$work/starved.out" || lab_fail "sched_starved did not spin"
 # The report after the one under way when the hogs started covers a whole cycle of load.
-lab_wait_for 20 test "$(reports)" -ge $((before + 2)) || lab_fail "cpu_monitor reported no whole cycle under load"
+lab_wait_for 20 cycle_under_load || { cat "$work/cpum.log" >&2; lab_fail "cpu_monitor reported no whole cycle under load"; }
 lab_tool_stop
 kill -INT "$cpum"
 wait "$cpum" || lab_fail "cpu_monitor exited with status $?: $(cat "$work/cpum.out")"
