@@ -3,14 +3,15 @@
 # lab-options: --timeout 120
 # The cpu/ tools on known load on the guest's one CPU, each started once, before the load (so
 # that loading them does not compete with it): cpu_hog spins hog_hi (nice 0) and hog_lo (nice
-# 10) while sched_starved spins 2 s beside them.
+# 15) while sched_starved spins 2 s beside them.
 # - sched_latency_monitor: the run-queue delay of the starved thread agrees with the
 #   scheduler's own schedstat within 5 % + 5 ms and is at least a third of the spin (expected
 #   ~half: three nice-0 spinners and hog_lo share the CPU);
 # - cpu_monitor (-t 1, --json: every thread, not only the top 5 of the text, which the
 #   scenario's own commands can fill under TCG): over the reports, hog_hi got at least 3 times
-#   hog_lo's time on CPU 0 (weights 1024 : 110, expected 9.3); the profile names hog_spin,
-#   called from hog_main.
+#   hog_lo's time on CPU 0 (weights 1024 : 36, expected 28; 5.10's CFS under TCG gave nice 10
+#   only 3.9 instead of 9.3: a task runs at least a tick); the profile names hog_spin, called
+#   from hog_main.
 set -euo pipefail
 source "$(dirname "$0")/../lib/tool.sh"
 
@@ -46,7 +47,7 @@ lab_wait_for 120 test -s "$work/cpum.ready" || lab_fail "cpu_monitor did not att
 reports() { grep -c '"groups"' "$work/cpum.json" || true; }
 cycle_under_load() { (($(reports) >= before + 2)); }
 before=$(reports)
-start_prog "$work/hogs.out" "$progs/cpu_hog" 0:0:hog_hi 0:10:hog_lo
+start_prog "$work/hogs.out" "$progs/cpu_hog" 0:0:hog_hi 0:15:hog_lo
 kill -USR1 "$starved"
 lab_wait_for $((spin * 10)) grep -q '^spun' "$work/starved.out" || lab_fail "sched_starved did not spin"
 # The report after the one under way when the hogs started covers a whole cycle of load.
@@ -76,8 +77,8 @@ share() { # NAME: the thread's CPU % summed over the reports
 hi=$(share hog_hi) lo=$(share hog_lo)
 lab_ok "CPU 0 over the reports: hog_hi ${hi} %, hog_lo ${lo} %"
 awk -v h="$hi" -v l="$lo" 'BEGIN { exit !(l > 0 && h >= 3 * l) }' ||
-    { cat "$work/cpum.json" >&2; lab_fail "hog_hi ${hi} %, hog_lo ${lo} %: not 3 times (expected 9.3)"; }
-lab_ok "hog_hi (nice 0) got at least 3 times hog_lo's (nice 10) share (expected 9.3)"
+    { cat "$work/cpum.json" >&2; lab_fail "hog_hi ${hi} %, hog_lo ${lo} %: not 3 times (expected 28)"; }
+lab_ok "hog_hi (nice 0) got at least 3 times hog_lo's (nice 15) share (expected 28)"
 profile=$(find "$work/prof" -name 'perf_cpu0_*.txt' | sort | tail -1)
 [[ -n $profile ]] || lab_fail "no profile of CPU 0"
 grep -qE '^ +[0-9.]+% +[0-9]+ +hog_hi +\[\.\] hog_spin$' "$profile" ||
