@@ -106,6 +106,15 @@ int events_poll(struct event_channel *ch, int timeout_ms)
 	return n == -EINTR ? 0 : n;
 }
 
+int events_consume(struct event_channel *ch)
+{
+	int n = ch->rb ? ring_buffer__consume(ch->rb) : perf_buffer__consume(ch->pb);
+
+	if (tool_elapsed() >= ch->next_lost_check)
+		events_report_lost(ch);
+	return n == -EINTR ? 0 : n;
+}
+
 void events_drain(struct event_channel *ch)
 {
 	events_poll(ch, 0);

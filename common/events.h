@@ -28,6 +28,12 @@ struct event_channel *events_open(struct bpf_map *events, struct bpf_map *lost, 
  * passed since the last check. Returns the number of events handled or -errno.
  */
 int events_poll(struct event_channel *ch, int timeout_ms);
+/*
+ * Delivers the events already buffered without waiting for a wakeup (for a kernel side that
+ * sends with emit_event_quiet), and reports new losses as events_poll does. Returns the
+ * number of events handled or -errno.
+ */
+int events_consume(struct event_channel *ch);
 /* Once the probes are detached: delivers the events still buffered and reports the last losses. */
 void events_drain(struct event_channel *ch);
 /* Reports on stdout the events lost since the last report, if any (a line, or a JSON object). */

@@ -50,7 +50,8 @@ static __always_inline void emit(void *ctx, __u32 kind, __u32 tid, __u64 start, 
 	struct slm_event ev = { .start_ns = start, .end_ns = end, .tid = tid, .kind = kind };
 
 	__builtin_memcpy(ev.comm, comm, SLM_COMM_LEN);
-	emit_event(ctx, &ev, sizeof(ev));
+	/* Woken at every event, the tool would preempt the threads it measures. */
+	emit_event_quiet(ctx, &ev, sizeof(ev));
 }
 
 static __always_inline void switched_out(void *ctx, __u32 tid, bool runnable, __u64 now)

@@ -316,7 +316,7 @@ static void finish_due(struct run *r, uint64_t now_ns, bool all)
 {
 	int kept = 0;
 
-	events_poll(r->events, 0);
+	events_consume(r->events);
 	for (int i = 0; i < r->nopen; i++) {
 		if (all || r->open[i].w.end_ns <= now_ns)
 			finish_sample(r, &r->open[i], now_ns);
@@ -326,7 +326,9 @@ static void finish_due(struct run *r, uint64_t now_ns, bool all)
 	r->nopen = kept;
 }
 
-/* Seconds until the next sample starts or ends, at most one. */
+#define SLM_READ_PERIOD_NS 100000000ULL /* the events are read every 100 ms (see emit_event_quiet) */
+
+/* Seconds until the next sample starts or ends, or the next read of the events. */
 static double next_wait(const struct run *r, uint64_t now_ns)
 {
 	uint64_t next = r->next_start_ns < r->stop_ns ? r->next_start_ns : r->stop_ns;
@@ -336,7 +338,7 @@ static double next_wait(const struct run *r, uint64_t now_ns)
 			next = r->open[i].w.end_ns;
 	if (next <= now_ns)
 		return 0;
-	return next - now_ns < NS_PER_S ? (double)(next - now_ns) / 1e9 : 1.0;
+	return (double)(next - now_ns < SLM_READ_PERIOD_NS ? next - now_ns : SLM_READ_PERIOD_NS) / 1e9;
 }
 
 /* Runs until --duration, a signal, or the target's exit (false). */
@@ -351,7 +353,7 @@ static bool sample_loop(struct run *r)
 			break;
 		if (!process_alive(r->pid))
 			return false;
-		if (!events_wait(r->events, next_wait(r, now)))
+		if (!tool_sleep(next_wait(r, now)))
 			break;
 	}
 	return true;
@@ -417,7 +419,6 @@ int main(int argc, char **argv)
 	if (tool_exiting())
 		vlog("Stop signal received, cleaning up...");
 	hook_detach(&hooks);
-	events_poll(r.events, 0);
 	finish_due(&r, ktime_now_ns() < r.stop_ns ? ktime_now_ns() : r.stop_ns, true);
 	events_close(r.events);
 	if (r.log && r.log != stdout)

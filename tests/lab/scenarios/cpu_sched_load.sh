@@ -49,7 +49,8 @@ cycle_under_load() { (($(reports) >= before + 2)); }
 before=$(reports)
 start_prog "$work/hogs.out" "$progs/cpu_hog" 0:0:hog_hi 0:15:hog_lo
 kill -USR1 "$starved"
-lab_wait_for $((spin * 10)) grep -q '^spun' "$work/starved.out" || lab_fail "sched_starved did not spin"
+lab_wait_for 60 grep -q '^spun' "$work/starved.out" ||
+    { ps -eo pid,ni,stat,time,comm >&2; cat "$work/cpum.json" "$work/cpum.err" >&2; lab_fail "sched_starved did not spin in 60 s"; }
 # The report after the one under way when the hogs started covers a whole cycle of load.
 lab_wait_for 20 cycle_under_load || { cat "$work/cpum.json" >&2; lab_fail "cpu_monitor reported no whole cycle under load"; }
 lab_tool_stop
