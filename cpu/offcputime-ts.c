@@ -4,7 +4,6 @@
  * kernel/user stack, printed at the end or every interval.
  */
 #include <bpf/bpf.h>
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,18 +14,9 @@
 #include "events.h"
 #include "hook.h"
 #include "interval.h"
-#include "json.h"
-#include "ksyms.h"
-#include "log.h"
 #include "runtime.h"
-#include "stack.h"
-#include "timefmt.h"
-#include "usyms.h"
 #include "offcputime-ts.h"
 #include "offcputime-ts.skel.h"
-
-#define RULE "================================================================================"
-#define DURATION_FOREVER 99999999 /* the original's "until Ctrl-C" */
 
 static struct {
 	const char *pids, *tids, *stack_storage, *min_block, *max_block, *state, *interval, *duration;
@@ -214,8 +204,9 @@ static void settings_from_options(struct settings *s)
 		s->cfg.state = checked_int(&opt.state, opt.state, false, UINT64_MAX);
 	}
 	s->interval = opt.interval ? (int)checked_int(&opt.interval, opt.interval, true, 31536000) : 0;
-	s->duration = opt.duration ? (int)checked_int(&opt.duration, opt.duration, true, DURATION_FOREVER)
-				   : DURATION_FOREVER;
+	s->duration = opt.duration
+			      ? (int)checked_int(&opt.duration, opt.duration, true, OFFCPU_DURATION_FOREVER)
+			      : OFFCPU_DURATION_FOREVER;
 	snprintf(s->threads, sizeof(s->threads), "all threads");
 	if (opt.pids) {
 		s->cfg.thread_filter = OFFCPU_TGIDS;
@@ -237,104 +228,6 @@ static void settings_from_options(struct settings *s)
 	s->layout = (struct offcpu_layout){ opt.user_stacks, opt.kernel_stacks, opt.delimited, opt.folded };
 }
 
-/* --- output */
-
-bool offcpu_stack_missed(int32_t id)
-{
-	return id < 0 && id != -EFAULT;
-}
-
-void offcpu_print_banner(FILE *f, const char *threads, const struct offcpu_layout *l, int interval,
-			 int duration)
-{
-	const char *stacks = l->user_only ? "user" : l->kernel_only ? "kernel" : "user + kernel";
-
-	fprintf(f, "Tracing off-CPU time (us) of %s by %s stack", threads, stacks);
-	if (interval && duration < DURATION_FOREVER)
-		fprintf(f, ", output every %d secs for %d secs total.\n", interval, duration);
-	else if (interval)
-		fprintf(f, ", output every %d secs... Hit Ctrl-C to end.\n", interval);
-	else if (duration < DURATION_FOREVER)
-		fprintf(f, " for %d secs.\n", duration);
-	else
-		fprintf(f, "... Hit Ctrl-C to end.\n");
-}
-
-void offcpu_print_rule(FILE *f, const char *which, const char *datetime)
-{
-	fprintf(f, "%s\n=== Off-CPU Analysis Report - %s Time: %s ===\n%s\n", RULE, which, datetime, RULE);
-}
-
-static bool delimiter_between(const struct offcpu_entry *e, const struct offcpu_layout *l)
-{
-	return l->delimited && !l->user_only && !l->kernel_only && e->key.user_stack_id >= 0 &&
-	       e->key.kernel_stack_id >= 0;
-}
-
-static void print_folded(FILE *f, const struct offcpu_entry *e, const struct offcpu_layout *l)
-{
-	fputs(e->key.comm, f);
-	if (!l->kernel_only) {
-		if (offcpu_stack_missed(e->key.user_stack_id))
-			fputs(";[Missed User Stack]", f);
-		for (int i = e->nu - 1; i >= 0; i--)
-			fprintf(f, ";%s", e->uframes[i]);
-	}
-	if (!l->user_only) {
-		if (delimiter_between(e, l))
-			fputs(";-", f);
-		if (offcpu_stack_missed(e->key.kernel_stack_id))
-			fputs(";[Missed Kernel Stack]", f);
-		for (int i = e->nk - 1; i >= 0; i--)
-			fprintf(f, ";%s", e->kframes[i]);
-	}
-	fprintf(f, " %llu\n", (unsigned long long)e->total_us);
-}
-
-void offcpu_print_entry(FILE *f, const struct offcpu_entry *e, const struct offcpu_layout *l)
-{
-	if (l->folded) {
-		print_folded(f, e, l);
-		return;
-	}
-	if (!l->user_only) {
-		if (offcpu_stack_missed(e->key.kernel_stack_id))
-			fputs("    [Missed Kernel Stack]\n", f);
-		for (int i = 0; i < e->nk; i++)
-			fprintf(f, "    %s\n", e->kframes[i]);
-	}
-	if (delimiter_between(e, l))
-		fputs("    --\n", f);
-	if (!l->kernel_only) {
-		if (offcpu_stack_missed(e->key.user_stack_id))
-			fputs("    [Missed User Stack]\n", f);
-		for (int i = 0; i < e->nu; i++)
-			fprintf(f, "    %s\n", e->uframes[i]);
-	}
-	fprintf(f, "    %-16s %s (%u)\n        %llu\n\n", "-", e->key.comm, e->key.pid,
-		(unsigned long long)e->total_us);
-}
-
-void offcpu_print_json(FILE *f, const struct offcpu_entry *e, const char *datetime)
-{
-	struct json j;
-
-	json_begin(&j, f);
-	json_obj(&j, NULL);
-	if (datetime)
-		json_str(&j, "time", datetime);
-	json_str(&j, "comm", e->key.comm);
-	json_uint(&j, "tid", e->key.pid);
-	json_uint(&j, "pid", e->key.tgid);
-	json_uint(&j, "off_cpu_us", e->total_us);
-	json_str_array(&j, "kernel_stack", e->kframes, e->nk);
-	json_bool(&j, "kernel_stack_missed", offcpu_stack_missed(e->key.kernel_stack_id));
-	json_str_array(&j, "user_stack", e->uframes, e->nu);
-	json_bool(&j, "user_stack_missed", offcpu_stack_missed(e->key.user_stack_id));
-	json_end_obj(&j);
-	json_finish(&j);
-}
-
 /* --- the run */
 
 /* The kernel side's source, for --ebpf (found through the tool folder's include path). */
@@ -345,153 +238,6 @@ __asm__(".pushsection .rodata\n"
 	".byte 0\n"
 	".popsection\n");
 extern const char offcputime_ts_bpf_source[];
-
-struct total {
-	struct offcpu_key key;
-	uint64_t us;
-};
-
-/* One stack rendered: frames point into text. */
-struct rendered {
-	int n;
-	const char *frame[STACK_MAX_DEPTH];
-	char text[STACK_MAX_DEPTH][STACK_FRAME_LEN];
-};
-
-struct run {
-	struct offcputime_ts_bpf *skel;
-	const struct settings *s;
-	struct event_channel *events;
-	uint64_t counts_full_reported;
-	struct rendered kstack, ustack;
-};
-
-static int by_total(const void *a, const void *b)
-{
-	const struct total *x = a, *y = b;
-
-	if (x->us != y->us)
-		return x->us < y->us ? -1 : 1;
-	return x->key.pid < y->key.pid ? -1 : x->key.pid > y->key.pid;
-}
-
-/* Every total of the counts map, smallest first; the map is emptied (one report per interval). */
-static size_t take_totals(struct bpf_map *map, struct total **out)
-{
-	int fd = bpf_map__fd(map);
-	size_t n = 0, cap = 256;
-	struct total *t = malloc(cap * sizeof(*t));
-	struct offcpu_key key, *prev = NULL;
-
-	if (!t)
-		die("out of memory");
-	while (!bpf_map_get_next_key(fd, prev, &key)) {
-		if (n == cap && !(t = realloc(t, (cap *= 2) * sizeof(*t))))
-			die("out of memory");
-		t[n].key = key;
-		if (!bpf_map_lookup_elem(fd, &key, &t[n].us))
-			n++;
-		prev = &t[n ? n - 1 : 0].key;
-	}
-	for (size_t i = 0; i < n; i++)
-		bpf_map_delete_elem(fd, &t[i].key);
-	qsort(t, n, sizeof(*t), by_total);
-	*out = t;
-	return n;
-}
-
-/* The frames of the tracing machinery above the scheduler (BPF program, tracepoint runner). */
-static bool tracing_frame(const struct ksyms *ks, uint64_t ip)
-{
-	const struct ksym *sym = ksyms_find(ks, ip);
-
-	return sym && (!strncmp(sym->name, "bpf_prog_", 9) || !strncmp(sym->name, "bpf_trace_run", 13) ||
-		       !strncmp(sym->name, "__bpf_trace_", 12) || !strncmp(sym->name, "__traceiter_", 12));
-}
-
-static void render_kernel(struct rendered *r, const struct bpf_map *map, int32_t id, enum ksym_style style)
-{
-	const struct ksyms *ks = ksyms_kernel();
-	uint64_t ips[STACK_MAX_DEPTH];
-	int n = id < 0 ? 0 : stack_read(map, id, ips, STACK_MAX_DEPTH), skip = 0;
-
-	while (skip < n && tracing_frame(ks, ips[skip]))
-		skip++;
-	r->n = n > skip ? n - skip : 0;
-	for (int i = 0; i < r->n; i++)
-		r->frame[i] = ksyms_format(ks, ips[skip + i], style, r->text[i], sizeof(r->text[i]));
-}
-
-static void render_user(struct rendered *r, const struct bpf_map *map, int32_t id, const struct usyms *u,
-			enum ksym_style style)
-{
-	uint64_t ips[STACK_MAX_DEPTH];
-
-	r->n = id < 0 ? 0 : stack_read(map, id, ips, STACK_MAX_DEPTH);
-	r->n = r->n < 0 ? 0 : r->n;
-	for (int i = 0; i < r->n; i++)
-		r->frame[i] = usyms_format(u, ips[i], style, r->text[i], sizeof(r->text[i]));
-}
-
-static void report(void *ctx)
-{
-	struct run *r = ctx;
-	const struct settings *s = r->s;
-	enum ksym_style style = opt.offset ? KSYM_HEX : KSYM_NAME;
-	struct usyms_cache users = { 0 };
-	uint64_t missing = 0, full;
-	bool enomem = false;
-	struct total *t;
-	size_t n = take_totals(r->skel->maps.counts, &t);
-	char when[32];
-
-	fmt_datetime(when, sizeof(when));
-	if (!g_common.json && s->interval) {
-		printf("\n");
-		offcpu_print_rule(stdout, "Start", when);
-	} else if (!g_common.json && !s->layout.folded) {
-		printf("\n");
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct offcpu_entry e = { t[i].key, t[i].us, r->kstack.frame, r->ustack.frame };
-
-		if (!s->layout.user_only && offcpu_stack_missed(e.key.kernel_stack_id)) {
-			missing++;
-			enomem |= e.key.kernel_stack_id == -ENOMEM;
-		}
-		if (!s->layout.kernel_only && offcpu_stack_missed(e.key.user_stack_id)) {
-			missing++;
-			enomem |= e.key.user_stack_id == -ENOMEM;
-		}
-		render_kernel(&r->kstack, r->skel->maps.stack_traces, e.key.kernel_stack_id, style);
-		render_user(&r->ustack, r->skel->maps.stack_traces, e.key.user_stack_id,
-			    e.key.user_stack_id >= 0 ? usyms_cache_get(&users, (int)e.key.tgid) : NULL,
-			    style);
-		e.nk = r->kstack.n;
-		e.nu = r->ustack.n;
-		if (g_common.json)
-			offcpu_print_json(stdout, &e, when);
-		else
-			offcpu_print_entry(stdout, &e, &s->layout);
-	}
-	if (!g_common.json && s->interval) {
-		offcpu_print_rule(stdout, "End", fmt_datetime(when, sizeof(when)));
-		printf("\n");
-	}
-	fflush(stdout);
-	if (missing)
-		fprintf(stderr, "WARNING: %llu stack traces lost and could not be displayed.%s\n",
-			(unsigned long long)missing,
-			enomem ? " Consider increasing --stack-storage-size." : "");
-	full = bpfload_percpu_sum(r->skel->maps.counters, OFFCPU_COUNTS_FULL);
-	if (full > r->counts_full_reported)
-		log_warn(
-			"%llu off-CPU periods not counted: more than %d (thread, stack) totals in one report",
-			(unsigned long long)(full - r->counts_full_reported), OFFCPU_MAX_KEYS);
-	r->counts_full_reported = full;
-	usyms_cache_free(&users);
-	free(t);
-}
 
 static void on_warn(void *ctx, const void *data, size_t size)
 {
@@ -508,9 +254,10 @@ static void on_warn(void *ctx, const void *data, size_t size)
 int main(int argc, char **argv)
 {
 	static struct settings s;
-	static struct run r;
+	struct offcpu_run r;
 	struct offcputime_ts_bpf *skel;
 	struct hook_set hooks;
+	struct event_channel *events;
 	uint8_t one = 1;
 
 	args_parse(&parser, argc, argv);
@@ -539,9 +286,8 @@ int main(int argc, char **argv)
 	bpfload_write_config(skel->maps.config_map, &s.cfg, sizeof(s.cfg));
 	for (int i = 0; i < s.nids; i++)
 		bpf_map_update_elem(bpf_map__fd(skel->maps.wanted_ids), &s.ids[i], &one, BPF_ANY);
-	r.skel = skel;
-	r.s = &s;
-	r.events = events_open(skel->maps.events, skel->maps.events_lost, on_warn, &r);
+	r = (struct offcpu_run){ skel, s.layout, opt.offset, s.interval };
+	events = events_open(skel->maps.events, skel->maps.events_lost, on_warn, &r);
 
 	tool_install_signals();
 	hook_attach(&hooks);
@@ -553,22 +299,22 @@ int main(int argc, char **argv)
 	tool_ready();
 
 	if (s.interval) {
-		interval_run(
-			&(struct interval_loop){ .interval_s = s.interval,
-						 .duration_s = s.duration < DURATION_FOREVER ? s.duration : 0,
-						 .report = report,
-						 .final = report,
-						 .ctx = &r,
-						 .events = r.events });
+		interval_run(&(struct interval_loop){
+			.interval_s = s.interval,
+			.duration_s = s.duration < OFFCPU_DURATION_FOREVER ? s.duration : 0,
+			.report = offcpu_report,
+			.final = offcpu_report,
+			.ctx = &r,
+			.events = events });
 		hook_detach(&hooks);
-		events_drain(r.events);
+		events_drain(events);
 	} else {
-		events_run(r.events, s.duration < DURATION_FOREVER ? s.duration : 0);
+		events_run(events, s.duration < OFFCPU_DURATION_FOREVER ? s.duration : 0);
 		hook_detach(&hooks);
-		events_drain(r.events);
-		report(&r);
+		events_drain(events);
+		offcpu_report(&r);
 	}
-	events_close(r.events);
+	events_close(events);
 	offcputime_ts_bpf__destroy(skel);
 	return 0;
 }

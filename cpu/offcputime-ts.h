@@ -7,6 +7,7 @@
 #define OFFCPU_MAX_KEYS 65536 /* (thread, stacks) totals per report */
 #define OFFCPU_MAX_IDS 1024 /* -p / -t list entries */
 #define OFFCPU_COMM_LEN 16
+#define OFFCPU_DURATION_FOREVER 99999999 /* the original's duration "until Ctrl-C" */
 
 enum offcpu_thread_filter {
 	OFFCPU_ALL,
@@ -80,6 +81,18 @@ void offcpu_print_rule(FILE *f, const char *which, const char *datetime);
 void offcpu_print_json(FILE *f, const struct offcpu_entry *e, const char *datetime);
 /* Whether a stack id is an error ("missed"): negative and not -EFAULT (no stack of that kind). */
 bool offcpu_stack_missed(int32_t id);
+
+struct offcputime_ts_bpf;
+/* What the reports of a run read (its maps, how to print) and keep between them. */
+struct offcpu_run {
+	struct offcputime_ts_bpf *skel;
+	struct offcpu_layout layout;
+	bool offsets; /* -s: addresses with offsets */
+	int interval; /* -I: each report between Start and End rules */
+	uint64_t counts_full_reported;
+};
+/* Prints the totals so far and empties them (one report per interval); ctx: a struct offcpu_run. */
+void offcpu_report(void *ctx);
 
 struct hook_table;
 extern const struct hook_table offcpu_hook_table;
