@@ -5,12 +5,10 @@
  */
 #include <bpf/bpf.h>
 #include <errno.h>
-#include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -75,42 +73,7 @@ static const struct hook_def hook_defs[] = {
 };
 const struct hook_table cpum_hook_table = { hook_defs, 1 };
 
-/* A target CPU and its siblings, in the order of thread_siblings_list. */
-struct group {
-	int cpu;
-	int *members;
-	int n;
-};
-
-/* What a running slice of a CPU has been credited so far (it is charged whole when it ends). */
-struct credit {
-	uint64_t since_ns;
-	uint32_t tid;
-	uint64_t ns;
-};
-
-struct thread_sample {
-	struct cpum_thread_key key;
-	struct cpum_thread_time t;
-};
-
-struct run {
-	struct cpu_monitor_bpf *skel;
-	struct cpum_out out;
-	int ncpus; /* possible CPUs (the /proc/stat array size) */
-	int *targets, ntargets;
-	int *monitored, nmonitored;
-	struct group *groups;
-	struct cpum_stat *stat_prev, *stat_now; /* [0]: "cpu" total, [1 + n]: cpu n */
-	struct thread_sample *prev;
-	size_t nprev;
-	struct credit *credits;
-	uint64_t cycle_start_ns;
-	struct bpf_link **profilers;
-	char log_path[512], perf_dir[512];
-};
-
-static bool is_target(const struct run *r, int cpu)
+static bool is_target(const struct cpum_run *r, int cpu)
 {
 	for (int i = 0; i < r->ntargets; i++)
 		if (r->targets[i] == cpu)
@@ -118,31 +81,8 @@ static bool is_target(const struct run *r, int cpu)
 	return false;
 }
 
-static void read_stat(struct run *r, struct cpum_stat *s)
-{
-	char line[512];
-	FILE *f = fopen("/proc/stat", "r");
-
-	if (!f)
-		die("cannot read /proc/stat: %s", strerror(errno));
-	memset(s, 0, (size_t)(r->ncpus + 1) * sizeof(*s));
-	while (fgets(line, sizeof(line), f) && !strncmp(line, "cpu", 3)) {
-		struct cpum_stat v;
-		int cpu = -1;
-
-		if (line[3] == ' ')
-			cpu = -1;
-		else if (sscanf(line + 3, "%d", &cpu) != 1 || cpu < 0 || cpu >= r->ncpus)
-			continue;
-		if (sscanf(strchr(line, ' '), " %lu %lu %lu %lu %lu %lu %lu", &v.user, &v.nice, &v.system,
-			   &v.idle, &v.iowait, &v.irq, &v.softirq) == 7)
-			s[cpu + 1] = v;
-	}
-	fclose(f);
-}
-
 /* The SMT siblings of cpu (itself if the kernel does not say). */
-static void read_group(int cpu, int max_cpu, struct group *g)
+static void read_group(int cpu, int max_cpu, struct cpum_group *g)
 {
 	char path[128], text[256] = "";
 	const char *bad;
@@ -167,206 +107,14 @@ static void read_group(int cpu, int max_cpu, struct group *g)
 	}
 }
 
-static int cmp_key(const void *a, const void *b)
-{
-	const struct cpum_thread_key *x = a, *y = b;
-
-	if (x->cpu != y->cpu)
-		return x->cpu < y->cpu ? -1 : 1;
-	return x->tid < y->tid ? -1 : x->tid > y->tid;
-}
-
-/* Every (cpu, thread) time entry, sorted by key; *n gets the count. */
-static struct thread_sample *read_threads(struct run *r, size_t *n)
-{
-	int fd = bpf_map__fd(r->skel->maps.thread_time);
-	struct cpum_thread_key key, next, *prevk = NULL;
-	struct thread_sample *v = NULL;
-	size_t cap = 0;
-
-	*n = 0;
-	while (bpf_map_get_next_key(fd, prevk, &next) == 0) {
-		key = next;
-		prevk = &key;
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 256;
-			v = realloc(v, cap * sizeof(*v));
-			if (!v)
-				die("out of memory");
-		}
-		v[*n].key = key;
-		if (bpf_map_lookup_elem(fd, &key, &v[*n].t) == 0)
-			(*n)++;
-	}
-	if (*n)
-		qsort(v, *n, sizeof(*v), cmp_key);
-	return v;
-}
-
-/* How a thread is named in the table: the original's rules (see the page). */
-static void display_name(int pid, const char *comm, char *name, size_t len)
-{
-	char path[64], cmd[31];
-	size_t got, word = strcspn(comm, " ");
-	FILE *f;
-
-	snprintf(name, len, "%.*s", (int)word, comm);
-	if (strcmp(name, "CPU") && strncmp(name, "kworker", 7))
-		return;
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	got = fread(cmd, 1, sizeof(cmd) - 1, f);
-	fclose(f);
-	cmd[got] = 0;
-	if (cmd[0]) {
-		char *slash = strrchr(cmd, '/');
-
-		cmd[strcspn(cmd, " ")] = 0;
-		snprintf(name, len, "%s", slash && slash[1] ? slash + 1 : cmd);
-	}
-}
-
-/* The tgid of a thread from /proc (the classic tracepoint does not give it), or the tid. */
-static int tgid_of(uint32_t tid)
-{
-	char path[64], line[128];
-	int tgid = (int)tid;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%u/status", tid);
-	f = fopen(path, "r");
-	if (!f)
-		return tgid;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
-			break;
-	fclose(f);
-	return tgid;
-}
-
-struct cpu_rows {
-	struct cpum_thread_row *rows;
-	int n, cap;
-};
-
-static void add_row(struct cpu_rows *c, int pid, uint32_t tid, const char *comm, double percent)
-{
-	if (percent <= 0.1)
-		return;
-	if (c->n == c->cap) {
-		c->cap = c->cap ? 2 * c->cap : 16;
-		c->rows = realloc(c->rows, (size_t)c->cap * sizeof(*c->rows));
-		if (!c->rows)
-			die("out of memory");
-	}
-	c->rows[c->n] = (struct cpum_thread_row){ .pid = pid,
-						  .tid = (int)tid,
-						  .percent = percent > 100 ? 100 : percent };
-	display_name(pid, comm, c->rows[c->n].name, sizeof(c->rows[c->n].name));
-	c->n++;
-}
-
-static int by_percent(const void *pa, const void *pb)
-{
-	const struct cpum_thread_row *a = pa, *b = pb;
-
-	if (a->percent != b->percent)
-		return a->percent < b->percent ? 1 : -1;
-	return a->tid - b->tid;
-}
-
-static int cpu_index(const struct run *r, int cpu)
-{
-	for (int i = 0; i < r->nmonitored; i++)
-		if (r->monitored[i] == cpu)
-			return i;
-	return -1;
-}
-
-/*
- * Each monitored CPU's threads over the cycle that ends at now_ns: the slices that ended in it
- * (map deltas) and the part of the running slice inside it, as a share of the cycle.
- */
-static void cycle_threads(struct run *r, uint64_t now_ns, struct cpu_rows *per_cpu)
-{
-	int tfd = bpf_map__fd(r->skel->maps.thread_time);
-	double cycle_ns = (double)(now_ns - r->cycle_start_ns);
-	size_t n, p = 0;
-	struct thread_sample *cur = read_threads(r, &n);
-	uint64_t *delta = calloc(n + 1, sizeof(*delta));
-
-	if (!delta)
-		die("out of memory");
-	for (size_t i = 0; i < n; i++) {
-		while (p < r->nprev && cmp_key(&r->prev[p].key, &cur[i].key) < 0)
-			p++;
-		delta[i] = cur[i].t.runtime_ns;
-		if (p < r->nprev && !cmp_key(&r->prev[p].key, &cur[i].key))
-			delta[i] = cur[i].t.runtime_ns >= r->prev[p].t.runtime_ns
-					   ? cur[i].t.runtime_ns - r->prev[p].t.runtime_ns
-					   : 0;
-	}
-	for (int c = 0; c < r->nmonitored; c++) {
-		uint32_t cpu = (uint32_t)r->monitored[c];
-		struct credit *cr = &r->credits[c];
-		struct cpum_slice slice;
-
-		if (bpf_map_lookup_elem(bpf_map__fd(r->skel->maps.running), &cpu, &slice))
-			continue;
-		if (cr->ns && cr->since_ns != slice.since_ns) {
-			/* The slice credited before has ended: its whole length is in the map now. */
-			struct cpum_thread_key k = { cpu, cr->tid };
-			struct thread_sample *hit = bsearch(&k, cur, n, sizeof(*cur), cmp_key);
-
-			if (hit)
-				delta[hit - cur] -= delta[hit - cur] > cr->ns ? cr->ns : delta[hit - cur];
-			cr->ns = 0;
-		}
-		if (slice.tid && slice.since_ns && slice.since_ns < now_ns) {
-			uint64_t from = slice.since_ns > r->cycle_start_ns ? slice.since_ns
-									   : r->cycle_start_ns;
-			int pid = slice.tgid ? (int)slice.tgid : tgid_of(slice.tid);
-			struct cpum_thread_key k = { cpu, slice.tid };
-			struct thread_sample *hit = bsearch(&k, cur, n, sizeof(*cur), cmp_key);
-			uint64_t part = now_ns - from;
-
-			cr->since_ns = slice.since_ns;
-			cr->tid = slice.tid;
-			cr->ns += part;
-			if (hit)
-				delta[hit - cur] += part;
-			else
-				add_row(&per_cpu[c], pid, slice.tid, slice.comm,
-					100.0 * (double)part / cycle_ns);
-		}
-	}
-	for (size_t i = 0; i < n; i++) {
-		int c = cpu_index(r, (int)cur[i].key.cpu);
-
-		if (c >= 0 && cur[i].key.tid)
-			add_row(&per_cpu[c], cur[i].t.tgid ? (int)cur[i].t.tgid : tgid_of(cur[i].key.tid),
-				cur[i].key.tid, cur[i].t.comm, 100.0 * (double)delta[i] / cycle_ns);
-		/* Threads that did not run keep the table small (they start again from 0). */
-		if (!delta[i] && bpf_map_delete_elem(tfd, &cur[i].key) == 0)
-			cur[i].t.runtime_ns = 0;
-	}
-	for (int c = 0; c < r->nmonitored; c++)
-		qsort(per_cpu[c].rows, (size_t)per_cpu[c].n, sizeof(*per_cpu[c].rows), by_percent);
-	free(r->prev);
-	r->prev = cur;
-	r->nprev = n;
-	free(delta);
-}
-
-static void set_stamp(struct run *r, char *buf, size_t len)
+static void set_stamp(struct cpum_run *r, char *buf, size_t len)
 {
 	r->out.stamp = fmt_datetime(buf, len);
 }
 
 /* Profiles of the cycle: kept for target CPUs at or above the threshold, discarded otherwise. */
-static void cycle_profiles(struct run *r, const double *usage, enum cpum_perf_mark *marks, struct json *j)
+static void cycle_profiles(struct cpum_run *r, const double *usage, enum cpum_perf_mark *marks,
+			   struct json *j)
 {
 	char ts[32], file[1024], msg[1200], col[1300], date[64];
 	struct cpum_profile prof;
@@ -416,7 +164,7 @@ static void cycle_profiles(struct run *r, const double *usage, enum cpum_perf_ma
 }
 
 /* The original's "starting perf" line of each cycle (the BPF profiler samples all along). */
-static void announce_profile(struct run *r)
+static void announce_profile(struct cpum_run *r)
 {
 	char stamp[32], text[128], col[160];
 
@@ -429,34 +177,11 @@ static void announce_profile(struct run *r)
 	fflush(r->out.f);
 }
 
-static void json_cpu(struct json *j, const struct cpum_cpu_block *b)
-{
-	json_obj(j, NULL);
-	json_int(j, "cpu", b->cpu);
-	json_double(j, "usage", b->usage);
-	json_bool(j, "target", b->target);
-	if (b->perf == CPUM_PERF_NONE)
-		json_null(j, "profile");
-	else
-		json_str(j, "profile", b->perf == CPUM_PERF_KEPT ? "kept" : "discarded");
-	json_arr(j, "threads");
-	for (int i = 0; i < b->nrows; i++) {
-		json_obj(j, NULL);
-		json_int(j, "pid", b->rows[i].pid);
-		json_int(j, "tid", b->rows[i].tid);
-		json_double(j, "cpu_percent", b->rows[i].percent);
-		json_str(j, "command", b->rows[i].name);
-		json_end_obj(j);
-	}
-	json_end_arr(j);
-	json_end_obj(j);
-}
-
 static void report(void *ctx)
 {
-	struct run *r = ctx;
+	struct cpum_run *r = ctx;
 	uint64_t now_ns = ktime_now_ns();
-	struct cpu_rows *per_cpu = calloc((size_t)r->nmonitored, sizeof(*per_cpu));
+	struct cpum_cpu_rows *per_cpu = calloc((size_t)r->nmonitored, sizeof(*per_cpu));
 	enum cpum_perf_mark *marks = calloc((size_t)r->nmonitored, sizeof(*marks));
 	double *usage = calloc((size_t)r->nmonitored, sizeof(*usage));
 	struct cpum_stat *swap;
@@ -465,8 +190,8 @@ static void report(void *ctx)
 
 	if (!per_cpu || !marks || !usage)
 		die("out of memory");
-	read_stat(r, r->stat_now);
-	cycle_threads(r, now_ns, per_cpu);
+	cpum_read_stat(r, r->stat_now);
+	cpum_cycle_threads(r, now_ns, per_cpu);
 	for (int c = 0; c < r->nmonitored; c++)
 		usage[c] = cpum_usage(&r->stat_prev[r->monitored[c] + 1], &r->stat_now[r->monitored[c] + 1]);
 	set_stamp(r, stamp, sizeof(stamp));
@@ -487,7 +212,7 @@ static void report(void *ctx)
 				      cpum_usage(&r->stat_prev[0], &r->stat_now[0]));
 	}
 	for (int t = 0; t < r->ntargets; t++) {
-		const struct group *g = &r->groups[t];
+		const struct cpum_group *g = &r->groups[t];
 
 		if (g_common.json) {
 			json_obj(&j, NULL);
@@ -497,7 +222,7 @@ static void report(void *ctx)
 			cpum_print_group_head(&r->out, g->cpu, g->members, g->n);
 		}
 		for (int m = 0; m < g->n; m++) {
-			int c = cpu_index(r, g->members[m]);
+			int c = cpum_cpu_index(r, g->members[m]);
 			struct cpum_cpu_block b = { .cpu = g->members[m],
 						    .target = is_target(r, g->members[m]) };
 
@@ -508,7 +233,7 @@ static void report(void *ctx)
 				b.nrows = per_cpu[c].n;
 			}
 			if (g_common.json)
-				json_cpu(&j, &b);
+				cpum_json_cpu(&j, &b);
 			else
 				cpum_print_cpu(&r->out, &b, (int)opt.interval);
 		}
@@ -535,30 +260,7 @@ static void report(void *ctx)
 	announce_profile(r);
 }
 
-/* A CPU-clock sampling event at CPUM_SAMPLE_HZ on cpu, running the profiler program. */
-static struct bpf_link *start_profiler(struct bpf_program *prog, int cpu)
-{
-	struct perf_event_attr attr = {
-		.type = PERF_TYPE_SOFTWARE,
-		.config = PERF_COUNT_SW_CPU_CLOCK,
-		.size = sizeof(attr),
-		.freq = 1,
-		.sample_freq = CPUM_SAMPLE_HZ,
-	};
-	struct bpf_link *link;
-	int fd = (int)syscall(SYS_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-
-	if (fd < 0)
-		die("cannot sample CPU %d (perf_event_open: %s)", cpu, strerror(errno));
-	link = bpf_program__attach_perf_event(prog, fd);
-	if (!link) {
-		close(fd);
-		die("cannot attach the profiler to CPU %d: %s", cpu, strerror(errno));
-	}
-	return link;
-}
-
-static void parse_cpus(struct run *r)
+static void parse_cpus(struct cpum_run *r)
 {
 	int max_cpu = (int)sysconf(_SC_NPROCESSORS_CONF) - 1;
 	int cap = 4 * (max_cpu + 1);
@@ -580,7 +282,7 @@ static void parse_cpus(struct run *r)
 		r->ncpus = CPUM_MAX_CPUS;
 }
 
-static void setup_cpus(struct run *r)
+static void setup_cpus(struct cpum_run *r)
 {
 	int *all = calloc((size_t)r->ncpus, sizeof(int));
 	int n = 0;
@@ -603,7 +305,7 @@ static void setup_cpus(struct run *r)
 }
 
 /* Log file and profile folder names carry the start time, as the original's. */
-static void setup_outputs(struct run *r)
+static void setup_outputs(struct cpum_run *r)
 {
 	char ts[32];
 	time_t now = time(NULL);
@@ -637,7 +339,7 @@ static void setup_outputs(struct run *r)
 
 int main(int argc, char **argv)
 {
-	static struct run r;
+	static struct cpum_run r;
 	struct hook_set hooks;
 	char stamp[32], probe[128];
 	__u8 one = 1;
@@ -666,9 +368,9 @@ int main(int argc, char **argv)
 		if (!r.profilers)
 			die("out of memory");
 		for (int t = 0; t < r.ntargets; t++)
-			r.profilers[t] = start_profiler(r.skel->progs.cpum_sample, r.targets[t]);
+			r.profilers[t] = cpum_profiler_start(r.skel->progs.cpum_sample, r.targets[t]);
 	}
-	read_stat(&r, r.stat_prev);
+	cpum_read_stat(&r, r.stat_prev);
 	r.cycle_start_ns = ktime_now_ns();
 	if (!g_common.json) {
 		set_stamp(&r, stamp, sizeof(stamp));

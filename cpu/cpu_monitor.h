@@ -109,6 +109,9 @@ void cpum_print_cycle_head(const struct cpum_out *o, const char *hms, double tot
 void cpum_print_group_head(const struct cpum_out *o, int cpu, const int *group, int ngroup);
 /* One CPU's usage line and its top threads (or "no active processes"), then an empty line. */
 void cpum_print_cpu(const struct cpum_out *o, const struct cpum_cpu_block *b, int interval);
+struct json;
+/* One CPU's block as a JSON object (all its threads). */
+void cpum_json_cpu(struct json *j, const struct cpum_cpu_block *b);
 /* The three lines at exit (after a signal, or at the end of --duration). */
 void cpum_print_stop(const struct cpum_out *o, bool signaled);
 
@@ -127,4 +130,55 @@ struct cpum_stack {
 /* The profile report file's text: header, Top Functions, Call Graph (Top 10), detailed stacks. */
 void cpum_print_profile(FILE *f, int cpu, const char *date, double usage, int threshold, int interval,
 			struct cpum_stack *stacks, int n);
+
+/* A target CPU and its siblings, in the order of thread_siblings_list. */
+struct cpum_group {
+	int cpu;
+	int *members;
+	int n;
+};
+
+/* What a running slice of a CPU has been credited so far (it is charged whole when it ends). */
+struct cpum_credit {
+	uint64_t since_ns;
+	uint32_t tid;
+	uint64_t ns;
+};
+
+struct cpu_monitor_bpf;
+struct cpum_thread_sample;
+struct bpf_link;
+
+/* The tool's state from start to exit. */
+struct cpum_run {
+	struct cpu_monitor_bpf *skel;
+	struct cpum_out out;
+	int ncpus; /* possible CPUs (the /proc/stat array size) */
+	int *targets, ntargets;
+	int *monitored, nmonitored;
+	struct cpum_group *groups;
+	struct cpum_stat *stat_prev, *stat_now; /* [0]: "cpu" total, [1 + n]: cpu n */
+	struct cpum_thread_sample *prev;
+	size_t nprev;
+	struct cpum_credit *credits;
+	uint64_t cycle_start_ns;
+	struct bpf_link **profilers;
+	char log_path[512], perf_dir[512];
+};
+
+/* The threads of one monitored CPU over a cycle. */
+struct cpum_cpu_rows {
+	struct cpum_thread_row *rows;
+	int n, cap;
+};
+
+/* Reads the "cpu" lines of /proc/stat into s ([0]: total, [1 + n]: cpu n). */
+void cpum_read_stat(struct cpum_run *r, struct cpum_stat *s);
+/* The index of cpu in r->monitored, or -1. */
+int cpum_cpu_index(const struct cpum_run *r, int cpu);
+/*
+ * Each monitored CPU's threads over the cycle that ends at now_ns: the slices that ended in it
+ * (map deltas) and the part of the running slice inside it, as a share of the cycle.
+ */
+void cpum_cycle_threads(struct cpum_run *r, uint64_t now_ns, struct cpum_cpu_rows *per_cpu);
 #endif

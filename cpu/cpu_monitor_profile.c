@@ -1,16 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* cpu_monitor: the profile's samples, symbolized and written as a report per CPU. */
+/* cpu_monitor: the profiler's sampling events; its samples symbolized into a report per CPU. */
 #include <bpf/bpf.h>
 #include <errno.h>
+#include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "ksyms.h"
 #include "log.h"
 #include "stack.h"
 #include "usyms.h"
 #include "cpu_monitor_profile.h"
+
+struct bpf_link *cpum_profiler_start(struct bpf_program *prog, int cpu)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.config = PERF_COUNT_SW_CPU_CLOCK,
+		.size = sizeof(attr),
+		.freq = 1,
+		.sample_freq = CPUM_SAMPLE_HZ,
+	};
+	struct bpf_link *link;
+	int fd = (int)syscall(SYS_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+
+	if (fd < 0)
+		die("cannot sample CPU %d (perf_event_open: %s)", cpu, strerror(errno));
+	link = bpf_program__attach_perf_event(prog, fd);
+	if (!link) {
+		close(fd);
+		die("cannot attach the profiler to CPU %d: %s", cpu, strerror(errno));
+	}
+	return link;
+}
 
 void cpum_profile_read(struct cpum_profile *p, struct bpf_map *samples, const struct bpf_map *stacks)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* cpu_monitor: the samples of the BPF profiler, turned into a report file per CPU. */
+/* cpu_monitor: the BPF profiler on the target CPUs, its samples turned into a report file per CPU. */
 #pragma once
 #include <bpf/libbpf.h>
 #include <stdbool.h>
@@ -16,6 +16,8 @@ struct cpum_profile {
 	const struct bpf_map *stacks;
 };
 
+/* A CPU-clock sampling event at CPUM_SAMPLE_HZ on cpu, running the profiler program. */
+struct bpf_link *cpum_profiler_start(struct bpf_program *prog, int cpu);
 /* Reads every sample of the cycle. */
 void cpum_profile_read(struct cpum_profile *p, struct bpf_map *samples, const struct bpf_map *stacks);
 /*

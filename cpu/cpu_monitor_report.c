@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "strbuf.h"
 #include "cpu_monitor.h"
 
@@ -200,6 +201,29 @@ void cpum_print_cpu(const struct cpum_out *o, const struct cpum_cpu_block *b, in
 	if (!shown)
 		cpum_line(o, "    no active processes");
 	cpum_line(o, "%s", "");
+}
+
+void cpum_json_cpu(struct json *j, const struct cpum_cpu_block *b)
+{
+	json_obj(j, NULL);
+	json_int(j, "cpu", b->cpu);
+	json_double(j, "usage", b->usage);
+	json_bool(j, "target", b->target);
+	if (b->perf == CPUM_PERF_NONE)
+		json_null(j, "profile");
+	else
+		json_str(j, "profile", b->perf == CPUM_PERF_KEPT ? "kept" : "discarded");
+	json_arr(j, "threads");
+	for (int i = 0; i < b->nrows; i++) {
+		json_obj(j, NULL);
+		json_int(j, "pid", b->rows[i].pid);
+		json_int(j, "tid", b->rows[i].tid);
+		json_double(j, "cpu_percent", b->rows[i].percent);
+		json_str(j, "command", b->rows[i].name);
+		json_end_obj(j);
+	}
+	json_end_arr(j);
+	json_end_obj(j);
 }
 
 void cpum_print_stop(const struct cpum_out *o, bool signaled)
