@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "argparse.h"
+#include "kernel_btf.h"
 #include "ksyms.h"
 #include "log.h"
 #include "runtime.h"
@@ -15,6 +16,21 @@
 static const struct ksyms *kernel_functions(void)
 {
 	return ksyms_kernel();
+}
+
+/*
+ * tp_btf attaches through the btf_trace_<name> typedef of the kernel's own BTF (libbpf's
+ * BPF_PROG_TYPE_TRACING probe says no on every kernel: it loads without an attach target).
+ */
+static bool btf_tracepoint_exists(const char *category, const char *name)
+{
+	char typedef_name[128];
+
+	(void)category; /* the typedef does not name the category */
+	if (access("/sys/kernel/btf/vmlinux", R_OK) || !kernel_btf())
+		return false;
+	snprintf(typedef_name, sizeof(typedef_name), "btf_trace_%s", name);
+	return btf__find_by_name_kind(kernel_btf(), typedef_name, BTF_KIND_TYPEDEF) > 0;
 }
 
 const struct hook_env *hook_env_kernel(void)
@@ -26,6 +42,7 @@ const struct hook_env *hook_env_kernel(void)
 		env.release = kernel_release();
 		env.functions = kernel_functions;
 		env.tracepoint_exists = tracepoint_exists;
+		env.btf_tracepoint_exists = btf_tracepoint_exists;
 		env.module_loaded = module_loaded;
 		env.kprobes = kernel_has_kprobes();
 		env.raw_tracepoints = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL) == 1;
@@ -39,9 +56,9 @@ const struct hook_env *hook_env_kernel(void)
 const char *hook_kind_name(enum hook_kind kind)
 {
 	static const char *const names[] = {
-		[HOOK_NONE] = "none",     [HOOK_TP] = "tracepoint",       [HOOK_RAW_TP] = "raw_tracepoint",
-		[HOOK_FENTRY] = "fentry", [HOOK_KPROBE] = "kprobe",       [HOOK_KRETPROBE] = "kretprobe",
-		[HOOK_UPROBE] = "uprobe", [HOOK_URETPROBE] = "uretprobe",
+		[HOOK_NONE] = "none",           [HOOK_TP] = "tracepoint", [HOOK_RAW_TP] = "raw_tracepoint",
+		[HOOK_TP_BTF] = "tp_btf",       [HOOK_FENTRY] = "fentry", [HOOK_KPROBE] = "kprobe",
+		[HOOK_KRETPROBE] = "kretprobe", [HOOK_UPROBE] = "uprobe", [HOOK_URETPROBE] = "uretprobe",
 	};
 
 	return names[kind];
@@ -49,7 +66,7 @@ const char *hook_kind_name(enum hook_kind kind)
 
 static bool is_tracepoint(enum hook_kind kind)
 {
-	return kind == HOOK_TP || kind == HOOK_RAW_TP;
+	return kind == HOOK_TP || kind == HOOK_RAW_TP || kind == HOOK_TP_BTF;
 }
 
 static bool is_kprobe(enum hook_kind kind)
@@ -66,7 +83,8 @@ static int ncand(const struct hook_def *d)
 	return n;
 }
 
-static bool tracepoint_offered(const struct hook_env *env, const char *target)
+/* Whether exists() says yes to the "category:name" of target. */
+static bool tracepoint_offered(bool (*exists)(const char *category, const char *name), const char *target)
 {
 	const char *colon = strchr(target, ':');
 	char cat[64];
@@ -74,7 +92,7 @@ static bool tracepoint_offered(const struct hook_env *env, const char *target)
 	if (!colon || (size_t)(colon - target) >= sizeof(cat))
 		return false;
 	snprintf(cat, sizeof(cat), "%.*s", (int)(colon - target), target);
-	return env->tracepoint_exists(cat, colon + 1);
+	return exists(cat, colon + 1);
 }
 
 static bool uprobe_offered(const char *target)
@@ -92,13 +110,20 @@ static bool uprobe_offered(const char *target)
 static const char *offered(const struct hook_set *s, const struct hook_env *env,
 			   const struct hook_candidate *c, bool skip_tracepoints)
 {
+	bool tracepoint;
+
 	if (c->usable && !c->usable(s))
 		return NULL;
+	tracepoint = is_tracepoint(c->kind) && !skip_tracepoints &&
+		     tracepoint_offered(env->tracepoint_exists, c->target);
 	switch (c->kind) {
 	case HOOK_TP:
-		return !skip_tracepoints && tracepoint_offered(env, c->target) ? c->target : NULL;
+		return tracepoint ? c->target : NULL;
 	case HOOK_RAW_TP:
-		return !skip_tracepoints && env->raw_tracepoints && tracepoint_offered(env, c->target)
+		return tracepoint && env->raw_tracepoints ? c->target : NULL;
+	case HOOK_TP_BTF:
+		return tracepoint && env->btf_tracepoint_exists &&
+				       tracepoint_offered(env->btf_tracepoint_exists, c->target)
 			       ? c->target
 			       : NULL;
 	case HOOK_FENTRY:
@@ -271,6 +296,7 @@ static struct bpf_link *attach_one(const struct hook_choice *ch)
 		return bpf_program__attach_tracepoint(ch->prog, cat, colon + 1);
 	case HOOK_RAW_TP:
 		return bpf_program__attach_raw_tracepoint(ch->prog, colon + 1);
+	case HOOK_TP_BTF: /* the target is in the program's section name */
 	case HOOK_FENTRY:
 		return bpf_program__attach_trace(ch->prog);
 	case HOOK_KPROBE:

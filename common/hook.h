@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A tool's probe points as data: each hook names its candidates in order of preference
- * (tracepoint, raw tracepoint, fentry, kprobe, kretprobe, uprobe; each with the BPF program,
- * found by name, that serves it), the module the functions live in and whether the tool can
- * run without it. The planner picks one candidate per hook for this kernel, turns off the
+ * (tracepoint, raw tracepoint, BTF tracepoint, fentry, kprobe, kretprobe, uprobe; each with the
+ * BPF program, found by name, that serves it), the module the functions live in and whether the
+ * tool can run without it. The planner picks one candidate per hook for this kernel, turns off the
  * programs nobody uses, attaches, prints the "Probe:" lines, detaches, and says in one line
  * why a hook cannot be had. --list-probes prints the plan instead of running.
  */
@@ -21,6 +21,7 @@ enum hook_kind {
 	HOOK_NONE, /* end of a candidate list */
 	HOOK_TP, /* target "category:name" */
 	HOOK_RAW_TP, /* target "category:name" (attached by name) */
+	HOOK_TP_BTF, /* target "category:name"; the program is SEC("tp_btf/name") (BTF-typed arguments) */
 	HOOK_FENTRY, /* target: a kernel function */
 	HOOK_KPROBE, /* target: a kernel function (or the GCC clone like foo.isra.0 that replaced it) */
 	HOOK_KRETPROBE, /* target: a kernel function */
@@ -65,6 +66,8 @@ struct hook_env {
 	const char *release; /* for messages */
 	const struct ksyms *(*functions)(void); /* the kernel's functions, read on first need (slow) */
 	bool (*tracepoint_exists)(const char *category, const char *name);
+	/* A tp_btf program can attach to the tracepoint (5.5+, the kernel's BTF); NULL: never. */
+	bool (*btf_tracepoint_exists)(const char *category, const char *name);
 	bool (*module_loaded)(const char *module);
 	bool kprobes; /* kprobes can be attached at all */
 	bool raw_tracepoints; /* BPF_PROG_TYPE_RAW_TRACEPOINT is supported */

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * offcputime-ts: time each thread spends off-CPU, summed per (thread, user stack, kernel
- * stack). At sched_switch the outgoing task is current: its stacks are taken when it leaves;
- * in the finish_task_switch kprobe (the original's hook) the incoming task is current: its
- * stacks are taken when it comes back, which shows the same place it blocked in.
+ * stack). At sched_switch (BTF or raw tracepoint) the outgoing task is current: its stacks are
+ * taken when it leaves; in the finish_task_switch kprobe (the original's hook) the incoming task
+ * is current: its stacks are taken when it comes back, which shows the same place it blocked in.
  */
 #include "bpfnet.bpf.h"
 #include "events.bpf.h"
@@ -128,18 +128,30 @@ static __always_inline void switch_in(void *ctx, const struct offcpu_config *cfg
 	add_total(&st.key, us);
 }
 
-SEC("raw_tp/sched_switch")
-int offcpu_sched_switch(struct bpf_raw_tracepoint_args *ctx)
+/* sched_switch(preempt, prev, next, ...): the raw and the BTF tracepoint see the same arguments. */
+static __always_inline int on_sched_switch(void *ctx, const __u64 *args)
 {
 	const struct offcpu_config *cfg = get_config();
-	struct task_struct *prev = (struct task_struct *)ctx->args[1];
-	struct task_struct *next = (struct task_struct *)ctx->args[2];
+	struct task_struct *prev = (struct task_struct *)args[1];
+	struct task_struct *next = (struct task_struct *)args[2];
 
 	if (!cfg)
 		return 0;
 	switch_out(ctx, cfg, prev, true);
 	switch_in(ctx, cfg, BPF_CORE_READ(next, pid), false);
 	return 0;
+}
+
+SEC("tp_btf/sched_switch")
+int offcpu_sched_switch_btf(__u64 *ctx)
+{
+	return on_sched_switch(ctx, ctx);
+}
+
+SEC("raw_tp/sched_switch")
+int offcpu_sched_switch(struct bpf_raw_tracepoint_args *ctx)
+{
+	return on_sched_switch(ctx, ctx->args);
 }
 
 SEC("kprobe/finish_task_switch")

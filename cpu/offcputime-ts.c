@@ -77,7 +77,8 @@ static const struct arg_parser parser = {
 
 static const struct hook_def hook_defs[] = {
 	{ "context switches",
-	  { { HOOK_RAW_TP, "offcpu_sched_switch", "sched:sched_switch" },
+	  { { HOOK_TP_BTF, "offcpu_sched_switch_btf", "sched:sched_switch" },
+	    { HOOK_RAW_TP, "offcpu_sched_switch", "sched:sched_switch" },
 	    { HOOK_KPROBE, "offcpu_finish_task_switch", "finish_task_switch" } } },
 };
 const struct hook_table offcpu_hook_table = { hook_defs, 1 };

@@ -102,6 +102,7 @@ const struct hook_env *fixture_env(enum fixture_kernel k)
 		.release = releases[k],
 		.functions = fixture_functions,
 		.tracepoint_exists = btf_tracepoint,
+		.btf_tracepoint_exists = btf_tracepoint,
 		.module_loaded = fixture_module,
 		.kprobes = true,
 		.raw_tracepoints = true,

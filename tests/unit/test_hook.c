@@ -43,6 +43,7 @@ static void setup(void)
 		.release = "6.1.0-test",
 		.functions = fixture_functions,
 		.tracepoint_exists = fixture_tracepoint,
+		.btf_tracepoint_exists = fixture_tracepoint,
 		.module_loaded = fixture_module,
 		.kprobes = true,
 		.raw_tracepoints = true,
@@ -252,6 +253,34 @@ START_TEST(test_force_kprobe)
 }
 END_TEST
 
+/* BTF tracepoints: where the kernel has tp_btf programs and the tracepoint, else the next candidate. */
+START_TEST(test_tp_btf)
+{
+	static const struct hook_def defs[] = {
+		{ "switches",
+		  { { HOOK_TP_BTF, "t", "skb:kfree_skb" },
+		    { HOOK_RAW_TP, "r", "skb:kfree_skb" },
+		    { HOOK_KPROBE, "b", "kfree_skb_reason" } } },
+		{ "no such tracepoint",
+		  { { HOOK_TP_BTF, "t", "net:nope" }, { HOOK_KPROBE, "b", "kfree_skb_reason" } } },
+	};
+	struct hook_set s = set_of(defs, 2);
+
+	ck_assert_int_eq(hook_plan(&s, &env), 0);
+	ck_assert_str_eq(chosen_desc(&s, 0), "tp_btf skb:kfree_skb");
+	ck_assert_str_eq(hook_chosen(&s, 0)->prog, "t");
+	ck_assert_str_eq(chosen_desc(&s, 1), "kprobe kfree_skb_reason");
+	env.btf_tracepoint_exists = NULL;
+	ck_assert_int_eq(hook_plan(&s, &env), 0);
+	ck_assert_str_eq(chosen_desc(&s, 0), "raw_tracepoint skb:kfree_skb");
+	/* BPFNET_FORCE_KPROBE skips it like the other tracepoint kinds. */
+	env.btf_tracepoint_exists = fixture_tracepoint;
+	env.force_kprobe = true;
+	ck_assert_int_eq(hook_plan(&s, &env), 0);
+	ck_assert_str_eq(chosen_desc(&s, 0), "kprobe kfree_skb_reason");
+}
+END_TEST
+
 static const struct hook_def check_defs[] = {
 	{ "optional stage", { { HOOK_KPROBE, "a", "no_such_fn" } }, .optional = true },
 	{ "required stage", { { HOOK_KPROBE, "b", "nor_this" }, { HOOK_KPROBE, "b", "nor_that" } } },
@@ -334,12 +363,19 @@ END_TEST
 
 static Suite *hook_suite(void)
 {
-	const TTest *plan_tests[] = { test_preference_order,      test_uprobes,
-				      test_clone_resolution,      test_required_missing_names_candidates,
-				      test_missing_module,        test_no_kprobes,
-				      test_usable_and_skip,       test_usable_sees_earlier_choices,
-				      test_force_kprobe,          test_optional_missing_warns,
-				      test_required_missing_dies, test_list };
+	const TTest *plan_tests[] = { test_preference_order,
+				      test_uprobes,
+				      test_clone_resolution,
+				      test_required_missing_names_candidates,
+				      test_missing_module,
+				      test_no_kprobes,
+				      test_usable_and_skip,
+				      test_usable_sees_earlier_choices,
+				      test_force_kprobe,
+				      test_tp_btf,
+				      test_optional_missing_warns,
+				      test_required_missing_dies,
+				      test_list };
 	Suite *s = suite_create("hook");
 	TCase *tc;
 

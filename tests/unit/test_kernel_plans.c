@@ -139,10 +139,10 @@ START_TEST(test_cpu_monitor)
 }
 END_TEST
 
-/* offcputime-ts: the sched_switch raw tracepoint everywhere (its kprobe is the fallback). */
+/* offcputime-ts: the sched_switch BTF tracepoint everywhere (raw tracepoint, kprobe: the fallbacks). */
 START_TEST(test_offcputime_ts)
 {
-	static const outcomes want[] = { SAME("raw_tracepoint sched:sched_switch [offcpu_sched_switch]") };
+	static const outcomes want[] = { SAME("tp_btf sched:sched_switch [offcpu_sched_switch_btf]") };
 
 	CHECK_PLAN("offcputime-ts", &offcpu_hook_table, want);
 }

@@ -69,9 +69,12 @@ static void hook_phrase(const struct hook_def *d, struct strbuf *out)
 		const struct hook_candidate *c = &d->cand[k];
 		char item[160];
 
-		if (c->kind == HOOK_TP || c->kind == HOOK_RAW_TP)
+		if (c->kind == HOOK_TP || c->kind == HOOK_RAW_TP || c->kind == HOOK_TP_BTF)
 			snprintf(item, sizeof(item), "%s `%s`",
-				 c->kind == HOOK_TP ? "tracepoint" : "raw tracepoint", c->target);
+				 c->kind == HOOK_TP       ? "tracepoint"
+				 : c->kind == HOOK_RAW_TP ? "raw tracepoint"
+							  : "BTF tracepoint",
+				 c->target);
 		else
 			snprintf(item, sizeof(item), "%s",
 				 c->kind == HOOK_KRETPROBE   ? "kprobe"
