@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* sched_latency_monitor: sample windows, their rows and the log's layout. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,8 +31,7 @@ static struct slm_thread *thread_of(struct slm_window *w, uint32_t tid, const ch
 	t->tid = tid;
 named:
 	/* The latest name wins: a thread renamed in the window shows its new name. */
-	memcpy(t->comm, comm, SLM_COMM_LEN);
-	t->comm[SLM_COMM_LEN - 1] = 0;
+	snprintf(t->comm, SLM_COMM_LEN, "%.*s", SLM_COMM_LEN - 1, comm); /* comm: NUL or 15 chars */
 	return t;
 }
 
