@@ -80,6 +80,8 @@ trace_ip_defrag|--src-ip|1.2.3|invalid IPv4 address: '1\.2\.3'$
 trace_ip_defrag|--dst-ip|'' 10.1 fd00::1|(invalid|expected an) IPv4 address: '.*'$
 trace_ip_defrag|--duration|-5 1e9|(invalid value: -5 |invalid int value: '1e9')
 trace_ip_defrag|--log-file|/nonexistent/dir/defrag.log|cannot open '/nonexistent/dir/defrag\.log': No such file or directory$
+trace_offloading_segment|--dst-port|70000 -1 x|(invalid port: -?[0-9]+ \(must be between 0 and 65535\)|invalid int value: 'x')$
+trace_offloading_segment|-d/--duration|-1 nan|(invalid value: -1 |invalid float value: 'nan')
 qdisc_lateny_details|--src-ip|300.1.1.1|invalid IPv4 address: '300\.1\.1\.1'$
 qdisc_lateny_details|--dst-ip|fd00::1|expected an IPv4 address: 'fd00::1'$
 qdisc_lateny_details|--src-ip|'' 1.2.3 10.1|invalid IPv4 address: '.*'$
@@ -182,6 +184,7 @@ drop_monitor_controller|--interval|1 30
 trace_conntrack|--src-ip|10.0.0.1 255.255.255.255
 trace_conntrack|--duration|0 1
 trace_ip_defrag|--protocol|tcp UDP 0 255 sctp
+trace_offloading_segment|--dst-port|0 4789 65535
 qdisc_lateny_details|--src-ip|10.0.0.1
 qdisc_lateny_details|--expire|1 3600 86400
 qdisc_lateny_details|--dev|lo
@@ -341,7 +344,7 @@ expect 2 "^system_network_latency_summary: error: argument --src-ip: invalid IPv
 
 # ---- run-time failures: exit 1 and one "Error:" line that names the cause ----
 
-for tool in eth_drop trace_conntrack trace_ip_defrag qdisc_drop_trace qdisc_lateny_details; do
+for tool in eth_drop trace_conntrack trace_ip_defrag qdisc_drop_trace qdisc_lateny_details trace_offloading_segment; do
 	expect 1 "^Error: $tool must be run as root" setpriv --reuid 65534 --regid 65534 --clear-groups "$BIN/$tool"
 done
 expect 1 "^Error: iface_netstat must be run as root" setpriv --reuid 65534 --regid 65534 --clear-groups "$BIN/iface_netstat" -n lo
@@ -374,6 +377,8 @@ if [ ! -e /sys/bus/event_source/devices/kprobe/type ] && [ ! -e /sys/kernel/trac
 	# This kernel has no kprobes: both tools say so instead of failing later.
 	expect 1 "^Error: kernel .* cannot attach kprobes .*trace_conntrack has no other probe points$" "$tc"
 	expect 1 "^Error: kernel .* cannot attach kprobes .*ip_defrag has no tracepoint to use instead$" "$BIN/trace_ip_defrag" --protocol udp
+	expect 1 "^Error: kernel .* cannot attach kprobes .*its probe points are kernel functions without tracepoints$" \
+		"$BIN/trace_offloading_segment"
 else
 	echo "skip: this kernel has kprobes (the lab scenarios run trace_conntrack and trace_ip_defrag end to end)"
 fi

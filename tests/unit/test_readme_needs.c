@@ -27,6 +27,7 @@
 #include "system_network_icmp_rtt.h"
 #include "trace_conntrack.h"
 #include "trace_ip_defrag.h"
+#include "trace_offloading_segment.h"
 
 #define README PROJECT_DIR "/README.md"
 
@@ -58,6 +59,7 @@ static const struct tool_hooks {
 	{ "pthread_rwlock_wrlock", &rwl_hook_table },
 	{ "pthread_rwlock_wrlock-stack", &rwl_hook_table },
 	{ "cpu_monitor", &cpum_hook_table },
+	{ "trace_offloading_segment", &offseg_hook_table },
 };
 
 /* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The offload tracers of other/ (bpftrace originals): every probe's block, text and JSON. */
+#include <check.h>
+#include <string.h>
+
+#include "golden.h"
+#include "skb_snapshot.h"
+#include "trace_offloading_segment.h"
+#include "unit_helpers.h"
+#include "util.h"
+
+static char *buf;
+static size_t len;
+
+static const char *const tunnel_frames[] = { "iptunnel_xmit+5", "udp_tunnel_xmit_skb+232", "geneve_xmit+1543",
+					     "dev_hard_start_xmit+169" };
+static const char *const segment_frames[] = { "skb_udp_tunnel_segment+5", "inet_gso_segment+315",
+					      "skb_mac_gso_segment+187", "__skb_gso_segment+181",
+					      "validate_xmit_skb+608" };
+
+/* A Geneve packet of an inner UDP GSO datagram (10 x 1000 bytes) as the tunnel sends it. */
+static struct skb_probe_event geneve_event(__u8 probe, __u8 flags)
+{
+	static const __u8 data[SKB_SNAP_DATA_LEN] = { 0xc0, 0xa9, 0x17, 0xc1, 0x05, 0xbe, 0x00,
+						      0x00, 0x00, 0x00, 0x65, 0x58, 0x08, 0x00 };
+	struct skb_probe_event ev;
+	struct skb_snapshot *s = &ev.skb;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.probe = probe;
+	ev.flags = flags;
+	ev.pid = 4021;
+	snprintf(ev.comm, sizeof(ev.comm), "vhost-4021");
+	snprintf(s->dev, sizeof(s->dev), "veth-ul");
+	s->ifindex = 12;
+	s->len = 10094;
+	s->saddr = golden_ipv4("192.168.10.5");
+	s->daddr = golden_ipv4("192.168.10.9");
+	s->ip_protocol = 17;
+	s->sport = 49321;
+	s->dport = 6081;
+	s->encapsulation = 1;
+	s->inner_protocol_type = 1;
+	s->inner_protocol = 0x6558;
+	s->network_header = 110;
+	s->transport_header = 130;
+	s->inner_network_header = 176;
+	s->inner_transport_header = 196;
+	s->gso_size = 1000;
+	s->gso_segs = 10;
+	s->gso_type = 0x20400; /* SKB_GSO_UDP_L4 | SKB_GSO_UDP_TUNNEL */
+	s->nr_frags = 3;
+	s->features = 0x21bdf1bb89ULL;
+	s->hw_features = 0x21bdf1bb89ULL;
+	s->wanted_features = 0x21bdf1bb89ULL;
+	s->hw_enc_features = 0x1c0d4a89ULL;
+	memcpy(s->data, data, sizeof(data));
+	return ev;
+}
+
+START_TEST(offloading_segment_text)
+{
+	struct skb_probe_event ev = geneve_event(OFFSEG_IPTUNNEL_XMIT, SKB_EV_MATCH);
+	struct skb_probe_view v = { &ev, "iptunnel_xmit", tunnel_frames, ARRAY_SIZE(tunnel_frames) };
+	FILE *f = golden_open(&buf, &len);
+
+	fputs("Attaching 3 probes...\n", f);
+	/* A tunnel packet to another port: only the banner line. */
+	ev.flags = 0;
+	offseg_print_event(f, &v);
+	ev.flags = SKB_EV_MATCH;
+	offseg_print_event(f, &v);
+	ev = geneve_event(OFFSEG_UDP_TUNNEL_SEGMENT, SKB_EV_MATCH);
+	v = (struct skb_probe_view){ &ev, "skb_udp_tunnel_segment", segment_frames,
+				     ARRAY_SIZE(segment_frames) };
+	offseg_print_event(f, &v);
+	/* A free: no banner; an empty stack is one newline, as in bpftrace. */
+	ev = geneve_event(OFFSEG_KFREE_SKB, SKB_EV_MATCH);
+	ev.skb.gso_size = ev.skb.gso_segs = 0;
+	ev.skb.gso_type = 0;
+	v = (struct skb_probe_view){ &ev, "__kfree_skb", NULL, 0 };
+	offseg_print_event(f, &v);
+	fputs("\n\n", f);
+	ck_assert_int_eq(golden_check(f, &buf, &len, "trace_offloading_segment.txt"), 0);
+}
+END_TEST
+
+START_TEST(offload_json)
+{
+	struct skb_probe_event ev = geneve_event(OFFSEG_UDP_TUNNEL_SEGMENT, SKB_EV_MATCH);
+	struct skb_probe_view v = { &ev, "skb_udp_tunnel_segment", segment_frames,
+				    ARRAY_SIZE(segment_frames) };
+	FILE *f = golden_open(&buf, &len);
+
+	ev.arg = 0x1c0d4a89ULL;
+	skb_probe_print_json(f, &v);
+	/* A VLAN-tagged frame (accelerated tag 100) of a TCP packet whose ports were not read. */
+	ev = geneve_event(OFFSEG_KFREE_SKB, SKB_EV_MATCH);
+	ev.skb.ip_protocol = 6;
+	ev.skb.hw_vlan = 1;
+	ev.skb.hw_vlan_tci = 0x2064;
+	v = (struct skb_probe_view){ &ev, "__kfree_skb", NULL, 0 };
+	skb_probe_print_json(f, &v);
+	ck_assert_int_eq(golden_check(f, &buf, &len, "offload_tracers.json"), 0);
+}
+END_TEST
+
+Suite *golden_offload_tracers_suite(void)
+{
+	const TTest *tests[] = { offloading_segment_text, offload_json };
+
+	return unit_suite("offload_tracers", "layouts", tests, ARRAY_SIZE(tests));
+}
