@@ -145,7 +145,7 @@ void skb_snap_print_info(FILE *f, const char *name_label, bool with_ignore_df, c
 		s->inner_transport_header, s->gso_size, s->gso_segs, s->gso_type, s->nr_frags, func);
 }
 
-static void json_snapshot(struct json *j, const struct skb_snapshot *s, bool tcp_ports)
+static void json_snapshot(struct json *j, const struct skb_snapshot *s)
 {
 	char a[32];
 	int vlan = skb_snap_vlan_id(s);
@@ -177,7 +177,7 @@ static void json_snapshot(struct json *j, const struct skb_snapshot *s, bool tcp
 	json_uint(j, "ip_protocol", s->ip_protocol);
 	json_str(j, "src_ip", ipv4_format(s->saddr, a, sizeof(a)));
 	json_str(j, "dst_ip", ipv4_format(s->daddr, a, sizeof(a)));
-	if (s->ip_protocol == 17 || (s->ip_protocol == 6 && tcp_ports)) {
+	if (s->ip_protocol == 17 || s->ip_protocol == 6) {
 		json_uint(j, "src_port", s->sport);
 		json_uint(j, "dst_port", s->dport);
 	}
@@ -200,7 +200,7 @@ void skb_probe_print_json(FILE *f, const struct skb_probe_view *v)
 	json_str(&j, "comm", ev->comm);
 	json_uint(&j, "pid", ev->pid);
 	json_uint(&j, "arg", ev->arg);
-	json_snapshot(&j, &ev->skb, ev->flags & SKB_EV_TCP_PORTS);
+	json_snapshot(&j, &ev->skb);
 	json_str_array(&j, "stack", v->frames, v->nframes);
 	json_end_obj(&j);
 	json_finish(&j);

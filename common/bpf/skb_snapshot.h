@@ -34,7 +34,6 @@ struct skb_snapshot {
 
 /* Flags of struct skb_probe_event. */
 #define SKB_EV_MATCH 0x1 /* the probe's filter passed: print its block, not only its banner */
-#define SKB_EV_TCP_PORTS 0x2 /* sport/dport of a TCP packet were read (else 0, as the originals) */
 
 /* One probe hit of an offload tracer. */
 struct skb_probe_event {

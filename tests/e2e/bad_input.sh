@@ -82,6 +82,9 @@ trace_ip_defrag|--duration|-5 1e9|(invalid value: -5 |invalid int value: '1e9')
 trace_ip_defrag|--log-file|/nonexistent/dir/defrag.log|cannot open '/nonexistent/dir/defrag\.log': No such file or directory$
 trace_offloading_segment|--dst-port|70000 -1 x|(invalid port: -?[0-9]+ \(must be between 0 and 65535\)|invalid int value: 'x')$
 trace_offloading_segment|-d/--duration|-1 nan|(invalid value: -1 |invalid float value: 'nan')
+trace_vlanvm_udp_workload|--device|'a,,b' abcdefghijklmnop 'd1,d2,d3,d4,d5,d6,d7,d8,d9'|('.*' is not a device name \(1 to 15 characters\)|more than 8 device names)$
+trace_vlanvm_udp_workload|--phy-interface|a-very-long-device-name|interface name 'a-very-long-device-name' too long
+trace_vlanvm_udp_workload|--ip-fragment-symbol|''|empty symbol$
 qdisc_lateny_details|--src-ip|300.1.1.1|invalid IPv4 address: '300\.1\.1\.1'$
 qdisc_lateny_details|--dst-ip|fd00::1|expected an IPv4 address: 'fd00::1'$
 qdisc_lateny_details|--src-ip|'' 1.2.3 10.1|invalid IPv4 address: '.*'$
@@ -185,6 +188,7 @@ trace_conntrack|--src-ip|10.0.0.1 255.255.255.255
 trace_conntrack|--duration|0 1
 trace_ip_defrag|--protocol|tcp UDP 0 255 sctp
 trace_offloading_segment|--dst-port|0 4789 65535
+trace_vlanvm_udp_workload|--device|em3 'eth0,eth0.100,vnet3'
 qdisc_lateny_details|--src-ip|10.0.0.1
 qdisc_lateny_details|--expire|1 3600 86400
 qdisc_lateny_details|--dev|lo
@@ -344,7 +348,7 @@ expect 2 "^system_network_latency_summary: error: argument --src-ip: invalid IPv
 
 # ---- run-time failures: exit 1 and one "Error:" line that names the cause ----
 
-for tool in eth_drop trace_conntrack trace_ip_defrag qdisc_drop_trace qdisc_lateny_details trace_offloading_segment; do
+for tool in eth_drop trace_conntrack trace_ip_defrag qdisc_drop_trace qdisc_lateny_details trace_offloading_segment trace_vlanvm_udp_workload; do
 	expect 1 "^Error: $tool must be run as root" setpriv --reuid 65534 --regid 65534 --clear-groups "$BIN/$tool"
 done
 expect 1 "^Error: iface_netstat must be run as root" setpriv --reuid 65534 --regid 65534 --clear-groups "$BIN/iface_netstat" -n lo
@@ -379,6 +383,8 @@ if [ ! -e /sys/bus/event_source/devices/kprobe/type ] && [ ! -e /sys/kernel/trac
 	expect 1 "^Error: kernel .* cannot attach kprobes .*ip_defrag has no tracepoint to use instead$" "$BIN/trace_ip_defrag" --protocol udp
 	expect 1 "^Error: kernel .* cannot attach kprobes .*its probe points are kernel functions without tracepoints$" \
 		"$BIN/trace_offloading_segment"
+	expect 1 "^Error: kernel .* cannot attach kprobes .*its probe points are kernel functions without tracepoints$" \
+		"$BIN/trace_vlanvm_udp_workload"
 else
 	echo "skip: this kernel has kprobes (the lab scenarios run trace_conntrack and trace_ip_defrag end to end)"
 fi

@@ -6,6 +6,7 @@
 #include "golden.h"
 #include "skb_snapshot.h"
 #include "trace_offloading_segment.h"
+#include "trace_vlanvm_udp_workload.h"
 #include "unit_helpers.h"
 #include "util.h"
 
@@ -85,6 +86,91 @@ START_TEST(offloading_segment_text)
 }
 END_TEST
 
+static const char *const xmit_frames[] = { "validate_xmit_skb+1", "__dev_queue_xmit+1456" };
+
+/* A 500-byte UDP datagram on veth to-vb, tagged 100 by vlan100 above it. */
+static struct skb_probe_event vlan_event(__u8 probe)
+{
+	static const __u8 data[SKB_SNAP_DATA_LEN] = { 0x02, 0x00, 0x00, 0x85, 0x00, 0x02, 0x02, 0x00,
+						      0x00, 0x85, 0x00, 0x01, 0x08, 0x00, 0x45 };
+	struct skb_probe_event ev;
+	struct skb_snapshot *s = &ev.skb;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.probe = probe;
+	ev.flags = SKB_EV_MATCH;
+	ev.pid = 2301;
+	snprintf(ev.comm, sizeof(ev.comm), "python3");
+	snprintf(s->dev, sizeof(s->dev), "to-vb");
+	s->ifindex = 3;
+	s->len = 542;
+	s->saddr = golden_ipv4("10.85.0.1");
+	s->daddr = golden_ipv4("10.85.0.2");
+	s->ip_protocol = 17;
+	s->sport = 5002;
+	s->dport = 7001;
+	s->network_header = 14;
+	s->transport_header = 34;
+	s->gso_segs = 1;
+	s->hw_vlan = 1;
+	s->hw_vlan_tci = 100;
+	s->features = 0x21bdf1bb89ULL;
+	s->hw_features = 0x21bdf1bb89ULL;
+	s->wanted_features = 0x21bdf1bb89ULL;
+	s->hw_enc_features = 0x1c0d4a89ULL;
+	memcpy(s->data, data, sizeof(data));
+	return ev;
+}
+
+/* Every shape of block: segment (UDP, TCP, neither), tunnel, GSO entry point, driver transmit. */
+START_TEST(vlanvm_text)
+{
+	struct skb_probe_event ev = vlan_event(VLANVM_VALIDATE_XMIT);
+	struct skb_probe_view v = { &ev, "validate_xmit_skb", xmit_frames, ARRAY_SIZE(xmit_frames) };
+	FILE *f = golden_open(&buf, &len);
+
+	fputs("Attaching 17 probes...\n", f);
+	vlanvm_print_event(f, &v);
+	/* On vlan100 itself: no tag yet, a TCP segment; then an ICMP packet (no header lines). */
+	ev = vlan_event(VLANVM_NETIF_SKB_FEATURES);
+	snprintf(ev.skb.dev, sizeof(ev.skb.dev), "vlan100");
+	ev.skb.hw_vlan = 0;
+	ev.skb.ip_protocol = 6;
+	ev.skb.sport = 40000;
+	ev.skb.dport = 5201;
+	v.func = "netif_skb_features";
+	vlanvm_print_event(f, &v);
+	ev.probe = VLANVM_ICMP_SEND;
+	ev.skb.ip_protocol = 1;
+	v.func = "__icmp_send";
+	vlanvm_print_event(f, &v);
+	/* Tunnel offload setup with its GSO type mask, then UDP tunnel transmit (no HW line). */
+	ev = geneve_event(VLANVM_HANDLE_OFFLOADS, SKB_EV_MATCH);
+	ev.arg = 0x400;
+	v = (struct skb_probe_view){ &ev, "iptunnel_handle_offloads", tunnel_frames, 1 };
+	vlanvm_print_event(f, &v);
+	ev.probe = VLANVM_UDP_TUNNEL_XMIT;
+	v.func = "udp_tunnel_xmit_skb";
+	vlanvm_print_event(f, &v);
+	/* GSO entry points: the UDP and the TCP sub-block. */
+	ev.probe = VLANVM_MAC_GSO_SEGMENT;
+	ev.arg = 0x21bdf1bb89ULL;
+	v = (struct skb_probe_view){ &ev, "skb_mac_gso_segment", segment_frames + 2, 3 };
+	vlanvm_print_event(f, &v);
+	ev.probe = VLANVM_TCP_GSO_SEGMENT;
+	ev.skb.ip_protocol = 6;
+	v.func = "tcp_gso_segment";
+	vlanvm_print_event(f, &v);
+	/* internal_dev_xmit on a device that is both the NIC and listed: both blocks. */
+	ev = vlan_event(VLANVM_INTERNAL_DEV_XMIT);
+	ev.flags |= VLANVM_EV_PHY | VLANVM_EV_INTERNAL;
+	v = (struct skb_probe_view){ &ev, "internal_dev_xmit", NULL, 0 };
+	vlanvm_print_event(f, &v);
+	fputs("\n\n", f);
+	ck_assert_int_eq(golden_check(f, &buf, &len, "trace_vlanvm_udp_workload.txt"), 0);
+}
+END_TEST
+
 START_TEST(offload_json)
 {
 	struct skb_probe_event ev = geneve_event(OFFSEG_UDP_TUNNEL_SEGMENT, SKB_EV_MATCH);
@@ -94,7 +180,7 @@ START_TEST(offload_json)
 
 	ev.arg = 0x1c0d4a89ULL;
 	skb_probe_print_json(f, &v);
-	/* A VLAN-tagged frame (accelerated tag 100) of a TCP packet whose ports were not read. */
+	/* A VLAN-tagged frame (accelerated tag 100) of a TCP packet. */
 	ev = geneve_event(OFFSEG_KFREE_SKB, SKB_EV_MATCH);
 	ev.skb.ip_protocol = 6;
 	ev.skb.hw_vlan = 1;
@@ -107,7 +193,7 @@ END_TEST
 
 Suite *golden_offload_tracers_suite(void)
 {
-	const TTest *tests[] = { offloading_segment_text, offload_json };
+	const TTest *tests[] = { offloading_segment_text, vlanvm_text, offload_json };
 
 	return unit_suite("offload_tracers", "layouts", tests, ARRAY_SIZE(tests));
 }

@@ -28,6 +28,7 @@
 #include "trace_conntrack.h"
 #include "trace_ip_defrag.h"
 #include "trace_offloading_segment.h"
+#include "trace_vlanvm_udp_workload.h"
 
 #define README PROJECT_DIR "/README.md"
 
@@ -60,6 +61,7 @@ static const struct tool_hooks {
 	{ "pthread_rwlock_wrlock-stack", &rwl_hook_table },
 	{ "cpu_monitor", &cpum_hook_table },
 	{ "trace_offloading_segment", &offseg_hook_table },
+	{ "trace_vlanvm_udp_workload", &vlanvm_hook_table },
 };
 
 /* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */
