@@ -116,7 +116,8 @@ END_TEST
 int main(void)
 {
 	const TTest *core_tests[] = { test_per_queue_vectors, test_prefix_is_not_another_device,
-				      test_shared_and_intx, test_bounded_and_not_interrupts, test_action_names };
+				      test_shared_and_intx, test_bounded_and_not_interrupts,
+				      test_action_names };
 
 	return unit_run(unit_suite("virtio_dev", "core", core_tests, ARRAY_SIZE(core_tests)));
 }
