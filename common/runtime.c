@@ -114,6 +114,14 @@ bool tool_sleep(double seconds)
 	return false;
 }
 
+void tool_wait_done(double duration_s)
+{
+	double end = tool_elapsed() + duration_s;
+
+	while (!tool_exiting() && (!duration_s || tool_elapsed() < end))
+		tool_sleep(duration_s ? end - tool_elapsed() : 3600);
+}
+
 void tool_ready(void)
 {
 	const char *path = g_common.ready_file;

@@ -18,6 +18,8 @@ void tool_install_signals(void);
 bool tool_exiting(void);
 /* Sleeps for seconds, returning early when a signal arrives; false if interrupted. */
 bool tool_sleep(double seconds);
+/* Returns on Ctrl-C/SIGTERM or, if duration_s > 0, once that many seconds have passed. */
+void tool_wait_done(double duration_s);
 /* Writes --ready-file (once every probe is attached). */
 void tool_ready(void);
 

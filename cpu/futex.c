@@ -125,15 +125,6 @@ static size_t read_inside(struct bpf_map *map, struct futex_inside **out)
 	return n;
 }
 
-/* Until Ctrl-C/SIGTERM or, if duration_s > 0, until that many seconds have passed. */
-static void wait_until_done(double duration_s)
-{
-	double end = tool_elapsed() + duration_s;
-
-	while (!tool_exiting() && (!duration_s || tool_elapsed() < end))
-		tool_sleep(duration_s ? end - tool_elapsed() : 3600);
-}
-
 int main(int argc, char **argv)
 {
 	struct futex_config cfg = { 0 };
@@ -159,7 +150,7 @@ int main(int argc, char **argv)
 		printf("Attaching %d probes...\n", hooks.n);
 	fflush(stdout);
 	tool_ready();
-	wait_until_done(opt.duration);
+	tool_wait_done(opt.duration);
 	hook_detach(&hooks);
 
 	bpfload_percpu_sums(skel->maps.lat, BT_HIST_SLOTS, slots);

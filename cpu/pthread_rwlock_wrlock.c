@@ -352,15 +352,6 @@ static void report_callers(struct pthread_rwlock_wrlock_bpf *skel, const char *l
 	free(frames);
 }
 
-/* Until Ctrl-C/SIGTERM or, if duration_s > 0, until that many seconds have passed. */
-static void wait_until_done(double duration_s)
-{
-	double end = tool_elapsed() + duration_s;
-
-	while (!tool_exiting() && (!duration_s || tool_elapsed() < end))
-		tool_sleep(duration_s ? end - tool_elapsed() : 3600);
-}
-
 int main(int argc, char **argv)
 {
 	struct rwl_config cfg = { 0 };
@@ -405,7 +396,7 @@ int main(int argc, char **argv)
 	}
 	fflush(stdout);
 	tool_ready();
-	wait_until_done(opt.duration);
+	tool_wait_done(opt.duration);
 	hook_detach(&hooks);
 
 	if (opt.stack)

@@ -191,26 +191,37 @@ static __always_inline void read_ovs_info(const void *info, struct ct_event *ev)
 		ev->ovs_commit = flags & 1;
 }
 
-/* One call for all the rules: inlined sixteen times it would exceed 4.19's 4096 instructions. */
-static __noinline bool rule_match(const struct pkt_filter *r, const struct pkt_key *k)
+BPFNET_SCRATCH(match_key, struct pkt_key)
+
+/* Whether rule i matches the key in the scratch slot (a scalar argument: BPFNET_VERIFIED_ONCE). */
+BPFNET_VERIFIED_ONCE int rule_matches_scratch_key(__u64 i)
 {
-	return pkt_filter_match(r, k);
+	const struct ct_config *cfg = get_config();
+	const struct pkt_key *k = match_key_get();
+
+	if (!cfg || !k || i >= CT_MAX_RULES)
+		return 0;
+	return pkt_filter_match(&cfg->rules[i], k);
 }
 
 /* True when there are no rules or one matches the IPv4 packet k (family 0: no packet). */
 static __always_inline bool filter_pass(const struct ct_config *cfg, const struct pkt_key *k)
 {
+	struct pkt_key *slot;
+
 	if (!cfg->nrules)
 		return true;
 	if (!k->family)
 		return false;
-	bool hit = false;
-
+	slot = match_key_get();
+	if (!slot)
+		return false;
+	*slot = *k;
 #pragma unroll
 	for (int i = 0; i < CT_MAX_RULES; i++)
-		if (!hit && i < cfg->nrules)
-			hit = rule_match(&cfg->rules[i], k);
-	return hit;
+		if (i < cfg->nrules && rule_matches_scratch_key(i))
+			return true;
+	return false;
 }
 
 static __always_inline void submit(void *ctx, const struct ct_config *cfg, struct ct_event *ev)

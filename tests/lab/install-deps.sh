@@ -59,7 +59,7 @@ declare -A PINNED=(
     [6.12]="6.12.118+deb12-amd64 6.12.118-1~deb12u1 bookworm"
 )
 # Modules whose types the tools read (BTF made for kernels without module BTF).
-BTF_MODULES=(openvswitch tun vhost vhost_net kvm kvm-amd kvm-intel nf_conntrack)
+BTF_MODULES=(openvswitch tun vhost vhost_net kvm kvm-amd kvm-intel nf_conntrack virtio virtio_ring virtio_net)
 
 # apt options for a suite: the machine's own sources for bookworm; for another suite a private
 # sources list and state directory in the cache, so the machine's sources stay as they are.
@@ -253,8 +253,9 @@ unpack_kernel() { # VERSION PACKAGE
 # user makes by the README's recipe, from the real debug package: vmlinux and each module of
 # BTF_MODULES through pahole. Only those files are taken out of the (~800 MB) package.
 make_btf_dir() { # VERSION DEBVER
-    local version=$1 debver=$2 dir=$LAB_CACHE/kernels/$1/btf deb x m ko
-    [[ -f $dir/.ready ]] && return 0
+    local version=$1 debver=$2 dir=$LAB_CACHE/kernels/$1/btf deb x m ko missing=0
+    for m in "${BTF_MODULES[@]}"; do [[ -f $dir/${m//-/_} ]] || missing=1; done
+    [[ -f $dir/.ready ]] && ((!missing)) && return 0
     [[ -n $(find "$LAB_CACHE/kernels/$version/lib/modules/$version" -name 'openvswitch.ko*' -print -quit) ]] ||
         die "kernel $version has no openvswitch module"
     deb=$(download_deb "linux-image-$version-dbg${debver:+=$debver}")

@@ -22,6 +22,7 @@
 #include "qdisc_drop_trace.h"
 #include "qdisc_lateny_details.h"
 #include "offcputime-ts.h"
+#include "ovs_upcall_latency_summary.h"
 #include "sched_latency_monitor.h"
 #include "system_network_icmp_rtt.h"
 #include "trace_conntrack.h"
@@ -184,6 +185,20 @@ START_TEST(test_system_network_icmp_rtt)
 	};
 
 	CHECK_PLAN("system_network_icmp_rtt", &rtt_hook_table, want);
+}
+END_TEST
+
+/* The upcall tracepoint where the module's BTF has its record (5.14+), else the kprobe. */
+START_TEST(test_ovs_upcall_latency_summary)
+{
+	static const outcomes want[] = {
+		{ "kprobe ovs_dp_upcall [kp_ovs_dp_upcall]",
+		  "tracepoint openvswitch:ovs_dp_upcall [tp_ovs_dp_upcall]",
+		  "tracepoint openvswitch:ovs_dp_upcall [tp_ovs_dp_upcall]" },
+		SAME("kprobe ovs_flow_key_extract_userspace [kp_ovs_flow_key_extract_userspace]"),
+	};
+
+	CHECK_PLAN("ovs_upcall_latency_summary", &upcall_hook_table, want);
 }
 END_TEST
 
@@ -433,6 +448,7 @@ static Suite *kernel_plans_suite(void)
 	tcase_add_loop_test(plans, test_iface_netstat, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_qdisc_lateny_details, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_system_network_icmp_rtt, 0, FIXTURE_KERNELS);
+	tcase_add_loop_test(plans, test_ovs_upcall_latency_summary, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_qdisc_drop_trace, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_trace_ip_defrag, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_trace_conntrack, 0, FIXTURE_KERNELS);

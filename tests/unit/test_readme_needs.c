@@ -19,6 +19,7 @@
 #include "futex.h"
 #include "iface_netstat.h"
 #include "offcputime-ts.h"
+#include "ovs_upcall_latency_summary.h"
 #include "pthread_rwlock_wrlock.h"
 #include "qdisc_drop_trace.h"
 #include "qdisc_lateny_details.h"
@@ -60,6 +61,7 @@ static const struct tool_hooks {
 	{ "pthread_rwlock_wrlock", &rwl_hook_table },
 	{ "pthread_rwlock_wrlock-stack", &rwl_hook_table },
 	{ "cpu_monitor", &cpum_hook_table },
+	{ "ovs_upcall_latency_summary", &upcall_hook_table, .required_module = "openvswitch" },
 	{ "trace_offloading_segment", &offseg_hook_table },
 	{ "trace_vlanvm_udp_workload", &vlanvm_hook_table },
 };

@@ -18,4 +18,12 @@ struct ovs_conntrack_info {
 /* The record of the openvswitch:ovs_dp_upcall tracepoint (5.14+); test the field exists. */
 struct trace_event_raw_ovs_dp_upcall {
 	void *skbaddr;
+	__u8 upcall_cmd; /* OVS_PACKET_CMD_MISS / _ACTION */
+	__u32 upcall_port; /* the netlink port id the upcall goes to */
+} __attribute__((preserve_access_index));
+
+/* net/openvswitch/datapath.h: what ovs_dp_upcall() is asked to send, and to whom. */
+struct dp_upcall_info {
+	__u32 portid;
+	__u8 cmd;
 } __attribute__((preserve_access_index));

@@ -151,3 +151,69 @@ lab_ovs_ct_count() {
     local zone=${1:-}
     ovs-dpctl dump-conntrack ${zone:+zone=$zone} 2>/dev/null | grep -c . || true
 }
+
+# The real Open vSwitch user space (Debian's openvswitch-switch), private to the scenario:
+# ovsdb-server and ovs-vswitchd with their database, sockets, pid and log files in DIR, so that
+# nothing of a host's own OVS is touched. Exports OVS_RUNDIR/OVS_DBDIR/OVS_LOGDIR/OVS_SYSCONFDIR
+# so that ovs-vsctl, ovs-ofctl and ovs-appctl of this shell talk to it. At exit ovs-vswitchd
+# removes its datapath (exit --cleanup) and both daemons stop.
+#
+#   lab_ovs_vswitchd_start DIR             start both daemons (loads openvswitch, IPv6 off for
+#                                          new netdevs as in lab_ovs_dp_add)
+#   lab_ovs_bridge_add BR [DEV...]         bridge BR (datapath "ovs-system", kernel type) with the
+#                                          netdevs DEV as ports, in one transaction; fail-mode
+#                                          secure: only the caller's OpenFlow rules forward
+#   lab_ovs_port_ofport DEV                OpenFlow port number of DEV
+lab_ovs_vswitchd_start() {
+    local dir=$1 v6 t0=$SECONDS
+    lab_require_cmd ovs-vswitchd openvswitch-switch
+    lab_modprobe openvswitch
+    v6=$(sysctl -n net.ipv6.conf.default.disable_ipv6 2>/dev/null || echo 0)
+    sysctl -qw net.ipv6.conf.default.disable_ipv6=1 2>/dev/null
+    lab_on_exit "sysctl -qw net.ipv6.conf.default.disable_ipv6=$v6"
+    mkdir -p "$dir"
+    export OVS_RUNDIR=$dir OVS_DBDIR=$dir OVS_LOGDIR=$dir OVS_SYSCONFDIR=$dir
+    ovsdb-tool create "$dir/conf.db" /usr/share/openvswitch/vswitch.ovsschema ||
+        lab_fail "ovsdb-tool create $dir/conf.db failed"
+    ovsdb-server "$dir/conf.db" --remote="punix:$dir/db.sock" --pidfile --detach \
+        --log-file --no-chdir 2>"$dir/ovsdb-server.err" ||
+        lab_fail "ovsdb-server did not start: $(tail -n 3 "$dir/ovsdb-server.err")"
+    lab_on_exit "lab_ovs_daemon_stop ovsdb-server"
+    ovs-vsctl --no-wait init || lab_fail "ovs-vsctl init failed"
+    ovs-vswitchd "unix:$dir/db.sock" --pidfile --detach --log-file --no-chdir \
+        2>"$dir/ovs-vswitchd.err" ||
+        lab_fail "ovs-vswitchd did not start: $(tail -n 3 "$dir/ovs-vswitchd.log")"
+    lab_on_exit "lab_ovs_daemon_stop ovs-vswitchd --cleanup"
+    lab_log "ovs-vswitchd $(ovs-vswitchd --version | awk 'NR == 1 { print $NF }') started in $((SECONDS - t0)) s"
+}
+
+# shellcheck disable=SC2317 # called at exit
+lab_ovs_daemon_stop() { # NAME [--cleanup]
+    local name=$1 pid
+    pid=$(cat "$OVS_RUNDIR/$name.pid" 2>/dev/null) || return 0
+    ovs-appctl -T 10 -t "$name" exit ${2:+"$2"} 2>/dev/null || kill "$pid" 2>/dev/null
+    for _ in $(seq 50); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -9 "$pid" 2>/dev/null
+    return 0
+}
+
+lab_ovs_bridge_add() {
+    local br=$1 dev args=()
+    shift
+    for dev in "$@"; do args+=(-- add-port "$br" "$dev"); done
+    ovs-vsctl -- add-br "$br" -- set-fail-mode "$br" secure \
+        -- set bridge "$br" other-config:disable-in-band=true "${args[@]}" ||
+        lab_fail "ovs-vsctl add-br $br $*: $(tail -n 3 "$OVS_LOGDIR/ovs-vswitchd.log")"
+    sysctl -qw "net.ipv6.conf.$br.disable_ipv6=1" 2>/dev/null
+    return 0
+}
+
+lab_ovs_port_ofport() {
+    local no
+    no=$(ovs-vsctl get Interface "$1" ofport 2>/dev/null) || no=""
+    [[ $no =~ ^[0-9]+$ ]] || lab_fail "$1 has no OpenFlow port number"
+    printf '%s\n' "$no"
+}
