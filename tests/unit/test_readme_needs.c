@@ -28,6 +28,9 @@
 #include "system_network_icmp_rtt.h"
 #include "trace_conntrack.h"
 #include "trace_ip_defrag.h"
+#include "virtionet-rx-path-summary.h"
+#include "virtnet_irq_monitor.h"
+#include "virtnet_poll_monitor.h"
 
 #define README PROJECT_DIR "/README.md"
 
@@ -60,6 +63,9 @@ static const struct tool_hooks {
 	{ "pthread_rwlock_wrlock-stack", &rwl_hook_table },
 	{ "cpu_monitor", &cpum_hook_table },
 	{ "ovs_upcall_latency_summary", &upcall_hook_table, .required_module = "openvswitch" },
+	{ "virtnet_poll_monitor", &virtnet_poll_hook_table },
+	{ "virtnet_irq_monitor", &virq_hook_table },
+	{ "virtionet-rx-path-summary", &rxsum_hook_table },
 };
 
 /* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */
