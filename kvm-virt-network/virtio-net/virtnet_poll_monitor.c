@@ -28,7 +28,7 @@ static const struct arg_opt options[] = {
 	OPT_IFNAME("device", 'd', &opt.device, "Network device name to filter (e.g., eth0)"),
 	OPT_INT("queue", 'q', &opt.queue, 0, 65535, "Queue index to filter (default: all queues)"),
 	OPT_FLAG("verbose", 'v', &opt.verbose, "Verbose output"),
-	OPT_INT("interval", 'i', &opt.interval, 0, 86400,
+	OPT_INT("interval", 0, &opt.interval, 0, 86400,
 		"also print per device queue counts of interrupts, polls and packets every INTERVAL seconds "
 		"(default: 0, off)"),
 	{ 0 },

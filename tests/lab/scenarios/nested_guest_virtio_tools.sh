@@ -42,11 +42,11 @@ for i in $(seq 600); do
 done
 [ -e /tmp/ready.poll ] && [ -e /tmp/ready.irq ] && [ -e /tmp/ready.sum ] || { echo "a tool did not attach"; kill -INT $poll $irq $sum; exit 3; }
 echo "$start $(date +%s.%N)" | awk '{ printf "%.1f\n", $2 - $1 }' >"$o/attach.s"
-sleep 1
 counters before
 : >"$o/tools-ready"
 while [ ! -e "$o/traffic-done" ]; do sleep 0.2; done
-sleep 1
+# The TX completion interrupts of the last replies.
+sleep 0.5
 counters after
 periods=$(grep -c Progress: "$o/sum.txt")
 intervals=$(grep -c '"event":"interval"' "$o/poll.json")
