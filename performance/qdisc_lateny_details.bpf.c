@@ -164,50 +164,73 @@ static __always_inline int on_enqueue(struct sk_buff *skb)
 	return 0;
 }
 
-/* Reports one dequeued packet if it was recorded; returns the next skb of the batch. */
-static __noinline __u64 dequeue_one(void *ctx, __u64 addr)
+/* A dequeued skb's record, if it is to be reported, and the next skb of its batch. */
+struct dequeued {
+	struct qdisc_pkt ev;
+	__u64 next;
+};
+
+BPFNET_SCRATCH(dequeued, struct dequeued)
+
+/*
+ * Takes the record of one dequeued skb: 1 when it goes to user space (the slot's ev). Called
+ * once per skb of a batch, hence verified once (BPFNET_VERIFIED_ONCE: scalar argument, no ctx;
+ * the caller emits).
+ */
+BPFNET_VERIFIED_ONCE int dequeue_one(__u64 addr)
 {
 	const struct qdisc_lat_config *cfg = get_config();
+	struct dequeued *d = dequeued_get();
 	struct sk_buff *skb = (struct sk_buff *)addr;
 	struct net_device *dev = BPF_CORE_READ(skb, dev);
-	__u64 next = (__u64)BPF_CORE_READ(skb, next);
 	__u64 now = bpf_ktime_get_ns();
-	struct qdisc_pkt ev, *rec;
+	struct qdisc_pkt *rec;
 
+	if (!d)
+		return 0;
+	d->next = (__u64)BPF_CORE_READ(skb, next);
 	if (!cfg || !dev)
-		return next;
+		return 0;
 	rec = bpf_map_lookup_elem(&pending, &addr);
 	if (rec) {
-		ev = *rec;
+		d->ev = *rec;
 		bpf_map_delete_elem(&pending, &addr);
 		/* Recorded on another device: a stale record whose skb address was reused. */
-		if (ev.ifindex != (__u32)BPF_CORE_READ(dev, ifindex))
-			return next;
+		if (d->ev.ifindex != (__u32)BPF_CORE_READ(dev, ifindex))
+			return 0;
 	} else if (pkt_filter_dev_match(&cfg->filter, dev) && gso_lookups_wanted(cfg, now) &&
-		   gso_take(skb, dev, &ev)) {
-		if (BPF_CORE_READ(skb, len) != ev.len)
-			ev.flags |= QDISC_PKT_GSO_SPLIT;
+		   gso_take(skb, dev, &d->ev)) {
+		if (BPF_CORE_READ(skb, len) != d->ev.len)
+			d->ev.flags |= QDISC_PKT_GSO_SPLIT;
 	} else {
-		return next;
+		return 0;
 	}
-	if (now - ev.enqueue_ns > cfg->expire_ns) {
+	if (now - d->ev.enqueue_ns > cfg->expire_ns) {
 		counter_add(&counters, QC_EXPIRED, 1);
-		return next;
+		return 0;
 	}
-	ev.dequeue_ns = now;
+	d->ev.dequeue_ns = now;
 	counter_add(&counters, QC_DEQUEUED, 1);
-	emit_event(ctx, &ev, sizeof(ev));
-	return next;
+	return 1;
 }
 
 /* A dequeue hands over a list of skbs (bulk dequeue) linked through skb->next. */
 static __always_inline int on_dequeue(void *ctx, __u64 skb, int packets)
 {
+	struct dequeued *d;
+	int report;
+
 #pragma unroll
 	for (int i = 0; i < QDISC_DEQ_BATCH; i++) {
 		if (!skb)
 			return 0;
-		skb = dequeue_one(ctx, skb);
+		report = dequeue_one(skb);
+		d = dequeued_get();
+		if (!d)
+			return 0;
+		if (report)
+			emit_event(ctx, &d->ev, sizeof(d->ev));
+		skb = d->next;
 	}
 	if (skb && packets > QDISC_DEQ_BATCH)
 		counter_add(&counters, QC_BATCH_UNSEEN, packets - QDISC_DEQ_BATCH);

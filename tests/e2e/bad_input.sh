@@ -20,6 +20,7 @@ declare -A base=(
 	[drop_monitor_controller]="--interface lo --command true"
 	[iface_netstat]="-n lo"
 	[cpu_monitor]="-c 0"
+	[virtnet_irq_monitor]="--irqs 24"
 	[system_network_icmp_rtt]="--src-ip 10.0.0.1 --dst-ip 10.0.0.2 --phy-interface lo"
 	[system_network_latency_summary]="--phy-interface lo --direction tx"
 	[system_network_latency_details]="--phy-interface lo --direction tx"
@@ -166,6 +167,12 @@ sched_latency_monitor|--duration|-1|invalid value: -1 \(must be 0 for no limit o
 cpu_monitor|-c/--cpus|4096 1-0 '' x 0,,1|invalid CPU number '.*', system CPU range: 0-[0-9]+$
 cpu_monitor|-i/--interval|1.5 x 0|invalid (int value: '.*'|value: 0 .*)$
 cpu_monitor|-t/--threshold|101 -1|invalid value: -?[0-9]+ \(must be between 0 and 100\)$
+virtnet_poll_monitor|-q/--queue|-1 abc 65536|invalid (int )?value: .*$
+virtnet_poll_monitor|-d/--device|abcdefghijklmnop|interface name 'abcdefghijklmnop' too long \(max 15 characters\)$
+virtnet_poll_monitor|--interval|-1 x|invalid (int )?value: .*$
+virtnet_irq_monitor|--irqs|'' x 1,,2 '24, 2x'|Invalid IRQ number: invalid literal for int\(\) with base 10: '.*'$
+virtnet_irq_monitor|--interval|0 x 86401|invalid (int )?value: .*$
+virtionet-rx-path-summary|duration_seconds|x 1.5|invalid int value: '.*'$
 EOF
 }
 
@@ -210,6 +217,10 @@ sched_latency_monitor|-t|0.1 2.5 127
 sched_latency_monitor|--duration|0 60
 cpu_monitor|-c|0 0,0 0-0
 cpu_monitor|-t|0 100
+virtnet_poll_monitor|-q|0 65535
+virtnet_poll_monitor|--interval|0 2
+virtnet_irq_monitor|--irqs|0 "24, 25" 1,1
+virtnet_irq_monitor|--device|eth0
 EOF
 }
 
@@ -307,6 +318,10 @@ expect 2 "^iface_netstat: error: argument -t/--throughput: ignored explicit argu
 expect 2 "^sched_latency_monitor: error: argument -t/--period: at most 127 samples may overlap \\(period / interval\\)$" \
 	"$BIN/sched_latency_monitor" -t 20 -i 0.1
 expect 2 "^cpu_monitor: error: the list of CPUs to monitor is required \\(-c/--cpus\\)$" "$BIN/cpu_monitor"
+expect 2 "^virtnet_irq_monitor: error: the following arguments are required: --irqs$" "$BIN/virtnet_irq_monitor"
+expect 2 "^virtionet-rx-path-summary: error: unrecognized arguments: 3$" "$BIN/virtionet-rx-path-summary" 1 2 3
+expect 1 "^Error: interface nosuchdev0 not found$" "$BIN/virtnet_poll_monitor" -d nosuchdev0
+expect 1 "^Error: interface lo is not a virtio-net device" "$BIN/virtnet_poll_monitor" -d lo
 # offcputime-ts: the original's exclusive groups and its own checks.
 expect 2 "^pthread_rwlock_wrlock: error: the callers of --stack are counted for one process: give its PID$" "$BIN/pthread_rwlock_wrlock" --stack
 expect 2 "^pthread_rwlock_wrlock-stack: error: the callers of --stack are counted for one process: give its PID$" "$BIN/pthread_rwlock_wrlock-stack"

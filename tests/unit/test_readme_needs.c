@@ -30,6 +30,9 @@
 #include "trace_ip_defrag.h"
 #include "trace_offloading_segment.h"
 #include "trace_vlanvm_udp_workload.h"
+#include "virtionet-rx-path-summary.h"
+#include "virtnet_irq_monitor.h"
+#include "virtnet_poll_monitor.h"
 
 #define README PROJECT_DIR "/README.md"
 
@@ -64,6 +67,9 @@ static const struct tool_hooks {
 	{ "ovs_upcall_latency_summary", &upcall_hook_table, .required_module = "openvswitch" },
 	{ "trace_offloading_segment", &offseg_hook_table },
 	{ "trace_vlanvm_udp_workload", &vlanvm_hook_table },
+	{ "virtnet_poll_monitor", &virtnet_poll_hook_table },
+	{ "virtnet_irq_monitor", &virq_hook_table },
+	{ "virtionet-rx-path-summary", &rxsum_hook_table },
 };
 
 /* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */

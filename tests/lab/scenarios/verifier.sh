@@ -17,7 +17,7 @@ objects=("$build"/gen/*/*.bpf.o)
 (( ${#objects[@]} > 0 )) || lab_fail "no BPF objects under $build/gen"
 
 # Modules whose types or functions the tools use; all exist in Debian's kernels.
-lab_modprobe openvswitch tun vhost_net nf_conntrack nf_defrag_ipv4 kvm
+lab_modprobe openvswitch tun vhost_net nf_conntrack nf_defrag_ipv4 kvm virtio_net
 btf=()
 btf_dir=$(lab_btf_dir)
 if [[ -n $btf_dir ]]; then
@@ -26,7 +26,7 @@ if [[ -n $btf_dir ]]; then
 else
     btf_from=/sys/kernel/btf
 fi
-for m in openvswitch tun vhost_net nf_conntrack kvm; do
+for m in openvswitch tun vhost_net nf_conntrack kvm virtio_net; do
     [[ -e $btf_from/$m ]] || lab_fail "no module BTF for $m in $btf_from on $(uname -r)"
 done
 

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * virtionet-rx-path-summary: return values along the guest's virtio-net RX path (NAPI poll,
+ * callback re-enabling, completion), virtqueue last_used_idx, IRQ handler and vring_interrupt
+ * counts. Everything is a counter that only grows; user space reports the differences.
+ */
+#include "bpfnet.bpf.h"
+#include "kmod/virtio_net.h"
+#include "virtionet-rx-path-summary.h"
+
+BPFNET_MAP(totals, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, RXS_SLOTS);
+BPFNET_MAP(vring_irq_calls, BPF_MAP_TYPE_HASH, __s32, __u64, RXS_VRING_IRQS);
+
+static __always_inline void add(__u32 slot, __u64 n)
+{
+	__u64 *v = bpf_map_lookup_elem(&totals, &slot);
+
+	if (v)
+		*v += n; /* a per-CPU slot: only this CPU writes it */
+}
+
+static __always_inline void hist(enum rxsum_hist h, __u64 value)
+{
+	add(RXS_AT_HIST + h * BT_HIST_SLOTS + bt_hist_slot(value), 1);
+}
+
+SEC("kretprobe/virtnet_poll")
+int BPF_KRETPROBE(rxs_poll_ret, int received)
+{
+	add(RXS_POLL_CALLS, 1);
+	if (received > 0) {
+		add(RXS_POLL_PRODUCTIVE, 1);
+		add(RXS_POLL_PACKETS, received);
+	}
+	/* bpftrace's hist() puts a negative value below [0]; a NAPI poll never returns one. */
+	hist(RXH_POLL_RET, received > 0 ? received : 0);
+	return 0;
+}
+
+SEC("kretprobe/virtqueue_enable_cb_prepare")
+int BPF_KRETPROBE(rxs_cb_prepare_ret, unsigned int opaque)
+{
+	add(RXS_CB_PREPARE_CALLS, 1);
+	hist(RXH_CB_PREPARE_RET, opaque);
+	return 0;
+}
+
+SEC("kretprobe/napi_complete_done")
+int BPF_KRETPROBE(rxs_napi_complete_ret, long ret)
+{
+	bool done = (__u8)ret;
+
+	add(RXS_NAPI_COMPLETE_CALLS, 1);
+	add(RXS_NAPI_COMPLETE_SUCCESS, done);
+	hist(RXH_NAPI_COMPLETE_RET, done);
+	return 0;
+}
+
+SEC("kretprobe/virtqueue_poll")
+int BPF_KRETPROBE(rxs_vq_poll_ret, long ret)
+{
+	bool pending = (__u8)ret;
+
+	add(RXS_VQ_POLL_CALLS, 1);
+	add(RXS_VQ_POLL_DATA, pending);
+	hist(RXH_VQ_POLL_RET, pending);
+	return 0;
+}
+
+SEC("kprobe/virtqueue_enable_cb_delayed")
+int BPF_KPROBE(rxs_cb_delayed, struct virtqueue *vq)
+{
+	add(RXS_CB_DELAYED_CALLS, 1);
+	hist(RXH_CB_DELAYED_LAST_USED, vring_last_used_idx(vq));
+	return 0;
+}
+
+SEC("kretprobe/virtqueue_enable_cb_delayed")
+int BPF_KRETPROBE(rxs_cb_delayed_ret, long ret)
+{
+	bool enabled = (__u8)ret;
+
+	add(RXS_CB_DELAYED_DATA, enabled);
+	hist(RXH_CB_DELAYED_RET, enabled);
+	return 0;
+}
+
+SEC("kprobe/virtqueue_get_buf_ctx")
+int BPF_KPROBE(rxs_get_buf, struct virtqueue *vq)
+{
+	add(RXS_GET_BUF_CALLS, 1);
+	hist(RXH_GET_BUF_LAST_USED, vring_last_used_idx(vq));
+	return 0;
+}
+
+SEC("tp/irq/irq_handler_entry")
+int rxs_irq_entry(struct trace_event_raw_irq_handler_entry *ctx)
+{
+	int irq = BPF_CORE_READ(ctx, irq);
+
+	if (irq >= RXS_IRQ_FIRST && irq <= RXS_IRQ_LAST)
+		add(RXS_AT_IRQ_ENTRY + (irq - RXS_IRQ_FIRST), 1);
+	return 0;
+}
+
+SEC("tp/irq/irq_handler_exit")
+int rxs_irq_exit(struct trace_event_raw_irq_handler_exit *ctx)
+{
+	int irq = BPF_CORE_READ(ctx, irq), ret = BPF_CORE_READ(ctx, ret);
+
+	if (irq >= RXS_IRQ_FIRST && irq <= RXS_IRQ_LAST && ret >= 0 && ret < RXS_RETS)
+		add(RXS_AT_IRQ_EXIT + (irq - RXS_IRQ_FIRST) * RXS_RETS + ret, 1);
+	return 0;
+}
+
+SEC("kprobe/vring_interrupt")
+int BPF_KPROBE(rxs_vring, int irq)
+{
+	__u64 one = 1, *v = bpf_map_lookup_elem(&vring_irq_calls, &irq);
+
+	add(RXS_VRING_CALLS, 1);
+	if (v) {
+		__sync_fetch_and_add(v, 1);
+	} else if (bpf_map_update_elem(&vring_irq_calls, &irq, &one, BPF_NOEXIST)) {
+		v = bpf_map_lookup_elem(&vring_irq_calls, &irq);
+		if (v)
+			__sync_fetch_and_add(v, 1);
+		else
+			add(RXS_VRING_IRQ_FULL, 1);
+	}
+	return 0;
+}
+
+SEC("kretprobe/vring_interrupt")
+int BPF_KRETPROBE(rxs_vring_ret, int ret)
+{
+	if (ret >= 0 && ret < RXS_RETS)
+		add(RXS_AT_VRING_RET + ret, 1);
+	return 0;
+}
+
+BPFNET_LICENSE;
