@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "skb_snapshot.h"
 
-#include <string.h>
-
 #include "argparse.h"
 #include "events.h"
 #include "filter.h"
@@ -13,55 +11,6 @@
 #include "pktdecode.h"
 #include "runtime.h"
 #include "util.h"
-
-bool dev_name_set_contains(const struct dev_name_set *set, const char *name)
-{
-	for (int i = 0; i < SKB_DEV_NAMES_MAX; i++)
-		if (set->name[i][0] && !strncmp(set->name[i], name, sizeof(set->name[i])))
-			return true;
-	return false;
-}
-
-bool dev_name_set_add(struct dev_name_set *set, const char *name)
-{
-	size_t len = strlen(name);
-
-	if (!len || len >= sizeof(set->name[0]))
-		return false;
-	if (dev_name_set_contains(set, name))
-		return true;
-	for (int i = 0; i < SKB_DEV_NAMES_MAX; i++) {
-		if (set->name[i][0])
-			continue;
-		memcpy(set->name[i], name, len);
-		return true;
-	}
-	return false;
-}
-
-const char *dev_name_set_add_list(struct dev_name_set *set, const char *csv)
-{
-	static char err[96];
-	char name[64];
-
-	for (const char *p = csv;; p++) {
-		size_t len = strcspn(p, ",");
-
-		if (!len || len >= sizeof(set->name[0])) {
-			snprintf(err, sizeof(err), "'%.*s' is not a device name (1 to 15 characters)",
-				 (int)(len > 32 ? 32 : len), p);
-			return err;
-		}
-		snprintf(name, sizeof(name), "%.*s", (int)len, p);
-		if (!dev_name_set_add(set, name)) {
-			snprintf(err, sizeof(err), "more than %d device names", SKB_DEV_NAMES_MAX);
-			return err;
-		}
-		p += len;
-		if (!*p)
-			return NULL;
-	}
-}
 
 int bt_kstack_read(struct stack_frames *sf, const struct bpf_map *map, int stack_id)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * User side of the skb snapshot (bpf/skb_snapshot.h) shared by the bpftrace-era offload
- * tracers of other/: device-name sets, bpftrace-style kernel stacks, the lines the tracers
+ * tracers of other/: bpftrace-style kernel stacks, the lines the tracers
  * print alike, the JSON object of one probe hit, and the run of such a tracer.
  */
 #pragma once
@@ -15,16 +15,6 @@
 struct bpf_map;
 struct hook_set;
 struct json;
-
-/*
- * Adds the comma-separated device names of csv to set; NULL on success, else what is wrong
- * (an empty or too long name, more than SKB_DEV_NAMES_MAX names) in a static buffer.
- */
-const char *dev_name_set_add_list(struct dev_name_set *set, const char *csv);
-/* Adds one name unless the set already has it; false if it is too long or the set is full. */
-bool dev_name_set_add(struct dev_name_set *set, const char *name);
-/* Whether name (a C string) is one of the set's. */
-bool dev_name_set_contains(const struct dev_name_set *set, const char *name);
 
 /* Reads stack_id from map and renders each frame as bpftrace's kstack does: "func+26". */
 int bt_kstack_read(struct stack_frames *sf, const struct bpf_map *map, int stack_id);

@@ -28,8 +28,7 @@ static __always_inline int on_skb(void *ctx, struct sk_buff *skb, __u8 probe, __
 
 	if (!cfg || !ev || !skb)
 		return 0;
-	skb_snap_dev_name(skb, &ev->skb);
-	if (!dev_name_set_has(&cfg->devices, ev->skb.dev))
+	if (!skb_snap_dev_listed(skb, &cfg->devices, &ev->skb))
 		return 0;
 	skb_snapshot_read(skb, &ev->skb);
 	if (ipv4_only && !ipv4_not_dhcp(&ev->skb))
@@ -48,10 +47,9 @@ static __always_inline int on_driver_xmit(void *ctx, struct sk_buff *skb, __u8 p
 
 	if (!cfg || !ev || !skb)
 		return 0;
-	skb_snap_dev_name(skb, &ev->skb);
-	if (dev_name_set_has(&cfg->phy, ev->skb.dev))
+	if (skb_snap_dev_listed(skb, &cfg->phy, &ev->skb))
 		ev->flags |= VLANVM_EV_PHY;
-	if (dev_name_set_has(&cfg->internal, ev->skb.dev))
+	if (skb_snap_dev_listed(skb, &cfg->internal, &ev->skb))
 		ev->flags |= VLANVM_EV_INTERNAL;
 	if (!ev->flags)
 		return 0;

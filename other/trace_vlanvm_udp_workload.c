@@ -5,6 +5,7 @@
 
 #include "argparse.h"
 #include "bpfload.h"
+#include "dev_names.h"
 #include "hook.h"
 #include "ksyms.h"
 #include "runtime.h"
@@ -243,16 +244,15 @@ void vlanvm_print_event(FILE *f, const struct skb_probe_view *v)
 
 static void build_config(struct vlanvm_config *cfg)
 {
-	const char *err;
-
 	memset(cfg, 0, sizeof(*cfg));
-	err = dev_name_set_add_list(&cfg->devices, opt.devices);
-	if (err)
-		arg_fail_opt(&opt.devices, "%s", err);
-	dev_name_set_add(&cfg->phy, opt.phy);
-	for (int i = 0; i < SKB_DEV_NAMES_MAX; i++)
-		if (cfg->devices.name[i][0] && strcmp(cfg->devices.name[i], opt.phy))
-			dev_name_set_add(&cfg->internal, cfg->devices.name[i]);
+	dev_name_set_parse(&cfg->devices, opt.devices, &opt.devices);
+	dev_name_set_parse(&cfg->phy, opt.phy, &opt.phy);
+	for (unsigned i = 0; i < cfg->devices.count; i++) {
+		const char *name = dev_name_set_name(&cfg->devices, i);
+
+		if (strcmp(name, opt.phy))
+			memcpy(cfg->internal.name[cfg->internal.count++], name, strlen(name));
+	}
 	if (opt.ip_fragment) {
 		if (!*opt.ip_fragment)
 			arg_fail_opt(&opt.ip_fragment, "empty symbol");

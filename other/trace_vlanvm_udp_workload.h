@@ -32,7 +32,7 @@ enum vlanvm_probe {
 struct vlanvm_config {
 	struct dev_name_set devices; /* --device */
 	struct dev_name_set phy; /* --phy-interface (one name) */
-	struct dev_name_set internal; /* --device without --phy-interface */
+	struct dev_name_set internal; /* --device without --phy-interface; empty: none */
 };
 
 #ifndef __bpf__

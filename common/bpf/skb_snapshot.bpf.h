@@ -7,6 +7,7 @@
  */
 #pragma once
 #include "bpfnet.bpf.h"
+#include "dev_name_set.bpf.h"
 #include "events.bpf.h"
 #include "skb_snapshot.h"
 
@@ -95,30 +96,11 @@ static __always_inline void skb_snapshot_read(struct sk_buff *skb, struct skb_sn
 	s->gso_partial_features = BPF_CORE_READ(dev, gso_partial_features);
 }
 
-/* The device name of skb into s->dev (16 bytes, NUL-padded): what the device filters compare. */
-static __always_inline void skb_snap_dev_name(struct sk_buff *skb, struct skb_snapshot *s)
+/* Whether skb's device is one of set's (a non-empty set), its name copied to s->dev. */
+static __always_inline bool skb_snap_dev_listed(struct sk_buff *skb, const struct dev_name_set *set,
+						struct skb_snapshot *s)
 {
-	struct net_device *dev = BPF_CORE_READ(skb, dev);
-
-	if (dev)
-		bpf_core_read_str(s->dev, sizeof(s->dev), &dev->name);
-}
-
-/* Whether the 16-byte device name dev (NUL-padded) is one of the set's. */
-static __always_inline bool dev_name_set_has(const struct dev_name_set *set, const char *dev)
-{
-	const __u64 *d = (const __u64 *)dev;
-	bool found = false;
-
-	if (!dev[0])
-		return false;
-#pragma unroll
-	for (int i = 0; i < SKB_DEV_NAMES_MAX; i++) {
-		const __u64 *n = (const __u64 *)set->name[i];
-
-		found |= n[0] == d[0] && n[1] == d[1];
-	}
-	return found;
+	return dev_name_set_has(set, BPF_CORE_READ(skb, dev), s->dev) && set->count;
 }
 
 /* Sends ev as probe probe, with a kernel stack in stacks when stack is set. */

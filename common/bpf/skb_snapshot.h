@@ -7,14 +7,14 @@
  */
 #pragma once
 #include "both_sides.h"
+#include "dev_name_set.h"
 
-#define SKB_DEV_NAMES_MAX 8 /* device names of one struct dev_name_set */
 #define SKB_SNAP_DATA_LEN 18 /* bytes kept from skb->data: an Ethernet header and one 802.1Q tag */
 
 struct skb_snapshot {
 	__u64 features, hw_features, wanted_features, hw_enc_features, gso_partial_features; /* skb->dev */
 	__u64 frag_list; /* skb_shinfo(skb)->frag_list, the pointer's value (0: none) */
-	char dev[16]; /* skb->dev->name, empty without a device (8-aligned: dev_name_set_has reads it as two __u64) */
+	char dev[16]; /* skb->dev->name, empty without a device (dev_name_set_has reads it) */
 	__u32 len;
 	__u32 gso_type; /* skb_shinfo(skb)->gso_type (SKB_GSO_* bits) */
 	__s32 ifindex;
@@ -45,9 +45,4 @@ struct skb_probe_event {
 	__u8 pad[6];
 	char comm[16];
 	struct skb_snapshot skb;
-};
-
-/* Device names matched exactly (the whole NUL-padded 16 bytes), as the bpftrace scripts did. */
-struct dev_name_set {
-	char name[SKB_DEV_NAMES_MAX][16]; /* unused slots are empty */
 };

@@ -83,7 +83,7 @@ trace_ip_defrag|--duration|-5 1e9|(invalid value: -5 |invalid int value: '1e9')
 trace_ip_defrag|--log-file|/nonexistent/dir/defrag.log|cannot open '/nonexistent/dir/defrag\.log': No such file or directory$
 trace_offloading_segment|--dst-port|70000 -1 x|(invalid port: -?[0-9]+ \(must be between 0 and 65535\)|invalid int value: 'x')$
 trace_offloading_segment|-d/--duration|-1 nan|(invalid value: -1 |invalid float value: 'nan')
-trace_vlanvm_udp_workload|--device|'a,,b' abcdefghijklmnop 'd1,d2,d3,d4,d5,d6,d7,d8,d9'|('.*' is not a device name \(1 to 15 characters\)|more than 8 device names)$
+trace_vlanvm_udp_workload|--device|'a,,b' abcdefghijklmnop 'd1,d2,d3,d4,d5,d6,d7,d8,d9'|(invalid device name '.*' in '.*' \(1 to 15 characters each\)|at most 8 devices: '.*')$
 trace_vlanvm_udp_workload|--phy-interface|a-very-long-device-name|interface name 'a-very-long-device-name' too long
 trace_vlanvm_udp_workload|--ip-fragment-symbol|''|empty symbol$
 qdisc_lateny_details|--src-ip|300.1.1.1|invalid IPv4 address: '300\.1\.1\.1'$

@@ -17,6 +17,9 @@
 
 #include "cpu_monitor.h"
 #include "futex.h"
+#include "trace-qdisc-dequeue.h"
+#include "trace_dev_queue_xmit.h"
+#include "trace_tc_qdisc.h"
 #include "iface_netstat.h"
 #include "offcputime-ts.h"
 #include "ovs_upcall_latency_summary.h"
@@ -70,6 +73,9 @@ static const struct tool_hooks {
 	{ "virtnet_poll_monitor", &virtnet_poll_hook_table },
 	{ "virtnet_irq_monitor", &virq_hook_table },
 	{ "virtionet-rx-path-summary", &rxsum_hook_table },
+	{ "trace-qdisc-dequeue", &qdq_hook_table },
+	{ "trace_dev_queue_xmit", &dqx_hook_table },
+	{ "trace_tc_qdisc", &tcq_hook_table },
 };
 
 /* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Unit tests of common/skb_snapshot.h: device-name sets, the VLAN tag, the flow text. */
+/* Unit tests of common/skb_snapshot.h: the VLAN tag, the flow text. */
 #include <check.h>
 #include <string.h>
 
@@ -7,39 +7,6 @@
 #include "skb_snapshot.h"
 #include "unit_helpers.h"
 #include "util.h"
-
-START_TEST(test_name_list)
-{
-	struct dev_name_set set = { 0 };
-
-	ck_assert_ptr_null(dev_name_set_add_list(&set, "em3,port-vpc,tep"));
-	ck_assert(dev_name_set_contains(&set, "port-vpc"));
-	ck_assert(!dev_name_set_contains(&set, "port"));
-	ck_assert(!dev_name_set_contains(&set, "em33"));
-	/* A name listed twice takes one slot; the unused slots stay empty (never matched). */
-	ck_assert_ptr_null(dev_name_set_add_list(&set, "em3"));
-	ck_assert_str_eq(set.name[2], "tep");
-	ck_assert_str_eq(set.name[3], "");
-	ck_assert(!dev_name_set_contains(&set, ""));
-	/* 15 characters fit (IFNAMSIZ - 1), with the NUL-padded 16 bytes the kernel compares. */
-	ck_assert_ptr_null(dev_name_set_add_list(&set, "ovsbr-0yjfwa39i"));
-	ck_assert_int_eq(memcmp(set.name[3], "ovsbr-0yjfwa39i\0", 16), 0);
-}
-END_TEST
-
-START_TEST(test_name_list_errors)
-{
-	struct dev_name_set set = { 0 };
-
-	ck_assert_str_eq(dev_name_set_add_list(&set, "a,,b"), "'' is not a device name (1 to 15 characters)");
-	ck_assert_str_eq(dev_name_set_add_list(&set, "abcdefghijklmnop"),
-			 "'abcdefghijklmnop' is not a device name (1 to 15 characters)");
-	ck_assert_str_eq(dev_name_set_add_list(&set, "x,"), "'' is not a device name (1 to 15 characters)");
-	memset(&set, 0, sizeof(set));
-	ck_assert_ptr_null(dev_name_set_add_list(&set, "d1,d2,d3,d4,d5,d6,d7,d8"));
-	ck_assert_str_eq(dev_name_set_add_list(&set, "d9"), "more than 8 device names");
-}
-END_TEST
 
 START_TEST(test_vlan_tag)
 {
@@ -81,7 +48,7 @@ END_TEST
 
 int main(void)
 {
-	const TTest *tests[] = { test_name_list, test_name_list_errors, test_vlan_tag, test_flow };
+	const TTest *tests[] = { test_vlan_tag, test_flow };
 
 	return unit_run(unit_suite("skb_snapshot", "core", tests, ARRAY_SIZE(tests)));
 }

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The GSO anomaly detectors of other/ (trace-qdisc-dequeue, trace_dev_queue_xmit,
+ * trace_tc_qdisc): an skb whose shared info has a GSO size but no GSO type, caught at a probe
+ * point, with everything the bpftrace originals printed of it. Shared by the BPF side
+ * (skb_gso.bpf.h) and user space (common/skb_gso_report.h).
+ */
+#pragma once
+#include "both_sides.h"
+#include "dev_name_set.h"
+
+#define GSO_STACK_MAX 127 /* frames of a kernel stack (bpftrace's kstack) */
+#define GSO_MAX_PROBES 16
+
+/* What the originals printed of an skb, its device and its headers. */
+struct skb_gso_state {
+	__u64 features, hw_features, wanted_features, hw_enc_features, gso_partial_features;
+	__u64 frag_list; /* shared info's frag_list pointer */
+	__u32 len, data_len;
+	__u32 gso_type;
+	__s32 dataref;
+	__u16 gso_size, gso_segs;
+	__u16 network_header, transport_header, inner_network_header, inner_transport_header;
+	__u16 frag_max_size; /* IPCB(skb)->frag_max_size */
+	__u8 nr_frags, ip_summed, ignore_df, cloned, encapsulation;
+	__u8 ipv4; /* an IPv4 header at network_header: saddr..dport are valid */
+	__u8 ip_proto;
+	__u8 pad;
+	__u32 saddr, daddr; /* network order */
+	__u16 sport, dport; /* host order, from the header at transport_header */
+	__u8 mac_src[6], mac_dst[6]; /* bytes 6-11 and 0-5 at skb->data */
+	char dev[DEV_NAME_LEN];
+};
+
+struct gso_event {
+	__u64 ts_ns;
+	__u64 enqueue_fn; /* the qdisc's enqueue callback (trace_tc_qdisc's fq_codel check) */
+	__u32 probe; /* the tool's probe number */
+	__u32 pid; /* tgid */
+	__u32 sk_saddr, sk_daddr; /* the socket's addresses, network order; 0 without a socket */
+	__u16 sk_dport; /* the socket's destination port, network order as the original printed it */
+	__u16 pad;
+	__s32 stack_bytes; /* bytes of stack, or a negative error */
+	char comm[16];
+	struct skb_gso_state skb;
+	__u64 stack[GSO_STACK_MAX];
+};
+
+/* What the three tools configure. */
+struct gso_config {
+	struct dev_name_set devices; /* the tool's --device */
+	struct dev_name_set devices2; /* --kprobe-device or --fq-codel-device */
+	/*
+	 * gso_type bits treated as absent: 0 in a normal run. A test switch (BPFNET_TEST_GSO_TYPE_IGNORE)
+	 * sets it, since no kernel path makes a GSO size without a type on purpose.
+	 */
+	__u32 gso_type_ignore;
+	__u32 pad;
+};

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * trace-qdisc-dequeue: skbs with a GSO size but no GSO type at qdisc dequeue and device queue
+ * entry (named devices), and at the transmit and TCP functions of the original (any device,
+ * or --kprobe-device).
+ */
+#include "skb_gso.bpf.h"
+#include "trace-qdisc-dequeue.h"
+
+static __always_inline int on_tracepoint(void *ctx, struct sk_buff *skb, __u32 probe)
+{
+	const struct gso_config *cfg = get_config();
+	struct gso_event *ev;
+
+	if (!cfg)
+		return 0;
+	ev = gso_check(skb, &cfg->devices, cfg, false);
+	if (ev)
+		gso_submit(ctx, ev, probe);
+	return 0;
+}
+
+/* skbaddr is NULL when the dequeue found nothing. */
+SEC("tp/qdisc/qdisc_dequeue")
+int qdq_tp_qdisc_dequeue(struct trace_event_raw_qdisc_dequeue *ctx)
+{
+	return on_tracepoint(ctx, ctx->skbaddr, QDQ_QDISC_DEQUEUE);
+}
+
+SEC("tp/net/net_dev_queue")
+int qdq_tp_net_dev_queue(struct trace_event_raw_net_dev_template *ctx)
+{
+	return on_tracepoint(ctx, ctx->skbaddr, QDQ_NET_DEV_QUEUE);
+}
+
+/* sk: the skb's own socket (sk_of_skb) or the function's socket argument. */
+static __always_inline int on_function(void *ctx, struct sock *sk, struct sk_buff *skb, bool sk_of_skb,
+				       __u32 probe)
+{
+	const struct gso_config *cfg = get_config();
+	struct gso_event *ev;
+
+	if (!cfg)
+		return 0;
+	ev = gso_check(skb, &cfg->devices2, cfg, false);
+	if (!ev)
+		return 0;
+	gso_event_sock(ev, sk_of_skb ? BPF_CORE_READ(skb, sk) : sk);
+	gso_submit(ctx, ev, probe);
+	return 0;
+}
+
+SEC("kprobe")
+int BPF_KPROBE(qdq_sch_direct_xmit, struct sk_buff *skb)
+{
+	return on_function(ctx, NULL, skb, true, QDQ_SCH_DIRECT_XMIT);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(qdq_tun_net_xmit, struct sk_buff *skb)
+{
+	return on_function(ctx, NULL, skb, true, QDQ_TUN_NET_XMIT);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(qdq_ip_queue_xmit, struct sock *sk, struct sk_buff *skb)
+{
+	return on_function(ctx, sk, skb, false, QDQ_IP_QUEUE_XMIT);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(qdq_tcp_transmit_skb, struct sock *sk, struct sk_buff *skb)
+{
+	return on_function(ctx, sk, skb, false, QDQ_TCP_TRANSMIT_SKB);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(qdq_tcp_add_backlog, struct sock *sk, struct sk_buff *skb)
+{
+	return on_function(ctx, sk, skb, false, QDQ_TCP_ADD_BACKLOG);
+}
+
+SEC("kprobe")
+int BPF_KPROBE(qdq_tcp_v4_do_rcv, struct sock *sk, struct sk_buff *skb)
+{
+	return on_function(ctx, sk, skb, false, QDQ_TCP_V4_DO_RCV);
+}
+
+BPFNET_LICENSE;

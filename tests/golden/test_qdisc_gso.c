@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The GSO anomaly detectors of other/ (trace-qdisc-dequeue, trace_dev_queue_xmit,
+ * trace_tc_qdisc): their bpftrace blocks for UDP, TCP and other packets, JSON records and the
+ * exit summary, from hand-built events, against golden files.
+ */
+#include <check.h>
+#include <string.h>
+
+#include "golden.h"
+#include "skb_gso_report.h"
+#include "trace-qdisc-dequeue.h"
+#include "trace_dev_queue_xmit.h"
+#include "trace_tc_qdisc.h"
+#include "unit_helpers.h"
+#include "util.h"
+
+static char *buf;
+static size_t len;
+
+/* The spec's illustration: a TCP skb of 2962 bytes, 1448-byte segments, no GSO type. */
+static struct gso_event sample_event(unsigned probe, int ip_proto)
+{
+	static const __u8 src[6] = { 0x52, 0x54, 0x00, 0x11, 0x22, 0x33 },
+			  dst[6] = { 0x52, 0x54, 0x00, 0x44, 0x55, 0x66 };
+	struct gso_event ev = { .probe = probe, .pid = 2310, .ts_ns = 1000 };
+	struct skb_gso_state *s = &ev.skb;
+
+	strcpy(ev.comm, "vhost-2301");
+	strcpy(s->dev, "vnet0");
+	s->features = 0x1c0d4a89;
+	s->hw_features = 0x1c0d4a8b;
+	s->wanted_features = 0x1c0d4a89;
+	s->hw_enc_features = 0x200;
+	s->len = 2962;
+	s->data_len = 2896;
+	s->dataref = 1;
+	s->gso_size = 1448;
+	s->gso_segs = 2;
+	s->nr_frags = 1;
+	s->ip_summed = 3;
+	s->network_header = 14;
+	s->transport_header = 34;
+	memcpy(s->mac_src, src, 6);
+	memcpy(s->mac_dst, dst, 6);
+	if (ip_proto) {
+		s->ipv4 = 1;
+		s->ip_proto = (__u8)ip_proto;
+		s->saddr = golden_ipv4("10.0.0.5");
+		s->daddr = golden_ipv4("10.0.0.9");
+		s->sport = 5201;
+		s->dport = 40122;
+	}
+	return ev;
+}
+
+static struct gso_frames sample_frames(const char *first)
+{
+	struct gso_frames fr = { .n = 3 };
+
+	fr.frame[0] = first;
+	fr.frame[1] = "dev_hard_start_xmit+169";
+	fr.frame[2] = "__dev_queue_xmit+1294";
+	return fr;
+}
+
+START_TEST(qdisc_dequeue_blocks)
+{
+	struct gso_frames fr = sample_frames("tun_net_xmit+1");
+	struct gso_event ev = sample_event(QDQ_TUN_NET_XMIT, 6);
+	FILE *f = golden_open(&buf, &len);
+
+	fputs("Attaching 8 probes...\n", f);
+	qdq_print_event(f, &ev, &fr); /* function block, TCP, no feature line */
+	ev = sample_event(QDQ_TCP_TRANSMIT_SKB, 17);
+	ev.sk_saddr = golden_ipv4("10.0.0.5");
+	ev.sk_daddr = golden_ipv4("10.0.0.9");
+	ev.sk_dport = 0x5000; /* port 80 in network order, printed raw as the original */
+	ev.skb.cloned = 1;
+	ev.skb.frag_list = 0xffff888012345678ULL;
+	fr.frame[0] = "__tcp_transmit_skb+1";
+	qdq_print_event(f, &ev, &fr); /* UDP, with the feature line */
+	ev = sample_event(QDQ_SCH_DIRECT_XMIT, 0);
+	fr.n = 0;
+	qdq_print_event(f, &ev, &fr); /* not IPv4: no header lines; empty stack */
+	ev = sample_event(QDQ_QDISC_DEQUEUE, 17);
+	fr = sample_frames("__qdisc_run+100");
+	qdq_print_event(f, &ev, &fr); /* tracepoint block */
+	ev.probe = QDQ_NET_DEV_QUEUE;
+	qdq_print_event(f, &ev, &fr);
+	{
+		const char *names[QDQ_PROBES];
+		uint64_t counts[QDQ_PROBES] = {
+			[QDQ_QDISC_DEQUEUE] = 3, [QDQ_NET_DEV_QUEUE] = 3, [QDQ_TUN_NET_XMIT] = 1
+		};
+
+		for (unsigned i = 0; i < QDQ_PROBES; i++)
+			names[i] = qdq_probe_name(i);
+		gso_print_exit(f, false, names, counts, QDQ_PROBES, 0);
+	}
+	ck_assert_int_eq(golden_check(f, &buf, &len, "trace-qdisc-dequeue.txt"), 0);
+}
+END_TEST
+
+START_TEST(qdisc_dequeue_json)
+{
+	struct gso_frames fr = sample_frames("tun_net_xmit+1");
+	struct gso_event ev = sample_event(QDQ_TUN_NET_XMIT, 6);
+	const char *names[QDQ_PROBES];
+	uint64_t counts[QDQ_PROBES] = { [QDQ_TUN_NET_XMIT] = 1 };
+	FILE *f = golden_open(&buf, &len);
+
+	ev.sk_saddr = golden_ipv4("10.0.0.5");
+	ev.sk_dport = 0x5000;
+	gso_print_json(f, &ev, "10:11:12", qdq_probe_name(ev.probe), &fr, NULL);
+	ev = sample_event(QDQ_QDISC_DEQUEUE, 0);
+	fr.n = 0;
+	gso_print_json(f, &ev, "10:11:13", qdq_probe_name(ev.probe), &fr, NULL);
+	for (unsigned i = 0; i < QDQ_PROBES; i++)
+		names[i] = qdq_probe_name(i);
+	gso_print_exit(f, true, names, counts, QDQ_PROBES, 2);
+	ck_assert_int_eq(golden_check(f, &buf, &len, "trace-qdisc-dequeue.json"), 0);
+}
+END_TEST
+
+START_TEST(dev_queue_xmit_blocks)
+{
+	struct gso_frames fr = sample_frames("__dev_queue_xmit+1");
+	struct gso_event ev = sample_event(DQX_DEV_QUEUE_XMIT, 17);
+	FILE *f = golden_open(&buf, &len);
+
+	fputs("Attaching 2 probes...\n", f);
+	dqx_print_event(f, &ev, &fr); /* UDP */
+	ev = sample_event(DQX_SCH_DIRECT_XMIT, 6);
+	fr.frame[0] = "sch_direct_xmit+1";
+	dqx_print_event(f, &ev, &fr); /* TCP */
+	ev = sample_event(DQX_SCH_DIRECT_XMIT, 1);
+	dqx_print_event(f, &ev, &fr); /* ICMP: no details */
+	{
+		const char *names[DQX_PROBES] = { dqx_probe_name(0), dqx_probe_name(1) };
+		uint64_t counts[DQX_PROBES] = { 2, 1 };
+
+		gso_print_exit(f, false, names, counts, DQX_PROBES, 0);
+	}
+	ck_assert_int_eq(golden_check(f, &buf, &len, "trace_dev_queue_xmit.txt"), 0);
+}
+END_TEST
+
+START_TEST(tc_qdisc_blocks)
+{
+	struct gso_frames fr = sample_frames("tcf_classify+1");
+	struct gso_event ev = sample_event(TCQ_TCF_CLASSIFY, 17);
+	FILE *f = golden_open(&buf, &len);
+
+	strcpy(ev.skb.dev, "port-storage");
+	fputs("Attaching 7 probes...\n", f);
+	tcq_print_event(f, &ev, &fr); /* generic, UDP */
+	ev.probe = TCQ_HTB_ENQUEUE;
+	ev.skb.ipv4 = 0;
+	fr.frame[0] = "htb_enqueue+1";
+	tcq_print_event(f, &ev, &fr); /* generic, not IPv4 */
+	ev = sample_event(TCQ_FQ_CODEL_QDISC, 6);
+	strcpy(ev.skb.dev, "port-storage");
+	ev.enqueue_fn = 0xffffffffc0a01230ULL;
+	fr.frame[0] = "fq_codel_enqueue+1";
+	tcq_print_event(f, &ev, &fr); /* the fq_codel check */
+	ck_assert_int_eq(golden_check(f, &buf, &len, "trace_tc_qdisc.txt"), 0);
+}
+END_TEST
+
+START_TEST(tc_qdisc_json)
+{
+	struct gso_frames fr = sample_frames("fq_codel_enqueue+1");
+	struct gso_event ev = sample_event(TCQ_FQ_CODEL_QDISC, 6);
+	FILE *f = golden_open(&buf, &len);
+
+	ev.enqueue_fn = 0xffffffffc0a01230ULL;
+	gso_print_json(f, &ev, "10:11:12", "fq_codel_enqueue_qdisc", &fr, "fq_codel_enqueue");
+	gso_print_json(f, &ev, "10:11:12", "fq_codel_enqueue_qdisc", &fr, NULL);
+	ck_assert_int_eq(golden_check(f, &buf, &len, "trace_tc_qdisc.json"), 0);
+}
+END_TEST
+
+Suite *golden_qdisc_gso_suite(void)
+{
+	const TTest *tests[] = { qdisc_dequeue_blocks, qdisc_dequeue_json, dev_queue_xmit_blocks,
+				 tc_qdisc_blocks, tc_qdisc_json };
+
+	return unit_suite("qdisc_gso", "layouts", tests, ARRAY_SIZE(tests));
+}
