@@ -5,7 +5,8 @@
 # vhost=on): virtnet_poll_monitor, virtnet_irq_monitor and virtionet-rx-path-summary run at
 # once while the lab guest pings the nested guest COUNT times. Static neighbours on both sides
 # and no IPv6: the pings are all the NIC receives, so the tools' counts must equal the NIC's
-# (sysfs rx_packets, ethtool's rx_queue_0_packets) and /proc/interrupts over the window.
+# (sysfs rx_packets; ethtool's rx_queue_0_packets, rx0_packets on 6.12) and /proc/interrupts
+# over the window.
 set -euo pipefail
 source "$(dirname "$0")/../lib/nested.sh"
 source "$(dirname "$0")/../lib/kernel.sh"
@@ -92,7 +93,7 @@ lab_assert_int "$out_irq" "eth0's output.0 IRQ"
 in_ints=$((in1 - in0))
 out_ints=$((out1 - out0))
 rx=$(($(<"$io/rx.after") - $(<"$io/rx.before")))
-ethtool_rx() { awk '$1 == "rx_queue_0_packets:" { print $2 }' "$1"; }
+ethtool_rx() { awk '$1 == "rx_queue_0_packets:" || $1 == "rx0_packets:" { print $2; exit }' "$1"; }
 q0_before=$(ethtool_rx "$io/ethtool.before")
 q0_rx=$(($(ethtool_rx "$io/ethtool.after") - q0_before))
 lab_log "window: $COUNT pings, $replies replies; eth0 rx_packets +$rx, rx_queue_0_packets +$q0_rx;" \
