@@ -220,3 +220,43 @@ int kfunc_struct_arg(const char *func, const char *module, const char *type_name
 
 	return mod ? struct_arg(mod, func, type_name) : -1;
 }
+
+/* The BTF holding enum name and its id: the kernel's (or --btf), else module's; NULL if none. */
+static const struct btf *find_enum(const char *name, const char *module, int *id)
+{
+	const struct btf *btf = kernel_btf();
+
+	if (!btf)
+		return NULL;
+	*id = btf__find_by_name_kind(btf, name, BTF_KIND_ENUM);
+	if (*id > 0)
+		return btf;
+	btf = module_btf(module);
+	if (!btf)
+		return NULL;
+	*id = btf__find_by_name_kind(btf, name, BTF_KIND_ENUM);
+	return *id > 0 ? btf : NULL;
+}
+
+bool kernel_enum_exists(const char *name, const char *module)
+{
+	int id;
+
+	return find_enum(name, module, &id) != NULL;
+}
+
+const char *kernel_enum_value_name(const char *name, const char *module, long long value)
+{
+	int id;
+	const struct btf *btf = find_enum(name, module, &id);
+
+	if (!btf)
+		return NULL;
+	const struct btf_type *t = btf__type_by_id(btf, (__u32)id);
+	const struct btf_enum *e = btf_enum(t);
+
+	for (int i = 0; i < btf_vlen(t); i++, e++)
+		if (e->val == value)
+			return btf__name_by_offset(btf, e->name_off);
+	return NULL;
+}

@@ -29,3 +29,8 @@ bool kernel_struct_exists(const char *name, const char *module);
  * no BTF describes the function (old kernel, module not loaded): decide another way.
  */
 int kfunc_struct_arg(const char *func, const char *module, const char *type_name);
+
+/* Whether enum name is in the kernel's BTF (or --btf) or, with module set, in that module's BTF. */
+bool kernel_enum_exists(const char *name, const char *module);
+/* The name of value in enum name (looked up as kernel_enum_exists does); NULL if not there. */
+const char *kernel_enum_value_name(const char *name, const char *module, long long value);

@@ -171,6 +171,25 @@ const struct ksym *ksyms_find(const struct ksyms *ks, uint64_t addr)
 	return &ks->syms[lo];
 }
 
+bool ksyms_module_range(const struct ksyms *ks, const char *module, uint64_t *lo, uint64_t *hi)
+{
+	size_t first = SIZE_MAX, last = 0;
+
+	for (size_t i = 0; ks && i < ks->n; i++) {
+		if (!ks->syms[i].module || strcmp(ks->syms[i].module, module))
+			continue;
+		if (first == SIZE_MAX)
+			first = i;
+		last = i;
+	}
+	if (first == SIZE_MAX)
+		return false;
+	*lo = ks->syms[first].addr;
+	/* The last function ends where the next symbol starts; the last of all, within a page. */
+	*hi = last + 1 < ks->n ? ks->syms[last + 1].addr : ks->syms[last].addr + 4096;
+	return true;
+}
+
 bool ksyms_has(const struct ksyms *ks, const char *name)
 {
 	for (size_t i = 0; ks && i < ks->n; i++)

@@ -27,6 +27,11 @@ void ksyms_free(struct ksyms *ks);
 struct ksyms *ksyms_kernel(void);
 /* The text symbol containing addr, or NULL. */
 const struct ksym *ksyms_find(const struct ksyms *ks, uint64_t addr);
+/*
+ * The addresses of module's text, [lo, hi): from its first symbol to the symbol after its last
+ * (symbols of other modules may lie between). False if module has no symbols (not loaded).
+ */
+bool ksyms_module_range(const struct ksyms *ks, const char *module, uint64_t *lo, uint64_t *hi);
 /* Whether a text symbol of that exact name exists. */
 bool ksyms_has(const struct ksyms *ks, const char *name);
 /* GCC's clones of a function, by the suffix GCC gives them (.cold parts are never clones). */

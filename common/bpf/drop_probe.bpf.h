@@ -9,16 +9,9 @@
  */
 #pragma once
 #include "bpfnet.bpf.h"
+#include "drop_reason.bpf.h"
 
 static __always_inline int on_drop(void *ctx, struct sk_buff *skb, __u32 reason);
-
-/* From 6.0, kfree_skb_reason(skb, SKB_CONSUMED) is a normal free, not a drop. */
-static __always_inline bool drop_reason_is_consumed(__u32 reason)
-{
-	if (bpf_core_enum_value_exists(enum skb_drop_reason, SKB_CONSUMED))
-		return reason == bpf_core_enum_value(enum skb_drop_reason, SKB_CONSUMED);
-	return false;
-}
 
 SEC("tp/skb/kfree_skb")
 int drop_tracepoint(struct trace_event_raw_kfree_skb *ctx)

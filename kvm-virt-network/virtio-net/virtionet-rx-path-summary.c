@@ -115,7 +115,14 @@ struct run {
 	/* vring_interrupt calls per IRQ: the map's values at the last read, this period's, in total. */
 	struct rxsum_irq_count seen[RXS_VRING_IRQS], period_irqs[RXS_VRING_IRQS], total_irqs[RXS_VRING_IRQS];
 	int nseen;
+	double attached_s; /* tool_elapsed() once attached: the script's @start_time (BEGIN) */
 };
+
+/* Whole seconds since the probes were attached, as the script counts them. */
+static int seconds_since_attach(const struct run *r)
+{
+	return (int)(tool_elapsed() - r->attached_s);
+}
 
 /* Reads this period's counts into v and adds them to the totals. */
 static void read_period(struct run *r, struct rxsum_view *v)
@@ -159,9 +166,9 @@ static void period_report(void *ctx)
 	read_period(r, &v);
 	fmt_time_hms(hms, sizeof(hms));
 	if (g_common.json)
-		rxsum_print_json(stdout, &v, hms, (int)tool_elapsed(), false);
+		rxsum_print_json(stdout, &v, hms, seconds_since_attach(r), false);
 	else
-		rxsum_print_period(stdout, &v, hms, (int)tool_elapsed(), opt.period);
+		rxsum_print_period(stdout, &v, hms, seconds_since_attach(r), opt.period);
 }
 
 /* The last, partial period is not reported (as the script's END), only counted in the totals. */
@@ -188,7 +195,6 @@ int main(int argc, char **argv)
 	char hms[16];
 
 	args_parse(&parser, argc, argv);
-	tool_elapsed();
 	period_given = opt.period;
 	if (opt.period <= 0)
 		opt.period = 2;
@@ -204,6 +210,7 @@ int main(int argc, char **argv)
 	percpu_delta_init_map(&r.slots, r.skel->maps.totals, RXS_SLOTS);
 	tool_install_signals();
 	hook_attach(&hooks);
+	r.attached_s = tool_elapsed();
 	for (int i = 0; i < RH_HOOKS; i++)
 		attached += hook_active(&hooks, i);
 	if (!g_common.json) {
@@ -222,9 +229,10 @@ int main(int argc, char **argv)
 	hook_detach(&hooks);
 	total = (struct rxsum_view){ r.total, r.total_irqs, r.nseen };
 	if (g_common.json) {
-		rxsum_print_json(stdout, &total, fmt_time_hms(hms, sizeof(hms)), (int)tool_elapsed(), true);
+		rxsum_print_json(stdout, &total, fmt_time_hms(hms, sizeof(hms)), seconds_since_attach(&r),
+				 true);
 	} else {
-		rxsum_print_summary(stdout, &total, (int)tool_elapsed());
+		rxsum_print_summary(stdout, &total, seconds_since_attach(&r));
 		if (!opt.no_map_dump)
 			rxsum_print_map_dump(stdout, &total);
 	}

@@ -65,17 +65,23 @@ struct pair_table {
 	int n, cap;
 };
 
+/* A watched IRQ and its handlers' names. */
+struct watched_irq {
+	int irq;
+	char name[128];
+};
+
 struct run {
 	struct virtnet_irq_monitor_bpf *skel;
-	int list[MAX_LIST]; /* the IRQs as given (duplicates kept), then sorted */
+	int given[MAX_LIST]; /* the IRQs as given (duplicates kept), for the banner */
+	struct watched_irq list[MAX_LIST]; /* the same in ascending order, the order of the reports */
 	int nlist;
-	char names[MAX_LIST][128];
 	struct virq_stats prev[MAX_LIST];
 	struct pair_table cpus, rets;
 	struct virq_irq_report irqs[MAX_LIST];
 };
 
-/* The --irqs and --device IRQs into r->list, in the order given. */
+/* The --irqs and --device IRQs into r->given, in the order given. */
 static void collect_irqs(struct run *r)
 {
 	struct virtio_irq found[64];
@@ -85,7 +91,7 @@ static void collect_irqs(struct run *r)
 	if (!opt.irqs && !opt.device)
 		arg_fail("the following arguments are required: --irqs");
 	if (opt.irqs) {
-		n = virq_parse_list(opt.irqs, r->list, VIRQ_MAX_IRQS, err, sizeof(err));
+		n = virq_parse_list(opt.irqs, r->given, VIRQ_MAX_IRQS, err, sizeof(err));
 		if (n < 0)
 			arg_fail_opt(&opt.irqs, "Invalid IRQ number: %s", err);
 		r->nlist = n;
@@ -101,7 +107,7 @@ static void collect_irqs(struct run *r)
 	if (n <= 0)
 		die("--device %s: %s has no interrupt in /proc/interrupts", opt.device, vdev);
 	for (int i = 0; i < n && r->nlist < MAX_LIST; i++)
-		r->list[r->nlist++] = found[i].irq;
+		r->given[r->nlist++] = found[i].irq;
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -111,20 +117,24 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Names every IRQ after its handlers; dies on one the kernel does not have. */
+/* r->list: the given IRQs sorted, named after their handlers; dies on one the kernel does not have. */
 static void name_irqs(struct run *r)
 {
 	char path[64];
 
+	for (int i = 0; i < r->nlist; i++)
+		r->list[i].irq = r->given[i];
+	qsort(r->list, (size_t)r->nlist, sizeof(r->list[0]), cmp_int);
 	for (int i = 0; i < r->nlist; i++) {
-		snprintf(path, sizeof(path), "/sys/kernel/irq/%d", r->list[i]);
-		if (irq_action_name(r->list[i], r->names[i], sizeof(r->names[i])))
+		struct watched_irq *w = &r->list[i];
+
+		snprintf(path, sizeof(path), "/sys/kernel/irq/%d", w->irq);
+		if (irq_action_name(w->irq, w->name, sizeof(w->name)))
 			continue;
-		if (r->list[i] < 0 || access(path, F_OK))
-			die("IRQ %d does not exist (it is neither in /proc/interrupts nor in "
-			    "/sys/kernel/irq)",
-			    r->list[i]);
-		snprintf(r->names[i], sizeof(r->names[i]), "unknown");
+		if (w->irq < 0 || access(path, F_OK))
+			die("IRQ %d does not exist (neither in /proc/interrupts nor in /sys/kernel/irq)",
+			    w->irq);
+		snprintf(w->name, sizeof(w->name), "unknown");
 	}
 }
 
@@ -206,8 +216,8 @@ static void report(void *ctx)
 		free(q->cpus);
 		free(q->rets);
 		memset(q, 0, sizeof(*q));
-		q->irq = r->list[i];
-		q->name = r->names[i];
+		q->irq = r->list[i].irq;
+		q->name = r->list[i].name;
 		if (bpf_map_lookup_elem(stats_fd, &q->irq, &now))
 			continue;
 		q->calls = now.calls - r->prev[i].calls;
@@ -217,7 +227,7 @@ static void report(void *ctx)
 		if (!bpf_map_lookup_elem(max_fd, &q->irq, &max)) {
 			q->max_ns = max;
 			/* A duplicate in the list reads the same maximum before it is reset. */
-			if (i + 1 == r->nlist || r->list[i + 1] != q->irq)
+			if (i + 1 == r->nlist || r->list[i + 1].irq != q->irq)
 				bpf_map_update_elem(max_fd, &q->irq, &zero, BPF_EXIST);
 		}
 	}
@@ -266,27 +276,14 @@ int main(int argc, char **argv)
 	hook_set_init(&hooks, virq_hook_table.defs, virq_hook_table.n, 0);
 	name_irqs(&r);
 	if (!g_common.json)
-		virq_print_banner(stdout, r.list, r.nlist, opt.interval, opt.trace_cpu);
-	/* Reports go in ascending IRQ order; the names follow their IRQs. */
-	for (int i = 0; i < r.nlist; i++)
-		for (int k = i + 1; k < r.nlist; k++)
-			if (r.list[k] < r.list[i]) {
-				char name[128];
-				int irq = r.list[i];
-
-				r.list[i] = r.list[k];
-				r.list[k] = irq;
-				memcpy(name, r.names[i], sizeof(name));
-				memcpy(r.names[i], r.names[k], sizeof(name));
-				memcpy(r.names[k], name, sizeof(name));
-			}
+		virq_print_banner(stdout, r.given, r.nlist, opt.interval, opt.trace_cpu);
 
 	r.skel = BPFNET_OPEN(virtnet_irq_monitor_bpf);
 	hook_prepare(&hooks, r.skel->obj);
 	bpfload_load(r.skel->skeleton);
 	for (int i = 0; i < r.nlist; i++) {
-		bpf_map_update_elem(bpf_map__fd(r.skel->maps.stats), &r.list[i], &none, BPF_ANY);
-		bpf_map_update_elem(bpf_map__fd(r.skel->maps.max_ns), &r.list[i], &zero, BPF_ANY);
+		bpf_map_update_elem(bpf_map__fd(r.skel->maps.stats), &r.list[i].irq, &none, BPF_ANY);
+		bpf_map_update_elem(bpf_map__fd(r.skel->maps.max_ns), &r.list[i].irq, &zero, BPF_ANY);
 	}
 	tool_install_signals();
 	hook_attach(&hooks);

@@ -173,6 +173,11 @@ virtnet_poll_monitor|--interval|-1 x|invalid (int )?value: .*$
 virtnet_irq_monitor|--irqs|'' x 1,,2 '24, 2x'|Invalid IRQ number: invalid literal for int\(\) with base 10: '.*'$
 virtnet_irq_monitor|--interval|0 x 86401|invalid (int )?value: .*$
 virtionet-rx-path-summary|duration_seconds|x 1.5|invalid int value: '.*'$
+ovs-kernel-module-drop-monitor|--src-ip|10.0.0.300 '' 1.2.3|invalid IPv4 address: '.*'$
+ovs-kernel-module-drop-monitor|--dst|fd00::1|expected an IPv4 address: 'fd00::1'$
+ovs-kernel-module-drop-monitor|--protocol|sctp|invalid choice: 'sctp' \(choose from 'all', 'icmp', 'tcp', 'udp'\)$
+ovs-kernel-module-drop-monitor|--src-port|70000|invalid port: 70000 \(must be between 0 and 65535\)$
+ovs-kernel-module-drop-monitor|--duration|-1|invalid value: -1 \(must be 0 for no limit or between 0\.1 and 31536000 seconds\)$
 EOF
 }
 
@@ -411,6 +416,8 @@ if [ ! -e /sys/module/openvswitch ]; then
 		expect 1 "^Error: kernel module openvswitch is not loaded .*modprobe openvswitch" $tool --phy-interface lo
 	done
 	expect 1 "openvswitch is not loaded" "$S" --phy=lo --dir=rx --proto=udp --inter=2 --src-ip=10.0.0.1
+	expect 1 "^Error: kernel module openvswitch is not loaded \(the drops it reports are the datapath's\); load it with \`modprobe openvswitch\`$" \
+		"$BIN/ovs-kernel-module-drop-monitor" --protocol udp --stack
 else
 	echo "skip: openvswitch is loaded here; the missing-module errors are not testable"
 fi

@@ -174,11 +174,25 @@ START_TEST(test_dir_lab_5_10)
 }
 END_TEST
 
+/* Drop reasons by value, from the 6.12 fixture's vmlinux enum (the module holds none of it). */
+START_TEST(test_enum_value_names_6_12)
+{
+	g_common.btf_path = BTF_FIXTURE_DIR "/6.12";
+
+	ck_assert(kernel_enum_exists("skb_drop_reason", "openvswitch"));
+	ck_assert(!kernel_enum_exists("no_such_enum", "openvswitch"));
+	ck_assert_str_eq(kernel_enum_value_name("skb_drop_reason", "openvswitch", 70),
+			 "SKB_DROP_REASON_DEV_READY");
+	ck_assert_ptr_null(kernel_enum_value_name("skb_drop_reason", "openvswitch", 0x30000));
+	ck_assert_ptr_null(kernel_enum_value_name("no_such_enum", NULL, 1));
+}
+END_TEST
+
 static Suite *kernel_btf_suite(void)
 {
 	const TTest *btf_dir_tests[] = { test_dir_merges_modules, test_dir_without_vmlinux,
 					 test_dir_with_bad_module_file };
-	const TTest *lab_fixture_tests[] = { test_dir_lab_5_10 };
+	const TTest *lab_fixture_tests[] = { test_dir_lab_5_10, test_enum_value_names_6_12 };
 	Suite *s = suite_create("kernel_btf");
 	TCase *tc;
 

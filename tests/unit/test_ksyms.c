@@ -85,6 +85,21 @@ START_TEST(test_find_module_symbols)
 }
 END_TEST
 
+START_TEST(test_module_range)
+{
+	uint64_t lo = 0, hi = 0;
+
+	ck_assert(ksyms_module_range(ks, "openvswitch", &lo, &hi));
+	ck_assert_uint_eq(lo, 0xffffffffc0a00000ULL);
+	/* The last function ends where the next text symbol (bridge's) starts. */
+	ck_assert_uint_eq(hi, 0xffffffffc0b00000ULL);
+	ck_assert(ksyms_module_range(ks, "bridge", &lo, &hi));
+	ck_assert_uint_eq(lo, 0xffffffffc0b00000ULL);
+	ck_assert_uint_eq(hi, 0xffffffffc0b00100ULL + 4096);
+	ck_assert(!ksyms_module_range(ks, "kvm", &lo, &hi));
+}
+END_TEST
+
 START_TEST(test_find_before_first)
 {
 	ck_assert_ptr_null(ksyms_find(ks, 0));
@@ -352,6 +367,7 @@ static Suite *ksyms_suite(void)
 	const TTest *fixture_tests[] = { test_find_exact_start,
 					 test_find_inside,
 					 test_find_module_symbols,
+					 test_module_range,
 					 test_find_before_first,
 					 test_data_symbols_ignored,
 					 test_format_styles,

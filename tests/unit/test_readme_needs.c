@@ -23,6 +23,7 @@
 #include "iface_netstat.h"
 #include "offcputime-ts.h"
 #include "ovs_upcall_latency_summary.h"
+#include "ovs-kernel-module-drop-monitor.h"
 #include "pthread_rwlock_wrlock.h"
 #include "qdisc_drop_trace.h"
 #include "qdisc_lateny_details.h"
@@ -76,6 +77,7 @@ static const struct tool_hooks {
 	{ "trace-qdisc-dequeue", &qdq_hook_table },
 	{ "trace_dev_queue_xmit", &dqx_hook_table },
 	{ "trace_tc_qdisc", &tcq_hook_table },
+	{ "ovs-kernel-module-drop-monitor", &ovsdrop_hook_table, .required_module = "openvswitch" },
 };
 
 /* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */

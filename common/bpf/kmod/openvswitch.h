@@ -27,3 +27,13 @@ struct dp_upcall_info {
 	__u32 portid;
 	__u8 cmd;
 } __attribute__((preserve_access_index));
+
+/* net/openvswitch/flow.h: the flow key the datapath's actions run with. */
+struct sw_flow_key {
+	struct {
+		__u16 in_port;
+	} phy;
+	__u32 recirc_id;
+	__u8 ct_state; /* OVS_CS_F_* */
+	__u16 ct_zone;
+} __attribute__((preserve_access_index));

@@ -15,11 +15,9 @@ struct virtqueue___bpfnet {
 	const char *name;
 	struct virtio_device___bpfnet *vdev;
 	unsigned int index;
-	void *priv;
 } __attribute__((preserve_access_index));
 
 struct virtio_device___bpfnet {
-	int index;
 	void *priv; /* virtio_net: the struct virtnet_info */
 } __attribute__((preserve_access_index));
 
@@ -29,18 +27,8 @@ struct receive_queue___bpfnet {
 	struct napi_struct napi;
 } __attribute__((preserve_access_index));
 
-struct send_queue___bpfnet {
-	struct virtqueue___bpfnet *vq;
-	struct napi_struct napi;
-} __attribute__((preserve_access_index));
-
 struct virtnet_info___bpfnet {
-	struct virtio_device___bpfnet *vdev;
 	struct net_device *dev;
-	struct send_queue___bpfnet *sq;
-	struct receive_queue___bpfnet *rq;
-	__u16 max_queue_pairs;
-	__u16 curr_queue_pairs;
 } __attribute__((preserve_access_index));
 
 /*
@@ -59,18 +47,6 @@ struct vring_virtqueue___bpfnet {
 		} split;
 	};
 } __attribute__((preserve_access_index));
-
-/* The virtio_net RX queue number of a virtqueue (RX and TX virtqueues alternate). */
-static __always_inline __u32 virtnet_queue_of_vq(struct virtqueue *vq)
-{
-	return BPF_CORE_READ((struct virtqueue___bpfnet *)vq, index) / 2;
-}
-
-/* Whether vq is an RX virtqueue of virtio_net (even index; the control queue is not asked). */
-static __always_inline bool virtnet_vq_is_rx(struct virtqueue *vq)
-{
-	return !(BPF_CORE_READ((struct virtqueue___bpfnet *)vq, index) & 1);
-}
 
 /* The receive_queue whose napi member napi is (virtnet_poll's argument). */
 static __always_inline struct receive_queue___bpfnet *virtnet_rq_of_napi(struct napi_struct *napi)
@@ -93,13 +69,6 @@ static __always_inline struct net_device *virtnet_dev_of_vq(struct virtqueue *vq
 	if (!vi)
 		return NULL;
 	return BPF_CORE_READ(vi, dev);
-}
-
-/* The virtnet_info of a virtio_net net_device: netdev_priv(dev). */
-static __always_inline struct virtnet_info___bpfnet *virtnet_info_of_dev(struct net_device *dev)
-{
-	/* netdev_priv(): the private area follows struct net_device aligned to NETDEV_ALIGN (32). */
-	return (void *)((char *)dev + ((bpf_core_type_size(struct net_device) + 31) & ~31UL));
 }
 
 /* The used-ring index the driver consumed up to, of any virtqueue (vring_virtqueue embeds it). */
