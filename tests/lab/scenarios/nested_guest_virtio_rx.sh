@@ -26,6 +26,7 @@ NESTED_MAC=52:54:00:77:00:02
 # Runs in the nested guest (bash on the shared root): the tools around the stream. Talks to
 # the lab guest through files in $LAB_IO: tools_ready (both attached, counters read),
 # traffic_done (the stream is over); leaves the outputs and eth0's counter deltas there.
+# shellcheck disable=SC2153 # LIB, BPFNET_BIN, GUEST_BTF, HOST_* and PORT come with the call
 guest_side() {
     set -euo pipefail
     source "$LIB/common.sh"
@@ -46,7 +47,9 @@ guest_side() {
     : >"$LAB_IO/tools_ready"
     lab_wait_for 120 test -e "$LAB_IO/traffic_done" || lab_fail "the lab guest sent no stream"
     # The stream is over when this side's socket is gone (the last ACK came in).
-    lab_wait_for 20 eval '[[ -z $(ss -Htan "sport = :$PORT") ]]' || lab_fail "the connection did not close"
+    # shellcheck disable=SC2317 # called by lab_wait_for
+    port_closed() { [[ -z $(ss -Htan "sport = :$PORT") ]]; }
+    lab_wait_for 20 port_closed || lab_fail "the connection did not close"
     rx1=$(<"$stat/rx_packets") tx1=$(<"$stat/tx_packets")
     kill -INT "$monitor" "$rcvbuf"
     wait "$monitor" || lab_fail "monitor exited with $?: $(cat "$LAB_IO/monitor.err")"
@@ -76,7 +79,9 @@ if [[ -n $btf_dir ]]; then
             lab_fail "$tool without virtio_net's BTF said: $err"
     done
 fi
-lab_wait_for 180 eval "[[ -e $io/tools_ready ]] || ! lab_nested_alive" && [[ -e $io/tools_ready ]] || {
+tools_ready_or_gone() { [[ -e $io/tools_ready ]] || ! lab_nested_alive; }
+lab_wait_for 180 tools_ready_or_gone || true
+[[ -e $io/tools_ready ]] || {
     lab_nested_wait 10 || true
     lab_fail "the tools did not start in the nested guest"
 }
@@ -90,8 +95,8 @@ lab_on_exit "kill $tcpdump_pid"
 lab_wait_for 20 grep -q 'listening on' "$work/tcpdump.err" || lab_fail "tcpdump did not start: $(cat "$work/tcpdump.err")"
 head -c "$BYTES" /dev/zero | socat -u - "TCP:$LAB_NESTED_GUEST_IP:$PORT" || lab_fail "the TCP stream failed"
 # Over when this side has sent its last ACK (TIME-WAIT) or forgotten the connection.
-lab_wait_for 20 eval '[[ -z $(ss -Htn state established state fin-wait-1 state fin-wait-2 "dport = :$PORT") ]]' ||
-    lab_fail "the connection did not close"
+sender_done() { [[ -z $(ss -Htn state established state fin-wait-1 state fin-wait-2 "dport = :$PORT") ]]; }
+lab_wait_for 20 sender_done || lab_fail "the connection did not close"
 : >"$io/traffic_done"
 lab_nested_wait 120 >&2 || lab_fail "the nested guest's side failed"
 kill -INT "$tcpdump_pid"
