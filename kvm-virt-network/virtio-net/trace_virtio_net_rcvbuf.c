@@ -90,7 +90,7 @@ static const struct hook_def hook_defs[RCV_HOOKS] = {
 			    { { HOOK_KPROBE, "rcv_recv_done", "skb_recv_done" } },
 			    "virtio_net",
 			    true },
-	/* napi_gro_receive became gro_receive_skb (6.17); the skb is the second argument of both. */
+	/* napi_gro_receive is gro_receive_skb on newer kernels (6.18); the skb is the second argument of both. */
 	[RCV_GRO] = { "packets handed to GRO",
 		      { { HOOK_KPROBE, "rcv_gro", "napi_gro_receive" },
 			{ HOOK_KPROBE, "rcv_gro", "gro_receive_skb" } } },

@@ -114,7 +114,7 @@ START_TEST(rcvbuf_receive_buf_cloned)
 }
 END_TEST
 
-/* receive_buf inlined, napi_gro_receive renamed gro_receive_skb (6.17). */
+/* receive_buf inlined, napi_gro_receive renamed gro_receive_skb (6.18). */
 START_TEST(rcvbuf_inlined_renamed)
 {
 	const char *const names[] = { "virtnet_poll",         "skb_recv_done", "gro_receive_skb",
