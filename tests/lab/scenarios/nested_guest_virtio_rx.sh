@@ -30,7 +30,7 @@ NESTED_MAC=52:54:00:77:00:02
 guest_side() {
     set -euo pipefail
     source "$LIB/common.sh"
-    local btf=() rx0 rx1 tx0 tx1 stat=/sys/class/net/eth0/statistics
+    local btf=() rx0 rx1 tx0 tx1 left stat=/sys/class/net/eth0/statistics
     [[ -n $GUEST_BTF ]] && btf=(--btf "$GUEST_BTF")
     ip neigh replace "$HOST_IP" lladdr "$HOST_MAC" dev eth0 nud permanent
     socat -u "TCP-LISTEN:$PORT" OPEN:/dev/null &
@@ -54,7 +54,9 @@ guest_side() {
     kill -INT "$monitor" "$rcvbuf"
     wait "$monitor" || lab_fail "monitor exited with $?: $(cat "$LAB_IO/monitor.err")"
     wait "$rcvbuf" || lab_fail "rcvbuf exited with $?: $(cat "$LAB_IO/rcvbuf.err")"
-    echo "$((rx1 - rx0)) $((tx1 - tx0))" >"$LAB_IO/counters"
+    # What the tools loaded went with them.
+    left=$(bpftool prog show | grep -cE ' name (rxmon|rcv)_' || true)
+    echo "$((rx1 - rx0)) $((tx1 - tx0)) $left" >"$LAB_IO/counters"
 }
 
 lab_nested_require
@@ -102,8 +104,9 @@ lab_nested_wait 120 >&2 || lab_fail "the nested guest's side failed"
 kill -INT "$tcpdump_pid"
 wait "$tcpdump_pid" || true
 cp "$io"/monitor.* "$io"/rcvbuf.* "$io"/counters "$work/"
-read -r rx tx <"$work/counters"
+read -r rx tx left <"$work/counters"
 lab_log "nested eth0 received $rx and sent $tx packets during the stream"
+lab_expect "$left" -eq 0 "no BPF program of the tools is left after Ctrl-C"
 lab_json_check "$work/monitor.json" virtionet-rx-path-monitor
 # One jq for every fact of the monitor's run.
 read -r packets calls hist_total big_polls enable_cb complete success vq_poll to_enable to_complete \
