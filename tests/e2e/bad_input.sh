@@ -178,6 +178,10 @@ ovs-kernel-module-drop-monitor|--dst|fd00::1|expected an IPv4 address: 'fd00::1'
 ovs-kernel-module-drop-monitor|--protocol|sctp|invalid choice: 'sctp' \(choose from 'all', 'icmp', 'tcp', 'udp'\)$
 ovs-kernel-module-drop-monitor|--src-port|70000|invalid port: 70000 \(must be between 0 and 65535\)$
 ovs-kernel-module-drop-monitor|--duration|-1|invalid value: -1 \(must be 0 for no limit or between 0\.1 and 31536000 seconds\)$
+virtionet-rx-path-monitor|-i/--interval|0 -1 31536001|invalid value: -?[0-9]+ \(must be between 0\.1 and 31536000 seconds\)$
+virtionet-rx-path-monitor|-i/--interval|1.5 x ''|invalid int value: '.*'$
+virtionet-rx-path-monitor|-d/--duration|-1 31536001|invalid value: -?[0-9]+ \(must be 0 for no limit or between 0\.1 and 31536000 seconds\)$
+trace_virtio_net_rcvbuf|-d/--duration|-1 x|invalid (int )?value: .*
 EOF
 }
 
@@ -226,6 +230,9 @@ virtnet_poll_monitor|-q|0 65535
 virtnet_poll_monitor|--interval|0 2
 virtnet_irq_monitor|--irqs|0 "24, 25" 1,1
 virtnet_irq_monitor|--device|eth0
+virtionet-rx-path-monitor|-i|1 10 31536000
+virtionet-rx-path-monitor|--duration|0 60
+trace_virtio_net_rcvbuf|-d|0 5
 EOF
 }
 
@@ -327,6 +334,8 @@ expect 2 "^virtnet_irq_monitor: error: the following arguments are required: --i
 expect 2 "^virtionet-rx-path-summary: error: unrecognized arguments: 3$" "$BIN/virtionet-rx-path-summary" 1 2 3
 expect 1 "^Error: interface nosuchdev0 not found$" "$BIN/virtnet_poll_monitor" -d nosuchdev0
 expect 1 "^Error: interface lo is not a virtio-net device" "$BIN/virtnet_poll_monitor" -d lo
+expect 2 "^virtionet-rx-path-monitor: error: unrecognized arguments: 10$" "$BIN/virtionet-rx-path-monitor" 10
+expect 2 "^trace_virtio_net_rcvbuf: error: unrecognized arguments: --interval 1$" "$BIN/trace_virtio_net_rcvbuf" --interval 1
 # offcputime-ts: the original's exclusive groups and its own checks.
 expect 2 "^pthread_rwlock_wrlock: error: the callers of --stack are counted for one process: give its PID$" "$BIN/pthread_rwlock_wrlock" --stack
 expect 2 "^pthread_rwlock_wrlock-stack: error: the callers of --stack are counted for one process: give its PID$" "$BIN/pthread_rwlock_wrlock-stack"
@@ -401,6 +410,10 @@ if [ ! -e /sys/bus/event_source/devices/kprobe/type ] && [ ! -e /sys/kernel/trac
 	# This kernel has no kprobes: both tools say so instead of failing later.
 	expect 1 "^Error: kernel .* cannot attach kprobes .*trace_conntrack has no other probe points$" "$tc"
 	expect 1 "^Error: kernel .* cannot attach kprobes .*ip_defrag has no tracepoint to use instead$" "$BIN/trace_ip_defrag" --protocol udp
+	expect 1 "^Error: kernel .* cannot attach kprobes .*virtnet_poll has no tracepoint to use instead$" \
+		"$BIN/virtionet-rx-path-monitor" -i 2
+	expect 1 "^Error: kernel .* cannot attach kprobes .*receive_buf has no tracepoint to use instead$" \
+		"$BIN/trace_virtio_net_rcvbuf" --all-tx
 	expect 1 "^Error: kernel .* cannot attach kprobes .*its probe points are kernel functions without tracepoints$" \
 		"$BIN/trace_offloading_segment"
 	expect 1 "^Error: kernel .* cannot attach kprobes .*its probe points are kernel functions without tracepoints$" \

@@ -34,6 +34,8 @@
 #include "trace_ip_defrag.h"
 #include "trace_offloading_segment.h"
 #include "trace_vlanvm_udp_workload.h"
+#include "trace_virtio_net_rcvbuf.h"
+#include "virtionet-rx-path-monitor.h"
 #include "virtionet-rx-path-summary.h"
 #include "virtnet_irq_monitor.h"
 #include "virtnet_poll_monitor.h"
@@ -78,6 +80,8 @@ static const struct tool_hooks {
 	{ "trace_dev_queue_xmit", &dqx_hook_table },
 	{ "trace_tc_qdisc", &tcq_hook_table },
 	{ "ovs-kernel-module-drop-monitor", &ovsdrop_hook_table, .required_module = "openvswitch" },
+	{ "virtionet-rx-path-monitor", &rxmon_hook_table },
+	{ "trace_virtio_net_rcvbuf", &rcvbuf_hook_table },
 };
 
 /* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */
