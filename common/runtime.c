@@ -198,12 +198,36 @@ bool kernel_has_kprobes(void)
 	       path_exists("/sys/kernel/debug/tracing/kprobe_events");
 }
 
+/*
+ * Whether the module is built into this kernel: modules.builtin lists "kernel/.../<name>.ko"
+ * (a built-in module without parameters has no /sys/module entry).
+ */
+static bool module_builtin(const char *module)
+{
+	char path[300], line[512], want[96];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/lib/modules/%s/modules.builtin", kernel_release());
+	snprintf(want, sizeof(want), "/%s.ko", module);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		size_t n = strcspn(line, "\n"), w = strlen(want);
+
+		found = n >= w && !strncmp(line + n - w, want, w);
+	}
+	fclose(f);
+	return found;
+}
+
 bool module_loaded(const char *module)
 {
 	char path[128];
 
 	snprintf(path, sizeof(path), "/sys/module/%s", module);
-	return path_exists(path);
+	return path_exists(path) || module_builtin(module);
 }
 
 void require_module(const char *module, const char *why)

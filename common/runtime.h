@@ -40,7 +40,7 @@ bool tracepoint_exists(const char *category, const char *name);
 bool kernel_has_kprobes(void);
 /* Inode number of this process's network namespace (dies if /proc/self/ns/net is unreadable). */
 uint32_t netns_inum(void);
-/* Whether /sys/module/<name> exists. */
+/* Whether the module is loaded (/sys/module/<name>) or built into the kernel (modules.builtin). */
 bool module_loaded(const char *module);
 /* Dies naming the module unless it is loaded. */
 void require_module(const char *module, const char *why);

@@ -126,5 +126,53 @@ read -r ufo dhcp none tso other <<<"$facts"
 grep -q 'sch_direct_xmit' "$E2E_TMP/dqx.err" && e2e_pass "trace_dev_queue_xmit: sch_direct_xmit missing is a warning" ||
 	e2e_fail "no warning for sch_direct_xmit: $(cat "$E2E_TMP/dqx.err")"
 
+# --- trace-abnormal-arp on the tracepoints (netif_receive_skb for __netif_receive_skb,
+# net_dev_start_xmit for tun_net_xmit), watching the tap for sender 10.S.0.50 (X). Into the
+# tap (received from the "VM"): 3 ARP replies from X (reported), 2 requests from Y = 10.S.0.60
+# for the bridge's address (not reported; the bridge answers each into the tap). Through a
+# second tap: 2 gratuitous ARPs from X and 1 from Y, flooded into the watched tap (X's
+# reported at tun_net_xmit). So 10 packets crossed the tap in tap_frames' context (the tool
+# counts every packet on it, per process), 5 are reported.
+TAP2=qgsot1
+ip -n "$NS_A" tuntap add dev "$TAP2" mode tap vnet_hdr
+ip -n "$NS_A" link set "$TAP2" master "$BR"
+ip -n "$NS_A" link set "$TAP2" up
+MAC_BR=$(e2e_mac "$NS_A" "$BR")
+X=$E2E_NET.50 Y=$E2E_NET.60
+out=$E2E_TMP/arp.json
+forwarding() {
+	[ "$(ip netns exec "$NS_A" cat "/sys/class/net/$1/brport/state")" = 3 ]
+}
+E2E_STDERR=$E2E_TMP/arp.err e2e_start "$out" trace-abnormal-arp --device "$TAP" --sender-ip "$X" --json
+ip netns exec "$NS_A" "$TAP_FRAMES" "$TAP" --arp reply --sender-ip "$X" --target-ip "$IP_A" --count 3 \
+	--src-mac 02:00:00:00:00:05 --dst-mac "$MAC_BR" --hold-ms 1500 &
+holder=$!
+for _ in $(seq 1 50); do forwarding "$TAP" && break; sleep 0.1; done
+forwarding "$TAP" || e2e_fail "$TAP is not forwarding in the bridge"
+ip netns exec "$NS_A" "$TAP_FRAMES" "$TAP2" --arp gratuitous --sender-ip "$X" --count 2 --src-mac 02:00:00:00:00:05 &&
+	ip netns exec "$NS_A" "$TAP_FRAMES" "$TAP2" --arp gratuitous --sender-ip "$Y" --src-mac 02:00:00:00:00:06 ||
+	e2e_fail "tap_frames (gratuitous ARP) failed"
+wait "$holder" || e2e_fail "tap_frames (ARP replies) failed"
+ip netns exec "$NS_A" "$TAP_FRAMES" "$TAP" --arp request --sender-ip "$Y" --target-ip "$IP_A" --count 2 \
+	--src-mac 02:00:00:00:00:06 --hold-ms 300 || e2e_fail "tap_frames (ARP requests) failed"
+e2e_stop
+facts=$(jq -rs --arg x "$X" --arg tap "$TAP" '
+	def n(f): [.[] | select(.probe != null) | select(f)] | length;
+	[n(.probe == "__netif_receive_skb" and .op == 2 and .op_name == "Reply" and .spa == $x and .dev == $tap
+	   and .sha == "02:00:00:00:00:05" and .eth_src == "02:00:00:00:00:05" and .comm == "tap_frames"),
+	 n(.probe == "tun_net_xmit" and .op == 1 and .spa == $x and .eth_dst == "ff:ff:ff:ff:ff:ff"
+	   and (.stack | length) > 0),
+	 n(.spa != $x),
+	 ([.[] | select(.final)][0].packets | map(select(.dev == $tap and .comm == "tap_frames")) | map(.count) | add // 0)]
+	| @tsv' "$out")
+read -r replies grat other counted <<<"$facts"
+[ "$replies" -eq 3 ] && e2e_pass "trace-abnormal-arp: 3 of 3 replies from $X received from the tap" ||
+	e2e_fail "trace-abnormal-arp: $replies of 3 replies reported: $(head -c 1500 "$out")"
+[ "$grat" -eq 2 ] && e2e_pass "trace-abnormal-arp: 2 of 2 gratuitous ARPs from $X sent into the tap" ||
+	e2e_fail "trace-abnormal-arp: $grat of 2 gratuitous ARPs reported"
+[ "$other" -eq 0 ] && e2e_pass "trace-abnormal-arp: nothing from other senders" || e2e_fail "$other reports of other senders"
+[ "$counted" -eq 10 ] && e2e_pass "trace-abnormal-arp: @[tap_frames, $TAP]: 10 (10 crossed the tap)" ||
+	e2e_fail "trace-abnormal-arp: $counted packets of tap_frames counted on the tap, 10 crossed it: $(tail -1 "$out")"
+
 expect_no_leftovers
 [ "$E2E_FAILS" -eq 0 ] || exit 1

@@ -9,6 +9,7 @@
 
 #include "golden.h"
 #include "skb_gso_report.h"
+#include "trace-abnormal-arp.h"
 #include "trace-qdisc-dequeue.h"
 #include "trace_dev_queue_xmit.h"
 #include "trace_tc_qdisc.h"
@@ -181,10 +182,63 @@ START_TEST(tc_qdisc_json)
 }
 END_TEST
 
+static struct arp_event sample_arp(unsigned probe, unsigned op)
+{
+	static const __u8 sha[6] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef },
+			  bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	struct arp_event ev = { .probe = probe, .op = (__u16)op, .protocol = 0x806, .pid = 2310 };
+
+	strcpy(ev.comm, "vhost-2301");
+	strcpy(ev.dev, "vnet42");
+	ev.spa = golden_ipv4("192.168.25.218");
+	memcpy(ev.sha, sha, 6);
+	memcpy(ev.eth_src, sha, 6);
+	memcpy(ev.eth_dst, bcast, 6);
+	return ev;
+}
+
+/* The spec's sample: a request received from the tap, a reply sent into it, an unknown opcode. */
+START_TEST(abnormal_arp_text)
+{
+	const char *frames[] = { "__netif_receive_skb+1", "netif_receive_skb_internal+55",
+				 "tun_get_user+3091" };
+	struct arp_event ev = sample_arp(ARP_RECEIVE, 1);
+	struct arp_count counts[] = { { { "ksoftirqd/3", "vnet42" }, 230 },
+				      { { "vhost-2301", "vnet42" }, 17 } };
+	FILE *f = golden_open(&buf, &len);
+
+	fputs("Attaching 3 probes...\n", f);
+	arp_print_event(f, &ev, frames, 3);
+	ev = sample_arp(ARP_TUN_XMIT, 2);
+	ev.pkt_type = 4;
+	arp_print_event(f, &ev, frames, 0); /* a stack that could not be read */
+	ev.op = 9;
+	arp_print_event(f, &ev, NULL, 0); /* --no-stack */
+	arp_sort_counts(counts, ARRAY_SIZE(counts));
+	arp_print_exit(f, false, counts, ARRAY_SIZE(counts), 0, 0);
+	ck_assert_int_eq(golden_check(f, &buf, &len, "trace-abnormal-arp.txt"), 0);
+}
+END_TEST
+
+START_TEST(abnormal_arp_json)
+{
+	const char *frames[] = { "tun_net_xmit+1", "dev_hard_start_xmit+169" };
+	struct arp_event ev = sample_arp(ARP_TUN_XMIT, 2);
+	struct arp_count counts[] = { { { "vhost-2301", "vnet42" }, 17 } };
+	FILE *f = golden_open(&buf, &len);
+
+	arp_print_json(f, &ev, "10:11:12", frames, 2);
+	arp_print_json(f, &ev, "10:11:13", NULL, 0);
+	arp_print_exit(f, true, counts, ARRAY_SIZE(counts), 3, 1);
+	ck_assert_int_eq(golden_check(f, &buf, &len, "trace-abnormal-arp.json"), 0);
+}
+END_TEST
+
 Suite *golden_qdisc_gso_suite(void)
 {
 	const TTest *tests[] = { qdisc_dequeue_blocks, qdisc_dequeue_json, dev_queue_xmit_blocks,
-				 tc_qdisc_blocks, tc_qdisc_json };
+				 tc_qdisc_blocks,      tc_qdisc_json,      abnormal_arp_text,
+				 abnormal_arp_json };
 
 	return unit_suite("qdisc_gso", "layouts", tests, ARRAY_SIZE(tests));
 }

@@ -17,6 +17,7 @@
 
 #include "cpu_monitor.h"
 #include "futex.h"
+#include "trace-abnormal-arp.h"
 #include "trace-qdisc-dequeue.h"
 #include "trace_dev_queue_xmit.h"
 #include "trace_tc_qdisc.h"
@@ -82,6 +83,7 @@ static const struct tool_hooks {
 	{ "ovs-kernel-module-drop-monitor", &ovsdrop_hook_table, .required_module = "openvswitch" },
 	{ "virtionet-rx-path-monitor", &rxmon_hook_table },
 	{ "trace_virtio_net_rcvbuf", &rcvbuf_hook_table },
+	{ "trace-abnormal-arp", &arp_hook_table },
 };
 
 /* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */

@@ -1,0 +1,152 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck source-path=SCRIPTDIR
+# lab-options: --timeout 300
+# The GSO anomaly detectors on their kprobes: trace-qdisc-dequeue, trace_dev_queue_xmit and
+# trace_tc_qdisc, each started once, all three during one traffic pass. Namespace qga holds a
+# bridge with a tap (frames written by tests/e2e/tap_frames as a VM's virtio-net would) and
+# the veth towards qgb under HTB: class 1:10 (fq_codel) for UDP port 7777 through a u32
+# filter with a gact action, the default class 1:20 for the rest.
+# No kernel path makes a GSO size without a type (virtio_net_hdr_to_skb drops gso_size when
+# the type is NONE), so the tools run with the test switch BPFNET_TEST_GSO_TYPE_IGNORE=UDP|DODGY:
+# the 3 UFO frames from the tap (gso_type UDP|DODGY, port 7777) are the anomalies and must be
+# reported exactly once at each point they cross; decoys that must not be reported: a TSO
+# stream (gso_type TCPV4), 3 frames with gso_size but type NONE (port 7778) and, where the
+# original leaves DHCP out, 2 UFO frames from port 68.
+# Then trace-abnormal-arp on its kprobes (__netif_receive_skb, tun_net_xmit), watching qgtap for
+# sender X = 10.64.0.50: 3 ARP replies from X written into qgtap and 2 gratuitous ARPs from X
+# through a second tap, flooded into qgtap, are reported; requests and a gratuitous ARP from
+# Y = 10.64.0.60 are not; 10 packets cross qgtap in tap_frames' context.
+set -euo pipefail
+source "$(dirname "$0")/../lib/netns.sh"
+source "$(dirname "$0")/../lib/tool.sh"
+
+frames=$(cd "$BPFNET_BIN/../tests/e2e" && pwd)/tap_frames
+[[ -x $frames ]] || lab_fail "no tap_frames beside $BPFNET_BIN: build the project first"
+lab_modprobe tun bridge sch_htb sch_fq_codel cls_u32 act_gact cls_cgroup
+lab_tool_workdir
+work=$LAB_TOOL_WORK
+
+lab_netns_pair qga qgb 10.64.0.1 10.64.0.2
+dev=$(lab_netns_devname to- qgb)
+peer=$(lab_netns_devname to- qga)
+ip -n qga addr flush dev "$dev"
+ip -n qga link add qgbr type bridge
+ip -n qga tuntap add dev qgtap mode tap vnet_hdr
+ip -n qga link set "$dev" master qgbr
+ip -n qga link set qgtap master qgbr
+ip -n qga link set qgtap up
+lab_netns_addr qga qgbr 10.64.0.1
+lab_netns_static_neigh qga qgbr 10.64.0.1 qgb "$peer" 10.64.0.2
+lab_nsexec qga tc qdisc add dev "$dev" root handle 1: htb default 20
+lab_nsexec qga tc class add dev "$dev" parent 1: classid 1:10 htb rate 1gbit quantum 60000
+lab_nsexec qga tc class add dev "$dev" parent 1: classid 1:20 htb rate 1gbit quantum 60000
+lab_nsexec qga tc qdisc add dev "$dev" parent 1:10 handle 10: fq_codel
+lab_nsexec qga tc filter add dev "$dev" parent 1: protocol ip prio 1 u32 match ip dport 7777 0xffff \
+    flowid 1:10 action ok
+lab_nsexec qgb socat -u TCP-LISTEN:7000,reuseaddr,fork OPEN:/dev/null >/dev/null 2>&1 &
+lab_wait_for 10 lab_tcp_listening qgb 7000 || lab_fail "no TCP listener in qgb"
+mac_b=$(lab_nsexec qgb ip -br link show "$peer" | awk '{ print $3 }')
+
+btf_enum() { bpftool btf dump file /sys/kernel/btf/vmlinux format raw | sed -n "s/^\t'$1' val=//p"; }
+ufo=$(($(btf_enum SKB_GSO_UDP) | $(btf_enum SKB_GSO_DODGY)))
+tso=$(btf_enum SKB_GSO_TCPV4)
+export BPFNET_TEST_GSO_TYPE_IGNORE=$ufo
+
+declare -A pid
+start() { # NAME ARGS...
+    lab_tool_start "$work/$1.json" "$1" --json "${@:2}"
+    pid[$1]=$LAB_TOOL_PID
+}
+stop() { # NAME
+    LAB_TOOL_PID=${pid[$1]} LAB_TOOL_NAME=$1 LAB_TOOL_OUTPUTS=("$work/$1.json" "$work/$1.json.err")
+    lab_tool_stop 0
+}
+start trace-qdisc-dequeue --device "$dev"
+start trace_dev_queue_xmit --device "$dev"
+start trace_tc_qdisc --device "$dev" --fq-codel-device "$dev"
+
+lab_nsexec qga bash -c "head -c 500000 /dev/zero | socat -u - TCP:10.64.0.2:7000" || lab_fail "the TSO stream failed"
+write() { # COUNT SPORT DPORT ARGS...
+    lab_nsexec qga "$frames" qgtap --count "$1" --gap-ms 100 --src-ip 10.64.0.9 --dst-ip 10.64.0.2 \
+        --sport "$2" --dport "$3" --dst-mac "$mac_b" "${@:4}" || lab_fail "tap_frames failed"
+}
+write 3 4001 7777 --gso udp --gso-size 1000 --payload 2500
+write 3 4002 7778 --gso none --gso-size 500 --payload 1200
+write 2 68 67 --gso udp --gso-size 1000 --payload 2500
+sleep 0.5
+for t in trace-qdisc-dequeue trace_dev_queue_xmit trace_tc_qdisc; do stop "$t"; done
+
+# facts TOOL: per probe, the UFO frames to 7777, then the decoys: DHCP, type NONE, TSO.
+facts() {
+    jq -rs --argjson ufo "$ufo" --argjson tso "$tso" --arg dev "$dev" '
+        [.[] | select(.final | not)] as $e
+        | ($e | map(select(.gso_type == $ufo and .gso_size == 1000 and .dst_port == 7777
+                           and .src_port == 4001 and .dev == $dev)) | group_by(.probe)
+           | map("\(.[0].probe)=\(length)") | join(",")),
+          ($e | map(select(.src_port == 68)) | length),
+          ($e | map(select(.dst_port == 7778)) | length),
+          ($e | map(select(.gso_type == $tso)) | length),
+          ([.[] | select(.final)][0].lost_events),
+          ($e | map(select(.enqueue_fn_name == "fq_codel_enqueue")) | length)' "$work/$1.json" | paste -sd ' '
+}
+# check TOOL WANT DHCP: WANT is the expected "probe=count,..." of the UFO frames, DHCP the
+# reports of the DHCP frames (the tools that do not leave DHCP out see them at 3 points).
+check() {
+    local got dhcp none tso_n lost fq missing
+    read -r got dhcp none tso_n lost fq <<<"$(facts "$1")"
+    missing=$(grep -c 'disabled$' "$work/$1.json.err" || true)
+    ((missing == 0)) || cat "$work/$1.json.err" >&2
+    lab_expect "$missing" -eq 0 "$1: probes missing (every one attached)"
+    if [[ $got == "$2" ]]; then
+        lab_ok "$1: the 3 UFO frames at each point: $got"
+    else
+        cat "$work/$1.json.err" >&2
+        lab_fail "$1: UFO frames reported $got, expected $2"
+    fi
+    lab_expect "$dhcp" -eq "$3" "$1: UFO frames from DHCP port 68 reported (2 sent)"
+    lab_expect "$none" -eq 0 "$1: frames with gso_size and type NONE reported (3 sent)"
+    lab_expect "$tso_n" -eq 0 "$1: TSO skbs of the stream reported"
+    lab_expect "$lost" -eq 0 "$1: lost events"
+    LAB_FQ=$fq
+}
+check trace-qdisc-dequeue "net_dev_queue=3,qdisc_dequeue=3,sch_direct_xmit=3" 6
+check trace_dev_queue_xmit "__dev_queue_xmit=3,sch_direct_xmit=3" 0
+check trace_tc_qdisc "fq_codel_enqueue=3,fq_codel_enqueue_qdisc=3,htb_enqueue=3,sch_direct_xmit=3,tcf_action_exec=3,tcf_classify=3" 0
+lab_expect "$LAB_FQ" -eq 3 "trace_tc_qdisc: the fq_codel check names the callback fq_codel_enqueue"
+
+ip -n qga tuntap add dev qgtap2 mode tap vnet_hdr
+ip -n qga link set qgtap2 master qgbr
+ip -n qga link set qgtap2 up
+mac_br=$(lab_nsexec qga ip -br link show qgbr | awk '{ print $3 }')
+unset BPFNET_TEST_GSO_TYPE_IGNORE
+start trace-abnormal-arp --device qgtap --sender-ip 10.64.0.50
+lab_nsexec qga "$frames" qgtap --arp reply --sender-ip 10.64.0.50 --target-ip 10.64.0.1 --count 3 \
+    --src-mac 02:00:00:00:00:05 --dst-mac "$mac_br" --hold-ms 3000 &
+holder=$!
+forwarding() { [[ $(ip netns exec qga cat /sys/class/net/qgtap/brport/state) == 3 ]]; }
+lab_wait_for 10 forwarding || lab_fail "qgtap is not forwarding in the bridge"
+lab_nsexec qga "$frames" qgtap2 --arp gratuitous --sender-ip 10.64.0.50 --count 2 --src-mac 02:00:00:00:00:05 ||
+    lab_fail "tap_frames (gratuitous ARP from X) failed"
+lab_nsexec qga "$frames" qgtap2 --arp gratuitous --sender-ip 10.64.0.60 --src-mac 02:00:00:00:00:06 ||
+    lab_fail "tap_frames (gratuitous ARP from Y) failed"
+wait "$holder" || lab_fail "tap_frames (ARP replies) failed"
+lab_nsexec qga "$frames" qgtap --arp request --sender-ip 10.64.0.60 --target-ip 10.64.0.1 --count 2 \
+    --src-mac 02:00:00:00:00:06 --hold-ms 300 || lab_fail "tap_frames (ARP requests) failed"
+stop trace-abnormal-arp
+read -r replies grat other counted missing <<<"$(jq -rs '
+    [.[] | select(.final | not)] as $e
+    | ($e | map(select(.probe == "__netif_receive_skb" and .op == 2 and .spa == "10.64.0.50" and .dev == "qgtap"
+                       and .sha == "02:00:00:00:00:05" and .eth_src == "02:00:00:00:00:05")) | length),
+      ($e | map(select(.probe == "tun_net_xmit" and .op == 1 and .spa == "10.64.0.50"
+                       and .eth_dst == "ff:ff:ff:ff:ff:ff" and (.stack | length) > 0)) | length),
+      ($e | map(select(.spa != "10.64.0.50")) | length),
+      ([.[] | select(.final)][0].packets | map(select(.dev == "qgtap" and .comm == "tap_frames")) | map(.count) | add // 0)
+    ' "$work/trace-abnormal-arp.json" | paste -sd ' ') $(grep -c 'disabled$' "$work/trace-abnormal-arp.json.err" || true)"
+lab_expect "$missing" -eq 0 "trace-abnormal-arp: probes missing (both kprobes attached)"
+lab_expect "$replies" -eq 3 "trace-abnormal-arp: replies from X received from qgtap (3 sent)"
+lab_expect "$grat" -eq 2 "trace-abnormal-arp: gratuitous ARPs from X sent into qgtap (2 flooded)"
+lab_expect "$other" -eq 0 "trace-abnormal-arp: reports of other senders (3 sent)"
+lab_expect "$counted" -eq 10 "trace-abnormal-arp: @[tap_frames, qgtap] (10 crossed qgtap)"
+lab_tool_no_leftovers
+lab_log "scenario took $(lab_elapsed)"
