@@ -18,6 +18,7 @@
 #     to-vb (there with the accelerated tag 100), and at __ip_finish_output on vlan100; a
 #     DHCP-port datagram (sport 68) only at __ip_finish_output; UDP through the unlisted veth
 #     to-vc nowhere.
+# Cost on 6.12: 36 core-s (lab.sh under /usr/bin/time: 28.8 user + 7.2 sys, boot included).
 set -euo pipefail
 source "$(dirname "$0")/../lib/netns.sh"
 source "$(dirname "$0")/../lib/tool.sh"
