@@ -55,6 +55,34 @@ static __always_inline struct sw_flow_key *running_key(struct sk_buff *skb, bool
 	return NULL;
 }
 
+#define CALLERS_DEPTH 32
+
+struct callers {
+	__u64 ip[CALLERS_DEPTH];
+};
+
+BPFNET_SCRATCH(callers, struct callers)
+
+/*
+ * Whether the openvswitch module's code is on the kernel stack of this free: a per-CPU entry
+ * of actions_running can outlive its call (a missed return probe), and a new skb at the
+ * same address must not pass for one whose actions run.
+ */
+static __always_inline bool called_from_datapath(void *ctx, const struct ovsdrop_config *cfg)
+{
+	struct callers *c = callers_get();
+	long n;
+
+	if (!c)
+		return false;
+	n = bpf_get_stack(ctx, c->ip, sizeof(c->ip), 0);
+#pragma unroll
+	for (int i = 0; i < CALLERS_DEPTH; i++)
+		if (i * 8 < n && c->ip[i] >= cfg->text_lo && c->ip[i] < cfg->text_hi)
+			return true;
+	return false;
+}
+
 static __always_inline void read_flow(struct sw_flow_key *key, struct ovsdrop_flow *f)
 {
 	if (!key || !bpf_core_type_exists(struct sw_flow_key))
@@ -156,8 +184,10 @@ int ovsdrop_kfree_skb(struct trace_event_raw_kfree_skb *ctx)
 	if (!cfg)
 		return 0;
 	key = running_key(skb, &running);
-	if (!running && (location < cfg->text_lo || location >= cfg->text_hi))
-		return 0;
+	if (location < cfg->text_lo || location >= cfg->text_hi) {
+		if (!running || !called_from_datapath(ctx, cfg))
+			return 0;
+	}
 	if (bpf_core_field_exists(ctx->reason))
 		reason = ctx->reason;
 	if (drop_reason_is_consumed(reason))

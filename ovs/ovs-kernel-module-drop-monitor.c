@@ -59,7 +59,11 @@ static const struct arg_parser parser = {
 	.opts = options,
 };
 
-enum { OVSDROP_HOOK_DROPS, OVSDROP_HOOK_ACTIONS, OVSDROP_HOOK_ACTIONS_END, OVSDROP_HOOKS };
+/*
+ * The return probe is attached before the entry probe: a call entered between the two would
+ * be counted in and never out, and its stale skb address could match a later skb.
+ */
+enum { OVSDROP_HOOK_DROPS, OVSDROP_HOOK_ACTIONS_END, OVSDROP_HOOK_ACTIONS, OVSDROP_HOOKS };
 
 static const struct hook_def hook_defs[OVSDROP_HOOKS] = {
 	[OVSDROP_HOOK_DROPS] = { "datapath drops",

@@ -182,6 +182,9 @@ virtionet-rx-path-monitor|-i/--interval|0 -1 31536001|invalid value: -?[0-9]+ \(
 virtionet-rx-path-monitor|-i/--interval|1.5 x ''|invalid int value: '.*'$
 virtionet-rx-path-monitor|-d/--duration|-1 31536001|invalid value: -?[0-9]+ \(must be 0 for no limit or between 0\.1 and 31536000 seconds\)$
 trace_virtio_net_rcvbuf|-d/--duration|-1 x|invalid (int )?value: .*
+trace-ovs-ct-invalid|--device|a-very-long-device-name|interface name 'a-very-long-device-name' too long \(max 15 characters\)$
+trace-ovs-ct-invalid|--device|, ,,|no device name$
+trace-ovs-ct-invalid|--duration|-1 x|invalid (int )?value: .*$
 EOF
 }
 
@@ -431,6 +434,8 @@ if [ ! -e /sys/module/openvswitch ]; then
 	expect 1 "openvswitch is not loaded" "$S" --phy=lo --dir=rx --proto=udp --inter=2 --src-ip=10.0.0.1
 	expect 1 "^Error: kernel module openvswitch is not loaded \(the drops it reports are the datapath's\); load it with \`modprobe openvswitch\`$" \
 		"$BIN/ovs-kernel-module-drop-monitor" --protocol udp --stack
+	expect 1 "^Error: kernel module openvswitch is not loaded \(its ct\(\) action is what the tool watches\); load it with \`modprobe openvswitch\`$" \
+		"$BIN/trace-ovs-ct-invalid" --device lo --no-stack
 else
 	echo "skip: openvswitch is loaded here; the missing-module errors are not testable"
 fi

@@ -37,6 +37,7 @@
 #include "trace_vlanvm_udp_workload.h"
 #include "trace_virtio_net_rcvbuf.h"
 #include "virtionet-rx-path-monitor.h"
+#include "trace-ovs-ct-invalid.h"
 #include "virtionet-rx-path-summary.h"
 #include "virtnet_irq_monitor.h"
 #include "virtnet_poll_monitor.h"
@@ -84,6 +85,7 @@ static const struct tool_hooks {
 	{ "virtionet-rx-path-monitor", &rxmon_hook_table },
 	{ "trace_virtio_net_rcvbuf", &rcvbuf_hook_table },
 	{ "trace-abnormal-arp", &arp_hook_table },
+	{ "trace-ovs-ct-invalid", &ctinv_hook_table, .required_module = "openvswitch" },
 };
 
 /* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */

@@ -56,9 +56,12 @@ for i in $(seq 50); do
         [ "$(grep -c '"event":"interval"' "$o/poll.json")" -gt "$intervals" ] && break
     sleep 0.2
 done
+progs() { bpftool prog show | grep -cE ' name (vpoll|virq|rxs)_' || true; }
+progs >"$o/progs.running"
 kill -INT $poll $irq $sum
 rc=0
 for p in $poll $irq $sum; do wait $p || rc=$?; done
+progs >"$o/progs.left"
 exit $rc
 EOF_JOB
 )
@@ -128,6 +131,8 @@ read -r sum_packets sum_calls hist_total dumped_packets vring_in entry_in <<<"$(
     $1 == "@period_irq_entry[" i "]:" { e += $2 }
     END { print packets + 0, calls + 0, h + 0, dumped + 0, v + 0, e + 0 }' "$io/sum.txt")"
 
+lab_expect "$(<"$io/progs.running")" -eq 16 "the tools' 3 + 2 + 11 BPF programs were loaded"
+lab_expect "$(<"$io/progs.left")" -eq 0 "none is left after Ctrl-C"
 lab_expect "${replies:-0}" -eq "$COUNT" "the nested guest answered every ping"
 lab_expect "$rx" -eq "$COUNT" "eth0 received exactly the pings (static neighbours, no IPv6)"
 if [[ -n $q0_before ]]; then

@@ -9,7 +9,8 @@
 #   - IPv4 to 10.64.0.3: output to port od2, which is down (do_output frees it);
 #   - TCP from oda through ct(zone=5,table=1): RSTs without a connection are +inv there and
 #     dropped by the rule for ct_state=+inv.
-# Pings between oda and odb pass (decoy). One packet of each kind goes first, before the tool
+# Pings between oda and odb pass through the same ct() (decoy). trace-ovs-ct-invalid, started
+# after the drop monitor, sees the ct() action's invalid verdicts: the RSTs, not the pings. One packet of each kind goes first, before the tool
 # starts: the first packet of a flow is an upcall that ovs-vswitchd handles in user space (a
 # drop rule's packet is dropped there, the kernel never frees it); the datapath flows it then
 # installs drop the counted packets.
@@ -42,10 +43,12 @@ ovs-ofctl add-flows br0 - <<'FLOWS' || lab_fail "ovs-ofctl add-flows br0 failed"
 table=0,priority=300,udp,tp_dst=9999,actions=drop
 table=0,priority=200,ip,nw_dst=10.64.0.3,actions=output:od2
 table=0,priority=100,tcp,actions=ct(zone=5,table=1)
+table=0,priority=100,icmp,actions=ct(zone=5,table=1)
 table=0,priority=10,in_port=od0,actions=output:od1
 table=0,priority=10,in_port=od1,actions=output:od0
-table=1,priority=100,ct_state=+trk+inv,tcp,actions=drop
-table=1,priority=10,actions=output:od1
+table=1,priority=100,ct_state=+trk+inv,actions=drop
+table=1,priority=10,ip,in_port=od0,actions=ct(commit,zone=5),output:od1
+table=1,priority=10,ip,in_port=od1,actions=ct(commit,zone=5),output:od0
 FLOWS
 ip link set od2 down
 
@@ -139,6 +142,32 @@ case $(uname -r) in
         lab_fail "port down: reason '$down_reason' at '$down_fn' on '$down_dev', expected DEV_READY in do_output on od0" ;;
 esac
 lab_ok "drop reasons as this kernel gives them"
+
+# trace-ovs-ct-invalid: the RSTs again, among pings, both through ct(zone=5,table=1) on od0.
+OUT=$WORK/ct-invalid.json
+lab_tool_start "$OUT" trace-ovs-ct-invalid --device od0 --json
+replies=$(lab_ping oda 10.64.0.2 "$N_PING" 0.2) || lab_fail "ping through ct() failed"
+lab_expect "$replies" -eq "$N_PING" "echo replies through ct(zone=5,table=1) (decoy)"
+send_rst "$N_INV"
+lab_tool_await "$N_INV" '"zone"' 30
+lab_tool_stop
+[[ -s $OUT.err ]] && lab_log "stderr: $(cat "$OUT.err")"
+lab_json_split "$OUT" "trace-ovs-ct-invalid's run"
+facts=$(jq -rs '
+    [ length,
+      ([.[] | select(.protocol == 6 and .src_ip == "10.64.0.1" and .dst_ip == "10.64.0.2" and .src_port == 40000
+              and .dst_port == 7000 and .zone == 5 and .ct_state == 48 and .device == "od0"
+              and .steps[-1].probe == "ovs ct_update_key" and .steps[-1].nfct == 0
+              and (.steps[-1].kstack | map(test("ovs_ct_update_key")) | any))] | length),
+      ([.[] | select(.protocol == 1)] | length),
+      ([.[] | select(.steps | map(.probe == "nf_conntrack_in") | any)] | length),
+      ([.[0].steps[].probe] | join(",")) ] | map(tostring) | join("|")' "$OUT.events")
+IFS='|' read -r ct_total ct_rst ct_icmp ct_in ct_steps <<<"$facts"
+lab_log "steps of an invalid RST: $ct_steps"
+lab_expect "$ct_total" -eq "$N_INV" "invalid packets reported by trace-ovs-ct-invalid"
+lab_expect "$ct_rst" -eq "$N_INV" "invalid RSTs with their flow, zone 5, ct_state INVALID|TRACKED, nfct 0 at the verdict"
+lab_expect "$ct_icmp" -eq 0 "pings reported as invalid (decoy)"
+lab_expect "$ct_in" -eq "$N_INV" "invalid RSTs with their nf_conntrack_in step"
 
 lab_tool_no_leftovers
 lab_log "passed in $(lab_elapsed)"
