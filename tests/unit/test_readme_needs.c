@@ -25,6 +25,7 @@
 #include "offcputime-ts.h"
 #include "ovs_upcall_latency_summary.h"
 #include "ovs-kernel-module-drop-monitor.h"
+#include "ovs_userspace_megaflow.h"
 #include "pthread_rwlock_wrlock.h"
 #include "qdisc_drop_trace.h"
 #include "qdisc_lateny_details.h"
@@ -86,6 +87,7 @@ static const struct tool_hooks {
 	{ "trace_virtio_net_rcvbuf", &rcvbuf_hook_table },
 	{ "trace-abnormal-arp", &arp_hook_table },
 	{ "trace-ovs-ct-invalid", &ctinv_hook_table, .required_module = "openvswitch" },
+	{ "ovs_userspace_megaflow", &megaflow_hook_table, .required_module = "openvswitch" },
 };
 
 /* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */
