@@ -48,9 +48,11 @@ lab_nsexec qgb socat -u TCP-LISTEN:7000,reuseaddr,fork OPEN:/dev/null >/dev/null
 lab_wait_for 10 lab_tcp_listening qgb 7000 || lab_fail "no TCP listener in qgb"
 mac_b=$(lab_nsexec qgb ip -br link show "$peer" | awk '{ print $3 }')
 
-btf_enum() { bpftool btf dump file /sys/kernel/btf/vmlinux format raw | sed -n "s/^\t'$1' val=//p"; }
-ufo=$(($(btf_enum SKB_GSO_UDP) | $(btf_enum SKB_GSO_DODGY)))
-tso=$(btf_enum SKB_GSO_TCPV4)
+# The SKB_GSO_* bits of this kernel, from one BTF dump (a few seconds under TCG).
+read -r gso_udp gso_dodgy tso <<<"$(bpftool btf dump file /sys/kernel/btf/vmlinux format raw |
+    awk -F"'| val=" '$2 == "SKB_GSO_UDP" { u = $4 } $2 == "SKB_GSO_DODGY" { d = $4 } $2 == "SKB_GSO_TCPV4" { t = $4 }
+        END { print u, d, t }')"
+ufo=$((gso_udp | gso_dodgy))
 export BPFNET_TEST_GSO_TYPE_IGNORE=$ufo
 
 declare -A pid
@@ -66,7 +68,7 @@ start trace-qdisc-dequeue --device "$dev"
 start trace_dev_queue_xmit --device "$dev"
 start trace_tc_qdisc --device "$dev" --fq-codel-device "$dev"
 
-lab_nsexec qga bash -c "head -c 500000 /dev/zero | socat -u - TCP:10.64.0.2:7000" || lab_fail "the TSO stream failed"
+lab_nsexec qga bash -c "head -c 200000 /dev/zero | socat -u - TCP:10.64.0.2:7000" || lab_fail "the TSO stream failed"
 write() { # COUNT SPORT DPORT ARGS...
     lab_nsexec qga "$frames" qgtap --count "$1" --gap-ms 100 --src-ip 10.64.0.9 --dst-ip 10.64.0.2 \
         --sport "$2" --dport "$3" --dst-mac "$mac_b" "${@:4}" || lab_fail "tap_frames failed"
@@ -74,7 +76,8 @@ write() { # COUNT SPORT DPORT ARGS...
 write 3 4001 7777 --gso udp --gso-size 1000 --payload 2500
 write 3 4002 7778 --gso none --gso-size 500 --payload 1200
 write 2 68 67 --gso udp --gso-size 1000 --payload 2500
-sleep 0.5
+sleep 0.3
+lab_log "traffic done at $(lab_elapsed)"
 for t in trace-qdisc-dequeue trace_dev_queue_xmit trace_tc_qdisc; do stop "$t"; done
 
 # facts TOOL: per probe, the UFO frames to 7777, then the decoys: DHCP, type NONE, TSO.
@@ -121,16 +124,17 @@ ip -n qga link set qgtap2 up
 mac_br=$(lab_nsexec qga ip -br link show qgbr | awk '{ print $3 }')
 unset BPFNET_TEST_GSO_TYPE_IGNORE
 start trace-abnormal-arp --device qgtap --sender-ip 10.64.0.50
-lab_nsexec qga "$frames" qgtap --arp reply --sender-ip 10.64.0.50 --target-ip 10.64.0.1 --count 3 \
-    --src-mac 02:00:00:00:00:05 --dst-mac "$mac_br" --hold-ms 3000 &
-holder=$!
+ip netns exec qga "$frames" qgtap --arp reply --sender-ip 10.64.0.50 --target-ip 10.64.0.1 --count 3 \
+    --src-mac 02:00:00:00:00:05 --dst-mac "$mac_br" --hold-ms 20000 &
+holder=$! # tap_frames itself (ip netns exec execs it): killed once the tap is needed again
 forwarding() { [[ $(ip netns exec qga cat /sys/class/net/qgtap/brport/state) == 3 ]]; }
 lab_wait_for 10 forwarding || lab_fail "qgtap is not forwarding in the bridge"
 lab_nsexec qga "$frames" qgtap2 --arp gratuitous --sender-ip 10.64.0.50 --count 2 --src-mac 02:00:00:00:00:05 ||
     lab_fail "tap_frames (gratuitous ARP from X) failed"
 lab_nsexec qga "$frames" qgtap2 --arp gratuitous --sender-ip 10.64.0.60 --src-mac 02:00:00:00:00:06 ||
     lab_fail "tap_frames (gratuitous ARP from Y) failed"
-wait "$holder" || lab_fail "tap_frames (ARP replies) failed"
+kill "$holder"
+wait "$holder" 2>/dev/null || true
 lab_nsexec qga "$frames" qgtap --arp request --sender-ip 10.64.0.60 --target-ip 10.64.0.1 --count 2 \
     --src-mac 02:00:00:00:00:06 --hold-ms 300 || lab_fail "tap_frames (ARP requests) failed"
 stop trace-abnormal-arp
