@@ -147,6 +147,14 @@ futex|--unit|ns s ''|invalid choice: '.*' \(choose from 'ms', 'us'\)$
 futex|-p/--pid|0 -5|invalid value: -?[0-9]+ \(must be between 1 and 2147483647\)$
 futex|-p/--pid|abc 1.5|invalid int value: '.*'$
 futex|-d/--duration|-1 31536001|invalid value: .* \(must be 0 for no limit or between 0\.1 and 31536000 seconds\)$
+trace-qdisc-dequeue|--device|'' a,,b 0123456789abcdefg|invalid device name '.*' in '.*' \(1 to 15 characters each\)$
+trace-qdisc-dequeue|--kprobe-device|a,b,c,d,e,f,g,h,i|at most 8 devices: 'a,b,c,d,e,f,g,h,i'$
+trace-qdisc-dequeue|-d/--duration|-1|invalid value: .* \(must be 0 for no limit or between 0\.1 and 31536000 seconds\)$
+trace_dev_queue_xmit|--device|, 0123456789abcdefg|invalid device name '.*' in '.*' \(1 to 15 characters each\)$
+trace_tc_qdisc|--fq-codel-device|'' x,|invalid device name '' in '.*' \(1 to 15 characters each\)$
+trace_tc_qdisc|--device|a,b,c,d,e,f,g,h,i|at most 8 devices: '.*'$
+trace-abnormal-arp|--sender-ip|1.2.3 ''|(invalid|expected an) IPv4 address: '.*'$
+trace-abnormal-arp|--device|0123456789abcdefg|invalid device name '0123456789abcdefg' in '0123456789abcdefg' \(1 to 15 characters each\)$
 offcputime-ts|-p/--pid|abc 1,x ''|must be integers$
 offcputime-ts|-t/--tid|1,-2|must be positive ingegers$
 offcputime-ts|-m/--min-block-time|0|must be nonzero$
@@ -222,6 +230,9 @@ system_network_perfomance_metrics|--latency-us|0 1e7
 futex|--unit|ms us
 futex|-p|1 2147483647
 futex|--duration|0 0.5 60
+trace-qdisc-dequeue|--device|lo vnet0,port-storage a,b,c,d,e,f,g,h
+trace_tc_qdisc|--fq-codel-device|0,port-storage lo
+trace-abnormal-arp|--sender-ip|10.0.0.5 0.0.0.0
 offcputime-ts|-p|1 1,2,3
 offcputime-ts|-M|18446744073709551615
 offcputime-ts|--state|0 2
