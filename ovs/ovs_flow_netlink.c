@@ -10,64 +10,17 @@
 
 #include "pktdecode.h"
 #include "strbuf.h"
+#include "ovs_flow_actions.h"
+#include "ovs_flow_attr.h"
 #include "ovs_flow_netlink.h"
-
-struct attr {
-	uint16_t type; /* without NLA_F_NESTED / NLA_F_NET_BYTEORDER */
-	const uint8_t *data;
-	size_t len;
-};
-
-/* Walks the attributes in buf: the next one into a, false at the end or at a broken header. */
-static bool attr_next(const uint8_t *buf, size_t len, size_t *off, struct attr *a)
-{
-	uint16_t alen, type;
-
-	if (*off + NLA_HDRLEN > len)
-		return false;
-	memcpy(&alen, buf + *off, 2);
-	memcpy(&type, buf + *off + 2, 2);
-	if (alen < NLA_HDRLEN || *off + alen > len)
-		return false;
-	a->type = type & NLA_TYPE_MASK;
-	a->data = buf + *off + NLA_HDRLEN;
-	a->len = alen - NLA_HDRLEN;
-	*off += NLA_ALIGN(alen);
-	return true;
-}
-
-static uint32_t get_u32(const struct attr *a)
-{
-	uint32_t v = 0;
-
-	memcpy(&v, a->data, a->len < 4 ? a->len : 4);
-	return v;
-}
-
-static uint16_t get_u16(const struct attr *a)
-{
-	uint16_t v = 0;
-
-	memcpy(&v, a->data, a->len < 2 ? a->len : 2);
-	return v;
-}
-
-/* Copies the attribute's payload into dst when it has the expected size. */
-static bool take(void *dst, size_t size, const struct attr *a)
-{
-	if (a->len != size)
-		return false;
-	memcpy(dst, a->data, size);
-	return true;
-}
 
 /* OVS_KEY_ATTR_* attributes (key or mask) into m; ENCAP (the VLAN's inner headers) recursively. */
 static void match_parse(const uint8_t *buf, size_t len, struct ovs_flow_match *m)
 {
 	size_t off = 0;
-	struct attr a;
+	struct ovs_attr a;
 
-	while (attr_next(buf, len, &off, &a)) {
+	while (ovs_attr_next(buf, len, &off, &a)) {
 		bool ok = true;
 
 		switch (a.type) {
@@ -75,42 +28,42 @@ static void match_parse(const uint8_t *buf, size_t len, struct ovs_flow_match *m
 			match_parse(a.data, a.len, m);
 			break;
 		case OVS_KEY_ATTR_IN_PORT:
-			m->in_port = get_u32(&a);
+			m->in_port = ovs_attr_u32(&a);
 			break;
 		case OVS_KEY_ATTR_SKB_MARK:
-			m->skb_mark = get_u32(&a);
+			m->skb_mark = ovs_attr_u32(&a);
 			break;
 		case OVS_KEY_ATTR_RECIRC_ID:
-			m->recirc_id = get_u32(&a);
+			m->recirc_id = ovs_attr_u32(&a);
 			break;
 		case OVS_KEY_ATTR_CT_STATE:
-			m->ct_state = get_u32(&a);
+			m->ct_state = ovs_attr_u32(&a);
 			break;
 		case OVS_KEY_ATTR_CT_MARK:
-			m->ct_mark = get_u32(&a);
+			m->ct_mark = ovs_attr_u32(&a);
 			break;
 		case OVS_KEY_ATTR_CT_ZONE:
-			m->ct_zone = get_u16(&a);
+			m->ct_zone = ovs_attr_u16(&a);
 			break;
 		case OVS_KEY_ATTR_ETHERNET: {
 			struct ovs_key_ethernet e;
 
-			if ((ok = take(&e, sizeof(e), &a))) {
+			if ((ok = ovs_attr_take(&e, sizeof(e), &a))) {
 				memcpy(m->eth_src, e.eth_src, 6);
 				memcpy(m->eth_dst, e.eth_dst, 6);
 			}
 			break;
 		}
 		case OVS_KEY_ATTR_VLAN:
-			m->vlan_tci = get_u16(&a);
+			m->vlan_tci = ovs_attr_u16(&a);
 			break;
 		case OVS_KEY_ATTR_ETHERTYPE:
-			m->eth_type = get_u16(&a);
+			m->eth_type = ovs_attr_u16(&a);
 			break;
 		case OVS_KEY_ATTR_IPV4: {
 			struct ovs_key_ipv4 k;
 
-			if ((ok = take(&k, sizeof(k), &a))) {
+			if ((ok = ovs_attr_take(&k, sizeof(k), &a))) {
 				m->ipv4.src = k.ipv4_src;
 				m->ipv4.dst = k.ipv4_dst;
 				m->ipv4.proto = k.ipv4_proto;
@@ -123,7 +76,7 @@ static void match_parse(const uint8_t *buf, size_t len, struct ovs_flow_match *m
 		case OVS_KEY_ATTR_IPV6: {
 			struct ovs_key_ipv6 k;
 
-			if ((ok = take(&k, sizeof(k), &a))) {
+			if ((ok = ovs_attr_take(&k, sizeof(k), &a))) {
 				memcpy(m->ipv6.src, k.ipv6_src, 16);
 				memcpy(m->ipv6.dst, k.ipv6_dst, 16);
 				m->ipv6.label = k.ipv6_label;
@@ -139,7 +92,7 @@ static void match_parse(const uint8_t *buf, size_t len, struct ovs_flow_match *m
 		case OVS_KEY_ATTR_SCTP: {
 			struct ovs_key_udp k; /* the same two ports for all three */
 
-			if ((ok = take(&k, sizeof(k), &a))) {
+			if ((ok = ovs_attr_take(&k, sizeof(k), &a))) {
 				m->l4_src = k.udp_src;
 				m->l4_dst = k.udp_dst;
 			}
@@ -149,7 +102,7 @@ static void match_parse(const uint8_t *buf, size_t len, struct ovs_flow_match *m
 		case OVS_KEY_ATTR_ICMPV6: {
 			struct ovs_key_icmp k;
 
-			if ((ok = take(&k, sizeof(k), &a))) {
+			if ((ok = ovs_attr_take(&k, sizeof(k), &a))) {
 				m->icmp_type = k.icmp_type;
 				m->icmp_code = k.icmp_code;
 			}
@@ -361,186 +314,6 @@ static void fields_build(struct ovs_flow_msg *out)
 	}
 }
 
-/* set(ipv4(tos=0x20/0xfc)): the fields of one key attribute, with their masks (or exact). */
-static void set_text(struct strbuf *sb, const struct attr *a, bool masked)
-{
-	size_t half = masked ? a->len / 2 : a->len;
-	struct attr value = { a->type, a->data, half };
-	char x[INET6_ADDRSTRLEN], y[24];
-
-	switch (a->type) {
-	case OVS_KEY_ATTR_IPV4: {
-		struct ovs_key_ipv4 v, m;
-
-		if (!take(&v, sizeof(v), &value))
-			break;
-		memset(&m, 0xff, sizeof(m));
-		if (masked)
-			memcpy(&m, a->data + half, sizeof(m));
-		sb_addf(sb, "set(ipv4(");
-		const char *sep = "";
-
-		if (m.ipv4_src) {
-			sb_addf(sb, "%ssrc=%s", sep, inet_ntop(AF_INET, &v.ipv4_src, x, sizeof(x)));
-			sep = ",";
-		}
-		if (m.ipv4_dst) {
-			sb_addf(sb, "%sdst=%s", sep, inet_ntop(AF_INET, &v.ipv4_dst, x, sizeof(x)));
-			sep = ",";
-		}
-		if (m.ipv4_tos) {
-			sb_addf(sb, "%stos=0x%x", sep, v.ipv4_tos);
-			if (m.ipv4_tos != 0xff)
-				sb_addf(sb, "/0x%x", m.ipv4_tos);
-			sep = ",";
-		}
-		if (m.ipv4_ttl)
-			sb_addf(sb, "%sttl=%u", sep, v.ipv4_ttl);
-		sb_addf(sb, "))");
-		return;
-	}
-	case OVS_KEY_ATTR_ETHERNET: {
-		struct ovs_key_ethernet v;
-
-		if (!take(&v, sizeof(v), &value))
-			break;
-		sb_addf(sb, "set(eth(src=%s,", mac_format(v.eth_src, y, sizeof(y)));
-		sb_addf(sb, "dst=%s))", mac_format(v.eth_dst, y, sizeof(y)));
-		return;
-	}
-	case OVS_KEY_ATTR_TCP:
-	case OVS_KEY_ATTR_UDP: {
-		struct ovs_key_udp v;
-
-		if (!take(&v, sizeof(v), &value))
-			break;
-		sb_addf(sb, "set(%s(src=%u,dst=%u))", a->type == OVS_KEY_ATTR_TCP ? "tcp" : "udp",
-			ntohs(v.udp_src), ntohs(v.udp_dst));
-		return;
-	}
-	default:
-		break;
-	}
-	sb_addf(sb, "set(key_attr_%u)", a->type);
-}
-
-static void ct_text(struct strbuf *sb, const struct attr *ct)
-{
-	const char *sep = "";
-	size_t off = 0;
-	struct attr a;
-
-	sb_addf(sb, "ct(");
-	while (attr_next(ct->data, ct->len, &off, &a)) {
-		switch (a.type) {
-		case OVS_CT_ATTR_COMMIT:
-			sb_addf(sb, "%scommit", sep);
-			break;
-		case OVS_CT_ATTR_FORCE_COMMIT:
-			sb_addf(sb, "%sforce_commit", sep);
-			break;
-		case OVS_CT_ATTR_ZONE:
-			if (!get_u16(&a))
-				continue; /* the default zone, which ovs-dpctl does not print either */
-			sb_addf(sb, "%szone=%u", sep, get_u16(&a));
-			break;
-		case OVS_CT_ATTR_MARK:
-			sb_addf(sb, "%smark", sep);
-			break;
-		case OVS_CT_ATTR_LABELS:
-			sb_addf(sb, "%slabel", sep);
-			break;
-		case OVS_CT_ATTR_HELPER:
-			sb_addf(sb, "%shelper=%.*s", sep, (int)strnlen((const char *)a.data, a.len), a.data);
-			break;
-		case OVS_CT_ATTR_NAT:
-			sb_addf(sb, "%snat", sep);
-			break;
-		default:
-			continue;
-		}
-		sep = ",";
-	}
-	sb_addf(sb, ")");
-}
-
-static void action_text(struct strbuf *sb, const struct attr *a)
-{
-	size_t off = 0;
-	struct attr sub;
-
-	switch (a->type) {
-	case OVS_ACTION_ATTR_OUTPUT:
-		sb_addf(sb, "output:%u", get_u32(a));
-		break;
-	case OVS_ACTION_ATTR_USERSPACE: {
-		uint32_t pid = 0;
-
-		while (attr_next(a->data, a->len, &off, &sub))
-			if (sub.type == OVS_USERSPACE_ATTR_PID)
-				pid = get_u32(&sub);
-		sb_addf(sb, "userspace(pid=%u)", pid);
-		break;
-	}
-	case OVS_ACTION_ATTR_SET:
-	case OVS_ACTION_ATTR_SET_MASKED:
-		if (attr_next(a->data, a->len, &off, &sub))
-			set_text(sb, &sub, a->type == OVS_ACTION_ATTR_SET_MASKED);
-		else
-			sb_addf(sb, "set()");
-		break;
-	case OVS_ACTION_ATTR_PUSH_VLAN: {
-		struct ovs_action_push_vlan v;
-
-		if (take(&v, sizeof(v), a))
-			sb_addf(sb, "push_vlan(vid=%u,pcp=%u)", ntohs(v.vlan_tci) & 0x0fff,
-				ntohs(v.vlan_tci) >> 13);
-		else
-			sb_addf(sb, "push_vlan");
-		break;
-	}
-	case OVS_ACTION_ATTR_POP_VLAN:
-		sb_addf(sb, "pop_vlan");
-		break;
-	case OVS_ACTION_ATTR_RECIRC:
-		sb_addf(sb, "recirc(0x%x)", get_u32(a));
-		break;
-	case OVS_ACTION_ATTR_CT:
-		ct_text(sb, a);
-		break;
-	case OVS_ACTION_ATTR_CT_CLEAR:
-		sb_addf(sb, "ct_clear");
-		break;
-	case OVS_ACTION_ATTR_TRUNC:
-		sb_addf(sb, "trunc(%u)", get_u32(a));
-		break;
-	case OVS_ACTION_ATTR_SAMPLE:
-		sb_addf(sb, "sample");
-		break;
-	case OVS_ACTION_ATTR_HASH:
-		sb_addf(sb, "hash");
-		break;
-	case OVS_ACTION_ATTR_CLONE:
-		sb_addf(sb, "clone");
-		break;
-	case OVS_ACTION_ATTR_METER:
-		sb_addf(sb, "meter(%u)", get_u32(a));
-		break;
-	case OVS_ACTION_ATTR_PUSH_MPLS:
-		sb_addf(sb, "push_mpls");
-		break;
-	case OVS_ACTION_ATTR_POP_MPLS:
-		sb_addf(sb, "pop_mpls");
-		break;
-	case OVS_ACTION_ATTR_CHECK_PKT_LEN:
-		sb_addf(sb, "check_pkt_len");
-		break;
-	default:
-		sb_addf(sb, "action_%u", a->type);
-		break;
-	}
-}
-
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -555,8 +328,8 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 
 int ovs_flow_msg_decode(const uint8_t *buf, size_t len, struct ovs_flow_msg *out, char *err, size_t errlen)
 {
-	const struct attr *key = NULL, *mask = NULL;
-	struct attr a, key_attr, mask_attr;
+	const struct ovs_attr *key = NULL, *mask = NULL;
+	struct ovs_attr a, key_attr, mask_attr;
 	struct strbuf sb = { 0 };
 	struct nlmsghdr nlh;
 	struct ovs_header oh;
@@ -571,7 +344,7 @@ int ovs_flow_msg_decode(const uint8_t *buf, size_t len, struct ovs_flow_msg *out
 	memcpy(&oh, buf + NLMSG_HDRLEN + GENL_HDRLEN, sizeof(oh));
 	out->dp_ifindex = (uint32_t)oh.dp_ifindex;
 	end = nlh.nlmsg_len < len ? nlh.nlmsg_len : len;
-	while (attr_next(buf, end, &off, &a)) {
+	while (ovs_attr_next(buf, end, &off, &a)) {
 		if (a.type == OVS_FLOW_ATTR_KEY) {
 			key_attr = a;
 			key = &key_attr;
@@ -580,13 +353,13 @@ int ovs_flow_msg_decode(const uint8_t *buf, size_t len, struct ovs_flow_msg *out
 			mask = &mask_attr;
 		} else if (a.type == OVS_FLOW_ATTR_ACTIONS) {
 			size_t aoff = 0;
-			struct attr act;
+			struct ovs_attr act;
 
 			out->has_actions = true;
-			while (attr_next(a.data, a.len, &aoff, &act)) {
+			while (ovs_attr_next(a.data, a.len, &aoff, &act)) {
 				if (out->nactions++)
 					sb_addf(&sb, ",");
-				action_text(&sb, &act);
+				ovs_flow_action_text(&sb, &act);
 			}
 		}
 	}
