@@ -34,7 +34,8 @@ struct msg {
 
 static void put(struct msg *m, const void *data, size_t n)
 {
-	memcpy(m->b + m->n, data, n);
+	if (n)
+		memcpy(m->b + m->n, data, n);
 	m->n += n;
 }
 
