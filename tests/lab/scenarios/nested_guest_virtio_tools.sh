@@ -78,9 +78,7 @@ if [[ ! -e $io/tools-ready ]]; then
     lab_fail "the tools did not attach in the nested guest"
 fi
 lab_log "tools attached in the nested guest after $(lab_elapsed) ($(<"$io/attach.s") s from their start)"
-# Not lab_ping: after its last echo, ping waits twice the slowest RTT for the replies still
-# out; a stalled nested guest can take longer. -w: until all are answered (or 30 s).
-replies=$(ping -n -q -c "$COUNT" -i 0.2 -w 30 "$LAB_NESTED_GUEST_IP" | sed -n 's/.* \([0-9][0-9]*\) received.*/\1/p') || true
+replies=$(lab_ping - "$LAB_NESTED_GUEST_IP" "$COUNT") || true
 : >"$io/traffic-done"
 rc=0
 lab_nested_wait 120 >&2 || rc=$?
