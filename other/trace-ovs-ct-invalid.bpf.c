@@ -6,6 +6,7 @@
  * its steps are sent, else forgotten.
  */
 #include "bpfnet.bpf.h"
+#include "dev_name_set.bpf.h"
 #include "events.bpf.h"
 #include "kmod/openvswitch.h"
 #include "skb_pkt.bpf.h"
@@ -32,48 +33,22 @@ static __always_inline struct ct_packet *current_packet(void)
 	return bpf_map_lookup_elem(&ct_packets, &zero);
 }
 
-static __always_inline bool name_equal(const char *a, const char *b)
-{
-#pragma unroll
-	for (int i = 0; i < 16; i++) {
-		if (a[i] != b[i])
-			return false;
-		if (!a[i])
-			return true;
-	}
-	return true;
-}
-
-static __always_inline bool device_watched(const struct ctinv_config *cfg, const char *name)
-{
-#pragma unroll
-	for (int i = 0; i < CTINV_MAX_DEVICES; i++) {
-		if (!cfg->devices[i][0])
-			return false;
-		if (name_equal(cfg->devices[i], name))
-			return true;
-	}
-	return false;
-}
-
 SEC("kprobe")
 int BPF_KPROBE(ctinv_ovs_ct_execute, struct net *net, struct sk_buff *skb, struct sw_flow_key *key)
 {
 	const struct ctinv_config *cfg = get_config();
 	struct ct_packet *p = current_packet();
 	struct pkt_snap *snap = snap_get();
-	struct net_device *dev;
+	char name[DEV_NAME_LEN];
 	struct pkt_key k;
 
 	if (!cfg || !p || !snap)
 		return 0;
 	p->skb = NULL;
 	__builtin_memset(&p->ev, 0, sizeof(p->ev));
-	dev = BPF_CORE_READ(skb, dev);
-	if (dev)
-		bpf_core_read_str(p->ev.ifname, sizeof(p->ev.ifname), &dev->name);
-	if (!device_watched(cfg, p->ev.ifname))
+	if (!dev_name_set_has(&cfg->devices, BPF_CORE_READ(skb, dev), name))
 		return 0;
+	__builtin_memcpy(p->ev.ifname, name, DEV_NAME_LEN);
 	/* The original read every packet as IPv4. */
 	if (skb_pkt_key(skb, PKT_AT_NET, NULL, snap, &k) || k.family != 4)
 		return 0;

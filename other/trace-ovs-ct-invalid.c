@@ -6,6 +6,7 @@
 
 #include "argparse.h"
 #include "bpfload.h"
+#include "dev_names.h"
 #include "events.h"
 #include "filter.h"
 #include "hook.h"
@@ -143,26 +144,12 @@ const struct hook_table ctinv_hook_table = { hook_defs, CTINV_HOOKS };
 static void build_config(struct ctinv_config *cfg)
 {
 	const char **names = opt.devices.count ? opt.devices.items : default_devices;
-	int n = opt.devices.count ? opt.devices.count : (int)ARRAY_SIZE(default_devices), used = 0;
+	int n = opt.devices.count ? opt.devices.count : (int)ARRAY_SIZE(default_devices);
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->want_stack = !opt.no_stack;
-	for (int i = 0; i < n; i++) {
-		char *copy = strdup(names[i]), *save = NULL;
-
-		for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
-			if (strlen(name) >= sizeof(cfg->devices[0]))
-				arg_fail_opt(&opt.devices, "interface name '%s' too long (max 15 characters)",
-					     name);
-			iface_name_check(name);
-			if (used == CTINV_MAX_DEVICES)
-				arg_fail_opt(&opt.devices, "at most %d devices", CTINV_MAX_DEVICES);
-			snprintf(cfg->devices[used++], sizeof(cfg->devices[0]), "%s", name);
-		}
-		free(copy);
-	}
-	if (!used)
-		arg_fail_opt(&opt.devices, "no device name");
+	for (int i = 0; i < n; i++)
+		dev_name_set_parse(&cfg->devices, names[i], &opt.devices);
 }
 
 struct printer {

@@ -2,8 +2,8 @@
 /* trace-ovs-ct-invalid: shared by the BPF program and user space. */
 #pragma once
 #include "bpf/both_sides.h"
+#include "bpf/dev_name_set.h"
 
-#define CTINV_MAX_DEVICES 8
 #define CTINV_MAX_STEPS 8
 #define CTINV_NO_STACK (-1)
 #define CTINV_CS_INVALID 0x10 /* OVS_CS_F_INVALID */
@@ -19,7 +19,7 @@ enum ctinv_probe {
 };
 
 struct ctinv_config {
-	char devices[CTINV_MAX_DEVICES][16]; /* exact names; the first empty one ends the list */
+	struct dev_name_set devices;
 	__u8 want_stack;
 	__u8 pad[7];
 };
@@ -51,7 +51,7 @@ struct ctinv_event {
 	__u8 nsteps;
 	__u8 steps_lost; /* steps that did not fit */
 	__u8 pad[6];
-	char ifname[16];
+	char ifname[DEV_NAME_LEN];
 	char comm[16];
 	struct ctinv_step steps[CTINV_MAX_STEPS];
 };

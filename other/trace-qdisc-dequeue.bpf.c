@@ -7,30 +7,17 @@
 #include "skb_gso.bpf.h"
 #include "trace-qdisc-dequeue.h"
 
-static __always_inline int on_tracepoint(void *ctx, struct sk_buff *skb, __u32 probe)
-{
-	const struct gso_config *cfg = get_config();
-	struct gso_event *ev;
-
-	if (!cfg)
-		return 0;
-	ev = gso_check(skb, &cfg->devices, cfg, false);
-	if (ev)
-		gso_submit(ctx, ev, probe);
-	return 0;
-}
-
 /* skbaddr is NULL when the dequeue found nothing. */
 SEC("tp/qdisc/qdisc_dequeue")
 int qdq_tp_qdisc_dequeue(struct trace_event_raw_qdisc_dequeue *ctx)
 {
-	return on_tracepoint(ctx, ctx->skbaddr, QDQ_QDISC_DEQUEUE);
+	return gso_on_skb(ctx, ctx->skbaddr, QDQ_QDISC_DEQUEUE, false);
 }
 
 SEC("tp/net/net_dev_queue")
 int qdq_tp_net_dev_queue(struct trace_event_raw_net_dev_template *ctx)
 {
-	return on_tracepoint(ctx, ctx->skbaddr, QDQ_NET_DEV_QUEUE);
+	return gso_on_skb(ctx, ctx->skbaddr, QDQ_NET_DEV_QUEUE, false);
 }
 
 /* sk: the skb's own socket (sk_of_skb) or the function's socket argument. */

@@ -6,35 +6,22 @@
 #include "skb_gso.bpf.h"
 #include "trace_dev_queue_xmit.h"
 
-static __always_inline int on_skb(void *ctx, struct sk_buff *skb, __u32 probe)
-{
-	const struct gso_config *cfg = get_config();
-	struct gso_event *ev;
-
-	if (!cfg)
-		return 0;
-	ev = gso_check(skb, &cfg->devices, cfg, true);
-	if (ev)
-		gso_submit(ctx, ev, probe);
-	return 0;
-}
-
 SEC("kprobe")
 int BPF_KPROBE(dqx_sch_direct_xmit, struct sk_buff *skb)
 {
-	return on_skb(ctx, skb, DQX_SCH_DIRECT_XMIT);
+	return gso_on_skb(ctx, skb, DQX_SCH_DIRECT_XMIT, true);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(dqx_dev_queue_xmit, struct sk_buff *skb)
 {
-	return on_skb(ctx, skb, DQX_DEV_QUEUE_XMIT);
+	return gso_on_skb(ctx, skb, DQX_DEV_QUEUE_XMIT, true);
 }
 
 SEC("tp/net/net_dev_queue")
 int dqx_tp_net_dev_queue(struct trace_event_raw_net_dev_template *ctx)
 {
-	return on_skb(ctx, ctx->skbaddr, DQX_DEV_QUEUE_XMIT);
+	return gso_on_skb(ctx, ctx->skbaddr, DQX_DEV_QUEUE_XMIT, true);
 }
 
 BPFNET_LICENSE;

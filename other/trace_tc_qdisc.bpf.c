@@ -7,54 +7,41 @@
 #include "skb_gso.bpf.h"
 #include "trace_tc_qdisc.h"
 
-static __always_inline int on_skb(void *ctx, struct sk_buff *skb, __u32 probe)
-{
-	const struct gso_config *cfg = get_config();
-	struct gso_event *ev;
-
-	if (!cfg)
-		return 0;
-	ev = gso_check(skb, &cfg->devices, cfg, true);
-	if (ev)
-		gso_submit(ctx, ev, probe);
-	return 0;
-}
-
 SEC("kprobe")
 int BPF_KPROBE(tcq_sch_direct_xmit, struct sk_buff *skb)
 {
-	return on_skb(ctx, skb, TCQ_SCH_DIRECT_XMIT);
+	return gso_on_skb(ctx, skb, TCQ_SCH_DIRECT_XMIT, true);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(tcq_htb_enqueue, struct sk_buff *skb)
 {
-	return on_skb(ctx, skb, TCQ_HTB_ENQUEUE);
+	return gso_on_skb(ctx, skb, TCQ_HTB_ENQUEUE, true);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(tcq_fq_codel_enqueue, struct sk_buff *skb)
 {
-	return on_skb(ctx, skb, TCQ_FQ_CODEL_ENQUEUE);
+	return gso_on_skb(ctx, skb, TCQ_FQ_CODEL_ENQUEUE, true);
 }
 
 /* 5.13 put the block between skb and tp: the skb stays the first argument. */
 SEC("kprobe")
 int BPF_KPROBE(tcq_tcf_classify, struct sk_buff *skb)
 {
-	return on_skb(ctx, skb, TCQ_TCF_CLASSIFY);
+	return gso_on_skb(ctx, skb, TCQ_TCF_CLASSIFY, true);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(tcq_tcf_action_exec, struct sk_buff *skb)
 {
-	return on_skb(ctx, skb, TCQ_TCF_ACTION_EXEC);
+	return gso_on_skb(ctx, skb, TCQ_TCF_ACTION_EXEC, true);
 }
 
 SEC("kprobe")
 int BPF_KPROBE(tcq_cls_cgroup_classify, struct sk_buff *skb)
 {
-	return on_skb(ctx, skb, TCQ_CLS_CGROUP_CLASSIFY);
+	return gso_on_skb(ctx, skb, TCQ_CLS_CGROUP_CLASSIFY, true);
 }
 
 SEC("kprobe")

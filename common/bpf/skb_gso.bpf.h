@@ -150,3 +150,17 @@ static __always_inline void gso_submit(void *ctx, struct gso_event *ev, __u32 pr
 	counter_add(&gso_anomalies, probe, 1);
 	emit_event(ctx, ev, sizeof(*ev));
 }
+
+/* A probe on the tool's device list: the check, then the event. */
+static __always_inline int gso_on_skb(void *ctx, struct sk_buff *skb, __u32 probe, bool skip_dhcp)
+{
+	const struct gso_config *cfg = get_config();
+	struct gso_event *ev;
+
+	if (!cfg)
+		return 0;
+	ev = gso_check(skb, &cfg->devices, cfg, skip_dhcp);
+	if (ev)
+		gso_submit(ctx, ev, probe);
+	return 0;
+}

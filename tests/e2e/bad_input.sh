@@ -190,8 +190,7 @@ virtionet-rx-path-monitor|-i/--interval|0 -1 31536001|invalid value: -?[0-9]+ \(
 virtionet-rx-path-monitor|-i/--interval|1.5 x ''|invalid int value: '.*'$
 virtionet-rx-path-monitor|-d/--duration|-1 31536001|invalid value: -?[0-9]+ \(must be 0 for no limit or between 0\.1 and 31536000 seconds\)$
 trace_virtio_net_rcvbuf|-d/--duration|-1 x|invalid (int )?value: .*
-trace-ovs-ct-invalid|--device|a-very-long-device-name|interface name 'a-very-long-device-name' too long \(max 15 characters\)$
-trace-ovs-ct-invalid|--device|, ,,|no device name$
+trace-ovs-ct-invalid|--device|a-very-long-device-name 'a,,b' 'd1,d2,d3,d4,d5,d6,d7,d8,d9'|(invalid device name '.*' in '.*' \(1 to 15 characters each\)|at most 8 devices: '.*')$
 trace-ovs-ct-invalid|--duration|-1 x|invalid (int )?value: .*$
 EOF
 }
