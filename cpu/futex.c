@@ -52,28 +52,11 @@ static const struct hook_def hook_defs[] = {
 };
 const struct hook_table futex_hook_table = { hook_defs, 2 };
 
-static int by_start(const void *a, const void *b)
-{
-	const struct futex_inside *x = a, *y = b;
-
-	if (x->start_ns != y->start_ns)
-		return x->start_ns < y->start_ns ? -1 : 1;
-	return x->tid < y->tid ? -1 : x->tid > y->tid;
-}
-
-void futex_sort_inside(struct futex_inside *inside, size_t n)
-{
-	qsort(inside, n, sizeof(*inside), by_start);
-}
-
 void futex_print_report(FILE *f, const struct futex_report *r)
 {
 	fputs("\n\n", f);
 	bt_print_hist(f, "lat", r->slots, BT_HIST_SLOTS);
-	for (size_t i = 0; i < r->ninside; i++)
-		fprintf(f, "@ts[%u]: %llu\n", r->inside[i].tid, (unsigned long long)r->inside[i].start_ns);
-	if (r->ninside)
-		fputc('\n', f);
+	tid_starts_print(f, "ts", r->inside, r->ninside);
 }
 
 void futex_print_json(FILE *f, const struct futex_report *r)
@@ -86,43 +69,10 @@ void futex_print_json(FILE *f, const struct futex_report *r)
 	json_str(&j, "unit", r->unit);
 	json_uint(&j, "calls", hist_total(r->slots, BT_HIST_SLOTS));
 	bt_hist_json(&j, "lat", r->slots, BT_HIST_SLOTS);
-	json_arr(&j, "inside");
-	for (size_t i = 0; i < r->ninside; i++) {
-		json_obj(&j, NULL);
-		json_uint(&j, "tid", r->inside[i].tid);
-		json_uint(&j, "start_ns", r->inside[i].start_ns);
-		json_end_obj(&j);
-	}
-	json_end_arr(&j);
+	tid_starts_json(&j, r->inside, r->ninside);
 	json_uint(&j, "untimed", r->untimed);
 	json_end_obj(&j);
 	json_finish(&j);
-}
-
-/* The threads still inside futex(): what is left in the start map. */
-static size_t read_inside(struct bpf_map *map, struct futex_inside **out)
-{
-	int fd = bpf_map__fd(map);
-	size_t n = 0, cap = 64;
-	struct futex_inside *v = malloc(cap * sizeof(*v));
-	__u32 key, next;
-	__u64 ts;
-	void *prev = NULL;
-
-	if (!v)
-		die("out of memory");
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &ts))
-			continue;
-		if (n == cap && !(v = realloc(v, (cap *= 2) * sizeof(*v))))
-			die("out of memory");
-		v[n++] = (struct futex_inside){ key, ts };
-	}
-	futex_sort_inside(v, n);
-	*out = v;
-	return n;
 }
 
 int main(int argc, char **argv)
@@ -130,6 +80,7 @@ int main(int argc, char **argv)
 	struct futex_config cfg = { 0 };
 	uint64_t slots[BT_HIST_SLOTS];
 	struct futex_report r = { .slots = slots };
+	struct tid_start *inside;
 	struct futex_bpf *skel;
 	struct hook_set hooks;
 
@@ -155,7 +106,8 @@ int main(int argc, char **argv)
 
 	bpfload_percpu_sums(skel->maps.lat, BT_HIST_SLOTS, slots);
 	r.unit = units[opt.unit];
-	r.ninside = read_inside(skel->maps.start, &r.inside);
+	r.ninside = tid_starts_read(skel->maps.start, &inside);
+	r.inside = inside;
 	r.untimed = bpfload_percpu_sum(skel->maps.counters, FUTEX_UNTIMED);
 	if (g_common.json)
 		futex_print_json(stdout, &r);
@@ -164,7 +116,7 @@ int main(int argc, char **argv)
 	if (r.untimed)
 		log_warn("%llu futex calls were not timed: more than %d threads were inside futex() at once",
 			 (unsigned long long)r.untimed, FUTEX_MAX_THREADS);
-	free(r.inside);
+	free(inside);
 	futex_bpf__destroy(skel);
 	return 0;
 }

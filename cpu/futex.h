@@ -22,16 +22,12 @@ enum futex_counter {
 #include <stdint.h>
 #include <stdio.h>
 
-/* A thread still inside futex() at exit: @ts[tid]: entry time (ns). */
-struct futex_inside {
-	__u32 tid;
-	__u64 start_ns;
-};
+#include "tid_start.h"
 
 struct futex_report {
 	const uint64_t *slots; /* BT_HIST_SLOTS */
 	const char *unit; /* "ms" or "us" */
-	struct futex_inside *inside; /* sorted by start_ns, as bpftrace sorts @ts by value */
+	const struct tid_start *inside; /* @ts: threads still inside futex(), sorted (tid_start.h) */
 	size_t ninside;
 	__u64 untimed;
 };
@@ -40,8 +36,6 @@ struct futex_report {
 void futex_print_report(FILE *f, const struct futex_report *r);
 /* The same as one JSON object. */
 void futex_print_json(FILE *f, const struct futex_report *r);
-/* Sorts the leftover entries by start time, as bpftrace prints a map (by value, ascending). */
-void futex_sort_inside(struct futex_inside *inside, size_t n);
 
 struct hook_table;
 extern const struct hook_table futex_hook_table;

@@ -92,13 +92,10 @@ void rwl_print_hist(FILE *f, const uint64_t *slots)
 	bt_print_hist(f, "lat", slots, BT_HIST_SLOTS);
 }
 
-void rwl_print_exit_dump(FILE *f, const uint64_t *slots, const struct rwl_inside *inside, size_t ninside)
+void rwl_print_exit_dump(FILE *f, const uint64_t *slots, const struct tid_start *inside, size_t ninside)
 {
 	fputs("\n\n", f);
-	for (size_t i = 0; i < ninside; i++)
-		fprintf(f, "@begin[%u]: %llu\n", inside[i].tid, (unsigned long long)inside[i].start_ns);
-	if (ninside)
-		fputc('\n', f);
+	tid_starts_print(f, "begin", inside, ninside);
 	rwl_print_hist(f, slots);
 }
 
@@ -128,19 +125,7 @@ void rwl_print_callers(FILE *f, const struct rwl_caller_row *rows, size_t n)
 		fputc('\n', f);
 }
 
-static void json_inside(struct json *j, const struct rwl_inside *inside, size_t n)
-{
-	json_arr(j, "inside");
-	for (size_t i = 0; i < n; i++) {
-		json_obj(j, NULL);
-		json_uint(j, "tid", inside[i].tid);
-		json_uint(j, "start_ns", inside[i].start_ns);
-		json_end_obj(j);
-	}
-	json_end_arr(j);
-}
-
-void rwl_print_hist_json(FILE *f, const char *lib, const uint64_t *slots, const struct rwl_inside *inside,
+void rwl_print_hist_json(FILE *f, const char *lib, const uint64_t *slots, const struct tid_start *inside,
 			 size_t ninside)
 {
 	struct json j;
@@ -152,7 +137,7 @@ void rwl_print_hist_json(FILE *f, const char *lib, const uint64_t *slots, const 
 	json_str(&j, "unit", "us");
 	json_uint(&j, "calls", hist_total(slots, BT_HIST_SLOTS));
 	bt_hist_json(&j, "lat", slots, BT_HIST_SLOTS);
-	json_inside(&j, inside, ninside);
+	tid_starts_json(&j, inside, ninside);
 	json_end_obj(&j);
 	json_finish(&j);
 }
@@ -244,45 +229,14 @@ static const char *find_library(int pid, const char *sym)
 
 /* --- the run */
 
-static int by_start(const void *a, const void *b)
-{
-	const struct rwl_inside *x = a, *y = b;
-
-	return x->start_ns < y->start_ns ? -1 : x->start_ns > y->start_ns;
-}
-
-static size_t read_inside(struct bpf_map *map, struct rwl_inside **out)
-{
-	int fd = bpf_map__fd(map);
-	size_t n = 0, cap = 64;
-	struct rwl_inside *v = malloc(cap * sizeof(*v));
-	__u32 key, next, *prev = NULL;
-	__u64 ts;
-
-	if (!v)
-		die("out of memory");
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &ts))
-			continue;
-		if (n == cap && !(v = realloc(v, (cap *= 2) * sizeof(*v))))
-			die("out of memory");
-		v[n++] = (struct rwl_inside){ key, ts };
-	}
-	qsort(v, n, sizeof(*v), by_start);
-	*out = v;
-	return n;
-}
-
 static void report_hist(struct pthread_rwlock_wrlock_bpf *skel, const char *lib)
 {
 	uint64_t slots[BT_HIST_SLOTS];
-	struct rwl_inside *inside;
+	struct tid_start *inside;
 	size_t n;
 
 	bpfload_percpu_sums(skel->maps.lat, BT_HIST_SLOTS, slots);
-	n = read_inside(skel->maps.begin, &inside);
+	n = tid_starts_read(skel->maps.begin, &inside);
 	if (g_common.json) {
 		rwl_print_hist_json(stdout, lib, slots, inside, n);
 	} else {

@@ -31,11 +31,7 @@ enum rwl_counter {
 #include <stdint.h>
 #include <stdio.h>
 
-/* A thread still inside the lock at exit: @begin[tid]: entry time (ns). */
-struct rwl_inside {
-	__u32 tid;
-	__u64 start_ns;
-};
+#include "tid_start.h"
 
 /* One caller of --stack mode with its frames rendered (innermost first). */
 struct rwl_caller_row {
@@ -48,13 +44,13 @@ struct rwl_caller_row {
 /* The histogram as END prints it: "@lat: " and its rows. */
 void rwl_print_hist(FILE *f, const uint64_t *slots);
 /* bpftrace's exit dump: two newlines, @begin (threads inside the lock), @lat again. */
-void rwl_print_exit_dump(FILE *f, const uint64_t *slots, const struct rwl_inside *inside, size_t ninside);
+void rwl_print_exit_dump(FILE *f, const uint64_t *slots, const struct tid_start *inside, size_t ninside);
 /* The callers map as print(@) shows it, fewest calls first: "@[comm, pid, \n frames\n]: count". */
 void rwl_print_callers(FILE *f, const struct rwl_caller_row *rows, size_t n);
 /* Sorts callers by count, fewest first (bpftrace's order). */
 void rwl_sort_callers(struct rwl_caller_row *rows, size_t n);
 /* Exit objects of --json: the histogram, or the callers. */
-void rwl_print_hist_json(FILE *f, const char *lib, const uint64_t *slots, const struct rwl_inside *inside,
+void rwl_print_hist_json(FILE *f, const char *lib, const uint64_t *slots, const struct tid_start *inside,
 			 size_t ninside);
 void rwl_print_callers_json(FILE *f, const char *lib, const struct rwl_caller_row *rows, size_t n);
 

@@ -16,7 +16,7 @@ static const uint64_t sample_slots[BT_HIST_SLOTS] = {
 	[0] = 45123, [1] = 311, [2] = 120, [3] = 35, [10] = 2, [11] = 1
 };
 
-static struct futex_inside sample_inside[] = { { 2302, 918273649876ULL }, { 2301, 918273645566ULL } };
+static struct tid_start sample_inside[] = { { 2302, 918273649876ULL }, { 2301, 918273645566ULL } };
 
 START_TEST(futex_exit_dump)
 {
@@ -25,7 +25,7 @@ START_TEST(futex_exit_dump)
 	FILE *f = golden_open(&buf, &len);
 
 	fputs("Attaching 2 probes...\n", f);
-	futex_sort_inside(sample_inside, ARRAY_SIZE(sample_inside));
+	tid_starts_sort(sample_inside, ARRAY_SIZE(sample_inside));
 	futex_print_report(f, &r);
 	/* Nothing timed and nobody inside: only the two newlines, as bpftrace with empty maps. */
 	r = (struct futex_report){ empty, "ms", NULL, 0, 0 };

@@ -13,7 +13,7 @@ static size_t len;
 
 /* The spec's sample. */
 static const uint64_t slots[BT_HIST_SLOTS] = { [0] = 8123, [1] = 902, [2] = 211, [3] = 12 };
-static const struct rwl_inside inside[] = { { 2305, 918273645566ULL } };
+static const struct tid_start inside[] = { { 2305, 918273645566ULL } };
 
 static const char *const frames_a[] = { "__pthread_rwlock_wrlock+0", "ofproto_flow_mod+123",
 					"0x7f3a12345678" };
