@@ -27,12 +27,12 @@ void gso_frames_render(struct gso_frames *fr, const struct gso_event *ev)
 	}
 }
 
-void gso_line_unexpected(FILE *f, const char *func, const struct skb_gso_state *s)
+void gso_line_unexpected(FILE *f, const char *func, const struct skb_snapshot *s)
 {
 	fprintf(f, "###### %s unexpected gso type:0x%02x, gso size: %-4u", func, s->gso_type, s->gso_size);
 }
 
-void gso_line_skb_info(FILE *f, const char *func, const struct skb_gso_state *s)
+void gso_line_skb_info(FILE *f, const char *func, const struct skb_snapshot *s)
 {
 	fprintf(f,
 		"####### skb info, dev_name: %-4s\t, skb dev features: %llx\t, ignore df: %d\t skb_len: "
@@ -45,7 +45,7 @@ void gso_line_skb_info(FILE *f, const char *func, const struct skb_gso_state *s)
 		s->gso_size, s->gso_segs, s->gso_type, s->nr_frags, func);
 }
 
-void gso_line_hw_features(FILE *f, const struct skb_gso_state *s)
+void gso_line_hw_features(FILE *f, const struct skb_snapshot *s)
 {
 	fprintf(f,
 		"####### dev hardware features, netdev_features: %llx\t hw_features: %llx\t wanted_features: "
@@ -55,34 +55,34 @@ void gso_line_hw_features(FILE *f, const struct skb_gso_state *s)
 		(unsigned long long)s->gso_partial_features);
 }
 
-void gso_lines_frag(FILE *f, const struct skb_gso_state *s)
+void gso_lines_frag(FILE *f, const struct skb_snapshot *s)
 {
 	fprintf(f, "####### frag_list: %lld,  ip_summed: %x\n", (long long)s->frag_list, s->ip_summed);
 	fprintf(f, "####### skb cb frag_max_size: %d\n", s->frag_max_size);
 }
 
-bool gso_is_udp(const struct skb_gso_state *s)
+bool gso_is_udp(const struct skb_snapshot *s)
 {
-	return s->ipv4 && s->ip_proto == GSO_IPPROTO_UDP;
+	return s->ip_version == 4 && s->ip_protocol == GSO_IPPROTO_UDP;
 }
 
-bool gso_is_tcp(const struct skb_gso_state *s)
+bool gso_is_tcp(const struct skb_snapshot *s)
 {
-	return s->ipv4 && s->ip_proto == GSO_IPPROTO_TCP;
+	return s->ip_version == 4 && s->ip_protocol == GSO_IPPROTO_TCP;
 }
 
-void gso_lines_ports_mac(FILE *f, const struct skb_gso_state *s)
+void gso_lines_ports_mac(FILE *f, const struct skb_snapshot *s)
 {
 	char src[32], dst[32], smac[24], dmac[24];
 
 	fprintf(f, "####### %s: %s:%d => %s:%d\n", gso_is_udp(s) ? "udp header info" : "tcp header info data",
 		ipv4_format(s->saddr, src, sizeof(src)), s->sport, ipv4_format(s->daddr, dst, sizeof(dst)),
 		s->dport);
-	fprintf(f, "####### MAC src: %s, MAC dst: %s\n", mac_format(s->mac_src, smac, sizeof(smac)),
-		mac_format(s->mac_dst, dmac, sizeof(dmac)));
+	fprintf(f, "####### MAC src: %s, MAC dst: %s\n", mac_format(s->data + 6, smac, sizeof(smac)),
+		mac_format(s->data, dmac, sizeof(dmac)));
 }
 
-void gso_lines_ip_details(FILE *f, const char *func, const struct skb_gso_state *s)
+void gso_lines_ip_details(FILE *f, const char *func, const struct skb_snapshot *s)
 {
 	if (!gso_is_udp(s) && !gso_is_tcp(s))
 		return;
@@ -92,7 +92,7 @@ void gso_lines_ip_details(FILE *f, const char *func, const struct skb_gso_state 
 	gso_lines_ports_mac(f, s);
 }
 
-void gso_lines_stack(FILE *f, const struct skb_gso_state *s, const struct gso_frames *fr, const char *tail)
+void gso_lines_stack(FILE *f, const struct skb_snapshot *s, const struct gso_frames *fr, const char *tail)
 {
 	fprintf(f, "netdev name: %s\n, kstack: \n", s->dev);
 	for (int i = 0; i < fr->n; i++)
@@ -105,7 +105,7 @@ void gso_block_end(FILE *f)
 	fputs("\n\n\n\n", f);
 }
 
-static void json_features(struct json *j, const struct skb_gso_state *s)
+static void json_features(struct json *j, const struct skb_snapshot *s)
 {
 	json_uint(j, "features", s->features);
 	json_uint(j, "hw_features", s->hw_features);
@@ -114,7 +114,7 @@ static void json_features(struct json *j, const struct skb_gso_state *s)
 	json_uint(j, "gso_partial_features", s->gso_partial_features);
 }
 
-static void json_headers(struct json *j, const struct skb_gso_state *s)
+static void json_headers(struct json *j, const struct skb_snapshot *s)
 {
 	char a[32];
 
@@ -122,11 +122,11 @@ static void json_headers(struct json *j, const struct skb_gso_state *s)
 	json_uint(j, "transport_header", s->transport_header);
 	json_uint(j, "inner_network_header", s->inner_network_header);
 	json_uint(j, "inner_transport_header", s->inner_transport_header);
-	json_str(j, "mac_src", mac_format(s->mac_src, a, sizeof(a)));
-	json_str(j, "mac_dst", mac_format(s->mac_dst, a, sizeof(a)));
-	if (!s->ipv4)
+	json_str(j, "mac_src", mac_format(s->data + 6, a, sizeof(a)));
+	json_str(j, "mac_dst", mac_format(s->data, a, sizeof(a)));
+	if (s->ip_version != 4)
 		return;
-	json_uint(j, "ip_protocol", s->ip_proto);
+	json_uint(j, "ip_protocol", s->ip_protocol);
 	json_str(j, "src_ip", ipv4_format(s->saddr, a, sizeof(a)));
 	json_str(j, "dst_ip", ipv4_format(s->daddr, a, sizeof(a)));
 	if (gso_is_udp(s) || gso_is_tcp(s)) {
@@ -138,7 +138,7 @@ static void json_headers(struct json *j, const struct skb_gso_state *s)
 void gso_print_json(FILE *f, const struct gso_event *ev, const char *hms, const char *probe,
 		    const struct gso_frames *fr, const char *enqueue_name)
 {
-	const struct skb_gso_state *s = &ev->skb;
+	const struct skb_snapshot *s = &ev->skb;
 	char a[32];
 	struct json j;
 

@@ -23,25 +23,25 @@ struct gso_frames {
 void gso_frames_render(struct gso_frames *fr, const struct gso_event *ev);
 
 /* "###### <func> unexpected gso type:0x<type>, gso size: <size>" without the end of line. */
-void gso_line_unexpected(FILE *f, const char *func, const struct skb_gso_state *s);
+void gso_line_unexpected(FILE *f, const char *func, const struct skb_snapshot *s);
 /* "####### skb info, dev_name: ..." up to "func: <func>" (trace_dev_queue_xmit, trace_tc_qdisc). */
-void gso_line_skb_info(FILE *f, const char *func, const struct skb_gso_state *s);
+void gso_line_skb_info(FILE *f, const char *func, const struct skb_snapshot *s);
 /* "####### dev hardware features, netdev_features: ..." */
-void gso_line_hw_features(FILE *f, const struct skb_gso_state *s);
+void gso_line_hw_features(FILE *f, const struct skb_snapshot *s);
 /* "####### frag_list: ...,  ip_summed: ..." and "####### skb cb frag_max_size: ...". */
-void gso_lines_frag(FILE *f, const struct skb_gso_state *s);
+void gso_lines_frag(FILE *f, const struct skb_snapshot *s);
 /* "####### udp header info: ..." or "####### tcp header info data: ...", then the MAC line. */
-void gso_lines_ports_mac(FILE *f, const struct skb_gso_state *s);
+void gso_lines_ports_mac(FILE *f, const struct skb_snapshot *s);
 /*
  * trace_dev_queue_xmit's and trace_tc_qdisc's details of an IPv4 UDP or TCP packet (nothing
  * for others): the frag lines, the skb info line, the feature line, the ports and MAC lines.
  */
-void gso_lines_ip_details(FILE *f, const char *func, const struct skb_gso_state *s);
+void gso_lines_ip_details(FILE *f, const char *func, const struct skb_snapshot *s);
 /* Whether the IPv4 header says UDP or TCP: the originals print their header lines only then. */
-bool gso_is_udp(const struct skb_gso_state *s);
-bool gso_is_tcp(const struct skb_gso_state *s);
+bool gso_is_udp(const struct skb_snapshot *s);
+bool gso_is_tcp(const struct skb_snapshot *s);
 /* "netdev name: <dev>", then ", kstack: " and the stack (a newline, 8-space frames), then tail. */
-void gso_lines_stack(FILE *f, const struct skb_gso_state *s, const struct gso_frames *fr, const char *tail);
+void gso_lines_stack(FILE *f, const struct skb_snapshot *s, const struct gso_frames *fr, const char *tail);
 /* The four empty lines that end a block. */
 void gso_block_end(FILE *f);
 

@@ -77,7 +77,7 @@ static void print_tracepoint_block(FILE *f, const char *name, const struct gso_e
 static void print_function_block(FILE *f, const char *name, const struct gso_event *ev,
 				 const struct gso_frames *fr)
 {
-	const struct skb_gso_state *s = &ev->skb;
+	const struct skb_snapshot *s = &ev->skb;
 	char saddr[32], daddr[32], tail[64];
 
 	fprintf(f, "%s probe\n", name);

@@ -84,7 +84,7 @@ static void print_generic(FILE *f, const char *name, const struct gso_event *ev,
 
 static void print_fq_codel(FILE *f, const char *name, const struct gso_event *ev, const struct gso_frames *fr)
 {
-	const struct skb_gso_state *s = &ev->skb;
+	const struct skb_snapshot *s = &ev->skb;
 	char tail[64];
 
 	gso_line_unexpected(f, name, s);

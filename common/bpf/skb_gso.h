@@ -8,29 +8,10 @@
 #pragma once
 #include "both_sides.h"
 #include "dev_name_set.h"
+#include "skb_snapshot.h"
 
 #define GSO_STACK_MAX 127 /* frames of a kernel stack (bpftrace's kstack) */
 #define GSO_MAX_PROBES 16
-
-/* What the originals printed of an skb, its device and its headers. */
-struct skb_gso_state {
-	__u64 features, hw_features, wanted_features, hw_enc_features, gso_partial_features;
-	__u64 frag_list; /* shared info's frag_list pointer */
-	__u32 len, data_len;
-	__u32 gso_type;
-	__s32 dataref;
-	__u16 gso_size, gso_segs;
-	__u16 network_header, transport_header, inner_network_header, inner_transport_header;
-	__u16 frag_max_size; /* IPCB(skb)->frag_max_size */
-	__u8 nr_frags, ip_summed, ignore_df, cloned, encapsulation;
-	__u8 ipv4; /* an IPv4 header at network_header: saddr..dport are valid */
-	__u8 ip_proto;
-	__u8 pad;
-	__u32 saddr, daddr; /* network order */
-	__u16 sport, dport; /* host order, from the header at transport_header */
-	__u8 mac_src[6], mac_dst[6]; /* bytes 6-11 and 0-5 at skb->data */
-	char dev[DEV_NAME_LEN];
-};
 
 struct gso_event {
 	__u64 ts_ns;
@@ -42,7 +23,7 @@ struct gso_event {
 	__u16 pad;
 	__s32 stack_bytes; /* bytes of stack, or a negative error */
 	char comm[16];
-	struct skb_gso_state skb;
+	struct skb_snapshot skb;
 	__u64 stack[GSO_STACK_MAX];
 };
 

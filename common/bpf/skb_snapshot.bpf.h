@@ -32,6 +32,7 @@ static __always_inline void skb_snap_l4(struct sk_buff *skb, struct skb_snapshot
 	s->transport_header = BPF_CORE_READ(skb, transport_header);
 	if (s->network_header != SKB_HDR_UNSET &&
 	    !bpf_probe_read_kernel(&ip, sizeof(ip), head + s->network_header)) {
+		s->ip_version = ip.ver_ihl >> 4;
 		s->ip_protocol = ip.protocol;
 		s->saddr = ip.saddr;
 		s->daddr = ip.daddr;
@@ -68,6 +69,8 @@ static __always_inline void skb_snapshot_read(struct sk_buff *skb, struct skb_sn
 
 	skb_snap_l4(skb, s);
 	s->len = BPF_CORE_READ(skb, len);
+	s->data_len = BPF_CORE_READ(skb, data_len);
+	s->cloned = BPF_CORE_READ_BITFIELD_PROBED(skb, cloned);
 	s->inner_network_header = BPF_CORE_READ(skb, inner_network_header);
 	s->inner_transport_header = BPF_CORE_READ(skb, inner_transport_header);
 	s->inner_protocol = bpf_ntohs(BPF_CORE_READ(skb, inner_protocol));
@@ -83,6 +86,7 @@ static __always_inline void skb_snapshot_read(struct sk_buff *skb, struct skb_sn
 	s->gso_type = BPF_CORE_READ(shinfo, gso_type);
 	s->nr_frags = BPF_CORE_READ(shinfo, nr_frags);
 	s->frag_list = (__u64)BPF_CORE_READ(shinfo, frag_list);
+	s->dataref = BPF_CORE_READ(shinfo, dataref.counter);
 	bpf_probe_read_kernel(s->data, sizeof(s->data), BPF_CORE_READ(skb, data));
 	skb_snap_vlan(skb, s);
 	if (!dev)

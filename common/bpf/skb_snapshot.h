@@ -15,9 +15,10 @@ struct skb_snapshot {
 	__u64 features, hw_features, wanted_features, hw_enc_features, gso_partial_features; /* skb->dev */
 	__u64 frag_list; /* skb_shinfo(skb)->frag_list, the pointer's value (0: none) */
 	char dev[16]; /* skb->dev->name, empty without a device (dev_name_set_has reads it) */
-	__u32 len;
+	__u32 len, data_len;
 	__u32 gso_type; /* skb_shinfo(skb)->gso_type (SKB_GSO_* bits) */
 	__s32 ifindex;
+	__s32 dataref; /* skb_shinfo(skb)->dataref */
 	__u32 saddr, daddr; /* network order: the IPv4 header fields at head + network_header */
 	__u16 network_header, transport_header, inner_network_header, inner_transport_header;
 	__u16 inner_protocol; /* host order */
@@ -27,8 +28,9 @@ struct skb_snapshot {
 	__u16 hw_vlan_tci; /* the accelerated 802.1Q tag, valid if hw_vlan */
 	__u8 hw_vlan;
 	__u8 nr_frags;
+	__u8 ip_version; /* the version nibble at head + network_header (4: saddr..dport are IPv4's) */
 	__u8 ip_protocol; /* the IPv4 protocol field at head + network_header */
-	__u8 encapsulation, ignore_df, ip_summed, pkt_type, inner_protocol_type;
+	__u8 encapsulation, ignore_df, ip_summed, pkt_type, inner_protocol_type, cloned;
 	__u8 data[SKB_SNAP_DATA_LEN]; /* the first bytes at skb->data, zero if unreadable */
 };
 

@@ -25,7 +25,7 @@ static struct gso_event sample_event(unsigned probe, int ip_proto)
 	static const __u8 src[6] = { 0x52, 0x54, 0x00, 0x11, 0x22, 0x33 },
 			  dst[6] = { 0x52, 0x54, 0x00, 0x44, 0x55, 0x66 };
 	struct gso_event ev = { .probe = probe, .pid = 2310, .ts_ns = 1000 };
-	struct skb_gso_state *s = &ev.skb;
+	struct skb_snapshot *s = &ev.skb;
 
 	strcpy(ev.comm, "vhost-2301");
 	strcpy(s->dev, "vnet0");
@@ -42,11 +42,11 @@ static struct gso_event sample_event(unsigned probe, int ip_proto)
 	s->ip_summed = 3;
 	s->network_header = 14;
 	s->transport_header = 34;
-	memcpy(s->mac_src, src, 6);
-	memcpy(s->mac_dst, dst, 6);
+	memcpy(s->data + 6, src, 6);
+	memcpy(s->data, dst, 6);
 	if (ip_proto) {
-		s->ipv4 = 1;
-		s->ip_proto = (__u8)ip_proto;
+		s->ip_version = 4;
+		s->ip_protocol = (__u8)ip_proto;
 		s->saddr = golden_ipv4("10.0.0.5");
 		s->daddr = golden_ipv4("10.0.0.9");
 		s->sport = 5201;
@@ -157,7 +157,7 @@ START_TEST(tc_qdisc_blocks)
 	fputs("Attaching 7 probes...\n", f);
 	tcq_print_event(f, &ev, &fr); /* generic, UDP */
 	ev.probe = TCQ_HTB_ENQUEUE;
-	ev.skb.ipv4 = 0;
+	ev.skb.ip_version = 0;
 	fr.frame[0] = "htb_enqueue+1";
 	tcq_print_event(f, &ev, &fr); /* generic, not IPv4 */
 	ev = sample_event(TCQ_FQ_CODEL_QDISC, 6);
