@@ -42,6 +42,8 @@
 #include "virtionet-rx-path-summary.h"
 #include "virtnet_irq_monitor.h"
 #include "virtnet_poll_monitor.h"
+#include "vhost_buf_peek_stats.h"
+#include "vhost_eventfd_count.h"
 
 #define README PROJECT_DIR "/README.md"
 
@@ -77,6 +79,8 @@ static const struct tool_hooks {
 	{ "trace_offloading_segment", &offseg_hook_table },
 	{ "trace_vlanvm_udp_workload", &vlanvm_hook_table },
 	{ "virtnet_poll_monitor", &virtnet_poll_hook_table },
+	{ "vhost_eventfd_count", &vhost_eventfd_hook_table },
+	{ "vhost_buf_peek_stats", &vhost_peek_hook_table },
 	{ "virtnet_irq_monitor", &virq_hook_table },
 	{ "virtionet-rx-path-summary", &rxsum_hook_table },
 	{ "trace-qdisc-dequeue", &qdq_hook_table },
