@@ -188,10 +188,8 @@ int main(int argc, char **argv)
 	}
 	fflush(stdout);
 	tool_ready();
-	interval_run(&(struct interval_loop){ .interval_s = opt.interval,
-					      .report = report_interval,
-					      .final = report_final,
-					      .ctx = &r });
+	interval_run(&(struct interval_loop){
+		.interval_s = opt.interval, .report = report_interval, .final = report_final, .ctx = &r });
 	hook_detach(&hooks);
 	full = bpfload_percpu_sum(r.skel->maps.counters, VPEEK_TABLE_FULL);
 	unmatched = bpfload_percpu_sum(r.skel->maps.counters, VPEEK_UNMATCHED);

@@ -107,9 +107,7 @@ void vhost_eventfd_print_json(FILE *f, const struct pair_counts *t, const char *
 /* ---- probes ---- */
 
 static const struct hook_def hook_defs[] = {
-	{ "add used and signal",
-	  { { HOOK_KPROBE, "vefd_signal", "vhost_add_used_and_signal_n" } },
-	  "vhost" },
+	{ "add used and signal", { { HOOK_KPROBE, "vefd_signal", "vhost_add_used_and_signal_n" } }, "vhost" },
 };
 const struct hook_table vhost_eventfd_hook_table = { hook_defs, 1 };
 
@@ -168,7 +166,8 @@ int main(int argc, char **argv)
 	require_module("vhost", "its virtqueues are what the tool counts");
 	require_kprobes("vhost_add_used_and_signal_n has no tracepoint");
 	if (!kernel_struct_exists("vhost_virtqueue", "vhost"))
-		die("no BTF for the vhost module (struct vhost_virtqueue, whose call eventfd the tool reads): "
+		die("no BTF for the vhost module (struct vhost_virtqueue, whose call eventfd the tool "
+		    "reads): "
 		    "pass a BTF directory with --btf DIR or BPFNET_BTF (README, \"Kernels without BTF\")");
 	r.skel = BPFNET_OPEN(vhost_eventfd_count_bpf);
 	hook_prepare(&hooks, r.skel->obj);
