@@ -95,7 +95,8 @@ END_TEST
 int main(void)
 {
 	const TTest *tests[] = { test_since_subtracts_the_same_pair_and_drops_zeros,
-				 test_since_an_empty_reading_is_the_reading, test_negative_values_keep_their_order,
+				 test_since_an_empty_reading_is_the_reading,
+				 test_negative_values_keep_their_order,
 				 test_sort_by_count_highest_first_ties_by_pair };
 
 	return unit_run(unit_suite("pair_counts", "counts", tests, ARRAY_SIZE(tests)));
