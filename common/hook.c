@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "hook.h"
 
+#include <bpf/bpf.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,9 +346,31 @@ void hook_attach(struct hook_set *s)
 	}
 }
 
+/* Runs of prog the kernel skipped: it does not nest BPF programs on a CPU (5.12+ counts them). */
+static __u64 recursion_misses(const struct bpf_program *prog)
+{
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info);
+	int fd = bpf_program__fd(prog);
+
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	return info.recursion_misses;
+}
+
 void hook_detach(struct hook_set *s)
 {
 	for (int i = s->n - 1; i >= 0; i--) {
+		char desc[160];
+		__u64 missed;
+
+		if (!s->c[i].link)
+			continue;
+		missed = recursion_misses(s->c[i].prog);
+		if (missed)
+			log_warn("the kernel skipped %s %llu times (another BPF program was running on that "
+				 "CPU): those events are missing",
+				 hook_describe(s, i, desc, sizeof(desc)), (unsigned long long)missed);
 		bpf_link__destroy(s->c[i].link);
 		s->c[i].link = NULL;
 	}

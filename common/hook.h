@@ -124,7 +124,10 @@ void hook_prepare(struct hook_set *s, struct bpf_object *obj);
 bool hook_attach_one(struct hook_set *s, int i);
 /* Attaches every chosen hook in table order; a required one that fails dies, an optional one warns. */
 void hook_attach(struct hook_set *s);
-/* Detaches every hook, in the reverse order of hook_attach. */
+/*
+ * Detaches every hook, in the reverse order of hook_attach, and warns of the runs the kernel
+ * skipped for each (its program's recursion_misses: events the tool never saw).
+ */
 void hook_detach(struct hook_set *s);
 /* The chosen candidate of hook i, NULL if none. */
 const struct hook_candidate *hook_chosen(const struct hook_set *s, int i);
