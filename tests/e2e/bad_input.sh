@@ -86,6 +86,10 @@ trace_offloading_segment|-d/--duration|-1 nan|(invalid value: -1 |invalid float 
 trace_vlanvm_udp_workload|--device|'a,,b' abcdefghijklmnop 'd1,d2,d3,d4,d5,d6,d7,d8,d9'|(invalid device name '.*' in '.*' \(1 to 15 characters each\)|at most 8 devices: '.*')$
 trace_vlanvm_udp_workload|--phy-interface|a-very-long-device-name|interface name 'a-very-long-device-name' too long
 trace_vlanvm_udp_workload|--ip-fragment-symbol|''|empty symbol$
+vpc-vm-udp-datapath|--device|'a,,b' abcdefghijklmnop 'd1,d2,d3,d4,d5,d6,d7,d8,d9'|(invalid device name '.*' in '.*' \(1 to 15 characters each\)|at most 8 devices: '.*')$
+vpc-vm-udp-datapath|--phy-interface|a-very-long-device-name|interface name 'a-very-long-device-name' too long
+vpc-vm-udp-datapath|--bridge|''|empty interface name$
+vpc-vm-udp-datapath|--dst-port|70000 -1 x|(invalid port: -?[0-9]+ \(must be between 0 and 65535\)|invalid int value: 'x')$
 qdisc_lateny_details|--src-ip|300.1.1.1|invalid IPv4 address: '300\.1\.1\.1'$
 qdisc_lateny_details|--dst-ip|fd00::1|expected an IPv4 address: 'fd00::1'$
 qdisc_lateny_details|--src-ip|'' 1.2.3 10.1|invalid IPv4 address: '.*'$
@@ -217,6 +221,8 @@ trace_conntrack|--duration|0 1
 trace_ip_defrag|--protocol|tcp UDP 0 255 sctp
 trace_offloading_segment|--dst-port|0 4789 65535
 trace_vlanvm_udp_workload|--device|em3 'eth0,eth0.100,vnet3'
+vpc-vm-udp-datapath|--device|vnet138 'd1,d2,d3,d4,d5,d6'
+vpc-vm-udp-datapath|--dst-port|0 4789 65535
 qdisc_lateny_details|--src-ip|10.0.0.1
 qdisc_lateny_details|--expire|1 3600 86400
 qdisc_lateny_details|--dev|lo
@@ -395,7 +401,7 @@ expect 2 "^system_network_latency_summary: error: argument --src-ip: invalid IPv
 
 # ---- run-time failures: exit 1 and one "Error:" line that names the cause ----
 
-for tool in eth_drop trace_conntrack trace_ip_defrag qdisc_drop_trace qdisc_lateny_details trace_offloading_segment trace_vlanvm_udp_workload; do
+for tool in eth_drop trace_conntrack trace_ip_defrag qdisc_drop_trace qdisc_lateny_details trace_offloading_segment trace_vlanvm_udp_workload vpc-vm-udp-datapath; do
 	expect 1 "^Error: $tool must be run as root" setpriv --reuid 65534 --regid 65534 --clear-groups "$BIN/$tool"
 done
 expect 1 "^Error: iface_netstat must be run as root" setpriv --reuid 65534 --regid 65534 --clear-groups "$BIN/iface_netstat" -n lo
@@ -436,6 +442,8 @@ if [ ! -e /sys/bus/event_source/devices/kprobe/type ] && [ ! -e /sys/kernel/trac
 		"$BIN/trace_offloading_segment"
 	expect 1 "^Error: kernel .* cannot attach kprobes .*its probe points are kernel functions without tracepoints$" \
 		"$BIN/trace_vlanvm_udp_workload"
+	expect 1 "^Error: kernel .* cannot attach kprobes .*its probe points are kernel functions without tracepoints$" \
+		"$BIN/vpc-vm-udp-datapath" --tunnel-device-filter
 else
 	echo "skip: this kernel has kprobes (the lab scenarios run trace_conntrack and trace_ip_defrag end to end)"
 fi

@@ -7,6 +7,7 @@
 #include "skb_snapshot.h"
 #include "trace_offloading_segment.h"
 #include "trace_vlanvm_udp_workload.h"
+#include "vpc-vm-udp-datapath.h"
 #include "unit_helpers.h"
 #include "util.h"
 
@@ -171,6 +172,76 @@ START_TEST(vlanvm_text)
 }
 END_TEST
 
+static const char *const vpc_frames[] = { "__udp_gso_segment+5", "udp4_ufo_fragment+334",
+					  "inet_gso_segment+315", "skb_mac_gso_segment+187" };
+
+/* Every probe's block: the tunnel probes, segmentation (UDP, TCP, neither), NIC, device checks. */
+START_TEST(vpc_text)
+{
+	struct skb_probe_event ev = geneve_event(VPC_HANDLE_OFFLOADS, SKB_EV_MATCH);
+	struct skb_probe_view v = { &ev, "iptunnel_handle_offloads", tunnel_frames, 1 };
+	FILE *f = golden_open(&buf, &len);
+
+	fputs("Attaching 8 probes...\n", f);
+	snprintf(ev.skb.dev, sizeof(ev.skb.dev), "genev_sys_6081");
+	ev.arg = 0x400;
+	vpc_print_event(f, &v);
+	ev.probe = VPC_UDP_TUNNEL_XMIT;
+	v.func = "udp_tunnel_xmit_skb";
+	vpc_print_event(f, &v);
+	/* The inner datagram cut on the VM's port; then as if it were TCP. */
+	ev = vlan_event(VPC_UDP_GSO_SEGMENT);
+	snprintf(ev.skb.dev, sizeof(ev.skb.dev), "vnet138");
+	ev.skb.hw_vlan = 0;
+	ev.skb.len = 10042;
+	ev.skb.gso_size = 1000;
+	ev.skb.gso_segs = 10;
+	ev.skb.gso_type = 0x20000;
+	ev.skb.ip_summed = 3;
+	ev.skb.frag_max_size = 1500;
+	ev.skb.frag_list = 0xffff8a0c41d2e300ULL;
+	v = (struct skb_probe_view){ &ev, "__udp_gso_segment", vpc_frames, ARRAY_SIZE(vpc_frames) };
+	vpc_print_event(f, &v);
+	ev.skb.ip_protocol = 6;
+	ev.skb.sport = 40000;
+	ev.skb.dport = 5201;
+	vpc_print_event(f, &v);
+	/* __skb_gso_segment: the Geneve packet (UDP), a TCP one, an ICMP one (no sub-block). */
+	ev = geneve_event(VPC_SKB_GSO_SEGMENT, SKB_EV_MATCH);
+	snprintf(ev.skb.dev, sizeof(ev.skb.dev), "genev_sys_6081");
+	ev.arg = 0x21bdf1bb89ULL;
+	v = (struct skb_probe_view){ &ev, "__skb_gso_segment", segment_frames + 3, 2 };
+	vpc_print_event(f, &v);
+	ev.skb.ip_protocol = 6;
+	vpc_print_event(f, &v);
+	ev.skb.ip_protocol = 1;
+	vpc_print_event(f, &v);
+	ev.skb.ip_protocol = 17;
+	ev.probe = VPC_SEGMENT;
+	v.func = "skb_segment";
+	vpc_print_event(f, &v);
+	/* mlx5e_xmit prints the device's features; then the device checks: UDP, TCP, neither. */
+	ev.probe = VPC_MLX5E_XMIT;
+	ev.arg = 0;
+	snprintf(ev.skb.dev, sizeof(ev.skb.dev), "enp94s0f0np0");
+	v = (struct skb_probe_view){ &ev, "mlx5e_xmit", NULL, 0 };
+	vpc_print_event(f, &v);
+	ev.probe = VPC_VALIDATE_XMIT;
+	v = (struct skb_probe_view){ &ev, "validate_xmit_skb", xmit_frames, ARRAY_SIZE(xmit_frames) };
+	vpc_print_event(f, &v);
+	ev.skb.ip_protocol = 6;
+	vpc_print_event(f, &v);
+	ev.skb.ip_protocol = 47;
+	vpc_print_event(f, &v);
+	ev = vlan_event(VPC_NETIF_SKB_FEATURES);
+	snprintf(ev.skb.dev, sizeof(ev.skb.dev), "port-vpc");
+	v = (struct skb_probe_view){ &ev, "netif_skb_features", xmit_frames, 1 };
+	vpc_print_event(f, &v);
+	fputs("\n\n", f);
+	ck_assert_int_eq(golden_check(f, &buf, &len, "vpc-vm-udp-datapath.txt"), 0);
+}
+END_TEST
+
 START_TEST(offload_json)
 {
 	struct skb_probe_event ev = geneve_event(OFFSEG_UDP_TUNNEL_SEGMENT, SKB_EV_MATCH);
@@ -193,7 +264,7 @@ END_TEST
 
 Suite *golden_offload_tracers_suite(void)
 {
-	const TTest *tests[] = { offloading_segment_text, vlanvm_text, offload_json };
+	const TTest *tests[] = { offloading_segment_text, vlanvm_text, vpc_text, offload_json };
 
 	return unit_suite("offload_tracers", "layouts", tests, ARRAY_SIZE(tests));
 }

@@ -36,6 +36,7 @@
 #include "trace_ip_defrag.h"
 #include "trace_offloading_segment.h"
 #include "trace_vlanvm_udp_workload.h"
+#include "vpc-vm-udp-datapath.h"
 #include "trace_virtio_net_rcvbuf.h"
 #include "virtionet-rx-path-monitor.h"
 #include "trace-ovs-ct-invalid.h"
@@ -78,6 +79,7 @@ static const struct tool_hooks {
 	{ "ovs_upcall_latency_summary", &upcall_hook_table, .required_module = "openvswitch" },
 	{ "trace_offloading_segment", &offseg_hook_table },
 	{ "trace_vlanvm_udp_workload", &vlanvm_hook_table },
+	{ "vpc-vm-udp-datapath", &vpc_hook_table },
 	{ "virtnet_poll_monitor", &virtnet_poll_hook_table },
 	{ "vhost_eventfd_count", &vhost_eventfd_hook_table },
 	{ "vhost_buf_peek_stats", &vhost_peek_hook_table },

@@ -18,6 +18,15 @@
 #     to-vb (there with the accelerated tag 100), and at __ip_finish_output on vlan100; a
 #     DHCP-port datagram (sport 68) only at __ip_finish_output; UDP through the unlisted veth
 #     to-vc nowhere.
+#   vpc-vm-udp-datapath: ga as the VPC host, --device gnv0 (the tunnel port) --phy-interface
+#     to-gb --bridge gnv1, UDP segmentation off on both tunnels: 2 UDP GSO datagrams (10 x 1000)
+#     into gnv0 are each cut once at gnv0 (__skb_gso_segment, __udp_gso_segment, skb_segment,
+#     validate_xmit_skb, netif_skb_features), then 20 tunnel packets to 6081 leave to-gb
+#     (validate_xmit_skb, with a DHCP-port datagram and a ping: 22); 1 through gnv1 shows at
+#     validate_xmit_skb on gnv1 (the bridge) and its 10 packets to 6082 on to-gb, nowhere else;
+#     the unfiltered tunnel probes count every tunnel packet of gnv0 (23, gb's ping reply too)
+#     and of gnv1 (10). The DHCP-port datagram and the ping are not shown on gnv0. mlx5e_xmit:
+#     no such module, a warning.
 # Cost on 6.12: 36 core-s (lab.sh under /usr/bin/time: 28.8 user + 7.2 sys, boot included).
 set -euo pipefail
 source "$(dirname "$0")/../lib/netns.sh"
@@ -224,6 +233,102 @@ else
 fi
 lab_expect "$dhcp_val" -eq 0 "validate_xmit_skb / netif_skb_features blocks of the DHCP-port datagram"
 lab_expect "$decoy" -eq 0 "blocks of the traffic through the unlisted to-vc"
+
+# ---- vpc-vm-udp-datapath ----
+# ga is the VPC host: gnv0 its Geneve port (--device), to-gb its NIC (--phy-interface), gnv1
+# stands for its bridge (--bridge: shown at validate_xmit_skb only). With UDP segmentation off
+# on both tunnels, every kernel cuts each GSO datagram at the tunnel's validate_xmit_skb.
+for dev in gnv0 gnv1; do
+    lab_nsexec ga ethtool -K "$dev" tx-udp-segmentation off >/dev/null 2>&1 || true
+    lab_nsexec ga ethtool -k "$dev" | grep -q '^tx-udp-segmentation: off' ||
+        lab_fail "cannot turn off UDP segmentation on $dev"
+done
+OUT=$WORK/vpc.txt
+lab_tool_start "$OUT" vpc-vm-udp-datapath --device gnv0 --phy-interface to-gb --bridge gnv1
+gso_send 10.82.0.1 10.82.0.2 2
+gso_send 10.83.0.1 10.83.0.2 1
+lab_nsexec ga "$PY" -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.82.0.1", 68))
+s.sendto(b"d" * 200, ("10.82.0.2", 7001))
+' || lab_fail "DHCP-port datagram through gnv0 failed"
+lab_ping ga 10.82.0.2 1 >/dev/null || lab_fail "ping through gnv0 failed"
+lab_wait_for 20 grep -q "10.82.0.2:51 10.83.0.2:30" "$WORK/gb.count" ||
+    lab_fail "gb received: $(cat "$WORK/gb.count" 2>/dev/null)"
+lab_tool_await 35 '^validate transmit skb probe$'
+lab_tool_stop
+facts=$(awk '
+    function hex(s,    v, i) {
+        for (i = 1; i <= length(s); i++)
+            v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+        return v
+    }
+    function flow_class(f) {
+        if (f == "10.82.0.1:5001 => 10.82.0.2:7001") return "in0"
+        if (f == "10.83.0.1:5001 => 10.83.0.2:7001") return "in1"
+        if (f ~ /^10\.81\.0\.1:[0-9]+ => 10\.81\.0\.2:6081$/) return "out0"
+        if (f ~ /^10\.81\.0\.1:[0-9]+ => 10\.81\.0\.2:6082$/) return "out1"
+        return "other"
+    }
+    function close_block() { n[probe "|" dev "|" flow_class(flow)]++; total[probe]++; probe = dev = flow = "" }
+    /^Attaching / { attaching = $0 }
+    /^####### ip tunnel handle offload, dev_name: / { tunnel["offload|" $7]++ }
+    /^####### udp tunnel transmix skb, dev_name: / { tunnel["xmit|" $7]++ }
+    /^__udp_gso_segemt probe$/ { probe = "udp_gso" }
+    /^__skb_gso_segemt probe$/ { probe = "skb_gso" }
+    /^###### skb_segemt probe$/ { probe = "segment" }
+    /^mlx5e transmit probe$/ { probe = "mlx5e" }
+    /^validate transmit skb probe$/ { probe = "validate" }
+    /^netif skb features probe$/ { probe = "netif" }
+    /^, ####### dev_name: / {
+        dev = $4
+        t = $0
+        sub(/.*gso_type: 0x/, "", t)
+        sub(/,.*/, "", t)
+        if ($0 ~ /gso_size: 1000,/ && int(hex(t) / 131072) % 2) udp_l4++
+    }
+    /^netdev name: / { dev = $3 }
+    /^, kstack: $/ { first_frame = 1; next }
+    first_frame { first_frame = 0; if (probe == "udp_gso" && $1 ~ /^__udp_gso_segment\+[0-9]+$/) udp_gso_frame++ }
+    /^####### udp header info: / || /^geneve tunnel encaped data: / { flow = $(NF - 2) " " $(NF - 1) " " $NF }
+    /^####### MAC src: 02:00:00:82:00:01, MAC dst: 02:00:00:82:00:02$/ && probe == "validate" { macs++ }
+    /^netdev_feature: .*, gso_size: 1000$/ && probe == "segment" { seg_1000++ }
+    /^end _udp_gso_segemt probe$/ || /^end .*skb_gso_segment ######### $/ || /^end skb_segemt probe$/ ||
+        /^end mlx5e port transmit probe$/ || /^end validate transmit skb probe$/ || /^end netif skb feature probe$/ { close_block() }
+    END {
+        printf "%s|%d|%d|%d|%d", attaching, tunnel["offload|gnv0,"], tunnel["offload|gnv1,"], tunnel["xmit|gnv0,"], tunnel["xmit|gnv1,"]
+        printf "|%d|%d|%d|%d|%d|%d|%d", n["udp_gso|gnv0|in0"], total["udp_gso"], udp_gso_frame, n["skb_gso|gnv0|in0"], total["skb_gso"], udp_l4, n["segment|gnv0|other"]
+        printf "|%d|%d|%d|%d|%d|%d|%d|%d", total["segment"], seg_1000, n["validate|gnv0|in0"], n["validate|to-gb|out0"], n["validate|to-gb|out1"], n["validate|gnv1|in1"], total["validate"], macs
+        printf "|%d|%d|%d\n", n["netif|gnv0|in0"], total["netif"], total["mlx5e"]
+    }' "$OUT")
+IFS='|' read -r attaching offl0 offl1 xmit0 xmit1 udpgso udpgso_all udpgso_frame skbgso skbgso_all skbgso_l4 seg seg_all seg_1000 \
+    val_in0 val_out0 val_out1 val_in1 val_all val_macs netif netif_all mlx5e <<<"$facts"
+lab_log "vpc-vm-udp-datapath: $facts"
+[[ $attaching == "Attaching 7 probes..." ]] || lab_fail "start line: $attaching (mlx5e_xmit absent, the 7 others)"
+grep -q "mlx5_core" "$OUT.err" || lab_fail "no warning about the missing mlx5_core: $(cat "$OUT.err")"
+lab_expect "$offl0" -eq 23 "iptunnel_handle_offloads on gnv0 (20 segments, DHCP-port datagram, ping and gb's reply)"
+lab_expect "$offl1" -eq 10 "iptunnel_handle_offloads on gnv1 (unlisted: the tunnel probes show every device)"
+lab_expect "$xmit0" -eq 23 "udp_tunnel_xmit_skb on gnv0"
+lab_expect "$xmit1" -eq 10 "udp_tunnel_xmit_skb on gnv1"
+lab_expect "$udpgso" -eq 2 "__udp_gso_segment blocks on gnv0, 10.82.0.1:5001 => 10.82.0.2:7001"
+lab_expect "$udpgso_all" -eq 2 "__udp_gso_segment blocks (gnv1 and to-gb are not in --device)"
+lab_expect "$udpgso_frame" -eq 2 "__udp_gso_segment blocks whose stack starts at __udp_gso_segment"
+lab_expect "$skbgso" -eq 2 "__skb_gso_segment blocks on gnv0 with the datagram's flow"
+lab_expect "$skbgso_all" -eq 2 "__skb_gso_segment blocks"
+lab_expect "$skbgso_l4" -eq 2 "__skb_gso_segment blocks with gso_size 1000 and SKB_GSO_UDP_L4"
+lab_expect "$seg" -eq 2 "skb_segment blocks on gnv0"
+lab_expect "$seg_all" -eq 2 "skb_segment blocks"
+lab_expect "$seg_1000" -eq 2 "skb_segment blocks with gso_size 1000"
+lab_expect "$val_in0" -eq 2 "validate_xmit_skb blocks on gnv0 (the GSO datagrams; not the DHCP port, not ICMP)"
+lab_expect "$val_macs" -eq 2 "validate_xmit_skb blocks with gnv0's MACs"
+lab_expect "$val_out0" -eq 22 "validate_xmit_skb blocks on to-gb to 6081 (20 segments, DHCP-port datagram, ping)"
+lab_expect "$val_out1" -eq 10 "validate_xmit_skb blocks on to-gb to 6082"
+lab_expect "$val_in1" -eq 1 "validate_xmit_skb blocks on gnv1 (--bridge)"
+lab_expect "$val_all" -eq 35 "validate_xmit_skb blocks"
+lab_expect "$netif" -eq 2 "netif_skb_features blocks on gnv0"
+lab_expect "$netif_all" -eq 2 "netif_skb_features blocks (not on to-gb or gnv1; not the DHCP port, not ICMP)"
+lab_expect "$mlx5e" -eq 0 "mlx5e_xmit blocks"
 
 lab_tool_no_leftovers
 lab_log "passed in $(lab_elapsed)"
