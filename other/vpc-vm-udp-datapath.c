@@ -12,7 +12,6 @@
 #include "skb_snapshot.h"
 #include "vpc-vm-udp-datapath.h"
 #include "vpc-vm-udp-datapath.skel.h"
-#include "util.h"
 
 #define DEFAULT_DEVICES "port-vpc,vnet138,genev_sys_6081"
 
