@@ -45,6 +45,7 @@
 #include "virtnet_poll_monitor.h"
 #include "vhost_buf_peek_stats.h"
 #include "vhost_eventfd_count.h"
+#include "tun_ring_monitor.h"
 
 #define README PROJECT_DIR "/README.md"
 
@@ -94,6 +95,7 @@ static const struct tool_hooks {
 	{ "trace-abnormal-arp", &arp_hook_table },
 	{ "trace-ovs-ct-invalid", &ctinv_hook_table, .required_module = "openvswitch" },
 	{ "ovs_userspace_megaflow", &megaflow_hook_table, .required_module = "openvswitch" },
+	{ "tun_ring_monitor", &trm_hook_table, .required_module = "tun" },
 };
 
 /* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */

@@ -1,0 +1,127 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck source-path=SCRIPTDIR
+# lab-options: --nested --timeout 300
+# The host-side tun ring tools on a real tap with vhost-net: tap0 carries a nested KVM guest
+# (lab_nested_tap), tapd is a second tap held open by a reader that never reads (tap_frames
+# --hold-ms) with a TX ring of 16 (txqueuelen 16 when it attaches). Each tool starts once, then:
+#   - the lab guest pings the nested guest PINGS times over tap0: every request passes
+#     tun_net_xmit with room in the ring (tap0's tx_dropped stays 0);
+#   - 20 UDP datagrams to 10.78.0.2:5555 into tapd: 16 fill its ring, the last 4 find it full
+#     and are dropped; then 10 decoys to port 6666, all dropped on the full ring.
+# tun_ring_monitor --all --dst-ip 10.77.0.2 --dst-port 5555 --interval 1 (filters are ORed):
+# the pings and the 5555 datagrams with the ring's real state, the decoys left out; the 4 full
+# ones are tapd's tx_dropped minus the decoys. Static neighbours and no IPv6 on both taps: the
+# scenario's packets are all that crosses them.
+set -euo pipefail
+source "$(dirname "$0")/../lib/nested.sh"
+source "$(dirname "$0")/../lib/kernel.sh"
+source "$(dirname "$0")/../lib/tool.sh"
+
+PINGS=${LAB_TUN_PINGS:-8}
+frames=$(cd "$BPFNET_BIN/../tests/e2e" && pwd)/tap_frames
+[[ -x $frames ]] || lab_fail "no tap_frames beside $BPFNET_BIN: build the project first"
+lab_nested_require
+lab_nested_tap
+btf=$(lab_btf_dir)
+[[ -z $btf ]] || export BPFNET_BTF=$btf
+lab_tool_workdir
+work=$LAB_TOOL_WORK
+ip neigh replace "$LAB_NESTED_GUEST_IP" lladdr 52:54:00:77:00:02 dev "$LAB_NESTED_TAP" nud permanent
+
+ip tuntap add dev tapd mode tap || lab_fail "cannot create tapd"
+lab_on_exit "ip link del tapd"
+sysctl -qw net.ipv6.conf.tapd.disable_ipv6=1
+ip link set tapd txqueuelen 16
+ip addr add 10.78.0.1/24 dev tapd
+ip link set tapd up
+ip neigh replace 10.78.0.2 lladdr 52:54:00:78:00:02 dev tapd nud permanent
+"$frames" tapd --count 0 --hold-ms 600000 &
+holder=$!
+lab_on_exit "kill $holder"
+tapd_up() { [[ $(</sys/class/net/tapd/operstate) == up ]]; }
+lab_wait_for 10 tapd_up || lab_fail "tapd did not come up with its reader attached"
+
+lab_nested_start "$(lab_nested_serve)"
+# The nested guest's answers need no ARP either.
+lab_nested_ready 120 || lab_fail "the nested guest did not come up (console: $LAB_NESTED_DIR/console.log)"
+lab_log "nested guest up after $(lab_elapsed)"
+
+declare -A pid
+start() { # NAME ARGS...
+    lab_tool_start "$work/$1.out" "$1" "${@:2}"
+    pid[$1]=$LAB_TOOL_PID
+}
+stop() { # NAME
+    LAB_TOOL_PID=${pid[$1]} LAB_TOOL_NAME=$1 LAB_TOOL_OUTPUTS=("$work/$1.out" "$work/$1.out.err")
+    lab_tool_stop 0
+}
+start tun_ring_monitor --json --all --dst-ip "$LAB_NESTED_GUEST_IP" --dst-port 5555 --interval 1
+
+stat() { cat "/sys/class/net/$1/statistics/$2"; }
+t0_tx=$(stat tap0 tx_packets) t0_drop=$(stat tap0 tx_dropped) td_drop=$(stat tapd tx_dropped)
+out=$(ping -n -c "$PINGS" -i 0.2 -w 60 "$LAB_NESTED_GUEST_IP" 2>&1) || true
+replies=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$out")
+for _ in $(seq 20); do echo x >/dev/udp/10.78.0.2/5555; done
+for _ in $(seq 10); do echo x >/dev/udp/10.78.0.2/6666; done
+t0_tx=$(($(stat tap0 tx_packets) - t0_tx)) t0_drop=$(($(stat tap0 tx_dropped) - t0_drop))
+td_drop=$(($(stat tapd tx_dropped) - td_drop))
+lab_log "traffic done at $(lab_elapsed): $replies of $PINGS replies; tap0 tx +$t0_tx dropped +$t0_drop; tapd dropped +$td_drop"
+
+# Every event is in once the monitor printed PINGS + 20 of them, and its counts once one more
+# interval report came after that.
+want=$((PINGS + 20))
+events_in() { (($(grep -c '"ring_full"' "$work/tun_ring_monitor.out") >= want)); }
+lab_wait_for 30 events_in || lab_log "tun_ring_monitor printed fewer than $want events"
+reports=$(grep -c '"event":"interval"' "$work/tun_ring_monitor.out" || true)
+report_after() { (($(grep -c '"event":"interval"' "$work/tun_ring_monitor.out") > reports)); }
+lab_wait_for 10 report_after || lab_log "no interval report after the traffic"
+stop tun_ring_monitor
+lab_nested_stop
+lab_nested_wait 60 >/dev/null || lab_log "the nested guest did not end cleanly"
+lab_tool_no_leftovers
+
+# One jq for every fact of the monitor's output.
+read -r t0_events t0_full t0_ring t0_icmp td_events td_full td_ring td_decoys td_first_full \
+    td_pct_ok int_t0 int_t0_full int_td int_td_full lost <<<"$(jq -rs --arg g "$LAB_NESTED_GUEST_IP" '
+    (map(select(.ring_full != null))) as $e
+    | ($e | map(select(.dev == "tap0"))) as $t0
+    | ($e | map(select(.dev == "tapd"))) as $td
+    | (map(select(.event == "interval") | .queues[])) as $q
+    | [($t0 | length), ($t0 | map(select(.ring_full)) | length),
+       ($t0 | map(.ring_size) | unique | join(",")),
+       ($t0 | map(select(.protocol == "1" and .dst_ip == $g)) | length),
+       ($td | length), ($td | map(select(.ring_full)) | length),
+       ($td | map(.ring_size) | unique | join(",")),
+       ($td | map(select(.dst_port == 6666)) | length),
+       ($td | map(select(.ring_full)) | .[0] | "\(.producer):\(.queue_producer_ptr != "0x0")"),
+       ([$td | to_entries[] | select(.value.ring_full | not)
+         | select(.value.used_pct == (.key * 100 / 16 | floor) and .value.producer == .key)] | length),
+       ($q | map(select(.dev == "tap0") | .xmits) | add // 0),
+       ($q | map(select(.dev == "tap0") | .ring_full) | add // 0),
+       ($q | map(select(.dev == "tapd") | .xmits) | add // 0),
+       ($q | map(select(.dev == "tapd") | .ring_full) | add // 0),
+       (map(select(.final)) | .[0].lost_events)] | @tsv' "$work/tun_ring_monitor.out")"
+lab_log "tun_ring_monitor: tap0 $t0_events events ($t0_full full, ring $t0_ring), tapd $td_events ($td_full full, ring $td_ring, first full at $td_first_full); intervals tap0 $int_t0/$int_t0_full tapd $int_td/$int_td_full"
+
+lab_expect "${replies:-0}" -eq "$PINGS" "the nested guest answered every ping"
+lab_expect "$t0_drop" -eq 0 "tap0 dropped nothing (vhost keeps its ring drained)"
+lab_expect "$td_drop" -eq 14 "tapd dropped the 4 + 10 datagrams that found its ring of 16 full"
+lab_expect "$lost" -eq 0 "tun_ring_monitor lost no event"
+lab_expect "$t0_events" -eq "$PINGS" "tun_ring_monitor: one tap0 event per echo request (ARP left out by the address filter)"
+lab_expect "$t0_icmp" -eq "$PINGS" "tun_ring_monitor: tap0 events are ICMP to $LAB_NESTED_GUEST_IP"
+lab_expect "$t0_events" -le "$t0_tx" "tun_ring_monitor: tap0 events within tap0's tx_packets"
+lab_expect "$t0_full" -eq 0 "tun_ring_monitor: no ring-full on tap0"
+[[ $t0_ring == "$(</sys/class/net/tap0/tx_queue_len)" ]] ||
+    lab_fail "tap0's ring size $t0_ring is not its txqueuelen $(</sys/class/net/tap0/tx_queue_len)"
+lab_expect "$td_events" -eq 20 "tun_ring_monitor: the 20 datagrams to port 5555 on tapd"
+lab_expect "$td_decoys" -eq 0 "tun_ring_monitor: decoys to port 6666 left out"
+lab_expect "$td_full" -eq $((td_drop - 10)) "tun_ring_monitor: ring-full events = tapd's drops less the 10 decoys"
+[[ $td_ring == 16 ]] || lab_fail "tapd's ring size reads $td_ring, not its txqueuelen 16"
+[[ $td_first_full == "0:true" ]] || lab_fail "the first full event on tapd: producer:slot-in-use $td_first_full, want 0:true"
+lab_expect "$td_pct_ok" -eq 16 "tun_ring_monitor: the 16 queued datagrams at producer k, k*100/16 % used"
+lab_expect "$int_t0" -eq "$t0_events" "tun_ring_monitor --interval: tap0 transmits = its events"
+lab_expect "$int_t0_full" -eq 0 "tun_ring_monitor --interval: no full ring on tap0"
+lab_expect "$int_td" -eq 20 "tun_ring_monitor --interval: tapd transmits that passed the filter"
+lab_expect "$int_td_full" -eq "$td_full" "tun_ring_monitor --interval: tapd ring-full = its events"
+lab_log "passed in $(lab_elapsed)"
