@@ -182,6 +182,13 @@ cpu_monitor|-t/--threshold|101 -1|invalid value: -?[0-9]+ \(must be between 0 an
 virtnet_poll_monitor|-q/--queue|-1 abc 65536|invalid (int )?value: .*$
 virtnet_poll_monitor|-d/--device|abcdefghijklmnop|interface name 'abcdefghijklmnop' too long \(max 15 characters\)$
 virtnet_poll_monitor|--interval|-1 x|invalid (int )?value: .*$
+tun_ring_monitor|--src-ip|1.2.3 300.1.1.1 ''|invalid IPv4 address: '.*'$
+tun_ring_monitor|--dst-port|70000|invalid port: 70000 \(must be between 0 and 65535\)$
+tun_ring_monitor|--protocol|icmp|invalid choice: 'icmp' \(choose from 'tcp', 'udp'\)$
+tun_ring_monitor|-d/--device|abcdefghijklmnop|interface name 'abcdefghijklmnop' too long \(max 15 characters\)$
+tun_ring_monitor|--interval|-1 x|invalid (int )?value: .*$
+tun-tx-ring-stas|-q/--queue|-1 256 x|invalid (int )?value: .*$
+tun-tx-ring-stas|-d/--device|abcdefghijklmnop|interface name 'abcdefghijklmnop' too long \(max 15 characters\)$
 virtnet_irq_monitor|--irqs|'' x 1,,2 '24, 2x'|Invalid IRQ number: invalid literal for int\(\) with base 10: '.*'$
 virtnet_irq_monitor|--interval|0 x 86401|invalid (int )?value: .*$
 vhost_eventfd_count|-i/--interval|0 1.5 x|invalid (int )?value: .*$
@@ -249,6 +256,10 @@ cpu_monitor|-c|0 0,0 0-0
 cpu_monitor|-t|0 100
 virtnet_poll_monitor|-q|0 65535
 virtnet_poll_monitor|--interval|0 2
+tun_ring_monitor|--protocol|tcp udp
+tun_ring_monitor|--src-ip|10.0.0.1 0.0.0.0
+tun_ring_monitor|--interval|0 1
+tun-tx-ring-stas|-q|0 255
 virtnet_irq_monitor|--irqs|0 "24, 25" 1,1
 virtnet_irq_monitor|--device|eth0
 virtionet-rx-path-monitor|-i|1 10 31536000

@@ -46,6 +46,7 @@
 #include "vhost_buf_peek_stats.h"
 #include "vhost_eventfd_count.h"
 #include "tun_ring_monitor.h"
+#include "tun-tx-ring-stas.h"
 
 #define README PROJECT_DIR "/README.md"
 
@@ -96,6 +97,7 @@ static const struct tool_hooks {
 	{ "trace-ovs-ct-invalid", &ctinv_hook_table, .required_module = "openvswitch" },
 	{ "ovs_userspace_megaflow", &megaflow_hook_table, .required_module = "openvswitch" },
 	{ "tun_ring_monitor", &trm_hook_table, .required_module = "tun" },
+	{ "tun-tx-ring-stas", &ttrs_hook_table, .required_module = "tun" },
 };
 
 /* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */

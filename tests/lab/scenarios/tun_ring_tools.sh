@@ -11,8 +11,10 @@
 #     and are dropped; then 10 decoys to port 6666, all dropped on the full ring.
 # tun_ring_monitor --all --dst-ip 10.77.0.2 --dst-port 5555 --interval 1 (filters are ORed):
 # the pings and the 5555 datagrams with the ring's real state, the decoys left out; the 4 full
-# ones are tapd's tx_dropped minus the decoys. Static neighbours and no IPv6 on both taps: the
-# scenario's packets are all that crosses them.
+# ones are tapd's tx_dropped minus the decoys. tun-tx-ring-stas --device tap0 --queue 0: a
+# block per tap0 transmit (tap0's tx_packets + tx_dropped over the traffic), the producer one
+# further each time, the stack starting at tun_net_xmit; nothing of tapd. Static neighbours
+# and no IPv6 on both taps: the scenario's packets are all that crosses them.
 set -euo pipefail
 source "$(dirname "$0")/../lib/nested.sh"
 source "$(dirname "$0")/../lib/kernel.sh"
@@ -57,26 +59,31 @@ stop() { # NAME
     lab_tool_stop 0
 }
 start tun_ring_monitor --json --all --dst-ip "$LAB_NESTED_GUEST_IP" --dst-port 5555 --interval 1
+start tun-tx-ring-stas --device tap0 --queue 0
 
 stat() { cat "/sys/class/net/$1/statistics/$2"; }
 t0_tx=$(stat tap0 tx_packets) t0_drop=$(stat tap0 tx_dropped) td_drop=$(stat tapd tx_dropped)
 out=$(ping -n -c "$PINGS" -i 0.2 -w 60 "$LAB_NESTED_GUEST_IP" 2>&1) || true
-replies=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$out")
+# With -w, ping sends until COUNT replies came: one more request when a reply is late.
+read -r sent replies <<<"$(sed -n 's/^\([0-9]*\) packets transmitted, \([0-9]*\) received.*/\1 \2/p' <<<"$out")"
 for _ in $(seq 20); do echo x >/dev/udp/10.78.0.2/5555; done
 for _ in $(seq 10); do echo x >/dev/udp/10.78.0.2/6666; done
 t0_tx=$(($(stat tap0 tx_packets) - t0_tx)) t0_drop=$(($(stat tap0 tx_dropped) - t0_drop))
 td_drop=$(($(stat tapd tx_dropped) - td_drop))
-lab_log "traffic done at $(lab_elapsed): $replies of $PINGS replies; tap0 tx +$t0_tx dropped +$t0_drop; tapd dropped +$td_drop"
+lab_log "traffic done at $(lab_elapsed): $replies replies to $sent requests; tap0 tx +$t0_tx dropped +$t0_drop; tapd dropped +$td_drop"
 
 # Every event is in once the monitor printed PINGS + 20 of them, and its counts once one more
 # interval report came after that.
-want=$((PINGS + 20))
+want=$((sent + 20))
 events_in() { (($(grep -c '"ring_full"' "$work/tun_ring_monitor.out") >= want)); }
 lab_wait_for 30 events_in || lab_log "tun_ring_monitor printed fewer than $want events"
 reports=$(grep -c '"event":"interval"' "$work/tun_ring_monitor.out" || true)
 report_after() { (($(grep -c '"event":"interval"' "$work/tun_ring_monitor.out") > reports)); }
 lab_wait_for 10 report_after || lab_log "no interval report after the traffic"
+blocks_in() { (($(grep -c '^##### end tun_net_xmit probe' "$work/tun-tx-ring-stas.out") >= t0_tx + t0_drop)); }
+lab_wait_for 30 blocks_in || lab_log "tun-tx-ring-stas printed fewer than $((t0_tx + t0_drop)) blocks"
 stop tun_ring_monitor
+stop tun-tx-ring-stas
 lab_nested_stop
 lab_nested_wait 60 >/dev/null || lab_log "the nested guest did not end cleanly"
 lab_tool_no_leftovers
@@ -104,12 +111,32 @@ read -r t0_events t0_full t0_ring t0_icmp td_events td_full td_ring td_decoys td
        (map(select(.final)) | .[0].lost_events)] | @tsv' "$work/tun_ring_monitor.out")"
 lab_log "tun_ring_monitor: tap0 $t0_events events ($t0_full full, ring $t0_ring), tapd $td_events ($td_full full, ring $td_ring, first full at $td_first_full); intervals tap0 $int_t0/$int_t0_full tapd $int_td/$int_td_full"
 
-lab_expect "${replies:-0}" -eq "$PINGS" "the nested guest answered every ping"
+# One awk for tun-tx-ring-stas: its blocks, tapd's, producers not one further than the
+# previous block's, the ring sizes, blocks whose kernel stack starts at tun_net_xmit.
+read -r st_blocks st_tapd st_jumps st_sizes st_kstack st_ends <<<"$(awk '
+    /^##### tun dev name: / {
+        n++; split($0, f, /, /)
+        if (f[1] != "##### tun dev name: tap0") other++
+        sub(/.*ptr_ring_size: /, "", f[2]); sub(/.*producer: /, "", f[3])
+        size[f[2]] = 1
+        if (n > 1 && f[3] != (prev + 1) % f[2]) jumps++
+        prev = f[3]
+    }
+    /^tun_net_xmit probe: .*: dev tapd,/ { other++ }
+    /, kstack: $/ { first = 1; next }
+    first { if ($1 ~ /^tun_net_xmit\+[0-9]+$/) kstack++; first = 0 }
+    /^##### end tun_net_xmit probe$/ { ends++ }
+    END { s = ""; for (k in size) s = s (s == "" ? "" : ",") k
+          print n + 0, other + 0, jumps + 0, (s == "" ? "-" : s), kstack + 0, ends + 0 }' "$work/tun-tx-ring-stas.out")"
+lab_log "tun-tx-ring-stas: $st_blocks blocks ($st_ends ended), ring size $st_sizes, $st_kstack stacks from tun_net_xmit"
+
+lab_expect "${replies:-0}" -ge "$PINGS" "the nested guest answered the pings"
+lab_expect "${sent:-0}" -ge "$replies" "ping sent at least as many requests as it counted replies"
 lab_expect "$t0_drop" -eq 0 "tap0 dropped nothing (vhost keeps its ring drained)"
 lab_expect "$td_drop" -eq 14 "tapd dropped the 4 + 10 datagrams that found its ring of 16 full"
 lab_expect "$lost" -eq 0 "tun_ring_monitor lost no event"
-lab_expect "$t0_events" -eq "$PINGS" "tun_ring_monitor: one tap0 event per echo request (ARP left out by the address filter)"
-lab_expect "$t0_icmp" -eq "$PINGS" "tun_ring_monitor: tap0 events are ICMP to $LAB_NESTED_GUEST_IP"
+lab_expect "$t0_events" -eq "$sent" "tun_ring_monitor: one tap0 event per echo request (ARP left out by the address filter)"
+lab_expect "$t0_icmp" -eq "$sent" "tun_ring_monitor: tap0 events are ICMP to $LAB_NESTED_GUEST_IP"
 lab_expect "$t0_events" -le "$t0_tx" "tun_ring_monitor: tap0 events within tap0's tx_packets"
 lab_expect "$t0_full" -eq 0 "tun_ring_monitor: no ring-full on tap0"
 [[ $t0_ring == "$(</sys/class/net/tap0/tx_queue_len)" ]] ||
@@ -124,4 +151,11 @@ lab_expect "$int_t0" -eq "$t0_events" "tun_ring_monitor --interval: tap0 transmi
 lab_expect "$int_t0_full" -eq 0 "tun_ring_monitor --interval: no full ring on tap0"
 lab_expect "$int_td" -eq 20 "tun_ring_monitor --interval: tapd transmits that passed the filter"
 lab_expect "$int_td_full" -eq "$td_full" "tun_ring_monitor --interval: tapd ring-full = its events"
+lab_expect "$st_blocks" -eq $((t0_tx + t0_drop)) "tun-tx-ring-stas: a block per tap0 transmit (tx_packets + tx_dropped)"
+lab_expect "$st_ends" -eq "$st_blocks" "tun-tx-ring-stas: every block ends"
+lab_expect "$st_tapd" -eq 0 "tun-tx-ring-stas: nothing of tapd"
+lab_expect "$st_jumps" -eq 0 "tun-tx-ring-stas: the producer one further at each transmit"
+[[ $st_sizes == "$(</sys/class/net/tap0/tx_queue_len)" ]] ||
+    lab_fail "tun-tx-ring-stas: ring size $st_sizes, not tap0's txqueuelen"
+lab_expect "$st_kstack" -eq "$st_blocks" "tun-tx-ring-stas: every kernel stack starts at tun_net_xmit"
 lab_log "passed in $(lab_elapsed)"
