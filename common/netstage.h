@@ -149,7 +149,7 @@ unsigned netstage_opts_apply(struct netstage_config *cfg, const struct netstage_
 void netstage_opts_resolve(struct netstage_config *cfg, const struct netstage_opts *o);
 /*
  * The banner's filter lines: protocol, "Direction filter: TX|RX|BOTH<direction_note>",
- * addresses and ports when set.
+ * addresses ("VM IP filter" for a source matched as either address) and ports when set.
  */
 void netstage_print_filters(FILE *f, const struct netstage_config *cfg, const struct netstage_opts *o,
 			    const char *direction_note);

@@ -133,7 +133,8 @@ void netstage_print_filters(FILE *f, const struct netstage_config *cfg, const st
 	char addr[16];
 
 	if (cfg->filter.sfamily)
-		fprintf(f, "Source IP filter: %s\n", ipv4_format(cfg->filter.saddr[0], addr, sizeof(addr)));
+		fprintf(f, "%s filter: %s\n", cfg->filter.flags & PKT_F_EITHER_ADDR ? "VM IP" : "Source IP",
+			ipv4_format(cfg->filter.saddr[0], addr, sizeof(addr)));
 	if (cfg->filter.dfamily)
 		fprintf(f, "Destination IP filter: %s\n",
 			ipv4_format(cfg->filter.daddr[0], addr, sizeof(addr)));

@@ -116,6 +116,7 @@ static __always_inline int ns_parse(const struct netstage_config *cfg, struct sk
 #define NS_DEVBIT_PHY (1 << NS_DEV_PHY)
 #define NS_DEVBIT_INTERNAL (1 << NS_DEV_INTERNAL)
 #define NS_DEVBIT_LOCAL (1 << NS_DEV_LOCAL)
+#define NS_DEVBIT_VM (1 << NS_DEV_VM)
 
 /* Which of the kinds want asks for (bits 1 << NS_DEV_*) skb->dev is. */
 static __always_inline __u8 ns_dev_bits(struct sk_buff *skb, const struct netstage_config *cfg, __u8 want)
@@ -131,6 +132,8 @@ static __always_inline __u8 ns_dev_bits(struct sk_buff *skb, const struct netsta
 		bits |= NS_DEVBIT_INTERNAL;
 	if ((want & NS_DEVBIT_LOCAL) && dev_in_netns(dev, cfg->netns_inum))
 		bits |= NS_DEVBIT_LOCAL;
+	if ((want & NS_DEVBIT_VM) && iface_set_has(&cfg->vm, dev))
+		bits |= NS_DEVBIT_VM;
 	return bits;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Stage tracking of host packets along the kernel path (host stack, OVS internal port, OVS
- * datapath, physical NIC), shared by BPF (common/bpf/netstage.bpf.h) and user space
+ * Stage tracking of packets along the kernel path (host stack or a VM's tap, OVS internal
+ * port, OVS datapath, physical NIC), shared by BPF (common/bpf/netstage.bpf.h) and user space
  * (common/netstage.h). A packet is identified at every stage by a key built from its
  * headers, never by skb pointer, so it survives skb re-allocation (OVS upcall execute).
  */
@@ -9,12 +9,12 @@
 #include "pkt_key.h"
 
 /* Directions: index into per-direction arrays. */
-#define NS_TX 0 /* host stack -> physical NIC */
-#define NS_RX 1 /* physical NIC -> host stack */
+#define NS_TX 0 /* host stack (or VM) -> physical NIC */
+#define NS_RX 1 /* physical NIC -> host stack (or VM) */
 #define NS_DIRS 2
 
 #define NS_STAGE_NONE 0xFF
-#define NS_MAX_POS 9 /* stages per direction */
+#define NS_MAX_POS 11 /* stages per direction */
 #define NS_RULES 2 /* stages one hook can stand for */
 #define NS_MAX_HOOKS 32 /* the common hooks below, then a tool's own (from NS_HOOKS_COMMON) */
 
@@ -54,6 +54,7 @@ enum netstage_hook {
 #define NS_DEV_PHY 1
 #define NS_DEV_INTERNAL 2
 #define NS_DEV_LOCAL 3 /* any device of the tool's network namespace */
+#define NS_DEV_VM 4 /* the VM's tap (vnet) device */
 
 /* Rule flags. */
 #define NS_FIRST 0x1 /* starts the packet's session (an older one with its key is dropped) */
@@ -87,6 +88,7 @@ struct netstage_config {
 	__u8 pad[3];
 	struct iface_set phy; /* --phy-interface: NS_DEV_PHY */
 	struct iface_set internal; /* the OVS internal port: NS_DEV_INTERNAL; empty = none */
+	struct iface_set vm; /* the VM's tap: NS_DEV_VM; empty = none */
 	__u32 netns_inum; /* the tool's network namespace (host stack, NS_DEV_LOCAL); 0 = any */
 	__u64 stale_ns; /* a session idle this long is dropped as incomplete */
 	__u64 report_min_ns; /* per-packet tools: completed packets faster than this are not sent */

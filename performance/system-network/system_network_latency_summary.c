@@ -59,25 +59,6 @@ static const struct arg_parser parser = {
 	.opts = options,
 };
 
-/* ---- interval bookkeeping ---- */
-
-size_t sls_pairs_collect(const uint64_t *slots, struct sls_pair *out, size_t max)
-{
-	size_t n = 0;
-
-	for (unsigned dir = 0; dir < NS_DIRS; dir++)
-		for (unsigned a = 0; a < NS_MAX_POS; a++)
-			for (unsigned b = 0; b < NS_MAX_POS; b++) {
-				struct sls_pair p = { (uint8_t)dir, (uint8_t)a, (uint8_t)b, 0, { 0 } };
-
-				memcpy(p.slots, &slots[sls_pair_index(dir, a, b, 0)], sizeof(p.slots));
-				p.samples = hist_total(p.slots, SLS_SLOTS);
-				if (p.samples && n < max)
-					out[n++] = p;
-			}
-	return n;
-}
-
 /* ---- output ---- */
 
 static const char *stage_name(unsigned dir, unsigned pos, char *buf, size_t len)
@@ -111,7 +92,7 @@ void sls_print_report(FILE *f, const char *datetime, const struct sls_report *r)
 		bool title = false;
 
 		for (size_t i = 0; i < r->npairs; i++) {
-			const struct sls_pair *p = &r->pairs[i];
+			const struct netstage_pair *p = &r->pairs[i];
 
 			if (p->dir != dir)
 				continue;
@@ -122,8 +103,8 @@ void sls_print_report(FILE *f, const char *datetime, const struct sls_report *r)
 				stage_name(dir, p->cur_pos, b, sizeof(b)));
 			fprintf(f, "    Total samples: %llu\n", (unsigned long long)p->samples);
 			fprintf(f, "    Latency distribution:\n");
-			print_log2_rows(f, "      ", p->slots, SLS_SLOTS, "us");
-			print_log2_percentiles(f, "    Percentiles: ", p->slots, SLS_SLOTS, "us");
+			print_log2_rows(f, "      ", p->slots, NS_HIST_SLOTS, "us");
+			print_log2_percentiles(f, "    Percentiles: ", p->slots, NS_HIST_SLOTS, "us");
 		}
 	}
 
@@ -151,15 +132,15 @@ void sls_print_report(FILE *f, const char *datetime, const struct sls_report *r)
 
 		if (!(r->dirs & NS_DIR_BIT(dir)))
 			continue;
-		n = hist_total(r->total[dir], SLS_SLOTS);
+		n = hist_total(r->total[dir], NS_HIST_SLOTS);
 		fprintf(f, "\nTotal End-to-End Latency Distribution%s%s%s:\n%s\n", ndirs > 1 ? " (" : "",
 			ndirs > 1 ? dir_names[dir] : "", ndirs > 1 ? ")" : "", RULE60);
 		if (!n) {
 			fprintf(f, "  No total latency data collected in this interval\n");
 			continue;
 		}
-		print_log2_rows(f, "  ", r->total[dir], SLS_SLOTS, "us");
-		print_log2_percentiles(f, "  Percentiles: ", r->total[dir], SLS_SLOTS, "us");
+		print_log2_rows(f, "  ", r->total[dir], NS_HIST_SLOTS, "us");
+		print_log2_percentiles(f, "  Percentiles: ", r->total[dir], NS_HIST_SLOTS, "us");
 		fprintf(f, "  Total packets analyzed: %llu\n", (unsigned long long)n);
 	}
 }
@@ -178,14 +159,14 @@ void sls_print_json(FILE *f, const char *datetime, const struct sls_report *r, i
 	json_double(&j, "interval_s", r->interval_s);
 	json_arr(&j, "pairs");
 	for (size_t i = 0; i < r->npairs; i++) {
-		const struct sls_pair *p = &r->pairs[i];
+		const struct netstage_pair *p = &r->pairs[i];
 
 		json_obj(&j, NULL);
 		json_str(&j, "direction", dir_keys[p->dir]);
 		json_str(&j, "from", stage_name(p->dir, p->prev_pos, a, sizeof(a)));
 		json_str(&j, "to", stage_name(p->dir, p->cur_pos, b, sizeof(b)));
 		json_uint(&j, "samples", p->samples);
-		log2_hist_json(&j, "", "us", p->slots, SLS_SLOTS);
+		log2_hist_json(&j, "", "us", p->slots, NS_HIST_SLOTS);
 		json_end_obj(&j);
 	}
 	json_end_arr(&j);
@@ -199,8 +180,8 @@ void sls_print_json(FILE *f, const char *datetime, const struct sls_report *r, i
 		json_uint(&j, "completed", r->counts.completed[dir]);
 		json_uint(&j, "incomplete", netstage_incomplete(&r->counts, dir));
 		json_uint(&j, "active", r->counts.active[dir]);
-		json_uint(&j, "total_samples", hist_total(r->total[dir], SLS_SLOTS));
-		log2_hist_json(&j, "total_", "us", r->total[dir], SLS_SLOTS);
+		json_uint(&j, "total_samples", hist_total(r->total[dir], NS_HIST_SLOTS));
+		log2_hist_json(&j, "total_", "us", r->total[dir], NS_HIST_SLOTS);
 		json_end_obj(&j);
 	}
 	json_end_obj(&j);
@@ -219,7 +200,7 @@ struct state {
 	struct percpu_delta pairs, total;
 	uint64_t started_prev[NS_DIRS];
 	double last_report;
-	struct sls_pair pairs_out[NS_DIRS * NS_MAX_POS * NS_MAX_POS];
+	struct netstage_pair pairs_out[NS_PAIRS_MAX];
 };
 
 static void report(struct state *st, bool final)
@@ -234,9 +215,9 @@ static void report(struct state *st, bool final)
 
 	r.interval_s = now - st->last_report;
 	st->last_report = now;
-	r.npairs = sls_pairs_collect(pairs, st->pairs_out, ARRAY_SIZE(st->pairs_out));
+	r.npairs = netstage_pairs_collect(pairs, st->pairs_out, ARRAY_SIZE(st->pairs_out));
 	for (int d = 0; d < NS_DIRS; d++) {
-		memcpy(r.total[d], &total[d * SLS_SLOTS], sizeof(r.total[d]));
+		memcpy(r.total[d], &total[d * NS_HIST_SLOTS], sizeof(r.total[d]));
 		r.packets[d] = r.counts.started[d] - st->started_prev[d];
 		st->started_prev[d] = r.counts.started[d];
 	}
@@ -291,8 +272,8 @@ int main(int argc, char **argv)
 	netstage_probes_select(&st.probes, st.skel->obj, &st.cfg, &sysnet_latency_model);
 	bpfload_load(st.skel->skeleton);
 	bpfload_write_config(st.skel->maps.config_map, &st.cfg, sizeof(st.cfg));
-	percpu_delta_init_map(&st.pairs, st.skel->maps.stage_pair_hist, SLS_PAIR_SLOTS);
-	percpu_delta_init_map(&st.total, st.skel->maps.total_hist, NS_DIRS * SLS_SLOTS);
+	percpu_delta_init_map(&st.pairs, st.skel->maps.stage_pair_hist, NS_PAIR_SLOTS);
+	percpu_delta_init_map(&st.total, st.skel->maps.total_hist, NS_TOTAL_SLOTS);
 	tool_install_signals();
 	netstage_probes_attach(&st.probes);
 	if (!g_common.json)

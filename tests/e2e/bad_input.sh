@@ -25,6 +25,7 @@ declare -A base=(
 	[system_network_latency_summary]="--phy-interface lo --direction tx"
 	[system_network_latency_details]="--phy-interface lo --direction tx"
 	[system_network_perfomance_metrics]="--internal-interface lo --phy-interface lo"
+	[vm_network_latency_summary]="--vm-interface lo --phy-interface lo --direction tx"
 )
 
 # tool | option as typed[/its other spelling in errors] | bad values (shell words) | error after "argument <option>: "
@@ -133,6 +134,12 @@ system_network_latency_summary|--phy-interface|averyveryverylongname|interface n
 system_network_latency_summary|--session-timeout|0 -1 1e-9 31536001|invalid value: .* \(must be between 0\.1 and 31536000 seconds\)$
 system_network_latency_summary|--session-timeout|nan inf|invalid float value: '.*'$
 system_network_latency_summary|--duration|-1|invalid value: -1 
+vm_network_latency_summary|--direction|both|invalid choice: 'both' \(choose from 'tx', 'rx'\)$
+vm_network_latency_summary|--protocol|sctp|invalid choice: 'sctp' \(choose from 'tcp', 'udp', 'icmp', 'all'\)$
+vm_network_latency_summary|--vm-ip|10.1 300.0.0.1 ''|invalid IPv4 address: '.*'$
+vm_network_latency_summary|--vm-interface|averyveryverylongname|.*too long
+vm_network_latency_summary|--interval|5.5|invalid int value: '5\.5'$
+vm_network_latency_summary|--src-port|65536|invalid port: 65536
 system_network_latency_details|--latency-us|1x nan inf|invalid float value: '.*'$
 system_network_latency_details|--latency-us|-5 1e9 1e20|invalid value: .* \(must be between 0 and 1e\+07\)$
 system_network_latency_details|--session-timeout|nan|invalid float value: 'nan'$
@@ -239,6 +246,8 @@ system_network_icmp_rtt|--latency-ms|0 0.5 10000 " 1_0.5 "
 system_network_latency_summary|--interval|1 5 31536000
 system_network_latency_summary|--session-timeout|0.1 1 3600 31536000
 system_network_latency_summary|--src-ip|10.0.0.1
+vm_network_latency_summary|--vm-ip|10.0.0.1
+vm_network_latency_summary|--direction|tx rx
 system_network_latency_details|--latency-us|0 0.5 100 10000000
 system_network_perfomance_metrics|--latency-us|0 1e7
 futex|--unit|ms us
@@ -406,6 +415,7 @@ expect 2 "^system_network_latency_summary: error: the following arguments are re
 expect 2 "^system_network_latency_summary: error: ambiguous option: --src could match --src-ip, --src-port$" "$S" --phy-interface lo --direction tx --src 1
 expect 2 "^system_network_latency_details: error: the following arguments are required: --direction, --phy-interface$" "$D"
 expect 2 "^system_network_perfomance_metrics: error: the following arguments are required: --internal-interface, --phy-interface$" "$M"
+expect 2 "^vm_network_latency_summary: error: the following arguments are required: --vm-interface, --phy-interface, --direction$" "$BIN/vm_network_latency_summary"
 # Long-option prefixes and --opt=value, as argparse (10.1 is not an address: one rule for IPv4).
 expect 2 "^system_network_latency_summary: error: argument --src-ip: invalid IPv4 address: '10\.1'$" \
 	"$S" --phy=lo --dir=rx --proto=udp --inter=2 --src-ip=10.1

@@ -150,18 +150,18 @@ END_TEST
 
 START_TEST(pairs_collected_sorted)
 {
-	uint64_t *slots = calloc(SLS_PAIR_SLOTS, sizeof(uint64_t));
-	struct sls_pair out[8];
+	uint64_t *slots = calloc(NS_PAIR_SLOTS, sizeof(uint64_t));
+	struct netstage_pair out[8];
 	size_t n;
 
 	/* An interval's counts: RX (2 -> 5) and TX (5 -> 6), (0 -> 1), (6 -> 8) and a repeat (2 -> 2). */
-	slots[sls_pair_index(NS_RX, 2, 5, 3)] = 7;
-	slots[sls_pair_index(NS_TX, 5, 6, 1)] = 4;
-	slots[sls_pair_index(NS_TX, 5, 6, 2)] = 6;
-	slots[sls_pair_index(NS_TX, 0, 1, 0)] = 9;
-	slots[sls_pair_index(NS_TX, 6, 8, 31)] = 1;
-	slots[sls_pair_index(NS_TX, 2, 2, 4)] = 2;
-	n = sls_pairs_collect(slots, out, 8);
+	slots[netstage_pair_index(NS_RX, 2, 5, 3)] = 7;
+	slots[netstage_pair_index(NS_TX, 5, 6, 1)] = 4;
+	slots[netstage_pair_index(NS_TX, 5, 6, 2)] = 6;
+	slots[netstage_pair_index(NS_TX, 0, 1, 0)] = 9;
+	slots[netstage_pair_index(NS_TX, 6, 8, 31)] = 1;
+	slots[netstage_pair_index(NS_TX, 2, 2, 4)] = 2;
+	n = netstage_pairs_collect(slots, out, 8);
 	ck_assert_uint_eq(n, 5);
 	ck_assert(out[0].dir == NS_TX && out[0].prev_pos == 0 && out[0].cur_pos == 1 && out[0].samples == 9);
 	ck_assert(out[1].prev_pos == 2 && out[1].cur_pos == 2 && out[1].slots[4] == 2);
@@ -170,20 +170,20 @@ START_TEST(pairs_collected_sorted)
 	ck_assert_uint_eq(out[2].slots[2], 6);
 	ck_assert(out[3].prev_pos == 6 && out[3].cur_pos == 8 && out[3].slots[31] == 1);
 	ck_assert(out[4].dir == NS_RX && out[4].samples == 7);
-	ck_assert_uint_eq(sls_pairs_collect(slots, out, 2), 2);
+	ck_assert_uint_eq(netstage_pairs_collect(slots, out, 2), 2);
 
 	/* The next interval's growth (percpu_delta_read's job, tested in unit.percpu_delta). */
-	memset(slots, 0, SLS_PAIR_SLOTS * sizeof(uint64_t));
-	slots[sls_pair_index(NS_TX, 5, 6, 2)] = 3;
-	slots[sls_pair_index(NS_RX, 0, 1, 0)] = 1;
-	n = sls_pairs_collect(slots, out, 8);
+	memset(slots, 0, NS_PAIR_SLOTS * sizeof(uint64_t));
+	slots[netstage_pair_index(NS_TX, 5, 6, 2)] = 3;
+	slots[netstage_pair_index(NS_RX, 0, 1, 0)] = 1;
+	n = netstage_pairs_collect(slots, out, 8);
 	ck_assert_uint_eq(n, 2);
 	ck_assert(out[0].dir == NS_TX && out[0].prev_pos == 5 && out[0].samples == 3 && out[0].slots[2] == 3);
 	ck_assert(out[1].dir == NS_RX && out[1].prev_pos == 0 && out[1].samples == 1);
 
 	/* Nothing new: an empty interval. */
-	memset(slots, 0, SLS_PAIR_SLOTS * sizeof(uint64_t));
-	ck_assert_uint_eq(sls_pairs_collect(slots, out, 8), 0);
+	memset(slots, 0, NS_PAIR_SLOTS * sizeof(uint64_t));
+	ck_assert_uint_eq(netstage_pairs_collect(slots, out, 8), 0);
 	free(slots);
 }
 END_TEST
@@ -195,25 +195,25 @@ static const uint64_t manual_sample[6] = { 156, 234, 89, 23, 5, 1 };
 
 START_TEST(rows_and_percentiles_of_manual_sample)
 {
-	uint64_t slots[SLS_SLOTS] = { 0 };
+	uint64_t slots[NS_HIST_SLOTS] = { 0 };
 	FILE *f = golden_open(&buf, &len);
 
 	memcpy(slots, manual_sample, sizeof(manual_sample));
 	/* Labels state each slot's range of whole microseconds: 0, 1-2, 3-6, 7-14, ... */
-	print_log2_rows(f, "      ", slots, SLS_SLOTS, "us");
-	print_log2_percentiles(f, "    Percentiles: ", slots, SLS_SLOTS, "us");
+	print_log2_rows(f, "      ", slots, NS_HIST_SLOTS, "us");
+	print_log2_percentiles(f, "    Percentiles: ", slots, NS_HIST_SLOTS, "us");
 	slots[0] = 0;
 	slots[31] = 2;
-	print_log2_rows(f, "  ", slots, SLS_SLOTS, "us");
+	print_log2_rows(f, "  ", slots, NS_HIST_SLOTS, "us");
 	memset(slots, 0, sizeof(slots));
-	print_log2_percentiles(f, "nothing for an empty histogram: ", slots, SLS_SLOTS, "us");
+	print_log2_percentiles(f, "nothing for an empty histogram: ", slots, NS_HIST_SLOTS, "us");
 	ck_assert_int_eq(golden_check(f, &buf, &len, "system_network_hist_rows.txt"), 0);
 }
 END_TEST
 
-static struct sls_pair pair(unsigned dir, unsigned a, unsigned b, const uint64_t *slots, unsigned n)
+static struct netstage_pair pair(unsigned dir, unsigned a, unsigned b, const uint64_t *slots, unsigned n)
 {
-	struct sls_pair p = { (uint8_t)dir, (uint8_t)a, (uint8_t)b, 0, { 0 } };
+	struct netstage_pair p = { (uint8_t)dir, (uint8_t)a, (uint8_t)b, 0, { 0 } };
 
 	for (unsigned i = 0; i < n; i++) {
 		p.slots[i] = slots[i];
@@ -222,7 +222,7 @@ static struct sls_pair pair(unsigned dir, unsigned a, unsigned b, const uint64_t
 	return p;
 }
 
-static void sample_report(struct sls_report *r, struct sls_pair *pairs)
+static void sample_report(struct sls_report *r, struct netstage_pair *pairs)
 {
 	static const uint64_t qdisc[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 40, 2 };
 	static const uint64_t total[] = { 0, 0, 0, 30, 120, 6 };
@@ -246,7 +246,7 @@ static void sample_report(struct sls_report *r, struct sls_pair *pairs)
 
 START_TEST(summary_reports)
 {
-	struct sls_pair pairs[4];
+	struct netstage_pair pairs[4];
 	struct sls_report r;
 	FILE *f = golden_open(&buf, &len);
 
@@ -267,7 +267,7 @@ END_TEST
 
 START_TEST(summary_json)
 {
-	struct sls_pair pairs[4];
+	struct netstage_pair pairs[4];
 	struct sls_report r;
 	FILE *f = golden_open(&buf, &len);
 

@@ -27,6 +27,7 @@
 #include "system_network_icmp_rtt.h"
 #include "trace_conntrack.h"
 #include "trace_ip_defrag.h"
+#include "vmnet_stages.h"
 
 #define K (enum fixture_kernel) _i
 #define SAME(x)                                                                                              \
@@ -104,6 +105,18 @@ START_TEST(test_netstage_hooks)
 	};
 
 	CHECK_PLAN("system_network_latency_summary", &table, want);
+}
+END_TEST
+
+/* The vm-network tools' own hook (after the common ones): TX_QUEUE and VNET_TX. */
+START_TEST(test_vmnet_hooks)
+{
+	const struct hook_table table = { vmnet_model.hooks, (int)vmnet_model.nhooks };
+	static const outcomes want[] = {
+		SAME("kprobe dev_hard_start_xmit [vm_dev_hard_start_xmit]"),
+	};
+
+	CHECK_PLAN("vm_network_latency_summary", &table, want);
 }
 END_TEST
 
@@ -445,6 +458,7 @@ static Suite *kernel_plans_suite(void)
 
 	tcase_add_loop_test(plans, test_drop_hook, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_netstage_hooks, 0, FIXTURE_KERNELS);
+	tcase_add_loop_test(plans, test_vmnet_hooks, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_iface_netstat, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_qdisc_lateny_details, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_system_network_icmp_rtt, 0, FIXTURE_KERNELS);

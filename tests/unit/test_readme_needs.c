@@ -47,6 +47,7 @@
 #include "vhost_eventfd_count.h"
 #include "tun_ring_monitor.h"
 #include "tun-tx-ring-stas.h"
+#include "vmnet_stages.h"
 
 #define README PROJECT_DIR "/README.md"
 
@@ -98,6 +99,7 @@ static const struct tool_hooks {
 	{ "ovs_userspace_megaflow", &megaflow_hook_table, .required_module = "openvswitch" },
 	{ "tun_ring_monitor", &trm_hook_table, .required_module = "tun" },
 	{ "tun-tx-ring-stas", &ttrs_hook_table, .required_module = "tun" },
+	{ "vm_network_latency_summary", NULL, &vmnet_model },
 };
 
 /* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */

@@ -1,0 +1,165 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# shellcheck source-path=SCRIPTDIR
+# lab-options: --nested --timeout 420
+# vm_network_latency_summary on a real VM's traffic: a nested KVM guest (GUEST) whose
+# virtio-net NIC is the tap tap0 (vhost=on), a port of the OVS bridge br0 that the real
+# ovs-vswitchd runs; the veth port phys0 is the host's physical NIC towards the namespace
+# "remote" (the remote host: PEER, and DECOY, a second address of the same NIC). Static
+# neighbours everywhere: no ARP, so the first IP packet after the datapath's flows are deleted
+# is an upcall that ovs-vswitchd answers with a flow and an execute of the packet.
+#
+# VM TX (ICMP echo requests GUEST -> PEER, netem delay on phys0): every stage in order
+#   VNET_RX -> OVS_RX -> FLOW_EXTRACT_END_RX [-> OVS_UPCALL_RX -> OVS_USERSPACE_RX]
+#   -> QDISC_ENQ -> QDISC_DEQ -> TX_QUEUE -> TX_XMIT
+# with one sample per request in each, the upcall's pairs for the upcalled ones (at least the
+# first), and the delay in QDISC_ENQ -> QDISC_DEQ alone. VM RX (UDP PEER -> GUEST, no delay):
+#   PHY_RX -> OVS_TX -> FLOW_EXTRACT_END_TX [-> upcall pairs] -> VNET_QDISC_ENQ
+#   -> VNET_QDISC_DEQ -> VNET_TX (tap0 has a pfifo qdisc, which holds every packet).
+# Decoys the filters must exclude in both runs: pings to DECOY, UDP from DECOY, the echo
+# replies, UDP to another port.
+set -euo pipefail
+source "$(dirname "$0")/../lib/nested.sh"
+source "$(dirname "$0")/../lib/netstage.sh"
+source "$(dirname "$0")/../lib/kernel.sh"
+
+GUEST=$LAB_NESTED_GUEST_IP PEER=10.77.0.3 DECOY=10.77.0.4
+GUEST_MAC=52:54:00:77:00:02
+N=6
+BPFNET_BTF=$(lab_btf_dir)
+export BPFNET_BTF
+lab_require_cmd socat socat
+lab_nested_require
+lab_tool_workdir
+work=$LAB_TOOL_WORK
+
+ip tuntap add dev "$LAB_NESTED_TAP" mode tap || lab_fail "cannot create $LAB_NESTED_TAP"
+lab_on_exit "ip link del $LAB_NESTED_TAP"
+sysctl -qw "net.ipv6.conf.$LAB_NESTED_TAP.disable_ipv6=1" 2>/dev/null
+ip link set "$LAB_NESTED_TAP" up
+lab_ovs_vswitchd_start "$work/ovs"
+lab_netns_attach remote "$PEER" phys0
+ip -n remote addr add "$DECOY/24" dev eth0
+ip -n remote neigh replace "$GUEST" lladdr $GUEST_MAC dev eth0 nud permanent
+remote_mac=$(ip -n remote -br link show eth0 | awk '{ print $3 }')
+lab_ovs_bridge_add br0 "$LAB_NESTED_TAP" phys0
+# A qdisc that holds every packet for the guest (the default fq_codel may, pfifo_fast may not).
+tc qdisc replace dev "$LAB_NESTED_TAP" root pfifo
+# Flows stay until deleted: under TCG a run can be idle for longer than the default 10 s.
+ovs-vsctl set Open_vSwitch . other_config:max-idle=600000
+printf '%s\n' "in_port=$LAB_NESTED_TAP,actions=output:phys0" "in_port=phys0,actions=output:$LAB_NESTED_TAP" |
+    ovs-ofctl add-flows br0 - || lab_fail "ovs-ofctl add-flows failed"
+
+# The nested guest runs the commands the scenario writes to cmd.<n>, one after the other.
+# shellcheck disable=SC2016 # expanded in the nested guest
+lab_nested_start "arp -s $PEER $remote_mac; arp -s $DECOY $remote_mac; i=0
+while [ ! -e \"\$LAB_IO/stop\" ]; do
+    if [ -e \"\$LAB_IO/cmd.\$i\" ]; then
+        sh \"\$LAB_IO/cmd.\$i\" >\"\$LAB_IO/out.\$i\" 2>&1; echo \$? >\"\$LAB_IO/rc.\$i\"; i=\$((i + 1))
+    else sleep 0.1; fi
+done"
+lab_nested_ready 120 || lab_fail "the nested guest did not come up (console: $LAB_NESTED_DIR/console.log)"
+lab_log "nested guest up after $(lab_elapsed)"
+guest_run() { # CMD: runs it in the nested guest, prints its output (called in $(...) too)
+    local io=$LAB_NESTED_DIR/io n=0
+    while [[ -e $io/cmd.$n ]]; do n=$((n + 1)); done
+    printf '%s\n' "$1" >"$io/cmd.tmp" && mv "$io/cmd.tmp" "$io/cmd.$n"
+    lab_wait_for 120 test -s "$io/rc.$n" || lab_fail "the nested guest did not run '$1'"
+    cat "$io/out.$n"
+    return "$(<"$io/rc.$n")"
+}
+# ping -w: every reply is counted, however long a stalled nested guest takes.
+guest_ping() { guest_run "ping -n -q -c $2 -i 0.3 -w 60 $1" | sed -n 's/.* \([0-9]*\) packets received.*/\1/p'; }
+decoy_udp() { # PORT COUNT: datagrams from DECOY to the guest
+    for ((i = 0; i < $2; i++)); do
+        echo x | ip netns exec remote socat -u - "UDP-SENDTO:$GUEST:$1,bind=$DECOY"
+    done
+}
+tap_sent() { cat "/sys/class/net/$LAB_NESTED_TAP/statistics/tx_packets"; }
+tap_sent_at_least() { (($(tap_sent) >= $1)); }
+start_tool() { # OUT ARGS...
+    local out=$1
+    shift
+    lab_tool_start "$out" vm_network_latency_summary --vm-interface "$LAB_NESTED_TAP" --phy-interface phys0 \
+        --interval 300 "$@"
+}
+lab_log "setup done at $(lab_elapsed)"
+
+# 1. VM TX, JSON: the echo requests to PEER, each delayed LAB_DELAY_MS on phys0.
+modprobe sch_netem 2>/dev/null || lab_skip "no sch_netem"
+tc qdisc add dev phys0 root netem delay "${LAB_DELAY_MS}ms"
+lab_on_exit "tc qdisc del dev phys0 root 2>/dev/null"
+ovs-appctl dpctl/del-flows >/dev/null
+out=$work/tx
+start_tool "$out" --json --direction tx --protocol icmp --src-ip "$GUEST" --dst-ip "$PEER"
+replies=$(guest_ping "$PEER" $N)
+decoy_replies=$(guest_ping "$DECOY" 3)
+decoy_udp 5009 3    # the guest's port unreachables go to DECOY
+# Each request left phys0 before its reply came back.
+lab_tool_stop 0
+tc qdisc del dev phys0 root
+lab_expect "${replies:-0}" -eq $N "the nested guest's pings to PEER answered"
+lab_expect "${decoy_replies:-0}" -eq 3 "the decoy pings to DECOY answered"
+# One jq: the pair chain, the upcalled packets, the counters, the delay's class and the others'.
+read -r chain up started completed total slow_low fast_high tot_low <<<"$(lab_json_final_jq "$out" '
+    [([.pairs[] | "\(.from)>\(.to):\(.samples)"] | join(",")),
+     ([.pairs[] | select(.to == "OVS_UPCALL_RX") | .samples] | add // 0),
+     .started, .completed, .total_samples,
+     ([.pairs[] | select(.to == "QDISC_DEQ") | .buckets[].low_us] | min),
+     ([.pairs[] | select(.to != "QDISC_DEQ" and .to != "OVS_USERSPACE_RX") | .buckets[].high_us] | max),
+     ([.total_buckets[].low_us] | min)] | @tsv' -r)"
+lab_assert_int "$up" "upcalled requests"
+want="VNET_RX>OVS_RX:$N,OVS_RX>FLOW_EXTRACT_END_RX:$N,FLOW_EXTRACT_END_RX>OVS_UPCALL_RX:$up"
+((N - up > 0)) && want+=",FLOW_EXTRACT_END_RX>QDISC_ENQ:$((N - up))"
+want+=",OVS_UPCALL_RX>OVS_USERSPACE_RX:$up,OVS_USERSPACE_RX>QDISC_ENQ:$up"
+want+=",QDISC_ENQ>QDISC_DEQ:$N,QDISC_DEQ>TX_QUEUE:$N,TX_QUEUE>TX_XMIT:$N"
+[[ $chain == "$want" ]] || { cat "$out" "$out.err" >&2; lab_fail "VM TX pairs: '$chain', expected '$want'"; }
+lab_ok "VM TX: every stage in order, $N samples per pair: $chain"
+lab_expect "$up" -ge 1 "the first request after the flows were deleted went through the upcall"
+lab_expect "$started" -eq $N "VM TX: sessions started (requests to PEER only)"
+lab_expect "$completed" -eq $N "VM TX: sessions completed"
+lab_expect "$total" -eq $N "VM TX: end-to-end samples"
+lab_expect "$slow_low" -ge 262143 "netem ${LAB_DELAY_MS} ms: every QDISC_ENQ -> QDISC_DEQ sample in its slot or above"
+lab_expect "$tot_low" -ge 262143 "netem: every end-to-end sample too"
+lab_expect "$fast_high" -lt $((LAB_THRESHOLD_MS * 1000)) "every other pair (but the upcall's wait for ovs-vswitchd) under ${LAB_THRESHOLD_MS} ms"
+
+# 2. VM RX, text layout: UDP from PEER to port 5001; decoys from DECOY and to another port.
+ovs-appctl dpctl/del-flows >/dev/null
+out=$work/rx
+start_tool "$out" --direction rx --protocol udp --src-ip "$PEER" --dst-ip "$GUEST" --dst-port 5001
+tap_sent0=$(tap_sent)
+lab_udp_send remote "$GUEST" 5001 $N
+decoy_udp 5001 3
+lab_udp_send remote "$GUEST" 5002 3
+replies=$(guest_ping "$PEER" 2)    # the replies come in from PEER: RX, ICMP
+# Every packet towards the guest has passed VNET_TX once the guest has read it from tap0.
+lab_wait_for 60 tap_sent_at_least $((tap_sent0 + N + 3 + 3 + 2)) || lab_fail "tap0 did not send everything to the guest"
+lab_tool_stop 0
+lab_expect "${replies:-0}" -eq 2 "the guest's pings to PEER answered"
+# One awk: the pairs in report order with their samples, the session line, the total's rows.
+read -r chain sessions total <<<"$(awk '
+    /^  [A-Z_]+ -> [A-Z_]+:$/ { pair = $1 ">" $3; sub(":$", "", pair) }
+    /^    Total samples:/ { chain = chain (chain ? "," : "") pair ":" $3 }
+    /^  VM RX started:/ { s = $4 $6 $8; gsub(",", "/", s) }
+    /^Total End-to-End/ { intotal = 1 }
+    intotal && /^  [0-9]/ { sub(/.*: */, ""); t += $1 }
+    END { print chain, s, t + 0 }' "$out")"
+up=$(sed -n 's/.*FLOW_EXTRACT_END_TX>OVS_UPCALL_TX:\([0-9]*\).*/\1/p' <<<"$chain")
+lab_assert_int "${up:-x}" "upcalled datagrams"
+want="PHY_RX>OVS_TX:$N,OVS_TX>FLOW_EXTRACT_END_TX:$N,FLOW_EXTRACT_END_TX>OVS_UPCALL_TX:$up"
+((N - up > 0)) && want+=",FLOW_EXTRACT_END_TX>VNET_QDISC_ENQ:$((N - up))"
+want+=",OVS_UPCALL_TX>OVS_USERSPACE_TX:$up,OVS_USERSPACE_TX>VNET_QDISC_ENQ:$up"
+want+=",VNET_QDISC_ENQ>VNET_QDISC_DEQ:$N,VNET_QDISC_DEQ>VNET_TX:$N"
+[[ $chain == "$want" ]] || { cat "$out" "$out.err" >&2; lab_fail "VM RX pairs: '$chain', expected '$want'"; }
+lab_ok "VM RX: every stage in order, $N samples per pair: $chain"
+lab_expect "$up" -ge 1 "the first datagram after the flows were deleted went through the upcall"
+[[ $sessions == "$N/$N/0" ]] || { cat "$out" >&2; lab_fail "VM RX sessions started/completed/incomplete: '$sessions'"; }
+lab_ok "VM RX: $N started, $N completed, 0 incomplete"
+lab_expect "$total" -eq $N "VM RX: end-to-end rows add up to the datagrams sent"
+grep -q '^Probe: kprobe dev_hard_start_xmit -> VNET_TX$' "$out" || { cat "$out" >&2; lab_fail "banner: no probe line for VNET_TX"; }
+! grep -q '^VM TX (VM->External):' "$out" || lab_fail "VM TX pairs in a VM RX run"
+
+lab_nested_stop
+lab_nested_wait 60 >/dev/null || lab_log "the nested guest did not end cleanly"
+lab_tool_no_leftovers
+lab_log "passed in $(lab_elapsed)"
