@@ -12,6 +12,7 @@
 #include "json.h"
 #include "log.h"
 #include "netstage.h"
+#include "netstage_path.h"
 #include "runtime.h"
 #include "sysnet_stages.h"
 #include "timefmt.h"
@@ -61,20 +62,6 @@ static const char *proto_name(unsigned p)
 	return p == IPPROTO_TCP ? "TCP" : p == IPPROTO_UDP ? "UDP" : "Unknown";
 }
 
-/* The seen stages of the packet's direction, in path order. */
-static int active_stages(const struct sld_session *ev, const struct netstage_stage **out)
-{
-	int n = 0;
-
-	for (unsigned pos = 0; pos < NS_MAX_POS; pos++) {
-		const struct netstage_stage *st = netstage_stage_at(&sysnet_latency_model, ev->hdr.dir, pos);
-
-		if (st && st->id < SLD_STAGES && ev->ts[st->id])
-			out[n++] = st;
-	}
-	return n;
-}
-
 static const char *tcp_flags(unsigned flags, char *buf, size_t len)
 {
 	/* The original's naming: FIN, SYN, RST when set, else ACK. */
@@ -93,7 +80,7 @@ void sld_print_event(FILE *f, const char *datetime, const struct sld_session *ev
 	const struct netstage_stage *st[NS_MAX_POS];
 	const char *dir = ev->hdr.dir == NS_TX ? "TX" : "RX";
 	char src[32], dst[32], flags[32];
-	int n = active_stages(ev, st);
+	int n = netstage_seen_stages(&sysnet_latency_model, ev->hdr.dir, ev->ts, SLD_STAGES, st);
 
 	ipv4_format(k->saddr, src, sizeof(src));
 	ipv4_format(k->daddr, dst, sizeof(dst));
@@ -112,17 +99,7 @@ void sld_print_event(FILE *f, const char *datetime, const struct sld_session *ev
 	if (ev->pid)
 		fprintf(f, "%s Process: PID=%u COMM=%.16s IF=%.16s\n", dir, ev->pid, ev->comm, ev->ifname);
 
-	fprintf(f, "\n%s Path Latencies (us):\n", dir);
-	if (n < 2) {
-		fprintf(f, "  No latency data available\n");
-	} else {
-		for (int i = 1; i < n; i++)
-			fprintf(f, "  [%u->%u] %s -> %s: %10.3f us\n", st[i - 1]->id, st[i]->id,
-				st[i - 1]->name, st[i]->name,
-				(double)(ev->ts[st[i]->id] - ev->ts[st[i - 1]->id]) / 1000.0);
-		fprintf(f, "  Total %s Latency: %10.3f us\n", dir,
-			(double)(ev->ts[st[n - 1]->id] - ev->ts[st[0]->id]) / 1000.0);
-	}
+	netstage_print_path(f, dir, st, n, ev->ts);
 	fprintf(f, "\n%s\n\n", RULE80);
 }
 
@@ -131,7 +108,7 @@ void sld_print_json(FILE *f, const char *datetime, const struct sld_session *ev)
 	const struct netstage_key *k = &ev->hdr.key;
 	const struct netstage_stage *st[NS_MAX_POS];
 	char src[32], dst[32];
-	int n = active_stages(ev, st);
+	int n = netstage_seen_stages(&sysnet_latency_model, ev->hdr.dir, ev->ts, SLD_STAGES, st);
 	struct json j;
 
 	json_begin(&j, f);
@@ -154,20 +131,7 @@ void sld_print_json(FILE *f, const char *datetime, const struct sld_session *ev)
 	json_uint(&j, "pid", ev->pid);
 	json_str(&j, "comm", ev->comm);
 	json_str(&j, "ifname", ev->ifname);
-	json_arr(&j, "stages");
-	for (int i = 0; i < n; i++) {
-		json_obj(&j, NULL);
-		json_uint(&j, "id", st[i]->id);
-		json_str(&j, "name", st[i]->name);
-		json_uint(&j, "ktime_ns", ev->ts[st[i]->id]);
-		if (i)
-			json_double(&j, "latency_us",
-				    (double)(ev->ts[st[i]->id] - ev->ts[st[i - 1]->id]) / 1000.0);
-		json_end_obj(&j);
-	}
-	json_end_arr(&j);
-	if (n >= 2)
-		json_double(&j, "total_us", (double)(ev->ts[st[n - 1]->id] - ev->ts[st[0]->id]) / 1000.0);
+	netstage_path_json(&j, st, n, ev->ts);
 	json_end_obj(&j);
 	json_finish(&j);
 }

@@ -27,12 +27,6 @@
 #define RULE60 "------------------------------------------------------------"
 #define ALL_PROTOCOLS (NS_PROTO_TCP | NS_PROTO_UDP | NS_PROTO_ICMP)
 
-static const char *const direction_choices[] = {
-	[NETSTAGE_DIR_TX] = "tx",
-	[NETSTAGE_DIR_RX] = "rx",
-	NULL,
-};
-
 static struct {
 	const char *vm_interface;
 	uint32_t vm_ip;
@@ -42,20 +36,22 @@ static struct {
 } opt = { .interval = 5, .net = { .session_timeout = 1 } };
 
 static const struct arg_opt options[] = {
-	OPT_IFNAME("vm-interface", 0, &opt.vm_interface, "the VM's tap/vnet interface on this host (e.g. vnet37)",
-		   .flags = ARG_REQUIRED),
+	OPT_IFNAME("vm-interface", 0, &opt.vm_interface,
+		   "the VM's tap/vnet interface on this host (e.g. vnet37)", .flags = ARG_REQUIRED),
 	OPT_STR("phy-interface", 0, &opt.net.phy_interface,
 		"physical interface(s), comma-separated for bond members (e.g. eth0 or eth0,eth1)",
 		.flags = ARG_REQUIRED),
 	OPT_IPV4("vm-ip", 0, &opt.vm_ip,
 		 "the VM's IP address: packets from or to it (replaces --src-ip and --dst-ip)"),
 	NETSTAGE_FILTER_OPTIONS(opt.net),
-	OPT_PROTO("protocol", 0, &opt.net.protocol, "protocol filter", .choices = netstage_proto_icmp_choices),
-	OPT_ENUM("direction", 0, &opt.net.direction, direction_choices,
+	OPT_PROTO("protocol", 0, &opt.net.protocol, "protocol filter",
+		  .choices = netstage_proto_icmp_choices),
+	OPT_ENUM("direction", 0, &opt.net.direction, vmnet_dir_choices,
 		 "tx = VM TX (VM -> external), rx = VM RX (external -> VM)", .flags = ARG_REQUIRED),
 	OPT_SECONDS("interval", 0, &opt.interval, ARG_WHOLE, "statistics interval in seconds"),
 	OPT_FLAG("enable-ct", 0, &opt.enable_ct,
-		 "require the conntrack stages (nf_conntrack loaded); without it they are measured when available"),
+		 "require the conntrack stages (nf_conntrack loaded); without it they are measured when "
+		 "available"),
 	NETSTAGE_RUN_OPTIONS(opt.duration, opt.net),
 	{ 0 },
 };
@@ -123,7 +119,8 @@ void vms_print_report(FILE *f, const char *datetime, const struct vms_report *r)
 	fprintf(f, "\nFlow Session Analysis (Counter-based):\n");
 	for (int dir = 0; dir < NS_DIRS; dir++)
 		fprintf(f, "  %s started: %llu, completed: %llu, incomplete: %llu\n", dir_names[dir],
-			(unsigned long long)r->counts.started[dir], (unsigned long long)r->counts.completed[dir],
+			(unsigned long long)r->counts.started[dir],
+			(unsigned long long)r->counts.completed[dir],
 			(unsigned long long)netstage_incomplete(&r->counts, dir));
 	fprintf(f, "  Currently active flow sessions: %llu\n", (unsigned long long)active);
 	if (r->counts.no_session)

@@ -29,8 +29,28 @@ enum vmnet_stage {
 	VS_STAGES,
 };
 
-/* The vm tools' own hook: the driver hand-off of a packet list (TX_QUEUE, VNET_TX). */
+/* vm_network_latency_details: the original's 14 stages (RX_S* are VM TX, TX_S* VM RX). */
+enum vmnet_details_stage {
+	VD_RX_NETIF_RECEIVE = 0,
+	VD_RX_FRAME_HOOK,
+	VD_RX_DP_PROCESS,
+	VD_RX_UPCALL,
+	VD_RX_USERSPACE,
+	VD_RX_VPORT_SEND,
+	VD_RX_DEV_QUEUE,
+	VD_TX_NETIF_RECEIVE = 7,
+	VD_TX_FRAME_HOOK,
+	VD_TX_DP_PROCESS,
+	VD_TX_UPCALL,
+	VD_TX_USERSPACE,
+	VD_TX_VPORT_SEND,
+	VD_TX_TUN_NET_XMIT,
+	VD_STAGES,
+};
+
+/* The vm tools' own hooks, after the common ones (each tool's rules use some of them). */
 enum vmnet_hook {
-	VM_HOOK_HARD_START_XMIT = NS_HOOKS_COMMON,
+	VM_HOOK_HARD_START_XMIT = NS_HOOKS_COMMON, /* the driver hand-off of a packet list */
+	VM_HOOK_TUN_NET_XMIT, /* the tap's transmit to the guest */
 	VM_HOOKS,
 };

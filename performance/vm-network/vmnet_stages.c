@@ -59,9 +59,20 @@ static const struct netstage_hook_rule rules[] = {
 	{ VM_HOOK_HARD_START_XMIT, VS_VNET_TX, NS_DEV_VM, NS_LAST, ALL },
 };
 
+/* Index of the model's own hook in its hooks table. */
+#define OWN(hook) ((hook)-NS_HOOKS_COMMON)
+
 static const struct hook_def own_hooks[] = {
-	[VM_HOOK_HARD_START_XMIT - NS_HOOKS_COMMON] = {
-		NULL, { { HOOK_KPROBE, "vm_dev_hard_start_xmit", "dev_hard_start_xmit" } } },
+	[OWN(VM_HOOK_HARD_START_XMIT)] = { NULL,
+					   { { HOOK_KPROBE, "vm_dev_hard_start_xmit",
+					       "dev_hard_start_xmit" } } },
+	[OWN(VM_HOOK_TUN_NET_XMIT)] = { NULL, { { HOOK_KPROBE, "vm_tun_net_xmit", "tun_net_xmit" } }, "tun" },
+};
+
+const char *const vmnet_dir_choices[] = {
+	[NETSTAGE_DIR_TX] = "tx",
+	[NETSTAGE_DIR_RX] = "rx",
+	NULL,
 };
 
 #define BIT(hook) (1ull << (hook))
@@ -78,4 +89,43 @@ const struct netstage_model vmnet_model = {
 	/* Conntrack (a module the VM's flows may not use) and the stages a kernel may lack. */
 	.optional = BIT(NS_HOOK_CT_IN) | BIT(NS_HOOK_CT_DONE) | BIT(NS_HOOK_OVS_CT_FILL_KEY) |
 		    BIT(NS_HOOK_QDISC_DEQUEUE),
+};
+
+static const struct netstage_stage details_stages[] = {
+	{ VD_RX_NETIF_RECEIVE, NS_TX, 0, "RX_S0_netif_receive_skb" },
+	{ VD_RX_FRAME_HOOK, NS_TX, 1, "RX_S1_netdev_frame_hook" },
+	{ VD_RX_DP_PROCESS, NS_TX, 2, "RX_S2_ovs_dp_process" },
+	{ VD_RX_UPCALL, NS_TX, 3, "RX_S3_ovs_dp_upcall" },
+	{ VD_RX_USERSPACE, NS_TX, 4, "RX_S4_ovs_flow_key_extract" },
+	{ VD_RX_VPORT_SEND, NS_TX, 5, "RX_S5_ovs_vport_send" },
+	{ VD_RX_DEV_QUEUE, NS_TX, 6, "RX_S6_dev_queue_xmit" },
+	{ VD_TX_NETIF_RECEIVE, NS_RX, 0, "TX_S0_netif_receive_skb" },
+	{ VD_TX_FRAME_HOOK, NS_RX, 1, "TX_S1_netdev_frame_hook" },
+	{ VD_TX_DP_PROCESS, NS_RX, 2, "TX_S2_ovs_dp_process" },
+	{ VD_TX_UPCALL, NS_RX, 3, "TX_S3_ovs_dp_upcall" },
+	{ VD_TX_USERSPACE, NS_RX, 4, "TX_S4_ovs_flow_key_extract" },
+	{ VD_TX_VPORT_SEND, NS_RX, 5, "TX_S5_ovs_vport_send" },
+	{ VD_TX_TUN_NET_XMIT, NS_RX, 6, "TX_S6_tun_net_xmit" },
+};
+
+static const struct netstage_hook_rule details_rules[] = {
+	{ NS_HOOK_NETIF_RECEIVE, VD_RX_NETIF_RECEIVE, NS_DEV_VM, NS_FIRST, ALL },
+	{ NS_HOOK_NETDEV_FRAME_HOOK, VD_RX_FRAME_HOOK, NS_DEV_ANY, 0, ALL },
+	{ NS_HOOK_OVS_DP_PROCESS, VD_RX_DP_PROCESS, NS_DEV_ANY, 0, ALL },
+	{ NS_HOOK_OVS_DP_UPCALL, VD_RX_UPCALL, NS_DEV_ANY, 0, ALL },
+	{ NS_HOOK_OVS_KEY_USERSPACE, VD_RX_USERSPACE, NS_DEV_ANY, 0, ALL },
+	{ NS_HOOK_OVS_VPORT_SEND, VD_RX_VPORT_SEND, NS_DEV_ANY, 0, ALL },
+	{ NS_HOOK_DEV_QUEUE, VD_RX_DEV_QUEUE, NS_DEV_PHY, NS_LAST, ALL },
+	{ NS_HOOK_NETIF_RECEIVE, VD_TX_NETIF_RECEIVE, NS_DEV_PHY, NS_FIRST, ALL },
+	{ NS_HOOK_NETDEV_FRAME_HOOK, VD_TX_FRAME_HOOK, NS_DEV_ANY, 0, ALL },
+	{ NS_HOOK_OVS_DP_PROCESS, VD_TX_DP_PROCESS, NS_DEV_ANY, 0, ALL },
+	{ NS_HOOK_OVS_DP_UPCALL, VD_TX_UPCALL, NS_DEV_ANY, 0, ALL },
+	{ NS_HOOK_OVS_KEY_USERSPACE, VD_TX_USERSPACE, NS_DEV_ANY, 0, ALL },
+	{ NS_HOOK_OVS_VPORT_SEND, VD_TX_VPORT_SEND, NS_DEV_ANY, 0, ALL },
+	{ VM_HOOK_TUN_NET_XMIT, VD_TX_TUN_NET_XMIT, NS_DEV_VM, NS_LAST, ALL },
+};
+
+const struct netstage_model vmnet_details_model = {
+	details_stages, ARRAY_SIZE(details_stages), details_rules, ARRAY_SIZE(details_rules),
+	own_hooks,      ARRAY_SIZE(own_hooks),
 };

@@ -26,6 +26,7 @@ declare -A base=(
 	[system_network_latency_details]="--phy-interface lo --direction tx"
 	[system_network_perfomance_metrics]="--internal-interface lo --phy-interface lo"
 	[vm_network_latency_summary]="--vm-interface lo --phy-interface lo --direction tx"
+	[vm_network_latency_details]="--vm-interface lo --phy-interface lo --direction tx"
 )
 
 # tool | option as typed[/its other spelling in errors] | bad values (shell words) | error after "argument <option>: "
@@ -140,6 +141,9 @@ vm_network_latency_summary|--vm-ip|10.1 300.0.0.1 ''|invalid IPv4 address: '.*'$
 vm_network_latency_summary|--vm-interface|averyveryverylongname|.*too long
 vm_network_latency_summary|--interval|5.5|invalid int value: '5\.5'$
 vm_network_latency_summary|--src-port|65536|invalid port: 65536
+vm_network_latency_details|--direction|both|invalid choice: 'both' \(choose from 'tx', 'rx'\)$
+vm_network_latency_details|--latency-us|-5 1e9|invalid value: .* \(must be between 0 and 1e\+07\)$
+vm_network_latency_details|--phy-interface|lo,,lo|empty interface name in 'lo,,lo'$
 system_network_latency_details|--latency-us|1x nan inf|invalid float value: '.*'$
 system_network_latency_details|--latency-us|-5 1e9 1e20|invalid value: .* \(must be between 0 and 1e\+07\)$
 system_network_latency_details|--session-timeout|nan|invalid float value: 'nan'$
@@ -248,6 +252,7 @@ system_network_latency_summary|--session-timeout|0.1 1 3600 31536000
 system_network_latency_summary|--src-ip|10.0.0.1
 vm_network_latency_summary|--vm-ip|10.0.0.1
 vm_network_latency_summary|--direction|tx rx
+vm_network_latency_details|--latency-us|0 100 10000000
 system_network_latency_details|--latency-us|0 0.5 100 10000000
 system_network_perfomance_metrics|--latency-us|0 1e7
 futex|--unit|ms us
@@ -416,6 +421,7 @@ expect 2 "^system_network_latency_summary: error: ambiguous option: --src could 
 expect 2 "^system_network_latency_details: error: the following arguments are required: --direction, --phy-interface$" "$D"
 expect 2 "^system_network_perfomance_metrics: error: the following arguments are required: --internal-interface, --phy-interface$" "$M"
 expect 2 "^vm_network_latency_summary: error: the following arguments are required: --vm-interface, --phy-interface, --direction$" "$BIN/vm_network_latency_summary"
+expect 2 "^vm_network_latency_details: error: the following arguments are required: --direction, --vm-interface, --phy-interface$" "$BIN/vm_network_latency_details"
 # Long-option prefixes and --opt=value, as argparse (10.1 is not an address: one rule for IPv4).
 expect 2 "^system_network_latency_summary: error: argument --src-ip: invalid IPv4 address: '10\.1'$" \
 	"$S" --phy=lo --dir=rx --proto=udp --inter=2 --src-ip=10.1

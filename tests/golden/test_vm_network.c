@@ -14,6 +14,7 @@
 #include "netstage.h"
 #include "unit_helpers.h"
 #include "util.h"
+#include "vm_network_latency_details.h"
 #include "vm_network_latency_summary.h"
 #include "vmnet_stages.h"
 
@@ -141,7 +142,9 @@ static void sample_report(struct vms_report *r, struct netstage_pair *pairs)
 	r->npairs = 4;
 	memcpy(r->total, total, sizeof(total));
 	r->packets[NS_RX] = 588;
-	r->counts = (struct netstage_counts){ .started = { 0, 1200 }, .completed = { 0, 1150 }, .active = { 0, 37 } };
+	r->counts = (struct netstage_counts){ .started = { 0, 1200 },
+					      .completed = { 0, 1150 },
+					      .active = { 0, 37 } };
 }
 
 START_TEST(summary_report)
@@ -154,8 +157,8 @@ START_TEST(summary_report)
 	sample_report(&r, pairs);
 	/* The kernel's layout gives the same pairs, in path order. */
 	for (int i = 3; i >= 0; i--)
-		memcpy(&slots[netstage_pair_index(NS_RX, pairs[i].prev_pos, pairs[i].cur_pos, 0)], pairs[i].slots,
-		       sizeof(pairs[i].slots));
+		memcpy(&slots[netstage_pair_index(NS_RX, pairs[i].prev_pos, pairs[i].cur_pos, 0)],
+		       pairs[i].slots, sizeof(pairs[i].slots));
 	ck_assert_uint_eq(netstage_pairs_collect(slots, slots_pairs, 4), 4);
 	for (int i = 0; i < 4; i++) {
 		ck_assert_uint_eq(slots_pairs[i].prev_pos, pairs[i].prev_pos);
@@ -197,10 +200,103 @@ START_TEST(summary_json)
 }
 END_TEST
 
+/* ---- details ---- */
+
+START_TEST(details_model)
+{
+	struct netstage_config c;
+
+	netstage_rules_build(&c, &vmnet_details_model, NS_DIR_BIT(NS_RX), ALL);
+	ck_assert_uint_eq(rule(&c, NS_HOOK_NETIF_RECEIVE, 0)->stage, VD_TX_NETIF_RECEIVE);
+	ck_assert_uint_eq(rule(&c, NS_HOOK_NETIF_RECEIVE, 0)->dev, NS_DEV_PHY);
+	ck_assert_uint_eq(rule(&c, VM_HOOK_TUN_NET_XMIT, 0)->stage, VD_TX_TUN_NET_XMIT);
+	ck_assert_uint_eq(rule(&c, VM_HOOK_TUN_NET_XMIT, 0)->dev, NS_DEV_VM);
+	ck_assert_uint_eq(rule(&c, VM_HOOK_TUN_NET_XMIT, 0)->flags, NS_LAST);
+	ck_assert(!netstage_hook_used(&c, NS_HOOK_DEV_QUEUE));
+	netstage_rules_build(&c, &vmnet_details_model, NS_DIR_BIT(NS_TX), ALL);
+	ck_assert_uint_eq(rule(&c, NS_HOOK_NETIF_RECEIVE, 0)->stage, VD_RX_NETIF_RECEIVE);
+	ck_assert_uint_eq(rule(&c, NS_HOOK_NETIF_RECEIVE, 0)->dev, NS_DEV_VM);
+	/* VM TX ends on the NIC's queue entry, before its qdisc, as the original. */
+	ck_assert_uint_eq(rule(&c, NS_HOOK_DEV_QUEUE, 0)->stage, VD_RX_DEV_QUEUE);
+	ck_assert_uint_eq(rule(&c, NS_HOOK_DEV_QUEUE, 0)->dev, NS_DEV_PHY);
+	ck_assert_uint_eq(rule(&c, NS_HOOK_DEV_QUEUE, 0)->flags, NS_LAST);
+	ck_assert(!netstage_hook_used(&c, VM_HOOK_TUN_NET_XMIT));
+	ck_assert(!netstage_hook_used(&c, VM_HOOK_HARD_START_XMIT));
+	ck_assert_str_eq(netstage_stage_at(&vmnet_details_model, NS_RX, 6)->name, "TX_S6_tun_net_xmit");
+}
+END_TEST
+
+static struct vmd_session details_event(int dir, int proto)
+{
+	struct vmd_session ev;
+	struct netstage_key *k = &ev.hdr.key;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.hdr.dir = (uint8_t)dir;
+	k->protocol = (uint8_t)proto;
+	k->saddr = golden_ipv4(dir == NS_TX ? "192.168.76.198" : "192.168.64.1");
+	k->daddr = golden_ipv4(dir == NS_TX ? "192.168.64.1" : "192.168.76.198");
+	strcpy(ev.first_ifname, dir == NS_TX ? "vnet0" : "ens4");
+	strcpy(ev.last_ifname, dir == NS_TX ? "ens4" : "vnet0");
+	if (proto == IPPROTO_TCP) {
+		k->tcp.sport = htons(45678);
+		k->tcp.dport = htons(5001);
+		k->tcp.seq = htonl(3649330686u);
+		ev.hdr.payload_len = 1448;
+	} else if (proto == IPPROTO_UDP) {
+		k->udp.sport = htons(5353);
+		k->udp.dport = htons(53);
+		k->udp.ip_id = htons(0x1234);
+		k->udp.len = htons(128);
+	} else {
+		k->icmp.id = htons(13330);
+		k->icmp.seq = htons(1);
+		k->icmp.type = 0;
+	}
+	return ev;
+}
+
+START_TEST(details_events)
+{
+	struct vmd_session tcp = details_event(NS_TX, IPPROTO_TCP), icmp = details_event(NS_RX, IPPROTO_ICMP);
+	struct vmd_session udp = details_event(NS_RX, IPPROTO_UDP);
+	FILE *f = golden_open(&buf, &len);
+
+	/* VM TX TCP from the vhost worker, no upcall: ids 0 1 2 5 6. */
+	tcp.pid = 688598;
+	strcpy(tcp.comm, "vhost-688571");
+	tcp.ts[VD_RX_NETIF_RECEIVE] = 1000000;
+	tcp.ts[VD_RX_FRAME_HOOK] = 1002037;
+	tcp.ts[VD_RX_DP_PROCESS] = 1005074;
+	tcp.ts[VD_RX_VPORT_SEND] = 1009111;
+	tcp.ts[VD_RX_DEV_QUEUE] = 1014148;
+	vmd_print_event(f, "2025-10-20 14:30:15.123", &tcp);
+	/* VM RX ICMP through an upcall, in softirq (no process). */
+	icmp.ts[VD_TX_NETIF_RECEIVE] = 5000000;
+	icmp.ts[VD_TX_FRAME_HOOK] = 5002037;
+	icmp.ts[VD_TX_DP_PROCESS] = 5005074;
+	icmp.ts[VD_TX_UPCALL] = 5009111;
+	icmp.ts[VD_TX_USERSPACE] = 5814148;
+	icmp.ts[VD_TX_VPORT_SEND] = 5820185;
+	icmp.ts[VD_TX_TUN_NET_XMIT] = 5827222;
+	vmd_print_event(f, "2025-10-20 14:30:15.200", &icmp);
+	/* A UDP datagram with a single stage recorded. */
+	udp.ts[VD_TX_TUN_NET_XMIT] = 7;
+	vmd_print_event(f, "2025-10-20 14:30:16.000", &udp);
+	ck_assert_int_eq(golden_check(f, &buf, &len, "vm_network_latency_details.txt"), 0);
+
+	f = golden_open(&buf, &len);
+	vmd_print_json(f, "2025-10-20 14:30:15.123", &tcp);
+	vmd_print_json(f, "2025-10-20 14:30:15.200", &icmp);
+	vmd_print_json(f, "2025-10-20 14:30:16.000", &udp);
+	ck_assert_int_eq(golden_check(f, &buf, &len, "vm_network_latency_details.json"), 0);
+}
+END_TEST
+
 Suite *golden_vm_network_suite(void)
 {
-	const TTest *all_tests[] = { model_vm_tx, model_vm_rx, stage_names, banner_filters, summary_report,
-				     summary_json };
+	const TTest *all_tests[] = { model_vm_tx,    model_vm_rx,  stage_names,   banner_filters,
+				     summary_report, summary_json, details_model, details_events };
 
 	return unit_suite("vm_network", "all", all_tests, ARRAY_SIZE(all_tests));
 }

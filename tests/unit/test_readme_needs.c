@@ -100,6 +100,7 @@ static const struct tool_hooks {
 	{ "tun_ring_monitor", &trm_hook_table, .required_module = "tun" },
 	{ "tun-tx-ring-stas", &ttrs_hook_table, .required_module = "tun" },
 	{ "vm_network_latency_summary", NULL, &vmnet_model },
+	{ "vm_network_latency_details", NULL, &vmnet_details_model },
 };
 
 /* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */

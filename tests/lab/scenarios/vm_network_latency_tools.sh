@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck source-path=SCRIPTDIR
 # lab-options: --nested --timeout 420
-# vm_network_latency_summary on a real VM's traffic: a nested KVM guest (GUEST) whose
+# vm_network_latency_summary and vm_network_latency_details on a real VM's traffic: a nested KVM guest (GUEST) whose
 # virtio-net NIC is the tap tap0 (vhost=on), a port of the OVS bridge br0 that the real
 # ovs-vswitchd runs; the veth port phys0 is the host's physical NIC towards the namespace
 # "remote" (the remote host: PEER, and DECOY, a second address of the same NIC). Static
@@ -15,17 +15,24 @@
 # with one sample per request in each, the upcall's pairs for the upcalled ones (at least the
 # first), and the delay in QDISC_ENQ -> QDISC_DEQ alone. VM RX (UDP PEER -> GUEST, no delay):
 #   PHY_RX -> OVS_TX -> FLOW_EXTRACT_END_TX [-> upcall pairs] -> VNET_QDISC_ENQ
-#   -> VNET_QDISC_DEQ -> VNET_TX (tap0 has a pfifo qdisc, which holds every packet).
+#   -> VNET_QDISC_DEQ -> VNET_TX (tap0's netem, without delay, holds every packet).
 # Decoys the filters must exclude in both runs: pings to DECOY, UDP from DECOY, the echo
-# replies, UDP to another port.
+# replies, UDP to another port. vm_network_latency_details runs beside the summary with the
+# same five-tuple filters and must print exactly the packets sent, each with its stages
+#   VM TX: RX_S0 -> RX_S1 -> RX_S2 [-> RX_S3 -> RX_S4] -> RX_S5 -> RX_S6 (NIC queue entry)
+#   VM RX: TX_S0 -> TX_S1 -> TX_S2 [-> TX_S3 -> TX_S4] -> TX_S5 -> TX_S6 (tun_net_xmit).
 set -euo pipefail
 source "$(dirname "$0")/../lib/nested.sh"
-source "$(dirname "$0")/../lib/netstage.sh"
+source "$(dirname "$0")/../lib/ovs.sh"
+source "$(dirname "$0")/../lib/tool.sh"
 source "$(dirname "$0")/../lib/kernel.sh"
 
 GUEST=$LAB_NESTED_GUEST_IP PEER=10.77.0.3 DECOY=10.77.0.4
 GUEST_MAC=52:54:00:77:00:02
 N=6
+# With a nested guest on a loaded 2-core host a stage took up to 65 ms (6.12): the classes are
+# a factor 8 above that (FAST_MS) and a factor 4 above FAST_MS (DELAY_MS, on phys0).
+DELAY_MS=2000 FAST_MS=500
 BPFNET_BTF=$(lab_btf_dir)
 export BPFNET_BTF
 lab_require_cmd socat socat
@@ -43,8 +50,10 @@ ip -n remote addr add "$DECOY/24" dev eth0
 ip -n remote neigh replace "$GUEST" lladdr $GUEST_MAC dev eth0 nud permanent
 remote_mac=$(ip -n remote -br link show eth0 | awk '{ print $3 }')
 lab_ovs_bridge_add br0 "$LAB_NESTED_TAP" phys0
-# A qdisc that holds every packet for the guest (the default fq_codel may, pfifo_fast may not).
-tc qdisc replace dev "$LAB_NESTED_TAP" root pfifo
+# A qdisc that holds every packet for the guest: netem without delay (pfifo_fast, pfifo and
+# fq_codel let a packet bypass them when they are empty).
+modprobe sch_netem 2>/dev/null || lab_skip "no sch_netem"
+tc qdisc replace dev "$LAB_NESTED_TAP" root netem delay 0ms
 # Flows stay until deleted: under TCG a run can be idle for longer than the default 10 s.
 ovs-vsctl set Open_vSwitch . other_config:max-idle=600000
 printf '%s\n' "in_port=$LAB_NESTED_TAP,actions=output:phys0" "in_port=phys0,actions=output:$LAB_NESTED_TAP" |
@@ -56,7 +65,7 @@ lab_nested_start "arp -s $PEER $remote_mac; arp -s $DECOY $remote_mac; i=0
 while [ ! -e \"\$LAB_IO/stop\" ]; do
     if [ -e \"\$LAB_IO/cmd.\$i\" ]; then
         sh \"\$LAB_IO/cmd.\$i\" >\"\$LAB_IO/out.\$i\" 2>&1; echo \$? >\"\$LAB_IO/rc.\$i\"; i=\$((i + 1))
-    else sleep 0.1; fi
+    else sleep 0.5; fi
 done"
 lab_nested_ready 120 || lab_fail "the nested guest did not come up (console: $LAB_NESTED_DIR/console.log)"
 lab_log "nested guest up after $(lab_elapsed)"
@@ -77,26 +86,54 @@ decoy_udp() { # PORT COUNT: datagrams from DECOY to the guest
 }
 tap_sent() { cat "/sys/class/net/$LAB_NESTED_TAP/statistics/tx_packets"; }
 tap_sent_at_least() { (($(tap_sent) >= $1)); }
-start_tool() { # OUT ARGS...
+TOOL_PIDS=()
+start_tools() { # OUT ARGS...: the summary to OUT, the details (JSON) to OUT.details, both with ARGS
     local out=$1
     shift
+    lab_tool_start "$out.details" vm_network_latency_details --json \
+        --vm-interface "$LAB_NESTED_TAP" --phy-interface phys0 "$@"
+    TOOL_PIDS=("$LAB_TOOL_PID")
     lab_tool_start "$out" vm_network_latency_summary --vm-interface "$LAB_NESTED_TAP" --phy-interface phys0 \
         --interval 300 "$@"
+    TOOL_PIDS+=("$LAB_TOOL_PID")
+}
+stop_tools() { # Ctrl-C to both: each must exit 0
+    local pid rc
+    kill -INT "${TOOL_PIDS[@]}"
+    for pid in "${TOOL_PIDS[@]}"; do
+        rc=0
+        wait "$pid" || rc=$?
+        ((rc == 0)) || lab_fail "a tool exited with status $rc (outputs: $work)"
+    done
+}
+# One jq over the details' output: events, events of the flow (jq condition FLOW), distinct
+# packets (jq expression KEY), events whose stages go from FIRST to LAST in path order, events
+# through the upcall, events with the interfaces VM and PHY, packets reported at exit.
+details_facts() { # FILE FLOW KEY FIRST LAST VM PHY
+    lab_json_split "$1" "vm_network_latency_details"
+    jq -rs --arg first "$4" --arg last "$5" --arg vm "$6" --arg phy "$7" "
+        (map(select(.final)) | .[0]) as \$f | map(select(.final | not)) as \$e
+        | [(\$e | length), (\$e | map(select($2)) | length), (\$e | map($3) | unique | length),
+           (\$e | map(select(.stages[0].name == \$first and .stages[-1].name == \$last
+                             and ([.stages[].id] == ([.stages[].id] | sort)))) | length),
+           (\$e | map(select(any(.stages[].name; test(\"_S3_ovs_dp_upcall\$\")))) | length),
+           (\$e | map(select(.vm_ifname == \$vm and .phy_ifname == \$phy)) | length),
+           \$f.reported] | @tsv" "$1"
 }
 lab_log "setup done at $(lab_elapsed)"
 
-# 1. VM TX, JSON: the echo requests to PEER, each delayed LAB_DELAY_MS on phys0.
-modprobe sch_netem 2>/dev/null || lab_skip "no sch_netem"
-tc qdisc add dev phys0 root netem delay "${LAB_DELAY_MS}ms"
+# 1. VM TX, JSON: the echo requests to PEER, each delayed DELAY_MS on phys0.
+tc qdisc add dev phys0 root netem delay "${DELAY_MS}ms"
 lab_on_exit "tc qdisc del dev phys0 root 2>/dev/null"
 ovs-appctl dpctl/del-flows >/dev/null
 out=$work/tx
-start_tool "$out" --json --direction tx --protocol icmp --src-ip "$GUEST" --dst-ip "$PEER"
+# --session-timeout: a request waits DELAY_MS in the qdisc, longer than the default second.
+start_tools "$out" --json --direction tx --protocol icmp --src-ip "$GUEST" --dst-ip "$PEER" --session-timeout 10
 replies=$(guest_ping "$PEER" $N)
 decoy_replies=$(guest_ping "$DECOY" 3)
 decoy_udp 5009 3    # the guest's port unreachables go to DECOY
 # Each request left phys0 before its reply came back.
-lab_tool_stop 0
+stop_tools
 tc qdisc del dev phys0 root
 lab_expect "${replies:-0}" -eq $N "the nested guest's pings to PEER answered"
 lab_expect "${decoy_replies:-0}" -eq 3 "the decoy pings to DECOY answered"
@@ -119,14 +156,24 @@ lab_expect "$up" -ge 1 "the first request after the flows were deleted went thro
 lab_expect "$started" -eq $N "VM TX: sessions started (requests to PEER only)"
 lab_expect "$completed" -eq $N "VM TX: sessions completed"
 lab_expect "$total" -eq $N "VM TX: end-to-end samples"
-lab_expect "$slow_low" -ge 262143 "netem ${LAB_DELAY_MS} ms: every QDISC_ENQ -> QDISC_DEQ sample in its slot or above"
-lab_expect "$tot_low" -ge 262143 "netem: every end-to-end sample too"
-lab_expect "$fast_high" -lt $((LAB_THRESHOLD_MS * 1000)) "every other pair (but the upcall's wait for ovs-vswitchd) under ${LAB_THRESHOLD_MS} ms"
+lab_expect "$slow_low" -ge 1048575 "netem $DELAY_MS ms: every QDISC_ENQ -> QDISC_DEQ sample in its slot or above"
+lab_expect "$tot_low" -ge 1048575 "netem: every end-to-end sample too"
+lab_expect "$fast_high" -lt $((FAST_MS * 1000)) "every other pair (but the upcall's wait for ovs-vswitchd) under $FAST_MS ms"
+read -r events flow packets whole upcalled ifs reported <<<"$(details_facts "$out.details" \
+    ".protocol == \"icmp\" and .icmp_type == 8 and .src_ip == \"$GUEST\" and .dst_ip == \"$PEER\"" .icmp_seq \
+    RX_S0_netif_receive_skb RX_S6_dev_queue_xmit "$LAB_NESTED_TAP" phys0)"
+lab_expect "$events" -eq $N "details VM TX: one event per request"
+lab_expect "$flow" -eq $N "details VM TX: all of the filtered flow (echo requests GUEST -> PEER)"
+lab_expect "$packets" -eq $N "details VM TX: $N different ICMP sequence numbers"
+lab_expect "$whole" -eq $N "details VM TX: each from RX_S0 to RX_S6, stages in path order"
+lab_expect "$upcalled" -eq "$up" "details VM TX: as many through the upcall as the summary counted"
+lab_expect "$ifs" -eq $N "details VM TX: interfaces $LAB_NESTED_TAP -> phys0"
+lab_expect "$reported" -eq $N "details VM TX: packets reported at exit"
 
 # 2. VM RX, text layout: UDP from PEER to port 5001; decoys from DECOY and to another port.
 ovs-appctl dpctl/del-flows >/dev/null
 out=$work/rx
-start_tool "$out" --direction rx --protocol udp --src-ip "$PEER" --dst-ip "$GUEST" --dst-port 5001
+start_tools "$out" --direction rx --protocol udp --src-ip "$PEER" --dst-ip "$GUEST" --dst-port 5001
 tap_sent0=$(tap_sent)
 lab_udp_send remote "$GUEST" 5001 $N
 decoy_udp 5001 3
@@ -134,7 +181,7 @@ lab_udp_send remote "$GUEST" 5002 3
 replies=$(guest_ping "$PEER" 2)    # the replies come in from PEER: RX, ICMP
 # Every packet towards the guest has passed VNET_TX once the guest has read it from tap0.
 lab_wait_for 60 tap_sent_at_least $((tap_sent0 + N + 3 + 3 + 2)) || lab_fail "tap0 did not send everything to the guest"
-lab_tool_stop 0
+stop_tools
 lab_expect "${replies:-0}" -eq 2 "the guest's pings to PEER answered"
 # One awk: the pairs in report order with their samples, the session line, the total's rows.
 read -r chain sessions total <<<"$(awk '
@@ -158,6 +205,16 @@ lab_ok "VM RX: $N started, $N completed, 0 incomplete"
 lab_expect "$total" -eq $N "VM RX: end-to-end rows add up to the datagrams sent"
 grep -q '^Probe: kprobe dev_hard_start_xmit -> VNET_TX$' "$out" || { cat "$out" >&2; lab_fail "banner: no probe line for VNET_TX"; }
 ! grep -q '^VM TX (VM->External):' "$out" || lab_fail "VM TX pairs in a VM RX run"
+read -r events flow packets whole upcalled ifs reported <<<"$(details_facts "$out.details" \
+    ".protocol == \"udp\" and .src_ip == \"$PEER\" and .dst_ip == \"$GUEST\" and .dst_port == 5001" .ip_id \
+    TX_S0_netif_receive_skb TX_S6_tun_net_xmit "$LAB_NESTED_TAP" phys0)"
+lab_expect "$events" -eq $N "details VM RX: one event per datagram"
+lab_expect "$flow" -eq $N "details VM RX: all of the filtered flow (UDP PEER -> GUEST:5001)"
+lab_expect "$packets" -eq $N "details VM RX: $N different IP ids"
+lab_expect "$whole" -eq $N "details VM RX: each from TX_S0 to TX_S6, stages in path order"
+lab_expect "$upcalled" -eq "$up" "details VM RX: as many through the upcall as the summary counted"
+lab_expect "$ifs" -eq $N "details VM RX: interfaces phys0 -> $LAB_NESTED_TAP"
+lab_expect "$reported" -eq $N "details VM RX: packets reported at exit"
 
 lab_nested_stop
 lab_nested_wait 60 >/dev/null || lab_log "the nested guest did not end cleanly"
