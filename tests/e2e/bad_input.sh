@@ -109,6 +109,9 @@ iface_netstat|-i/--interval|fast 1.2.3 0x10|invalid float value: '.*'$
 iface_netstat|-i/--interval|nan inf|invalid float value: '.*'$
 iface_netstat|-i/--interval|0 -2 1e300 99999999999999999999 1e-9 0.0001 31536001|invalid value: .* \(must be between 0\.1 and 31536000 seconds\)$
 iface_netstat|--duration|-1 1e300|(invalid value: -1 |invalid int value: '1e300')
+vm_pair_latency|--ports|70000 -1|invalid port: -?[0-9]+ \(must be between 0 and 65535\)$
+vm_pair_latency|--ports|http 1.5 ''|invalid int value: '.*'$
+vm_pair_latency|--send-dev|averyveryverylongname|interface name 'averyveryverylongname' too long
 system_network_icmp_rtt|--src-ip|10.0.0.300 host.example '' 1.2.3 10.1|invalid IPv4 address: '.*'$
 system_network_icmp_rtt|--dst-ip|fd00::1|expected an IPv4 address: 'fd00::1'$
 system_network_icmp_rtt|--src-ip|0.0.0.0|0\.0\.0\.0 matches no packet: give the address of the echo request's sender$
@@ -246,6 +249,8 @@ qdisc_lateny_details|--expire|1 3600 86400
 qdisc_lateny_details|--dev|lo
 iface_netstat|-i|0.1 0.5 1 2.5 31536000
 iface_netstat|--duration|0 1
+vm_pair_latency|--ports|0 62109 65535 " 8_0 "
+vm_pair_latency|--recv-dev|lo nosuchdev0
 system_network_icmp_rtt|--latency-ms|0 0.5 10000 " 1_0.5 "
 system_network_latency_summary|--interval|1 5 31536000
 system_network_latency_summary|--session-timeout|0.1 1 3600 31536000

@@ -19,6 +19,7 @@
 
 #include "cpu_monitor.h"
 #include "iface_netstat.h"
+#include "vm_pair.h"
 #include "qdisc_drop_trace.h"
 #include "qdisc_lateny_details.h"
 #include "offcputime-ts.h"
@@ -130,6 +131,17 @@ START_TEST(test_iface_netstat)
 	};
 
 	CHECK_PLAN("iface_netstat", &netstat_hook_table, want);
+}
+END_TEST
+
+START_TEST(test_vm_pair)
+{
+	static const outcomes want[] = {
+		SAME("raw_tracepoint net:netif_receive_skb [vm_pair_rx]"),
+		SAME("raw_tracepoint net:net_dev_start_xmit [vm_pair_tx_start]"),
+	};
+
+	CHECK_PLAN("vm_pair_latency", &vm_pair_hook_table, want);
 }
 END_TEST
 
@@ -462,6 +474,7 @@ static Suite *kernel_plans_suite(void)
 	tcase_add_loop_test(plans, test_netstage_hooks, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_vmnet_hooks, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_iface_netstat, 0, FIXTURE_KERNELS);
+	tcase_add_loop_test(plans, test_vm_pair, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_qdisc_lateny_details, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_system_network_icmp_rtt, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_ovs_upcall_latency_summary, 0, FIXTURE_KERNELS);

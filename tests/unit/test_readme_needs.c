@@ -48,6 +48,7 @@
 #include "tun_ring_monitor.h"
 #include "tun-tx-ring-stas.h"
 #include "vmnet_stages.h"
+#include "vm_pair.h"
 
 #define README PROJECT_DIR "/README.md"
 
@@ -69,6 +70,7 @@ static const struct tool_hooks {
 	{ "trace_ip_defrag", &defrag_hook_table },
 	{ "qdisc_lateny_details", &qdisc_lat_hook_table },
 	{ "iface_netstat", &netstat_hook_table },
+	{ "vm_pair_latency", &vm_pair_hook_table },
 	{ "system_network_icmp_rtt", &rtt_hook_table },
 	{ "system_network_latency_summary", NULL, &sysnet_latency_model },
 	{ "system_network_latency_details", NULL, &sysnet_latency_model },

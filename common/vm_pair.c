@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The user side of the VM pair latency tools: see vm_pair.h. */
+#include <bpf/bpf.h>
+#include <string.h>
+
+#include "argparse.h"
+#include "bpfload.h"
+#include "events.h"
+#include "json.h"
+#include "log.h"
+#include "runtime.h"
+#include "vm_pair.h"
+
+/*
+ * Transmit before the driver owns the skb (net_dev_start_xmit); net_dev_xmit, the original's
+ * hook, fires after tun handed the skb to its reader and is the fallback.
+ */
+static const struct hook_def hook_defs[] = {
+	[VM_PAIR_HOOK_RX] = { "host receive from the sending VM",
+			      { { HOOK_RAW_TP, "vm_pair_rx", "net:netif_receive_skb" } } },
+	[VM_PAIR_HOOK_TX] = { "host transmit to the receiving VM",
+			      { { HOOK_RAW_TP, "vm_pair_tx_start", "net:net_dev_start_xmit" },
+				{ HOOK_RAW_TP, "vm_pair_tx_done", "net:net_dev_xmit" } } },
+};
+const struct hook_table vm_pair_hook_table = { hook_defs, 2 };
+
+static struct bpf_map *map_of(struct bpf_object *obj, const char *name)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
+
+	if (!m)
+		die("BPF object has no map %s", name);
+	return m;
+}
+
+void vm_pair_add_dev(struct bpf_object *obj, bool rx, const char *name, uint32_t pair_id)
+{
+	struct vm_pair_dev key;
+
+	memset(&key, 0, sizeof(key));
+	strncpy(key.name, name, sizeof(key.name) - 1);
+	if (bpf_map_update_elem(bpf_map__fd(map_of(obj, rx ? "rx_devs" : "tx_devs")), &key, &pair_id,
+				BPF_ANY))
+		die("cannot add device %s: at most %d devices per side", name, VM_PAIR_MAX_DEVS);
+}
+
+void vm_pair_add_port(struct bpf_object *obj, uint16_t port)
+{
+	uint8_t one = 1;
+
+	if (bpf_map_update_elem(bpf_map__fd(map_of(obj, "ports")), &port, &one, BPF_ANY))
+		die("cannot add port %u: at most %d ports", port, VM_PAIR_MAX_PORTS);
+}
+
+void vm_pair_print_totals(FILE *f, const struct vm_pair_totals *t, bool json)
+{
+	const struct final_count counts[] = {
+		{ "latencies", t->matched },
+		{ "flows_waiting", t->pending },
+		{ "packets_not_timed_table_full", t->table_full },
+	};
+
+	if (json) {
+		events_print_final_json(f, counts, sizeof(counts) / sizeof(counts[0]), t->lost_events);
+		return;
+	}
+	fprintf(f, "Latencies reported: %llu, flows still waiting for a transmit: %llu\n",
+		(unsigned long long)t->matched, (unsigned long long)t->pending);
+	if (t->table_full)
+		fprintf(f, "Packets not timed (flow table of %d full): %llu\n", VM_PAIR_MAX_FLOWS,
+			(unsigned long long)t->table_full);
+	fprintf(f, "Lost events: %llu\n", (unsigned long long)t->lost_events);
+}
+
+const char *vm_pair_seconds(const struct vm_pair_event *ev, char *buf, size_t len)
+{
+	snprintf(buf, len, "%llu.%09llu", (unsigned long long)(ev->ts_ns / 1000000000ULL),
+		 (unsigned long long)(ev->ts_ns % 1000000000ULL));
+	return buf;
+}
+
+static uint64_t count_entries(struct bpf_map *m)
+{
+	struct vm_flow_key key, next, *prev = NULL;
+	uint64_t n = 0;
+
+	while (!bpf_map_get_next_key(bpf_map__fd(m), prev, &next)) {
+		key = next;
+		prev = &key;
+		n++;
+	}
+	return n;
+}
+
+static vm_pair_handler handler;
+
+static void handle_event(void *ctx, const void *data, size_t size)
+{
+	(void)ctx;
+	if (size < sizeof(struct vm_pair_event))
+		return;
+	handler(data);
+	fflush(stdout);
+}
+
+void vm_pair_run(struct bpf_object *obj, struct hook_set *hooks, vm_pair_handler fn, double duration_s)
+{
+	struct bpf_map *counters = map_of(obj, "counters");
+	struct vm_pair_totals t = { 0 };
+	struct event_channel *ch;
+
+	handler = fn;
+	ch = events_open(map_of(obj, "events"), map_of(obj, "events_lost"), handle_event, NULL);
+	tool_install_signals();
+	hook_attach(hooks);
+	tool_ready();
+	events_run(ch, duration_s);
+	hook_detach(hooks);
+	events_drain(ch);
+	t.matched = bpfload_percpu_sum(counters, VPC_MATCHED);
+	t.started = bpfload_percpu_sum(counters, VPC_STARTED);
+	t.table_full = bpfload_percpu_sum(counters, VPC_TABLE_FULL);
+	t.pending = count_entries(map_of(obj, "flows"));
+	t.lost_events = events_lost(ch);
+	vm_pair_print_totals(stdout, &t, g_common.json);
+	events_close(ch);
+}
+
+/* Python int() text: optional sign, digits with single underscores between them, blanks around. */
+static bool py_int(const char *text, long *out)
+{
+	const char *p = text;
+	bool neg = false, digit = false;
+	long v = 0;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	for (; *p; p++) {
+		if (*p == '_' && digit && p[1] >= '0' && p[1] <= '9')
+			continue;
+		if (*p < '0' || *p > '9')
+			break;
+		digit = true;
+		if (v < 1000000)
+			v = v * 10 + (*p - '0');
+	}
+	while (*p == ' ' || *p == '\t' || *p == '\n')
+		p++;
+	if (!digit || *p)
+		return false;
+	*out = neg ? -v : v;
+	return true;
+}
+
+int vm_pair_parse_ports(const struct arg_list *list, const void *dest, uint16_t *ports, int max)
+{
+	long v;
+	int i;
+
+	for (i = 0; i < list->count && i < max; i++) {
+		if (!py_int(list->items[i], &v))
+			arg_fail_opt(dest, "invalid int value: '%s'", list->items[i]);
+		if (v < 0 || v > 65535)
+			arg_fail_opt(dest, "invalid port: %ld (must be between 0 and 65535)", v);
+		ports[i] = (uint16_t)v;
+	}
+	if (list->count > max)
+		arg_fail_opt(dest, "at most %d ports", max);
+	return i;
+}

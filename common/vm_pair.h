@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The user side of the VM pair latency tools (kernel side: common/bpf/vm_pair.bpf.h): filling
+ * the device and port maps, the hooks, the run loop and the end-of-run totals.
+ */
+#pragma once
+#include <bpf/libbpf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bpf/vm_pair.h"
+#include "hook.h"
+
+/* Host receive (from the sending VMs) and host transmit (to the receiving VMs). */
+enum { VM_PAIR_HOOK_RX, VM_PAIR_HOOK_TX };
+extern const struct hook_table vm_pair_hook_table;
+
+/*
+ * Adds a device of the sending (rx: the host receives from it) or the receiving side with its
+ * pair id; exits 1 with a clear line when the map is full.
+ */
+void vm_pair_add_dev(struct bpf_object *obj, bool rx, const char *name, uint32_t pair_id);
+struct arg_list;
+/*
+ * Reads --ports values (Python int() syntax) into ports; a bad or out-of-range value or more
+ * than max of them is a usage error of the option whose destination is dest. Returns the count.
+ */
+int vm_pair_parse_ports(const struct arg_list *list, const void *dest, uint16_t *ports, int max);
+/* Adds a UDP port (a packet qualifies when its source or destination port is listed). */
+void vm_pair_add_port(struct bpf_object *obj, uint16_t port);
+
+struct vm_pair_totals {
+	uint64_t matched, started, pending, table_full, lost_events;
+};
+
+/* The end-of-run totals in text ("Latencies reported: ...") or as the JSON final object. */
+void vm_pair_print_totals(FILE *f, const struct vm_pair_totals *t, bool json);
+
+/* An event's time as the trace pipe showed it: ktime in seconds with 9 decimals. */
+const char *vm_pair_seconds(const struct vm_pair_event *ev, char *buf, size_t len);
+
+typedef void (*vm_pair_handler)(const struct vm_pair_event *ev);
+
+/*
+ * Runs a loaded object whose hooks are planned and config written: attaches, calls fn for
+ * each event until Ctrl-C/SIGTERM or duration_s (> 0), detaches, delivers the rest and
+ * prints the totals.
+ */
+void vm_pair_run(struct bpf_object *obj, struct hook_set *hooks, vm_pair_handler fn, double duration_s);
