@@ -62,7 +62,8 @@ START_TEST(bounds)
 	const char *neg[] = { "--ports", "-1", NULL };
 
 	run(low, 0, "0,65535", NULL);
-	run(high, 2, "", "vm_pair_test: error: argument --ports: invalid port: 65536 (must be between 0 and 65535)");
+	run(high, 2, "",
+	    "vm_pair_test: error: argument --ports: invalid port: 65536 (must be between 0 and 65535)");
 	run(neg, 2, "", "argument --ports: invalid port: -1 (must be between 0 and 65535)");
 }
 END_TEST
