@@ -40,6 +40,7 @@
 #include "trace_virtio_net_rcvbuf.h"
 #include "virtionet-rx-path-monitor.h"
 #include "trace-ovs-ct-invalid.h"
+#include "tun_vhost_queue.h"
 #include "virtionet-rx-path-summary.h"
 #include "virtnet_irq_monitor.h"
 #include "virtnet_poll_monitor.h"
@@ -103,6 +104,8 @@ static const struct tool_hooks {
 	{ "tun-tx-ring-stas", &ttrs_hook_table, .required_module = "tun" },
 	{ "vm_network_latency_summary", NULL, &vmnet_model },
 	{ "vm_network_latency_details", NULL, &vmnet_details_model },
+	{ "tun_to_vhost_queue_status_simple", &tvq_simple_hook_table },
+	{ "tun_to_vhost_queue_status_simple_summary", &tvq_simple_hook_table },
 };
 
 /* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */

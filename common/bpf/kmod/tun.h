@@ -15,10 +15,13 @@
 #define TUN_MAX_QUEUES 256 /* MAX_TAP_QUEUES: tun_struct.tfiles[] */
 
 struct tun_file___bpfnet {
+	struct socket socket; /* its address is what vhost-net keeps in vq->private_data */
 	union {
 		__u16 queue_index;
 		unsigned int ifindex;
 	};
+	bool napi_enabled;
+	bool napi_frags_enabled;
 	struct ptr_ring tx_ring;
 } __attribute__((preserve_access_index));
 
@@ -88,4 +91,25 @@ static __always_inline void tun_ring_read(struct net_device *dev, __u32 idx, str
 		return;
 	bpf_probe_read_kernel(&r->slot, sizeof(r->slot), &queue[r->producer]);
 	r->full = r->slot != 0;
+}
+
+/* The tun_file whose embedded socket sock is (container_of; tun_recvmsg's argument). */
+static __always_inline struct tun_file___bpfnet *tun_file_of_socket(struct socket *sock)
+{
+	return (void *)((char *)sock - bpf_core_field_offset(struct tun_file___bpfnet, socket));
+}
+
+/*
+ * How many slots of a queue's TX ring are taken: produced and not yet released by the
+ * consumer (consumer_tail lags consumer_head by up to a batch); 0 for an unsized ring.
+ */
+static __always_inline __u32 tun_tx_ring_depth(struct tun_file___bpfnet *tfile)
+{
+	struct ptr_ring *ring = &tfile->tx_ring;
+	int producer = BPF_CORE_READ(ring, producer), tail = BPF_CORE_READ(ring, consumer_tail);
+	int size = BPF_CORE_READ(ring, size);
+
+	if (size <= 0)
+		return 0;
+	return producer >= tail ? producer - tail : size - tail + producer;
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The vhost module's private types (drivers/vhost/vhost.h) the host-side vhost tools read,
- * declared for CO-RE with only the fields used. libbpf relocates them against the vhost
- * module's BTF (5.10: the --btf directory, which must hold vhost).
+ * The vhost and vhost_net modules' private types (drivers/vhost/vhost.h, drivers/vhost/net.c)
+ * the host-side vhost tools read, declared for CO-RE with only the fields used. libbpf
+ * relocates them against the modules' BTF (5.10: the --btf directory, which must hold vhost
+ * and vhost_net), so members that moved between kernels (a vhost worker pointer was added)
+ * need no layout of our own.
  */
 #pragma once
 #include "vmlinux.h"
@@ -15,6 +17,10 @@ struct vhost_vring_call___bpfnet {
 
 struct vhost_virtqueue___bpfnet {
 	struct vhost_vring_call___bpfnet call_ctx;
+	__u16 last_avail_idx;
+	__u16 avail_idx;
+	__u16 last_used_idx;
+	void *private_data; /* vhost-net: the backend's struct socket (a tun_file's socket) */
 } __attribute__((preserve_access_index));
 
 /* Before 5.8 call_ctx was the eventfd pointer itself. */
@@ -33,4 +39,22 @@ static __always_inline void *vhost_vq_call_eventfd(void *vq)
 	if (bpf_core_field_exists(((struct vhost_virtqueue___call_ptr *)0)->call_ctx))
 		return BPF_CORE_READ((struct vhost_virtqueue___call_ptr *)vq, call_ctx);
 	return NULL;
+}
+
+/* drivers/vhost/net.c */
+struct vhost_net_virtqueue___bpfnet {
+	struct vhost_virtqueue___bpfnet vq;
+} __attribute__((preserve_access_index));
+
+#define VHOST_NET_VQ_RX 0
+
+struct vhost_net___bpfnet {
+	struct vhost_net_virtqueue___bpfnet vqs[2];
+} __attribute__((preserve_access_index));
+
+/* The guest-RX virtqueue of a vhost-net device (&net->vqs[VHOST_NET_VQ_RX].vq). */
+static __always_inline struct vhost_virtqueue___bpfnet *vhost_net_rx_vq(struct vhost_net___bpfnet *net)
+{
+	return (void *)((char *)net + bpf_core_field_offset(struct vhost_net___bpfnet, vqs) +
+			bpf_core_field_offset(struct vhost_net_virtqueue___bpfnet, vq));
 }
