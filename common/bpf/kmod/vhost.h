@@ -16,11 +16,20 @@ struct vhost_vring_call___bpfnet {
 } __attribute__((preserve_access_index));
 
 struct vhost_virtqueue___bpfnet {
+	unsigned int num;
+	void *avail; /* struct vring_avail __user *: the guest's avail ring, in QEMU's memory */
 	struct vhost_vring_call___bpfnet call_ctx;
+	__u64 log_addr;
 	__u16 last_avail_idx;
 	__u16 avail_idx;
 	__u16 last_used_idx;
+	__u16 used_flags;
+	__u16 signalled_used;
+	bool signalled_used_valid;
+	bool log_used;
 	void *private_data; /* vhost-net: the backend's struct socket (a tun_file's socket) */
+	__u64 acked_features;
+	__u64 acked_backend_features; /* 5.3+ */
 } __attribute__((preserve_access_index));
 
 /* Before 5.8 call_ctx was the eventfd pointer itself. */

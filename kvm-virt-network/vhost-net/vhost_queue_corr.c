@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* What vhost_queue_correlation_simple and _details share in user space (vhost_queue_corr.h). */
+#include <net/if.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hook.h"
+#include "json.h"
+#include "kernel_btf.h"
+#include "ksyms.h"
+#include "log.h"
+#include "runtime.h"
+#include "vhost_queue_corr.h"
+
+void vqc_print_filters(FILE *f, const char *dev, int queue, const char *queue_suffix)
+{
+	if (dev)
+		fprintf(f, "Device filter: %s\n", dev);
+	else
+		fprintf(f, "Device filter: All TUN devices\n");
+	if (queue >= 0)
+		fprintf(f, "Queue filter: %d%s\n", queue, queue_suffix);
+	else
+		fprintf(f, "Queue filter: All queues\n");
+}
+
+static const char *yes_no(int v)
+{
+	return v ? "YES" : "NO";
+}
+
+static const char *event_name(__u8 type)
+{
+	switch (type) {
+	case VQC_TUN_XMIT:
+		return "tun_net_xmit";
+	case VQC_HANDLE_RX:
+		return "handle_rx";
+	case VQC_TUN_RECVMSG:
+		return "tun_recvmsg";
+	case VQC_SIGNAL:
+		return "vhost_signal";
+	case VQC_NOTIFY:
+		return "vhost_notify";
+	}
+	return "unknown";
+}
+
+static void print_state(FILE *f, const struct vqc_vq_state *st)
+{
+	fprintf(f, "VQ State: avail_idx=%u, last_avail=%u, last_used=%u, used_flags=0x%x\n", st->avail_idx,
+		st->last_avail_idx, st->last_used_idx, st->used_flags);
+}
+
+void vqc_print_event(FILE *f, const struct vqc_event *ev, const char *hms_ms, bool with_timestamp)
+{
+	const struct vqc_vq_state *st = &ev->st;
+
+	fprintf(f, "%.80s\n",
+		"================================================================================"
+		"================");
+	fprintf(f, "Event: %s | Time: %s", event_name(ev->type), hms_ms);
+	if (with_timestamp)
+		fprintf(f, " | Timestamp: %lluns", (unsigned long long)ev->ts_ns);
+	fprintf(f, "\nQueue: %u | Device: %s | Process: %s (PID: %u)\n", ev->queue, ev->dev, ev->comm,
+		ev->pid);
+	fprintf(f, "Sock: 0x%llx\n", (unsigned long long)ev->sock);
+	if (ev->type == VQC_SIGNAL) {
+		fprintf(f, "VQ: 0x%llx\n", (unsigned long long)ev->vq);
+		print_state(f, st);
+		fprintf(f, "Signal: signalled_used=%u, valid=%s, log_used=%s\n", st->signalled_used,
+			yes_no(st->signalled_used_valid), yes_no(st->log_used));
+		fprintf(f, "Features: acked=0x%llx, backend=0x%llx\n", (unsigned long long)st->acked_features,
+			(unsigned long long)st->acked_backend_features);
+		if (st->log_used && st->log_addr)
+			fprintf(f, "Log: addr=0x%llx\n", (unsigned long long)st->log_addr);
+	} else if (ev->type == VQC_NOTIFY) {
+		fprintf(f, "VQ: 0x%llx | Return: %d (notify=%s)\n", (unsigned long long)ev->vq, ev->ret,
+			yes_no(ev->ret));
+		print_state(f, st);
+		fprintf(f, "Features: acked=0x%llx, backend=0x%llx, EVENT_IDX=%s\n",
+			(unsigned long long)st->acked_features,
+			(unsigned long long)st->acked_backend_features,
+			ev->has_event_idx ? "ENABLED" : "DISABLED");
+		if (ev->guest_flags_valid)
+			fprintf(f, "Guest avail_flags: 0x%x (NO_INTERRUPT=%s)\n", ev->avail_flags,
+				yes_no(ev->avail_flags & 1));
+		else
+			fprintf(f, "Guest avail_flags: <failed to read>\n");
+		if (ev->has_event_idx && ev->guest_event_valid)
+			fprintf(f, "Guest used_event_idx: %u (host last_used=%u)\n", ev->used_event,
+				st->last_used_idx);
+		else if (ev->has_event_idx)
+			fprintf(f, "Guest used_event_idx: <failed to read>\n");
+	}
+	fputc('\n', f);
+}
+
+static void json_ptr(struct json *j, const char *key, __u64 v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
+	json_str(j, key, buf);
+}
+
+void vqc_print_event_json(FILE *f, const struct vqc_event *ev, const char *hms_ms)
+{
+	const struct vqc_vq_state *st = &ev->st;
+	struct json j;
+
+	json_begin(&j, f);
+	json_obj(&j, NULL);
+	json_str(&j, "event", event_name(ev->type));
+	json_str(&j, "time", hms_ms);
+	json_uint(&j, "ktime_ns", ev->ts_ns);
+	json_uint(&j, "queue", ev->queue);
+	json_str(&j, "dev", ev->dev);
+	json_str(&j, "comm", ev->comm);
+	json_uint(&j, "pid", ev->pid);
+	json_uint(&j, "tid", ev->tid);
+	json_ptr(&j, "sock", ev->sock);
+	json_ptr(&j, "vq", ev->vq);
+	json_uint(&j, "avail_idx", st->avail_idx);
+	json_uint(&j, "last_avail_idx", st->last_avail_idx);
+	json_uint(&j, "last_used_idx", st->last_used_idx);
+	json_uint(&j, "used_flags", st->used_flags);
+	json_uint(&j, "signalled_used", st->signalled_used);
+	json_bool(&j, "signalled_used_valid", st->signalled_used_valid);
+	json_bool(&j, "log_used", st->log_used);
+	json_uint(&j, "log_addr", st->log_addr);
+	json_ptr(&j, "acked_features", st->acked_features);
+	json_ptr(&j, "acked_backend_features", st->acked_backend_features);
+	if (ev->type == VQC_NOTIFY) {
+		json_bool(&j, "notify", ev->ret);
+		json_bool(&j, "event_idx", ev->has_event_idx);
+		if (ev->guest_flags_valid)
+			json_uint(&j, "guest_avail_flags", ev->avail_flags);
+		else
+			json_null(&j, "guest_avail_flags");
+		if (ev->has_event_idx && ev->guest_event_valid)
+			json_uint(&j, "guest_used_event", ev->used_event);
+		else if (ev->has_event_idx)
+			json_null(&j, "guest_used_event");
+	}
+	json_end_obj(&j);
+	json_finish(&j);
+}
+
+void vqc_print_missing(FILE *f, bool signal_missing, bool notify_missing)
+{
+	if (signal_missing)
+		fprintf(f, "Warning: Could not attach to vhost_add_used_and_signal_n (function not found or "
+			   "attach failed)\nvhost_signal events will not be captured\n");
+	if (notify_missing)
+		fprintf(f, "Warning: Could not attach to vhost_notify (function not found or attach failed)\n"
+			   "Continuing without vhost_notify monitoring...\n");
+}
+
+bool vqc_notify_plain(const struct hook_set *plan)
+{
+	const struct hook_candidate *c = hook_chosen(plan, VQC_HOOK_NOTIFY);
+
+	return c && !c->clones;
+}
+
+bool vqc_notify_clone(const struct hook_set *plan)
+{
+	const struct hook_candidate *c = hook_chosen(plan, VQC_HOOK_NOTIFY);
+
+	return c && c->clones;
+}
+
+void vqc_prepare(struct vqc_config *cfg, const char *dev, int queue)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	if (dev) {
+		if (!if_nametoindex(dev))
+			die("interface %s not found", dev);
+		strncpy(cfg->dev, dev, sizeof(cfg->dev) - 1);
+	}
+	if (queue >= 0) {
+		cfg->queue_filter = 1;
+		cfg->queue = (__u32)queue;
+	}
+	require_module("tun", "tun_net_xmit ties a TAP queue to its socket");
+	require_module("vhost_net", "it serves the TAP queues the tool follows");
+	require_kprobes("tun_net_xmit and the vhost functions have no tracepoints");
+	if (!kernel_struct_exists("tun_struct", "tun") || !kernel_struct_exists("vhost_virtqueue", "vhost"))
+		die("no BTF for the tun and vhost modules (struct tun_struct, struct vhost_virtqueue): "
+		    "pass a BTF directory with --btf DIR or BPFNET_BTF (README, \"Kernels without BTF\")");
+}
+
+void vqc_print_verbose_plan(FILE *f, const struct hook_set *hooks)
+{
+	const struct hook_choice *notify = &hooks->c[VQC_HOOK_NOTIFY], *signal = &hooks->c[VQC_HOOK_SIGNAL];
+	bool call_struct = kernel_struct_exists("vhost_vring_call", "vhost");
+
+	fprintf(f, "Loading BPF program...\n");
+	fprintf(f, "Detected kernel version: %s\n", kernel_release());
+	if (call_struct)
+		fprintf(f, "Using 5.x (with vhost_vring_call, 72 bytes) vhost structure layout\n");
+	else
+		fprintf(f, "Using 4.x (pointer only, 8 bytes) vhost structure layout\n");
+	if (notify->cand)
+		fprintf(f, "vhost_notify function: %s (constprop=%s)\n", notify->symbol,
+			notify->cand->clones ? "YES" : "NO");
+	if (signal->cand)
+		fprintf(f, "vhost_add_used_and_signal_n function: %s\n", signal->symbol);
+}
+
+void vqc_warn_missing(FILE *f, const struct hook_set *hooks)
+{
+	vqc_print_missing(f, !hook_active(hooks, VQC_HOOK_SIGNAL),
+			  !hook_active(hooks, VQC_HOOK_NOTIFY) || !hook_active(hooks, VQC_HOOK_NOTIFY_RET));
+}
