@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * tun_to_vhost_queue_status_simple: banners, reports
+ * tun_to_vhost_queue_status_simple and tun_to_vhost_queue_stats_details: banners, reports
  * (queues with and without signals or packets, empty ones), JSON; the slot rule and labels
  * and the top-10 list of the signal index analysis.
  */
@@ -91,6 +91,67 @@ START_TEST(test_simple_json)
 }
 END_TEST
 
+/* Queue 0 signalled 118 times, 6 of them with an index already signalled; a socket of no queue. */
+static int freqs(struct tvq_signal_freq *fr, const struct tvq_queue_report *q)
+{
+	memset(fr, 0, 2 * sizeof(*fr));
+	fr[0].sock = q[0].sock;
+	fr[0].queue = &q[0];
+	fr[0].verification = q[0].signals;
+	for (uint32_t idx = 40200; idx < 40312; idx++) {
+		fr[0].total++;
+		fr[0].unique++;
+		tvq_top_insert(&fr[0], idx, idx % 19 ? 1 : 2);
+	}
+	fr[0].total = 118;
+	fr[1].sock = 0xffff8c2a11229000ull;
+	fr[1].total = fr[1].unique = 1;
+	tvq_top_insert(&fr[1], 7, 1);
+	return 2;
+}
+
+START_TEST(test_details_text)
+{
+	static const uint64_t counters[TVQC_COUNTERS] = {
+		[TVQC_RX_ENTRY] = 812,     [TVQC_RX_LOOKUP] = 812,    [TVQC_RX_FOUND] = 96,
+		[TVQC_RX_NOT_FOUND] = 716, [TVQC_SIGNAL_ENTRY] = 905,
+	};
+	static const struct tvq_debug_entry targets[] = { { 0xffff8c2a11220380ull, 0, "vnet33:q0" } },
+					    rx_vqs[] = { { 0xffffa1b2c00000c8ull, 0xffff8c2a11220380ull,
+							   "vnet33:q0" },
+							 { 0xffffa1b2c0100000ull, 0xffff8c2a11229000ull,
+							   NULL } };
+	struct tvq_debug_report debug = { counters, targets, 1, rx_vqs, 2 };
+	FILE *f = golden_open(&buf, &len);
+	struct tvq_queue_report q[2];
+	struct tvq_signal_freq fr[2];
+	struct tvq_report r = { "2025-09-22 16:30:15.123", true, q, 2, fr, 0, NULL };
+
+	queues(q);
+	r.nfreqs = freqs(fr, q);
+	tvq_print_details_banner(f, &banner);
+	tvq_print_details_report(f, &r);
+	/* --debug; nothing counted. */
+	r = (struct tvq_report){ "2025-09-22 16:30:16.123", false, q, 0, fr, 0, &debug };
+	tvq_print_details_report(f, &r);
+	ck_assert_int_eq(golden_check(f, &buf, &len, "tun_to_vhost_queue_stats_details.txt"), 0);
+}
+END_TEST
+
+START_TEST(test_details_json)
+{
+	FILE *f = golden_open(&buf, &len);
+	struct tvq_queue_report q[2];
+	struct tvq_signal_freq fr[2];
+	struct tvq_report r = { "2025-09-22 16:30:15.123", false, q, 2, fr, 0, NULL };
+
+	queues(q);
+	r.nfreqs = freqs(fr, q);
+	tvq_print_json(f, &r, true);
+	ck_assert_int_eq(golden_check(f, &buf, &len, "tun_to_vhost_queue_stats_details.json"), 0);
+}
+END_TEST
+
 /* The ten highest counts, highest first; equal counts by index. */
 START_TEST(test_top)
 {
@@ -147,6 +208,8 @@ Suite *golden_tun_vhost_queue_suite(void)
 
 	tcase_add_test(tc, test_simple_text);
 	tcase_add_test(tc, test_simple_json);
+	tcase_add_test(tc, test_details_text);
+	tcase_add_test(tc, test_details_json);
 	tcase_add_test(tc, test_top);
 	tcase_add_test(tc, test_slots);
 	suite_add_tcase(s, tc);

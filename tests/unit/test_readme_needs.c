@@ -108,6 +108,8 @@ static const struct tool_hooks {
 	{ "vm_network_latency_details", NULL, &vmnet_details_model },
 	{ "tun_to_vhost_queue_status_simple", &tvq_simple_hook_table },
 	{ "tun_to_vhost_queue_status_simple_summary", &tvq_simple_hook_table },
+	{ "tun_to_vhost_queue_stats_details", &tvq_details_hook_table },
+	{ "tun_to_vhost_queue_stats_full_summary", &tvq_details_hook_table },
 };
 
 /* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */

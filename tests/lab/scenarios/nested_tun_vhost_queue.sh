@@ -3,13 +3,19 @@
 # lab-options: --nested --timeout 300
 # The host-side tun/vhost queue tools on a real tap with vhost-net: the lab guest is the host,
 # tap0 the nested guest's NIC (one queue pair: queue 0). tun_to_vhost_queue_status_simple
-# (-d tap0 -q 0, text) runs while the lab guest pings the nested guest COUNT times and pings a
-# decoy tap (tap9, held open by socat, no vhost) that the device filter must leave out.
-# Static neighbours and no IPv6 on both taps: the packets are the scenario's.
-#   - packets at tun_net_xmit (the ring depth histograms' totals) = tap0's tx_packets +
-#     tx_dropped over the window (tun counts tx_packets when the reader takes a packet);
-#   - vhost signals (calls) = the hits of a tracefs kprobe on vhost_add_used_and_signal_n (the
-#     lab's only vhost device is tap0's: RX and TX virtqueue);
+# (-d tap0 -q 0, text) and tun_to_vhost_queue_stats_details (-d tap0, JSON) run at once while
+# the lab guest pings the nested guest COUNT times and pings a decoy tap (tap9, held open by
+# socat, no vhost) that the device filter must leave out. Static neighbours and no IPv6 on
+# both taps: the packets are the scenario's.
+#   - packets at tun_net_xmit (the ring depth histograms' totals, both tools) = tap0's
+#     tx_packets + tx_dropped over the window; packets at tun_recvmsg = tx_packets (tun counts
+#     it when vhost-net takes a packet);
+#   - simple: signals (calls) = the hits of a tracefs kprobe on vhost_add_used_and_signal_n
+#     (the lab's only vhost device is tap0's: RX and TX virtqueue);
+#   - details: its handle_rx histograms count every hit of a kprobe on handle_rx; its signals
+#     are the RX virtqueue's only: at least one, at most one per handle_rx run (under 64
+#     packets), fewer than all signals (the replies' TX completions); the signal index
+#     analysis counts each of them (verification = total);
 #   - one queue, tap0:q0; nothing of tap9, although tap9 sent packets.
 # The window closes once tap0's counters and the kprobe hits stop moving (TCG stalls for
 # seconds), then the tools get SIGINT and report the interval it cut short.
@@ -39,6 +45,7 @@ sysctl -qw "net.ipv6.conf.$DECOY.disable_ipv6=1"
 ip neigh replace 10.78.0.2 lladdr 52:54:00:78:00:02 dev "$DECOY" nud permanent
 
 lab_kprobe_add sig vhost_add_used_and_signal_n
+lab_kprobe_add hrx handle_rx
 
 lab_nested_start "$(lab_nested_serve)"
 lab_nested_ready 120 || lab_fail "the nested guest did not come up (console: $LAB_NESTED_DIR/console.log)"
@@ -51,11 +58,17 @@ start=$SECONDS
     >"$w/simple.txt" 2>"$w/simple.err" &
 simple=$!
 lab_on_exit "kill -INT $simple 2>/dev/null"
+"$B/tun_to_vhost_queue_stats_details" -d "$LAB_NESTED_TAP" -i 1 --json --ready-file "$w/ready.details" \
+    >"$w/details.json" 2>"$w/details.err" &
+details=$!
+lab_on_exit "kill -INT $details 2>/dev/null"
 tools_ready() {
-    [[ -e $w/ready.simple ]] || { kill -0 "$simple" 2>/dev/null || return 0; return 1; }
+    [[ -e $w/ready.simple && -e $w/ready.details ]] && return 0
+    kill -0 "$simple" 2>/dev/null && kill -0 "$details" 2>/dev/null && return 1
+    return 0
 }
 lab_wait_for 240 tools_ready || true
-if [[ ! -e $w/ready.simple ]]; then
+if [[ ! -e $w/ready.simple || ! -e $w/ready.details ]]; then
     cat "$w"/*.err >&2
     lab_fail "a tool did not attach"
 fi
@@ -65,9 +78,10 @@ stat() { cat "/sys/class/net/$1/statistics/$2"; }
 # Everything the window is measured by, on one line.
 counters() {
     echo "$(stat "$LAB_NESTED_TAP" tx_packets) $(stat "$LAB_NESTED_TAP" tx_dropped)" \
-        "$(stat "$LAB_NESTED_TAP" rx_packets) $(lab_kprobe_hits sig) $(stat "$DECOY" tx_packets)"
+        "$(stat "$LAB_NESTED_TAP" rx_packets) $(lab_kprobe_hits sig) $(lab_kprobe_hits hrx)" \
+        "$(stat "$DECOY" tx_packets)"
 }
-read -r tx0 txd0 rx0 sig0 decoy0 <<<"$(counters)"
+read -r tx0 txd0 rx0 sig0 hrx0 decoy0 <<<"$(counters)"
 
 ping -n -q -c "$DECOY_COUNT" -i 0.2 -w 10 10.78.0.2 >/dev/null 2>&1 &
 decoy_ping=$!
@@ -83,16 +97,19 @@ for ((i = 0; i < 120 && same < 2; i++)); do
     if [[ $now == "$last" ]]; then ((same += 1)); else same=0; fi
     last=$now
 done
-read -r tx1 txd1 rx1 sig1 decoy1 <<<"$last"
-tx=$((tx1 - tx0)) txd=$((txd1 - txd0)) rx=$((rx1 - rx0)) sig=$((sig1 - sig0)) decoy=$((decoy1 - decoy0))
+read -r tx1 txd1 rx1 sig1 hrx1 decoy1 <<<"$last"
+tx=$((tx1 - tx0)) txd=$((txd1 - txd0)) rx=$((rx1 - rx0)) sig=$((sig1 - sig0)) hrx=$((hrx1 - hrx0))
+decoy=$((decoy1 - decoy0))
 
 progs() { bpftool prog show | grep -cE ' name tvq_' || true; }
 running=$(progs)
-kill -INT "$simple"
-rc=0
+kill -INT "$simple" "$details"
+rc=0 drc=0
 wait "$simple" || rc=$?
+wait "$details" || drc=$?
 left=$(progs)
 sed 's/^/  simple.err| /' "$w/simple.err" >&2
+sed 's/^/  details.err| /' "$w/details.err" >&2
 sed 's/^/  simple| /' "$w/simple.txt" >&2
 lab_nested_stop
 lab_nested_wait 60 >/dev/null || lab_log "the nested guest did not end cleanly"
@@ -114,12 +131,28 @@ read -r s_xmit s_used s_calls s_queues s_reports s_times s_decoy s_stopped <<<"$
     END { n = 0; names = ""; for (q in queues) { n++; names = names q "," }
           print xmit + 0, used + 0, calls + 0, names ":" n, reports + 0, times + 0, bad + 0, stopped + 0 }' "$w/simple.txt")"
 
+# The details tool's reports: every sum in one jq.
+lab_json_check "$w/details.json" "tun_to_vhost_queue_stats_details"
+read -r d_reports d_queues d_xmit d_recv d_avail_rx d_inflight_rx d_used_rx d_signals d_avail_sig \
+    d_used_sig d_idx_total d_idx_unverified <<<"$(jq -rs '
+    def total($h): map(.queues[].histograms[$h].total) | add // 0;
+    [length, (map(.queues[] | "\(.device):q\(.queue)") | unique | join(",")),
+     total("ptr_ring_depth_xmit"), total("ptr_ring_depth_recv"),
+     total("vq_consumption_progress_handle_rx"), total("vq_processing_delay_handle_rx"),
+     total("vq_last_used_idx_handle_rx"), (map(.queues[].signals) | add // 0),
+     total("vq_consumption_progress_vhost_signal"), total("vq_last_used_idx_vhost_signal"),
+     (map(.signal_index[].total) | add // 0),
+     (map(.signal_index[] | select(.total != .verification)) | length)] | @tsv' "$w/details.json")"
+
 lab_log "window: $COUNT pings, ${replies:-0} replies; tap0 tx +$tx (dropped +$txd) rx +$rx;" \
     "vhost_add_used_and_signal_n +$sig; $DECOY tx +$decoy"
 lab_log "simple: xmit $s_xmit, signals $s_calls (histogram $s_used), queues $s_queues, reports $s_reports"
+lab_log "details: xmit $d_xmit, recvmsg $d_recv, handle_rx $d_avail_rx/$d_inflight_rx/$d_used_rx (kprobe $hrx)," \
+    "RX signals $d_signals ($d_avail_sig/$d_used_sig, index analysis $d_idx_total), queues $d_queues, reports $d_reports"
 lab_expect "$rc" -eq 0 "tun_to_vhost_queue_status_simple exited 0 at SIGINT"
 lab_expect "$s_stopped" -eq 1 "it ended with 'Monitoring stopped.'"
-lab_expect "$running" -ge 2 "its BPF programs were loaded (xmit, signal)"
+lab_expect "$drc" -eq 0 "tun_to_vhost_queue_stats_details exited 0 at SIGINT"
+lab_expect "$running" -ge 6 "their BPF programs were loaded (simple 2, details 4)"
 lab_expect "$left" -eq 0 "no BPF program is left after SIGINT"
 lab_expect "${replies:-0}" -eq "$COUNT" "the nested guest answered every ping"
 lab_expect "$decoy" -ge "$DECOY_COUNT" "$DECOY sent the decoy pings"
@@ -130,5 +163,20 @@ lab_expect "$s_used" -eq "$s_calls" "simple: the last_used_idx histogram counts 
 [[ $s_queues == "$LAB_NESTED_TAP:q0,:1" ]] || lab_fail "simple: queues $s_queues, expected only $LAB_NESTED_TAP:q0"
 lab_expect "$s_decoy" -eq 0 "simple: nothing of $DECOY (device filter)"
 lab_expect "$s_times" -eq "$s_reports" "simple: a Time line in each report (-T)"
+lab_expect "$d_xmit" -eq "$((tx + txd))" "details: packets at tun_net_xmit = tap0 tx_packets + tx_dropped"
+lab_expect "$d_recv" -eq "$tx" "details: packets at tun_recvmsg = tap0 tx_packets"
+lab_expect "$hrx" -ge 1 "handle_rx ran"
+lab_expect "$d_avail_rx" -eq "$hrx" "details: consumption progress at handle_rx = handle_rx kprobe hits"
+lab_expect "$d_inflight_rx" -eq "$hrx" "details: processing delay at handle_rx = handle_rx kprobe hits"
+lab_expect "$d_used_rx" -eq "$hrx" "details: last_used_idx at handle_rx = handle_rx kprobe hits"
+lab_expect "$d_signals" -ge 1 "details: the RX virtqueue was signalled"
+lab_expect "$d_signals" -le "$hrx" "details: at most one RX signal per handle_rx run"
+lab_expect "$d_signals" -lt "$s_calls" "details: the TX virtqueue's signals are left out"
+lab_expect "$d_avail_sig" -eq "$d_signals" "details: consumption progress at the signal counts every RX signal"
+lab_expect "$d_used_sig" -eq "$d_signals" "details: last_used_idx at the signal counts every RX signal"
+lab_expect "$d_idx_total" -eq "$d_signals" "details: the signal index analysis counts every RX signal"
+lab_expect "$d_idx_unverified" -eq 0 "details: each analysis' total = its queue's signals (verification)"
+[[ $d_queues == "$LAB_NESTED_TAP:q0" ]] || lab_fail "details: queues $d_queues, expected only $LAB_NESTED_TAP:q0"
+lab_expect "$d_reports" -ge 2 "details: a report per interval and the last one"
 lab_kprobe_report >&2
 lab_log "passed in $(lab_elapsed)"
