@@ -169,7 +169,7 @@ lab_nested_stop() {
 lab_nested_ping_from_guest() {
     local count=${1:-3} received
     out=$(mktemp)
-    lab_nested_run "ping -c $count -w 30 $LAB_NESTED_HOST_IP" >"$out" || true
+    lab_nested_run "ping -c $count -W 2 $LAB_NESTED_HOST_IP" >"$out" || true
     sed 's/^/  nested| /' "$out" >&2
     received=$(sed -n 's/.* \([0-9]*\) \(packets \)\{0,1\}received.*/\1/p' "$out")
     rm -f "$out"

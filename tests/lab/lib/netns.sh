@@ -15,9 +15,7 @@
 #                                             the packets a scenario counts); NS "-": this one
 # Traffic
 #   lab_ping NS DST [COUNT] [INTERVAL]        ping, prints the number of replies (NS "-": from
-#                                             this shell's namespace, as for lab_nsexec); waits
-#                                             up to 30 s for every reply (-w: without it, ping
-#                                             gives up on a reply after twice its slowest RTT)
+#                                             this shell's namespace, as for lab_nsexec)
 #   lab_udp_send NS DST PORT [COUNT] [SIZE]   COUNT datagrams (bash /dev/udp); NS "-": sent by
 #                                             this shell itself (its PID is the sender's)
 #   lab_udp_burst NS DST PORT COUNT SIZE      the same from one socket, back to back (python3):
@@ -132,7 +130,7 @@ lab_netns_cleanup() {
 # Prints the number of echo replies; returns non-zero when none came back.
 lab_ping() {
     local ns=$1 dst=$2 count=${3:-3} interval=${4:-0.2} out received
-    out=$(lab_nsexec "$ns" ping -n -q -c "$count" -i "$interval" -w 30 "$dst" 2>&1)
+    out=$(lab_nsexec "$ns" ping -n -q -c "$count" -i "$interval" -W 2 "$dst" 2>&1)
     received=$(sed -n 's/.* \([0-9][0-9]*\) received.*/\1/p' <<<"$out")
     printf '%s\n' "${received:-0}"
     ((${received:-0} > 0))

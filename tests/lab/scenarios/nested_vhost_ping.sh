@@ -33,7 +33,7 @@ done
 tx0=$(cat "/sys/class/net/$LAB_NESTED_TAP/statistics/tx_packets")
 rx0=$(cat "/sys/class/net/$LAB_NESTED_TAP/statistics/rx_packets")
 
-out=$(ping -n -c "$COUNT" -i 0.2 -w 30 "$LAB_NESTED_GUEST_IP" 2>&1) || true
+out=$(ping -n -c "$COUNT" -i 0.2 -W 3 "$LAB_NESTED_GUEST_IP" 2>&1) || true
 printf '%s\n' "$out" | sed 's/^/  ping| /' >&2
 replies=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' <<<"$out")
 

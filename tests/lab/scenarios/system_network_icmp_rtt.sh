@@ -52,7 +52,7 @@ fi
 ping_from() {
     local ns=$1 id=$2 src=$3 dst=$4 count=${5:-$COUNT} run=()
     [[ $ns == - ]] || run=(ip netns exec "$ns")
-    "${run[@]}" ping -n -e "$id" -c "$count" -i 0.2 -w 30 -I "$src" "$dst"
+    "${run[@]}" ping -n -e "$id" -c "$count" -i 0.2 -W 2 -I "$src" "$dst"
 }
 
 # Three other pings (another source, another destination, the opposite direction) at the

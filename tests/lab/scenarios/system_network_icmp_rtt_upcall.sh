@@ -116,7 +116,7 @@ portid=$(<"$work/portid")
 for p in $port_int0 $port_phys0; do
     lab_ovs_flow_add dp0 "in_port($p),eth(),eth_type(0x0800),ipv4(proto=1,frag=no),icmp()" "userspace(pid=$portid)"
 done
-replies=$(ping -n -q -c 2 -i 0.3 -w 30 $REMOTE | sed -n 's/.* \([0-9]*\) received.*/\1/p') || true
+replies=$(ping -n -q -c 2 -i 0.3 -W 3 $REMOTE | sed -n 's/.* \([0-9]*\) received.*/\1/p') || true
 [[ ${replies:-0} == 2 ]] || lab_fail "ping int0 -> remote through userspace: ${replies:-0} of 2 answered; stand-in log: $(tail -n 5 "$work/userspace.log"); $(ovs-dpctl show dp0 | grep lookups)"
 lab_ok "ping int0 -> remote through userspace answered"
 lab_log "$(tail -n 1 "$work/userspace.log")"
@@ -144,7 +144,7 @@ UP2='[[7,8],[8,9],[9,10],[10,11],[11,12],[12,13]]'
 # the events.
 tx_pings() {
     lab_tool_start "$1" system_network_icmp_rtt --src-ip $LOCAL --dst-ip $REMOTE --phy-interface phys0 --json --disable-kernel-stacks
-    ping -n -q -e 4242 -c $COUNT -i 0.3 -w 30 $REMOTE >/dev/null || lab_fail "$2: ping failed"
+    ping -n -q -e 4242 -c $COUNT -i 0.3 -W 3 $REMOTE >/dev/null || lab_fail "$2: ping failed"
     lab_tool_await $COUNT '"rtt_us":'
     lab_tool_stop
     lab_json_split "$1" "$2"
@@ -159,7 +159,7 @@ check_stages "$out.events" "tx through userspace" "$ALL" "$UP1" "$UP2" '[]' '[]'
 out=$work/rx.txt
 BPFNET_FORCE_KPROBE=1 lab_tool_start "$out" system_network_icmp_rtt --src-ip $REMOTE --dst-ip $LOCAL \
     --phy-interface phys0 --direction rx
-ip netns exec remote ping -n -q -e 4242 -c $COUNT -i 0.3 -w 30 $LOCAL >/dev/null || lab_fail "rx ping through userspace failed"
+ip netns exec remote ping -n -q -e 4242 -c $COUNT -i 0.3 -W 3 $LOCAL >/dev/null || lab_fail "rx ping through userspace failed"
 lab_tool_await $COUNT '^=== ICMP RTT Trace'
 lab_tool_stop
 lab_expect "$(grep -c '^=== ICMP RTT Trace' "$out")" -eq $COUNT "rx through userspace: one report per echo"

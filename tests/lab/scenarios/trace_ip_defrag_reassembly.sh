@@ -100,7 +100,7 @@ EOF
 }
 
 noise() {
-    lab_nsexec dfa ping -n -q -c 2 -s 3000 -w 30 10.63.0.2 >/dev/null || lab_fail "fragmented ping failed"
+    lab_nsexec dfa ping -n -q -c 2 -s 3000 -W 2 10.63.0.2 >/dev/null || lab_fail "fragmented ping failed"
     big_udp dfb 10.63.0.2 10.63.0.1 40013 7012 2
 }
 
