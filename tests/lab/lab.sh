@@ -40,7 +40,7 @@
 #
 # EXAMPLES
 #   tests/lab/lab.sh --kernel 6.12 selftest_netns
-#   tests/lab/lab.sh --nested --timeout 240 nested_vhost_ping
+#   tests/lab/lab.sh --nested --timeout 300 nested_vhost_tools
 #   tests/lab/lab.sh --kernel 6.1 uname -r
 #   tests/lab/lab.sh --nested --shell
 set -uo pipefail

@@ -44,6 +44,18 @@ lab_expect() {
     fi
 }
 
+# lab_expect_within LOW HIGH VALUE WHAT: LOW <= VALUE <= HIGH, for a count taken while the
+# tool was attached, bounded by counters read inside (LOW) and around (HIGH) its attach period.
+lab_expect_within() {
+    local low=$1 high=$2 value=$3 what=$4
+    for v in "$low" "$high" "$value"; do [[ $v =~ ^-?[0-9]+$ ]] || lab_fail "$what: '$v' is not a number"; done
+    if ((low <= value && value <= high)); then
+        lab_ok "$what: $value in [$low, $high]"
+    else
+        lab_fail "$what: expected $value in [$low, $high]"
+    fi
+}
+
 # Fails unless "$1" is an integer: guards counters parsed from tool output.
 lab_assert_int() {
     [[ $1 =~ ^[0-9]+$ ]] || lab_fail "${2:-value}: '$1' is not a number"

@@ -11,11 +11,8 @@
 #                                       command line); returns at once
 #   lab_nested_wait [SEC]               wait for it to power off; print its output; return
 #                                       CMD's status (124: time limit, 125: no status)
-#   lab_nested_run [--root] CMD         start + wait
 #   lab_nested_ready [SEC]              wait until its eth0 is configured
 #   lab_nested_stop                     end a guest started with CMD = lab_nested_serve
-#   lab_nested_ping_from_guest COUNT    the nested guest pings 10.77.0.1: print replies
-#   lab_nested_ping_to_guest COUNT      the lab guest pings 10.77.0.2: print replies
 #
 # The nested guest boots the lab's own kernel and initramfs (LAB_VMLINUZ, LAB_INITRD, set by
 # lab.sh). Without --root CMD runs in its busybox initramfs (sh, ip, ping: fastest). With
@@ -148,11 +145,6 @@ lab_nested_wait() {
     return "$rc"
 }
 
-lab_nested_run() {
-    lab_nested_start "$@"
-    lab_nested_wait "${LAB_NESTED_TIMEOUT:-120}"
-}
-
 lab_nested_ready() {
     local limit=${1:-90}
     lab_wait_for "$limit" lab_nested_ready_or_gone && [[ -e $LAB_NESTED_DIR/io/ready ]]
@@ -164,27 +156,4 @@ lab_nested_ready_or_gone() {
 
 lab_nested_stop() {
     [[ -n $LAB_NESTED_DIR ]] && : >"$LAB_NESTED_DIR/io/stop"
-}
-
-lab_nested_ping_from_guest() {
-    local count=${1:-3} received
-    out=$(mktemp)
-    lab_nested_run "ping -c $count -W 2 $LAB_NESTED_HOST_IP" >"$out" || true
-    sed 's/^/  nested| /' "$out" >&2
-    received=$(sed -n 's/.* \([0-9]*\) \(packets \)\{0,1\}received.*/\1/p' "$out")
-    rm -f "$out"
-    printf '%s\n' "${received:-0}"
-}
-
-lab_nested_ping_to_guest() {
-    local count=${1:-3} out received
-    lab_nested_start "$(lab_nested_serve)"
-    lab_nested_ready 90 || {
-        lab_nested_kill
-        lab_fail "nested guest did not come up (console: $LAB_NESTED_DIR/console.log)"
-    }
-    received=$(lab_ping - "$LAB_NESTED_GUEST_IP" "$count") || true
-    lab_nested_stop
-    lab_nested_wait 60 >/dev/null || true
-    printf '%s\n' "$received"
 }

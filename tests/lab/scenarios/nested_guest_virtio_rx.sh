@@ -134,7 +134,8 @@ lab_expect "$summaries" -ge 1 "a running summary was printed"
 
 lab_json_split "$work/rcvbuf.json" trace_virtio_net_rcvbuf
 # The sender's (seq, ack) per segment; tcpdump leaves out seq where a segment has neither data,
-# SYN nor FIN: it is then the end of what came before.
+# SYN nor FIN ("-"): a pure ACK's seq is usually the end of what came before, but a zero-window
+# probe or keepalive carries snd_una - 1, so only its ack is compared.
 awk '/ Flags \[/ {
     seq = ""; ack = 0
     for (i = 1; i <= NF; i++) {
@@ -142,9 +143,8 @@ awk '/ Flags \[/ {
         if ($i == "ack") ack = $(i + 1)
     }
     sub(/,$/, "", seq); sub(/,$/, "", ack)
-    if (seq == "") { s = next_seq } else { split(seq, r, ":"); s = r[1]; next_seq = (2 in r) ? r[2] : s }
-    if ($0 ~ /Flags \[[^]]*[SF]/) next_seq += 1
-    printf "%.0f %.0f\n", s, ack
+    if (seq == "") { s = "-" } else { split(seq, r, ":"); s = sprintf("%.0f", r[1]) }
+    printf "%s %.0f\n", s, ack
 }' "$work/tcpdump.txt" >"$work/sender.txt"
 sent=$(wc -l <"$work/sender.txt")
 read -r rx_records tcp_records rx_bad_ring tx_records tx_bad_ring polls recv_done last_used_steps seq_span <<<"$(jq -rs '
@@ -165,8 +165,9 @@ jq -r 'select(.event == "rx" and .type == "TCP" and .dport == '"$PORT"') | "\(.s
 lab_log "rcvbuf: rx=$rx_records (tcp $tcp_records) tx=$tx_records polls=$polls recv_done=$recv_done; tcpdump: $sent segments"
 lab_expect "$rx_records" -eq "$rx" "one RX record per packet eth0 received"
 lab_expect "$tcp_records" -eq "$sent" "one TCP record per segment tcpdump saw the sender put on tap0"
-cmp -s "$work/sender.txt" "$work/received.txt" ||
-    lab_fail "seq/ack of the records differ from the sender's: $(diff "$work/sender.txt" "$work/received.txt" | head -5)"
+mismatch=$(paste -d' ' "$work/sender.txt" "$work/received.txt" |
+    awk 'NF != 4 || ($1 != "-" && $1 != $3) || $2 != $4 { print NR ": sent " $1 " " $2 ", recorded " $3 " " $4 }')
+[[ -z $mismatch ]] || lab_fail "seq/ack of the records differ from the sender's: $(head -3 <<<"$mismatch")"
 lab_ok "every record's seq/ack is the sender's, in order"
 lab_expect "$seq_span" -eq "$((BYTES + 2))" "seq spans the ISN, $BYTES bytes, SYN and FIN"
 lab_expect "$rx_bad_ring" -eq 0 "every RX record is of input.0, a split ring of 256"
