@@ -14,12 +14,7 @@
 #   lab_ovs_link DP DEV1 DEV2 [CT_ZONE]    IPv4 + ARP flows both ways between two ports; with
 #                                          CT_ZONE, IPv4 goes through ct(commit,zone=CT_ZONE)
 #   lab_ovs_flows_del DP                   delete every flow
-#   lab_ovs_cause_upcalls NS DST COUNT     COUNT UDP packets from NS to DST: with no flow for
-#                                          them each is an upcall nobody listens to (missed and
-#                                          lost grow by COUNT)
 #   lab_ovs_stat DP hit|missed|lost|flows  one counter of "ovs-dpctl show"
-#   lab_ovs_port_stat DP DEV rx|tx         packets a port received/sent ("show -s")
-#   lab_ovs_flow_packets DP PATTERN        packets of the flows whose dump line has PATTERN
 #   lab_ovs_ct_count [ZONE]                conntrack entries (all zones, or one)
 #
 # lab_ovs_dp_add turns IPv6 off for netdevs created after it in this namespace (router
@@ -106,18 +101,6 @@ lab_ovs_flows_del() {
     ovs-dpctl del-flows "$1" || lab_fail "ovs-dpctl del-flows $1 failed"
 }
 
-# A permanent neighbour entry for DST (a made-up MAC) keeps ARP out of it: exactly COUNT
-# packets reach the datapath.
-lab_ovs_cause_upcalls() {
-    local ns=$1 dst=$2 count=$3 dev
-    dev=$(ip -n "$ns" route get "$dst" | sed -n 's/.* dev \([^ ]*\).*/\1/p')
-    [[ -n $dev ]] || lab_fail "no route to $dst in $ns"
-    ip -n "$ns" neigh replace "$dst" lladdr 02:00:00:00:00:99 dev "$dev" nud permanent
-    lab_udp_send "$ns" "$dst" 9 "$count" 64
-    ip -n "$ns" neigh del "$dst" dev "$dev" 2>/dev/null
-    return 0
-}
-
 lab_ovs_stat() {
     local dp=$1 what=$2 v
     case $what in
@@ -129,22 +112,6 @@ lab_ovs_stat() {
     esac
     lab_assert_int "$v" "ovs-dpctl show $dp: $what"
     printf '%s\n' "$v"
-}
-
-lab_ovs_port_stat() {
-    local dp=$1 dev=$2 dir=$3 v key
-    case $dir in rx) key=RX ;; tx) key=TX ;; *) lab_fail "lab_ovs_port_stat: rx or tx, not '$dir'" ;; esac
-    v=$(ovs-dpctl show -s "$dp" | awk -v d="$dev" -v k="$key" '
-        $1 == "port" { cur = $3 }
-        cur == d && $1 == k && $2 ~ /^packets:/ { sub("packets:", "", $2); print $2; exit }')
-    lab_assert_int "$v" "ovs-dpctl show -s $dp: $dev $dir packets"
-    printf '%s\n' "$v"
-}
-
-lab_ovs_flow_packets() {
-    local dp=$1 pattern=$2
-    ovs-dpctl dump-flows "$dp" | grep -F -- "$pattern" |
-        sed -n 's/.* packets:\([0-9]*\),.*/\1/p' | awk '{ s += $1 } END { print s + 0 }'
 }
 
 lab_ovs_ct_count() {
