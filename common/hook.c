@@ -168,13 +168,6 @@ static void plan_one(const struct hook_set *s, int i, const struct hook_env *env
 	ch->inapplicable = false;
 	if (ch->skip)
 		return;
-	if (d->module && !env->module_loaded(d->module)) {
-		ch->no_module = true;
-		snprintf(ch->why, sizeof(ch->why),
-			 "kernel module %s is not loaded (%s needs it for %s); load it with `modprobe %s`",
-			 d->module, s->tool, d->role, d->module);
-		return;
-	}
 	for (int k = 0; k < n; k++)
 		if (!is_tracepoint(d->cand[k].kind))
 			skip_tp = env->force_kprobe && !d->keep_tracepoint;
@@ -192,7 +185,14 @@ static void plan_one(const struct hook_set *s, int i, const struct hook_env *env
 		sb_addf(&tried, "%s%s %s", tried.len ? ", " : "", hook_kind_name(d->cand[k].kind),
 			cand_target(&d->cand[k], target, sizeof(target)));
 	}
-	if (n && turned_down == n)
+	/* Checked only now: a module built into the kernel (no /sys/module entry, no
+	 * modules.builtin to say so) offers its probe points all the same. */
+	if (d->module && !env->module_loaded(d->module)) {
+		ch->no_module = true;
+		snprintf(ch->why, sizeof(ch->why),
+			 "kernel module %s is not loaded (%s needs it for %s); load it with `modprobe %s`",
+			 d->module, s->tool, d->role, d->module);
+	} else if (n && turned_down == n)
 		ch->inapplicable = true;
 	else if (n && all_kprobes && !env->kprobes)
 		snprintf(ch->why, sizeof(ch->why),

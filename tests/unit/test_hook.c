@@ -161,7 +161,7 @@ END_TEST
 START_TEST(test_missing_module)
 {
 	static const struct hook_def defs[] = {
-		{ "conntrack", { { HOOK_KPROBE, "a", "kfree_skb_reason" } }, "nf_conntrack" },
+		{ "conntrack", { { HOOK_KPROBE, "a", "nf_conntrack_in" } }, "nf_conntrack" },
 	};
 	struct hook_set s = set_of(defs, 1);
 
@@ -169,6 +169,19 @@ START_TEST(test_missing_module)
 	ck_assert_str_eq(s.c[0].why,
 			 "kernel module nf_conntrack is not loaded (tool needs it for conntrack); "
 			 "load it with `modprobe nf_conntrack`");
+}
+END_TEST
+
+/* A module built into the kernel has no /sys/module entry of its own: its functions decide. */
+START_TEST(test_builtin_module)
+{
+	static const struct hook_def defs[] = {
+		{ "tap transmit", { { HOOK_KPROBE, "a", "kfree_skb_reason" } }, "tun" },
+	};
+	struct hook_set s = set_of(defs, 1);
+
+	ck_assert_int_eq(hook_plan(&s, &env), 0);
+	ck_assert_str_eq(hook_chosen(&s, 0)->target, "kfree_skb_reason");
 }
 END_TEST
 
@@ -368,6 +381,7 @@ static Suite *hook_suite(void)
 				      test_clone_resolution,
 				      test_required_missing_names_candidates,
 				      test_missing_module,
+				      test_builtin_module,
 				      test_no_kprobes,
 				      test_usable_and_skip,
 				      test_usable_sees_earlier_choices,
