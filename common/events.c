@@ -11,6 +11,7 @@
 #include "argparse.h"
 #include "bpfload.h"
 #include "hook.h"
+#include "interval.h"
 #include "json.h"
 #include "log.h"
 #include "runtime.h"
@@ -210,6 +211,21 @@ void events_trace(struct event_channel *ch, struct hook_set *hooks, double durat
 {
 	tool_ready();
 	events_run(ch, duration_s);
+	hook_detach(hooks);
+	events_drain(ch);
+	if (!g_common.json)
+		printf("%s", goodbye);
+}
+
+void events_trace_every(struct event_channel *ch, struct hook_set *hooks, double interval_s,
+			void (*report)(void *ctx), const char *goodbye)
+{
+	if (interval_s <= 0) {
+		events_trace(ch, hooks, 0, goodbye);
+		return;
+	}
+	tool_ready();
+	interval_run(&(struct interval_loop){ .interval_s = interval_s, .report = report, .events = ch });
 	hook_detach(hooks);
 	events_drain(ch);
 	if (!g_common.json)

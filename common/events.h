@@ -50,6 +50,9 @@ struct hook_set;
  * probes, delivers what is still buffered and prints goodbye on stdout (not with --json).
  */
 void events_trace(struct event_channel *ch, struct hook_set *hooks, double duration_s, const char *goodbye);
+/* events_trace until a signal, with report(NULL) every interval_s seconds if interval_s > 0. */
+void events_trace_every(struct event_channel *ch, struct hook_set *hooks, double interval_s,
+			void (*report)(void *ctx), const char *goodbye);
 void events_close(struct event_channel *ch);
 
 /*

@@ -8,7 +8,6 @@
 #include "bpfload.h"
 #include "events.h"
 #include "hook.h"
-#include "interval.h"
 #include "log.h"
 #include "runtime.h"
 #include "timefmt.h"
@@ -179,17 +178,7 @@ int main(int argc, char **argv)
 	if (opt.verbose)
 		hook_print(stdout, &hooks);
 	fflush(stdout);
-	if (opt.interval) {
-		tool_ready();
-		interval_run(&(struct interval_loop){
-			.interval_s = opt.interval, .report = interval_report, .ctx = NULL, .events = ch });
-		hook_detach(&hooks);
-		events_drain(ch);
-		if (!g_common.json)
-			printf("\nMonitoring stopped.\n");
-	} else {
-		events_trace(ch, &hooks, 0, "\nMonitoring stopped.\n");
-	}
+	events_trace_every(ch, &hooks, opt.interval, interval_report, "\nMonitoring stopped.\n");
 	events_print_totals(stdout, g_common.json, events_lost(ch));
 	events_close(ch);
 	tun_ring_monitor_bpf__destroy(skel);
