@@ -6,14 +6,15 @@
 
 #include "argparse.h"
 #include "bpfload.h"
+#include "bt_ustack.h"
 #include "dev_names.h"
 #include "events.h"
 #include "filter.h"
 #include "hook.h"
 #include "kernel_btf.h"
-#include "ksyms.h"
 #include "log.h"
 #include "runtime.h"
+#include "skb_snapshot.h"
 #include "stack.h"
 #include "timefmt.h"
 #include "trace-ovs-ct-invalid.h"
@@ -157,44 +158,10 @@ struct printer {
 	struct usyms_cache usyms;
 };
 
-/* One step's stacks, rendered into its own frame buffers. */
+/* One step's stacks, rendered into their own frame buffers. */
 struct step_frames {
-	struct stack_frames kernel;
-	char utext[STACK_MAX_DEPTH][STACK_FRAME_LEN];
-	const char *uframes[STACK_MAX_DEPTH];
+	struct stack_frames kernel, user;
 };
-
-static int user_frames(struct printer *p, const struct ctinv_event *ev, const struct ctinv_step *s,
-		       struct step_frames *sf)
-{
-	static uint64_t ips[STACK_MAX_DEPTH];
-	const struct usyms *u;
-	int n;
-
-	if (s->ustack_id < 0)
-		return 0;
-	n = stack_read(p->skel->maps.stacks, s->ustack_id, ips, STACK_MAX_DEPTH);
-	u = usyms_cache_get(&p->usyms, (int)ev->pid);
-	for (int i = 0; i < n; i++)
-		sf->uframes[i] = usyms_format(u, ips[i], KSYM_DEC, sf->utext[i], STACK_FRAME_LEN);
-	return n;
-}
-
-/* Kernel frames in bpftrace's style: "func+26". */
-static int kernel_frames(struct printer *p, const struct ctinv_step *s, struct step_frames *sf)
-{
-	static uint64_t ips[STACK_MAX_DEPTH];
-	int n;
-
-	if (s->kstack_id < 0)
-		return 0;
-	n = stack_read(p->skel->maps.stacks, s->kstack_id, ips, STACK_MAX_DEPTH);
-	for (int i = 0; i < n; i++) {
-		ksyms_format(ksyms_kernel(), ips[i], KSYM_DEC, sf->kernel.text[i], STACK_FRAME_LEN);
-		sf->kernel.frame[i] = sf->kernel.text[i];
-	}
-	return n;
-}
 
 static void handle_event(void *ctx, const void *data, size_t size)
 {
@@ -207,11 +174,15 @@ static void handle_event(void *ctx, const void *data, size_t size)
 	if (size < sizeof(*ev))
 		return;
 	for (int i = 0; i < ev->nsteps && i < CTINV_MAX_STEPS; i++) {
-		stacks[i] = (struct ctinv_stacks){ frames[i].kernel.frame, 0, frames[i].uframes, 0 };
+		const struct ctinv_step *s = &ev->steps[i];
+
+		stacks[i] = (struct ctinv_stacks){ frames[i].kernel.frame, 0, frames[i].user.frame, 0 };
 		if (opt.no_stack)
 			continue;
-		stacks[i].nk = kernel_frames(p, &ev->steps[i], &frames[i]);
-		stacks[i].nu = user_frames(p, ev, &ev->steps[i], &frames[i]);
+		if (s->kstack_id >= 0)
+			stacks[i].nk = bt_kstack_read(&frames[i].kernel, p->skel->maps.stacks, s->kstack_id);
+		stacks[i].nu = bt_ustack_read(&frames[i].user, p->skel->maps.stacks, s->ustack_id,
+					      (int)ev->pid, &p->usyms);
 	}
 	if (g_common.json)
 		ctinv_print_json(stdout, ev, fmt_time_hms(hms, sizeof(hms)), opt.no_stack ? NULL : stacks);
