@@ -6,6 +6,7 @@
 #include "argparse.h"
 #include "bpfload.h"
 #include "events.h"
+#include "filter.h"
 #include "json.h"
 #include "log.h"
 #include "runtime.h"
@@ -72,6 +73,53 @@ void vm_pair_print_totals(FILE *f, const struct vm_pair_totals *t, bool json)
 	fprintf(f, "Lost events: %llu\n", (unsigned long long)t->lost_events);
 }
 
+uint64_t vm_pair_gap_min_ns(uint64_t threshold_us)
+{
+	return threshold_us ? (threshold_us + 1) * 1000 : 0;
+}
+
+void vm_pair_print_gap_json(FILE *f, const struct vm_pair_event *ev)
+{
+	char addr[16];
+	struct json j;
+
+	json_begin(&j, f);
+	json_obj(&j, NULL);
+	json_uint(&j, "ktime_ns", ev->ts_ns);
+	json_str(&j, "event", "gap");
+	json_str(&j, "at", ev->at_xmit ? "xmit" : "recv");
+	json_str(&j, "dev", ev->at_xmit ? ev->tx_dev : ev->rx_dev);
+	json_uint(&j, "gap_us", ev->gap_ns / 1000);
+	json_uint(&j, "gap_ns", ev->gap_ns);
+	json_uint(&j, "gap_start_ns", ev->ts_ns - ev->gap_ns);
+	json_str(&j, "src_ip", ipv4_format(ev->flow.saddr, addr, sizeof(addr)));
+	json_str(&j, "dst_ip", ipv4_format(ev->flow.daddr, addr, sizeof(addr)));
+	json_uint(&j, "src_port", ev->flow.sport);
+	json_uint(&j, "dst_port", ev->flow.dport);
+	json_end_obj(&j);
+	json_finish(&j);
+}
+
+void vm_pair_print_gap_totals(FILE *f, const struct vm_pair_totals *t, bool json)
+{
+	const struct final_count counts[] = {
+		{ "gaps", t->matched },
+		{ "flows_tracked", t->pending },
+		{ "packets_not_tracked_table_full", t->table_full },
+	};
+
+	if (json) {
+		events_print_final_json(f, counts, sizeof(counts) / sizeof(counts[0]), t->lost_events);
+		return;
+	}
+	fprintf(f, "Gaps reported: %llu, flows tracked: %llu\n", (unsigned long long)t->matched,
+		(unsigned long long)t->pending);
+	if (t->table_full)
+		fprintf(f, "Packets not tracked (flow table of %d full): %llu\n", VM_PAIR_MAX_FLOWS,
+			(unsigned long long)t->table_full);
+	fprintf(f, "Lost events: %llu\n", (unsigned long long)t->lost_events);
+}
+
 const char *vm_pair_seconds(const struct vm_pair_event *ev, char *buf, size_t len)
 {
 	snprintf(buf, len, "%llu.%09llu", (unsigned long long)(ev->ts_ns / 1000000000ULL),
@@ -81,7 +129,8 @@ const char *vm_pair_seconds(const struct vm_pair_event *ev, char *buf, size_t le
 
 static uint64_t count_entries(struct bpf_map *m)
 {
-	struct vm_flow_key key, next, *prev = NULL;
+	struct vm_gap_key key, next; /* the larger of the two keys */
+	void *prev = NULL;
 	uint64_t n = 0;
 
 	while (!bpf_map_get_next_key(bpf_map__fd(m), prev, &next)) {
@@ -103,7 +152,8 @@ static void handle_event(void *ctx, const void *data, size_t size)
 	fflush(stdout);
 }
 
-void vm_pair_run(struct bpf_object *obj, struct hook_set *hooks, vm_pair_handler fn, double duration_s)
+void vm_pair_run(struct bpf_object *obj, struct hook_set *hooks, vm_pair_handler fn, double duration_s,
+		 bool gaps)
 {
 	struct bpf_map *counters = map_of(obj, "counters");
 	struct vm_pair_totals t = { 0 };
@@ -117,12 +167,15 @@ void vm_pair_run(struct bpf_object *obj, struct hook_set *hooks, vm_pair_handler
 	events_run(ch, duration_s);
 	hook_detach(hooks);
 	events_drain(ch);
-	t.matched = bpfload_percpu_sum(counters, VPC_MATCHED);
+	t.matched = bpfload_percpu_sum(counters, gaps ? VPC_GAPS : VPC_MATCHED);
 	t.started = bpfload_percpu_sum(counters, VPC_STARTED);
 	t.table_full = bpfload_percpu_sum(counters, VPC_TABLE_FULL);
-	t.pending = count_entries(map_of(obj, "flows"));
+	t.pending = count_entries(map_of(obj, gaps ? "last_seen" : "flows"));
 	t.lost_events = events_lost(ch);
-	vm_pair_print_totals(stdout, &t, g_common.json);
+	if (gaps)
+		vm_pair_print_gap_totals(stdout, &t, g_common.json);
+	else
+		vm_pair_print_totals(stdout, &t, g_common.json);
 	events_close(ch);
 }
 

@@ -31,12 +31,24 @@ int vm_pair_parse_ports(const struct arg_list *list, const void *dest, uint16_t 
 /* Adds a UDP port (a packet qualifies when its source or destination port is listed). */
 void vm_pair_add_port(struct bpf_object *obj, uint16_t port);
 
+/*
+ * The gap tools' smallest reported interval for "longer than threshold_us" on whole
+ * microseconds as the originals compared them (0: every interval).
+ */
+uint64_t vm_pair_gap_min_ns(uint64_t threshold_us);
+
+/* A gap event as a JSON object on one line (the same in every gap tool). */
+void vm_pair_print_gap_json(FILE *f, const struct vm_pair_event *ev);
+
+/* matched: latencies, or gaps; pending: flows waiting for a transmit, or flows tracked. */
 struct vm_pair_totals {
 	uint64_t matched, started, pending, table_full, lost_events;
 };
 
 /* The end-of-run totals in text ("Latencies reported: ...") or as the JSON final object. */
 void vm_pair_print_totals(FILE *f, const struct vm_pair_totals *t, bool json);
+/* The gap tools' end-of-run totals in text ("Gaps reported: ...") or as the JSON final object. */
+void vm_pair_print_gap_totals(FILE *f, const struct vm_pair_totals *t, bool json);
 
 /* An event's time as the trace pipe showed it: ktime in seconds with 9 decimals. */
 const char *vm_pair_seconds(const struct vm_pair_event *ev, char *buf, size_t len);
@@ -46,6 +58,7 @@ typedef void (*vm_pair_handler)(const struct vm_pair_event *ev);
 /*
  * Runs a loaded object whose hooks are planned and config written: attaches, calls fn for
  * each event until Ctrl-C/SIGTERM or duration_s (> 0), detaches, delivers the rest and
- * prints the totals.
+ * prints the totals (of gaps when gaps).
  */
-void vm_pair_run(struct bpf_object *obj, struct hook_set *hooks, vm_pair_handler fn, double duration_s);
+void vm_pair_run(struct bpf_object *obj, struct hook_set *hooks, vm_pair_handler fn, double duration_s,
+		 bool gaps);

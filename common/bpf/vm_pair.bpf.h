@@ -19,6 +19,7 @@ BPFNET_MAP(rx_devs, BPF_MAP_TYPE_HASH, struct vm_pair_dev, __u32, VM_PAIR_MAX_DE
 BPFNET_MAP(tx_devs, BPF_MAP_TYPE_HASH, struct vm_pair_dev, __u32, VM_PAIR_MAX_DEVS);
 BPFNET_MAP(ports, BPF_MAP_TYPE_HASH, __u16, __u8, VM_PAIR_MAX_PORTS);
 BPFNET_MAP(flows, BPF_MAP_TYPE_HASH, struct vm_flow_key, struct vm_flow_start, VM_PAIR_MAX_FLOWS);
+BPFNET_MAP(last_seen, BPF_MAP_TYPE_HASH, struct vm_gap_key, __u64, VM_PAIR_MAX_FLOWS);
 BPFNET_MAP(counters, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, VPC_COUNTERS);
 
 /*
@@ -96,16 +97,46 @@ static __always_inline struct vm_pair_event *vm_pair_read(void *ctx, void *map, 
 	return *kind == VM_PAIR_LATENCY ? ev : NULL;
 }
 
+/* Gap tools: the interval since the flow's previous packet on this device and side. */
+static __always_inline void vm_pair_gap(void *ctx, const struct vm_pair_config *cfg, struct vm_pair_event *ev)
+{
+	struct vm_gap_key key;
+	__u64 *last;
+
+	__builtin_memset(&key, 0, sizeof(key));
+	key.flow = ev->flow;
+	key.at_xmit = ev->at_xmit;
+	__builtin_memcpy(key.dev, ev->at_xmit ? ev->tx_dev : ev->rx_dev, VM_PAIR_DEV_LEN);
+	last = bpf_map_lookup_elem(&last_seen, &key);
+	if (!last) {
+		if (bpf_map_update_elem(&last_seen, &key, &ev->ts_ns, BPF_ANY))
+			counter_add(&counters, VPC_TABLE_FULL, 1);
+		return;
+	}
+	ev->gap_ns = ev->ts_ns > *last ? ev->ts_ns - *last : 0;
+	*last = ev->ts_ns;
+	if (ev->gap_ns < cfg->gap_min_ns)
+		return;
+	ev->kind = VM_PAIR_GAP;
+	counter_add(&counters, VPC_GAPS, 1);
+	emit_event(ctx, ev, sizeof(*ev));
+}
+
 /* Host receive from a sending VM: the flow's latest packet starts its record. */
 static __always_inline int vm_pair_on_rx(void *ctx, struct sk_buff *skb)
 {
+	const struct vm_pair_config *cfg = get_config();
 	struct vm_flow_start start;
 	struct vm_pair_event *ev;
 	int kind;
 
 	ev = vm_pair_read(ctx, &rx_devs, skb, false, &kind);
-	if (!ev)
+	if (!ev || !cfg)
 		return 0;
+	if (cfg->gaps) {
+		vm_pair_gap(ctx, cfg, ev);
+		return 0;
+	}
 	start.rx_ns = ev->ts_ns;
 	__builtin_memcpy(start.rx_dev, ev->rx_dev, VM_PAIR_DEV_LEN);
 	if (bpf_map_update_elem(&flows, &ev->flow, &start, BPF_ANY))
@@ -118,13 +149,18 @@ static __always_inline int vm_pair_on_rx(void *ctx, struct sk_buff *skb)
 /* Host transmit to a receiving VM: a packet of a recorded flow ends the record. */
 static __always_inline int vm_pair_on_tx(void *ctx, struct sk_buff *skb)
 {
+	const struct vm_pair_config *cfg = get_config();
 	struct vm_flow_start *start;
 	struct vm_pair_event *ev;
 	int kind;
 
 	ev = vm_pair_read(ctx, &tx_devs, skb, true, &kind);
-	if (!ev)
+	if (!ev || !cfg)
 		return 0;
+	if (cfg->gaps) {
+		vm_pair_gap(ctx, cfg, ev);
+		return 0;
+	}
 	start = bpf_map_lookup_elem(&flows, &ev->flow);
 	if (!start)
 		return 0;

@@ -112,6 +112,12 @@ iface_netstat|--duration|-1 1e300|(invalid value: -1 |invalid int value: '1e300'
 vm_pair_latency|--ports|70000 -1|invalid port: -?[0-9]+ \(must be between 0 and 65535\)$
 vm_pair_latency|--ports|http 1.5 ''|invalid int value: '.*'$
 vm_pair_latency|--send-dev|averyveryverylongname|interface name 'averyveryverylongname' too long
+vm_pair_gap|--threshold|-1 1.5 x|(invalid value: -1 |invalid int value: '.*')
+vm_pair_gap|--ports|70000|invalid port: 70000 \(must be between 0 and 65535\)$
+multi_vm_pair_latency|--ports|70000|invalid port: 70000 \(must be between 0 and 65535\)$
+multi_vm_pair_latency_pairid|--pairs|'a,b=x' 'a,b=-1'|invalid pair id: '.*'$
+multi_port_gap|--threshold|-5 abc|(invalid value: -5 |invalid int value: 'abc')
+multi_vm_pair_multi_port_gap|--send-dev|'tap0,averyveryverylongname'|interface name 'averyveryverylongname' too long
 system_network_icmp_rtt|--src-ip|10.0.0.300 host.example '' 1.2.3 10.1|invalid IPv4 address: '.*'$
 system_network_icmp_rtt|--dst-ip|fd00::1|expected an IPv4 address: 'fd00::1'$
 system_network_icmp_rtt|--src-ip|0.0.0.0|0\.0\.0\.0 matches no packet: give the address of the echo request's sender$
@@ -253,6 +259,12 @@ iface_netstat|-i|0.1 0.5 1 2.5 31536000
 iface_netstat|--duration|0 1
 vm_pair_latency|--ports|0 62109 65535 " 8_0 "
 vm_pair_latency|--recv-dev|lo nosuchdev0
+vm_pair_gap|--threshold|0 100 " 1_000 "
+multi_port_gap|--ports|22 80 443 8080
+multi_vm_pair_latency|--send-dev|vnet48 'vnet48,vnet41'
+multi_vm_pair_latency_pairid|--pairs|'vnet48,vnet45=100;vnet36,vnet42=101' ''
+multi_vm_pair_multi_port_gap|--send-dev|vnet45 'vnet45,vnet59' 'a b'
+multi_vm_pair_multi_port_gap|--threshold|0 100
 system_network_icmp_rtt|--latency-ms|0 0.5 10000 " 1_0.5 "
 system_network_latency_summary|--interval|1 5 31536000
 system_network_latency_summary|--session-timeout|0.1 1 3600 31536000

@@ -133,7 +133,7 @@ int main(int argc, char **argv)
 		printf("Printing debug output...\n");
 		fflush(stdout);
 	}
-	vm_pair_run(skel->obj, &hooks, handle, opt.duration);
+	vm_pair_run(skel->obj, &hooks, handle, opt.duration, false);
 	vm_pair_latency_bpf__destroy(skel);
 	return 0;
 }
