@@ -68,8 +68,6 @@ void trm_print_banner(FILE *f, const struct trm_settings *s);
 void trm_print_event(FILE *f, const struct trm_event *ev, const char *hms_ms);
 /* The same event as one JSON object. */
 void trm_print_json(FILE *f, const struct trm_event *ev, const char *hms_ms);
-/* The ring's fill level in percent, as the original computes it (size must be > 0). */
-int trm_ring_used_pct(const struct tun_ring_state *r);
 /* One --interval report: a line per device queue (sorted by device, then queue). */
 struct trm_queue_row {
 	struct trm_queue_key key;

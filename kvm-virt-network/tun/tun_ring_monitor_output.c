@@ -5,6 +5,7 @@
 
 #include "filter.h"
 #include "json.h"
+#include "tun_ring_fill.h"
 #include "tun_ring_monitor.h"
 
 #define RULE "================================================================================\n"
@@ -61,14 +62,6 @@ void trm_print_banner(FILE *f, const struct trm_settings *s)
 		   "\nWaiting for TUN device events... Press Ctrl+C to stop\n");
 }
 
-int trm_ring_used_pct(const struct tun_ring_state *r)
-{
-	int used = r->producer >= r->consumer_tail ? r->producer - r->consumer_tail
-						   : r->size - r->consumer_tail + r->producer;
-
-	return used * 100 / r->size;
-}
-
 /* "TCP", "UDP" or the protocol's number. */
 static const char *proto_text(__u8 proto, char *buf, size_t len)
 {
@@ -116,7 +109,7 @@ static void print_ring(FILE *f, const struct tun_ring_state *r)
 		fprintf(f, "  Status: FULL (queue[producer] != NULL)\n");
 	else
 		fprintf(f, "  Status: Available (queue[producer] == NULL), %d%% used\n",
-			trm_ring_used_pct(r));
+			tun_ring_used_pct(r));
 }
 
 void trm_print_event(FILE *f, const struct trm_event *ev, const char *hms_ms)
@@ -195,7 +188,7 @@ void trm_print_json(FILE *f, const struct trm_event *ev, const char *hms_ms)
 		json_int(&j, "consumer_tail", r->consumer_tail);
 		json_ptr(&j, "queue_producer_ptr", r->slot);
 		if (!r->full)
-			json_int(&j, "used_pct", trm_ring_used_pct(r));
+			json_int(&j, "used_pct", tun_ring_used_pct(r));
 	}
 	json_end_obj(&j);
 	json_finish(&j);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The BPF side both vhost_queue_correlation tools share: tun_net_xmit learns which sockets
- * belong to the followed TAP queues; the vhost signal and vhost_notify stages report the
- * virtqueues whose private_data is one of them.
+ * The BPF side both vhost_queue_correlation tools share: at tun_net_xmit vqc_follow_xmit learns
+ * which sockets belong to the followed TAP queues (in each tool's own vqc_tun_xmit program); the
+ * vhost signal and vhost_notify stages report the virtqueues whose private_data is one of them.
  */
 #pragma once
 #include "bpfnet.bpf.h"
@@ -78,6 +78,7 @@ static __always_inline __u64 vqc_vq_sock(void *vq)
 	return (__u64)BPF_CORE_READ((struct vhost_virtqueue___bpfnet *)vq, private_data);
 }
 
+/* The index state and features of virtqueue vqp into st. */
 static __always_inline void vqc_read_state(void *vqp, struct vqc_vq_state *st)
 {
 	struct vhost_virtqueue___bpfnet *vq = vqp;
@@ -95,14 +96,11 @@ static __always_inline void vqc_read_state(void *vqp, struct vqc_vq_state *st)
 		st->acked_backend_features = BPF_CORE_READ(vq, acked_backend_features);
 }
 
-/* A zeroed event of type for the followed queue t and virtqueue vq, with its state. */
-static __always_inline struct vqc_event *vqc_event_for(const struct vqc_target *t, void *vq, __u8 type)
+/* Fills the head of ev: when, by whom, the followed queue t, the stage type. */
+static __always_inline void vqc_event_head(struct vqc_event *ev, const struct vqc_target *t, __u8 type)
 {
-	struct vqc_event *ev = vqc_ev_zeroed();
 	__u64 id = bpf_get_current_pid_tgid();
 
-	if (!ev)
-		return NULL;
 	ev->ts_ns = bpf_ktime_get_ns();
 	ev->pid = id >> 32;
 	ev->tid = (__u32)id;
@@ -110,21 +108,20 @@ static __always_inline struct vqc_event *vqc_event_for(const struct vqc_target *
 	ev->sock = t->sock;
 	ev->queue = t->queue;
 	__builtin_memcpy(ev->dev, t->dev, sizeof(ev->dev));
-	ev->vq = (__u64)vq;
 	ev->type = type;
-	vqc_read_state(vq, &ev->st);
-	return ev;
 }
 
-SEC("kprobe/tun_net_xmit")
-int BPF_KPROBE(vqc_tun_xmit, struct sk_buff *skb, struct net_device *dev)
+/* A zeroed event of type for the followed queue t and virtqueue vq, with its state. */
+static __always_inline struct vqc_event *vqc_event_for(const struct vqc_target *t, void *vq, __u8 type)
 {
-	const struct vqc_config *cfg = get_config();
-	struct vqc_target t;
+	struct vqc_event *ev = vqc_ev_zeroed();
 
-	if (cfg && vqc_types_known())
-		vqc_follow_xmit(cfg, skb, dev, &t);
-	return 0;
+	if (!ev)
+		return NULL;
+	vqc_event_head(ev, t, type);
+	ev->vq = (__u64)vq;
+	vqc_read_state(vq, &ev->st);
+	return ev;
 }
 
 /* The signal stage's event for vq, or NULL when its socket is not followed. */

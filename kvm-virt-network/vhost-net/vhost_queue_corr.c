@@ -52,10 +52,17 @@ static void print_state(FILE *f, const struct vqc_vq_state *st)
 		st->last_avail_idx, st->last_used_idx, st->used_flags);
 }
 
-void vqc_print_event(FILE *f, const struct vqc_event *ev, const char *hms_ms, bool with_timestamp)
+void vqc_print_state_lines(FILE *f, const struct vqc_vq_state *st)
 {
-	const struct vqc_vq_state *st = &ev->st;
+	print_state(f, st);
+	fprintf(f, "Signal: signalled_used=%u, valid=%s, log_used=%s\n", st->signalled_used,
+		yes_no(st->signalled_used_valid), yes_no(st->log_used));
+	fprintf(f, "Features: acked=0x%llx, backend=0x%llx\n", (unsigned long long)st->acked_features,
+		(unsigned long long)st->acked_backend_features);
+}
 
+void vqc_print_event_head(FILE *f, const struct vqc_event *ev, const char *hms_ms, bool with_timestamp)
+{
 	fprintf(f, "%.80s\n",
 		"================================================================================"
 		"================");
@@ -65,13 +72,15 @@ void vqc_print_event(FILE *f, const struct vqc_event *ev, const char *hms_ms, bo
 	fprintf(f, "\nQueue: %u | Device: %s | Process: %s (PID: %u)\n", ev->queue, ev->dev, ev->comm,
 		ev->pid);
 	fprintf(f, "Sock: 0x%llx\n", (unsigned long long)ev->sock);
+}
+
+void vqc_print_vq_event_lines(FILE *f, const struct vqc_event *ev)
+{
+	const struct vqc_vq_state *st = &ev->st;
+
 	if (ev->type == VQC_SIGNAL) {
 		fprintf(f, "VQ: 0x%llx\n", (unsigned long long)ev->vq);
-		print_state(f, st);
-		fprintf(f, "Signal: signalled_used=%u, valid=%s, log_used=%s\n", st->signalled_used,
-			yes_no(st->signalled_used_valid), yes_no(st->log_used));
-		fprintf(f, "Features: acked=0x%llx, backend=0x%llx\n", (unsigned long long)st->acked_features,
-			(unsigned long long)st->acked_backend_features);
+		vqc_print_state_lines(f, st);
 		if (st->log_used && st->log_addr)
 			fprintf(f, "Log: addr=0x%llx\n", (unsigned long long)st->log_addr);
 	} else if (ev->type == VQC_NOTIFY) {
@@ -93,10 +102,16 @@ void vqc_print_event(FILE *f, const struct vqc_event *ev, const char *hms_ms, bo
 		else if (ev->has_event_idx)
 			fprintf(f, "Guest used_event_idx: <failed to read>\n");
 	}
+}
+
+void vqc_print_event(FILE *f, const struct vqc_event *ev, const char *hms_ms, bool with_timestamp)
+{
+	vqc_print_event_head(f, ev, hms_ms, with_timestamp);
+	vqc_print_vq_event_lines(f, ev);
 	fputc('\n', f);
 }
 
-static void json_ptr(struct json *j, const char *key, __u64 v)
+void vqc_json_ptr(struct json *j, const char *key, __u64 v)
 {
 	char buf[24];
 
@@ -104,45 +119,56 @@ static void json_ptr(struct json *j, const char *key, __u64 v)
 	json_str(j, key, buf);
 }
 
-void vqc_print_event_json(FILE *f, const struct vqc_event *ev, const char *hms_ms)
+void vqc_json_event_head(struct json *j, const struct vqc_event *ev, const char *hms_ms)
+{
+	json_str(j, "event", event_name(ev->type));
+	json_str(j, "time", hms_ms);
+	json_uint(j, "ktime_ns", ev->ts_ns);
+	json_uint(j, "queue", ev->queue);
+	json_str(j, "dev", ev->dev);
+	json_str(j, "comm", ev->comm);
+	json_uint(j, "pid", ev->pid);
+	json_uint(j, "tid", ev->tid);
+	vqc_json_ptr(j, "sock", ev->sock);
+}
+
+void vqc_json_vq_members(struct json *j, const struct vqc_event *ev)
 {
 	const struct vqc_vq_state *st = &ev->st;
+
+	vqc_json_ptr(j, "vq", ev->vq);
+	json_uint(j, "avail_idx", st->avail_idx);
+	json_uint(j, "last_avail_idx", st->last_avail_idx);
+	json_uint(j, "last_used_idx", st->last_used_idx);
+	json_uint(j, "used_flags", st->used_flags);
+	json_uint(j, "signalled_used", st->signalled_used);
+	json_bool(j, "signalled_used_valid", st->signalled_used_valid);
+	json_bool(j, "log_used", st->log_used);
+	json_uint(j, "log_addr", st->log_addr);
+	vqc_json_ptr(j, "acked_features", st->acked_features);
+	vqc_json_ptr(j, "acked_backend_features", st->acked_backend_features);
+	if (ev->type == VQC_NOTIFY) {
+		json_bool(j, "notify", ev->ret);
+		json_bool(j, "event_idx", ev->has_event_idx);
+		if (ev->guest_flags_valid)
+			json_uint(j, "guest_avail_flags", ev->avail_flags);
+		else
+			json_null(j, "guest_avail_flags");
+		if (ev->has_event_idx && ev->guest_event_valid)
+			json_uint(j, "guest_used_event", ev->used_event);
+		else if (ev->has_event_idx)
+			json_null(j, "guest_used_event");
+	}
+}
+
+void vqc_print_event_json(FILE *f, const struct vqc_event *ev, const char *hms_ms)
+{
 	struct json j;
 
 	json_begin(&j, f);
 	json_obj(&j, NULL);
-	json_str(&j, "event", event_name(ev->type));
-	json_str(&j, "time", hms_ms);
-	json_uint(&j, "ktime_ns", ev->ts_ns);
-	json_uint(&j, "queue", ev->queue);
-	json_str(&j, "dev", ev->dev);
-	json_str(&j, "comm", ev->comm);
-	json_uint(&j, "pid", ev->pid);
-	json_uint(&j, "tid", ev->tid);
-	json_ptr(&j, "sock", ev->sock);
-	json_ptr(&j, "vq", ev->vq);
-	json_uint(&j, "avail_idx", st->avail_idx);
-	json_uint(&j, "last_avail_idx", st->last_avail_idx);
-	json_uint(&j, "last_used_idx", st->last_used_idx);
-	json_uint(&j, "used_flags", st->used_flags);
-	json_uint(&j, "signalled_used", st->signalled_used);
-	json_bool(&j, "signalled_used_valid", st->signalled_used_valid);
-	json_bool(&j, "log_used", st->log_used);
-	json_uint(&j, "log_addr", st->log_addr);
-	json_ptr(&j, "acked_features", st->acked_features);
-	json_ptr(&j, "acked_backend_features", st->acked_backend_features);
-	if (ev->type == VQC_NOTIFY) {
-		json_bool(&j, "notify", ev->ret);
-		json_bool(&j, "event_idx", ev->has_event_idx);
-		if (ev->guest_flags_valid)
-			json_uint(&j, "guest_avail_flags", ev->avail_flags);
-		else
-			json_null(&j, "guest_avail_flags");
-		if (ev->has_event_idx && ev->guest_event_valid)
-			json_uint(&j, "guest_used_event", ev->used_event);
-		else if (ev->has_event_idx)
-			json_null(&j, "guest_used_event");
-	}
+	vqc_json_event_head(&j, ev, hms_ms);
+	vqc_json_vq_members(&j, ev);
 	json_end_obj(&j);
 	json_finish(&j);
 }

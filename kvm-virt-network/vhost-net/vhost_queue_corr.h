@@ -95,8 +95,21 @@ void vqc_print_filters(FILE *f, const char *dev, int queue, const char *queue_su
  * stage's lines, then a blank line; hms_ms is the event's local "HH:MM:SS.mmm".
  */
 void vqc_print_event(FILE *f, const struct vqc_event *ev, const char *hms_ms, bool with_timestamp);
+/* The separator and the lines every event starts with (Event, Queue/Device/Process, Sock). */
+void vqc_print_event_head(FILE *f, const struct vqc_event *ev, const char *hms_ms, bool with_timestamp);
+/* The lines of a vhost_signal or vhost_notify event after its head (none for other types). */
+void vqc_print_vq_event_lines(FILE *f, const struct vqc_event *ev);
+/* The "VQ State:", "Signal:" and "Features:" lines of a virtqueue's state. */
+void vqc_print_state_lines(FILE *f, const struct vqc_vq_state *st);
 /* The same event as one JSON object. */
 void vqc_print_event_json(FILE *f, const struct vqc_event *ev, const char *hms_ms);
+struct json;
+/* The members every event's JSON object starts with (event, time, ..., sock). */
+void vqc_json_event_head(struct json *j, const struct vqc_event *ev, const char *hms_ms);
+/* The members of the virtqueue and its state (vq, indices, features; notify: the guest's flags). */
+void vqc_json_vq_members(struct json *j, const struct vqc_event *ev);
+/* key: "0x<hex>" of v. */
+void vqc_json_ptr(struct json *j, const char *key, __u64 v);
 /* The two warning lines of an optional stage that could not be had. */
 void vqc_print_missing(FILE *f, bool signal_missing, bool notify_missing);
 

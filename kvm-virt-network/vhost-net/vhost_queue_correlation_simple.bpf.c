@@ -5,6 +5,17 @@
  */
 #include "vhost_queue_corr.bpf.h"
 
+SEC("kprobe/tun_net_xmit")
+int BPF_KPROBE(vqc_tun_xmit, struct sk_buff *skb, struct net_device *dev)
+{
+	const struct vqc_config *cfg = get_config();
+	struct vqc_target t;
+
+	if (cfg && vqc_types_known())
+		vqc_follow_xmit(cfg, skb, dev, &t);
+	return 0;
+}
+
 SEC("kprobe/vhost_add_used_and_signal_n")
 int BPF_KPROBE(vqc_signal, void *dev, void *vq)
 {

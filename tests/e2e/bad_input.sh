@@ -215,6 +215,9 @@ vhost_eventfd_count|-i/--interval|0 1.5 x|invalid (int )?value: .*$
 vhost_buf_peek_stats|-i/--interval|0 -1 x|invalid (int )?value: .*$
 vhost_queue_correlation_simple|-q/--queue|-1 256 x|invalid (int )?value: .*$
 vhost_queue_correlation_simple|-d/--device|abcdefghijklmnop|interface name 'abcdefghijklmnop' too long \(max 15 characters\)$
+vhost_queue_correlation_details|-q/--queue|-1 256 x|invalid (int )?value: .*$
+vhost_queue_correlation_details|--interval|-1 86401 x|invalid (int )?value: .*$
+vhost_queue_correlation_details|-d/--device|abcdefghijklmnop|interface name 'abcdefghijklmnop' too long \(max 15 characters\)$
 virtionet-rx-path-summary|duration_seconds|x 1.5|invalid int value: '.*'$
 ovs-kernel-module-drop-monitor|--src-ip|10.0.0.300 '' 1.2.3|invalid IPv4 address: '.*'$
 ovs-kernel-module-drop-monitor|--dst|fd00::1|expected an IPv4 address: 'fd00::1'$
@@ -301,6 +304,8 @@ trace_virtio_net_rcvbuf|-d|0 5
 vhost_eventfd_count|-i|1 5 31536000
 vhost_buf_peek_stats|-i|1 31536000
 vhost_queue_correlation_simple|-q|0 255
+vhost_queue_correlation_details|-q|0 255
+vhost_queue_correlation_details|--interval|0 86400
 EOF
 }
 
@@ -404,6 +409,7 @@ expect 1 "^Error: interface nosuchdev0 not found$" "$BIN/virtnet_poll_monitor" -
 expect 1 "^Error: interface lo is not a virtio-net device" "$BIN/virtnet_poll_monitor" -d lo
 expect 2 "^vhost_eventfd_count: error: argument --clear: not allowed with argument --at-exit$" "$BIN/vhost_eventfd_count" --at-exit -c
 expect 1 "^Error: interface nosuchdev0 not found$" "$BIN/vhost_queue_correlation_simple" -d nosuchdev0
+expect 1 "^Error: interface nosuchdev0 not found$" "$BIN/vhost_queue_correlation_details" -d nosuchdev0
 expect 2 "^virtionet-rx-path-monitor: error: unrecognized arguments: 10$" "$BIN/virtionet-rx-path-monitor" 10
 expect 2 "^trace_virtio_net_rcvbuf: error: unrecognized arguments: --interval 1$" "$BIN/trace_virtio_net_rcvbuf" --interval 1
 # offcputime-ts: the original's exclusive groups and its own checks.
@@ -517,6 +523,8 @@ if [ ! -e /sys/module/vhost_net ]; then
 		"$BIN/vhost_buf_peek_stats" -c
 	expect 1 "^Error: kernel module tun is not loaded \(tun_net_xmit ties a TAP queue to its socket\); load it with \`modprobe tun\`$" \
 		"$BIN/vhost_queue_correlation_simple" -q 0 --debug
+	expect 1 "^Error: kernel module tun is not loaded \(tun_net_xmit ties a TAP queue to its socket\); load it with \`modprobe tun\`$" \
+		"$BIN/vhost_queue_correlation_details" -q 0 --interval 1
 else
 	echo "skip: vhost_net is loaded here; the missing-module errors are not testable"
 fi

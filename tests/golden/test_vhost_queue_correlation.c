@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* vhost_queue_correlation_simple: banner, signal and notify blocks, --debug block, JSON. */
+/*
+ * vhost_queue_correlation_simple: banner, signal and notify blocks, --debug block, JSON;
+ * vhost_queue_correlation_details: banner, every stage's block, --interval counts, JSON.
+ */
+#include <arpa/inet.h>
 #include <check.h>
 #include <string.h>
 
 #include "golden.h"
 #include "unit_helpers.h"
 #include "util.h"
+#include "vhost_queue_correlation_details.h"
 #include "vhost_queue_correlation_simple.h"
 
 static char *buf;
@@ -107,9 +112,120 @@ START_TEST(test_json)
 }
 END_TEST
 
+/* The details tool's stages of one packet, and the corner cases of each layout. */
+static void details_events(FILE *f, void (*print)(FILE *, const struct vqcd_event *, const char *))
+{
+	struct vqcd_event ev;
+	struct vqc_event base = signal_event();
+
+	memset(&ev, 0, sizeof(ev));
+	ev.base = base;
+	ev.base.type = VQC_TUN_XMIT;
+	ev.base.vq = 0;
+	memset(&ev.base.st, 0, sizeof(ev.base.st));
+	strcpy(ev.base.comm, "iperf3");
+	ev.base.pid = 9120;
+	ev.base.tid = 9121;
+	ev.skb = 0xffff8c2a1b3e4d00ULL;
+	ev.tx_ring = 0xffff8c2a11220640ULL;
+	ev.ring = (struct tun_ring_state){ .tfile = 0xffff8c2a11220000ULL,
+					   .producer = 417,
+					   .consumer_head = 416,
+					   .consumer_tail = 416,
+					   .size = 1000 };
+	ev.saddr = htonl(0x0a000005);
+	ev.daddr = htonl(0x0a000009);
+	ev.sport = 443;
+	ev.dport = 51234;
+	ev.protocol = 6;
+	print(f, &ev, "10:21:07.510");
+	ev.protocol = 1; /* ICMP: the protocol's number, ports 0 */
+	ev.sport = ev.dport = 0;
+	ev.ring.producer = 5; /* wrapped around: 589 of 1000 in use */
+	ev.ring.full = 1;
+	print(f, &ev, "10:21:07.510");
+	ev.saddr = ev.daddr = 0; /* not IPv4: no Flow line */
+	ev.ring.full = 0;
+	ev.ring.producer = 417;
+	print(f, &ev, "10:21:07.511");
+
+	memset(&ev, 0, sizeof(ev));
+	ev.base = base;
+	ev.base.type = VQC_HANDLE_RX;
+	ev.base.st.avail_idx = 40340;
+	ev.base.st.last_avail_idx = 40312;
+	ev.nvq = ev.base.vq;
+	ev.tx_nvq = 0xffffa1b2c0004b30ULL;
+	ev.rx_busyloop_timeout = 50;
+	ev.rx_ring = 0xffff8c2a11220640ULL;
+	ev.upend_idx = 3;
+	ev.done_idx = 1;
+	ev.sock_hlen = 12;
+	ev.rxq_head = 0;
+	ev.rxq_tail = 64;
+	print(f, &ev, "10:21:07.511");
+	ev.rx_ring = 0; /* a kernel without rx_ring: no RX Ring line */
+	ev.rxq_tail = 0;
+	print(f, &ev, "10:21:07.511");
+
+	memset(&ev, 0, sizeof(ev));
+	ev.base = base;
+	ev.base.type = VQC_TUN_RECVMSG;
+	ev.base.vq = 0;
+	memset(&ev.base.st, 0, sizeof(ev.base.st));
+	ev.tx_ring = 0xffff8c2a11220640ULL;
+	ev.ring = (struct tun_ring_state){ .tfile = 0xffff8c2a11220000ULL,
+					   .producer = 417,
+					   .consumer_head = 417,
+					   .consumer_tail = 416,
+					   .size = 1000 };
+	print(f, &ev, "10:21:07.512");
+
+	/* The shared stages, read as the BPF side sends them: a struct vqc_event alone. */
+	base.ts_ns += 2227;
+	vqcd_event_read(&ev, &base, sizeof(base));
+	print(f, &ev, "10:21:07.512");
+	base.type = VQC_NOTIFY;
+	base.ret = 1;
+	base.has_event_idx = 1;
+	base.guest_flags_valid = 1;
+	base.guest_event_valid = 1;
+	base.used_event = 40305;
+	vqcd_event_read(&ev, &base, sizeof(base));
+	print(f, &ev, "10:21:07.512");
+}
+
+static const struct vqcd_counts interval_counts = {
+	{ [VQC_TUN_XMIT] = 12, [VQC_HANDLE_RX] = 5, [VQC_TUN_RECVMSG] = 12, [VQC_SIGNAL] = 5, [VQC_NOTIFY] = 5 }
+};
+
+START_TEST(test_details_text)
+{
+	FILE *f = golden_open(&buf, &len);
+
+	vqcd_print_banner(f, NULL, -1);
+	vqc_print_missing(f, true, true);
+	vqcd_print_banner(f, "vnet33", 0);
+	details_events(f, vqcd_print_event);
+	vqcd_print_counts(f, &interval_counts, "10:21:08", 1);
+	fprintf(f, "\nMonitoring stopped.\n");
+	ck_assert_int_eq(golden_check(f, &buf, &len, "vhost_queue_correlation_details.txt"), 0);
+}
+END_TEST
+
+START_TEST(test_details_json)
+{
+	FILE *f = golden_open(&buf, &len);
+
+	details_events(f, vqcd_print_event_json);
+	vqcd_print_counts_json(f, &interval_counts, "10:21:08");
+	ck_assert_int_eq(golden_check(f, &buf, &len, "vhost_queue_correlation_details.json"), 0);
+}
+END_TEST
+
 Suite *golden_vhost_queue_correlation_suite(void)
 {
-	const TTest *tests[] = { test_simple_text, test_json };
+	const TTest *tests[] = { test_simple_text, test_json, test_details_text, test_details_json };
 
 	return unit_suite("vhost_queue_correlation", "layout", tests, ARRAY_SIZE(tests));
 }

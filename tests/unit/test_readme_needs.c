@@ -50,6 +50,7 @@
 #include "tun-tx-ring-stas.h"
 #include "vmnet_stages.h"
 #include "vm_pair.h"
+#include "vhost_queue_correlation_details.h"
 #include "vhost_queue_correlation_simple.h"
 
 #define README PROJECT_DIR "/README.md"
@@ -96,6 +97,7 @@ static const struct tool_hooks {
 	{ "vhost_eventfd_count", &vhost_eventfd_hook_table },
 	{ "vhost_buf_peek_stats", &vhost_peek_hook_table },
 	{ "vhost_queue_correlation_simple", &vqc_simple_hook_table, .required_module = "vhost_net" },
+	{ "vhost_queue_correlation_details", &vqcd_hook_table, .required_module = "vhost_net" },
 	{ "virtnet_irq_monitor", &virq_hook_table },
 	{ "virtionet-rx-path-summary", &rxsum_hook_table },
 	{ "trace-qdisc-dequeue", &qdq_hook_table },

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "tun_dev.h"
+#include "tun_ring_fill.h"
 #include "tun_ring_monitor.h"
 #include "unit_helpers.h"
 #include "util.h"
@@ -17,13 +18,15 @@ START_TEST(test_used_pct)
 	struct tun_ring_state r = { .size = 1000 };
 
 	r.producer = 500, r.consumer_tail = 100;
-	ck_assert_int_eq(trm_ring_used_pct(&r), 40);
+	ck_assert_int_eq(tun_ring_used_pct(&r), 40);
 	r.producer = 9, r.consumer_tail = 10; /* wrapped: 999 of 1000 in use */
-	ck_assert_int_eq(trm_ring_used_pct(&r), 99);
+	ck_assert_int_eq(tun_ring_used_pct(&r), 99);
 	r.producer = r.consumer_tail = 10;
-	ck_assert_int_eq(trm_ring_used_pct(&r), 0);
+	ck_assert_int_eq(tun_ring_used_pct(&r), 0);
 	r.size = 16, r.producer = 15, r.consumer_tail = 0;
-	ck_assert_int_eq(trm_ring_used_pct(&r), 93);
+	ck_assert_int_eq(tun_ring_used_pct(&r), 93);
+	r.size = 0; /* an unsized ring (no queue yet) */
+	ck_assert_int_eq(tun_ring_used_pct(&r), 0);
 }
 END_TEST
 

@@ -62,24 +62,16 @@ static __always_inline struct tun_file___bpfnet *tun_tfile(struct tun_struct___b
 }
 
 /*
- * Reads queue idx's TX ring of the tap dev into r. The ring is full when the slot the producer
- * would fill next still holds a packet (the kernel's own __ptr_ring_full() test).
+ * Reads tfile's TX ring into r (its tfile, queue_index and ring fields). The ring is full when
+ * the slot the producer would fill next still holds a packet (the kernel's __ptr_ring_full()).
  */
-static __always_inline void tun_ring_read(struct net_device *dev, __u32 idx, struct tun_ring_state *r)
+static __always_inline void tun_tfile_ring_read(struct tun_file___bpfnet *tfile, struct tun_ring_state *r)
 {
-	struct tun_struct___bpfnet *tun = tun_of_dev(dev);
-	struct tun_file___bpfnet *tfile;
-	struct ptr_ring *ring;
+	struct ptr_ring *ring = &tfile->tx_ring;
 	void **queue;
 
-	__builtin_memset(r, 0, sizeof(*r));
-	r->tun = (__u64)tun;
-	tfile = tun_tfile(tun, idx, &r->numqueues);
-	if (!tfile)
-		return;
 	r->tfile = (__u64)tfile;
 	r->queue_index = BPF_CORE_READ(tfile, queue_index);
-	ring = &tfile->tx_ring;
 	r->producer = BPF_CORE_READ(ring, producer);
 	r->consumer_head = BPF_CORE_READ(ring, consumer_head);
 	r->consumer_tail = BPF_CORE_READ(ring, consumer_tail);
@@ -91,6 +83,19 @@ static __always_inline void tun_ring_read(struct net_device *dev, __u32 idx, str
 		return;
 	bpf_probe_read_kernel(&r->slot, sizeof(r->slot), &queue[r->producer]);
 	r->full = r->slot != 0;
+}
+
+/* Reads queue idx's TX ring of the tap dev into r (all zero but tun and numqueues without one). */
+static __always_inline void tun_ring_read(struct net_device *dev, __u32 idx, struct tun_ring_state *r)
+{
+	struct tun_struct___bpfnet *tun = tun_of_dev(dev);
+	struct tun_file___bpfnet *tfile;
+
+	__builtin_memset(r, 0, sizeof(*r));
+	r->tun = (__u64)tun;
+	tfile = tun_tfile(tun, idx, &r->numqueues);
+	if (tfile)
+		tun_tfile_ring_read(tfile, r);
 }
 
 /* The tun_file whose embedded socket sock is (container_of; tun_recvmsg's argument). */

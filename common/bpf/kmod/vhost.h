@@ -30,6 +30,7 @@ struct vhost_virtqueue___bpfnet {
 	void *private_data; /* vhost-net: the backend's struct socket (a tun_file's socket) */
 	__u64 acked_features;
 	__u64 acked_backend_features; /* 5.3+ */
+	__u32 busyloop_timeout; /* 4.6+ */
 } __attribute__((preserve_access_index));
 
 /* Before 5.8 call_ctx was the eventfd pointer itself. */
@@ -50,16 +51,37 @@ static __always_inline void *vhost_vq_call_eventfd(void *vq)
 	return NULL;
 }
 
-/* drivers/vhost/net.c */
+/* drivers/vhost/net.c: the packets vhost-net took from the tap's ring and has not passed on yet. */
+struct vhost_net_buf___bpfnet {
+	void **queue;
+	int tail;
+	int head;
+} __attribute__((preserve_access_index));
+
 struct vhost_net_virtqueue___bpfnet {
 	struct vhost_virtqueue___bpfnet vq;
+	size_t vhost_hlen;
+	size_t sock_hlen;
+	int upend_idx;
+	int done_idx;
+	struct ptr_ring *rx_ring; /* 4.16+: the tap queue's TX ring (tun_get_tx_ring) */
+	struct vhost_net_buf___bpfnet rxq; /* 4.16+ */
 } __attribute__((preserve_access_index));
 
 #define VHOST_NET_VQ_RX 0
+#define VHOST_NET_VQ_TX 1
 
 struct vhost_net___bpfnet {
 	struct vhost_net_virtqueue___bpfnet vqs[2];
 } __attribute__((preserve_access_index));
+
+/* &net->vqs[idx] (idx VHOST_NET_VQ_RX or VHOST_NET_VQ_TX). */
+static __always_inline struct vhost_net_virtqueue___bpfnet *vhost_net_nvq(struct vhost_net___bpfnet *net,
+									  int idx)
+{
+	return (void *)((char *)net + bpf_core_field_offset(struct vhost_net___bpfnet, vqs) +
+			idx * bpf_core_type_size(struct vhost_net_virtqueue___bpfnet));
+}
 
 /* The guest-RX virtqueue of a vhost-net device (&net->vqs[VHOST_NET_VQ_RX].vq). */
 static __always_inline struct vhost_virtqueue___bpfnet *vhost_net_rx_vq(struct vhost_net___bpfnet *net)
