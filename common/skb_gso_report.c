@@ -135,6 +135,26 @@ static void json_headers(struct json *j, const struct skb_snapshot *s)
 	}
 }
 
+static void json_tun_ring(struct json *j, const struct gso_event *ev)
+{
+	const struct tun_ring_state *r = &ev->ring;
+	char ptr[24];
+
+	json_obj(j, "tun_ring");
+	json_str(j, "tun_dev", ev->tun_dev);
+	json_bool(j, "queue_attached", r->tfile != 0);
+	json_uint(j, "queue_index", r->queue_index);
+	json_int(j, "ptr_ring_size", r->size);
+	json_int(j, "batch", r->batch);
+	json_int(j, "producer", r->producer);
+	json_int(j, "consumer_head", r->consumer_head);
+	json_int(j, "consumer_tail", r->consumer_tail);
+	snprintf(ptr, sizeof(ptr), "0x%llx", (unsigned long long)r->queue);
+	json_str(j, "ring_queue", ptr);
+	json_bool(j, "ring_full", r->full);
+	json_end_obj(j);
+}
+
 void gso_print_json(FILE *f, const struct gso_event *ev, const char *hms, const char *probe,
 		    const struct gso_frames *fr, const char *enqueue_name)
 {
@@ -172,6 +192,8 @@ void gso_print_json(FILE *f, const struct gso_event *ev, const char *hms, const 
 		json_uint(&j, "dport", ntohs(ev->sk_dport));
 		json_end_obj(&j);
 	}
+	if (ev->ring.tun)
+		json_tun_ring(&j, ev);
 	if (ev->enqueue_fn) {
 		json_uint(&j, "enqueue_fn", ev->enqueue_fn);
 		if (enqueue_name)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The GSO anomaly detectors of other/ (trace-qdisc-dequeue, trace_dev_queue_xmit,
- * trace_tc_qdisc): an skb whose shared info has a GSO size but no GSO type, caught at a probe
+ * The GSO anomaly detectors (trace-qdisc-dequeue, trace_dev_queue_xmit, trace_tc_qdisc,
+ * tun-abnormal-gso-type): an skb whose shared info has a GSO size but no GSO type, caught at a probe
  * point, with everything the bpftrace originals printed of it. Shared by the BPF side
  * (skb_gso.bpf.h) and user space (common/skb_gso_report.h).
  */
@@ -9,6 +9,7 @@
 #include "both_sides.h"
 #include "dev_name_set.h"
 #include "skb_snapshot.h"
+#include "tun_ring.h"
 
 #define GSO_STACK_MAX 127 /* frames of a kernel stack (bpftrace's kstack) */
 #define GSO_MAX_PROBES 16
@@ -24,6 +25,11 @@ struct gso_event {
 	__s32 stack_bytes; /* bytes of stack, or a negative error */
 	char comm[16];
 	struct skb_snapshot skb;
+	/* tun-abnormal-gso-type's tun_net_xmit: the packet's queue's TX ring (ring.tun 0: none) */
+	struct tun_ring_state ring;
+	char tun_dev[16]; /* tun->dev->name */
+	__s32 ustack_id; /* the sender's user stack in the tool's stack map, or negative */
+	__u32 pad2;
 	__u64 stack[GSO_STACK_MAX];
 };
 

@@ -8,7 +8,7 @@
  *
  *   tap_frames DEV [--count N] [--hold-ms MS] [--gso none|tcp4|udp|udp_l4] [--gso-size N]
  *              [--proto udp|tcp] [--payload N] [--src-ip A] [--dst-ip A] [--sport P] [--dport P]
- *              [--src-mac M] [--dst-mac M]
+ *              [--src-mac M] [--dst-mac M] [--offload]
  *   tap_frames DEV --arp request|reply|gratuitous --sender-ip A [--target-ip A]
  *              [--src-mac M] [--dst-mac M] [--count N]
  *
@@ -16,7 +16,9 @@
  * Before writing it waits (up to 5 s) until the kernel has seen the carrier come on (operstate
  * up) and, for a bridge port, until the port forwards. --gap-ms sleeps between frames;
  * --hold-ms keeps the tap open (carrier on) that long after writing, so that frames the host
- * sends into it pass tun_net_xmit. Exits 0 when every frame was written.
+ * sends into it pass tun_net_xmit. --offload takes checksum and TSO offload (TUNSETOFFLOAD, as
+ * a VM's virtio-net with those features does), so that TCP GSO skbs reach tun_net_xmit whole.
+ * Exits 0 when every frame was written.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -42,7 +44,7 @@
 
 struct settings {
 	const char *dev;
-	int count, hold_ms, gap_ms, gso_type, gso_size, payload, tcp, arp_op;
+	int count, hold_ms, gap_ms, gso_type, gso_size, payload, tcp, arp_op, offload;
 	uint32_t src_ip, dst_ip, sender_ip, target_ip; /* network order */
 	uint16_t sport, dport;
 	uint8_t src_mac[6], dst_mac[6];
@@ -181,7 +183,7 @@ static size_t build_arp(uint8_t *f, const struct settings *s)
 	return ETH_HLEN_ + 28;
 }
 
-static int open_tap(const char *dev)
+static int open_tap(const char *dev, bool offload)
 {
 	struct ifreq ifr = { 0 };
 	int fd = open("/dev/net/tun", O_RDWR);
@@ -194,6 +196,10 @@ static int open_tap(const char *dev)
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", dev);
 	if (ioctl(fd, TUNSETIFF, &ifr)) {
 		fprintf(stderr, "tap_frames: TUNSETIFF %s: %s\n", dev, strerror(errno));
+		exit(1);
+	}
+	if (offload && ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6)) {
+		fprintf(stderr, "tap_frames: TUNSETOFFLOAD %s: %s\n", dev, strerror(errno));
 		exit(1);
 	}
 	return fd;
@@ -250,23 +256,12 @@ static void parse(int argc, char **argv, struct settings *s)
 	static const char *const arp_names[] = { "request", "reply", "gratuitous", NULL };
 	static const int arp_values[] = { 1, 2, 3 };
 	static const struct option longopts[] = {
-		{ "count", 1, 0, 'c' },
-		{ "hold-ms", 1, 0, 'H' },
-		{ "gso", 1, 0, 'g' },
-		{ "gso-size", 1, 0, 'z' },
-		{ "proto", 1, 0, 'p' },
-		{ "payload", 1, 0, 'l' },
-		{ "src-ip", 1, 0, 's' },
-		{ "dst-ip", 1, 0, 'd' },
-		{ "sport", 1, 0, 'S' },
-		{ "dport", 1, 0, 'D' },
-		{ "src-mac", 1, 0, 'm' },
-		{ "dst-mac", 1, 0, 'M' },
-		{ "gap-ms", 1, 0, 'G' },
-		{ "arp", 1, 0, 'a' },
-		{ "sender-ip", 1, 0, 'i' },
-		{ "target-ip", 1, 0, 't' },
-		{ 0 },
+		{ "count", 1, 0, 'c' },     { "hold-ms", 1, 0, 'H' }, { "gso", 1, 0, 'g' },
+		{ "gso-size", 1, 0, 'z' },  { "proto", 1, 0, 'p' },   { "payload", 1, 0, 'l' },
+		{ "src-ip", 1, 0, 's' },    { "dst-ip", 1, 0, 'd' },  { "sport", 1, 0, 'S' },
+		{ "dport", 1, 0, 'D' },     { "src-mac", 1, 0, 'm' }, { "dst-mac", 1, 0, 'M' },
+		{ "gap-ms", 1, 0, 'G' },    { "arp", 1, 0, 'a' },     { "sender-ip", 1, 0, 'i' },
+		{ "target-ip", 1, 0, 't' }, { "offload", 0, 0, 'o' }, { 0 },
 	};
 	int c;
 
@@ -297,6 +292,9 @@ static void parse(int argc, char **argv, struct settings *s)
 			break;
 		case 'l':
 			s->payload = atoi(optarg);
+			break;
+		case 'o':
+			s->offload = 1;
 			break;
 		case 's':
 			s->src_ip = parse_ip(optarg);
@@ -345,7 +343,7 @@ int main(int argc, char **argv)
 	int fd;
 
 	parse(argc, argv, &s);
-	fd = open_tap(s.dev);
+	fd = open_tap(s.dev, s.offload);
 	wait_ready(s.dev);
 	for (int i = 0; i < s.count; i++) {
 		size_t len;

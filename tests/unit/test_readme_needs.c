@@ -46,6 +46,7 @@
 #include "virtnet_poll_monitor.h"
 #include "vhost_buf_peek_stats.h"
 #include "vhost_eventfd_count.h"
+#include "tun-abnormal-gso-type.h"
 #include "tun_ring_monitor.h"
 #include "tun-tx-ring-stas.h"
 #include "vmnet_stages.h"
@@ -111,6 +112,7 @@ static const struct tool_hooks {
 	{ "ovs_userspace_megaflow", &megaflow_hook_table, .required_module = "openvswitch" },
 	{ "tun_ring_monitor", &trm_hook_table, .required_module = "tun" },
 	{ "tun-tx-ring-stas", &ttrs_hook_table, .required_module = "tun" },
+	{ "tun-abnormal-gso-type", &tagt_hook_table, .required_module = "tun" },
 	{ "vm_network_latency_summary", NULL, &vmnet_model },
 	{ "vm_network_latency_details", NULL, &vmnet_details_model },
 	{ "tun_to_vhost_queue_status_simple", &tvq_simple_hook_table },

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dev_names.h"
+#include "tun-abnormal-gso-type.h"
 #include "tun_dev.h"
 #include "tun_ring_fill.h"
 #include "tun_ring_monitor.h"
@@ -89,9 +91,31 @@ START_TEST(test_device_is_tun)
 }
 END_TEST
 
+static void expect_names(const struct dev_name_set *set, const char *const *names, unsigned n)
+{
+	ck_assert_uint_eq(set->count, n);
+	for (unsigned i = 0; i < n; i++)
+		ck_assert_str_eq(dev_name_set_name(set, i), names[i]);
+}
+
+/* tun-abnormal-gso-type: tun_net_xmit watches --device, validate_xmit_skb both options' devices. */
+START_TEST(test_gso_devices)
+{
+	const char *device = "vnet3,vnet4", *extra = "port-storage";
+	const char *const listed[] = { "vnet3", "vnet4" };
+	const char *const validated[] = { "vnet3", "vnet4", "port-storage" };
+	struct gso_config cfg;
+
+	tagt_build_config(&cfg, &device, &extra);
+	expect_names(&cfg.devices, listed, ARRAY_SIZE(listed));
+	expect_names(&cfg.devices2, validated, ARRAY_SIZE(validated));
+	ck_assert_uint_eq(cfg.gso_type_ignore, 0);
+}
+END_TEST
+
 int main(void)
 {
-	const TTest *tests[] = { test_used_pct, test_rows_since, test_device_is_tun };
+	const TTest *tests[] = { test_used_pct, test_rows_since, test_device_is_tun, test_gso_devices };
 
 	return unit_run(unit_suite("tun_tools", "logic", tests, ARRAY_SIZE(tests)));
 }

@@ -13,17 +13,26 @@
 # reported exactly once at each point they cross; decoys that must not be reported: a TSO
 # stream (gso_type TCPV4), 3 frames with gso_size but type NONE (port 7778) and, where the
 # original leaves DHCP out, 2 UFO frames from port 68.
+# tun-abnormal-gso-type joins the window after the TSO stream, with the test switch set to
+# TCPV4|DODGY: two more taps on the bridge, qgvnet (--device; its reader takes TSO offload, so
+# TCP GSO skbs reach its tun_net_xmit whole) and the decoy qgdecoy (a reader without offload),
+# each reached through a static fdb entry. Into qgvnet: 3 TCP GSO frames (TCPV4|DODGY: the
+# anomalies), 2 UFO frames and 2 TCP frames with gso_size but type NONE (normal); into qgdecoy:
+# 2 TCP GSO frames. The anomalies are reported once each at tun_net_xmit (with qgvnet's ring)
+# and at validate_xmit_skb; the decoy's only at sch_direct_xmit, which the original watches on
+# every device; skb_segment shows the 2 UFO frames cut on qgvnet and the 2 decoys on qgdecoy.
 # Then trace-abnormal-arp on its kprobes (__netif_receive_skb, tun_net_xmit), watching qgtap for
 # sender X = 10.64.0.50: 3 ARP replies from X written into qgtap and 2 gratuitous ARPs from X
 # through a second tap, flooded into qgtap, are reported; requests and a gratuitous ARP from
 # Y = 10.64.0.60 are not; 10 packets cross qgtap in tap_frames' context.
 set -euo pipefail
+source "$(dirname "$0")/../lib/kernel.sh"
 source "$(dirname "$0")/../lib/netns.sh"
 source "$(dirname "$0")/../lib/tool.sh"
 
 frames=$(cd "$BPFNET_BIN/../tests/e2e" && pwd)/tap_frames
 [[ -x $frames ]] || lab_fail "no tap_frames beside $BPFNET_BIN: build the project first"
-lab_modprobe tun bridge sch_htb sch_fq_codel cls_u32 act_gact cls_cgroup
+lab_modprobe tun bridge sch_htb sch_fq_codel cls_u32 act_gact cls_cgroup openvswitch
 lab_tool_workdir
 work=$LAB_TOOL_WORK
 
@@ -36,8 +45,25 @@ ip -n qga tuntap add dev qgtap mode tap vnet_hdr
 ip -n qga link set "$dev" master qgbr
 ip -n qga link set qgtap master qgbr
 ip -n qga link set qgtap up
+# qgvnet and qgdecoy: bridge ports held open by readers that never read, each with its MAC;
+# added before qgbr gets its address (a new port can change the bridge's MAC).
+ip -n qga tuntap add dev qgvnet mode tap vnet_hdr
+ip -n qga tuntap add dev qgdecoy mode tap vnet_hdr
+mac_v=02:00:00:64:00:0a mac_d=02:00:00:64:00:0d
+for t in qgvnet qgdecoy; do
+    ip -n qga link set "$t" master qgbr
+    ip -n qga link set "$t" up
+done
+ip netns exec qga bridge fdb add "$mac_v" dev qgvnet master static
+ip netns exec qga bridge fdb add "$mac_d" dev qgdecoy master static
+ip netns exec qga "$frames" qgvnet --count 0 --offload --hold-ms 300000 &
+lab_on_exit "kill $!"
+ip netns exec qga "$frames" qgdecoy --count 0 --hold-ms 300000 &
+lab_on_exit "kill $!"
 lab_netns_addr qga qgbr 10.64.0.1
 lab_netns_static_neigh qga qgbr 10.64.0.1 qgb "$peer" 10.64.0.2
+held() { for t in qgvnet qgdecoy; do [[ $(ip netns exec qga cat /sys/class/net/$t/brport/state) == 3 ]] || return 1; done; }
+lab_wait_for 10 held || lab_fail "qgvnet and qgdecoy are not forwarding with their readers attached"
 lab_nsexec qga tc qdisc add dev "$dev" root handle 1: htb default 20
 lab_nsexec qga tc class add dev "$dev" parent 1: classid 1:10 htb rate 1gbit quantum 60000
 lab_nsexec qga tc class add dev "$dev" parent 1: classid 1:20 htb rate 1gbit quantum 60000
@@ -69,6 +95,12 @@ start trace_dev_queue_xmit --device "$dev"
 start trace_tc_qdisc --device "$dev" --fq-codel-device "$dev"
 
 lab_nsexec qga bash -c "head -c 200000 /dev/zero | socat -u - TCP:10.64.0.2:7000" || lab_fail "the TSO stream failed"
+btf=$(lab_btf_dir)
+[[ -z $btf ]] || export BPFNET_BTF=$btf
+BPFNET_TEST_GSO_TYPE_IGNORE=$((tso | gso_dodgy))
+start tun-abnormal-gso-type --device qgvnet
+BPFNET_TEST_GSO_TYPE_IGNORE=$ufo
+unset BPFNET_BTF
 write() { # COUNT SPORT DPORT ARGS...
     lab_nsexec qga "$frames" qgtap --count "$1" --gap-ms 100 --src-ip 10.64.0.9 --dst-ip 10.64.0.2 \
         --sport "$2" --dport "$3" --dst-mac "$mac_b" "${@:4}" || lab_fail "tap_frames failed"
@@ -76,9 +108,17 @@ write() { # COUNT SPORT DPORT ARGS...
 write 3 4001 7777 --gso udp --gso-size 1000 --payload 2500
 write 3 4002 7778 --gso none --gso-size 500 --payload 1200
 write 2 68 67 --gso udp --gso-size 1000 --payload 2500
+write_to() { # MAC COUNT DPORT ARGS...
+    lab_nsexec qga "$frames" qgtap --count "$2" --gap-ms 100 --src-ip 10.64.0.9 --dst-ip 10.64.0.77 \
+        --sport 4010 --dport "$3" --dst-mac "$1" "${@:4}" || lab_fail "tap_frames failed"
+}
+write_to "$mac_v" 3 7781 --proto tcp --gso tcp4 --gso-size 1000 --payload 2500
+write_to "$mac_v" 2 7782 --gso udp --gso-size 1000 --payload 2500
+write_to "$mac_v" 2 7783 --proto tcp --gso none --gso-size 500 --payload 1200
+write_to "$mac_d" 2 7784 --proto tcp --gso tcp4 --gso-size 1000 --payload 2500
 sleep 0.3
 lab_log "traffic done at $(lab_elapsed)"
-for t in trace-qdisc-dequeue trace_dev_queue_xmit trace_tc_qdisc; do stop "$t"; done
+for t in trace-qdisc-dequeue trace_dev_queue_xmit trace_tc_qdisc tun-abnormal-gso-type; do stop "$t"; done
 
 # facts TOOL: per probe, the UFO frames to 7777, then the decoys: DHCP, type NONE, TSO.
 facts() {
@@ -117,6 +157,55 @@ check trace-qdisc-dequeue "net_dev_queue=3,qdisc_dequeue=3,sch_direct_xmit=3" 6
 check trace_dev_queue_xmit "__dev_queue_xmit=3,sch_direct_xmit=3" 0
 check trace_tc_qdisc "fq_codel_enqueue=3,fq_codel_enqueue_qdisc=3,htb_enqueue=3,sch_direct_xmit=3,tcf_action_exec=3,tcf_classify=3" 0
 lab_expect "$LAB_FQ" -eq 3 "trace_tc_qdisc: the fq_codel check names the callback fq_codel_enqueue"
+
+# tun-abnormal-gso-type: per probe and device, the anomalies into qgvnet, the decoys into
+# qgdecoy, the normal frames, the segmentations; qgvnet's ring as tun_net_xmit saw it.
+tagt=$work/tun-abnormal-gso-type.json
+read -r anomalies an_n other normal decoys seg_v seg_d ring_ok kstack_ok reported counted lost \
+    <<<"$(jq -rs --argjson type $((tso | gso_dodgy)) --arg size "$(ip netns exec qga cat /sys/class/net/qgvnet/tx_queue_len)" '
+    def per_probe: group_by(.probe) | map("\(.[0].probe)=\(length)") | join(",") | if . == "" then "-" else . end;
+    [.[] | select(.final | not)] as $e
+    | ($e | map(select(.probe != "skb_segment"))) as $r
+    | ($r | map(select(.dst_port == 7781 and .dev == "qgvnet" and .gso_type == $type and .gso_size == 1000
+                       and .src_ip == "10.64.0.9" and .dst_ip == "10.64.0.77"))) as $an
+    | ($e | map(select(.probe == "skb_segment"))) as $seg
+    | [($an | per_probe), ($an | length),
+       ($r | map(select(.dst_port == 7781)) | length) - ($an | length),
+       ($r | map(select(.dst_port == 7782 or .dst_port == 7783)) | length),
+       ($r | map(select(.dst_port == 7784 and .dev == "qgdecoy")) | per_probe),
+       ($seg | map(select(.dev == "qgvnet" and .dst_port == 7782)) | length),
+       ($seg | map(select(.dev == "qgdecoy" and .dst_port == 7784)) | length),
+       ($an | map(select(.probe == "tun_net_xmit" and .tun_ring.tun_dev == "qgvnet" and .tun_ring.queue_attached
+                         and (.tun_ring.ptr_ring_size | tostring) == $size)) | length),
+       ($an | map(select(.probe as $p | (.stack[0] // "") | startswith($p + "+") or startswith($p + ".")))
+            | length),
+       ($r | length),
+       ([.[] | select(.final)][0].anomalies | [.[]] | add // 0),
+       ([.[] | select(.final)][0].lost_events)] | @tsv' "$tagt")"
+lab_log "tun-abnormal-gso-type: anomalies $anomalies, decoys $decoys, segmentations qgvnet $seg_v qgdecoy $seg_d"
+grep -v "test switch\|no interface" "$tagt.err" >&2 || true
+for p in tun_net_xmit sch_direct_xmit skb_segment validate_xmit_skb; do
+    ! grep -q "$p.*disabled$" "$tagt.err" || lab_fail "tun-abnormal-gso-type: $p not attached"
+done
+# Through a qdisc, sch_direct_xmit validates the skb (validate_xmit_skb_list, validate_xmit_skb);
+# without one (noqueue), __dev_queue_xmit calls validate_xmit_skb itself.
+if ip netns exec qga tc qdisc show dev qgvnet | grep -q noqueue; then
+    want="tun_net_xmit=3,validate_xmit_skb=3" want_decoy="-"
+else
+    want="sch_direct_xmit=3,tun_net_xmit=3,validate_xmit_skb=3,validate_xmit_skb_list=3" want_decoy="sch_direct_xmit=2"
+fi
+[[ $anomalies == "$want" ]] || lab_fail "tun-abnormal-gso-type: the 3 TCPV4|DODGY frames into qgvnet reported $anomalies, want $want"
+lab_ok "tun-abnormal-gso-type: the 3 anomalies at each point: $anomalies"
+[[ $decoys == "$want_decoy" ]] || lab_fail "tun-abnormal-gso-type: decoys into qgdecoy reported $decoys, want $want_decoy (sch_direct_xmit watches every device)"
+lab_ok "tun-abnormal-gso-type: decoys into qgdecoy: $decoys"
+lab_expect "$ring_ok" -eq 3 "tun-abnormal-gso-type: tun_net_xmit reports with qgvnet's ring (attached, size = txqueuelen)"
+lab_expect "$other" -eq 0 "tun-abnormal-gso-type: reports of port 7781 with another device, type or size"
+lab_expect "$normal" -eq 0 "tun-abnormal-gso-type: reports of the UFO and type-NONE frames into qgvnet (4 sent)"
+lab_expect "$seg_v" -eq 2 "tun-abnormal-gso-type: skb_segment of the 2 UFO frames on qgvnet"
+lab_expect "$seg_d" -eq 2 "tun-abnormal-gso-type: skb_segment of the 2 decoys on qgdecoy (no TSO there)"
+lab_expect "$kstack_ok" -eq "$an_n" "tun-abnormal-gso-type: kernel stacks of the anomalies start at the probed function"
+lab_expect "$counted" -eq "$reported" "tun-abnormal-gso-type: anomalies counted at exit = reported"
+lab_expect "$lost" -eq 0 "tun-abnormal-gso-type: lost events"
 
 ip -n qga tuntap add dev qgtap2 mode tap vnet_hdr
 ip -n qga link set qgtap2 master qgbr
