@@ -21,6 +21,7 @@ declare -A base=(
 	[iface_netstat]="-n lo"
 	[cpu_monitor]="-c 0"
 	[virtnet_irq_monitor]="--irqs 24"
+	[kvm_irqfd_stats_summary]="1"
 	[system_network_icmp_rtt]="--src-ip 10.0.0.1 --dst-ip 10.0.0.2 --phy-interface lo"
 	[system_network_latency_summary]="--phy-interface lo --direction tx"
 	[system_network_latency_details]="--phy-interface lo --direction tx"
@@ -212,6 +213,11 @@ tun-tx-ring-stas|-d/--device|abcdefghijklmnop|interface name 'abcdefghijklmnop' 
 virtnet_irq_monitor|--irqs|'' x 1,,2 '24, 2x'|Invalid IRQ number: invalid literal for int\(\) with base 10: '.*'$
 virtnet_irq_monitor|--interval|0 x 86401|invalid (int )?value: .*$
 vhost_eventfd_count|-i/--interval|0 1.5 x|invalid (int )?value: .*$
+kvm_irqfd_stats_summary|--interval|0 1.5 x|invalid (int )?value: .*$
+kvm_irqfd_stats_summary|--qemu-pid|0 x 4194305|invalid (int )?value: .*$
+kvm_irqfd_stats_summary|--vhost-pid|-1 x|invalid (int )?value: .*$
+kvm_irqfd_stats_summary|--category|all rx|invalid choice: '.*' \(choose from 'data', 'control'\)$
+kvm_irqfd_stats_summary|--subcategory|data none|invalid choice: '.*' \(choose from 'rx', 'tx'\)$
 vhost_buf_peek_stats|-i/--interval|0 -1 x|invalid (int )?value: .*$
 vhost_queue_correlation_simple|-q/--queue|-1 256 x|invalid (int )?value: .*$
 vhost_queue_correlation_simple|-d/--device|abcdefghijklmnop|interface name 'abcdefghijklmnop' too long \(max 15 characters\)$
@@ -302,6 +308,9 @@ virtionet-rx-path-monitor|-i|1 10 31536000
 virtionet-rx-path-monitor|--duration|0 60
 trace_virtio_net_rcvbuf|-d|0 5
 vhost_eventfd_count|-i|1 5 31536000
+kvm_irqfd_stats_summary|--interval|1 5 31536000
+kvm_irqfd_stats_summary|--category|data control
+kvm_irqfd_stats_summary|--qemu-pid|1 4194304
 vhost_buf_peek_stats|-i|1 31536000
 vhost_queue_correlation_simple|-q|0 255
 vhost_queue_correlation_details|-q|0 255
@@ -408,6 +417,15 @@ expect 2 "^virtionet-rx-path-summary: error: unrecognized arguments: 3$" "$BIN/v
 expect 1 "^Error: interface nosuchdev0 not found$" "$BIN/virtnet_poll_monitor" -d nosuchdev0
 expect 1 "^Error: interface lo is not a virtio-net device" "$BIN/virtnet_poll_monitor" -d lo
 expect 2 "^vhost_eventfd_count: error: argument --clear: not allowed with argument --at-exit$" "$BIN/vhost_eventfd_count" --at-exit -c
+expect 2 "^kvm_irqfd_stats_summary: error: the following arguments are required: qemu_pid$" "$BIN/kvm_irqfd_stats_summary"
+expect 2 "^kvm_irqfd_stats_summary: error: argument --vhost-pid: can only be used with --category=data$" \
+	"$BIN/kvm_irqfd_stats_summary" 1 --vhost-pid 5 --category control
+expect 2 "^kvm_irqfd_stats_summary: error: argument --subcategory: requires --category to be specified$" \
+	"$BIN/kvm_irqfd_stats_summary" --qemu-pid 1 --subcategory rx
+expect 2 "^kvm_irqfd_stats_summary: error: argument --qemu-pid: 2 differs from the positional qemu_pid 1$" \
+	"$BIN/kvm_irqfd_stats_summary" 1 --qemu-pid 2
+expect 1 "^Error: no process with PID 4194304: qemu_pid must be the QEMU process of the VM$" \
+	"$BIN/kvm_irqfd_stats_summary" 4194304
 expect 1 "^Error: interface nosuchdev0 not found$" "$BIN/vhost_queue_correlation_simple" -d nosuchdev0
 expect 1 "^Error: interface nosuchdev0 not found$" "$BIN/vhost_queue_correlation_details" -d nosuchdev0
 expect 2 "^virtionet-rx-path-monitor: error: unrecognized arguments: 10$" "$BIN/virtionet-rx-path-monitor" 10
@@ -488,6 +506,8 @@ if [ ! -e /sys/bus/event_source/devices/kprobe/type ] && [ ! -e /sys/kernel/trac
 	# This kernel has no kprobes: both tools say so instead of failing later.
 	expect 1 "^Error: kernel .* cannot attach kprobes .*trace_conntrack has no other probe points$" "$tc"
 	expect 1 "^Error: kernel .* cannot attach kprobes .*ip_defrag has no tracepoint to use instead$" "$BIN/trace_ip_defrag" --protocol udp
+	expect 1 "^Error: kernel .* cannot attach kprobes .*irqfd_wakeup and the injection functions have no tracepoint$" \
+		"$BIN/kvm_irqfd_stats_summary" 1
 	expect 1 "^Error: kernel .* cannot attach kprobes .*virtnet_poll has no tracepoint to use instead$" \
 		"$BIN/virtionet-rx-path-monitor" -i 2
 	expect 1 "^Error: kernel .* cannot attach kprobes .*receive_buf has no tracepoint to use instead$" \

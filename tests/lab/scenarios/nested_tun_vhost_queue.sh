@@ -17,6 +17,16 @@
 #     packets), fewer than all signals (the replies' TX completions); the signal index
 #     analysis counts each of them (verification = total);
 #   - one queue, tap0:q0; nothing of tap9, although tap9 sent packets.
+# kvm_irqfd_stats_summary (the nested QEMU's PID, JSON) runs in the same window while a decoy
+# process (python, named vhost-<its pid>) signals an irqfd of a KVM VM of its own DECOY_KVM
+# times, then closes the eventfd (one more wakeup); the nested guest writes its /proc/interrupts when asked:
+#   - irqfd wakeups counted = tracefs kprobe hits on irqfd_wakeup minus the decoy's: all of
+#     the nested QEMU's (vhost worker: data; QEMU's 9p device: control), none of the decoy's;
+#     one VM only;
+#   - per virtio-net queue (the two vhost irqfds by GSI: QEMU routes input.0's vector before
+#     output.0's), injections (successful kvm_arch_set_irq_inatomic + kvm_set_msi) = the
+#     interrupts the nested guest's /proc/interrupts counted for it; vhost wakeups at most
+#     the signal calls; distinct real GSIs and MSI vectors (32-255).
 # The window closes once tap0's counters and the kprobe hits stop moving (TCG stalls for
 # seconds), then the tools get SIGINT and report the interval it cut short. Each count a tool
 # makes lies between the counters' change over the window (read after the tools attached) and
@@ -31,6 +41,7 @@ source "$(dirname "$0")/../lib/tool.sh"
 COUNT=${LAB_TVQ_PINGS:-8}
 DECOY=tap9
 DECOY_COUNT=5
+DECOY_KVM=7
 B=${BPFNET_BIN:?}
 
 lab_nested_require
@@ -49,10 +60,39 @@ ip neigh replace 10.78.0.2 lladdr 52:54:00:78:00:02 dev "$DECOY" nud permanent
 
 lab_kprobe_add sig vhost_add_used_and_signal_n
 lab_kprobe_add hrx handle_rx
+lab_kprobe_add wake irqfd_wakeup
+
+# A second KVM process: its own VM, an irqfd on IOAPIC pin 5, signalled DECOY_KVM times.
+decoy_kvm() {
+    python3 - "$DECOY_KVM" <<'PY'
+import fcntl, os, struct, sys, time
+with open("/proc/self/comm", "w") as f:
+    f.write("vhost-%d" % os.getpid())  # a vhost thread's name, of another PID
+kvm = os.open("/dev/kvm", os.O_RDWR)
+vm = fcntl.ioctl(kvm, 0xAE01, 0)  # KVM_CREATE_VM
+fcntl.ioctl(vm, 0xAE60, 0)  # KVM_CREATE_IRQCHIP
+efd = os.eventfd(0)
+fcntl.ioctl(vm, 0x4020AE76, struct.pack("IIII16x", efd, 5, 0, 0))  # KVM_IRQFD, GSI 5
+for _ in range(int(sys.argv[1])):
+    os.eventfd_write(efd, 1)
+    time.sleep(0.05)
+os.close(efd)  # one more wakeup, EPOLLHUP: the irqfd is still on the eventfd's wait queue
+PY
+}
 
 tap_mac=$(cat "/sys/class/net/$LAB_NESTED_TAP/address")
+# Serves until stopped; writes /proc/interrupts to irqN when irq.wantN appears.
+# shellcheck disable=SC2016 # expanded in the nested guest
+irq_serve='n=0
+while [ ! -e "$LAB_IO/stop" ]; do
+    if [ -e "$LAB_IO/irq.want$n" ]; then
+        cat /proc/interrupts >"$LAB_IO/irq.part" && mv "$LAB_IO/irq.part" "$LAB_IO/irq$n"
+        n=$((n + 1))
+    fi
+    sleep 0.2
+done'
 lab_nested_start "ip neigh replace $LAB_NESTED_HOST_IP lladdr $tap_mac dev eth0 nud permanent
-$(lab_nested_serve)"
+$irq_serve"
 lab_nested_ready 120 || lab_fail "the nested guest did not come up (console: $LAB_NESTED_DIR/console.log)"
 lab_log "nested guest up after $(lab_elapsed)"
 
@@ -61,7 +101,16 @@ stat() { cat "/sys/class/net/$1/statistics/$2"; }
 counters() {
     echo "$(stat "$LAB_NESTED_TAP" tx_packets) $(stat "$LAB_NESTED_TAP" tx_dropped)" \
         "$(stat "$LAB_NESTED_TAP" rx_packets) $(lab_kprobe_hits sig) $(lab_kprobe_hits hrx)" \
-        "$(stat "$DECOY" tx_packets)"
+        "$(stat "$DECOY" tx_packets) $(lab_kprobe_hits wake)"
+}
+# The nested guest's virtio-net interrupts at snapshot $1 (0, 1, ... in order): "input.0 output.0".
+nested_irqs() {
+    local f=$LAB_NESTED_DIR/io/irq$1
+    : >"$LAB_NESTED_DIR/io/irq.want$1"
+    lab_wait_for 30 test -e "$f" || lab_fail "the nested guest did not write /proc/interrupts"
+    awk '{ n = 0; for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i }
+         $NF ~ /-input[.]0$/ { rx = n } $NF ~ /-output[.]0$/ { tx = n }
+         END { print rx + 0, tx + 0 }' "$f"
 }
 # The change of counters from $1 to $2: tx+dropped tx rx signals handle_rx decoy.
 deltas() {
@@ -69,9 +118,10 @@ deltas() {
     read -r -a a <<<"$1"
     read -r -a b <<<"$2"
     echo "$((b[0] + b[1] - a[0] - a[1])) $((b[0] - a[0])) $((b[2] - a[2])) $((b[3] - a[3]))" \
-        "$((b[4] - a[4])) $((b[5] - a[5]))"
+        "$((b[4] - a[4])) $((b[5] - a[5])) $((b[6] - a[6]))"
 }
 outer0=$(counters)
+read -r irq_rx0 irq_tx0 <<<"$(nested_irqs 0)"
 
 lab_tool_workdir
 w=$LAB_TOOL_WORK
@@ -84,25 +134,34 @@ lab_on_exit "kill -INT $simple 2>/dev/null"
     >"$w/details.json" 2>"$w/details.err" &
 details=$!
 lab_on_exit "kill -INT $details 2>/dev/null"
+"$B/kvm_irqfd_stats_summary" "$LAB_NESTED_PID" --interval 1 --json --ready-file "$w/ready.kirq" \
+    >"$w/kirq.json" 2>"$w/kirq.err" &
+kirq=$!
+lab_on_exit "kill -INT $kirq 2>/dev/null"
 tools_ready() {
-    [[ -e $w/ready.simple && -e $w/ready.details ]] && return 0
-    kill -0 "$simple" 2>/dev/null && kill -0 "$details" 2>/dev/null && return 1
+    [[ -e $w/ready.simple && -e $w/ready.details && -e $w/ready.kirq ]] && return 0
+    kill -0 "$simple" 2>/dev/null && kill -0 "$details" 2>/dev/null && kill -0 "$kirq" 2>/dev/null && return 1
     return 0
 }
 lab_wait_for 240 tools_ready || true
-if [[ ! -e $w/ready.simple || ! -e $w/ready.details ]]; then
+if [[ ! -e $w/ready.simple || ! -e $w/ready.details || ! -e $w/ready.kirq ]]; then
     cat "$w"/*.err >&2
     lab_fail "a tool did not attach"
 fi
 lab_log "tools attached in $((SECONDS - start)) s"
 
 inner0=$(counters)
+read -r irq_rx1 irq_tx1 <<<"$(nested_irqs 1)"
 
 ping -n -q -c "$DECOY_COUNT" -i 0.2 -w 10 10.78.0.2 >/dev/null 2>&1 &
 decoy_ping=$!
+decoy_kvm &
+decoy_kvm_pid=$!
 out=$(ping -n -q -c "$COUNT" -i 0.2 -w 30 "$LAB_NESTED_GUEST_IP" 2>&1) || true
 replies=$(sed -n 's/.* \([0-9][0-9]*\) received.*/\1/p' <<<"$out")
 wait "$decoy_ping" || true
+kvm_decoy_rc=0
+wait "$decoy_kvm_pid" || kvm_decoy_rc=$?
 
 # Closed when three reads 0.5 s apart agree: the last replies and signals are in.
 last=$(counters) same=0
@@ -112,19 +171,23 @@ for ((i = 0; i < 120 && same < 2; i++)); do
     if [[ $now == "$last" ]]; then ((same += 1)); else same=0; fi
     last=$now
 done
-read -r xmit tx rx sig hrx decoy <<<"$(deltas "$inner0" "$last")"
+read -r xmit tx rx sig hrx decoy wake <<<"$(deltas "$inner0" "$last")"
+read -r irq_rx2 irq_tx2 <<<"$(nested_irqs 2)"
 
-progs() { bpftool prog show | grep -cE ' name tvq_' || true; }
+progs() { bpftool prog show | grep -cE ' name (tvq|kirq)_' || true; }
 running=$(progs)
-kill -INT "$simple" "$details"
-rc=0 drc=0
+kill -INT "$simple" "$details" "$kirq"
+rc=0 drc=0 krc=0
 wait "$simple" || rc=$?
 wait "$details" || drc=$?
+wait "$kirq" || krc=$?
 left=$(progs)
-read -r o_xmit o_tx o_rx o_sig o_hrx o_decoy <<<"$(deltas "$outer0" "$(counters)")"
+read -r o_xmit o_tx o_rx o_sig o_hrx o_decoy o_wake <<<"$(deltas "$outer0" "$(counters)")"
+read -r irq_rx3 irq_tx3 <<<"$(nested_irqs 3)"
 sed 's/^/  simple.err| /' "$w/simple.err" >&2
 sed 's/^/  details.err| /' "$w/details.err" >&2
 sed 's/^/  simple| /' "$w/simple.txt" >&2
+sed 's/^/  kirq.err| /' "$w/kirq.err" >&2
 lab_nested_stop
 lab_nested_wait 60 >/dev/null || lab_log "the nested guest did not end cleanly"
 
@@ -158,6 +221,32 @@ read -r d_reports d_queues d_xmit d_recv d_avail_rx d_inflight_rx d_used_rx d_si
      (map(.signal_index[].total) | add // 0),
      (map(.signal_index[] | select(.total != .verification)) | length)] | @tsv' "$w/details.json")"
 
+# kvm_irqfd_stats_summary's reports: one jq. The vhost (data) irqfds by GSI: input.0, output.0;
+# an irqfd's injections: successful atomic injections on its GSI plus its kvm_set_msi calls.
+lab_json_check "$w/kirq.json" "kvm_irqfd_stats_summary"
+read -r k_reports k_vms k_wake k_arch k_kicks k_data_n k_data_wake k_inj_rx k_inj_tx k_decoy k_final \
+    k_ctrl k_desc <<<"$(jq -rs --argjson decoy "$decoy_kvm_pid" '
+    [.[].vms[]] as $vms
+    | ([$vms[].arch_set_irq_results[]] | group_by(.gsi)
+       | map({key: "\(.[0].gsi)", value: (map(.success) | add)}) | from_entries) as $ok
+    | ([$vms[].irqfds[]] | group_by(.irqfd)
+       | map({gsi: .[0].gsi, vector: .[0].msi_vector, wakeups: (map(.wakeups) | add),
+              data: (map(.data) | add), control: (map(.control) | add),
+              msi: (map(.kvm_set_msi) | add), pids: (map(.pids[]) | unique)})) as $q
+    | ($q | map(select(.data > 0)) | sort_by(.gsi)
+       | map(. + {inj: (($ok["\(.gsi)"] // 0) + .msi)})) as $d
+    | [length, ($vms | map(.kvm) | unique | length), (map(.irqfd_wakeup) | add // 0),
+       (map(.kvm_arch_set_irq_inatomic) | add // 0), (map(.kvm_vcpu_kick) | add // 0),
+       ($d | length), ($d | map(.wakeups) | add // 0), ($d[0].inj // 0), ($d[1].inj // 0),
+       ($q | map(select(any(.pids[]; . == $decoy))) | length), (map(select(.final)) | length),
+       ($q | map(.control) | add // 0),
+       ($d | map("gsi:\(.gsi),vector:\(.vector),wakeups:\(.wakeups),injections:\(.inj)") | join(" "))]
+    | @tsv' "$w/kirq.json")"
+read -r -a k_vectors <<<"$(jq -rs '[.[].vms[].irqfds[] | select(.data > 0)] | unique_by(.irqfd)
+    | sort_by(.gsi) | map(.msi_vector // -1) | @tsv' "$w/kirq.json")"
+read -r -a k_gsis <<<"$(jq -rs '[.[].vms[].irqfds[] | select(.data > 0)] | unique_by(.irqfd)
+    | sort_by(.gsi) | map(.gsi) | @tsv' "$w/kirq.json")"
+
 lab_log "window: $COUNT pings, ${replies:-0} replies; tap0 tx +$tx (with dropped +$xmit) rx +$rx;" \
     "vhost_add_used_and_signal_n +$sig; handle_rx +$hrx; $DECOY tx +$decoy"
 lab_log "around the tools: tap0 tx +$o_tx (with dropped +$o_xmit) rx +$o_rx; signals +$o_sig; handle_rx +$o_hrx"
@@ -167,7 +256,7 @@ lab_log "details: xmit $d_xmit, recvmsg $d_recv, handle_rx $d_avail_rx/$d_inflig
 lab_expect "$rc" -eq 0 "tun_to_vhost_queue_status_simple exited 0 at SIGINT"
 lab_expect "$s_stopped" -eq 1 "it ended with 'Monitoring stopped.'"
 lab_expect "$drc" -eq 0 "tun_to_vhost_queue_stats_details exited 0 at SIGINT"
-lab_expect "$running" -ge 6 "their BPF programs were loaded (simple 2, details 4)"
+lab_expect "$running" -ge 11 "their BPF programs were loaded (simple 2, details 4, kvm 5)"
 lab_expect "$left" -eq 0 "no BPF program is left after SIGINT"
 lab_expect "${replies:-0}" -eq "$COUNT" "the nested guest answered every ping"
 lab_expect "$decoy" -ge "$DECOY_COUNT" "$DECOY sent the decoy pings"
@@ -193,5 +282,30 @@ lab_expect "$d_idx_total" -eq "$d_signals" "details: the signal index analysis c
 lab_expect "$d_idx_unverified" -eq 0 "details: each analysis' total = its queue's signals (verification)"
 [[ $d_queues == "$LAB_NESTED_TAP:q0" ]] || lab_fail "details: queues $d_queues, expected only $LAB_NESTED_TAP:q0"
 lab_expect "$d_reports" -ge 2 "details: a report per interval and the last one"
+lab_log "kvm_irqfd_stats_summary: $k_reports reports, wakeups $k_wake (data $k_data_wake, control $k_ctrl)," \
+    "atomic injections $k_arch, kicks $k_kicks; irqfd_wakeup kprobe +$wake (around +$o_wake), decoy $DECOY_KVM"
+lab_log "  vhost irqfds: $k_desc"
+lab_log "  nested guest interrupts: input.0 +$((irq_rx2 - irq_rx1)) (around +$((irq_rx3 - irq_rx0)))," \
+    "output.0 +$((irq_tx2 - irq_tx1)) (around +$((irq_tx3 - irq_tx0)))"
+lab_expect "$krc" -eq 0 "kvm_irqfd_stats_summary exited 0 at SIGINT"
+lab_expect "$kvm_decoy_rc" -eq 0 "the decoy KVM process signalled its irqfd"
+lab_expect "$k_final" -eq 1 "kvm: one final report"
+lab_expect "$k_vms" -eq 1 "kvm: one VM (the decoy's is left out)"
+lab_expect "$k_decoy" -eq 0 "kvm: no irqfd woken by the decoy process"
+lab_expect_within "$((wake - DECOY_KVM - 1))" "$((o_wake - DECOY_KVM - 1))" "$k_wake" \
+    "kvm: wakeups = irqfd_wakeup kprobe hits - the decoy's $DECOY_KVM + 1 (its close)"
+lab_expect "$k_data_n" -eq 2 "kvm: two vhost irqfds (input.0, output.0)"
+lab_expect "$k_data_wake" -le "$o_sig" "kvm: vhost wakeups <= vhost signal calls"
+lab_expect "$k_ctrl" -ge 1 "kvm: QEMU's own irqfd wakeups (9p) counted as control"
+lab_expect_within "$((irq_rx2 - irq_rx1))" "$((irq_rx3 - irq_rx0))" "$k_inj_rx" \
+    "kvm: input.0 injections = the nested guest's input.0 interrupts"
+lab_expect_within "$((irq_tx2 - irq_tx1))" "$((irq_tx3 - irq_tx0))" "$k_inj_tx" \
+    "kvm: output.0 injections = the nested guest's output.0 interrupts"
+lab_expect "$((irq_rx2 - irq_rx1))" -ge "$COUNT" "the nested guest got an input.0 interrupt per ping at least"
+lab_expect "$k_kicks" -ge 1 "kvm: vCPU kicks counted"
+[[ ${#k_vectors[@]} -eq 2 && ${k_vectors[0]} -ge 32 && ${k_vectors[1]} -ge 32 && ${k_vectors[0]} -le 255 &&
+    ${k_vectors[1]} -le 255 && ${k_vectors[0]} -ne ${k_vectors[1]} ]] ||
+    lab_fail "kvm: MSI vectors ${k_vectors[*]}, expected two distinct in 32-255"
+[[ ${#k_gsis[@]} -eq 2 && ${k_gsis[0]} -ne ${k_gsis[1]} ]] || lab_fail "kvm: GSIs ${k_gsis[*]}, expected two distinct"
 lab_kprobe_report >&2
 lab_log "passed in $(lab_elapsed)"
