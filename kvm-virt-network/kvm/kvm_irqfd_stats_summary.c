@@ -79,91 +79,6 @@ const struct hook_table kirq_hook_table = { hook_defs, KIRQ_HOOKS };
 
 /* ---- maps ---- */
 
-/* A hash map's entries read at once: each a key then nvals u64 values, sorted by key. */
-struct entries {
-	size_t key_size, entry_size, n;
-	unsigned char *v;
-};
-
-static size_t sort_key_size;
-
-static int by_key(const void *a, const void *b)
-{
-	return memcmp(a, b, sort_key_size);
-}
-
-static void entries_read(struct entries *e, struct bpf_map *map, size_t nvals)
-{
-	int fd = bpf_map__fd(map);
-	unsigned char key[128], next[128];
-	size_t cap = 0;
-	void *prev = NULL;
-
-	e->key_size = bpf_map__key_size(map);
-	e->entry_size = e->key_size + nvals * sizeof(__u64);
-	e->n = 0;
-	while (!bpf_map_get_next_key(fd, prev, next)) {
-		memcpy(key, next, e->key_size);
-		prev = key;
-		if (e->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			e->v = realloc(e->v, cap * e->entry_size);
-			if (!e->v)
-				die("out of memory");
-		}
-		if (!bpf_map_lookup_elem(fd, key, e->v + e->n * e->entry_size + e->key_size)) {
-			memcpy(e->v + e->n * e->entry_size, key, e->key_size);
-			e->n++;
-		}
-	}
-	sort_key_size = e->key_size;
-	qsort(e->v, e->n, e->entry_size, by_key);
-}
-
-/* now - before, value by value, for the keys of now; entries that did not change are dropped. */
-static void entries_since(struct entries *delta, const struct entries *now, const struct entries *before)
-{
-	size_t nvals = (now->entry_size - now->key_size) / sizeof(__u64);
-
-	delta->key_size = now->key_size;
-	delta->entry_size = now->entry_size;
-	delta->n = 0;
-	delta->v = realloc(delta->v, now->n * now->entry_size + 1);
-	if (!delta->v)
-		die("out of memory");
-	sort_key_size = now->key_size;
-	for (size_t i = 0; i < now->n; i++) {
-		const unsigned char *cur = now->v + i * now->entry_size;
-		const unsigned char *old = before->n ? bsearch(cur, before->v, before->n, before->entry_size, by_key) : NULL;
-		unsigned char *out = delta->v + delta->n * delta->entry_size;
-		__u64 vals[8], any = 0;
-
-		memcpy(vals, cur + now->key_size, nvals * sizeof(__u64));
-		for (size_t k = 0; k < nvals; k++) {
-			__u64 was;
-
-			if (old) {
-				memcpy(&was, old + now->key_size + k * sizeof(__u64), sizeof(was));
-				vals[k] -= was;
-			}
-			any |= vals[k];
-		}
-		if (!any)
-			continue;
-		memcpy(out, cur, now->key_size);
-		memcpy(out + now->key_size, vals, nvals * sizeof(__u64));
-		delta->n++;
-	}
-}
-
-static void entries_copy(struct entries *dst, const struct entries *src)
-{
-	*dst = (struct entries){ src->key_size, src->entry_size, src->n, malloc(src->n * src->entry_size + 1) };
-	if (!dst->v)
-		die("out of memory");
-	memcpy(dst->v, src->v, src->n * src->entry_size);
-}
-
 /* The counter maps: cumulative in the kernel, so an interval is the change since the last report. */
 enum { T_WAKEUPS, T_ARCH, T_MSI, T_KICKS, T_RETS, T_TABLES };
 static const size_t table_vals[T_TABLES] = { 1, 1, 1, 1, 4 };
@@ -173,7 +88,7 @@ static const size_t table_vals[T_TABLES] = { 1, 1, 1, 1, 4 };
 struct run {
 	struct kvm_irqfd_stats_summary_bpf *skel;
 	struct bpf_map *maps[T_TABLES];
-	struct entries before[T_TABLES], now[T_TABLES], delta[T_TABLES], irqfds;
+	struct kirq_entries before[T_TABLES], now[T_TABLES], delta[T_TABLES], irqfds;
 	double last_report_s;
 };
 
@@ -194,12 +109,12 @@ static void report(struct run *r, bool final)
 	double now = tool_elapsed();
 
 	for (int i = 0; i < T_TABLES; i++) {
-		entries_read(&r->now[i], r->maps[i], table_vals[i]);
-		entries_since(&r->delta[i], &r->now[i], &r->before[i]);
+		kirq_entries_read(&r->now[i], r->maps[i], table_vals[i]);
+		kirq_entries_since(&r->delta[i], &r->now[i], &r->before[i]);
 		free(r->before[i].v);
-		entries_copy(&r->before[i], &r->now[i]);
+		kirq_entries_copy(&r->before[i], &r->now[i]);
 	}
-	entries_read(&r->irqfds, r->skel->maps.irqfd_infos, sizeof(struct kirq_irqfd_info) / sizeof(__u64));
+	kirq_entries_read(&r->irqfds, r->skel->maps.irqfd_infos, sizeof(struct kirq_irqfd_info) / sizeof(__u64));
 	t = (struct kirq_tables){
 		.wakeups = (void *)r->delta[T_WAKEUPS].v, .n_wakeups = r->delta[T_WAKEUPS].n,
 		.arch = (void *)r->delta[T_ARCH].v, .n_arch = r->delta[T_ARCH].n,

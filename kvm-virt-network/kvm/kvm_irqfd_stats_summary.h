@@ -191,6 +191,20 @@ void kirq_print_text(FILE *f, const struct kirq_report *r, const char *(*wall)(_
 void kirq_print_json(FILE *f, const struct kirq_report *r, bool final,
 		     const char *(*wall)(__u64 ns, char *buf, size_t len));
 
+/* A hash map's entries read at once: each a key then nvals u64 values, sorted by key. */
+struct kirq_entries {
+	size_t key_size, entry_size, n;
+	unsigned char *v;
+};
+struct bpf_map;
+#define KIRQ_ENTRY_VALUES_MAX 8
+/* Reads every entry of map (values of nvals u64s) into e, sorted by key. */
+void kirq_entries_read(struct kirq_entries *e, struct bpf_map *map, size_t nvals);
+/* delta = now - before, value by value, for the keys of now; unchanged entries are left out. */
+void kirq_entries_since(struct kirq_entries *delta, const struct kirq_entries *now, const struct kirq_entries *before);
+/* dst = a copy of src (dst's old buffer is not freed). */
+void kirq_entries_copy(struct kirq_entries *dst, const struct kirq_entries *src);
+
 struct hook_table;
 extern const struct hook_table kirq_hook_table;
 #endif

@@ -4,6 +4,7 @@
  * banner, text report and JSON layouts built from them.
  */
 #include <check.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "golden.h"
@@ -121,6 +122,34 @@ START_TEST(test_sums)
 }
 END_TEST
 
+/* Two readings of a GSI counter table: the interval is their difference, key by key. */
+START_TEST(test_since)
+{
+	struct kirq_gsi_count before_v[] = { { { VM_A, 25, 0 }, 10 }, { { VM_A, 26, 0 }, 4 } };
+	/* In kirq_entries_read's order: by the key's bytes (VM_B's low bytes sort first). */
+	struct kirq_gsi_count now_v[] = { { { VM_B, 24, 0 }, 2 }, { { VM_A, 25, 0 }, 17 }, { { VM_A, 26, 0 }, 4 } };
+	struct kirq_entries before = { sizeof(struct kirq_gsi_key), sizeof(struct kirq_gsi_count), 2,
+					(unsigned char *)before_v };
+	struct kirq_entries now = { sizeof(struct kirq_gsi_key), sizeof(struct kirq_gsi_count), 3,
+				     (unsigned char *)now_v };
+	struct kirq_entries delta = { 0 }, copy;
+	const struct kirq_gsi_count *d;
+
+	kirq_entries_since(&delta, &now, &before);
+	d = (const void *)delta.v;
+	ck_assert_uint_eq(delta.n, 2); /* GSI 26 did not change: left out */
+	ck_assert_uint_eq(d[0].key.kvm, VM_B);
+	ck_assert_uint_eq(d[0].count, 2);
+	ck_assert_uint_eq(d[1].key.gsi, 25);
+	ck_assert_uint_eq(d[1].count, 7);
+	kirq_entries_copy(&copy, &now);
+	kirq_entries_since(&delta, &now, &copy);
+	ck_assert_uint_eq(delta.n, 0);
+	free(copy.v);
+	free(delta.v);
+}
+END_TEST
+
 START_TEST(test_text)
 {
 	FILE *f = golden_open(&buf, &len);
@@ -165,7 +194,7 @@ END_TEST
 
 Suite *golden_kvm_irqfd_stats_summary_suite(void)
 {
-	const TTest *tests[] = { test_sums, test_text, test_banners, test_json };
+	const TTest *tests[] = { test_sums, test_since, test_text, test_banners, test_json };
 
 	return unit_suite("kvm_irqfd_stats_summary", "layout", tests, ARRAY_SIZE(tests));
 }
