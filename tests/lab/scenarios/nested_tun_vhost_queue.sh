@@ -25,8 +25,10 @@
 #     the nested QEMU's (its vhost worker's), none of the decoy's; one VM only;
 #   - per virtio-net queue (the two vhost irqfds by GSI: QEMU routes input.0's vector before
 #     output.0's), injections (successful kvm_arch_set_irq_inatomic + kvm_set_msi) = the
-#     interrupts the nested guest's /proc/interrupts counted for it; vhost wakeups at most
-#     the signal calls; distinct real GSIs and MSI vectors (32-255).
+#     interrupts the nested guest's /proc/interrupts counted for it (fewer than packets when
+#     the guest's NAPI polling suppressed some); STRAY pings to an address the nested guest
+#     drops make input.0's count differ from output.0's, so a swapped pair fails; vhost
+#     wakeups at most the signal calls; distinct real GSIs and MSI vectors (32-255).
 # The window closes once tap0's counters and the kprobe hits stop moving (TCG stalls for
 # seconds), then the tools get SIGINT and report the interval it cut short. Each count a tool
 # makes lies between the counters' change over the window (read after the tools attached) and
@@ -42,6 +44,8 @@ COUNT=${LAB_TVQ_PINGS:-8}
 DECOY=tap9
 DECOY_COUNT=5
 DECOY_KVM=7
+STRAY=4 # pings to an address on the nested guest's MAC that it drops: RX without a reply
+STRAY_IP=10.77.0.3
 B=${BPFNET_BIN:?}
 
 lab_nested_require
@@ -49,6 +53,7 @@ lab_nested_tap
 btf=$(lab_btf_dir)
 [[ -z $btf ]] || export BPFNET_BTF=$btf
 ip neigh replace "$LAB_NESTED_GUEST_IP" lladdr 52:54:00:77:00:02 dev "$LAB_NESTED_TAP" nud permanent
+ip neigh replace "$STRAY_IP" lladdr 52:54:00:77:00:02 dev "$LAB_NESTED_TAP" nud permanent
 
 # The decoy: a tap with a reader (socat), so that tun_net_xmit queues on its queue 0 too.
 socat -u "TUN:10.78.0.1/24,tun-type=tap,tun-name=$DECOY,iff-up" STDOUT >/dev/null 2>&1 &
@@ -158,6 +163,7 @@ decoy_ping=$!
 decoy_kvm &
 decoy_kvm_pid=$!
 out=$(ping -n -q -c "$COUNT" -i 0.2 -w 30 "$LAB_NESTED_GUEST_IP" 2>&1) || true
+ping -n -q -c "$STRAY" -i 0.2 -w 2 "$STRAY_IP" >/dev/null 2>&1 || true
 replies=$(sed -n 's/.* \([0-9][0-9]*\) received.*/\1/p' <<<"$out")
 wait "$decoy_ping" || true
 kvm_decoy_rc=0
@@ -301,7 +307,7 @@ lab_expect_within "$((irq_rx2 - irq_rx1))" "$((irq_rx3 - irq_rx0))" "$k_inj_rx" 
     "kvm: input.0 injections = the nested guest's input.0 interrupts"
 lab_expect_within "$((irq_tx2 - irq_tx1))" "$((irq_tx3 - irq_tx0))" "$k_inj_tx" \
     "kvm: output.0 injections = the nested guest's output.0 interrupts"
-lab_expect "$((irq_rx2 - irq_rx1))" -ge "$COUNT" "the nested guest got an input.0 interrupt per ping at least"
+lab_expect "$((irq_rx2 - irq_rx1))" -ge 1 "the nested guest got input.0 interrupts"
 lab_expect "$k_kicks" -ge 1 "kvm: vCPU kicks counted"
 [[ ${#k_vectors[@]} -eq 2 && ${k_vectors[0]} -ge 32 && ${k_vectors[1]} -ge 32 && ${k_vectors[0]} -le 255 &&
     ${k_vectors[1]} -le 255 && ${k_vectors[0]} -ne ${k_vectors[1]} ]] ||
