@@ -48,7 +48,8 @@ void kirq_entries_read(struct kirq_entries *e, struct bpf_map *map, size_t nvals
 	qsort(e->v, e->n, e->entry_size, by_key);
 }
 
-void kirq_entries_since(struct kirq_entries *delta, const struct kirq_entries *now, const struct kirq_entries *before)
+void kirq_entries_since(struct kirq_entries *delta, const struct kirq_entries *now,
+			const struct kirq_entries *before)
 {
 	size_t nvals = (now->entry_size - now->key_size) / sizeof(__u64);
 
@@ -61,7 +62,8 @@ void kirq_entries_since(struct kirq_entries *delta, const struct kirq_entries *n
 	sort_key_size = now->key_size;
 	for (size_t i = 0; i < now->n; i++) {
 		const unsigned char *cur = now->v + i * now->entry_size;
-		const unsigned char *old = before->n ? bsearch(cur, before->v, before->n, before->entry_size, by_key) : NULL;
+		const unsigned char *old =
+			before->n ? bsearch(cur, before->v, before->n, before->entry_size, by_key) : NULL;
 		unsigned char *out = delta->v + delta->n * delta->entry_size;
 		__u64 vals[KIRQ_ENTRY_VALUES_MAX], any = 0;
 
@@ -85,7 +87,8 @@ void kirq_entries_since(struct kirq_entries *delta, const struct kirq_entries *n
 
 void kirq_entries_copy(struct kirq_entries *dst, const struct kirq_entries *src)
 {
-	*dst = (struct kirq_entries){ src->key_size, src->entry_size, src->n, malloc(src->n * src->entry_size + 1) };
+	*dst = (struct kirq_entries){ src->key_size, src->entry_size, src->n,
+				      malloc(src->n * src->entry_size + 1) };
 	if (!dst->v)
 		die("out of memory");
 	memcpy(dst->v, src->v, src->n * src->entry_size);

@@ -95,7 +95,8 @@ static void add_source(struct kirq_queue *q, const struct kirq_wakeup_key *k, __
 	q->sources[q->n_sources++].count = count;
 }
 
-static void add_wakeups(struct kirq_vm *vm, const struct kirq_wakeup_count *w, const struct kirq_irqfd_info *info)
+static void add_wakeups(struct kirq_vm *vm, const struct kirq_wakeup_count *w,
+			const struct kirq_irqfd_info *info)
 {
 	struct kirq_queue *q = queue_of(vm, &w->key, info);
 	char comm[KIRQ_COMM_LEN + 1] = { 0 };
@@ -167,7 +168,8 @@ void kirq_report_build(struct kirq_report *r, const struct kirq_tables *t)
 		if (!t->wakeups[i].count)
 			continue;
 		r->wakeups += t->wakeups[i].count;
-		add_wakeups(vm_of(r, t->wakeups[i].key.kvm), &t->wakeups[i], info_of(t, t->wakeups[i].key.irqfd));
+		add_wakeups(vm_of(r, t->wakeups[i].key.kvm), &t->wakeups[i],
+			    info_of(t, t->wakeups[i].key.irqfd));
 	}
 	/* Queues sorted before injections are attributed: "first queue on the GSI" is by address. */
 	for (size_t i = 0; i < r->n_vms; i++)
@@ -294,7 +296,8 @@ static void print_queue(FILE *f, const struct kirq_queue *q, size_t n, double se
 		fprintf(f, "        MSI Vector: 0x%02x (%d)\n", q->msi_vector, q->msi_vector);
 	if (q->eventfd)
 		fprintf(f, "        EventFD: 0x%llx\n", (unsigned long long)q->eventfd);
-	fprintf(f, "        Interrupts: %llu (%.2f/sec)\n", (unsigned long long)q->count, rate(q->count, secs));
+	fprintf(f, "        Interrupts: %llu (%.2f/sec)\n", (unsigned long long)q->count,
+		rate(q->count, secs));
 	if (q->data_count && q->control_count)
 		fprintf(f, "        Categories: Data:%llu, Control:%llu\n", (unsigned long long)q->data_count,
 			(unsigned long long)q->control_count);
@@ -329,9 +332,12 @@ static void print_vm(FILE *f, const struct kirq_vm *vm, size_t n, double secs,
 	fprintf(f, "VM #%zu (KVM=0x%llx)\n", n, (unsigned long long)vm->kvm);
 	fprintf(f, "   Total Interrupts: %llu (%.2f interrupts/sec)\n", (unsigned long long)vm->wakeups,
 		rate(vm->wakeups, secs));
-	fprintf(f, "   Arch set_irq calls: %llu (%.2f/sec)\n", (unsigned long long)vm->arch, rate(vm->arch, secs));
-	fprintf(f, "   kvm_set_msi calls: %llu (%.2f/sec)\n", (unsigned long long)vm->msi, rate(vm->msi, secs));
-	fprintf(f, "   vcpu_kick calls: %llu (%.2f/sec)\n", (unsigned long long)vm->kicks, rate(vm->kicks, secs));
+	fprintf(f, "   Arch set_irq calls: %llu (%.2f/sec)\n", (unsigned long long)vm->arch,
+		rate(vm->arch, secs));
+	fprintf(f, "   kvm_set_msi calls: %llu (%.2f/sec)\n", (unsigned long long)vm->msi,
+		rate(vm->msi, secs));
+	fprintf(f, "   vcpu_kick calls: %llu (%.2f/sec)\n", (unsigned long long)vm->kicks,
+		rate(vm->kicks, secs));
 	fprintf(f, "   Threads with interrupts in this interval: %zu\n", vm->n_queues);
 	if (vm->first_ns)
 		fprintf(f, "   Activity Time: %s -> %s\n", wall(vm->first_ns, from, sizeof(from)),
@@ -342,8 +348,8 @@ static void print_vm(FILE *f, const struct kirq_vm *vm, size_t n, double secs,
 			fprintf(f, "     Data Plane: %llu (%.1f%%)\n", (unsigned long long)vm->data_count,
 				pct(vm->data_count, vm->wakeups));
 		if (vm->control_count)
-			fprintf(f, "     Control Plane: %llu (%.1f%%)\n", (unsigned long long)vm->control_count,
-				pct(vm->control_count, vm->wakeups));
+			fprintf(f, "     Control Plane: %llu (%.1f%%)\n",
+				(unsigned long long)vm->control_count, pct(vm->control_count, vm->wakeups));
 	}
 	if (vm->n_queues)
 		fprintf(f, "   Thread Details:\n");
@@ -358,13 +364,16 @@ static void print_vm(FILE *f, const struct kirq_vm *vm, size_t n, double secs,
 	fputc('\n', f);
 }
 
-void kirq_print_text(FILE *f, const struct kirq_report *r, const char *(*wall)(__u64 ns, char *buf, size_t len))
+void kirq_print_text(FILE *f, const struct kirq_report *r,
+		     const char *(*wall)(__u64 ns, char *buf, size_t len))
 {
 	double secs = r->interval_s;
 
-	fprintf(f, "\n%s\nVM Interrupt Statistics Summary (Histogram Version)\n%s\n", RULE_REPORT, RULE_REPORT);
+	fprintf(f, "\n%s\nVM Interrupt Statistics Summary (Histogram Version)\n%s\n", RULE_REPORT,
+		RULE_REPORT);
 	fprintf(f, "Timestamp: %s\n", r->when);
-	fprintf(f, "Statistics Duration: %.2f seconds (Current Interval: %.2f seconds)\n", r->duration_s, secs);
+	fprintf(f, "Statistics Duration: %.2f seconds (Current Interval: %.2f seconds)\n", r->duration_s,
+		secs);
 	fprintf(f, "DEBUG: Interrupt chain analysis:\n");
 	fprintf(f, "  Total irqfd_wakeup calls: %llu\n", (unsigned long long)r->wakeups);
 	fprintf(f, "  Total kvm_arch_set_irq_inatomic calls: %llu\n", (unsigned long long)r->arch);
@@ -430,7 +439,8 @@ static void json_queue(struct json *j, const struct kirq_queue *q)
 	json_end_obj(j);
 }
 
-static void json_vm(struct json *j, const struct kirq_vm *vm, const char *(*wall)(__u64 ns, char *buf, size_t len))
+static void json_vm(struct json *j, const struct kirq_vm *vm,
+		    const char *(*wall)(__u64 ns, char *buf, size_t len))
 {
 	char t[32];
 

@@ -68,7 +68,11 @@ static __always_inline void note_irqfd(__u64 irqfd, __u64 eventfd, __u32 gsi, __
 		return;
 	}
 	struct kirq_irqfd_info fresh = {
-		.eventfd = eventfd, .first_ns = now, .last_ns = now, .gsi = gsi, .msi_vector = vector,
+		.eventfd = eventfd,
+		.first_ns = now,
+		.last_ns = now,
+		.gsi = gsi,
+		.msi_vector = vector,
 	};
 	if (bpf_map_update_elem(&irqfd_infos, &irqfd, &fresh, BPF_NOEXIST))
 		counter_add(&counters, KIRQ_FULL_IRQFDS, 1);

@@ -33,14 +33,16 @@ static struct {
 
 static const struct arg_opt options[] = {
 	OPT_INT("qemu-pid", 0, &opt.qemu_pid_opt, 1, 4194304,
-		"QEMU process ID (the manual's spelling of the positional qemu_pid; default: the positional)"),
+		"QEMU process ID (the manual's spelling of the positional qemu_pid; default: the "
+		"positional)"),
 	OPT_SECONDS("interval", 0, &opt.interval, ARG_WHOLE, "Statistics interval in seconds (default: 5)"),
 	OPT_INT("vhost-pid", 0, &opt.vhost_pid, 0, 4194304,
 		"Only this vhost thread (PID or thread ID; requires --category data; default: any)"),
 	OPT_ENUM("category", 0, &opt.category, categories,
 		 "data: vhost-<qemu_pid> threads only; control: the QEMU process only (default: both)"),
 	OPT_ENUM("subcategory", 0, &opt.subcategory, subcategories,
-		 "rx or tx: echoed in the banner, no effect on counting, as in the original (requires --category; default: none)"),
+		 "rx or tx: echoed in the banner, no effect on counting, as in the original (requires "
+		 "--category; default: none)"),
 	{ 0 },
 };
 
@@ -51,7 +53,8 @@ static const struct arg_positional positionals[] = {
 
 static const struct arg_parser parser = {
 	.prog = "kvm_irqfd_stats_summary",
-	.description = "VM interrupt statistics: irqfd wakeups, injections and vCPU kicks of one QEMU process",
+	.description =
+		"VM interrupt statistics: irqfd wakeups, injections and vCPU kicks of one QEMU process",
 	.epilog = "examples:\n"
 		  "  kvm_irqfd_stats_summary 12345                    # every irqfd of the VM, every 5 s\n"
 		  "  kvm_irqfd_stats_summary --qemu-pid 12345 --interval 1\n"
@@ -68,7 +71,8 @@ enum { KIRQ_HOOK_WAKEUP, KIRQ_HOOK_ARCH, KIRQ_HOOK_ARCH_RET, KIRQ_HOOK_MSI, KIRQ
 static const struct hook_def hook_defs[] = {
 	[KIRQ_HOOK_WAKEUP] = { "irqfd wakeup", { { HOOK_KPROBE, "kirq_wakeup", "irqfd_wakeup" } }, "kvm" },
 	[KIRQ_HOOK_ARCH] = { "atomic injection",
-			     { { HOOK_KPROBE, "kirq_arch_set_irq", "kvm_arch_set_irq_inatomic" } }, "kvm" },
+			     { { HOOK_KPROBE, "kirq_arch_set_irq", "kvm_arch_set_irq_inatomic" } },
+			     "kvm" },
 	[KIRQ_HOOK_ARCH_RET] = { "atomic injection result",
 				 { { HOOK_KRETPROBE, "kirq_arch_set_irq_ret", "kvm_arch_set_irq_inatomic" } },
 				 "kvm" },
@@ -114,14 +118,21 @@ static void report(struct run *r, bool final)
 		free(r->before[i].v);
 		kirq_entries_copy(&r->before[i], &r->now[i]);
 	}
-	kirq_entries_read(&r->irqfds, r->skel->maps.irqfd_infos, sizeof(struct kirq_irqfd_info) / sizeof(__u64));
+	kirq_entries_read(&r->irqfds, r->skel->maps.irqfd_infos,
+			  sizeof(struct kirq_irqfd_info) / sizeof(__u64));
 	t = (struct kirq_tables){
-		.wakeups = (void *)r->delta[T_WAKEUPS].v, .n_wakeups = r->delta[T_WAKEUPS].n,
-		.arch = (void *)r->delta[T_ARCH].v, .n_arch = r->delta[T_ARCH].n,
-		.msi = (void *)r->delta[T_MSI].v, .n_msi = r->delta[T_MSI].n,
-		.kicks = (void *)r->delta[T_KICKS].v, .n_kicks = r->delta[T_KICKS].n,
-		.rets = (void *)r->delta[T_RETS].v, .n_rets = r->delta[T_RETS].n,
-		.irqfds = (void *)r->irqfds.v, .n_irqfds = r->irqfds.n,
+		.wakeups = (void *)r->delta[T_WAKEUPS].v,
+		.n_wakeups = r->delta[T_WAKEUPS].n,
+		.arch = (void *)r->delta[T_ARCH].v,
+		.n_arch = r->delta[T_ARCH].n,
+		.msi = (void *)r->delta[T_MSI].v,
+		.n_msi = r->delta[T_MSI].n,
+		.kicks = (void *)r->delta[T_KICKS].v,
+		.n_kicks = r->delta[T_KICKS].n,
+		.rets = (void *)r->delta[T_RETS].v,
+		.n_rets = r->delta[T_RETS].n,
+		.irqfds = (void *)r->irqfds.v,
+		.n_irqfds = r->irqfds.n,
 	};
 	kirq_report_build(&rep, &t);
 	rep.duration_s = now;
@@ -210,18 +221,16 @@ int main(int argc, char **argv)
 	}
 	fflush(stdout);
 	tool_ready();
-	interval_run(&(struct interval_loop){ .interval_s = opt.interval,
-					      .report = report_interval,
-					      .final = report_final,
-					      .ctx = &r });
+	interval_run(&(struct interval_loop){
+		.interval_s = opt.interval, .report = report_interval, .final = report_final, .ctx = &r });
 	hook_detach(&hooks);
 	if (!g_common.json)
 		printf("\nMonitoring ended\n");
 	bpfload_percpu_sums(r.skel->maps.counters, KIRQ_COUNTERS, full);
 	if (full[KIRQ_FULL_WAKEUPS] + full[KIRQ_FULL_ARCH] + full[KIRQ_FULL_MSI] + full[KIRQ_FULL_KICKS])
 		log_warn("%llu events not counted: a table of %d entries was full",
-			 (unsigned long long)(full[KIRQ_FULL_WAKEUPS] + full[KIRQ_FULL_ARCH] + full[KIRQ_FULL_MSI] +
-					      full[KIRQ_FULL_KICKS]),
+			 (unsigned long long)(full[KIRQ_FULL_WAKEUPS] + full[KIRQ_FULL_ARCH] +
+					      full[KIRQ_FULL_MSI] + full[KIRQ_FULL_KICKS]),
 			 KIRQ_COUNTS_MAX);
 	if (full[KIRQ_FULL_IRQFDS])
 		log_warn("%llu irqfds without EventFD and activity times: the table of %d irqfds was full",

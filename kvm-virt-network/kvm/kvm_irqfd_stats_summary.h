@@ -186,7 +186,8 @@ void kirq_report_free(struct kirq_report *r);
 /* The start-up lines after the attach lines: title, features, filters, interval. */
 void kirq_print_banner(FILE *f, const struct kirq_config *cfg, int interval);
 /* One report in the original's layout; activity times through wall (ktime ns to "HH:MM:SS.mmm"). */
-void kirq_print_text(FILE *f, const struct kirq_report *r, const char *(*wall)(__u64 ns, char *buf, size_t len));
+void kirq_print_text(FILE *f, const struct kirq_report *r,
+		     const char *(*wall)(__u64 ns, char *buf, size_t len));
 /* One report as one JSON object. */
 void kirq_print_json(FILE *f, const struct kirq_report *r, bool final,
 		     const char *(*wall)(__u64 ns, char *buf, size_t len));
@@ -201,7 +202,8 @@ struct bpf_map;
 /* Reads every entry of map (values of nvals u64s) into e, sorted by key. */
 void kirq_entries_read(struct kirq_entries *e, struct bpf_map *map, size_t nvals);
 /* delta = now - before, value by value, for the keys of now; unchanged entries are left out. */
-void kirq_entries_since(struct kirq_entries *delta, const struct kirq_entries *now, const struct kirq_entries *before);
+void kirq_entries_since(struct kirq_entries *delta, const struct kirq_entries *now,
+			const struct kirq_entries *before);
 /* dst = a copy of src (dst's old buffer is not freed). */
 void kirq_entries_copy(struct kirq_entries *dst, const struct kirq_entries *src);
 

@@ -35,8 +35,7 @@ static struct kirq_gsi_count arch[] = {
 	{ { VM_B, 24, 0 }, 16 },
 };
 static struct kirq_gsi_count msi[] = {
-	{ { VM_A, 26, 0 }, 1 },
-	{ { VM_B, 26, 0 }, 2 }, /* no irqfd of VM_B on GSI 26: the VM's total only */
+	{ { VM_A, 26, 0 }, 1 }, { { VM_B, 26, 0 }, 2 }, /* no irqfd of VM_B on GSI 26: the VM's total only */
 };
 static struct kirq_vcpu_count kicks[] = {
 	{ { VM_A, 1, 0 }, 110 },
@@ -51,8 +50,18 @@ static struct kirq_irqfd_entry irqfds[] = {
 	{ CFG, { 0, 30000000000000ULL, 30004000000000ULL, 24, -1 } },
 };
 static const struct kirq_tables tables = {
-	wakeups, ARRAY_SIZE(wakeups), arch, msi, ARRAY_SIZE(arch), ARRAY_SIZE(msi),
-	kicks, ARRAY_SIZE(kicks), rets, ARRAY_SIZE(rets), irqfds, ARRAY_SIZE(irqfds),
+	wakeups,
+	ARRAY_SIZE(wakeups),
+	arch,
+	msi,
+	ARRAY_SIZE(arch),
+	ARRAY_SIZE(msi),
+	kicks,
+	ARRAY_SIZE(kicks),
+	rets,
+	ARRAY_SIZE(rets),
+	irqfds,
+	ARRAY_SIZE(irqfds),
 };
 
 /* ktime as the time of day in UTC, independent of the test machine's clock and zone. */
@@ -127,11 +136,13 @@ START_TEST(test_since)
 {
 	struct kirq_gsi_count before_v[] = { { { VM_A, 25, 0 }, 10 }, { { VM_A, 26, 0 }, 4 } };
 	/* In kirq_entries_read's order: by the key's bytes (VM_B's low bytes sort first). */
-	struct kirq_gsi_count now_v[] = { { { VM_B, 24, 0 }, 2 }, { { VM_A, 25, 0 }, 17 }, { { VM_A, 26, 0 }, 4 } };
+	struct kirq_gsi_count now_v[] = { { { VM_B, 24, 0 }, 2 },
+					  { { VM_A, 25, 0 }, 17 },
+					  { { VM_A, 26, 0 }, 4 } };
 	struct kirq_entries before = { sizeof(struct kirq_gsi_key), sizeof(struct kirq_gsi_count), 2,
-					(unsigned char *)before_v };
+				       (unsigned char *)before_v };
 	struct kirq_entries now = { sizeof(struct kirq_gsi_key), sizeof(struct kirq_gsi_count), 3,
-				     (unsigned char *)now_v };
+				    (unsigned char *)now_v };
 	struct kirq_entries delta = { 0 }, copy;
 	const struct kirq_gsi_count *d;
 

@@ -47,6 +47,7 @@
 #include "vhost_buf_peek_stats.h"
 #include "vhost_eventfd_count.h"
 #include "tun-abnormal-gso-type.h"
+#include "kvm_irqfd_stats_summary.h"
 #include "tun_ring_monitor.h"
 #include "tun-tx-ring-stas.h"
 #include "vmnet_stages.h"
@@ -96,6 +97,7 @@ static const struct tool_hooks {
 	{ "vpc-vm-udp-datapath", &vpc_hook_table },
 	{ "virtnet_poll_monitor", &virtnet_poll_hook_table },
 	{ "vhost_eventfd_count", &vhost_eventfd_hook_table },
+	{ "kvm_irqfd_stats_summary", &kirq_hook_table },
 	{ "vhost_buf_peek_stats", &vhost_peek_hook_table },
 	{ "vhost_queue_correlation_simple", &vqc_simple_hook_table, .required_module = "vhost_net" },
 	{ "vhost_queue_correlation_details", &vqcd_hook_table, .required_module = "vhost_net" },
