@@ -135,7 +135,7 @@ lab_on_exit "kill -INT $simple 2>/dev/null"
     >"$w/details.json" 2>"$w/details.err" &
 details=$!
 lab_on_exit "kill -INT $details 2>/dev/null"
-"$B/kvm_irqfd_stats_summary" "$LAB_NESTED_PID" --interval 1 --json --ready-file "$w/ready.kirq" \
+"$B/kvm_irqfd_stats_summary" "$LAB_NESTED_PID" --interval 5 --json --ready-file "$w/ready.kirq" \
     >"$w/kirq.json" 2>"$w/kirq.err" &
 kirq=$!
 lab_on_exit "kill -INT $kirq 2>/dev/null"
