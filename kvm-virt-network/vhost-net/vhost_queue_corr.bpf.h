@@ -13,6 +13,8 @@
 
 BPFNET_CONFIG(struct vqc_config)
 BPFNET_MAP(target_queues, BPF_MAP_TYPE_HASH, __u64, struct vqc_target, VQC_MAX_QUEUES);
+/* Slot 0: TAP queues seen while target_queues was full (not followed). */
+BPFNET_MAP(target_queues_full, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, 1);
 /* The vq of each vhost_notify call in progress, by thread (the vhost worker). */
 BPFNET_MAP(notify_vq_by_thread, BPF_MAP_TYPE_LRU_HASH, __u64, __u64, VQC_MAX_QUEUES);
 BPFNET_MAP(debug_stats, BPF_MAP_TYPE_ARRAY, __u32, __u64, VQC_DBG_SLOTS);
@@ -66,7 +68,8 @@ static __always_inline struct vqc_target *vqc_follow_xmit(const struct vqc_confi
 		return NULL;
 	t->sock = (__u64)&tfile->socket;
 	t->queue = q;
-	bpf_map_update_elem(&target_queues, &t->sock, t, BPF_ANY);
+	if (bpf_map_update_elem(&target_queues, &t->sock, t, BPF_ANY))
+		counter_add(&target_queues_full, 0, 1);
 	debug_add(cfg, VQC_DBG_TUN_TRACKED);
 	debug_set(cfg, VQC_DBG_LAST_TUN_SOCK, t->sock);
 	return t;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bpfload.h"
 #include "hook.h"
 #include "json.h"
 #include "kernel_btf.h"
@@ -239,4 +240,13 @@ void vqc_warn_missing(FILE *f, const struct hook_set *hooks)
 {
 	vqc_print_missing(f, !hook_active(hooks, VQC_HOOK_SIGNAL),
 			  !hook_active(hooks, VQC_HOOK_NOTIFY) || !hook_active(hooks, VQC_HOOK_NOTIFY_RET));
+}
+
+void vqc_warn_table_full(struct bpf_map *target_queues_full)
+{
+	uint64_t n = bpfload_percpu_sum(target_queues_full, 0);
+
+	if (n)
+		log_warn("%llu transmits of TAP queues were not followed: the table of %d queues was full",
+			 (unsigned long long)n, VQC_MAX_QUEUES);
 }

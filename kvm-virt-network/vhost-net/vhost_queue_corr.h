@@ -162,4 +162,7 @@ void vqc_prepare(struct vqc_config *cfg, const char *dev, int queue);
 void vqc_print_verbose_plan(FILE *f, const struct hook_set *hooks);
 /* After attach: the warnings of optional hooks that are missing (the original's two pairs). */
 void vqc_warn_missing(FILE *f, const struct hook_set *hooks);
+struct bpf_map;
+/* Warns on stderr if xmits of TAP queues were left unfollowed because target_queues was full. */
+void vqc_warn_table_full(struct bpf_map *target_queues_full);
 #endif

@@ -352,6 +352,7 @@ int main(int argc, char **argv)
 		events_trace(channel, &hooks, 0, "\nMonitoring stopped.\n");
 	}
 	events_print_totals(stdout, g_common.json, events_lost(channel));
+	vqc_warn_table_full(skel->maps.target_queues_full);
 	events_close(channel);
 	vhost_queue_correlation_details_bpf__destroy(skel);
 	return 0;

@@ -168,6 +168,7 @@ int main(int argc, char **argv)
 	if (!g_common.json)
 		printf("\nMonitoring stopped.\n");
 	events_print_totals(stdout, g_common.json, events_lost(ch));
+	vqc_warn_table_full(skel->maps.target_queues_full);
 	events_close(ch);
 	vhost_queue_correlation_simple_bpf__destroy(skel);
 	return 0;
