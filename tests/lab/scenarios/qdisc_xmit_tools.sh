@@ -22,7 +22,7 @@
 # and at validate_xmit_skb; the decoy's only at sch_direct_xmit, which the original watches on
 # every device; skb_segment shows the 2 UFO frames cut on qgvnet and the 2 decoys on qgdecoy.
 # Cost on 6.12 with tun-abnormal-gso-type: 57 core-s (lab.sh under /usr/bin/time: 46.0 user +
-# 11.3 sys, boot included, host load ~10 on 2 cores).
+# 11.3 sys, boot included, host load ~10 on 2 cores); 54 core-s (43.4 + 10.5) without it.
 # Then trace-abnormal-arp on its kprobes (__netif_receive_skb, tun_net_xmit), watching qgtap for
 # sender X = 10.64.0.50: 3 ARP replies from X written into qgtap and 2 gratuitous ARPs from X
 # through a second tap, flooded into qgtap, are reported; requests and a gratuitous ARP from
