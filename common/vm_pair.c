@@ -100,6 +100,46 @@ void vm_pair_print_gap_json(FILE *f, const struct vm_pair_event *ev)
 	json_finish(&j);
 }
 
+const char *vm_pair_mac_format(const __u8 *m, char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	return buf;
+}
+
+void vm_pair_print_event_json(FILE *f, const struct vm_pair_event *ev, unsigned int extra)
+{
+	char addr[18];
+	struct json j;
+
+	json_begin(&j, f);
+	json_obj(&j, NULL);
+	json_uint(&j, "ktime_ns", ev->ts_ns);
+	if (ev->kind == VM_PAIR_LATENCY) {
+		json_str(&j, "event", "latency");
+		if (extra & VM_PAIR_JSON_PAIR_ID)
+			json_uint(&j, "pair_id", ev->flow.pair_id);
+		json_uint(&j, "latency_us", ev->latency_ns / 1000);
+		json_uint(&j, "latency_ns", ev->latency_ns);
+		if (extra & VM_PAIR_JSON_MACS) {
+			json_str(&j, "src_mac", vm_pair_mac_format(ev->flow.smac, addr, sizeof(addr)));
+			json_str(&j, "dst_mac", vm_pair_mac_format(ev->flow.dmac, addr, sizeof(addr)));
+		}
+		json_str(&j, "src_ip", ipv4_format(ev->flow.saddr, addr, sizeof(addr)));
+		json_str(&j, "dst_ip", ipv4_format(ev->flow.daddr, addr, sizeof(addr)));
+		json_uint(&j, "src_port", ev->flow.sport);
+		json_uint(&j, "dst_port", ev->flow.dport);
+		json_str(&j, "send_dev", ev->rx_dev);
+		json_str(&j, "recv_dev", ev->tx_dev);
+	} else {
+		json_str(&j, "event", ev->kind == VM_PAIR_NON_IP ? "non_ip" : "non_udp");
+		json_str(&j, "at", ev->at_xmit ? "xmit" : "recv");
+		json_str(&j, "dev", ev->at_xmit ? ev->tx_dev : ev->rx_dev);
+		json_uint(&j, ev->kind == VM_PAIR_NON_IP ? "ethertype" : "ip_protocol", ev->protocol);
+	}
+	json_end_obj(&j);
+	json_finish(&j);
+}
+
 void vm_pair_print_gap_totals(FILE *f, const struct vm_pair_totals *t, bool json)
 {
 	const struct final_count counts[] = {

@@ -40,6 +40,19 @@ uint64_t vm_pair_gap_min_ns(uint64_t threshold_us);
 /* A gap event as a JSON object on one line (the same in every gap tool). */
 void vm_pair_print_gap_json(FILE *f, const struct vm_pair_event *ev);
 
+/* "aa:bb:cc:dd:ee:ff" into buf (18 bytes). */
+const char *vm_pair_mac_format(const __u8 *m, char *buf, size_t len);
+/* Members a latency tool adds to vm_pair_print_event_json's objects. */
+enum {
+	VM_PAIR_JSON_PAIR_ID = 1, /* the pair id of the config file */
+	VM_PAIR_JSON_MACS = 2, /* the flow's Ethernet addresses */
+};
+/*
+ * A latency tool's event as a JSON object on one line: a latency with its flow and devices, or
+ * a packet that was not IP / not UDP where it was seen; with the members extra asks for.
+ */
+void vm_pair_print_event_json(FILE *f, const struct vm_pair_event *ev, unsigned int extra);
+
 /* matched: latencies, or gaps; pending: flows waiting for a transmit, or flows tracked. */
 struct vm_pair_totals {
 	uint64_t matched, started, pending, table_full, lost_events;

@@ -48,12 +48,6 @@ static const struct arg_parser parser = {
 	.opts = options,
 };
 
-static const char *mac(const __u8 *m, char *buf, size_t len)
-{
-	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-	return buf;
-}
-
 void mvpl_print_event(FILE *f, const struct vm_pair_event *ev)
 {
 	const char *hook = ev->at_xmit ? "net_dev_xmit" : "netif_receive_skb";
@@ -72,38 +66,15 @@ void mvpl_print_event(FILE *f, const struct vm_pair_event *ev)
 	}
 	fprintf(f, "%s: DEBUG: Latency computed: %llu us, port=%u, dev_name=%s\n", secs,
 		(unsigned long long)(ev->latency_ns / 1000), ev->flow.dport, ev->tx_dev);
-	fprintf(f, "%s: DEBUG recv: src_mac=%s\n", secs, mac(ev->flow.smac, addr, sizeof(addr)));
-	fprintf(f, "%s: DEBUG recv: dst_mac=%s\n", secs, mac(ev->flow.dmac, addr, sizeof(addr)));
+	fprintf(f, "%s: DEBUG recv: src_mac=%s\n", secs,
+		vm_pair_mac_format(ev->flow.smac, addr, sizeof(addr)));
+	fprintf(f, "%s: DEBUG recv: dst_mac=%s\n", secs,
+		vm_pair_mac_format(ev->flow.dmac, addr, sizeof(addr)));
 }
 
 void mvpl_print_event_json(FILE *f, const struct vm_pair_event *ev)
 {
-	char addr[18];
-	struct json j;
-
-	json_begin(&j, f);
-	json_obj(&j, NULL);
-	json_uint(&j, "ktime_ns", ev->ts_ns);
-	if (ev->kind == VM_PAIR_LATENCY) {
-		json_str(&j, "event", "latency");
-		json_uint(&j, "latency_us", ev->latency_ns / 1000);
-		json_uint(&j, "latency_ns", ev->latency_ns);
-		json_str(&j, "src_mac", mac(ev->flow.smac, addr, sizeof(addr)));
-		json_str(&j, "dst_mac", mac(ev->flow.dmac, addr, sizeof(addr)));
-		json_str(&j, "src_ip", ipv4_format(ev->flow.saddr, addr, sizeof(addr)));
-		json_str(&j, "dst_ip", ipv4_format(ev->flow.daddr, addr, sizeof(addr)));
-		json_uint(&j, "src_port", ev->flow.sport);
-		json_uint(&j, "dst_port", ev->flow.dport);
-		json_str(&j, "send_dev", ev->rx_dev);
-		json_str(&j, "recv_dev", ev->tx_dev);
-	} else {
-		json_str(&j, "event", ev->kind == VM_PAIR_NON_IP ? "non_ip" : "non_udp");
-		json_str(&j, "at", ev->at_xmit ? "xmit" : "recv");
-		json_str(&j, "dev", ev->at_xmit ? ev->tx_dev : ev->rx_dev);
-		json_uint(&j, ev->kind == VM_PAIR_NON_IP ? "ethertype" : "ip_protocol", ev->protocol);
-	}
-	json_end_obj(&j);
-	json_finish(&j);
+	vm_pair_print_event_json(f, ev, VM_PAIR_JSON_MACS);
 }
 
 static void handle(const struct vm_pair_event *ev)

@@ -68,24 +68,7 @@ void mvpp_print_event(FILE *f, const struct vm_pair_event *ev)
 
 void mvpp_print_event_json(FILE *f, const struct vm_pair_event *ev)
 {
-	char addr[16];
-	struct json j;
-
-	json_begin(&j, f);
-	json_obj(&j, NULL);
-	json_uint(&j, "ktime_ns", ev->ts_ns);
-	json_str(&j, "event", "latency");
-	json_uint(&j, "pair_id", ev->flow.pair_id);
-	json_uint(&j, "latency_us", ev->latency_ns / 1000);
-	json_uint(&j, "latency_ns", ev->latency_ns);
-	json_str(&j, "src_ip", ipv4_format(ev->flow.saddr, addr, sizeof(addr)));
-	json_str(&j, "dst_ip", ipv4_format(ev->flow.daddr, addr, sizeof(addr)));
-	json_uint(&j, "src_port", ev->flow.sport);
-	json_uint(&j, "dst_port", ev->flow.dport);
-	json_str(&j, "send_dev", ev->rx_dev);
-	json_str(&j, "recv_dev", ev->tx_dev);
-	json_end_obj(&j);
-	json_finish(&j);
+	vm_pair_print_event_json(f, ev, VM_PAIR_JSON_PAIR_ID);
 }
 
 static void handle(const struct vm_pair_event *ev)

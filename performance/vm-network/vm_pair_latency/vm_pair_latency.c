@@ -66,30 +66,7 @@ void vpl_print_event(FILE *f, const struct vm_pair_event *ev)
 
 void vpl_print_event_json(FILE *f, const struct vm_pair_event *ev)
 {
-	char addr[16];
-	struct json j;
-
-	json_begin(&j, f);
-	json_obj(&j, NULL);
-	json_uint(&j, "ktime_ns", ev->ts_ns);
-	if (ev->kind == VM_PAIR_LATENCY) {
-		json_str(&j, "event", "latency");
-		json_uint(&j, "latency_us", ev->latency_ns / 1000);
-		json_uint(&j, "latency_ns", ev->latency_ns);
-		json_str(&j, "src_ip", ipv4_format(ev->flow.saddr, addr, sizeof(addr)));
-		json_str(&j, "dst_ip", ipv4_format(ev->flow.daddr, addr, sizeof(addr)));
-		json_uint(&j, "src_port", ev->flow.sport);
-		json_uint(&j, "dst_port", ev->flow.dport);
-		json_str(&j, "send_dev", ev->rx_dev);
-		json_str(&j, "recv_dev", ev->tx_dev);
-	} else {
-		json_str(&j, "event", ev->kind == VM_PAIR_NON_IP ? "non_ip" : "non_udp");
-		json_str(&j, "at", side(ev));
-		json_str(&j, "dev", ev->at_xmit ? ev->tx_dev : ev->rx_dev);
-		json_uint(&j, ev->kind == VM_PAIR_NON_IP ? "ethertype" : "ip_protocol", ev->protocol);
-	}
-	json_end_obj(&j);
-	json_finish(&j);
+	vm_pair_print_event_json(f, ev, 0);
 }
 
 static void handle(const struct vm_pair_event *ev)
