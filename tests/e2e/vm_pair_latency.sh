@@ -7,6 +7,7 @@
 # device) are not; a known queueing delay on B's tap (tbf: the host has no netem) shows up in
 # every latency.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/vm_hosts.sh"
 e2e_setup vpl 213
 
 NS_H=vplh
@@ -14,39 +15,8 @@ NS_C=vplc
 IP_C=$E2E_NET.3
 PORT=6200
 OTHER=6201
-ip -n "$NS_A" link del "$DEV_A"
-teardown_all() {
-	ip netns del "$NS_H" 2>/dev/null
-	ip netns del "$NS_C" 2>/dev/null
-	e2e_teardown
-}
-trap teardown_all EXIT
-ip netns del "$NS_H" 2>/dev/null
-ip netns del "$NS_C" 2>/dev/null
-ip netns add "$NS_H" && ip netns add "$NS_C" || e2e_die "cannot create network namespaces"
-for ns in "$NS_H" "$NS_C"; do
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$ns" link set lo up
-done
-ip -n "$NS_H" link add br0 type bridge stp_state 0 || e2e_die "cannot create the bridge"
-ip -n "$NS_H" link set br0 up
-i=0
-for vm in "$NS_A:$IP_A" "$NS_B:$IP_B" "$NS_C:$IP_C"; do
-	ns=${vm%%:*}
-	ip -n "$NS_H" link add vpltap$i type veth peer name eth0 netns "$ns" || e2e_die "cannot create the veths"
-	ip -n "$NS_H" link set vpltap$i master br0 up
-	ip -n "$ns" addr add "${vm#*:}/24" dev eth0
-	ip -n "$ns" link set eth0 up
-	i=$((i + 1))
-done
-# Permanent neighbours: no ARP among the packets the test counts.
-for a in "$NS_A:$IP_A" "$NS_B:$IP_B" "$NS_C:$IP_C"; do
-	for b in "$NS_A:$IP_A" "$NS_B:$IP_B" "$NS_C:$IP_C"; do
-		[ "$a" = "$b" ] && continue
-		ip -n "${a%%:*}" neigh replace "${b#*:}" lladdr "$(e2e_mac "${b%%:*}" eth0)" dev eth0 nud permanent
-	done
-done
-ip netns exec "$NS_A" ping -c 1 -W 2 "$IP_B" >/dev/null || e2e_die "no connectivity from A to B"
+trap vm_hosts_teardown EXIT
+vm_hosts_setup vpl
 ip netns exec "$NS_C" ping -c 1 -W 2 "$IP_B" >/dev/null || e2e_die "no connectivity from C to B"
 for ns in "$NS_B" "$NS_C"; do
 	for p in $PORT $OTHER; do

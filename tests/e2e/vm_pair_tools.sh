@@ -13,6 +13,7 @@
 # Latency tools: one latency per datagram between the listed devices on listed ports, tagged
 # with the MACs of A and B (multi_vm_pair_latency) or the pair id (..._pairid).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/vm_hosts.sh"
 e2e_setup vpg 214
 
 NS_H=vpgh
@@ -21,41 +22,13 @@ IP_C=$E2E_NET.3
 PORT=6300  # the paused flow A:5001 -> B
 STEADY=6301  # listed by multi_port_gap and multi_vm_pair_multi_port_gap, never paused
 OTHER=6302  # listed by no tool
-ip -n "$NS_A" link del "$DEV_A"
 TOOL_PIDS=()
 teardown_all() {
 	[ "${#TOOL_PIDS[@]}" -gt 0 ] && kill -INT "${TOOL_PIDS[@]}" 2>/dev/null && wait "${TOOL_PIDS[@]}" 2>/dev/null
-	ip netns del "$NS_H" 2>/dev/null
-	ip netns del "$NS_C" 2>/dev/null
-	e2e_teardown
+	vm_hosts_teardown
 }
 trap teardown_all EXIT
-ip netns del "$NS_H" 2>/dev/null
-ip netns del "$NS_C" 2>/dev/null
-ip netns add "$NS_H" && ip netns add "$NS_C" || e2e_die "cannot create network namespaces"
-for ns in "$NS_H" "$NS_C"; do
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$ns" link set lo up
-done
-ip -n "$NS_H" link add br0 type bridge stp_state 0 || e2e_die "cannot create the bridge"
-ip -n "$NS_H" link set br0 up
-i=0
-for vm in "$NS_A:$IP_A" "$NS_B:$IP_B" "$NS_C:$IP_C"; do
-	ns=${vm%%:*}
-	ip -n "$NS_H" link add vpgtap$i type veth peer name eth0 netns "$ns" || e2e_die "cannot create the veths"
-	ip -n "$NS_H" link set vpgtap$i master br0 up
-	ip -n "$ns" addr add "${vm#*:}/24" dev eth0
-	ip -n "$ns" link set eth0 up
-	i=$((i + 1))
-done
-# Permanent neighbours: no ARP among the packets; the pings teach the bridge every address.
-for a in "$NS_A:$IP_A" "$NS_B:$IP_B" "$NS_C:$IP_C"; do
-	for b in "$NS_A:$IP_A" "$NS_B:$IP_B" "$NS_C:$IP_C"; do
-		[ "$a" = "$b" ] && continue
-		ip -n "${a%%:*}" neigh replace "${b#*:}" lladdr "$(e2e_mac "${b%%:*}" eth0)" dev eth0 nud permanent
-	done
-done
-ip netns exec "$NS_A" ping -c 1 -W 2 "$IP_B" >/dev/null || e2e_die "no connectivity from A to B"
+vm_hosts_setup vpg
 ip netns exec "$NS_C" ping -c 1 -W 2 "$IP_A" >/dev/null || e2e_die "no connectivity from C to A"
 for ns in "$NS_A" "$NS_B"; do
 	for p in $PORT $STEADY $OTHER; do
