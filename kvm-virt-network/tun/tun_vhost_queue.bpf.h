@@ -158,11 +158,11 @@ int BPF_KPROBE(tvq_handle_rx, struct vhost_net___bpfnet *net)
 	return 0;
 }
 
-static __always_inline void count_signal_idx(const struct tvq_config *cfg, __u64 sock, __u16 last_used)
+static __always_inline void count_signal_idx(__u32 generation, __u64 sock, __u16 last_used)
 {
 	struct tvq_signal_idx_key key = { .sock = sock,
 					  .last_used_idx = last_used,
-					  .generation = cfg->generation };
+					  .generation = generation };
 	__u64 one = 1, *n = bpf_map_lookup_elem(&signal_idx, &key);
 
 	if (n) {
@@ -205,8 +205,12 @@ int BPF_KPROBE(tvq_signal, void *vdev, struct vhost_virtqueue___bpfnet *vq)
 		return 0;
 	last_used = BPF_CORE_READ(vq, last_used_idx);
 	if (cfg->details) {
+		/* Read once: the index count and the queue's count go to the same generation. */
+		__u32 gen = cfg->generation & 1;
+
 		vq_indices(st, vq, TVQH_AVAIL_SIGNAL, TVQH_INFLIGHT_SIGNAL, TVQH_USED_SIGNAL);
-		count_signal_idx(cfg, sock, last_used);
+		count_signal_idx(gen, sock, last_used);
+		__sync_fetch_and_add(&st->gen_signals[gen], 1);
 	} else {
 		hist_inc(st, TVQH_USED_SIGNAL, last_used);
 	}

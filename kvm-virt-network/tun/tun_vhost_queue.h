@@ -64,6 +64,7 @@ struct tvq_queue_stats {
 	__u64 hist[TVQH_HISTS][TVQ_SLOTS];
 	__u64 xmits; /* tun_net_xmit calls seen (the NAPI flags are from the last) */
 	__u64 signals; /* vhost signals counted */
+	__u64 gen_signals[2]; /* details: the same, per signal index generation */
 	__u32 last_used_idx; /* at the last signal */
 	__u8 napi_enabled;
 	__u8 napi_frags_enabled;
@@ -95,6 +96,7 @@ struct tvq_queue_report {
 	uint64_t sock; /* the tun_file's socket (details' signal index analysis); 0: unknown */
 	uint64_t hist[TVQH_HISTS][TVQ_SLOTS];
 	uint64_t xmits, signals;
+	uint64_t gen_signals; /* details: signals of the generation just retired */
 	uint32_t last_used_idx;
 	bool napi_enabled, napi_frags_enabled;
 };

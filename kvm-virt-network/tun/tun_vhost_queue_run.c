@@ -43,6 +43,7 @@ const struct hook_table tvq_details_hook_table = { hook_defs, TVQ_HOOKS };
 struct seen_queue {
 	struct tvq_queue_key key;
 	struct tvq_queue_stats last;
+	__u64 retired_signals[2]; /* gen_signals of each generation when it was last retired */
 };
 
 struct run {
@@ -96,6 +97,7 @@ static int read_queues(struct run *r)
 {
 	struct tvq_queue_key key, *prev = NULL;
 	struct tvq_queue_stats now;
+	__u32 old = (r->cfg.generation ^ 1) & 1;
 	int n = 0;
 
 	while (!bpf_map_get_next_key(r->queue_stats_fd, prev, &key)) {
@@ -111,7 +113,10 @@ static int read_queues(struct run *r)
 		q->queue = key.queue;
 		q->xmits = now.xmits - s->last.xmits;
 		q->signals = now.signals - s->last.signals;
-		any = q->xmits || q->signals;
+		/* A retired generation no longer grows: its count is exact, race-free. */
+		q->gen_signals = now.gen_signals[old] - s->retired_signals[old];
+		s->retired_signals[old] = now.gen_signals[old];
+		any = q->xmits || q->signals || q->gen_signals;
 		for (int h = 0; h < TVQH_HISTS; h++)
 			for (int k = 0; k < TVQ_SLOTS; k++) {
 				q->hist[h][k] = now.hist[h][k] - s->last.hist[h][k];
@@ -159,9 +164,8 @@ static int freq_cmp(const void *a, const void *b)
 }
 
 /*
- * The signal index counts of the interval that ends: the BPF side switches to the other
- * generation, and every count of the old one is read and deleted (a signal that raced the
- * switch is left to the next report).
+ * The signal index counts of the interval that ends, the generation report() retired: every
+ * count of it is read and deleted; its verification is the queue's count of the same generation.
  */
 static int read_signal_freqs(struct run *r, int nqueues)
 {
@@ -169,8 +173,6 @@ static int read_signal_freqs(struct run *r, int nqueues)
 	uint64_t count;
 	int nfreqs = 0;
 
-	r->cfg.generation ^= 1;
-	bpfload_write_config(r->config_map, &r->cfg, sizeof(r->cfg));
 	while (!bpf_map_get_next_key(r->signal_idx_fd, prev, &key)) {
 		struct tvq_signal_freq *fr;
 
@@ -190,7 +192,7 @@ static int read_signal_freqs(struct run *r, int nqueues)
 	}
 	for (int i = 0; i < nfreqs; i++) {
 		r->freqs[i].queue = report_of_sock(r, nqueues, r->freqs[i].sock);
-		r->freqs[i].verification = r->freqs[i].queue ? r->freqs[i].queue->signals : 0;
+		r->freqs[i].verification = r->freqs[i].queue ? r->freqs[i].queue->gen_signals : 0;
 	}
 	qsort(r->freqs, (size_t)nfreqs, sizeof(r->freqs[0]), freq_cmp);
 	return nfreqs;
@@ -257,6 +259,10 @@ static void report(void *ctx)
 
 	rep.time = fmt_datetime_ms(time, sizeof(time));
 	rep.queues = r->queues;
+	if (r->details) {
+		r->cfg.generation ^= 1; /* the interval's signal index counts are retired */
+		bpfload_write_config(r->config_map, &r->cfg, sizeof(r->cfg));
+	}
 	rep.nqueues = read_queues(r);
 	if (r->details) {
 		rep.freqs = r->freqs;
