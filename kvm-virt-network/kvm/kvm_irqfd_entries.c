@@ -10,6 +10,7 @@
 
 #include "kvm_irqfd_stats_summary.h"
 #include "log.h"
+#include "util.h"
 
 static size_t sort_key_size;
 
@@ -45,7 +46,7 @@ void kirq_entries_read(struct kirq_entries *e, struct bpf_map *map, size_t nvals
 		}
 	}
 	sort_key_size = e->key_size;
-	qsort(e->v, e->n, e->entry_size, by_key);
+	sort_array(e->v, e->n, e->entry_size, by_key);
 }
 
 void kirq_entries_since(struct kirq_entries *delta, const struct kirq_entries *now,

@@ -173,7 +173,7 @@ void kirq_report_build(struct kirq_report *r, const struct kirq_tables *t)
 	}
 	/* Queues sorted before injections are attributed: "first queue on the GSI" is by address. */
 	for (size_t i = 0; i < r->n_vms; i++)
-		qsort(r->vms[i].queues, r->vms[i].n_queues, sizeof(struct kirq_queue), by_irqfd);
+		sort_array(r->vms[i].queues, r->vms[i].n_queues, sizeof(struct kirq_queue), by_irqfd);
 	for (size_t i = 0; i < t->n_arch; i++) {
 		struct kirq_vm *vm = vm_of(r, t->arch[i].key.kvm);
 		struct kirq_queue *q = queue_on_gsi(vm, t->arch[i].key.gsi);
@@ -208,15 +208,15 @@ void kirq_report_build(struct kirq_report *r, const struct kirq_tables *t)
 		vm->results[vm->n_results].gsi = t->rets[i].key.gsi;
 		vm->results[vm->n_results++].stats = t->rets[i].stats;
 	}
-	qsort(r->vms, r->n_vms, sizeof(*r->vms), by_kvm);
+	sort_array(r->vms, r->n_vms, sizeof(*r->vms), by_kvm);
 	for (size_t i = 0; i < r->n_vms; i++) {
 		struct kirq_vm *vm = &r->vms[i];
 
 		for (size_t j = 0; j < vm->n_queues; j++)
-			qsort(vm->queues[j].sources, vm->queues[j].n_sources, sizeof(struct kirq_source),
-			      by_count_desc);
-		qsort(vm->vcpus, vm->n_vcpus, sizeof(*vm->vcpus), by_vcpu);
-		qsort(vm->results, vm->n_results, sizeof(*vm->results), by_gsi);
+			sort_array(vm->queues[j].sources, vm->queues[j].n_sources, sizeof(struct kirq_source),
+				   by_count_desc);
+		sort_array(vm->vcpus, vm->n_vcpus, sizeof(*vm->vcpus), by_vcpu);
+		sort_array(vm->results, vm->n_results, sizeof(*vm->results), by_gsi);
 	}
 }
 
