@@ -2,8 +2,9 @@
 # shellcheck shell=bash
 # Three "VMs" for the VM pair tools' tests: namespaces NS_A, NS_B (from e2e_setup) and NS_C
 # (IP_C), whose host sides are veths named like taps, <prefix>tap0/1/2, in one Linux bridge
-# br0 of the host namespace NS_H. IPv6 off and permanent neighbours everywhere: no ARP or
-# router traffic among the packets a test counts. Source after lib.sh and e2e_setup.
+# br0 of the host namespace NS_H. IPv6 off, multicast off (no IGMP reports) and permanent
+# neighbours everywhere: no ARP, IGMP or router traffic among the packets a test counts.
+# Source after lib.sh and e2e_setup.
 
 vm_hosts_teardown() {
 	ip netns del "$NS_H" 2>/dev/null
@@ -22,15 +23,15 @@ vm_hosts_setup() {
 		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 		ip -n "$ns" link set lo up
 	done
-	ip -n "$NS_H" link add br0 type bridge stp_state 0 || e2e_die "cannot create the bridge"
-	ip -n "$NS_H" link set br0 up
+	ip -n "$NS_H" link add br0 type bridge stp_state 0 mcast_snooping 0 || e2e_die "cannot create the bridge"
+	ip -n "$NS_H" link set br0 multicast off up
 	for vm in "$NS_A:$IP_A" "$NS_B:$IP_B" "$NS_C:$IP_C"; do
 		ns=${vm%%:*}
 		ip -n "$NS_H" link add "${prefix}tap$i" type veth peer name eth0 netns "$ns" ||
 			e2e_die "cannot create the veths"
 		ip -n "$NS_H" link set "${prefix}tap$i" master br0 up
 		ip -n "$ns" addr add "${vm#*:}/24" dev eth0
-		ip -n "$ns" link set eth0 up
+		ip -n "$ns" link set eth0 multicast off up
 		i=$((i + 1))
 	done
 	for a in "$NS_A:$IP_A" "$NS_B:$IP_B" "$NS_C:$IP_C"; do
