@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The user side of the VM pair latency tools: see vm_pair.h. */
 #include <bpf/bpf.h>
+#include <net/if.h>
 #include <string.h>
 
 #include "argparse.h"
@@ -11,6 +12,7 @@
 #include "log.h"
 #include "runtime.h"
 #include "vm_pair.h"
+#include "vm_pair_config.h"
 
 /*
  * Transmit before the driver owns the skb (net_dev_start_xmit); net_dev_xmit, the original's
@@ -247,19 +249,66 @@ static bool py_int(const char *text, long *out)
 	return true;
 }
 
-int vm_pair_parse_ports(const struct arg_list *list, const void *dest, uint16_t *ports, int max)
+int vm_pair_parse_ports(const struct arg_list *list, uint16_t *ports, int ndefault)
 {
 	long v;
 	int i;
 
-	for (i = 0; i < list->count && i < max; i++) {
+	if (!list->count)
+		return ndefault;
+	for (i = 0; i < list->count && i < VM_PAIR_MAX_PORTS; i++) {
 		if (!py_int(list->items[i], &v))
-			arg_fail_opt(dest, "invalid int value: '%s'", list->items[i]);
+			arg_fail_opt(list, "invalid int value: '%s'", list->items[i]);
 		if (v < 0 || v > 65535)
-			arg_fail_opt(dest, "invalid port: %ld (must be between 0 and 65535)", v);
+			arg_fail_opt(list, "invalid port: %ld (must be between 0 and 65535)", v);
 		ports[i] = (uint16_t)v;
 	}
-	if (list->count > max)
-		arg_fail_opt(dest, "at most %d ports", max);
+	if (list->count > VM_PAIR_MAX_PORTS)
+		arg_fail_opt(list, "at most %d ports", VM_PAIR_MAX_PORTS);
 	return i;
+}
+
+void vm_pair_load(struct bpf_object_skeleton *skel, struct hook_set *hooks, const struct vm_pair_config *cfg,
+		  const uint16_t *ports, int nports)
+{
+	struct bpf_object *obj = *skel->obj;
+
+	hook_set_init(hooks, vm_pair_hook_table.defs, vm_pair_hook_table.n, 0);
+	hook_prepare(hooks, obj);
+	bpfload_load(skel);
+	bpfload_write_config(map_of(obj, "config_map"), cfg, sizeof(*cfg));
+	for (int i = 0; i < nports; i++)
+		vm_pair_add_port(obj, ports[i]);
+}
+
+void vm_pair_add_config_devs(struct bpf_object *obj, const struct vm_pair_line *lines, int n,
+			     vm_pair_dev_adder add)
+{
+	for (int i = 0; i < n; i++)
+		for (int vm = 0; vm < 2; vm++)
+			for (int d = 0; d < lines[i].vm[vm].ndevs; d++)
+				add(obj, lines[i].vm[vm].devs[d], (uint32_t)i + 1);
+}
+
+const char *vm_pair_dev_where(const char *name, char *buf, size_t len)
+{
+	unsigned int ifindex = if_nametoindex(name);
+
+	if (!ifindex)
+		return "not in this network namespace: matched by name in all";
+	snprintf(buf, len, "ifindex=%u", ifindex);
+	return buf;
+}
+
+void vm_pair_print_ports(const uint16_t *ports, int n, const char *sep)
+{
+	for (int i = 0; i < n; i++)
+		printf("%s%u", i ? sep : "", ports[i]);
+}
+
+void vm_pair_print_probe(const struct hook_set *hooks)
+{
+	char tx[96];
+
+	printf("Probe: transmit %s\n\n", hook_describe(hooks, VM_PAIR_HOOK_TX, tx, sizeof(tx)));
 }

@@ -23,11 +23,30 @@ extern const struct hook_table vm_pair_hook_table;
  */
 void vm_pair_add_dev(struct bpf_object *obj, bool rx, const char *name, uint32_t pair_id);
 struct arg_list;
+struct vm_pair_line;
 /*
- * Reads --ports values (Python int() syntax) into ports; a bad or out-of-range value or more
- * than max of them is a usage error of the option whose destination is dest. Returns the count.
+ * Reads the --ports list (Python int() syntax) into ports and returns the count, or leaves the
+ * ndefault defaults when the option was not given; a bad or out-of-range value or more than
+ * VM_PAIR_MAX_PORTS of them is a usage error of --ports.
  */
-int vm_pair_parse_ports(const struct arg_list *list, const void *dest, uint16_t *ports, int max);
+int vm_pair_parse_ports(const struct arg_list *list, uint16_t *ports, int ndefault);
+/*
+ * Plans the hooks of an opened skeleton, loads it, writes cfg and adds the ports: what every
+ * VM pair tool does between opening its skeleton and adding its devices.
+ */
+void vm_pair_load(struct bpf_object_skeleton *skel, struct hook_set *hooks, const struct vm_pair_config *cfg,
+		  const uint16_t *ports, int nports);
+/* Adds a device on both sides: a config pair is timed both ways. */
+typedef void (*vm_pair_dev_adder)(struct bpf_object *obj, const char *name, uint32_t pair_id);
+/* Calls add for every tap of both VMs of each config line, with the line's pair id (1, 2, ...). */
+void vm_pair_add_config_devs(struct bpf_object *obj, const struct vm_pair_line *lines, int n,
+			     vm_pair_dev_adder add);
+/* Where a device is, as the startup lines say it: "ifindex=N", or matched by name. */
+const char *vm_pair_dev_where(const char *name, char *buf, size_t len);
+/* The ports joined by sep on stdout. */
+void vm_pair_print_ports(const uint16_t *ports, int n, const char *sep);
+/* The banner's "Probe: transmit <hook>" line and a blank line. */
+void vm_pair_print_probe(const struct hook_set *hooks);
 /* Adds a UDP port (a packet qualifies when its source or destination port is listed). */
 void vm_pair_add_port(struct bpf_object *obj, uint16_t port);
 

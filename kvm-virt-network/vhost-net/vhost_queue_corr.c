@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "argparse.h"
 #include "bpfload.h"
 #include "hook.h"
 #include "json.h"
@@ -218,7 +219,7 @@ void vqc_prepare(struct vqc_config *cfg, const char *dev, int queue)
 		    "pass a BTF directory with --btf DIR or BPFNET_BTF (README, \"Kernels without BTF\")");
 }
 
-void vqc_print_verbose_plan(FILE *f, const struct hook_set *hooks)
+static void print_verbose_plan(FILE *f, const struct hook_set *hooks)
 {
 	const struct hook_choice *notify = &hooks->c[VQC_HOOK_NOTIFY], *signal = &hooks->c[VQC_HOOK_SIGNAL];
 	bool call_struct = kernel_struct_exists("vhost_vring_call", "vhost");
@@ -236,10 +237,30 @@ void vqc_print_verbose_plan(FILE *f, const struct hook_set *hooks)
 		fprintf(f, "vhost_add_used_and_signal_n function: %s\n", signal->symbol);
 }
 
-void vqc_warn_missing(FILE *f, const struct hook_set *hooks)
+void vqc_load(struct bpf_object_skeleton *skel, struct hook_set *hooks, const struct hook_table *table,
+	      const struct vqc_config *cfg, bool verbose)
 {
-	vqc_print_missing(f, !hook_active(hooks, VQC_HOOK_SIGNAL),
+	struct bpf_object *obj = *skel->obj;
+
+	hook_set_init(hooks, table->defs, table->n, 0);
+	hooks->quiet = true;
+	hook_prepare(hooks, obj);
+	if (verbose && !g_common.json)
+		print_verbose_plan(stdout, hooks);
+	bpfload_load(skel);
+	bpfload_write_config(bpf_object__find_map_by_name(obj, "config_map"), cfg, sizeof(*cfg));
+}
+
+void vqc_attach(struct hook_set *hooks, bool verbose)
+{
+	hook_attach(hooks);
+	vqc_print_missing(g_common.json ? stderr : stdout, !hook_active(hooks, VQC_HOOK_SIGNAL),
 			  !hook_active(hooks, VQC_HOOK_NOTIFY) || !hook_active(hooks, VQC_HOOK_NOTIFY_RET));
+	if (!verbose || g_common.json)
+		return;
+	hook_print(stdout, hooks);
+	if (hook_active(hooks, VQC_HOOK_SIGNAL) && hook_active(hooks, VQC_HOOK_NOTIFY_RET))
+		printf("All probes attached successfully\n");
 }
 
 void vqc_warn_table_full(struct bpf_map *target_queues_full)

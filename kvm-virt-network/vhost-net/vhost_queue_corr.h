@@ -114,6 +114,7 @@ void vqc_json_ptr(struct json *j, const char *key, __u64 v);
 void vqc_print_missing(FILE *f, bool signal_missing, bool notify_missing);
 
 struct hook_set;
+struct hook_table;
 /* Hooks shared by both tools, indices into their tables (in this order, first). */
 enum vqc_hook {
 	VQC_HOOK_TUN_XMIT,
@@ -158,10 +159,18 @@ bool vqc_notify_clone(const struct hook_set *plan);
  * types have BTF, and a --device names an existing interface. Fills cfg from the filters.
  */
 void vqc_prepare(struct vqc_config *cfg, const char *dev, int queue);
-/* The --verbose lines naming the vhost layout and the chosen vhost functions. */
-void vqc_print_verbose_plan(FILE *f, const struct hook_set *hooks);
-/* After attach: the warnings of optional hooks that are missing (the original's two pairs). */
-void vqc_warn_missing(FILE *f, const struct hook_set *hooks);
+struct bpf_object_skeleton;
+/*
+ * Plans the table's hooks on an opened skeleton (with --verbose, then the lines naming the
+ * vhost layout and the chosen vhost functions), loads it and writes cfg.
+ */
+void vqc_load(struct bpf_object_skeleton *skel, struct hook_set *hooks, const struct hook_table *table,
+	      const struct vqc_config *cfg, bool verbose);
+/*
+ * Attaches, warns of the optional hooks that are missing (the original's two pairs) and, with
+ * --verbose, lists the probes.
+ */
+void vqc_attach(struct hook_set *hooks, bool verbose);
 struct bpf_map;
 /* Warns on stderr if xmits of TAP queues were left unfollowed because target_queues was full. */
 void vqc_warn_table_full(struct bpf_map *target_queues_full);

@@ -131,28 +131,15 @@ int main(int argc, char **argv)
 
 	args_parse(&parser, argc, argv);
 	tool_init("vhost_queue_correlation_simple");
-	hook_set_init(&hooks, vqc_simple_hook_table.defs, vqc_simple_hook_table.n, 0);
-	hooks.quiet = true;
 	vqc_prepare(&cfg, opt.device, opt.queue);
 	cfg.debug = opt.debug;
 	skel = BPFNET_OPEN(vhost_queue_correlation_simple_bpf);
-	hook_prepare(&hooks, skel->obj);
-	if (opt.verbose && !g_common.json)
-		vqc_print_verbose_plan(stdout, &hooks);
-	bpfload_load(skel->skeleton);
-	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
+	vqc_load(skel->skeleton, &hooks, &vqc_simple_hook_table, &cfg, opt.verbose);
 	ch = events_open(skel->maps.events, skel->maps.events_lost, handle_event, NULL);
 	tool_install_signals();
-	hook_attach(&hooks);
-	vqc_warn_missing(g_common.json ? stderr : stdout, &hooks);
-	if (!g_common.json) {
-		if (opt.verbose)
-			hook_print(stdout, &hooks);
-		if (opt.verbose && hook_active(&hooks, VQC_HOOK_SIGNAL) &&
-		    hook_active(&hooks, VQC_HOOK_NOTIFY_RET))
-			printf("All probes attached successfully\n");
+	vqc_attach(&hooks, opt.verbose);
+	if (!g_common.json)
 		vqc_simple_print_banner(stdout, opt.device, opt.queue);
-	}
 	fflush(stdout);
 	tool_ready();
 	while (!tool_exiting()) {

@@ -18,18 +18,21 @@ static const struct arg_opt options[] = {
 
 static const struct arg_parser parser = { .prog = "vm_pair_test", .opts = options };
 
-/* argv: a NULL-terminated list after the program name; prints the ports read, comma-separated. */
+/*
+ * argv: a NULL-terminated list after the program name; prints the ports read, comma-separated
+ * (the two defaults 7,8 without --ports).
+ */
 static void parse(void *arg)
 {
 	const char **args = arg;
-	char *argv[8] = { "vm_pair_test" };
-	uint16_t out[3];
+	static char *argv[VM_PAIR_MAX_PORTS + 8] = { "vm_pair_test" };
+	static uint16_t out[VM_PAIR_MAX_PORTS] = { 7, 8 };
 	int argc = 1, n;
 
 	while (*args)
 		argv[argc++] = (char *)*args++;
 	args_parse(&parser, argc, argv);
-	n = vm_pair_parse_ports(&ports, &ports, out, 3);
+	n = vm_pair_parse_ports(&ports, out, 2);
 	for (int i = 0; i < n; i++)
 		printf("%s%u", i ? "," : "", out[i]);
 	exit(0);
@@ -82,17 +85,27 @@ START_TEST(not_ints)
 }
 END_TEST
 
+START_TEST(defaults_without_the_option)
+{
+	const char *args[] = { NULL };
+
+	run(args, 0, "7,8", NULL);
+}
+END_TEST
+
 START_TEST(too_many)
 {
-	const char *args[] = { "--ports", "1", "2", "3", "4", NULL };
+	static const char *args[VM_PAIR_MAX_PORTS + 3] = { "--ports" };
 
-	run(args, 2, "", "argument --ports: at most 3 ports");
+	for (int i = 1; i <= VM_PAIR_MAX_PORTS + 1; i++)
+		args[i] = "80";
+	run(args, 2, "", "argument --ports: at most 1024 ports");
 }
 END_TEST
 
 int main(void)
 {
-	const TTest *tests[] = { python_int_syntax, bounds, not_ints, too_many };
+	const TTest *tests[] = { python_int_syntax, bounds, not_ints, too_many, defaults_without_the_option };
 
 	return unit_run(unit_suite("vm_pair", "ports", tests, ARRAY_SIZE(tests)));
 }

@@ -96,17 +96,13 @@ static void print_list(const char *label, char (*devs)[VM_PAIR_DEV_LEN], int n)
 
 static void add_devs(struct bpf_object *obj, bool rx, char (*devs)[VM_PAIR_DEV_LEN], int n)
 {
-	for (int i = 0; i < n; i++) {
-		unsigned int ifindex = if_nametoindex(devs[i]);
+	char where[32];
 
+	for (int i = 0; i < n; i++) {
 		vm_pair_add_dev(obj, rx, devs[i], 0);
-		if (g_common.json)
-			continue;
-		if (ifindex)
-			printf("Added %s-dev: %s (ifindex=%u)\n", rx ? "send" : "recv", devs[i], ifindex);
-		else
-			printf("Added %s-dev: %s (not in this network namespace: matched by name in all)\n",
-			       rx ? "send" : "recv", devs[i]);
+		if (!g_common.json)
+			printf("Added %s-dev: %s (%s)\n", rx ? "send" : "recv", devs[i],
+			       vm_pair_dev_where(devs[i], where, sizeof(where)));
 	}
 }
 
@@ -117,37 +113,29 @@ int main(int argc, char **argv)
 	struct vm_pair_config cfg = { .key_macs = 1, .report_protocols = 1 };
 	uint16_t ports[VM_PAIR_MAX_PORTS] = { 62109 };
 	struct multi_vm_pair_latency_bpf *skel;
-	int nports = 1, nsend, nrecv, i;
+	int nports, nsend, nrecv;
 	struct hook_set hooks;
-	char tx[96];
 
 	args_parse(&parser, argc, argv);
-	if (opt.ports.count)
-		nports = vm_pair_parse_ports(&opt.ports, &opt.ports, ports, VM_PAIR_MAX_PORTS);
+	nports = vm_pair_parse_ports(&opt.ports, ports, 1);
 	nsend = vm_pair_split_devs(opt.send_dev, &opt.send_dev, send_devs, VM_PAIR_MAX_DEVS);
 	nrecv = vm_pair_split_devs(opt.recv_dev, &opt.recv_dev, recv_devs, VM_PAIR_MAX_DEVS);
 	if (!nsend || !nrecv)
 		arg_fail("nothing to time: give --send-dev and --recv-dev");
 	tool_init("multi_vm_pair_latency");
-	hook_set_init(&hooks, vm_pair_hook_table.defs, vm_pair_hook_table.n, 0);
 	skel = BPFNET_OPEN(multi_vm_pair_latency_bpf);
-	hook_prepare(&hooks, skel->obj);
-	bpfload_load(skel->skeleton);
-	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
+	vm_pair_load(skel->skeleton, &hooks, &cfg, ports, nports);
 	if (!g_common.json) {
 		print_list("Send-devs", send_devs, nsend);
 		print_list("Recv-devs", recv_devs, nrecv);
 		printf("Ports: [");
-		for (i = 0; i < nports; i++)
-			printf("%s%u", i ? ", " : "", ports[i]);
+		vm_pair_print_ports(ports, nports, ", ");
 		printf("]\n");
 	}
 	add_devs(skel->obj, true, send_devs, nsend);
 	add_devs(skel->obj, false, recv_devs, nrecv);
-	for (i = 0; i < nports; i++)
-		vm_pair_add_port(skel->obj, ports[i]);
 	if (!g_common.json) {
-		printf("Probe: transmit %s\n\n", hook_describe(&hooks, VM_PAIR_HOOK_TX, tx, sizeof(tx)));
+		vm_pair_print_probe(&hooks);
 		printf("Attaching BPF. Listening for 'MAC_LAT' logs. Ctrl+C to stop.\n\n");
 		fflush(stdout);
 	}

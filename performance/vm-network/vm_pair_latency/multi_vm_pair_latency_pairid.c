@@ -80,20 +80,20 @@ static void handle(const struct vm_pair_event *ev)
 }
 
 /* Maps a device of the host's receive (rx) or transmit side to a pair id, saying so. */
-static void map_dev(struct bpf_object *obj, bool rx, const char *name, __u32 id)
+static void map_dev(struct bpf_object *obj, bool rx, const char *name, uint32_t id)
 {
-	unsigned int ifindex = if_nametoindex(name);
+	char where[32];
 
 	vm_pair_add_dev(obj, rx, name, id);
-	if (g_common.json)
-		return;
-	if (ifindex)
-		printf("Mapping %s dev=%s (ifindex=%u) -> pair_id=%u\n", rx ? "recv" : "send", name, ifindex,
-		       id);
-	else
-		printf("Mapping %s dev=%s (not in this network namespace: matched by name in all) -> "
-		       "pair_id=%u\n",
-		       rx ? "recv" : "send", name, id);
+	if (!g_common.json)
+		printf("Mapping %s dev=%s (%s) -> pair_id=%u\n", rx ? "recv" : "send", name,
+		       vm_pair_dev_where(name, where, sizeof(where)), id);
+}
+
+static void map_dev_both(struct bpf_object *obj, const char *name, uint32_t id)
+{
+	map_dev(obj, true, name, id);
+	map_dev(obj, false, name, id);
 }
 
 int main(int argc, char **argv)
@@ -103,13 +103,11 @@ int main(int argc, char **argv)
 	uint16_t ports[VM_PAIR_MAX_PORTS] = { 62109 };
 	struct vm_pair_config cfg = { 0 };
 	struct multi_vm_pair_latency_pairid_bpf *skel;
-	int nports = 1, npairs, nlines = 0, i;
+	int nports, npairs, nlines = 0;
 	struct hook_set hooks;
-	char tx[96];
 
 	args_parse(&parser, argc, argv);
-	if (opt.ports.count)
-		nports = vm_pair_parse_ports(&opt.ports, &opt.ports, ports, VM_PAIR_MAX_PORTS);
+	nports = vm_pair_parse_ports(&opt.ports, ports, 1);
 	if (!g_common.json)
 		printf("Parsed pairs string: %s\n", opt.pairs);
 	npairs = vm_pair_parse_pair_ids(opt.pairs, &opt.pairs, pairs, MAX_PAIRS);
@@ -120,34 +118,20 @@ int main(int argc, char **argv)
 		nlines = vm_pair_config_read(opt.config, vm_pair_libvirt_dir(), lines, MAX_PAIRS);
 	if (!npairs && !nlines)
 		die("no pairs to time: %s name none", opt.config ? "--pairs and --config" : "--pairs");
-	hook_set_init(&hooks, vm_pair_hook_table.defs, vm_pair_hook_table.n, 0);
 	skel = BPFNET_OPEN(multi_vm_pair_latency_pairid_bpf);
-	hook_prepare(&hooks, skel->obj);
-	bpfload_load(skel->skeleton);
-	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
+	vm_pair_load(skel->skeleton, &hooks, &cfg, ports, nports);
 	if (!g_common.json) {
 		printf("Ports: [");
-		for (i = 0; i < nports; i++)
-			printf("%s%u", i ? ", " : "", ports[i]);
+		vm_pair_print_ports(ports, nports, ", ");
 		printf("]\n");
 	}
-	for (i = 0; i < npairs; i++) {
+	for (int i = 0; i < npairs; i++) {
 		map_dev(skel->obj, true, pairs[i].rx_dev, pairs[i].id);
 		map_dev(skel->obj, false, pairs[i].tx_dev, pairs[i].id);
 	}
-	/* A config pair is timed both ways: every tap of both VMs on both sides. */
-	for (i = 0; i < nlines; i++) {
-		for (int vm = 0; vm < 2; vm++) {
-			for (int d = 0; d < lines[i].vm[vm].ndevs; d++) {
-				map_dev(skel->obj, true, lines[i].vm[vm].devs[d], (__u32)i + 1);
-				map_dev(skel->obj, false, lines[i].vm[vm].devs[d], (__u32)i + 1);
-			}
-		}
-	}
-	for (i = 0; i < nports; i++)
-		vm_pair_add_port(skel->obj, ports[i]);
+	vm_pair_add_config_devs(skel->obj, lines, nlines, map_dev_both);
 	if (!g_common.json) {
-		printf("Probe: transmit %s\n\n", hook_describe(&hooks, VM_PAIR_HOOK_TX, tx, sizeof(tx)));
+		vm_pair_print_probe(&hooks);
 		printf("Attaching eBPF. We'll print out 'PAIR_LAT pair_id=xx lat=xxx us' lines.\n");
 		printf("Ctrl+C to exit.\n\n");
 		fflush(stdout);

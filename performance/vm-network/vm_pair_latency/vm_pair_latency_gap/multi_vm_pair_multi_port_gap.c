@@ -72,19 +72,26 @@ static void handle(const struct vm_pair_event *ev)
 		mvpg_print_event(stdout, ev, opt.threshold_ms);
 }
 
-/* Adds a device to the transmit (send) or receive side, saying so as the original did. */
-static void add_dev(struct bpf_object *obj, bool host_tx, const char *name)
+/*
+ * Adds a device to the receive (rx) or transmit side, saying so as the original did: its
+ * "send" devices are the ones the host transmits to.
+ */
+static void add_dev(struct bpf_object *obj, bool rx, const char *name)
 {
-	unsigned int ifindex = if_nametoindex(name);
+	char where[32];
 
-	vm_pair_add_dev(obj, !host_tx, name, 0);
-	if (g_common.json)
-		return;
-	if (ifindex)
-		printf("Added %s-dev: %s (ifindex=%u)\n", host_tx ? "send" : "recv", name, ifindex);
-	else
-		printf("Added %s-dev: %s (not in this network namespace: matched by name in all)\n",
-		       host_tx ? "send" : "recv", name);
+	vm_pair_add_dev(obj, rx, name, 0);
+	if (!g_common.json)
+		printf("Added %s-dev: %s (%s)\n", rx ? "recv" : "send", name,
+		       vm_pair_dev_where(name, where, sizeof(where)));
+}
+
+/* A config pair's tap on both sides; gaps have no pair id. */
+static void add_dev_both(struct bpf_object *obj, const char *name, uint32_t pair_id)
+{
+	(void)pair_id;
+	add_dev(obj, false, name);
+	add_dev(obj, true, name);
 }
 
 int main(int argc, char **argv)
@@ -95,13 +102,11 @@ int main(int argc, char **argv)
 	struct vm_pair_config cfg = { .gaps = 1 };
 	static struct vm_pair_line pairs[MAX_PAIRS];
 	struct multi_vm_pair_multi_port_gap_bpf *skel;
-	int nports = 6, npairs = 0, nsend, nrecv, i;
+	int nports, npairs = 0, nsend, nrecv, i;
 	struct hook_set hooks;
-	char tx[96];
 
 	args_parse(&parser, argc, argv);
-	if (opt.ports.count)
-		nports = vm_pair_parse_ports(&opt.ports, &opt.ports, ports, VM_PAIR_MAX_PORTS);
+	nports = vm_pair_parse_ports(&opt.ports, ports, 6);
 	nsend = vm_pair_split_devs(opt.send_dev, &opt.send_dev, send_devs, VM_PAIR_MAX_DEVS);
 	nrecv = vm_pair_split_devs(opt.recv_dev, &opt.recv_dev, recv_devs, VM_PAIR_MAX_DEVS);
 	if (!nsend && !nrecv && !opt.config)
@@ -112,34 +117,21 @@ int main(int argc, char **argv)
 		npairs = vm_pair_config_read(opt.config, vm_pair_libvirt_dir(), pairs, MAX_PAIRS);
 	if (!nsend && !nrecv && !npairs)
 		die("no devices to watch: %s has no VM pair", opt.config);
-	hook_set_init(&hooks, vm_pair_hook_table.defs, vm_pair_hook_table.n, 0);
 	skel = BPFNET_OPEN(multi_vm_pair_multi_port_gap_bpf);
-	hook_prepare(&hooks, skel->obj);
-	bpfload_load(skel->skeleton);
-	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
+	vm_pair_load(skel->skeleton, &hooks, &cfg, ports, nports);
 	for (i = 0; i < nsend; i++)
-		add_dev(skel->obj, true, send_devs[i]);
+		add_dev(skel->obj, false, send_devs[i]);
 	for (i = 0; i < nrecv; i++)
-		add_dev(skel->obj, false, recv_devs[i]);
-	for (i = 0; i < npairs; i++) {
-		for (int vm = 0; vm < 2; vm++) {
-			for (int d = 0; d < pairs[i].vm[vm].ndevs; d++) {
-				add_dev(skel->obj, true, pairs[i].vm[vm].devs[d]);
-				add_dev(skel->obj, false, pairs[i].vm[vm].devs[d]);
-			}
-		}
-	}
-	for (i = 0; i < nports; i++)
-		vm_pair_add_port(skel->obj, ports[i]);
+		add_dev(skel->obj, true, recv_devs[i]);
+	vm_pair_add_config_devs(skel->obj, pairs, npairs, add_dev_both);
 	if (!g_common.json) {
 		printf("Debug: allowed_ports content:\n");
 		for (i = 0; i < nports; i++)
 			printf("Port: %u (0x%04x)\n", ports[i], ports[i]);
 		printf("Tracking UDP ports: [");
-		for (i = 0; i < nports; i++)
-			printf("%s%u", i ? ", " : "", ports[i]);
+		vm_pair_print_ports(ports, nports, ", ");
 		printf("]\nGap threshold = %d ms\n", opt.threshold_ms);
-		printf("Probe: transmit %s\n\n", hook_describe(&hooks, VM_PAIR_HOOK_TX, tx, sizeof(tx)));
+		vm_pair_print_probe(&hooks);
 		printf("Attaching eBPF... press Ctrl+C to exit.\n\n");
 		fflush(stdout);
 	}

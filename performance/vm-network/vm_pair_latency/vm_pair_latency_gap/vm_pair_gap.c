@@ -70,34 +70,26 @@ int main(int argc, char **argv)
 	struct vm_pair_config cfg = { .gaps = 1 };
 	struct vm_pair_gap_bpf *skel;
 	struct hook_set hooks;
-	int nports = 1, i;
-	char tx[96];
+	int nports;
 
 	args_parse(&parser, argc, argv);
-	if (opt.ports.count)
-		nports = vm_pair_parse_ports(&opt.ports, &opt.ports, ports, VM_PAIR_MAX_PORTS);
+	nports = vm_pair_parse_ports(&opt.ports, ports, 1);
 	cfg.gap_min_ns = vm_pair_gap_min_ns((uint64_t)opt.threshold_us);
 	tool_init("vm_pair_gap");
 	iface_name_check(opt.send_dev);
 	iface_name_check(opt.recv_dev);
-	hook_set_init(&hooks, vm_pair_hook_table.defs, vm_pair_hook_table.n, 0);
 	skel = BPFNET_OPEN(vm_pair_gap_bpf);
-	hook_prepare(&hooks, skel->obj);
-	bpfload_load(skel->skeleton);
-	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
+	vm_pair_load(skel->skeleton, &hooks, &cfg, ports, nports);
 	vm_pair_add_dev(skel->obj, true, opt.send_dev, 0);
 	vm_pair_add_dev(skel->obj, false, opt.recv_dev, 0);
-	for (i = 0; i < nports; i++)
-		vm_pair_add_port(skel->obj, ports[i]);
 	if (!g_common.json) {
-		printf("Tracing UDP port%s", nports > 1 ? "s" : "");
-		for (i = 0; i < nports; i++)
-			printf("%s%u", i ? "," : " ", ports[i]);
+		printf("Tracing UDP port%s ", nports > 1 ? "s" : "");
+		vm_pair_print_ports(ports, nports, ",");
 		printf(" from %s->%s (in host perspective)...\n", opt.send_dev, opt.recv_dev);
 		printf("Hit Ctrl+C to exit.\n");
 		if (opt.threshold_us)
 			printf("Reporting gaps longer than %d us\n", opt.threshold_us);
-		printf("Probe: transmit %s\n\n", hook_describe(&hooks, VM_PAIR_HOOK_TX, tx, sizeof(tx)));
+		vm_pair_print_probe(&hooks);
 		fflush(stdout);
 	}
 	vm_pair_run(skel->obj, &hooks, handle, opt.duration, true);
