@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "golden.h"
+#include "gso_sample.h"
 #include "skb_gso_report.h"
 #include "trace-abnormal-arp.h"
 #include "trace-qdisc-dequeue.h"
@@ -19,55 +20,29 @@
 static char *buf;
 static size_t len;
 
+static const struct gso_sample_host host = {
+	.comm = "vhost-2301",
+	.dev = "vnet0",
+	.pid = 2310,
+	.features = 0x1c0d4a89,
+	.network_header = 14,
+	.src_mac = { 0x52, 0x54, 0x00, 0x11, 0x22, 0x33 },
+	.dst_mac = { 0x52, 0x54, 0x00, 0x44, 0x55, 0x66 },
+	.saddr = "10.0.0.5",
+	.daddr = "10.0.0.9",
+	.sport = 5201,
+	.dport = 40122,
+};
+
 /* The spec's illustration: a TCP skb of 2962 bytes, 1448-byte segments, no GSO type. */
 static struct gso_event sample_event(unsigned probe, int ip_proto)
 {
-	static const __u8 src[6] = { 0x52, 0x54, 0x00, 0x11, 0x22, 0x33 },
-			  dst[6] = { 0x52, 0x54, 0x00, 0x44, 0x55, 0x66 };
-	struct gso_event ev = { .probe = probe, .pid = 2310, .ts_ns = 1000 };
-	struct skb_snapshot *s = &ev.skb;
-
-	strcpy(ev.comm, "vhost-2301");
-	strcpy(s->dev, "vnet0");
-	s->features = 0x1c0d4a89;
-	s->hw_features = 0x1c0d4a8b;
-	s->wanted_features = 0x1c0d4a89;
-	s->hw_enc_features = 0x200;
-	s->len = 2962;
-	s->data_len = 2896;
-	s->dataref = 1;
-	s->gso_size = 1448;
-	s->gso_segs = 2;
-	s->nr_frags = 1;
-	s->ip_summed = 3;
-	s->network_header = 14;
-	s->transport_header = 34;
-	memcpy(s->data + 6, src, 6);
-	memcpy(s->data, dst, 6);
-	if (ip_proto) {
-		s->ip_version = 4;
-		s->ip_protocol = (__u8)ip_proto;
-		s->saddr = golden_ipv4("10.0.0.5");
-		s->daddr = golden_ipv4("10.0.0.9");
-		s->sport = 5201;
-		s->dport = 40122;
-	}
-	return ev;
-}
-
-static struct gso_frames sample_frames(const char *first)
-{
-	struct gso_frames fr = { .n = 3 };
-
-	fr.frame[0] = first;
-	fr.frame[1] = "dev_hard_start_xmit+169";
-	fr.frame[2] = "__dev_queue_xmit+1294";
-	return fr;
+	return gso_sample_event(&host, probe, ip_proto);
 }
 
 START_TEST(qdisc_dequeue_blocks)
 {
-	struct gso_frames fr = sample_frames("tun_net_xmit+1");
+	struct gso_frames fr = gso_sample_frames("tun_net_xmit+1");
 	struct gso_event ev = sample_event(QDQ_TUN_NET_XMIT, 6);
 	FILE *f = golden_open(&buf, &len);
 
@@ -85,7 +60,7 @@ START_TEST(qdisc_dequeue_blocks)
 	fr.n = 0;
 	qdq_print_event(f, &ev, &fr); /* not IPv4: no header lines; empty stack */
 	ev = sample_event(QDQ_QDISC_DEQUEUE, 17);
-	fr = sample_frames("__qdisc_run+100");
+	fr = gso_sample_frames("__qdisc_run+100");
 	qdq_print_event(f, &ev, &fr); /* tracepoint block */
 	ev.probe = QDQ_NET_DEV_QUEUE;
 	qdq_print_event(f, &ev, &fr);
@@ -105,7 +80,7 @@ END_TEST
 
 START_TEST(qdisc_dequeue_json)
 {
-	struct gso_frames fr = sample_frames("tun_net_xmit+1");
+	struct gso_frames fr = gso_sample_frames("tun_net_xmit+1");
 	struct gso_event ev = sample_event(QDQ_TUN_NET_XMIT, 6);
 	const char *names[QDQ_PROBES];
 	uint64_t counts[QDQ_PROBES] = { [QDQ_TUN_NET_XMIT] = 1 };
@@ -126,7 +101,7 @@ END_TEST
 
 START_TEST(dev_queue_xmit_blocks)
 {
-	struct gso_frames fr = sample_frames("__dev_queue_xmit+1");
+	struct gso_frames fr = gso_sample_frames("__dev_queue_xmit+1");
 	struct gso_event ev = sample_event(DQX_DEV_QUEUE_XMIT, 17);
 	FILE *f = golden_open(&buf, &len);
 
@@ -149,7 +124,7 @@ END_TEST
 
 START_TEST(tc_qdisc_blocks)
 {
-	struct gso_frames fr = sample_frames("tcf_classify+1");
+	struct gso_frames fr = gso_sample_frames("tcf_classify+1");
 	struct gso_event ev = sample_event(TCQ_TCF_CLASSIFY, 17);
 	FILE *f = golden_open(&buf, &len);
 
@@ -171,7 +146,7 @@ END_TEST
 
 START_TEST(tc_qdisc_json)
 {
-	struct gso_frames fr = sample_frames("fq_codel_enqueue+1");
+	struct gso_frames fr = gso_sample_frames("fq_codel_enqueue+1");
 	struct gso_event ev = sample_event(TCQ_FQ_CODEL_QDISC, 6);
 	FILE *f = golden_open(&buf, &len);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "golden.h"
+#include "gso_sample.h"
 #include "skb_gso_report.h"
 #include "stack.h"
 #include "tun-abnormal-gso-type.h"
@@ -18,40 +19,24 @@
 static char *buf;
 static size_t len;
 
+static const struct gso_sample_host host = {
+	.comm = "ovs-vswitchd",
+	.dev = "eth1",
+	.pid = 2211,
+	.features = 0x1a0c1ab69,
+	.network_header = 78,
+	.src_mac = { 0x52, 0x54, 0x00, 0xaa, 0xbb, 0xcc },
+	.dst_mac = { 0x52, 0x54, 0x00, 0xdd, 0xee, 0xff },
+	.saddr = "10.0.0.1",
+	.daddr = "10.0.0.2",
+	.sport = 4789,
+	.dport = 4790,
+};
+
 /* The spec's illustration: an skb of 2962 bytes, 1448-byte segments, no GSO type. */
 static struct gso_event sample_event(unsigned probe, int ip_proto)
 {
-	static const __u8 src[6] = { 0x52, 0x54, 0x00, 0xaa, 0xbb, 0xcc },
-			  dst[6] = { 0x52, 0x54, 0x00, 0xdd, 0xee, 0xff };
-	struct gso_event ev = { .probe = probe, .pid = 2211, .ts_ns = 1000 };
-	struct skb_snapshot *s = &ev.skb;
-
-	strcpy(ev.comm, "ovs-vswitchd");
-	strcpy(s->dev, "eth1");
-	s->features = 0x1a0c1ab69;
-	s->hw_features = 0x1a0c1ab6b;
-	s->wanted_features = 0x1a0c1ab69;
-	s->hw_enc_features = 0x200;
-	s->len = 2962;
-	s->data_len = 2896;
-	s->dataref = 1;
-	s->gso_size = 1448;
-	s->gso_segs = 2;
-	s->nr_frags = 1;
-	s->ip_summed = 3;
-	s->network_header = 78;
-	s->transport_header = 98;
-	memcpy(s->data + 6, src, 6);
-	memcpy(s->data, dst, 6);
-	if (ip_proto) {
-		s->ip_version = 4;
-		s->ip_protocol = (__u8)ip_proto;
-		s->saddr = golden_ipv4("10.0.0.1");
-		s->daddr = golden_ipv4("10.0.0.2");
-		s->sport = 4789;
-		s->dport = 4790;
-	}
-	return ev;
+	return gso_sample_event(&host, probe, ip_proto);
 }
 
 static struct gso_event sample_xmit(void)
@@ -73,16 +58,6 @@ static struct gso_event sample_xmit(void)
 	return ev;
 }
 
-static struct gso_frames sample_frames(const char *first)
-{
-	struct gso_frames fr = { .n = 3 };
-
-	fr.frame[0] = first;
-	fr.frame[1] = "dev_hard_start_xmit+169";
-	fr.frame[2] = "__dev_queue_xmit+1294";
-	return fr;
-}
-
 static struct stack_frames sample_ustack(void)
 {
 	struct stack_frames sf = { .n = 2 };
@@ -95,7 +70,7 @@ static struct stack_frames sample_ustack(void)
 START_TEST(blocks)
 {
 	struct stack_frames ustack = sample_ustack(), none = { 0 };
-	struct gso_frames fr = sample_frames("tun_net_xmit+1");
+	struct gso_frames fr = gso_sample_frames("tun_net_xmit+1");
 	struct gso_event ev = sample_xmit();
 	FILE *f = golden_open(&buf, &len);
 
@@ -141,7 +116,7 @@ END_TEST
 
 START_TEST(json)
 {
-	struct gso_frames fr = sample_frames("tun_net_xmit+1");
+	struct gso_frames fr = gso_sample_frames("tun_net_xmit+1");
 	struct gso_event ev = sample_xmit();
 	const char *names[TAGT_PROBES];
 	uint64_t counts[TAGT_PROBES] = { [TAGT_TUN_NET_XMIT] = 1 };
