@@ -271,6 +271,15 @@ uint64_t bpfload_percpu_sum(struct bpf_map *map, uint32_t key)
 	return total;
 }
 
+struct bpf_map *bpfload_map(struct bpf_object *obj, const char *name)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
+
+	if (!m)
+		die("internal error: %s has no map %s", tool_name(), name);
+	return m;
+}
+
 void bpfload_write_config(struct bpf_map *config_map, const void *cfg, size_t size)
 {
 	unsigned zero = 0;

@@ -20,6 +20,8 @@ bool bpfload_use_legacy(void);
 void bpfload_open(struct bpf_object_skeleton *s, const void *legacy, size_t legacy_size);
 /* Loads (verifies) every program; dies with the cause and the path of the saved log on failure. */
 void bpfload_load(struct bpf_object_skeleton *s);
+/* The object's map of that name; a missing one is an internal error (dies naming it). */
+struct bpf_map *bpfload_map(struct bpf_object *obj, const char *name);
 /* Writes a tool's configuration into its one-element config_map. */
 void bpfload_write_config(struct bpf_map *config_map, const void *cfg, size_t size);
 /*

@@ -37,15 +37,6 @@ static void handle_event(void *ctx, const void *data, size_t size)
 	fflush(stdout);
 }
 
-static struct bpf_map *map_of(struct bpf_object *obj, const char *name)
-{
-	struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
-
-	if (!m)
-		die("internal error: %s has no map %s", tool_name(), name);
-	return m;
-}
-
 static int attached(const struct hook_set *hooks)
 {
 	int n = 0;
@@ -66,8 +57,8 @@ void gso_tool_run(const struct gso_tool *t, struct hook_set *hooks, struct bpf_o
 	printer.tool = t;
 	hook_prepare(hooks, obj);
 	bpfload_load(skel);
-	bpfload_write_config(map_of(obj, "config_map"), cfg, sizeof(*cfg));
-	ch = events_open(map_of(obj, "events"), map_of(obj, "events_lost"), handle_event, &printer);
+	bpfload_write_config(bpfload_map(obj, "config_map"), cfg, sizeof(*cfg));
+	ch = events_open(bpfload_map(obj, "events"), bpfload_map(obj, "events_lost"), handle_event, &printer);
 	tool_install_signals();
 	hook_attach(hooks);
 	if (!attached(hooks))
@@ -78,7 +69,7 @@ void gso_tool_run(const struct gso_tool *t, struct hook_set *hooks, struct bpf_o
 	}
 	fflush(stdout);
 	events_trace(ch, hooks, duration_s, "");
-	bpfload_percpu_sums(map_of(obj, "gso_anomalies"), t->nprobes, counts);
+	bpfload_percpu_sums(bpfload_map(obj, "gso_anomalies"), t->nprobes, counts);
 	gso_print_exit(stdout, g_common.json, t->probe_names, counts, t->nprobes, events_lost(ch));
 	events_close(ch);
 }

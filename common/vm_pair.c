@@ -27,22 +27,13 @@ static const struct hook_def hook_defs[] = {
 };
 const struct hook_table vm_pair_hook_table = { hook_defs, 2 };
 
-static struct bpf_map *map_of(struct bpf_object *obj, const char *name)
-{
-	struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
-
-	if (!m)
-		die("BPF object has no map %s", name);
-	return m;
-}
-
 void vm_pair_add_dev(struct bpf_object *obj, bool rx, const char *name, uint32_t pair_id)
 {
 	struct vm_pair_dev key;
 
 	memset(&key, 0, sizeof(key));
 	strncpy(key.name, name, sizeof(key.name) - 1);
-	if (bpf_map_update_elem(bpf_map__fd(map_of(obj, rx ? "rx_devs" : "tx_devs")), &key, &pair_id,
+	if (bpf_map_update_elem(bpf_map__fd(bpfload_map(obj, rx ? "rx_devs" : "tx_devs")), &key, &pair_id,
 				BPF_ANY))
 		die("cannot add device %s: at most %d devices per side", name, VM_PAIR_MAX_DEVS);
 }
@@ -51,7 +42,7 @@ void vm_pair_add_port(struct bpf_object *obj, uint16_t port)
 {
 	uint8_t one = 1;
 
-	if (bpf_map_update_elem(bpf_map__fd(map_of(obj, "ports")), &port, &one, BPF_ANY))
+	if (bpf_map_update_elem(bpf_map__fd(bpfload_map(obj, "ports")), &port, &one, BPF_ANY))
 		die("cannot add port %u: at most %d ports", port, VM_PAIR_MAX_PORTS);
 }
 
@@ -197,12 +188,12 @@ static void handle_event(void *ctx, const void *data, size_t size)
 void vm_pair_run(struct bpf_object *obj, struct hook_set *hooks, vm_pair_handler fn, double duration_s,
 		 bool gaps)
 {
-	struct bpf_map *counters = map_of(obj, "counters");
+	struct bpf_map *counters = bpfload_map(obj, "counters");
 	struct vm_pair_totals t = { 0 };
 	struct event_channel *ch;
 
 	handler = fn;
-	ch = events_open(map_of(obj, "events"), map_of(obj, "events_lost"), handle_event, NULL);
+	ch = events_open(bpfload_map(obj, "events"), bpfload_map(obj, "events_lost"), handle_event, NULL);
 	tool_install_signals();
 	hook_attach(hooks);
 	tool_ready();
@@ -212,7 +203,7 @@ void vm_pair_run(struct bpf_object *obj, struct hook_set *hooks, vm_pair_handler
 	t.matched = bpfload_percpu_sum(counters, gaps ? VPC_GAPS : VPC_MATCHED);
 	t.started = bpfload_percpu_sum(counters, VPC_STARTED);
 	t.table_full = bpfload_percpu_sum(counters, VPC_TABLE_FULL);
-	t.pending = count_entries(map_of(obj, gaps ? "last_seen" : "flows"));
+	t.pending = count_entries(bpfload_map(obj, gaps ? "last_seen" : "flows"));
 	t.lost_events = events_lost(ch);
 	if (gaps)
 		vm_pair_print_gap_totals(stdout, &t, g_common.json);
@@ -276,7 +267,7 @@ void vm_pair_load(struct bpf_object_skeleton *skel, struct hook_set *hooks, cons
 	hook_set_init(hooks, vm_pair_hook_table.defs, vm_pair_hook_table.n, 0);
 	hook_prepare(hooks, obj);
 	bpfload_load(skel);
-	bpfload_write_config(map_of(obj, "config_map"), cfg, sizeof(*cfg));
+	bpfload_write_config(bpfload_map(obj, "config_map"), cfg, sizeof(*cfg));
 	for (int i = 0; i < nports; i++)
 		vm_pair_add_port(obj, ports[i]);
 }

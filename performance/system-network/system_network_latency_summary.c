@@ -9,14 +9,11 @@
 #include "filter.h"
 #include "hist.h"
 #include "hist_rows.h"
-#include "interval.h"
 #include "json.h"
 #include "log.h"
 #include "netstage.h"
-#include "percpu_delta.h"
 #include "runtime.h"
 #include "sysnet_stages.h"
-#include "timefmt.h"
 #include "system_network_latency_summary.h"
 #include "system_network_latency_summary.skel.h"
 #include "util.h"
@@ -75,7 +72,7 @@ static const char *const dir_titles[NS_DIRS] = { "TX Direction (System -> Physic
 						 "RX Direction (Physical -> System):" };
 static const char *const dir_names[NS_DIRS] = { "TX", "RX" };
 
-void sls_print_report(FILE *f, const char *datetime, const struct sls_report *r)
+void sls_print_report(FILE *f, const char *datetime, const struct netstage_interval *r)
 {
 	char a[64], b[64];
 	uint64_t active = r->counts.active[NS_TX] + r->counts.active[NS_RX];
@@ -145,7 +142,7 @@ void sls_print_report(FILE *f, const char *datetime, const struct sls_report *r)
 	}
 }
 
-void sls_print_json(FILE *f, const char *datetime, const struct sls_report *r, int final)
+void sls_print_json(FILE *f, const char *datetime, const struct netstage_interval *r, int final)
 {
 	static const char *const dir_keys[NS_DIRS] = { "tx", "rx" };
 	struct json j;
@@ -192,57 +189,6 @@ void sls_print_json(FILE *f, const char *datetime, const struct sls_report *r, i
 
 /* ---- the tool ---- */
 
-struct state {
-	struct system_network_latency_summary_bpf *skel;
-	struct netstage_config cfg;
-	struct netstage_probes probes;
-	unsigned dirs;
-	struct percpu_delta pairs, total;
-	uint64_t started_prev[NS_DIRS];
-	double last_report;
-	struct netstage_pair pairs_out[NS_PAIRS_MAX];
-};
-
-static void report(struct state *st, bool final)
-{
-	struct sls_report r = { .dirs = st->dirs, .pairs = st->pairs_out };
-	double now = tool_elapsed();
-	const uint64_t *pairs = percpu_delta_read(&st->pairs), *total = percpu_delta_read(&st->total);
-	char datetime[32];
-
-	netstage_counts_read(st->skel->maps.netstage_counters, &r.counts);
-	netstage_sweep(st->skel->maps.netstage_sessions, st->cfg.stale_ns, ktime_now_ns(), &r.counts, NULL);
-
-	r.interval_s = now - st->last_report;
-	st->last_report = now;
-	r.npairs = netstage_pairs_collect(pairs, st->pairs_out, ARRAY_SIZE(st->pairs_out));
-	for (int d = 0; d < NS_DIRS; d++) {
-		memcpy(r.total[d], &total[d * NS_HIST_SLOTS], sizeof(r.total[d]));
-		r.packets[d] = r.counts.started[d] - st->started_prev[d];
-		st->started_prev[d] = r.counts.started[d];
-	}
-
-	fmt_datetime(datetime, sizeof(datetime));
-	if (g_common.json)
-		sls_print_json(stdout, datetime, &r, final);
-	else
-		sls_print_report(stdout, datetime, &r);
-	fflush(stdout);
-}
-
-static void report_interval(void *st)
-{
-	report(st, false);
-}
-
-static void report_final(void *st)
-{
-	netstage_probes_detach(&((struct state *)st)->probes);
-	if (!g_common.json)
-		printf("\n\nFinal statistics:\n");
-	report(st, true);
-}
-
 static void print_banner(const struct netstage_config *cfg, const struct netstage_probes *probes)
 {
 	printf("=== System Network Adjacent Stage Latency Histogram Tool ===\n");
@@ -258,38 +204,25 @@ static void print_banner(const struct netstage_config *cfg, const struct netstag
 
 int main(int argc, char **argv)
 {
-	static struct state st;
-	unsigned protocols;
+	static struct netstage_config cfg;
+	struct system_network_latency_summary_bpf *skel;
+	unsigned protocols, dirs;
 
 	args_parse(&parser, argc, argv);
-	protocols = netstage_opts_apply(&st.cfg, &opt.net, NS_PROTO_TCP | NS_PROTO_UDP, &st.dirs);
+	protocols = netstage_opts_apply(&cfg, &opt.net, NS_PROTO_TCP | NS_PROTO_UDP, &dirs);
 	tool_init("system_network_latency_summary");
-	netstage_opts_resolve(&st.cfg, &opt.net);
-	netstage_rules_build(&st.cfg, &sysnet_latency_model, st.dirs, protocols);
-
-	st.skel = BPFNET_OPEN(system_network_latency_summary_bpf);
-
-	netstage_probes_select(&st.probes, st.skel->obj, &st.cfg, &sysnet_latency_model);
-	bpfload_load(st.skel->skeleton);
-	bpfload_write_config(st.skel->maps.config_map, &st.cfg, sizeof(st.cfg));
-	percpu_delta_init_map(&st.pairs, st.skel->maps.stage_pair_hist, NS_PAIR_SLOTS);
-	percpu_delta_init_map(&st.total, st.skel->maps.total_hist, NS_TOTAL_SLOTS);
-	tool_install_signals();
-	netstage_probes_attach(&st.probes);
-	if (!g_common.json)
-		print_banner(&st.cfg, &st.probes);
-	st.last_report = tool_elapsed();
-	tool_ready();
-
-	interval_run(&(struct interval_loop){ .interval_s = opt.interval,
-					      .duration_s = opt.duration,
-					      .report = report_interval,
-					      .final = report_final,
-					      .ctx = &st });
-	if (!g_common.json)
-		printf("\nExiting...\n");
-	system_network_latency_summary_bpf__destroy(st.skel);
-	percpu_delta_free(&st.pairs);
-	percpu_delta_free(&st.total);
+	netstage_opts_resolve(&cfg, &opt.net);
+	netstage_rules_build(&cfg, &sysnet_latency_model, dirs, protocols);
+	skel = BPFNET_OPEN(system_network_latency_summary_bpf);
+	netstage_summary_run(&(struct netstage_summary){ .skel = skel->skeleton,
+							 .cfg = &cfg,
+							 .model = &sysnet_latency_model,
+							 .dirs = dirs,
+							 .interval_s = opt.interval,
+							 .duration_s = opt.duration,
+							 .print_banner = print_banner,
+							 .print_text = sls_print_report,
+							 .print_json = sls_print_json });
+	system_network_latency_summary_bpf__destroy(skel);
 	return 0;
 }

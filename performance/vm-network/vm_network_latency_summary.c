@@ -11,13 +11,10 @@
 #include "filter.h"
 #include "hist.h"
 #include "hist_rows.h"
-#include "interval.h"
 #include "json.h"
 #include "log.h"
 #include "netstage.h"
-#include "percpu_delta.h"
 #include "runtime.h"
-#include "timefmt.h"
 #include "util.h"
 #include "vm_network_latency_summary.h"
 #include "vm_network_latency_summary.skel.h"
@@ -83,10 +80,16 @@ static const char *stage_name(unsigned dir, unsigned pos, char *buf, size_t len)
 	return buf;
 }
 
+/* The one direction the tool traces (--direction). */
+static unsigned traced_dir(const struct netstage_interval *r)
+{
+	return r->dirs & NS_DIR_BIT(NS_RX) ? NS_RX : NS_TX;
+}
+
 static const char *const dir_titles[NS_DIRS] = { "VM TX (VM->External):", "VM RX (External->VM):" };
 static const char *const dir_names[NS_DIRS] = { "VM TX", "VM RX" };
 
-void vms_print_report(FILE *f, const char *datetime, const struct vms_report *r)
+void vms_print_report(FILE *f, const char *datetime, const struct netstage_interval *r)
 {
 	char a[64], b[64];
 	uint64_t active = r->counts.active[NS_TX] + r->counts.active[NS_RX];
@@ -128,13 +131,13 @@ void vms_print_report(FILE *f, const char *datetime, const struct vms_report *r)
 			(unsigned long long)r->counts.no_session);
 
 	fprintf(f, "\nTotal End-to-End Latency Distribution (First Stage -> Last Stage):\n%s\n", RULE60);
-	if (!hist_total(r->total, NS_HIST_SLOTS))
+	if (!hist_total(r->total[traced_dir(r)], NS_HIST_SLOTS))
 		fprintf(f, "  No total latency data collected in this interval\n");
 	else
-		print_log2_rows(f, "  ", r->total, NS_HIST_SLOTS, "us");
+		print_log2_rows(f, "  ", r->total[traced_dir(r)], NS_HIST_SLOTS, "us");
 }
 
-void vms_print_json(FILE *f, const char *datetime, const struct vms_report *r, int final)
+void vms_print_json(FILE *f, const char *datetime, const struct netstage_interval *r, int final)
 {
 	static const char *const dir_keys[NS_DIRS] = { "tx", "rx" };
 	struct json j;
@@ -146,7 +149,7 @@ void vms_print_json(FILE *f, const char *datetime, const struct vms_report *r, i
 	if (final)
 		json_bool(&j, "final", true);
 	json_double(&j, "interval_s", r->interval_s);
-	json_str(&j, "direction", dir_keys[r->dir & 1]);
+	json_str(&j, "direction", dir_keys[traced_dir(r)]);
 	json_arr(&j, "pairs");
 	for (size_t i = 0; i < r->npairs; i++) {
 		const struct netstage_pair *p = &r->pairs[i];
@@ -159,71 +162,19 @@ void vms_print_json(FILE *f, const char *datetime, const struct vms_report *r, i
 		json_end_obj(&j);
 	}
 	json_end_arr(&j);
-	json_uint(&j, "packets", r->packets[r->dir & 1]);
-	json_uint(&j, "started", r->counts.started[r->dir & 1]);
-	json_uint(&j, "completed", r->counts.completed[r->dir & 1]);
-	json_uint(&j, "incomplete", netstage_incomplete(&r->counts, (int)(r->dir & 1)));
-	json_uint(&j, "active", r->counts.active[r->dir & 1]);
+	json_uint(&j, "packets", r->packets[traced_dir(r)]);
+	json_uint(&j, "started", r->counts.started[traced_dir(r)]);
+	json_uint(&j, "completed", r->counts.completed[traced_dir(r)]);
+	json_uint(&j, "incomplete", netstage_incomplete(&r->counts, (int)(traced_dir(r))));
+	json_uint(&j, "active", r->counts.active[traced_dir(r)]);
 	json_uint(&j, "not_tracked_table_full", r->counts.no_session);
-	json_uint(&j, "total_samples", hist_total(r->total, NS_HIST_SLOTS));
-	log2_hist_json(&j, "total_", "us", r->total, NS_HIST_SLOTS);
+	json_uint(&j, "total_samples", hist_total(r->total[traced_dir(r)], NS_HIST_SLOTS));
+	log2_hist_json(&j, "total_", "us", r->total[traced_dir(r)], NS_HIST_SLOTS);
 	json_end_obj(&j);
 	json_finish(&j);
 }
 
 /* ---- the tool ---- */
-
-struct state {
-	struct vm_network_latency_summary_bpf *skel;
-	struct netstage_config cfg;
-	struct netstage_model model;
-	struct netstage_probes probes;
-	unsigned dir;
-	struct percpu_delta pairs, total;
-	uint64_t started_prev[NS_DIRS];
-	double last_report;
-	struct netstage_pair pairs_out[NS_PAIRS_MAX];
-};
-
-static void report(struct state *st, bool final)
-{
-	struct vms_report r = { .dir = st->dir, .pairs = st->pairs_out };
-	double now = tool_elapsed();
-	const uint64_t *pairs = percpu_delta_read(&st->pairs), *total = percpu_delta_read(&st->total);
-	char datetime[32];
-
-	netstage_counts_read(st->skel->maps.netstage_counters, &r.counts);
-	netstage_sweep(st->skel->maps.netstage_sessions, st->cfg.stale_ns, ktime_now_ns(), &r.counts, NULL);
-
-	r.interval_s = now - st->last_report;
-	st->last_report = now;
-	r.npairs = netstage_pairs_collect(pairs, st->pairs_out, ARRAY_SIZE(st->pairs_out));
-	memcpy(r.total, &total[st->dir * NS_HIST_SLOTS], sizeof(r.total));
-	for (int d = 0; d < NS_DIRS; d++) {
-		r.packets[d] = r.counts.started[d] - st->started_prev[d];
-		st->started_prev[d] = r.counts.started[d];
-	}
-
-	fmt_datetime(datetime, sizeof(datetime));
-	if (g_common.json)
-		vms_print_json(stdout, datetime, &r, final);
-	else
-		vms_print_report(stdout, datetime, &r);
-	fflush(stdout);
-}
-
-static void report_interval(void *st)
-{
-	report(st, false);
-}
-
-static void report_final(void *st)
-{
-	netstage_probes_detach(&((struct state *)st)->probes);
-	if (!g_common.json)
-		printf("\n\nFinal statistics:\n");
-	report(st, true);
-}
 
 static void print_banner(const struct netstage_config *cfg, const struct netstage_probes *probes)
 {
@@ -245,47 +196,34 @@ static void print_banner(const struct netstage_config *cfg, const struct netstag
 
 int main(int argc, char **argv)
 {
-	static struct state st;
+	static struct netstage_config cfg;
+	struct vm_network_latency_summary_bpf *skel;
+	struct netstage_model model = vmnet_model;
 	unsigned protocols, dirs;
 
 	args_parse(&parser, argc, argv);
-	protocols = netstage_opts_apply(&st.cfg, &opt.net, ALL_PROTOCOLS, &dirs);
+	protocols = netstage_opts_apply(&cfg, &opt.net, ALL_PROTOCOLS, &dirs);
 	/* The original set both addresses to the VM's, which nothing matches: either one is meant. */
 	if (opt.vm_ip)
-		st.cfg.filter = pkt_filter_ipv4(opt.vm_ip, 0, opt.net.src_port, opt.net.dst_port, 0,
-						NS_FILTER_FLAGS | PKT_F_EITHER_ADDR);
-	st.dir = opt.net.direction == NETSTAGE_DIR_RX ? NS_RX : NS_TX;
-	st.model = vmnet_model;
+		cfg.filter = pkt_filter_ipv4(opt.vm_ip, 0, opt.net.src_port, opt.net.dst_port, 0,
+					     NS_FILTER_FLAGS | PKT_F_EITHER_ADDR);
 	if (opt.enable_ct)
-		st.model.optional &= ~vmnet_ct_hooks;
+		model.optional &= ~vmnet_ct_hooks;
 	tool_init("vm_network_latency_summary");
-	iface_set_add(&st.cfg.vm, opt.vm_interface);
-	netstage_opts_resolve(&st.cfg, &opt.net);
-	netstage_rules_build(&st.cfg, &st.model, dirs, protocols);
-
-	st.skel = BPFNET_OPEN(vm_network_latency_summary_bpf);
-
-	netstage_probes_select(&st.probes, st.skel->obj, &st.cfg, &st.model);
-	bpfload_load(st.skel->skeleton);
-	bpfload_write_config(st.skel->maps.config_map, &st.cfg, sizeof(st.cfg));
-	percpu_delta_init_map(&st.pairs, st.skel->maps.stage_pair_hist, NS_PAIR_SLOTS);
-	percpu_delta_init_map(&st.total, st.skel->maps.total_hist, NS_TOTAL_SLOTS);
-	tool_install_signals();
-	netstage_probes_attach(&st.probes);
-	if (!g_common.json)
-		print_banner(&st.cfg, &st.probes);
-	st.last_report = tool_elapsed();
-	tool_ready();
-
-	interval_run(&(struct interval_loop){ .interval_s = opt.interval,
-					      .duration_s = opt.duration,
-					      .report = report_interval,
-					      .final = report_final,
-					      .ctx = &st });
-	if (!g_common.json)
-		printf("\nExiting...\n");
-	vm_network_latency_summary_bpf__destroy(st.skel);
-	percpu_delta_free(&st.pairs);
-	percpu_delta_free(&st.total);
+	iface_set_add(&cfg.vm, opt.vm_interface);
+	netstage_opts_resolve(&cfg, &opt.net);
+	netstage_rules_build(&cfg, &model, dirs, protocols);
+	skel = BPFNET_OPEN(vm_network_latency_summary_bpf);
+	netstage_summary_run(&(struct netstage_summary){
+		.skel = skel->skeleton,
+		.cfg = &cfg,
+		.model = &model,
+		.dirs = NS_DIR_BIT(opt.net.direction == NETSTAGE_DIR_RX ? NS_RX : NS_TX),
+		.interval_s = opt.interval,
+		.duration_s = opt.duration,
+		.print_banner = print_banner,
+		.print_text = vms_print_report,
+		.print_json = vms_print_json });
+	vm_network_latency_summary_bpf__destroy(skel);
 	return 0;
 }

@@ -222,7 +222,7 @@ static struct netstage_pair pair(unsigned dir, unsigned a, unsigned b, const uin
 	return p;
 }
 
-static void sample_report(struct sls_report *r, struct netstage_pair *pairs)
+static void sample_report(struct netstage_interval *r, struct netstage_pair *pairs)
 {
 	static const uint64_t qdisc[] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 40, 2 };
 	static const uint64_t total[] = { 0, 0, 0, 30, 120, 6 };
@@ -247,7 +247,7 @@ static void sample_report(struct sls_report *r, struct netstage_pair *pairs)
 START_TEST(summary_reports)
 {
 	struct netstage_pair pairs[4];
-	struct sls_report r;
+	struct netstage_interval r;
 	FILE *f = golden_open(&buf, &len);
 
 	sample_report(&r, pairs);
@@ -268,7 +268,7 @@ END_TEST
 START_TEST(summary_json)
 {
 	struct netstage_pair pairs[4];
-	struct sls_report r;
+	struct netstage_interval r;
 	FILE *f = golden_open(&buf, &len);
 
 	sample_report(&r, pairs);

@@ -124,7 +124,7 @@ static struct netstage_pair pair(unsigned dir, unsigned a, unsigned b, const uin
 }
 
 /* The spec's sample interval (VM RX, 588 packets at PHY_RX -> OVS_TX) and a netem delay at the tap. */
-static void sample_report(struct vms_report *r, struct netstage_pair *pairs)
+static void sample_report(struct netstage_interval *r, struct netstage_pair *pairs)
 {
 	static const uint64_t phy_ovs[] = { 237, 301, 49, 0, 1 };
 	static const uint64_t ovs_extract[] = { 580, 8 };
@@ -137,10 +137,10 @@ static void sample_report(struct vms_report *r, struct netstage_pair *pairs)
 	pairs[2] = pair(NS_RX, 7, 8, tap_queue, 19);
 	pairs[3] = pair(NS_RX, 8, 9, ovs_extract, 1);
 	r->interval_s = 5.0;
-	r->dir = NS_RX;
+	r->dirs = NS_DIR_BIT(NS_RX);
 	r->pairs = pairs;
 	r->npairs = 4;
-	memcpy(r->total, total, sizeof(total));
+	memcpy(r->total[NS_RX], total, sizeof(total));
 	r->packets[NS_RX] = 588;
 	r->counts = (struct netstage_counts){ .started = { 0, 1200 },
 					      .completed = { 0, 1150 },
@@ -151,7 +151,7 @@ START_TEST(summary_report)
 {
 	struct netstage_pair pairs[4], slots_pairs[4];
 	uint64_t *slots = calloc(NS_PAIR_SLOTS, sizeof(uint64_t));
-	struct vms_report r;
+	struct netstage_interval r;
 	FILE *f = golden_open(&buf, &len);
 
 	sample_report(&r, pairs);
@@ -179,7 +179,7 @@ START_TEST(summary_report)
 	/* VM TX: its block title. */
 	pairs[0] = pair(NS_TX, 9, 10, (const uint64_t[]){ 3, 1 }, 2);
 	r.npairs = 1;
-	r.dir = NS_TX;
+	r.dirs = NS_DIR_BIT(NS_TX);
 	vms_print_report(f, "2025-10-20 14:35:35", &r);
 	ck_assert_int_eq(golden_check(f, &buf, &len, "vm_network_latency_summary.txt"), 0);
 }
@@ -188,7 +188,7 @@ END_TEST
 START_TEST(summary_json)
 {
 	struct netstage_pair pairs[4];
-	struct vms_report r;
+	struct netstage_interval r;
 	FILE *f = golden_open(&buf, &len);
 
 	sample_report(&r, pairs);
