@@ -63,10 +63,12 @@ void pair_counts_copy(struct pair_counts *dst, const struct pair_counts *src)
 	dst->n = src->n;
 }
 
-void pair_counts_since(struct pair_counts *t, const struct pair_counts *prev)
+void pair_counts_since(struct pair_counts *t, struct pair_counts *prev)
 {
+	struct pair_counts reading = { 0 };
 	size_t out = 0;
 
+	pair_counts_copy(&reading, t);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct pair_count *old =
 			prev->n ? bsearch(&t->v[i], prev->v, prev->n, sizeof(*prev->v), by_pair) : NULL;
@@ -78,6 +80,8 @@ void pair_counts_since(struct pair_counts *t, const struct pair_counts *prev)
 		t->v[out++].count -= before;
 	}
 	t->n = out;
+	pair_counts_free(prev);
+	*prev = reading;
 }
 
 void pair_counts_sort_by_count(struct pair_counts *t)

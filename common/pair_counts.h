@@ -23,8 +23,11 @@ struct pair_counts {
 void pair_counts_read(struct pair_counts *t, struct bpf_map *map);
 /* Copies src into dst (replacing dst's contents). */
 void pair_counts_copy(struct pair_counts *dst, const struct pair_counts *src);
-/* Subtracts from each entry of t the count of the same pair in prev; drops entries left at 0. */
-void pair_counts_since(struct pair_counts *t, const struct pair_counts *prev);
+/*
+ * Turns a fresh reading t into the counts since the reading prev (subtracting the count of the
+ * same pair, dropping entries left at 0), and keeps the fresh reading in prev for the next time.
+ */
+void pair_counts_since(struct pair_counts *t, struct pair_counts *prev);
 /* Sorts t by count, highest first (ties: by ptr, then value). */
 void pair_counts_sort_by_count(struct pair_counts *t);
 /* The sum of t's counts. */

@@ -141,14 +141,8 @@ static void report(struct run *r, bool final)
 
 	pair_counts_read(&r->now, r->skel->maps.counts);
 	fmt_datetime(when, sizeof(when));
-	if (opt.clear) {
-		struct pair_counts total = { 0 };
-
-		pair_counts_copy(&total, &r->now);
+	if (opt.clear)
 		pair_counts_since(&r->now, &r->reported);
-		pair_counts_copy(&r->reported, &total);
-		pair_counts_free(&total);
-	}
 	if (g_common.json)
 		vhost_peek_print_json(stdout, &r->now, when, final);
 	else

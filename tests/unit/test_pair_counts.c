@@ -41,6 +41,13 @@ START_TEST(test_since_subtracts_the_same_pair_and_drops_zeros)
 	ck_assert_int_eq(now.v[1].value, 242);
 	ck_assert_uint_eq(now.v[1].count, 4);
 	ck_assert_uint_eq(pair_counts_total(&now), 11);
+	/* prev is now the reading: the next interval counts from it. */
+	ck_assert_uint_eq(prev.n, 3);
+	ck_assert_int_eq(prev.v[2].value, 242);
+	ck_assert_uint_eq(pair_counts_total(&prev), 21);
+	fill(&now, after, ARRAY_SIZE(after));
+	pair_counts_since(&now, &prev);
+	ck_assert_uint_eq(now.n, 0);
 	pair_counts_free(&prev);
 	pair_counts_free(&now);
 }
@@ -55,6 +62,7 @@ START_TEST(test_since_an_empty_reading_is_the_reading)
 	pair_counts_since(&now, &prev);
 	ck_assert_uint_eq(now.n, 2);
 	ck_assert_uint_eq(pair_counts_total(&now), 3);
+	pair_counts_free(&prev);
 	pair_counts_free(&now);
 }
 END_TEST
