@@ -4,6 +4,7 @@
 #include <bpf/btf.h>
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -109,4 +110,28 @@ const struct hook_env *fixture_env(enum fixture_kernel k)
 		.fentry = true,
 	};
 	return &env;
+}
+
+void fixture_check_plan(enum fixture_kernel k, const char *tool, const struct hook_table *table,
+			const fixture_outcomes *want, int nwant)
+{
+	const struct hook_env *env = fixture_env(k);
+	struct hook_choice *choices = calloc((size_t)table->n, sizeof(*choices));
+	struct hook_set s = { tool, table->defs, table->n, choices };
+	char buf[160], got[200];
+
+	ck_assert_int_eq(table->n, nwant);
+	hook_plan(&s, env);
+	for (int i = 0; i < s.n; i++) {
+		if (s.c[i].inapplicable)
+			snprintf(got, sizeof(got), "n/a");
+		else if (!s.c[i].cand)
+			snprintf(got, sizeof(got), "none");
+		else
+			snprintf(got, sizeof(got), "%s [%s]", hook_describe(&s, i, buf, sizeof(buf)),
+				 s.c[i].cand->prog);
+		ck_assert_msg(!strcmp(got, want[i][k]), "%s on %s, hook %d (%s): got \"%s\", want \"%s\"",
+			      tool, fixture_series(k), i, s.defs[i].cand[0].target, got, want[i][k]);
+	}
+	free(choices);
 }

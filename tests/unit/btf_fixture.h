@@ -18,3 +18,17 @@ const char *fixture_series(enum fixture_kernel k);
  * tracepoints and fentry are available. Call once per process (the BTF is cached).
  */
 const struct hook_env *fixture_env(enum fixture_kernel k);
+
+/* A hook's outcome on each kernel: "<kind> <symbol> [<program>]", "none" (missing), "n/a". */
+typedef const char *fixture_outcomes[FIXTURE_KERNELS];
+#define SAME(x)                                                                                              \
+	{                                                                                                    \
+		x, x, x                                                                                      \
+	} /* the same outcome on 5.10, 6.1 and 6.12 */
+
+/* Plans table on k (fixture_env) and asserts each hook's outcome; nwant must be table's size. */
+void fixture_check_plan(enum fixture_kernel k, const char *tool, const struct hook_table *table,
+			const fixture_outcomes *want, int nwant);
+/* In a loop test (tcase_add_loop_test over the kernels): the kernel of this run. */
+#define K (enum fixture_kernel) _i
+#define CHECK_PLAN(tool, table, want) fixture_check_plan(K, tool, table, want, (int)ARRAY_SIZE(want))

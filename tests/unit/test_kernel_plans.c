@@ -30,40 +30,7 @@
 #include "trace_ip_defrag.h"
 #include "vmnet_stages.h"
 
-#define K (enum fixture_kernel) _i
-#define SAME(x)                                                                                              \
-	{                                                                                                    \
-		x, x, x                                                                                      \
-	} /* the same outcome on 5.10, 6.1 and 6.12 */
-
-/* A hook's outcome on each kernel: "<kind> <symbol> [<program>]", "none" (missing), "n/a". */
-typedef const char *outcomes[FIXTURE_KERNELS];
-
-static void check_plan(enum fixture_kernel k, const char *tool, const struct hook_table *table,
-		       const outcomes *want, int nwant)
-{
-	const struct hook_env *env = fixture_env(k);
-	struct hook_choice *choices = calloc((size_t)table->n, sizeof(*choices));
-	struct hook_set s = { tool, table->defs, table->n, choices };
-	char buf[160], got[200];
-
-	ck_assert_int_eq(table->n, nwant);
-	hook_plan(&s, env);
-	for (int i = 0; i < s.n; i++) {
-		if (s.c[i].inapplicable)
-			snprintf(got, sizeof(got), "n/a");
-		else if (!s.c[i].cand)
-			snprintf(got, sizeof(got), "none");
-		else
-			snprintf(got, sizeof(got), "%s [%s]", hook_describe(&s, i, buf, sizeof(buf)),
-				 s.c[i].cand->prog);
-		ck_assert_msg(!strcmp(got, want[i][k]), "%s on %s, hook %d (%s): got \"%s\", want \"%s\"",
-			      tool, fixture_series(k), i, s.defs[i].cand[0].target, got, want[i][k]);
-	}
-	free(choices);
-}
-
-#define CHECK_PLAN(tool, table, want) check_plan(K, tool, table, want, (int)ARRAY_SIZE(want))
+typedef fixture_outcomes outcomes;
 
 /* eth_drop, kernel_drop_stack_stats*: the tracepoint, on every lab kernel. */
 START_TEST(test_drop_hook)
@@ -115,8 +82,7 @@ START_TEST(test_vmnet_hooks)
 	const struct hook_table table = { vmnet_model.hooks, (int)vmnet_model.nhooks };
 	static const outcomes want[] = {
 		SAME("kprobe dev_hard_start_xmit [vm_dev_hard_start_xmit]"),
-		/* tun is not among the fixture's modules (make.sh): the lab scenario attaches it */
-		SAME("none"),
+		SAME("kprobe tun_net_xmit [vm_tun_net_xmit]"),
 	};
 
 	CHECK_PLAN("vm_network_latency_summary", &table, want);

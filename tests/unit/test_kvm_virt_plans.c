@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The kvm-virt-network tools' hook tables planned against the lab kernels 5.10, 6.1 and 6.12
+ * (the fixture BTF and module symbols of tests/fixtures/btf), and the module types whose BTF
+ * the tools require before loading. Each test runs once per kernel, in its own process.
+ */
+#include <check.h>
+
+#include "btf_fixture.h"
+#include "kernel_btf.h"
+#include "unit_helpers.h"
+#include "util.h"
+
+#include "kvm_irqfd_stats_summary.h"
+#include "trace_virtio_net_rcvbuf.h"
+#include "tun-abnormal-gso-type.h"
+#include "tun-tx-ring-stas.h"
+#include "tun_ring_monitor.h"
+#include "tun_vhost_queue.h"
+#include "vhost_buf_peek_stats.h"
+#include "vhost_eventfd_count.h"
+#include "vhost_queue_correlation_details.h"
+#include "virtionet-rx-path-monitor.h"
+#include "virtionet-rx-path-summary.h"
+#include "virtnet_irq_monitor.h"
+#include "virtnet_poll_monitor.h"
+
+/* The tap's transmit, the one probe of three tools. */
+START_TEST(test_tun_xmit_tools)
+{
+	static const fixture_outcomes monitor[] = { SAME("kprobe tun_net_xmit [trm_xmit]") };
+	static const fixture_outcomes ring_stats[] = { SAME("kprobe tun_net_xmit [ttrs_xmit]") };
+
+	CHECK_PLAN("tun_ring_monitor", &trm_hook_table, monitor);
+	CHECK_PLAN("tun-tx-ring-stas", &ttrs_hook_table, ring_stats);
+}
+END_TEST
+
+START_TEST(test_tun_abnormal_gso_type)
+{
+	static const fixture_outcomes want[] = {
+		SAME("kprobe tun_net_xmit [tagt_tun_net_xmit]"),
+		SAME("kprobe sch_direct_xmit [tagt_sch_direct_xmit]"),
+		SAME("kprobe netdev_frame_hook [tagt_netdev_frame_hook]"),
+		SAME("kretprobe skb_segment [tagt_skb_segment_ret]"),
+		SAME("kprobe queue_gso_packets [tagt_queue_gso_packets]"),
+		SAME("kprobe queue_userspace_packet [tagt_queue_userspace_packet]"),
+		SAME("kprobe validate_xmit_skb_list [tagt_validate_xmit_skb_list]"),
+		SAME("kprobe validate_xmit_skb [tagt_validate_xmit_skb]"),
+	};
+
+	CHECK_PLAN("tun-abnormal-gso-type", &tagt_hook_table, want);
+}
+END_TEST
+
+/* tun_to_vhost_queue_stats_details; _status_simple plans the first two of the same table. */
+START_TEST(test_tun_to_vhost_queue)
+{
+	static const fixture_outcomes want[] = {
+		SAME("kprobe tun_net_xmit [tvq_xmit]"),
+		SAME("kprobe vhost_add_used_and_signal_n [tvq_signal]"),
+		SAME("kprobe tun_recvmsg [tvq_recvmsg]"),
+		SAME("kprobe handle_rx [tvq_handle_rx]"),
+	};
+
+	CHECK_PLAN("tun_to_vhost_queue_stats_details", &tvq_details_hook_table, want);
+}
+END_TEST
+
+/*
+ * vhost_notify is only there as GCC's clone without the unused dev argument on all three
+ * kernels: the vq is the clone's first argument (vqc_notify_arg1).
+ */
+START_TEST(test_vhost_queue_correlation)
+{
+	static const fixture_outcomes want[] = {
+		SAME("kprobe tun_net_xmit [vqc_tun_xmit]"),
+		SAME("kprobe vhost_add_used_and_signal_n [vqc_signal]"),
+		SAME("kprobe vhost_notify.constprop.0 [vqc_notify_arg1]"),
+		SAME("kretprobe vhost_notify.constprop.0 [vqc_notify_ret]"),
+		SAME("kprobe handle_rx [vqcd_handle_rx]"),
+		SAME("kprobe tun_recvmsg [vqcd_recvmsg]"),
+	};
+
+	CHECK_PLAN("vhost_queue_correlation_details", &vqcd_hook_table, want);
+}
+END_TEST
+
+START_TEST(test_vhost_counters)
+{
+	static const fixture_outcomes peek[] = {
+		SAME("kprobe vhost_net_buf_peek [vpeek_entry]"),
+		SAME("kretprobe vhost_net_buf_peek [vpeek_return]"),
+	};
+	static const fixture_outcomes eventfd[] = { SAME(
+		"kprobe vhost_add_used_and_signal_n [vefd_signal]") };
+
+	CHECK_PLAN("vhost_buf_peek_stats", &vhost_peek_hook_table, peek);
+	CHECK_PLAN("vhost_eventfd_count", &vhost_eventfd_hook_table, eventfd);
+}
+END_TEST
+
+START_TEST(test_kvm_irqfd_stats_summary)
+{
+	static const fixture_outcomes want[] = {
+		SAME("kprobe irqfd_wakeup [kirq_wakeup]"),
+		SAME("kprobe kvm_arch_set_irq_inatomic [kirq_arch_set_irq]"),
+		SAME("kretprobe kvm_arch_set_irq_inatomic [kirq_arch_set_irq_ret]"),
+		SAME("kprobe kvm_set_msi [kirq_set_msi]"),
+		SAME("kprobe kvm_vcpu_kick [kirq_vcpu_kick]"),
+	};
+
+	CHECK_PLAN("kvm_irqfd_stats_summary", &kirq_hook_table, want);
+}
+END_TEST
+
+/* The guest-side tools, on the lab kernels as guests (virtio_ring is built in on 6.12). */
+START_TEST(test_virtio_net_guest_tools)
+{
+	static const fixture_outcomes poll[] = {
+		SAME("kprobe virtnet_poll [vpoll_entry]"),
+		SAME("kretprobe virtnet_poll [vpoll_exit]"),
+		SAME("kprobe skb_recv_done [vpoll_recv_done]"),
+	};
+	static const fixture_outcomes irq[] = {
+		SAME("tracepoint irq:irq_handler_entry [virq_entry]"),
+		SAME("tracepoint irq:irq_handler_exit [virq_exit]"),
+	};
+	static const fixture_outcomes rcvbuf[] = {
+		SAME("kprobe receive_buf [rcv_receive_buf]"),
+		SAME("kretprobe receive_buf [rcv_receive_buf_ret]"),
+		SAME("kprobe virtnet_poll [rcv_poll]"),
+		SAME("kprobe skb_recv_done [rcv_recv_done]"),
+		SAME("kprobe napi_gro_receive [rcv_gro]"),
+		SAME("kprobe start_xmit [rcv_xmit]"),
+		SAME("kretprobe start_xmit [rcv_xmit_ret]"),
+		SAME("kprobe skb_xmit_done [rcv_xmit_done]"),
+		SAME("kprobe virtqueue_notify [rcv_notify]"),
+	};
+	static const fixture_outcomes monitor[] = {
+		SAME("kprobe virtnet_poll [rxmon_poll]"),
+		SAME("kretprobe virtnet_poll [rxmon_poll_ret]"),
+		SAME("kprobe virtqueue_enable_cb_prepare [rxmon_enable_cb]"),
+		SAME("kretprobe virtqueue_enable_cb_prepare [rxmon_enable_cb_ret]"),
+		SAME("kprobe napi_complete_done [rxmon_complete]"),
+		SAME("kretprobe napi_complete_done [rxmon_complete_ret]"),
+		SAME("kprobe virtqueue_poll [rxmon_vq_poll]"),
+		SAME("kretprobe virtqueue_poll [rxmon_vq_poll_ret]"),
+	};
+	static const fixture_outcomes summary[] = {
+		SAME("kretprobe virtnet_poll [rxs_poll_ret]"),
+		SAME("kretprobe virtqueue_enable_cb_prepare [rxs_cb_prepare_ret]"),
+		SAME("kretprobe napi_complete_done [rxs_napi_complete_ret]"),
+		SAME("kretprobe virtqueue_poll [rxs_vq_poll_ret]"),
+		SAME("kprobe virtqueue_enable_cb_delayed [rxs_cb_delayed]"),
+		SAME("kretprobe virtqueue_enable_cb_delayed [rxs_cb_delayed_ret]"),
+		SAME("kprobe virtqueue_get_buf_ctx [rxs_get_buf]"),
+		SAME("tracepoint irq:irq_handler_entry [rxs_irq_entry]"),
+		SAME("tracepoint irq:irq_handler_exit [rxs_irq_exit]"),
+		SAME("kprobe vring_interrupt [rxs_vring]"),
+		SAME("kretprobe vring_interrupt [rxs_vring_ret]"),
+	};
+
+	CHECK_PLAN("virtnet_poll_monitor", &virtnet_poll_hook_table, poll);
+	CHECK_PLAN("virtnet_irq_monitor", &virq_hook_table, irq);
+	CHECK_PLAN("trace_virtio_net_rcvbuf", &rcvbuf_hook_table, rcvbuf);
+	CHECK_PLAN("virtionet-rx-path-monitor", &rxmon_hook_table, monitor);
+	CHECK_PLAN("virtionet-rx-path-summary", &rxsum_hook_table, summary);
+}
+END_TEST
+
+/*
+ * The module structs the tools check before loading (each names the module whose BTF has it),
+ * and vhost's call_ctx as struct vhost_vring_call (5.8 on): the layout the vhost tools print.
+ */
+START_TEST(test_module_types)
+{
+	static const struct {
+		const char *type, *module;
+	} types[] = {
+		{ "tun_struct", "tun" },           { "tun_file", "tun" },
+		{ "vhost_virtqueue", "vhost" },    { "vhost_vring_call", "vhost" },
+		{ "vhost_net", "vhost_net" },      { "kvm_kernel_irqfd", "kvm" },
+		{ "receive_queue", "virtio_net" }, { "vring_virtqueue", "virtio_ring" },
+	};
+
+	fixture_env(K);
+	for (size_t i = 0; i < ARRAY_SIZE(types); i++)
+		ck_assert_msg(kernel_struct_exists(types[i].type, types[i].module),
+			      "struct %s (%s) missing on %s", types[i].type, types[i].module,
+			      fixture_series(K));
+	ck_assert(!kernel_struct_exists("no_such_struct", "tun"));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("kvm_virt_plans");
+	TCase *tc = tcase_create("plans");
+
+	tcase_add_loop_test(tc, test_tun_xmit_tools, 0, FIXTURE_KERNELS);
+	tcase_add_loop_test(tc, test_tun_abnormal_gso_type, 0, FIXTURE_KERNELS);
+	tcase_add_loop_test(tc, test_tun_to_vhost_queue, 0, FIXTURE_KERNELS);
+	tcase_add_loop_test(tc, test_vhost_queue_correlation, 0, FIXTURE_KERNELS);
+	tcase_add_loop_test(tc, test_vhost_counters, 0, FIXTURE_KERNELS);
+	tcase_add_loop_test(tc, test_kvm_irqfd_stats_summary, 0, FIXTURE_KERNELS);
+	tcase_add_loop_test(tc, test_virtio_net_guest_tools, 0, FIXTURE_KERNELS);
+	tcase_add_loop_test(tc, test_module_types, 0, FIXTURE_KERNELS);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
