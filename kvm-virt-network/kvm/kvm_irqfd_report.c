@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* kvm_irqfd_stats_summary: one interval's tables summed per VM and irqfd, as text or JSON. */
+/*
+ * kvm_irqfd_stats_summary and kvm_irqfd_stats_summary_arm: one interval's tables summed per VM
+ * and irqfd (and for the arm tool per vGIC interrupt ID), as text or JSON.
+ */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +165,48 @@ static int by_gsi(const void *a, const void *b)
 	return (x->gsi > y->gsi) - (x->gsi < y->gsi);
 }
 
+static int by_intid(const void *a, const void *b)
+{
+	const struct kirq_intid_count *x = a, *y = b;
+
+	return (x->intid > y->intid) - (x->intid < y->intid);
+}
+
+static struct kirq_intid_count *intid_of(struct kirq_intid_count **v, size_t *n, __u32 intid)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*v)[i].intid == intid)
+			return &(*v)[i];
+	*v = grow(*v, *n, sizeof(**v));
+	(*v)[*n].intid = intid;
+	return &(*v)[(*n)++];
+}
+
+/* arm64: vGIC queueings (version 0) and list-register populations (2, 3) per VM and intid. */
+static void add_vgic(struct kirq_report *r, const struct kirq_vgic_count *c)
+{
+	struct kirq_vm *vm = vm_of(r, c->key.kvm);
+	struct kirq_intid_count *n;
+
+	if (!c->key.version) {
+		r->vgic_queue += c->count;
+		vm->vgic_queue += c->count;
+		intid_of(&vm->queued, &vm->n_queued, c->key.intid)->count += c->count;
+		return;
+	}
+	r->populate_lr += c->count;
+	vm->populate_lr += c->count;
+	n = intid_of(&vm->populated, &vm->n_populated, c->key.intid);
+	n->count += c->count;
+	if (c->key.version == 2) {
+		vm->gicv2 += c->count;
+		n->gicv2 += c->count;
+	} else {
+		vm->gicv3 += c->count;
+		n->gicv3 += c->count;
+	}
+}
+
 void kirq_report_build(struct kirq_report *r, const struct kirq_tables *t)
 {
 	for (size_t i = 0; i < t->n_wakeups; i++) {
@@ -208,6 +253,9 @@ void kirq_report_build(struct kirq_report *r, const struct kirq_tables *t)
 		vm->results[vm->n_results].gsi = t->rets[i].key.gsi;
 		vm->results[vm->n_results++].stats = t->rets[i].stats;
 	}
+	for (size_t i = 0; i < t->n_vgic; i++)
+		if (t->vgic[i].count)
+			add_vgic(r, &t->vgic[i]);
 	sort_array(r->vms, r->n_vms, sizeof(*r->vms), by_kvm);
 	for (size_t i = 0; i < r->n_vms; i++) {
 		struct kirq_vm *vm = &r->vms[i];
@@ -217,6 +265,8 @@ void kirq_report_build(struct kirq_report *r, const struct kirq_tables *t)
 				   by_count_desc);
 		sort_array(vm->vcpus, vm->n_vcpus, sizeof(*vm->vcpus), by_vcpu);
 		sort_array(vm->results, vm->n_results, sizeof(*vm->results), by_gsi);
+		sort_array(vm->queued, vm->n_queued, sizeof(*vm->queued), by_intid);
+		sort_array(vm->populated, vm->n_populated, sizeof(*vm->populated), by_intid);
 	}
 }
 
@@ -233,6 +283,8 @@ void kirq_report_free(struct kirq_report *r)
 		free(vm->queues);
 		free(vm->vcpus);
 		free(vm->results);
+		free(vm->queued);
+		free(vm->populated);
 	}
 	free(r->vms);
 	memset(r, 0, sizeof(*r));
@@ -240,7 +292,7 @@ void kirq_report_free(struct kirq_report *r)
 
 /* ---- text ---- */
 
-void kirq_print_banner(FILE *f, const struct kirq_config *cfg, int interval)
+static void print_banner(FILE *f, const struct kirq_config *cfg, int interval, bool vgic)
 {
 	static const char *const subcategories[] = { NULL, "rx", "tx" };
 
@@ -250,10 +302,17 @@ void kirq_print_banner(FILE *f, const struct kirq_config *cfg, int interval)
 		   "  - Use BPF_HISTOGRAM for kernel-side statistics aggregation\n"
 		   "  - Fixed vhost PID and COMM filtering issues\n"
 		   "  - Periodic statistics histogram output\n"
-		   "  - Call source analysis with irqfd_wakeup parameter tracking\n"
-		   "  - Complete interrupt chain tracking: irqfd_wakeup -> kvm_arch_set_irq_inatomic -> "
-		   "kvm_set_msi -> kvm_vcpu_kick\n"
-		   "  - Ultra-high performance, suitable for high-frequency scenarios\n\n");
+		   "  - Call source analysis with irqfd_wakeup parameter tracking\n");
+	if (vgic)
+		fprintf(f, "  - Complete ARM interrupt chain tracking:\n"
+			   "    irqfd_wakeup -> kvm_arch_set_irq_inatomic -> kvm_set_msi -> "
+			   "vgic_queue_irq_unlock\n"
+			   "    -> kvm_vcpu_kick -> vgic_v2/v3_populate_lr (actual hardware injection)\n");
+	else
+		fprintf(f,
+			"  - Complete interrupt chain tracking: irqfd_wakeup -> kvm_arch_set_irq_inatomic -> "
+			"kvm_set_msi -> kvm_vcpu_kick\n");
+	fprintf(f, "  - Ultra-high performance, suitable for high-frequency scenarios\n\n");
 	fprintf(f, "Monitoring VM with QEMU PID: %u\n\nFilter Conditions:\n", cfg->qemu_pid);
 	if (cfg->category == KIRQ_DATA) {
 		fprintf(f, "  - Category: data (vhost-%u threads only)\n", cfg->qemu_pid);
@@ -268,6 +327,16 @@ void kirq_print_banner(FILE *f, const struct kirq_config *cfg, int interval)
 		fprintf(f, "  - Subcategory: %s\n", subcategories[cfg->subcategory]);
 	fprintf(f, "\nStatistics Interval: %d seconds\n\nStarting monitor... (Press Ctrl+C to exit)\n%s\n",
 		interval, RULE_BANNER);
+}
+
+void kirq_print_banner(FILE *f, const struct kirq_config *cfg, int interval)
+{
+	print_banner(f, cfg, interval, false);
+}
+
+void kirq_arm_print_banner(FILE *f, const struct kirq_config *cfg, int interval)
+{
+	print_banner(f, cfg, interval, true);
 }
 
 static double rate(__u64 n, double seconds)
@@ -324,7 +393,18 @@ static void print_queue(FILE *f, const struct kirq_queue *q, size_t n, double se
 			rate(q->sources[i].count, secs), pct(q->sources[i].count, q->count));
 }
 
-static void print_vm(FILE *f, const struct kirq_vm *vm, size_t n, double secs,
+static void print_intids(FILE *f, const char *title, const char *what, const struct kirq_intid_count *v,
+			 size_t n, double secs)
+{
+	if (!n)
+		return;
+	fprintf(f, "   %s:\n", title);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "     intid %u: %llu %s (%.2f/sec)\n", v[i].intid, (unsigned long long)v[i].count,
+			what, rate(v[i].count, secs));
+}
+
+static void print_vm(FILE *f, const struct kirq_vm *vm, size_t n, double secs, bool vgic,
 		     const char *(*wall)(__u64 ns, char *buf, size_t len))
 {
 	char from[32], to[32];
@@ -336,8 +416,18 @@ static void print_vm(FILE *f, const struct kirq_vm *vm, size_t n, double secs,
 		rate(vm->arch, secs));
 	fprintf(f, "   kvm_set_msi calls: %llu (%.2f/sec)\n", (unsigned long long)vm->msi,
 		rate(vm->msi, secs));
+	if (vgic)
+		fprintf(f, "   vgic_queue calls: %llu (%.2f/sec)\n", (unsigned long long)vm->vgic_queue,
+			rate(vm->vgic_queue, secs));
 	fprintf(f, "   vcpu_kick calls: %llu (%.2f/sec)\n", (unsigned long long)vm->kicks,
 		rate(vm->kicks, secs));
+	if (vgic) {
+		fprintf(f, "   populate_lr calls (actual injection): %llu (%.2f/sec)\n",
+			(unsigned long long)vm->populate_lr, rate(vm->populate_lr, secs));
+		if (vm->gicv2 || vm->gicv3)
+			fprintf(f, "     GICv2: %llu, GICv3: %llu\n", (unsigned long long)vm->gicv2,
+				(unsigned long long)vm->gicv3);
+	}
 	fprintf(f, "   Threads with interrupts in this interval: %zu\n", vm->n_queues);
 	if (vm->first_ns)
 		fprintf(f, "   Activity Time: %s -> %s\n", wall(vm->first_ns, from, sizeof(from)),
@@ -355,12 +445,18 @@ static void print_vm(FILE *f, const struct kirq_vm *vm, size_t n, double secs,
 		fprintf(f, "   Thread Details:\n");
 	for (size_t i = 0; i < vm->n_queues; i++)
 		print_queue(f, &vm->queues[i], i + 1, secs);
+	if (vgic)
+		print_intids(f, "vgic_queue_irq_unlock breakdown by intid", "calls", vm->queued, vm->n_queued,
+			     secs);
 	if (vm->n_vcpus) {
 		fprintf(f, "   kvm_vcpu_kick breakdown by VCPU ID:\n");
 		for (size_t i = 0; i < vm->n_vcpus; i++)
 			fprintf(f, "     VCPU %u: %llu kicks (%.2f/sec)\n", vm->vcpus[i].vcpu_id,
 				(unsigned long long)vm->vcpus[i].count, rate(vm->vcpus[i].count, secs));
 	}
+	if (vgic)
+		print_intids(f, "vgic_populate_lr breakdown by intid (actual hardware injection)",
+			     "injections", vm->populated, vm->n_populated, secs);
 	fputc('\n', f);
 }
 
@@ -378,12 +474,17 @@ void kirq_print_text(FILE *f, const struct kirq_report *r,
 	fprintf(f, "  Total irqfd_wakeup calls: %llu\n", (unsigned long long)r->wakeups);
 	fprintf(f, "  Total kvm_arch_set_irq_inatomic calls: %llu\n", (unsigned long long)r->arch);
 	fprintf(f, "  Total kvm_set_msi calls: %llu\n", (unsigned long long)r->msi);
+	if (r->vgic)
+		fprintf(f, "  Total vgic_queue_irq_unlock calls: %llu\n", (unsigned long long)r->vgic_queue);
 	fprintf(f, "  Total kvm_vcpu_kick calls: %llu\n", (unsigned long long)r->kicks);
+	if (r->vgic)
+		fprintf(f, "  Total vgic_populate_lr calls (actual injection): %llu\n",
+			(unsigned long long)r->populate_lr);
 	fprintf(f, "Total Interrupts: %llu (%.2f interrupts/sec)\n", (unsigned long long)r->wakeups,
 		rate(r->wakeups, secs));
 	fprintf(f, "Active VMs: %zu\n\n", r->n_vms);
 	for (size_t i = 0; i < r->n_vms; i++)
-		print_vm(f, &r->vms[i], i + 1, secs, wall);
+		print_vm(f, &r->vms[i], i + 1, secs, r->vgic, wall);
 }
 
 /* ---- JSON ---- */
@@ -439,7 +540,24 @@ static void json_queue(struct json *j, const struct kirq_queue *q)
 	json_end_obj(j);
 }
 
-static void json_vm(struct json *j, const struct kirq_vm *vm,
+static void json_intids(struct json *j, const char *key, const struct kirq_intid_count *v, size_t n,
+			bool versions)
+{
+	json_arr(j, key);
+	for (size_t i = 0; i < n; i++) {
+		json_obj(j, NULL);
+		json_uint(j, "intid", v[i].intid);
+		json_uint(j, "count", v[i].count);
+		if (versions) {
+			json_uint(j, "gicv2", v[i].gicv2);
+			json_uint(j, "gicv3", v[i].gicv3);
+		}
+		json_end_obj(j);
+	}
+	json_end_arr(j);
+}
+
+static void json_vm(struct json *j, const struct kirq_vm *vm, bool vgic,
 		    const char *(*wall)(__u64 ns, char *buf, size_t len))
 {
 	char t[32];
@@ -450,6 +568,12 @@ static void json_vm(struct json *j, const struct kirq_vm *vm,
 	json_uint(j, "arch_set_irq", vm->arch);
 	json_uint(j, "kvm_set_msi", vm->msi);
 	json_uint(j, "vcpu_kick", vm->kicks);
+	if (vgic) {
+		json_uint(j, "vgic_queue", vm->vgic_queue);
+		json_uint(j, "populate_lr", vm->populate_lr);
+		json_uint(j, "gicv2", vm->gicv2);
+		json_uint(j, "gicv3", vm->gicv3);
+	}
 	json_uint(j, "data", vm->data_count);
 	json_uint(j, "control", vm->control_count);
 	if (vm->first_ns) {
@@ -481,6 +605,10 @@ static void json_vm(struct json *j, const struct kirq_vm *vm,
 		json_end_obj(j);
 	}
 	json_end_arr(j);
+	if (vgic) {
+		json_intids(j, "vgic_queue_by_intid", vm->queued, vm->n_queued, false);
+		json_intids(j, "populate_lr_by_intid", vm->populated, vm->n_populated, true);
+	}
 	json_end_obj(j);
 }
 
@@ -500,9 +628,13 @@ void kirq_print_json(FILE *f, const struct kirq_report *r, bool final,
 	json_uint(&j, "kvm_arch_set_irq_inatomic", r->arch);
 	json_uint(&j, "kvm_set_msi", r->msi);
 	json_uint(&j, "kvm_vcpu_kick", r->kicks);
+	if (r->vgic) {
+		json_uint(&j, "vgic_queue_irq_unlock", r->vgic_queue);
+		json_uint(&j, "vgic_populate_lr", r->populate_lr);
+	}
 	json_arr(&j, "vms");
 	for (size_t i = 0; i < r->n_vms; i++)
-		json_vm(&j, &r->vms[i], wall);
+		json_vm(&j, &r->vms[i], r->vgic, wall);
 	json_end_arr(&j);
 	json_end_obj(&j);
 	json_finish(&j);

@@ -2,182 +2,35 @@
 /*
  * kvm_irqfd_stats_summary: per interval, the irqfd wakeups of one VM (its QEMU process and
  * vhost-<pid> threads) and the injections and vCPU kicks they led to, per VM, irqfd and vCPU.
+ * The run and the report are kvm_irqfd_run.c's, shared with kvm_irqfd_stats_summary_arm.
  */
-#include <bpf/bpf.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "argparse.h"
 #include "bpfload.h"
 #include "hook.h"
-#include "interval.h"
-#include "kernel_btf.h"
 #include "kvm_irqfd_stats_summary.h"
 #include "kvm_irqfd_stats_summary.skel.h"
 #include "log.h"
-#include "runtime.h"
-#include "timefmt.h"
 
-/* The original's choices; the index + 1 is the enum value (not given: -1, all/none). */
-static const char *const categories[] = { "data", "control", NULL };
-static const char *const subcategories[] = { "rx", "tx", NULL };
-
-static struct {
-	int qemu_pid, qemu_pid_opt, vhost_pid;
-	double interval;
-	int category, subcategory;
-} opt = { .interval = 5, .category = -1, .subcategory = -1 };
-
-static const struct arg_opt options[] = {
-	OPT_INT("qemu-pid", 0, &opt.qemu_pid_opt, 1, 4194304,
-		"QEMU process ID (the manual's spelling of the positional qemu_pid; default: the "
-		"positional)"),
-	OPT_SECONDS("interval", 0, &opt.interval, ARG_WHOLE, "Statistics interval in seconds (default: 5)"),
-	OPT_INT("vhost-pid", 0, &opt.vhost_pid, 0, 4194304,
-		"Only this vhost thread (PID or thread ID; requires --category data; default: any)"),
-	OPT_ENUM("category", 0, &opt.category, categories,
-		 "data: vhost-<qemu_pid> threads only; control: the QEMU process only (default: both)"),
-	OPT_ENUM("subcategory", 0, &opt.subcategory, subcategories,
-		 "rx or tx: echoed in the banner, no effect on counting, as in the original (requires "
-		 "--category; default: none)"),
-	{ 0 },
-};
-
-static const struct arg_positional positionals[] = {
-	POS_INT("qemu_pid", &opt.qemu_pid, "QEMU process ID", false),
-	{ 0 },
-};
-
-static const struct arg_parser parser = {
-	.prog = "kvm_irqfd_stats_summary",
-	.description =
-		"VM interrupt statistics: irqfd wakeups, injections and vCPU kicks of one QEMU process",
-	.epilog = "examples:\n"
-		  "  kvm_irqfd_stats_summary 12345                    # every irqfd of the VM, every 5 s\n"
-		  "  kvm_irqfd_stats_summary --qemu-pid 12345 --interval 1\n"
-		  "  kvm_irqfd_stats_summary 12345 --category data    # vhost-12345 threads only\n"
-		  "  kvm_irqfd_stats_summary 12345 --category data --vhost-pid 12399",
-	.opts = options,
-	.positionals = positionals,
-};
-
-/* ---- probes ---- */
-
-enum { KIRQ_HOOK_WAKEUP, KIRQ_HOOK_ARCH, KIRQ_HOOK_ARCH_RET, KIRQ_HOOK_MSI, KIRQ_HOOK_KICK, KIRQ_HOOKS };
-
-static const struct hook_def hook_defs[] = {
-	[KIRQ_HOOK_WAKEUP] = { "irqfd wakeup", { { HOOK_KPROBE, "kirq_wakeup", "irqfd_wakeup" } }, "kvm" },
-	[KIRQ_HOOK_ARCH] = { "atomic injection",
-			     { { HOOK_KPROBE, "kirq_arch_set_irq", "kvm_arch_set_irq_inatomic" } },
-			     "kvm" },
-	[KIRQ_HOOK_ARCH_RET] = { "atomic injection result",
-				 { { HOOK_KRETPROBE, "kirq_arch_set_irq_ret", "kvm_arch_set_irq_inatomic" } },
-				 "kvm" },
-	[KIRQ_HOOK_MSI] = { "MSI injection", { { HOOK_KPROBE, "kirq_set_msi", "kvm_set_msi" } }, "kvm" },
-	[KIRQ_HOOK_KICK] = { "vCPU kick", { { HOOK_KPROBE, "kirq_vcpu_kick", "kvm_vcpu_kick" } }, "kvm" },
-};
+static const struct hook_def hook_defs[] = { KIRQ_COMMON_HOOK_DEFS };
 const struct hook_table kirq_hook_table = { hook_defs, KIRQ_HOOKS };
 
-/* ---- maps ---- */
-
-/* The counter maps: cumulative in the kernel, so an interval is the change since the last report. */
-enum { T_WAKEUPS, T_ARCH, T_MSI, T_KICKS, T_RETS, T_TABLES };
-static const size_t table_vals[T_TABLES] = { 1, 1, 1, 1, 4 };
-
-/* ---- run ---- */
-
-struct run {
-	struct kvm_irqfd_stats_summary_bpf *skel;
-	struct bpf_map *maps[T_TABLES];
-	struct kirq_entries before[T_TABLES], now[T_TABLES], delta[T_TABLES], irqfds;
-	double last_report_s;
-};
-
-static const char *activity_time(__u64 ktime_ns, char *buf, size_t len)
+static void *open_skel(struct bpf_object **obj, struct bpf_object_skeleton **skeleton)
 {
-	char full[40];
+	struct kvm_irqfd_stats_summary_bpf *skel = BPFNET_OPEN(kvm_irqfd_stats_summary_bpf);
 
-	/* "YYYY-MM-DD HH:MM:SS.mmm": the original prints the time of day only. */
-	fmt_wall_ns_ms(ktime_to_wall_ns(ktime_ns), full, sizeof(full));
-	snprintf(buf, len, "%s", full + 11);
-	return buf;
+	*obj = skel->obj;
+	*skeleton = skel->skeleton;
+	return skel;
 }
 
-static void report(struct run *r, bool final)
+static void destroy_skel(void *skel)
 {
-	struct kirq_report rep = { 0 };
-	struct kirq_tables t;
-	double now = tool_elapsed();
-
-	for (int i = 0; i < T_TABLES; i++) {
-		kirq_entries_read(&r->now[i], r->maps[i], table_vals[i]);
-		kirq_entries_since(&r->delta[i], &r->now[i], &r->before[i]);
-		free(r->before[i].v);
-		kirq_entries_copy(&r->before[i], &r->now[i]);
-	}
-	kirq_entries_read(&r->irqfds, r->skel->maps.irqfd_infos,
-			  sizeof(struct kirq_irqfd_info) / sizeof(__u64));
-	t = (struct kirq_tables){
-		.wakeups = (void *)r->delta[T_WAKEUPS].v,
-		.n_wakeups = r->delta[T_WAKEUPS].n,
-		.arch = (void *)r->delta[T_ARCH].v,
-		.n_arch = r->delta[T_ARCH].n,
-		.msi = (void *)r->delta[T_MSI].v,
-		.n_msi = r->delta[T_MSI].n,
-		.kicks = (void *)r->delta[T_KICKS].v,
-		.n_kicks = r->delta[T_KICKS].n,
-		.rets = (void *)r->delta[T_RETS].v,
-		.n_rets = r->delta[T_RETS].n,
-		.irqfds = (void *)r->irqfds.v,
-		.n_irqfds = r->irqfds.n,
-	};
-	kirq_report_build(&rep, &t);
-	rep.duration_s = now;
-	rep.interval_s = now - r->last_report_s;
-	r->last_report_s = now;
-	fmt_datetime_ms(rep.when, sizeof(rep.when));
-	if (g_common.json) {
-		kirq_print_json(stdout, &rep, final, activity_time);
-	} else {
-		if (final)
-			printf("\n\nReceived interrupt signal, displaying final statistics...\n");
-		kirq_print_text(stdout, &rep, activity_time);
-	}
-	fflush(stdout);
-	kirq_report_free(&rep);
-}
-
-static void report_interval(void *ctx)
-{
-	report(ctx, false);
-}
-
-static void report_final(void *ctx)
-{
-	report(ctx, true);
-}
-
-static void check_options(void)
-{
-	if (opt.qemu_pid && opt.qemu_pid_opt && opt.qemu_pid != opt.qemu_pid_opt)
-		arg_fail("argument --qemu-pid: %d differs from the positional qemu_pid %d", opt.qemu_pid_opt,
-			 opt.qemu_pid);
-	if (!opt.qemu_pid)
-		opt.qemu_pid = opt.qemu_pid_opt;
-	if (opt.qemu_pid <= 0)
-		arg_fail("the following arguments are required: qemu_pid");
-	if (opt.vhost_pid && opt.category + 1 != KIRQ_DATA)
-		arg_fail("argument --vhost-pid: can only be used with --category=data");
-	if (opt.subcategory >= 0 && opt.category < 0)
-		arg_fail("argument --subcategory: requires --category to be specified");
+	kvm_irqfd_stats_summary_bpf__destroy(skel);
 }
 
 static void print_attached(const struct hook_set *hooks)
 {
-	printf("Loading VM interrupt statistics program (histogram version)...\n");
 	for (int i = 0; i < KIRQ_HOOKS; i++)
 		if (i != KIRQ_HOOK_ARCH_RET)
 			printf("Successfully attached to %s\n", hooks->c[i].symbol);
@@ -185,62 +38,17 @@ static void print_attached(const struct hook_set *hooks)
 
 int main(int argc, char **argv)
 {
-	struct run r = { 0 };
-	struct hook_set hooks;
-	struct kirq_config cfg;
-	char proc[32];
-	uint64_t full[KIRQ_COUNTERS];
+	static const struct kirq_tool tool = {
+		.prog = "kvm_irqfd_stats_summary",
+		.description =
+			"VM interrupt statistics: irqfd wakeups, injections and vCPU kicks of one QEMU "
+			"process",
+		.hooks = &kirq_hook_table,
+		.open = open_skel,
+		.destroy = destroy_skel,
+		.print_attached = print_attached,
+		.print_banner = kirq_print_banner,
+	};
 
-	args_parse(&parser, argc, argv);
-	check_options();
-	cfg = (struct kirq_config){ opt.qemu_pid, opt.vhost_pid, opt.category + 1, opt.subcategory + 1 };
-	tool_init("kvm_irqfd_stats_summary");
-	hook_set_init(&hooks, kirq_hook_table.defs, kirq_hook_table.n, 0);
-	snprintf(proc, sizeof(proc), "/proc/%d", opt.qemu_pid);
-	if (access(proc, F_OK))
-		die("no process with PID %d: qemu_pid must be the QEMU process of the VM", opt.qemu_pid);
-	require_module("kvm", "its irqfds and injections are what the tool counts");
-	require_kprobes("irqfd_wakeup and the injection functions have no tracepoint");
-	r.skel = BPFNET_OPEN(kvm_irqfd_stats_summary_bpf);
-	hook_prepare(&hooks, r.skel->obj);
-	if (!kernel_struct_exists("kvm_kernel_irqfd", "kvm"))
-		die("no BTF describes kvm's struct kvm_kernel_irqfd (module BTF came in 5.11): "
-		    "pass --btf DIR with a kvm file, or BPFNET_BTF (README, \"Kernels without BTF\")");
-	bpfload_load(r.skel->skeleton);
-	bpfload_write_config(r.skel->maps.config_map, &cfg, sizeof(cfg));
-	r.maps[T_WAKEUPS] = r.skel->maps.wakeup_counts;
-	r.maps[T_ARCH] = r.skel->maps.arch_counts;
-	r.maps[T_MSI] = r.skel->maps.msi_counts;
-	r.maps[T_KICKS] = r.skel->maps.kick_counts;
-	r.maps[T_RETS] = r.skel->maps.arch_results;
-	tool_install_signals();
-	hook_attach(&hooks);
-	if (!g_common.json) {
-		print_attached(&hooks);
-		kirq_print_banner(stdout, &cfg, (int)opt.interval);
-	}
-	fflush(stdout);
-	tool_ready();
-	interval_run(&(struct interval_loop){
-		.interval_s = opt.interval, .report = report_interval, .final = report_final, .ctx = &r });
-	hook_detach(&hooks);
-	if (!g_common.json)
-		printf("\nMonitoring ended\n");
-	bpfload_percpu_sums(r.skel->maps.counters, KIRQ_COUNTERS, full);
-	if (full[KIRQ_FULL_WAKEUPS] + full[KIRQ_FULL_ARCH] + full[KIRQ_FULL_MSI] + full[KIRQ_FULL_KICKS])
-		log_warn("%llu events not counted: a table of %d entries was full",
-			 (unsigned long long)(full[KIRQ_FULL_WAKEUPS] + full[KIRQ_FULL_ARCH] +
-					      full[KIRQ_FULL_MSI] + full[KIRQ_FULL_KICKS]),
-			 KIRQ_COUNTS_MAX);
-	if (full[KIRQ_FULL_IRQFDS])
-		log_warn("%llu irqfds without EventFD and activity times: the table of %d irqfds was full",
-			 (unsigned long long)full[KIRQ_FULL_IRQFDS], KIRQ_IRQFDS_MAX);
-	for (int i = 0; i < T_TABLES; i++) {
-		free(r.before[i].v);
-		free(r.now[i].v);
-		free(r.delta[i].v);
-	}
-	free(r.irqfds.v);
-	kvm_irqfd_stats_summary_bpf__destroy(r.skel);
-	return 0;
+	return kirq_run(&tool, argc, argv);
 }

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* kvm_irqfd_stats_summary: shared by the BPF program and user space. */
+/*
+ * kvm_irqfd_stats_summary and kvm_irqfd_stats_summary_arm (the same plus the arm64 vGIC
+ * counts): shared by the BPF programs and user space.
+ */
 #pragma once
 #include "bpf/both_sides.h"
 
@@ -56,11 +59,18 @@ struct kirq_vcpu_key {
 	__u32 pad;
 };
 
+/* arm64: an interrupt a VM's vGIC queued (version 0) or put in a GICv2/GICv3 list register (2, 3). */
+struct kirq_vgic_key {
+	__u64 kvm;
+	__u32 intid;
+	__u32 version;
+};
+
 /* kvm_arch_set_irq_inatomic's results for one VM's GSI. */
 struct kirq_ret_stats {
 	__u64 calls;
-	__u64 success; /* returned > 0: delivered to that many vCPUs */
-	__u64 fail; /* returned <= 0 (-EWOULDBLOCK: injected later from a work item) */
+	__u64 success; /* x86: returned > 0 (delivered to that many vCPUs); arm64: returned 0 */
+	__u64 fail; /* else (-EWOULDBLOCK: injected later from a work item) */
 	__u64 delivered;
 };
 
@@ -80,6 +90,7 @@ enum kirq_counter {
 	KIRQ_FULL_MSI,
 	KIRQ_FULL_KICKS,
 	KIRQ_FULL_IRQFDS,
+	KIRQ_FULL_VGIC,
 	KIRQ_COUNTERS,
 };
 
@@ -108,6 +119,10 @@ struct kirq_irqfd_entry {
 	__u64 irqfd;
 	struct kirq_irqfd_info info;
 };
+struct kirq_vgic_count {
+	struct kirq_vgic_key key;
+	__u64 count;
+};
 
 struct kirq_tables {
 	struct kirq_wakeup_count *wakeups;
@@ -120,6 +135,8 @@ struct kirq_tables {
 	size_t n_rets;
 	struct kirq_irqfd_entry *irqfds;
 	size_t n_irqfds;
+	struct kirq_vgic_count *vgic; /* the arm tool's only */
+	size_t n_vgic;
 };
 
 #define KIRQ_SET_MAX 3 /* distinct comms / TGIDs printed per irqfd, as the original */
@@ -152,6 +169,12 @@ struct kirq_vcpu_kicks {
 	__u64 count;
 };
 
+/* arm64: one interrupt ID's vGIC queueings, or its list-register populations (v2 + v3). */
+struct kirq_intid_count {
+	__u32 intid;
+	__u64 count, gicv2, gicv3;
+};
+
 struct kirq_gsi_result {
 	__u32 gsi;
 	struct kirq_ret_stats stats;
@@ -168,6 +191,10 @@ struct kirq_vm {
 	size_t n_vcpus;
 	struct kirq_gsi_result *results; /* kvm_arch_set_irq_inatomic results by GSI */
 	size_t n_results;
+	/* arm64 vGIC: queueings and list-register populations, in all and by intid */
+	__u64 vgic_queue, populate_lr, gicv2, gicv3;
+	struct kirq_intid_count *queued, *populated;
+	size_t n_queued, n_populated;
 };
 
 /* One report: the VMs of an interval, by kvm address, and the interval's totals. */
@@ -177,6 +204,8 @@ struct kirq_report {
 	__u64 wakeups, arch, msi, kicks;
 	double duration_s, interval_s;
 	char when[32]; /* local "YYYY-MM-DD HH:MM:SS.mmm" */
+	bool vgic; /* the arm tool's report: its vGIC lines and fields (set before kirq_report_build) */
+	__u64 vgic_queue, populate_lr;
 };
 
 /* Sums the tables of one interval per VM and irqfd as the original's report does. */
@@ -185,6 +214,8 @@ void kirq_report_free(struct kirq_report *r);
 
 /* The start-up lines after the attach lines: title, features, filters, interval. */
 void kirq_print_banner(FILE *f, const struct kirq_config *cfg, int interval);
+/* The same for the arm tool (its interrupt chain, vGIC steps included). */
+void kirq_arm_print_banner(FILE *f, const struct kirq_config *cfg, int interval);
 /* One report in the original's layout; activity times through wall (ktime ns to "HH:MM:SS.mmm"). */
 void kirq_print_text(FILE *f, const struct kirq_report *r,
 		     const char *(*wall)(__u64 ns, char *buf, size_t len));
@@ -207,6 +238,45 @@ void kirq_entries_since(struct kirq_entries *delta, const struct kirq_entries *n
 /* dst = a copy of src (dst's old buffer is not freed). */
 void kirq_entries_copy(struct kirq_entries *dst, const struct kirq_entries *src);
 
+/* The probes both tools have, first in their hook tables (KIRQ_COMMON_HOOK_DEFS). */
+enum { KIRQ_HOOK_WAKEUP, KIRQ_HOOK_ARCH, KIRQ_HOOK_ARCH_RET, KIRQ_HOOK_MSI, KIRQ_HOOK_KICK, KIRQ_HOOKS };
+/* The arm tool's after them. */
+enum { KIRQ_HOOK_VGIC_QUEUE = KIRQ_HOOKS, KIRQ_HOOK_VGIC_V2, KIRQ_HOOK_VGIC_V3, KIRQ_ARM_HOOKS };
+
+#define KIRQ_COMMON_HOOK_DEFS                                                                                \
+	[KIRQ_HOOK_WAKEUP] = { "irqfd wakeup", { { HOOK_KPROBE, "kirq_wakeup", "irqfd_wakeup" } }, "kvm" },  \
+	[KIRQ_HOOK_ARCH] = { "atomic injection",                                                             \
+			     { { HOOK_KPROBE, "kirq_arch_set_irq", "kvm_arch_set_irq_inatomic" } },          \
+			     "kvm" },                                                                        \
+	[KIRQ_HOOK_ARCH_RET] = { "atomic injection result",                                                  \
+				 { { HOOK_KRETPROBE, "kirq_arch_set_irq_ret",                                \
+				     "kvm_arch_set_irq_inatomic" } },                                        \
+				 "kvm" },                                                                    \
+	[KIRQ_HOOK_MSI] = { "MSI injection", { { HOOK_KPROBE, "kirq_set_msi", "kvm_set_msi" } }, "kvm" },    \
+	[KIRQ_HOOK_KICK] = { "vCPU kick", { { HOOK_KPROBE, "kirq_vcpu_kick", "kvm_vcpu_kick" } }, "kvm" }
+
 struct hook_table;
 extern const struct hook_table kirq_hook_table;
+extern const struct hook_table kirq_arm_hook_table;
+
+struct hook_set;
+struct bpf_object;
+struct bpf_object_skeleton;
+/* What the two tools differ in; kirq_run() is the rest of both. */
+struct kirq_tool {
+	const char *prog;
+	const char *description;
+	const struct hook_table *hooks;
+	bool vgic; /* the arm tool: its vGIC probes, map and report lines */
+	/* Opens the tool's skeleton (BPFNET_OPEN): returns it, with its object and skeleton. */
+	void *(*open)(struct bpf_object **obj, struct bpf_object_skeleton **skeleton);
+	void (*destroy)(void *skel);
+	/* Before anything is opened: dies if this kernel cannot have the tool's probes at all. */
+	void (*check_kernel)(void);
+	/* The attach lines, after attaching (text output only). */
+	void (*print_attached)(const struct hook_set *hooks);
+	void (*print_banner)(FILE *f, const struct kirq_config *cfg, int interval);
+};
+/* Parses the command line, loads, attaches and reports every interval until Ctrl-C or SIGTERM. */
+int kirq_run(const struct kirq_tool *tool, int argc, char **argv);
 #endif

@@ -22,6 +22,7 @@ declare -A base=(
 	[cpu_monitor]="-c 0"
 	[virtnet_irq_monitor]="--irqs 24"
 	[kvm_irqfd_stats_summary]="1"
+	[kvm_irqfd_stats_summary_arm]="1"
 	[system_network_icmp_rtt]="--src-ip 10.0.0.1 --dst-ip 10.0.0.2 --phy-interface lo"
 	[system_network_latency_summary]="--phy-interface lo --direction tx"
 	[system_network_latency_details]="--phy-interface lo --direction tx"
@@ -218,6 +219,9 @@ kvm_irqfd_stats_summary|--qemu-pid|0 x 4194305|invalid (int )?value: .*$
 kvm_irqfd_stats_summary|--vhost-pid|-1 x|invalid (int )?value: .*$
 kvm_irqfd_stats_summary|--category|all rx|invalid choice: '.*' \(choose from 'data', 'control'\)$
 kvm_irqfd_stats_summary|--subcategory|data none|invalid choice: '.*' \(choose from 'rx', 'tx'\)$
+kvm_irqfd_stats_summary_arm|--interval|0 1.5|invalid (int )?value: .*$
+kvm_irqfd_stats_summary_arm|--qemu-pid|0 4194305|invalid (int )?value: .*$
+kvm_irqfd_stats_summary_arm|--category|all|invalid choice: 'all' \(choose from 'data', 'control'\)$
 vhost_buf_peek_stats|-i/--interval|0 -1 x|invalid (int )?value: .*$
 vhost_queue_correlation_simple|-q/--queue|-1 256 x|invalid (int )?value: .*$
 vhost_queue_correlation_simple|-d/--device|abcdefghijklmnop|interface name 'abcdefghijklmnop' too long \(max 15 characters\)$
@@ -311,6 +315,8 @@ vhost_eventfd_count|-i|1 5 31536000
 kvm_irqfd_stats_summary|--interval|1 5 31536000
 kvm_irqfd_stats_summary|--category|data control
 kvm_irqfd_stats_summary|--qemu-pid|1 4194304
+kvm_irqfd_stats_summary_arm|--interval|1 31536000
+kvm_irqfd_stats_summary_arm|--subcategory|rx tx
 vhost_buf_peek_stats|-i|1 31536000
 vhost_queue_correlation_simple|-q|0 255
 vhost_queue_correlation_details|-q|0 255
@@ -426,6 +432,17 @@ expect 2 "^kvm_irqfd_stats_summary: error: argument --qemu-pid: 2 differs from t
 	"$BIN/kvm_irqfd_stats_summary" 1 --qemu-pid 2
 expect 1 "^Error: no process with PID 4194304: qemu_pid must be the QEMU process of the VM$" \
 	"$BIN/kvm_irqfd_stats_summary" 4194304
+expect 2 "^kvm_irqfd_stats_summary_arm: error: the following arguments are required: qemu_pid$" \
+	"$BIN/kvm_irqfd_stats_summary_arm"
+expect 2 "^kvm_irqfd_stats_summary_arm: error: argument --vhost-pid: can only be used with --category=data$" \
+	"$BIN/kvm_irqfd_stats_summary_arm" 1 --vhost-pid 5
+if [ "$(uname -m)" = x86_64 ]; then
+	# The arm64 variant on an x86 kernel (no vGIC): one line naming the function and the x86 tool.
+	expect 1 "^Error: kernel [^ ]+ has no function vgic_queue_irq_unlock \(nor vgic_v2/v3_populate_lr\): kvm_irqfd_stats_summary_arm is the arm64 variant, for hosts with KVM's vGIC; on this host use kvm_irqfd_stats_summary$" \
+		"$BIN/kvm_irqfd_stats_summary_arm" 1
+	expect_check "kvm_irqfd_stats_summary_arm on x86: that line only" test "$(wc -l <"$expect_tmp/err")" -eq 1
+	expect_check "kvm_irqfd_stats_summary_arm on x86: nothing on standard output" test ! -s "$expect_tmp/out"
+fi
 expect 1 "^Error: interface nosuchdev0 not found$" "$BIN/vhost_queue_correlation_simple" -d nosuchdev0
 expect 1 "^Error: interface nosuchdev0 not found$" "$BIN/vhost_queue_correlation_details" -d nosuchdev0
 expect 2 "^virtionet-rx-path-monitor: error: unrecognized arguments: 10$" "$BIN/virtionet-rx-path-monitor" 10
