@@ -15,19 +15,7 @@
 static const struct hook_def hook_defs[] = { KIRQ_COMMON_HOOK_DEFS };
 const struct hook_table kirq_hook_table = { hook_defs, KIRQ_HOOKS };
 
-static void *open_skel(struct bpf_object **obj, struct bpf_object_skeleton **skeleton)
-{
-	struct kvm_irqfd_stats_summary_bpf *skel = BPFNET_OPEN(kvm_irqfd_stats_summary_bpf);
-
-	*obj = skel->obj;
-	*skeleton = skel->skeleton;
-	return skel;
-}
-
-static void destroy_skel(void *skel)
-{
-	kvm_irqfd_stats_summary_bpf__destroy(skel);
-}
+KIRQ_SKELETON_OPS(kvm_irqfd_stats_summary_bpf)
 
 static void print_attached(const struct hook_set *hooks)
 {
@@ -44,8 +32,8 @@ int main(int argc, char **argv)
 			"VM interrupt statistics: irqfd wakeups, injections and vCPU kicks of one QEMU "
 			"process",
 		.hooks = &kirq_hook_table,
-		.open = open_skel,
-		.destroy = destroy_skel,
+		.open = kirq_open_skel,
+		.destroy = kirq_destroy_skel,
 		.print_attached = print_attached,
 		.print_banner = kirq_print_banner,
 	};

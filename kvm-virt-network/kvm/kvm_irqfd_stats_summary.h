@@ -277,6 +277,20 @@ struct kirq_tool {
 	void (*print_attached)(const struct hook_set *hooks);
 	void (*print_banner)(FILE *f, const struct kirq_config *cfg, int interval);
 };
+/* kirq_tool's open and destroy (kirq_open_skel, kirq_destroy_skel) for the skeleton type name. */
+#define KIRQ_SKELETON_OPS(name)                                                                              \
+	static void *kirq_open_skel(struct bpf_object **obj, struct bpf_object_skeleton **skeleton)          \
+	{                                                                                                    \
+		struct name *skel = BPFNET_OPEN(name);                                                       \
+		*obj = skel->obj;                                                                            \
+		*skeleton = skel->skeleton;                                                                  \
+		return skel;                                                                                 \
+	}                                                                                                    \
+	static void kirq_destroy_skel(void *skel)                                                            \
+	{                                                                                                    \
+		name##__destroy(skel);                                                                       \
+	}
+
 /* Parses the command line, loads, attaches and reports every interval until Ctrl-C or SIGTERM. */
 int kirq_run(const struct kirq_tool *tool, int argc, char **argv);
 #endif

@@ -36,19 +36,7 @@ static const struct hook_def hook_defs[] = {
 };
 const struct hook_table kirq_arm_hook_table = { hook_defs, KIRQ_ARM_HOOKS };
 
-static void *open_skel(struct bpf_object **obj, struct bpf_object_skeleton **skeleton)
-{
-	struct kvm_irqfd_stats_summary_arm_bpf *skel = BPFNET_OPEN(kvm_irqfd_stats_summary_arm_bpf);
-
-	*obj = skel->obj;
-	*skeleton = skel->skeleton;
-	return skel;
-}
-
-static void destroy_skel(void *skel)
-{
-	kvm_irqfd_stats_summary_arm_bpf__destroy(skel);
-}
+KIRQ_SKELETON_OPS(kvm_irqfd_stats_summary_arm_bpf)
 
 /* An x86 (or a KVM-less arm64) kernel has no vGIC: one line instead of counts that stay 0. */
 static void check_kernel(void)
@@ -96,8 +84,8 @@ int main(int argc, char **argv)
 			"and vGIC list-register injections of one QEMU process",
 		.hooks = &kirq_arm_hook_table,
 		.vgic = true,
-		.open = open_skel,
-		.destroy = destroy_skel,
+		.open = kirq_open_skel,
+		.destroy = kirq_destroy_skel,
 		.check_kernel = check_kernel,
 		.print_attached = print_attached,
 		.print_banner = kirq_arm_print_banner,
