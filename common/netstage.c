@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "netstage.h"
+#include "netstage_record.h"
 
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
@@ -370,6 +371,8 @@ void netstage_trace(const struct netstage_tracer *t, struct netstage_probes *pro
 	events_drain(ch);
 	if (!g_common.json)
 		printf("\nDetaching...\n");
+	if (t->probe_stats)
+		netstage_probe_stats_report(stdout, g_common.json, t->probe_stats);
 	netstage_counts_read(t->counters, &r.counts);
 	sweep_tick(&r);
 	netstage_print_totals(stdout, g_common.json, &r.counts, r.reported, events_lost(ch));

@@ -199,6 +199,8 @@ struct netstage_tracer {
 	netstage_stale_fn stale; /* each stale session, or NULL */
 	/* the banner once the probes are attached (not with --json) */
 	void (*banner)(const struct netstage_config *cfg, const struct netstage_probes *probes);
+	/* netstage_probe_stats of netstage_record.bpf.h: its "Performance Statistics" at exit, or NULL */
+	struct bpf_map *probe_stats;
 };
 
 /* The maps of netstage.bpf.h and events.bpf.h in a per-packet tool's skeleton. */
@@ -210,7 +212,7 @@ struct netstage_tracer {
  * The per-packet tools' run once the object is loaded and configured: attaches the probes,
  * prints the banner, prints each completed session until Ctrl-C or --duration, sweeping the
  * stale sessions once a second; then detaches, drains the channel and prints "Detaching...",
- * the totals and "Exiting.".
+ * the per-probe statistics (t->probe_stats), the totals and "Exiting.".
  */
 void netstage_trace(const struct netstage_tracer *t, struct netstage_probes *probes,
 		    const struct netstage_config *cfg, double duration_s);

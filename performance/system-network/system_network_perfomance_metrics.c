@@ -12,6 +12,7 @@
 #include "json.h"
 #include "log.h"
 #include "netstage.h"
+#include "netstage_record.h"
 #include "runtime.h"
 #include "sysnet_stages.h"
 #include "timefmt.h"
@@ -61,199 +62,29 @@ static const struct arg_parser parser = {
 
 /* ---- output ---- */
 
-static const char *stage_name(unsigned id, char *buf, size_t len)
-{
-	const struct netstage_stage *st = netstage_stage(&sysnet_metrics_model, id);
+static const struct netstage_rec_qdisc qdiscs[] = { { SM_PHY_QDISC_DEQ, "PHY_QDISC" } };
 
-	if (st)
-		return st->name;
-	snprintf(buf, len, "Unknown_%u", id);
-	return buf;
-}
-
-/* The stages the packet reached, sorted by time; returns how many. */
-static int seen_stages(const struct smm_session *ev, int *order)
-{
-	int n = 0;
-
-	for (int i = 0; i < SMM_STAGES; i++) {
-		int j = n++;
-
-		if (!ev->stages[i].ts) {
-			n--;
-			continue;
-		}
-		while (j > 0 && ev->stages[order[j - 1]].ts > ev->stages[i].ts) {
-			order[j] = order[j - 1];
-			j--;
-		}
-		order[j] = i;
-	}
-	return n;
-}
-
-static void flow_lines(FILE *f, const struct smm_session *ev)
-{
-	const struct netstage_key *k = &ev->hdr.key;
-	const char *dir = ev->hdr.dir == NS_TX ? "SYSTEM_TX" : "SYSTEM_RX";
-	char src[32], dst[32];
-
-	ipv4_format(k->saddr, src, sizeof(src));
-	ipv4_format(k->daddr, dst, sizeof(dst));
-	switch (k->protocol) {
-	case IPPROTO_TCP:
-	case IPPROTO_UDP: {
-		bool tcp = k->protocol == IPPROTO_TCP;
-		const char *name = tcp ? "TCP" : "UDP", *id_name = tcp ? "seq" : "id";
-		unsigned sport = ntohs(tcp ? k->tcp.sport : k->udp.sport);
-		unsigned dport = ntohs(tcp ? k->tcp.dport : k->udp.dport);
-		unsigned id = tcp ? ntohl(k->tcp.seq) : ntohs(k->udp.ip_id);
-
-		fprintf(f, "FLOW: %s -> %s (%s %u->%u %s=%u)\n", src, dst, name, sport, dport, id_name, id);
-		fprintf(f, "5-TUPLE: %s:%u -> %s:%u %s (%s=%u) DIR=%s\n", src, sport, dst, dport, name,
-			id_name, id, dir);
-		break;
-	}
-	case IPPROTO_ICMP:
-		fprintf(f, "FLOW: %s -> %s (ICMP id=%u seq=%u type=%u)\n", src, dst, ntohs(k->icmp.id),
-			ntohs(k->icmp.seq), k->icmp.type);
-		fprintf(f, "5-TUPLE: %s -> %s ICMP (id=%u seq=%u type=%u) DIR=%s\n", src, dst,
-			ntohs(k->icmp.id), ntohs(k->icmp.seq), k->icmp.type, dir);
-		break;
-	default:
-		fprintf(f, "FLOW: %s -> %s (Proto%u)\n", src, dst, k->protocol);
-		fprintf(f, "5-TUPLE: %s -> %s Proto%u DIR=%s\n", src, dst, k->protocol, dir);
-	}
-}
-
-static void stage_lines(FILE *f, const struct smm_session *ev, const int *order, int n)
-{
-	char name[32];
-
-	for (int i = 0; i < n; i++) {
-		const struct smm_stage_rec *r = &ev->stages[order[i]];
-
-		fprintf(f, "  Stage %s: (KTIME=%lluns)", stage_name((unsigned)order[i], name, sizeof(name)),
-			(unsigned long long)r->ts);
-		if (i)
-			fprintf(f, " (+%.3fus)", (double)(r->ts - ev->stages[order[i - 1]].ts) / 1000.0);
-		fprintf(f, "\n    SKB: ptr=0x%llx len=%u data_len=%u queue_mapping=%u hash=0x%x\n",
-			(unsigned long long)r->skb, r->len, r->data_len, r->queue_mapping, r->hash);
-		fprintf(f, "    DEV: %.16s (ifindex=%u) CPU=%u\n", r->devname, r->ifindex, r->cpu);
-	}
-}
-
-static void summary_lines(FILE *f, const struct smm_session *ev, const int *order, int n, bool complete)
-{
-	const struct smm_stage_rec *first = &ev->stages[order[0]], *last = &ev->stages[order[n - 1]];
-	const struct smm_stage_rec *deq = &ev->stages[SM_PHY_QDISC_DEQ];
-
-	if (n >= 2)
-		fprintf(f, "  TOTAL DURATION: %.3fus\n", (double)(last->ts - first->ts) / 1000.0);
-	fprintf(f, "  PACKET: len=%u data_len=%u queue_mapping=%u skb_hash=0x%x\n", first->len,
-		first->data_len, first->queue_mapping, first->hash);
-	fprintf(f, "  PROCESS: pid=%u comm=%.16s first_dev=%.16s\n", ev->pid, ev->comm, first->devname);
-	fprintf(f, "  %s: dev=%.16s(ifindex=%u) cpu=%u\n", complete ? "FINAL_STAGE" : "LAST_SEEN_STAGE",
-		last->devname, last->ifindex, last->cpu);
-	/* The original printed qlen=0, a field nothing ever wrote. */
-	if (ev->qdisc_enq_ns && deq->ts && deq->ts >= ev->qdisc_enq_ns)
-		fprintf(f, "  PHY_QDISC: sojourn=%.3fus qlen=n/a\n",
-			(double)(deq->ts - ev->qdisc_enq_ns) / 1000.0);
-	if (ev->ct_lookup_ns)
-		fprintf(f, "  CT: lookup=%.3fus\n", (double)ev->ct_lookup_ns / 1000.0);
-}
-
-/* order[0..n): the stages seen, from seen_stages(). */
-static void print_record(FILE *f, const char *head, const struct smm_session *ev, const int *order, int n,
-			 bool complete)
-{
-	fprintf(f, "%s", head);
-	flow_lines(f, ev);
-	if (n) {
-		stage_lines(f, ev, order, n);
-		summary_lines(f, ev, order, n, complete);
-	}
-	fputc('\n', f);
-}
+static const struct netstage_rec_style style = {
+	.m = &sysnet_metrics_model,
+	.dir_names = { [NS_TX] = "SYSTEM_TX", [NS_RX] = "SYSTEM_RX" },
+	.ktime_parens = true,
+	.qdiscs = qdiscs,
+	.nqdiscs = 1,
+};
 
 void smm_print_flow(FILE *f, const char *datetime, const struct smm_session *ev)
 {
-	int order[SMM_STAGES], n = seen_stages(ev, order);
-	char head[128];
-
-	snprintf(head, sizeof(head), "=== FLOW COMPLETE: %d stages captured === %s\n", n, datetime);
-	print_record(f, head, ev, order, n, true);
+	netstage_rec_print(f, &style, datetime, NETSTAGE_REC_OF(ev));
 }
 
 void smm_print_incomplete(FILE *f, const char *datetime, const struct smm_session *ev, double idle_s)
 {
-	int order[SMM_STAGES], n = seen_stages(ev, order);
-	char head[160];
-
-	snprintf(head, sizeof(head), "=== FLOW INCOMPLETE: %d stages captured, idle for %.1fs === %s\n", n,
-		 idle_s, datetime);
-	print_record(f, head, ev, order, n, false);
+	netstage_rec_print_incomplete(f, &style, datetime, NETSTAGE_REC_OF(ev), idle_s);
 }
 
 void smm_print_json(FILE *f, const char *datetime, const struct smm_session *ev, int complete)
 {
-	const struct netstage_key *k = &ev->hdr.key;
-	int order[SMM_STAGES], n = seen_stages(ev, order);
-	char a[32], name[32];
-	struct json j;
-
-	json_begin(&j, f);
-	json_obj(&j, NULL);
-	json_str(&j, "time", datetime);
-	json_bool(&j, "complete", complete);
-	json_str(&j, "direction", ev->hdr.dir == NS_TX ? "SYSTEM_TX" : "SYSTEM_RX");
-	json_uint(&j, "protocol", k->protocol);
-	json_str(&j, "src_ip", ipv4_format(k->saddr, a, sizeof(a)));
-	json_str(&j, "dst_ip", ipv4_format(k->daddr, a, sizeof(a)));
-	if (k->protocol == IPPROTO_ICMP) {
-		json_uint(&j, "icmp_id", ntohs(k->icmp.id));
-		json_uint(&j, "icmp_seq", ntohs(k->icmp.seq));
-		json_uint(&j, "icmp_type", k->icmp.type);
-	} else {
-		json_uint(&j, "src_port", ntohs(k->tcp.sport));
-		json_uint(&j, "dst_port", ntohs(k->tcp.dport));
-		if (k->protocol == IPPROTO_TCP)
-			json_uint(&j, "seq", ntohl(k->tcp.seq));
-		else
-			json_uint(&j, "ip_id", ntohs(k->udp.ip_id));
-	}
-	json_uint(&j, "pid", ev->pid);
-	json_str(&j, "comm", ev->comm);
-	json_arr(&j, "stages");
-	for (int i = 0; i < n; i++) {
-		const struct smm_stage_rec *r = &ev->stages[order[i]];
-
-		json_obj(&j, NULL);
-		json_str(&j, "name", stage_name((unsigned)order[i], name, sizeof(name)));
-		json_uint(&j, "ktime_ns", r->ts);
-		if (i)
-			json_double(&j, "delta_us", (double)(r->ts - ev->stages[order[i - 1]].ts) / 1000.0);
-		json_uint(&j, "skb", r->skb);
-		json_uint(&j, "len", r->len);
-		json_uint(&j, "data_len", r->data_len);
-		json_uint(&j, "queue_mapping", r->queue_mapping);
-		json_uint(&j, "hash", r->hash);
-		json_str(&j, "dev", r->devname);
-		json_uint(&j, "ifindex", r->ifindex);
-		json_uint(&j, "cpu", r->cpu);
-		json_end_obj(&j);
-	}
-	json_end_arr(&j);
-	if (n >= 2)
-		json_double(&j, "total_us",
-			    (double)(ev->stages[order[n - 1]].ts - ev->stages[order[0]].ts) / 1000.0);
-	if (ev->qdisc_enq_ns && ev->stages[SM_PHY_QDISC_DEQ].ts >= ev->qdisc_enq_ns)
-		json_double(&j, "qdisc_sojourn_us",
-			    (double)(ev->stages[SM_PHY_QDISC_DEQ].ts - ev->qdisc_enq_ns) / 1000.0);
-	if (ev->ct_lookup_ns)
-		json_double(&j, "ct_lookup_us", (double)ev->ct_lookup_ns / 1000.0);
-	json_end_obj(&j);
-	json_finish(&j);
+	netstage_rec_json(f, &style, datetime, NETSTAGE_REC_OF(ev), complete);
 }
 
 /* ---- the tool ---- */

@@ -2,30 +2,18 @@
 /* system_network_perfomance_metrics: shared by the BPF program and user space. */
 #pragma once
 #include "bpf/netstage.h"
+#include "bpf/netstage_record.h"
 #include "sysnet_stage_ids.h"
 
 #define SMM_STAGES SM_STAGES
 
-/* What a stage saw of the packet, at its first hit. */
-struct smm_stage_rec {
-	__u64 ts; /* 0: stage not seen */
-	__u64 skb; /* sk_buff address */
-	__u32 len, data_len, hash, ifindex, cpu;
-	__u16 queue_mapping;
-	__u16 pad;
-	char devname[16];
-};
+/* The common stage record, under the name this tool and its tests use. */
+#define smm_stage_rec netstage_stage_rec
 
 /* One packet's session; sent to user space as it is when the packet completes. */
 struct smm_session {
 	struct netstage_session hdr;
-	struct smm_stage_rec stages[SMM_STAGES];
-	__u64 qdisc_enq_ns; /* latest PHY_QDISC_ENQ hit */
-	__u64 ct_start_ns; /* latest conntrack lookup start */
-	__u64 ct_lookup_ns; /* duration of the latest conntrack lookup */
-	__u32 pid; /* at the first stage */
-	__u32 pad;
-	char comm[16];
+	NETSTAGE_REC_MEMBERS(SMM_STAGES);
 };
 
 #ifndef __bpf__

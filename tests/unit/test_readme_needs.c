@@ -117,6 +117,7 @@ static const struct tool_hooks {
 	{ "tun-abnormal-gso-type", &tagt_hook_table, .required_module = "tun" },
 	{ "vm_network_latency_summary", NULL, &vmnet_model },
 	{ "vm_network_latency_details", NULL, &vmnet_details_model },
+	{ "vm_network_performance_metrics", NULL, &vmnet_model },
 	{ "tun_to_vhost_queue_status_simple", &tvq_simple_hook_table },
 	{ "tun_to_vhost_queue_status_simple_summary", &tvq_simple_hook_table },
 	{ "tun_to_vhost_queue_stats_details", &tvq_details_hook_table },

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck source-path=SCRIPTDIR
 # lab-options: --nested --timeout 420
-# vm_network_latency_summary and vm_network_latency_details on a real VM's traffic: a nested KVM guest (GUEST) whose
+# vm_network_latency_summary, vm_network_latency_details and vm_network_performance_metrics on a real VM's traffic: a nested KVM guest (GUEST) whose
 # virtio-net NIC is the tap tap0 (vhost=on), a port of the OVS bridge br0 that the real
 # ovs-vswitchd runs; the veth port phys0 is the host's physical NIC towards the namespace
 # "remote" (the remote host: PEER, and DECOY, a second address of the same NIC). Static
@@ -21,6 +21,11 @@
 # same five-tuple filters and must print exactly the packets sent, each with its stages
 #   VM TX: RX_S0 -> RX_S1 -> RX_S2 [-> RX_S3 -> RX_S4] -> RX_S5 -> RX_S6 (NIC queue entry)
 #   VM RX: TX_S0 -> TX_S1 -> TX_S2 [-> TX_S3 -> TX_S4] -> TX_S5 -> TX_S6 (tun_net_xmit).
+# vm_network_performance_metrics runs beside them with the same filters: one FLOW COMPLETE record
+# per packet sent, the summary's stages in stage id order, the first on tap0 and the last on
+# phys0, its per-probe counts equal to the summary's samples, and (the manual's three-phase
+# workflow, phase 3) the largest gap of every VM TX record is the pair the summary put the
+# netem delay in, QDISC_ENQ -> QDISC_DEQ.
 set -euo pipefail
 source "$(dirname "$0")/../lib/nested.sh"
 source "$(dirname "$0")/../lib/ovs.sh"
@@ -87,12 +92,15 @@ decoy_udp() { # PORT COUNT: datagrams from DECOY to the guest
 tap_sent() { cat "/sys/class/net/$LAB_NESTED_TAP/statistics/tx_packets"; }
 tap_sent_at_least() { (($(tap_sent) >= $1)); }
 TOOL_PIDS=()
-start_tools() { # OUT ARGS...: the summary to OUT, the details (JSON) to OUT.details, both with ARGS
+start_tools() { # OUT ARGS...: the summary to OUT, the details (JSON) to OUT.details, the metrics to OUT.metrics
     local out=$1
     shift
-    lab_tool_start "$out.details" vm_network_latency_details --json \
+    lab_tool_start "$out.metrics" vm_network_performance_metrics \
         --vm-interface "$LAB_NESTED_TAP" --phy-interface phys0 "$@"
     TOOL_PIDS=("$LAB_TOOL_PID")
+    lab_tool_start "$out.details" vm_network_latency_details --json \
+        --vm-interface "$LAB_NESTED_TAP" --phy-interface phys0 "$@"
+    TOOL_PIDS+=("$LAB_TOOL_PID")
     lab_tool_start "$out" vm_network_latency_summary --vm-interface "$LAB_NESTED_TAP" --phy-interface phys0 \
         --interval 300 "$@"
     TOOL_PIDS+=("$LAB_TOOL_PID")
@@ -118,6 +126,30 @@ details_facts() { # FILE FLOW KEY FIRST LAST VM PHY
                              and ([.stages[].id] == ([.stages[].id] | sort)))) | length),
            (\$e | map(select(any(.stages[].name; test(\"_S3_ovs_dp_upcall\$\")))) | length),
            (\$e | map(select(.vm_ifname == \$vm and .phy_ifname == \$phy)) | length),
+           \$f.reported] | @tsv" "$1"
+}
+# The metrics' JSON records: records, records of the flow (jq condition FLOW), distinct packets
+# (jq expression KEY), records whose stages go from FIRST to LAST in stage id order (the names
+# of ORDER, comma-separated), records whose first stage is on VM and QDISC_ENQ onwards on PHY,
+# the largest gap's stage pairs (distinct, comma-separated), the smallest such gap in us, the
+# largest gap but those at QDISC_ENQ -> QDISC_DEQ and the upcall's, the per-probe counts "id:n,..." and the packets reported.
+metrics_facts() { # FILE FLOW KEY FIRST LAST ORDER VM PHY
+    lab_json_split "$1" "vm_network_performance_metrics"
+    jq -rs --arg first "$4" --arg last "$5" --arg order "$6" --arg vm "$7" --arg phy "$8" "
+        (map(select(.final)) | .[0]) as \$f | map(select(.stages)) as \$e
+        | (\$order | split(\",\")) as \$o
+        | (\$e | map([.stages | range(1; length) as \$i
+                      | {pair: \"\(.[\$i - 1].name)>\(.[\$i].name)\", us: .[\$i].delta_us}])) as \$gaps
+        | [(\$e | length), (\$e | map(select($2)) | length), (\$e | map($3) | unique | length),
+           (\$e | map(select(.complete and .stages[0].name == \$first and .stages[-1].name == \$last
+                             and ([.stages[].name | . as \$n | \$o | index(\$n)]
+                                  | (all(. != null)) and . == sort))) | length),
+           (\$e | map(select(.stages[0].dev == \$vm and (.stages | map(select(.name | test(\"QDISC|TX_QUEUE|TX_XMIT\")))
+                             | all(.dev == \$phy))))| length),
+           (\$gaps | map(max_by(.us) | .pair) | unique | join(\",\")),
+           (\$gaps | map(max_by(.us) | .us) | min | floor),
+           ([\$gaps[][] | select(.pair != \"QDISC_ENQ>QDISC_DEQ\" and (.pair | test(\">OVS_USERSPACE_\") | not)) | .us] | max // 0 | floor),
+           (map(select(.probe_events)) | .[0].probe_events | map(\"\(.probe):\(.events)\") | join(\",\")),
            \$f.reported] | @tsv" "$1"
 }
 lab_log "setup done at $(lab_elapsed)"
@@ -169,6 +201,26 @@ lab_expect "$whole" -eq $N "details VM TX: each from RX_S0 to RX_S6, stages in p
 lab_expect "$upcalled" -eq "$up" "details VM TX: as many through the upcall as the summary counted"
 lab_expect "$ifs" -eq $N "details VM TX: interfaces $LAB_NESTED_TAP -> phys0"
 lab_expect "$reported" -eq $N "details VM TX: packets reported at exit"
+tx_order=VNET_RX,OVS_RX,FLOW_EXTRACT_END_RX,OVS_UPCALL_RX,OVS_USERSPACE_RX,CT_RX,CT_OUT_RX,QDISC_ENQ,QDISC_DEQ,TX_QUEUE,TX_XMIT
+IFS=$'\t' read -r events flow packets whole ifs gap gap_us other_us probes reported <<<"$(metrics_facts "$out.metrics" \
+    ".protocol == 1 and .icmp_type == 8 and .src_ip == \"$GUEST\" and .dst_ip == \"$PEER\"" .icmp_seq \
+    VNET_RX TX_XMIT "$tx_order" "$LAB_NESTED_TAP" phys0)"
+lab_expect "$events" -eq $N "metrics VM TX: one FLOW COMPLETE record per request"
+lab_expect "$flow" -eq $N "metrics VM TX: all of the filtered flow (echo requests GUEST -> PEER)"
+lab_expect "$packets" -eq $N "metrics VM TX: $N different ICMP sequence numbers"
+lab_expect "$whole" -eq $N "metrics VM TX: each from VNET_RX to TX_XMIT, stages in stage id order"
+lab_expect "$ifs" -eq $N "metrics VM TX: DEV $LAB_NESTED_TAP at VNET_RX, phys0 from QDISC_ENQ to TX_XMIT"
+want="1:$N,2:$N,3:$N"
+((up > 0)) && want+=",4:$up,5:$up"
+want+=",8:$N,9:$N,10:$N,11:$N"
+[[ $probes == "$want" ]] || { cat "$out.metrics" >&2; lab_fail "metrics VM TX: probe counts '$probes', expected '$want'"; }
+lab_ok "metrics VM TX: Performance Statistics $probes (the summary's samples per stage)"
+# Phase 3 of the manual's workflow: the records put the delay where the summary did.
+[[ $gap == QDISC_ENQ\>QDISC_DEQ ]] || { cat "$out.metrics" >&2; lab_fail "metrics VM TX: largest gaps at '$gap', expected QDISC_ENQ>QDISC_DEQ"; }
+lab_ok "phase 3: every record's largest gap is QDISC_ENQ -> QDISC_DEQ, the summary's delayed pair"
+lab_expect "$gap_us" -ge $((DELAY_MS * 1000)) "metrics VM TX: that gap holds the netem delay ($DELAY_MS ms)"
+lab_expect "$other_us" -lt $((FAST_MS * 1000)) "metrics VM TX: every other gap (but the upcall's) under $FAST_MS ms"
+lab_expect "$reported" -eq $N "metrics VM TX: packets reported at exit"
 
 # 2. VM RX, text layout: UDP from PEER to port 5001; decoys from DECOY and to another port.
 ovs-appctl dpctl/del-flows >/dev/null
@@ -215,6 +267,29 @@ lab_expect "$whole" -eq $N "details VM RX: each from TX_S0 to TX_S6, stages in p
 lab_expect "$upcalled" -eq "$up" "details VM RX: as many through the upcall as the summary counted"
 lab_expect "$ifs" -eq $N "details VM RX: interfaces phys0 -> $LAB_NESTED_TAP"
 lab_expect "$reported" -eq $N "details VM RX: packets reported at exit"
+# The metrics' text layout: records of the flow only, stages by id, devices, per-probe counts.
+read -r records flows ordered devs probes <<<"$(awk -v vm="$LAB_NESTED_TAP" -v peer="$PEER" -v guest="$GUEST" '
+    BEGIN { split("PHY_RX OVS_TX FLOW_EXTRACT_END_TX OVS_UPCALL_TX OVS_USERSPACE_TX CT_TX CT_OUT_TX VNET_QDISC_ENQ VNET_QDISC_DEQ VNET_TX", n, " ")
+            for (i = 1; i <= 10; i++) ids[n[i]] = i }
+    function done_rec() { if (!inrec) return; ordered += (ok && first == "PHY_RX" && last == "VNET_TX")
+                          devs += (dev_ok && firstdev == "phys0"); inrec = 0 }
+    /^\[.*\] === FLOW COMPLETE: [0-9]+ stages captured ===$/ { done_rec(); inrec = 1; records++; ok = 1; dev_ok = 1; prev = 0; first = "" }
+    inrec && /^5-TUPLE: / { if (index($2, peer ":") == 1 && $4 == guest ":5001" && $5 == "UDP" && $NF == "DIR=VNET_TX") flows++ }
+    inrec && /^  Stage [A-Z_]+: KTIME=[0-9]+ns/ { name = $2; sub(":$", "", name); if (!ids[name] || ids[name] <= prev) ok = 0
+                                                 prev = ids[name]; last = name; if (first == "") first = name }
+    inrec && /^    DEV: / { if (last == first) firstdev = $2; if (last ~ /^VNET_/ && $2 != vm) dev_ok = 0 }
+    /^=== Performance Statistics ===$/ { done_rec(); inprobe = 1 }
+    inprobe && /^  Probe [0-9]+: [0-9]+ events$/ { p = p (p ? "," : "") $2 $3 }
+    END { done_rec(); print records + 0, flows + 0, ordered + 0, devs + 0, p }' "$out.metrics")"
+lab_expect "$records" -eq $N "metrics VM RX: one FLOW COMPLETE record per datagram"
+lab_expect "$flows" -eq $N "metrics VM RX: all of the filtered flow (UDP PEER -> GUEST:5001, DIR=VNET_TX)"
+lab_expect "$ordered" -eq $N "metrics VM RX: each from PHY_RX to VNET_TX, stages in stage id order"
+lab_expect "$devs" -eq $N "metrics VM RX: DEV phys0 at PHY_RX, $LAB_NESTED_TAP at VNET_QDISC_ENQ..VNET_TX"
+want="12:$N,13:$N,14:$N"
+((up > 0)) && want+=",15:$up,16:$up"
+want+=",19:$N,20:$N,21:$N"
+[[ $probes == "$want" ]] || { cat "$out.metrics" >&2; lab_fail "metrics VM RX: probe counts '$probes', expected '$want'"; }
+lab_ok "metrics VM RX: Performance Statistics $probes"
 
 lab_nested_stop
 lab_nested_wait 60 >/dev/null || lab_log "the nested guest did not end cleanly"
