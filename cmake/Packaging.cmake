@@ -10,6 +10,15 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
 else()
   set(RPM_ARCH aarch64)
 endif()
+# A cross build (cmake/toolchain-aarch64-linux-gnu.cmake) packages for the target with
+# rpmbuild --target: a BuildArch the build machine cannot run is refused ("No compatible
+# architectures found for build"), so the spec names none then.
+set(RPM_TARGET_ARGS "")
+set(RPM_BUILDARCH "BuildArch:      ${RPM_ARCH}")
+if(CMAKE_CROSSCOMPILING)
+  set(RPM_TARGET_ARGS --target ${RPM_ARCH}-linux)
+  set(RPM_BUILDARCH "")
+endif()
 set(RPM_SUBPACKAGES "")
 set(RPM_ALL_REQUIRES "")
 string(REPLACE ";" " " RPM_TOOLS "${_tools}")
@@ -29,7 +38,7 @@ configure_file(${CMAKE_SOURCE_DIR}/cmake/bpfnet-tools.spec.in ${CMAKE_BINARY_DIR
 
 if(RPMBUILD)
   add_custom_target(rpm
-    COMMAND ${RPMBUILD} -bb --nodeps --quiet
+    COMMAND ${RPMBUILD} -bb --nodeps --quiet ${RPM_TARGET_ARGS}
             --define "_topdir ${CMAKE_BINARY_DIR}/rpm"
             --define "bindir_src ${CMAKE_BINARY_DIR}/bin"
             --define "mandir_src ${BPFNET_MAN_DIR}"

@@ -9,6 +9,14 @@
 
 #include "wire.h"
 
+/*
+ * Fields newer than the oldest generated vmlinux.h (arm64's, from 6.1), as ___flavor types so
+ * that code testing them with bpf_core_field_exists() compiles against every vmlinux.h.
+ */
+struct sk_buff___v62 {
+	__u32 vlan_all;
+} __attribute__((preserve_access_index));
+
 /* skb->mac_header / network_header value of a header not set yet ((u16)~0U). */
 #define SKB_HDR_UNSET 0xFFFF
 

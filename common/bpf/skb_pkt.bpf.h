@@ -22,7 +22,7 @@ static __always_inline void skb_hw_vlan(struct sk_buff *skb, struct pkt_snap *s)
 
 	if (bpf_core_field_exists(old->vlan_present)) {
 		s->hw_vlan = BPF_CORE_READ_BITFIELD_PROBED(old, vlan_present);
-	} else if (bpf_core_field_exists(skb->vlan_all)) {
+	} else if (bpf_core_field_exists(((struct sk_buff___v62 *)skb)->vlan_all)) {
 		s->hw_vlan = proto != 0;
 	} else {
 		s->hw_vlan = (tci & 0x1000) != 0; /* VLAN_TAG_PRESENT, before 5.0 */

@@ -51,7 +51,7 @@ static __always_inline void skb_snap_vlan(struct sk_buff *skb, struct skb_snapsh
 
 	if (bpf_core_field_exists(old->vlan_present)) {
 		s->hw_vlan = BPF_CORE_READ_BITFIELD_PROBED(old, vlan_present);
-	} else if (bpf_core_field_exists(skb->vlan_all)) {
+	} else if (bpf_core_field_exists(((struct sk_buff___v62 *)skb)->vlan_all)) {
 		s->hw_vlan = BPF_CORE_READ(skb, vlan_proto) != 0;
 	} else {
 		s->hw_vlan = (tci & 0x1000) != 0; /* VLAN_TAG_PRESENT, before 5.0 */

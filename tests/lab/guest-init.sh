@@ -4,7 +4,9 @@
 # listed in /modules/order, mounts the writable 9p share (lab.io=TAG) with the job, and either
 #   lab.root=TAG  mounts that 9p share read-only on /ro, a tmpfs on /rw, their overlay on /mnt,
 #                 chroots there (as PID 1) and runs the job with the root's own /bin/bash, or
-#   lab.root=none runs the job with busybox sh inside the initramfs (small nested guests).
+#   lab.root=none runs the job with busybox sh inside the initramfs (small nested guests; the
+#                 arm64 lab, with lab.host=TAG: that 9p share read-only on /host).
+# lab.tty=NAME is the serial console of lab.mode=shell (ttyS0, or ttyAMA0 on arm64).
 # lab.mode=job sends the job's output to <io>/output and its exit status to <io>/status;
 # lab.mode=shell gives it the serial console instead. The guest then resets, which ends QEMU.
 # Markers on the console: "LAB-BOOTED" once the share is mounted, "LAB-STATUS <rc>" at the end.
@@ -30,7 +32,7 @@ if [ "${1:-}" = stage2 ]; then
     export PATH
     /run/lab-bin/busybox --install -s /run/lab-bin
     if [ "${2:-job}" = shell ]; then
-        setsid -c /bin/bash /run/lab/job.sh </dev/ttyS0 >/dev/ttyS0 2>&1
+        setsid -c /bin/bash /run/lab/job.sh </dev/"${3:-ttyS0}" >/dev/"${3:-ttyS0}" 2>&1
     else
         /bin/bash /run/lab/job.sh </dev/null >/run/lab/output 2>&1
     fi
@@ -48,13 +50,15 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 say() { echo "lab-init: $*"; }
 
 # The kernel command line decides what this guest is.
-io_tag="" root_tag="" mode=job
+io_tag="" root_tag="" host_tag="" tty=ttyS0 mode=job
 read -r cmdline </proc/cmdline
 for arg in $cmdline; do
     case $arg in
         lab.io=*) io_tag=${arg#lab.io=} ;;
         lab.root=*) root_tag=${arg#lab.root=} ;;
         lab.mode=*) mode=${arg#lab.mode=} ;;
+        lab.host=*) host_tag=${arg#lab.host=} ;;
+        lab.tty=*) tty=${arg#lab.tty=} ;;
     esac
 done
 
@@ -118,14 +122,21 @@ if [ -n "$root_tag" ] && [ "$root_tag" != none ]; then
         mkdir -p /mnt/run/lab-bin
         cp /bin/busybox /mnt/run/lab-bin/busybox
         cp /init /mnt/run/lab-bin/init
-        exec chroot /mnt /run/lab-bin/busybox sh /run/lab-bin/init stage2 "$mode"
+        exec chroot /mnt /run/lab-bin/busybox sh /run/lab-bin/init stage2 "$mode" "$tty"
     fi
     say "cannot set up the root from the 9p share '$root_tag'"
     echo "lab: guest could not mount its root filesystem" >/io/output
     rc=125
 else
+    if [ -n "$host_tag" ]; then
+        mkdir -p /host
+        mount -t 9p -o "ro,$p9_opts,cache=loose" "$host_tag" /host || say "cannot mount the host share '$host_tag'"
+        mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
+        mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+        mount -t bpf bpf /sys/fs/bpf 2>/dev/null
+    fi
     if [ "$mode" = shell ]; then
-        setsid -c sh /io/job.sh </dev/ttyS0 >/dev/ttyS0 2>&1
+        setsid -c sh /io/job.sh </dev/"$tty" >/dev/"$tty" 2>&1
     else
         sh /io/job.sh </dev/null >/io/output 2>&1
     fi

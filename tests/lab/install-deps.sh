@@ -3,7 +3,7 @@
 # Installs what the kernel lab needs (Debian 12, as root) and unpacks Debian's own kernels
 # into the lab cache. Idempotent: a second run installs and downloads nothing.
 #
-#   tests/lab/install-deps.sh [--no-packages] [--no-kernels] [--update] [KERNEL...]
+#   tests/lab/install-deps.sh [--no-packages] [--no-kernels] [--update] [--arch arm64] [KERNEL...]
 #
 # KERNEL is a series (5.10, 6.1, 6.12: the version pinned below; the newest package of the
 # series only when the pinned one is no longer served, which is said and recorded in
@@ -13,6 +13,9 @@
 # module BTF (5.10) also get kernels/<version>/btf/: the BTF of vmlinux and of the modules the
 # tools read types from, made with pahole from Debian's -dbg package (README: "Kernels
 # without BTF"), for the tools' --btf.
+# --arch arm64: the arm64 lab (lab.sh --arch arm64) instead: qemu-system-aarch64, Debian's
+# arm64 kernels (default "6.1 6.12"; kernels/<series>-arm64 links to them) and the arm64
+# busybox of its initramfs (arm64/busybox), through dpkg's arm64 foreign architecture.
 set -euo pipefail
 
 LAB_CACHE=${LAB_CACHE:-/var/cache/bpfnet-lab}
@@ -30,15 +33,18 @@ log() { printf 'lab-deps: %s\n' "$*" >&2; }
 die() { printf 'lab-deps: error: %s\n' "$*" >&2; exit 1; }
 
 usage() {
-    sed -n '2,10s/^# \{0,1\}//p' "$0"
+    sed -n '2,17s/^# \{0,1\}//p' "$0"
 }
 
 want_packages=1
 want_kernels=1
 force_update=0
 kernels=()
+arch=amd64
 while (($#)); do
     case $1 in
+        --arch) arch=${2:?--arch needs amd64 or arm64}; shift ;;
+        --arch=*) arch=${1#*=} ;;
         --no-packages) want_packages=0 ;;
         --no-kernels) want_kernels=0 ;;
         --update) force_update=1 ;;
@@ -48,8 +54,13 @@ while (($#)); do
     esac
     shift
 done
+[[ $arch == amd64 || $arch == arm64 ]] || die "--arch: amd64 or arm64, not '$arch'"
 if ((${#kernels[@]} == 0)); then
-    read -r -a kernels <<<"${LAB_KERNELS:-5.10 6.1 6.12}"
+    if [[ $arch == arm64 ]]; then
+        read -r -a kernels <<<"${LAB_KERNELS_ARM64:-6.1 6.12}"
+    else
+        read -r -a kernels <<<"${LAB_KERNELS:-5.10 6.1 6.12}"
+    fi
 fi
 
 # Series -> "version debian-version suite": a new lab kernel is a deliberate change here.
@@ -57,7 +68,17 @@ declare -A PINNED=(
     [5.10]="5.10.0-32-amd64 5.10.223-1 bullseye"
     [6.1]="6.1.0-57-amd64 6.1.192-3 bookworm"
     [6.12]="6.12.118+deb12-amd64 6.12.118-1~deb12u1 bookworm"
+    [arm64-6.1]="6.1.0-57-arm64 6.1.192-3 bookworm"
+    [arm64-6.12]="6.12.118+deb12-arm64 6.12.118-1~deb12u1 bookworm"
 )
+# Packages of the other architecture are named NAME:arm64 once dpkg knows it.
+pkg_arch=""
+series_suffix=""
+if [[ $arch == arm64 ]]; then
+    LAB_PACKAGES=(qemu-system-arm cpio kmod xz-utils zstd)
+    pkg_arch=:arm64
+    series_suffix=-arm64
+fi
 # Modules whose types the tools read (BTF made for kernels without module BTF).
 BTF_MODULES=(openvswitch tun vhost vhost_net kvm kvm-amd kvm-intel nf_conntrack virtio virtio_ring virtio_net)
 
@@ -97,6 +118,11 @@ lists_present() {
     compgen -G '/var/lib/apt/lists/*_Packages*' >/dev/null
 }
 
+if [[ $arch == arm64 ]] && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    log "dpkg --add-architecture arm64"
+    dpkg --add-architecture arm64
+    force_update=1
+fi
 if ((force_update)) || ! lists_present; then
     apt_update
 fi
@@ -164,8 +190,8 @@ has_candidate() {
 package_for_version() { # VERSION [DEBVER]
     local version=$1 debver=${2:-} p
     for p in "linux-image-$version" "linux-image-$version-unsigned"; do
-        if has_candidate "$p${debver:+=$debver}"; then
-            printf '%s\n' "$p${debver:+=$debver}"
+        if has_candidate "$p$pkg_arch${debver:+=$debver}"; then
+            printf '%s\n' "$p$pkg_arch${debver:+=$debver}"
             return 0
         fi
     done
@@ -176,7 +202,7 @@ package_for_version() { # VERSION [DEBVER]
 # The generic amd64 flavour only: cloud kernels lack drivers, rt kernels behave differently.
 newest_version_of_series() {
     local series=$1 re name version
-    re="^linux-image-${series//./\\.}[.-][0-9][^ ]*-amd64(-unsigned)?\$"
+    re="^linux-image-${series//./\\.}[.-][0-9][^ ]*-$arch(-unsigned)?\$"
     while read -r name; do
         version=${name#linux-image-}
         version=${version%-unsigned}
@@ -185,7 +211,7 @@ newest_version_of_series() {
             return 0
         fi
     done < <(apt-cache "${APT_OPTS[@]}" pkgnames "linux-image-$series" | grep -E "$re" |
-        grep -vE -- '-(cloud|rt)-amd64' | sort -Vr)
+        grep -vE -- "-(cloud|rt|16k)-$arch" | sort -Vr)
     return 1
 }
 
@@ -241,7 +267,7 @@ unpack_kernel() { # VERSION PACKAGE
     [[ -d $dir.partial/lib/modules/$version ]] || die "$pkg has no lib/modules/$version"
     rm -rf "$dir.partial/usr/share/doc" "$dir.partial/usr/share/bug"
     depmod -b "$dir.partial" "$version"
-    printf 'package=%s\nversion=%s\ndeb=%s\n' "${pkg%%=*}" "$version" "$(basename "$deb")" \
+    printf 'package=%s\nversion=%s\ndeb=%s\n' "${pkg%%[:=]*}" "$version" "$(basename "$deb")" \
         >"$dir.partial/.lab-ready"
     rm -rf "$dir"
     mv "$dir.partial" "$dir"
@@ -305,8 +331,10 @@ cached_version_of_series() {
 # recorded in kernels/<series>.fallback, which the lab prints with every batch.
 install_series() {
     local series=$1 version debver suite pkg note=$LAB_CACHE/kernels/$1.fallback
-    read -r version debver suite <<<"${PINNED[$series]:-}"
-    [[ -n $version ]] || die "no pinned kernel for series $series (known: ${!PINNED[*]})"
+    local key=$series
+    [[ $arch == arm64 ]] && key=arm64-$series
+    read -r version debver suite <<<"${PINNED[$key]:-}"
+    [[ -n $version ]] || die "no pinned kernel for series $series on $arch (known: ${!PINNED[*]})"
     apt_suite "$suite"
     if kernel_ready "$version"; then
         rm -f "$note"
@@ -317,7 +345,7 @@ install_series() {
     else
         local pinned=$version
         version=$(newest_version_of_series "$series") || version=$(cached_version_of_series "$series")
-        [[ -n $version ]] || die "no linux-image-$series.*-amd64 package found in $suite"
+        [[ -n $version ]] || die "no linux-image-$series.*-$arch package found in $suite"
         debver=""
         printf 'pinned kernel %s (%s) is no longer served: using %s instead\n' \
             "$pinned" "${PINNED[$series]#* }" "$version" | tee "$note" >&2
@@ -327,7 +355,7 @@ install_series() {
     if [[ $(printf '%s\n' "$series" 5.11 | sort -V | head -n1) != 5.11 ]]; then
         make_btf_dir "$version" "$debver"
     fi
-    link_series "$series" "$version"
+    link_series "$series$series_suffix" "$version"
 }
 
 install_kernels() {
@@ -339,17 +367,33 @@ install_kernels() {
         else
             apt_suite bookworm
             unpack_kernel "$k" "$(package_for_version "$k")"
-            link_series "$(series_of_version "$k")" "$k"
+            link_series "$(series_of_version "$k")$series_suffix" "$k"
         fi
     done
 }
 
+# The arm64 guest's initramfs runs Debian's arm64 busybox (static), unpacked from its package.
+install_arm64_busybox() {
+    local out=$LAB_CACHE/arm64/busybox deb x
+    [[ -x $out ]] && { log "arm64 busybox: cached in $out"; return 0; }
+    apt_suite bookworm
+    deb=$(download_deb busybox-static:arm64)
+    x=$(dirname "$deb")/x
+    dpkg-deb -x "$deb" "$x"
+    mkdir -p "$LAB_CACHE/arm64"
+    install -m 755 "$x/bin/busybox" "$out.tmp"
+    mv "$out.tmp" "$out"
+    rm -rf "$(dirname "$deb")"
+    log "arm64 busybox: $out"
+}
+
 ((want_packages)) && install_packages
+((want_packages)) && [[ $arch == arm64 ]] && install_arm64_busybox
 ((want_kernels)) && install_kernels
 if ((want_kernels)); then
     for k in "${kernels[@]}"; do
         if [[ $k =~ ^[0-9]+\.[0-9]+$ ]]; then
-            log "kernel $k -> $(readlink "$LAB_CACHE/kernels/$k")"
+            log "kernel $k$series_suffix -> $(readlink "$LAB_CACHE/kernels/$k$series_suffix")"
         fi
     done
 fi

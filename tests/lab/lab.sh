@@ -15,6 +15,15 @@
 # OPTIONS
 #   --kernel K       6.1, 6.12 (newest cached of that series) or a full version (default:
 #                    $LAB_KERNEL_DEFAULT or 6.1); install-deps.sh puts them in the cache
+#   --arch A         amd64 (default, or $LAB_ARCH) or arm64: Debian's arm64 kernel under
+#                    qemu-system-aarch64 -machine virt -cpu max (TCG), installed by
+#                    install-deps.sh --arch arm64. The host's root cannot be the guest's (its
+#                    programs are x86_64): the job runs with the initramfs's arm64 busybox sh,
+#                    the host's / read-only on $LAB_HOST (/host), in /host$PWD; SCENARIO is a
+#                    busybox sh script (looked up in tests/lab/scenarios-arm64/ first) and
+#                    arm64 programs run from /host.
+#                    The initramfs also carries the modules of LAB_ARM64_MODULES (the ones
+#                    whose types the tools read: modprobe has no module tree there).
 #   --timeout SEC    time limit of the whole run, QEMU killed after it: exit 124 (default 300)
 #   --nested         give the guest AMD SVM (-cpu qemu64,+svm) so kvm_amd works inside
 #   --mem MB         guest memory (default 2048)
@@ -33,7 +42,7 @@
 #   is not set up, or 2 for a usage error.
 #
 # ENVIRONMENT
-#   LAB_CACHE (/var/cache/bpfnet-lab), LAB_BOOT_TIMEOUT (120 s), LAB_SMP (1),
+#   LAB_CACHE (/var/cache/bpfnet-lab), LAB_BOOT_TIMEOUT (120 s; 240 s on arm64), LAB_SMP (1),
 #   LAB_TCG_THREAD (single/multi: QEMU's TCG threading, its default when unset),
 #   LAB_APPEND (more kernel arguments), LAB_QEMU_ARGS (more QEMU arguments, split on spaces),
 #   BPFNET_* variables are passed into the guest as they are.
@@ -43,17 +52,20 @@
 #   tests/lab/lab.sh --nested --timeout 300 nested_vhost_tools
 #   tests/lab/lab.sh --kernel 6.1 uname -r
 #   tests/lab/lab.sh --nested --shell
+#   BPFNET_BIN=$PWD/build-arm64/bin tests/lab/lab.sh --arch arm64 --kernel 6.12 verifier
 set -uo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_CACHE=${LAB_CACHE:-/var/cache/bpfnet-lab}
-LAB_BOOT_TIMEOUT=${LAB_BOOT_TIMEOUT:-120}
+LAB_BOOT_TIMEOUT=${LAB_BOOT_TIMEOUT:-}
 LAB_TCG_THREAD=${LAB_TCG_THREAD:-}
 
 # Modules the initramfs inserts (with their dependencies, resolved from modules.dep):
 # virtio PCI transport, the 9p filesystem over virtio, overlayfs for the writable root, and
 # virtio_net so that the same image also boots nested guests with a NIC.
 INITRAMFS_MODULES=(virtio_pci 9pnet_virtio 9p overlay virtio_net)
+# The arm64 guest's too: the modules the tools read types from (kvm is built in on arm64).
+LAB_ARM64_MODULES=(openvswitch tun vhost_net nf_conntrack nf_defrag_ipv4)
 
 log() { printf 'lab: %s\n' "$*" >&2; }
 die() { printf 'lab: error: %s\n' "$*" >&2; exit 125; }
@@ -63,7 +75,7 @@ usage() {
     sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
 }
 
-kernel_arg="" timeout="" nested="" mem="" smp="" shell="" show_console="" keep="" io_dir=""
+kernel_arg="" arch="" timeout="" nested="" mem="" smp="" shell="" show_console="" keep="" io_dir=""
 guest_env=()
 rest=()
 # Parses options into the variables above. A scenario's "# lab-options:" line goes through
@@ -78,6 +90,8 @@ parse_options() {
         case $1 in
             --kernel) set_opt kernel_arg "${2:?--kernel needs a value}"; shift ;;
             --kernel=*) set_opt kernel_arg "${1#*=}" ;;
+            --arch) set_opt arch "${2:?--arch needs amd64 or arm64}"; shift ;;
+            --arch=*) set_opt arch "${1#*=}" ;;
             --timeout) set_opt timeout "${2:?--timeout needs a value}"; shift ;;
             --timeout=*) set_opt timeout "${1#*=}" ;;
             --nested) set_opt nested 1 ;;
@@ -117,7 +131,9 @@ if (($# > 0)); then
     target=$1
     shift
     file=""
-    if [[ $target == */* && -f $target ]]; then
+    if [[ ${arch:-${LAB_ARCH:-amd64}} =~ ^(arm64|aarch64)$ && -f $LAB_DIR/scenarios-arm64/${target%.sh}.sh ]]; then
+        file=$LAB_DIR/scenarios-arm64/${target%.sh}.sh # the arm64 lab's own (busybox sh) scenarios
+    elif [[ $target == */* && -f $target ]]; then
         file=$(realpath "$target")
     elif [[ -f $LAB_DIR/scenarios/$target ]]; then
         file=$LAB_DIR/scenarios/$target
@@ -142,6 +158,30 @@ if (($# > 0)); then
 fi
 
 kernel_arg=${kernel_arg:-${LAB_KERNEL_DEFAULT:-6.1}}
+arch=${arch:-${LAB_ARCH:-amd64}}
+case $arch in
+    amd64 | x86_64) arch=amd64 ;;
+    arm64 | aarch64) arch=arm64 ;;
+    *) usage_error "--arch: amd64 or arm64, not '$arch'" ;;
+esac
+if [[ $arch == arm64 ]]; then
+    LAB_BOOT_TIMEOUT=${LAB_BOOT_TIMEOUT:-240}
+    INITRAMFS_MODULES+=("${LAB_ARM64_MODULES[@]}")
+    busybox=$LAB_CACHE/arm64/busybox
+    qemu_bin=qemu-system-aarch64
+    deps_hint="$LAB_DIR/install-deps.sh --arch arm64"
+    # A scenario file runs with the guest's busybox sh, from the host's / on /host.
+    if [[ -n ${file:-} ]]; then
+        skip=1
+        [[ ${cmd[0]} == bash ]] && skip=2
+        cmd=(sh "/host$file" "${cmd[@]:skip}")
+    fi
+else
+    LAB_BOOT_TIMEOUT=${LAB_BOOT_TIMEOUT:-120}
+    busybox=/bin/busybox
+    qemu_bin=qemu-system-x86_64
+    deps_hint=$LAB_DIR/install-deps.sh
+fi
 nested=${nested:-0}
 mem=${mem:-2048}
 # One vCPU by default: with two, QEMU 7.2's multi-threaded TCG now and then runs stale code
@@ -161,18 +201,20 @@ else
     timeout=300
 fi
 [[ $(id -u) == 0 ]] || die "must run as root (QEMU shares / and the guest runs as root)"
-command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing: run $LAB_DIR/install-deps.sh"
-[[ -x /bin/busybox ]] || die "/bin/busybox missing: run $LAB_DIR/install-deps.sh"
+command -v "$qemu_bin" >/dev/null || die "$qemu_bin missing: run $deps_hint"
+[[ -x $busybox ]] || die "$busybox missing: run $deps_hint"
 
-# --kernel 6.1 follows kernels/6.1 -> 6.1.0-<N>-amd64; a full version names its directory.
+# --kernel 6.1 follows kernels/6.1 -> 6.1.0-<N>-amd64 (kernels/6.1-arm64 with --arch arm64);
+# a full version names its directory.
 resolve_kernel() {
     local k=$1 dir=$LAB_CACHE/kernels/$1
+    [[ $arch == arm64 && -L $dir-arm64 ]] && dir=$dir-arm64
     if [[ -L $dir ]]; then
         k=$(readlink "$dir")
         dir=$LAB_CACHE/kernels/$k
     fi
     [[ -f $dir/.lab-ready && -f $dir/boot/vmlinuz-$k ]] ||
-        die "kernel '$1' is not in $LAB_CACHE/kernels: run $LAB_DIR/install-deps.sh $1"
+        die "kernel '$1' is not in $LAB_CACHE/kernels: run $deps_hint $1"
     printf '%s\n' "$k"
 }
 kver=$(resolve_kernel "$kernel_arg") || exit 125
@@ -204,7 +246,7 @@ build_initramfs() {
     ((${#files[@]} > 0)) || die "no initramfs modules found in $mdir"
     key=$({
         printf '%s\n' "$kver" "${files[@]}"
-        sha256sum /bin/busybox "$LAB_DIR/guest-init.sh" "${files[@]}"
+        sha256sum "$busybox" "$LAB_DIR/guest-init.sh" "${files[@]}"
     } | sha256sum | cut -c1-16)
     out=$LAB_CACHE/initramfs/$kver/initramfs-$key.cpio
     if [[ -f $out ]]; then
@@ -215,7 +257,7 @@ build_initramfs() {
     mkdir -p "$LAB_CACHE/initramfs/$kver"
     tmp=$(mktemp -d "$LAB_CACHE/initramfs/$kver/build.XXXXXX")
     mkdir -p "$tmp"/{bin,dev,proc,sys,modules}
-    cp /bin/busybox "$tmp/bin/busybox"
+    cp "$busybox" "$tmp/bin/busybox"
     ln -s busybox "$tmp/bin/sh"
     cp "$LAB_DIR/guest-init.sh" "$tmp/init"
     chmod 755 "$tmp/init"
@@ -301,7 +343,12 @@ trap 'log "interrupted"; exit 130' INT TERM
             printf 'export %s=%q\n' "$name" "${!name-}"
         fi
     done
-    printf 'cd %q 2>/dev/null || { echo "lab: cannot cd to %q in the guest" >&2; exit 125; }\n' "$PWD" "$PWD"
+    gdir=$PWD
+    if [[ $arch == arm64 ]]; then
+        gdir=/host$PWD
+        printf 'export LAB_HOST=/host LAB_ARCH=arm64 LAB_IO=/io\n'
+    fi
+    printf 'cd %q 2>/dev/null || { echo "lab: cannot cd to %q in the guest" >&2; exit 125; }\n' "$gdir" "$gdir"
     if ((shell)); then
         printf 'export TERM=%q\n' "${TERM:-vt100}"
         if size=$(stty size 2>/dev/null); then
@@ -312,7 +359,7 @@ trap 'log "interrupted"; exit 130' INT TERM
             printf '\necho "lab: $? from %q"\n' "$scenario_name"
         fi
         printf 'echo "lab: shell in the guest (%s); exit or Ctrl-A X ends it"\n' "$kver"
-        printf 'exec /bin/bash -i\n'
+        if [[ $arch == arm64 ]]; then printf 'exec sh -i\n'; else printf 'exec /bin/bash -i\n'; fi
     else
         printf 'exec '
         printf '%q ' "${cmd[@]}"
@@ -329,7 +376,18 @@ mode=job
 # check, and 5.10 then panics ("IO-APIC + timer doesn't work").
 append="console=ttyS0,115200 quiet loglevel=4 panic=-1 rdinit=/init 8250.nr_uarts=1 no_timer_check"
 append+=" lab.io=labio lab.root=hostroot lab.mode=$mode${LAB_APPEND:+ $LAB_APPEND}"
-qemu=(qemu-system-x86_64 -nodefaults -no-user-config -accel "tcg${LAB_TCG_THREAD:+,thread=$LAB_TCG_THREAD}" -cpu "$cpu" -m "$mem"
+machine=()
+if [[ $arch == arm64 ]]; then
+    # -cpu max: every feature TCG emulates, with the cheap implementation-defined pointer
+    # authentication instead of QARMA (several times faster under TCG). The host's root is
+    # no root for an arm64 guest: it goes to /host (lab.host), the job runs in the initramfs.
+    ((nested)) && usage_error "--nested is x86 only"
+    cpu=max,pauth-impdef=on
+    machine=(-machine virt)
+    append="console=ttyAMA0 quiet loglevel=4 panic=-1 rdinit=/init"
+    append+=" lab.io=labio lab.root=none lab.host=hostroot lab.tty=ttyAMA0 lab.mode=$mode${LAB_APPEND:+ $LAB_APPEND}"
+fi
+qemu=("$qemu_bin" -nodefaults -no-user-config "${machine[@]}" -accel "tcg${LAB_TCG_THREAD:+,thread=$LAB_TCG_THREAD}" -cpu "$cpu" -m "$mem"
     -smp "$smp" -display none -no-reboot -kernel "$vmlinuz" -initrd "$initrd"
     -append "$append"
     -virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
