@@ -258,6 +258,9 @@ enum { KIRQ_HOOK_VGIC_QUEUE = KIRQ_HOOKS, KIRQ_HOOK_VGIC_V2, KIRQ_HOOK_VGIC_V3, 
 struct hook_table;
 extern const struct hook_table kirq_hook_table;
 extern const struct hook_table kirq_arm_hook_table;
+struct ksyms;
+/* Whether the kernel functions ks has one of the arm tool's vGIC functions (none: not arm64 KVM). */
+bool kirq_has_vgic(const struct ksyms *ks);
 
 struct hook_set;
 struct bpf_object;

@@ -38,20 +38,26 @@ const struct hook_table kirq_arm_hook_table = { hook_defs, KIRQ_ARM_HOOKS };
 
 KIRQ_SKELETON_OPS(kvm_irqfd_stats_summary_arm_bpf)
 
+bool kirq_has_vgic(const struct ksyms *ks)
+{
+	for (int i = KIRQ_HOOK_VGIC_QUEUE; i < KIRQ_ARM_HOOKS; i++)
+		if (ksyms_attach_name(ks, hook_defs[i].cand[0].target))
+			return true;
+	return false;
+}
+
 /* An x86 (or a KVM-less arm64) kernel has no vGIC: one line instead of counts that stay 0. */
 static void check_kernel(void)
 {
 	const struct ksyms *ks = ksyms_kernel();
 
-	if (!ks)
-		return; /* no symbol list: the hook planner says what is missing */
-	for (int i = KIRQ_HOOK_VGIC_QUEUE; i < KIRQ_ARM_HOOKS; i++)
-		if (ksyms_attach_name(ks, hook_defs[i].cand[0].target))
-			return;
-	die("kernel %s has no function vgic_queue_irq_unlock (nor vgic_v2/v3_populate_lr): "
-	    "kvm_irqfd_stats_summary_arm is the arm64 variant, for hosts with KVM's vGIC; on this host "
-	    "use kvm_irqfd_stats_summary",
-	    kernel_release());
+	/* No symbol list: the hook planner says what is missing. */
+	if (ks && !kirq_has_vgic(ks))
+		die("kernel %s has no function vgic_queue_irq_unlock (nor vgic_v2/v3_populate_lr): "
+		    "kvm_irqfd_stats_summary_arm is the arm64 variant, for hosts with KVM's vGIC; on this "
+		    "host "
+		    "use kvm_irqfd_stats_summary",
+		    kernel_release());
 }
 
 static void print_attached(const struct hook_set *hooks)

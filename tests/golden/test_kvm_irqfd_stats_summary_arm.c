@@ -8,8 +8,10 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "golden.h"
+#include "ksyms.h"
 #include "kvm_irqfd_stats_summary.h"
 #include "unit_helpers.h"
 #include "util.h"
@@ -167,9 +169,49 @@ START_TEST(test_json)
 }
 END_TEST
 
+static struct ksyms *ksyms_of(const char *text)
+{
+	char path[] = "/tmp/kirq-ksyms-XXXXXX";
+	int fd = mkstemp(path);
+	struct ksyms *ks;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	ks = ksyms_load(path);
+	unlink(path);
+	ck_assert_ptr_nonnull(ks);
+	return ks;
+}
+
+/* The refusal on x86: the 6.1 lab kernel's functions (its kvm module among them) have no vGIC. */
+START_TEST(test_vgic_functions)
+{
+	struct ksyms *x86 = ksyms_load(GOLDEN_DIR "/../../fixtures/btf/6.1.kallsyms");
+	struct ksyms *gicv3 = ksyms_of("ffff800008a1c000 T irqfd_wakeup\n"
+				       "ffff800008a2d000 T vgic_queue_irq_unlock\n"
+				       "ffff800008a2e000 T vgic_v2_populate_lr\n"
+				       "ffff800008a2f000 T vgic_v3_populate_lr\n");
+	struct ksyms *lr_only = ksyms_of("ffff800008a2f000 t vgic_v3_populate_lr.constprop.0\n");
+	struct ksyms *none = ksyms_of("ffff800008a1c000 T irqfd_wakeup\nffff800008a1d000 T vgic_init\n");
+
+	ck_assert_ptr_nonnull(x86);
+	ck_assert_ptr_nonnull(ksyms_attach_name(x86, "irqfd_wakeup"));
+	ck_assert(!kirq_has_vgic(x86));
+	ck_assert(kirq_has_vgic(gicv3));
+	ck_assert(kirq_has_vgic(lr_only));
+	ck_assert(!kirq_has_vgic(none));
+	ksyms_free(x86);
+	ksyms_free(gicv3);
+	ksyms_free(lr_only);
+	ksyms_free(none);
+}
+END_TEST
+
 Suite *golden_kvm_irqfd_stats_summary_arm_suite(void)
 {
-	const TTest *tests[] = { test_vgic_sums, test_x86_report_unchanged, test_text, test_json };
+	const TTest *tests[] = { test_vgic_sums, test_x86_report_unchanged, test_text, test_json,
+				 test_vgic_functions };
 
 	return unit_suite("kvm_irqfd_stats_summary_arm", "layout", tests, ARRAY_SIZE(tests));
 }
