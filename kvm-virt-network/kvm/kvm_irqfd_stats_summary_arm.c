@@ -54,9 +54,8 @@ static void check_kernel(void)
 	/* No symbol list: the hook planner says what is missing. */
 	if (ks && !kirq_has_vgic(ks))
 		die("kernel %s has no function vgic_queue_irq_unlock (nor vgic_v2/v3_populate_lr): "
-		    "kvm_irqfd_stats_summary_arm is the arm64 variant, for hosts with KVM's vGIC; on this "
-		    "host "
-		    "use kvm_irqfd_stats_summary",
+		    "kvm_irqfd_stats_summary_arm is the arm64 variant, for hosts with KVM's vGIC; "
+		    "on this host use kvm_irqfd_stats_summary",
 		    kernel_release());
 }
 
