@@ -5,10 +5,16 @@
 # KVM irqfd injection and the nested guest's virtio-net driver.
 #
 #   lab_nested_require                  kvm_amd, vhost_net, tun loaded; /dev/kvm present
-#   lab_nested_tap                      tap0 with 10.77.0.1/24 in the lab guest
-#   lab_nested_start [--root] CMD       boot the nested guest in the background; it brings
+#   lab_nested_tap [--queues N]         tap0 with 10.77.0.1/24 in the lab guest (N > 1: a
+#                                       multi_queue tap, for a guest started with --queues N)
+#   lab_nested_start [--root] [--queues N] CMD
+#                                       boot the nested guest in the background; it brings
 #                                       eth0 up as 10.77.0.2/24, then runs CMD (a shell
 #                                       command line); returns at once
+#   lab_nested_host_neigh              the guest job's command that adds the lab guest's tap0
+#                                       as a static neighbour (no ARP on tap0)
+#   lab_nested_send_from Q COUNT        the guest job's command that pings the lab guest COUNT
+#                                       times from CPU Q, which XPS maps to TX queue Q
 #   lab_nested_wait [SEC]               wait for it to power off; print its output; return
 #                                       CMD's status (124: time limit, 125: no status)
 #   lab_nested_ready [SEC]              wait until its eth0 is configured
@@ -19,6 +25,18 @@
 # --root it gets the lab guest's root over 9p like the lab guest got the host's, and CMD runs
 # with bash there, so guest-side tools (build/bin, bpftool) run in the nested guest too.
 # Its console log is $LAB_NESTED_DIR/console.log.
+#
+# --queues N (default $LAB_NESTED_QUEUES, which lab_nested_tap --queues N sets; 1): a
+# multi-queue virtio-net NIC, N queue pairs on N vhost-net devices (-netdev tap,queues=N,
+# vhost=on, -device virtio-net-pci,mq=on,vectors=2N+2) and N vCPUs. The guest enables the N
+# pairs (ethtool -L eth0 combined N where it has ethtool, i.e. --root; virtio-net's default of
+# one pair per online CPU does it in busybox), pins queue pair i to CPU i (XPS tx-i = CPU i,
+# the input.i interrupt on CPU i, moved there by two pings from CPU i; their ARP and pings
+# come before the job's command) and checks that eth0 has N real RX and TX queues before it
+# reports ready. What that steers: a packet the guest sends from CPU i leaves on TX queue i,
+# reaches tap0's queue i (vhost-net device i); tap0 records the flow's hash -> queue i, and
+# the lab guest's answers to that flow leave tap0 on queue i (tun's automatic flow steering)
+# into the guest's RX queue i.
 
 # shellcheck source=common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -30,6 +48,7 @@ LAB_NESTED_HOST_IP=${LAB_NESTED_HOST_IP:-10.77.0.1}
 LAB_NESTED_GUEST_IP=${LAB_NESTED_GUEST_IP:-10.77.0.2}
 LAB_NESTED_MEM=${LAB_NESTED_MEM:-256}
 LAB_NESTED_BIOS=${LAB_NESTED_BIOS-/usr/share/qemu/qboot.rom}
+LAB_NESTED_QUEUES=${LAB_NESTED_QUEUES:-1}
 LAB_NESTED_DIR=""
 LAB_NESTED_PID=""
 
@@ -45,7 +64,13 @@ lab_nested_require() {
 }
 
 lab_nested_tap() {
-    ip tuntap add dev "$LAB_NESTED_TAP" mode tap || lab_fail "cannot create $LAB_NESTED_TAP"
+    local mq=()
+    if [[ ${1:-} == --queues ]]; then
+        [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || lab_fail "lab_nested_tap --queues wants a number, got '${2:-}'"
+        LAB_NESTED_QUEUES=$2
+    fi
+    ((LAB_NESTED_QUEUES > 1)) && mq=(multi_queue)
+    ip tuntap add dev "$LAB_NESTED_TAP" mode tap "${mq[@]}" || lab_fail "cannot create $LAB_NESTED_TAP"
     lab_on_exit "ip link del $LAB_NESTED_TAP"
     sysctl -qw "net.ipv6.conf.$LAB_NESTED_TAP.disable_ipv6=1" 2>/dev/null
     ip addr add "$LAB_NESTED_HOST_IP/24" dev "$LAB_NESTED_TAP"
@@ -58,13 +83,40 @@ lab_nested_serve() {
     printf '%s\n' 'while [ ! -e "$LAB_IO/stop" ]; do sleep 0.2; done'
 }
 
+# The guest job's command line that makes tap0's address a static neighbour of eth0: busybox's
+# ip has no "neigh replace", its arp -s does it.
+lab_nested_host_neigh() {
+    local mac
+    mac=$(cat "/sys/class/net/$LAB_NESTED_TAP/address")
+    printf 'ip neigh replace %s lladdr %s dev eth0 nud permanent 2>/dev/null || arp -i eth0 -s %s %s\n' \
+        "$LAB_NESTED_HOST_IP" "$mac" "$LAB_NESTED_HOST_IP" "$mac"
+}
+
+# The guest job's command line that pings the lab guest COUNT times, 0.2 s apart, from CPU Q
+# (its TX queue Q, and the answers' RX queue Q, with --queues); ping's summary goes to
+# $LAB_IO/sent.Q. Its own flow (ICMP id) each time, the same addresses: tap0's flow table
+# holds queue Q for them from the first request on.
+lab_nested_send_from() {
+    # shellcheck disable=SC2016 # expanded in the nested guest
+    printf 'taskset -c %d ping -n -q -c %d -i 0.2 -w 60 %s >"$LAB_IO/sent.%d" 2>&1\n' \
+        "$1" "$2" "$LAB_NESTED_HOST_IP" "$1"
+}
+
 # shellcheck disable=SC2016 # the job's $variables expand in the nested guest
 lab_nested_start() {
-    local root=0 io append qemu
-    if [[ ${1:-} == --root ]]; then
-        root=1
+    local root=0 io append qemu queues=$LAB_NESTED_QUEUES
+    while (($# > 0)); do
+        case $1 in
+            --root) root=1 ;;
+            --queues)
+                [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || lab_fail "lab_nested_start --queues wants a number, got '${2:-}'"
+                queues=$2
+                shift
+                ;;
+            *) break ;;
+        esac
         shift
-    fi
+    done
     (($# > 0)) || lab_fail "lab_nested_start: no command"
     [[ -z $LAB_NESTED_PID ]] || lab_fail "a nested guest is already running"
     LAB_NESTED_DIR=$(mktemp -d /tmp/lab-nested.XXXXXX)
@@ -80,6 +132,24 @@ lab_nested_start() {
         # No IPv6 chatter: the packets on tap0 are the ones the scenario sends.
         printf 'for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do echo 1 >"$f"; done 2>/dev/null\n'
         printf 'ip link set eth0 up && ip addr add %q dev eth0 || exit 125\n' "$LAB_NESTED_GUEST_IP/24"
+        if ((queues > 1)); then
+            printf 'command -v ethtool >/dev/null && { ethtool -L eth0 combined %d || exit 125; }\n' "$queues"
+            printf 'i=0; while [ $i -lt %d ]; do\n' "$queues"
+            printf '  printf %%x $((1 << i)) >/sys/class/net/eth0/queues/tx-$i/xps_cpus || exit 125\n'
+            printf '  for irq in $(sed -n "s/^ *\\([0-9]*\\):.*-input\\.$i\\$/\\1/p" /proc/interrupts); do\n'
+            printf '    echo $i >/proc/irq/$irq/smp_affinity_list\n  done\n  i=$((i + 1))\ndone\n'
+            printf '[ "$(ls -d /sys/class/net/eth0/queues/rx-* | wc -l)" = %d ] || exit 125\n' "$queues"
+            printf '[ "$(ls -d /sys/class/net/eth0/queues/tx-* | wc -l)" = %d ] || exit 125\n' "$queues"
+            # x86 moves an MSI to its new CPU at its next interrupt: two pings from each CPU
+            # (the second answer comes in on that CPU's queue), before any counter is read.
+            printf 'i=0; while [ $i -lt %d ]; do taskset -c $i ping -n -q -c 2 -i 0.2 -w 5 %s >/dev/null; i=$((i + 1)); done\n' \
+                "$queues" "$LAB_NESTED_HOST_IP"
+            # Per vector: "irq name CPU effective-CPU", for the scenario's log.
+            printf 'for irq in $(sed -n "s/^ *\\([0-9]*\\):.*virtio.*put\\..*/\\1/p" /proc/interrupts); do\n'
+            printf '  echo "$irq $(sed -n "s/^ *$irq:.* //p" /proc/interrupts) $(cat /proc/irq/$irq/smp_affinity_list) $(cat /proc/irq/$irq/effective_affinity_list)"\n'
+            printf 'done >"$LAB_IO/queues.cfg" 2>&1\n'
+        fi
+        printf 'ls -d /sys/class/net/eth0/queues/rx-* | wc -l >"$LAB_IO/queues"\n'
         printf ': >"$LAB_IO/ready"\n'
         printf '%s\n' "$*"
     } >"$io/job.sh"
@@ -89,11 +159,16 @@ lab_nested_start() {
     # to parse (a reset ends it: QEMU runs with -no-reboot), no early PCI scan for an AGP
     # aperture (two scans of all 256 buses through port I/O).
     append="console=ttyS0 quiet panic=-1 rdinit=/init lab.io=labio lab.mode=job acpi=off pci=noearly"
+    local netdev="tap,id=n0,ifname=$LAB_NESTED_TAP,script=no,downscript=no,vhost=on"
+    local nic="virtio-net-pci,netdev=n0,mac=52:54:00:77:00:02"
+    if ((queues > 1)); then
+        netdev+=",queues=$queues"
+        nic+=",mq=on,vectors=$((2 * queues + 2))"
+    fi
     qemu=(qemu-system-x86_64 -nodefaults -no-user-config -enable-kvm -cpu qemu64
-        -m "$LAB_NESTED_MEM" -smp 1 -display none -no-reboot -monitor none
+        -m "$LAB_NESTED_MEM" -smp "$queues" -display none -no-reboot -monitor none
         -kernel "$LAB_VMLINUZ" -initrd "$LAB_INITRD"
-        -netdev "tap,id=n0,ifname=$LAB_NESTED_TAP,script=no,downscript=no,vhost=on"
-        -device "virtio-net-pci,netdev=n0,mac=52:54:00:77:00:02"
+        -netdev "$netdev" -device "$nic"
         -virtfs "local,path=$io,mount_tag=labio,security_model=none,multidevs=remap"
         -serial "file:$LAB_NESTED_DIR/console.log")
     [[ -f $LAB_NESTED_BIOS ]] && qemu+=(-bios "$LAB_NESTED_BIOS")
