@@ -8,6 +8,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "golden.h"
@@ -63,14 +64,16 @@ static const struct kirq_tables tables = {
 	.n_vgic = ARRAY_SIZE(vgic),
 };
 
-/* ktime as the time of day in UTC, independent of the test machine's clock and zone. */
+/* ktime read as seconds since the epoch, shown in UTC: the same on every test machine. */
 static const char *fake_wall(__u64 ns, char *out, size_t n)
 {
-	__u64 ms = ns / 1000000 % 86400000;
+	time_t secs = (time_t)(ns / 1000000000);
+	struct tm tm;
+	char hms[16];
 
-	snprintf(out, n, "%02llu:%02llu:%02llu.%03llu", (unsigned long long)(ms / 3600000),
-		 (unsigned long long)(ms / 60000 % 60), (unsigned long long)(ms / 1000 % 60),
-		 (unsigned long long)(ms % 1000));
+	gmtime_r(&secs, &tm);
+	strftime(hms, sizeof(hms), "%H:%M:%S", &tm);
+	snprintf(out, n, "%s.%03u", hms, (unsigned)(ns / 1000000 % 1000));
 	return out;
 }
 
