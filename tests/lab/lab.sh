@@ -25,7 +25,8 @@
 #                    The initramfs also carries the modules of LAB_ARM64_MODULES (the ones
 #                    whose types the tools read: modprobe has no module tree there).
 #   --timeout SEC    time limit of the whole run, QEMU killed after it: exit 124 (default 300)
-#   --nested         give the guest AMD SVM (-cpu qemu64,+svm) so kvm_amd works inside
+#   --nested         give the guest AMD SVM (-cpu qemu64,+svm) so kvm_amd works inside; on
+#                    arm64 EL2 and a GICv3 (-machine virt,virtualization=on,gic-version=3)
 #   --mem MB         guest memory (default 2048)
 #   --smp N          vCPUs (default $LAB_SMP or 1: see README.md, "Known limits")
 #   --env NAME=VALUE set a variable in the guest (repeatable); --env NAME copies the host's
@@ -381,9 +382,10 @@ if [[ $arch == arm64 ]]; then
     # -cpu max: every feature TCG emulates, with the cheap implementation-defined pointer
     # authentication instead of QARMA (several times faster under TCG). The host's root is
     # no root for an arm64 guest: it goes to /host (lab.host), the job runs in the initramfs.
-    ((nested)) && usage_error "--nested is x86 only"
+    # --nested: the guest's kernel starts at EL2 with a GICv3 and runs KVM (VHE).
     cpu=max,pauth-impdef=on
     machine=(-machine virt)
+    ((nested)) && machine=(-machine virt,virtualization=on,gic-version=3)
     append="console=ttyAMA0 quiet loglevel=4 panic=-1 rdinit=/init"
     append+=" lab.io=labio lab.root=none lab.host=hostroot lab.tty=ttyAMA0 lab.mode=$mode${LAB_APPEND:+ $LAB_APPEND}"
 fi
