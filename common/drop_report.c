@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "drop_report.h"
 
+#include <string.h>
+
 #include "json.h"
+#include "prom.h"
+#include "util.h"
 
 static void print_flow(FILE *f, const char *indent, const struct drop_entry *e)
 {
@@ -81,4 +85,44 @@ void drop_json_begin(struct json *j, FILE *f, const char *datetime, int cycle)
 		json_int(j, "cycle", cycle);
 	else
 		json_bool(j, "final", true);
+}
+
+/* "ip_protocol_deliver_rcu" of "ip_protocol_deliver_rcu+0x1a9 [kernel]". */
+static const char *caller_name(const struct drop_entry *e, char *buf, size_t len)
+{
+	size_t n;
+
+	if (e->nframes < 2)
+		return "unknown";
+	n = strcspn(e->frames[1], "+ ");
+	snprintf(buf, len, "%.*s", (int)n, e->frames[1]);
+	return buf;
+}
+
+void drop_prom_write(struct prom *p, const struct drop_table *drops, const struct drop_table *failed,
+		     uint64_t table_full)
+{
+	char id[16], caller[128];
+
+	prom_family(p, "drops_total", PROM_COUNTER,
+		    "Packets freed as dropped (kfree_skb), by device and stack.");
+	for (size_t i = 0; i < drops->n; i++) {
+		const struct drop_entry *e = &drops->entries[i];
+		const struct prom_label labels[] = {
+			{ "device", e->key.devname },
+			{ "stack_id", id },
+			{ "caller", caller_name(e, caller, sizeof(caller)) },
+		};
+
+		snprintf(id, sizeof(id), "%d", e->key.stack_id);
+		prom_value(p, labels, ARRAY_SIZE(labels), (double)e->count);
+	}
+	prom_family(p, "failed_stack_traces_total", PROM_COUNTER,
+		    "Drops whose kernel stack could not be read.");
+	for (size_t i = 0; i < failed->n; i++)
+		prom_value(p, &(struct prom_label){ "device", failed->entries[i].key.devname }, 1,
+			   (double)failed->entries[i].count);
+	prom_family(p, "not_counted_table_full_total", PROM_COUNTER,
+		    "Drops not counted: the table was full.");
+	prom_value(p, NULL, 0, (double)table_full);
 }

@@ -42,3 +42,12 @@ void drop_print_final(FILE *f, const char *datetime, size_t top, const struct dr
 struct json;
 /* Starts a report's JSON object on f: {"time": datetime, then "cycle": cycle, or "final": true when cycle is 0. */
 void drop_json_begin(struct json *j, FILE *f, const char *datetime, int cycle);
+
+struct prom;
+/*
+ * The drop summaries' metrics (prom.h), cumulative: drops_total{device,stack_id,caller}
+ * (caller: the function below the freeing one), failed_stack_traces_total{device} and
+ * not_counted_table_full_total.
+ */
+void drop_prom_write(struct prom *p, const struct drop_table *drops, const struct drop_table *failed,
+		     uint64_t table_full);

@@ -10,6 +10,7 @@
 
 #include "netstage.h"
 #include "netstage_pairs.h"
+#include "prom.h"
 
 /* One interval's report. */
 struct netstage_interval {
@@ -30,6 +31,7 @@ struct netstage_summary {
 	const struct netstage_model *model;
 	unsigned dirs;
 	double interval_s, duration_s;
+	const struct prom_opts *prom; /* --prometheus-textfile, --quiet */
 	/* the text banner, after attach */
 	void (*print_banner)(const struct netstage_config *cfg, const struct netstage_probes *probes);
 	/* datetime "YYYY-MM-DD HH:MM:SS" */
@@ -39,7 +41,8 @@ struct netstage_summary {
 
 /*
  * Selects the probes, loads, attaches and reports every interval until Ctrl-C/SIGTERM or the
- * duration; the final report comes after the probes are detached. Leaves the skeleton to its
- * owner to destroy.
+ * duration; the final report comes after the probes are detached. With --prometheus-textfile,
+ * each report also writes the cumulative counters and histograms (bpfnet_<tool>_...) there.
+ * Leaves the skeleton to its owner to destroy.
  */
 void netstage_summary_run(const struct netstage_summary *s);

@@ -15,6 +15,7 @@ packages=(
 	cmake make gcc pkg-config clang clang-format llvm bpftool
 	libbpf-dev libelf-dev zlib1g-dev libzstd-dev check go-md2man groff-base
 	iproute2 iptables iputils-ping jq socat libcap2-bin util-linux kmod procps rpm file python3
+	curl prometheus prometheus-node-exporter
 )
 lab=0 arm64=0 lab_arm64=0
 for a in "$@"; do

@@ -11,6 +11,7 @@
 #include "filter.h"
 #include "interval.h"
 #include "json.h"
+#include "prom.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "kernel_drop_stack_stats_summary.h"
@@ -20,6 +21,7 @@ static struct {
 	double interval, duration;
 	int top;
 	struct drop_filter_opts filter;
+	struct prom_opts prom;
 } opt = { .interval = 10, .top = 5, .filter = { .name = "" } };
 
 static const struct arg_opt options[] = {
@@ -29,6 +31,7 @@ static const struct arg_opt options[] = {
 	OPT_INT("top", 't', &opt.top, 1, 100000,
 		"stacks shown per report (the final report shows twice as many)"),
 	DROP_FILTER_OPTIONS(opt.filter),
+	OPT_PROMETHEUS(&opt.prom),
 	{ 0 },
 };
 
@@ -80,8 +83,17 @@ static void print_json(const char *datetime, int cycle, const struct drop_table 
 	json_finish(&j);
 }
 
-static void report(struct kernel_drop_stack_stats_summary_bpf *skel, int cycle)
+struct run {
+	struct kernel_drop_stack_stats_summary_bpf *skel;
+	struct hook_set hooks;
+	int cycle;
+	struct prom prom;
+};
+
+/* The counts are cumulative: the metrics are the report's tables. */
+static void report(struct run *r, int cycle)
 {
+	struct kernel_drop_stack_stats_summary_bpf *skel = r->skel;
 	struct drop_table drops, failed;
 	uint64_t full = drop_count_table_full(skel->maps.drop_count_errors);
 	char now[32];
@@ -89,6 +101,11 @@ static void report(struct kernel_drop_stack_stats_summary_bpf *skel, int cycle)
 	drop_table_read(&drops, skel->maps.drop_counts, DROP_GEN_ANY, false, skel->maps.stacks,
 			ksyms_kernel(), KSYM_HEX_MODULE);
 	drop_table_read(&failed, skel->maps.failed_counts, DROP_GEN_ANY, false, NULL, NULL, KSYM_HEX);
+	if (opt.prom.path) {
+		prom_begin(&r->prom, tool_name());
+		drop_prom_write(&r->prom, &drops, &failed, full);
+		prom_commit(&r->prom, opt.prom.path);
+	}
 	fmt_datetime(now, sizeof(now));
 	if (g_common.json)
 		print_json(now, cycle, &drops, &failed, full, (size_t)(cycle ? opt.top : 2 * opt.top));
@@ -101,17 +118,11 @@ static void report(struct kernel_drop_stack_stats_summary_bpf *skel, int cycle)
 	drop_table_free(&failed);
 }
 
-struct run {
-	struct kernel_drop_stack_stats_summary_bpf *skel;
-	struct hook_set hooks;
-	int cycle;
-};
-
 static void report_cycle(void *ctx)
 {
 	struct run *r = ctx;
 
-	report(r->skel, ++r->cycle);
+	report(r, ++r->cycle);
 }
 
 static void report_final(void *ctx)
@@ -119,7 +130,7 @@ static void report_final(void *ctx)
 	struct run *r = ctx;
 
 	hook_detach(&r->hooks);
-	report(r->skel, 0);
+	report(r, 0);
 }
 
 int main(int argc, char **argv)
@@ -129,6 +140,7 @@ int main(int argc, char **argv)
 	char filters[256];
 
 	args_parse(&parser, argc, argv);
+	prom_opts_check(&opt.prom);
 	drop_count_config_build(&cfg, &opt.filter);
 	tool_init("kernel_drop_stack_stats_summary");
 	hook_set_init(&r.hooks, &drop_hook, 1, 0);
@@ -149,6 +161,7 @@ int main(int argc, char **argv)
 					      .report = report_cycle,
 					      .final = report_final,
 					      .ctx = &r });
+	prom_free(&r.prom);
 	kernel_drop_stack_stats_summary_bpf__destroy(r.skel);
 	return 0;
 }

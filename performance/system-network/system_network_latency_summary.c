@@ -24,6 +24,7 @@
 static struct {
 	double interval, duration;
 	struct netstage_opts net;
+	struct prom_opts prom;
 } opt = { .interval = 5, .net = { .session_timeout = 1 } };
 
 static const struct arg_opt options[] = {
@@ -38,6 +39,7 @@ static const struct arg_opt options[] = {
 		 .flags = ARG_REQUIRED),
 	OPT_SECONDS("interval", 0, &opt.interval, ARG_WHOLE, "statistics interval in seconds"),
 	NETSTAGE_RUN_OPTIONS(opt.duration, opt.net),
+	OPT_PROMETHEUS(&opt.prom),
 	{ 0 },
 };
 
@@ -209,6 +211,7 @@ int main(int argc, char **argv)
 	unsigned protocols, dirs;
 
 	args_parse(&parser, argc, argv);
+	prom_opts_check(&opt.prom);
 	protocols = netstage_opts_apply(&cfg, &opt.net, NS_PROTO_TCP | NS_PROTO_UDP, &dirs);
 	tool_init("system_network_latency_summary");
 	netstage_opts_resolve(&cfg, &opt.net);
@@ -220,6 +223,7 @@ int main(int argc, char **argv)
 							 .dirs = dirs,
 							 .interval_s = opt.interval,
 							 .duration_s = opt.duration,
+							 .prom = &opt.prom,
 							 .print_banner = print_banner,
 							 .print_text = sls_print_report,
 							 .print_json = sls_print_json });

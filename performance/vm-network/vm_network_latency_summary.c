@@ -30,6 +30,7 @@ static struct {
 	bool enable_ct;
 	double interval, duration;
 	struct netstage_opts net;
+	struct prom_opts prom;
 } opt = { .interval = 5, .net = { .session_timeout = 1 } };
 
 static const struct arg_opt options[] = {
@@ -50,6 +51,7 @@ static const struct arg_opt options[] = {
 		 "require the conntrack stages (nf_conntrack loaded); without it they are measured when "
 		 "available"),
 	NETSTAGE_RUN_OPTIONS(opt.duration, opt.net),
+	OPT_PROMETHEUS(&opt.prom),
 	{ 0 },
 };
 
@@ -202,6 +204,7 @@ int main(int argc, char **argv)
 	unsigned protocols, dirs;
 
 	args_parse(&parser, argc, argv);
+	prom_opts_check(&opt.prom);
 	protocols = netstage_opts_apply(&cfg, &opt.net, ALL_PROTOCOLS, &dirs);
 	/* The original set both addresses to the VM's, which nothing matches: either one is meant. */
 	if (opt.vm_ip)
@@ -221,6 +224,7 @@ int main(int argc, char **argv)
 		.dirs = NS_DIR_BIT(opt.net.direction == NETSTAGE_DIR_RX ? NS_RX : NS_TX),
 		.interval_s = opt.interval,
 		.duration_s = opt.duration,
+		.prom = &opt.prom,
 		.print_banner = print_banner,
 		.print_text = vms_print_report,
 		.print_json = vms_print_json });
