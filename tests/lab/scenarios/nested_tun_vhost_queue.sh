@@ -28,6 +28,23 @@
 #     interrupts the nested guest's /proc/interrupts counted for it (fewer than packets when
 #     the guest's NAPI polling suppressed some); vhost wakeups at most the signal calls;
 #     distinct real GSIs and MSI vectors (32-255).
+# tun_tx_to_kvm_irq (--protocol icmp --dst-ip <nested guest>, JSON, -o file) runs in the same
+# window; before the pings the lab guest sends UDP_DECOY datagrams to the nested guest (tap0, left
+# out by --protocol), and tap9's pings are left out by --dst-ip; the decoy KVM process's irqfd
+# has no chain:
+#   - stage 1 (tun_net_xmit) = the COUNT echo requests to the nested guest on tap0:q0, with
+#     distinct sequence numbers;
+#   - the coalescing rule: a chain starts at the guest-RX virtqueue's vhost signal and covers
+#     every packet of its queue since the previous chain (its "packets"), its delays measured
+#     from the last of them; so the chains' packets add up to the stage-1 events exactly, and
+#     each chain starts at one of them (signal time - end-to-end delay = a stage-1 timestamp);
+#   - each chain's stages in time order are 2,3,4,5, or 2 alone (the guest's NAPI polling
+#     suppressed the interrupt: no eventfd signal); its delays add up to its end-to-end delay
+#     at every stage, exactly (all from the same clock);
+#   - the chains' QEMU is the nested guest's; stage 4's GSI and vector are input.0's as
+#     kvm_irqfd_stats_summary found them, stage 5's vector the same; nothing of the decoy KVM
+#     process, nothing of tap9; complete chains <= the guest's input.0 interrupts;
+#   - the -o file is a JSON array of the same events.
 # The window closes once tap0's counters and the kprobe hits stop moving (TCG stalls for
 # seconds), then the tools get SIGINT and report the interval it cut short. Each count a tool
 # makes lies between the counters' change over the window (read after the tools attached) and
@@ -43,6 +60,7 @@ COUNT=${LAB_TVQ_PINGS:-8}
 DECOY=tap9
 DECOY_COUNT=5
 DECOY_KVM=7
+UDP_DECOY=3
 B=${BPFNET_BIN:?}
 
 lab_nested_require
@@ -139,13 +157,19 @@ lab_on_exit "kill -INT $details 2>/dev/null"
     >"$w/kirq.json" 2>"$w/kirq.err" &
 kirq=$!
 lab_on_exit "kill -INT $kirq 2>/dev/null"
+"$B/tun_tx_to_kvm_irq" --protocol icmp --dst-ip "$LAB_NESTED_GUEST_IP" --json -o "$w/ttk.out.json" \
+    --ready-file "$w/ready.ttk" >"$w/ttk.json" 2>"$w/ttk.err" &
+ttk=$!
+lab_on_exit "kill -INT $ttk 2>/dev/null"
+qemu_pid=$LAB_NESTED_PID
 tools_ready() {
-    [[ -e $w/ready.simple && -e $w/ready.details && -e $w/ready.kirq ]] && return 0
-    kill -0 "$simple" 2>/dev/null && kill -0 "$details" 2>/dev/null && kill -0 "$kirq" 2>/dev/null && return 1
+    [[ -e $w/ready.simple && -e $w/ready.details && -e $w/ready.kirq && -e $w/ready.ttk ]] && return 0
+    kill -0 "$simple" 2>/dev/null && kill -0 "$details" 2>/dev/null && kill -0 "$kirq" 2>/dev/null &&
+        kill -0 "$ttk" 2>/dev/null && return 1
     return 0
 }
 lab_wait_for 240 tools_ready || true
-if [[ ! -e $w/ready.simple || ! -e $w/ready.details || ! -e $w/ready.kirq ]]; then
+if [[ ! -e $w/ready.simple || ! -e $w/ready.details || ! -e $w/ready.kirq || ! -e $w/ready.ttk ]]; then
     cat "$w"/*.err >&2
     lab_fail "a tool did not attach"
 fi
@@ -154,6 +178,11 @@ lab_log "tools attached in $((SECONDS - start)) s"
 inner0=$(counters)
 read -r irq_rx1 irq_tx1 <<<"$(nested_irqs 1)"
 
+for ((i = 0; i < UDP_DECOY; i++)); do
+    echo decoy >"/dev/udp/$LAB_NESTED_GUEST_IP/9" || true
+    sleep 0.1
+done
+sleep 0.3
 ping -n -q -c "$DECOY_COUNT" -i 0.2 -w 10 10.78.0.2 >/dev/null 2>&1 &
 decoy_ping=$!
 decoy_kvm &
@@ -175,13 +204,15 @@ done
 read -r xmit tx rx sig hrx decoy wake <<<"$(deltas "$inner0" "$last")"
 read -r irq_rx2 irq_tx2 <<<"$(nested_irqs 2)"
 
-progs() { bpftool prog show | grep -cE ' name (tvq|kirq)_' || true; }
+progs() { bpftool prog show | grep -cE ' name (tvq|kirq|ttk)_' || true; }
 running=$(progs)
-kill -INT "$simple" "$details" "$kirq"
-rc=0 drc=0 krc=0
+ttk_progs=$(bpftool prog show | sed -n 's/.* name \(ttk_[a-z_]*\) .*/\1/p' | sort | tr '\n' ' ')
+kill -INT "$simple" "$details" "$kirq" "$ttk"
+rc=0 drc=0 krc=0 trc=0
 wait "$simple" || rc=$?
 wait "$details" || drc=$?
 wait "$kirq" || krc=$?
+wait "$ttk" || trc=$?
 left=$(progs)
 read -r o_xmit o_tx o_rx o_sig o_hrx o_decoy o_wake <<<"$(deltas "$outer0" "$(counters)")"
 read -r irq_rx3 irq_tx3 <<<"$(nested_irqs 3)"
@@ -189,6 +220,7 @@ sed 's/^/  simple.err| /' "$w/simple.err" >&2
 sed 's/^/  details.err| /' "$w/details.err" >&2
 sed 's/^/  simple| /' "$w/simple.txt" >&2
 sed 's/^/  kirq.err| /' "$w/kirq.err" >&2
+sed 's/^/  ttk.err| /' "$w/ttk.err" >&2
 lab_nested_stop
 lab_nested_wait 60 >/dev/null || lab_log "the nested guest did not end cleanly"
 
@@ -257,7 +289,7 @@ lab_log "details: xmit $d_xmit, recvmsg $d_recv, handle_rx $d_avail_rx/$d_inflig
 lab_expect "$rc" -eq 0 "tun_to_vhost_queue_status_simple exited 0 at SIGINT"
 lab_expect "$s_stopped" -eq 1 "it ended with 'Monitoring stopped.'"
 lab_expect "$drc" -eq 0 "tun_to_vhost_queue_stats_details exited 0 at SIGINT"
-lab_expect "$running" -ge 11 "their BPF programs were loaded (simple 2, details 4, kvm 5)"
+lab_expect "$running" -ge 16 "their BPF programs were loaded (simple 2, details 4, kvm 5, tun_tx_to_kvm_irq 5)"
 lab_expect "$left" -eq 0 "no BPF program is left after SIGINT"
 lab_expect "${replies:-0}" -eq "$COUNT" "the nested guest answered every ping"
 lab_expect "$decoy" -ge "$DECOY_COUNT" "$DECOY sent the decoy pings"
@@ -308,5 +340,61 @@ lab_expect "$k_kicks" -ge 1 "kvm: vCPU kicks counted"
     ${k_vectors[1]} -le 255 && ${k_vectors[0]} -ne ${k_vectors[1]} ]] ||
     lab_fail "kvm: MSI vectors ${k_vectors[*]}, expected two distinct in 32-255"
 [[ ${#k_gsis[@]} -eq 2 && ${k_gsis[0]} -ne ${k_gsis[1]} ]] || lab_fail "kvm: GSIs ${k_gsis[*]}, expected two distinct"
+
+# tun_tx_to_kvm_irq's events: one jq. Chains by id, each in time order.
+lab_json_check "$w/ttk.json" "tun_tx_to_kvm_irq"
+read -r t_s1 t_s1_ok t_seqs t_chains t_packets t_complete t_suppressed t_other t_unstarted t_badtime \
+    t_qemu t_decoy t_foreign t_gsis t_vectors t_final t_events t_e2e <<<"$(jq -rs \
+    --arg guest "$LAB_NESTED_GUEST_IP" --arg tap "$LAB_NESTED_TAP" --argjson qemu "$qemu_pid" \
+    --argjson decoy "$decoy_kvm_pid" '
+    map(select(.stage != null)) as $ev
+    | ($ev | map(select(.stage == 1))) as $s1
+    | ($s1 | map(.timestamp)) as $starts
+    | ($ev | map(select(.stage >= 2)) | group_by(.chain) | map(sort_by(.timestamp, .stage))) as $ch
+    | def stages: map(.stage);
+    [($s1 | length),
+     ($s1 | map(select(.daddr == $guest and .protocol == 1 and .icmp_type == 8 and .device == $tap
+                        and .queue == 0)) | length),
+     ($s1 | map(.icmp_seq) | unique | length),
+     ($ch | length), ($ch | map(.[0].packets) | add // 0),
+     ($ch | map(select(stages == [2, 3, 4, 5])) | length), ($ch | map(select(stages == [2])) | length),
+     ($ch | map(select(stages != [2] and stages != [2, 3, 4, 5])) | length),
+     ($ch | map(select((.[0].timestamp - .[0].total_ns) as $t | $starts | index([$t]) | not)) | length),
+     ($ch | map(select(([foreach .[] as $e (0; . + $e.delay_ns; .)] != map(.total_ns))
+                       or (map(.packets) | unique | length) != 1
+                       or .[0].delay_ns != .[0].total_ns)) | length),
+     ($ev | map(select(.stage >= 2 and .qemu_pid != $qemu)) | length),
+     ($ev | map(select(.pid == $decoy)) | length), ($ev | map(select(.device != $tap)) | length),
+     ($ev | map(select(.stage == 4) | .gsi) | unique | map(tostring) | join(",")),
+     ($ev | map(select(.stage >= 4) | .vector) | unique | map(tostring) | join(",")),
+     (map(select(.final == true and .events != null)) | length), ($ev | length),
+     ($ch | map(select(length == 4) | .[3].total_ns) | max // 0)]
+    | map(if . == "" then "-" else . end) | @tsv' "$w/ttk.json")"
+t_file=$(jq 'length' "$w/ttk.out.json" 2>/dev/null || echo -1)
+lab_log "tun_tx_to_kvm_irq: probes $ttk_progs; stage 1 $t_s1 (seqs $t_seqs), chains $t_chains" \
+    "(packets $t_packets): complete $t_complete, suppressed $t_suppressed, other $t_other;" \
+    "GSIs $t_gsis vectors $t_vectors; slowest end-to-end ${t_e2e} ns; events $t_events (file $t_file)"
+lab_expect "$trc" -eq 0 "tun_tx_to_kvm_irq exited 0 at SIGINT"
+lab_expect "$t_final" -eq 1 "ttk: one final object"
+lab_expect "$t_s1" -eq "$COUNT" "ttk: stage 1 = the echo requests to the nested guest (UDP and $DECOY left out)"
+lab_expect "$t_s1_ok" -eq "$t_s1" "ttk: each an ICMP echo request to the nested guest on $LAB_NESTED_TAP:q0"
+lab_expect "$t_seqs" -eq "$COUNT" "ttk: distinct echo sequence numbers"
+lab_expect "$t_packets" -eq "$t_s1" "ttk: the chains' packets add up to the stage-1 packets (coalescing rule)"
+lab_expect "$t_chains" -ge 1 "ttk: chains"
+lab_expect "$t_chains" -le "$COUNT" "ttk: at most one chain per packet"
+lab_expect "$t_unstarted" -eq 0 "ttk: each chain starts at a stage-1 packet's time"
+lab_expect "$t_other" -eq 0 "ttk: each chain's stages in time order are 2,3,4,5 or 2 alone"
+lab_expect "$((t_complete + t_suppressed))" -eq "$t_chains" "ttk: complete + suppressed = chains"
+lab_expect "$t_complete" -ge 1 "ttk: complete chains"
+lab_expect "$t_badtime" -eq 0 "ttk: delays add up to the end-to-end delay at every stage, exactly"
+lab_expect "$t_qemu" -eq 0 "ttk: every chain's QEMU is the nested guest's ($qemu_pid)"
+lab_expect "$t_decoy" -eq 0 "ttk: nothing of the decoy KVM process"
+lab_expect "$t_foreign" -eq 0 "ttk: nothing of another tap"
+[[ $t_gsis == "${k_gsis[0]}" ]] || lab_fail "ttk: stage-4 GSIs $t_gsis, expected input.0's ${k_gsis[0]}"
+lab_ok "ttk: stage-4 GSI = input.0's ($t_gsis)"
+[[ $t_vectors == "${k_vectors[0]}" ]] || lab_fail "ttk: vectors $t_vectors, expected input.0's ${k_vectors[0]}"
+lab_ok "ttk: stage-4/5 vector = input.0's ($t_vectors)"
+lab_expect "$t_complete" -le "$((irq_rx3 - irq_rx0))" "ttk: complete chains <= the guest's input.0 interrupts"
+lab_expect "$t_file" -eq "$t_events" "ttk: the -o file holds every event"
 lab_kprobe_report >&2
 lab_log "passed in $(lab_elapsed)"
