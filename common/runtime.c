@@ -259,3 +259,31 @@ uint32_t netns_inum(void)
 		die("cannot read this process's network namespace (/proc/self/ns/net): %m");
 	return (uint32_t)st.st_ino;
 }
+
+const char *release_major_minor(const char *release, char *buf, size_t len)
+{
+	int major = 0, minor = 0;
+
+	sscanf(release, "%d.%d", &major, &minor);
+	snprintf(buf, len, "%d.%d", major, minor);
+	return buf;
+}
+
+const char *os_release_id(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	char line[256];
+
+	snprintf(buf, len, "unknown");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "ID=", 3))
+			continue;
+		line[strcspn(line, "\r\n")] = 0;
+		snprintf(buf, len, "%s", line + 3 + (line[3] == '"'));
+		buf[strcspn(buf, "\"")] = 0;
+		break;
+	}
+	if (f)
+		fclose(f);
+	return buf;
+}

@@ -5,6 +5,7 @@
  */
 #pragma once
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Checks root/capabilities, quiets libbpf, mounts tracefs if needed. Exits 1 with a clear message. */
@@ -46,5 +47,9 @@ bool module_loaded(const char *module);
 void require_module(const char *module, const char *why);
 /* Dies "kernel R cannot attach kprobes (...); <consequence>" if kprobes cannot be attached. */
 void require_kprobes(const char *consequence);
+/* "5.10" of a release such as "5.10.0-28-amd64" into buf ("0.0" if it has no numbers). */
+const char *release_major_minor(const char *release, char *buf, size_t len);
+/* The ID of an os-release file (/etc/os-release), without quotes; "unknown" without one. */
+const char *os_release_id(const char *path, char *buf, size_t len);
 /* Whether the environment variable is set to something other than "" or "0" (switches). */
 bool env_flag(const char *name);

@@ -31,3 +31,15 @@ void tun_device_require(const char *name)
 	if (!tun_device_is_tun("/sys", name))
 		die("interface %s is not a tun/tap device (no /sys/class/net/%s/tun_flags)", name, name);
 }
+
+void tun_print_filters(FILE *f, const char *dev, int queue, const char *queue_suffix)
+{
+	if (dev)
+		fprintf(f, "Device filter: %s\n", dev);
+	else
+		fprintf(f, "Device filter: All TUN devices\n");
+	if (queue >= 0)
+		fprintf(f, "Queue filter: %d%s\n", queue, queue_suffix);
+	else
+		fprintf(f, "Queue filter: All queues\n");
+}

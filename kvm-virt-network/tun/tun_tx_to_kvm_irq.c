@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "argparse.h"
@@ -24,6 +23,7 @@
 #include "log.h"
 #include "runtime.h"
 #include "timefmt.h"
+#include "tun_dev.h"
 #include "tun_tx_to_kvm_irq.h"
 #include "tun_tx_to_kvm_irq.skel.h"
 #include "util.h"
@@ -521,14 +521,7 @@ void ttk_print_banner(FILE *f, const struct ttk_banner *b)
 	for (int i = 1; i <= TTK_STAGES; i++)
 		if (b->attached[i])
 			fprintf(f, "%s\n", b->attached[i]);
-	if (b->device)
-		fprintf(f, "Device filter: %s\n", b->device);
-	else
-		fprintf(f, "Device filter: All TUN devices\n");
-	if (b->queue >= 0)
-		fprintf(f, "Queue filter: %d\n", b->queue);
-	else
-		fprintf(f, "Queue filter: All queues\n");
+	tun_print_filters(f, b->device, b->queue, "");
 	fprintf(f, "\n%s\nTUN TX QUEUE INTERRUPT TRACING STARTED\n%s\n", RULE, RULE);
 	fprintf(f, "Tracing: tun_net_xmit -> vhost_signal -> eventfd_signal -> irqfd_wakeup -> posted_int (%s)\n",
 		b->stage5 ? b->stage5 : "not available");
@@ -627,25 +620,6 @@ static void stats_report(void *ctx)
 	fflush(stdout);
 }
 
-static void distro_id(char *buf, size_t len)
-{
-	char line[256];
-	FILE *f = fopen("/etc/os-release", "r");
-
-	snprintf(buf, len, "unknown");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "ID=", 3))
-			continue;
-		line[strcspn(line, "\r\n")] = 0;
-		snprintf(buf, len, "%s", line + 3 + (line[3] == '"'));
-		buf[strcspn(buf, "\"")] = 0;
-		break;
-	}
-	fclose(f);
-}
-
 static char attached[TTK_STAGES + 1][512];
 
 /* The "Successfully attached" lines, and what the original said of optional probes it missed. */
@@ -704,7 +678,6 @@ int main(int argc, char **argv)
 	struct tun_tx_to_kvm_irq_bpf *skel;
 	struct ttk_config cfg;
 	struct ttk_banner b = { 0 };
-	struct utsname uts;
 	char release[64], distro[64];
 	const char *proto;
 
@@ -738,14 +711,8 @@ int main(int argc, char **argv)
 	tool_install_signals();
 	hook_attach(&hooks);
 	if (!g_common.json) {
-		uname(&uts);
-		{
-			int major = 0, minor = 0;
-
-			sscanf(uts.release, "%d.%d", &major, &minor);
-			snprintf(release, sizeof(release), "%d.%d", major, minor);
-		}
-		distro_id(distro, sizeof(distro));
+		release_major_minor(kernel_release(), release, sizeof(release));
+		os_release_id("/etc/os-release", distro, sizeof(distro));
 		proto = opt.protocol ? l4proto_choice(proto_choices, opt.protocol) : NULL;
 		b = (struct ttk_banner){ .release = release,
 					 .distro = distro,
@@ -764,6 +731,12 @@ int main(int argc, char **argv)
 		b.protocol = proto;
 		describe_attach(&b);
 		ttk_print_banner(stdout, &b);
+	} else {
+		/* Standard output is JSON: what the original said of missing probes goes to stderr. */
+		describe_attach(&b);
+		for (int i = 1; i <= TTK_STAGES; i++)
+			if (b.attached[i] && strncmp(b.attached[i], "Successfully", 12))
+				fprintf(stderr, "%s\n", b.attached[i]);
 	}
 	fflush(stdout);
 	if (opt.analyze)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "tun_dev.h"
 #include "tun_vhost_queue.h"
 
 uint64_t tvq_slot_low(unsigned s)
@@ -248,18 +249,6 @@ static void banner_common(FILE *f, const struct tvq_banner *b)
 		yes_no(b->vring_call_struct));
 }
 
-static void banner_filters(FILE *f, const struct tvq_banner *b)
-{
-	if (b->device)
-		fprintf(f, "Device filter: %s\n", b->device);
-	else
-		fprintf(f, "Device filter: All TUN devices\n");
-	if (b->queue >= 0)
-		fprintf(f, "Queue filter: %d\n", b->queue);
-	else
-		fprintf(f, "Queue filter: All queues\n");
-}
-
 static void banner_interval(FILE *f, const struct tvq_banner *b)
 {
 	if (b->outputs)
@@ -282,7 +271,7 @@ void tvq_print_simple_banner(FILE *f, const struct tvq_banner *b)
 	banner_signal(f, b);
 	if (b->signal_fn)
 		fprintf(f, "Attached to %s\n", b->signal_fn);
-	banner_filters(f, b);
+	tun_print_filters(f, b->device, b->queue, "");
 	fprintf(f, "Simple VHOST-NET Queue Monitor Started\nTracking: tun_net_xmit and vhost_signal only\n");
 	banner_interval(f, b);
 	fflush(f);
@@ -297,7 +286,7 @@ void tvq_print_details_banner(FILE *f, const struct tvq_banner *b)
 			b->handle_rx_fn);
 	if (b->signal_fn)
 		fprintf(f, "Attached to %s\n", b->signal_fn);
-	banner_filters(f, b);
+	tun_print_filters(f, b->device, b->queue, "");
 	fprintf(f, "VHOST-NET Queue Statistics Monitor Started\n");
 	banner_interval(f, b);
 	fflush(f);

@@ -286,33 +286,6 @@ static void report(void *ctx)
 	r->reports++;
 }
 
-/* "6.1" of "6.1.0-57-amd64". */
-static void release_major_minor(char *buf, size_t len)
-{
-	int major = 0, minor = 0;
-
-	sscanf(kernel_release(), "%d.%d", &major, &minor);
-	snprintf(buf, len, "%d.%d", major, minor);
-}
-
-/* /etc/os-release's ID, "unknown" without one. */
-static void distro_id(char *buf, size_t len)
-{
-	FILE *f = fopen("/etc/os-release", "r");
-	char line[256];
-
-	snprintf(buf, len, "unknown");
-	while (f && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "ID=", 3))
-			continue;
-		line[strcspn(line, "\r\n")] = 0;
-		snprintf(buf, len, "%s", line + 3 + (line[3] == '"'));
-		buf[strcspn(buf, "\"")] = 0;
-	}
-	if (f)
-		fclose(f);
-}
-
 /* Dies unless BTF describes the module types the chosen hooks read (5.10 has no module BTF). */
 static void require_module_types(struct hook_set *hooks, bool details)
 {
@@ -358,8 +331,8 @@ void tvq_run(const struct tvq_options *o, bool details, struct hook_set *hooks,
 	tool_install_signals();
 	hook_attach(hooks);
 	if (!g_common.json) {
-		release_major_minor(release, sizeof(release));
-		distro_id(distro, sizeof(distro));
+		release_major_minor(kernel_release(), release, sizeof(release));
+		os_release_id("/etc/os-release", distro, sizeof(distro));
 		b.release = release;
 		b.distro = distro;
 		b.vring_call_struct = kernel_struct_exists("vhost_vring_call", "vhost");

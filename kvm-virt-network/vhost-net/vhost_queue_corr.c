@@ -14,18 +14,6 @@
 #include "runtime.h"
 #include "vhost_queue_corr.h"
 
-void vqc_print_filters(FILE *f, const char *dev, int queue, const char *queue_suffix)
-{
-	if (dev)
-		fprintf(f, "Device filter: %s\n", dev);
-	else
-		fprintf(f, "Device filter: All TUN devices\n");
-	if (queue >= 0)
-		fprintf(f, "Queue filter: %d%s\n", queue, queue_suffix);
-	else
-		fprintf(f, "Queue filter: All queues\n");
-}
-
 static const char *yes_no(int v)
 {
 	return v ? "YES" : "NO";

@@ -88,8 +88,6 @@ struct vqc_event {
 #include <stdbool.h>
 #include <stdio.h>
 
-/* "Device filter: ..." and "Queue filter: ..." (dev NULL: all; queue < 0: all); suffix after the queue. */
-void vqc_print_filters(FILE *f, const char *dev, int queue, const char *queue_suffix);
 /*
  * The block of a vhost_signal or vhost_notify event: the separator, the common lines and the
  * stage's lines, then a blank line; hms_ms is the event's local "HH:MM:SS.mmm".

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "runtime.h"
 #include "timefmt.h"
+#include "tun_dev.h"
 #include "tun_ring_fill.h"
 #include "vhost_queue_corr.h"
 #include "vhost_queue_correlation_details.h"
@@ -54,7 +55,7 @@ static const struct arg_parser parser = {
 
 void vqcd_print_banner(FILE *f, const char *dev, int queue)
 {
-	vqc_print_filters(f, dev, queue, " (enforced at tun_net_xmit)");
+	tun_print_filters(f, dev, queue, " (enforced at tun_net_xmit)");
 	fprintf(f, "VHOST-NET Queue Correlation Monitor Started\n"
 		   "Using sock pointer (0x...) to correlate events across stages\n"
 		   "Clearing maps to avoid stale entries\n"

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "runtime.h"
 #include "timefmt.h"
+#include "tun_dev.h"
 #include "vhost_queue_corr.h"
 #include "vhost_queue_correlation_simple.h"
 #include "vhost_queue_correlation_simple.skel.h"
@@ -48,7 +49,7 @@ static const struct arg_parser parser = {
 
 void vqc_simple_print_banner(FILE *f, const char *dev, int queue)
 {
-	vqc_print_filters(f, dev, queue, "");
+	tun_print_filters(f, dev, queue, "");
 	fprintf(f, "Simple VHOST Queue Monitor Started\n"
 		   "Monitoring: vhost_signal & vhost_notify events\n"
 		   "Clearing maps to avoid stale entries\n"

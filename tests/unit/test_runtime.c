@@ -58,10 +58,33 @@ START_TEST(test_wait_done_signal_before_duration)
 }
 END_TEST
 
+START_TEST(test_release_and_os_id)
+{
+	char buf[64], path[] = "/tmp/unit_os_release.XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f;
+
+	ck_assert_str_eq(release_major_minor("5.10.0-28-amd64", buf, sizeof(buf)), "5.10");
+	ck_assert_str_eq(release_major_minor("6.12", buf, sizeof(buf)), "6.12");
+	ck_assert_str_eq(release_major_minor("garbage", buf, sizeof(buf)), "0.0");
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	fputs("NAME=\"openEuler\"\nVERSION_ID=\"20.03\"\nID=\"openeuler\"\nID_LIKE=fedora\n", f);
+	fclose(f);
+	ck_assert_str_eq(os_release_id(path, buf, sizeof(buf)), "openeuler");
+	f = fopen(path, "w");
+	fputs("ID=debian\r\n", f);
+	fclose(f);
+	ck_assert_str_eq(os_release_id(path, buf, sizeof(buf)), "debian");
+	unlink(path);
+	ck_assert_str_eq(os_release_id(path, buf, sizeof(buf)), "unknown");
+}
+END_TEST
+
 int main(void)
 {
 	const TTest *tests[] = { test_wait_done_for_duration, test_wait_done_until_signal,
-				 test_wait_done_signal_before_duration };
+				 test_wait_done_signal_before_duration, test_release_and_os_id };
 
 	return unit_run(unit_suite("runtime", "wait_done", tests, ARRAY_SIZE(tests)));
 }

@@ -113,9 +113,25 @@ START_TEST(test_gso_devices)
 }
 END_TEST
 
+START_TEST(test_print_filters)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	tun_print_filters(f, "vnet0", 0, " (enforced at tun_net_xmit)");
+	tun_print_filters(f, NULL, -1, " (never shown)");
+	fclose(f);
+	ck_assert_str_eq(text, "Device filter: vnet0\nQueue filter: 0 (enforced at tun_net_xmit)\n"
+			       "Device filter: All TUN devices\nQueue filter: All queues\n");
+	free(text);
+}
+END_TEST
+
 int main(void)
 {
-	const TTest *tests[] = { test_used_pct, test_rows_since, test_device_is_tun, test_gso_devices };
+	const TTest *tests[] = { test_used_pct, test_rows_since, test_device_is_tun, test_gso_devices,
+				 test_print_filters };
 
 	return unit_run(unit_suite("tun_tools", "logic", tests, ARRAY_SIZE(tests)));
 }
