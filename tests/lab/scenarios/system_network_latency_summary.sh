@@ -95,7 +95,9 @@ lab_expect "$(dirval "$out" tx total_samples)" -eq 20 "legacy object: end-to-end
 out=$work/rx
 socat -u UDP-RECV:5001 OPEN:/dev/null &
 lab_on_exit "kill $! 2>/dev/null"
-start_tool "$out" --json --direction rx --protocol udp --src-ip $REMOTE --src-port 5001 --interval 300
+mkdir -p "$work/textfile"
+start_tool "$out" --json --direction rx --protocol udp --src-ip $REMOTE --src-port 5001 --interval 300 \
+    --prometheus-textfile "$work/textfile/sls.prom"
 lab_udp_send remote $LOCAL 5001 30
 lab_udp_send - $REMOTE 5001 5   # TX with the same port: not this direction
 noise
@@ -105,6 +107,23 @@ lab_expect "$(dirval "$out" rx started)" -eq 30 "RX: sessions started"
 lab_expect "$(dirval "$out" rx completed)" -eq 30 "RX: sessions completed"
 lab_expect "$(dirval "$out" rx total_samples)" -eq 30 "RX: end-to-end samples"
 [[ $(lab_json_final_jq "$out" '.directions | has("tx")') == false ]] || lab_fail "RX run reports TX"
+# The same counts through node_exporter's textfile collector, as Prometheus would scrape them.
+promtool check metrics <"$work/textfile/sls.prom" || lab_fail "promtool rejects the metrics file"
+exporter_port=19100
+prometheus-node-exporter --web.listen-address=127.0.0.1:$exporter_port --collector.disable-defaults \
+    --collector.textfile --collector.textfile.directory="$work/textfile" >"$work/exporter.log" 2>&1 &
+lab_on_exit "kill $! 2>/dev/null"
+lab_wait_for 20 curl -sf -o "$work/scrape" http://127.0.0.1:$exporter_port/metrics ||
+    { cat "$work/exporter.log" >&2; lab_fail "node_exporter did not serve its metrics"; }
+scraped() { # METRIC: its value in the scrape
+    awk -v m="$1" '$1 == m { print $2 }' "$work/scrape"
+}
+m=bpfnet_system_network_latency
+lab_expect "$(scraped "${m}_packets_total{direction=\"rx\"}")" -eq 30 "node_exporter: packets_total = the 30 sent"
+lab_expect "$(scraped "${m}_total_latency_seconds_count{direction=\"rx\"}")" -eq 30 \
+    "node_exporter: the end-to-end histogram's _count = the 30 analysed"
+lab_expect "$(grep -c "^${m}_stage_latency_seconds_count{direction=\"rx\",.*} 30$" "$work/scrape")" -eq 4 \
+    "node_exporter: each of the 4 RX stage pairs counted 30"
 
 # 4. TCP, both directions at once: a transfer to the remote host (data out, ACKs in).
 out=$work/tcp
