@@ -114,6 +114,24 @@ START_TEST(test_kvm_irqfd_stats_summary)
 }
 END_TEST
 
+/* The arm64 variant on the x86 lab kernels: the same hooks, and no vGIC to probe. */
+START_TEST(test_kvm_irqfd_stats_summary_arm)
+{
+	static const fixture_outcomes want[] = {
+		SAME("kprobe irqfd_wakeup [kirq_wakeup]"),
+		SAME("kprobe kvm_arch_set_irq_inatomic [kirq_arch_set_irq]"),
+		SAME("kretprobe kvm_arch_set_irq_inatomic [kirq_arch_set_irq_ret]"),
+		SAME("kprobe kvm_set_msi [kirq_set_msi]"),
+		SAME("kprobe kvm_vcpu_kick [kirq_vcpu_kick]"),
+		SAME("none"),
+		SAME("none"),
+		SAME("none"),
+	};
+
+	CHECK_PLAN("kvm_irqfd_stats_summary_arm", &kirq_arm_hook_table, want);
+}
+END_TEST
+
 /* The guest-side tools, on the lab kernels as guests (virtio_ring is built in on 6.12). */
 START_TEST(test_virtio_net_guest_tools)
 {
@@ -204,6 +222,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_vhost_queue_correlation, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(tc, test_vhost_counters, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(tc, test_kvm_irqfd_stats_summary, 0, FIXTURE_KERNELS);
+	tcase_add_loop_test(tc, test_kvm_irqfd_stats_summary_arm, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(tc, test_virtio_net_guest_tools, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(tc, test_module_types, 0, FIXTURE_KERNELS);
 	suite_add_tcase(s, tc);

@@ -98,6 +98,7 @@ static const struct tool_hooks {
 	{ "virtnet_poll_monitor", &virtnet_poll_hook_table },
 	{ "vhost_eventfd_count", &vhost_eventfd_hook_table },
 	{ "kvm_irqfd_stats_summary", &kirq_hook_table },
+	{ "kvm_irqfd_stats_summary_arm", &kirq_arm_hook_table },
 	{ "vhost_buf_peek_stats", &vhost_peek_hook_table },
 	{ "vhost_queue_correlation_simple", &vqc_simple_hook_table, .required_module = "vhost_net" },
 	{ "vhost_queue_correlation_details", &vqcd_hook_table, .required_module = "vhost_net" },
