@@ -18,6 +18,7 @@
 #include "json.h"
 #include "log.h"
 #include "percpu_delta.h"
+#include "prom.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "iface_netstat.h"
@@ -36,6 +37,7 @@ static struct {
 	const char *name;
 	double interval, duration;
 	bool throughput, ebpf;
+	struct prom_opts prom;
 } opt = { .name = "", .interval = 1 };
 
 static const struct arg_opt options[] = {
@@ -46,6 +48,7 @@ static const struct arg_opt options[] = {
 	OPT_FLAG("ebpf", 0, &opt.ebpf, "print the BPF program's source and exit"),
 	OPT_SECONDS("duration", 0, &opt.duration, ARG_WHOLE | ARG_ZERO_OFF,
 		    "stop after this many seconds (0 = until Ctrl-C)", .metavar = "SECONDS"),
+	OPT_PROMETHEUS(&opt.prom),
 	{ 0 },
 };
 
@@ -269,7 +272,56 @@ const struct hook_table netstat_hook_table = { hook_defs, 2 };
 struct run {
 	struct direction tx, rx;
 	double t_prev;
+	struct prom prom;
 };
+
+/* The samples of one family: a direction's queues (then "other") from the sums since the start. */
+static void prom_direction(struct prom *p, const char *dir, const struct direction *d, int field)
+{
+	static const char *const sizes[] = { "0_64", "64_512", "512_2k", "2k_16k", "16k_64k" };
+	const struct queue_stats *sums = (const struct queue_stats *)d->counters.last;
+	char queue[16];
+
+	for (int q = 0; q <= d->table.n; q++) {
+		const struct queue_stats *s = &sums[q];
+		struct prom_label labels[] = {
+			{ "device", opt.name }, { "direction", dir }, { "queue", queue }, { "size", NULL }
+		};
+
+		if (q < d->table.n)
+			snprintf(queue, sizeof(queue), "%d", q);
+		else
+			snprintf(queue, sizeof(queue), "other");
+		if (field == 0)
+			prom_value(p, labels, 3, (double)s->packets);
+		else if (field == 1)
+			prom_value(p, labels, 3, (double)s->bytes);
+		else
+			for (int i = 0; i < IFACE_SIZE_CLASSES; i++) {
+				labels[3].value = sizes[i];
+				prom_value(p, labels, 4, (double)s->size[i]);
+			}
+	}
+}
+
+/* The metrics: packets, bytes and packets by size class since the start, per direction and queue. */
+static void prom_write(struct run *r)
+{
+	static const char *const what[] = { "packets_total", "bytes_total", "size_class_packets_total" };
+	static const char *const help[] = {
+		"Packets that crossed the interface, by direction and queue (other: ids beyond its queues).",
+		"Bytes (frames with their link-layer header) that crossed the interface.",
+		"Packets by size class in bytes (from_to; 64 KiB and more are in none).",
+	};
+
+	prom_begin(&r->prom, tool_name());
+	for (int f = 0; f < 3; f++) {
+		prom_family(&r->prom, what[f], PROM_COUNTER, help[f]);
+		prom_direction(&r->prom, "tx", &r->tx, f);
+		prom_direction(&r->prom, "rx", &r->rx, f);
+	}
+	prom_commit(&r->prom, opt.prom.path);
+}
 
 static void report(void *ctx)
 {
@@ -281,6 +333,8 @@ static void report(void *ctx)
 
 	direction_step(&r->tx);
 	direction_step(&r->rx);
+	if (opt.prom.path)
+		prom_write(r);
 	if (g_common.json) {
 		netstat_print_json(stdout, fmt_datetime(when, sizeof(when)), &r->tx.table, &r->rx.table,
 				   t_now - r->t_prev);
@@ -310,6 +364,7 @@ int main(int argc, char **argv)
 	}
 	if (!opt.name[0])
 		arg_fail_opt(&opt.name, "please specify a network interface");
+	prom_opts_check(&opt.prom);
 	count_queues(opt.name, &nrx, &ntx);
 	tool_init("iface_netstat");
 	hook_set_init(&hooks, netstat_hook_table.defs, netstat_hook_table.n, 0);
@@ -337,6 +392,7 @@ int main(int argc, char **argv)
 	hook_detach(&hooks);
 	direction_free(&r.tx);
 	direction_free(&r.rx);
+	prom_free(&r.prom);
 	iface_netstat_bpf__destroy(skel);
 	return 0;
 }

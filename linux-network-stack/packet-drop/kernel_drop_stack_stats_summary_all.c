@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* kernel_drop_stack_stats_summary_all: which flows are dropped where, interval by interval. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "argparse.h"
@@ -11,7 +12,9 @@
 #include "filter.h"
 #include "interval.h"
 #include "json.h"
+#include "log.h"
 #include "percpu_delta.h"
+#include "prom.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "kernel_drop_stack_stats_summary_all.h"
@@ -29,6 +32,7 @@ static struct {
 	int top, max_entries;
 	enum kdssa_group group_by;
 	struct drop_filter_opts filter;
+	struct prom_opts prom;
 } opt = { .interval = 10, .top = 5, .max_entries = 10240, .group_by = GROUP_ALL, .filter = { .name = "" } };
 
 static const struct arg_opt options[] = {
@@ -41,6 +45,7 @@ static const struct arg_opt options[] = {
 	DROP_FILTER_OPTIONS(opt.filter),
 	OPT_INT("max-entries", 0, &opt.max_entries, 1, 4000000, "size of each counter table"),
 	OPT_ENUM("group-by", 0, &opt.group_by, group_choices, "grouping shown by the periodic reports"),
+	OPT_PROMETHEUS(&opt.prom),
 	{ 0 },
 };
 
@@ -99,6 +104,9 @@ struct run {
 	struct percpu_delta errors;
 	enum kdssa_group group;
 	int cycle;
+	/* For the metrics: the counts since the start (the kernel's restart each interval). */
+	struct drop_table sum_stacks, sum_failed;
+	struct prom prom;
 };
 
 static void interval_collect(struct run *r, struct interval *iv)
@@ -113,6 +121,46 @@ static void interval_collect(struct run *r, struct interval *iv)
 	drop_table_read(&iv->tuples, r->skel->maps.tuple_counts, gen, true, NULL, NULL, KSYM_HEX);
 	drop_table_read(&iv->failed, r->skel->maps.failed_counts, gen, true, NULL, NULL, KSYM_HEX);
 	iv->table_full = percpu_delta_read(&r->errors)[DROP_COUNT_TABLE_FULL];
+}
+
+/*
+ * Adds the interval's counts of t into sum, by device and stack (the key's interval and flow
+ * aside); a new entry takes its frames from t.
+ */
+static void sum_add(struct drop_table *sum, struct drop_table *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct drop_entry *e = &t->entries[i];
+		size_t k = 0;
+
+		while (k < sum->n && (sum->entries[k].key.stack_id != e->key.stack_id ||
+				      strcmp(sum->entries[k].key.devname, e->key.devname)))
+			k++;
+		if (k == sum->n) {
+			struct drop_entry *grown = realloc(sum->entries, (sum->n + 1) * sizeof(*grown));
+
+			if (!grown)
+				die("out of memory");
+			sum->entries = grown;
+			sum->entries[sum->n++] = *e;
+			e->nframes = 0;
+			e->frames = NULL;
+		} else {
+			sum->entries[k].count += e->count;
+		}
+		sum->total += e->count;
+	}
+	drop_table_sort(sum);
+}
+
+/* The metrics since the start: drops by device and stack, failures, drops not counted. */
+static void prom_update(struct run *r, struct interval *iv)
+{
+	sum_add(&r->sum_stacks, &iv->stacks);
+	sum_add(&r->sum_failed, &iv->failed);
+	prom_begin(&r->prom, tool_name());
+	drop_prom_write(&r->prom, &r->sum_stacks, &r->sum_failed, r->errors.last[DROP_COUNT_TABLE_FULL]);
+	prom_commit(&r->prom, opt.prom.path);
 }
 
 static void interval_free(struct interval *iv)
@@ -153,6 +201,8 @@ static void report_cycle(void *ctx)
 	char now[32];
 
 	interval_collect(r, &iv);
+	if (opt.prom.path)
+		prom_update(r, &iv);
 	r->cycle++;
 	fmt_datetime(now, sizeof(now));
 	if (g_common.json)
@@ -172,6 +222,8 @@ static void report_final(void *ctx)
 
 	interval_collect(r, &iv);
 	hook_detach(&r->hooks);
+	if (opt.prom.path)
+		prom_update(r, &iv);
 	fmt_datetime(now, sizeof(now));
 	if (g_common.json)
 		print_json(now, 0, GROUP_ALL, &iv);
@@ -187,6 +239,7 @@ int main(int argc, char **argv)
 	char filters[256];
 
 	args_parse(&parser, argc, argv);
+	prom_opts_check(&opt.prom);
 	drop_count_config_build(&cfg, &opt.filter);
 	cfg.by_tuple = 1;
 	r.group = opt.group_by;
@@ -216,6 +269,9 @@ int main(int argc, char **argv)
 					      .final = report_final,
 					      .ctx = &r });
 	percpu_delta_free(&r.errors);
+	drop_table_free(&r.sum_stacks);
+	drop_table_free(&r.sum_failed);
+	prom_free(&r.prom);
 	kernel_drop_stack_stats_summary_all_bpf__destroy(r.skel);
 	return 0;
 }

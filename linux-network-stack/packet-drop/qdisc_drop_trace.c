@@ -15,6 +15,7 @@
 #include "interval.h"
 #include "json.h"
 #include "log.h"
+#include "prom.h"
 #include "runtime.h"
 #include "strbuf.h"
 #include "timefmt.h"
@@ -27,6 +28,7 @@ static struct {
 	const char *interface;
 	bool verbose, drops_only, summary;
 	double interval, duration;
+	struct prom_opts prom;
 } opt = { .interval = 10 };
 
 static const struct arg_opt options[] = {
@@ -39,6 +41,7 @@ static const struct arg_opt options[] = {
 	OPT_FLAG("summary", 0, &opt.summary, "statistics only, no per-event output"),
 	OPT_SECONDS("duration", 0, &opt.duration, ARG_WHOLE | ARG_ZERO_OFF,
 		    "stop after this many seconds (0 = until Ctrl-C)", .metavar = "SECONDS"),
+	OPT_PROMETHEUS(&opt.prom),
 	{ 0 },
 };
 
@@ -105,6 +108,47 @@ static void snapshot_read(struct qdt_snapshot *s)
 
 static struct qdt_snapshot previous;
 static struct event_channel *channel;
+static struct prom prom;
+
+/*
+ * The metrics: the kernel's counters, which count from the start (the reports show what they
+ * grew by): entries per function, return codes per function, qdisc drops per reason.
+ */
+static void prom_write(const struct qdt_snapshot *cur, const struct qdt_report *r)
+{
+	char code[24];
+
+	prom_begin(&prom, tool_name());
+	prom_family(&prom, "entries_total", PROM_COUNTER,
+		    "Calls of each traced function (qdisc_dequeue: packets dequeued).");
+	for (int h = 0; h < QDT_HOOKS; h++)
+		if (r->attached[h] && h != QDT_QDISC_DROP)
+			prom_value(&prom, &(struct prom_label){ "function", qdt_hook_name((enum qdt_hook)h) },
+				   1, (double)cur->entries[h]);
+	prom_family(&prom, "returns_total", PROM_COUNTER, "Return codes of each traced function.");
+	for (size_t i = 0; i < cur->n; i++) {
+		const struct qdt_row *row = &cur->rows[i];
+		const struct prom_label labels[] = {
+			{ "function", qdt_hook_name((enum qdt_hook)row->hook) },
+			{ "code", code },
+			{ "name", row->name },
+		};
+
+		if (row->hook == QDT_QDISC_DROP)
+			continue;
+		snprintf(code, sizeof(code), "%d", (int)row->code);
+		prom_value(&prom, labels, 3, (double)row->count);
+	}
+	prom_family(&prom, "qdisc_drops_total", PROM_COUNTER, "Packets the qdiscs dropped, by drop reason.");
+	for (size_t i = 0; i < cur->n; i++)
+		if (cur->rows[i].hook == QDT_QDISC_DROP)
+			prom_value(&prom, &(struct prom_label){ "reason", cur->rows[i].name }, 1,
+				   (double)cur->rows[i].count);
+	prom_family(&prom, "not_counted_table_full_total", PROM_COUNTER,
+		    "Return codes not counted: the table was full.");
+	prom_value(&prom, NULL, 0, (double)r->not_counted);
+	prom_commit(&prom, opt.prom.path);
+}
 
 static void report(bool final)
 {
@@ -125,6 +169,8 @@ static void report(bool final)
 		r.attached[h] = qdt_funcs[h].attached;
 	}
 	r.not_counted = bpfload_percpu_sum(skel->maps.code_counts_full, 0);
+	if (opt.prom.path)
+		prom_write(&cur, &r);
 	fmt_time_hms(hms, sizeof(hms));
 	if (g_common.json)
 		qdt_print_report_json(stdout, &r, hms, final, channel ? events_lost(channel) : 0);
@@ -196,6 +242,7 @@ int main(int argc, char **argv)
 	bool events;
 
 	args_parse(&parser, argc, argv);
+	prom_opts_check(&opt.prom);
 	if (opt.interface)
 		snprintf(cfg.ifname, sizeof(cfg.ifname), "%s", opt.interface);
 	events = !opt.summary;
@@ -243,6 +290,7 @@ int main(int argc, char **argv)
 					      .final = report_final,
 					      .events = channel });
 	events_close(channel);
+	prom_free(&prom);
 	qdisc_drop_trace_bpf__destroy(skel);
 	sb_free(&attached);
 	sb_free(&warnings);

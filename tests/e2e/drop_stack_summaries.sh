@@ -46,6 +46,37 @@ expect_count "flows of the first interval" "$out" "^     Flow: $IP_A:[0-9]+ -> $
 expect_count "flows of the second interval" "$out" "^     Flow: $IP_A:[0-9]+ -> $IP_B:9998 \(UDP\)$" 2
 expect_no_grep "no interval mixes both" "$out" 'Interval drops: 6'
 
+# The metrics of the per-interval tool are cumulative: 4 drops, an interval with none (its
+# text would say 0), then 3 more give 7; decoys at another port are filtered out.
+prom=$E2E_TMP/kdssa.prom
+# prom_sum FILE METRIC: the sum of the metric's samples in FILE.
+prom_sum() { awk -v m="$2" '$1 ~ "^"m"({|$)" { s += $NF } END { print s + 0 }' "$1"; }
+out=$E2E_TMP/all_prom
+E2E_STDERR=$E2E_TMP/all_prom.err e2e_start "$out" kernel_drop_stack_stats_summary_all --device "$DEV_B" \
+	--dst-port 9999 -i 1 --prometheus-textfile "$prom" --quiet
+udp_to "$NS_A" "$IP_B" 9999 4 8
+udp_to "$NS_A" "$IP_B" 8888 3 8        # excluded by --dst-port
+for _ in $(seq 1 50); do
+	[ "$(prom_sum "$prom" bpfnet_kernel_drop_stack_stats_all_drops_total 2>/dev/null)" = 4 ] && break
+	sleep 0.2
+done
+sleep 2.5                              # two more intervals without drops
+expect_eq "metrics: the first burst, still counted after empty intervals" \
+	"$(prom_sum "$prom" bpfnet_kernel_drop_stack_stats_all_drops_total)" 4
+udp_to "$NS_A" "$IP_B" 9999 3 8
+sleep 1.5
+e2e_stop
+expect_eq "metrics: drops since the start" "$(prom_sum "$prom" bpfnet_kernel_drop_stack_stats_all_drops_total)" 7
+expect_grep "metrics: by device, stack and caller" "$prom" \
+	"^bpfnet_kernel_drop_stack_stats_all_drops_total\{device=\"$DEV_B\",stack_id=\"[0-9]+\",caller=\"__udp4_lib_rcv\"\} 7$"
+expect_grep "metrics: table never full" "$prom" '^bpfnet_kernel_drop_stack_stats_all_not_counted_table_full_total 0$'
+expect_eq "--quiet: nothing on stdout" "$(wc -c <"$out")" 0
+if promtool check metrics <"$prom" >"$E2E_TMP/promtool.log" 2>&1; then
+	e2e_pass "promtool check metrics accepts the file"
+else
+	e2e_fail "promtool check metrics: $(cat "$E2E_TMP/promtool.log")"
+fi
+
 # The bpftrace script's positional parameters and map printing.
 out=$E2E_TMP/bt
 e2e_start "$out" kernel_drop_stack_stats "$DEV_B" 2

@@ -45,8 +45,14 @@ text_pid=$!
 ip netns exec "$NS_A" "$BIN/iface_netstat" --ready-file "$E2E_TMP/ready.json" \
 	--name "$DEV_A" --interval=1 --duration 4 --json >"$json" 2>&1 &
 json_pid=$!
+# And its metrics: counts since the start, only in the file (--quiet).
+prom=$E2E_TMP/netstat.prom
+ip netns exec "$NS_A" "$BIN/iface_netstat" --ready-file "$E2E_TMP/ready.prom" -n "$DEV_A" -i 1 --duration 4 \
+	--prometheus-textfile "$prom" --quiet >"$E2E_TMP/prom.out" 2>&1 &
+prom_pid=$!
 e2e_await_ready "$E2E_TMP/ready.txt" "$text_pid" 10 iface_netstat "$text"
 e2e_await_ready "$E2E_TMP/ready.json" "$json_pid" 10 iface_netstat "$json"
+e2e_await_ready "$E2E_TMP/ready.prom" "$prom_pid" 10 iface_netstat "$E2E_TMP/prom.out"
 tx_p0=$(stat_of "$NS_A" "$DEV_A" tx_packets) tx_b0=$(stat_of "$NS_A" "$DEV_A" tx_bytes)
 rx_p0=$(stat_of "$NS_A" "$DEV_A" rx_packets) rx_b0=$(stat_of "$NS_A" "$DEV_A" rx_bytes)
 udp_to "$NS_A" "$IP_B" 7001 50 300
@@ -54,6 +60,7 @@ udp_to "$NS_A" "$IP_B" 7001 20 1000
 udp_to "$NS_B" "$IP_A" 7001 30 100
 wait_exit "$text_pid"
 wait_exit "$json_pid"
+wait_exit "$prom_pid"
 tx_p=$(($(stat_of "$NS_A" "$DEV_A" tx_packets) - tx_p0)) tx_b=$(($(stat_of "$NS_A" "$DEV_A" tx_bytes) - tx_b0))
 rx_p=$(($(stat_of "$NS_A" "$DEV_A" rx_packets) - rx_p0)) rx_b=$(($(stat_of "$NS_A" "$DEV_A" rx_bytes) - rx_b0))
 e2e_pass "interface counters: TX $tx_p packets / $tx_b bytes, RX $rx_p packets / $rx_b bytes"
@@ -73,6 +80,25 @@ expect_eq "JSON RX [512, 2K)" "$(total rx size_512_2k)" 0
 expect_eq "JSON one queue per direction" "$(jq -s '[.[] | (.tx.queues | length), (.rx.queues | length)] | unique' -c "$json")" "[1]"
 rate=$(jq -s 'map(.tx.total.bps * .seconds) | add | floor' "$json")
 within "JSON TX bps x seconds = bytes" "$rate" "$tx_b" $((tx_b / 100 + TOL_BYTES))
+
+# The metrics file after the last report: the same counts as the JSON reports' sums.
+psum() { # METRIC LABEL-REGEX: the sum of the metric's samples whose labels match
+	awk -v m="$1" -v l="$2" '$1 ~ "^"m"[{]" && $1 ~ l { s += $NF } END { print s + 0 }' "$prom"
+}
+expect_eq "--quiet: nothing on stdout" "$(wc -c <"$E2E_TMP/prom.out")" 0
+within "metrics: TX packets" "$(psum bpfnet_iface_netstat_packets_total 'direction="tx"')" "$tx_p" $TOL_PKTS
+within "metrics: TX bytes" "$(psum bpfnet_iface_netstat_bytes_total 'direction="tx"')" "$tx_b" $TOL_BYTES
+within "metrics: RX packets" "$(psum bpfnet_iface_netstat_packets_total 'direction="rx"')" "$rx_p" $TOL_PKTS
+within "metrics: RX bytes" "$(psum bpfnet_iface_netstat_bytes_total 'direction="rx"')" "$rx_b" $TOL_BYTES
+expect_eq "metrics: TX [64, 512)" "$(psum bpfnet_iface_netstat_size_class_packets_total 'direction="tx".*size="64_512"')" 50
+expect_eq "metrics: TX [512, 2K)" "$(psum bpfnet_iface_netstat_size_class_packets_total 'direction="tx".*size="512_2k"')" 20
+expect_eq "metrics: RX [64, 512)" "$(psum bpfnet_iface_netstat_size_class_packets_total 'direction="rx".*size="64_512"')" 30
+expect_grep "metrics: by device and queue" "$prom" "^bpfnet_iface_netstat_packets_total\{device=\"$DEV_A\",direction=\"tx\",queue=\"0\"\} [0-9]+$"
+if promtool check metrics <"$prom" >"$E2E_TMP/promtool.log" 2>&1; then
+	e2e_pass "promtool check metrics accepts the file"
+else
+	e2e_fail "promtool check metrics: $(cat "$E2E_TMP/promtool.log")"
+fi
 
 # Text: per interval the date, TX and RX tables with one queue and Total; integers exact.
 expect_count "text: 4 reports (asctime date lines)" "$text" '^[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}$' 4

@@ -99,10 +99,17 @@ expect_no_leftovers
 dropped0=$dropped
 total0=$(($(tc_stat "$NS_A" "$DEV_A" sent) + dropped + $(tc_stat "$NS_A" "$DEV_A" backlog)))
 out=$E2E_TMP/json
+# Beside it, the same counts as metrics (only in the file: --quiet).
+prom=$E2E_TMP/qdt.prom
+"$BIN/qdisc_drop_trace" --ready-file "$E2E_TMP/ready.prom" --interface "$DEV_A" --summary --interval 1 \
+	--duration 5 --prometheus-textfile "$prom" --quiet >"$E2E_TMP/prom.out" 2>"$E2E_TMP/prom.err" &
+prom_pid=$!
+e2e_await_ready "$E2E_TMP/ready.prom" "$prom_pid" 10 qdisc_drop_trace "$E2E_TMP/prom.out" "$E2E_TMP/prom.err"
 E2E_STDERR=$out.stderr e2e_start "$out" qdisc_drop_trace --interface "$DEV_A" --json --summary --interval 1 --duration 5
 start=$SECONDS
 burst "$NS_A" "$IP_B" 8
 e2e_wait_exit 15
+e2e_await_exit "$prom_pid" 10 "qdisc_drop_trace --prometheus-textfile"
 took=$((SECONDS - start))
 dropped=$(tc_stat "$NS_A" "$DEV_A" dropped)
 if jq -e . "$out" >/dev/null 2>&1; then e2e_pass "every line is JSON"; else e2e_fail "output is not JSON lines"; cat "$out"; fi
@@ -113,6 +120,21 @@ expect_eq "one final report" "$(jq -s '[.[] | select(.report == "final")] | leng
 expect_eq "no events with --summary" "$(jq -s '[.[] | select(.event)] | length' "$out")" 0
 total=$(($(tc_stat "$NS_A" "$DEV_A" sent) + dropped + $(tc_stat "$NS_A" "$DEV_A" backlog)))
 expect_eq "JSON entries of __dev_queue_xmit = packets offered to the qdisc" "$(jq -s '[.[] | .entries.__dev_queue_xmit // 0] | add' "$out")" $((total - total0))
+
+# psum METRIC LABEL-REGEX: the sum of the metric's samples whose labels match.
+psum() {
+	awk -v m="$1" -v l="$2" '$1 ~ "^"m"([{]|$)" && $1 ~ l { s += $NF } END { print s + 0 }' "$prom"
+}
+expect_eq "--quiet: nothing on stdout" "$(wc -c <"$E2E_TMP/prom.out")" 0
+expect_eq "metrics: qdisc drops" "$(psum bpfnet_qdisc_drop_trace_qdisc_drops_total 'reason="QDISC_DROP"')" $((dropped - dropped0))
+expect_eq "metrics: entries of __dev_queue_xmit = packets offered to the qdisc" \
+	"$(psum bpfnet_qdisc_drop_trace_entries_total 'function="__dev_queue_xmit"')" $((total - total0))
+expect_grep "metrics: table never full" "$prom" '^bpfnet_qdisc_drop_trace_not_counted_table_full_total 0$'
+if promtool check metrics <"$prom" >"$E2E_TMP/promtool.log" 2>&1; then
+	e2e_pass "promtool check metrics accepts the file"
+else
+	e2e_fail "promtool check metrics: $(cat "$E2E_TMP/promtool.log")"
+fi
 
 # 3. --drops-only: DROP lines, no ENTRY lines.
 dropped0=$dropped
