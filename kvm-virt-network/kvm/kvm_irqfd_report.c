@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "prom.h"
 #include "kvm_irqfd_stats_summary.h"
 #include "util.h"
 
@@ -638,4 +639,118 @@ void kirq_print_json(FILE *f, const struct kirq_report *r, bool final,
 	json_end_arr(&j);
 	json_end_obj(&j);
 	json_finish(&j);
+}
+
+/* ---- Prometheus ---- */
+
+static void prom_vm_gsi(struct prom *p, const char *vm, __u32 gsi, const char *name, const char *value,
+			double v)
+{
+	char g[16];
+	const struct prom_label labels[] = { { "vm", vm }, { "gsi", g }, { name, value } };
+
+	snprintf(g, sizeof(g), "%u", gsi);
+	prom_value(p, labels, name ? 3 : 2, v);
+}
+
+void kirq_prom_write(struct prom *p, const struct kirq_report *r, uint64_t not_counted)
+{
+	char vm[24], id[24], irqfd[24];
+
+	prom_family(p, "irqfd_wakeups_total", PROM_COUNTER,
+		    "irqfd_wakeup calls per VM and irqfd, by who woke it: data (vhost threads), control "
+		    "(QEMU) or other.");
+	for (size_t i = 0; i < r->n_vms; i++) {
+		snprintf(vm, sizeof(vm), "0x%llx", (unsigned long long)r->vms[i].kvm);
+		for (size_t j = 0; j < r->vms[i].n_queues; j++) {
+			const struct kirq_queue *q = &r->vms[i].queues[j];
+			__u64 other = q->count - q->data_count - q->control_count;
+			struct prom_label labels[] = {
+				{ "vm", vm }, { "gsi", id }, { "irqfd", irqfd }, { "plane", "data" }
+			};
+
+			snprintf(id, sizeof(id), "%u", q->gsi);
+			snprintf(irqfd, sizeof(irqfd), "0x%llx", (unsigned long long)q->irqfd);
+			prom_value(p, labels, ARRAY_SIZE(labels), (double)q->data_count);
+			labels[3].value = "control";
+			prom_value(p, labels, ARRAY_SIZE(labels), (double)q->control_count);
+			if (other) {
+				labels[3].value = "other";
+				prom_value(p, labels, ARRAY_SIZE(labels), (double)other);
+			}
+		}
+	}
+	prom_family(p, "injections_total", PROM_COUNTER,
+		    "Interrupt injections per VM: kvm_arch_set_irq_inatomic and kvm_set_msi calls.");
+	for (size_t i = 0; i < r->n_vms; i++) {
+		struct prom_label labels[] = { { "vm", vm }, { "function", "kvm_arch_set_irq_inatomic" } };
+
+		snprintf(vm, sizeof(vm), "0x%llx", (unsigned long long)r->vms[i].kvm);
+		prom_value(p, labels, 2, (double)r->vms[i].arch);
+		labels[1].value = "kvm_set_msi";
+		prom_value(p, labels, 2, (double)r->vms[i].msi);
+	}
+	prom_family(p, "atomic_injections_total", PROM_COUNTER,
+		    "kvm_arch_set_irq_inatomic results per VM and GSI: success, or fail (injected later "
+		    "from a work item).");
+	for (size_t i = 0; i < r->n_vms; i++) {
+		snprintf(vm, sizeof(vm), "0x%llx", (unsigned long long)r->vms[i].kvm);
+		for (size_t j = 0; j < r->vms[i].n_results; j++) {
+			const struct kirq_gsi_result *g = &r->vms[i].results[j];
+
+			prom_vm_gsi(p, vm, g->gsi, "result", "success", (double)g->stats.success);
+			prom_vm_gsi(p, vm, g->gsi, "result", "fail", (double)g->stats.fail);
+		}
+	}
+	prom_family(p, "atomic_injection_deliveries_total", PROM_COUNTER,
+		    "vCPUs the successful kvm_arch_set_irq_inatomic calls delivered to, per VM and GSI.");
+	for (size_t i = 0; i < r->n_vms; i++) {
+		snprintf(vm, sizeof(vm), "0x%llx", (unsigned long long)r->vms[i].kvm);
+		for (size_t j = 0; j < r->vms[i].n_results; j++)
+			prom_vm_gsi(p, vm, r->vms[i].results[j].gsi, NULL, NULL,
+				    (double)r->vms[i].results[j].stats.delivered);
+	}
+	prom_family(p, "vcpu_kicks_total", PROM_COUNTER, "kvm_vcpu_kick calls per VM and vCPU.");
+	for (size_t i = 0; i < r->n_vms; i++) {
+		snprintf(vm, sizeof(vm), "0x%llx", (unsigned long long)r->vms[i].kvm);
+		for (size_t j = 0; j < r->vms[i].n_vcpus; j++) {
+			const struct prom_label labels[] = { { "vm", vm }, { "vcpu", id } };
+
+			snprintf(id, sizeof(id), "%u", r->vms[i].vcpus[j].vcpu_id);
+			prom_value(p, labels, 2, (double)r->vms[i].vcpus[j].count);
+		}
+	}
+	if (r->vgic) {
+		prom_family(p, "vgic_queued_total", PROM_COUNTER,
+			    "vgic_queue_irq_unlock calls (interrupts queued to a vCPU) per VM and interrupt ID.");
+		for (size_t i = 0; i < r->n_vms; i++) {
+			snprintf(vm, sizeof(vm), "0x%llx", (unsigned long long)r->vms[i].kvm);
+			for (size_t j = 0; j < r->vms[i].n_queued; j++) {
+				const struct prom_label labels[] = { { "vm", vm }, { "intid", id } };
+
+				snprintf(id, sizeof(id), "%u", r->vms[i].queued[j].intid);
+				prom_value(p, labels, 2, (double)r->vms[i].queued[j].count);
+			}
+		}
+		prom_family(p, "vgic_list_register_injections_total", PROM_COUNTER,
+			    "vgic_v2/v3_populate_lr calls (the interrupt put in a list register on guest "
+			    "entry) per VM, interrupt ID and GIC version.");
+		for (size_t i = 0; i < r->n_vms; i++) {
+			snprintf(vm, sizeof(vm), "0x%llx", (unsigned long long)r->vms[i].kvm);
+			for (size_t j = 0; j < r->vms[i].n_populated; j++) {
+				const struct kirq_intid_count *c = &r->vms[i].populated[j];
+				struct prom_label labels[] = { { "vm", vm }, { "intid", id }, { "gic", "v2" } };
+
+				snprintf(id, sizeof(id), "%u", c->intid);
+				if (c->gicv2)
+					prom_value(p, labels, 3, (double)c->gicv2);
+				labels[2].value = "v3";
+				if (c->gicv3)
+					prom_value(p, labels, 3, (double)c->gicv3);
+			}
+		}
+	}
+	prom_family(p, "not_counted_table_full_total", PROM_COUNTER,
+		    "Events not counted: a counter table was full.");
+	prom_value(p, NULL, 0, (double)not_counted);
 }

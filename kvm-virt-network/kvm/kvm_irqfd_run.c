@@ -18,6 +18,7 @@
 #include "kernel_btf.h"
 #include "kvm_irqfd_stats_summary.h"
 #include "log.h"
+#include "prom.h"
 #include "runtime.h"
 #include "timefmt.h"
 
@@ -29,6 +30,7 @@ static struct {
 	int qemu_pid, qemu_pid_opt, vhost_pid;
 	double interval;
 	int category, subcategory;
+	struct prom_opts prom;
 } opt = { .interval = 5, .category = -1, .subcategory = -1 };
 
 static const struct arg_opt options[] = {
@@ -43,6 +45,7 @@ static const struct arg_opt options[] = {
 	OPT_ENUM("subcategory", 0, &opt.subcategory, subcategories,
 		 "rx or tx: echoed in the banner, no effect on counting, as in the original (requires "
 		 "--category; default: none)"),
+	OPT_PROMETHEUS(&opt.prom),
 	{ 0 },
 };
 
@@ -63,6 +66,7 @@ struct run {
 	struct bpf_map *maps[T_TABLES]; /* T_VGIC: the arm tool's only */
 	struct kirq_entries before[T_TABLES], now[T_TABLES], delta[T_TABLES], irqfds;
 	double last_report_s;
+	struct prom prom;
 };
 
 static struct bpf_map *map_named(struct bpf_object *obj, const char *name)
@@ -84,6 +88,47 @@ static const char *activity_time(__u64 ktime_ns, char *buf, size_t len)
 	return buf;
 }
 
+static struct kirq_tables tables_of(const struct kirq_entries *e, const struct kirq_entries *irqfds)
+{
+	return (struct kirq_tables){
+		.wakeups = (void *)e[T_WAKEUPS].v,
+		.n_wakeups = e[T_WAKEUPS].n,
+		.arch = (void *)e[T_ARCH].v,
+		.n_arch = e[T_ARCH].n,
+		.msi = (void *)e[T_MSI].v,
+		.n_msi = e[T_MSI].n,
+		.kicks = (void *)e[T_KICKS].v,
+		.n_kicks = e[T_KICKS].n,
+		.rets = (void *)e[T_RETS].v,
+		.n_rets = e[T_RETS].n,
+		.irqfds = (void *)irqfds->v,
+		.n_irqfds = irqfds->n,
+		.vgic = (void *)e[T_VGIC].v,
+		.n_vgic = e[T_VGIC].n,
+	};
+}
+
+static uint64_t not_counted(const struct run *r, uint64_t *full)
+{
+	bpfload_percpu_sums(map_named(r->obj, "counters"), KIRQ_COUNTERS, full);
+	return full[KIRQ_FULL_WAKEUPS] + full[KIRQ_FULL_ARCH] + full[KIRQ_FULL_MSI] + full[KIRQ_FULL_KICKS] +
+	       full[KIRQ_FULL_VGIC];
+}
+
+/* The metrics: the kernel's tables are cumulative, so the report of their current values. */
+static void write_metrics(struct run *r)
+{
+	struct kirq_report cum = { .vgic = r->tool->vgic };
+	struct kirq_tables t = tables_of(r->now, &r->irqfds);
+	uint64_t full[KIRQ_COUNTERS];
+
+	kirq_report_build(&cum, &t);
+	prom_begin(&r->prom, r->tool->prog);
+	kirq_prom_write(&r->prom, &cum, not_counted(r, full));
+	prom_commit(&r->prom, opt.prom.path);
+	kirq_report_free(&cum);
+}
+
 static void report(struct run *r, bool final)
 {
 	struct kirq_report rep = { .vgic = r->tool->vgic };
@@ -100,22 +145,7 @@ static void report(struct run *r, bool final)
 	}
 	kirq_entries_read(&r->irqfds, map_named(r->obj, "irqfd_infos"),
 			  sizeof(struct kirq_irqfd_info) / sizeof(__u64));
-	t = (struct kirq_tables){
-		.wakeups = (void *)r->delta[T_WAKEUPS].v,
-		.n_wakeups = r->delta[T_WAKEUPS].n,
-		.arch = (void *)r->delta[T_ARCH].v,
-		.n_arch = r->delta[T_ARCH].n,
-		.msi = (void *)r->delta[T_MSI].v,
-		.n_msi = r->delta[T_MSI].n,
-		.kicks = (void *)r->delta[T_KICKS].v,
-		.n_kicks = r->delta[T_KICKS].n,
-		.rets = (void *)r->delta[T_RETS].v,
-		.n_rets = r->delta[T_RETS].n,
-		.irqfds = (void *)r->irqfds.v,
-		.n_irqfds = r->irqfds.n,
-		.vgic = (void *)r->delta[T_VGIC].v,
-		.n_vgic = r->delta[T_VGIC].n,
-	};
+	t = tables_of(r->delta, &r->irqfds);
 	kirq_report_build(&rep, &t);
 	rep.duration_s = now;
 	rep.interval_s = now - r->last_report_s;
@@ -130,6 +160,8 @@ static void report(struct run *r, bool final)
 	}
 	fflush(stdout);
 	kirq_report_free(&rep);
+	if (opt.prom.path)
+		write_metrics(r);
 }
 
 static void report_interval(void *ctx)
@@ -160,11 +192,8 @@ static void check_options(void)
 static void warn_full(const struct run *r)
 {
 	uint64_t full[KIRQ_COUNTERS];
-	unsigned long long lost;
+	unsigned long long lost = not_counted(r, full);
 
-	bpfload_percpu_sums(map_named(r->obj, "counters"), KIRQ_COUNTERS, full);
-	lost = full[KIRQ_FULL_WAKEUPS] + full[KIRQ_FULL_ARCH] + full[KIRQ_FULL_MSI] + full[KIRQ_FULL_KICKS] +
-	       full[KIRQ_FULL_VGIC];
 	if (lost)
 		log_warn("%llu events not counted: a table of %d entries was full", lost, KIRQ_COUNTS_MAX);
 	if (full[KIRQ_FULL_IRQFDS])
@@ -198,6 +227,7 @@ int kirq_run(const struct kirq_tool *tool, int argc, char **argv)
 		 p, p, p, p);
 	args_parse(&parser, argc, argv);
 	check_options();
+	prom_opts_check(&opt.prom);
 	cfg = (struct kirq_config){ opt.qemu_pid, opt.vhost_pid, opt.category + 1, opt.subcategory + 1 };
 	tool_init(p);
 	hook_set_init(&hooks, tool->hooks->defs, tool->hooks->n, 0);
@@ -240,6 +270,7 @@ int kirq_run(const struct kirq_tool *tool, int argc, char **argv)
 		free(r.delta[i].v);
 	}
 	free(r.irqfds.v);
+	prom_free(&r.prom);
 	tool->destroy(skel);
 	return 0;
 }

@@ -96,6 +96,7 @@ enum kirq_counter {
 
 #ifndef __bpf__
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* One interval's counter tables as read from the maps (plus the persistent irqfd table). */
@@ -222,6 +223,13 @@ void kirq_print_text(FILE *f, const struct kirq_report *r,
 /* One report as one JSON object. */
 void kirq_print_json(FILE *f, const struct kirq_report *r, bool final,
 		     const char *(*wall)(__u64 ns, char *buf, size_t len));
+
+struct prom;
+/*
+ * The metrics of a report of the cumulative tables (since the tool started) into the exposition p
+ * begun by the caller; not_counted: events lost to full tables.
+ */
+void kirq_prom_write(struct prom *p, const struct kirq_report *r, uint64_t not_counted);
 
 /* A hash map's entries read at once: each a key then nvals u64 values, sorted by key. */
 struct kirq_entries {

@@ -9,6 +9,7 @@
 
 #include "golden.h"
 #include "kvm_irqfd_stats_summary.h"
+#include "prom.h"
 #include "unit_helpers.h"
 #include "util.h"
 
@@ -203,9 +204,27 @@ START_TEST(test_json)
 }
 END_TEST
 
+/* The metrics (--prometheus-textfile) of the same tables read as cumulative. */
+START_TEST(test_prom)
+{
+	FILE *f = golden_open(&buf, &len);
+	struct prom p = { 0 };
+	struct kirq_report r;
+
+	build(&r);
+	prom_begin(&p, "kvm_irqfd_stats_summary");
+	kirq_prom_write(&p, &r, 7);
+	fputs(p.text.buf, f);
+	prom_free(&p);
+	kirq_report_free(&r);
+	ck_assert_int_eq(golden_check(f, &buf, &len, "kvm_irqfd_stats_summary.prom"), 0);
+}
+END_TEST
+
 Suite *golden_kvm_irqfd_stats_summary_suite(void)
 {
-	const TTest *tests[] = { test_sums, test_since, test_text, test_banners, test_json };
+	const TTest *tests[] = { test_sums, test_since, test_text, test_banners, test_json,
+				 test_prom };
 
 	return unit_suite("kvm_irqfd_stats_summary", "layout", tests, ARRAY_SIZE(tests));
 }

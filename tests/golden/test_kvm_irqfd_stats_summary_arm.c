@@ -14,6 +14,7 @@
 #include "golden.h"
 #include "ksyms.h"
 #include "kvm_irqfd_stats_summary.h"
+#include "prom.h"
 #include "unit_helpers.h"
 #include "util.h"
 
@@ -211,10 +212,27 @@ START_TEST(test_vgic_functions)
 }
 END_TEST
 
+/* The metrics (--prometheus-textfile) of the same tables read as cumulative. */
+START_TEST(test_prom)
+{
+	FILE *f = golden_open(&buf, &len);
+	struct prom p = { 0 };
+	struct kirq_report r;
+
+	build(&r, true);
+	prom_begin(&p, "kvm_irqfd_stats_summary_arm");
+	kirq_prom_write(&p, &r, 7);
+	fputs(p.text.buf, f);
+	prom_free(&p);
+	kirq_report_free(&r);
+	ck_assert_int_eq(golden_check(f, &buf, &len, "kvm_irqfd_stats_summary_arm.prom"), 0);
+}
+END_TEST
+
 Suite *golden_kvm_irqfd_stats_summary_arm_suite(void)
 {
 	const TTest *tests[] = { test_vgic_sums, test_x86_report_unchanged, test_text, test_json,
-				 test_vgic_functions };
+				 test_vgic_functions, test_prom };
 
 	return unit_suite("kvm_irqfd_stats_summary_arm", "layout", tests, ARRAY_SIZE(tests));
 }

@@ -154,7 +154,7 @@ lab_on_exit "kill -INT $simple 2>/dev/null"
 details=$!
 lab_on_exit "kill -INT $details 2>/dev/null"
 "$B/kvm_irqfd_stats_summary" "$LAB_NESTED_PID" --interval 5 --json --ready-file "$w/ready.kirq" \
-    >"$w/kirq.json" 2>"$w/kirq.err" &
+    --prometheus-textfile "$w/kirq.prom" >"$w/kirq.json" 2>"$w/kirq.err" &
 kirq=$!
 lab_on_exit "kill -INT $kirq 2>/dev/null"
 "$B/tun_tx_to_kvm_irq" --protocol icmp --dst-ip "$LAB_NESTED_GUEST_IP" --json -o "$w/ttk.out.json" \
@@ -340,6 +340,18 @@ lab_expect "$k_kicks" -ge 1 "kvm: vCPU kicks counted"
     ${k_vectors[1]} -le 255 && ${k_vectors[0]} -ne ${k_vectors[1]} ]] ||
     lab_fail "kvm: MSI vectors ${k_vectors[*]}, expected two distinct in 32-255"
 [[ ${#k_gsis[@]} -eq 2 && ${k_gsis[0]} -ne ${k_gsis[1]} ]] || lab_fail "kvm: GSIs ${k_gsis[*]}, expected two distinct"
+# Its metrics file (--prometheus-textfile): cumulative, so the sums of all the JSON reports.
+promtool check metrics <"$w/kirq.prom" || lab_fail "kvm: promtool rejects the metrics file"
+kp() { # FAMILY [FILTER]: the sum of its samples whose labels match FILTER
+    awk -v m="bpfnet_kvm_irqfd_stats_$1" -v f="${2:-}" '
+        { name = $1; sub(/\{.*/, "", name) } name == m && index($1, f) { s += $2 } END { print s + 0 }' "$w/kirq.prom"
+}
+lab_expect "$(kp irqfd_wakeups_total)" -eq "$k_wake" "kvm metrics: irqfd_wakeups_total = the reports' wakeups"
+lab_expect "$(kp irqfd_wakeups_total 'plane="data"')" -eq "$k_data_wake" \
+    "kvm metrics: irqfd_wakeups_total{plane=data} = the reports' vhost wakeups"
+lab_expect "$(kp injections_total kvm_arch_set_irq_inatomic)" -eq "$k_arch" \
+    "kvm metrics: injections_total{function=kvm_arch_set_irq_inatomic} = the reports' atomic injections"
+lab_expect "$(kp vcpu_kicks_total)" -eq "$k_kicks" "kvm metrics: vcpu_kicks_total = the reports' kicks"
 
 # tun_tx_to_kvm_irq's events: one jq. Chains by id, each in time order.
 lab_json_check "$w/ttk.json" "tun_tx_to_kvm_irq"
