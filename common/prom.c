@@ -114,6 +114,27 @@ void prom_log2_histogram(struct prom *p, const struct prom_label *labels, size_t
 	add_sample(p, "_count", labels, n, NULL, (double)count);
 }
 
+void prom_histogram(struct prom *p, const struct prom_label *labels, size_t n, const uint64_t *slots,
+		    unsigned nslots, uint64_t (*high)(unsigned s), double unit, double sum)
+{
+	uint64_t count = 0;
+	char le[48];
+
+	for (unsigned s = 0; s < nslots; s++) {
+		count += slots[s];
+		snprintf(le, sizeof(le), "%.15g", (double)high(s) * unit);
+		add_sample(p, "_bucket", labels, n, le, (double)count);
+	}
+	add_sample(p, "_bucket", labels, n, "+Inf", (double)count);
+	add_sample(p, "_sum", labels, n, NULL, sum);
+	add_sample(p, "_count", labels, n, NULL, (double)count);
+}
+
+uint64_t prom_bcc_slot_high(unsigned s)
+{
+	return s >= 64 ? UINT64_MAX : (1ULL << s) - 1;
+}
+
 static void fail_once(struct prom *p, unsigned kind, const char *what, const char *path)
 {
 	if (p->warned & kind)

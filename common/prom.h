@@ -68,6 +68,16 @@ void prom_value(struct prom *p, const struct prom_label *labels, size_t n, doubl
 void prom_log2_histogram(struct prom *p, const struct prom_label *labels, size_t n, const uint64_t *slots,
 			 unsigned nslots, double unit);
 /*
+ * The same from slots of other bounds, with the sum known: slot s holds values up to high(s)
+ * units (its bucket's le: high(s) * unit), and sum is the values' exact sum (in seconds for a
+ * _seconds family). For BCC's log2 slots of whole microseconds (slot s: 2^(s-1) .. 2^s - 1,
+ * slot 0: 0), high is prom_bcc_slot_high and unit 1e-6.
+ */
+void prom_histogram(struct prom *p, const struct prom_label *labels, size_t n, const uint64_t *slots,
+		    unsigned nslots, uint64_t (*high)(unsigned s), double unit, double sum);
+/* The highest value of BCC's log2 slot s (bpf_log2l's, bt_hist_slot's): 0, 1, 3, 7, ... */
+uint64_t prom_bcc_slot_high(unsigned s);
+/*
  * Writes the exposition to path through a temporary file in the same directory and a rename, so
  * a reader never sees half of it. On failure says why on stderr, once per kind of failure, and
  * returns false; the tool keeps tracing.

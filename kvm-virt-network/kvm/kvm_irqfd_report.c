@@ -721,8 +721,9 @@ void kirq_prom_write(struct prom *p, const struct kirq_report *r, uint64_t not_c
 		}
 	}
 	if (r->vgic) {
-		prom_family(p, "vgic_queued_total", PROM_COUNTER,
-			    "vgic_queue_irq_unlock calls (interrupts queued to a vCPU) per VM and interrupt ID.");
+		prom_family(
+			p, "vgic_queued_total", PROM_COUNTER,
+			"vgic_queue_irq_unlock calls (interrupts queued to a vCPU) per VM and interrupt ID.");
 		for (size_t i = 0; i < r->n_vms; i++) {
 			snprintf(vm, sizeof(vm), "0x%llx", (unsigned long long)r->vms[i].kvm);
 			for (size_t j = 0; j < r->vms[i].n_queued; j++) {
@@ -739,7 +740,9 @@ void kirq_prom_write(struct prom *p, const struct kirq_report *r, uint64_t not_c
 			snprintf(vm, sizeof(vm), "0x%llx", (unsigned long long)r->vms[i].kvm);
 			for (size_t j = 0; j < r->vms[i].n_populated; j++) {
 				const struct kirq_intid_count *c = &r->vms[i].populated[j];
-				struct prom_label labels[] = { { "vm", vm }, { "intid", id }, { "gic", "v2" } };
+				struct prom_label labels[] = { { "vm", vm },
+							       { "intid", id },
+							       { "gic", "v2" } };
 
 				snprintf(id, sizeof(id), "%u", c->intid);
 				if (c->gicv2)

@@ -90,6 +90,32 @@ static int entries(const char *dir)
 }
 
 /* The file is replaced whole, and no temporary file is left beside it. */
+/* BCC's slots of microseconds: 0 | 1 | 2-3 | 4-7, with the exact sum given. */
+START_TEST(histogram_from_bcc_slots)
+{
+	static const uint64_t slots[] = { 0, 2, 0, 1 };
+	struct prom p = { 0 };
+
+	prom_begin(&p, "ovs_upcall_latency_summary");
+	prom_family(&p, "latency_seconds", PROM_HISTOGRAM, "h");
+	prom_histogram(&p, &(struct prom_label){ "kind", "miss" }, 1, slots, 4, prom_bcc_slot_high, 1e-6,
+		       7.5e-6);
+	ck_assert_str_eq(p.text.buf,
+			 "# HELP bpfnet_ovs_upcall_latency_latency_seconds h\n"
+			 "# TYPE bpfnet_ovs_upcall_latency_latency_seconds histogram\n"
+			 "bpfnet_ovs_upcall_latency_latency_seconds_bucket{kind=\"miss\",le=\"0\"} 0\n"
+			 "bpfnet_ovs_upcall_latency_latency_seconds_bucket{kind=\"miss\",le=\"1e-06\"} 2\n"
+			 "bpfnet_ovs_upcall_latency_latency_seconds_bucket{kind=\"miss\",le=\"3e-06\"} 2\n"
+			 "bpfnet_ovs_upcall_latency_latency_seconds_bucket{kind=\"miss\",le=\"7e-06\"} 3\n"
+			 "bpfnet_ovs_upcall_latency_latency_seconds_bucket{kind=\"miss\",le=\"+Inf\"} 3\n"
+			 "bpfnet_ovs_upcall_latency_latency_seconds_sum{kind=\"miss\"} 7.5e-06\n"
+			 "bpfnet_ovs_upcall_latency_latency_seconds_count{kind=\"miss\"} 3\n");
+	ck_assert_uint_eq(prom_bcc_slot_high(63), (1ULL << 63) - 1);
+	ck_assert_uint_eq(prom_bcc_slot_high(64), UINT64_MAX);
+	prom_free(&p);
+}
+END_TEST
+
 START_TEST(commit_replaces_the_file)
 {
 	char dir[] = "/tmp/prom-test-XXXXXX", path[64];
@@ -178,8 +204,8 @@ END_TEST
 int main(void)
 {
 	const TTest *tests[] = { counter_with_escaped_labels, histogram_from_log2_slots,
-				 commit_replaces_the_file, commit_failure_warns_once,
-				 quiet_needs_the_textfile };
+				 histogram_from_bcc_slots,    commit_replaces_the_file,
+				 commit_failure_warns_once,   quiet_needs_the_textfile };
 
 	return unit_run(unit_suite("prom", "format", tests, ARRAY_SIZE(tests)));
 }
