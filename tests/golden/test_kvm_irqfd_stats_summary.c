@@ -223,8 +223,7 @@ END_TEST
 
 Suite *golden_kvm_irqfd_stats_summary_suite(void)
 {
-	const TTest *tests[] = { test_sums, test_since, test_text, test_banners, test_json,
-				 test_prom };
+	const TTest *tests[] = { test_sums, test_since, test_text, test_banners, test_json, test_prom };
 
 	return unit_suite("kvm_irqfd_stats_summary", "layout", tests, ARRAY_SIZE(tests));
 }

@@ -231,8 +231,8 @@ END_TEST
 
 Suite *golden_kvm_irqfd_stats_summary_arm_suite(void)
 {
-	const TTest *tests[] = { test_vgic_sums, test_x86_report_unchanged, test_text, test_json,
-				 test_vgic_functions, test_prom };
+	const TTest *tests[] = { test_vgic_sums, test_x86_report_unchanged, test_text,
+				 test_json,      test_vgic_functions,       test_prom };
 
 	return unit_suite("kvm_irqfd_stats_summary_arm", "layout", tests, ARRAY_SIZE(tests));
 }
