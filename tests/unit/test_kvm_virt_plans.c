@@ -16,6 +16,7 @@
 #include "tun-abnormal-gso-type.h"
 #include "tun-tx-ring-stas.h"
 #include "tun_ring_monitor.h"
+#include "tun_tx_to_kvm_irq.h"
 #include "tun_vhost_queue.h"
 #include "vhost_buf_peek_stats.h"
 #include "vhost_eventfd_count.h"
@@ -111,6 +112,22 @@ START_TEST(test_kvm_irqfd_stats_summary)
 	};
 
 	CHECK_PLAN("kvm_irqfd_stats_summary", &kirq_hook_table, want);
+}
+END_TEST
+
+START_TEST(test_tun_tx_to_kvm_irq)
+{
+	static const fixture_outcomes want[] = {
+		SAME("kprobe tun_net_xmit [ttk_xmit]"),
+		SAME("kprobe vhost_add_used_and_signal_n [ttk_vhost_signal]"),
+		/* eventfd_signal became an inline wrapper of eventfd_signal_mask in 6.8 */
+		{ "kprobe eventfd_signal [ttk_eventfd_signal]", "kprobe eventfd_signal [ttk_eventfd_signal]",
+		  "kprobe eventfd_signal_mask [ttk_eventfd_signal]" },
+		SAME("kprobe irqfd_wakeup [ttk_irqfd_wakeup]"),
+		SAME("kprobe __apic_accept_irq [ttk_accept_irq]"),
+	};
+
+	CHECK_PLAN("tun_tx_to_kvm_irq", &ttk_hook_table, want);
 }
 END_TEST
 
@@ -223,6 +240,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_vhost_counters, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(tc, test_kvm_irqfd_stats_summary, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(tc, test_kvm_irqfd_stats_summary_arm, 0, FIXTURE_KERNELS);
+	tcase_add_loop_test(tc, test_tun_tx_to_kvm_irq, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(tc, test_virtio_net_guest_tools, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(tc, test_module_types, 0, FIXTURE_KERNELS);
 	suite_add_tcase(s, tc);

@@ -48,6 +48,7 @@
 #include "vhost_eventfd_count.h"
 #include "tun-abnormal-gso-type.h"
 #include "kvm_irqfd_stats_summary.h"
+#include "tun_tx_to_kvm_irq.h"
 #include "tun_ring_monitor.h"
 #include "tun-tx-ring-stas.h"
 #include "vmnet_stages.h"
@@ -99,6 +100,7 @@ static const struct tool_hooks {
 	{ "vhost_eventfd_count", &vhost_eventfd_hook_table },
 	{ "kvm_irqfd_stats_summary", &kirq_hook_table },
 	{ "kvm_irqfd_stats_summary_arm", &kirq_arm_hook_table },
+	{ "tun_tx_to_kvm_irq", &ttk_hook_table },
 	{ "vhost_buf_peek_stats", &vhost_peek_hook_table },
 	{ "vhost_queue_correlation_simple", &vqc_simple_hook_table, .required_module = "vhost_net" },
 	{ "vhost_queue_correlation_details", &vqcd_hook_table, .required_module = "vhost_net" },
