@@ -19,6 +19,7 @@
 #include "log.h"
 #include "ovs_upcall.h"
 #include "percpu_delta.h"
+#include "prom.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "ovs_upcall_latency_summary.h"
@@ -33,6 +34,7 @@ static struct {
 	uint16_t src_port, dst_port;
 	uint8_t protocol;
 	double interval, duration;
+	struct prom_opts prom;
 } opt = { .interval = 5 };
 
 static const struct arg_opt options[] = {
@@ -46,6 +48,7 @@ static const struct arg_opt options[] = {
 	OPT_SECONDS("interval", 0, &opt.interval, ARG_WHOLE, "statistics interval in seconds (default: 5)"),
 	OPT_SECONDS("duration", 0, &opt.duration, ARG_WHOLE | ARG_ZERO_OFF,
 		    "stop after this many seconds (default: 0, until Ctrl-C)", .metavar = "SECONDS"),
+	OPT_PROMETHEUS(&opt.prom),
 	{ 0 },
 };
 
@@ -77,6 +80,7 @@ struct state {
 	struct percpu_delta hist, counters;
 	uint64_t *recorded; /* UPCALL_MAX_RECORDED */
 	double last_report;
+	struct prom prom;
 };
 
 static int by_value(const void *a, const void *b)
@@ -115,6 +119,26 @@ static long long count_sessions(struct state *st)
 	return errno == ENOENT || !n ? n : -1;
 }
 
+/* The metrics: percpu_delta keeps the sums since the start (its .last), so all are cumulative. */
+static void write_metrics(struct state *st, long long sessions)
+{
+	const uint64_t *c = st->counters.last;
+	struct upcall_report cum = {
+		.total = c[UPCALL_CNT_TOTAL],
+		.completed = c[UPCALL_CNT_COMPLETED],
+		.slots = st->hist.last,
+		.latency_sum_ns = c[UPCALL_CNT_LATENCY_NS],
+		.miss = c[UPCALL_CNT_MISS],
+		.action = c[UPCALL_CNT_ACTION],
+		.other_cmd = c[UPCALL_CNT_CMD_OTHER],
+		.sessions = sessions,
+	};
+
+	prom_begin(&st->prom, TOOL);
+	upcall_prom_write(&st->prom, &cum);
+	prom_commit(&st->prom, opt.prom.path);
+}
+
 static void report(struct state *st, int final)
 {
 	const uint64_t *slots = percpu_delta_read(&st->hist), *grew = percpu_delta_read(&st->counters);
@@ -144,6 +168,8 @@ static void report(struct state *st, int final)
 	else
 		upcall_print_report(stdout, &r);
 	fflush(stdout);
+	if (opt.prom.path)
+		write_metrics(st, r.sessions);
 }
 
 static void report_interval(void *st)
@@ -191,6 +217,7 @@ int main(int argc, char **argv)
 	struct upcall_config cfg = { 0 };
 
 	args_parse(&parser, argc, argv);
+	prom_opts_check(&opt.prom);
 	cfg.filter = pkt_filter_ipv4(opt.src_ip, opt.dst_ip, opt.src_port, opt.dst_port, opt.protocol,
 				     PKT_F_IPV4_ONLY | PKT_F_EITHER_ADDR | PKT_F_EITHER_PORT |
 					     PKT_F_PORTS_TCP_UDP);
@@ -223,6 +250,7 @@ int main(int argc, char **argv)
 	percpu_delta_free(&st.hist);
 	percpu_delta_free(&st.counters);
 	free(st.recorded);
+	prom_free(&st.prom);
 	ovs_upcall_latency_summary_bpf__destroy(st.skel);
 	return 0;
 }

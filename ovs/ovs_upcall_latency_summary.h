@@ -81,6 +81,13 @@ void upcall_print_report(FILE *f, const struct upcall_report *r);
 /* The same as one JSON object; final marks the report printed at exit. */
 void upcall_print_json(FILE *f, const struct upcall_report *r, int final);
 
+struct prom;
+/*
+ * The metrics (--prometheus-textfile) into the exposition p begun by the caller, from a report
+ * whose counts are all since the start: slots, latency_sum_ns and the commands cumulative too.
+ */
+void upcall_prom_write(struct prom *p, const struct upcall_report *cum);
+
 struct hook_table;
 extern const struct hook_table upcall_hook_table;
 #endif

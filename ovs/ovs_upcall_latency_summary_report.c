@@ -5,7 +5,9 @@
 #include "filter.h"
 #include "hist.h"
 #include "json.h"
+#include "prom.h"
 #include "ovs_upcall_latency_summary.h"
+#include "util.h"
 
 #define RULE_WIDE "================================================================================"
 #define RULE_NARROW "------------------------------------------------------------"
@@ -207,4 +209,28 @@ void upcall_print_json(FILE *f, const struct upcall_report *r, int final)
 		json_null(&j, "active_sessions");
 	json_end_obj(&j);
 	json_finish(&j);
+}
+
+void upcall_prom_write(struct prom *p, const struct upcall_report *cum)
+{
+	const char *const commands[] = { "miss", "action", "other" };
+	const uint64_t by_command[] = { cum->miss, cum->action, cum->other_cmd };
+
+	prom_family(p, "upcalls_total", PROM_COUNTER, "Upcalls (ovs_dp_upcall) of packets the filters kept.");
+	prom_value(p, NULL, 0, (double)cum->total);
+	prom_family(p, "completed_upcalls_total", PROM_COUNTER,
+		    "Upcalls whose packet ovs-vswitchd sent back for execution.");
+	prom_value(p, NULL, 0, (double)cum->completed);
+	prom_family(p, "upcalls_by_command_total", PROM_COUNTER,
+		    "Upcalls by command: miss (no datapath flow), action (a userspace() action), other.");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		prom_value(p, &(struct prom_label){ "command", commands[i] }, 1, (double)by_command[i]);
+	prom_family(p, "seconds", PROM_HISTOGRAM,
+		    "Time from the upcall to ovs-vswitchd's execute of the same packet (completed upcalls).");
+	prom_histogram(p, NULL, 0, cum->slots, UPCALL_HIST_SLOTS, prom_bcc_slot_high, 1e-6,
+		       (double)cum->latency_sum_ns * 1e-9);
+	if (cum->sessions >= 0) {
+		prom_family(p, "upcalls_in_flight", PROM_GAUGE, "Upcalls not yet sent back by ovs-vswitchd.");
+		prom_value(p, NULL, 0, (double)cum->sessions);
+	}
 }

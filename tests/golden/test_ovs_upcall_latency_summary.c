@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* ovs_upcall_latency_summary's interval reports (text and JSON), against golden files. */
 #include <check.h>
+#include <string.h>
 
 #include "golden.h"
 #include "ovs_upcall_latency_summary.h"
+#include "prom.h"
 #include "unit_helpers.h"
 #include "util.h"
 
@@ -140,9 +142,34 @@ START_TEST(slot_labels)
 }
 END_TEST
 
+/* The metrics (--prometheus-textfile) of the sample read as counts since the start. */
+START_TEST(summary_prom)
+{
+	FILE *f = golden_open(&buf, &len);
+	struct upcall_report r = sample();
+	struct prom p = { 0 };
+
+	r.other_cmd = 2;
+	prom_begin(&p, "ovs_upcall_latency_summary");
+	upcall_prom_write(&p, &r);
+	r.sessions = -1; /* unreadable: no gauge */
+	prom_begin(&p, "ovs_upcall_latency_summary");
+	upcall_prom_write(&p, &r);
+	fputs(p.text.buf, f);
+	ck_assert_ptr_null(strstr(p.text.buf, "in_flight"));
+	prom_free(&p);
+	r.sessions = 4;
+	prom_begin(&p, "ovs_upcall_latency_summary");
+	upcall_prom_write(&p, &r);
+	ck_assert_ptr_nonnull(strstr(p.text.buf, "bpfnet_ovs_upcall_latency_upcalls_in_flight 4\n"));
+	prom_free(&p);
+	ck_assert_int_eq(golden_check(f, &buf, &len, "ovs_upcall_latency_summary.prom"), 0);
+}
+END_TEST
+
 Suite *golden_ovs_upcall_latency_summary_suite(void)
 {
-	const TTest *tests[] = { summary_reports, summary_json, percentiles, slot_labels };
+	const TTest *tests[] = { summary_reports, summary_json, percentiles, slot_labels, summary_prom };
 
 	return unit_suite("ovs_upcall_latency_summary", "layouts", tests, ARRAY_SIZE(tests));
 }

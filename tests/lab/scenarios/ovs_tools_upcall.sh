@@ -50,7 +50,8 @@ lab_log "setup done at $(lab_elapsed)"
 
 # ---- ovs_upcall_latency_summary ----
 OUT=$work/summary.json
-lab_tool_start "$OUT" ovs_upcall_latency_summary --json --interval 1 --proto udp --dst-ip $SINK
+lab_tool_start "$OUT" ovs_upcall_latency_summary --json --interval 1 --proto udp --dst-ip $SINK \
+    --prometheus-textfile "$work/upcall.prom"
 for p in $(seq 5001 $((5000 + N))); do lab_udp_send a $SINK "$p" 1 64; done
 lab_udp_send a $DECOY 5009 1 64
 lab_tool_await 1 "\"completed_upcalls\":$N,"
@@ -90,6 +91,15 @@ lab_expect "$mixed" -eq 0 "no interval mixes fast and slow upcalls"
 lab_expect "$slow_n" -eq $K "upcalls that waited for the stopped ovs-vswitchd: >= $STOP_S s each"
 lab_expect "$fast_n" -eq $N "the others: < $STOP_S s each"
 lab_expect "$slow_p50" -ge $((fast_p50 * 5)) "P50 moved by a factor of 5 or more"
+# Its metrics file (--prometheus-textfile): the final report's counts, the histogram since the start.
+promtool check metrics <"$work/upcall.prom" || lab_fail "promtool rejects the metrics file"
+metric() { awk -v m="bpfnet_ovs_upcall_latency_$1" '$1 == m { print $2 }' "$work/upcall.prom"; }
+lab_expect "$(metric upcalls_total)" -eq "$total" "metrics: upcalls_total = the final report's total"
+lab_expect "$(metric completed_upcalls_total)" -eq "$completed" "metrics: completed_upcalls_total = completed"
+lab_expect "$(metric 'upcalls_by_command_total{command="miss"}')" -eq $((N + K)) "metrics: all MISS"
+lab_expect "$(metric seconds_count)" -eq "$samples" "metrics: the histogram's _count = the reports' samples"
+lab_expect "$(metric 'seconds_bucket{le="2.097151"}')" -eq $N \
+    "metrics: the N fast upcalls in the buckets up to 2.1 s, the K slow ones (>= $STOP_S s) above"
 
 # ---- ovs_userspace_megaflow ----
 # Six new megaflows, one per kind of action, and a decoy flow to another address that the
