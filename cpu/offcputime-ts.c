@@ -21,6 +21,7 @@
 static struct {
 	const char *pids, *tids, *stack_storage, *min_block, *max_block, *state, *interval, *duration;
 	bool user_threads, kernel_threads, user_stacks, kernel_stacks, delimited, folded, offset, ebpf;
+	struct prom_opts prom;
 } opt = { .stack_storage = "16384", .min_block = "1" };
 
 static const struct arg_opt options[] = {
@@ -46,6 +47,7 @@ static const struct arg_opt options[] = {
 		"include/linux/sched.h"),
 	OPT_STR("interval", 'I', &opt.interval, "output every N seconds (time-series mode)"),
 	OPT_FLAG("ebpf", 0, &opt.ebpf, "describe the BPF programs and exit (status 3)"),
+	OPT_PROMETHEUS(&opt.prom),
 	{ 0 },
 };
 
@@ -263,6 +265,7 @@ int main(int argc, char **argv)
 
 	args_parse(&parser, argc, argv);
 	settings_from_options(&s);
+	prom_opts_check(&opt.prom);
 	if (opt.folded && opt.offset) {
 		printf("ERROR: can only use -f or -s. Exiting.\n");
 		return 0;
@@ -287,7 +290,7 @@ int main(int argc, char **argv)
 	bpfload_write_config(skel->maps.config_map, &s.cfg, sizeof(s.cfg));
 	for (int i = 0; i < s.nids; i++)
 		bpf_map_update_elem(bpf_map__fd(skel->maps.wanted_ids), &s.ids[i], &one, BPF_ANY);
-	r = (struct offcpu_run){ skel, s.layout, opt.offset, s.interval };
+	r = (struct offcpu_run){ skel, s.layout, opt.offset, s.interval, .prom_path = opt.prom.path };
 	events = events_open(skel->maps.events, skel->maps.events_lost, on_warn, &r);
 
 	tool_install_signals();
@@ -316,6 +319,7 @@ int main(int argc, char **argv)
 		offcpu_report(&r);
 	}
 	events_close(events);
+	offcpu_run_free(&r);
 	offcputime_ts_bpf__destroy(skel);
 	return 0;
 }

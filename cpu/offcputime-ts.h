@@ -56,6 +56,8 @@ enum offcpu_counter {
 #include <stdint.h>
 #include <stdio.h>
 
+#include "prom.h"
+
 /* How the report prints (the original's options). */
 struct offcpu_layout {
 	bool user_only, kernel_only; /* -U, -K */
@@ -82,6 +84,12 @@ void offcpu_print_json(FILE *f, const struct offcpu_entry *e, const char *dateti
 /* Whether a stack id is an error ("missed"): negative and not -EFAULT (no stack of that kind). */
 bool offcpu_stack_missed(int32_t id);
 
+/* Off-CPU time of a thread name since the start (the metrics). */
+struct offcpu_comm_total {
+	char comm[OFFCPU_COMM_LEN];
+	uint64_t us;
+};
+
 struct offcputime_ts_bpf;
 /* What the reports of a run read (its maps, how to print) and keep between them. */
 struct offcpu_run {
@@ -90,9 +98,15 @@ struct offcpu_run {
 	bool offsets; /* -s: addresses with offsets */
 	int interval; /* -I: each report between Start and End rules */
 	uint64_t counts_full_reported;
+	const char *prom_path; /* --prometheus-textfile */
+	struct prom prom;
+	struct offcpu_comm_total *comms; /* the reports' totals added up, by thread name */
+	size_t ncomms;
+	uint64_t stacks_lost; /* since the start */
 };
 /* Prints the totals so far and empties them (one report per interval); ctx: a struct offcpu_run. */
 void offcpu_report(void *ctx);
+void offcpu_run_free(struct offcpu_run *r);
 
 struct hook_table;
 extern const struct hook_table offcpu_hook_table;

@@ -14,6 +14,7 @@
 #include "json.h"
 #include "ksyms.h"
 #include "log.h"
+#include "runtime.h"
 #include "stack.h"
 #include "timefmt.h"
 #include "usyms.h"
@@ -202,6 +203,52 @@ static void render_user(struct rendered *r, const struct bpf_map *map, int32_t i
 		r->frame[i] = usyms_format(u, ips[i], style, r->text[i], sizeof(r->text[i]));
 }
 
+/* Adds a total to its thread name's sum since the start. */
+static void comm_add(struct offcpu_run *r, const char *comm, uint64_t us)
+{
+	size_t i = 0;
+
+	while (i < r->ncomms && strncmp(r->comms[i].comm, comm, OFFCPU_COMM_LEN))
+		i++;
+	if (i == r->ncomms) {
+		struct offcpu_comm_total *grown = realloc(r->comms, (r->ncomms + 1) * sizeof(*grown));
+
+		if (!grown)
+			die("out of memory");
+		r->comms = grown;
+		memset(&r->comms[i], 0, sizeof(r->comms[i]));
+		memcpy(r->comms[i].comm, comm, OFFCPU_COMM_LEN - 1);
+		r->ncomms++;
+	}
+	r->comms[i].us += us;
+}
+
+/* The metrics: off-CPU seconds by thread name, stacks lost, periods not counted, since the start. */
+static void prom_write(struct offcpu_run *r, uint64_t full)
+{
+	prom_begin(&r->prom, tool_name());
+	prom_family(&r->prom, "off_cpu_seconds_total", PROM_COUNTER,
+		    "Time threads spent off-CPU, by thread name (comm).");
+	for (size_t i = 0; i < r->ncomms; i++)
+		prom_value(&r->prom, &(struct prom_label){ "comm", r->comms[i].comm }, 1,
+			   (double)r->comms[i].us / 1e6);
+	prom_family(&r->prom, "stack_traces_lost_total", PROM_COUNTER,
+		    "Stacks that could not be read (reported as lost).");
+	prom_value(&r->prom, NULL, 0, (double)r->stacks_lost);
+	prom_family(&r->prom, "not_counted_table_full_total", PROM_COUNTER,
+		    "Off-CPU periods not counted: the totals table was full.");
+	prom_value(&r->prom, NULL, 0, (double)full);
+	prom_commit(&r->prom, r->prom_path);
+}
+
+void offcpu_run_free(struct offcpu_run *r)
+{
+	prom_free(&r->prom);
+	free(r->comms);
+	r->comms = NULL;
+	r->ncomms = 0;
+}
+
 void offcpu_report(void *ctx)
 {
 	struct offcpu_run *r = ctx;
@@ -231,6 +278,8 @@ void offcpu_report(void *ctx)
 			missing++;
 			enomem |= e.key.user_stack_id == -ENOMEM;
 		}
+		if (r->prom_path)
+			comm_add(r, e.key.comm, e.total_us);
 		render_kernel(&kstack, r->skel->maps.stack_traces, e.key.kernel_stack_id, style);
 		render_user(&ustack, r->skel->maps.stack_traces, e.key.user_stack_id,
 			    e.key.user_stack_id >= 0 ? usyms_cache_get(&users, (int)e.key.tgid) : NULL,
@@ -257,6 +306,9 @@ void offcpu_report(void *ctx)
 			"%llu off-CPU periods not counted: more than %d (thread, stack) totals in one report",
 			(unsigned long long)(full - r->counts_full_reported), OFFCPU_MAX_KEYS);
 	r->counts_full_reported = full;
+	r->stacks_lost += missing;
+	if (r->prom_path)
+		prom_write(r, full);
 	usyms_cache_free(&users);
 	free(t);
 }

@@ -33,9 +33,12 @@ BPFNET_FORCE_LEGACY=1 e2e_start "$folded" offcputime-ts -f -m 100000 --pid "$sta
 folded_tool=$E2E_PID
 e2e_start "$series" offcputime-ts -I 1 -K -p "$dyn_pid"
 series_tool=$E2E_PID
+prom=$E2E_TMP/offcpu.prom
+E2E_STDERR=$E2E_TMP/prom.err e2e_start "$E2E_TMP/prom.out" offcputime-ts -I 1 -p "$dyn_pid" --prometheus-textfile "$prom" --quiet
+prom_tool=$E2E_PID
 CW_PID=$dyn_pid cpu_waits_run "$dyn" 20
 CW_PID=$static_pid cpu_waits_run "$E2E_TMP/static.out" 20
-for E2E_PID in $json_tool $folded_tool $series_tool; do e2e_stop; done
+for E2E_PID in $json_tool $folded_tool $series_tool $prom_tool; do e2e_stop; done
 
 # sum_json COMM KERNEL_FRAME USER_FRAME: ms of the entries of COMM whose stacks have both frames.
 sum_json() {
@@ -66,6 +69,22 @@ ends=$(count_lines "$series" '^=== Off-CPU Analysis Report - End Time: [0-9-]+ [
 	e2e_fail "-I: $starts report starts, $ends ends"
 expect_no_grep "-K: no user frames" "$series" 'cw_long_sleeper'
 expect_grep "-I: the kernel stacks of cw_long" "$series" '^    -                cw_long \([0-9]+\)$'
+
+# The metrics: each thread's off-CPU seconds since the start, summed over the -I reports.
+prom_ms() { # COMM
+	awk -v c="bpfnet_offcputime_ts_off_cpu_seconds_total{comm=\"$1\"}" '$1 == c { printf "%d\n", $2 * 1000; f = 1 }
+		END { if (!f) print 0 }' "$prom"
+}
+within "cw_long (metrics, -I 1)" "$(prom_ms cw_long)" 1000 1600
+within "cw_pipe (metrics, -I 1)" "$(prom_ms cw_pipe)" 700 1500
+within "cw_short (metrics, -I 1)" "$(prom_ms cw_short)" 5 400
+expect_grep "metrics: no stack lost" "$prom" '^bpfnet_offcputime_ts_stack_traces_lost_total 0$'
+expect_eq "--quiet: nothing on stdout" "$(wc -c <"$E2E_TMP/prom.out")" 0
+if promtool check metrics <"$prom" >"$E2E_TMP/promtool.log" 2>&1; then
+	e2e_pass "promtool check metrics accepts the file"
+else
+	e2e_fail "promtool check metrics: $(cat "$E2E_TMP/promtool.log")"
+fi
 
 expect_no_leftovers
 e2e_finish
