@@ -18,6 +18,7 @@ static const struct arg_opt options[] = {
 	OPT_INT("queue", 'q', &opt.queue, 0, 65535, "only this queue of the device (default: all queues)"),
 	OPT_INT("interval", 'i', &opt.interval, 1, 86400, "seconds between reports"),
 	OPT_FLAG("timestamp", 'T', &opt.timestamp, "print a Time line in each report"),
+	OPT_PROMETHEUS(&opt.prom),
 	{ 0 },
 };
 
@@ -45,6 +46,7 @@ int main(int argc, char **argv)
 	struct hook_set hooks;
 
 	args_parse(&parser, argc, argv);
+	prom_opts_check(&opt.prom);
 	if (opt.outputs < 1)
 		arg_fail("argument outputs: must be at least 1");
 	tool_init(parser.prog);

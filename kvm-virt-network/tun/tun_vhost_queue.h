@@ -89,6 +89,8 @@ static __always_inline __u32 tvq_slot(__u64 v)
 #include <stdint.h>
 #include <stdio.h>
 
+#include "prom.h"
+
 /* One queue's interval: the deltas of its counters, and whether it was seen. */
 struct tvq_queue_report {
 	char dev[TVQ_DEV_LEN];
@@ -159,6 +161,12 @@ void tvq_print_simple_report(FILE *f, const struct tvq_report *r);
 void tvq_print_details_report(FILE *f, const struct tvq_report *r);
 /* The report as one JSON object (details adds its histograms and the signal analysis). */
 void tvq_print_json(FILE *f, const struct tvq_report *r, bool details);
+/*
+ * The metrics (--prometheus-textfile) of the n queues into the exposition p begun by the caller,
+ * each queue's counts since the start (cum[i]: xmits, signals and histograms cumulative); the
+ * simple tool's two histograms, or the details tool's eight.
+ */
+void tvq_prom_write(struct prom *p, const struct tvq_queue_report *cum, int n, bool details);
 struct bpf_object;
 struct bpf_object_skeleton;
 struct hook_set;
@@ -173,6 +181,7 @@ struct tvq_options {
 	int outputs;
 	bool timestamp;
 	bool debug;
+	struct prom_opts prom;
 };
 
 /* The hooks of both tools, in the order of tvq_hook_defs (the simple tool uses the first two). */

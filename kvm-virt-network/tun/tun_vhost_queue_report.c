@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "json.h"
+#include "prom.h"
 #include "tun_dev.h"
 #include "tun_vhost_queue.h"
+#include "util.h"
 
 uint64_t tvq_slot_low(unsigned s)
 {
@@ -392,4 +394,74 @@ void tvq_print_json(FILE *f, const struct tvq_report *r, bool details)
 	}
 	json_end_obj(&j);
 	json_finish(&j);
+}
+
+/* ---- Prometheus ---- */
+
+/* The sum of a histogram's values, each at its slot's midpoint (slots keep no sum). */
+static double slots_sum(const uint64_t *slots)
+{
+	double sum = 0;
+
+	for (unsigned s = 0; s < TVQ_SLOTS; s++)
+		sum += (double)slots[s] * ((double)tvq_slot_low(s) + (double)tvq_slot_high(s)) / 2;
+	return sum;
+}
+
+void tvq_prom_write(struct prom *p, const struct tvq_queue_report *cum, int n, bool details)
+{
+	static const struct {
+		int hist;
+		const char *what, *at, *help;
+	} hists[] = {
+		{ TVQH_RING_XMIT, "ptr_ring_depth", "tun_net_xmit",
+		  "The tap queue's TX ptr_ring depth when a packet is queued (tun_net_xmit) or taken by "
+		  "vhost-net (tun_recvmsg)." },
+		{ TVQH_RING_RECV, NULL, "tun_recvmsg", NULL },
+		{ TVQH_USED_SIGNAL, "last_used_idx", "vhost_signal",
+		  "The guest-RX virtqueue's last_used_idx at each vhost signal or handle_rx run." },
+		{ TVQH_USED_RX, NULL, "handle_rx", NULL },
+		{ TVQH_AVAIL_SIGNAL, "available_descriptors", "vhost_signal",
+		  "avail_idx - last_avail_idx of the guest-RX virtqueue: buffers the guest offers." },
+		{ TVQH_AVAIL_RX, NULL, "handle_rx", NULL },
+		{ TVQH_INFLIGHT_SIGNAL, "inflight_descriptors", "vhost_signal",
+		  "last_avail_idx - last_used_idx of the guest-RX virtqueue: buffers taken, not yet used." },
+		{ TVQH_INFLIGHT_RX, NULL, "handle_rx", NULL },
+	};
+	char q[16];
+
+	prom_family(p, "packets_total", PROM_COUNTER, "Packets queued on the tap queue (tun_net_xmit).");
+	for (int i = 0; i < n; i++) {
+		const struct prom_label labels[] = { { "device", cum[i].dev }, { "queue", q } };
+
+		snprintf(q, sizeof(q), "%u", cum[i].queue);
+		prom_value(p, labels, 2, (double)cum[i].xmits);
+	}
+	prom_family(p, "signals_total", PROM_COUNTER,
+		    details ? "vhost signals to the guest of the queue's RX virtqueue."
+			    : "vhost signals to the guest (vhost_add_used_and_signal_n) of the queue.");
+	for (int i = 0; i < n; i++) {
+		const struct prom_label labels[] = { { "device", cum[i].dev }, { "queue", q } };
+
+		snprintf(q, sizeof(q), "%u", cum[i].queue);
+		prom_value(p, labels, 2, (double)cum[i].signals);
+	}
+	for (size_t h = 0; h < ARRAY_SIZE(hists); h++) {
+		bool simple = hists[h].hist == TVQH_RING_XMIT || hists[h].hist == TVQH_USED_SIGNAL;
+
+		if (!details && !simple)
+			continue;
+		if (hists[h].what)
+			prom_family(p, hists[h].what, PROM_HISTOGRAM, hists[h].help);
+		for (int i = 0; i < n; i++) {
+			const uint64_t *slots = cum[i].hist[hists[h].hist];
+			const struct prom_label labels[] = { { "device", cum[i].dev },
+							     { "queue", q },
+							     { "at", hists[h].at } };
+
+			snprintf(q, sizeof(q), "%u", cum[i].queue);
+			prom_histogram(p, labels, 3, slots, TVQ_SLOTS, prom_bcc_slot_high, 1,
+				       slots_sum(slots));
+		}
+	}
 }

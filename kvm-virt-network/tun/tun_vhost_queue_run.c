@@ -61,6 +61,8 @@ struct run {
 	struct tvq_debug_entry targets[TVQ_MAX_QUEUES], rx_vqs[TVQ_MAX_QUEUES];
 	char target_names[TVQ_MAX_QUEUES][TVQ_DEV_LEN + 16];
 	int reports;
+	struct prom prom;
+	struct tvq_queue_report cum[TVQ_MAX_QUEUES]; /* the metrics' counts since the start */
 };
 
 static int map_fd(struct bpf_object *obj, const char *name)
@@ -249,6 +251,27 @@ static void warn_full(const uint64_t *c)
 			 (unsigned long long)c[TVQC_SIGNAL_IDX_FULL], TVQ_MAX_SIGNAL_IDX);
 }
 
+/* The metrics: every queue seen, its counts at this report (seen_queue.last: since the start). */
+static void write_metrics(struct run *r)
+{
+	for (int i = 0; i < r->nseen; i++) {
+		const struct tvq_queue_stats *s = &r->seen[i].last;
+		struct tvq_queue_report *q = &r->cum[i];
+
+		memset(q, 0, sizeof(*q));
+		memcpy(q->dev, r->seen[i].key.dev, TVQ_DEV_LEN);
+		q->dev[TVQ_DEV_LEN - 1] = 0;
+		q->queue = r->seen[i].key.queue;
+		q->xmits = s->xmits;
+		q->signals = s->signals;
+		memcpy(q->hist, s->hist, sizeof(q->hist));
+	}
+	qsort(r->cum, (size_t)r->nseen, sizeof(r->cum[0]), queue_cmp);
+	prom_begin(&r->prom, tool_name());
+	tvq_prom_write(&r->prom, r->cum, r->nseen, r->details);
+	prom_commit(&r->prom, r->o->prom.path);
+}
+
 static void report(void *ctx)
 {
 	struct run *r = ctx;
@@ -284,6 +307,8 @@ static void report(void *ctx)
 		tvq_print_simple_report(stdout, &rep);
 	warn_full(counters);
 	r->reports++;
+	if (r->o->prom.path)
+		write_metrics(r);
 }
 
 /* Dies unless BTF describes the module types the chosen hooks read (5.10 has no module BTF). */
@@ -358,4 +383,5 @@ void tvq_run(const struct tvq_options *o, bool details, struct hook_set *hooks,
 	if (!g_common.json)
 		printf("\nMonitoring stopped.\n");
 	percpu_delta_free(&r.counters);
+	prom_free(&r.prom);
 }

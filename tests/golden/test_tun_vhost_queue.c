@@ -201,6 +201,25 @@ START_TEST(test_slots)
 }
 END_TEST
 
+/* The metrics (--prometheus-textfile) of both tools, the same queues read as counts since the start. */
+START_TEST(test_prom)
+{
+	FILE *f = golden_open(&buf, &len);
+	struct tvq_queue_report q[2];
+	struct prom p = { 0 };
+
+	queues(q);
+	prom_begin(&p, "tun_to_vhost_queue_status_simple");
+	tvq_prom_write(&p, q, 2, false);
+	fputs(p.text.buf, f);
+	prom_begin(&p, "tun_to_vhost_queue_stats_details");
+	tvq_prom_write(&p, q, 2, true);
+	fputs(p.text.buf, f);
+	prom_free(&p);
+	ck_assert_int_eq(golden_check(f, &buf, &len, "tun_to_vhost_queue.prom"), 0);
+}
+END_TEST
+
 Suite *golden_tun_vhost_queue_suite(void)
 {
 	Suite *s = suite_create("tun_vhost_queue");
@@ -212,6 +231,7 @@ Suite *golden_tun_vhost_queue_suite(void)
 	tcase_add_test(tc, test_details_json);
 	tcase_add_test(tc, test_top);
 	tcase_add_test(tc, test_slots);
+	tcase_add_test(tc, test_prom);
 	suite_add_tcase(s, tc);
 	return s;
 }

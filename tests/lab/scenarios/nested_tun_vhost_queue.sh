@@ -146,11 +146,11 @@ lab_tool_workdir
 w=$LAB_TOOL_WORK
 start=$SECONDS
 "$B/tun_to_vhost_queue_status_simple" -d "$LAB_NESTED_TAP" -q 0 -i 1 -T --ready-file "$w/ready.simple" \
-    >"$w/simple.txt" 2>"$w/simple.err" &
+    --prometheus-textfile "$w/simple.prom" >"$w/simple.txt" 2>"$w/simple.err" &
 simple=$!
 lab_on_exit "kill -INT $simple 2>/dev/null"
 "$B/tun_to_vhost_queue_stats_details" -d "$LAB_NESTED_TAP" -i 1 --json --ready-file "$w/ready.details" \
-    >"$w/details.json" 2>"$w/details.err" &
+    --prometheus-textfile "$w/details.prom" >"$w/details.json" 2>"$w/details.err" &
 details=$!
 lab_on_exit "kill -INT $details 2>/dev/null"
 "$B/kvm_irqfd_stats_summary" "$LAB_NESTED_PID" --interval 5 --json --ready-file "$w/ready.kirq" \
@@ -315,6 +315,24 @@ lab_expect "$d_idx_total" -eq "$d_signals" "details: the signal index analysis c
 lab_expect "$d_idx_unverified" -eq 0 "details: each analysis' total = its queue's signals (verification)"
 [[ $d_queues == "$LAB_NESTED_TAP:q0" ]] || lab_fail "details: queues $d_queues, expected only $LAB_NESTED_TAP:q0"
 lab_expect "$d_reports" -ge 2 "details: a report per interval and the last one"
+# Their metrics files (--prometheus-textfile): cumulative, so the sums of all the reports.
+promtool check metrics <"$w/simple.prom" || lab_fail "simple: promtool rejects the metrics file"
+promtool check metrics <"$w/details.prom" || lab_fail "details: promtool rejects the metrics file"
+prom_sum() { # FILE METRIC [FILTER]: the sum of its samples whose labels match FILTER
+    awk -v m="$2" -v f="${3:-}" '{ name = $1; sub(/\{.*/, "", name) }
+        name == m && index($1, f) { s += $2 } END { print s + 0 }' "$w/$1.prom"
+}
+m=bpfnet_tun_to_vhost_queue_status_simple
+lab_expect "$(prom_sum simple ${m}_packets_total "queue=\"0\"")" -eq "$s_xmit" "simple metrics: packets_total = the reports' xmits"
+lab_expect "$(prom_sum simple ${m}_signals_total)" -eq "$s_calls" "simple metrics: signals_total = the reports' signals"
+lab_expect "$(prom_sum simple ${m}_last_used_idx_count)" -eq "$s_used" "simple metrics: last_used_idx _count"
+m=bpfnet_tun_to_vhost_queue_stats_details
+lab_expect "$(prom_sum details ${m}_packets_total)" -eq "$d_xmit" "details metrics: packets_total = the reports' xmits"
+lab_expect "$(prom_sum details ${m}_signals_total)" -eq "$d_signals" "details metrics: signals_total = the RX signals"
+lab_expect "$(prom_sum details ${m}_ptr_ring_depth_count tun_recvmsg)" -eq "$d_recv" \
+    "details metrics: ptr_ring_depth_count{at=tun_recvmsg} = the reports' recvmsg"
+lab_expect "$(prom_sum details ${m}_last_used_idx_count handle_rx)" -eq "$d_used_rx" \
+    "details metrics: last_used_idx_count{at=handle_rx} = the reports' handle_rx"
 lab_log "kvm_irqfd_stats_summary: $k_reports reports, wakeups $k_wake (data $k_data_wake, control $k_ctrl)," \
     "atomic injections $k_arch, kicks $k_kicks; irqfd_wakeup kprobe +$wake (around +$o_wake), decoy $DECOY_KVM"
 lab_log "  vhost irqfds: $k_desc"
@@ -342,16 +360,12 @@ lab_expect "$k_kicks" -ge 1 "kvm: vCPU kicks counted"
 [[ ${#k_gsis[@]} -eq 2 && ${k_gsis[0]} -ne ${k_gsis[1]} ]] || lab_fail "kvm: GSIs ${k_gsis[*]}, expected two distinct"
 # Its metrics file (--prometheus-textfile): cumulative, so the sums of all the JSON reports.
 promtool check metrics <"$w/kirq.prom" || lab_fail "kvm: promtool rejects the metrics file"
-kp() { # FAMILY [FILTER]: the sum of its samples whose labels match FILTER
-    awk -v m="bpfnet_kvm_irqfd_stats_$1" -v f="${2:-}" '
-        { name = $1; sub(/\{.*/, "", name) } name == m && index($1, f) { s += $2 } END { print s + 0 }' "$w/kirq.prom"
-}
-lab_expect "$(kp irqfd_wakeups_total)" -eq "$k_wake" "kvm metrics: irqfd_wakeups_total = the reports' wakeups"
-lab_expect "$(kp irqfd_wakeups_total 'plane="data"')" -eq "$k_data_wake" \
+lab_expect "$(prom_sum kirq bpfnet_kvm_irqfd_stats_irqfd_wakeups_total)" -eq "$k_wake" "kvm metrics: irqfd_wakeups_total = the reports' wakeups"
+lab_expect "$(prom_sum kirq bpfnet_kvm_irqfd_stats_irqfd_wakeups_total 'plane="data"')" -eq "$k_data_wake" \
     "kvm metrics: irqfd_wakeups_total{plane=data} = the reports' vhost wakeups"
-lab_expect "$(kp injections_total kvm_arch_set_irq_inatomic)" -eq "$k_arch" \
+lab_expect "$(prom_sum kirq bpfnet_kvm_irqfd_stats_injections_total kvm_arch_set_irq_inatomic)" -eq "$k_arch" \
     "kvm metrics: injections_total{function=kvm_arch_set_irq_inatomic} = the reports' atomic injections"
-lab_expect "$(kp vcpu_kicks_total)" -eq "$k_kicks" "kvm metrics: vcpu_kicks_total = the reports' kicks"
+lab_expect "$(prom_sum kirq bpfnet_kvm_irqfd_stats_vcpu_kicks_total)" -eq "$k_kicks" "kvm metrics: vcpu_kicks_total = the reports' kicks"
 
 # tun_tx_to_kvm_irq's events: one jq. Chains by id, each in time order.
 lab_json_check "$w/ttk.json" "tun_tx_to_kvm_irq"
