@@ -22,7 +22,7 @@ void prom_opts_check(const struct prom_opts *o)
 
 void prom_begin(struct prom *p, const char *tool)
 {
-	const char *summary = strstr(tool, "_summary");
+	const char *summary = strstr(tool, "_summary") ? strstr(tool, "_summary") : strstr(tool, "-summary");
 	int head = summary ? (int)(summary - tool) : (int)strlen(tool);
 	size_t i;
 

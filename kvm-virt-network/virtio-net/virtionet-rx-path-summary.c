@@ -14,8 +14,10 @@
 #include "ksyms.h"
 #include "log.h"
 #include "percpu_delta.h"
+#include "prom.h"
 #include "runtime.h"
 #include "timefmt.h"
+#include "util.h"
 #include "virtionet-rx-path-summary.h"
 #include "virtionet-rx-path-summary.skel.h"
 
@@ -23,11 +25,13 @@ static struct {
 	int duration;
 	int period;
 	bool no_map_dump;
+	struct prom_opts prom;
 } opt;
 
 static const struct arg_opt options[] = {
 	OPT_FLAG("no-map-dump", 0, &opt.no_map_dump,
 		 "do not print the cumulative maps after the summary (bpftrace's exit dump)"),
+	OPT_PROMETHEUS(&opt.prom),
 	{ 0 },
 };
 
@@ -116,6 +120,7 @@ struct run {
 	struct rxsum_irq_count seen[RXS_VRING_IRQS], period_irqs[RXS_VRING_IRQS], total_irqs[RXS_VRING_IRQS];
 	int nseen;
 	double attached_s; /* tool_elapsed() once attached: the script's @start_time (BEGIN) */
+	struct prom prom;
 };
 
 /* Whole seconds since the probes were attached, as the script counts them. */
@@ -157,6 +162,57 @@ static void read_period(struct run *r, struct rxsum_view *v)
 	*v = (struct rxsum_view){ delta, r->period_irqs, r->nseen };
 }
 
+/* The counters of the whole run (the totals the summary prints at exit), per IRQ where they are. */
+static void write_metrics(struct run *r)
+{
+	static const struct {
+		enum rxsum_counter c;
+		const char *what, *help;
+	} counters[] = {
+		{ RXS_POLL_CALLS, "poll_calls_total", "virtnet_poll calls." },
+		{ RXS_POLL_PRODUCTIVE, "poll_productive_total", "virtnet_poll calls that returned packets." },
+		{ RXS_POLL_PACKETS, "poll_packets_total", "Packets virtnet_poll processed." },
+		{ RXS_CB_PREPARE_CALLS, "enable_cb_prepare_calls_total",
+		  "virtqueue_enable_cb_prepare calls." },
+		{ RXS_NAPI_COMPLETE_CALLS, "napi_complete_done_calls_total", "napi_complete_done calls." },
+		{ RXS_NAPI_COMPLETE_SUCCESS, "napi_complete_done_success_total",
+		  "napi_complete_done calls that returned true." },
+		{ RXS_VQ_POLL_CALLS, "virtqueue_poll_calls_total", "virtqueue_poll calls." },
+		{ RXS_VQ_POLL_DATA, "virtqueue_poll_data_total", "virtqueue_poll calls that found buffers." },
+		{ RXS_CB_DELAYED_CALLS, "enable_cb_delayed_calls_total",
+		  "virtqueue_enable_cb_delayed calls." },
+		{ RXS_CB_DELAYED_DATA, "enable_cb_delayed_data_total",
+		  "virtqueue_enable_cb_delayed calls that found buffers." },
+		{ RXS_GET_BUF_CALLS, "get_buf_calls_total", "virtqueue_get_buf_ctx calls." },
+		{ RXS_VRING_CALLS, "vring_interrupt_calls_total", "vring_interrupt calls." },
+		{ RXS_VRING_IRQ_FULL, "not_counted_per_irq_table_full_total",
+		  "vring_interrupt calls not counted per IRQ: the table was full." },
+	};
+	char irq[16];
+
+	prom_begin(&r->prom, tool_name());
+	for (size_t i = 0; i < ARRAY_SIZE(counters); i++) {
+		prom_family(&r->prom, counters[i].what, PROM_COUNTER, counters[i].help);
+		prom_value(&r->prom, NULL, 0, (double)r->total[counters[i].c]);
+	}
+	prom_family(&r->prom, "vring_interrupt_irq_calls_total", PROM_COUNTER,
+		    "vring_interrupt calls per IRQ.");
+	for (int k = 0; k < r->nseen; k++) {
+		snprintf(irq, sizeof(irq), "%d", r->total_irqs[k].irq);
+		prom_value(&r->prom, &(struct prom_label){ "irq", irq }, 1, (double)r->total_irqs[k].count);
+	}
+	prom_family(&r->prom, "irq_handler_entries_total", PROM_COUNTER,
+		    "IRQ handler entries of IRQs 24-63 (the script's range).");
+	for (int i = 0; i < RXS_IRQS; i++) {
+		if (!r->total[RXS_AT_IRQ_ENTRY + i])
+			continue;
+		snprintf(irq, sizeof(irq), "%d", RXS_IRQ_FIRST + i);
+		prom_value(&r->prom, &(struct prom_label){ "irq", irq }, 1,
+			   (double)r->total[RXS_AT_IRQ_ENTRY + i]);
+	}
+	prom_commit(&r->prom, opt.prom.path);
+}
+
 static void period_report(void *ctx)
 {
 	struct run *r = ctx;
@@ -164,6 +220,8 @@ static void period_report(void *ctx)
 	char hms[16];
 
 	read_period(r, &v);
+	if (opt.prom.path)
+		write_metrics(r);
 	fmt_time_hms(hms, sizeof(hms));
 	if (g_common.json)
 		rxsum_print_json(stdout, &v, hms, seconds_since_attach(r), false);
@@ -177,6 +235,8 @@ static void last_period(void *ctx)
 	struct rxsum_view v;
 
 	read_period(ctx, &v);
+	if (opt.prom.path)
+		write_metrics(ctx);
 }
 
 static void print_untracked(struct run *r)
@@ -195,6 +255,7 @@ int main(int argc, char **argv)
 	char hms[16];
 
 	args_parse(&parser, argc, argv);
+	prom_opts_check(&opt.prom);
 	period_given = opt.period;
 	if (opt.period <= 0)
 		opt.period = 2;
@@ -237,6 +298,7 @@ int main(int argc, char **argv)
 			rxsum_print_map_dump(stdout, &total);
 	}
 	print_untracked(&r);
+	prom_free(&r.prom);
 	percpu_delta_free(&r.slots);
 	virtionet_rx_path_summary_bpf__destroy(r.skel);
 	return 0;

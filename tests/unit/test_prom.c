@@ -30,6 +30,9 @@ START_TEST(counter_with_escaped_labels)
 		"# TYPE bpfnet_kernel_drop_stack_all_drops_total counter\n"
 		"bpfnet_kernel_drop_stack_all_drops_total{reason=\"NO\\\"SOCKET\",device=\"a\\\\b\\nc\"} 42\n"
 		"bpfnet_kernel_drop_stack_all_drops_total 0\n");
+	/* The word "summary" goes with its dash too. */
+	prom_begin(&p, "virtionet-rx-path-summary");
+	ck_assert_str_eq(p.prefix, "bpfnet_virtionet_rx_path_");
 	/* A new exposition starts empty. */
 	prom_begin(&p, "t");
 	prom_family(&p, "up", PROM_GAUGE, "g");

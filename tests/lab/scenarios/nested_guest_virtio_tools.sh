@@ -35,7 +35,7 @@ counters() { cat /proc/interrupts >"$o/interrupts.$1"; cat /sys/class/net/eth0/s
 start=$(date +%s.%N)
 "$B/virtnet_poll_monitor" -d eth0 --interval 1 --json --ready-file /tmp/ready.poll >"$o/poll.json" 2>"$o/poll.err" & poll=$!
 "$B/virtnet_irq_monitor" --device eth0 --interval 1 --json --ready-file /tmp/ready.irq >"$o/irq.json" 2>"$o/irq.err" & irq=$!
-"$B/virtionet-rx-path-summary" 0 1 --ready-file /tmp/ready.sum >"$o/sum.txt" 2>"$o/sum.err" & sum=$!
+"$B/virtionet-rx-path-summary" 0 1 --prometheus-textfile "$o/sum.prom" --ready-file /tmp/ready.sum >"$o/sum.txt" 2>"$o/sum.err" & sum=$!
 for i in $(seq 600); do
     [ -e /tmp/ready.poll ] && [ -e /tmp/ready.irq ] && [ -e /tmp/ready.sum ] && break
     kill -0 $poll $irq $sum 2>/dev/null || break
@@ -170,4 +170,11 @@ lab_expect "$vring_in" -eq "$in_ints" "rx-path-summary: vring_interrupt calls of
 if ((in_irq >= 24 && in_irq <= 63)); then
     lab_expect "$entry_in" -eq "$in_ints" "rx-path-summary: @period_irq_entry[$in_irq] = /proc/interrupts"
 fi
+# Its --prometheus-textfile, written at exit: the same totals.
+promtool check metrics <"$io/sum.prom" || lab_fail "promtool rejects rx-path-summary's metrics"
+metric() { awk -v m="bpfnet_virtionet_rx_path_$1" '$1 == m { print $2 }' "$io/sum.prom"; }
+lab_expect "$(metric poll_packets_total)" -eq "$rx" "rx-path-summary metrics: poll_packets_total = packets received"
+lab_expect "$(metric poll_calls_total)" -eq "$entries" "rx-path-summary metrics: poll_calls_total = the poll monitor's"
+lab_expect "$(metric "vring_interrupt_irq_calls_total{irq=\"$in_irq\"}")" -eq "$in_ints" \
+    "rx-path-summary metrics: vring_interrupt calls of IRQ $in_irq = /proc/interrupts"
 lab_log "passed in $(lab_elapsed)"
