@@ -22,35 +22,20 @@
 
 #define RULE80 "================================================================================"
 #define RULE60 "------------------------------------------------------------"
-#define ALL_PROTOCOLS (NS_PROTO_TCP | NS_PROTO_UDP | NS_PROTO_ICMP)
 
 static struct {
-	const char *vm_interface;
-	uint32_t vm_ip;
-	bool enable_ct;
+	struct vmnet_opts vm;
 	double interval, duration;
-	struct netstage_opts net;
 	struct prom_opts prom;
-} opt = { .interval = 5, .net = { .session_timeout = 1 } };
+} opt = { .interval = 5, .vm = { .net = { .session_timeout = 1 } } };
 
 static const struct arg_opt options[] = {
-	OPT_IFNAME("vm-interface", 0, &opt.vm_interface,
-		   "the VM's tap/vnet interface on this host (e.g. vnet37)", .flags = ARG_REQUIRED),
-	OPT_STR("phy-interface", 0, &opt.net.phy_interface,
-		"physical interface(s), comma-separated for bond members (e.g. eth0 or eth0,eth1)",
-		.flags = ARG_REQUIRED),
-	OPT_IPV4("vm-ip", 0, &opt.vm_ip,
-		 "the VM's IP address: packets from or to it (replaces --src-ip and --dst-ip)"),
-	NETSTAGE_FILTER_OPTIONS(opt.net),
-	OPT_PROTO("protocol", 0, &opt.net.protocol, "protocol filter",
-		  .choices = netstage_proto_icmp_choices),
-	OPT_ENUM("direction", 0, &opt.net.direction, vmnet_dir_choices,
+	VMNET_TARGET_OPTIONS(opt.vm),
+	OPT_ENUM("direction", 0, &opt.vm.net.direction, vmnet_dir_choices,
 		 "tx = VM TX (VM -> external), rx = VM RX (external -> VM)", .flags = ARG_REQUIRED),
 	OPT_SECONDS("interval", 0, &opt.interval, ARG_WHOLE, "statistics interval in seconds"),
-	OPT_FLAG("enable-ct", 0, &opt.enable_ct,
-		 "require the conntrack stages (nf_conntrack loaded); without it they are measured when "
-		 "available"),
-	NETSTAGE_RUN_OPTIONS(opt.duration, opt.net),
+	VMNET_CT_OPTION(opt.vm),
+	NETSTAGE_RUN_OPTIONS(opt.duration, opt.vm.net),
 	OPT_PROMETHEUS(&opt.prom),
 	{ 0 },
 };
@@ -181,9 +166,9 @@ void vms_print_json(FILE *f, const char *datetime, const struct netstage_interva
 static void print_banner(const struct netstage_config *cfg, const struct netstage_probes *probes)
 {
 	printf("=== VM Network Adjacent Stage Latency Histogram Tool ===\n");
-	netstage_print_filters(stdout, cfg, &opt.net, " (tx=VM TX, rx=VM RX)");
-	printf("VM interface: %s (ifindex %u)\n", opt.vm_interface, cfg->vm.ifindex[0]);
-	netstage_print_phy(stdout, opt.net.phy_interface, &cfg->phy);
+	netstage_print_filters(stdout, cfg, &opt.vm.net, " (tx=VM TX, rx=VM RX)");
+	printf("VM interface: %s (ifindex %u)\n", opt.vm.vm_interface, cfg->vm.ifindex[0]);
+	netstage_print_phy(stdout, opt.vm.net.phy_interface, &cfg->phy);
 	printf("Statistics interval: %.0f seconds\n", opt.interval);
 	if (netstage_hook_used(cfg, NS_HOOK_CT_IN))
 		printf("Conntrack measurement: ENABLED\n");
@@ -200,28 +185,17 @@ int main(int argc, char **argv)
 {
 	static struct netstage_config cfg;
 	struct vm_network_latency_summary_bpf *skel;
-	struct netstage_model model = vmnet_model;
-	unsigned protocols, dirs;
+	struct netstage_model model;
 
 	args_parse(&parser, argc, argv);
 	prom_opts_check(&opt.prom);
-	protocols = netstage_opts_apply(&cfg, &opt.net, ALL_PROTOCOLS, &dirs);
-	/* The original set both addresses to the VM's, which nothing matches: either one is meant. */
-	if (opt.vm_ip)
-		cfg.filter = pkt_filter_ipv4(opt.vm_ip, 0, opt.net.src_port, opt.net.dst_port, 0,
-					     NS_FILTER_FLAGS | PKT_F_EITHER_ADDR);
-	if (opt.enable_ct)
-		model.optional &= ~vmnet_ct_hooks;
-	tool_init("vm_network_latency_summary");
-	iface_set_add(&cfg.vm, opt.vm_interface);
-	netstage_opts_resolve(&cfg, &opt.net);
-	netstage_rules_build(&cfg, &model, dirs, protocols);
+	vmnet_configure(&cfg, &model, &opt.vm, "vm_network_latency_summary");
 	skel = BPFNET_OPEN(vm_network_latency_summary_bpf);
 	netstage_summary_run(&(struct netstage_summary){
 		.skel = skel->skeleton,
 		.cfg = &cfg,
 		.model = &model,
-		.dirs = NS_DIR_BIT(opt.net.direction == NETSTAGE_DIR_RX ? NS_RX : NS_TX),
+		.dirs = NS_DIR_BIT(opt.vm.net.direction == NETSTAGE_DIR_RX ? NS_RX : NS_TX),
 		.interval_s = opt.interval,
 		.duration_s = opt.duration,
 		.prom = &opt.prom,

@@ -20,38 +20,23 @@
 #include "vm_network_performance_metrics.skel.h"
 #include "vmnet_stages.h"
 
-#define ALL_PROTOCOLS (NS_PROTO_TCP | NS_PROTO_UDP | NS_PROTO_ICMP)
-
 static struct {
-	const char *vm_interface;
-	uint32_t vm_ip;
+	struct vmnet_opts vm;
 	double duration;
-	bool enable_ct, verbose;
-	struct netstage_opts net;
-} opt = { .net = { .session_timeout = 1 } };
+	bool verbose;
+} opt = { .vm = { .net = { .session_timeout = 1 } } };
 
 static const struct arg_opt options[] = {
-	OPT_IFNAME("vm-interface", 0, &opt.vm_interface,
-		   "the VM's tap/vnet interface on this host (e.g. vnet0)", .flags = ARG_REQUIRED),
-	OPT_STR("phy-interface", 0, &opt.net.phy_interface,
-		"physical interface(s), comma-separated for bond members (e.g. eth0 or eth0,eth1)",
-		.flags = ARG_REQUIRED),
-	OPT_IPV4("vm-ip", 0, &opt.vm_ip,
-		 "the VM's IP address: packets from or to it (replaces --src-ip and --dst-ip)"),
-	NETSTAGE_FILTER_OPTIONS(opt.net),
-	OPT_PROTO("protocol", 0, &opt.net.protocol, "protocol filter",
-		  .choices = netstage_proto_icmp_choices),
+	VMNET_TARGET_OPTIONS(opt.vm),
 	OPT_ENUM(
-		"direction", 0, &opt.net.direction, vmnet_dir_choices,
+		"direction", 0, &opt.vm.net.direction, vmnet_dir_choices,
 		"tx = VM TX (VM -> physical NIC, stages 1-11), rx = VM RX (physical NIC -> VM, stages 12-21)",
 		.flags = ARG_REQUIRED),
-	NETSTAGE_LATENCY_OPTION(opt.net),
-	OPT_FLAG("enable-ct", 0, &opt.enable_ct,
-		 "require the conntrack stages (nf_conntrack loaded); without it they are measured when "
-		 "available"),
+	NETSTAGE_LATENCY_OPTION(opt.vm.net),
+	VMNET_CT_OPTION(opt.vm),
 	OPT_FLAG("verbose", 0, &opt.verbose,
 		 "also report packets that stopped before their last stage (FLOW INCOMPLETE)"),
-	NETSTAGE_RUN_OPTIONS(opt.duration, opt.net),
+	NETSTAGE_RUN_OPTIONS(opt.duration, opt.vm.net),
 	{ 0 },
 };
 
@@ -126,14 +111,14 @@ static void on_stale(const void *session, uint64_t now)
 static void print_banner(const struct netstage_config *cfg, const struct netstage_probes *probes)
 {
 	printf("=== VM Network Performance Tracer ===\n");
-	netstage_print_filters(stdout, cfg, &opt.net, " (tx=VM_TX, rx=VM_RX)");
-	printf("VM interface: %s (ifindex %u)\n", opt.vm_interface, cfg->vm.ifindex[0]);
-	netstage_print_phy(stdout, opt.net.phy_interface, &cfg->phy);
+	netstage_print_filters(stdout, cfg, &opt.vm.net, " (tx=VM_TX, rx=VM_RX)");
+	printf("VM interface: %s (ifindex %u)\n", opt.vm.vm_interface, cfg->vm.ifindex[0]);
+	netstage_print_phy(stdout, opt.vm.net.phy_interface, &cfg->phy);
 	if (netstage_hook_used(cfg, NS_HOOK_CT_IN))
 		printf("Conntrack measurement: ENABLED\n");
 	else
 		printf("Conntrack measurement: DISABLED (nf_conntrack_in cannot be probed)\n");
-	netstage_print_threshold(stdout, &opt.net);
+	netstage_print_threshold(stdout, &opt.vm.net);
 	printf("BPF program loaded successfully\n");
 	netstage_probes_print(stdout, probes);
 	printf("\nTracing VM network performance... Hit Ctrl-C to end.\n");
@@ -147,22 +132,11 @@ int main(int argc, char **argv)
 {
 	struct vm_network_performance_metrics_bpf *skel;
 	struct netstage_config cfg = { 0 };
-	struct netstage_model model = vmnet_model;
+	struct netstage_model model;
 	struct netstage_probes probes;
-	unsigned protocols, dirs;
 
 	args_parse(&parser, argc, argv);
-	protocols = netstage_opts_apply(&cfg, &opt.net, ALL_PROTOCOLS, &dirs);
-	/* The original set both addresses to the VM's, which nothing matches: either one is meant. */
-	if (opt.vm_ip)
-		cfg.filter = pkt_filter_ipv4(opt.vm_ip, 0, opt.net.src_port, opt.net.dst_port, 0,
-					     NS_FILTER_FLAGS | PKT_F_EITHER_ADDR);
-	if (opt.enable_ct)
-		model.optional &= ~vmnet_ct_hooks;
-	tool_init("vm_network_performance_metrics");
-	iface_set_add(&cfg.vm, opt.vm_interface);
-	netstage_opts_resolve(&cfg, &opt.net);
-	netstage_rules_build(&cfg, &model, dirs, protocols);
+	vmnet_configure(&cfg, &model, &opt.vm, "vm_network_performance_metrics");
 
 	skel = BPFNET_OPEN(vm_network_performance_metrics_bpf);
 	netstage_probes_select(&probes, skel->obj, &cfg, &model);

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "vmnet_stages.h"
+#include "filter.h"
+#include "runtime.h"
 #include "util.h"
 
 #define ALL (NS_PROTO_TCP | NS_PROTO_UDP | NS_PROTO_ICMP)
@@ -129,3 +131,22 @@ const struct netstage_model vmnet_details_model = {
 	details_stages, ARRAY_SIZE(details_stages), details_rules, ARRAY_SIZE(details_rules),
 	own_hooks,      ARRAY_SIZE(own_hooks),
 };
+
+void vmnet_configure(struct netstage_config *cfg, struct netstage_model *model, const struct vmnet_opts *o,
+		     const char *tool)
+{
+	unsigned protocols, dirs;
+
+	protocols = netstage_opts_apply(cfg, &o->net, NS_PROTO_TCP | NS_PROTO_UDP | NS_PROTO_ICMP, &dirs);
+	/* The original set both addresses to the VM's, which nothing matches: either one is meant. */
+	if (o->vm_ip)
+		cfg->filter = pkt_filter_ipv4(o->vm_ip, 0, o->net.src_port, o->net.dst_port, 0,
+					      NS_FILTER_FLAGS | PKT_F_EITHER_ADDR);
+	*model = vmnet_model;
+	if (o->enable_ct)
+		model->optional &= ~vmnet_ct_hooks;
+	tool_init(tool);
+	iface_set_add(&cfg->vm, o->vm_interface);
+	netstage_opts_resolve(cfg, &o->net);
+	netstage_rules_build(cfg, model, dirs, protocols);
+}
