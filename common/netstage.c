@@ -380,3 +380,13 @@ void netstage_trace(const struct netstage_tracer *t, struct netstage_probes *pro
 		printf("Exiting.\n");
 	events_close(ch);
 }
+
+void netstage_load(struct netstage_probes *p, struct bpf_object_skeleton *skel, struct netstage_config *cfg,
+		   const struct netstage_model *m)
+{
+	struct bpf_object *obj = *skel->obj;
+
+	netstage_probes_select(p, obj, cfg, m);
+	bpfload_load(skel);
+	bpfload_write_config(bpfload_map(obj, "config_map"), cfg, sizeof(*cfg));
+}

@@ -82,6 +82,10 @@ struct netstage_probes {
  */
 void netstage_probes_select(struct netstage_probes *p, struct bpf_object *obj, struct netstage_config *cfg,
 			    const struct netstage_model *m);
+struct bpf_object_skeleton;
+/* netstage_probes_select on an opened skeleton, then loads it and writes cfg into its config_map. */
+void netstage_load(struct netstage_probes *p, struct bpf_object_skeleton *skel, struct netstage_config *cfg,
+		   const struct netstage_model *m);
 /* Attaches every chosen probe point (dies on failure). */
 void netstage_probes_attach(struct netstage_probes *p);
 void netstage_probes_detach(struct netstage_probes *p);

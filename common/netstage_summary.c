@@ -141,9 +141,7 @@ void netstage_summary_run(const struct netstage_summary *s)
 
 	st.s = s;
 	st.obj = *s->skel->obj;
-	netstage_probes_select(&st.probes, st.obj, s->cfg, s->model);
-	bpfload_load(s->skel);
-	bpfload_write_config(bpfload_map(st.obj, "config_map"), s->cfg, sizeof(*s->cfg));
+	netstage_load(&st.probes, s->skel, s->cfg, s->model);
 	percpu_delta_init_map(&st.pairs, bpfload_map(st.obj, "stage_pair_hist"), NS_PAIR_SLOTS);
 	percpu_delta_init_map(&st.total, bpfload_map(st.obj, "total_hist"), NS_TOTAL_SLOTS);
 	tool_install_signals();

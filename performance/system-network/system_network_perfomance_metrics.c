@@ -149,9 +149,7 @@ int main(int argc, char **argv)
 	}
 
 	skel = BPFNET_OPEN(system_network_perfomance_metrics_bpf);
-	netstage_probes_select(&probes, skel->obj, &cfg, &sysnet_metrics_model);
-	bpfload_load(skel->skeleton);
-	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
+	netstage_load(&probes, skel->skeleton, &cfg, &sysnet_metrics_model);
 	netstage_trace(
 		&(struct netstage_tracer){ NETSTAGE_TRACER_MAPS(skel),
 					   .session_size = sizeof(struct smm_session), .print = print_session,

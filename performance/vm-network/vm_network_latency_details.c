@@ -185,9 +185,7 @@ int main(int argc, char **argv)
 
 	skel = BPFNET_OPEN(vm_network_latency_details_bpf);
 
-	netstage_probes_select(&probes, skel->obj, &cfg, &vmnet_details_model);
-	bpfload_load(skel->skeleton);
-	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
+	netstage_load(&probes, skel->skeleton, &cfg, &vmnet_details_model);
 	netstage_trace(&(struct netstage_tracer){ NETSTAGE_TRACER_MAPS(skel),
 						  .session_size = sizeof(struct vmd_session),
 						  .print = print_session, .banner = print_banner },

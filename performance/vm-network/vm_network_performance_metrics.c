@@ -139,9 +139,7 @@ int main(int argc, char **argv)
 	vmnet_configure(&cfg, &model, &opt.vm, "vm_network_performance_metrics");
 
 	skel = BPFNET_OPEN(vm_network_performance_metrics_bpf);
-	netstage_probes_select(&probes, skel->obj, &cfg, &model);
-	bpfload_load(skel->skeleton);
-	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
+	netstage_load(&probes, skel->skeleton, &cfg, &model);
 	netstage_trace(
 		&(struct netstage_tracer){ NETSTAGE_TRACER_MAPS(skel),
 					   .session_size = sizeof(struct vmm_session), .print = print_session,
