@@ -46,6 +46,10 @@ struct kvm_lapic_irq___ttk {
 	__u32 vector;
 } __attribute__((preserve_access_index));
 
+/* x86's local APIC types: absent on arm64, where the APIC probes' reads stay dead code. */
+#define TTK_HAVE_LAPIC (bpf_core_field_exists(((struct kvm_lapic___ttk *)0)->vcpu))
+#define TTK_HAVE_LAPIC_IRQ (bpf_core_field_exists(((struct kvm_lapic_irq___ttk *)0)->vector))
+
 /*
  * Whether the modules' types have BTF; the programs return at once otherwise, so that the
  * object still loads (the verifier drops the unrelocated code) where user space refused to run.
@@ -312,7 +316,7 @@ static __always_inline void delivered(void *ctx, void *vcpu, int vector)
 SEC("kprobe/__apic_accept_irq")
 int BPF_KPROBE(ttk_accept_irq, struct kvm_lapic___ttk *apic, int delivery_mode, int vector)
 {
-	if (apic)
+	if (TTK_HAVE_LAPIC && apic)
 		delivered(ctx, BPF_CORE_READ(apic, vcpu), vector);
 	return 0;
 }
@@ -330,7 +334,7 @@ SEC("kprobe/vmx_deliver_interrupt")
 int BPF_KPROBE(ttk_deliver_interrupt, struct kvm_lapic___ttk *apic, int delivery_mode, int trig_mode,
 	       int vector)
 {
-	if (apic)
+	if (TTK_HAVE_LAPIC && apic)
 		delivered(ctx, BPF_CORE_READ(apic, vcpu), vector);
 	return 0;
 }
@@ -339,7 +343,7 @@ int BPF_KPROBE(ttk_deliver_interrupt, struct kvm_lapic___ttk *apic, int delivery
 SEC("kprobe/kvm_apic_set_irq")
 int BPF_KPROBE(ttk_apic_set_irq, void *vcpu, struct kvm_lapic_irq___ttk *irq)
 {
-	if (irq)
+	if (TTK_HAVE_LAPIC_IRQ && irq)
 		delivered(ctx, vcpu, BPF_CORE_READ(irq, vector));
 	return 0;
 }
