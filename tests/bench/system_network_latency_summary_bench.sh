@@ -16,6 +16,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../lab/lib/ovs.sh"
+source "$here/lib.sh"
 source "$here/../lab/lib/kprobe.sh"
 
 BIN=${BPFNET_BIN:-$(cd "$here/../.." && pwd)/build/bin}
@@ -82,12 +83,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
     lab_log "round $r: detached ${off[-1]} Mbit/s, bare kprobes ${bare[-1]} Mbit/s, attached ${on[-1]} Mbit/s"
 done
 
-mean() { printf '%s\n' "$@" | awk '{ s += $1 } END { printf "%.1f", s / NR }'; }
-off_mean=$(mean "${off[@]}")
-on_mean=$(mean "${on[@]}")
-bare_mean=$(mean "${bare[@]}")
-loss=$(awk -v a="$off_mean" -v b="$on_mean" 'BEGIN { printf "%.1f", 100 * (a - b) / a }')
-bare_loss=$(awk -v a="$off_mean" -v b="$bare_mean" 'BEGIN { printf "%.1f", 100 * (a - b) / a }')
+off_mean=$(bench_mean "${off[@]}")
+on_mean=$(bench_mean "${on[@]}")
+bare_mean=$(bench_mean "${bare[@]}")
+loss=$(bench_loss "$off_mean" "$on_mean")
+bare_loss=$(bench_loss "$off_mean" "$bare_mean")
 
 echo "=== system_network_latency_summary cost on $(uname -r) (QEMU TCG, $(nproc) vCPUs) ==="
 echo "iperf3 TCP $LOCAL -> $REMOTE through dp0, $ROUNDS rounds of $SECS s, tool: --direction both --protocol tcp"
@@ -97,13 +97,7 @@ echo "throughput lost:     $loss %"
 echo "bare kprobe events on $funcs (no BPF): $bare_mean Mbit/s (${bare[*]}), lost $bare_loss %"
 echo
 echo "BPF programs while attached (all rounds):"
-cat "$work"/stats.* | awk '
-    { cnt[$1] += $2; t[$1] += $3; tc += $2; tt += $3 }
-    END {
-        printf "  %-36s %12s %14s %8s\n", "program", "run_cnt", "run_time_ns", "ns/run"
-        for (p in cnt) printf "  %-36s %12d %14.0f %8.0f\n", p, cnt[p], t[p], cnt[p] ? t[p] / cnt[p] : 0
-        printf "  %-36s %12d %14.0f %8.0f\n", "all", tc, tt, tc ? tt / tc : 0
-    }'
+bench_program_table "$work"/stats.*
 # Packets the tool followed, from its own counters, per round.
 for ((r = 1; r <= ROUNDS; r++)); do
     jq -r 'select(.final) | .directions | "round '"$r"': TX \(.tx.started) started, \(.tx.completed) completed; RX \(.rx.started) started, \(.rx.completed) completed"' "$work/report.$r"

@@ -17,6 +17,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../lab/lib/nested.sh"
 source "$here/../lab/lib/ovs.sh"
+source "$here/lib.sh"
 
 BIN=${BPFNET_BIN:-$(cd "$here/../.." && pwd)/build/bin}
 TOOL=$BIN/vm_network_latency_summary
@@ -97,10 +98,9 @@ done
 lab_nested_stop
 lab_nested_wait 60 >/dev/null || lab_log "the nested guest did not end cleanly"
 
-mean() { printf '%s\n' "$@" | awk '{ s += $1 } END { printf "%.1f", s / NR }'; }
-off_mean=$(mean "${off[@]}")
-on_mean=$(mean "${on[@]}")
-loss=$(awk -v a="$off_mean" -v b="$on_mean" 'BEGIN { printf "%.1f", 100 * (a - b) / a }')
+off_mean=$(bench_mean "${off[@]}")
+on_mean=$(bench_mean "${on[@]}")
+loss=$(bench_loss "$off_mean" "$on_mean")
 
 echo "=== vm_network_latency_summary cost on $(uname -r) (QEMU TCG, $(nproc) vCPUs, nested KVM guest) ==="
 echo "iperf3 TCP nested guest $GUEST -> $PEER via tap0, br0, phys0; $ROUNDS rounds of $SECS s; tool: --direction tx --protocol tcp"
@@ -109,13 +109,7 @@ echo "throughput attached: $on_mean Mbit/s (${on[*]})"
 echo "throughput lost:     $loss %"
 echo
 echo "BPF programs while attached (all rounds):"
-cat "$work"/stats.* | awk '
-    { cnt[$1] += $2; t[$1] += $3; tc += $2; tt += $3 }
-    END {
-        printf "  %-36s %12s %14s %8s\n", "program", "run_cnt", "run_time_ns", "ns/run"
-        for (p in cnt) printf "  %-36s %12d %14.0f %8.0f\n", p, cnt[p], t[p], cnt[p] ? t[p] / cnt[p] : 0
-        printf "  %-36s %12d %14.0f %8.0f\n", "all", tc, tt, tc ? tt / tc : 0
-    }'
+bench_program_table "$work"/stats.*
 # Packets the tool followed, from its own counters, per round.
 for ((r = 1; r <= ROUNDS; r++)); do
     jq -r 'select(.final) | "round '"$r"': \(.started) started, \(.completed) completed, \(.total_samples) end-to-end samples"' "$work/report.$r"
