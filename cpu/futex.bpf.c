@@ -36,6 +36,7 @@ int futex_exit(void *ctx)
 	if (!cfg || !t0 || !cfg->unit_ns)
 		return 0;
 	slot = bt_hist_slot((now - *t0) / cfg->unit_ns);
+	counter_add(&counters, FUTEX_SUM_NS, now - *t0);
 	bpf_map_delete_elem(&start, &tid);
 	if (slot >= BT_HIST_SLOTS)
 		return 0;

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* futex: the bpftrace futex.bt script as a binary: futex() durations as a histogram at exit. */
+/*
+ * futex: the bpftrace futex.bt script as a binary: futex() durations as a histogram at exit;
+ * with --prometheus-textfile, the same histogram since the start every interval as metrics.
+ */
 #include <bpf/bpf.h>
 #include <limits.h>
 #include <stdio.h>
@@ -11,8 +14,10 @@
 #include "bthist.h"
 #include "hist.h"
 #include "hook.h"
+#include "interval.h"
 #include "json.h"
 #include "log.h"
+#include "prom.h"
 #include "runtime.h"
 #include "futex.h"
 #include "futex.skel.h"
@@ -24,7 +29,11 @@ static struct {
 	enum futex_unit unit;
 	int pid;
 	double duration;
+	double interval; /* 0: not given */
+	struct prom_opts prom;
 } opt = { .unit = UNIT_MS };
+
+#define FUTEX_PROM_INTERVAL 5 /* seconds between two writes of the metrics by default */
 
 static const struct arg_opt options[] = {
 	OPT_ENUM("unit", 0, &opt.unit, units, "unit of the histogram (default: ms, as the original)"),
@@ -32,6 +41,11 @@ static const struct arg_opt options[] = {
 		"only time the futex calls of this process (TGID; default: every process)", .metavar = "PID"),
 	OPT_SECONDS("duration", 'd', &opt.duration, ARG_ZERO_OFF,
 		    "stop after this many seconds (default: until Ctrl-C)", .metavar = "SECONDS"),
+	OPT_SECONDS("interval", 'i', &opt.interval, 0,
+		    "with --prometheus-textfile: rewrite the metrics every this many seconds (default: 5); "
+		    "the histogram on stdout is printed once, at exit",
+		    .metavar = "SECONDS"),
+	OPT_PROMETHEUS(&opt.prom),
 	{ 0 },
 };
 
@@ -42,7 +56,9 @@ static const struct arg_parser parser = {
 	.epilog = "examples:\n"
 		  "  futex                    # all processes, milliseconds, until Ctrl-C\n"
 		  "  futex --unit us -d 10    # microseconds, for 10 seconds\n"
-		  "  futex -p 2301            # only process 2301",
+		  "  futex -p 2301            # only process 2301\n"
+		  "  futex --unit us -i 10 --quiet --prometheus-textfile "
+		  "/var/lib/prometheus/node-exporter/futex.prom",
 	.opts = options,
 };
 
@@ -57,6 +73,21 @@ void futex_print_report(FILE *f, const struct futex_report *r)
 	fputs("\n\n", f);
 	bt_print_hist(f, "lat", r->slots, BT_HIST_SLOTS);
 	tid_starts_print(f, "ts", r->inside, r->ninside);
+}
+
+void futex_prom_write(struct prom *p, const struct futex_report *r)
+{
+	char help[160];
+
+	snprintf(help, sizeof(help),
+		 "Durations of the futex() system calls timed since the tool started, in log2 slots of "
+		 "whole %s (le: a slot's highest whole %s).",
+		 r->unit, r->unit);
+	prom_family(p, "call_duration_seconds", PROM_HISTOGRAM, help);
+	prom_histogram(p, NULL, 0, r->slots, BT_HIST_SLOTS, bt_hist_high, r->unit_s, r->sum_s);
+	prom_family(p, "untimed_calls_total", PROM_COUNTER,
+		    "futex() calls not timed: too many threads were inside futex() at once.");
+	prom_value(p, NULL, 0, (double)r->untimed);
 }
 
 void futex_print_json(FILE *f, const struct futex_report *r)
@@ -75,6 +106,33 @@ void futex_print_json(FILE *f, const struct futex_report *r)
 	json_finish(&j);
 }
 
+/* What the kernel counted so far (the histogram into r->slots), threads inside futex() aside. */
+static void read_counts(struct futex_bpf *skel, struct futex_report *r, uint64_t *slots)
+{
+	bpfload_percpu_sums(skel->maps.lat, BT_HIST_SLOTS, slots);
+	r->unit = units[opt.unit];
+	r->unit_s = opt.unit == UNIT_US ? 1e-6 : 1e-3;
+	r->untimed = bpfload_percpu_sum(skel->maps.counters, FUTEX_UNTIMED);
+	r->sum_s = (double)bpfload_percpu_sum(skel->maps.counters, FUTEX_SUM_NS) * 1e-9;
+}
+
+struct prom_run {
+	struct futex_bpf *skel;
+	struct prom prom;
+};
+
+static void write_metrics(void *ctx)
+{
+	struct prom_run *run = ctx;
+	uint64_t slots[BT_HIST_SLOTS];
+	struct futex_report r = { .slots = slots };
+
+	read_counts(run->skel, &r, slots);
+	prom_begin(&run->prom, tool_name());
+	futex_prom_write(&run->prom, &r);
+	prom_commit(&run->prom, opt.prom.path);
+}
+
 int main(int argc, char **argv)
 {
 	struct futex_config cfg = { 0 };
@@ -83,8 +141,13 @@ int main(int argc, char **argv)
 	struct tid_start *inside;
 	struct futex_bpf *skel;
 	struct hook_set hooks;
+	struct prom_run run = { 0 };
 
 	args_parse(&parser, argc, argv);
+	if (opt.interval && !opt.prom.path)
+		arg_fail_opt(&opt.interval,
+			     "only with --prometheus-textfile (the histogram is printed once, at exit)");
+	prom_opts_check(&opt.prom);
 	tool_init("futex");
 	hook_set_init(&hooks, futex_hook_table.defs, futex_hook_table.n, 0);
 	cfg.tgid = (__u32)opt.pid;
@@ -101,14 +164,25 @@ int main(int argc, char **argv)
 		printf("Attaching %d probes...\n", hooks.n);
 	fflush(stdout);
 	tool_ready();
-	tool_wait_done(opt.duration);
+	run.skel = skel;
+	if (!opt.interval)
+		opt.interval = FUTEX_PROM_INTERVAL;
+	if (opt.prom.path)
+		interval_run(&(struct interval_loop){ .interval_s = opt.interval,
+						      .duration_s = opt.duration,
+						      .report = write_metrics,
+						      .ctx = &run });
+	else
+		tool_wait_done(opt.duration);
 	hook_detach(&hooks);
+	/* The last metrics: the numbers of the histogram printed below. */
+	if (opt.prom.path)
+		write_metrics(&run);
+	prom_free(&run.prom);
 
-	bpfload_percpu_sums(skel->maps.lat, BT_HIST_SLOTS, slots);
-	r.unit = units[opt.unit];
+	read_counts(skel, &r, slots);
 	r.ninside = tid_starts_read(skel->maps.start, &inside);
 	r.inside = inside;
-	r.untimed = bpfload_percpu_sum(skel->maps.counters, FUTEX_UNTIMED);
 	if (g_common.json)
 		futex_print_json(stdout, &r);
 	else

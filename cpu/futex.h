@@ -15,6 +15,7 @@ struct futex_config {
 /* Slots of the per-CPU counters array. */
 enum futex_counter {
 	FUTEX_UNTIMED, /* calls not timed: the table of threads inside futex() was full */
+	FUTEX_SUM_NS, /* the timed calls' durations added up, in ns (the metrics' _sum) */
 	FUTEX_COUNTERS,
 };
 
@@ -30,12 +31,21 @@ struct futex_report {
 	const struct tid_start *inside; /* @ts: threads still inside futex(), sorted (tid_start.h) */
 	size_t ninside;
 	__u64 untimed;
+	double unit_s; /* the histogram's unit in seconds (1e-3 for ms) */
+	double sum_s; /* the timed calls' total duration */
 };
 
 /* The exit dump: two newlines, @lat (histogram) and @ts (threads still inside futex). */
 void futex_print_report(FILE *f, const struct futex_report *r);
 /* The same as one JSON object. */
 void futex_print_json(FILE *f, const struct futex_report *r);
+
+struct prom;
+/*
+ * The metrics (--prometheus-textfile): the histogram as bpfnet_futex_call_duration_seconds
+ * (le: each slot's highest whole unit, _sum exact) and the untimed calls' counter.
+ */
+void futex_prom_write(struct prom *p, const struct futex_report *r);
 
 struct hook_table;
 extern const struct hook_table futex_hook_table;

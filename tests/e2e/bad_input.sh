@@ -173,6 +173,7 @@ futex|--unit|ns s ''|invalid choice: '.*' \(choose from 'ms', 'us'\)$
 futex|-p/--pid|0 -5|invalid value: -?[0-9]+ \(must be between 1 and 2147483647\)$
 futex|-p/--pid|abc 1.5|invalid int value: '.*'$
 futex|-d/--duration|-1 31536001|invalid value: .* \(must be 0 for no limit or between 0\.1 and 31536000 seconds\)$
+futex|-i/--interval|0 -1 31536001|invalid value: .* \(must be between 0\.1 and 31536000 seconds\)$
 trace-qdisc-dequeue|--device|'' a,,b 0123456789abcdefg|invalid device name '.*' in '.*' \(1 to 15 characters each\)$
 trace-qdisc-dequeue|--kprobe-device|a,b,c,d,e,f,g,h,i|at most 8 devices: 'a,b,c,d,e,f,g,h,i'$
 trace-qdisc-dequeue|-d/--duration|-1|invalid value: .* \(must be 0 for no limit or between 0\.1 and 31536000 seconds\)$
@@ -290,6 +291,7 @@ system_network_perfomance_metrics|--latency-us|0 1e7
 futex|--unit|ms us
 futex|-p|1 2147483647
 futex|--duration|0 0.5 60
+futex|-i|0.1 10 31536000
 trace-qdisc-dequeue|--device|lo vnet0,port-storage a,b,c,d,e,f,g,h
 trace_tc_qdisc|--fq-codel-device|0,port-storage lo
 trace-abnormal-arp|--sender-ip|10.0.0.5 0.0.0.0
@@ -418,6 +420,10 @@ expect 2 "^iface_netstat: error: argument -t/--throughput: ignored explicit argu
 expect 2 "^sched_latency_monitor: error: argument -t/--period: at most 127 samples may overlap \\(period / interval\\)$" \
 	"$BIN/sched_latency_monitor" -t 20 -i 0.1
 expect 2 "^cpu_monitor: error: the list of CPUs to monitor is required \\(-c/--cpus\\)$" "$BIN/cpu_monitor"
+# futex prints its histogram once: an interval is for the metrics file only.
+expect 2 "^futex: error: argument -i/--interval: only with --prometheus-textfile \\(the histogram is printed once, at exit\\)$" \
+	"$BIN/futex" -i 5
+expect 2 "^futex: error: argument --quiet: only with --prometheus-textfile \\(nothing would be reported\\)$" "$BIN/futex" --quiet
 expect 2 "^virtnet_irq_monitor: error: the following arguments are required: --irqs$" "$BIN/virtnet_irq_monitor"
 expect 2 "^virtionet-rx-path-summary: error: unrecognized arguments: 3$" "$BIN/virtionet-rx-path-summary" 1 2 3
 expect 1 "^Error: interface nosuchdev0 not found$" "$BIN/virtnet_poll_monitor" -d nosuchdev0

@@ -5,7 +5,9 @@
 # 300 ms + the wakeup (tolerance: < 212 ms late, even on a loaded machine), so exactly 4 calls
 # fall into [256, 512) ms and none above; the same in microseconds ([256K, 512K)) with --json.
 # Both runs filter on the program's pid (-p); Ctrl-C and SIGTERM end them with the exit dump,
-# --duration by itself; no BPF program is left behind.
+# --duration by itself; no BPF program is left behind. The text run also writes the metrics
+# (--prometheus-textfile, -i 1): promtool accepts every version of the file seen while it runs
+# and the last one, whose buckets are the text histogram's rows (4 in le="0.511" - le="0.255").
 . "$(dirname "$0")/lib.sh"
 e2e_setup_local futex
 
@@ -13,11 +15,18 @@ prog=$E2E_TMP/cpu_waits.out
 cpu_waits_start "$prog" futex 4 300
 text=$E2E_TMP/futex.txt
 json=$E2E_TMP/futex.json
-e2e_start "$text" futex -p "$CW_PID"
+prom=$E2E_TMP/futex.prom
+e2e_start "$text" futex -p "$CW_PID" -i 1 --prometheus-textfile "$prom"
 text_pid=$E2E_PID
 e2e_start "$json" futex --pid "$CW_PID" --unit us --json
 json_pid=$E2E_PID
+# Copies of the metrics file as it is rewritten every second.
+(i=0; while :; do cp "$prom" "$E2E_TMP/snap.$((i++)).prom" 2>/dev/null; sleep 0.4; done) &
+snapper=$!
+E2E_HELPERS+=("$snapper")
 cpu_waits_run "$prog" 20
+kill "$snapper"
+wait "$snapper" 2>/dev/null
 
 E2E_PID=$text_pid
 e2e_stop
@@ -31,6 +40,21 @@ expect_count "histogram header" "$text" '^@lat: $' 1
 expect_count "4 waits of 300 ms in [256, 512)" "$text" '^\[256, 512\) +4 \|@+ *\|$' 1
 # No wait of 512 ms or more: the last row is the 300 ms bucket.
 expect_eq "last histogram row" "$(grep -E '^\[' "$text" | tail -n1 | cut -c1-10)" "[256, 512)"
+
+# The metrics: the last file holds the numbers of the exit dump.
+family=bpfnet_futex_call_duration_seconds
+bucket() { prom_sample "$prom" "${family}_bucket{le=\"$1\"}"; }
+cat "$prom" | grep -v '_bucket.* 0$'
+expect_promtool "metrics" "$E2E_TMP"/snap.*.prom "$prom"
+expect_eq "metrics: the buckets are the text's rows" "$(prom_slot_counts "$prom" "$family")" "$(bt_hist_counts "$text")"
+expect_eq "metrics: _count = the text's calls" "$(prom_sample "$prom" "${family}_count")" \
+	"$(bt_hist_counts "$text" | tr ' ' '\n' | awk '{ s += $1 } END { print s }')"
+expect_eq "metrics: 4 waits in (0.255, 0.511] s" "$(($(bucket 0.511) - $(bucket 0.255)))" 4
+expect_eq "metrics: none above 0.511 s" "$(($(bucket +Inf) - $(bucket 0.511)))" 0
+expect_eq "metrics: untimed calls" "$(prom_sample "$prom" bpfnet_futex_untimed_calls_total)" 0
+sum_ms=$(awk -v s="${family}_sum" '$1 == s { printf "%d\n", $2 * 1000 }' "$prom")
+[ "$sum_ms" -ge 1200 ] && [ "$sum_ms" -le 2100 ] && e2e_pass "metrics: _sum $sum_ms ms (4 x 300 ms + wakeups and the short calls)" ||
+	e2e_fail "metrics: _sum $sum_ms ms, expected 1200..2100"
 
 if command -v jq >/dev/null; then
 	expect_eq "JSON unit" "$(jq -r .unit "$json")" us

@@ -267,3 +267,33 @@ cpu_waits_run() {
 	kill -USR1 "$CW_PID"
 	e2e_wait_line "$1" '^done$' "$2"
 }
+
+# bt_hist_counts FILE: the counts of the rows of the bpftrace-style histograms in FILE, in
+# order, space-separated ("45123 311 0 35": empty rows between non-empty ones included).
+bt_hist_counts() {
+	awk '/^\[/ { sub(/^\[[^]]*\]|^\[[^)]*\)/, ""); printf "%s%s", sep, $1; sep = " " } END { print "" }' "$1"
+}
+
+# prom_slot_counts FILE FAMILY: the count of each bucket of histogram FAMILY (no labels) in
+# the exposition FILE, from the lowest to the highest non-empty one, as bt_hist_counts prints
+# them (the differences of the cumulative buckets; +Inf left out).
+prom_slot_counts() {
+	awk -v b="$2_bucket{le=\"" 'index($0, b) == 1 && $0 !~ /le="\+Inf"/ { n++; d[n] = $2 - prev; prev = $2 }
+		END { for (i = 1; i <= n; i++) if (d[i]) { if (!lo) lo = i; hi = i }
+		      for (i = lo; lo && i <= hi; i++) printf "%s%d", (i > lo ? " " : ""), d[i]; print "" }' "$1"
+}
+
+# prom_sample FILE SAMPLE: the value of the sample (name and labels exactly as written) in FILE.
+prom_sample() {
+	awk -v s="$2" '$1 == s { print $2; f = 1 } END { if (!f) print "none" }' "$1"
+}
+
+# expect_promtool WHAT FILE...: promtool check metrics accepts each file.
+expect_promtool() {
+	local what=$1 f bad=0
+	shift
+	for f in "$@"; do
+		promtool check metrics <"$f" >"$f.promtool" 2>&1 || { bad=$((bad + 1)); cat "$f.promtool"; }
+	done
+	if [ "$bad" -eq 0 ]; then e2e_pass "$what: promtool check metrics accepts every file ($#)"; else e2e_fail "$what: promtool rejects $bad of $# files"; fi
+}

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* futex's exit dump (bpftrace map layout) and its JSON object, against golden files. */
+/* futex's exit dump (bpftrace map layout), its JSON object and its metrics, against golden files. */
 #include <check.h>
+#include <string.h>
 
 #include "bthist.h"
 #include "futex.h"
 #include "golden.h"
+#include "prom.h"
 #include "unit_helpers.h"
 #include "util.h"
 
@@ -44,9 +46,30 @@ START_TEST(futex_json)
 }
 END_TEST
 
+/*
+ * The metrics (--prometheus-textfile) of the sample in ms, with an exact sum and untimed
+ * calls: one bucket per slot (le: its highest whole ms), cumulative; _count the calls.
+ */
+START_TEST(futex_prom)
+{
+	struct futex_report r = { sample_slots, "ms", NULL, 0, 7, 1e-3, 123.25 };
+	FILE *f = golden_open(&buf, &len);
+	struct prom p = { 0 };
+
+	prom_begin(&p, "futex");
+	futex_prom_write(&p, &r);
+	fputs(p.text.buf, f);
+	ck_assert_ptr_nonnull(
+		strstr(p.text.buf, "\nbpfnet_futex_call_duration_seconds_bucket{le=\"1.023\"} 45591\n"));
+	ck_assert_ptr_nonnull(strstr(p.text.buf, "\nbpfnet_futex_call_duration_seconds_count 45592\n"));
+	prom_free(&p);
+	ck_assert_int_eq(golden_check(f, &buf, &len, "futex.prom"), 0);
+}
+END_TEST
+
 Suite *golden_futex_suite(void)
 {
-	const TTest *tests[] = { futex_exit_dump, futex_json };
+	const TTest *tests[] = { futex_exit_dump, futex_json, futex_prom };
 
 	return unit_suite("futex", "layouts", tests, ARRAY_SIZE(tests));
 }
