@@ -14,10 +14,11 @@
 #include "argparse_internal.h"
 #include "filter.h"
 #include "strbuf.h"
+#include "version.h"
 
 struct common_options g_common;
 
-static bool help_requested;
+static bool help_requested, version_requested, completion_requested;
 
 static const struct arg_opt builtin_opts[] = {
 	OPT_FLAG("help", 'h', &help_requested, "show this help message and exit"),
@@ -29,9 +30,16 @@ static const struct arg_opt builtin_opts[] = {
 	/* Hidden: listing it would change every tool's usage line and --help. */
 	OPT_FLAG("list-probes", 0, &g_common.list_probes,
 		 "list the hooks this tool probes and the ones chosen on this kernel, then exit",
-		 .flags = ARG_HIDDEN),
+		 .flags = ARG_HIDDEN | ARG_COMPLETED),
 	OPT_STR("ready-file", 0, &g_common.ready_file, "written once probes are attached", .metavar = "PATH",
 		.flags = ARG_HIDDEN),
+	OPT_FLAG("version", 0, &version_requested,
+		 "print the suite version, git revision, libbpf version, build date and the embedded BPF "
+		 "objects, then exit",
+		 .flags = ARG_HIDDEN | ARG_COMPLETED),
+	OPT_FLAG("bash-completion", 0, &completion_requested,
+		 "print this tool's bash completion script (made from its options), then exit",
+		 .flags = ARG_HIDDEN),
 	{ 0 },
 };
 
@@ -350,6 +358,19 @@ void args_parse(const struct arg_parser *parser, int argc, char **argv)
 	}
 	if (help_requested) {
 		argp_print_help();
+		exit(0);
+	}
+	if (version_requested) {
+		struct version_info v = version_current(argp_parser->prog);
+
+		version_write(stdout, &v, g_common.json);
+		exit(0);
+	}
+	if (completion_requested) {
+		/* The command completed is the executable's name (an alias's too), not prog. */
+		const char *slash = argc ? strrchr(argv[0], '/') : NULL;
+
+		argp_print_bash_completion(stdout, slash ? slash + 1 : argc ? argv[0] : argp_parser->prog);
 		exit(0);
 	}
 	if (unknown.len)

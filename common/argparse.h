@@ -47,6 +47,7 @@ union arg_dest {
 #define ARG_HIDDEN 0x2u /* parsed but not shown by --help (test switches) */
 #define ARG_WHOLE 0x4u /* ARG_SECONDS: integer syntax only, as the original's type=int */
 #define ARG_ZERO_OFF 0x8u /* ARG_SECONDS: 0 is accepted and means "no limit" */
+#define ARG_COMPLETED 0x10u /* with ARG_HIDDEN: not in --help, but offered by the bash completion */
 
 /* The one range of every interval, duration and timeout of the suite, in seconds. */
 #define ARG_SECONDS_MIN 0.1
@@ -138,7 +139,11 @@ struct common_options {
 };
 extern struct common_options g_common;
 
-/* Parse argv into the destinations; prints help and exits 0 on -h/--help, exits 2 on errors. */
+/*
+ * Parse argv into the destinations; prints help and exits 0 on -h/--help, exits 2 on errors.
+ * The hidden built-ins --version (common/version.h) and --bash-completion (the tool's bash
+ * completion script, from its option table) print and exit 0 too.
+ */
 void args_parse(const struct arg_parser *parser, int argc, char **argv);
 
 /* Report a bad argument found after parsing: usage + error, exit 2. */

@@ -26,3 +26,5 @@ void argp_print_usage(FILE *f);
 void argp_print_help(void);
 /* Converts and checks val by the option's kind into its destination; exits 2 naming label if bad. */
 void argp_store_value(const struct arg_opt *o, const char *label, const char *val);
+/* Prints the bash completion script of the current parser's options for command (argparse_complete.c). */
+void argp_print_bash_completion(FILE *f, const char *command);

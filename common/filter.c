@@ -48,6 +48,11 @@ static const struct {
 	{ "all", 0 }, { "icmp", 1 }, { "tcp", 6 }, { "udp", 17 }, { "icmpv6", 58 }, { "sctp", 132 },
 };
 
+const char *l4proto_word(size_t i)
+{
+	return i < ARRAY_SIZE(l4_names) ? l4_names[i].name : NULL;
+}
+
 int l4proto_parse(const char *text)
 {
 	char *end;

@@ -24,6 +24,8 @@ const char *ipv4_format(uint32_t be_addr, char *buf, size_t len);
 
 /* L4 protocol by name (all, icmp, tcp, udp, icmpv6, sctp) or number 0-255; -1 if invalid. */
 int l4proto_parse(const char *text);
+/* The i-th protocol name l4proto_parse knows ("all", "icmp", ...), NULL past the last. */
+const char *l4proto_word(size_t i);
 /* "TCP", "UDP", "ICMP", "ICMPv6" or the decimal number. */
 const char *l4proto_name(int proto, char *buf, size_t len);
 /* The first of choices (NULL-terminated) that l4proto_parse reads as proto, or NULL. */
