@@ -26,6 +26,15 @@
 # phys0, its per-probe counts equal to the summary's samples, and (the manual's three-phase
 # workflow, phase 3) the largest gap of every VM TX record is the pair the summary put the
 # netem delay in, QDISC_ENQ -> QDISC_DEQ.
+#
+# 3. The other protocols of each direction at once, a summary (JSON) and a details run per flow,
+# each filtered on its five-tuple: TCP both ways (the nested guest's busybox nc sends two lines
+# to PEER:5201, whose socat resets the connection once idle: SYN, ACK and data out; SYN-ACK,
+# ACKs and the RST in, no two packets of one key in flight at once), UDP VM TX (busybox syslogd
+# -R forwards each logger message to PEER:5003, and to the decoys DECOY:5003 and PEER:5004)
+# and ICMP VM RX (PEER pings the guest; DECOY's pings are decoys). nftables counters in
+# "remote" count each flow's packets independently of the tools; every pair of each summary
+# has that many samples, its stages in order, and the details print exactly those packets.
 set -euo pipefail
 source "$(dirname "$0")/../lib/nested.sh"
 source "$(dirname "$0")/../lib/ovs.sh"
@@ -41,6 +50,7 @@ DELAY_MS=2000 FAST_MS=500
 BPFNET_BTF=$(lab_btf_dir)
 export BPFNET_BTF
 lab_require_cmd socat socat
+lab_require_cmd nft nftables
 lab_nested_require
 lab_tool_workdir
 work=$LAB_TOOL_WORK
@@ -290,6 +300,151 @@ want="12:$N,13:$N,14:$N"
 want+=",19:$N,20:$N,21:$N"
 [[ $probes == "$want" ]] || { cat "$out.metrics" >&2; lab_fail "metrics VM RX: probe counts '$probes', expected '$want'"; }
 lab_ok "metrics VM RX: Performance Statistics $probes"
+
+# 3. TCP both ways, UDP VM TX, ICMP VM RX: four flows at once, each with its summary and details.
+phase3=$SECONDS
+TCP_PORT=5201 UDP_PORT=5003 N_LOG=4 N_PING=4
+ip netns exec remote nft -f - <<EOF || lab_fail "nft counters in remote failed"
+table ip vmflows {
+    counter tcp_tx {}
+    counter tcp_rx {}
+    counter udp_tx {}
+    counter icmp_rx {}
+    counter decoys {}
+    chain input {
+        type filter hook input priority 0; policy accept;
+        ip saddr $GUEST ip daddr $PEER tcp dport $TCP_PORT counter name tcp_tx
+        ip saddr $GUEST ip daddr $PEER udp dport $UDP_PORT counter name udp_tx
+        ip saddr $GUEST ip daddr $DECOY udp dport $UDP_PORT counter name decoys
+        ip saddr $GUEST ip daddr $PEER udp dport 5004 counter name decoys
+        ip saddr $GUEST ip daddr $DECOY tcp dport $TCP_PORT counter name decoys
+        ip saddr $GUEST ip daddr $PEER tcp dport 5202 counter name decoys
+    }
+    chain output {
+        type filter hook output priority 0; policy accept;
+        ip saddr $PEER ip daddr $GUEST tcp sport $TCP_PORT counter name tcp_rx
+        ip saddr $PEER ip daddr $GUEST icmp type echo-request counter name icmp_rx
+    }
+}
+EOF
+flow_count() { ip netns exec remote nft list counter ip vmflows "$1" | sed -n 's/.*packets \([0-9]*\).*/\1/p'; }
+# Sinks for every datagram (no port unreachable from PEER: it would be ICMP PEER -> GUEST), and
+# the TCP server: it reads, and once idle for 1.5 s closes with a reset (SO_LINGER 0).
+for port in $UDP_PORT 5004; do
+    ip netns exec remote socat -u "UDP-RECV:$port" OPEN:/dev/null &
+    lab_on_exit "kill $!"
+done
+ip netns exec remote socat -T 1.5 -u "TCP-LISTEN:$TCP_PORT,bind=$PEER,reuseaddr,so-linger=0" OPEN:/dev/null &
+tcp_server=$!
+lab_on_exit "kill $tcp_server 2>/dev/null"
+# A qdisc on phys0 again, without delay: QDISC_ENQ and QDISC_DEQ are stages of VM TX.
+tc qdisc add dev phys0 root netem delay 0ms
+ovs-appctl dpctl/del-flows >/dev/null
+TOOL_PIDS=()
+start_flow() { # OUT ARGS...: the summary (JSON) to OUT, the details (JSON) to OUT.details
+    local out=$1
+    shift
+    lab_tool_start "$out.details" vm_network_latency_details --json \
+        --vm-interface "$LAB_NESTED_TAP" --phy-interface phys0 "$@"
+    TOOL_PIDS+=("$LAB_TOOL_PID")
+    lab_tool_start "$out" vm_network_latency_summary --json --vm-interface "$LAB_NESTED_TAP" \
+        --phy-interface phys0 --interval 300 "$@"
+    TOOL_PIDS+=("$LAB_TOOL_PID")
+}
+start_flow "$work/tcp_tx" --direction tx --protocol tcp --src-ip "$GUEST" --dst-ip "$PEER" --dst-port $TCP_PORT
+start_flow "$work/tcp_rx" --direction rx --protocol tcp --src-ip "$PEER" --dst-ip "$GUEST" --src-port $TCP_PORT
+start_flow "$work/udp_tx" --direction tx --protocol udp --src-ip "$GUEST" --dst-ip "$PEER" --dst-port $UDP_PORT
+start_flow "$work/icmp_rx" --direction rx --protocol icmp --src-ip "$PEER" --dst-ip "$GUEST"
+lab_log "phase 3: 8 tools attached after $((SECONDS - phase3)) s"
+# PEER's and DECOY's pings while the guest sends: from the remote host, in the background.
+ip netns exec remote ping -n -q -c $N_PING -i 0.2 -w 60 -I "$PEER" "$GUEST" >"$work/ping_peer" 2>&1 &
+ping_peer=$!
+ip netns exec remote ping -n -q -c 2 -i 0.2 -w 60 -I "$DECOY" "$GUEST" >"$work/ping_decoy" 2>&1 &
+ping_decoy=$!
+# In the guest, at once: the TCP flow, which ends when PEER's reset arrives (nc exits; the
+# guest sends nothing after it), and syslog datagrams of N_LOG different lengths (a packet's key
+# holds the UDP length: no two alike); then the TCP decoys (refused: SYN out, RST in).
+# shellcheck disable=SC2016 # expanded in the nested guest
+guest_out=$(guest_run "syslogd -R $PEER:$UDP_PORT -R $DECOY:$UDP_PORT -R $PEER:5004 || exit 3
+(sleep 0.5; echo one; sleep 0.5; echo two; sleep 3) | nc $PEER $TCP_PORT &
+sleep 0.5; m=x; i=0
+while [ \$i -lt $N_LOG ]; do logger -t lab \$m; m=\${m}x; i=\$((i + 1)); sleep 0.2; done
+sleep 0.3; killall syslogd
+nc $DECOY $TCP_PORT </dev/null; nc $PEER 5202 </dev/null
+wait; echo nc exited") ||
+    lab_fail "the guest's UDP and TCP traffic failed: $guest_out"
+lab_log "the guest: $(tr "\n" " " <<<"$guest_out")"
+wait "$ping_peer" "$ping_decoy" || true
+wait "$tcp_server" || true
+stop_tools
+tc qdisc del dev phys0 root
+lab_log "phase 3 traffic and tools done after $((SECONDS - phase3)) s"
+peer_replies=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$work/ping_peer")
+decoy_replies=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$work/ping_decoy")
+lab_expect "${peer_replies:-0}" -eq $N_PING "PEER's pings to the guest answered"
+lab_expect "${decoy_replies:-0}" -eq 2 "DECOY's pings to the guest answered"
+declare -A counted
+for flow in tcp_tx tcp_rx udp_tx icmp_rx decoys; do
+    counted[$flow]=$(flow_count $flow)
+    lab_assert_int "${counted[$flow]}" "nftables counter $flow"
+done
+lab_log "counted by nftables in remote: TCP VM TX ${counted[tcp_tx]}, TCP VM RX ${counted[tcp_rx]}, UDP VM TX ${counted[udp_tx]}, ICMP VM RX ${counted[icmp_rx]}"
+lab_expect "${counted[udp_tx]}" -eq $N_LOG "UDP VM TX: one datagram per logger message reached PEER:$UDP_PORT"
+lab_expect "${counted[icmp_rx]}" -eq $N_PING "ICMP VM RX: PEER's echo requests"
+lab_expect "${counted[decoys]}" -eq $((2 * N_LOG + 2)) "decoys from the guest: each message to DECOY:$UDP_PORT and PEER:5004, a SYN to DECOY:$TCP_PORT and PEER:5202"
+lab_expect "${counted[tcp_tx]}" -ge 4 "TCP VM TX: SYN, ACK and the two lines at least"
+lab_expect "${counted[tcp_rx]}" -ge 4 "TCP VM RX: SYN-ACK, two ACKs and the reset at least"
+# check_flow NAME DIR N FLOW KEY_UNIQUE: the summary's pairs are DIR's stages in order with N
+# samples each (the upcall's for the packets that took it), N sessions started and completed,
+# N end-to-end samples; the details print N events, all of the flow (jq condition FLOW), each
+# through every stage, as many upcalled as the summary's; KEY_UNIQUE 1: N distinct packets.
+check_flow() {
+    local name=$1 dir=$2 n=$3 flow=$4 key=$5 out=$work/$1 chain up started completed total want
+    local events fl packets whole upcalled ifs reported first last
+    read -r chain up started completed total <<<"$(lab_json_final_jq "$out" '
+        [([.pairs[] | "\(.from)>\(.to):\(.samples)"] | join(",")),
+         ([.pairs[] | select(.to | test("^OVS_UPCALL_")) | .samples] | add // 0),
+         .started, .completed, .total_samples] | @tsv' -r)"
+    lab_assert_int "$up" "$name: upcalled packets"
+    if [[ $dir == tx ]]; then
+        want="VNET_RX>OVS_RX:$n,OVS_RX>FLOW_EXTRACT_END_RX:$n"
+        ((up > 0)) && want+=",FLOW_EXTRACT_END_RX>OVS_UPCALL_RX:$up"
+        ((n - up > 0)) && want+=",FLOW_EXTRACT_END_RX>QDISC_ENQ:$((n - up))"
+        ((up > 0)) && want+=",OVS_UPCALL_RX>OVS_USERSPACE_RX:$up,OVS_USERSPACE_RX>QDISC_ENQ:$up"
+        want+=",QDISC_ENQ>QDISC_DEQ:$n,QDISC_DEQ>TX_QUEUE:$n,TX_QUEUE>TX_XMIT:$n"
+        first=RX_S0_netif_receive_skb last=RX_S6_dev_queue_xmit
+    else
+        want="PHY_RX>OVS_TX:$n,OVS_TX>FLOW_EXTRACT_END_TX:$n"
+        ((up > 0)) && want+=",FLOW_EXTRACT_END_TX>OVS_UPCALL_TX:$up"
+        ((n - up > 0)) && want+=",FLOW_EXTRACT_END_TX>VNET_QDISC_ENQ:$((n - up))"
+        ((up > 0)) && want+=",OVS_UPCALL_TX>OVS_USERSPACE_TX:$up,OVS_USERSPACE_TX>VNET_QDISC_ENQ:$up"
+        want+=",VNET_QDISC_ENQ>VNET_QDISC_DEQ:$n,VNET_QDISC_DEQ>VNET_TX:$n"
+        first=TX_S0_netif_receive_skb last=TX_S6_tun_net_xmit
+    fi
+    [[ $chain == "$want" ]] || { cat "$out" "$out.err" >&2; lab_fail "$name pairs: '$chain', expected '$want'"; }
+    lab_ok "$name: every stage in order, $n samples per pair (nftables' count): $chain"
+    lab_expect "$started" -eq "$n" "$name: sessions started (the filtered flow only)"
+    lab_expect "$completed" -eq "$n" "$name: sessions completed"
+    lab_expect "$total" -eq "$n" "$name: end-to-end samples"
+    read -r events fl packets whole upcalled ifs reported <<<"$(details_facts "$out.details" "$flow" \
+        "[.seq, .payload, .ip_id, .icmp_seq]" "$first" "$last" "$LAB_NESTED_TAP" phys0)"
+    lab_expect "$events" -eq "$n" "details $name: one event per packet"
+    lab_expect "$fl" -eq "$n" "details $name: all of the filtered flow"
+    ((key)) && lab_expect "$packets" -eq "$n" "details $name: $n different packets"
+    lab_expect "$whole" -eq "$n" "details $name: each from $first to $last, stages in path order"
+    lab_expect "$upcalled" -eq "$up" "details $name: as many through the upcall as the summary counted"
+    lab_expect "$ifs" -eq "$n" "details $name: interfaces $LAB_NESTED_TAP and phys0"
+    lab_expect "$reported" -eq "$n" "details $name: packets reported at exit"
+}
+check_flow tcp_tx tx "${counted[tcp_tx]}" \
+    ".protocol == \"tcp\" and .src_ip == \"$GUEST\" and .dst_ip == \"$PEER\" and .dst_port == $TCP_PORT" 0
+check_flow tcp_rx rx "${counted[tcp_rx]}" \
+    ".protocol == \"tcp\" and .src_ip == \"$PEER\" and .dst_ip == \"$GUEST\" and .src_port == $TCP_PORT" 0
+check_flow udp_tx tx "${counted[udp_tx]}" \
+    ".protocol == \"udp\" and .src_ip == \"$GUEST\" and .dst_ip == \"$PEER\" and .dst_port == $UDP_PORT" 0
+check_flow icmp_rx rx "${counted[icmp_rx]}" \
+    ".protocol == \"icmp\" and .icmp_type == 8 and .src_ip == \"$PEER\" and .dst_ip == \"$GUEST\"" 1
+lab_log "phase 3 (TCP both ways, UDP VM TX, ICMP VM RX) took $((SECONDS - phase3)) s"
 
 lab_nested_stop
 lab_nested_wait 60 >/dev/null || lab_log "the nested guest did not end cleanly"
