@@ -44,7 +44,7 @@ expect_eq "last histogram row" "$(grep -E '^\[' "$text" | tail -n1 | cut -c1-10)
 # The metrics: the last file holds the numbers of the exit dump.
 family=bpfnet_futex_call_duration_seconds
 bucket() { prom_sample "$prom" "${family}_bucket{le=\"$1\"}"; }
-cat "$prom" | grep -v '_bucket.* 0$'
+grep -v '_bucket.* 0$' "$prom"
 expect_promtool "metrics" "$E2E_TMP"/snap.*.prom "$prom"
 expect_eq "metrics: the buckets are the text's rows" "$(prom_slot_counts "$prom" "$family")" "$(bt_hist_counts "$text")"
 expect_eq "metrics: _count = the text's calls" "$(prom_sample "$prom" "${family}_count")" \
@@ -53,8 +53,11 @@ expect_eq "metrics: 4 waits in (0.255, 0.511] s" "$(($(bucket 0.511) - $(bucket 
 expect_eq "metrics: none above 0.511 s" "$(($(bucket +Inf) - $(bucket 0.511)))" 0
 expect_eq "metrics: untimed calls" "$(prom_sample "$prom" bpfnet_futex_untimed_calls_total)" 0
 sum_ms=$(awk -v s="${family}_sum" '$1 == s { printf "%d\n", $2 * 1000 }' "$prom")
-[ "$sum_ms" -ge 1200 ] && [ "$sum_ms" -le 2100 ] && e2e_pass "metrics: _sum $sum_ms ms (4 x 300 ms + wakeups and the short calls)" ||
+if [ "$sum_ms" -ge 1200 ] && [ "$sum_ms" -le 2100 ]; then
+	e2e_pass "metrics: _sum $sum_ms ms (4 x 300 ms + wakeups and the short calls)"
+else
 	e2e_fail "metrics: _sum $sum_ms ms, expected 1200..2100"
+fi
 
 if command -v jq >/dev/null; then
 	expect_eq "JSON unit" "$(jq -r .unit "$json")" us
