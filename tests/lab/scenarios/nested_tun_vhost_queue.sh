@@ -1,22 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # lab-options: --nested --timeout 300
-# The host-side tun/vhost queue tools on a real tap with vhost-net: the lab guest is the host,
-# tap0 the nested guest's NIC (one queue pair: queue 0). tun_to_vhost_queue_status_simple
-# (-d tap0 -q 0, text) and tun_to_vhost_queue_stats_details (-d tap0, JSON) run at once while
-# the lab guest pings the nested guest COUNT times and pings a decoy tap (tap9, held open by
-# socat, no vhost) that the device filter must leave out. Static neighbours and no IPv6 on
-# both taps: the packets are the scenario's.
-#   - packets at tun_net_xmit (the ring depth histograms' totals, both tools) = tap0's
-#     tx_packets + tx_dropped over the window; packets at tun_recvmsg = tx_packets (tun counts
-#     it when vhost-net takes a packet);
-#   - simple: signals (calls) = the hits of a tracefs kprobe on vhost_add_used_and_signal_n
-#     (the lab's only vhost device is tap0's: RX and TX virtqueue);
-#   - details: its handle_rx histograms count every hit of a kprobe on handle_rx; its signals
-#     are the RX virtqueue's only: at least one, at most one per handle_rx run (under 64
-#     packets), fewer than all signals (the replies' TX completions); the signal index
-#     analysis counts each of them (verification = total);
-#   - one queue, tap0:q0; nothing of tap9, although tap9 sent packets.
+# The KVM side of a tap's packets into a guest, on a real tap with vhost-net: the lab guest is
+# the host, tap0 the nested guest's NIC (one queue pair: queue 0, input.0 and output.0), which
+# the lab guest pings COUNT times; it also pings a decoy tap (tap9, held open by socat, no
+# vhost) that the filters must leave out. Static neighbours and no IPv6 on both taps: the
+# packets are the scenario's. (tun_to_vhost_queue_status_simple and _stats_details run on the
+# two queue pairs of nested_vhost_tools, per queue.)
 # kvm_irqfd_stats_summary (the nested QEMU's PID, JSON) runs in the same window while a decoy
 # process (python, named vhost-<its pid>) signals an irqfd of a KVM VM of its own DECOY_KVM
 # times, then closes the eventfd (one more wakeup); the nested guest writes its
@@ -145,14 +135,6 @@ read -r irq_rx0 irq_tx0 <<<"$(nested_irqs 0)"
 lab_tool_workdir
 w=$LAB_TOOL_WORK
 start=$SECONDS
-"$B/tun_to_vhost_queue_status_simple" -d "$LAB_NESTED_TAP" -q 0 -i 1 -T --ready-file "$w/ready.simple" \
-    --prometheus-textfile "$w/simple.prom" >"$w/simple.txt" 2>"$w/simple.err" &
-simple=$!
-lab_on_exit "kill -INT $simple 2>/dev/null"
-"$B/tun_to_vhost_queue_stats_details" -d "$LAB_NESTED_TAP" -i 1 --json --ready-file "$w/ready.details" \
-    --prometheus-textfile "$w/details.prom" >"$w/details.json" 2>"$w/details.err" &
-details=$!
-lab_on_exit "kill -INT $details 2>/dev/null"
 "$B/kvm_irqfd_stats_summary" "$LAB_NESTED_PID" --interval 5 --json --ready-file "$w/ready.kirq" \
     --prometheus-textfile "$w/kirq.prom" >"$w/kirq.json" 2>"$w/kirq.err" &
 kirq=$!
@@ -163,13 +145,12 @@ ttk=$!
 lab_on_exit "kill -INT $ttk 2>/dev/null"
 qemu_pid=$LAB_NESTED_PID
 tools_ready() {
-    [[ -e $w/ready.simple && -e $w/ready.details && -e $w/ready.kirq && -e $w/ready.ttk ]] && return 0
-    kill -0 "$simple" 2>/dev/null && kill -0 "$details" 2>/dev/null && kill -0 "$kirq" 2>/dev/null &&
-        kill -0 "$ttk" 2>/dev/null && return 1
+    [[ -e $w/ready.kirq && -e $w/ready.ttk ]] && return 0
+    kill -0 "$kirq" 2>/dev/null && kill -0 "$ttk" 2>/dev/null && return 1
     return 0
 }
 lab_wait_for 240 tools_ready || true
-if [[ ! -e $w/ready.simple || ! -e $w/ready.details || ! -e $w/ready.kirq || ! -e $w/ready.ttk ]]; then
+if [[ ! -e $w/ready.kirq || ! -e $w/ready.ttk ]]; then
     cat "$w"/*.err >&2
     lab_fail "a tool did not attach"
 fi
@@ -204,55 +185,20 @@ done
 read -r xmit tx rx sig hrx decoy wake <<<"$(deltas "$inner0" "$last")"
 read -r irq_rx2 irq_tx2 <<<"$(nested_irqs 2)"
 
-progs() { bpftool prog show | grep -cE ' name (tvq|kirq|ttk)_' || true; }
+progs() { bpftool prog show | grep -cE ' name (kirq|ttk)_' || true; }
 running=$(progs)
 ttk_progs=$(bpftool prog show | sed -n 's/.* name \(ttk_[a-z_]*\) .*/\1/p' | sort | tr '\n' ' ')
-kill -INT "$simple" "$details" "$kirq" "$ttk"
-rc=0 drc=0 krc=0 trc=0
-wait "$simple" || rc=$?
-wait "$details" || drc=$?
+kill -INT "$kirq" "$ttk"
+krc=0 trc=0
 wait "$kirq" || krc=$?
 wait "$ttk" || trc=$?
 left=$(progs)
-read -r o_xmit o_tx o_rx o_sig o_hrx o_decoy o_wake <<<"$(deltas "$outer0" "$(counters)")"
+read -r o_xmit o_tx o_rx o_sig o_hrx _ o_wake <<<"$(deltas "$outer0" "$(counters)")"
 read -r irq_rx3 irq_tx3 <<<"$(nested_irqs 3)"
-sed 's/^/  simple.err| /' "$w/simple.err" >&2
-sed 's/^/  details.err| /' "$w/details.err" >&2
-sed 's/^/  simple| /' "$w/simple.txt" >&2
 sed 's/^/  kirq.err| /' "$w/kirq.err" >&2
 sed 's/^/  ttk.err| /' "$w/ttk.err" >&2
 lab_nested_stop
 lab_nested_wait 60 >/dev/null || lab_log "the nested guest did not end cleanly"
-
-# The simple tool's text: per section, the totals and the queues they name.
-read -r s_xmit s_used s_calls s_queues s_reports s_times s_decoy s_stopped <<<"$(awk -v decoy="$DECOY" '
-    /^PTR Ring Depth Distribution at tun_net_xmit:/ { sec = "xmit"; next }
-    /^VQ last_used_idx Value Distribution at vhost_signal:/ { sec = "used"; next }
-    /^VQ last_used_idx Values at vhost_signal/ { sec = "values"; next }
-    /^$/ { sec = "" }
-    /^  Queue: / { q = $2; queues[q] = 1 }
-    sec == "values" && /\| calls: / { split($0, a, "calls: "); calls += a[2] + 0 }
-    sec == "xmit" && /^    Total: / { xmit += $2 }
-    sec == "used" && /^    Total: / { used += $2 }
-    /^=+$/ && length($0) == 80 { reports++ }
-    /^Time: [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] / { times++ }
-    index($0, decoy) { bad++ }
-    /^Monitoring stopped[.]$/ { stopped = 1 }
-    END { n = 0; names = ""; for (q in queues) { n++; names = names q "," }
-          print xmit + 0, used + 0, calls + 0, names ":" n, reports + 0, times + 0, bad + 0, stopped + 0 }' "$w/simple.txt")"
-
-# The details tool's reports: every sum in one jq.
-lab_json_check "$w/details.json" "tun_to_vhost_queue_stats_details"
-read -r d_reports d_queues d_xmit d_recv d_avail_rx d_inflight_rx d_used_rx d_signals d_avail_sig \
-    d_used_sig d_idx_total d_idx_unverified <<<"$(jq -rs '
-    def total($h): map(.queues[].histograms[$h].total) | add // 0;
-    [length, (map(.queues[] | "\(.device):q\(.queue)") | unique | join(",")),
-     total("ptr_ring_depth_xmit"), total("ptr_ring_depth_recv"),
-     total("vq_consumption_progress_handle_rx"), total("vq_processing_delay_handle_rx"),
-     total("vq_last_used_idx_handle_rx"), (map(.queues[].signals) | add // 0),
-     total("vq_consumption_progress_vhost_signal"), total("vq_last_used_idx_vhost_signal"),
-     (map(.signal_index[].total) | add // 0),
-     (map(.signal_index[] | select(.total != .verification)) | length)] | @tsv' "$w/details.json")"
 
 # kvm_irqfd_stats_summary's reports: one jq. The vhost (data) irqfds by GSI: input.0, output.0;
 # an irqfd's injections: successful atomic injections on its GSI plus its kvm_set_msi calls.
@@ -283,56 +229,15 @@ read -r -a k_gsis <<<"$(jq -rs '[.[].vms[].irqfds[] | select(.data > 0)] | uniqu
 lab_log "window: $COUNT pings, ${replies:-0} replies; tap0 tx +$tx (with dropped +$xmit) rx +$rx;" \
     "vhost_add_used_and_signal_n +$sig; handle_rx +$hrx; $DECOY tx +$decoy"
 lab_log "around the tools: tap0 tx +$o_tx (with dropped +$o_xmit) rx +$o_rx; signals +$o_sig; handle_rx +$o_hrx"
-lab_log "simple: xmit $s_xmit, signals $s_calls (histogram $s_used), queues $s_queues, reports $s_reports"
-lab_log "details: xmit $d_xmit, recvmsg $d_recv, handle_rx $d_avail_rx/$d_inflight_rx/$d_used_rx (kprobe $hrx)," \
-    "RX signals $d_signals ($d_avail_sig/$d_used_sig, index analysis $d_idx_total), queues $d_queues, reports $d_reports"
-lab_expect "$rc" -eq 0 "tun_to_vhost_queue_status_simple exited 0 at SIGINT"
-lab_expect "$s_stopped" -eq 1 "it ended with 'Monitoring stopped.'"
-lab_expect "$drc" -eq 0 "tun_to_vhost_queue_stats_details exited 0 at SIGINT"
-lab_expect "$running" -ge 16 "their BPF programs were loaded (simple 2, details 4, kvm 5, tun_tx_to_kvm_irq 5)"
+lab_expect "$running" -ge 10 "their BPF programs were loaded (kvm 5, tun_tx_to_kvm_irq 5)"
 lab_expect "$left" -eq 0 "no BPF program is left after SIGINT"
 lab_expect "${replies:-0}" -eq "$COUNT" "the nested guest answered every ping"
 lab_expect "$decoy" -ge "$DECOY_COUNT" "$DECOY sent the decoy pings"
 lab_expect "$xmit" -ge "$COUNT" "tap0 sent the pings"
-lab_expect_within "$xmit" "$o_xmit" "$s_xmit" "simple: packets at tun_net_xmit = tap0 tx_packets + tx_dropped"
-lab_expect_within "$sig" "$o_sig" "$s_calls" "simple: signals = vhost_add_used_and_signal_n kprobe hits"
-lab_expect "$s_used" -eq "$s_calls" "simple: the last_used_idx histogram counts every signal"
-[[ $s_queues == "$LAB_NESTED_TAP:q0,:1" ]] || lab_fail "simple: queues $s_queues, expected only $LAB_NESTED_TAP:q0"
-lab_expect "$s_decoy" -eq 0 "simple: nothing of $DECOY (device filter)"
-lab_expect "$s_times" -eq "$s_reports" "simple: a Time line in each report (-T)"
-lab_expect_within "$xmit" "$o_xmit" "$d_xmit" "details: packets at tun_net_xmit = tap0 tx_packets + tx_dropped"
-lab_expect_within "$tx" "$o_tx" "$d_recv" "details: packets at tun_recvmsg = tap0 tx_packets"
-lab_expect "$hrx" -ge 1 "handle_rx ran"
-lab_expect_within "$hrx" "$o_hrx" "$d_avail_rx" "details: consumption progress at handle_rx = handle_rx kprobe hits"
-lab_expect_within "$hrx" "$o_hrx" "$d_inflight_rx" "details: processing delay at handle_rx = handle_rx kprobe hits"
-lab_expect_within "$hrx" "$o_hrx" "$d_used_rx" "details: last_used_idx at handle_rx = handle_rx kprobe hits"
-lab_expect "$d_signals" -ge 1 "details: the RX virtqueue was signalled"
-lab_expect "$d_signals" -le "$d_avail_rx" "details: at most one RX signal per handle_rx run"
-lab_expect "$d_signals" -lt "$s_calls" "details: the TX virtqueue's signals are left out"
-lab_expect "$d_avail_sig" -eq "$d_signals" "details: consumption progress at the signal counts every RX signal"
-lab_expect "$d_used_sig" -eq "$d_signals" "details: last_used_idx at the signal counts every RX signal"
-lab_expect "$d_idx_total" -eq "$d_signals" "details: the signal index analysis counts every RX signal"
-lab_expect "$d_idx_unverified" -eq 0 "details: each analysis' total = its queue's signals (verification)"
-[[ $d_queues == "$LAB_NESTED_TAP:q0" ]] || lab_fail "details: queues $d_queues, expected only $LAB_NESTED_TAP:q0"
-lab_expect "$d_reports" -ge 2 "details: a report per interval and the last one"
-# Their metrics files (--prometheus-textfile): cumulative, so the sums of all the reports.
-promtool check metrics <"$w/simple.prom" || lab_fail "simple: promtool rejects the metrics file"
-promtool check metrics <"$w/details.prom" || lab_fail "details: promtool rejects the metrics file"
 prom_sum() { # FILE METRIC [FILTER]: the sum of its samples whose labels match FILTER
     awk -v m="$2" -v f="${3:-}" '{ name = $1; sub(/\{.*/, "", name) }
         name == m && index($1, f) { s += $2 } END { print s + 0 }' "$w/$1.prom"
 }
-m=bpfnet_tun_to_vhost_queue_status_simple
-lab_expect "$(prom_sum simple ${m}_packets_total "queue=\"0\"")" -eq "$s_xmit" "simple metrics: packets_total = the reports' xmits"
-lab_expect "$(prom_sum simple ${m}_signals_total)" -eq "$s_calls" "simple metrics: signals_total = the reports' signals"
-lab_expect "$(prom_sum simple ${m}_last_used_idx_count)" -eq "$s_used" "simple metrics: last_used_idx _count"
-m=bpfnet_tun_to_vhost_queue_stats_details
-lab_expect "$(prom_sum details ${m}_packets_total)" -eq "$d_xmit" "details metrics: packets_total = the reports' xmits"
-lab_expect "$(prom_sum details ${m}_signals_total)" -eq "$d_signals" "details metrics: signals_total = the RX signals"
-lab_expect "$(prom_sum details ${m}_ptr_ring_depth_count tun_recvmsg)" -eq "$d_recv" \
-    "details metrics: ptr_ring_depth_count{at=tun_recvmsg} = the reports' recvmsg"
-lab_expect "$(prom_sum details ${m}_last_used_idx_count handle_rx)" -eq "$d_used_rx" \
-    "details metrics: last_used_idx_count{at=handle_rx} = the reports' handle_rx"
 lab_log "kvm_irqfd_stats_summary: $k_reports reports, wakeups $k_wake (data $k_data_wake, control $k_ctrl)," \
     "atomic injections $k_arch, kicks $k_kicks; irqfd_wakeup kprobe +$wake (around +$o_wake), decoy $DECOY_KVM"
 lab_log "  vhost irqfds: $k_desc"

@@ -29,6 +29,16 @@
 # vhost-net devices as QEMU holds /dev/vhost-net descriptors (/proc/<qemu>/fd); a ping has one
 # packet in flight at a time, so each virtqueue is counted once per packet of its queue (RX:
 # tc's count for the queue; TX: the requests of the queue's CPU).
+# tun_to_vhost_queue_status_simple -d tap0 (text, -T), the same with -q 1 (JSON) and
+# tun_to_vhost_queue_stats_details -d tap0 (JSON), all three with --prometheus-textfile, run
+# for the whole window too: per tap0 queue their packets = tc's count for the queue, their
+# signals the queue pair's virtqueues' (vhost_eventfd_count's), details' handle_rx runs the
+# queue's (vhost_queue_correlation_details'); both queues with their own counts, -q 1 queue 1
+# alone, nothing of vhdecoy. The eventfds against QEMU's view: a tracefs kprobe on
+# eventfd_signal(_mask) gives each signalled eventfd_ctx's id, which /proc/<qemu>/fdinfo shows
+# as eventfd-id: the call eventfds vhost signals = vhost_eventfd_count's, 2 per queue pair,
+# QEMU's; the kick eventfds (fdinfo eventfd-count grows: vhost-net never reads them) one per
+# TX virtqueue grew by its CPU's requests.
 set -euo pipefail
 source "$(dirname "$0")/../lib/nested.sh"
 source "$(dirname "$0")/../lib/kernel.sh"
@@ -64,7 +74,9 @@ start() { # NAME TOOL ARGS...
     pid[$1]=$LAB_TOOL_PID tool[$1]=$2
 }
 stop() { # NAME
-    LAB_TOOL_PID=${pid[$1]} LAB_TOOL_NAME=${tool[$1]} LAB_TOOL_OUTPUTS=("$work/$1.json" "$work/$1.json.err")
+    local out=$work/$1.json
+    [[ -e $out ]] || out=$work/$1.txt
+    LAB_TOOL_PID=${pid[$1]} LAB_TOOL_NAME=${tool[$1]} LAB_TOOL_OUTPUTS=("$out" "$out.err")
     lab_tool_stop 0
 }
 tap_stat() { cat "/sys/class/net/$LAB_NESTED_TAP/statistics/$1"; }
@@ -75,6 +87,19 @@ lab_wait_for 20 test -e /sys/class/net/vhdecoy || lab_fail "socat did not create
 sysctl -qw net.ipv6.conf.vhdecoy.disable_ipv6=1
 ip neigh replace 10.78.0.2 lladdr 52:54:00:78:00:02 dev vhdecoy nud permanent
 lab_kprobe_add hrx handle_rx
+# Every eventfd the kernel signals, with its eventfd_ctx, the ctx's id (what QEMU's
+# /proc/<pid>/fdinfo/<fd> shows as eventfd-id; the offset from BTF) and the signalling task:
+# vhost-<qemu> for the call eventfds, QEMU's vCPU threads (KVM ioeventfds) for the kicks.
+efd_sym=$(lab_kprobe_resolve eventfd_signal || lab_kprobe_resolve eventfd_signal_mask) ||
+    lab_fail "no eventfd_signal or eventfd_signal_mask in /proc/kallsyms"
+efd_off=$(bpftool btf dump file "${btf:-/sys/kernel/btf}/vmlinux" format raw | awk '
+    /^\[/ { s = $2 == "STRUCT" && $3 == "'"'eventfd_ctx'"'"; next }
+    s && $1 == "'"'id'"'" && !done { sub(/bits_offset=/, "", $3); print $3 / 8; done = 1 }')
+lab_assert_int "$efd_off" "struct eventfd_ctx's member id: its offset in BTF"
+echo "p:$LAB_KPROBE_GROUP/efd $efd_sym ctx=%di:x64 id=+$efd_off(%di):s32 comm=\$comm" >>"$LAB_TRACEFS/kprobe_events" ||
+    lab_fail "the kernel refused the kprobe on $efd_sym: $(tail -n 3 "$LAB_TRACEFS/error_log" 2>/dev/null)"
+LAB_KPROBE_FUNC[efd]=$efd_sym
+echo 1 >"$LAB_TRACEFS/events/$LAB_KPROBE_GROUP/efd/enable" || lab_fail "cannot enable the kprobe on $efd_sym"
 
 tx0=$(tap_stat tx_packets)
 rx0=$(tap_stat rx_packets)
@@ -86,6 +111,11 @@ start peek vhost_buf_peek_stats -i 1 --clear
 start simple vhost_queue_correlation_simple -d "$LAB_NESTED_TAP" -q 1
 start details vhost_queue_correlation_details -d "$LAB_NESTED_TAP" --interval 1
 start decoy vhost_queue_correlation_simple --device vhdecoy
+start tvqd tun_to_vhost_queue_stats_details -d "$LAB_NESTED_TAP" -i 1 --prometheus-textfile "$work/tvqd.prom"
+lab_tool_start "$work/tvqs.txt" tun_to_vhost_queue_status_simple -d "$LAB_NESTED_TAP" -i 1 -T \
+    --prometheus-textfile "$work/tvqs.prom"
+pid[tvqs]=$LAB_TOOL_PID tool[tvqs]=tun_to_vhost_queue_status_simple
+start tvqs1 tun_to_vhost_queue_status_simple -d "$LAB_NESTED_TAP" -q 1 -i 1
 tx_in=$(tap_stat tx_packets)
 hrx_in=$(lab_kprobe_hits hrx)
 # tap0's per-queue counters: its mq qdisc's child qdisc per TX queue (parent :1 = queue 0).
@@ -103,6 +133,17 @@ workers=$(ps -eLo pid=,comm= | awk -v c="vhost-$qemu_pid" '$2 == c { print $1 }'
 lab_assert_int "${workers%%,*}" "the TGID of QEMU's vhost workers vhost-$qemu_pid"
 vhost_fds=$(find "/proc/$qemu_pid/fd" -lname /dev/vhost-net | wc -l)
 
+# QEMU's eventfds (/proc/<qemu>/fdinfo): "id count" per eventfd, the count in decimal.
+qemu_eventfds() {
+    local f id count line
+    for f in /proc/"$qemu_pid"/fdinfo/*; do
+        line=$(awk '/^eventfd-count:/ { c = $2 } /^eventfd-id:/ { print $2, c }' "$f" 2>/dev/null) || continue
+        read -r id count <<<"$line"
+        if [[ -n $count ]]; then echo "$id $((16#$count))"; fi
+    done | sort -k1,1
+}
+qemu_eventfds >"$work/fdinfo.before"
+: >"$LAB_TRACEFS/trace"
 ping -n -q -c "$DECOY_COUNT" -i 0.2 -w 10 10.78.0.2 >/dev/null 2>&1 &
 decoy_ping=$!
 touch "$LAB_NESTED_DIR/io/go"
@@ -131,7 +172,9 @@ lab_wait_for 60 quiet || lab_fail "the counters did not settle within 60 s: $qui
 lab_log "counters settled at $(lab_elapsed)"
 tx_in=$(($(tap_stat tx_packets) - tx_in))
 hrx_in=$(($(lab_kprobe_hits hrx) - hrx_in))
-for t in eventfd peek simple details decoy; do stop $t; done
+qemu_eventfds >"$work/fdinfo.after"
+grep -F " efd: " "$LAB_TRACEFS/trace" >"$work/efd.trace" || true
+for t in eventfd peek simple details decoy tvqd tvqs tvqs1; do stop $t; done
 hrx=$(($(lab_kprobe_hits hrx) - hrx0))
 decoy=$(($(cat /sys/class/net/vhdecoy/statistics/tx_packets) - decoy0))
 tx=$(($(tap_stat tx_packets) - tx0))
@@ -169,7 +212,8 @@ jq -cs '(map(select(.event != "interval"))) as $ev
     | [0, 1] | map(. as $q | $ev | map(select(.queue == $q)) | {queue: $q,
         vqs: (map(.vq // empty) | unique), rxvq: (map(select(.event == "handle_rx") | .vq) | unique),
         xmit: (map(select(.event == "tun_net_xmit")) | length),
-        recv: (map(select(.event == "tun_recvmsg")) | length)})' "$work/details.json.events" >"$work/queues.json"
+        recv: (map(select(.event == "tun_recvmsg")) | length),
+        hrx: (map(select(.event == "handle_rx")) | length)})' "$work/details.json.events" >"$work/queues.json"
 lab_log "vhost_queue_correlation_details per queue: $(cat "$work/queues.json")"
 
 # vhost_eventfd_count: the final cumulative table, its pairs against the guest's queues.
@@ -326,4 +370,191 @@ while read -r q n peeked peeked_bytes; do
         lab_fail "vhost_buf_peek_stats: queue $q's nvq $n is not one of vhost_eventfd_count's virtqueues ($vqs_seen)"
     lab_ok "queue $q's peeked nvq $n is an RX virtqueue vhost_eventfd_count counted (vq is its first member)"
 done <"$work/peek.per_queue"
+
+# tun_to_vhost_queue_status_simple (text, -T) and _stats_details (JSON) -d tap0, per tap0 queue
+# against what the scenario sent on it. Packets at tun_net_xmit (and, details, at tun_recvmsg):
+# what left tap0 on the queue (its mq qdisc). Simple's signals: every add-used-and-signal of the
+# queue pair's two virtqueues (vhost_eventfd_count's RX and TX counts of the queue) once the
+# tool knows the queue's socket, at its first transmit: a request of the guest that comes
+# before that transmit (the first answer of a run leaves on the other queue) is not counted:
+# one at most. Details' signals: the RX virtqueue's once handle_rx named it (the TX virtqueue's
+# are left out from then on): tap0's frames on the queue, and the one TX completion of the
+# request whose answer was the queue's first transmit, if it came on the same queue. Its
+# handle_rx histograms: the handle_rx runs vhost_queue_correlation_details saw on the queue.
+read -r s_q0x s_q0u s_q0c s_q1x s_q1u s_q1c s_queues s_reports s_times s_decoy s_stopped <<<"$(awk \
+    -v decoy=vhdecoy -v q0="$LAB_NESTED_TAP:q0" -v q1="$LAB_NESTED_TAP:q1" '
+    /^PTR Ring Depth Distribution at tun_net_xmit:/ { sec = "xmit"; next }
+    /^VQ last_used_idx Value Distribution at vhost_signal:/ { sec = "used"; next }
+    /^VQ last_used_idx Values at vhost_signal/ { sec = "values"; next }
+    /^$/ { sec = "" }
+    /^  Queue: / { q = $2; queues[q] = 1 }
+    sec == "values" && /\| calls: / { split($0, a, "calls: "); calls[q] += a[2] + 0 }
+    sec == "xmit" && /^    Total: / { xmit[q] += $2 }
+    sec == "used" && /^    Total: / { used[q] += $2 }
+    /^=+$/ && length($0) == 80 { reports++ }
+    /^Time: [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] / { times++ }
+    index($0, decoy) { bad++ }
+    /^Monitoring stopped[.]$/ { stopped = 1 }
+    END { n = 0; names = ""; for (q in queues) { n++; names = names (names == "" ? "" : ",") q }
+          print xmit[q0] + 0, used[q0] + 0, calls[q0] + 0, xmit[q1] + 0, used[q1] + 0, calls[q1] + 0,
+                names ":" n, reports + 0, times + 0, bad + 0, stopped + 0 }' "$work/tvqs.txt")"
+lab_json_check "$work/tvqd.json" tun_to_vhost_queue_stats_details
+# shellcheck disable=SC2016 # jq's variables
+read -r d_reports d_queues d_unverified d_stats <<<"$(jq -rs --arg dev "$LAB_NESTED_TAP" '
+    . as $r
+    | def q($q): [$r[].queues[] | select(.device == $dev and .queue == $q)];
+      def h($q; $n): q($q) | map(.histograms[$n].total) | add // 0;
+    [length, ([.[].queues[] | "\(.device):q\(.queue)"] | unique | join(",")),
+     ([.[].signal_index[] | select(.total != .verification)] | length),
+     ([[0, 1][] as $q | (q($q) | map(.xmits) | add // 0), h($q; "ptr_ring_depth_xmit"), h($q; "ptr_ring_depth_recv"),
+       h($q; "vq_consumption_progress_handle_rx"), h($q; "vq_processing_delay_handle_rx"),
+       h($q; "vq_last_used_idx_handle_rx"), (q($q) | map(.signals) | add // 0),
+       h($q; "vq_consumption_progress_vhost_signal"), h($q; "vq_last_used_idx_vhost_signal"),
+       ([$r[].signal_index[] | select(.device == $dev and .queue == $q) | .total] | add // 0)] | join(","))]
+    | @tsv' "$work/tvqd.json")"
+IFS=, read -r d_q0x d_q0xh d_q0r d_q0a d_q0i d_q0u d_q0s d_q0as d_q0us d_q0idx \
+    d_q1x d_q1xh d_q1r d_q1a d_q1i d_q1u d_q1s d_q1as d_q1us d_q1idx <<<"$d_stats"
+read -r hrxq0 hrxq1 <<<"$(jq -r '[.[0].hrx, .[1].hrx] | @tsv' "$work/queues.json")"
+lab_log "per tap0 queue, what the scenario sent and what the tun_to_vhost_queue tools counted:"
+lab_log "  queue 0: guest CPU 0 sent $sent0 requests, tap0 sent $tcq0 frames (mq qdisc); vhost_eventfd_count RX $ef_rx0 TX $ef_tx0;" \
+    "simple: xmit $s_q0x, signals $s_q0c (histogram $s_q0u); details: xmit $d_q0x ($d_q0xh), recvmsg $d_q0r," \
+    "handle_rx $d_q0a/$d_q0i/$d_q0u (vhost_queue_correlation_details $hrxq0), signals $d_q0s ($d_q0as/$d_q0us, index analysis $d_q0idx)"
+lab_log "  queue 1: guest CPU 1 sent $sent1 requests, tap0 sent $tcq1 frames (mq qdisc); vhost_eventfd_count RX $ef_rx1 TX $ef_tx1;" \
+    "simple: xmit $s_q1x, signals $s_q1c (histogram $s_q1u); details: xmit $d_q1x ($d_q1xh), recvmsg $d_q1r," \
+    "handle_rx $d_q1a/$d_q1i/$d_q1u (vhost_queue_correlation_details $hrxq1), signals $d_q1s ($d_q1as/$d_q1us, index analysis $d_q1idx)"
+lab_log "  simple: queues $s_queues, $s_reports reports; details: queues $d_queues, $d_reports reports"
+[[ $s_queues == "$LAB_NESTED_TAP:q0,$LAB_NESTED_TAP:q1:2" || $s_queues == "$LAB_NESTED_TAP:q1,$LAB_NESTED_TAP:q0:2" ]] ||
+    lab_fail "tun_to_vhost_queue_status_simple: queues $s_queues, want $LAB_NESTED_TAP:q0 and :q1 only"
+lab_ok "tun_to_vhost_queue_status_simple: both queues of tap0, each with its own counts, nothing else"
+[[ $d_queues == "$LAB_NESTED_TAP:q0,$LAB_NESTED_TAP:q1" ]] ||
+    lab_fail "tun_to_vhost_queue_stats_details: queues $d_queues, want $LAB_NESTED_TAP:q0,$LAB_NESTED_TAP:q1"
+lab_ok "tun_to_vhost_queue_stats_details: both queues of tap0, each with its own counts, nothing else"
+lab_expect "$s_decoy" -eq 0 "tun_to_vhost_queue_status_simple: nothing of vhdecoy (device filter)"
+lab_expect "$s_stopped" -eq 1 "tun_to_vhost_queue_status_simple: ended with 'Monitoring stopped.'"
+lab_expect "$s_times" -eq "$s_reports" "tun_to_vhost_queue_status_simple: a Time line in each report (-T)"
+lab_expect "$s_reports" -ge 2 "tun_to_vhost_queue_status_simple -i 1: a report per second and the last at exit"
+lab_expect "$d_reports" -ge 2 "tun_to_vhost_queue_stats_details -i 1: a report per second and the last at exit"
+lab_expect "$d_unverified" -eq 0 "tun_to_vhost_queue_stats_details: each signal index analysis' total = its queue's signals (verification)"
+for v in tcq{0,1} ef_{rx,tx}{0,1} hrxq{0,1} s_q{0,1}{x,u,c} d_q{0,1}{x,xh,r,a,i,u,s,as,us,idx}; do
+    lab_assert_int "${!v}" "$v"
+done
+for q in 0 1; do
+    declare -n xq=d_q${q}x xh=d_q${q}xh rq=d_q${q}r aq=d_q${q}a iq=d_q${q}i uq=d_q${q}u sq=d_q${q}s asq=d_q${q}as
+    declare -n usq=d_q${q}us idxq=d_q${q}idx sx=s_q${q}x su=s_q${q}u sc=s_q${q}c tc=tcq$q erx=ef_rx$q etx=ef_tx$q hr=hrxq$q
+    lab_expect "$sx" -eq "$tc" "simple: queue $q's packets at tun_net_xmit = what left tap0 on queue $q"
+    lab_expect_within $((erx + etx - 1)) $((erx + etx)) "$sc" \
+        "simple: queue $q's signals = its RX and TX virtqueues' (vhost_eventfd_count), but one request before its first transmit"
+    lab_expect "$su" -eq "$sc" "simple: queue $q's last_used_idx histogram counts every signal"
+    lab_expect "$xq" -eq "$tc" "details: queue $q's packets at tun_net_xmit = what left tap0 on queue $q"
+    lab_expect "$xh" -eq "$tc" "details: queue $q's ring depth histogram at tun_net_xmit counts each"
+    lab_expect "$rq" -eq "$tc" "details: queue $q's packets at tun_recvmsg = what left tap0 on queue $q"
+    lab_expect "$hr" -ge 1 "vhost_queue_correlation_details: handle_rx ran on queue $q"
+    lab_expect "$aq" -eq "$hr" "details: queue $q's consumption progress at handle_rx = its handle_rx runs"
+    lab_expect "$iq" -eq "$hr" "details: queue $q's processing delay at handle_rx = its handle_rx runs"
+    lab_expect "$uq" -eq "$hr" "details: queue $q's last_used_idx at handle_rx = its handle_rx runs"
+    lab_expect_within "$erx" $((erx + 1)) "$sq" \
+        "details: queue $q's signals = its RX virtqueue's (vhost_eventfd_count), + the TX completion before handle_rx named it"
+    lab_expect "$asq" -eq "$sq" "details: queue $q's consumption progress at the signal counts every signal"
+    lab_expect "$usq" -eq "$sq" "details: queue $q's last_used_idx at the signal counts every signal"
+    lab_expect "$idxq" -eq "$sq" "details: queue $q's signal index analysis counts every signal"
+    unset -n xq xh rq aq iq uq sq asq usq idxq sx su sc tc erx etx hr
+done
+# shellcheck disable=SC2016 # jq's variables
+read -r s1_queues s1_xmit s1_sig <<<"$(jq -rs '[([.[].queues[] | "\(.device):q\(.queue)"] | unique | join(",")),
+    ([.[].queues[].xmits] | add // 0), ([.[].queues[].signals] | add // 0)] | @tsv' "$work/tvqs1.json")"
+lab_log "tun_to_vhost_queue_status_simple -q 1 --json: queues $s1_queues, xmit $s1_xmit, signals $s1_sig"
+[[ $s1_queues == "$LAB_NESTED_TAP:q1" ]] || lab_fail "simple -q 1: queues $s1_queues, want $LAB_NESTED_TAP:q1 only"
+lab_ok "simple -q 1: queue 1 only (queue 0 carried $tcq0 frames)"
+lab_expect "$s1_xmit" -eq "$s_q1x" "simple -q 1: queue 1's packets = the unfiltered tool's queue 1"
+lab_expect "$s1_sig" -eq "$s_q1c" "simple -q 1: queue 1's signals = the unfiltered tool's queue 1"
+lab_expect $((d_q0a + d_q1a)) -ge "$hrx_in" "details: handle_rx runs of both queues >= the kprobe's in the window"
+lab_expect $((d_q0a + d_q1a)) -le "$hrx" "details: handle_rx runs of both queues <= the kprobe's around the tools"
+# Their metrics files (--prometheus-textfile): cumulative, so the sums of all the reports.
+promtool check metrics <"$work/tvqs.prom" || lab_fail "simple: promtool rejects the metrics file"
+promtool check metrics <"$work/tvqd.prom" || lab_fail "details: promtool rejects the metrics file"
+prom_sum() { # FILE METRIC [FILTER...]: the sum of its samples whose labels match every FILTER
+    awk -v m="$2" -v f="${3:-}" -v g="${4:-}" '{ name = $1; sub(/\{.*/, "", name) }
+        name == m && index($1, f) && index($1, g) { s += $2 } END { print s + 0 }' "$work/$1.prom"
+}
+for q in 0 1; do
+    declare -n sx=s_q${q}x sc=s_q${q}c su=s_q${q}u xq=d_q${q}x sq=d_q${q}s rq=d_q${q}r uq=d_q${q}u
+    m=bpfnet_tun_to_vhost_queue_status_simple
+    lab_expect "$(prom_sum tvqs ${m}_packets_total "queue=\"$q\"")" -eq "$sx" "simple metrics: queue $q's packets_total = the reports' xmits"
+    lab_expect "$(prom_sum tvqs ${m}_signals_total "queue=\"$q\"")" -eq "$sc" "simple metrics: queue $q's signals_total = the reports' signals"
+    lab_expect "$(prom_sum tvqs ${m}_last_used_idx_count "queue=\"$q\"")" -eq "$su" "simple metrics: queue $q's last_used_idx _count"
+    m=bpfnet_tun_to_vhost_queue_stats_details
+    lab_expect "$(prom_sum tvqd ${m}_packets_total "queue=\"$q\"")" -eq "$xq" "details metrics: queue $q's packets_total = the reports' xmits"
+    lab_expect "$(prom_sum tvqd ${m}_signals_total "queue=\"$q\"")" -eq "$sq" "details metrics: queue $q's signals_total = the reports' signals"
+    lab_expect "$(prom_sum tvqd ${m}_ptr_ring_depth_count "queue=\"$q\"" tun_recvmsg)" -eq "$rq" \
+        "details metrics: queue $q's ptr_ring_depth_count{at=tun_recvmsg} = the reports' recvmsg"
+    lab_expect "$(prom_sum tvqd ${m}_last_used_idx_count "queue=\"$q\"" handle_rx)" -eq "$uq" \
+        "details metrics: queue $q's last_used_idx_count{at=handle_rx} = the reports' handle_rx"
+    unset -n sx sc su xq sq rq uq
+done
+
+# The eventfds against QEMU's own view. The kprobe on $efd_sym saw every signal of the window:
+# "count ctx id task" per eventfd and task. Call eventfds: those vhost-<qemu> signalled, which
+# must be vhost_eventfd_count's eventfds, one each per virtqueue it counted, each one of QEMU's
+# eventfds (fdinfo eventfd-id), a vhost signal that was not suppressed at most once per count
+# of the tool; KVM's irqfd reads them empty (fdinfo eventfd-count 0). Kick eventfds: vhost-net
+# never reads its kick eventfds, so fdinfo's eventfd-count of each grew by its kicks (the
+# kprobe's count, from a QEMU thread: a vCPU's KVM ioeventfd); the TX virtqueue of queue q is
+# kicked once per request from CPU q, the requests of queue q (XPS), so one of them grew by
+# CPU 0's requests and one by CPU 1's (+ the guest's own traffic), the kicks of the RX
+# virtqueues (refills) on their own eventfds; QEMU reads the other eventfds its vCPUs signal
+# (9p) empty.
+sed -n 's/.* ctx=\(0x[0-9a-f]*\) id=\(-*[0-9]*\) comm="\(.*\)"$/\1 \2 \3/p' "$work/efd.trace" |
+    sort | uniq -c | awk '{ $1 = $1; print }' >"$work/efd.counts"
+sed 's/^/  eventfd signals (count ctx id task)| /' "$work/efd.counts" >&2
+join -a 1 -a 2 -e 0 -o 0,1.2,2.2 "$work/fdinfo.before" "$work/fdinfo.after" 2>/dev/null >"$work/fdinfo.both" ||
+    lab_fail "cannot join QEMU's eventfds before and after"
+awk '$3 != $2' "$work/fdinfo.both" | sed 's/^/  QEMU eventfd (id count before after) that changed| /' >&2
+read -r c_pairs c_tool c_signalled c_not_tool c_over c_not_qemu c_unread c_ids <<<"$(jq -rs \
+    --arg w "vhost-$qemu_pid" --rawfile sig "$work/efd.counts" --rawfile fd "$work/fdinfo.both" '
+    ($sig | split("\n") | map(select(length > 0) | split(" ")
+        | {n: (.[0] | tonumber), ctx: .[1], id: (.[2] | tonumber), task: (.[3:] | join(" "))})) as $s
+    | ($fd | split("\n") | map(select(length > 0) | split(" ") | map(tonumber)
+        | {key: "\(.[0])", value: {before: .[1], after: .[2]}}) | from_entries) as $q
+    | ($s | map(select(.task == $w))) as $calls
+    | .[0].pairs as $p
+    | [($p | length), ($p | map(.eventfd) | unique | length),
+       ($p | map(.eventfd as $e | select(any($calls[]; .ctx == $e))) | length),
+       ($calls | map(.ctx as $c | select(any($p[]; .eventfd == $c) | not)) | length),
+       ($calls | map(. as $c | select(.n > ($p | map(select(.eventfd == $c.ctx) | .count) | add // 0))) | length),
+       ($calls | map(select($q["\(.id)"] == null)) | length),
+       ($calls | map(select(($q["\(.id)"].after // 1) != 0)) | length),
+       ($calls | map(.id) | unique | join(","))] | @tsv' "$work/eventfd.final")"
+lab_log "call eventfds: vhost_eventfd_count $c_pairs pairs, $c_tool eventfds; signalled by vhost-$qemu_pid: ids $c_ids"
+lab_expect "$c_tool" -eq $((2 * guest_queues)) "vhost_eventfd_count: a call eventfd per virtqueue, 2 per queue pair of the guest"
+lab_expect "$c_tool" -eq $((2 * vhost_fds)) "vhost_eventfd_count: 2 call eventfds per vhost-net device QEMU holds"
+lab_expect "$c_signalled" -eq "$c_tool" "each of vhost_eventfd_count's eventfds is one vhost-$qemu_pid signalled ($efd_sym)"
+lab_expect "$c_not_tool" -eq 0 "every eventfd vhost-$qemu_pid signalled is one of vhost_eventfd_count's"
+lab_expect "$c_over" -eq 0 "no eventfd signalled more often than vhost_eventfd_count counted its add-used-and-signal"
+lab_expect "$c_not_qemu" -eq 0 "each call eventfd is one QEMU holds (its eventfd-id in /proc/$qemu_pid/fdinfo)"
+lab_expect "$c_unread" -eq 0 "each call eventfd's fdinfo eventfd-count is 0 (read by KVM's irqfd)"
+qemu_comm=$(cat "/proc/$qemu_pid/comm" 2>/dev/null || echo qemu-system-x86)
+# shellcheck disable=SC2016 # jq's variables
+read -r k_n k_exact k_foreign k_sum k_q0 k_q1 k_desc <<<"$(jq -rs --arg qemu "$qemu_comm" \
+    --argjson s0 "$sent0" --argjson s1 "$sent1" --argjson bg "$bg_rx" \
+    --rawfile sig "$work/efd.counts" --rawfile fd "$work/fdinfo.both" '
+    ($sig | split("\n") | map(select(length > 0) | split(" ")
+        | {n: (.[0] | tonumber), ctx: .[1], id: (.[2] | tonumber), task: (.[3:] | join(" "))})) as $s
+    | ($fd | split("\n") | map(select(length > 0) | split(" ") | map(tonumber)
+        | {id: .[0], grew: (.[2] - .[1])}) | map(select(.grew > 0))) as $k
+    | ($k | map(. as $e | . + {by: ($s | map(select(.id == $e.id)))})) as $kicks
+    | [($kicks | length),
+       ($kicks | map(select(.grew == (.by | map(.n) | add // 0))) | length),
+       ($kicks | map(select(any(.by[]; .task != $qemu and (.task | test("^CPU [0-9]+/KVM$") | not)))) | length),
+       ($kicks | map(.grew) | add // 0),
+       ($kicks | map(select(.grew >= $s0 and .grew <= $s0 + $bg)) | length),
+       ($kicks | map(select(.grew >= $s1 and .grew <= $s1 + $bg)) | length),
+       ($kicks | map("\(.id):+\(.grew)") | join(","))] | @tsv' "$work/eventfd.final")"
+lab_log "kick eventfds (QEMU's eventfds whose count grew, id:+growth): $k_desc, $k_sum kicks in all;" \
+    "the guest sent $sent0 requests from CPU 0, $sent1 from CPU 1"
+lab_expect_within "$guest_queues" $((2 * guest_queues)) "$k_n" "kick eventfds: one or two per queue pair (TX, and RX refills)"
+lab_expect "$k_exact" -eq "$k_n" "kick eventfds: each one's fdinfo eventfd-count grew by the signals the kprobe saw"
+lab_expect "$k_foreign" -eq 0 "kick eventfds: each kicked by QEMU's threads only (KVM ioeventfds)"
+lab_expect "$k_q0" -ge 1 "kick eventfds: one grew by CPU 0's $sent0 requests (queue 0's TX virtqueue)"
+lab_expect "$k_q1" -ge 1 "kick eventfds: one grew by CPU 1's $sent1 requests (queue 1's TX virtqueue)"
+
 lab_log "passed in $(lab_elapsed)"
