@@ -81,7 +81,8 @@ START_TEST(test_top_order)
 	tvq_top_insert(&fr, 3, 1);
 	tvq_top_insert(&fr, 9, 3);
 	tvq_top_insert(&fr, 65535, 5);
-	check_top(&fr, (const uint32_t[]){ 65535, 7, 9, 3, 12, 40 }, (const uint64_t[]){ 5, 3, 3, 1, 1, 1 }, 6);
+	check_top(&fr, (const uint32_t[]){ 65535, 7, 9, 3, 12, 40 }, (const uint64_t[]){ 5, 3, 3, 1, 1, 1 },
+		  6);
 }
 END_TEST
 
@@ -116,7 +117,8 @@ END_TEST
 
 int main(void)
 {
-	const TTest *tests[] = { test_slot_rule, test_slot_bounds, test_slot_labels, test_top_order, test_top_full };
+	const TTest *tests[] = { test_slot_rule, test_slot_bounds, test_slot_labels, test_top_order,
+				 test_top_full };
 
 	return unit_run(unit_suite("tun_vhost_queue", "logic", tests, ARRAY_SIZE(tests)));
 }
