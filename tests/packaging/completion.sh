@@ -6,11 +6,10 @@
 # option (also as "--opt=value"), interface names from /sys/class/net after an interface
 # option (the next one after a comma), files after a path option, nothing after a number.
 # Every tool's script is valid bash and registers that tool's name (aliases included).
-set -u
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 build=${1:?usage: completion.sh BUILD_DIR}
 comp=$build/completion
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 # What bash offers for the words (the last one is being completed; "" completes an empty word).
 complete_words() {
@@ -92,4 +91,4 @@ for script in "$comp"/*; do
 done
 [ "$n" -eq "$(ls "$build/bin" | wc -l)" ] || fail "$n completion scripts for $(ls "$build/bin" | wc -l) tools"
 echo "ok: $n completion scripts register their tool"
-exit $((fails > 0))
+finish

@@ -5,10 +5,9 @@
 # layout measurement-tools/<folder>/<tool>; no binary has a NEEDED entry (readelf -d: nothing to
 # load, any libc or none); every man page and completion script; README.md, LICENSE; SHA256SUMS
 # lists every file and verifies. Prints each binary's size and the tarball's.
-set -u
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 build=${1:?usage: dist_tarball.sh BUILD_DIR}
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 start=$(date +%s)
 cmake --build "$build" --target dist >/dev/null || { echo "FAIL: dist target failed"; exit 1; }
 tarball=$(ls "$build"/dist/bpfnet-tools-*-*.tar.gz 2>/dev/null)
@@ -55,4 +54,4 @@ cat "$dir/sorted"
 awk 'NR == 1 { print "smallest binary: " $2 " " $1 " bytes" } END { print "largest binary: " $2 " " $1 " bytes" }' "$dir/sorted"
 echo "tarball: $tarball $(stat -c %s "$tarball") bytes ($(du -k "$tarball" | cut -f1) KiB), $(du -sk "$top" | cut -f1) KiB extracted, $ntools tools"
 echo "dist test: $(($(date +%s) - start)) s"
-exit $((fails > 0))
+finish

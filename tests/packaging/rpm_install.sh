@@ -5,10 +5,9 @@
 # Then, from that root, every tool's --help and --version run (chrooted as root: the root holds
 # nothing but the suite, no libc, no shell), and `man -l` renders its installed man page.
 # `rpm -e` of the metapackage and all tools leaves no file behind.
-set -u
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 build=${1:?usage: rpm_install.sh BUILD_DIR}
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 start=$(date +%s)
 rpms=$build/rpm/RPMS/$(uname -m)
 ls "$rpms"/*.rpm >/dev/null 2>&1 || { echo "FAIL: no RPMs in $rpms (packaging.rpm builds them)"; exit 1; }
@@ -58,4 +57,4 @@ rpm -e --root "$root" $(rpm -qa --root "$root") || fail "rpm -e of every package
 left=$(find "$root/usr" -type f 2>/dev/null | head -3)
 [ -z "$left" ] || fail "files left after rpm -e: $left"
 echo "rpm install test: $(($(date +%s) - start)) s"
-exit $((fails > 0))
+finish

@@ -4,10 +4,9 @@
 # that every tool has its own subpackage bpfnet-<module>-<tool> (<module>: its top folder) that
 # installs that executable, statically linked, its man page and its bash completion, provides
 # bpfnet-<tool>, requires nothing outside the suite, and that the metapackage requires them all.
-set -u
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 build=${1:?usage: rpm_subpackages.sh BUILD_DIR}
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 start=$(date +%s)
 cmake --build "$build" --target rpm >/dev/null || { echo "FAIL: rpm target failed"; exit 1; }
 rpms=$build/rpm/RPMS/$(uname -m)
@@ -39,4 +38,4 @@ for exe in "$build"/bin/*; do
 	grep -q "^$name = " <<<"$meta_requires" || { fail "the metapackage does not require $name"; continue; }
 	echo "ok: $(basename "$pkg")"
 done
-exit $((fails > 0))
+finish

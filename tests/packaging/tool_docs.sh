@@ -3,11 +3,10 @@
 # Checks that every built tool has its doc page (docs/tools/<folder>/<tool>.md) and its man page
 # (build/man/<tool>.8), that groff renders the man page without a warning, and that every long
 # option the tool's --help prints is described in its page.
-set -u
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 src=${1:?usage: tool_docs.sh SOURCE_DIR BUILD_DIR}
 build=${2:?usage: tool_docs.sh SOURCE_DIR BUILD_DIR}
-fails=0
-fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 tools=0
 for exe in "$build"/bin/*; do
@@ -32,4 +31,4 @@ for exe in "$build"/bin/*; do
 	echo "ok: $tool"
 done
 [ "$tools" -gt 0 ] || fail "no tools in $build/bin"
-exit $((fails > 0))
+finish

@@ -132,6 +132,14 @@ void expect_ok(const struct captured *r, ...)
 	va_end(ap);
 }
 
+void expect_printed(struct captured *r, const char *out)
+{
+	ck_assert_int_eq(r->status, 0);
+	ck_assert_str_eq(r->err, "");
+	ck_assert_str_eq(r->out, out);
+	captured_free(r);
+}
+
 void expect_error(const struct captured *r, const char *usage, const char *prog, const char *msg)
 {
 	struct strbuf want = { 0 };

@@ -52,6 +52,9 @@ void expect_ok(const struct captured *r, ...);
 
 #define EXPECT_OK(...) expect_ok(&r, __VA_ARGS__, NULL)
 
+/* The parse exited 0 printing exactly out on stdout and nothing on stderr; frees r. */
+void expect_printed(struct captured *r, const char *out);
+
 /* The parse failed with status 2, printing exactly the usage and "prog: error: msg". */
 void expect_error(const struct captured *r, const char *usage, const char *prog, const char *msg);
 

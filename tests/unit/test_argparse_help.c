@@ -50,23 +50,14 @@ START_TEST(test_help_text)
 	struct captured r;
 
 	RUN(&tool, "tool", "--help");
-	ck_assert_int_eq(r.status, 0);
-	ck_assert_str_eq(r.err, "");
-	ck_assert_str_eq(r.out, TOOL_HELP);
-	captured_free(&r);
+	expect_printed(&r, TOOL_HELP);
 	/* -h, a prefix of --help, and --help after other options give the same text. */
 	RUN(&tool, "tool", "-h");
-	ck_assert_int_eq(r.status, 0);
-	ck_assert_str_eq(r.out, TOOL_HELP);
-	captured_free(&r);
+	expect_printed(&r, TOOL_HELP);
 	RUN(&tool, "tool", "--he");
-	ck_assert_int_eq(r.status, 0);
-	ck_assert_str_eq(r.out, TOOL_HELP);
-	captured_free(&r);
+	expect_printed(&r, TOOL_HELP);
 	RUN(&tool, "tool", "-v", "--help", "--bogus");
-	ck_assert_int_eq(r.status, 0);
-	ck_assert_str_eq(r.out, TOOL_HELP);
-	captured_free(&r);
+	expect_printed(&r, TOOL_HELP);
 }
 END_TEST
 
