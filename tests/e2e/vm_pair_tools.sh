@@ -14,6 +14,7 @@
 # with the MACs of A and B (multi_vm_pair_latency) or the pair id (..._pairid).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vm_hosts.sh"
+. "$(dirname "$0")/libvirt_live.sh"
 e2e_setup vpg 214
 
 NS_H=vpgh
@@ -41,23 +42,8 @@ done
 UUID_A=0b1e0c4a-1111-4a5b-8c9d-00000000000a
 UUID_B=0b1e0c4a-2222-4a5b-8c9d-00000000000b
 mkdir "$E2E_TMP/libvirt"
-for vm in "vma:$UUID_A:vpgtap0" "vmb:$UUID_B:vpgtap1"; do
-	IFS=: read -r name uuid tap <<<"$vm"
-	cat >"$E2E_TMP/libvirt/$name.xml" <<XML
-<domstatus state='running' reason='booted' pid='1'>
-  <domain type='kvm' id='1'>
-    <name>$name</name>
-    <uuid>$uuid</uuid>
-    <devices>
-      <interface type='bridge'>
-        <source bridge='br0'/>
-        <target dev='$tap'/>
-      </interface>
-    </devices>
-  </domain>
-</domstatus>
-XML
-done
+libvirt_live_xml "$E2E_TMP/libvirt" vma "$UUID_A" vpgtap0
+libvirt_live_xml "$E2E_TMP/libvirt" vmb "$UUID_B" vpgtap1
 echo "$UUID_A $UUID_B" >"$E2E_TMP/vm_pairs.txt"
 
 # start OUT TOOL ARGS...: one tool in the host namespace, attached, its pid kept.

@@ -19,6 +19,15 @@
 #                                       CMD's status (124: time limit, 125: no status)
 #   lab_nested_ready [SEC]              wait until its eth0 is configured
 #   lab_nested_stop                     end a guest started with CMD = lab_nested_serve
+#   lab_nested_use I                    select nested guest I (0, 1, ...): the functions above
+#                                       and the variables below act on it (default: guest 0)
+#
+# Several guests: guest I has its own tap, addresses and directory: LAB_NESTED_TAP tapI,
+# LAB_NESTED_GUEST_IP 10.77.0.(2+I), LAB_NESTED_MAC 52:54:00:77:00:(02+I) in hex, LAB_NESTED_DIR
+# and LAB_NESTED_PID; lab_nested_use I switches these variables to guest I's (guest 0's are
+# the single-guest defaults above, overridable by the environment as before). The lab guest's
+# address on a tap, LAB_NESTED_HOST_IP, is the same for every guest: lab_nested_tap --bridged
+# gives the tap no address (a bridge port), so that the guests reach each other.
 #
 # The nested guest boots the lab's own kernel and initramfs (LAB_VMLINUZ, LAB_INITRD, set by
 # lab.sh). Without --root CMD runs in its busybox initramfs (sh, ip, ping: fastest). With
@@ -49,8 +58,35 @@ LAB_NESTED_GUEST_IP=${LAB_NESTED_GUEST_IP:-10.77.0.2}
 LAB_NESTED_MEM=${LAB_NESTED_MEM:-256}
 LAB_NESTED_BIOS=${LAB_NESTED_BIOS-/usr/share/qemu/qboot.rom}
 LAB_NESTED_QUEUES=${LAB_NESTED_QUEUES:-1}
+LAB_NESTED_MAC=${LAB_NESTED_MAC:-52:54:00:77:00:02}
 LAB_NESTED_DIR=""
 LAB_NESTED_PID=""
+LAB_NESTED_INDEX=0
+# Every guest's variables while another is selected: LAB_NESTED_SAVED[I.name].
+declare -A LAB_NESTED_SAVED=()
+
+lab_nested_use() {
+    local i=$1 v
+    if [[ ! $i =~ ^[0-9]+$ ]] || ((i >= 250)); then
+        lab_fail "lab_nested_use wants a guest number, got '$i'"
+    fi
+    for v in TAP GUEST_IP MAC DIR PID QUEUES; do
+        v=LAB_NESTED_$v
+        LAB_NESTED_SAVED[$LAB_NESTED_INDEX.$v]=${!v}
+    done
+    LAB_NESTED_INDEX=$i
+    if [[ -n ${LAB_NESTED_SAVED[$i.LAB_NESTED_TAP]+set} ]]; then
+        for v in TAP GUEST_IP MAC DIR PID QUEUES; do
+            v=LAB_NESTED_$v
+            printf -v "$v" '%s' "${LAB_NESTED_SAVED[$i.$v]}"
+        done
+        return 0
+    fi
+    LAB_NESTED_TAP=tap$i
+    LAB_NESTED_GUEST_IP=10.77.0.$((2 + i))
+    LAB_NESTED_MAC=$(printf '52:54:00:77:00:%02x' $((2 + i)))
+    LAB_NESTED_DIR="" LAB_NESTED_PID="" LAB_NESTED_QUEUES=1
+}
 
 lab_nested_require() {
     grep -qw svm /proc/cpuinfo ||
@@ -64,16 +100,24 @@ lab_nested_require() {
 }
 
 lab_nested_tap() {
-    local mq=()
-    if [[ ${1:-} == --queues ]]; then
-        [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || lab_fail "lab_nested_tap --queues wants a number, got '${2:-}'"
-        LAB_NESTED_QUEUES=$2
-    fi
+    local mq=() bridged=0
+    while (($# > 0)); do
+        case $1 in
+            --queues)
+                [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || lab_fail "lab_nested_tap --queues wants a number, got '${2:-}'"
+                LAB_NESTED_QUEUES=$2
+                shift
+                ;;
+            --bridged) bridged=1 ;;
+            *) lab_fail "lab_nested_tap: unknown option '$1'" ;;
+        esac
+        shift
+    done
     ((LAB_NESTED_QUEUES > 1)) && mq=(multi_queue)
     ip tuntap add dev "$LAB_NESTED_TAP" mode tap "${mq[@]}" || lab_fail "cannot create $LAB_NESTED_TAP"
     lab_on_exit "ip link del $LAB_NESTED_TAP"
     sysctl -qw "net.ipv6.conf.$LAB_NESTED_TAP.disable_ipv6=1" 2>/dev/null
-    ip addr add "$LAB_NESTED_HOST_IP/24" dev "$LAB_NESTED_TAP"
+    ((bridged)) || ip addr add "$LAB_NESTED_HOST_IP/24" dev "$LAB_NESTED_TAP"
     ip link set "$LAB_NESTED_TAP" up
 }
 
@@ -160,7 +204,7 @@ lab_nested_start() {
     # aperture (two scans of all 256 buses through port I/O).
     append="console=ttyS0 quiet panic=-1 rdinit=/init lab.io=labio lab.mode=job acpi=off pci=noearly"
     local netdev="tap,id=n0,ifname=$LAB_NESTED_TAP,script=no,downscript=no,vhost=on"
-    local nic="virtio-net-pci,netdev=n0,mac=52:54:00:77:00:02"
+    local nic="virtio-net-pci,netdev=n0,mac=$LAB_NESTED_MAC"
     if ((queues > 1)); then
         netdev+=",queues=$queues"
         nic+=",mq=on,vectors=$((2 * queues + 2))"
@@ -181,15 +225,21 @@ lab_nested_start() {
     qemu+=(-append "$append")
     "${qemu[@]}" </dev/null >"$LAB_NESTED_DIR/qemu.out" 2>&1 &
     LAB_NESTED_PID=$!
-    lab_on_exit "lab_nested_kill"
+    lab_on_exit "lab_nested_kill $LAB_NESTED_INDEX"
 }
 
-# shellcheck disable=SC2317 # called by the EXIT trap
+# lab_nested_kill [I]: the selected guest, or guest I (the selection stays).
+# shellcheck disable=SC2317,SC2120 # called by the EXIT trap (with I)
 lab_nested_kill() {
-    [[ -n $LAB_NESTED_PID ]] || return 0
-    kill "$LAB_NESTED_PID" 2>/dev/null
-    wait "$LAB_NESTED_PID" 2>/dev/null
-    LAB_NESTED_PID=""
+    local was=$LAB_NESTED_INDEX
+    [[ -n ${1:-} ]] && lab_nested_use "$1"
+    if [[ -n $LAB_NESTED_PID ]]; then
+        kill "$LAB_NESTED_PID" 2>/dev/null
+        wait "$LAB_NESTED_PID" 2>/dev/null
+        LAB_NESTED_PID=""
+    fi
+    [[ -n ${1:-} ]] && lab_nested_use "$was"
+    return 0
 }
 
 lab_nested_alive() {
