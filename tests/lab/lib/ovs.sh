@@ -126,7 +126,8 @@ lab_ovs_ct_count() {
 # removes its datapath (exit --cleanup) and both daemons stop.
 #
 #   lab_ovs_vswitchd_start DIR             start both daemons (loads openvswitch, IPv6 off for
-#                                          new netdevs as in lab_ovs_dp_add)
+#                                          new netdevs as in lab_ovs_dp_add; datapath flows idle
+#                                          out after 300 s, not 10 s)
 #   lab_ovs_bridge_add BR [DEV...]         bridge BR (datapath "ovs-system", kernel type) with the
 #                                          netdevs DEV as ports, in one transaction; fail-mode
 #                                          secure: only the caller's OpenFlow rules forward
@@ -147,6 +148,11 @@ lab_ovs_vswitchd_start() {
         lab_fail "ovsdb-server did not start: $(tail -n 3 "$dir/ovsdb-server.err")"
     lab_on_exit "lab_ovs_daemon_stop ovsdb-server"
     ovs-vsctl --no-wait init || lab_fail "ovs-vsctl init failed"
+    # Datapath flows live until idle this long (10 s by default). A scenario's flows must stay
+    # until it deletes them, however slowly the tools attach on a loaded machine: under two CPU
+    # hogs ovs_tools_upcall's first megaflows expired before its ovs-dpctl dump-flows.
+    ovs-vsctl --no-wait set Open_vSwitch . other_config:max-idle=300000 ||
+        lab_fail "ovs-vsctl set other_config:max-idle failed"
     ovs-vswitchd "unix:$dir/db.sock" --pidfile --detach --log-file --no-chdir \
         2>"$dir/ovs-vswitchd.err" ||
         lab_fail "ovs-vswitchd did not start: $(tail -n 3 "$dir/ovs-vswitchd.log")"

@@ -30,9 +30,6 @@ export BPFNET_BTF
 
 lab_modprobe nf_conntrack
 lab_ovs_vswitchd_start "$WORK/ovs"
-# Datapath flows live until idle this long (10 s by default): the warm-up's flows must still
-# be there when the counted packets come, however slowly the tool attaches under TCG.
-ovs-vsctl set Open_vSwitch . other_config:max-idle=300000
 lab_netns_attach oda 10.64.0.1 od0 eth0
 lab_netns_attach odb 10.64.0.2 od1 eth0
 lab_netns_attach odc 10.64.0.3 od2 eth0
