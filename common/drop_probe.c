@@ -54,9 +54,16 @@ static void match_reason(unsigned value, const char *name, void *ctx)
 
 const char *drop_reason_name(unsigned reason)
 {
+	/* The last answer: a tool printing per drop asks for the same few reasons again and again. */
+	static const struct btf *last_btf;
+	static struct reason_lookup last;
 	struct reason_lookup l = { reason, NULL };
 
+	if (last_btf && last_btf == kernel_btf() && last.value == reason)
+		return last.name;
 	drop_reason_foreach(match_reason, &l);
+	last_btf = kernel_btf();
+	last = l;
 	return l.name;
 }
 

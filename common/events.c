@@ -14,11 +14,11 @@
 #include "interval.h"
 #include "json.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "timefmt.h"
 
 #define LOST_CHECK_PERIOD 1.0 /* seconds between two looks at the lost counter */
-#define PERF_PAGES 64 /* per CPU: enough for bursts of a few thousand events between polls */
 
 struct event_channel {
 	struct ring_buffer *rb;
@@ -32,22 +32,35 @@ struct event_channel {
 	size_t aligned_size;
 };
 
-/* BPFNET_TEST_EVENT_BUFFER in bytes, or 0 when unset. */
-static unsigned long test_buffer_bytes(void)
+int events_buffer_kib;
+
+/* bytes rounded up to a power of two pages. */
+static unsigned long pow2_pages(unsigned long bytes)
+{
+	unsigned long page = (unsigned long)sysconf(_SC_PAGESIZE), size = page;
+
+	while (size < bytes)
+		size <<= 1;
+	return size;
+}
+
+unsigned long events_buffer_bytes(void)
 {
 	const char *v = getenv("BPFNET_TEST_EVENT_BUFFER");
 
-	return v ? strtoul(v, NULL, 0) : 0;
+	if (v)
+		return strtoul(v, NULL, 0);
+	return events_buffer_kib ? pow2_pages((unsigned long)events_buffer_kib << 10) : 0;
 }
 
 void events_prepare(struct bpf_object *obj)
 {
 	struct bpf_map *events = bpf_object__find_map_by_name(obj, "events");
-	unsigned long bytes = test_buffer_bytes();
+	unsigned long bytes = events_buffer_bytes();
 
 	if (bytes && events && bpf_map__type(events) == BPF_MAP_TYPE_RINGBUF &&
 	    bpf_map__set_max_entries(events, (uint32_t)bytes))
-		die("BPFNET_TEST_EVENT_BUFFER=%lu: not a ring buffer size", bytes);
+		die("event buffer of %lu bytes: not a ring buffer size", bytes);
 }
 
 static int ringbuf_cb(void *ctx, void *data, size_t size)
@@ -80,6 +93,7 @@ struct event_channel *events_open(struct bpf_map *events, struct bpf_map *lost, 
 
 	if (!ch)
 		die("out of memory");
+	output_defer_flushes(true);
 	ch->fn = fn;
 	ch->ctx = ctx;
 	ch->lost = lost;
@@ -88,10 +102,10 @@ struct event_channel *events_open(struct bpf_map *events, struct bpf_map *lost, 
 		if (!ch->rb)
 			die("cannot open the ring buffer: %s", strerror(errno));
 	} else {
-		unsigned long pages = test_buffer_bytes() / (unsigned long)sysconf(_SC_PAGESIZE);
+		unsigned long bytes = events_buffer_bytes(), page = (unsigned long)sysconf(_SC_PAGESIZE);
+		unsigned long pages = bytes ? bytes / page : ((unsigned long)EVENTS_PERF_KIB << 10) / page;
 
-		ch->pb = perf_buffer__new(bpf_map__fd(events), pages ? pages : PERF_PAGES, perf_cb, NULL, ch,
-					  NULL);
+		ch->pb = perf_buffer__new(bpf_map__fd(events), pages ? pages : 1, perf_cb, NULL, ch, NULL);
 		if (!ch->pb)
 			die("cannot open the perf buffer: %s", strerror(errno));
 	}
@@ -100,7 +114,10 @@ struct event_channel *events_open(struct bpf_map *events, struct bpf_map *lost, 
 
 int events_poll(struct event_channel *ch, int timeout_ms)
 {
-	int n = ch->rb ? ring_buffer__poll(ch->rb, timeout_ms) : perf_buffer__poll(ch->pb, timeout_ms);
+	int n;
+
+	timeout_ms = output_before_wait(timeout_ms);
+	n = ch->rb ? ring_buffer__poll(ch->rb, timeout_ms) : perf_buffer__poll(ch->pb, timeout_ms);
 
 	if (tool_elapsed() >= ch->next_lost_check)
 		events_report_lost(ch);
@@ -113,6 +130,8 @@ int events_consume(struct event_channel *ch)
 
 	if (tool_elapsed() >= ch->next_lost_check)
 		events_report_lost(ch);
+	/* The tool reads on its own clock and sleeps next: what it printed goes out now. */
+	output_flush();
 	return n == -EINTR ? 0 : n;
 }
 
@@ -236,6 +255,8 @@ void events_close(struct event_channel *ch)
 {
 	if (!ch)
 		return;
+	output_defer_flushes(false);
+	output_flush();
 	ring_buffer__free(ch->rb);
 	perf_buffer__free(ch->pb);
 	free(ch->aligned);

@@ -17,10 +17,28 @@ typedef void (*event_handler)(void *ctx, const void *data, size_t size);
 struct event_channel;
 
 /*
- * Before load: with BPFNET_TEST_EVENT_BUFFER=BYTES (a test switch) the object's "events" ring
- * buffer gets that size, so that tests can force losses; events_open sizes a perf buffer alike.
+ * --event-buffer KIB, in a per-event tool's options (OPT_EVENT_BUFFER): the size of the event
+ * buffer, the ring buffer (EVENTS_RINGBUF_KIB by default) or, on kernels before 5.8, the perf
+ * buffer of each CPU (EVENTS_PERF_KIB by default); rounded up to a power of two pages. 0: the
+ * default.
+ */
+#define EVENTS_RINGBUF_KIB 4096
+#define EVENTS_PERF_KIB 256
+extern int events_buffer_kib;
+#define OPT_EVENT_BUFFER                                                                                     \
+	OPT_INT("event-buffer", 0, &events_buffer_kib, 4, 1 << 20,                                           \
+		"event buffer size in KiB, rounded up to a power of two pages (default: 4096, or 256 per "   \
+		"CPU before Linux 5.8); a larger one absorbs longer bursts without losing events",           \
+		.metavar = "KIB")
+
+/*
+ * Before load: sizes the object's "events" ring buffer (--event-buffer). BPFNET_TEST_EVENT_BUFFER=
+ * BYTES (a test switch) takes precedence, so that tests can force losses; events_open sizes a
+ * perf buffer alike.
  */
 void events_prepare(struct bpf_object *obj);
+/* The event buffer size in bytes that events_prepare/events_open use (0: the object's own). */
+unsigned long events_buffer_bytes(void);
 /* Opens the channel on the "events" and "events_lost" maps of a loaded object. Dies on error. */
 struct event_channel *events_open(struct bpf_map *events, struct bpf_map *lost, event_handler fn, void *ctx);
 /*

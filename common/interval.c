@@ -2,6 +2,7 @@
 #include "interval.h"
 
 #include "events.h"
+#include "output.h"
 #include "runtime.h"
 
 static double now(const struct interval_loop *l)
@@ -39,5 +40,6 @@ void interval_run(const struct interval_loop *l)
 			l->final(l->ctx);
 		else if (!signalled)
 			l->report(l->ctx);
+		output_flush();
 	}
 }

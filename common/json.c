@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "json.h"
+#include "output.h"
 
 #include <math.h>
 #include <string.h>
@@ -182,7 +183,10 @@ void json_str_array(struct json *j, const char *key, const char *const *items, i
 void json_finish(struct json *j)
 {
 	fputc('\n', j->f);
-	fflush(j->f);
+	if (j->f != stdout)
+		fflush(j->f);
+	else
+		output_event_end();
 	j->depth = 0;
 	j->need_comma[0] = false;
 }

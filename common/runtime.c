@@ -18,6 +18,7 @@
 #include "argparse.h"
 #include "bpfload.h"
 #include "log.h"
+#include "output.h"
 #include "util.h"
 
 static const char *name;
@@ -75,6 +76,7 @@ static void ensure_tracefs(void)
 void tool_init(const char *tool)
 {
 	name = tool;
+	output_init();
 	check_privileges();
 	bpfload_init();
 	ensure_tracefs();

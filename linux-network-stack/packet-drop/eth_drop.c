@@ -13,6 +13,7 @@
 #include "json.h"
 #include "ksyms.h"
 #include "log.h"
+#include "output.h"
 #include "pktdecode.h"
 #include "runtime.h"
 #include "stack.h"
@@ -49,6 +50,7 @@ static const struct arg_opt options[] = {
 	OPT_FLAG("no-stack-trace", 0, &opt.no_stack_trace, "do not print kernel stacks"),
 	OPT_FLAG("disable-normal-filter", 0, &opt.disable_normal_filter,
 		 "also show frees that match the normal kfree patterns"),
+	OPT_EVENT_BUFFER,
 	{ 0 },
 };
 
@@ -365,7 +367,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 		eth_drop_print_json(stdout, ev, hms, frames + skip, n - skip);
 	else
 		eth_drop_print_event(stdout, ev, hms, frames + skip, n - skip, &p->opts);
-	fflush(stdout);
+	output_event_end();
 }
 
 static void build_config(struct eth_drop_config *cfg)

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * exec_ready READY_FILE TOOL [ARGS...]: runs TOOL --ready-file READY_FILE ARGS, prints the
+ * milliseconds from exec to the ready file (probes attached), stops the tool with SIGINT and
+ * waits for it. Prints "exit STATUS" instead when the tool exits before it is ready, and
+ * "timeout" after 20 s.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+int main(int argc, char **argv)
+{
+	const struct timespec tick = { 0, 200000 };
+	struct stat st;
+	double start;
+	int status;
+	pid_t pid;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: exec_ready READY_FILE TOOL [ARGS...]\n");
+		return 2;
+	}
+	unlink(argv[1]);
+	start = now_ms();
+	pid = fork();
+	if (pid == 0) {
+		char **args = calloc((size_t)argc + 2, sizeof(*args));
+
+		args[0] = argv[2];
+		args[1] = "--ready-file";
+		args[2] = argv[1];
+		for (int i = 3; i < argc; i++)
+			args[i] = argv[i];
+		execv(argv[2], args);
+		_exit(127);
+	}
+	for (;;) {
+		if (!stat(argv[1], &st) && st.st_size > 0) {
+			printf("%.1f\n", now_ms() - start);
+			break;
+		}
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			printf("exit %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+			return 0;
+		}
+		if (now_ms() - start > 20000) {
+			printf("timeout\n");
+			break;
+		}
+		nanosleep(&tick, NULL);
+	}
+	kill(pid, SIGINT);
+	for (int i = 0; i < 1000 && waitpid(pid, &status, WNOHANG) != pid; i++)
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	if (kill(pid, 0) == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+	}
+	return 0;
+}
