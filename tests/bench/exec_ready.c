@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * exec_ready READY_FILE TOOL [ARGS...]: runs TOOL --ready-file READY_FILE ARGS, prints the
- * milliseconds from exec to the ready file (probes attached), stops the tool with SIGINT and
- * waits for it. Prints "exit STATUS" instead when the tool exits before it is ready, and
- * "timeout" after 20 s.
+ * milliseconds from exec to the ready file (probes attached; the tool's stdout goes to
+ * /dev/null), the CPU time the tool used until then and the time it waited for a CPU (ms,
+ * /proc/PID/schedstat), stops the tool with SIGINT and waits for it. Prints "exit STATUS" instead when
+ * the tool exits before it is ready, and "timeout" after 20 s.
  */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,24 @@ static double now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+/* The time pid has run on a CPU and waited for one so far (/proc/PID/schedstat), in ms. */
+static void sched_ms(pid_t pid, double *run, double *wait)
+{
+	unsigned long long r = 0, w = 0;
+	char path[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%llu %llu", &r, &w) != 2)
+			r = w = 0;
+		fclose(f);
+	}
+	*run = (double)r / 1e6;
+	*wait = (double)w / 1e6;
 }
 
 int main(int argc, char **argv)
@@ -38,6 +58,10 @@ int main(int argc, char **argv)
 	pid = fork();
 	if (pid == 0) {
 		char **args = calloc((size_t)argc + 2, sizeof(*args));
+		int null = open("/dev/null", O_WRONLY);
+
+		if (null >= 0)
+			dup2(null, STDOUT_FILENO); /* the tool's output is not ours */
 
 		args[0] = argv[2];
 		args[1] = "--ready-file";
@@ -49,7 +73,10 @@ int main(int argc, char **argv)
 	}
 	for (;;) {
 		if (!stat(argv[1], &st) && st.st_size > 0) {
-			printf("%.1f\n", now_ms() - start);
+			double ms = now_ms() - start, run, wait;
+
+			sched_ms(pid, &run, &wait);
+			printf("%.1f %.1f %.1f\n", ms, run, wait);
 			break;
 		}
 		if (waitpid(pid, &status, WNOHANG) == pid) {
