@@ -110,10 +110,17 @@ col_sum() { # SECTION COLUMN (fields: Total avg s0 s1 s2 s3 s4 BPS PPS)
 expect_eq "text TX [64, 512)" "$(col_sum TX 4)" 50
 expect_eq "text TX [512, 2K)" "$(col_sum TX 5)" 20
 expect_eq "text RX [64, 512)" "$(col_sum RX 4)" 30
-# BPS is printed in K (2^10) with 2 decimals: sum it back into bytes, within 2 %.
+# BPS is printed in K (2^10) with 2 decimals: sum it back into bytes. Each interval's BPS is
+# its bytes over its own measured length, which on a loaded machine is not 1 s (one came out
+# 1.3 s): the exact check is JSON's bps x seconds above (the text prints the same value); here
+# the sum must be the bytes within a factor of 2, which a unit error (bits, per ms) cannot be.
 bps=$(awk '/^(TX|RX)$/ { sec = $1 } sec == "TX" && $1 == "Total" { v = $8; m = 1
 	if (v ~ /K$/) m = 1024; if (v ~ /M$/) m = 1048576; sub(/[KM]$/, "", v); n += v * m } END { printf "%d", n }' "$text")
-within "text TX BPS summed over 1 s intervals" "$bps" "$tx_b" $((tx_b / 50 + TOL_BYTES))
+if [ "$bps" -ge $((tx_b / 2)) ] && [ "$bps" -le $((tx_b * 2)) ]; then
+	e2e_pass "text TX BPS summed over the 1 s intervals: $bps (interface: $tx_b bytes)"
+else
+	e2e_fail "text TX BPS summed over the 1 s intervals: $bps, not within a factor of 2 of the interface's $tx_b bytes"
+fi
 avg=$(awk '/^(TX|RX)$/ { sec = $1 } sec == "RX" && $1 == "0" && $2 != "0" { print $2; exit }' "$text")
 expect_eq "text RX average frame size" "$avg" "142.0"
 
