@@ -76,6 +76,7 @@ if(RPMBUILD)
             --define "completion_src ${BPFNET_COMPLETION_DIR}"
             --define "tools_list ${CMAKE_BINARY_DIR}/rpm/tools.txt"
             --define "dist ${BPFNET_RPM_DIST}"
+            --define "strip_prog ${CMAKE_STRIP}"
             ${CMAKE_BINARY_DIR}/rpm/bpfnet-tools.spec
     DEPENDS ${_tools}
     COMMENT "Building RPMs (dist ${BPFNET_RPM_DIST}) in ${CMAKE_BINARY_DIR}/rpm/RPMS"
@@ -85,7 +86,7 @@ endif()
 
 add_custom_target(dist
   COMMAND ${CMAKE_SOURCE_DIR}/cmake/dist.sh ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}
-          ${PROJECT_VERSION} ${RPM_ARCH} ${CMAKE_BINARY_DIR}/dist/tools.txt
+          ${PROJECT_VERSION} ${RPM_ARCH} ${CMAKE_BINARY_DIR}/dist/tools.txt ${CMAKE_STRIP}
   DEPENDS ${_tools}
   COMMENT "Tarball ${CMAKE_BINARY_DIR}/dist/bpfnet-tools-${PROJECT_VERSION}-${RPM_ARCH}.tar.gz"
   VERBATIM)

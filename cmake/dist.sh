@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The static tarball of one architecture (cmake --build build --target dist):
 #   build/dist/bpfnet-tools-<version>-<arch>.tar.gz, one folder bpfnet-tools-<version>-<arch>/ of
-#     bin/<tool>                              every tool, flat
+#     bin/<tool>                              every tool, flat, stripped (build/bin keeps the
+#                                             debug information)
 #     measurement-tools/<folder>/<tool>       the same files (hard links) in the manual's layout
 #     share/man/man8/<tool>.8                 man pages
 #     share/bash-completion/completions/<tool>  bash completion (none in a cross build without
@@ -11,11 +12,12 @@
 # Entries are sorted, owned by root, dated $SOURCE_DATE_EPOCH when set, and gzip stores no
 # name or time: the same build gives the same bytes.
 set -eu
-src=${1:?usage: dist.sh SOURCE_DIR BUILD_DIR VERSION ARCH TOOLS_LIST}
+src=${1:?usage: dist.sh SOURCE_DIR BUILD_DIR VERSION ARCH TOOLS_LIST STRIP}
 build=${2:?}
 version=${3:?}
 arch=${4:?}
 list=${5:?}
+strip=${6:?}
 
 name=bpfnet-tools-$version-$arch
 out=$build/dist
@@ -25,7 +27,7 @@ top=$stage/$name
 mkdir -p "$top/bin" "$top/share/man/man8"
 while read -r tool folder; do
 	[ -n "$tool" ] || continue
-	install -m 0755 "$build/bin/$tool" "$top/bin/$tool"
+	install -m 0755 -s --strip-program="$strip" "$build/bin/$tool" "$top/bin/$tool"
 	mkdir -p "$top/measurement-tools/$folder"
 	ln "$top/bin/$tool" "$top/measurement-tools/$folder/$tool"
 	install -m 0644 "$build/man/$tool.8" "$top/share/man/man8/$tool.8"

@@ -37,7 +37,9 @@ while read -r tool folder; do
 	[ -x "$bin" ] || { fail "no bin/$tool"; continue; }
 	[ -x "$mod" ] || { fail "no measurement-tools/$folder/$tool"; continue; }
 	cmp -s "$bin" "$mod" || fail "bin/$tool and measurement-tools/$folder/$tool differ"
-	cmp -s "$bin" "$build/bin/$tool" || fail "bin/$tool is not the build's"
+	strip -o "$dir/stripped" "$build/bin/$tool"
+	cmp -s "$bin" "$dir/stripped" || fail "bin/$tool is not the build's, stripped"
+	[ "$(readelf -S "$bin" | grep -c '\.debug_')" -eq 0 ] || fail "bin/$tool has debug sections"
 	needed=$(readelf -d "$bin" 2>&1 | grep -c '(NEEDED)')
 	[ "$needed" -eq 0 ] || fail "$tool has $needed NEEDED entries: $(readelf -d "$bin" | grep NEEDED | head -2)"
 	readelf -h "$bin" >/dev/null 2>&1 || fail "$tool is not an ELF file"

@@ -39,6 +39,7 @@ for exe in "$build"/bin/*; do
 	tool=$(basename "$exe")
 	ntools=$((ntools + 1))
 	[ -x "$root/usr/bin/$tool" ] || { fail "$tool: not installed in $root/usr/bin"; continue; }
+	[ "$(readelf -S "$root/usr/bin/$tool" | grep -c '\.debug_')" -eq 0 ] || fail "$tool: installed with debug sections"
 	help=$(run "$tool" --help 2>&1) || { fail "$tool --help failed in the RPM root: $help"; continue; }
 	grep -q "^usage: " <<<"$help" || { fail "$tool --help printed no usage line"; continue; }
 	ver=$(run "$tool" --version 2>&1) || { fail "$tool --version failed in the RPM root: $ver"; continue; }
