@@ -44,7 +44,8 @@ static unsigned long pow2_pages(unsigned long bytes)
 	return size;
 }
 
-unsigned long events_buffer_bytes(void)
+/* The event buffer size in bytes that events_prepare/events_open use (0: the object's own). */
+static unsigned long events_buffer_bytes(void)
 {
 	const char *v = getenv("BPFNET_TEST_EVENT_BUFFER");
 

@@ -37,8 +37,6 @@ extern int events_buffer_kib;
  * perf buffer alike.
  */
 void events_prepare(struct bpf_object *obj);
-/* The event buffer size in bytes that events_prepare/events_open use (0: the object's own). */
-unsigned long events_buffer_bytes(void);
 /* Opens the channel on the "events" and "events_lost" maps of a loaded object. Dies on error. */
 struct event_channel *events_open(struct bpf_map *events, struct bpf_map *lost, event_handler fn, void *ctx);
 /*
