@@ -34,6 +34,7 @@ endif()
 # Variants of each BPF object: "modern" delivers events through the BPF ring buffer (5.8+),
 # "legacy" through a perf buffer and stays within what 4.19 accepts.
 set(BPFNET_BPF_VARIANTS modern legacy)
+set(BPFNET_EMBED_SCRIPT ${CMAKE_CURRENT_LIST_DIR}/BpfEmbed.cmake)
 set_property(GLOBAL PROPERTY BPFNET_BPF_OBJECTS "")
 set_property(GLOBAL PROPERTY BPFNET_TOOLS "")
 
@@ -70,10 +71,14 @@ function(bpfnet_bpf_object name source outdir)
       DEPENDS ${source}
       COMMENT "BPF ${name} (${variant})"
       VERBATIM)
+    # The skeleton embeds the object gzip-compressed (4-6x smaller; bpfload_open() inflates it):
+    # bpftool's skeleton, with its __elf_bytes() rewritten by cmake/BpfEmbed.cmake.
     add_custom_command(
       OUTPUT ${skel}
-      COMMAND ${BPFTOOL} gen skeleton ${obj} name ${skelname} > ${skel}
-      DEPENDS ${obj}
+      COMMAND ${BPFTOOL} gen skeleton ${obj} name ${skelname} > ${skel}.bpftool
+      COMMAND ${CMAKE_COMMAND} -DOBJ=${obj} -DSKEL_IN=${skel}.bpftool -DSKEL_OUT=${skel} -DNAME=${skelname}
+              -P ${BPFNET_EMBED_SCRIPT}
+      DEPENDS ${obj} ${BPFNET_EMBED_SCRIPT}
       VERBATIM)
     list(APPEND skels ${skel})
     set_property(GLOBAL APPEND PROPERTY BPFNET_BPF_OBJECTS ${obj})

@@ -19,6 +19,7 @@
 #include "runtime.h"
 #include "strbuf.h"
 #include "util.h"
+#include "zbytes.h"
 
 #define LOG_KEEP (4u << 20)
 #define LOG_TAIL_LINES 20 /* printed on stderr when the log cannot be saved */
@@ -102,15 +103,38 @@ static const char *btf_path(void)
 	    kernel_release());
 }
 
+/* Keeps a buffer reachable until exit (leak checkers see no leak). */
+static void keep(void *p)
+{
+	static void **kept;
+	static size_t nkept;
+	void **grown = realloc(kept, (nkept + 1) * sizeof(*kept));
+
+	if (!grown)
+		die("out of memory");
+	kept = grown;
+	kept[nkept++] = p;
+}
+
 void bpfload_open(struct bpf_object_skeleton *s, const void *legacy, size_t legacy_size)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf_path());
+	const void *z = s->data;
+	size_t zlen = s->data_sz;
+	char why[160];
+	void *elf;
 	int err;
 
 	if (bpfload_use_legacy()) {
-		s->data = (void *)legacy;
-		s->data_sz = legacy_size;
+		z = legacy;
+		zlen = legacy_size;
 	}
+	/* libbpf reads the object until it is loaded: the inflated copy stays for the process's life. */
+	elf = zbytes_inflate(z, zlen, &s->data_sz, why, sizeof(why));
+	if (!elf)
+		die("the BPF object embedded in %s is damaged: %s", tool_name(), why);
+	keep(elf);
+	s->data = elf;
 	err = bpf_object__open_skeleton(s, &opts);
 	if (err)
 		die("cannot open the BPF object of %s: %s", tool_name(), strerror(-err));

@@ -16,7 +16,10 @@
 void bpfload_init(void);
 /* True when the legacy object must be used: no ring buffer, or BPFNET_FORCE_LEGACY=1. */
 bool bpfload_use_legacy(void);
-/* Opens a skeleton, swapping in the legacy object bytes when bpfload_use_legacy(). Dies on error. */
+/*
+ * Opens a skeleton from its embedded object, or from the legacy object's bytes when
+ * bpfload_use_legacy(): both gzip-compressed (cmake/BpfEmbed.cmake), inflated here. Dies on error.
+ */
 void bpfload_open(struct bpf_object_skeleton *s, const void *legacy, size_t legacy_size);
 /* Loads (verifies) every program; dies with the cause and the path of the saved log on failure. */
 void bpfload_load(struct bpf_object_skeleton *s);

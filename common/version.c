@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "zbytes.h"
 
 static struct {
 	const char *name, *variant;
@@ -38,10 +39,11 @@ struct version_info version_current(const char *tool)
 	};
 
 	for (int i = 0; i < nregistered; i++) {
-		size_t size = 0;
+		size_t zlen = 0;
+		const void *z = registered[i].elf_bytes(&zlen);
 
-		registered[i].elf_bytes(&size);
-		v.objects[i] = (struct bpf_object_info){ registered[i].name, registered[i].variant, size };
+		v.objects[i] = (struct bpf_object_info){ registered[i].name, registered[i].variant,
+							 zbytes_size(z, zlen) };
 	}
 	return v;
 }

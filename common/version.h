@@ -34,8 +34,8 @@ struct version_info {
 };
 
 /*
- * Records an embedded BPF object variant; elf_bytes is its skeleton's <skel>__elf_bytes, called
- * only by version_current(). A second registration of the same name and variant is ignored.
+ * Records an embedded BPF object variant; elf_bytes is its skeleton's <skel>__elf_bytes (the
+ * gzip-compressed object), called only by version_current(), which gives the object's size. A second registration of the same name and variant is ignored.
  */
 void version_add_bpf_object(const char *name, const char *variant, const void *(*elf_bytes)(size_t *size));
 /* This build's information for tool. */
