@@ -157,7 +157,7 @@ void events_report_lost(struct event_channel *ch)
 		return;
 	events_print_lost(stdout, g_common.json, fmt_time_hms(hms, sizeof(hms)), total - ch->lost_reported,
 			  total);
-	fflush(stdout);
+	output_event_end();
 	ch->lost_reported = total;
 }
 

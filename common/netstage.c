@@ -16,6 +16,7 @@
 #include "json.h"
 #include "ksyms.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "strbuf.h"
 #include "timefmt.h"
@@ -341,7 +342,7 @@ static void print_session(void *ctx, const void *data, size_t size)
 	r->reported++;
 	fmt_datetime_ms(datetime, sizeof(datetime));
 	r->t->print(stdout, datetime, data);
-	fflush(stdout);
+	output_event_end();
 }
 
 static void sweep_tick(void *arg)

@@ -7,6 +7,7 @@
 #include "bpfload.h"
 #include "interval.h"
 #include "netstage_summary.h"
+#include "output.h"
 #include "percpu_delta.h"
 #include "runtime.h"
 #include "timefmt.h"
@@ -117,7 +118,7 @@ static void report(struct summary_state *st, bool final)
 		st->s->print_json(stdout, datetime, &r, final);
 	else
 		st->s->print_text(stdout, datetime, &r);
-	fflush(stdout);
+	output_flush();
 }
 
 static void report_interval(void *st)

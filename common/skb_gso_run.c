@@ -7,6 +7,7 @@
 #include "hook.h"
 #include "ksyms.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "skb_gso_report.h"
 #include "timefmt.h"
@@ -34,7 +35,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 	} else {
 		p->tool->print_event(stdout, ev, &p->frames);
 	}
-	fflush(stdout);
+	output_event_end();
 }
 
 static int attached(const struct hook_set *hooks)
@@ -67,7 +68,7 @@ void gso_tool_run(const struct gso_tool *t, struct hook_set *hooks, struct bpf_o
 		hook_print(stdout, hooks);
 		printf("Attaching %d probes...\n", attached(hooks));
 	}
-	fflush(stdout);
+	output_flush();
 	events_trace(ch, hooks, duration_s, "");
 	bpfload_percpu_sums(bpfload_map(obj, "gso_anomalies"), t->nprobes, counts);
 	gso_print_exit(stdout, g_common.json, t->probe_names, counts, t->nprobes, events_lost(ch));

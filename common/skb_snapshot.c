@@ -8,6 +8,7 @@
 #include "json.h"
 #include "ksyms.h"
 #include "log.h"
+#include "output.h"
 #include "pktdecode.h"
 #include "runtime.h"
 #include "util.h"
@@ -180,7 +181,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 		skb_probe_print_json(stdout, &v);
 	else
 		p->print(stdout, &v);
-	fflush(stdout);
+	output_event_end();
 }
 
 void skb_tracer_run(struct hook_set *hooks, struct bpf_map *events, struct bpf_map *lost,
@@ -198,7 +199,7 @@ void skb_tracer_run(struct hook_set *hooks, struct bpf_map *events, struct bpf_m
 		die("no probe could be attached (see the warnings above)");
 	if (!g_common.json)
 		printf("Attaching %d probes...\n", attached);
-	fflush(stdout);
+	output_flush();
 	events_trace(ch, hooks, duration_s, "\n\n");
 	if (g_common.json) {
 		struct final_count c = { "events", printer.events };

@@ -10,6 +10,7 @@
 #include "filter.h"
 #include "json.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "vm_pair.h"
 #include "vm_pair_config.h"
@@ -182,7 +183,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 	if (size < sizeof(struct vm_pair_event))
 		return;
 	handler(data);
-	fflush(stdout);
+	output_event_end();
 }
 
 void vm_pair_run(struct bpf_object *obj, struct hook_set *hooks, vm_pair_handler fn, double duration_s,

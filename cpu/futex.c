@@ -17,6 +17,7 @@
 #include "interval.h"
 #include "json.h"
 #include "log.h"
+#include "output.h"
 #include "prom.h"
 #include "runtime.h"
 #include "futex.h"
@@ -162,7 +163,7 @@ int main(int argc, char **argv)
 	hook_attach(&hooks);
 	if (!g_common.json)
 		printf("Attaching %d probes...\n", hooks.n);
-	fflush(stdout);
+	output_flush();
 	tool_ready();
 	run.skel = skel;
 	if (!opt.interval)

@@ -14,6 +14,7 @@
 #include "events.h"
 #include "hook.h"
 #include "interval.h"
+#include "output.h"
 #include "runtime.h"
 #include "offcputime-ts.h"
 #include "offcputime-ts.skel.h"
@@ -299,7 +300,7 @@ int main(int argc, char **argv)
 		hook_print(stdout, &hooks);
 		offcpu_print_banner(stdout, s.threads, &s.layout, s.interval, s.duration);
 	}
-	fflush(stdout);
+	output_flush();
 	tool_ready();
 
 	if (s.interval) {

@@ -14,6 +14,7 @@
 #include "json.h"
 #include "ksyms.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "stack.h"
 #include "timefmt.h"
@@ -295,7 +296,7 @@ void offcpu_report(void *ctx)
 		offcpu_print_rule(stdout, "End", fmt_datetime(when, sizeof(when)));
 		printf("\n");
 	}
-	fflush(stdout);
+	output_flush();
 	if (missing)
 		fprintf(stderr, "WARNING: %llu stack traces lost and could not be displayed.%s\n",
 			(unsigned long long)missing,

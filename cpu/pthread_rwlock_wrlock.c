@@ -20,6 +20,7 @@
 #include "hook.h"
 #include "json.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "stack.h"
 #include "usyms.h"
@@ -348,7 +349,7 @@ int main(int argc, char **argv)
 		hook_print(stdout, &hooks);
 		printf("Attaching %d probes...\n", opt.stack ? 2 : 3); /* bpftrace counts END too */
 	}
-	fflush(stdout);
+	output_flush();
 	tool_ready();
 	tool_wait_done(opt.duration);
 	hook_detach(&hooks);
@@ -357,7 +358,7 @@ int main(int argc, char **argv)
 		report_callers(skel, lib);
 	else
 		report_hist(skel, lib);
-	fflush(stdout);
+	output_flush();
 	lost = bpfload_percpu_sum(skel->maps.counters, RWL_UNTIMED);
 	if (lost)
 		log_warn("%llu calls were not timed: more than %d threads were inside the write lock at once",

@@ -16,6 +16,7 @@
 #include "events.h"
 #include "hook.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "sched_latency_monitor.h"
@@ -93,7 +94,7 @@ static void vlog(const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	putchar('\n');
-	fflush(stdout);
+	output_flush();
 }
 
 /* The process's command name (/proc/<pid>/comm) into buf; false if it is gone. */

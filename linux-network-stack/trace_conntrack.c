@@ -18,6 +18,7 @@
 #include "kernel_btf.h"
 #include "ksyms.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "stack.h"
 #include "strbuf.h"
@@ -147,7 +148,7 @@ static void print_filters(const struct ct_config *cfg)
 		for (int i = 0; i < n_file_rules; i++)
 			printf("Added filter rule: %s\n", file_rules[i].repr);
 		if (!n_file_rules) {
-			fflush(stdout);
+			output_flush();
 			fprintf(stderr, "WARNING: No filter rules found in %s\n", opt.filters_file);
 		}
 	} else {
@@ -335,7 +336,7 @@ static int attach_hooks(struct hook_set *hooks)
 			continue;
 		}
 		if (!hook_attach_one(hooks, k)) {
-			fflush(stdout);
+			output_flush();
 			fprintf(stderr, "WARN: Failed to attach %s to %s: %s\n", kind,
 				!c          ? d->cand[0].target
 				: c->clones ? hooks->c[k].symbol
@@ -380,7 +381,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 	else
 		ct_print_event(stdout, ev, when, (double)(ev->ts_ns - p->first_ts) / 1e9, stack.frame, n,
 			       &p->opts);
-	fflush(stdout);
+	output_event_end();
 }
 
 int main(int argc, char **argv)

@@ -19,6 +19,7 @@
 #include "json.h"
 #include "ksyms.h"
 #include "log.h"
+#include "output.h"
 #include "pktdecode.h"
 #include "runtime.h"
 #include "stack.h"
@@ -214,7 +215,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 	} else {
 		arp_print_event(stdout, ev, opt.no_stack ? NULL : st->frame, n);
 	}
-	fflush(stdout);
+	output_event_end();
 }
 
 /* The per-(process, interface) counts left in the map. */
@@ -281,7 +282,7 @@ int main(int argc, char **argv)
 		hook_print(stdout, &hooks);
 		printf("Attaching %d probes...\n", attached(&hooks) + 1); /* bpftrace counts END too */
 	}
-	fflush(stdout);
+	output_flush();
 	events_trace(ch, &hooks, opt.duration, "");
 	n = read_counts(skel->maps.packet_counts, &counts);
 	not_counted = bpfload_percpu_sum(skel->maps.counts_full, 0);

@@ -13,6 +13,7 @@
 #include "hook.h"
 #include "kernel_btf.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "skb_snapshot.h"
 #include "stack.h"
@@ -188,7 +189,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 		ctinv_print_json(stdout, ev, fmt_time_hms(hms, sizeof(hms)), opt.no_stack ? NULL : stacks);
 	else
 		ctinv_print_event(stdout, ev, opt.no_stack ? NULL : stacks);
-	fflush(stdout);
+	output_event_end();
 }
 
 int main(int argc, char **argv)

@@ -14,6 +14,7 @@
 #include "ksyms.h"
 #include "log.h"
 #include "ovs-kernel-module-drop-monitor.h"
+#include "output.h"
 #include "ovs-kernel-module-drop-monitor.skel.h"
 #include "runtime.h"
 #include "stack.h"
@@ -200,7 +201,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 		ovsdrop_print_json(stdout, ev, &v);
 	else
 		ovsdrop_print_event(stdout, ev, &v);
-	fflush(stdout);
+	output_event_end();
 }
 
 int main(int argc, char **argv)

@@ -330,12 +330,14 @@ int ovs_flow_msg_decode(const uint8_t *buf, size_t len, struct ovs_flow_msg *out
 {
 	const struct ovs_attr *key = NULL, *mask = NULL;
 	struct ovs_attr a, key_attr, mask_attr;
-	struct strbuf sb = { 0 };
+	/* Kept from one request to the next: a tool decodes one per flow installed (no malloc each). */
+	static struct strbuf sb;
 	struct nlmsghdr nlh;
 	struct ovs_header oh;
 	size_t off = OVS_FLOW_ATTRS_OFFSET, end;
 
 	memset(out, 0, sizeof(*out));
+	sb.len = 0;
 	if (len < OVS_FLOW_ATTRS_OFFSET)
 		return fail(err, errlen, "Data too short: %zu bytes", len);
 	memcpy(&nlh, buf, sizeof(nlh));
@@ -363,10 +365,8 @@ int ovs_flow_msg_decode(const uint8_t *buf, size_t len, struct ovs_flow_msg *out
 			}
 		}
 	}
-	if (!key) {
-		sb_free(&sb);
+	if (!key)
 		return fail(err, errlen, "No flow key attribute in %zu bytes", len);
-	}
 	out->has_key = true;
 	match_parse(key->data, key->len, &out->key);
 	if (mask) {
@@ -378,6 +378,5 @@ int ovs_flow_msg_decode(const uint8_t *buf, size_t len, struct ovs_flow_msg *out
 	}
 	fields_build(out);
 	snprintf(out->actions, sizeof(out->actions), "%s", out->nactions ? sb.buf : "drop");
-	sb_free(&sb);
 	return 0;
 }

@@ -17,6 +17,7 @@
 #include "hook.h"
 #include "interval.h"
 #include "log.h"
+#include "output.h"
 #include "ovs_upcall.h"
 #include "percpu_delta.h"
 #include "prom.h"
@@ -167,7 +168,7 @@ static void report(struct state *st, int final)
 		upcall_print_json(stdout, &r, final);
 	else
 		upcall_print_report(stdout, &r);
-	fflush(stdout);
+	output_flush();
 	if (opt.prom.path)
 		write_metrics(st, r.sessions);
 }

@@ -14,6 +14,7 @@
 #include "events.h"
 #include "hook.h"
 #include "log.h"
+#include "output.h"
 #include "ovs_upcall.h"
 #include "runtime.h"
 #include "timefmt.h"
@@ -181,7 +182,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 		megaflow_print_event_json(stdout, &v);
 	else
 		megaflow_print_event(stdout, &v);
-	fflush(stdout);
+	output_event_end();
 }
 
 int main(int argc, char **argv)
@@ -213,7 +214,7 @@ int main(int argc, char **argv)
 	}
 	if (!g_common.json)
 		megaflow_print_banner(stdout, &tracer.filter, opt.debug, probes, HOOKS);
-	fflush(stdout);
+	output_flush();
 	events_trace(ch, &hooks, opt.duration, "");
 	tracer.totals.lost = events_lost(ch);
 	if (g_common.json)

@@ -277,15 +277,16 @@ void megaflow_print_event_json(FILE *f, const struct megaflow_view *v)
 		json_str(&j, "actions", v->msg->actions);
 	}
 	if (ev->kind == MEGAFLOW_FLOW_NEW && v->hex) {
-		char *hex = malloc(2 * ev->captured + 1);
+		static const char digits[] = "0123456789abcdef";
+		static char hex[2 * MEGAFLOW_MSG_MAX + 1];
+		uint32_t n = ev->captured < MEGAFLOW_MSG_MAX ? ev->captured : MEGAFLOW_MSG_MAX;
 
-		for (uint32_t i = 0; hex && i < ev->captured; i++)
-			sprintf(hex + 2 * i, "%02x", ev->msg[i]);
-		if (hex) {
-			hex[2 * ev->captured] = '\0';
-			json_str(&j, "netlink_hex", hex);
+		for (uint32_t i = 0; i < n; i++) {
+			hex[2 * i] = digits[ev->msg[i] >> 4];
+			hex[2 * i + 1] = digits[ev->msg[i] & 15];
 		}
-		free(hex);
+		hex[2 * n] = '\0';
+		json_str(&j, "netlink_hex", hex);
 	}
 	json_end_obj(&j);
 	json_finish(&j);

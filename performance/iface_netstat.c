@@ -17,6 +17,7 @@
 #include "interval.h"
 #include "json.h"
 #include "log.h"
+#include "output.h"
 #include "percpu_delta.h"
 #include "prom.h"
 #include "runtime.h"
@@ -345,7 +346,7 @@ static void report(void *ctx)
 		netstat_print_report(stdout, when, &r->tx.table, &r->rx.table, t_now - r->t_prev,
 				     opt.throughput);
 	}
-	fflush(stdout);
+	output_flush();
 	r->t_prev = t_now;
 }
 

@@ -16,6 +16,7 @@
 #include "hook.h"
 #include "json.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "qdisc_lateny_details.h"
@@ -269,7 +270,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 		qdisc_print_event_json(stdout, p, hms_ms);
 	else
 		qdisc_print_event(stdout, p, hms_ms);
-	fflush(stdout);
+	output_event_end();
 }
 
 static void count_record(const struct qdisc_pkt *p, uint64_t now, struct qdisc_summary *s)

@@ -18,6 +18,7 @@
 #include "kernel_btf.h"
 #include "kvm_irqfd_stats_summary.h"
 #include "log.h"
+#include "output.h"
 #include "prom.h"
 #include "runtime.h"
 #include "timefmt.h"
@@ -158,7 +159,7 @@ static void report(struct run *r, bool final)
 			printf("\n\nReceived interrupt signal, displaying final statistics...\n");
 		kirq_print_text(stdout, &rep, activity_time);
 	}
-	fflush(stdout);
+	output_flush();
 	kirq_report_free(&rep);
 	if (opt.prom.path)
 		write_metrics(r);
@@ -256,7 +257,7 @@ int kirq_run(const struct kirq_tool *tool, int argc, char **argv)
 		tool->print_attached(&hooks);
 		tool->print_banner(stdout, &cfg, (int)opt.interval);
 	}
-	fflush(stdout);
+	output_flush();
 	tool_ready();
 	interval_run(&(struct interval_loop){
 		.interval_s = opt.interval, .report = report_interval, .final = report_final, .ctx = &r });

@@ -9,6 +9,7 @@
 #include "events.h"
 #include "hook.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "skb_snapshot.h"
 #include "timefmt.h"
@@ -66,7 +67,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 	} else {
 		ttrs_print_event(stdout, ev, &kstack, &ustack);
 	}
-	fflush(stdout);
+	output_event_end();
 }
 
 int main(int argc, char **argv)
@@ -93,7 +94,7 @@ int main(int argc, char **argv)
 	hook_attach(&hooks);
 	if (!g_common.json)
 		printf("Attaching 1 probe...\n");
-	fflush(stdout);
+	output_flush();
 	events_trace(ch, &hooks, 0, "");
 	events_print_totals(stdout, g_common.json, events_lost(ch));
 	events_close(ch);

@@ -9,6 +9,7 @@
 #include "events.h"
 #include "hook.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "tun_dev.h"
@@ -104,7 +105,7 @@ static void interval_report(void *ctx)
 	else
 		trm_print_interval(stdout, rows, shown, overflow - last_overflow, hms, opt.interval);
 	last_overflow = overflow;
-	fflush(stdout);
+	output_flush();
 }
 
 static void handle_event(void *ctx, const void *data, size_t size)
@@ -121,7 +122,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 		trm_print_json(stdout, ev, when + 11);
 	else
 		trm_print_event(stdout, ev, when + 11);
-	fflush(stdout);
+	output_event_end();
 }
 
 static void build_config(struct trm_config *cfg)
@@ -177,7 +178,7 @@ int main(int argc, char **argv)
 	}
 	if (opt.verbose)
 		hook_print(stdout, &hooks);
-	fflush(stdout);
+	output_flush();
 	events_trace_every(ch, &hooks, opt.interval, interval_report, "\nMonitoring stopped.\n");
 	events_print_totals(stdout, g_common.json, events_lost(ch));
 	events_close(ch);

@@ -21,6 +21,7 @@
 #include "json.h"
 #include "kernel_btf.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "tun_dev.h"
@@ -617,7 +618,7 @@ static void stats_report(void *ctx)
 		ttk_print_stats_json(stdout, &stats, false);
 	else
 		ttk_print_stats(stdout, &stats);
-	fflush(stdout);
+	output_flush();
 }
 
 static char attached[TTK_STAGES + 1][512];
@@ -738,7 +739,7 @@ int main(int argc, char **argv)
 			if (b.attached[i] && strncmp(b.attached[i], "Successfully", 12))
 				fprintf(stderr, "%s\n", b.attached[i]);
 	}
-	fflush(stdout);
+	output_flush();
 	if (opt.analyze)
 		events_trace_every(channel, &hooks, opt.stats_interval, stats_report, "");
 	else
@@ -760,7 +761,7 @@ int main(int argc, char **argv)
 			printf("Lost events: %llu\n", (unsigned long long)events_lost(channel));
 	}
 	ttk_output_close(&output);
-	fflush(stdout);
+	output_flush();
 	ttk_stats_free(&stats);
 	events_close(channel);
 	tun_tx_to_kvm_irq_bpf__destroy(skel);

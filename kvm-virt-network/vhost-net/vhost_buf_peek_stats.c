@@ -9,6 +9,7 @@
 #include "json.h"
 #include "ksyms.h"
 #include "log.h"
+#include "output.h"
 #include "pair_counts.h"
 #include "runtime.h"
 #include "timefmt.h"
@@ -147,7 +148,7 @@ static void report(struct run *r, bool final)
 		vhost_peek_print_json(stdout, &r->now, when, final);
 	else
 		vhost_peek_print_report(stdout, &r->now, when, final);
-	fflush(stdout);
+	output_flush();
 }
 
 static void report_interval(void *ctx)
@@ -180,7 +181,7 @@ int main(int argc, char **argv)
 		vhost_peek_print_banner(stdout, (int)opt.interval);
 		hook_print(stdout, &hooks);
 	}
-	fflush(stdout);
+	output_flush();
 	tool_ready();
 	interval_run(&(struct interval_loop){
 		.interval_s = opt.interval, .report = report_interval, .final = report_final, .ctx = &r });

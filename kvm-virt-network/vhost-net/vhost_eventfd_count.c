@@ -12,6 +12,7 @@
 #include "json.h"
 #include "kernel_btf.h"
 #include "log.h"
+#include "output.h"
 #include "pair_counts.h"
 #include "runtime.h"
 #include "timefmt.h"
@@ -133,7 +134,7 @@ static void report(struct run *r, bool final)
 		vhost_eventfd_print_bt(stdout, &r->now);
 	else
 		vhost_eventfd_print_table(stdout, &r->now, when, final);
-	fflush(stdout);
+	output_flush();
 }
 
 static void report_interval(void *ctx)
@@ -172,7 +173,7 @@ int main(int argc, char **argv)
 		vhost_eventfd_print_banner(stdout, opt.at_exit ? 0 : (int)opt.interval);
 		hook_print(stdout, &hooks);
 	}
-	fflush(stdout);
+	output_flush();
 	if (opt.at_exit) {
 		tool_ready();
 		tool_wait_done(0);

@@ -16,6 +16,7 @@
 #include "ksyms.h"
 #include "json.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "tun_dev.h"
@@ -287,7 +288,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 		vqcd_print_event_json(stdout, &ev, when + 11);
 	else
 		vqcd_print_event(stdout, &ev, when + 11);
-	fflush(stdout);
+	output_event_end();
 }
 
 static void interval_report(void *ctx)
@@ -300,7 +301,7 @@ static void interval_report(void *ctx)
 		vqcd_print_counts_json(stdout, &counts, hms);
 	else
 		vqcd_print_counts(stdout, &counts, hms, opt.interval);
-	fflush(stdout);
+	output_flush();
 	memset(&counts, 0, sizeof(counts));
 }
 
@@ -327,7 +328,7 @@ int main(int argc, char **argv)
 	vqc_attach(&hooks, opt.verbose);
 	if (!g_common.json)
 		vqcd_print_banner(stdout, opt.device, opt.queue);
-	fflush(stdout);
+	output_flush();
 	if (opt.interval) {
 		tool_ready();
 		interval_run(&(struct interval_loop){ .interval_s = opt.interval,

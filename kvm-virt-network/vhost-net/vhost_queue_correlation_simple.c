@@ -12,6 +12,7 @@
 #include "hook.h"
 #include "ksyms.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "tun_dev.h"
@@ -109,7 +110,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 		vqc_print_event_json(stdout, ev, when + 11);
 	else
 		vqc_print_event(stdout, ev, when + 11, true);
-	fflush(stdout);
+	output_event_end();
 }
 
 static void print_debug(struct bpf_map *map)
@@ -120,7 +121,7 @@ static void print_debug(struct bpf_map *map)
 	for (__u32 i = 0; i < VQC_DBG_SLOTS; i++)
 		bpf_map_lookup_elem(fd, &i, &d[i]);
 	vqc_simple_print_debug(stdout, d);
-	fflush(stdout);
+	output_flush();
 }
 
 int main(int argc, char **argv)
@@ -141,7 +142,7 @@ int main(int argc, char **argv)
 	vqc_attach(&hooks, opt.verbose);
 	if (!g_common.json)
 		vqc_simple_print_banner(stdout, opt.device, opt.queue);
-	fflush(stdout);
+	output_flush();
 	tool_ready();
 	while (!tool_exiting()) {
 		if (events_poll(ch, 1000) < 0 && !tool_exiting())

@@ -14,6 +14,7 @@
 #include "kernel_btf.h"
 #include "ksyms.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "trace_virtio_net_rcvbuf.h"
@@ -175,7 +176,7 @@ int main(int argc, char **argv)
 		hook_print(stdout, &hooks);
 		printf("Attaching %d probes...\n", active_hooks(&hooks) + 1); /* bpftrace counts END too */
 	}
-	fflush(stdout);
+	output_flush();
 	events_trace(ch, &hooks, opt.duration, "");
 	if (g_common.json) {
 		struct final_count counts[RCVBUF_KINDS] = {

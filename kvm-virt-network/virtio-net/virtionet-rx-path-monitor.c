@@ -15,6 +15,7 @@
 #include "interval.h"
 #include "kernel_btf.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "virtionet-rx-path-monitor.h"
@@ -135,7 +136,7 @@ static void report(void *ctx)
 		rxmon_print_summary_json(stdout, &t, fmt_time_hms(hms, sizeof(hms)));
 	else
 		rxmon_print_summary(stdout, &t);
-	fflush(stdout);
+	output_flush();
 }
 
 static void final(void *ctx)
@@ -150,7 +151,7 @@ static void final(void *ctx)
 		rxmon_print_final_json(stdout, &t);
 	else
 		rxmon_print_final(stdout, &t);
-	fflush(stdout);
+	output_flush();
 }
 
 static int active_hooks(const struct hook_set *hooks)
@@ -194,7 +195,7 @@ int main(int argc, char **argv)
 		printf("Attaching %d probes...\n", active_hooks(&hooks) + 3);
 		rxmon_print_banner(stdout);
 	}
-	fflush(stdout);
+	output_flush();
 	m.start_s = tool_elapsed();
 	tool_ready();
 	interval_run(&(struct interval_loop){ .interval_s = opt.interval,

@@ -13,6 +13,7 @@
 #include "interval.h"
 #include "ksyms.h"
 #include "log.h"
+#include "output.h"
 #include "percpu_delta.h"
 #include "prom.h"
 #include "runtime.h"
@@ -280,7 +281,7 @@ int main(int argc, char **argv)
 		hook_print(stdout, &hooks);
 		rxsum_print_banner(stdout, opt.duration, opt.period, period_given);
 	}
-	fflush(stdout);
+	output_flush();
 	tool_ready();
 	interval_run(&(struct interval_loop){ .interval_s = opt.period,
 					      .duration_s = opt.duration,

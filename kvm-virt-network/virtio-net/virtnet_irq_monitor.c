@@ -10,6 +10,7 @@
 #include "hook.h"
 #include "interval.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "util.h"
@@ -289,7 +290,7 @@ int main(int argc, char **argv)
 	hook_attach(&hooks);
 	if (!g_common.json)
 		virq_print_started(stdout);
-	fflush(stdout);
+	output_flush();
 	tool_ready();
 	interval_run(&(struct interval_loop){
 		.interval_s = opt.interval, .report = report, .final = final_report, .ctx = &r });

@@ -10,6 +10,7 @@
 #include "hook.h"
 #include "json.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "virtio_dev.h"
@@ -211,7 +212,7 @@ static void interval_report(void *ctx)
 		virtnet_poll_print_interval_json(stdout, tallies, ntallies, hms);
 	else
 		virtnet_poll_print_interval(stdout, tallies, ntallies, hms, opt.interval);
-	fflush(stdout);
+	output_flush();
 	ntallies = 0;
 }
 
@@ -231,7 +232,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 		virtnet_poll_print_json(stdout, ev, when + 11);
 	else
 		virtnet_poll_print_event(stdout, ev, when + 11);
-	fflush(stdout);
+	output_event_end();
 }
 
 static void build_config(struct virtnet_poll_config *cfg)
@@ -281,7 +282,7 @@ int main(int argc, char **argv)
 		hook_print(stdout, &hooks);
 		printf("Probes attached successfully\n");
 	}
-	fflush(stdout);
+	output_flush();
 	events_trace_every(ch, &hooks, opt.interval, interval_report, "\nMonitoring stopped.\n");
 	events_print_totals(stdout, g_common.json, events_lost(ch));
 	events_close(ch);

@@ -25,6 +25,7 @@
 #include "kernel_btf.h"
 #include "linkstats.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "shellwords.h"
 #include "strbuf.h"
@@ -131,7 +132,7 @@ static void out(const char *event, bool stamped, const struct fields *x, const c
 		printf("[%s] %s\n", hms, text);
 	else
 		printf("%s\n", text);
-	fflush(stdout);
+	output_flush();
 }
 
 /* The original's log_message: into the cycle's log file in log-file mode, else on stdout. */
@@ -399,7 +400,7 @@ int main(int argc, char **argv)
 		dmc_print_start_json(stdout, &opt);
 	else
 		dmc_print_banner(stdout, &opt);
-	fflush(stdout);
+	output_flush();
 	tool_ready();
 
 	monitor();

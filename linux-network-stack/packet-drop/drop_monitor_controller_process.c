@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "output.h"
 #include "runtime.h"
 #include "drop_monitor_controller.h"
 
@@ -84,7 +85,7 @@ pid_t dmc_spawn(char *const *argv, bool new_session, int out_fd, int err_fd, cha
 		snprintf(err, errlen, "[Errno %d] %s", errno, strerror(errno));
 		return -1;
 	}
-	fflush(stdout);
+	output_flush();
 	fflush(stderr);
 	pid = fork();
 	if (pid < 0) {

@@ -13,6 +13,7 @@
 #include "interval.h"
 #include "json.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "kernel_drop_stack_stats.h"
@@ -188,7 +189,7 @@ static void report_cycle(void *ctx)
 		kds_print_stack_counts(stdout, &s.stacks, &s.failed, TOP);
 		printf("%s\n", LINE43);
 	}
-	fflush(stdout);
+	output_flush();
 	r->last_total = s.totals.total;
 	snapshot_free(&s);
 }
@@ -257,7 +258,7 @@ int main(int argc, char **argv)
 		hook_print(stdout, &r.hooks);
 		printf("Press Ctrl+C to see final summary\n%s\n", LINE43);
 	}
-	fflush(stdout);
+	output_flush();
 	tool_ready();
 
 	interval_run(&(struct interval_loop){ .interval_s = (double)opt.interval,

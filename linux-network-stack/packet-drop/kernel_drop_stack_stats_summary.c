@@ -11,6 +11,7 @@
 #include "filter.h"
 #include "interval.h"
 #include "json.h"
+#include "output.h"
 #include "prom.h"
 #include "runtime.h"
 #include "timefmt.h"
@@ -113,7 +114,7 @@ static void report(struct run *r, int cycle)
 		kdss_print_cycle(stdout, now, cycle, opt.top, &drops, &failed, full);
 	else
 		kdss_print_final(stdout, now, opt.top, &drops, &failed);
-	fflush(stdout);
+	output_flush();
 	drop_table_free(&drops);
 	drop_table_free(&failed);
 }

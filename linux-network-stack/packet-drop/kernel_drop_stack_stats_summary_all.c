@@ -13,6 +13,7 @@
 #include "interval.h"
 #include "json.h"
 #include "log.h"
+#include "output.h"
 #include "percpu_delta.h"
 #include "prom.h"
 #include "runtime.h"
@@ -209,7 +210,7 @@ static void report_cycle(void *ctx)
 		print_json(now, r->cycle, r->group, &iv);
 	else
 		kdssa_print_cycle(stdout, now, r->cycle, opt.top, r->group, shown, &iv.failed, iv.table_full);
-	fflush(stdout);
+	output_flush();
 	interval_free(&iv);
 }
 

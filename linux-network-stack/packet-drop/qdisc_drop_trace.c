@@ -15,6 +15,7 @@
 #include "interval.h"
 #include "json.h"
 #include "log.h"
+#include "output.h"
 #include "prom.h"
 #include "runtime.h"
 #include "strbuf.h"
@@ -176,7 +177,7 @@ static void report(bool final)
 		qdt_print_report_json(stdout, &r, hms, final, channel ? events_lost(channel) : 0);
 	else
 		qdt_print_report(stdout, &r);
-	fflush(stdout);
+	output_flush();
 	free(rows);
 	free(previous.rows);
 	previous = cur;
@@ -218,7 +219,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 		qdt_print_event_json(stdout, ev, hms, ev->type == QDT_EV_DROP ? reason : NULL);
 	else
 		qdt_print_event(stdout, ev, hms, ev->type == QDT_EV_DROP ? reason : NULL);
-	fflush(stdout);
+	output_event_end();
 }
 
 static void print_banner(void)

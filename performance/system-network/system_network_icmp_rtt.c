@@ -23,6 +23,7 @@
 #include "ksyms.h"
 #include "log.h"
 #include "netstage.h"
+#include "output.h"
 #include "runtime.h"
 #include "stack.h"
 #include "timefmt.h"
@@ -279,7 +280,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 		rtt_print_json(stdout, &r);
 	else
 		rtt_print_event(stdout, &r);
-	fflush(stdout);
+	output_event_end();
 	t->reported++;
 }
 

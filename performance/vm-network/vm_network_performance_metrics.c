@@ -13,6 +13,7 @@
 #include "log.h"
 #include "netstage.h"
 #include "netstage_record.h"
+#include "output.h"
 #include "runtime.h"
 #include "timefmt.h"
 #include "util.h"
@@ -105,7 +106,7 @@ static void on_stale(const void *session, uint64_t now)
 		vmm_print_json(stdout, datetime, ev, 0);
 	else
 		vmm_print_incomplete(stdout, datetime, ev, (double)(now - ev->hdr.last_ns) / 1e9);
-	fflush(stdout);
+	output_event_end();
 }
 
 static void print_banner(const struct netstage_config *cfg, const struct netstage_probes *probes)

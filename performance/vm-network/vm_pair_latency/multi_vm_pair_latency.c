@@ -11,6 +11,7 @@
 #include "bpfload.h"
 #include "filter.h"
 #include "json.h"
+#include "output.h"
 #include "runtime.h"
 #include "vm_pair.h"
 #include "vm_pair_config.h"
@@ -137,7 +138,7 @@ int main(int argc, char **argv)
 	if (!g_common.json) {
 		vm_pair_print_probe(&hooks);
 		printf("Attaching BPF. Listening for 'MAC_LAT' logs. Ctrl+C to stop.\n\n");
-		fflush(stdout);
+		output_flush();
 	}
 	vm_pair_run(skel->obj, &hooks, handle, opt.duration, false);
 	multi_vm_pair_latency_bpf__destroy(skel);

@@ -11,6 +11,7 @@
 #include "bpfload.h"
 #include "filter.h"
 #include "json.h"
+#include "output.h"
 #include "runtime.h"
 #include "vm_pair.h"
 #include "vm_pair_config.h"
@@ -134,7 +135,7 @@ int main(int argc, char **argv)
 		vm_pair_print_probe(&hooks);
 		printf("Attaching eBPF. We'll print out 'PAIR_LAT pair_id=xx lat=xxx us' lines.\n");
 		printf("Ctrl+C to exit.\n\n");
-		fflush(stdout);
+		output_flush();
 	}
 	vm_pair_run(skel->obj, &hooks, handle, opt.duration, false);
 	multi_vm_pair_latency_pairid_bpf__destroy(skel);

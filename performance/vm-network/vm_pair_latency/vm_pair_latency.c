@@ -12,6 +12,7 @@
 #include "filter.h"
 #include "json.h"
 #include "log.h"
+#include "output.h"
 #include "runtime.h"
 #include "vm_pair.h"
 #include "vm_pair_latency.h"
@@ -100,7 +101,7 @@ int main(int argc, char **argv)
 		printf(" from %s -> %s; hit Ctrl+C to exit.\n", opt.send_dev, opt.recv_dev);
 		vm_pair_print_probe(&hooks);
 		printf("Printing debug output...\n");
-		fflush(stdout);
+		output_flush();
 	}
 	vm_pair_run(skel->obj, &hooks, handle, opt.duration, false);
 	vm_pair_latency_bpf__destroy(skel);

@@ -10,6 +10,7 @@
 #include "argparse.h"
 #include "bpfload.h"
 #include "filter.h"
+#include "output.h"
 #include "runtime.h"
 #include "vm_pair.h"
 #include "multi_port_gap.h"
@@ -90,7 +91,7 @@ int main(int argc, char **argv)
 		       opt.threshold_ms);
 		printf("Hit Ctrl+C to exit.\n");
 		vm_pair_print_probe(&hooks);
-		fflush(stdout);
+		output_flush();
 	}
 	vm_pair_run(skel->obj, &hooks, handle, opt.duration, true);
 	multi_port_gap_bpf__destroy(skel);

@@ -10,6 +10,7 @@
 
 #include "argparse.h"
 #include "bpfload.h"
+#include "output.h"
 #include "runtime.h"
 #include "vm_pair.h"
 #include "vm_pair_config.h"
@@ -133,7 +134,7 @@ int main(int argc, char **argv)
 		printf("]\nGap threshold = %d ms\n", opt.threshold_ms);
 		vm_pair_print_probe(&hooks);
 		printf("Attaching eBPF... press Ctrl+C to exit.\n\n");
-		fflush(stdout);
+		output_flush();
 	}
 	vm_pair_run(skel->obj, &hooks, handle, opt.duration, true);
 	multi_vm_pair_multi_port_gap_bpf__destroy(skel);

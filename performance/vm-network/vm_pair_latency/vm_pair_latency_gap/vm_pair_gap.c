@@ -10,6 +10,7 @@
 #include "argparse.h"
 #include "bpfload.h"
 #include "filter.h"
+#include "output.h"
 #include "runtime.h"
 #include "vm_pair.h"
 #include "vm_pair_gap.h"
@@ -90,7 +91,7 @@ int main(int argc, char **argv)
 		if (opt.threshold_us)
 			printf("Reporting gaps longer than %d us\n", opt.threshold_us);
 		vm_pair_print_probe(&hooks);
-		fflush(stdout);
+		output_flush();
 	}
 	vm_pair_run(skel->obj, &hooks, handle, opt.duration, true);
 	vm_pair_gap_bpf__destroy(skel);
