@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Installs what building and testing the suite needs on Debian 12 (idempotent).
 #   tests/install-deps.sh           build + host tests
-#   tests/install-deps.sh --lab     also QEMU and the lab kernels (tests/lab)
+#   tests/install-deps.sh --lab     also QEMU, libvirt's daemon and the lab kernels (tests/lab)
 #   tests/install-deps.sh --arm64   also the arm64 cross build (Debian multiarch: the cross
 #                                   compiler and the :arm64 static libraries; README "arm64")
 #   tests/install-deps.sh --lab-arm64   the arm64 cross build and the arm64 lab: QEMU for
@@ -26,6 +26,13 @@ for a in "$@"; do
 		*) echo "Error: unknown option '$a' (--lab, --arm64, --lab-arm64)" >&2; exit 2 ;;
 	esac
 done
+if ((lab)); then
+	# The lab's vm_pair_tools runs its two nested guests under libvirt's daemon: libvirtd
+	# with the QEMU driver and virsh, started by hand in the lab guest. Not
+	# libvirt-daemon-system (init integration, users, the default network): nothing here
+	# may pull systemd-sysv into the host root the lab shares.
+	packages+=(libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients)
+fi
 if ((arm64)); then
 	# The :arm64 libraries come from the same sources once dpkg knows the architecture.
 	if ! dpkg --print-foreign-architectures | grep -qx arm64; then

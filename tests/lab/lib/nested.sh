@@ -7,10 +7,13 @@
 #   lab_nested_require                  kvm_amd, vhost_net, tun loaded; /dev/kvm present
 #   lab_nested_tap [--queues N]         tap0 with 10.77.0.1/24 in the lab guest (N > 1: a
 #                                       multi_queue tap, for a guest started with --queues N)
-#   lab_nested_start [--root] [--queues N] CMD
+#   lab_nested_start [--libvirt NAME UUID] [--root] [--queues N] CMD
 #                                       boot the nested guest in the background; it brings
 #                                       eth0 up as 10.77.0.2/24, then runs CMD (a shell
-#                                       command line); returns at once
+#                                       command line); returns at once. --libvirt: as the
+#                                       libvirt domain NAME with UUID (libvirt.sh, after
+#                                       lab_libvirt_start), the same kernel, initramfs, tap,
+#                                       shares and console
 #   lab_nested_host_neigh              the guest job's command that adds the lab guest's tap0
 #                                       as a static neighbour (no ARP on tap0)
 #   lab_nested_send_from Q COUNT        the guest job's command that pings the lab guest COUNT
@@ -61,6 +64,7 @@ LAB_NESTED_QUEUES=${LAB_NESTED_QUEUES:-1}
 LAB_NESTED_MAC=${LAB_NESTED_MAC:-52:54:00:77:00:02}
 LAB_NESTED_DIR=""
 LAB_NESTED_PID=""
+LAB_NESTED_DOMAIN=""
 LAB_NESTED_INDEX=0
 # Every guest's variables while another is selected: LAB_NESTED_SAVED[I.name].
 declare -A LAB_NESTED_SAVED=()
@@ -70,13 +74,13 @@ lab_nested_use() {
     if [[ ! $i =~ ^[0-9]+$ ]] || ((i >= 250)); then
         lab_fail "lab_nested_use wants a guest number, got '$i'"
     fi
-    for v in TAP GUEST_IP MAC DIR PID QUEUES; do
+    for v in TAP GUEST_IP MAC DIR PID QUEUES DOMAIN; do
         v=LAB_NESTED_$v
         LAB_NESTED_SAVED[$LAB_NESTED_INDEX.$v]=${!v}
     done
     LAB_NESTED_INDEX=$i
     if [[ -n ${LAB_NESTED_SAVED[$i.LAB_NESTED_TAP]+set} ]]; then
-        for v in TAP GUEST_IP MAC DIR PID QUEUES; do
+        for v in TAP GUEST_IP MAC DIR PID QUEUES DOMAIN; do
             v=LAB_NESTED_$v
             printf -v "$v" '%s' "${LAB_NESTED_SAVED[$i.$v]}"
         done
@@ -85,7 +89,7 @@ lab_nested_use() {
     LAB_NESTED_TAP=tap$i
     LAB_NESTED_GUEST_IP=10.77.0.$((2 + i))
     LAB_NESTED_MAC=$(printf '52:54:00:77:00:%02x' $((2 + i)))
-    LAB_NESTED_DIR="" LAB_NESTED_PID="" LAB_NESTED_QUEUES=1
+    LAB_NESTED_DIR="" LAB_NESTED_PID="" LAB_NESTED_QUEUES=1 LAB_NESTED_DOMAIN=""
 }
 
 lab_nested_require() {
@@ -148,10 +152,15 @@ lab_nested_send_from() {
 
 # shellcheck disable=SC2016 # the job's $variables expand in the nested guest
 lab_nested_start() {
-    local root=0 io append qemu queues=$LAB_NESTED_QUEUES
+    local root=0 io append qemu queues=$LAB_NESTED_QUEUES domain=()
     while (($# > 0)); do
         case $1 in
             --root) root=1 ;;
+            --libvirt)
+                (($# >= 3)) || lab_fail "lab_nested_start --libvirt wants a domain name and UUID"
+                domain=("$2" "$3")
+                shift 2
+                ;;
             --queues)
                 [[ ${2:-} =~ ^[1-9][0-9]*$ ]] || lab_fail "lab_nested_start --queues wants a number, got '${2:-}'"
                 queues=$2
@@ -203,6 +212,13 @@ lab_nested_start() {
     # to parse (a reset ends it: QEMU runs with -no-reboot), no early PCI scan for an AGP
     # aperture (two scans of all 256 buses through port I/O).
     append="console=ttyS0 quiet panic=-1 rdinit=/init lab.io=labio lab.mode=job acpi=off pci=noearly"
+    if ((root)); then append+=" lab.root=hostroot"; else append+=" lab.root=none"; fi
+    if ((${#domain[@]})); then
+        declare -F lab_libvirt_boot_nested >/dev/null || lab_fail "lab_nested_start --libvirt: source lib/libvirt.sh"
+        lab_libvirt_boot_nested "${domain[@]}" "$LAB_NESTED_DIR" "$root" "$queues" "$append"
+        lab_on_exit "lab_nested_kill $LAB_NESTED_INDEX"
+        return 0
+    fi
     local netdev="tap,id=n0,ifname=$LAB_NESTED_TAP,script=no,downscript=no,vhost=on"
     local nic="virtio-net-pci,netdev=n0,mac=$LAB_NESTED_MAC"
     if ((queues > 1)); then
@@ -216,12 +232,7 @@ lab_nested_start() {
         -virtfs "local,path=$io,mount_tag=labio,security_model=none,multidevs=remap"
         -serial "file:$LAB_NESTED_DIR/console.log")
     [[ -f $LAB_NESTED_BIOS ]] && qemu+=(-bios "$LAB_NESTED_BIOS")
-    if ((root)); then
-        append+=" lab.root=hostroot"
-        qemu+=(-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap")
-    else
-        append+=" lab.root=none"
-    fi
+    ((root)) && qemu+=(-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap")
     qemu+=(-append "$append")
     "${qemu[@]}" </dev/null >"$LAB_NESTED_DIR/qemu.out" 2>&1 &
     LAB_NESTED_PID=$!
@@ -233,7 +244,10 @@ lab_nested_start() {
 lab_nested_kill() {
     local was=$LAB_NESTED_INDEX
     [[ -n ${1:-} ]] && lab_nested_use "$1"
-    if [[ -n $LAB_NESTED_PID ]]; then
+    if [[ -n $LAB_NESTED_DOMAIN ]]; then
+        lab_virsh destroy "$LAB_NESTED_DOMAIN" >/dev/null 2>&1
+        LAB_NESTED_PID=""
+    elif [[ -n $LAB_NESTED_PID ]]; then
         kill "$LAB_NESTED_PID" 2>/dev/null
         wait "$LAB_NESTED_PID" 2>/dev/null
         LAB_NESTED_PID=""

@@ -3,7 +3,10 @@
 # shellcheck source-path=SCRIPTDIR
 # lab-options: --nested --timeout 420
 # The six VM pair tools on two real VMs: nested KVM guests A (tap0, --root: bash sends) and B
-# (tap1, busybox) on vhost-net taps, and the namespace C behind the veth tap9 (a third "VM"),
+# (tap1, busybox) on vhost-net taps, run by libvirt's daemon as the domains vma and vmb
+# (lib/libvirt.sh: libvirtd started by hand, the guests defined with virsh define and started
+# with virsh start; <interface type='ethernet'> on the taps made beforehand, managed='no',
+# virtio, vhost), and the namespace C behind the veth tap9 (a third "VM"),
 # first in an OVS bridge run by ovs-vswitchd (OpenFlow rules by in_port), then (phase 2) in a
 # Linux bridge (static fdb entries): the manual's two §6.2.2 hosts. The six tools are started
 # once, before phase 1, and see both phases (they find their devices by name); an event's
@@ -22,17 +25,21 @@
 # [D, D + LAT_TOL_MS) of its phase's netem delay; vm_pair_latency: the SYNs as non-UDP (6) at
 # receive from A and at transmit to B, C's datagrams nothing; multi_vm_pair_latency with C's
 # tap9 as a second sending device: C's datagrams too, with C's MAC; ..._pairid --config (a
-# device pair tap9/lo, then the UUIDs of A and B resolved through libvirt live XML): pair id 2
-# on each A -> B datagram, nothing for pair 1 (C's datagrams cross pairs: waiting at exit).
+# device pair tap9/lo, then the UUIDs of A and B, resolved through the live XML the daemon
+# keeps in /run/libvirt/qemu): pair id 2 on each A -> B datagram, nothing for pair 1 (C's
+# datagrams cross pairs: waiting at exit). The domains are libvirt's: virsh domstate running,
+# the PID libvirt records is a QEMU with the domain's -uuid and name whose tap came as a file
+# descriptor (libvirt opened it), libvirt's QMP monitor of it answers; an unknown UUID in a
+# --config (both config tools) is one error line naming it and the live XML's directory.
 # Gap tools (GAP and STEADY ports, threshold TH ms): the pause once at receive from A (tap0)
 # and once at transmit to B (tap1) per phase, each the pause as A timed it ± GAP_TOL_MS; nothing for
 # the steady flow, the unlisted port or C.
 set -euo pipefail
 source "$(dirname "$0")/../lib/nested.sh"
+source "$(dirname "$0")/../lib/libvirt.sh"
 source "$(dirname "$0")/../lib/ovs.sh"
 source "$(dirname "$0")/../lib/tool.sh"
 source "$(dirname "$0")/../lib/kernel.sh"
-source "$(dirname "$0")/../../e2e/libvirt_live.sh"
 
 # netem delays on tap1 per phase; latency = D .. D + LAT_TOL_MS (a latency took 163 ms more
 # than the delay once on a loaded host).
@@ -47,6 +54,7 @@ BASES=(6300 6310)
 DST=10.77.0.13 C_IP=10.77.0.9
 UUID_A=7a1b2c3d-0001-4e5f-8a9b-00000000000a
 UUID_B=7a1b2c3d-0002-4e5f-8a9b-00000000000b
+UUID_X=7a1b2c3d-0003-4e5f-8a9b-0000000000ff # no domain
 BPFNET_BTF=$(lab_btf_dir)
 export BPFNET_BTF
 lab_nested_require
@@ -54,6 +62,8 @@ modprobe sch_netem 2>/dev/null || lab_skip "no sch_netem"
 lab_tool_workdir
 work=$LAB_TOOL_WORK
 LAB_NESTED_MEM=128
+unset BPFNET_LIBVIRT_RUN # the tools read the daemon's /run/libvirt/qemu
+lab_libvirt_start # answers while the taps and OVS are set up
 
 # --- the hosts: taps tap0 (A) and tap1 (B), C behind tap9, all in br0 (ovs-vswitchd).
 lab_nested_use 1
@@ -70,7 +80,6 @@ lab_ovs_bridge_add br0 tap0 tap1 tap9
 ovs-vsctl set Open_vSwitch . other_config:max-idle=600000
 printf '%s\n' "in_port=tap0,actions=output:tap1" "in_port=tap9,actions=output:tap1" \
     "in_port=tap1,actions=output:tap0" | ovs-ofctl add-flows br0 - || lab_fail "ovs-ofctl add-flows failed"
-tc qdisc replace dev tap1 root netem delay "${D1}ms"
 
 # A's job: one phase of traffic per go.N file (the phase's base port in it). No process per
 # packet or pause (an exec from the shared root takes seconds in the nested guest): bash's
@@ -142,7 +151,7 @@ sender() {
         fi
     done
 }
-lab_nested_start --root "$(declare -f tcp_segs phase_traffic sender)
+lab_nested_start --libvirt vma "$UUID_A" --root "$(declare -f tcp_segs phase_traffic sender)
 PAUSE=$PAUSE NLAT=$NLAT NTCP=$NTCP DST=$DST B_IP=$B_IP
 ip neigh replace $DST lladdr $B_MAC dev eth0 nud permanent
 ip neigh replace $B_IP lladdr $B_MAC dev eth0 nud permanent
@@ -151,9 +160,13 @@ ping -n -q -c 1 -W 1 $DST >/dev/null # the datapath's flow from tap0, before the
 sender"
 A_DIR=$LAB_NESTED_DIR
 lab_nested_use 1
-lab_nested_start "arp -i eth0 -s $A_IP $A_MAC
+lab_nested_start --libvirt vmb "$UUID_B" "arp -i eth0 -s $A_IP $A_MAC
 $(lab_nested_serve)"
 B_DIR=$LAB_NESTED_DIR
+# libvirt gives a tap it connects a root qdisc of its own (noqueue):
+# the netem delay comes after virsh start.
+lab_log "tap1's qdisc as libvirt left it: $(tc qdisc show dev tap1)"
+tc qdisc replace dev tap1 root netem delay "${D1}ms"
 lab_nested_ready 150 || lab_fail "nested guest B did not come up (console: $B_DIR/console.log)"
 lab_nested_use 0
 lab_nested_ready 150 || lab_fail "nested guest A did not come up (console: $A_DIR/console.log)"
@@ -163,12 +176,39 @@ lab_udp_send vmc "$DST" 6399 1 # the datapath's flow from tap9
 # A's ping has left tap1 (netem) before the tools start.
 lab_wait_for 60 test -e "$A_DIR/io/warm" || lab_fail "guest A did not send its first ping"
 sleep $(((D1 + 999) / 1000))
-# --- libvirt's live XML of the two domains (the tools' UUID resolution reads it).
-mkdir "$work/libvirt"
-libvirt_live_xml "$work/libvirt" vma "$UUID_A" tap0
-libvirt_live_xml "$work/libvirt" vmb "$UUID_B" tap1
-export BPFNET_LIBVIRT_RUN=$work/libvirt
+# --- the domains are libvirt's: running, their QEMU the one libvirt records and talks to.
+expect_str() { # ACTUAL EXPECTED WHAT
+    [[ $1 == "$2" ]] || lab_fail "$3: '$1', expected '$2'"
+    lab_ok "$3: $1"
+}
+for dom in "vma $UUID_A tap0" "vmb $UUID_B tap1"; do
+    read -r name uuid tap <<<"$dom"
+    expect_str "$(lab_virsh domstate "$name")" running "virsh domstate $name"
+    pid=$(lab_libvirt_domain_pid "$name") || lab_fail "no PID file of $name"
+    expect_str "$(sed -n "s/^<domstatus state='running' reason='[a-z]*' pid='\([0-9]*\)'>$/\1/p" "/run/libvirt/qemu/$name.xml")" "$pid" \
+        "$name: libvirt's live XML has the PID of its PID file"
+    qcmd=$(tr '\0' ' ' <"/proc/$pid/cmdline")
+    lab_log "$name: QEMU PID $pid (parent $(awk '/^PPid:/ { print $2 }' "/proc/$pid/status"): libvirt daemonizes QEMU), libvirtd PID $LAB_LIBVIRT_PID"
+    [[ $qcmd == *qemu-system-x86_64\ -name\ guest=$name,* && $qcmd == *" -uuid $uuid "* ]] ||
+        lab_fail "$name: PID $pid is not its QEMU: $qcmd"
+    [[ $qcmd =~ \"type\":\"tap\",\"fd\":\"[0-9]+\",\"vhost\":true,\"vhostfd\" ]] ||
+        lab_fail "$name: QEMU did not get its tap and vhost-net from libvirt as descriptors: $qcmd"
+    expect_str "$(lab_virsh qemu-monitor-command "$name" '{"execute":"query-status"}' | jq -r .return.status)" running \
+        "$name: libvirt's QMP monitor of it"
+    lab_expect "$(grep -c "<target dev='$tap' managed='no'/>" "/run/libvirt/qemu/$name.xml")" -eq 1 "$name: its tap in libvirt's live XML"
+done
+lab_ok "vma and vmb are libvirt domains (virsh domstate running, QEMU as libvirt recorded it)"
 printf '# VM pairs\n\ntap9 lo\n%s %s\n' "$UUID_A" "$UUID_B" >"$work/vm_pairs.txt"
+# An unknown UUID: one error naming it, before anything is attached.
+printf '%s %s\n%s %s\n' "$UUID_A" "$UUID_B" "$UUID_A" "$UUID_X" >"$work/vm_pairs_x.txt"
+for tool in multi_vm_pair_latency_pairid multi_vm_pair_multi_port_gap; do
+    rc=0
+    "$BPFNET_BIN/$tool" --config "$work/vm_pairs_x.txt" --ports 6300 >"$work/$tool.x.out" 2>"$work/$tool.x.err" || rc=$?
+    lab_expect "$rc" -eq 1 "$tool --config with an unknown UUID: exit status"
+    lab_expect "$(wc -l <"$work/$tool.x.err")" -eq 1 "$tool, unknown UUID: one line on stderr ($(cat "$work/$tool.x.err"))"
+    lab_expect "$(grep -cxF "Error: $work/vm_pairs_x.txt line 2: domain $UUID_X is not a running libvirt domain (no live XML in /run/libvirt/qemu)" \
+        "$work/$tool.x.err")" -eq 1 "$tool, unknown UUID: the error names it"
+done
 
 # --- the six tools, started at once.
 lat_ports=() gap_ports=() gs_ports=()
