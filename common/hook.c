@@ -34,6 +34,51 @@ static bool btf_tracepoint_exists(const char *category, const char *name)
 	return btf__find_by_name_kind(kernel_btf(), typedef_name, BTF_KIND_TYPEDEF) > 0;
 }
 
+/* BPF trampolines: x86-64 since 5.5, arm64 since 6.0. */
+static bool arch_has_trampolines(void)
+{
+#if defined(__x86_64__)
+	return !kernel_version_below(5, 5);
+#elif defined(__aarch64__)
+	return !kernel_version_below(6, 0);
+#else
+	return false;
+#endif
+}
+
+/*
+ * Whether fentry programs can be had here: trampolines, the kernel's BTF, and a kernel that
+ * loads one (a security policy may refuse them with EPERM where tracepoints load). Asked once,
+ * by loading a do-nothing program on bpf_fentry_test1, the kernel's own fentry test target.
+ */
+static bool kernel_has_fentry(void)
+{
+	static int has = -1;
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY);
+	const struct btf *vmlinux;
+	int id, fd;
+
+	if (has >= 0)
+		return has;
+	has = 0;
+	vmlinux = running_kernel_btf();
+	if (!arch_has_trampolines() || !vmlinux)
+		return false;
+	id = btf__find_by_name_kind(vmlinux, "bpf_fentry_test1", BTF_KIND_FUNC);
+	if (id <= 0)
+		return false;
+	opts.attach_btf_id = (__u32)id;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", insns, 2, &opts);
+	if (fd >= 0)
+		close(fd);
+	has = fd >= 0;
+	return has;
+}
+
 const struct hook_env *hook_env_kernel(void)
 {
 	static struct hook_env env;
@@ -45,9 +90,10 @@ const struct hook_env *hook_env_kernel(void)
 		env.tracepoint_exists = tracepoint_exists;
 		env.btf_tracepoint_exists = btf_tracepoint_exists;
 		env.module_loaded = module_loaded;
+		env.btf_function_exists = kernel_func_exists;
 		env.kprobes = kernel_has_kprobes();
 		env.raw_tracepoints = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL) == 1;
-		env.fentry = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_TRACING, NULL) == 1;
+		env.fentry = kernel_has_fentry;
 		env.force_kprobe = env_flag("BPFNET_FORCE_KPROBE");
 		built = true;
 	}
@@ -108,7 +154,7 @@ static bool uprobe_offered(const char *target)
 }
 
 /* The symbol candidate c attaches to on env's kernel, NULL if env does not offer it. */
-static const char *offered(const struct hook_set *s, const struct hook_env *env,
+static const char *offered(const struct hook_set *s, const struct hook_env *env, const struct hook_def *d,
 			   const struct hook_candidate *c, bool skip_tracepoints)
 {
 	bool tracepoint;
@@ -128,7 +174,10 @@ static const char *offered(const struct hook_set *s, const struct hook_env *env,
 			       ? c->target
 			       : NULL;
 	case HOOK_FENTRY:
-		return env->fentry && ksyms_has(env->functions(), c->target) ? c->target : NULL;
+		return env->fentry && !env->force_kprobe && env->btf_function_exists && env->fentry() &&
+				       env->btf_function_exists(c->target, d->module)
+			       ? c->target
+			       : NULL;
 	case HOOK_KPROBE:
 	case HOOK_KRETPROBE:
 		if (!env->kprobes)
@@ -172,7 +221,7 @@ static void plan_one(const struct hook_set *s, int i, const struct hook_env *env
 		if (!is_tracepoint(d->cand[k].kind))
 			skip_tp = env->force_kprobe && !d->keep_tracepoint;
 	for (int k = 0; k < n && !ch->cand; k++) {
-		const char *sym = offered(s, env, &d->cand[k], skip_tp);
+		const char *sym = offered(s, env, d, &d->cand[k], skip_tp);
 
 		if (sym) {
 			ch->cand = &d->cand[k];
@@ -181,7 +230,7 @@ static void plan_one(const struct hook_set *s, int i, const struct hook_env *env
 			return;
 		}
 		turned_down += d->cand[k].usable && !d->cand[k].usable(s);
-		all_kprobes &= is_kprobe(d->cand[k].kind);
+		all_kprobes &= is_kprobe(d->cand[k].kind) || d->cand[k].kind == HOOK_FENTRY;
 		sb_addf(&tried, "%s%s %s", tried.len ? ", " : "", hook_kind_name(d->cand[k].kind),
 			cand_target(&d->cand[k], target, sizeof(target)));
 	}
@@ -280,6 +329,10 @@ void hook_prepare(struct hook_set *s, struct bpf_object *obj)
 		ch->prog = bpf_object__find_program_by_name(obj, ch->cand->prog);
 		if (!ch->prog)
 			die("internal error: %s has no BPF program %s", s->tool, ch->cand->prog);
+		/* The section names one function; the candidate may name another (an older name). */
+		if (ch->cand->kind == HOOK_FENTRY && bpf_program__set_attach_target(ch->prog, 0, ch->symbol))
+			die("cannot set the fentry target %s of %s: %s", ch->symbol, ch->cand->prog,
+			    strerror(errno));
 	}
 	bpf_object__for_each_program(prog, obj)
 		bpf_program__set_autoload(prog, prog_used(s, bpf_program__name(prog)));

@@ -31,6 +31,17 @@ enum hook_kind {
 
 #define HOOK_MAX_CANDIDATES 6
 
+/*
+ * The two candidates of a function entry declared with BPFNET_FUNC_ENTRY (common/bpf/bpfnet.bpf.h):
+ * fentry prog_fentry first, kprobe prog where the kernel cannot attach it (no BPF trampolines,
+ * no BTF of func, BPFNET_FORCE_KPROBE=1); the rest as a candidate's usable and clones.
+ */
+#define HOOK_FUNC_ENTRY(prog, func, ...)                                                                     \
+	{ HOOK_FENTRY, prog "_fentry", func, __VA_ARGS__ },                                                  \
+	{                                                                                                    \
+		HOOK_KPROBE, prog, func, __VA_ARGS__                                                         \
+	}
+
 struct hook_candidate {
 	enum hook_kind kind;
 	const char *prog; /* the BPF program's name in the object */
@@ -69,10 +80,12 @@ struct hook_env {
 	/* A tp_btf program can attach to the tracepoint (5.5+, the kernel's BTF); NULL: never. */
 	bool (*btf_tracepoint_exists)(const char *category, const char *name);
 	bool (*module_loaded)(const char *module);
+	/* The kernel's own BTF (vmlinux, or module's when set) describes function func: fentry can name it. */
+	bool (*btf_function_exists)(const char *func, const char *module);
 	bool kprobes; /* kprobes can be attached at all */
 	bool raw_tracepoints; /* BPF_PROG_TYPE_RAW_TRACEPOINT is supported */
-	bool fentry; /* BPF trampolines are supported */
-	bool force_kprobe; /* BPFNET_FORCE_KPROBE=1: skip tracepoints where a kprobe can stand in */
+	bool (*fentry)(void); /* fentry programs load and attach (BPF trampolines); NULL: never */
+	bool force_kprobe; /* BPFNET_FORCE_KPROBE=1: no fentry; skip tracepoints where a kprobe can stand in */
 };
 
 /* The running kernel, built on first use. */

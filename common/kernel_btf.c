@@ -173,6 +173,35 @@ bool kernel_struct_exists(const char *name, const char *module)
 	return mod && btf__find_by_name_kind(mod, name, BTF_KIND_STRUCT) > 0;
 }
 
+const struct btf *running_kernel_btf(void)
+{
+	static struct btf *btf;
+	static bool tried;
+
+	if (!g_common.btf_path)
+		return kernel_btf();
+	if (!tried) {
+		tried = true;
+		btf = btf__load_vmlinux_btf();
+		if (libbpf_get_error(btf))
+			btf = NULL;
+	}
+	return btf;
+}
+
+bool kernel_func_exists(const char *func, const char *module)
+{
+	const struct btf *vmlinux = running_kernel_btf();
+	const struct btf *mod;
+
+	if (!vmlinux)
+		return false;
+	if (btf__find_by_name_kind(vmlinux, func, BTF_KIND_FUNC) > 0)
+		return true;
+	mod = module_btf(module);
+	return mod && btf__find_by_name_kind(mod, func, BTF_KIND_FUNC) > 0;
+}
+
 static const struct btf_type *skip_modifiers(const struct btf *btf, __u32 id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);

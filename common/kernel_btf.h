@@ -22,6 +22,14 @@ const struct btf *kernel_btf(void);
  */
 bool kernel_struct_exists(const char *name, const char *module);
 
+/* The running kernel's own vmlinux BTF, even under --btf (BPF trampolines attach through it); NULL if none. */
+const struct btf *running_kernel_btf(void);
+/*
+ * True when the running kernel's own BTF (/sys/kernel/btf/vmlinux, even under --btf, or the
+ * loaded module's without --btf) describes function func: what an fentry program attaches by.
+ */
+bool kernel_func_exists(const char *func, const char *module);
+
 /*
  * The 1-based position of the first parameter of kernel function func whose type is a
  * pointer to struct type_name (e.g. "sk_buff"), from the kernel's BTF (or --btf) and then

@@ -80,16 +80,16 @@ static bool before_4_20(const struct hook_set *plan)
 }
 
 // clang-format off
-#define KPROBE(prog, func) { HOOK_KPROBE, prog, func }
-#define OVS(prog, func) { KPROBE(prog, func) }, "openvswitch"
+#define FUNC(prog, func) HOOK_FUNC_ENTRY(prog, func)
+#define OVS(prog, func) { FUNC(prog, func) }, "openvswitch"
 // clang-format on
 
 const struct hook_def netstage_hook_defs[NS_HOOKS_COMMON] = {
 	[NS_HOOK_IP_QUEUE_XMIT] = { NULL,
-				    { KPROBE("ns_ip_queue_xmit", "__ip_queue_xmit"),
-				      KPROBE("ns_ip_queue_xmit", "ip_queue_xmit") } },
-	[NS_HOOK_IP_SEND_SKB] = { NULL, { KPROBE("ns_ip_send_skb", "ip_send_skb") } },
-	[NS_HOOK_IP_OUTPUT] = { NULL, { KPROBE("ns_ip_output", "ip_output") } },
+				    { FUNC("ns_ip_queue_xmit", "__ip_queue_xmit"),
+				      FUNC("ns_ip_queue_xmit", "ip_queue_xmit") } },
+	[NS_HOOK_IP_SEND_SKB] = { NULL, { FUNC("ns_ip_send_skb", "ip_send_skb") } },
+	[NS_HOOK_IP_OUTPUT] = { NULL, { FUNC("ns_ip_output", "ip_output") } },
 	[NS_HOOK_INTERNAL_DEV_XMIT] = { NULL, OVS("ns_internal_dev_xmit", "internal_dev_xmit") },
 	[NS_HOOK_OVS_VPORT_RECEIVE] = { NULL, OVS("ns_ovs_vport_receive", "ovs_vport_receive") },
 	[NS_HOOK_OVS_DP_PROCESS] = { NULL, OVS("ns_ovs_dp_process_packet", "ovs_dp_process_packet") },
@@ -99,7 +99,7 @@ const struct hook_def netstage_hook_defs[NS_HOOKS_COMMON] = {
 	[NS_HOOK_OVS_CT_FILL_KEY] = { NULL, OVS("ns_ovs_ct_fill_key", "ovs_ct_fill_key") },
 	/* The skb moved from the 4th argument to the 1st in 4.20. */
 	[NS_HOOK_CT_IN] = { NULL,
-			    { { HOOK_KPROBE, "ns_nf_conntrack_in", "nf_conntrack_in", from_4_20 },
+			    { HOOK_FUNC_ENTRY("ns_nf_conntrack_in", "nf_conntrack_in", from_4_20),
 			      { HOOK_KPROBE, "ns_nf_conntrack_in_old", "nf_conntrack_in", before_4_20 } },
 			    "nf_conntrack" },
 	[NS_HOOK_CT_DONE] = { NULL,
@@ -109,20 +109,19 @@ const struct hook_def netstage_hook_defs[NS_HOOKS_COMMON] = {
 	/* dev_queue_xmit is an inline wrapper of __dev_queue_xmit since 5.19 (and a duplicated local symbol on 6.1). */
 	[NS_HOOK_DEV_QUEUE] = { NULL,
 				{ { HOOK_TP, "ns_net_dev_queue", "net:net_dev_queue" },
-				  KPROBE("ns_dev_queue_xmit", "__dev_queue_xmit"),
-				  KPROBE("ns_dev_queue_xmit", "dev_queue_xmit") } },
+				  FUNC("ns_dev_queue_xmit", "__dev_queue_xmit"),
+				  FUNC("ns_dev_queue_xmit", "dev_queue_xmit") } },
 	[NS_HOOK_QDISC_DEQUEUE] = { NULL, { { HOOK_TP, "ns_qdisc_dequeue", "qdisc:qdisc_dequeue" } } },
 	[NS_HOOK_DEV_START_XMIT] = { NULL,
 				     { { HOOK_TP, "ns_net_dev_start_xmit", "net:net_dev_start_xmit" },
-				       KPROBE("ns_dev_hard_start_xmit", "dev_hard_start_xmit") } },
+				       FUNC("ns_dev_hard_start_xmit", "dev_hard_start_xmit") } },
 	[NS_HOOK_NETIF_RECEIVE] = { NULL, { { HOOK_TP, "ns_netif_receive_skb", "net:netif_receive_skb" } } },
 	[NS_HOOK_NETDEV_FRAME_HOOK] = { NULL, OVS("ns_netdev_frame_hook", "netdev_frame_hook") },
 	[NS_HOOK_INTERNAL_DEV_RECV] = { NULL, OVS("ns_internal_dev_recv", "internal_dev_recv") },
-	[NS_HOOK_IP_RCV] = { NULL, { KPROBE("ns_ip_rcv", "ip_rcv") } },
-	[NS_HOOK_TCP_V4_RCV] = { NULL, { KPROBE("ns_tcp_v4_rcv", "tcp_v4_rcv") } },
-	[NS_HOOK_UDP_RCV] = { NULL,
-			      { KPROBE("ns_udp_rcv", "udp_rcv"), KPROBE("ns_udp_rcv", "__udp4_lib_rcv") } },
-	[NS_HOOK_ICMP_RCV] = { NULL, { KPROBE("ns_icmp_rcv", "icmp_rcv") } },
+	[NS_HOOK_IP_RCV] = { NULL, { FUNC("ns_ip_rcv", "ip_rcv") } },
+	[NS_HOOK_TCP_V4_RCV] = { NULL, { FUNC("ns_tcp_v4_rcv", "tcp_v4_rcv") } },
+	[NS_HOOK_UDP_RCV] = { NULL, { FUNC("ns_udp_rcv", "udp_rcv"), FUNC("ns_udp_rcv", "__udp4_lib_rcv") } },
+	[NS_HOOK_ICMP_RCV] = { NULL, { FUNC("ns_icmp_rcv", "icmp_rcv") } },
 };
 
 static const char *hook_stages(const struct netstage_config *cfg, const struct netstage_model *m, int hook,

@@ -20,6 +20,37 @@ struct sk_buff___v62 {
 /* skb->mac_header / network_header value of a header not set yet ((u16)~0U). */
 #define SKB_HDR_UNSET 0xFFFF
 
+/*
+ * One function-entry hook served two ways by one body: prog, a kprobe, and prog_fentry, an
+ * fentry program on func (a BPF trampoline: no breakpoint trap, 5.5+ with the kernel's BTF).
+ * User space offers both with HOOK_FUNC_ENTRY (common/hook.h) and loads the one the planner
+ * picks (fentry first). Declared like BPF_KPROBE: the body follows, ctx is the program's
+ * context (for helpers such as bpf_get_stackid). The arguments are read from registers or
+ * from the trampoline's array alike, as untyped scalars: read through them with
+ * BPF_CORE_READ / bpf_probe_read_kernel, not by dereference.
+ */
+// clang-format off
+#define BPFNET_FUNC_ENTRY(prog, func, args...)                                                               \
+	static __always_inline int ____##prog(void *ctx, ##args);                                            \
+	SEC("kprobe")                                                                                        \
+	int prog(struct pt_regs *ctx)                                                                        \
+	{                                                                                                    \
+		_Pragma("GCC diagnostic push")                                                               \
+		_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")                                       \
+		return ____##prog(___bpf_kprobe_args(args));                                                 \
+		_Pragma("GCC diagnostic pop")                                                                \
+	}                                                                                                    \
+	SEC("fentry/" #func)                                                                                 \
+	int prog##_fentry(unsigned long long *ctx)                                                           \
+	{                                                                                                    \
+		_Pragma("GCC diagnostic push")                                                               \
+		_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")                                       \
+		return ____##prog(___bpf_ctx_cast(args));                                                    \
+		_Pragma("GCC diagnostic pop")                                                                \
+	}                                                                                                    \
+	static __always_inline int ____##prog(void *ctx, ##args)
+// clang-format on
+
 /* A map of entries values of value_type under keys of key_type: how every map here is declared. */
 #define BPFNET_MAP(name, map_type, key_type, value_type, entries)                                            \
 	struct {                                                                                             \

@@ -5,10 +5,9 @@
  */
 #pragma once
 
-/* A kprobe program prog (arguments as BPF_KPROBE's) handing its skb argument, read at, to hook. */
-#define NS_SKB_KPROBE(prog, hook, at, args...)                                                               \
-	SEC("kprobe")                                                                                        \
-	int BPF_KPROBE(prog, args)                                                                           \
+/* The entry of func (kprobe prog or fentry prog_fentry, BPFNET_FUNC_ENTRY) handing its skb argument, read at, to hook. */
+#define NS_SKB_FUNC(prog, func, hook, at, args...)                                                           \
+	BPFNET_FUNC_ENTRY(prog, func, args)                                                                  \
 	{                                                                                                    \
 		return netstage_hook(ctx, hook, skb, at, NULL, NULL);                                        \
 	}
@@ -22,38 +21,38 @@
 	}
 
 /* __ip_queue_xmit, or ip_queue_xmit(sk, skb, fl) before 4.18: the same first two arguments. */
-SEC("kprobe")
-int BPF_KPROBE(ns_ip_queue_xmit, struct sock *sk, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(ns_ip_queue_xmit, __ip_queue_xmit, struct sock *sk, struct sk_buff *skb)
 {
 	return netstage_hook(ctx, NS_HOOK_IP_QUEUE_XMIT, skb, PKT_AT_TCP, sk,
 			     BPF_CORE_READ(sk, __sk_common.skc_net.net));
 }
 
-SEC("kprobe")
-int BPF_KPROBE(ns_ip_send_skb, struct net *net, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(ns_ip_send_skb, ip_send_skb, struct net *net, struct sk_buff *skb)
 {
 	return netstage_hook(ctx, NS_HOOK_IP_SEND_SKB, skb, PKT_AT_NET, NULL, net);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(ns_ip_output, struct net *net, struct sock *sk, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(ns_ip_output, ip_output, struct net *net, struct sock *sk, struct sk_buff *skb)
 {
 	return netstage_hook(ctx, NS_HOOK_IP_OUTPUT, skb, PKT_AT_NET, NULL, net);
 }
 
-NS_SKB_KPROBE(ns_internal_dev_xmit, NS_HOOK_INTERNAL_DEV_XMIT, PKT_AT_NET, struct sk_buff *skb)
+NS_SKB_FUNC(ns_internal_dev_xmit, internal_dev_xmit, NS_HOOK_INTERNAL_DEV_XMIT, PKT_AT_NET,
+	    struct sk_buff *skb)
 
-NS_SKB_KPROBE(ns_ovs_vport_receive, NS_HOOK_OVS_VPORT_RECEIVE, PKT_AT_NET, void *vport, struct sk_buff *skb)
+NS_SKB_FUNC(ns_ovs_vport_receive, ovs_vport_receive, NS_HOOK_OVS_VPORT_RECEIVE, PKT_AT_NET, void *vport,
+	    struct sk_buff *skb)
 
-NS_SKB_KPROBE(ns_ovs_dp_process_packet, NS_HOOK_OVS_DP_PROCESS, PKT_AT_NET, struct sk_buff *skb)
+NS_SKB_FUNC(ns_ovs_dp_process_packet, ovs_dp_process_packet, NS_HOOK_OVS_DP_PROCESS, PKT_AT_NET,
+	    struct sk_buff *skb)
 
-NS_SKB_KPROBE(ns_ovs_dp_upcall, NS_HOOK_OVS_DP_UPCALL, PKT_AT_NET, void *dp, struct sk_buff *skb)
+NS_SKB_FUNC(ns_ovs_dp_upcall, ovs_dp_upcall, NS_HOOK_OVS_DP_UPCALL, PKT_AT_NET, void *dp, struct sk_buff *skb)
 
 /* The packet ovs-vswitchd sends back after an upcall: a new skb, Ethernet header at data. */
-NS_SKB_KPROBE(ns_ovs_flow_key_extract_userspace, NS_HOOK_OVS_KEY_USERSPACE, PKT_AT_ETH, struct net *net,
-	      const void *attr, struct sk_buff *skb)
+NS_SKB_FUNC(ns_ovs_flow_key_extract_userspace, ovs_flow_key_extract_userspace, NS_HOOK_OVS_KEY_USERSPACE,
+	    PKT_AT_ETH, struct net *net, const void *attr, struct sk_buff *skb)
 
-NS_SKB_KPROBE(ns_ovs_ct_fill_key, NS_HOOK_OVS_CT_FILL_KEY, PKT_AT_NET, struct sk_buff *skb)
+NS_SKB_FUNC(ns_ovs_ct_fill_key, ovs_ct_fill_key, NS_HOOK_OVS_CT_FILL_KEY, PKT_AT_NET, struct sk_buff *skb)
 
 static __always_inline int ns_ct_in(void *ctx, struct sk_buff *skb)
 {
@@ -66,8 +65,7 @@ static __always_inline int ns_ct_in(void *ctx, struct sk_buff *skb)
 }
 
 /* nf_conntrack_in(skb, state) since 4.20. */
-SEC("kprobe")
-int BPF_KPROBE(ns_nf_conntrack_in, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(ns_nf_conntrack_in, nf_conntrack_in, struct sk_buff *skb)
 {
 	return ns_ct_in(ctx, skb);
 }
@@ -93,13 +91,14 @@ int BPF_KRETPROBE(ns_nf_conntrack_in_ret)
 	return netstage_hook(ctx, NS_HOOK_CT_DONE, skb, PKT_AT_NET, NULL, NULL);
 }
 
-NS_SKB_KPROBE(ns_ovs_vport_send, NS_HOOK_OVS_VPORT_SEND, PKT_AT_NET, void *vport, struct sk_buff *skb)
+NS_SKB_FUNC(ns_ovs_vport_send, ovs_vport_send, NS_HOOK_OVS_VPORT_SEND, PKT_AT_NET, void *vport,
+	    struct sk_buff *skb)
 
 NS_SKB_TRACEPOINT(ns_net_dev_queue, "tp/net/net_dev_queue", trace_event_raw_net_dev_template,
 		  NS_HOOK_DEV_QUEUE, PKT_AT_NET)
 
 /* __dev_queue_xmit, or dev_queue_xmit before 5.19. */
-NS_SKB_KPROBE(ns_dev_queue_xmit, NS_HOOK_DEV_QUEUE, PKT_AT_NET, struct sk_buff *skb)
+NS_SKB_FUNC(ns_dev_queue_xmit, __dev_queue_xmit, NS_HOOK_DEV_QUEUE, PKT_AT_NET, struct sk_buff *skb)
 
 NS_SKB_TRACEPOINT(ns_qdisc_dequeue, "tp/qdisc/qdisc_dequeue", trace_event_raw_qdisc_dequeue,
 		  NS_HOOK_QDISC_DEQUEUE, PKT_AT_NET)
@@ -107,8 +106,7 @@ NS_SKB_TRACEPOINT(ns_qdisc_dequeue, "tp/qdisc/qdisc_dequeue", trace_event_raw_qd
 NS_SKB_TRACEPOINT(ns_net_dev_start_xmit, "tp/net/net_dev_start_xmit", trace_event_raw_net_dev_start_xmit,
 		  NS_HOOK_DEV_START_XMIT, PKT_AT_NET)
 
-SEC("kprobe")
-int BPF_KPROBE(ns_dev_hard_start_xmit, struct sk_buff *first)
+BPFNET_FUNC_ENTRY(ns_dev_hard_start_xmit, dev_hard_start_xmit, struct sk_buff *first)
 {
 	return netstage_hook(ctx, NS_HOOK_DEV_START_XMIT, first, PKT_AT_NET, NULL, NULL);
 }
@@ -117,8 +115,7 @@ int BPF_KPROBE(ns_dev_hard_start_xmit, struct sk_buff *first)
 NS_SKB_TRACEPOINT(ns_netif_receive_skb, "tp/net/netif_receive_skb", trace_event_raw_net_dev_template,
 		  NS_HOOK_NETIF_RECEIVE, NS_AT_NETIF_RECEIVE)
 
-SEC("kprobe")
-int BPF_KPROBE(ns_netdev_frame_hook, struct sk_buff **pskb)
+BPFNET_FUNC_ENTRY(ns_netdev_frame_hook, netdev_frame_hook, struct sk_buff **pskb)
 {
 	struct sk_buff *skb = NULL;
 
@@ -127,13 +124,14 @@ int BPF_KPROBE(ns_netdev_frame_hook, struct sk_buff **pskb)
 	return netstage_hook(ctx, NS_HOOK_NETDEV_FRAME_HOOK, skb, PKT_AT_NET, NULL, NULL);
 }
 
-NS_SKB_KPROBE(ns_internal_dev_recv, NS_HOOK_INTERNAL_DEV_RECV, PKT_AT_NET, struct sk_buff *skb)
+NS_SKB_FUNC(ns_internal_dev_recv, internal_dev_recv, NS_HOOK_INTERNAL_DEV_RECV, PKT_AT_NET,
+	    struct sk_buff *skb)
 
-NS_SKB_KPROBE(ns_ip_rcv, NS_HOOK_IP_RCV, PKT_AT_NET, struct sk_buff *skb)
+NS_SKB_FUNC(ns_ip_rcv, ip_rcv, NS_HOOK_IP_RCV, PKT_AT_NET, struct sk_buff *skb)
 
-NS_SKB_KPROBE(ns_tcp_v4_rcv, NS_HOOK_TCP_V4_RCV, PKT_AT_NET, struct sk_buff *skb)
+NS_SKB_FUNC(ns_tcp_v4_rcv, tcp_v4_rcv, NS_HOOK_TCP_V4_RCV, PKT_AT_NET, struct sk_buff *skb)
 
 /* udp_rcv, or __udp4_lib_rcv(skb, ...) where udp_rcv is inlined. */
-NS_SKB_KPROBE(ns_udp_rcv, NS_HOOK_UDP_RCV, PKT_AT_NET, struct sk_buff *skb)
+NS_SKB_FUNC(ns_udp_rcv, udp_rcv, NS_HOOK_UDP_RCV, PKT_AT_NET, struct sk_buff *skb)
 
-NS_SKB_KPROBE(ns_icmp_rcv, NS_HOOK_ICMP_RCV, PKT_AT_NET, struct sk_buff *skb)
+NS_SKB_FUNC(ns_icmp_rcv, icmp_rcv, NS_HOOK_ICMP_RCV, PKT_AT_NET, struct sk_buff *skb)

@@ -3,6 +3,7 @@
 #pragma once
 #include "vmnet_stage_ids.h"
 
-NS_SKB_KPROBE(vm_dev_hard_start_xmit, VM_HOOK_HARD_START_XMIT, PKT_AT_NET, struct sk_buff *skb)
+NS_SKB_FUNC(vm_dev_hard_start_xmit, dev_hard_start_xmit, VM_HOOK_HARD_START_XMIT, PKT_AT_NET,
+	    struct sk_buff *skb)
 
-NS_SKB_KPROBE(vm_tun_net_xmit, VM_HOOK_TUN_NET_XMIT, PKT_AT_NET, struct sk_buff *skb)
+NS_SKB_FUNC(vm_tun_net_xmit, tun_net_xmit, VM_HOOK_TUN_NET_XMIT, PKT_AT_NET, struct sk_buff *skb)

@@ -66,9 +66,9 @@ static const struct netstage_hook_rule rules[] = {
 
 static const struct hook_def own_hooks[] = {
 	[OWN(VM_HOOK_HARD_START_XMIT)] = { NULL,
-					   { { HOOK_KPROBE, "vm_dev_hard_start_xmit",
-					       "dev_hard_start_xmit" } } },
-	[OWN(VM_HOOK_TUN_NET_XMIT)] = { NULL, { { HOOK_KPROBE, "vm_tun_net_xmit", "tun_net_xmit" } }, "tun" },
+					   { HOOK_FUNC_ENTRY("vm_dev_hard_start_xmit",
+							     "dev_hard_start_xmit") } },
+	[OWN(VM_HOOK_TUN_NET_XMIT)] = { NULL, { HOOK_FUNC_ENTRY("vm_tun_net_xmit", "tun_net_xmit") }, "tun" },
 };
 
 const char *const vmnet_dir_choices[] = {

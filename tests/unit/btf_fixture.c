@@ -11,6 +11,7 @@
 
 #include "argparse.h"
 #include "kernel_btf.h"
+#include "runtime.h"
 #include "ksyms.h"
 
 static const char *const series[FIXTURE_KERNELS] = { "5.10", "6.1", "6.12" };
@@ -21,6 +22,13 @@ static char dir[512];
 const char *fixture_series(enum fixture_kernel k)
 {
 	return series[k];
+}
+
+static const struct hook_env *fixture_env_current;
+
+static bool fentry_supported(void)
+{
+	return true;
 }
 
 /* The modules' functions of <series>.kallsyms (with their clones), read once. */
@@ -92,6 +100,19 @@ static bool fixture_module(const char *module)
 	return access(path, R_OK) == 0 || strstr(module_symbols(), tag);
 }
 
+/*
+ * What fentry can name: the fixture BTF's functions, a module's only from 5.11 (modules have
+ * no BTF of their own before; the 5.10 fixture's module files come from debuginfo, as --btf).
+ */
+static bool fixture_btf_function(const char *func, const char *module)
+{
+	const struct hook_env *env = fixture_env_current;
+
+	if (module && release_below(env->release, 5, 11))
+		return false;
+	return btf__find_by_name_kind(kernel_btf(), func, BTF_KIND_FUNC) > 0;
+}
+
 const struct hook_env *fixture_env(enum fixture_kernel k)
 {
 	static struct hook_env env;
@@ -105,10 +126,12 @@ const struct hook_env *fixture_env(enum fixture_kernel k)
 		.tracepoint_exists = btf_tracepoint,
 		.btf_tracepoint_exists = btf_tracepoint,
 		.module_loaded = fixture_module,
+		.btf_function_exists = fixture_btf_function,
 		.kprobes = true,
 		.raw_tracepoints = true,
-		.fentry = true,
+		.fentry = fentry_supported,
 	};
+	fixture_env_current = &env;
 	return &env;
 }
 

@@ -28,6 +28,19 @@ static bool fixture_module(const char *module)
 	return !strcmp(module, "openvswitch");
 }
 
+/* The fixture kernel's BTF describes these functions (ovs_vport_receive in the module's). */
+static bool fixture_btf_function(const char *func, const char *module)
+{
+	if (module && !strcmp(module, "openvswitch"))
+		return !strcmp(func, "ovs_vport_receive");
+	return !strcmp(func, "kfree_skb_reason") || !strcmp(func, "__dev_queue_xmit");
+}
+
+static bool fentry_supported(void)
+{
+	return true;
+}
+
 static struct hook_env env;
 static struct ksyms *fixture_ksyms;
 
@@ -45,9 +58,10 @@ static void setup(void)
 		.tracepoint_exists = fixture_tracepoint,
 		.btf_tracepoint_exists = fixture_tracepoint,
 		.module_loaded = fixture_module,
+		.btf_function_exists = fixture_btf_function,
 		.kprobes = true,
 		.raw_tracepoints = true,
-		.fentry = true,
+		.fentry = fentry_supported,
 	};
 	ck_assert_ptr_nonnull(fixture_ksyms);
 }
@@ -294,6 +308,53 @@ START_TEST(test_tp_btf)
 }
 END_TEST
 
+/* A function entry: its fentry program where the kernel has trampolines and the function's BTF, else its kprobe. */
+START_TEST(test_fentry)
+{
+	static const struct hook_def defs[] = {
+		{ "core", { HOOK_FUNC_ENTRY("f", "kfree_skb_reason") } },
+		{ "module", { HOOK_FUNC_ENTRY("v", "ovs_vport_receive") }, "openvswitch" },
+		{ "no btf", { HOOK_FUNC_ENTRY("i", "ip_send_skb", NULL, KSYM_CLONE_ISRA) } },
+		{ "older name",
+		  { { HOOK_TP, "q", "net:nope" },
+		    HOOK_FUNC_ENTRY("d", "dev_queue_xmit"),
+		    HOOK_FUNC_ENTRY("d", "__dev_queue_xmit") } },
+	};
+	struct hook_set s = set_of(defs, 4);
+
+	ck_assert_int_eq(hook_plan(&s, &env), 0);
+	ck_assert_str_eq(chosen_desc(&s, 0), "fentry kfree_skb_reason");
+	ck_assert_str_eq(hook_chosen(&s, 0)->prog, "f_fentry");
+	ck_assert_str_eq(chosen_desc(&s, 1), "fentry ovs_vport_receive");
+	/* A GCC clone has no BTF of its own: the kprobe, on the clone. */
+	ck_assert_str_eq(chosen_desc(&s, 2), "kprobe ip_send_skb.isra.0");
+	ck_assert_str_eq(hook_chosen(&s, 2)->prog, "i");
+	/* The first name the kernel has neither as BTF nor as a symbol: the next name's fentry. */
+	ck_assert_str_eq(chosen_desc(&s, 3), "fentry __dev_queue_xmit");
+	ck_assert_str_eq(hook_chosen(&s, 3)->prog, "d_fentry");
+	/* Without trampolines, or with BPFNET_FORCE_KPROBE, every hook is a kprobe (none for
+	 * __dev_queue_xmit, which has BTF and no symbol in the fixture). */
+	env.fentry = NULL;
+	ck_assert_int_eq(hook_plan(&s, &env), 1);
+	ck_assert_str_eq(chosen_desc(&s, 0), "kprobe kfree_skb_reason");
+	ck_assert_str_eq(chosen_desc(&s, 1), "kprobe ovs_vport_receive");
+	env.fentry = fentry_supported;
+	env.force_kprobe = true;
+	ck_assert_int_eq(hook_plan(&s, &env), 1);
+	ck_assert_str_eq(chosen_desc(&s, 0), "kprobe kfree_skb_reason");
+	ck_assert_str_eq(hook_chosen(&s, 0)->prog, "f");
+	/* Neither kprobes nor the function's BTF: both kinds named. */
+	env.force_kprobe = false;
+	env.kprobes = false;
+	ck_assert_int_eq(hook_plan(&s, &env), 1);
+	ck_assert_str_eq(chosen_desc(&s, 0), "fentry kfree_skb_reason");
+	ck_assert_str_eq(s.c[2].why,
+			 "kernel 6.1.0-test cannot attach kprobes (no kprobe PMU and no kprobe_events: "
+			 "CONFIG_KPROBE_EVENTS is off), needed for no btf: fentry ip_send_skb, kprobe "
+			 "ip_send_skb.isra.N");
+}
+END_TEST
+
 static const struct hook_def check_defs[] = {
 	{ "optional stage", { { HOOK_KPROBE, "a", "no_such_fn" } }, .optional = true },
 	{ "required stage", { { HOOK_KPROBE, "b", "nor_this" }, { HOOK_KPROBE, "b", "nor_that" } } },
@@ -387,6 +448,7 @@ static Suite *hook_suite(void)
 				      test_usable_sees_earlier_choices,
 				      test_force_kprobe,
 				      test_tp_btf,
+				      test_fentry,
 				      test_optional_missing_warns,
 				      test_required_missing_dies,
 				      test_list };

@@ -32,6 +32,14 @@
 
 typedef fixture_outcomes outcomes;
 
+/* A function entry of BPFNET_FUNC_ENTRY: its fentry program. */
+#define FENTRY(func, prog) "fentry " func " [" prog "_fentry]"
+/* ... of a module: a kprobe on 5.10, whose modules have no BTF of their own. */
+#define MODULE_FENTRY(func, prog)                                                                            \
+	{                                                                                                    \
+		"kprobe " func " [" prog "]", FENTRY(func, prog), FENTRY(func, prog)                         \
+	}
+
 /* eth_drop, kernel_drop_stack_stats*: the tracepoint, on every lab kernel. */
 START_TEST(test_drop_hook)
 {
@@ -47,29 +55,29 @@ START_TEST(test_netstage_hooks)
 {
 	static const struct hook_table table = { netstage_hook_defs, NS_HOOKS_COMMON };
 	static const outcomes want[] = {
-		SAME("kprobe __ip_queue_xmit [ns_ip_queue_xmit]"),
-		SAME("kprobe ip_send_skb [ns_ip_send_skb]"),
-		SAME("kprobe ip_output [ns_ip_output]"),
-		SAME("kprobe internal_dev_xmit [ns_internal_dev_xmit]"),
-		SAME("kprobe ovs_vport_receive [ns_ovs_vport_receive]"),
-		SAME("kprobe ovs_dp_process_packet [ns_ovs_dp_process_packet]"),
-		SAME("kprobe ovs_dp_upcall [ns_ovs_dp_upcall]"),
-		SAME("kprobe ovs_flow_key_extract_userspace [ns_ovs_flow_key_extract_userspace]"),
-		SAME("kprobe ovs_ct_fill_key [ns_ovs_ct_fill_key]"),
+		SAME(FENTRY("__ip_queue_xmit", "ns_ip_queue_xmit")),
+		SAME(FENTRY("ip_send_skb", "ns_ip_send_skb")),
+		SAME(FENTRY("ip_output", "ns_ip_output")),
+		MODULE_FENTRY("internal_dev_xmit", "ns_internal_dev_xmit"),
+		MODULE_FENTRY("ovs_vport_receive", "ns_ovs_vport_receive"),
+		MODULE_FENTRY("ovs_dp_process_packet", "ns_ovs_dp_process_packet"),
+		MODULE_FENTRY("ovs_dp_upcall", "ns_ovs_dp_upcall"),
+		MODULE_FENTRY("ovs_flow_key_extract_userspace", "ns_ovs_flow_key_extract_userspace"),
+		MODULE_FENTRY("ovs_ct_fill_key", "ns_ovs_ct_fill_key"),
 		/* the skb is the 1st argument from 4.20 */
-		SAME("kprobe nf_conntrack_in [ns_nf_conntrack_in]"),
+		MODULE_FENTRY("nf_conntrack_in", "ns_nf_conntrack_in"),
 		SAME("kretprobe nf_conntrack_in [ns_nf_conntrack_in_ret]"),
-		SAME("kprobe ovs_vport_send [ns_ovs_vport_send]"),
+		MODULE_FENTRY("ovs_vport_send", "ns_ovs_vport_send"),
 		SAME("tracepoint net:net_dev_queue [ns_net_dev_queue]"),
 		SAME("tracepoint qdisc:qdisc_dequeue [ns_qdisc_dequeue]"),
 		SAME("tracepoint net:net_dev_start_xmit [ns_net_dev_start_xmit]"),
 		SAME("tracepoint net:netif_receive_skb [ns_netif_receive_skb]"),
-		SAME("kprobe netdev_frame_hook [ns_netdev_frame_hook]"),
-		SAME("kprobe internal_dev_recv [ns_internal_dev_recv]"),
-		SAME("kprobe ip_rcv [ns_ip_rcv]"),
-		SAME("kprobe tcp_v4_rcv [ns_tcp_v4_rcv]"),
-		SAME("kprobe udp_rcv [ns_udp_rcv]"),
-		SAME("kprobe icmp_rcv [ns_icmp_rcv]"),
+		MODULE_FENTRY("netdev_frame_hook", "ns_netdev_frame_hook"),
+		MODULE_FENTRY("internal_dev_recv", "ns_internal_dev_recv"),
+		SAME(FENTRY("ip_rcv", "ns_ip_rcv")),
+		SAME(FENTRY("tcp_v4_rcv", "ns_tcp_v4_rcv")),
+		SAME(FENTRY("udp_rcv", "ns_udp_rcv")),
+		SAME(FENTRY("icmp_rcv", "ns_icmp_rcv")),
 	};
 
 	CHECK_PLAN("system_network_latency_summary", &table, want);
@@ -81,8 +89,8 @@ START_TEST(test_vmnet_hooks)
 {
 	const struct hook_table table = { vmnet_model.hooks, (int)vmnet_model.nhooks };
 	static const outcomes want[] = {
-		SAME("kprobe dev_hard_start_xmit [vm_dev_hard_start_xmit]"),
-		SAME("kprobe tun_net_xmit [vm_tun_net_xmit]"),
+		SAME(FENTRY("dev_hard_start_xmit", "vm_dev_hard_start_xmit")),
+		MODULE_FENTRY("tun_net_xmit", "vm_tun_net_xmit"),
 	};
 
 	CHECK_PLAN("vm_network_latency_summary", &table, want);

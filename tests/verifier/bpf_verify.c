@@ -5,7 +5,8 @@
  * rejects constructs that kernel 4.19 (openEuler 20.03) cannot load and that libbpf does not
  * rewrite: ring buffers, global data, BTF-only program types, helpers newer than 4.19,
  * loops, programs over 4096 instructions or 131072 verified instructions. A tracepoint program
- * ("tp/CATEGORY/NAME") whose tracepoint this kernel lacks is skipped, as the tools skip it.
+ * ("tp/CATEGORY/NAME") whose tracepoint this kernel lacks, or an fentry program ("fentry/FUNC")
+ * it cannot attach, is skipped, as the tools skip it.
  *
  * usage: bpf_verify [--btf PATH] [--legacy-scan] OBJECT...
  * --btf PATH is what the tools take: a BTF file, or a directory laid out as /sys/kernel/btf
@@ -14,6 +15,7 @@
  */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -23,6 +25,7 @@
 #include <unistd.h>
 
 #include "argparse.h"
+#include "hook.h"
 #include "kernel_btf.h"
 
 #define LEGACY_MAX_INSNS 4096 /* BPF_MAXINSNS */
@@ -65,13 +68,16 @@ static bool legacy_prog_type_ok(enum bpf_prog_type t)
 }
 
 /*
- * A tp_btf program may sit in the legacy object (both variants have the same programs): the hook
- * planner chooses it only where the kernel's BTF has its tracepoint (5.5+), never on 4.19.
+ * A tp_btf or fentry program may sit in the legacy object (both variants have the same
+ * programs): the hook planner chooses them only where the kernel has BTF and BPF trampolines
+ * (5.5+), never on 4.19.
  */
-static bool btf_tracepoint(const struct bpf_program *prog)
+static bool btf_traced(const struct bpf_program *prog)
 {
+	enum bpf_attach_type t = bpf_program__expected_attach_type(prog);
+
 	return bpf_program__type(prog) == BPF_PROG_TYPE_TRACING &&
-	       bpf_program__expected_attach_type(prog) == BPF_TRACE_RAW_TP;
+	       (t == BPF_TRACE_RAW_TP || t == BPF_TRACE_FENTRY);
 }
 
 /* Whether the control-flow graph has a cycle (a back-edge, which 4.19's check_cfg rejects). */
@@ -149,7 +155,7 @@ static int scan_legacy(const char *path, struct bpf_object *obj)
 		size_t n = bpf_program__insn_cnt(prog);
 		long loop;
 
-		if (!legacy_prog_type_ok(bpf_program__type(prog)) && !btf_tracepoint(prog)) {
+		if (!legacy_prog_type_ok(bpf_program__type(prog)) && !btf_traced(prog)) {
 			printf("FAIL %s: program %s has type %d, unknown to 4.19\n", path,
 			       bpf_program__name(prog), bpf_program__type(prog));
 			bad++;
@@ -209,6 +215,34 @@ static bool tracepoint_present(const struct bpf_program *prog)
 	return true;
 }
 
+/*
+ * False for an "fentry/FUNC" program where this kernel has no BPF trampolines or no BTF of
+ * FUNC (in vmlinux or a loaded module's), as the planner then picks its kprobe twin.
+ */
+static bool fentry_target_present(const struct bpf_program *prog)
+{
+	const char *sec = bpf_program__section_name(prog), *func;
+	struct dirent *e;
+	bool found;
+	DIR *d;
+
+	if (strncmp(sec, "fentry/", 7))
+		return true;
+	func = sec + 7;
+	if (!hook_env_kernel()->fentry())
+		return false;
+	if (kernel_func_exists(func, NULL))
+		return true;
+	d = opendir("/sys/kernel/btf");
+	found = false;
+	while (d && !found && (e = readdir(d)))
+		found = e->d_name[0] != '.' && strcmp(e->d_name, "vmlinux") &&
+			kernel_func_exists(func, e->d_name);
+	if (d)
+		closedir(d);
+	return found;
+}
+
 static int verify(const char *path, const char *btf, bool legacy)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf);
@@ -224,11 +258,11 @@ static int verify(const char *path, const char *btf, bool legacy)
 		bad += scan_legacy(path, obj);
 	bpf_object__for_each_program(prog, obj)
 	{
-		bool present = tracepoint_present(prog);
+		bool present = tracepoint_present(prog) && fentry_target_present(prog);
 
 		if (!present)
-			printf("skip %s: %s (no tracepoint %s on this kernel)\n", path,
-			       bpf_program__name(prog), bpf_program__section_name(prog));
+			printf("skip %s: %s (no %s on this kernel)\n", path, bpf_program__name(prog),
+			       bpf_program__section_name(prog));
 		bpf_program__set_autoload(prog, present);
 	}
 	log_len = 0;
