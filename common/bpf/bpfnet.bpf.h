@@ -27,7 +27,8 @@ struct sk_buff___v62 {
  * picks (fentry first). Declared like BPF_KPROBE: the body follows, ctx is the program's
  * context (for helpers such as bpf_get_stackid). The arguments are read from registers or
  * from the trampoline's array alike, as untyped scalars: read through them with
- * BPF_CORE_READ / bpf_probe_read_kernel, not by dereference.
+ * BPF_CORE_READ / bpf_probe_read_kernel, not by dereference. Before 6.x fentry refuses a
+ * function with a pointer-to-pointer argument (struct sk_buff **): declare those kprobes only.
  */
 // clang-format off
 #define BPFNET_FUNC_ENTRY(prog, func, args...)                                                               \

@@ -115,7 +115,9 @@ BPFNET_FUNC_ENTRY(ns_dev_hard_start_xmit, dev_hard_start_xmit, struct sk_buff *f
 NS_SKB_TRACEPOINT(ns_netif_receive_skb, "tp/net/netif_receive_skb", trace_event_raw_net_dev_template,
 		  NS_HOOK_NETIF_RECEIVE, NS_AT_NETIF_RECEIVE)
 
-BPFNET_FUNC_ENTRY(ns_netdev_frame_hook, netdev_frame_hook, struct sk_buff **pskb)
+/* A kprobe only: fentry takes no pointer-to-pointer argument before 6.x. */
+SEC("kprobe")
+int BPF_KPROBE(ns_netdev_frame_hook, struct sk_buff **pskb)
 {
 	struct sk_buff *skb = NULL;
 

@@ -72,7 +72,7 @@ START_TEST(test_netstage_hooks)
 		SAME("tracepoint qdisc:qdisc_dequeue [ns_qdisc_dequeue]"),
 		SAME("tracepoint net:net_dev_start_xmit [ns_net_dev_start_xmit]"),
 		SAME("tracepoint net:netif_receive_skb [ns_netif_receive_skb]"),
-		MODULE_FENTRY("netdev_frame_hook", "ns_netdev_frame_hook"),
+		SAME("kprobe netdev_frame_hook [ns_netdev_frame_hook]"),
 		MODULE_FENTRY("internal_dev_recv", "ns_internal_dev_recv"),
 		SAME(FENTRY("ip_rcv", "ns_ip_rcv")),
 		SAME(FENTRY("tcp_v4_rcv", "ns_tcp_v4_rcv")),

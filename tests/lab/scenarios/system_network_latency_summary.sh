@@ -72,6 +72,14 @@ noise
 lab_tool_stop 1
 grep -q '^Probe: tracepoint net:net_dev_queue -> TX_S6_dev_queue_xmit$' "$out" ||
     { cat "$out" >&2; lab_fail "banner: no Probe line for TX_S6"; }
+# Function entries are fentry programs (BPF trampolines); a module's only where the module has
+# BTF of its own (5.11+: not 5.10, whose module types come from --btf).
+grep -q '^Probe: fentry ip_send_skb -> TX_S0_ip_layer_entry$' "$out" ||
+    { cat "$out" >&2; lab_fail "banner: TX_S0 is not an fentry program"; }
+s1=fentry
+[[ $(uname -r) == 5.10.* ]] && s1=kprobe
+grep -q "^Probe: $s1 internal_dev_xmit -> TX_S1_internal_dev_xmit\$" "$out" ||
+    { cat "$out" >&2; lab_fail "banner: TX_S1 is not a $s1 program"; }
 got=$(sed -n 's/^  \(TX_S[0-9][a-z_0-9]*\) -> \(TX_S[0-9][a-z_0-9]*\):$/\1>\2/p' "$out" | paste -sd' ')
 want="TX_S0_ip_layer_entry>TX_S1_internal_dev_xmit TX_S1_internal_dev_xmit>TX_S2_ovs_dp_process TX_S2_ovs_dp_process>TX_S5_ovs_vport_send TX_S5_ovs_vport_send>TX_S6_dev_queue_xmit TX_S6_dev_queue_xmit>TX_S8_dev_start_xmit"
 [[ $got == "$want" ]] || { cat "$out" >&2; lab_fail "text report pairs: '$got'"; }
@@ -82,14 +90,19 @@ grep -q '^  Total packets analyzed: 25$' "$out" || { cat "$out" >&2; lab_fail "t
 ! grep -q '^RX Direction' "$out" || lab_fail "text report: RX pairs in a TX run"
 grep -q '^Exiting...$' "$out" || lab_fail "text report: no 'Exiting...'"
 
-# 2. The same with the legacy object (perf buffer, no globals: what 4.19 loads), JSON output.
+# 2. The same with what 4.19 gets: the legacy object (perf buffer, no globals) and kprobes
+# (BPFNET_FORCE_KPROBE: no fentry; the tracepoints stay), JSON output.
+BPFNET_FORCE_KPROBE=1 "$BPFNET_BIN/system_network_latency_summary" --phy-interface phys0 --direction tx \
+    --list-probes >"$work/kprobe.plan"
+lab_expect "$(grep -c '^  chosen: fentry' "$work/kprobe.plan")" -eq 0 "BPFNET_FORCE_KPROBE: no fentry chosen"
+grep -q '^  chosen: kprobe ip_send_skb$' "$work/kprobe.plan" || { cat "$work/kprobe.plan" >&2; lab_fail "BPFNET_FORCE_KPROBE: ip_send_skb is not a kprobe"; }
 out=$work/tx_legacy
-BPFNET_FORCE_LEGACY=1 start_tool "$out" --json --direction tx --protocol all --dst-port 5000 --interval 300
+BPFNET_FORCE_LEGACY=1 BPFNET_FORCE_KPROBE=1 start_tool "$out" --json --direction tx --protocol all --dst-port 5000 --interval 300
 lab_udp_send - $REMOTE 5000 20
 noise
 lab_tool_stop 1
-expect_chain "$out" tx "$(tx_chain 20)" "legacy object, TX UDP"
-lab_expect "$(dirval "$out" tx total_samples)" -eq 20 "legacy object: end-to-end samples"
+expect_chain "$out" tx "$(tx_chain 20)" "legacy object and kprobes, TX UDP"
+lab_expect "$(dirval "$out" tx total_samples)" -eq 20 "legacy object and kprobes: end-to-end samples"
 
 # 3. RX, UDP from the remote host.
 out=$work/rx
