@@ -19,6 +19,14 @@
 #include "timefmt.h"
 
 #define LOST_CHECK_PERIOD 1.0 /* seconds between two looks at the lost counter */
+/*
+ * While events keep coming, the reader sleeps this long and then reads what accumulated,
+ * instead of waiting in epoll to be woken: the kernel wakes a waiting reader for the first
+ * event after it caught up, and a reader that keeps up is woken for every few events (half
+ * the CPU time of a per-event tool under a flood went to those wakeups). Far below
+ * OUTPUT_FLUSH_PERIOD and what the event buffer holds.
+ */
+#define EVENTS_BATCH_MS 10
 
 struct event_channel {
 	struct ring_buffer *rb;
@@ -30,6 +38,8 @@ struct event_channel {
 	void *ctx;
 	void *aligned; /* perf samples are only 4-byte aligned: copied here first */
 	size_t aligned_size;
+	uint64_t delivered; /* events handed to fn */
+	bool busy; /* the last read delivered events: more are probably on their way */
 };
 
 int events_buffer_kib;
@@ -68,6 +78,7 @@ static int ringbuf_cb(void *ctx, void *data, size_t size)
 {
 	struct event_channel *ch = ctx;
 
+	ch->delivered++;
 	ch->fn(ch->ctx, data, size);
 	return 0;
 }
@@ -85,6 +96,7 @@ static void perf_cb(void *ctx, int cpu, void *data, __u32 size)
 		ch->aligned_size = size;
 	}
 	memcpy(ch->aligned, data, size);
+	ch->delivered++;
 	ch->fn(ch->ctx, ch->aligned, size);
 }
 
@@ -115,10 +127,20 @@ struct event_channel *events_open(struct bpf_map *events, struct bpf_map *lost, 
 
 int events_poll(struct event_channel *ch, int timeout_ms)
 {
+	uint64_t before = ch->delivered;
 	int n;
 
 	timeout_ms = output_before_wait(timeout_ms);
-	n = ch->rb ? ring_buffer__poll(ch->rb, timeout_ms) : perf_buffer__poll(ch->pb, timeout_ms);
+	if (ch->busy && timeout_ms) {
+		/* Events came at the last read: sleep, then read what accumulated (EVENTS_BATCH_MS). */
+		int ms = timeout_ms > 0 && timeout_ms < EVENTS_BATCH_MS ? timeout_ms : EVENTS_BATCH_MS;
+
+		tool_sleep(ms / 1000.0);
+		n = ch->rb ? ring_buffer__consume(ch->rb) : perf_buffer__consume(ch->pb);
+	} else {
+		n = ch->rb ? ring_buffer__poll(ch->rb, timeout_ms) : perf_buffer__poll(ch->pb, timeout_ms);
+	}
+	ch->busy = ch->delivered > before;
 
 	if (tool_elapsed() >= ch->next_lost_check)
 		events_report_lost(ch);

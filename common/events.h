@@ -41,7 +41,9 @@ void events_prepare(struct bpf_object *obj);
 struct event_channel *events_open(struct bpf_map *events, struct bpf_map *lost, event_handler fn, void *ctx);
 /*
  * Delivers pending events, waiting up to timeout_ms, and reports new losses if a second has
- * passed since the last check. Returns the number of events handled or -errno.
+ * passed since the last check. While events keep coming (the last call delivered some), it
+ * sleeps up to 10 ms and reads what accumulated rather than being woken for each. Returns a
+ * count of what was handled (> 0: something) or -errno.
  */
 int events_poll(struct event_channel *ch, int timeout_ms);
 /*

@@ -7,8 +7,10 @@
 # alternating between builds, it prints the drops caused (the receiver's UDP NoPorts), events
 # printed and their rate, events reported lost, and the tool's CPU time over the flood (user +
 # system, % of one CPU). BENCH_ARGS are extra arguments of the tool; BENCH_PERF=PREFIX records a profile of
-# the tool during the flood (perf record -g) into PREFIX.LABEL. Run as root, under the e2e
-# lock: flock /tmp/bpfnet-e2e.lock tests/bench/drop_flood_bench.sh before=/tmp/old/bin after=build/bin
+# the tool during the flood (perf record -g) into PREFIX.LABEL. Another tool: BENCH_EVENT_RE, an
+# ERE matching the one line each event prints (eth_drop's by default), and BENCH_SETUP, shell
+# code run once the namespaces ($NS_A, $NS_B) exist (e.g. a conntrack rule). Run as root, under
+# the e2e lock: flock /tmp/bpfnet-e2e.lock tests/bench/drop_flood_bench.sh before=/tmp/old/bin after=build/bin
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 tool=${BENCH_TOOL:-eth_drop}
@@ -20,6 +22,8 @@ port=9
 export BPFNET_BIN=${1#*=}
 . "$here/../e2e/lib.sh"
 e2e_setup dfb 232
+[ -z "${BENCH_SETUP:-}" ] || eval "$BENCH_SETUP" || e2e_die "BENCH_SETUP failed"
+event_re=${BENCH_EVENT_RE:-'^\[[0-9:]{8}\] PID: '}
 cc -O2 -Wall -o "$E2E_TMP/udp_flood" "$here/udp_flood.c" || e2e_die "cannot build udp_flood"
 hz=$(getconf CLK_TCK)
 
@@ -42,7 +46,7 @@ one_run() {
 	sleep 1 # the tool catches up with what is buffered
 	c1=$(cpu_ticks "$E2E_PID") t1=$(date +%s.%N) n1=$(noports)
 	e2e_stop
-	printed=$(grep -cE '^\[[0-9:]{8}\] PID: ' "$out")
+	printed=$(grep -cE -- "$event_re" "$out")
 	lost=$(sed -nE 's/^Lost events: ([0-9]+)$/\1/p' "$out" | tail -1)
 	echo "$label $((n1 - n0)) $printed ${lost:-?} $(awk -v c=$((c1 - c0)) -v hz="$hz" -v a="$t0" -v b="$t1" \
 		'BEGIN { printf "%.1f", 100 * c / hz / (b - a) }')"
