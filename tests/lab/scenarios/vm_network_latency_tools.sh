@@ -265,7 +265,7 @@ lab_expect "$up" -ge 1 "the first datagram after the flows were deleted went thr
 [[ $sessions == "$N/$N/0" ]] || { cat "$out" >&2; lab_fail "VM RX sessions started/completed/incomplete: '$sessions'"; }
 lab_ok "VM RX: $N started, $N completed, 0 incomplete"
 lab_expect "$total" -eq $N "VM RX: end-to-end rows add up to the datagrams sent"
-grep -q '^Probe: kprobe dev_hard_start_xmit -> VNET_TX$' "$out" || { cat "$out" >&2; lab_fail "banner: no probe line for VNET_TX"; }
+grep -q '^Probe: fentry dev_hard_start_xmit -> VNET_TX$' "$out" || { cat "$out" >&2; lab_fail "banner: VNET_TX is not an fentry program"; }
 ! grep -q '^VM TX (VM->External):' "$out" || lab_fail "VM TX pairs in a VM RX run"
 read -r events flow packets whole upcalled ifs reported <<<"$(details_facts "$out.details" \
     ".protocol == \"udp\" and .src_ip == \"$PEER\" and .dst_ip == \"$GUEST\" and .dst_port == 5001" .ip_id \
