@@ -226,7 +226,10 @@ static noreturn void load_failed(const char *fmt, ...)
 void bpfload_load(struct bpf_object_skeleton *s)
 {
 	char cause[512], prog[128] = "";
-	int err = bpf_object__load_skeleton(s);
+	int err;
+
+	kernel_btf_release();
+	err = bpf_object__load_skeleton(s);
 
 	if (!err)
 		return;

@@ -113,22 +113,44 @@ const char *btf_file_path(void)
 	return btf_given_path;
 }
 
+/* The running kernel's parsed BTF (vmlinux, modules), dropped by kernel_btf_release. */
+static struct {
+	struct btf *vmlinux; /* of /sys/kernel/btf, also under --btf (running_kernel_btf) */
+	bool vmlinux_tried;
+	struct {
+		char name[64];
+		struct btf *btf;
+	} modules[8];
+	unsigned nmodules;
+} parsed;
+
+static struct btf *sysfs_vmlinux(void)
+{
+	if (!parsed.vmlinux_tried) {
+		parsed.vmlinux_tried = true;
+		parsed.vmlinux = btf__load_vmlinux_btf();
+		if (libbpf_get_error(parsed.vmlinux))
+			parsed.vmlinux = NULL;
+	}
+	return parsed.vmlinux;
+}
+
 const struct btf *kernel_btf(void)
 {
-	static const struct btf *btf;
-	static bool tried;
+	return g_common.btf_path ? btf_file() : sysfs_vmlinux();
+}
 
-	if (!tried) {
-		tried = true;
-		if (g_common.btf_path) {
-			btf = btf_file();
-		} else {
-			struct btf *vmlinux = btf__load_vmlinux_btf();
+const struct btf *running_kernel_btf(void)
+{
+	return sysfs_vmlinux();
+}
 
-			btf = libbpf_get_error(vmlinux) ? NULL : vmlinux;
-		}
-	}
-	return btf;
+void kernel_btf_release(void)
+{
+	for (unsigned i = 0; i < parsed.nmodules; i++)
+		btf__free(parsed.modules[i].btf);
+	btf__free(parsed.vmlinux);
+	memset(&parsed, 0, sizeof(parsed));
 }
 
 /*
@@ -137,26 +159,22 @@ const struct btf *kernel_btf(void)
  */
 static const struct btf *module_btf(const char *module)
 {
-	static struct {
-		char name[64];
-		struct btf *btf;
-	} cache[8];
-	static unsigned used;
 	struct btf *mod;
 	unsigned slot;
 
-	if (!module || g_common.btf_path || !kernel_btf())
+	if (!module || g_common.btf_path || !sysfs_vmlinux())
 		return NULL;
-	for (unsigned i = 0; i < used && i < 8; i++)
-		if (!strcmp(cache[i].name, module))
-			return cache[i].btf;
-	mod = btf__load_module_btf(module, (struct btf *)kernel_btf());
+	for (unsigned i = 0; i < parsed.nmodules; i++)
+		if (!strcmp(parsed.modules[i].name, module))
+			return parsed.modules[i].btf;
+	mod = btf__load_module_btf(module, sysfs_vmlinux());
 	if (libbpf_get_error(mod))
 		mod = NULL;
-	slot = used < 8 ? used++ : 7; /* more modules than any tool probes: reuse the last slot */
-	btf__free(cache[slot].btf);
-	snprintf(cache[slot].name, sizeof(cache[slot].name), "%s", module);
-	cache[slot].btf = mod;
+	/* more modules than any tool probes: reuse the last slot */
+	slot = parsed.nmodules < 8 ? parsed.nmodules++ : 7;
+	btf__free(parsed.modules[slot].btf);
+	snprintf(parsed.modules[slot].name, sizeof(parsed.modules[slot].name), "%s", module);
+	parsed.modules[slot].btf = mod;
 	return mod;
 }
 
@@ -171,22 +189,6 @@ bool kernel_struct_exists(const char *name, const char *module)
 		return true;
 	mod = module_btf(module);
 	return mod && btf__find_by_name_kind(mod, name, BTF_KIND_STRUCT) > 0;
-}
-
-const struct btf *running_kernel_btf(void)
-{
-	static struct btf *btf;
-	static bool tried;
-
-	if (!g_common.btf_path)
-		return kernel_btf();
-	if (!tried) {
-		tried = true;
-		btf = btf__load_vmlinux_btf();
-		if (libbpf_get_error(btf))
-			btf = NULL;
-	}
-	return btf;
 }
 
 bool kernel_func_exists(const char *func, const char *module)

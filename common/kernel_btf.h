@@ -14,6 +14,12 @@ const struct btf *btf_file(void);
 const char *btf_file_path(void);
 /* The BTF of the running kernel, or of --btf / $BPFNET_BTF, loaded once; NULL if none. */
 const struct btf *kernel_btf(void);
+/*
+ * Frees the running kernel's parsed BTF (vmlinux and modules; not --btf's); the next question
+ * parses it again. bpfload_load calls it before libbpf parses its own copy, so that a tool
+ * does not hold two (~5 MB each) at its peak.
+ */
+void kernel_btf_release(void);
 
 /*
  * True when struct name is in the kernel's BTF (or the --btf file) or, with module set and no

@@ -3,13 +3,15 @@
  * exec_ready READY_FILE TOOL [ARGS...]: runs TOOL --ready-file READY_FILE ARGS, prints the
  * milliseconds from exec to the ready file (probes attached; the tool's stdout goes to
  * /dev/null), the CPU time the tool used until then and the time it waited for a CPU (ms,
- * /proc/PID/schedstat), stops the tool with SIGINT and waits for it. Prints "exit STATUS" instead when
- * the tool exits before it is ready, and "timeout" after 20 s.
+ * /proc/PID/schedstat), stops the tool with SIGINT and waits for it, then its peak resident
+ * memory (KiB, from start to exit): "MS RUN WAIT MAXRSS". Prints "exit STATUS" instead when the
+ * tool exits before it is ready, and "timeout" after 20 s.
  */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -44,8 +46,9 @@ static void sched_ms(pid_t pid, double *run, double *wait)
 int main(int argc, char **argv)
 {
 	const struct timespec tick = { 0, 200000 };
+	double start, ms = 0, run = 0, wait = 0;
+	struct rusage usage;
 	struct stat st;
-	double start;
 	int status;
 	pid_t pid;
 
@@ -73,10 +76,8 @@ int main(int argc, char **argv)
 	}
 	for (;;) {
 		if (!stat(argv[1], &st) && st.st_size > 0) {
-			double ms = now_ms() - start, run, wait;
-
+			ms = now_ms() - start;
 			sched_ms(pid, &run, &wait);
-			printf("%.1f %.1f %.1f\n", ms, run, wait);
 			break;
 		}
 		if (waitpid(pid, &status, WNOHANG) == pid) {
@@ -85,16 +86,20 @@ int main(int argc, char **argv)
 		}
 		if (now_ms() - start > 20000) {
 			printf("timeout\n");
-			break;
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return 0;
 		}
 		nanosleep(&tick, NULL);
 	}
 	kill(pid, SIGINT);
-	for (int i = 0; i < 1000 && waitpid(pid, &status, WNOHANG) != pid; i++)
+	for (int i = 0; i < 1000 && wait4(pid, &status, WNOHANG, &usage) != pid; i++) {
 		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
-	if (kill(pid, 0) == 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
+		if (i == 999) {
+			kill(pid, SIGKILL);
+			wait4(pid, &status, 0, &usage);
+		}
 	}
+	printf("%.1f %.1f %.1f %ld\n", ms, run, wait, usage.ru_maxrss);
 	return 0;
 }

@@ -37,8 +37,8 @@ declare -A SKIP=([drop_monitor_controller]="runs the other tools, no probes of i
 
 tools=("$@")
 [ ${#tools[@]} -gt 0 ] || mapfile -t tools < <(ls "$bin")
-echo "| tool | median (ms) | min | max | on CPU (ms, median) | waiting for a CPU (ms, median) |"
-echo "|---|---:|---:|---:|---:|---:|"
+echo "| tool | median (ms) | min | max | on CPU (ms, median) | waiting for a CPU (ms, median) | peak RSS (MiB, max) |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 skipped=()
 for t in "${tools[@]}"; do
 	[ -z "${SKIP[$t]:-}" ] || { skipped+=("$t: ${SKIP[$t]}"); continue; }
@@ -59,7 +59,8 @@ for t in "${tools[@]}"; do
 	}
 	range=$(printf '%s\n' "${times[@]}" | awk '{ print $1 }' | sort -n | sed -n '1p;$p' | tr '\n' ' ')
 	read -r lo hi <<<"$range"
-	echo "| $t | $(median 1) | $lo | $hi | $(median 2) | $(median 3) |"
+	rss=$(printf '%s\n' "${times[@]}" | awk '$4 > m { m = $4 } END { printf "%.1f", m / 1024 }')
+	echo "| $t | $(median 1) | $lo | $hi | $(median 2) | $(median 3) | $rss |"
 done
 if [ ${#skipped[@]} -gt 0 ]; then
 	echo
