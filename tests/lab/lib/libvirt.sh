@@ -97,7 +97,7 @@ lab_libvirt_stop() {
     [[ -n $LAB_LIBVIRT_PID ]] || return 0
     while read -r name; do
         [[ -n $name ]] && lab_virsh destroy "$name" >/dev/null 2>&1
-    done < <(lab_virsh list --name 2>/dev/null)
+    done <<<"$(lab_virsh list --name 2>/dev/null)" # no /dev/fd in the lab guest
     kill "$LAB_LIBVIRT_PID" 2>/dev/null
     wait "$LAB_LIBVIRT_PID" 2>/dev/null
     LAB_LIBVIRT_PID=""
@@ -109,6 +109,7 @@ lab_libvirt_domain_pid() {
     [[ $pid =~ ^[0-9]+$ ]] && printf '%s\n' "$pid"
 }
 
+# shellcheck disable=SC2034 # LAB_NESTED_PID and _DOMAIN are nested.sh's
 # lab_libvirt_boot_nested NAME UUID DIR ROOT QUEUES APPEND: called by lab_nested_start
 # --libvirt with the selected guest's tap, MAC and memory; the domain's XML is DIR/NAME.xml,
 # its serial console DIR/console.log, as with QEMU started directly.

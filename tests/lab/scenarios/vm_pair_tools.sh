@@ -292,7 +292,7 @@ phase_sel() { awk -v at="$switch_at" -v p="$1" '{ t = $1; sub(":", "", t); if ((
 lat_check() {
     local what=$1 p=$2 d=$3 min max sorted
     shift 3
-    mapfile -t sorted < <(printf '%s\n' "$@" | sort -n)
+    mapfile -t sorted <<<"$(printf '%s\n' "$@" | sort -n)" # no /dev/fd in the lab guest
     min=${sorted[0]} max=${sorted[-1]}
     lab_log "$what, phase $p: latencies $* us (netem ${d} ms)"
     lab_expect_within $((d * 1000)) $(((d + LAT_TOL_MS) * 1000 - 1)) "$min" "$what, phase $p: the smallest latency (us)"
