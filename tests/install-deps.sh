@@ -7,6 +7,7 @@
 #                                   compiler and the :arm64 static libraries; README "arm64")
 #   tests/install-deps.sh --lab-arm64   the arm64 cross build and the arm64 lab: QEMU for
 #                                   aarch64 and Debian's arm64 kernels (tests/README.md)
+#   tests/install-deps.sh --bench   also gnuplot, for the benchmarks' plots (tests/bench, optional)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 [ "$(id -u)" -eq 0 ] || { echo "Error: run as root (apt-get)" >&2; exit 1; }
@@ -17,13 +18,14 @@ packages=(
 	iproute2 iptables iputils-ping jq socat libcap2-bin util-linux kmod procps rpm man-db file python3
 	curl prometheus prometheus-node-exporter
 )
-lab=0 arm64=0 lab_arm64=0
+lab=0 arm64=0 lab_arm64=0 bench=0
 for a in "$@"; do
 	case $a in
 		--lab) lab=1 ;;
 		--arm64) arm64=1 ;;
 		--lab-arm64) arm64=1 lab_arm64=1 ;;
-		*) echo "Error: unknown option '$a' (--lab, --arm64, --lab-arm64)" >&2; exit 2 ;;
+		--bench) bench=1 ;;
+		*) echo "Error: unknown option '$a' (--lab, --arm64, --lab-arm64, --bench)" >&2; exit 2 ;;
 	esac
 done
 if ((lab)); then
@@ -40,6 +42,9 @@ if ((arm64)); then
 		apt-get update -q
 	fi
 	packages+=(crossbuild-essential-arm64 libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64)
+fi
+if ((bench)); then
+	packages+=(gnuplot-nox)
 fi
 missing=()
 for p in "${packages[@]}"; do

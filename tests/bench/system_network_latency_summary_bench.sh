@@ -13,6 +13,8 @@
 # Run it with tests/lab/lab.sh (see tests/bench/README.md):
 #   tests/lab/lab.sh --kernel 6.12 --timeout 900 tests/bench/system_network_latency_summary_bench.sh
 # Environment: BENCH_ROUNDS (3), BENCH_SECONDS (10) per iperf3 run, BPFNET_BIN (build/bin).
+# The tool inherits the environment: `lab.sh --env BPFNET_FORCE_KPROBE=1` measures its kprobes
+# where the kernel would give it fentry (the banner's probe kinds are printed with the figures).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/../lab/lib/ovs.sh"
@@ -61,10 +63,11 @@ prog_stats() {
 }
 
 iperf >/dev/null    # warm-up: TCG translates the code paths once
-# The functions the tool puts kprobes on, from its banner ("Probe: kprobe <function> -> ...").
-funcs=$("$TOOL" --phy-interface phys0 --direction both --protocol tcp --interval 1 --duration 1 |
-    awk '$1 == "Probe:" && $2 == "kprobe" { print $3 }' | paste -sd' ')
-[[ -n $funcs ]] || lab_fail "no kprobe in the tool's banner"
+# The functions the tool hooks on entry, from its banner ("Probe: kprobe|fentry <function> -> ...").
+banner=$("$TOOL" --phy-interface phys0 --direction both --protocol tcp --interval 1 --duration 1)
+funcs=$(awk '$1 == "Probe:" && ($2 == "kprobe" || $2 == "fentry") { print $3 }' <<<"$banner" | paste -sd' ')
+kinds=$(awk '$1 == "Probe:" { n[$2]++ } END { for (k in n) printf "%s%d %s", s++ ? ", " : "", n[k], k }' <<<"$banner")
+[[ -n $funcs ]] || lab_fail "no kprobe or fentry in the tool's banner"
 off=() bare=() on=()
 for ((r = 1; r <= ROUNDS; r++)); do
     off+=("$(iperf)")
@@ -91,6 +94,7 @@ bare_loss=$(bench_loss "$off_mean" "$bare_mean")
 
 echo "=== system_network_latency_summary cost on $(uname -r) (QEMU TCG, $(nproc) vCPUs) ==="
 echo "iperf3 TCP $LOCAL -> $REMOTE through dp0, $ROUNDS rounds of $SECS s, tool: --direction both --protocol tcp"
+echo "probes: $kinds${BPFNET_FORCE_KPROBE:+ (BPFNET_FORCE_KPROBE=$BPFNET_FORCE_KPROBE)}"
 echo "throughput detached: $off_mean Mbit/s (${off[*]})"
 echo "throughput attached: $on_mean Mbit/s (${on[*]})"
 echo "throughput lost:     $loss %"
