@@ -148,6 +148,10 @@ start_tool "$out" --json --direction both --protocol tcp --dst-port 7000 --inter
 head -c 300000 /dev/zero | socat -u - TCP:$REMOTE:7000
 noise
 wait $listener    # it has read everything up to the FIN: every data segment left phys0
+# The remote FIN has come all the way in (our side left FIN-WAIT) before the tool stops, so that
+# no RX segment is still on its way to tcp_v4_rcv (seen once on a guest slowed x8).
+fin_in() { ! ss -Htn state fin-wait-1 state fin-wait-2 '( dport = :7000 )' | grep -q .; }
+lab_wait_for 20 fin_in || lab_fail "the remote host's FIN did not come in"
 lab_tool_stop 1
 txn=$(dirval "$out" tx completed)
 rxn=$(dirval "$out" rx completed)
