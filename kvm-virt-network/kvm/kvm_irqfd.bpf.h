@@ -85,8 +85,7 @@ static __always_inline void note_irqfd(__u64 irqfd, __u64 eventfd, __u32 gsi, __
 		counter_add(&counters, KIRQ_FULL_IRQFDS, 1);
 }
 
-SEC("kprobe/irqfd_wakeup")
-int BPF_KPROBE(kirq_wakeup, void *wait, unsigned int mode, int sync, void *poll_key)
+BPFNET_FUNC_ENTRY(kirq_wakeup, irqfd_wakeup, void *wait, unsigned int mode, int sync, void *poll_key)
 {
 	const struct kirq_config *cfg = get_config();
 	struct kvm_kernel_irqfd___bpfnet *irqfd;
@@ -131,8 +130,7 @@ static __always_inline bool active_injection(struct kirq_gsi_key *key, void *ent
 	return bpf_map_lookup_elem(&active_gsis, key);
 }
 
-SEC("kprobe/kvm_arch_set_irq_inatomic")
-int BPF_KPROBE(kirq_arch_set_irq, void *entry, void *kvm)
+BPFNET_FUNC_ENTRY(kirq_arch_set_irq, kvm_arch_set_irq_inatomic, void *entry, void *kvm)
 {
 	struct kirq_gsi_key key = {};
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -172,8 +170,7 @@ int BPF_KRETPROBE(kirq_arch_set_irq_ret, int ret)
 	return 0;
 }
 
-SEC("kprobe/kvm_set_msi")
-int BPF_KPROBE(kirq_set_msi, void *entry, void *kvm)
+BPFNET_FUNC_ENTRY(kirq_set_msi, kvm_set_msi, void *entry, void *kvm)
 {
 	struct kirq_gsi_key key = {};
 
@@ -182,8 +179,7 @@ int BPF_KPROBE(kirq_set_msi, void *entry, void *kvm)
 	return 0;
 }
 
-SEC("kprobe/kvm_vcpu_kick")
-int BPF_KPROBE(kirq_vcpu_kick, void *vcpu)
+BPFNET_FUNC_ENTRY(kirq_vcpu_kick, kvm_vcpu_kick, void *vcpu)
 {
 	struct kvm_vcpu___bpfnet *v = vcpu;
 	struct kirq_vcpu_key key = {};

@@ -252,16 +252,16 @@ enum { KIRQ_HOOK_WAKEUP, KIRQ_HOOK_ARCH, KIRQ_HOOK_ARCH_RET, KIRQ_HOOK_MSI, KIRQ
 enum { KIRQ_HOOK_VGIC_QUEUE = KIRQ_HOOKS, KIRQ_HOOK_VGIC_V2, KIRQ_HOOK_VGIC_V3, KIRQ_ARM_HOOKS };
 
 #define KIRQ_COMMON_HOOK_DEFS                                                                                \
-	[KIRQ_HOOK_WAKEUP] = { "irqfd wakeup", { { HOOK_KPROBE, "kirq_wakeup", "irqfd_wakeup" } }, "kvm" },  \
+	[KIRQ_HOOK_WAKEUP] = { "irqfd wakeup", { HOOK_FUNC_ENTRY("kirq_wakeup", "irqfd_wakeup") }, "kvm" },  \
 	[KIRQ_HOOK_ARCH] = { "atomic injection",                                                             \
-			     { { HOOK_KPROBE, "kirq_arch_set_irq", "kvm_arch_set_irq_inatomic" } },          \
+			     { HOOK_FUNC_ENTRY("kirq_arch_set_irq", "kvm_arch_set_irq_inatomic") },          \
 			     "kvm" },                                                                        \
 	[KIRQ_HOOK_ARCH_RET] = { "atomic injection result",                                                  \
 				 { { HOOK_KRETPROBE, "kirq_arch_set_irq_ret",                                \
 				     "kvm_arch_set_irq_inatomic" } },                                        \
 				 "kvm" },                                                                    \
-	[KIRQ_HOOK_MSI] = { "MSI injection", { { HOOK_KPROBE, "kirq_set_msi", "kvm_set_msi" } }, "kvm" },    \
-	[KIRQ_HOOK_KICK] = { "vCPU kick", { { HOOK_KPROBE, "kirq_vcpu_kick", "kvm_vcpu_kick" } }, "kvm" }
+	[KIRQ_HOOK_MSI] = { "MSI injection", { HOOK_FUNC_ENTRY("kirq_set_msi", "kvm_set_msi") }, "kvm" },    \
+	[KIRQ_HOOK_KICK] = { "vCPU kick", { HOOK_FUNC_ENTRY("kirq_vcpu_kick", "kvm_vcpu_kick") }, "kvm" }
 
 struct hook_table;
 extern const struct hook_table kirq_hook_table;

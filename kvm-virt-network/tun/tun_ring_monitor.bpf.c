@@ -48,8 +48,7 @@ static __always_inline void count_queue(struct trm_event *ev, __u32 ifindex)
 		__sync_fetch_and_add(&c->full, 1);
 }
 
-SEC("kprobe/tun_net_xmit")
-int BPF_KPROBE(trm_xmit, struct sk_buff *skb, struct net_device *dev)
+BPFNET_FUNC_ENTRY(trm_xmit, tun_net_xmit, struct sk_buff *skb, struct net_device *dev)
 {
 	const struct trm_config *cfg = get_config();
 	struct trm_event *ev = event_zeroed();

@@ -59,7 +59,7 @@ static const struct arg_parser parser = {
 /* ---- probes ---- */
 
 static const struct hook_def hook_defs[] = {
-	{ "transmit into a tap", { { HOOK_KPROBE, "trm_xmit", "tun_net_xmit" } }, "tun" },
+	{ "transmit into a tap", { HOOK_FUNC_ENTRY("trm_xmit", "tun_net_xmit") }, "tun" },
 };
 const struct hook_table trm_hook_table = { hook_defs, 1 };
 

@@ -113,8 +113,7 @@ static __always_inline bool icmp_match(const struct ttk_config *cfg, const struc
 	       (!cfg->icmp_seq || k->icmp_seq == cfg->icmp_seq);
 }
 
-SEC("kprobe/tun_net_xmit")
-int BPF_KPROBE(ttk_xmit, struct sk_buff *skb, struct net_device *dev)
+BPFNET_FUNC_ENTRY(ttk_xmit, tun_net_xmit, struct sk_buff *skb, struct net_device *dev)
 {
 	const struct ttk_config *cfg = get_config();
 	struct pkt_snap *s = snap_get();
@@ -182,8 +181,8 @@ static __always_inline __u32 vhost_owner_tgid(struct vhost_dev___ttk *vdev)
 	return owner ? BPF_CORE_READ(owner, tgid) : 0;
 }
 
-SEC("kprobe/vhost_add_used_and_signal_n")
-int BPF_KPROBE(ttk_vhost_signal, struct vhost_dev___ttk *vdev, struct vhost_virtqueue___bpfnet *vq)
+BPFNET_FUNC_ENTRY(ttk_vhost_signal, vhost_add_used_and_signal_n, struct vhost_dev___ttk *vdev,
+		  struct vhost_virtqueue___bpfnet *vq)
 {
 	struct ttk_pending *p;
 	struct ttk_chain c = {};
@@ -237,15 +236,13 @@ static __always_inline void eventfd_stage(void *ctx, __u64 eventfd)
 	emit_event(ctx, e, sizeof(*e));
 }
 
-SEC("kprobe/eventfd_signal")
-int BPF_KPROBE(ttk_eventfd_signal, void *eventfd)
+BPFNET_FUNC_ENTRY(ttk_eventfd_signal, eventfd_signal, void *eventfd)
 {
 	eventfd_stage(ctx, (__u64)eventfd);
 	return 0;
 }
 
-SEC("kprobe/irqfd_wakeup")
-int BPF_KPROBE(ttk_irqfd_wakeup, void *wait, unsigned int mode, int sync, void *poll_key)
+BPFNET_FUNC_ENTRY(ttk_irqfd_wakeup, irqfd_wakeup, void *wait, unsigned int mode, int sync, void *poll_key)
 {
 	const struct ttk_config *cfg = get_config();
 	struct kvm_kernel_irqfd___bpfnet *irqfd;
@@ -313,8 +310,8 @@ static __always_inline void delivered(void *ctx, void *vcpu, int vector)
  * Every x86 host (Intel, AMD; posted or not): the local APIC accepting the interrupt, the
  * caller of the vendors' delivery callbacks below. Static, but out of line in every kernel seen.
  */
-SEC("kprobe/__apic_accept_irq")
-int BPF_KPROBE(ttk_accept_irq, struct kvm_lapic___ttk *apic, int delivery_mode, int vector)
+BPFNET_FUNC_ENTRY(ttk_accept_irq, __apic_accept_irq, struct kvm_lapic___ttk *apic, int delivery_mode,
+		  int vector)
 {
 	if (TTK_HAVE_LAPIC && apic)
 		delivered(ctx, BPF_CORE_READ(apic, vcpu), vector);

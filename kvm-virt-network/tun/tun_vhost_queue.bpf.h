@@ -62,8 +62,7 @@ static __always_inline bool dev_name_matches(const char *name, const struct tvq_
 	return true;
 }
 
-SEC("kprobe/tun_net_xmit")
-int BPF_KPROBE(tvq_xmit, struct sk_buff *skb, struct net_device *dev)
+BPFNET_FUNC_ENTRY(tvq_xmit, tun_net_xmit, struct sk_buff *skb, struct net_device *dev)
 {
 	const struct tvq_config *cfg = get_config();
 	struct tun_file___bpfnet *tfile;
@@ -96,8 +95,7 @@ int BPF_KPROBE(tvq_xmit, struct sk_buff *skb, struct net_device *dev)
 	return 0;
 }
 
-SEC("kprobe/tun_recvmsg")
-int BPF_KPROBE(tvq_recvmsg, struct socket *sock)
+BPFNET_FUNC_ENTRY(tvq_recvmsg, tun_recvmsg, struct socket *sock)
 {
 	__u64 key = (__u64)sock;
 	struct tvq_queue_key *q = bpf_map_lookup_elem(&target_queues, &key);
@@ -123,8 +121,7 @@ static __always_inline void vq_indices(struct tvq_queue_stats *st, struct vhost_
 	hist_inc(st, used, last_used);
 }
 
-SEC("kprobe/handle_rx")
-int BPF_KPROBE(tvq_handle_rx, struct vhost_net___bpfnet *net)
+BPFNET_FUNC_ENTRY(tvq_handle_rx, handle_rx, struct vhost_net___bpfnet *net)
 {
 	struct vhost_virtqueue___bpfnet *vq;
 	struct tvq_queue_stats *st;
@@ -178,8 +175,7 @@ static __always_inline void count_signal_idx(__u32 generation, __u64 sock, __u16
 	}
 }
 
-SEC("kprobe/vhost_add_used_and_signal_n")
-int BPF_KPROBE(tvq_signal, void *vdev, struct vhost_virtqueue___bpfnet *vq)
+BPFNET_FUNC_ENTRY(tvq_signal, vhost_add_used_and_signal_n, void *vdev, struct vhost_virtqueue___bpfnet *vq)
 {
 	const struct tvq_config *cfg = get_config();
 	struct tvq_queue_stats *st;

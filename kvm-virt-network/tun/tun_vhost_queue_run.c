@@ -22,17 +22,17 @@
 
 static const struct hook_def hook_defs[TVQ_HOOKS] = {
 	[TVQ_HOOK_XMIT] = { "packets queued on a tap",
-			    { { HOOK_KPROBE, "tvq_xmit", "tun_net_xmit" } },
+			    { HOOK_FUNC_ENTRY("tvq_xmit", "tun_net_xmit") },
 			    "tun" },
 	[TVQ_HOOK_SIGNAL] = { "vhost signals to the guest",
-			      { { HOOK_KPROBE, "tvq_signal", "vhost_add_used_and_signal_n" } },
+			      { HOOK_FUNC_ENTRY("tvq_signal", "vhost_add_used_and_signal_n") },
 			      "vhost",
 			      .optional = true },
 	[TVQ_HOOK_RECVMSG] = { "packets vhost-net takes from a tap",
-			       { { HOOK_KPROBE, "tvq_recvmsg", "tun_recvmsg" } },
+			       { HOOK_FUNC_ENTRY("tvq_recvmsg", "tun_recvmsg") },
 			       "tun" },
 	[TVQ_HOOK_HANDLE_RX] = { "vhost-net RX runs",
-				 { { HOOK_KPROBE, "tvq_handle_rx", "handle_rx" } },
+				 { HOOK_FUNC_ENTRY("tvq_handle_rx", "handle_rx") },
 				 "vhost_net",
 				 .optional = true },
 };

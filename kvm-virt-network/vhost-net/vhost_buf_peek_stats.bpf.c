@@ -12,8 +12,7 @@ BPFNET_MAP(nvq_by_thread, BPF_MAP_TYPE_LRU_HASH, __u64, __u64, VPEEK_MAX_INFLIGH
 BPFNET_MAP(counts, BPF_MAP_TYPE_HASH, struct pair_key, __u64, PAIR_COUNTS_MAX);
 BPFNET_MAP(counters, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, VPEEK_COUNTERS);
 
-SEC("kprobe/vhost_net_buf_peek")
-int BPF_KPROBE(vpeek_entry, void *nvq)
+BPFNET_FUNC_ENTRY(vpeek_entry, vhost_net_buf_peek, void *nvq)
 {
 	__u64 thread = bpf_get_current_pid_tgid(), ptr = (__u64)nvq;
 

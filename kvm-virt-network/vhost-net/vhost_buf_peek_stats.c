@@ -119,7 +119,7 @@ void vhost_peek_print_json(FILE *f, const struct pair_counts *t, const char *whe
 
 static const struct hook_def hook_defs[] = {
 	{ "peek entry (the nvq)",
-	  { { HOOK_KPROBE, "vpeek_entry", "vhost_net_buf_peek" },
+	  { HOOK_FUNC_ENTRY("vpeek_entry", "vhost_net_buf_peek"),
 	    { HOOK_KPROBE, "vpeek_entry", "vhost_net_buf_peek", .clones = PEEK_CLONES } },
 	  "vhost_net" },
 	{ "peek return (the length)",

@@ -10,8 +10,7 @@
 BPFNET_MAP(counts, BPF_MAP_TYPE_HASH, struct pair_key, __u64, PAIR_COUNTS_MAX);
 BPFNET_MAP(counters, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, VEFD_COUNTERS);
 
-SEC("kprobe/vhost_add_used_and_signal_n")
-int BPF_KPROBE(vefd_signal, void *dev, void *vq)
+BPFNET_FUNC_ENTRY(vefd_signal, vhost_add_used_and_signal_n, void *dev, void *vq)
 {
 	struct pair_key key = {
 		.ptr = (__u64)vq,

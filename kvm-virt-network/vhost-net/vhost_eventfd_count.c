@@ -108,7 +108,7 @@ void vhost_eventfd_print_json(FILE *f, const struct pair_counts *t, const char *
 /* ---- probes ---- */
 
 static const struct hook_def hook_defs[] = {
-	{ "add used and signal", { { HOOK_KPROBE, "vefd_signal", "vhost_add_used_and_signal_n" } }, "vhost" },
+	{ "add used and signal", { HOOK_FUNC_ENTRY("vefd_signal", "vhost_add_used_and_signal_n") }, "vhost" },
 };
 const struct hook_table vhost_eventfd_hook_table = { hook_defs, 1 };
 

@@ -125,10 +125,10 @@ struct hook_def;
 /* The four shared hooks' definitions, for a tool's table. */
 #define VQC_SHARED_HOOK_DEFS                                                                                 \
 	[VQC_HOOK_TUN_XMIT] = { "TAP transmit (queue to socket)",                                            \
-				{ { HOOK_KPROBE, "vqc_tun_xmit", "tun_net_xmit" } },                         \
+				{ HOOK_FUNC_ENTRY("vqc_tun_xmit", "tun_net_xmit") },                         \
 				"tun" },                                                                     \
 	[VQC_HOOK_SIGNAL] = { "vhost signal (add used and signal)",                                          \
-			      { { HOOK_KPROBE, "vqc_signal", "vhost_add_used_and_signal_n" } },              \
+			      { HOOK_FUNC_ENTRY("vqc_signal", "vhost_add_used_and_signal_n") },              \
 			      "vhost",                                                                       \
 			      .optional = true },                                                            \
 	[VQC_HOOK_NOTIFY] = { "vhost_notify entry",                                                          \

@@ -29,8 +29,7 @@ static __always_inline void read_tx_ring(struct vqcd_event *ev, struct tun_file_
 	tun_tfile_ring_read(tfile, &ev->ring);
 }
 
-SEC("kprobe/tun_net_xmit")
-int BPF_KPROBE(vqc_tun_xmit, struct sk_buff *skb, struct net_device *dev)
+BPFNET_FUNC_ENTRY(vqc_tun_xmit, tun_net_xmit, struct sk_buff *skb, struct net_device *dev)
 {
 	const struct vqc_config *cfg = get_config();
 	struct pkt_snap *s = snap_get();
@@ -61,8 +60,7 @@ int BPF_KPROBE(vqc_tun_xmit, struct sk_buff *skb, struct net_device *dev)
 	return 0;
 }
 
-SEC("kprobe/handle_rx")
-int BPF_KPROBE(vqcd_handle_rx, struct vhost_net___bpfnet *net)
+BPFNET_FUNC_ENTRY(vqcd_handle_rx, handle_rx, struct vhost_net___bpfnet *net)
 {
 	struct vhost_net_virtqueue___bpfnet *nvq, *tx_nvq;
 	struct vhost_virtqueue___bpfnet *vq;
@@ -106,8 +104,7 @@ int BPF_KPROBE(vqcd_handle_rx, struct vhost_net___bpfnet *net)
 	return 0;
 }
 
-SEC("kprobe/tun_recvmsg")
-int BPF_KPROBE(vqcd_recvmsg, struct socket *sock)
+BPFNET_FUNC_ENTRY(vqcd_recvmsg, tun_recvmsg, struct socket *sock)
 {
 	__u64 key = (__u64)sock;
 	struct vqc_target *t;
@@ -126,8 +123,7 @@ int BPF_KPROBE(vqcd_recvmsg, struct socket *sock)
 	return 0;
 }
 
-SEC("kprobe/vhost_add_used_and_signal_n")
-int BPF_KPROBE(vqc_signal, void *dev, void *vq)
+BPFNET_FUNC_ENTRY(vqc_signal, vhost_add_used_and_signal_n, void *dev, void *vq)
 {
 	const struct vqc_config *cfg = get_config();
 	struct vqc_event *ev;

@@ -259,10 +259,10 @@ enum vqcd_hook {
 static const struct hook_def hook_defs[VQCD_HOOKS] = {
 	VQC_SHARED_HOOK_DEFS,
 	[VQCD_HOOK_HANDLE_RX] = { "vhost-net RX runs",
-				  { { HOOK_KPROBE, "vqcd_handle_rx", "handle_rx" } },
+				  { HOOK_FUNC_ENTRY("vqcd_handle_rx", "handle_rx") },
 				  "vhost_net" },
 	[VQCD_HOOK_RECVMSG] = { "packets vhost-net takes from a tap",
-				{ { HOOK_KPROBE, "vqcd_recvmsg", "tun_recvmsg" } },
+				{ HOOK_FUNC_ENTRY("vqcd_recvmsg", "tun_recvmsg") },
 				"tun" },
 };
 const struct hook_table vqcd_hook_table = { hook_defs, VQCD_HOOKS };

@@ -5,8 +5,7 @@
  */
 #include "vhost_queue_corr.bpf.h"
 
-SEC("kprobe/tun_net_xmit")
-int BPF_KPROBE(vqc_tun_xmit, struct sk_buff *skb, struct net_device *dev)
+BPFNET_FUNC_ENTRY(vqc_tun_xmit, tun_net_xmit, struct sk_buff *skb, struct net_device *dev)
 {
 	const struct vqc_config *cfg = get_config();
 	struct vqc_target t;
@@ -16,8 +15,7 @@ int BPF_KPROBE(vqc_tun_xmit, struct sk_buff *skb, struct net_device *dev)
 	return 0;
 }
 
-SEC("kprobe/vhost_add_used_and_signal_n")
-int BPF_KPROBE(vqc_signal, void *dev, void *vq)
+BPFNET_FUNC_ENTRY(vqc_signal, vhost_add_used_and_signal_n, void *dev, void *vq)
 {
 	const struct vqc_config *cfg = get_config();
 	struct vqc_event *ev;

@@ -145,8 +145,7 @@ int BPF_KPROBE(rcv_get_buf, struct virtqueue *vq)
 	return 0;
 }
 
-SEC("kprobe")
-int BPF_KPROBE(rcv_poll, struct napi_struct *napi, int budget)
+BPFNET_FUNC_ENTRY(rcv_poll, virtnet_poll, struct napi_struct *napi, int budget)
 {
 	const struct rcvbuf_config *cfg = get_config();
 	struct rcvbuf_cpu *st = cpu_state_get();
@@ -176,20 +175,17 @@ static __always_inline int marker(void *ctx, enum rcvbuf_kind kind)
 	return 0;
 }
 
-SEC("kprobe")
-int BPF_KPROBE(rcv_recv_done)
+BPFNET_FUNC_ENTRY(rcv_recv_done, skb_recv_done)
 {
 	return marker(ctx, RCVBUF_RECV_DONE);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(rcv_xmit_done)
+BPFNET_FUNC_ENTRY(rcv_xmit_done, skb_xmit_done)
 {
 	return marker(ctx, RCVBUF_XMIT_DONE);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(rcv_gro, void *napi, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(rcv_gro, napi_gro_receive, void *napi, struct sk_buff *skb)
 {
 	const struct rcvbuf_config *cfg = get_config();
 	struct rcvbuf_cpu *st = cpu_state_get();
@@ -211,8 +207,7 @@ int BPF_KPROBE(rcv_gro, void *napi, struct sk_buff *skb)
 	return 0;
 }
 
-SEC("kprobe")
-int BPF_KPROBE(rcv_xmit, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(rcv_xmit, start_xmit, struct sk_buff *skb)
 {
 	const struct rcvbuf_config *cfg = get_config();
 	struct rcvbuf_cpu *st = cpu_state_get();

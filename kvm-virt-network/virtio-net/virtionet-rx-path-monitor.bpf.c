@@ -76,8 +76,7 @@ static __always_inline bool take_pending(struct rxmon_cpu *st, enum rxmon_fn fn)
 	return pending;
 }
 
-SEC("kprobe")
-int BPF_KPROBE(rxmon_poll, struct napi_struct *napi)
+BPFNET_FUNC_ENTRY(rxmon_poll, virtnet_poll, struct napi_struct *napi)
 {
 	const struct rxmon_config *cfg = get_config();
 	struct rxmon_cpu *st = cpu_state_get();
@@ -134,8 +133,7 @@ int BPF_KRETPROBE(rxmon_enable_cb_ret, long ret)
 	return 0;
 }
 
-SEC("kprobe")
-int BPF_KPROBE(rxmon_complete, struct napi_struct *napi)
+BPFNET_FUNC_ENTRY(rxmon_complete, napi_complete_done, struct napi_struct *napi)
 {
 	struct rxmon_cpu *st = cpu_state_get();
 

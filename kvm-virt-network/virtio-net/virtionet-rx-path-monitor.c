@@ -67,7 +67,7 @@ enum {
 
 /* virtnet_poll is what the tool is about; without one of the others its lines and counts are missing. */
 static const struct hook_def hook_defs[RX_HOOKS] = {
-	[RX_POLL] = { "virtio-net RX polls", { { HOOK_KPROBE, "rxmon_poll", "virtnet_poll" } }, "virtio_net" },
+	[RX_POLL] = { "virtio-net RX polls", { HOOK_FUNC_ENTRY("rxmon_poll", "virtnet_poll") }, "virtio_net" },
 	[RX_POLL_RET] = { "packets per RX poll",
 			  { { HOOK_KRETPROBE, "rxmon_poll_ret", "virtnet_poll" } },
 			  "virtio_net" },
@@ -78,7 +78,7 @@ static const struct hook_def hook_defs[RX_HOOKS] = {
 			       { { HOOK_KRETPROBE, "rxmon_enable_cb_ret", "virtqueue_enable_cb_prepare" } },
 			       .optional = true },
 	[RX_COMPLETE] = { "NAPI completion",
-			  { { HOOK_KPROBE, "rxmon_complete", "napi_complete_done" } },
+			  { HOOK_FUNC_ENTRY("rxmon_complete", "napi_complete_done") },
 			  .optional = true },
 	[RX_COMPLETE_RET] = { "NAPI completion results",
 			      { { HOOK_KRETPROBE, "rxmon_complete_ret", "napi_complete_done" } },

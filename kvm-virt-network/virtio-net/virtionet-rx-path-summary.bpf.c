@@ -67,7 +67,7 @@ int BPF_KRETPROBE(rxs_vq_poll_ret, long ret)
 	return 0;
 }
 
-SEC("kprobe/virtqueue_enable_cb_delayed")
+SEC("kprobe")
 int BPF_KPROBE(rxs_cb_delayed, struct virtqueue *vq)
 {
 	add(RXS_CB_DELAYED_CALLS, 1);
@@ -85,7 +85,7 @@ int BPF_KRETPROBE(rxs_cb_delayed_ret, long ret)
 	return 0;
 }
 
-SEC("kprobe/virtqueue_get_buf_ctx")
+SEC("kprobe")
 int BPF_KPROBE(rxs_get_buf, struct virtqueue *vq)
 {
 	add(RXS_GET_BUF_CALLS, 1);
@@ -113,7 +113,7 @@ int rxs_irq_exit(struct trace_event_raw_irq_handler_exit *ctx)
 	return 0;
 }
 
-SEC("kprobe/vring_interrupt")
+SEC("kprobe")
 int BPF_KPROBE(rxs_vring, int irq)
 {
 	__u64 one = 1, *v = bpf_map_lookup_elem(&vring_irq_calls, &irq);

@@ -47,8 +47,7 @@ static __always_inline int fill(const struct virtnet_poll_config *cfg, struct vi
 	return 0;
 }
 
-SEC("kprobe/virtnet_poll")
-int BPF_KPROBE(vpoll_entry, struct napi_struct *napi, int budget)
+BPFNET_FUNC_ENTRY(vpoll_entry, virtnet_poll, struct napi_struct *napi, int budget)
 {
 	const struct virtnet_poll_config *cfg = get_config();
 	__u32 zero = 0;
@@ -84,8 +83,7 @@ int BPF_KRETPROBE(vpoll_exit, int processed)
 	return 0;
 }
 
-SEC("kprobe/skb_recv_done")
-int BPF_KPROBE(vpoll_recv_done, struct virtqueue *rvq)
+BPFNET_FUNC_ENTRY(vpoll_recv_done, skb_recv_done, struct virtqueue *rvq)
 {
 	const struct virtnet_poll_config *cfg = get_config();
 	struct virtnet_poll_event *ev = event_zeroed();
