@@ -42,7 +42,7 @@ static const struct arg_parser parser = {
 };
 
 static const struct hook_def hook_defs[] = {
-	{ "transmit into a tap", { HOOK_FUNC_ENTRY("ttrs_xmit", "tun_net_xmit") }, "tun" },
+	{ "transmit into a tap", { { HOOK_KPROBE, "ttrs_xmit", "tun_net_xmit" } }, "tun" },
 };
 const struct hook_table ttrs_hook_table = { hook_defs, 1 };
 

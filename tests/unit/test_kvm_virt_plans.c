@@ -38,7 +38,7 @@
 START_TEST(test_tun_xmit_tools)
 {
 	static const fixture_outcomes monitor[] = { MODULE_FENTRY("tun_net_xmit", "trm_xmit") };
-	static const fixture_outcomes ring_stats[] = { MODULE_FENTRY("tun_net_xmit", "ttrs_xmit") };
+	static const fixture_outcomes ring_stats[] = { SAME("kprobe tun_net_xmit [ttrs_xmit]") };
 
 	CHECK_PLAN("tun_ring_monitor", &trm_hook_table, monitor);
 	CHECK_PLAN("tun-tx-ring-stas", &ttrs_hook_table, ring_stats);

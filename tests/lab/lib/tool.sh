@@ -181,3 +181,20 @@ lab_json_split() {
         lab_fail "$2: the output does not end with the totals (nothing lost): $(tail -n 1 "$1")"
     lab_json_events "$1" >"$1.events"
 }
+
+# lab_expect_module_fentry TOOL FUNC [ARGS...]: TOOL ARGS --list-probes serves FUNC, a module's
+# function, by fentry (a kprobe on 5.10: module BTF came in 5.11), and under BPFNET_FORCE_KPROBE=1
+# by a kprobe, with no fentry anywhere in the plan: the fallback stays tested.
+lab_expect_module_fentry() {
+    local tool=$1 func=$2 kind=fentry plan
+    shift 2
+    [[ $(uname -r) == 5.10.* ]] && kind=kprobe
+    plan=$("$BPFNET_BIN/$tool" "$@" --list-probes) || lab_fail "$tool --list-probes failed"
+    grep -qx "  chosen: $kind $func" <<<"$plan" || { echo "$plan" >&2; lab_fail "$tool: $func is not served by $kind"; }
+    plan=$(BPFNET_FORCE_KPROBE=1 "$BPFNET_BIN/$tool" "$@" --list-probes) ||
+        lab_fail "BPFNET_FORCE_KPROBE=1 $tool --list-probes failed"
+    grep -qx "  chosen: kprobe $func" <<<"$plan" ||
+        { echo "$plan" >&2; lab_fail "BPFNET_FORCE_KPROBE: $tool's $func is not a kprobe"; }
+    ! grep -q '^  chosen: fentry' <<<"$plan" || { echo "$plan" >&2; lab_fail "BPFNET_FORCE_KPROBE: $tool still plans fentry"; }
+    lab_log "$tool: $func by $kind, by a kprobe under BPFNET_FORCE_KPROBE"
+}

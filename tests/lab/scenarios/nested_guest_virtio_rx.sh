@@ -88,6 +88,10 @@ lab_wait_for 180 tools_ready_or_gone || true
     lab_fail "the tools did not start in the nested guest"
 }
 lab_log "nested guest up, tools attached after $(lab_elapsed)"
+# The plans on the lab guest's own virtio-net (the same kernel): virtnet_poll's entry by fentry.
+for tool in virtionet-rx-path-monitor trace_virtio_net_rcvbuf; do
+    lab_expect_module_fentry "$tool" virtnet_poll ${btf_dir:+--btf "$btf_dir"}
+done
 
 work=$LAB_TOOL_WORK
 # The sender's side of the stream as tap0 carried it: seq and ack of each segment.
