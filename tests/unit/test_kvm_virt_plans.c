@@ -48,14 +48,14 @@ END_TEST
 START_TEST(test_tun_abnormal_gso_type)
 {
 	static const fixture_outcomes want[] = {
-		MODULE_FENTRY("tun_net_xmit", "tagt_tun_net_xmit"),
-		SAME(FENTRY("sch_direct_xmit", "tagt_sch_direct_xmit")),
+		SAME("kprobe tun_net_xmit [tagt_tun_net_xmit]"),
+		SAME("kprobe sch_direct_xmit [tagt_sch_direct_xmit]"),
 		SAME("kprobe netdev_frame_hook [tagt_netdev_frame_hook]"),
 		SAME("kretprobe skb_segment [tagt_skb_segment_ret]"),
-		MODULE_FENTRY("queue_gso_packets", "tagt_queue_gso_packets"),
-		MODULE_FENTRY("queue_userspace_packet", "tagt_queue_userspace_packet"),
-		SAME(FENTRY("validate_xmit_skb_list", "tagt_validate_xmit_skb_list")),
-		SAME(FENTRY("validate_xmit_skb", "tagt_validate_xmit_skb")),
+		SAME("kprobe queue_gso_packets [tagt_queue_gso_packets]"),
+		SAME("kprobe queue_userspace_packet [tagt_queue_userspace_packet]"),
+		SAME("kprobe validate_xmit_skb_list [tagt_validate_xmit_skb_list]"),
+		SAME("kprobe validate_xmit_skb [tagt_validate_xmit_skb]"),
 	};
 
 	CHECK_PLAN("tun-abnormal-gso-type", &tagt_hook_table, want);

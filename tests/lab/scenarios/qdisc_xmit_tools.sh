@@ -100,7 +100,6 @@ lab_nsexec qga bash -c "head -c 200000 /dev/zero | socat -u - TCP:10.64.0.2:7000
 btf=$(lab_btf_dir)
 [[ -z $btf ]] || export BPFNET_BTF=$btf
 BPFNET_TEST_GSO_TYPE_IGNORE=$((tso | gso_dodgy))
-lab_expect_module_fentry tun-abnormal-gso-type tun_net_xmit --device qgvnet
 start tun-abnormal-gso-type --device qgvnet
 BPFNET_TEST_GSO_TYPE_IGNORE=$ufo
 unset BPFNET_BTF
