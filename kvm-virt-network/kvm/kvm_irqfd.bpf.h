@@ -85,7 +85,8 @@ static __always_inline void note_irqfd(__u64 irqfd, __u64 eventfd, __u32 gsi, __
 		counter_add(&counters, KIRQ_FULL_IRQFDS, 1);
 }
 
-BPFNET_FUNC_ENTRY(kirq_wakeup, irqfd_wakeup, void *wait, unsigned int mode, int sync, void *poll_key)
+SEC("kprobe/irqfd_wakeup")
+int BPF_KPROBE(kirq_wakeup, void *wait, unsigned int mode, int sync, void *poll_key)
 {
 	const struct kirq_config *cfg = get_config();
 	struct kvm_kernel_irqfd___bpfnet *irqfd;

@@ -252,7 +252,7 @@ enum { KIRQ_HOOK_WAKEUP, KIRQ_HOOK_ARCH, KIRQ_HOOK_ARCH_RET, KIRQ_HOOK_MSI, KIRQ
 enum { KIRQ_HOOK_VGIC_QUEUE = KIRQ_HOOKS, KIRQ_HOOK_VGIC_V2, KIRQ_HOOK_VGIC_V3, KIRQ_ARM_HOOKS };
 
 #define KIRQ_COMMON_HOOK_DEFS                                                                                \
-	[KIRQ_HOOK_WAKEUP] = { "irqfd wakeup", { HOOK_FUNC_ENTRY("kirq_wakeup", "irqfd_wakeup") }, "kvm" },  \
+	[KIRQ_HOOK_WAKEUP] = { "irqfd wakeup", { { HOOK_KPROBE, "kirq_wakeup", "irqfd_wakeup" } }, "kvm" },  \
 	[KIRQ_HOOK_ARCH] = { "atomic injection",                                                             \
 			     { HOOK_FUNC_ENTRY("kirq_arch_set_irq", "kvm_arch_set_irq_inatomic") },          \
 			     "kvm" },                                                                        \

@@ -242,7 +242,8 @@ BPFNET_FUNC_ENTRY(ttk_eventfd_signal, eventfd_signal, void *eventfd)
 	return 0;
 }
 
-BPFNET_FUNC_ENTRY(ttk_irqfd_wakeup, irqfd_wakeup, void *wait, unsigned int mode, int sync, void *poll_key)
+SEC("kprobe/irqfd_wakeup")
+int BPF_KPROBE(ttk_irqfd_wakeup, void *wait, unsigned int mode, int sync, void *poll_key)
 {
 	const struct ttk_config *cfg = get_config();
 	struct kvm_kernel_irqfd___bpfnet *irqfd;

@@ -570,7 +570,7 @@ static const struct hook_def hook_defs[TTK_HOOKS] = {
 			       NULL,
 			       true },
 	[TTK_HOOK_IRQFD] = { "KVM irqfd wakeups",
-			     { HOOK_FUNC_ENTRY("ttk_irqfd_wakeup", "irqfd_wakeup") },
+			     { { HOOK_KPROBE, "ttk_irqfd_wakeup", "irqfd_wakeup" } },
 			     "kvm",
 			     true },
 	[TTK_HOOK_DELIVER] = { "interrupts delivered to a vCPU",

@@ -112,7 +112,7 @@ END_TEST
 START_TEST(test_kvm_irqfd_stats_summary)
 {
 	static const fixture_outcomes want[] = {
-		MODULE_FENTRY("irqfd_wakeup", "kirq_wakeup"),
+		SAME("kprobe irqfd_wakeup [kirq_wakeup]"),
 		MODULE_FENTRY("kvm_arch_set_irq_inatomic", "kirq_arch_set_irq"),
 		SAME("kretprobe kvm_arch_set_irq_inatomic [kirq_arch_set_irq_ret]"),
 		MODULE_FENTRY("kvm_set_msi", "kirq_set_msi"),
@@ -132,7 +132,7 @@ START_TEST(test_tun_tx_to_kvm_irq)
 		{ FENTRY("eventfd_signal", "ttk_eventfd_signal"),
 		  FENTRY("eventfd_signal", "ttk_eventfd_signal"),
 		  FENTRY("eventfd_signal_mask", "ttk_eventfd_signal") },
-		MODULE_FENTRY("irqfd_wakeup", "ttk_irqfd_wakeup"),
+		SAME("kprobe irqfd_wakeup [ttk_irqfd_wakeup]"),
 		MODULE_FENTRY("__apic_accept_irq", "ttk_accept_irq"),
 	};
 
@@ -144,7 +144,7 @@ END_TEST
 START_TEST(test_kvm_irqfd_stats_summary_arm)
 {
 	static const fixture_outcomes want[] = {
-		MODULE_FENTRY("irqfd_wakeup", "kirq_wakeup"),
+		SAME("kprobe irqfd_wakeup [kirq_wakeup]"),
 		MODULE_FENTRY("kvm_arch_set_irq_inatomic", "kirq_arch_set_irq"),
 		SAME("kretprobe kvm_arch_set_irq_inatomic [kirq_arch_set_irq_ret]"),
 		MODULE_FENTRY("kvm_set_msi", "kirq_set_msi"),

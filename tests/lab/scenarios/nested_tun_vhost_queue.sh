@@ -104,7 +104,7 @@ lab_nested_start "ip neigh replace $LAB_NESTED_HOST_IP lladdr $tap_mac dev eth0 
 $irq_serve"
 lab_nested_ready 120 || lab_fail "the nested guest did not come up (console: $LAB_NESTED_DIR/console.log)"
 lab_log "nested guest up after $(lab_elapsed)"
-lab_expect_module_fentry kvm_irqfd_stats_summary irqfd_wakeup "$LAB_NESTED_PID"
+lab_expect_module_fentry kvm_irqfd_stats_summary kvm_set_msi "$LAB_NESTED_PID"
 lab_expect_module_fentry tun_tx_to_kvm_irq tun_net_xmit --protocol icmp
 
 stat() { cat "/sys/class/net/$1/statistics/$2"; }
