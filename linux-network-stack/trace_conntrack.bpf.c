@@ -281,7 +281,8 @@ static __always_inline int on_conn(void *ctx, struct nf_conn *ct, __u8 probe_id,
 }
 
 /* 5.0+: nf_conntrack_in(skb, state). */
-BPFNET_FUNC_ENTRY(ct_nf_conntrack_in, nf_conntrack_in, struct sk_buff *skb)
+SEC("kprobe")
+int BPF_KPROBE(ct_nf_conntrack_in, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, CT_PROBE_NF_CONNTRACK_IN, NULL);
 }
@@ -293,8 +294,8 @@ int BPF_KPROBE(ct_nf_conntrack_in_old, void *net, __u8 pf, unsigned int hooknum,
 	return on_skb(ctx, skb, CT_PROBE_NF_CONNTRACK_IN, NULL);
 }
 
-BPFNET_FUNC_ENTRY(ct_ovs_ct_lookup, __ovs_ct_lookup, void *net, void *key, const void *info,
-		  struct sk_buff *skb)
+SEC("kprobe")
+int BPF_KPROBE(ct_ovs_ct_lookup, void *net, void *key, const void *info, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, CT_PROBE_OVS_CT_LOOKUP, info);
 }
@@ -306,20 +307,22 @@ int BPF_KPROBE(ct_ovs_ct_update_key, struct sk_buff *skb, const void *info)
 }
 
 /* __nf_ct_refresh_acct(ct, ctinfo, skb, extra_jiffies, do_acct), until the skb was dropped. */
-BPFNET_FUNC_ENTRY(ct_refresh_acct, __nf_ct_refresh_acct, struct nf_conn *ct, unsigned int ctinfo,
-		  struct sk_buff *skb)
+SEC("kprobe")
+int BPF_KPROBE(ct_refresh_acct, struct nf_conn *ct, unsigned int ctinfo, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, CT_PROBE_REFRESH_ACCT, NULL);
 }
 
 /* __nf_ct_refresh_acct(ct, ctinfo, extra_jiffies, bytes) on recent kernels. */
-BPFNET_FUNC_ENTRY(ct_refresh_acct_noskb, __nf_ct_refresh_acct, struct nf_conn *ct, unsigned int ctinfo)
+SEC("kprobe")
+int BPF_KPROBE(ct_refresh_acct_noskb, struct nf_conn *ct, unsigned int ctinfo)
 {
 	return on_conn(ctx, ct, CT_PROBE_REFRESH_ACCT, ctinfo & NFCT_INFOMASK);
 }
 
 /* nf_conntrack_tcp_packet(ct, skb, ...) from 5.4, tcp_packet(ct, skb, ...) before. */
-BPFNET_FUNC_ENTRY(ct_tcp_packet, nf_conntrack_tcp_packet, struct nf_conn *ct, struct sk_buff *skb)
+SEC("kprobe")
+int BPF_KPROBE(ct_tcp_packet, struct nf_conn *ct, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, CT_PROBE_TCP_PACKET, NULL);
 }
@@ -344,19 +347,21 @@ int BPF_KRETPROBE(ct_tcp_packet_ret, long ret)
 }
 
 /* Before 5.0: tcp_error(net, tmpl, skb, dataoff, pf, hooknum). */
-BPFNET_FUNC_ENTRY(ct_tcp_error, tcp_error, void *net, void *tmpl, struct sk_buff *skb)
+SEC("kprobe")
+int BPF_KPROBE(ct_tcp_error, void *net, void *tmpl, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, CT_PROBE_TCP_ERROR, NULL);
 }
 
-BPFNET_FUNC_ENTRY(ct_ovs_ct_execute, ovs_ct_execute, void *net, struct sk_buff *skb, void *key,
-		  const void *info)
+SEC("kprobe")
+int BPF_KPROBE(ct_ovs_ct_execute, void *net, struct sk_buff *skb, void *key, const void *info)
 {
 	return on_skb(ctx, skb, CT_PROBE_OVS_CT_EXECUTE, info);
 }
 
 /* An entry leaves the conntrack table (timeout, conntrack -D, flush, early drop). */
-BPFNET_FUNC_ENTRY(ct_nf_ct_delete, nf_ct_delete, struct nf_conn *ct)
+SEC("kprobe")
+int BPF_KPROBE(ct_nf_ct_delete, struct nf_conn *ct)
 {
 	return on_conn(ctx, ct, CT_PROBE_NF_CT_DELETE, CT_CTINFO_NA);
 }

@@ -104,7 +104,8 @@ static __always_inline void submit(void *ctx, struct defrag_event *ev)
 	emit_event(ctx, ev, sizeof(*ev));
 }
 
-BPFNET_FUNC_ENTRY(df_ip_defrag, ip_defrag, void *net, struct sk_buff *skb, __u32 user)
+SEC("kprobe")
+int BPF_KPROBE(df_ip_defrag, void *net, struct sk_buff *skb, __u32 user)
 {
 	const struct defrag_config *cfg = get_config();
 	struct defrag_event *ev = event_start(DEFRAG_EV_IP_DEFRAG);
@@ -152,8 +153,8 @@ out:
 	return 0;
 }
 
-BPFNET_FUNC_ENTRY(df_frag_insert, inet_frag_queue_insert, struct inet_frag_queue *q, struct sk_buff *skb,
-		  int offset, int end)
+SEC("kprobe")
+int BPF_KPROBE(df_frag_insert, struct inet_frag_queue *q, struct sk_buff *skb, int offset, int end)
 {
 	const struct defrag_config *cfg = get_config();
 	__u64 id = bpf_get_current_pid_tgid();
@@ -195,7 +196,8 @@ out:
 }
 
 /* The queue's timer fired before every fragment arrived. */
-BPFNET_FUNC_ENTRY(df_ip_expire, ip_expire, void *timer)
+SEC("kprobe")
+int BPF_KPROBE(df_ip_expire, void *timer)
 {
 	const struct defrag_config *cfg = get_config();
 	struct defrag_event *ev = event_start(DEFRAG_EV_TIMEOUT);
@@ -244,7 +246,8 @@ int df_tp_consume_skb(struct trace_event_raw_consume_skb *ctx)
 }
 
 /* __kfree_skb(skb), as the original, or kfree_skb(skb). */
-BPFNET_FUNC_ENTRY(df_kprobe_free, __kfree_skb, struct sk_buff *skb)
+SEC("kprobe")
+int BPF_KPROBE(df_kprobe_free, struct sk_buff *skb)
 {
 	return on_free(ctx, skb, 0, DEFRAG_FREE_KPROBE);
 }

@@ -6,12 +6,14 @@
 #include "skb_gso.bpf.h"
 #include "trace_dev_queue_xmit.h"
 
-BPFNET_FUNC_ENTRY(dqx_sch_direct_xmit, sch_direct_xmit, struct sk_buff *skb)
+SEC("kprobe")
+int BPF_KPROBE(dqx_sch_direct_xmit, struct sk_buff *skb)
 {
 	return gso_on_skb(ctx, skb, DQX_SCH_DIRECT_XMIT, true);
 }
 
-BPFNET_FUNC_ENTRY(dqx_dev_queue_xmit, __dev_queue_xmit, struct sk_buff *skb)
+SEC("kprobe")
+int BPF_KPROBE(dqx_dev_queue_xmit, struct sk_buff *skb)
 {
 	return gso_on_skb(ctx, skb, DQX_DEV_QUEUE_XMIT, true);
 }

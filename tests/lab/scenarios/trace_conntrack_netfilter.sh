@@ -163,16 +163,13 @@ lab_tool_stop                  # every packet was answered: its events are in
 grep -qx "Added filter rule: {'src_ip': '10.61.0.1', 'dst_ip': '10.61.0.2', 'protocol': 'tcp', 'dst_port': 7002}" "$OUT2" ||
     lab_fail "run 2: the first rule is not echoed"
 lab_expect "$(grep -c '^Added filter rule: ' "$OUT2")" -eq 2 "rules echoed"
-# fentry programs (BPF trampolines) where nf_conntrack has BTF of its own (5.11+), else kprobes.
-E=fentry
-[[ $(uname -r) == 5.10.* ]] && E=kprobe
-for line in "Using nf_conntrack_tcp_packet (kernel 5.4+ style)" "Attached $E to nf_conntrack_in" \
-    "Attached $E to nf_conntrack_tcp_packet" "Attached $E to nf_ct_delete" \
+for line in "Using nf_conntrack_tcp_packet (kernel 5.4+ style)" "Attached kprobe to nf_conntrack_in" \
+    "Attached kprobe to nf_conntrack_tcp_packet" "Attached kprobe to nf_ct_delete" \
     "OVS probes (__ovs_ct_lookup, ovs_ct_update_key, ovs_ct_execute): not attached, the openvswitch module is not loaded" \
     "Detaching probes and exiting..."; do
     grep -qF "$line" "$OUT2" || lab_fail "run 2: no line '$line'"
 done
-grep -q "^Attached $E to __nf_ct_refresh_acct" "$OUT2" || lab_fail "run 2: refresh probe not attached"
+grep -q "^Attached kprobe to __nf_ct_refresh_acct" "$OUT2" || lab_fail "run 2: refresh probe not attached"
 lab_expect "$(grep -c '^TIME(s): ' "$OUT2")" -gt 0 "events with relative time"
 lab_expect "$(grep -c '^DATETIME: ' "$OUT2")" -eq 0 "events with absolute time"
 lab_expect "$(awk '/^Tracing skb/ { t = 1 } t && /^  / { n++ } END { print n + 0 }' "$OUT2")" -eq 0 \

@@ -34,12 +34,6 @@ set -euo pipefail
 source "$(dirname "$0")/../lib/netns.sh"
 source "$(dirname "$0")/../lib/tool.sh"
 
-# Function entries are fentry programs (BPF trampolines) where the kernel has them: the banner says so.
-expect_fentry() { # OUT FUNC
-    grep -qx "Probe: fentry $2" "$1" || { grep '^Probe:' "$1" >&2; lab_fail "$(basename "$1"): $2 is not an fentry program"; }
-    lab_ok "$(basename "$1"): Probe: fentry $2"
-}
-
 PY=/usr/bin/python3
 lab_require_cmd ethtool ethtool
 lab_modprobe geneve
@@ -142,7 +136,6 @@ lab_wait_for 20 grep -q "10.82.0.2:30 10.83.0.2:20" "$WORK/gb.count" ||
     lab_fail "gb received: $(cat "$WORK/gb.count" 2>/dev/null)"
 lab_tool_await "$udp_xmit" '^geneve tunnel encaped data: 10\.82\.0\.1:'
 lab_tool_stop
-expect_fentry "$OUT" skb_udp_tunnel_segment
 [[ -s $OUT.err ]] && lab_log "stderr: $(cat "$OUT.err")"
 # One awk for every fact of the run: per block its func, flow, GSO fields.
 facts=$(awk '
@@ -208,7 +201,6 @@ udp_send 68 10.85.0.2 67 1
 udp_send 5003 10.87.0.2 7001 3
 lab_tool_await 6 '^####### udp header info: 10\.85\.0\.1:5002 => 10\.85\.0\.2:7001$'
 lab_tool_stop
-expect_fentry "$OUT" __udp_gso_segment
 [[ -s $OUT.err ]] && lab_log "stderr: $(cat "$OUT.err")"
 facts=$(awk '
     /^Attaching / { attaching = $0 }
@@ -268,7 +260,6 @@ lab_wait_for 20 grep -q "10.82.0.2:51 10.83.0.2:30" "$WORK/gb.count" ||
     lab_fail "gb received: $(cat "$WORK/gb.count" 2>/dev/null)"
 lab_tool_await 35 '^validate transmit skb probe$'
 lab_tool_stop
-expect_fentry "$OUT" __udp_gso_segment
 facts=$(awk '
     function hex(s,    v, i) {
         for (i = 1; i <= length(s); i++)
@@ -341,12 +332,5 @@ lab_expect "$netif" -eq 2 "netif_skb_features blocks on gnv0"
 lab_expect "$netif_all" -eq 2 "netif_skb_features blocks (not on to-gb or gnv1; not the DHCP port, not ICMP)"
 lab_expect "$mlx5e" -eq 0 "mlx5e_xmit blocks"
 
-# The kprobe fallback of the fentry programs above (BPFNET_FORCE_KPROBE=1).
-for t in trace_offloading_segment:skb_udp_tunnel_segment trace_vlanvm_udp_workload:__udp_gso_segment vpc-vm-udp-datapath:__udp_gso_segment; do
-    BPFNET_FORCE_KPROBE=1 "$BPFNET_BIN/${t%%:*}" --list-probes >"$WORK/${t%%:*}.kprobe.plan"
-    lab_expect "$(grep -c '^  chosen: fentry' "$WORK/${t%%:*}.kprobe.plan")" -eq 0 "${t%%:*}, BPFNET_FORCE_KPROBE: no fentry"
-    grep -qx "  chosen: kprobe ${t#*:}" "$WORK/${t%%:*}.kprobe.plan" ||
-        { cat "$WORK/${t%%:*}.kprobe.plan" >&2; lab_fail "${t%%:*}, BPFNET_FORCE_KPROBE: ${t#*:} is not a kprobe"; }
-done
 lab_tool_no_leftovers
 lab_log "passed in $(lab_elapsed)"
