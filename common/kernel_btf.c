@@ -178,30 +178,28 @@ static const struct btf *module_btf(const char *module)
 	return mod;
 }
 
+static bool in_btf(const struct btf *btf, const char *name, int kind)
+{
+	return btf && btf__find_by_name_kind(btf, name, kind) > 0;
+}
+
 bool kernel_struct_exists(const char *name, const char *module)
 {
-	const struct btf *base = kernel_btf();
-	const struct btf *mod;
-
-	if (!base)
-		return false;
-	if (btf__find_by_name_kind(base, name, BTF_KIND_STRUCT) > 0)
-		return true;
-	mod = module_btf(module);
-	return mod && btf__find_by_name_kind(mod, name, BTF_KIND_STRUCT) > 0;
+	return kernel_btf() && (in_btf(kernel_btf(), name, BTF_KIND_STRUCT) ||
+				in_btf(module_btf(module), name, BTF_KIND_STRUCT));
 }
 
 bool kernel_func_exists(const char *func, const char *module)
 {
-	const struct btf *vmlinux = running_kernel_btf();
-	const struct btf *mod;
+	bool in_vmlinux = in_btf(running_kernel_btf(), func, BTF_KIND_FUNC);
 
-	if (!vmlinux)
-		return false;
-	if (btf__find_by_name_kind(vmlinux, func, BTF_KIND_FUNC) > 0)
-		return true;
-	mod = module_btf(module);
-	return mod && btf__find_by_name_kind(mod, func, BTF_KIND_FUNC) > 0;
+	/*
+	 * A module's function whose name the core kernel also has (static irqfd_wakeup: kvm's
+	 * and Xen privcmd's) is ambiguous: an fentry program would attach to the core's.
+	 */
+	if (module)
+		return !in_vmlinux && in_btf(module_btf(module), func, BTF_KIND_FUNC);
+	return in_vmlinux;
 }
 
 static const struct btf_type *skip_modifiers(const struct btf *btf, __u32 id)

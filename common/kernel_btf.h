@@ -31,8 +31,10 @@ bool kernel_struct_exists(const char *name, const char *module);
 /* The running kernel's own vmlinux BTF, even under --btf (BPF trampolines attach through it); NULL if none. */
 const struct btf *running_kernel_btf(void);
 /*
- * True when the running kernel's own BTF (/sys/kernel/btf/vmlinux, even under --btf, or the
- * loaded module's without --btf) describes function func: what an fentry program attaches by.
+ * True when the running kernel's own BTF describes function func, unambiguously: what an
+ * fentry program attaches by. Without module, /sys/kernel/btf/vmlinux (even under --btf); with
+ * module, the loaded module's BTF (none under --btf), and the core kernel has no function of
+ * that name.
  */
 bool kernel_func_exists(const char *func, const char *module);
 
