@@ -9,26 +9,17 @@
 
 #include "ksyms.h"
 
-bool stack_frame_is_bpf(const struct ksyms *ks, uint64_t ip)
-{
-	const struct ksym *s = ksyms_find(ks, ip);
-
-	return s && (!strncmp(s->name, "bpf_prog_", 9) || !strncmp(s->name, "bpf_trampoline_", 15));
-}
-
 int stack_read(const struct bpf_map *map, int stack_id, uint64_t *ips, int max)
 {
 	uint64_t frames[STACK_MAX_DEPTH];
 	uint32_t key = (uint32_t)stack_id;
-	int n = 0, first = 0;
+	int n = 0;
 
 	memset(frames, 0, sizeof(frames));
 	if (bpf_map_lookup_elem(bpf_map__fd(map), &key, frames))
 		return -errno;
-	while (first < STACK_MAX_DEPTH && frames[first] && stack_frame_is_bpf(ksyms_kernel(), frames[first]))
-		first++;
-	while (first + n < STACK_MAX_DEPTH && n < max && frames[first + n]) {
-		ips[n] = frames[first + n];
+	while (n < STACK_MAX_DEPTH && n < max && frames[n]) {
+		ips[n] = frames[n];
 		n++;
 	}
 	return n;

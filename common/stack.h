@@ -2,23 +2,14 @@
 /* Kernel stacks captured by bpf_get_stackid() into a BPF_MAP_TYPE_STACK_TRACE map. */
 #pragma once
 #include <bpf/libbpf.h>
-#include <stdbool.h>
 #include <stdint.h>
 
 #define STACK_MAX_DEPTH 127 /* PERF_MAX_STACK_DEPTH */
 
 #define STACK_FRAME_LEN 192 /* one rendered frame: "func+0x1a [module]" */
 
-struct ksyms;
-
-/*
- * Copies the frames of stack_id (innermost first) into ips; returns the depth, or -errno. The
- * frames a stack taken in an fentry program starts with (the program, its trampoline) are
- * left out: the stack begins in the traced function, as a kprobe's does.
- */
+/* Copies the frames of stack_id (innermost first) into ips; returns the depth, or -errno. */
 int stack_read(const struct bpf_map *map, int stack_id, uint64_t *ips, int max);
-/* Whether ip is in a BPF program or trampoline ("bpf_prog_<tag>_<name>", "bpf_trampoline_<key>"). */
-bool stack_frame_is_bpf(const struct ksyms *ks, uint64_t ip);
 
 /* A kernel stack rendered for printing. */
 struct stack_frames {

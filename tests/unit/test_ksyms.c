@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "ksyms.h"
-#include "stack.h"
 #include "unit_helpers.h"
 #include "util.h"
 
@@ -363,24 +362,6 @@ START_TEST(test_long_symbol_names)
 }
 END_TEST
 
-/* The frames an fentry program's stack starts with: the program and its trampoline. */
-START_TEST(test_bpf_frames)
-{
-	struct ksyms *r = load_text("ffffffff81234000 T nf_conntrack_in\n"
-				    "ffffffffc0c00000 t bpf_prog_6deef7357e7b4530_ct_in_fentry\t[bpf]\n"
-				    "ffffffffc0c01000 t bpf_trampoline_6442512345\t[bpf]\n"
-				    "ffffffffc0d00000 t ovs_ct_execute\t[openvswitch]\n");
-
-	ck_assert_ptr_nonnull(r);
-	ck_assert(stack_frame_is_bpf(r, 0xffffffffc0c00010ULL));
-	ck_assert(stack_frame_is_bpf(r, 0xffffffffc0c01044ULL));
-	ck_assert(!stack_frame_is_bpf(r, 0xffffffff81234005ULL));
-	ck_assert(!stack_frame_is_bpf(r, 0xffffffffc0d00005ULL));
-	ck_assert(!stack_frame_is_bpf(r, 0x1000ULL)); /* below every symbol */
-	ksyms_free(r);
-}
-END_TEST
-
 static Suite *ksyms_suite(void)
 {
 	const TTest *fixture_tests[] = { test_find_exact_start,
@@ -394,8 +375,7 @@ static Suite *ksyms_suite(void)
 					 test_has,
 					 test_attach_name_without_symbols };
 	const TTest *other_tests[] = { test_load_missing_file, test_restricted_kallsyms,
-				       test_long_symbol_names, test_clone_name,
-				       test_clone_pattern,     test_bpf_frames };
+				       test_long_symbol_names, test_clone_name, test_clone_pattern };
 	Suite *s = suite_create("ksyms");
 	TCase *tc;
 
