@@ -67,7 +67,13 @@ e2e_pass "interface counters: TX $tx_p packets / $tx_b bytes, RX $rx_p packets /
 [ "$tx_p" -ge 70 ] && [ "$rx_p" -ge 30 ] || e2e_fail "the traffic did not cross $DEV_A"
 
 if jq -e . "$json" >/dev/null 2>&1; then e2e_pass "--json: valid JSON lines"; else e2e_fail "--json output is not JSON"; cat "$json"; fi
-expect_eq "--json: 4 reports of 1 s" "$(jq -s 'length' "$json")" 4
+# --duration 4 counts from the tool's start, BPF load included: 4 reports of 1 s, or 3 when
+# the load took over a second (a loaded host). Each run's own report count is checked below.
+reports() { # FILE: its number of JSON reports
+	jq -s 'length' "$1"
+}
+nrep=$(reports "$json")
+if [ "$nrep" -ge 3 ] && [ "$nrep" -le 4 ]; then e2e_pass "--json: $nrep reports of 1 s in --duration 4"; else e2e_fail "--json: $nrep reports in --duration 4, expected 3 or 4"; fi
 total() { jq -s "map(.$1.total.$2) | add" "$json"; }
 within "JSON TX packets" "$(total tx packets)" "$tx_p" $TOL_PKTS
 within "JSON TX bytes" "$(total tx bytes)" "$tx_b" $TOL_BYTES
@@ -101,9 +107,10 @@ else
 fi
 
 # Text: per interval the date, TX and RX tables with one queue and Total; integers exact.
-expect_count "text: 4 reports (asctime date lines)" "$text" '^[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}$' 4
-expect_count "text: header rows with BPS and PPS" "$text" '^ QueueID    avg_size   \[0, 64\)    \[64, 512\)  \[512, 2K\)  \[2K, 16K\)  \[16K, 64K\) BPS        PPS        $' 8
-expect_count "text: closing rules of 95 dashes" "$text" '^-{95}$' 4
+ntext=$(count_lines "$text" '^[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}$')
+if [ "$ntext" -ge 3 ] && [ "$ntext" -le 4 ]; then e2e_pass "text: $ntext reports (asctime date lines) in --duration 4"; else e2e_fail "text: $ntext asctime date lines in --duration 4, expected 3 or 4"; fi
+expect_count "text: header rows with BPS and PPS, two per report" "$text" '^ QueueID    avg_size   \[0, 64\)    \[64, 512\)  \[512, 2K\)  \[2K, 16K\)  \[16K, 64K\) BPS        PPS        $' $((2 * ntext))
+expect_count "text: closing rules of 95 dashes, one per report" "$text" '^-{95}$' "$ntext"
 col_sum() { # SECTION COLUMN (fields: Total avg s0 s1 s2 s3 s4 BPS PPS)
 	awk -v s="$1" -v c="$2" '/^(TX|RX)$/ { sec = $1 } sec == s && $1 == "Total" { n += $c } END { print n + 0 }' "$text"
 }
