@@ -116,6 +116,12 @@ static bool is_tracepoint(enum hook_kind kind)
 	return kind == HOOK_TP || kind == HOOK_RAW_TP || kind == HOOK_TP_BTF;
 }
 
+/* A tracepoint kind that takes the tracepoint's arguments directly (no trace event record). */
+static bool is_direct_tracepoint(enum hook_kind kind)
+{
+	return kind == HOOK_RAW_TP || kind == HOOK_TP_BTF;
+}
+
 static bool is_kprobe(enum hook_kind kind)
 {
 	return kind == HOOK_KPROBE || kind == HOOK_KRETPROBE;
@@ -155,13 +161,14 @@ static bool uprobe_offered(const char *target)
 
 /* The symbol candidate c attaches to on env's kernel, NULL if env does not offer it. */
 static const char *offered(const struct hook_set *s, const struct hook_env *env, const struct hook_def *d,
-			   const struct hook_candidate *c, bool skip_tracepoints)
+			   const struct hook_candidate *c, bool skip_tracepoints, bool skip_direct)
 {
 	bool tracepoint;
 
 	if (c->usable && !c->usable(s))
 		return NULL;
 	tracepoint = is_tracepoint(c->kind) && !skip_tracepoints &&
+		     !(skip_direct && is_direct_tracepoint(c->kind)) &&
 		     tracepoint_offered(env->tracepoint_exists, c->target);
 	switch (c->kind) {
 	case HOOK_TP:
@@ -205,7 +212,7 @@ static void plan_one(const struct hook_set *s, int i, const struct hook_env *env
 {
 	const struct hook_def *d = &s->defs[i];
 	struct hook_choice *ch = &s->c[i];
-	bool skip_tp = false, all_kprobes = true;
+	bool skip_tp = false, skip_direct = false, all_kprobes = true;
 	struct strbuf tried = { 0 };
 	char target[160];
 	int n = ncand(d), turned_down = 0;
@@ -217,11 +224,18 @@ static void plan_one(const struct hook_set *s, int i, const struct hook_env *env
 	ch->inapplicable = false;
 	if (ch->skip)
 		return;
-	for (int k = 0; k < n; k++)
+	/*
+	 * BPFNET_FORCE_KPROBE tests the fallbacks: a kprobe or fentry stands in for every
+	 * tracepoint, else a classic tracepoint for the raw and BTF ones before it.
+	 */
+	for (int k = 0; k < n; k++) {
 		if (!is_tracepoint(d->cand[k].kind))
 			skip_tp = env->force_kprobe && !d->keep_tracepoint;
+		if (d->cand[k].kind == HOOK_TP)
+			skip_direct = env->force_kprobe && !d->keep_tracepoint;
+	}
 	for (int k = 0; k < n && !ch->cand; k++) {
-		const char *sym = offered(s, env, d, &d->cand[k], skip_tp);
+		const char *sym = offered(s, env, d, &d->cand[k], skip_tp, skip_direct);
 
 		if (sym) {
 			ch->cand = &d->cand[k];

@@ -63,7 +63,7 @@ struct hook_def {
 	struct hook_candidate cand[HOOK_MAX_CANDIDATES]; /* in order of preference */
 	const char *module; /* the module the functions live in; NULL: the core kernel */
 	bool optional; /* missing: a warning, the run goes on without it */
-	bool keep_tracepoint; /* BPFNET_FORCE_KPROBE does not skip this hook's tracepoints */
+	bool keep_tracepoint; /* BPFNET_FORCE_KPROBE does not skip this hook's tracepoints (of any kind) */
 };
 
 /* A tool's hooks, as it passes them to hook_set_init (and the unit tests plan them). */
@@ -85,7 +85,11 @@ struct hook_env {
 	bool kprobes; /* kprobes can be attached at all */
 	bool raw_tracepoints; /* BPF_PROG_TYPE_RAW_TRACEPOINT is supported */
 	bool (*fentry)(void); /* fentry programs load and attach (BPF trampolines); NULL: never */
-	bool force_kprobe; /* BPFNET_FORCE_KPROBE=1: no fentry; skip tracepoints where a kprobe can stand in */
+	/*
+	 * BPFNET_FORCE_KPROBE=1: no fentry; skip tracepoints where a kprobe can stand in, else raw
+	 * and BTF tracepoints where a classic one can (the tests of the fallbacks).
+	 */
+	bool force_kprobe;
 };
 
 /* The running kernel, built on first use. */

@@ -269,14 +269,31 @@ START_TEST(test_force_kprobe)
 		{ "kept",
 		  { { HOOK_RAW_TP, "r", "skb:kfree_skb" }, { HOOK_KPROBE, "b", "kfree_skb_reason" } },
 		  .keep_tracepoint = true },
+		/* Only tracepoints: the classic one stands in for the raw and the BTF one. */
+		{ "raw, classic",
+		  { { HOOK_RAW_TP, "r", "skb:kfree_skb" }, { HOOK_TP, "a", "skb:kfree_skb" } } },
+		{ "btf, classic",
+		  { { HOOK_TP_BTF, "t", "skb:kfree_skb" }, { HOOK_TP, "a", "skb:kfree_skb" } } },
+		{ "raw only", { { HOOK_RAW_TP, "r", "skb:kfree_skb" } } },
+		{ "raw kept",
+		  { { HOOK_RAW_TP, "r", "skb:kfree_skb" }, { HOOK_TP, "a", "skb:kfree_skb" } },
+		  .keep_tracepoint = true },
 	};
-	struct hook_set s = set_of(defs, 3);
+	struct hook_set s = set_of(defs, 7);
 
+	ck_assert_int_eq(hook_plan(&s, &env), 0);
+	ck_assert_str_eq(chosen_desc(&s, 3), "raw_tracepoint skb:kfree_skb");
+	ck_assert_str_eq(chosen_desc(&s, 4), "tp_btf skb:kfree_skb");
 	env.force_kprobe = true;
 	ck_assert_int_eq(hook_plan(&s, &env), 0);
 	ck_assert_str_eq(chosen_desc(&s, 0), "kprobe kfree_skb_reason");
 	ck_assert_str_eq(chosen_desc(&s, 1), "tracepoint net:net_dev_queue");
 	ck_assert_str_eq(chosen_desc(&s, 2), "raw_tracepoint skb:kfree_skb");
+	ck_assert_str_eq(chosen_desc(&s, 3), "tracepoint skb:kfree_skb");
+	ck_assert_str_eq(hook_chosen(&s, 3)->prog, "a");
+	ck_assert_str_eq(chosen_desc(&s, 4), "tracepoint skb:kfree_skb");
+	ck_assert_str_eq(chosen_desc(&s, 5), "raw_tracepoint skb:kfree_skb");
+	ck_assert_str_eq(chosen_desc(&s, 6), "raw_tracepoint skb:kfree_skb");
 }
 END_TEST
 
