@@ -265,8 +265,12 @@ static void direction_free(struct direction *d)
 }
 
 static const struct hook_def hook_defs[] = {
-	{ "transmitted packets", { { HOOK_TP, "tx_tracepoint", "net:net_dev_start_xmit" } } },
-	{ "received packets", { { HOOK_TP, "rx_tracepoint", "net:netif_receive_skb" } } },
+	{ "transmitted packets",
+	  { { HOOK_TP_BTF, "tx_btf", "net:net_dev_start_xmit" },
+	    { HOOK_TP, "tx_tracepoint", "net:net_dev_start_xmit" } } },
+	{ "received packets",
+	  { { HOOK_TP_BTF, "rx_btf", "net:netif_receive_skb" },
+	    { HOOK_TP, "rx_tracepoint", "net:netif_receive_skb" } } },
 };
 const struct hook_table netstat_hook_table = { hook_defs, 2 };
 

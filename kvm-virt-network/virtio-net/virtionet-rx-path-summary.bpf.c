@@ -93,23 +93,45 @@ int BPF_KPROBE(rxs_get_buf, struct virtqueue *vq)
 	return 0;
 }
 
+static __always_inline void irq_entry(int irq)
+{
+	if (irq >= RXS_IRQ_FIRST && irq <= RXS_IRQ_LAST)
+		add(RXS_AT_IRQ_ENTRY + (irq - RXS_IRQ_FIRST), 1);
+}
+
+static __always_inline void irq_exit(int irq, int ret)
+{
+	if (irq >= RXS_IRQ_FIRST && irq <= RXS_IRQ_LAST && ret >= 0 && ret < RXS_RETS)
+		add(RXS_AT_IRQ_EXIT + (irq - RXS_IRQ_FIRST) * RXS_RETS + ret, 1);
+}
+
+/* Raw tracepoints (4.17+): irq_handler_entry(irq, action), irq_handler_exit(irq, action, ret), no trace event record. */
+SEC("raw_tp/irq_handler_entry")
+int BPF_PROG(rxs_irq_entry_raw, int irq, struct irqaction *action)
+{
+	irq_entry(irq);
+	return 0;
+}
+
+SEC("raw_tp/irq_handler_exit")
+int BPF_PROG(rxs_irq_exit_raw, int irq, struct irqaction *action, int ret)
+{
+	irq_exit(irq, ret);
+	return 0;
+}
+
+/* Classic tracepoints (BPFNET_FORCE_KPROBE=1): the same values from the trace event record. */
 SEC("tp/irq/irq_handler_entry")
 int rxs_irq_entry(struct trace_event_raw_irq_handler_entry *ctx)
 {
-	int irq = BPF_CORE_READ(ctx, irq);
-
-	if (irq >= RXS_IRQ_FIRST && irq <= RXS_IRQ_LAST)
-		add(RXS_AT_IRQ_ENTRY + (irq - RXS_IRQ_FIRST), 1);
+	irq_entry(BPF_CORE_READ(ctx, irq));
 	return 0;
 }
 
 SEC("tp/irq/irq_handler_exit")
 int rxs_irq_exit(struct trace_event_raw_irq_handler_exit *ctx)
 {
-	int irq = BPF_CORE_READ(ctx, irq), ret = BPF_CORE_READ(ctx, ret);
-
-	if (irq >= RXS_IRQ_FIRST && irq <= RXS_IRQ_LAST && ret >= 0 && ret < RXS_RETS)
-		add(RXS_AT_IRQ_EXIT + (irq - RXS_IRQ_FIRST) * RXS_RETS + ret, 1);
+	irq_exit(BPF_CORE_READ(ctx, irq), BPF_CORE_READ(ctx, ret));
 	return 0;
 }
 

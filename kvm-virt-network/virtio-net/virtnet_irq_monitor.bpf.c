@@ -39,17 +39,15 @@ static __always_inline void pair_add(void *map, struct virq_pair *key, __u32 ful
 	}
 }
 
-SEC("tp/irq/irq_handler_entry")
-int virq_entry(struct trace_event_raw_irq_handler_entry *ctx)
+static __always_inline void handler_entry(__s32 irq)
 {
-	__s32 irq = BPF_CORE_READ(ctx, irq);
 	struct virq_pair key = { irq, (__s32)bpf_get_smp_processor_id() };
 	struct virq_stats *s = bpf_map_lookup_elem(&stats, &irq);
 	struct handler_start *h;
 	__u32 zero = 0;
 
 	if (!s)
-		return 0;
+		return;
 	__sync_fetch_and_add(&s->calls, 1);
 	pair_add(&cpu_calls, &key, VIRQ_CPU_FULL);
 	h = bpf_map_lookup_elem(&started, &zero);
@@ -57,21 +55,18 @@ int virq_entry(struct trace_event_raw_irq_handler_entry *ctx)
 		h->irq = irq;
 		h->ns = bpf_ktime_get_ns();
 	}
-	return 0;
 }
 
-SEC("tp/irq/irq_handler_exit")
-int virq_exit(struct trace_event_raw_irq_handler_exit *ctx)
+static __always_inline void handler_exit(__s32 irq, __s32 ret)
 {
-	__s32 irq = BPF_CORE_READ(ctx, irq);
-	struct virq_pair key = { irq, BPF_CORE_READ(ctx, ret) };
+	struct virq_pair key = { irq, ret };
 	struct virq_stats *s = bpf_map_lookup_elem(&stats, &irq);
 	struct handler_start *h;
 	__u32 zero = 0;
 	__u64 ns, *max;
 
 	if (!s)
-		return 0;
+		return;
 	h = bpf_map_lookup_elem(&started, &zero);
 	if (h && h->ns && h->irq == irq) {
 		ns = bpf_ktime_get_ns() - h->ns;
@@ -83,6 +78,35 @@ int virq_exit(struct trace_event_raw_irq_handler_exit *ctx)
 			*max = ns;
 	}
 	pair_add(&ret_calls, &key, VIRQ_RET_FULL);
+}
+
+/* Raw tracepoints (4.17+): irq_handler_entry(irq, action), irq_handler_exit(irq, action, ret), no trace event record. */
+SEC("raw_tp/irq_handler_entry")
+int BPF_PROG(virq_entry_raw, int irq, struct irqaction *action)
+{
+	handler_entry(irq);
+	return 0;
+}
+
+SEC("raw_tp/irq_handler_exit")
+int BPF_PROG(virq_exit_raw, int irq, struct irqaction *action, int ret)
+{
+	handler_exit(irq, ret);
+	return 0;
+}
+
+/* Classic tracepoints (BPFNET_FORCE_KPROBE=1): the same values from the trace event record. */
+SEC("tp/irq/irq_handler_entry")
+int virq_entry(struct trace_event_raw_irq_handler_entry *ctx)
+{
+	handler_entry(BPF_CORE_READ(ctx, irq));
+	return 0;
+}
+
+SEC("tp/irq/irq_handler_exit")
+int virq_exit(struct trace_event_raw_irq_handler_exit *ctx)
+{
+	handler_exit(BPF_CORE_READ(ctx, irq), BPF_CORE_READ(ctx, ret));
 	return 0;
 }
 

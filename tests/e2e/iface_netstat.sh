@@ -164,4 +164,40 @@ expect_grep "--ebpf prints the BPF program" "$E2E_TMP/src" '^SEC\("tp/net/net_de
 
 progs=$(bpftool prog show 2>/dev/null | grep -cE "name (tx_tracepoint|rx_tracepoint)")
 expect_eq "no BPF programs left behind" "$progs" 0
+
+# --- 4. The hooks: BTF tracepoints where the kernel has them (this host), the classic ones under
+# BPFNET_FORCE_KPROBE=1 (the fallback of kernels without BTF); both count the same 25 + 15 frames.
+for mode in btf classic; do
+	env=()
+	[ $mode = classic ] && env=(BPFNET_FORCE_KPROBE=1)
+	plan=$(env "${env[@]}" "$BIN/iface_netstat" -n lo --list-probes)
+	want=tp_btf
+	[ $mode = classic ] && want=tracepoint
+	expect_eq "$mode: both hooks planned as $want" "$(grep -c "^  chosen: $want net:" <<<"$plan")" 2
+	hk=$E2E_TMP/hooks.$mode.json
+	ip netns exec "$NS_A" env "${env[@]}" "$BIN/iface_netstat" --ready-file "$E2E_TMP/ready.$mode" \
+		-n "$DEV_A" -i 1 --duration 6 --json >"$hk" 2>&1 &
+	hk_pid=$!
+	e2e_await_ready "$E2E_TMP/ready.$mode" "$hk_pid" 10 iface_netstat "$hk"
+	names=$(for id in $(bpf_ids_of "$hk_pid" | sed -n 's/^prog://p'); do
+		bpftool -j prog show id "$id" | jq -r .name; done | sort | tr '\n' ' ')
+	if [ $mode = btf ]; then
+		expect_eq "$mode: the programs attached" "$names" "rx_btf tx_btf "
+	else
+		expect_eq "$mode: the programs attached" "$names" "rx_tracepoint tx_tracepoint "
+	fi
+	tx_p0=$(stat_of "$NS_A" "$DEV_A" tx_packets) rx_p0=$(stat_of "$NS_A" "$DEV_A" rx_packets)
+	udp_to "$NS_A" "$IP_B" 7001 25 300
+	udp_to "$NS_B" "$IP_A" 7001 15 700
+	kill -0 "$hk_pid" 2>/dev/null || e2e_die "iface_netstat stopped (--duration 6) before the datagrams were sent"
+	wait_exit "$hk_pid"
+	tx_p=$(($(stat_of "$NS_A" "$DEV_A" tx_packets) - tx_p0)) rx_p=$(($(stat_of "$NS_A" "$DEV_A" rx_packets) - rx_p0))
+	within "$mode: TX packets" "$(jq -s 'map(.tx.total.packets) | add' "$hk")" "$tx_p" $TOL_PKTS
+	within "$mode: RX packets" "$(jq -s 'map(.rx.total.packets) | add' "$hk")" "$rx_p" $TOL_PKTS
+	expect_eq "$mode: TX [64, 512): the 342-byte frames" "$(jq -s 'map(.tx.total.size_64_512) | add' "$hk")" 25
+	expect_eq "$mode: RX [512, 2K): the 742-byte frames (link-layer header counted)" \
+		"$(jq -s 'map(.rx.total.size_512_2k) | add' "$hk")" 15
+done
+progs=$(bpftool prog show 2>/dev/null | grep -cE "name (tx_btf|rx_btf|tx_tracepoint|rx_tracepoint) ")
+expect_eq "no BPF programs left behind (either kind)" "$progs" 0
 e2e_finish

@@ -5,7 +5,8 @@
 # IRQ's calls, summed over the reports, lie between its /proc/interrupts growth while the tool
 # was attached and its growth from before the start to after the exit, less the calls the
 # kernel did not run the tool's program for (an IRQ while another BPF program runs on that CPU:
-# the program's recursion_misses, read before the exit). A watched non-virtio
+# the program's recursion_misses, read before the exit); once with the raw tracepoints and once
+# with the classic ones (BPFNET_FORCE_KPROBE=1), whose programs are checked. A watched non-virtio
 # IRQ reports only itself; a nonexistent IRQ, a bad list, a missing list and a --device that is
 # not virtio are clear errors; --device of a virtio NIC (if this machine has one) watches its
 # vectors.
@@ -20,47 +21,64 @@ interrupts() {
 
 irqs=$(interrupts | awk '{ printf "%s%s", sep, $1; sep = "," }')
 [ -n "$irqs" ] || e2e_die "no numbered IRQ in /proc/interrupts"
-interrupts >"$E2E_TMP/outer.before"
-E2E_STDERR=$E2E_TMP/all.err e2e_start "$E2E_TMP/all.json" virtnet_irq_monitor --irqs "$irqs" --interval 1 --json
-interrupts >"$E2E_TMP/inner.before"
-dd if=/dev/zero of="$E2E_TMP/disk" bs=64k count=64 oflag=direct status=none 2>/dev/null ||
-	dd if=/dev/zero of="$E2E_TMP/disk" bs=64k count=64 conv=fsync status=none
-sleep 1.2
-interrupts >"$E2E_TMP/inner.after"
-misses=$(bpftool -j prog show name virq_entry | jq -s '[.[].recursion_misses // 0] | add // 0')
-e2e_stop
-interrupts >"$E2E_TMP/outer.after"
-cat "$E2E_TMP/all.err"
+# check_mode MODE ENTRY_PROG EXIT_PROG KIND: every IRQ watched during disk writes with the hooks of
+# MODE (raw: the raw tracepoints; classic: BPFNET_FORCE_KPROBE=1, the classic ones they fall back to).
+check_mode() {
+	local mode=$1 prog=$2 exit_prog=$3 kind=$4 names misses verdict reported
+	if [ "$mode" = classic ]; then export BPFNET_FORCE_KPROBE=1; else unset BPFNET_FORCE_KPROBE; fi
+	interrupts >"$E2E_TMP/outer.before"
+	E2E_STDERR=$E2E_TMP/all.err e2e_start "$E2E_TMP/all.json" virtnet_irq_monitor --irqs "$irqs" --interval 1 --json
+	unset BPFNET_FORCE_KPROBE
+	names=$(for id in $(bpf_ids_of "$E2E_PID" | sed -n 's/^prog://p'); do
+		bpftool -j prog show id "$id" | jq -r .name; done | sort | tr '\n' ' ')
+	expect_eq "$mode: the programs attached" "$names" "$prog $exit_prog "
+	interrupts >"$E2E_TMP/inner.before"
+	dd if=/dev/zero of="$E2E_TMP/disk" bs=64k count=64 oflag=direct status=none 2>/dev/null ||
+		dd if=/dev/zero of="$E2E_TMP/disk" bs=64k count=64 conv=fsync status=none
+	sleep 1.2
+	interrupts >"$E2E_TMP/inner.after"
+	misses=$(bpftool -j prog show name "$prog" | jq -s '[.[].recursion_misses // 0] | add // 0')
+	e2e_stop
+	interrupts >"$E2E_TMP/outer.after"
+	cat "$E2E_TMP/all.err"
 
-# "<irq> <inner growth> <outer growth> <tool calls>" per IRQ, then the checks in one awk.
-jq -r '.irqs[] | "\(.irq) \(.calls)"' "$E2E_TMP/all.json" >"$E2E_TMP/calls"
-verdict=$(awk -v misses="$misses" '
-	FILENAME ~ /inner.before/ { ib[$1] = $2 } FILENAME ~ /inner.after/ { ia[$1] = $2 }
-	FILENAME ~ /outer.before/ { ob[$1] = $2 } FILENAME ~ /outer.after/ { oa[$1] = $2 }
-	FILENAME ~ /calls$/ { t[$1] += $2 }
-	END {
-		for (i in ib) {
-			if (!(i in oa)) continue
-			lo = ia[i] - ib[i] - misses; hi = oa[i] - ob[i]
-			if (t[i] < lo || t[i] > hi) { printf "IRQ %s: %d calls, /proc/interrupts grew %d..%d\n", i, t[i], lo, hi; bad++ }
-			if (t[i] > 0) busy++
-		}
-		printf "%d IRQs outside their bracket, %d with calls\n", bad, busy
-	}' "$E2E_TMP/outer.before" "$E2E_TMP/inner.before" "$E2E_TMP/inner.after" "$E2E_TMP/outer.after" "$E2E_TMP/calls")
-echo "$verdict (the kernel skipped the program $misses times)"
-expect_eq "every IRQ's calls within its /proc/interrupts growth" "$(tail -n1 <<<"$verdict" | cut -d' ' -f1)" 0
-# The tool reports those skipped runs itself at exit (read later than bpftool did: at least as many).
-reported=$(sed -n 's/^.*the kernel skipped tracepoint irq:irq_handler_entry \([0-9]*\) times .*$/\1/p' "$E2E_TMP/all.err")
-if [ "$misses" -gt 0 ]; then
-	expect_eq "the tool warns of the $misses skipped runs" "$((${reported:-0} >= misses))" 1
-else
-	expect_eq "no skipped runs, no warning" "${reported:-none}" none
-fi
-expect_eq "some IRQ fired during the disk writes" \
-	"$(tail -n1 <<<"$verdict" | awk '{ print ($6 > 0) }')" 1
-expect_eq "one report per second and the final one, each with every IRQ" \
-	"$(jq -s --argjson n "$(tr ',' '\n' <<<"$irqs" | sort -un | wc -l)" \
-		'length >= 2 and all(.[]; (.irqs | length) >= $n)' "$E2E_TMP/all.json")" true
+	# "<irq> <inner growth> <outer growth> <tool calls>" per IRQ, then the checks in one awk. One
+	# call fewer than the inner growth is allowed: on this host's busy virtio3-tx vector
+	# /proc/interrupts counted one more interrupt than the irq_handler_entry tracepoint saw in
+	# about 1 run of 4, with the raw and the classic tracepoint alike (6.18).
+	jq -r '.irqs[] | "\(.irq) \(.calls)"' "$E2E_TMP/all.json" >"$E2E_TMP/calls"
+	verdict=$(awk -v misses="$misses" '
+		FILENAME ~ /inner.before/ { ib[$1] = $2 } FILENAME ~ /inner.after/ { ia[$1] = $2 }
+		FILENAME ~ /outer.before/ { ob[$1] = $2 } FILENAME ~ /outer.after/ { oa[$1] = $2 }
+		FILENAME ~ /calls$/ { t[$1] += $2 }
+		END {
+			for (i in ib) {
+				if (!(i in oa)) continue
+				lo = ia[i] - ib[i] - misses - 1; hi = oa[i] - ob[i]
+				if (t[i] < lo || t[i] > hi) { printf "IRQ %s: %d calls, /proc/interrupts grew %d..%d\n", i, t[i], lo, hi; bad++ }
+				if (t[i] > 0) busy++
+			}
+			printf "%d IRQs outside their bracket, %d with calls\n", bad, busy
+		}' "$E2E_TMP/outer.before" "$E2E_TMP/inner.before" "$E2E_TMP/inner.after" "$E2E_TMP/outer.after" "$E2E_TMP/calls")
+	echo "$mode: $verdict (the kernel skipped the program $misses times)"
+	expect_eq "$mode: every IRQ's calls within its /proc/interrupts growth" "$(tail -n1 <<<"$verdict" | cut -d' ' -f1)" 0
+	# The tool reports those skipped runs itself at exit (read later than bpftool did: at least as many).
+	reported=$(sed -n "s/^.*the kernel skipped $kind irq:irq_handler_entry \([0-9]*\) times .*\$/\1/p" "$E2E_TMP/all.err")
+	if [ "$misses" -gt 0 ]; then
+		expect_eq "$mode: the tool warns of the $misses skipped runs" "$((${reported:-0} >= misses))" 1
+	else
+		expect_eq "$mode: no skipped runs, no warning" "${reported:-none}" none
+	fi
+	expect_eq "$mode: some IRQ fired during the disk writes" \
+		"$(tail -n1 <<<"$verdict" | awk '{ print ($6 > 0) }')" 1
+	expect_eq "$mode: one report per second and the final one, each with every IRQ" \
+		"$(jq -s --argjson n "$(tr ',' '\n' <<<"$irqs" | sort -un | wc -l)" \
+			'length >= 2 and all(.[]; (.irqs | length) >= $n)' "$E2E_TMP/all.json")" true
+}
+
+# The raw tracepoints (every kernel from 4.17), then their classic fallback.
+check_mode classic virq_entry virq_exit tracepoint
+check_mode raw virq_entry_raw virq_exit_raw raw_tracepoint
 first=$(head -n1 "$E2E_TMP/inner.before")
 expect_eq "handler names from /proc/interrupts" \
 	"$(jq -r --argjson i "${first%% *}" '.irqs[] | select(.irq == $i) | .name' "$E2E_TMP/all.json" | head -n1 |

@@ -158,3 +158,20 @@ void fixture_check_plan(enum fixture_kernel k, const char *tool, const struct ho
 	}
 	free(choices);
 }
+
+const char *fixture_forced_programs(enum fixture_kernel k, const struct hook_table *table)
+{
+	static char got[512];
+	struct hook_env env = *fixture_env(k);
+	struct hook_choice *choices = calloc((size_t)table->n, sizeof(*choices));
+	struct hook_set s = { "forced", table->defs, table->n, choices };
+
+	env.force_kprobe = true;
+	hook_plan(&s, &env);
+	got[0] = 0;
+	for (int i = 0; i < s.n; i++)
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", i ? " " : "",
+			 s.c[i].cand ? s.c[i].cand->prog : "none");
+	free(choices);
+	return got;
+}

@@ -31,4 +31,6 @@ void fixture_check_plan(enum fixture_kernel k, const char *tool, const struct ho
 			const fixture_outcomes *want, int nwant);
 /* In a loop test (tcase_add_loop_test over the kernels): the kernel of this run. */
 #define K (enum fixture_kernel) _i
+/* The programs table's plan on k under BPFNET_FORCE_KPROBE=1 chooses, one per hook ("none"), space-separated. */
+const char *fixture_forced_programs(enum fixture_kernel k, const struct hook_table *table);
 #define CHECK_PLAN(tool, table, want) fixture_check_plan(K, tool, table, want, (int)ARRAY_SIZE(want))

@@ -97,14 +97,16 @@ START_TEST(test_vmnet_hooks)
 }
 END_TEST
 
+/* The BTF tracepoints on every lab kernel; the classic ones under BPFNET_FORCE_KPROBE=1. */
 START_TEST(test_iface_netstat)
 {
 	static const outcomes want[] = {
-		SAME("tracepoint net:net_dev_start_xmit [tx_tracepoint]"),
-		SAME("tracepoint net:netif_receive_skb [rx_tracepoint]"),
+		SAME("tp_btf net:net_dev_start_xmit [tx_btf]"),
+		SAME("tp_btf net:netif_receive_skb [rx_btf]"),
 	};
 
 	CHECK_PLAN("iface_netstat", &netstat_hook_table, want);
+	ck_assert_str_eq(fixture_forced_programs(K, &netstat_hook_table), "tx_tracepoint rx_tracepoint");
 }
 END_TEST
 
@@ -128,6 +130,8 @@ START_TEST(test_sched_latency_monitor)
 	};
 
 	CHECK_PLAN("sched_latency_monitor", &slm_hook_table, want);
+	ck_assert_str_eq(fixture_forced_programs(K, &slm_hook_table),
+			 "slm_switch_tp slm_wakeup_tp slm_wakeup_new_tp");
 }
 END_TEST
 
@@ -138,6 +142,7 @@ START_TEST(test_cpu_monitor)
 	};
 
 	CHECK_PLAN("cpu_monitor", &cpum_hook_table, want);
+	ck_assert_str_eq(fixture_forced_programs(K, &cpum_hook_table), "cpum_switch_tp");
 }
 END_TEST
 

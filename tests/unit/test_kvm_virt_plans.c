@@ -5,6 +5,7 @@
  * the tools require before loading. Each test runs once per kernel, in its own process.
  */
 #include <check.h>
+#include <string.h>
 
 #include "btf_fixture.h"
 #include "kernel_btf.h"
@@ -167,8 +168,8 @@ START_TEST(test_virtio_net_guest_tools)
 		MODULE_FENTRY("skb_recv_done", "vpoll_recv_done"),
 	};
 	static const fixture_outcomes irq[] = {
-		SAME("tracepoint irq:irq_handler_entry [virq_entry]"),
-		SAME("tracepoint irq:irq_handler_exit [virq_exit]"),
+		SAME("raw_tracepoint irq:irq_handler_entry [virq_entry_raw]"),
+		SAME("raw_tracepoint irq:irq_handler_exit [virq_exit_raw]"),
 	};
 	static const fixture_outcomes rcvbuf[] = {
 		SAME("kprobe receive_buf [rcv_receive_buf]"),
@@ -199,8 +200,8 @@ START_TEST(test_virtio_net_guest_tools)
 		SAME("kprobe virtqueue_enable_cb_delayed [rxs_cb_delayed]"),
 		SAME("kretprobe virtqueue_enable_cb_delayed [rxs_cb_delayed_ret]"),
 		SAME("kprobe virtqueue_get_buf_ctx [rxs_get_buf]"),
-		SAME("tracepoint irq:irq_handler_entry [rxs_irq_entry]"),
-		SAME("tracepoint irq:irq_handler_exit [rxs_irq_exit]"),
+		SAME("raw_tracepoint irq:irq_handler_entry [rxs_irq_entry_raw]"),
+		SAME("raw_tracepoint irq:irq_handler_exit [rxs_irq_exit_raw]"),
 		SAME("kprobe vring_interrupt [rxs_vring]"),
 		SAME("kretprobe vring_interrupt [rxs_vring_ret]"),
 	};
@@ -210,6 +211,10 @@ START_TEST(test_virtio_net_guest_tools)
 	CHECK_PLAN("trace_virtio_net_rcvbuf", &rcvbuf_hook_table, rcvbuf);
 	CHECK_PLAN("virtionet-rx-path-monitor", &rxmon_hook_table, monitor);
 	CHECK_PLAN("virtionet-rx-path-summary", &rxsum_hook_table, summary);
+	/* BPFNET_FORCE_KPROBE=1: the classic IRQ tracepoints (the fallback's test). */
+	ck_assert_str_eq(fixture_forced_programs(K, &virq_hook_table), "virq_entry virq_exit");
+	ck_assert_ptr_nonnull(
+		strstr(fixture_forced_programs(K, &rxsum_hook_table), " rxs_irq_entry rxs_irq_exit "));
 }
 END_TEST
 

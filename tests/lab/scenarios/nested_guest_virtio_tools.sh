@@ -6,7 +6,9 @@
 # once while the lab guest pings the nested guest COUNT times. Static neighbours on both sides
 # and no IPv6: the pings are all the NIC receives, so the tools' counts must equal the NIC's
 # (sysfs rx_packets; ethtool's rx_queue_0_packets where the driver has it: 5.10, 6.1)
-# and /proc/interrupts over the window.
+# and /proc/interrupts over the window. virtnet_irq_monitor and virtionet-rx-path-summary run
+# twice side by side: with the raw IRQ tracepoints they prefer and with the classic ones they fall
+# back to (BPFNET_FORCE_KPROBE=1); both count the same interrupts.
 set -euo pipefail
 source "$(dirname "$0")/../lib/nested.sh"
 source "$(dirname "$0")/../lib/kernel.sh"
@@ -36,12 +38,15 @@ start=$(date +%s.%N)
 "$B/virtnet_poll_monitor" -d eth0 --interval 1 --json --ready-file /tmp/ready.poll >"$o/poll.json" 2>"$o/poll.err" & poll=$!
 "$B/virtnet_irq_monitor" --device eth0 --interval 1 --json --ready-file /tmp/ready.irq >"$o/irq.json" 2>"$o/irq.err" & irq=$!
 "$B/virtionet-rx-path-summary" 0 1 --prometheus-textfile "$o/sum.prom" --ready-file /tmp/ready.sum >"$o/sum.txt" 2>"$o/sum.err" & sum=$!
+BPFNET_FORCE_KPROBE=1 "$B/virtnet_irq_monitor" --device eth0 --interval 1 --json --ready-file /tmp/ready.irq2 >"$o/irq2.json" 2>"$o/irq2.err" & irq2=$!
+BPFNET_FORCE_KPROBE=1 "$B/virtionet-rx-path-summary" 0 1 --ready-file /tmp/ready.sum2 >"$o/sum2.txt" 2>"$o/sum2.err" & sum2=$!
+ready() { for f in poll irq sum irq2 sum2; do [ -e /tmp/ready.$f ] || return 1; done; }
 for i in $(seq 600); do
-    [ -e /tmp/ready.poll ] && [ -e /tmp/ready.irq ] && [ -e /tmp/ready.sum ] && break
-    kill -0 $poll $irq $sum 2>/dev/null || break
+    ready && break
+    kill -0 $poll $irq $sum $irq2 $sum2 2>/dev/null || break
     sleep 0.2
 done
-[ -e /tmp/ready.poll ] && [ -e /tmp/ready.irq ] && [ -e /tmp/ready.sum ] || { echo "a tool did not attach"; kill -INT $poll $irq $sum; exit 3; }
+ready || { echo "a tool did not attach"; kill -INT $poll $irq $sum $irq2 $sum2; exit 3; }
 echo "$start $(date +%s.%N)" | awk '{ printf "%.1f\n", $2 - $1 }' >"$o/attach.s"
 counters before
 : >"$o/tools-ready"
@@ -54,16 +59,18 @@ for i in $(seq 60); do now=$(quiet); [ "$now" = "$last" ] && break; last=$now; s
 counters after
 periods=$(grep -c Progress: "$o/sum.txt")
 intervals=$(grep -c '"event":"interval"' "$o/poll.json")
+periods2=$(grep -c Progress: "$o/sum2.txt")
 for i in $(seq 150); do
-    [ "$(grep -c Progress: "$o/sum.txt")" -gt "$periods" ] &&
+    [ "$(grep -c Progress: "$o/sum.txt")" -gt "$periods" ] && [ "$(grep -c Progress: "$o/sum2.txt")" -gt "$periods2" ] &&
         [ "$(grep -c '"event":"interval"' "$o/poll.json")" -gt "$intervals" ] && break
     sleep 0.2
 done
 progs() { bpftool prog show | grep -cE ' name (vpoll|virq|rxs)_' || true; }
 progs >"$o/progs.running"
-kill -INT $poll $irq $sum
+bpftool prog show | sed -nE 's/.* name (virq_[a-z_]*) .*/\1/p' | sort | tr '\n' ' ' >"$o/virq.progs"
+kill -INT $poll $irq $sum $irq2 $sum2
 rc=0
-for p in $poll $irq $sum; do wait $p || rc=$?; done
+for p in $poll $irq $sum $irq2 $sum2; do wait $p || rc=$?; done
 progs >"$o/progs.left"
 exit $rc
 EOF_JOB
@@ -89,7 +96,7 @@ replies=$(lab_ping - "$LAB_NESTED_GUEST_IP" "$COUNT") || true
 : >"$io/traffic-done"
 rc=0
 lab_nested_wait 120 >&2 || rc=$?
-for f in poll irq sum; do sed "s/^/  $f.err| /" "$io/$f.err" >&2; done
+for f in poll irq sum irq2 sum2; do sed "s/^/  $f.err| /" "$io/$f.err" >&2; done
 ((rc == 0)) || lab_fail "the tools in the nested guest failed (status $rc)"
 answered=$(($(tap_rx) - tap_rx0))
 sed 's/^/  sum| /' "$io/sum.txt" >&2
@@ -129,8 +136,12 @@ read -r irq_in irq_in_handled irq_out nirqs <<<"$(jq -rs --argjson i "$in_irq" -
      (map(.irqs[] | select(.irq == $i) | .returns.IRQ_HANDLED // 0) | add // 0),
      (map(.irqs[] | select(.irq == $o) | .calls) | add // 0),
      (.[0].irqs | length)] | @tsv' "$io/irq.json")"
+read -r irq2_in irq2_out <<<"$(jq -rs --argjson i "$in_irq" --argjson o "$out_irq" '
+    [(map(.irqs[] | select(.irq == $i) | .calls) | add // 0),
+     (map(.irqs[] | select(.irq == $o) | .calls) | add // 0)] | @tsv' "$io/irq2.json")"
 # The summary's text: its totals, its map dump and the per-period IRQ maps summed.
-read -r sum_packets sum_calls hist_total dumped_packets vring_in entry_in <<<"$(awk -v i="$in_irq" '
+sum_figures() { # FILE: its totals, its map dump and the per-period IRQ maps summed
+    awk -v i="$in_irq" '
     /^  Total packets processed:/ { packets = $4 }
     /^VIRTNET_POLL/ { poll = 1 }
     poll && /^  Total calls:/ { calls = $3; poll = 0 }
@@ -140,9 +151,12 @@ read -r sum_packets sum_calls hist_total dumped_packets vring_in entry_in <<<"$(
     /^@virtnet_poll_total_packets:/ { dumped = $2 }
     $1 == "@period_vring_interrupt_irq[" i "]:" { v += $2 }
     $1 == "@period_irq_entry[" i "]:" { e += $2 }
-    END { print packets + 0, calls + 0, h + 0, dumped + 0, v + 0, e + 0 }' "$io/sum.txt")"
+    END { print packets + 0, calls + 0, h + 0, dumped + 0, v + 0, e + 0 }' "$1"
+}
+read -r sum_packets sum_calls hist_total dumped_packets vring_in entry_in <<<"$(sum_figures "$io/sum.txt")"
+read -r _ _ _ _ vring2_in entry2_in <<<"$(sum_figures "$io/sum2.txt")"
 
-lab_expect "$(<"$io/progs.running")" -eq 16 "the tools' 3 + 2 + 11 BPF programs were loaded"
+lab_expect "$(<"$io/progs.running")" -eq 29 "the tools' 3 + 2 + 11 BPF programs and the fallbacks' 2 + 11 were loaded"
 lab_expect "$(<"$io/progs.left")" -eq 0 "none is left after Ctrl-C"
 lab_expect "$answered" -eq "$COUNT" "the nested guest answered every ping (replies received on tap0)"
 lab_expect "$rx" -eq "$COUNT" "eth0 received exactly the pings (static neighbours, no IPv6)"
@@ -163,14 +177,25 @@ lab_expect "$int_irqs" -eq "$recv_done" "virtnet_poll_monitor --interval: interr
 lab_expect "$nirqs" -ge 2 "virtnet_irq_monitor --device eth0 watches eth0's vectors"
 lab_expect "$irq_in" -eq "$in_ints" "virtnet_irq_monitor: IRQ $in_irq calls = /proc/interrupts"
 lab_expect "$irq_out" -eq "$out_ints" "virtnet_irq_monitor: IRQ $out_irq calls = /proc/interrupts"
+# The hooks: raw tracepoints, and the classic ones under BPFNET_FORCE_KPROBE=1 (its programs by name).
+[[ $(<"$io/virq.progs") == "virq_entry virq_entry_raw virq_exit virq_exit_raw " ]] ||
+    lab_fail "virtnet_irq_monitor's programs: $(<"$io/virq.progs"), want the raw and the classic pair"
+grep -qx 'Probe: raw_tracepoint irq:irq_handler_entry' "$io/sum.txt" ||
+    lab_fail "rx-path-summary does not name the raw tracepoint irq:irq_handler_entry"
+grep -qx 'Probe: tracepoint irq:irq_handler_entry' "$io/sum2.txt" ||
+    lab_fail "rx-path-summary under BPFNET_FORCE_KPROBE=1 does not name the classic tracepoint"
+lab_expect "$irq2_in" -eq "$in_ints" "virtnet_irq_monitor (classic tracepoints): IRQ $in_irq calls = /proc/interrupts"
+lab_expect "$irq2_out" -eq "$out_ints" "virtnet_irq_monitor (classic tracepoints): IRQ $out_irq calls = /proc/interrupts"
 lab_expect "$recv_done" -eq "$irq_in_handled" "skb_recv_done calls = IRQ_HANDLED of IRQ $in_irq"
 lab_expect "$sum_packets" -eq "$rx" "rx-path-summary: total packets processed = packets received"
 lab_expect "$dumped_packets" -eq "$rx" "rx-path-summary: the exit dump's @virtnet_poll_total_packets"
 lab_expect "$sum_calls" -eq "$entries" "rx-path-summary: virtnet_poll calls = the poll monitor's"
 lab_expect "$hist_total" -eq "$sum_calls" "rx-path-summary: @virtnet_poll_ret holds every call"
 lab_expect "$vring_in" -eq "$in_ints" "rx-path-summary: vring_interrupt calls of IRQ $in_irq = /proc/interrupts"
+lab_expect "$vring2_in" -eq "$in_ints" "rx-path-summary (classic tracepoints): vring_interrupt calls of IRQ $in_irq = /proc/interrupts"
 if ((in_irq >= 24 && in_irq <= 63)); then
     lab_expect "$entry_in" -eq "$in_ints" "rx-path-summary: @period_irq_entry[$in_irq] = /proc/interrupts"
+    lab_expect "$entry2_in" -eq "$in_ints" "rx-path-summary (classic tracepoints): @period_irq_entry[$in_irq] = /proc/interrupts"
 fi
 # Its --prometheus-textfile, written at exit: the same totals.
 promtool check metrics <"$io/sum.prom" || lab_fail "promtool rejects rx-path-summary's metrics"
