@@ -7,9 +7,9 @@
 # (tests/e2e/lib.sh), BENCH_RATE datagrams a second each way (100000), BENCH_SECONDS (10) long,
 # BENCH_ROUNDS (3) rounds alternating between the modes. For each run: the datagrams sent, and
 # per program run_cnt, run_time_ns and ns per run from the kernel's BPF statistics
-# (kernel.bpf_stats_enabled=1 while the tool is attached, restored after). Every datagram
-# runs both programs twice (the transmit tracepoint fires on both ends of the veth, the receive
-# one too; the other end's are filtered out by the interface test). Run as root, under the e2e
+# (kernel.bpf_stats_enabled=1 while the tool is attached, restored after). Every datagram runs
+# each program once: the one of the watched end counts it, the other end's is turned away by the
+# interface test (half of the runs each way). Run as root, under the e2e
 # lock: flock /tmp/bpfnet-e2e.lock tests/bench/iface_netstat_hook_bench.sh [BIN_DIR]
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
