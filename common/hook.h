@@ -42,6 +42,16 @@ enum hook_kind {
 		HOOK_KPROBE, prog, func, __VA_ARGS__                                                         \
 	}
 
+/*
+ * A tracepoint hook with a raw tracepoint program prog_raw first, the classic tracepoint
+ * program prog where raw tracepoints cannot be had (or under BPFNET_FORCE_KPROBE=1).
+ */
+#define HOOK_RAW_TRACEPOINT(prog, target)                                                                    \
+	{ HOOK_RAW_TP, prog "_raw", target },                                                                \
+	{                                                                                                    \
+		HOOK_TP, prog, target                                                                        \
+	}
+
 struct hook_candidate {
 	enum hook_kind kind;
 	const char *prog; /* the BPF program's name in the object */

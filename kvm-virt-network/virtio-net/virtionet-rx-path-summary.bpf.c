@@ -5,6 +5,7 @@
  * counts. Everything is a counter that only grows; user space reports the differences.
  */
 #include "bpfnet.bpf.h"
+#include "irq_handler.bpf.h"
 #include "kmod/virtio_net.h"
 #include "virtionet-rx-path-summary.h"
 
@@ -105,35 +106,7 @@ static __always_inline void irq_exit(int irq, int ret)
 		add(RXS_AT_IRQ_EXIT + (irq - RXS_IRQ_FIRST) * RXS_RETS + ret, 1);
 }
 
-/* Raw tracepoints (4.17+): irq_handler_entry(irq, action), irq_handler_exit(irq, action, ret), no trace event record. */
-SEC("raw_tp/irq_handler_entry")
-int BPF_PROG(rxs_irq_entry_raw, int irq, struct irqaction *action)
-{
-	irq_entry(irq);
-	return 0;
-}
-
-SEC("raw_tp/irq_handler_exit")
-int BPF_PROG(rxs_irq_exit_raw, int irq, struct irqaction *action, int ret)
-{
-	irq_exit(irq, ret);
-	return 0;
-}
-
-/* Classic tracepoints (BPFNET_FORCE_KPROBE=1): the same values from the trace event record. */
-SEC("tp/irq/irq_handler_entry")
-int rxs_irq_entry(struct trace_event_raw_irq_handler_entry *ctx)
-{
-	irq_entry(BPF_CORE_READ(ctx, irq));
-	return 0;
-}
-
-SEC("tp/irq/irq_handler_exit")
-int rxs_irq_exit(struct trace_event_raw_irq_handler_exit *ctx)
-{
-	irq_exit(BPF_CORE_READ(ctx, irq), BPF_CORE_READ(ctx, ret));
-	return 0;
-}
+BPFNET_IRQ_HANDLER_PROGS(rxs_irq_entry, rxs_irq_exit, irq_entry, irq_exit)
 
 SEC("kprobe")
 int BPF_KPROBE(rxs_vring, int irq)

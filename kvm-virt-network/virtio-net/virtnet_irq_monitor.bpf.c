@@ -4,6 +4,7 @@
  * handler durations, from the irq tracepoints.
  */
 #include "bpfnet.bpf.h"
+#include "irq_handler.bpf.h"
 #include "virtnet_irq_monitor.h"
 
 /* User space creates an entry for each watched IRQ: the filter. */
@@ -80,34 +81,6 @@ static __always_inline void handler_exit(__s32 irq, __s32 ret)
 	pair_add(&ret_calls, &key, VIRQ_RET_FULL);
 }
 
-/* Raw tracepoints (4.17+): irq_handler_entry(irq, action), irq_handler_exit(irq, action, ret), no trace event record. */
-SEC("raw_tp/irq_handler_entry")
-int BPF_PROG(virq_entry_raw, int irq, struct irqaction *action)
-{
-	handler_entry(irq);
-	return 0;
-}
-
-SEC("raw_tp/irq_handler_exit")
-int BPF_PROG(virq_exit_raw, int irq, struct irqaction *action, int ret)
-{
-	handler_exit(irq, ret);
-	return 0;
-}
-
-/* Classic tracepoints (BPFNET_FORCE_KPROBE=1): the same values from the trace event record. */
-SEC("tp/irq/irq_handler_entry")
-int virq_entry(struct trace_event_raw_irq_handler_entry *ctx)
-{
-	handler_entry(BPF_CORE_READ(ctx, irq));
-	return 0;
-}
-
-SEC("tp/irq/irq_handler_exit")
-int virq_exit(struct trace_event_raw_irq_handler_exit *ctx)
-{
-	handler_exit(BPF_CORE_READ(ctx, irq), BPF_CORE_READ(ctx, ret));
-	return 0;
-}
+BPFNET_IRQ_HANDLER_PROGS(virq_entry, virq_exit, handler_entry, handler_exit)
 
 BPFNET_LICENSE;

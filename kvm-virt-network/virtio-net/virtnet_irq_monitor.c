@@ -48,12 +48,8 @@ static const struct arg_parser parser = {
 enum { VQ_ENTRY, VQ_EXIT, VQ_HOOKS };
 
 static const struct hook_def hook_defs[VQ_HOOKS] = {
-	[VQ_ENTRY] = { "IRQ handler entry",
-		       { { HOOK_RAW_TP, "virq_entry_raw", "irq:irq_handler_entry" },
-			 { HOOK_TP, "virq_entry", "irq:irq_handler_entry" } } },
-	[VQ_EXIT] = { "IRQ handler exit",
-		      { { HOOK_RAW_TP, "virq_exit_raw", "irq:irq_handler_exit" },
-			{ HOOK_TP, "virq_exit", "irq:irq_handler_exit" } } },
+	[VQ_ENTRY] = { "IRQ handler entry", { HOOK_RAW_TRACEPOINT("virq_entry", "irq:irq_handler_entry") } },
+	[VQ_EXIT] = { "IRQ handler exit", { HOOK_RAW_TRACEPOINT("virq_exit", "irq:irq_handler_exit") } },
 };
 const struct hook_table virq_hook_table = { hook_defs, VQ_HOOKS };
 
