@@ -42,10 +42,12 @@ check_mode() {
 	interrupts >"$E2E_TMP/outer.after"
 	cat "$E2E_TMP/all.err"
 
-	# "<irq> <inner growth> <outer growth> <tool calls>" per IRQ, then the checks in one awk. One
-	# call fewer than the inner growth is allowed: on this host's busy virtio3-tx vector
-	# /proc/interrupts counted one more interrupt than the irq_handler_entry tracepoint saw in
-	# about 1 run of 4, with the raw and the classic tracepoint alike (6.18).
+	# "<irq> <inner growth> <outer growth> <tool calls>" per IRQ, then the checks in one awk. Up to
+	# a tenth (at least one) fewer calls than the inner growth are allowed: on this host (6.18)
+	# /proc/interrupts counted more interrupts than the irq_handler_entry tracepoint saw, with the
+	# raw and the classic tracepoint alike and no run skipped (one on the busy virtio3-tx vector
+	# in about 1 run of 4; once 5 of 65 on the disk's under load). The lab scenario
+	# nested_guest_virtio_tools holds the exact equality in a quiet guest.
 	jq -r '.irqs[] | "\(.irq) \(.calls)"' "$E2E_TMP/all.json" >"$E2E_TMP/calls"
 	verdict=$(awk -v misses="$misses" '
 		FILENAME ~ /inner.before/ { ib[$1] = $2 } FILENAME ~ /inner.after/ { ia[$1] = $2 }
@@ -54,7 +56,7 @@ check_mode() {
 		END {
 			for (i in ib) {
 				if (!(i in oa)) continue
-				lo = ia[i] - ib[i] - misses - 1; hi = oa[i] - ob[i]
+				g = ia[i] - ib[i]; lo = g - misses - (g >= 10 ? int(g / 10) : 1); hi = oa[i] - ob[i]
 				if (t[i] < lo || t[i] > hi) { printf "IRQ %s: %d calls, /proc/interrupts grew %d..%d\n", i, t[i], lo, hi; bad++ }
 				if (t[i] > 0) busy++
 			}
