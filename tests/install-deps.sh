@@ -15,7 +15,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 packages=(
 	cmake make gcc pkg-config clang clang-format llvm bpftool
 	libbpf-dev libelf-dev zlib1g-dev libzstd-dev check go-md2man groff-base
-	iproute2 iptables iputils-ping jq socat libcap2-bin util-linux kmod procps rpm man-db file python3
+	iproute2 iptables iputils-ping tcpdump jq socat libcap2-bin util-linux kmod procps rpm man-db file python3
 	curl prometheus prometheus-node-exporter
 )
 lab=0 arm64=0 lab_arm64=0 bench=0

@@ -17,6 +17,13 @@
 # so that no scenario runs on state another one left.
 #
 # A scenario already having an .rc file is skipped (a re-boot resumes).
+#
+# A guest that stops making progress (seen once on 5.10: no output and no time limit firing
+# for 50 minutes, nothing on the console) cannot end itself. Before each scenario this script
+# writes $LAB_IO/deadline, the seconds its scenario and teardown may take; lab.sh kills QEMU
+# once that file is older than that (exit 124), and batch.sh runs the rest in a new boot. A
+# watchdog in the guest, which needs neither the io share nor a fork, first dumps the blocked
+# tasks to the console (sysrq w), so that the console tail batch.sh keeps shows where it hung.
 set -uo pipefail
 # shellcheck source=lib/common.sh
 source "$LAB_DIR/lib/common.sh"
@@ -157,6 +164,29 @@ restore() { # LEFT-FILE
     done
 }
 
+# The watchdog: 20 s before lab.sh's kill and once a minute after (/run/lab-batch-deadline,
+# epoch seconds), the blocked tasks and the CPUs' backtraces go to the console.
+watchdog() {
+    local deadline now name
+    exec </dev/null >/dev/null 2>&1
+    while read -r -t 10 <>/run/lab-batch-tick || true; do
+        read -r deadline </run/lab-batch-deadline || continue
+        now=${EPOCHREALTIME%.*}
+        if ((deadline > 0 && now > deadline)); then
+            read -r name </run/lab-batch-name
+            printf 'lab-batch watchdog: %s is %d s past its deadline\n' "$name" "$((now - deadline))" >/dev/console
+            echo 8 >/proc/sys/kernel/printk # the dumps are KERN_INFO
+            echo w >/proc/sysrq-trigger
+            echo l >/proc/sysrq-trigger
+            printf '%s\n' "$((now + 60))" >/run/lab-batch-deadline
+        fi
+    done
+}
+mkfifo /run/lab-batch-tick
+echo 0 >/run/lab-batch-deadline
+watchdog &
+watchdog_pid=$!
+
 guest_state >"$baseline"
 declare -A base_modules=()
 while read -r mod _; do base_modules[$mod]=1; done </proc/modules
@@ -172,6 +202,11 @@ for spec in "$@"; do
     echo "$name" >"$results/current"
     LAB_SLOWDOWN=$(lab_measure_slowdown)
     limit=$((limit * LAB_SLOWDOWN))
+    # Limit, the KILL 10 s after it, the teardown's retries, and the snapshots around them.
+    budget=$((limit + 10 + TEARDOWN_WAIT + 30))
+    printf '%s\n' "$name" >/run/lab-batch-name
+    printf '%s\n' "$((${EPOCHREALTIME%.*} + budget - 20))" >/run/lab-batch-deadline
+    printf '%s\n' "$budget" >"$LAB_IO/deadline"
     start=$(date +%s.%N)
     # TERM first so that the scenario's own cleanups run, KILL 10 s later.
     LAB_IO=$results/$name.io LAB_SCENARIO=$name LAB_TIMEOUT=$limit \
@@ -194,6 +229,7 @@ for spec in "$@"; do
         } >>"$results/$name.out"
     fi
     echo "$rc" >"$results/$name.rc"
+    echo 0 >/run/lab-batch-deadline
     printf 'lab-batch: %s: exit %s after %s s (teardown %d s, slowdown x%d)\n' \
         "$name" "$rc" "$(<"$results/$name.seconds")" "$((SECONDS - tstart))" "$LAB_SLOWDOWN"
     if [[ -n $left ]]; then
@@ -202,5 +238,6 @@ for spec in "$@"; do
         break
     fi
 done
-rm -f "$results/current"
+rm -f "$results/current" "$LAB_IO/deadline"
+kill "$watchdog_pid" 2>/dev/null
 exit 0

@@ -3,7 +3,9 @@
 # Runs many scenarios in one boot of a lab kernel: lab.sh boots the guest once and
 # batch-guest.sh runs the scenarios in it one by one, each with its own time limit, output and
 # exit status, and a teardown between them. If the guest dies (a panic, the whole run's time
-# limit), the scenario it was running is marked failed and the rest run in a new boot.
+# limit, or a guest past the deadline batch-guest.sh gave its scenario), the rest run in a new
+# boot, and so does the scenario it was running, once: its first output is kept as
+# <name>.died.out and its final output says so. A second death marks it failed.
 #
 # USAGE
 #   tests/lab/batch.sh --kernel K --results DIR [SCENARIO...]
@@ -88,7 +90,7 @@ pending() {
     done
 }
 
-boot=0 crashes=0 fresh=0
+boot=0 crashes=0 fresh=0 reruns=0
 while true; do
     mapfile -t todo < <(pending)
     ((${#todo[@]})) || break
@@ -119,9 +121,15 @@ while true; do
         if [[ ! -e $dir/results/$name.rc ]]; then
             {
                 printf 'lab-batch: the guest died during %s (lab.sh exit %d); its log:\n' "$name" "$rc"
-                tail -n 40 "$dir/boot-$boot.log"
+                sed -n '/^lab: /,$p' "$dir/boot-$boot.log"
             } >>"$dir/results/$name.out"
-            echo $((rc == 124 ? 124 : 125)) >"$dir/results/$name.rc"
+            if [[ -e $dir/results/$name.died.out ]]; then
+                echo $((rc == 124 ? 124 : 125)) >"$dir/results/$name.rc"
+            else
+                mv "$dir/results/$name.out" "$dir/results/$name.died.out"
+                printf 'lab-batch: %s: the guest died during it (boot %d): run again in a new boot\n' "$name" "$boot"
+                reruns=$((reruns + 1))
+            fi
         fi
     elif grep -q 'teardown incomplete, new boot$' "$dir/boot-$boot.log"; then
         fresh=$((fresh + 1))
@@ -135,10 +143,14 @@ done
 failed=0
 for spec in "${specs[@]}"; do
     name=${spec%%:*}
+    if [[ -e $dir/results/$name.died.out && -e $dir/results/$name.out ]]; then
+        printf 'lab-batch: this is the second run of %s: the guest died during the first (%s)\n' \
+            "$name" "$dir/results/$name.died.out" >>"$dir/results/$name.out"
+    fi
     [[ $(cat "$dir/results/$name.rc" 2>/dev/null) == 0 ]] || failed=$((failed + 1))
 done
 # The guests' CPU time (QEMU is a child of lab.sh): the work, independent of the machine's load.
 cpu=$(times | awk 'NR == 2 { gsub(/[ms]/, " "); printf "%.0f", $1 * 60 + $2 + $3 * 60 + $4 }')
-printf 'lab-batch: %s: %d scenarios, %d not passed, %d boot(s) (%d after an incomplete teardown), %d s, CPU %d s\n' \
-    "$kernel" "${#specs[@]}" "$failed" "$boot" "$fresh" "$SECONDS" "$cpu"
+printf 'lab-batch: %s: %d scenarios, %d not passed, %d boot(s) (%d after an incomplete teardown), %d re-run after a guest death, %d s, CPU %d s\n' \
+    "$kernel" "${#specs[@]}" "$failed" "$boot" "$fresh" "$reruns" "$SECONDS" "$cpu"
 exit 0

@@ -298,7 +298,7 @@ io=$run_dir/io
 if [[ -n $io_dir ]]; then
     mkdir -p "$io_dir" || die "cannot create $io_dir"
     io=$(realpath "$io_dir")
-    rm -f "$io/booted" "$io/status" "$io/output" "$io/job.sh" "$io/lab.conf"
+    rm -f "$io/booted" "$io/status" "$io/output" "$io/job.sh" "$io/lab.conf" "$io/deadline"
 fi
 mkdir -p "$io"
 console=$run_dir/console.log
@@ -431,6 +431,15 @@ flush() { # FILE OFFSET-VARIABLE
         printf -v "$2" '%s' "$size"
     fi
 }
+# $io/deadline, written by the guest: the seconds (counted from the file's host mtime) its
+# current work may take; a guest past it has stopped making progress.
+deadline_passed() {
+    local budget written
+    [[ -s $io/deadline ]] || return 1
+    read -r budget <"$io/deadline" 2>/dev/null && [[ $budget =~ ^[0-9]+$ ]] || return 1
+    written=$(stat -c %Y "$io/deadline" 2>/dev/null) || return 1
+    ((${EPOCHREALTIME%.*} - written > budget))
+}
 while kill -0 "$qemu_pid" 2>/dev/null; do
     flush "$io/output" out_off
     ((show_console)) && flush "$console" con_off >&2
@@ -441,6 +450,10 @@ while kill -0 "$qemu_pid" 2>/dev/null; do
     fi
     if ((timeout > 0 && elapsed >= timeout)); then
         reason="timeout"
+        break
+    fi
+    if deadline_passed; then
+        reason="deadline"
         break
     fi
     sleep 0.2
@@ -457,13 +470,13 @@ flush "$io/output" out_off
 ((show_console)) && flush "$console" con_off >&2
 elapsed=$((SECONDS - start))
 
-console_tail() {
+console_tail() { # [LINES]
     if ((keep)); then
         log "last lines of the guest console ($console):"
     else
         log "last lines of the guest console (--keep keeps all of it):"
     fi
-    tail -n 30 "$console" | sed 's/^/  | /' >&2
+    tail -n "${1:-30}" "$console" | sed 's/^/  | /' >&2
     if [[ -s $run_dir/qemu.out ]]; then
         log "QEMU said:"
         sed 's/^/  | /' "$run_dir/qemu.out" >&2
@@ -473,6 +486,11 @@ console_tail() {
 if [[ $reason == timeout ]]; then
     log "$scenario_name on $kver: time limit of $timeout s reached: QEMU killed (exit 124)"
     ((show_console)) || console_tail
+    exit 124
+fi
+if [[ $reason == deadline ]]; then
+    log "$scenario_name on $kver: the guest went past its deadline ($(<"$io/deadline") s after $(date -r "$io/deadline" +%T)) without ending its work: QEMU killed (exit 124)"
+    ((show_console)) || console_tail 200
     exit 124
 fi
 if [[ ! -e $io/booted ]]; then

@@ -10,7 +10,7 @@
 #                                       12-20 s on 6.1 under TCG, overlaps the caller's setup)
 #   lab_libvirt_wait                    wait until virsh reaches it (lab_nested_start
 #                                       --libvirt does)
-#   lab_virsh ARGS...                   virsh on qemu:///system
+#   lab_virsh ARGS...                   virsh on qemu:///system, at most 60 s (times LAB_SLOWDOWN)
 #   lab_libvirt_domain_pid NAME         the PID of domain NAME's QEMU (libvirt's PID file)
 #   lab_nested_start --libvirt NAME UUID [--root] CMD   (nested.sh) the nested guest as domain
 #                                       NAME with UUID, defined with virsh define and started
@@ -31,8 +31,9 @@ LAB_LIBVIRT_PID=""
 LAB_LIBVIRT_STARTED=0
 LAB_LIBVIRT_UP=0
 
+# Bounded: a libvirtd that stops answering fails the call instead of hanging the scenario.
 lab_virsh() {
-    virsh -q -c qemu:///system "$@"
+    timeout -k 5 "$((60 * LAB_SLOWDOWN))" virsh -q -c qemu:///system "$@"
 }
 
 lab_libvirt_start() {
@@ -99,9 +100,13 @@ lab_libvirt_stop() {
         [[ -n $name ]] && lab_virsh destroy "$name" >/dev/null 2>&1
     done <<<"$(lab_virsh list --name 2>/dev/null)" # no /dev/fd in the lab guest
     kill "$LAB_LIBVIRT_PID" 2>/dev/null
+    lab_wait_for 20 lab_libvirt_gone || kill -KILL "$LAB_LIBVIRT_PID" 2>/dev/null
     wait "$LAB_LIBVIRT_PID" 2>/dev/null
     LAB_LIBVIRT_PID=""
 }
+
+# shellcheck disable=SC2317 # called through lab_wait_for
+lab_libvirt_gone() { ! kill -0 "$LAB_LIBVIRT_PID" 2>/dev/null; }
 
 lab_libvirt_domain_pid() {
     local pid
