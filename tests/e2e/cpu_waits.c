@@ -50,6 +50,7 @@ static void ms_sleep(long ms)
 /* --- offcpu */
 
 static int pipe_fds[2];
+static volatile pid_t pipe_reader_tid;
 
 NOINLINE static void *cw_long_sleeper(void *arg)
 {
@@ -76,9 +77,30 @@ NOINLINE static void *cw_pipe_reader(void *arg)
 	char c;
 
 	(void)arg;
+	pipe_reader_tid = (pid_t)syscall(SYS_gettid);
 	for (int i = 0; i < 3; i++)
 		raw_syscall3(SYS_read, pipe_fds[0], (long)&c, 1);
 	return NULL;
+}
+
+/* Waits until thread TID sleeps ('S' in its stat): the 300 ms of a pipe wait then start with
+ * the reader blocked, however late a loaded machine ran it. */
+static void await_sleeping(pid_t tid)
+{
+	char path[64], buf[256], *state;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+	for (;;) {
+		f = fopen(path, "r");
+		if (!f)
+			die("open the reader's stat");
+		state = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+		fclose(f);
+		if (state && state[1] == ' ' && state[2] == 'S')
+			return;
+		ms_sleep(1);
+	}
 }
 
 struct named_thread {
@@ -107,7 +129,10 @@ static void run_offcpu(void)
 	for (int i = 0; i < 3; i++)
 		if (pthread_create(&t[i], NULL, named_start, (void *)&threads[i]))
 			die("pthread_create");
+	while (!pipe_reader_tid)
+		ms_sleep(1);
 	for (int i = 0; i < 3; i++) {
+		await_sleeping(pipe_reader_tid);
 		ms_sleep(300);
 		if (write(pipe_fds[1], "x", 1) != 1)
 			die("write");

@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # offcputime-ts sums the off-CPU time of cpu_waits' threads: cw_long sleeps 5 x 200 ms, cw_pipe
-# blocks 3 times in read() on a pipe written every 300 ms, cw_short sleeps 5 x 1 ms. Expected
+# blocks 3 times in read() on a pipe written 300 ms after each block, cw_short sleeps 5 x 1 ms. Expected
 # per thread (the time includes waiting for a CPU after the wakeup, so the bounds are wide
 # upwards; the classes stay a factor 2 apart even on a loaded 2-core machine):
 #   cw_long  1000 ms: [1000, 1600] in stacks with do_nanosleep and cw_long_sleeper
-#   cw_pipe   900 ms: [700, 1500] in stacks with pipe_read and cw_pipe_reader
+#   cw_pipe   900 ms: [850, 1500] in stacks with pipe_read and cw_pipe_reader
 #   cw_short    5 ms: [5, 400] in stacks with do_nanosleep and cw_short_sleeper
 # The dynamic build is watched with --json (modern object), the static build with -f (folded,
 # legacy object) and -m 100000 (periods under 100 ms left out: no cw_short line). -I mode:
@@ -46,7 +46,7 @@ sum_json() {
 		'[.[] | select(.comm == $c and any(.kernel_stack[]; test($k)) and any(.user_stack[]; . == $u)) | .off_cpu_us] | add // 0 | . / 1000 | floor' "$json"
 }
 within "cw_long (JSON, dynamic binary)" "$(sum_json cw_long do_nanosleep cw_long_sleeper)" 1000 1600
-within "cw_pipe (JSON, dynamic binary)" "$(sum_json cw_pipe pipe_read cw_pipe_reader)" 700 1500
+within "cw_pipe (JSON, dynamic binary)" "$(sum_json cw_pipe pipe_read cw_pipe_reader)" 850 1500
 within "cw_short (JSON, dynamic binary)" "$(sum_json cw_short do_nanosleep cw_short_sleeper)" 5 400
 expect_eq "JSON: every entry is of the traced process" \
 	"$(jq -s --argjson p "$dyn_pid" '[.[] | select(.pid != $p)] | length' "$json")" 0
@@ -58,7 +58,7 @@ sum_folded() {
 		if (f[1] == c && hk && hu) s += $2 } END { printf "%d\n", s / 1000 }' "$folded"
 }
 within "cw_long (folded, static binary, legacy object)" "$(sum_folded cw_long do_nanosleep cw_long_sleeper)" 1000 1600
-within "cw_pipe (folded, static binary, legacy object)" "$(sum_folded cw_pipe pipe_read cw_pipe_reader)" 700 1500
+within "cw_pipe (folded, static binary, legacy object)" "$(sum_folded cw_pipe pipe_read cw_pipe_reader)" 850 1500
 expect_count "-m 100000 leaves out the 1 ms sleeps" "$folded" '^cw_short;' 0
 expect_no_grep "folded mode prints no banner" "$folded" '^(Tracing|Probe:)'
 
@@ -76,7 +76,7 @@ prom_ms() { # COMM
 		END { if (!f) print 0 }' "$prom"
 }
 within "cw_long (metrics, -I 1)" "$(prom_ms cw_long)" 1000 1600
-within "cw_pipe (metrics, -I 1)" "$(prom_ms cw_pipe)" 700 1500
+within "cw_pipe (metrics, -I 1)" "$(prom_ms cw_pipe)" 850 1500
 within "cw_short (metrics, -I 1)" "$(prom_ms cw_short)" 5 400
 expect_grep "metrics: no stack lost" "$prom" '^bpfnet_offcputime_ts_stack_traces_lost_total 0$'
 expect_eq "--quiet: nothing on stdout" "$(wc -c <"$E2E_TMP/prom.out")" 0
