@@ -17,14 +17,17 @@
 
 void gso_frames_render(struct gso_frames *fr, const struct gso_event *ev)
 {
-	int n = ev->stack_bytes > 0 ? ev->stack_bytes / (int)sizeof(__u64) : 0;
+	int n = ev->stack_bytes > 0 ? ev->stack_bytes / (int)sizeof(__u64) : 0, depth = 0;
+	uint64_t ips[GSO_STACK_MAX];
 
-	fr->n = 0;
-	for (int i = 0; i < n && i < GSO_STACK_MAX && ev->stack[i]; i++) {
-		fr->frame[i] = ksyms_format(ksyms_kernel(), ev->stack[i], KSYM_DEC, fr->text[i],
-					    sizeof(fr->text[i]));
-		fr->n = i + 1;
+	while (depth < n && depth < GSO_STACK_MAX && ev->stack[depth]) {
+		ips[depth] = ev->stack[depth];
+		depth++;
 	}
+	fr->n = stack_from_kernel(ips, depth); /* without an fentry program's frames */
+	for (int i = 0; i < fr->n; i++)
+		fr->frame[i] =
+			ksyms_format(ksyms_kernel(), ips[i], KSYM_DEC, fr->text[i], sizeof(fr->text[i]));
 }
 
 void gso_line_unexpected(FILE *f, const char *func, const struct skb_snapshot *s)

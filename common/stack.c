@@ -9,16 +9,105 @@
 
 #include "ksyms.h"
 
+/* The most program frames before the trampoline (the program appears once or twice). */
+#define STACK_BPF_PROG_FRAMES 3
+
+static bool frame_is(const struct ksyms *ks, uint64_t ip, const char *prefix)
+{
+	const struct ksym *s = ksyms_find(ks, ip);
+
+	return s && s->module && !strcmp(s->module, "bpf") && !strncmp(s->name, prefix, strlen(prefix));
+}
+
+/* How many frames a stack starts with in BPF programs. */
+static int prog_frames(const struct ksyms *ks, const uint64_t *ips, int n)
+{
+	int progs = 0;
+
+	while (progs < n && progs < STACK_BPF_PROG_FRAMES && frame_is(ks, ips[progs], "bpf_prog_"))
+		progs++;
+	return progs;
+}
+
+int stack_bpf_prefix(const struct ksyms *ks, const uint64_t *ips, int n)
+{
+	int progs = prog_frames(ks, ips, n);
+
+	if (progs && progs < n && frame_is(ks, ips[progs], "bpf_trampoline_"))
+		return progs + 1;
+	return 0;
+}
+
+/*
+ * kallsyms as it is once the programs are attached, for stack_bpf_prefix: ksyms_kernel() is read
+ * before (the planner looks up the functions to attach to), without the programs and trampolines.
+ * Read again when a program's frame is followed by a module address it does not know (a
+ * trampoline attached after the last read), once per such address.
+ */
+static const struct ksyms *bpf_view(const uint64_t *ips, int n)
+{
+	static struct ksyms *view;
+	static uint64_t reread[16];
+	static unsigned int nreread;
+	const struct ksym *next;
+	int progs;
+
+	if (!view)
+		return view = ksyms_load("/proc/kallsyms");
+	progs = prog_frames(view, ips, n);
+	if (!progs || progs == n || frame_is(view, ips[progs], "bpf_trampoline_"))
+		return view;
+	next = ksyms_find(view, ips[progs]);
+	if (!next || !next->module || nreread == sizeof(reread) / sizeof(reread[0]))
+		return view;
+	for (unsigned int i = 0; i < nreread; i++)
+		if (reread[i] == ips[progs])
+			return view;
+	reread[nreread++] = ips[progs];
+	struct ksyms *fresh = ksyms_load("/proc/kallsyms");
+	if (fresh) {
+		ksyms_free(view);
+		view = fresh;
+	}
+	return view;
+}
+
+uint64_t stack_fentry_frame(uint64_t ret)
+{
+#if defined(__x86_64__)
+	return ret - 4; /* after "call bpf_trampoline" (5 bytes): where a kprobe's int3 would end */
+#else
+	return ret;
+#endif
+}
+
+int stack_from_kernel(uint64_t *ips, int n)
+{
+	/* only a kernel stack (upper half of the address space) can start with a program */
+	int skip = n > 0 && ips[0] >> 63 ? stack_bpf_prefix(bpf_view(ips, n), ips, n) : 0;
+
+	if (!skip)
+		return n;
+	memmove(ips, ips + skip, (size_t)(n - skip) * sizeof(*ips));
+	n -= skip;
+	if (n > 0)
+		ips[0] = stack_fentry_frame(ips[0]);
+	return n;
+}
+
 int stack_read(const struct bpf_map *map, int stack_id, uint64_t *ips, int max)
 {
 	uint64_t frames[STACK_MAX_DEPTH];
 	uint32_t key = (uint32_t)stack_id;
-	int n = 0;
+	int depth = 0, n = 0;
 
 	memset(frames, 0, sizeof(frames));
 	if (bpf_map_lookup_elem(bpf_map__fd(map), &key, frames))
 		return -errno;
-	while (n < STACK_MAX_DEPTH && n < max && frames[n]) {
+	while (depth < STACK_MAX_DEPTH && frames[depth])
+		depth++;
+	depth = stack_from_kernel(frames, depth);
+	while (n < depth && n < max) {
 		ips[n] = frames[n];
 		n++;
 	}

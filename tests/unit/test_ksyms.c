@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "ksyms.h"
+#include "stack.h"
 #include "unit_helpers.h"
 #include "util.h"
 
@@ -362,6 +363,76 @@ START_TEST(test_long_symbol_names)
 }
 END_TEST
 
+/*
+ * stack_bpf_prefix: the frames an fentry program's stack starts with (the program, once or twice,
+ * and its trampoline) are BPF's; a kprobe's or a tracepoint program's stack has none.
+ */
+static const char bpf_table[] = "ffffffff81100000 T kfree_skb\n"
+				"ffffffff81100400 T ip_rcv\n"
+				"ffffffff81200000 T bpf_trace_run2\n"
+				"ffffffff81234000 T nf_conntrack_in\n"
+				"ffffffff81234800 T nf_hook_slow\n"
+				"ffffffffc0a00000 t __bpf_trace_ovs_dp_upcall\t[openvswitch]\n"
+				"ffffffffc0c00000 t bpf_prog_6deef7357e7b4530_ct_in_fentry\t[bpf]\n"
+				"ffffffffc0c00800 t bpf_prog_0123456789abcdef_kfree_tp\t[bpf]\n"
+				"ffffffffc0c01000 t bpf_trampoline_6442512345\t[bpf]\n"
+				"ffffffffc0d00000 t ovs_ct_execute\t[openvswitch]\n"
+				"ffffffffc0d00400 t bpf_prog_fake\t[openvswitch]\n";
+
+START_TEST(test_stack_bpf_prefix)
+{
+	struct ksyms *r = load_text(bpf_table);
+	/* fentry on 6.1: program, trampoline, then nf_conntrack_in at its call to the trampoline */
+	const uint64_t fentry[] = { 0xffffffffc0c000b7ULL, 0xffffffffc0c01054ULL, 0xffffffff81234005ULL,
+				    0xffffffff81234841ULL, 0xffffffff81100489ULL };
+	/* the program's address twice (the caller's registers, then the unwinder) */
+	const uint64_t twice[] = { 0xffffffffc0c000b7ULL, 0xffffffffc0c000b7ULL, 0xffffffffc0c01054ULL,
+				   0xffffffff81234005ULL };
+	/* kprobe: the probed function first */
+	const uint64_t kprobe[] = { 0xffffffff81234001ULL, 0xffffffff81234841ULL, 0xffffffff81100489ULL };
+	/* kprobe on a function the trampoline of another tool's fexit program calls */
+	const uint64_t called_by_tramp[] = { 0xffffffff81234001ULL, 0xffffffffc0c01054ULL,
+					     0xffffffff81234841ULL };
+	/* raw tracepoint: program, then bpf_trace_run2, no trampoline */
+	const uint64_t raw_tp[] = { 0xffffffffc0c00830ULL, 0xffffffff81200050ULL, 0xffffffff81100020ULL };
+	/* a tracepoint of a module: its __bpf_trace_ function follows the program */
+	const uint64_t module_tp[] = { 0xffffffffc0c00830ULL, 0xffffffffc0a00010ULL };
+	/* a module's symbol named like a program is not one */
+	const uint64_t fake[] = { 0xffffffffc0d00410ULL, 0xffffffffc0c01054ULL, 0xffffffff81234005ULL };
+	/* user space addresses (bpf_get_stackid with BPF_F_USER_STACK) */
+	const uint64_t user[] = { 0x7f0012345678ULL, 0x55aa00001000ULL };
+
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(stack_bpf_prefix(r, fentry, ARRAY_SIZE(fentry)), 2);
+	ck_assert_int_eq(stack_bpf_prefix(r, twice, ARRAY_SIZE(twice)), 3);
+	ck_assert_int_eq(stack_bpf_prefix(r, kprobe, ARRAY_SIZE(kprobe)), 0);
+	ck_assert_int_eq(stack_bpf_prefix(r, called_by_tramp, ARRAY_SIZE(called_by_tramp)), 0);
+	ck_assert_int_eq(stack_bpf_prefix(r, raw_tp, ARRAY_SIZE(raw_tp)), 0);
+	ck_assert_int_eq(stack_bpf_prefix(r, module_tp, ARRAY_SIZE(module_tp)), 0);
+	ck_assert_int_eq(stack_bpf_prefix(r, fake, ARRAY_SIZE(fake)), 0);
+	ck_assert_int_eq(stack_bpf_prefix(r, user, ARRAY_SIZE(user)), 0);
+	/* a stack cut after the trampoline, or before it */
+	ck_assert_int_eq(stack_bpf_prefix(r, fentry, 2), 2);
+	ck_assert_int_eq(stack_bpf_prefix(r, fentry, 1), 0);
+	ck_assert_int_eq(stack_bpf_prefix(r, fentry, 0), 0);
+	/* without the programs' and trampolines' symbols (a table read before they were loaded) */
+	ck_assert_int_eq(stack_bpf_prefix(NULL, fentry, ARRAY_SIZE(fentry)), 0);
+	ksyms_free(r);
+#if defined(__x86_64__)
+	/* nf_conntrack_in+5, after the 5-byte call to the trampoline: +1, where the kprobe reports */
+	ck_assert_uint_eq(stack_fentry_frame(0xffffffff81234005ULL), 0xffffffff81234001ULL);
+	/* with IBT (6.12): the call follows the 4-byte endbr64; the kprobe reports +5 */
+	ck_assert_uint_eq(stack_fentry_frame(0xffffffff81234009ULL), 0xffffffff81234005ULL);
+#endif
+	/* a user stack is left as it is, without reading kallsyms */
+	uint64_t copy[ARRAY_SIZE(user)];
+
+	memcpy(copy, user, sizeof(user));
+	ck_assert_int_eq(stack_from_kernel(copy, ARRAY_SIZE(copy)), ARRAY_SIZE(user));
+	ck_assert(!memcmp(copy, user, sizeof(user)));
+}
+END_TEST
+
 static Suite *ksyms_suite(void)
 {
 	const TTest *fixture_tests[] = { test_find_exact_start,
@@ -375,7 +446,8 @@ static Suite *ksyms_suite(void)
 					 test_has,
 					 test_attach_name_without_symbols };
 	const TTest *other_tests[] = { test_load_missing_file, test_restricted_kallsyms,
-				       test_long_symbol_names, test_clone_name, test_clone_pattern };
+				       test_long_symbol_names, test_clone_name,
+				       test_clone_pattern,     test_stack_bpf_prefix };
 	Suite *s = suite_create("ksyms");
 	TCase *tc;
 
