@@ -273,7 +273,13 @@ static __always_inline int on_conn(void *ctx, struct nf_conn *ct, __u8 probe_id,
 	read_tuple(ct, ctinfo != CT_CTINFO_NA && ctinfo >= IP_CT_IS_REPLY_, ev, &k);
 	if (!filter_pass(cfg, &k))
 		return 0;
-	ev->nfct = (unsigned long)ct | (ctinfo == CT_CTINFO_NA ? 0 : ctinfo & NFCT_INFOMASK);
+	/*
+	 * An fentry program's ct is a BTF pointer, which the verifier lets no bitwise operator
+	 * touch (6.12 refused ct | ctinfo): the OR is done on the copy in the event, a number.
+	 */
+	*(volatile __u64 *)&ev->nfct = (unsigned long)ct;
+	if (ctinfo != CT_CTINFO_NA)
+		ev->nfct = *(volatile __u64 *)&ev->nfct | (ctinfo & NFCT_INFOMASK);
 	ev->ctinfo = ctinfo;
 	read_conn(ct, ev);
 	submit(ctx, cfg, ev);
@@ -281,8 +287,7 @@ static __always_inline int on_conn(void *ctx, struct nf_conn *ct, __u8 probe_id,
 }
 
 /* 5.0+: nf_conntrack_in(skb, state). */
-SEC("kprobe")
-int BPF_KPROBE(ct_nf_conntrack_in, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(ct_nf_conntrack_in, nf_conntrack_in, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, CT_PROBE_NF_CONNTRACK_IN, NULL);
 }
@@ -294,8 +299,8 @@ int BPF_KPROBE(ct_nf_conntrack_in_old, void *net, __u8 pf, unsigned int hooknum,
 	return on_skb(ctx, skb, CT_PROBE_NF_CONNTRACK_IN, NULL);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(ct_ovs_ct_lookup, void *net, void *key, const void *info, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(ct_ovs_ct_lookup, __ovs_ct_lookup, void *net, void *key, const void *info,
+		  struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, CT_PROBE_OVS_CT_LOOKUP, info);
 }
@@ -307,22 +312,20 @@ int BPF_KPROBE(ct_ovs_ct_update_key, struct sk_buff *skb, const void *info)
 }
 
 /* __nf_ct_refresh_acct(ct, ctinfo, skb, extra_jiffies, do_acct), until the skb was dropped. */
-SEC("kprobe")
-int BPF_KPROBE(ct_refresh_acct, struct nf_conn *ct, unsigned int ctinfo, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(ct_refresh_acct, __nf_ct_refresh_acct, struct nf_conn *ct, unsigned int ctinfo,
+		  struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, CT_PROBE_REFRESH_ACCT, NULL);
 }
 
 /* __nf_ct_refresh_acct(ct, ctinfo, extra_jiffies, bytes) on recent kernels. */
-SEC("kprobe")
-int BPF_KPROBE(ct_refresh_acct_noskb, struct nf_conn *ct, unsigned int ctinfo)
+BPFNET_FUNC_ENTRY(ct_refresh_acct_noskb, __nf_ct_refresh_acct, struct nf_conn *ct, unsigned int ctinfo)
 {
 	return on_conn(ctx, ct, CT_PROBE_REFRESH_ACCT, ctinfo & NFCT_INFOMASK);
 }
 
 /* nf_conntrack_tcp_packet(ct, skb, ...) from 5.4, tcp_packet(ct, skb, ...) before. */
-SEC("kprobe")
-int BPF_KPROBE(ct_tcp_packet, struct nf_conn *ct, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(ct_tcp_packet, nf_conntrack_tcp_packet, struct nf_conn *ct, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, CT_PROBE_TCP_PACKET, NULL);
 }
@@ -347,21 +350,19 @@ int BPF_KRETPROBE(ct_tcp_packet_ret, long ret)
 }
 
 /* Before 5.0: tcp_error(net, tmpl, skb, dataoff, pf, hooknum). */
-SEC("kprobe")
-int BPF_KPROBE(ct_tcp_error, void *net, void *tmpl, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(ct_tcp_error, tcp_error, void *net, void *tmpl, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, CT_PROBE_TCP_ERROR, NULL);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(ct_ovs_ct_execute, void *net, struct sk_buff *skb, void *key, const void *info)
+BPFNET_FUNC_ENTRY(ct_ovs_ct_execute, ovs_ct_execute, void *net, struct sk_buff *skb, void *key,
+		  const void *info)
 {
 	return on_skb(ctx, skb, CT_PROBE_OVS_CT_EXECUTE, info);
 }
 
 /* An entry leaves the conntrack table (timeout, conntrack -D, flush, early drop). */
-SEC("kprobe")
-int BPF_KPROBE(ct_nf_ct_delete, struct nf_conn *ct)
+BPFNET_FUNC_ENTRY(ct_nf_ct_delete, nf_ct_delete, struct nf_conn *ct)
 {
 	return on_conn(ctx, ct, CT_PROBE_NF_CT_DELETE, CT_CTINFO_NA);
 }

@@ -235,36 +235,37 @@ static bool old_tcp_chosen(const struct hook_set *plan)
 }
 
 // clang-format off
-#define CT_KPROBE(prog, func, ...) { { HOOK_KPROBE, prog, func, __VA_ARGS__ } }, "nf_conntrack", true
+#define CT_FUNC(prog, func, ...) { HOOK_FUNC_ENTRY(prog, func, __VA_ARGS__) }, "nf_conntrack", true
 #define OVS_KPROBE(prog, func) { { HOOK_KPROBE, prog, func } }, "openvswitch", true
+#define OVS_FUNC(prog, func) { HOOK_FUNC_ENTRY(prog, func) }, "openvswitch", true
 // clang-format on
 
 /* Every hook is optional, as in the original: a probe that cannot attach is a warning. */
 static const struct hook_def hook_defs[CT_HOOKS] = {
 	[CT_IN] = { "nf_conntrack_in",
 		    { { HOOK_KPROBE, "ct_nf_conntrack_in_old", "nf_conntrack_in", conntrack_in_old },
-		      { HOOK_KPROBE, "ct_nf_conntrack_in", "nf_conntrack_in", conntrack_in_new } },
+		      HOOK_FUNC_ENTRY("ct_nf_conntrack_in", "nf_conntrack_in", conntrack_in_new) },
 		    "nf_conntrack",
 		    true },
-	[CT_OVS_LOOKUP] = { "__ovs_ct_lookup", OVS_KPROBE("ct_ovs_ct_lookup", "__ovs_ct_lookup") },
+	[CT_OVS_LOOKUP] = { "__ovs_ct_lookup", OVS_FUNC("ct_ovs_ct_lookup", "__ovs_ct_lookup") },
 	[CT_OVS_UPDATE_KEY] = { "ovs_ct_update_key",
 				OVS_KPROBE("ct_ovs_ct_update_key", "ovs_ct_update_key") },
 	[CT_REFRESH] = { "__nf_ct_refresh_acct",
-			 { { HOOK_KPROBE, "ct_refresh_acct_noskb", "__nf_ct_refresh_acct", refresh_noskb },
-			   { HOOK_KPROBE, "ct_refresh_acct", "__nf_ct_refresh_acct", refresh_skb } },
+			 { HOOK_FUNC_ENTRY("ct_refresh_acct_noskb", "__nf_ct_refresh_acct", refresh_noskb),
+			   HOOK_FUNC_ENTRY("ct_refresh_acct", "__nf_ct_refresh_acct", refresh_skb) },
 			 "nf_conntrack",
 			 true },
-	[CT_OVS_EXECUTE] = { "ovs_ct_execute", OVS_KPROBE("ct_ovs_ct_execute", "ovs_ct_execute") },
+	[CT_OVS_EXECUTE] = { "ovs_ct_execute", OVS_FUNC("ct_ovs_ct_execute", "ovs_ct_execute") },
 	[CT_TCP] = { "TCP packet tracking",
-		     { { HOOK_KPROBE, "ct_tcp_packet", "nf_conntrack_tcp_packet" },
-		       { HOOK_KPROBE, "ct_tcp_packet", "tcp_packet" } },
+		     { HOOK_FUNC_ENTRY("ct_tcp_packet", "nf_conntrack_tcp_packet"),
+		       HOOK_FUNC_ENTRY("ct_tcp_packet", "tcp_packet") },
 		     "nf_conntrack",
 		     true },
 	[CT_TCP_RET] = { "tcp_packet",
 			 { { HOOK_KRETPROBE, "ct_tcp_packet_ret", "tcp_packet", old_tcp_chosen } },
 			 "nf_conntrack",
 			 true },
-	[CT_TCP_ERROR] = { "tcp_error", CT_KPROBE("ct_tcp_error", "tcp_error", old_tcp_chosen) },
+	[CT_TCP_ERROR] = { "tcp_error", CT_FUNC("ct_tcp_error", "tcp_error", old_tcp_chosen) },
 	/*
 	 * Where GCC split nf_ct_delete (5.10 on Debian), the module's own callers (timeouts, GC,
 	 * flush) jump straight to the split-off body, past a kprobe on nf_ct_delete, while every
@@ -272,13 +273,13 @@ static const struct hook_def hook_defs[CT_HOOKS] = {
 	 */
 	[CT_DELETE] = { "nf_ct_delete",
 			{ { HOOK_KPROBE, "ct_nf_ct_delete", "nf_ct_delete", .clones = KSYM_CLONE_PART },
-			  { HOOK_KPROBE, "ct_nf_ct_delete", "nf_ct_delete" } },
+			  HOOK_FUNC_ENTRY("ct_nf_ct_delete", "nf_ct_delete") },
 			"nf_conntrack",
 			true },
 };
 const struct hook_table ct_hook_table = { hook_defs, CT_HOOKS };
 
-/* Why this variant, printed after "Attached kprobe to ...". */
+/* Why this variant, printed after "Attached kprobe to ..." (or fentry). */
 static const char *variant_note(const struct hook_candidate *c)
 {
 	if (!strcmp(c->prog, "ct_nf_conntrack_in_old"))
@@ -323,7 +324,8 @@ static int attach_hooks(struct hook_set *hooks)
 		const struct hook_def *d = &hook_defs[k];
 		const struct hook_candidate *c = hook_chosen(hooks, k);
 		bool ret = d->cand[0].kind == HOOK_KRETPROBE;
-		const char *kind = ret ? "kretprobe" : "kprobe";
+		/* fentry where the kernel attaches it, else the kprobe (the original's word when none). */
+		const char *kind = c ? hook_kind_name(c->kind) : ret ? "kretprobe" : "kprobe";
 
 		if (hooks->c[k].inapplicable || ((k == CT_TCP || k == CT_TCP_ERROR) && !c))
 			continue;

@@ -104,8 +104,7 @@ static __always_inline void submit(void *ctx, struct defrag_event *ev)
 	emit_event(ctx, ev, sizeof(*ev));
 }
 
-SEC("kprobe")
-int BPF_KPROBE(df_ip_defrag, void *net, struct sk_buff *skb, __u32 user)
+BPFNET_FUNC_ENTRY(df_ip_defrag, ip_defrag, void *net, struct sk_buff *skb, __u32 user)
 {
 	const struct defrag_config *cfg = get_config();
 	struct defrag_event *ev = event_start(DEFRAG_EV_IP_DEFRAG);
@@ -153,8 +152,8 @@ out:
 	return 0;
 }
 
-SEC("kprobe")
-int BPF_KPROBE(df_frag_insert, struct inet_frag_queue *q, struct sk_buff *skb, int offset, int end)
+BPFNET_FUNC_ENTRY(df_frag_insert, inet_frag_queue_insert, struct inet_frag_queue *q, struct sk_buff *skb,
+		  int offset, int end)
 {
 	const struct defrag_config *cfg = get_config();
 	__u64 id = bpf_get_current_pid_tgid();
@@ -196,8 +195,7 @@ out:
 }
 
 /* The queue's timer fired before every fragment arrived. */
-SEC("kprobe")
-int BPF_KPROBE(df_ip_expire, void *timer)
+BPFNET_FUNC_ENTRY(df_ip_expire, ip_expire, void *timer)
 {
 	const struct defrag_config *cfg = get_config();
 	struct defrag_event *ev = event_start(DEFRAG_EV_TIMEOUT);
@@ -246,8 +244,7 @@ int df_tp_consume_skb(struct trace_event_raw_consume_skb *ctx)
 }
 
 /* __kfree_skb(skb), as the original, or kfree_skb(skb). */
-SEC("kprobe")
-int BPF_KPROBE(df_kprobe_free, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(df_kprobe_free, __kfree_skb, struct sk_buff *skb)
 {
 	return on_free(ctx, skb, 0, DEFRAG_FREE_KPROBE);
 }

@@ -310,23 +310,23 @@ static bool free_tracepoint_chosen(const struct hook_set *plan)
 }
 
 static const struct hook_def hook_defs[DF_HOOKS] = {
-	[DF_DEFRAG] = { "IPv4 reassembly", { { HOOK_KPROBE, "df_ip_defrag", "ip_defrag" } } },
+	[DF_DEFRAG] = { "IPv4 reassembly", { HOOK_FUNC_ENTRY("df_ip_defrag", "ip_defrag") } },
 	[DF_DEFRAG_RET] = { "IPv4 reassembly results",
 			    { { HOOK_KRETPROBE, "df_ip_defrag_ret", "ip_defrag" } } },
 	/* inet_frag_queue_insert appeared in 4.20 (some 4.19 kernels have the backport). */
 	[DF_INSERT] = { "duplicate and overlapping fragments",
-			{ { HOOK_KPROBE, "df_frag_insert", "inet_frag_queue_insert" } },
+			{ HOOK_FUNC_ENTRY("df_frag_insert", "inet_frag_queue_insert") },
 			.optional = true },
 	[DF_INSERT_RET] = { "duplicate and overlapping fragment results",
 			    { { HOOK_KRETPROBE, "df_frag_insert_ret", "inet_frag_queue_insert" } },
 			    .optional = true },
 	[DF_EXPIRE] = { "reassembly timeouts",
-			{ { HOOK_KPROBE, "df_ip_expire", "ip_expire" } },
+			{ HOOK_FUNC_ENTRY("df_ip_expire", "ip_expire") },
 			.optional = true },
 	[DF_FREE] = { "freed packets",
 		      { { HOOK_TP, "df_tp_kfree_skb", "skb:kfree_skb" },
-			{ HOOK_KPROBE, "df_kprobe_free", "__kfree_skb" },
-			{ HOOK_KPROBE, "df_kprobe_free", "kfree_skb" } } },
+			HOOK_FUNC_ENTRY("df_kprobe_free", "__kfree_skb"),
+			HOOK_FUNC_ENTRY("df_kprobe_free", "kfree_skb") } },
 	[DF_CONSUME] = { "consumed packets",
 			 { { HOOK_TP, "df_tp_consume_skb", "skb:consume_skb", free_tracepoint_chosen } },
 			 .optional = true },
@@ -337,11 +337,15 @@ static void print_probes(const struct hook_set *hooks)
 {
 	char desc[96];
 
-	printf("Probes: kprobe+kretprobe %s", hook_defs[DF_DEFRAG].cand[0].target);
-	if (hook_chosen(hooks, DF_INSERT))
-		printf(", kprobe+kretprobe inet_frag_queue_insert");
-	if (hook_chosen(hooks, DF_EXPIRE))
-		printf(", kprobe ip_expire");
+	const struct hook_candidate *c;
+
+	/* The entries are fentry or kprobe programs, the returns kretprobes. */
+	printf("Probes: %s+kretprobe %s", hook_kind_name(hook_chosen(hooks, DF_DEFRAG)->kind),
+	       hook_defs[DF_DEFRAG].cand[0].target);
+	if ((c = hook_chosen(hooks, DF_INSERT)))
+		printf(", %s+kretprobe inet_frag_queue_insert", hook_kind_name(c->kind));
+	if ((c = hook_chosen(hooks, DF_EXPIRE)))
+		printf(", %s ip_expire", hook_kind_name(c->kind));
 	printf(", %s%s\n", hook_describe(hooks, DF_FREE, desc, sizeof(desc)),
 	       hook_chosen(hooks, DF_CONSUME) ? " + tracepoint skb:consume_skb" : "");
 }

@@ -80,14 +80,12 @@ static __always_inline int on_skb(void *ctx, struct sk_buff *skb, __u32 probe)
 	return 0;
 }
 
-SEC("kprobe")
-int BPF_KPROBE(arp_kprobe_receive, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(arp_kprobe_receive, __netif_receive_skb, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, ARP_RECEIVE);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(arp_kprobe_tun_xmit, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(arp_kprobe_tun_xmit, tun_net_xmit, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, ARP_TUN_XMIT);
 }

@@ -176,11 +176,11 @@ void arp_print_exit(FILE *f, bool json, const struct arp_count *c, size_t n, uin
 static const struct hook_def hook_defs[ARP_PROBES] = {
 	/* The tracepoints fire in the same paths, for kernels without kprobes. */
 	[ARP_RECEIVE] = { "packets from the tap",
-			  { { HOOK_KPROBE, "arp_kprobe_receive", "__netif_receive_skb" },
+			  { HOOK_FUNC_ENTRY("arp_kprobe_receive", "__netif_receive_skb"),
 			    { HOOK_TP, "arp_tp_receive", "net:netif_receive_skb" } },
 			  .optional = true },
 	[ARP_TUN_XMIT] = { "packets into the tap",
-			   { { HOOK_KPROBE, "arp_kprobe_tun_xmit", "tun_net_xmit" },
+			   { HOOK_FUNC_ENTRY("arp_kprobe_tun_xmit", "tun_net_xmit"),
 			     { HOOK_TP, "arp_tp_xmit", "net:net_dev_start_xmit" } },
 			   .optional = true },
 };

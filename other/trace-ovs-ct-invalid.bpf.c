@@ -33,8 +33,8 @@ static __always_inline struct ct_packet *current_packet(void)
 	return bpf_map_lookup_elem(&ct_packets, &zero);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(ctinv_ovs_ct_execute, struct net *net, struct sk_buff *skb, struct sw_flow_key *key)
+BPFNET_FUNC_ENTRY(ctinv_ovs_ct_execute, ovs_ct_execute, struct net *net, struct sk_buff *skb,
+		  struct sw_flow_key *key)
 {
 	const struct ctinv_config *cfg = get_config();
 	struct ct_packet *p = current_packet();
@@ -99,8 +99,7 @@ static __always_inline int step(void *ctx, struct sk_buff *skb, __u8 probe)
 	return 0;
 }
 
-SEC("kprobe")
-int BPF_KPROBE(ctinv_nf_conntrack_in, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(ctinv_nf_conntrack_in, nf_conntrack_in, struct sk_buff *skb)
 {
 	return step(ctx, skb, CTINV_CONNTRACK_IN);
 }
@@ -112,21 +111,19 @@ int BPF_KPROBE(ctinv_nf_conntrack_in_old, void *net, __u8 pf, unsigned int hookn
 	return step(ctx, skb, CTINV_CONNTRACK_IN);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(ctinv_tcp_packet, struct nf_conn *ct, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(ctinv_tcp_packet, nf_conntrack_tcp_packet, struct nf_conn *ct, struct sk_buff *skb)
 {
 	return step(ctx, skb, CTINV_TCP_PACKET);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(ctinv_refresh_acct, struct nf_conn *ct, int ctinfo, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(ctinv_refresh_acct, __nf_ct_refresh_acct, struct nf_conn *ct, int ctinfo,
+		  struct sk_buff *skb)
 {
 	return step(ctx, skb, CTINV_REFRESH);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(ctinv_ovs_ct_lookup, struct net *net, struct sw_flow_key *key, const void *info,
-	       struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(ctinv_ovs_ct_lookup, __ovs_ct_lookup, struct net *net, struct sw_flow_key *key,
+		  const void *info, struct sk_buff *skb)
 {
 	return step(ctx, skb, CTINV_OVS_LOOKUP);
 }
@@ -153,23 +150,21 @@ static __always_inline int window_step(void *ctx, struct ip_ct_tcp *state, __u32
 }
 
 /* Up to 5.18: tcp_in_window(ct, state, dir, index, skb, ...). */
-SEC("kprobe")
-int BPF_KPROBE(ctinv_tcp_in_window_state, struct nf_conn *ct, struct ip_ct_tcp *state, __u32 dir,
-	       unsigned int index, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(ctinv_tcp_in_window_state, tcp_in_window, struct nf_conn *ct, struct ip_ct_tcp *state,
+		  __u32 dir, unsigned int index, struct sk_buff *skb)
 {
 	return window_step(ctx, state, dir, skb);
 }
 
 /* 5.19+: tcp_in_window(ct, dir, index, skb, ...), the state is ct->proto.tcp. */
-SEC("kprobe")
-int BPF_KPROBE(ctinv_tcp_in_window, struct nf_conn *ct, __u32 dir, unsigned int index, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(ctinv_tcp_in_window, tcp_in_window, struct nf_conn *ct, __u32 dir, unsigned int index,
+		  struct sk_buff *skb)
 {
 	return window_step(ctx, &ct->proto.tcp, dir, skb);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(ctinv_ovs_ct_update_key, struct sw_flow_key *key, __u8 state,
-	       const struct nf_conntrack_zone *zone)
+BPFNET_FUNC_ENTRY(ctinv_ovs_ct_update_key, __ovs_ct_update_key, struct sw_flow_key *key, __u8 state,
+		  const struct nf_conntrack_zone *zone)
 {
 	struct ct_packet *p = current_packet();
 	struct ctinv_step *s;

@@ -37,38 +37,32 @@ static __always_inline int on_function(void *ctx, struct sock *sk, struct sk_buf
 	return 0;
 }
 
-SEC("kprobe")
-int BPF_KPROBE(qdq_sch_direct_xmit, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(qdq_sch_direct_xmit, sch_direct_xmit, struct sk_buff *skb)
 {
 	return on_function(ctx, NULL, skb, true, QDQ_SCH_DIRECT_XMIT);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(qdq_tun_net_xmit, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(qdq_tun_net_xmit, tun_net_xmit, struct sk_buff *skb)
 {
 	return on_function(ctx, NULL, skb, true, QDQ_TUN_NET_XMIT);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(qdq_ip_queue_xmit, struct sock *sk, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(qdq_ip_queue_xmit, __ip_queue_xmit, struct sock *sk, struct sk_buff *skb)
 {
 	return on_function(ctx, sk, skb, false, QDQ_IP_QUEUE_XMIT);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(qdq_tcp_transmit_skb, struct sock *sk, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(qdq_tcp_transmit_skb, __tcp_transmit_skb, struct sock *sk, struct sk_buff *skb)
 {
 	return on_function(ctx, sk, skb, false, QDQ_TCP_TRANSMIT_SKB);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(qdq_tcp_add_backlog, struct sock *sk, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(qdq_tcp_add_backlog, tcp_add_backlog, struct sock *sk, struct sk_buff *skb)
 {
 	return on_function(ctx, sk, skb, false, QDQ_TCP_ADD_BACKLOG);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(qdq_tcp_v4_do_rcv, struct sock *sk, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(qdq_tcp_v4_do_rcv, tcp_v4_do_rcv, struct sock *sk, struct sk_buff *skb)
 {
 	return on_function(ctx, sk, skb, false, QDQ_TCP_V4_DO_RCV);
 }

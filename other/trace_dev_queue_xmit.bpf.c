@@ -6,14 +6,12 @@
 #include "skb_gso.bpf.h"
 #include "trace_dev_queue_xmit.h"
 
-SEC("kprobe")
-int BPF_KPROBE(dqx_sch_direct_xmit, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(dqx_sch_direct_xmit, sch_direct_xmit, struct sk_buff *skb)
 {
 	return gso_on_skb(ctx, skb, DQX_SCH_DIRECT_XMIT, true);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(dqx_dev_queue_xmit, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(dqx_dev_queue_xmit, __dev_queue_xmit, struct sk_buff *skb)
 {
 	return gso_on_skb(ctx, skb, DQX_DEV_QUEUE_XMIT, true);
 }

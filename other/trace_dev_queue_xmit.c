@@ -65,11 +65,11 @@ void dqx_print_event(FILE *f, const struct gso_event *ev, const struct gso_frame
 
 static const struct hook_def hook_defs[DQX_PROBES] = {
 	[DQX_SCH_DIRECT_XMIT] = { "direct transmit",
-				  { { HOOK_KPROBE, "dqx_sch_direct_xmit", "sch_direct_xmit" } },
+				  { HOOK_FUNC_ENTRY("dqx_sch_direct_xmit", "sch_direct_xmit") },
 				  .optional = true },
 	/* The tracepoint fires inside __dev_queue_xmit, for kernels without kprobes. */
 	[DQX_DEV_QUEUE_XMIT] = { "device queue entry",
-				 { { HOOK_KPROBE, "dqx_dev_queue_xmit", "__dev_queue_xmit" },
+				 { HOOK_FUNC_ENTRY("dqx_dev_queue_xmit", "__dev_queue_xmit"),
 				   { HOOK_TP, "dqx_tp_net_dev_queue", "net:net_dev_queue" } },
 				 .optional = true },
 };

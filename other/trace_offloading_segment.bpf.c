@@ -35,20 +35,19 @@ static __always_inline int on_skb(void *ctx, struct sk_buff *skb, __u8 probe, bo
 	return 0;
 }
 
+/* More than 6 arguments: x86 trampolines before 6.6 cannot carry them, a kprobe only. */
 SEC("kprobe")
 int BPF_KPROBE(os_iptunnel_xmit, void *sk, void *rt, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, OFFSEG_IPTUNNEL_XMIT, true);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(os_udp_tunnel_segment, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(os_udp_tunnel_segment, skb_udp_tunnel_segment, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, OFFSEG_UDP_TUNNEL_SEGMENT, true);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(os_kfree_skb, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(os_kfree_skb, __kfree_skb, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, OFFSEG_KFREE_SKB, false);
 }

@@ -43,10 +43,11 @@ static const struct hook_def hook_defs[OFFSEG_PROBES] = {
 				   { { HOOK_KPROBE, "os_iptunnel_xmit", "iptunnel_xmit" } },
 				   .optional = true },
 	[OFFSEG_UDP_TUNNEL_SEGMENT] = { "UDP tunnel segmentation",
-					{ { HOOK_KPROBE, "os_udp_tunnel_segment", "skb_udp_tunnel_segment" } },
+					{ HOOK_FUNC_ENTRY("os_udp_tunnel_segment",
+							  "skb_udp_tunnel_segment") },
 					.optional = true },
 	[OFFSEG_KFREE_SKB] = { "freed tunnel packets",
-			       { { HOOK_KPROBE, "os_kfree_skb", "__kfree_skb" } },
+			       { HOOK_FUNC_ENTRY("os_kfree_skb", "__kfree_skb") },
 			       .optional = true },
 };
 const struct hook_table offseg_hook_table = { hook_defs, OFFSEG_PROBES };

@@ -7,45 +7,38 @@
 #include "skb_gso.bpf.h"
 #include "trace_tc_qdisc.h"
 
-SEC("kprobe")
-int BPF_KPROBE(tcq_sch_direct_xmit, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(tcq_sch_direct_xmit, sch_direct_xmit, struct sk_buff *skb)
 {
 	return gso_on_skb(ctx, skb, TCQ_SCH_DIRECT_XMIT, true);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(tcq_htb_enqueue, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(tcq_htb_enqueue, htb_enqueue, struct sk_buff *skb)
 {
 	return gso_on_skb(ctx, skb, TCQ_HTB_ENQUEUE, true);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(tcq_fq_codel_enqueue, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(tcq_fq_codel_enqueue, fq_codel_enqueue, struct sk_buff *skb)
 {
 	return gso_on_skb(ctx, skb, TCQ_FQ_CODEL_ENQUEUE, true);
 }
 
 /* 5.13 put the block between skb and tp: the skb stays the first argument. */
-SEC("kprobe")
-int BPF_KPROBE(tcq_tcf_classify, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(tcq_tcf_classify, tcf_classify, struct sk_buff *skb)
 {
 	return gso_on_skb(ctx, skb, TCQ_TCF_CLASSIFY, true);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(tcq_tcf_action_exec, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(tcq_tcf_action_exec, tcf_action_exec, struct sk_buff *skb)
 {
 	return gso_on_skb(ctx, skb, TCQ_TCF_ACTION_EXEC, true);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(tcq_cls_cgroup_classify, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(tcq_cls_cgroup_classify, cls_cgroup_classify, struct sk_buff *skb)
 {
 	return gso_on_skb(ctx, skb, TCQ_CLS_CGROUP_CLASSIFY, true);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(tcq_fq_codel_qdisc, struct sk_buff *skb, struct Qdisc *sch)
+BPFNET_FUNC_ENTRY(tcq_fq_codel_qdisc, fq_codel_enqueue, struct sk_buff *skb, struct Qdisc *sch)
 {
 	const struct gso_config *cfg = get_config();
 	struct gso_event *ev;

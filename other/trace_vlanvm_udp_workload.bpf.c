@@ -59,104 +59,91 @@ static __always_inline int on_driver_xmit(void *ctx, struct sk_buff *skb, __u8 p
 	return 0;
 }
 
-SEC("kprobe")
-int BPF_KPROBE(vv_handle_offloads, struct sk_buff *skb, int gso_type_mask)
+BPFNET_FUNC_ENTRY(vv_handle_offloads, iptunnel_handle_offloads, struct sk_buff *skb, int gso_type_mask)
 {
 	return on_skb(ctx, skb, VLANVM_HANDLE_OFFLOADS, (__u64)(__s64)gso_type_mask, false);
 }
 
+/* More than 6 arguments: x86 trampolines before 6.6 cannot carry them, a kprobe only. */
 SEC("kprobe")
 int BPF_KPROBE(vv_iptunnel_xmit, void *sk, void *rt, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, VLANVM_IPTUNNEL_XMIT, 0, false);
 }
 
+/* More than 6 arguments: x86 trampolines before 6.6 cannot carry them, a kprobe only. */
 SEC("kprobe")
 int BPF_KPROBE(vv_udp_tunnel_xmit, void *rt, void *sk, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, VLANVM_UDP_TUNNEL_XMIT, 0, false);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(vv_mac_gso_segment, struct sk_buff *skb, __u64 features)
+BPFNET_FUNC_ENTRY(vv_mac_gso_segment, skb_mac_gso_segment, struct sk_buff *skb, __u64 features)
 {
 	return on_skb(ctx, skb, VLANVM_MAC_GSO_SEGMENT, features, false);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(vv_tcp_gso_segment, struct sk_buff *skb, __u64 features)
+BPFNET_FUNC_ENTRY(vv_tcp_gso_segment, tcp_gso_segment, struct sk_buff *skb, __u64 features)
 {
 	return on_skb(ctx, skb, VLANVM_TCP_GSO_SEGMENT, features, false);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(vv_skb_gso_segment, struct sk_buff *skb, __u64 features)
+BPFNET_FUNC_ENTRY(vv_skb_gso_segment, __skb_gso_segment, struct sk_buff *skb, __u64 features)
 {
 	return on_skb(ctx, skb, VLANVM_SKB_GSO_SEGMENT, features, false);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(vv_udp_gso_segment, struct sk_buff *skb, __u64 features)
+BPFNET_FUNC_ENTRY(vv_udp_gso_segment, __udp_gso_segment, struct sk_buff *skb, __u64 features)
 {
 	return on_skb(ctx, skb, VLANVM_UDP_GSO_SEGMENT, features, false);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(vv_segment_list, struct sk_buff *skb, __u64 features)
+BPFNET_FUNC_ENTRY(vv_segment_list, skb_segment_list, struct sk_buff *skb, __u64 features)
 {
 	return on_skb(ctx, skb, VLANVM_SEGMENT_LIST, features, false);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(vv_segment, struct sk_buff *skb, __u64 features)
+BPFNET_FUNC_ENTRY(vv_segment, skb_segment, struct sk_buff *skb, __u64 features)
 {
 	return on_skb(ctx, skb, VLANVM_SEGMENT, features, false);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(vv_ip_finish_output, void *net, void *sk, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(vv_ip_finish_output, __ip_finish_output, void *net, void *sk, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, VLANVM_IP_FINISH_OUTPUT, 0, false);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(vv_ip_finish_output_gso, void *net, void *sk, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(vv_ip_finish_output_gso, ip_finish_output_gso, void *net, void *sk, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, VLANVM_IP_FINISH_OUTPUT_GSO, 0, false);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(vv_icmp_send, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(vv_icmp_send, __icmp_send, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, VLANVM_ICMP_SEND, 0, false);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(vv_ip_fragment, void *net, void *sk, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(vv_ip_fragment, ip_fragment, void *net, void *sk, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, VLANVM_IP_FRAGMENT, 0, false);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(vv_mlx5e_xmit, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(vv_mlx5e_xmit, mlx5e_xmit, struct sk_buff *skb)
 {
 	return on_driver_xmit(ctx, skb, VLANVM_MLX5E_XMIT);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(vv_internal_dev_xmit, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(vv_internal_dev_xmit, internal_dev_xmit, struct sk_buff *skb)
 {
 	return on_driver_xmit(ctx, skb, VLANVM_INTERNAL_DEV_XMIT);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(vv_validate_xmit, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(vv_validate_xmit, validate_xmit_skb, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, VLANVM_VALIDATE_XMIT, 0, true);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(vv_netif_skb_features, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(vv_netif_skb_features, netif_skb_features, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, VLANVM_NETIF_SKB_FEATURES, 0, true);
 }

@@ -54,21 +54,26 @@ static const struct arg_parser parser = {
 	.opts = options,
 };
 
+/* fentry or kprobe on the function, else a kprobe on a GCC clone of it (no BTF: no fentry). */
 #define KPROBE(prog, func)                                                                                   \
-	{ HOOK_KPROBE, prog, func },                                                                         \
+	HOOK_FUNC_ENTRY(prog, func),                                                                         \
 	{                                                                                                    \
 		HOOK_KPROBE, prog, func, .clones = KSYM_CLONES_ANY                                           \
 	}
+/* A kprobe only: more than 6 arguments, which x86 trampolines before 6.6 cannot carry. */
+// clang-format off
+#define KPROBE_ONLY(prog, func) { HOOK_KPROBE, prog, func }, { HOOK_KPROBE, prog, func, .clones = KSYM_CLONES_ANY }
+// clang-format on
 
 static struct hook_def hook_defs[VLANVM_PROBES] = {
 	[VLANVM_HANDLE_OFFLOADS] = { "tunnel offload setup",
 				     { KPROBE("vv_handle_offloads", "iptunnel_handle_offloads") },
 				     .optional = true },
 	[VLANVM_IPTUNNEL_XMIT] = { "tunnel transmit",
-				   { KPROBE("vv_iptunnel_xmit", "iptunnel_xmit") },
+				   { KPROBE_ONLY("vv_iptunnel_xmit", "iptunnel_xmit") },
 				   .optional = true },
 	[VLANVM_UDP_TUNNEL_XMIT] = { "UDP tunnel transmit",
-				     { KPROBE("vv_udp_tunnel_xmit", "udp_tunnel_xmit_skb") },
+				     { KPROBE_ONLY("vv_udp_tunnel_xmit", "udp_tunnel_xmit_skb") },
 				     .module = "udp_tunnel",
 				     .optional = true },
 	[VLANVM_MAC_GSO_SEGMENT] = { "GSO by protocol",

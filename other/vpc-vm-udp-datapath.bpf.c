@@ -58,50 +58,44 @@ static __always_inline int on_skb(void *ctx, struct sk_buff *skb, __u8 probe, __
 
 #define SET(field) __builtin_offsetof(struct vpc_config, field)
 
-SEC("kprobe")
-int BPF_KPROBE(vpc_handle_offloads, struct sk_buff *skb, int gso_type_mask)
+BPFNET_FUNC_ENTRY(vpc_handle_offloads, iptunnel_handle_offloads, struct sk_buff *skb, int gso_type_mask)
 {
 	return on_skb(ctx, skb, VPC_HANDLE_OFFLOADS, (__u64)(__s64)gso_type_mask, SET(tunnel), ANY_PACKET);
 }
 
+/* More than 6 arguments: x86 trampolines before 6.6 cannot carry them, a kprobe only. */
 SEC("kprobe")
 int BPF_KPROBE(vpc_udp_tunnel_xmit, void *rt, void *sk, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, VPC_UDP_TUNNEL_XMIT, 0, SET(tunnel), ANY_PACKET);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(vpc_udp_gso_segment, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(vpc_udp_gso_segment, __udp_gso_segment, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, VPC_UDP_GSO_SEGMENT, 0, SET(devices), ANY_PACKET);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(vpc_skb_gso_segment, struct sk_buff *skb, __u64 features)
+BPFNET_FUNC_ENTRY(vpc_skb_gso_segment, __skb_gso_segment, struct sk_buff *skb, __u64 features)
 {
 	return on_skb(ctx, skb, VPC_SKB_GSO_SEGMENT, features, SET(devices), ANY_PACKET);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(vpc_segment, struct sk_buff *skb, __u64 features)
+BPFNET_FUNC_ENTRY(vpc_segment, skb_segment, struct sk_buff *skb, __u64 features)
 {
 	return on_skb(ctx, skb, VPC_SEGMENT, features, SET(devices), ANY_PACKET);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(vpc_mlx5e_xmit, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(vpc_mlx5e_xmit, mlx5e_xmit, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, VPC_MLX5E_XMIT, 0, SET(phy), TUNNEL_PORT);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(vpc_validate_xmit, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(vpc_validate_xmit, validate_xmit_skb, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, VPC_VALIDATE_XMIT, 0, SET(validate), IPV4_FRAME_NOT_ICMP_OR_DHCP);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(vpc_netif_skb_features, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(vpc_netif_skb_features, netif_skb_features, struct sk_buff *skb)
 {
 	return on_skb(ctx, skb, VPC_NETIF_SKB_FEATURES, 0, SET(devices), IPV4_FRAME_NOT_ICMP_OR_DHCP);
 }

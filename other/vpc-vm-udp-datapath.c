@@ -60,18 +60,23 @@ static const struct arg_parser parser = {
 	.opts = options,
 };
 
+/* fentry or kprobe on the function, else a kprobe on a GCC clone of it (no BTF: no fentry). */
 #define KPROBE(prog, func)                                                                                   \
-	{ HOOK_KPROBE, prog, func },                                                                         \
+	HOOK_FUNC_ENTRY(prog, func),                                                                         \
 	{                                                                                                    \
 		HOOK_KPROBE, prog, func, .clones = KSYM_CLONES_ANY                                           \
 	}
+/* A kprobe only: more than 6 arguments, which x86 trampolines before 6.6 cannot carry. */
+// clang-format off
+#define KPROBE_ONLY(prog, func) { HOOK_KPROBE, prog, func }, { HOOK_KPROBE, prog, func, .clones = KSYM_CLONES_ANY }
+// clang-format on
 
 static const struct hook_def hook_defs[VPC_PROBES] = {
 	[VPC_HANDLE_OFFLOADS] = { "tunnel offload setup",
 				  { KPROBE("vpc_handle_offloads", "iptunnel_handle_offloads") },
 				  .optional = true },
 	[VPC_UDP_TUNNEL_XMIT] = { "UDP tunnel transmit",
-				  { KPROBE("vpc_udp_tunnel_xmit", "udp_tunnel_xmit_skb") },
+				  { KPROBE_ONLY("vpc_udp_tunnel_xmit", "udp_tunnel_xmit_skb") },
 				  .module = "udp_tunnel",
 				  .optional = true },
 	[VPC_UDP_GSO_SEGMENT] = { "UDP segmentation",

@@ -136,9 +136,8 @@ static __always_inline int report(void *ctx, struct sk_buff *skb, struct sw_flow
 	return 0;
 }
 
-SEC("kprobe")
-int BPF_KPROBE(ovsdrop_do_execute_actions, void *dp, struct sk_buff *skb, struct sw_flow_key *key,
-	       const void *attr, int len)
+BPFNET_FUNC_ENTRY(ovsdrop_do_execute_actions, do_execute_actions, void *dp, struct sk_buff *skb,
+		  struct sw_flow_key *key, const void *attr, int len)
 {
 	const struct ovsdrop_config *cfg = get_config();
 	struct running_actions *r;

@@ -75,7 +75,7 @@ static const struct hook_def hook_defs[OVSDROP_HOOKS] = {
 	 * port that is down, before 6.0); before 6.8 also the drops of flows without actions.
 	 */
 	[OVSDROP_HOOK_ACTIONS] = { "flow actions",
-				   { { HOOK_KPROBE, "ovsdrop_do_execute_actions", "do_execute_actions" } },
+				   { HOOK_FUNC_ENTRY("ovsdrop_do_execute_actions", "do_execute_actions") },
 				   OVS_MODULE,
 				   true },
 	[OVSDROP_HOOK_ACTIONS_END] = { "end of flow actions",

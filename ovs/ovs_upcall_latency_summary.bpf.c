@@ -111,10 +111,9 @@ int kp_ovs_dp_upcall(struct pt_regs *ctx)
  *                                    struct sk_buff *skb, struct sw_flow_key *key, bool log)
  * skb: the packet of ovs-vswitchd's OVS_PACKET_CMD_EXECUTE, an Ethernet frame at skb->data.
  */
-SEC("kprobe")
-int kp_ovs_flow_key_extract_userspace(struct pt_regs *ctx)
+BPFNET_FUNC_ENTRY(kp_ovs_flow_key_extract_userspace, ovs_flow_key_extract_userspace, struct net *net,
+		  const void *attr, struct sk_buff *skb)
 {
-	struct sk_buff *skb = (struct sk_buff *)PT_REGS_PARM3(ctx);
 	struct upcall_session *s;
 	struct upcall_key key;
 	__u64 now = bpf_ktime_get_ns(), ns, *count;

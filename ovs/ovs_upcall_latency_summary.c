@@ -69,8 +69,8 @@ enum { HOOK_UPCALL, HOOK_KEYEXT, HOOKS };
 static const struct hook_def hook_defs[HOOKS] = {
 	[HOOK_UPCALL] = OVS_UPCALL_HOOK("tp_ovs_dp_upcall", "kp_ovs_dp_upcall"),
 	[HOOK_KEYEXT] = { "ovs_flow_key_extract_userspace",
-			  { { HOOK_KPROBE, "kp_ovs_flow_key_extract_userspace",
-			      "ovs_flow_key_extract_userspace" } },
+			  { HOOK_FUNC_ENTRY("kp_ovs_flow_key_extract_userspace",
+					    "ovs_flow_key_extract_userspace") },
 			  "openvswitch" },
 };
 const struct hook_table upcall_hook_table = { hook_defs, HOOKS };

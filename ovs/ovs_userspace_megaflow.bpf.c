@@ -67,10 +67,8 @@ int kp_ovs_dp_upcall(struct pt_regs *ctx)
  * int ovs_flow_cmd_new(struct sk_buff *skb, struct genl_info *info): the request is at
  * info->nlhdr; skb->data is the first message of ovs-vswitchd's batch, which may be another.
  */
-SEC("kprobe")
-int kp_ovs_flow_cmd_new(struct pt_regs *ctx)
+BPFNET_FUNC_ENTRY(kp_ovs_flow_cmd_new, ovs_flow_cmd_new, struct sk_buff *skb, struct genl_info *info)
 {
-	struct genl_info *info = (struct genl_info *)PT_REGS_PARM2(ctx);
 	struct megaflow_event *ev;
 	const struct nlmsghdr *nlh;
 	__u32 len, n;

@@ -75,7 +75,7 @@ enum { HOOK_UPCALL, HOOK_FLOW_NEW, HOOKS };
 static const struct hook_def hook_defs[HOOKS] = {
 	[HOOK_UPCALL] = OVS_UPCALL_HOOK("tp_ovs_dp_upcall", "kp_ovs_dp_upcall"),
 	[HOOK_FLOW_NEW] = { "ovs_flow_cmd_new",
-			    { { HOOK_KPROBE, "kp_ovs_flow_cmd_new", "ovs_flow_cmd_new" } },
+			    { HOOK_FUNC_ENTRY("kp_ovs_flow_cmd_new", "ovs_flow_cmd_new") },
 			    "openvswitch" },
 };
 const struct hook_table megaflow_hook_table = { hook_defs, HOOKS };

@@ -253,15 +253,13 @@ int dequeue_raw_tp(struct bpf_raw_tracepoint_args *ctx)
 }
 
 /* Before 5.15: the entry of the transmit path (__dev_queue_xmit or dev_queue_xmit), before the qdisc. */
-SEC("kprobe")
-int BPF_KPROBE(enqueue_dev_queue_xmit, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(enqueue_dev_queue_xmit, __dev_queue_xmit, struct sk_buff *skb)
 {
 	return on_enqueue(skb);
 }
 
 /* Called with the dequeued list, and with the packet itself when it bypasses an empty qdisc. */
-SEC("kprobe")
-int BPF_KPROBE(dequeue_sch_direct_xmit, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(dequeue_sch_direct_xmit, sch_direct_xmit, struct sk_buff *skb)
 {
 	return on_dequeue(ctx, (__u64)skb, QDISC_DEQ_BATCH + 1);
 }

@@ -339,11 +339,11 @@ static const struct hook_def hook_defs[] = {
 			 .keep_tracepoint = true },
 	[HOOK_DEQUEUE] = { "qdisc dequeue",
 			   { { HOOK_RAW_TP, "dequeue_raw_tp", "qdisc:qdisc_dequeue", enqueue_raw_tp_exists },
-			     { HOOK_KPROBE, "dequeue_sch_direct_xmit", "sch_direct_xmit" } } },
+			     HOOK_FUNC_ENTRY("dequeue_sch_direct_xmit", "sch_direct_xmit") } },
 	[HOOK_ENQUEUE] = { "qdisc enqueue",
 			   { { HOOK_RAW_TP, "enqueue_raw_tp", "qdisc:qdisc_enqueue", dequeue_raw_tp_chosen },
-			     { HOOK_KPROBE, "enqueue_dev_queue_xmit", "__dev_queue_xmit" },
-			     { HOOK_KPROBE, "enqueue_dev_queue_xmit", "dev_queue_xmit" } } },
+			     HOOK_FUNC_ENTRY("enqueue_dev_queue_xmit", "__dev_queue_xmit"),
+			     HOOK_FUNC_ENTRY("enqueue_dev_queue_xmit", "dev_queue_xmit") } },
 };
 const struct hook_table qdisc_lat_hook_table = { hook_defs, 3 };
 
@@ -367,7 +367,7 @@ int main(int argc, char **argv)
 	bpf_map__set_max_entries(skel->maps.pending, (uint32_t)opt.max_entries);
 	bpf_map__set_max_entries(skel->maps.gso_pending, (uint32_t)(opt.max_entries / 4));
 	hook_prepare(&hooks, skel->obj);
-	cfg.kprobe_enqueue = hook_chosen(&hooks, HOOK_ENQUEUE)->kind == HOOK_KPROBE;
+	cfg.kprobe_enqueue = hook_chosen(&hooks, HOOK_ENQUEUE)->kind != HOOK_RAW_TP;
 	bpfload_load(skel->skeleton);
 	bpfload_write_config(skel->maps.config_map, &cfg, sizeof(cfg));
 	if (!g_common.json)

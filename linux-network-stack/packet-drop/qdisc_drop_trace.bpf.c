@@ -285,20 +285,18 @@ static __always_inline int on_return(void *ctx, __u32 hook, __u32 code)
 		return on_return(ctx, hook, (__u32)ret);                                                     \
 	}
 
-/* The kprobe entry and kretprobe ret of hook's function, whose first argument is the skb. */
-#define QDT_SKB_XMIT_PROBES(entry, ret, hook)                                                                \
-	SEC("kprobe")                                                                                        \
-	int BPF_KPROBE(entry, struct sk_buff *skb)                                                           \
+/* The entry (kprobe or fentry) and kretprobe ret of hook's function func, whose first argument is the skb. */
+#define QDT_SKB_XMIT_PROBES(entry, ret, func, hook)                                                          \
+	BPFNET_FUNC_ENTRY(entry, func, struct sk_buff *skb)                                                  \
 	{                                                                                                    \
 		return on_entry(ctx, hook, skb, (__u64)BPF_CORE_READ(skb, dev), NULL);                       \
 	}                                                                                                    \
 	QDT_RETURN_PROBE(ret, hook)
 
-QDT_SKB_XMIT_PROBES(kp_dev_queue_xmit, krp_dev_queue_xmit, QDT_DEV_QUEUE_XMIT)
+QDT_SKB_XMIT_PROBES(kp_dev_queue_xmit, krp_dev_queue_xmit, __dev_queue_xmit, QDT_DEV_QUEUE_XMIT)
 
-SEC("kprobe")
-int BPF_KPROBE(kp_hard_start_xmit, struct sk_buff *first, struct net_device *dev, struct netdev_queue *txq,
-	       int *ret)
+BPFNET_FUNC_ENTRY(kp_hard_start_xmit, dev_hard_start_xmit, struct sk_buff *first, struct net_device *dev,
+		  struct netdev_queue *txq, int *ret)
 {
 	return on_entry(ctx, QDT_HARD_START_XMIT, first, (__u64)ret, NULL);
 }
@@ -309,10 +307,9 @@ int BPF_KRETPROBE(krp_hard_start_xmit)
 	return on_return(ctx, QDT_HARD_START_XMIT, 0);
 }
 
-QDT_SKB_XMIT_PROBES(kp_erspan_xmit, krp_erspan_xmit, QDT_ERSPAN_XMIT)
+QDT_SKB_XMIT_PROBES(kp_erspan_xmit, krp_erspan_xmit, erspan_xmit, QDT_ERSPAN_XMIT)
 
-SEC("kprobe")
-int BPF_KPROBE(kp_fq_codel_enqueue, struct sk_buff *skb, struct Qdisc *sch)
+BPFNET_FUNC_ENTRY(kp_fq_codel_enqueue, fq_codel_enqueue, struct sk_buff *skb, struct Qdisc *sch)
 {
 	return on_entry(ctx, QDT_FQ_CODEL_ENQUEUE, skb, (__u64)BPF_CORE_READ(skb, dev), sch);
 }

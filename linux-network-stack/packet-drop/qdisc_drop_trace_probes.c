@@ -104,17 +104,20 @@ static bool qdisc_drop_reasons(const struct hook_set *p)
 	return n > 0;
 }
 
-/* A kprobe + kretprobe pair on func: the return probe only with the entry probe. */
+/*
+ * An fentry (or kprobe) + kretprobe pair on func of module (NULL: the core kernel): the return
+ * probe only with the entry probe.
+ */
 // clang-format off
-#define PAIR(entry, ret, func, prog, retprog, entry_chosen)                                      \
-	[entry] = { func " entry", { { HOOK_KPROBE, prog, func } }, .optional = true },          \
-	[ret] = { func " return", { { HOOK_KRETPROBE, retprog, func, entry_chosen } }, .optional = true }
+#define PAIR(entry, ret, func, prog, retprog, entry_chosen, mod)                                         \
+	[entry] = { func " entry", { HOOK_FUNC_ENTRY(prog, func) }, mod, .optional = true },             \
+	[ret] = { func " return", { { HOOK_KRETPROBE, retprog, func, entry_chosen } }, mod, .optional = true }
 // clang-format on
 
 static const struct hook_def hook_defs[H_COUNT] = {
 	[H_DQX] = { "__dev_queue_xmit entry",
-		    { { HOOK_KPROBE, "kp_dev_queue_xmit", "__dev_queue_xmit" },
-		      { HOOK_KPROBE, "kp_dev_queue_xmit", "dev_queue_xmit" } },
+		    { HOOK_FUNC_ENTRY("kp_dev_queue_xmit", "__dev_queue_xmit"),
+		      HOOK_FUNC_ENTRY("kp_dev_queue_xmit", "dev_queue_xmit") },
 		    .optional = true },
 	[H_DQX_RET] = { "__dev_queue_xmit return",
 			{ { HOOK_KRETPROBE, "krp_dev_queue_xmit", "__dev_queue_xmit", dqx_kprobe },
@@ -123,16 +126,18 @@ static const struct hook_def hook_defs[H_COUNT] = {
 	[H_DQX_TP] = { "__dev_queue_xmit entries without kprobes",
 		       { { HOOK_TP, "tp_net_dev_queue", "net:net_dev_queue", dqx_fallback } },
 		       .optional = true },
-	PAIR(H_HSX, H_HSX_RET, "dev_hard_start_xmit", "kp_hard_start_xmit", "krp_hard_start_xmit",
-	     hsx_kprobe),
+	PAIR(H_HSX, H_HSX_RET, "dev_hard_start_xmit", "kp_hard_start_xmit", "krp_hard_start_xmit", hsx_kprobe,
+	     NULL),
 	[H_HSX_TP] = { "dev_hard_start_xmit entries without kprobes",
 		       { { HOOK_TP, "tp_net_dev_start_xmit", "net:net_dev_start_xmit", hsx_fallback } },
 		       .optional = true },
 	[H_HSX_TP_RET] = { "dev_hard_start_xmit driver status without kprobes",
 			   { { HOOK_TP, "tp_net_dev_xmit", "net:net_dev_xmit", hsx_tracepoint } },
 			   .optional = true },
-	PAIR(H_ERSPAN, H_ERSPAN_RET, "erspan_xmit", "kp_erspan_xmit", "krp_erspan_xmit", erspan_kprobe),
-	PAIR(H_FQ, H_FQ_RET, "fq_codel_enqueue", "kp_fq_codel_enqueue", "krp_fq_codel_enqueue", fq_kprobe),
+	PAIR(H_ERSPAN, H_ERSPAN_RET, "erspan_xmit", "kp_erspan_xmit", "krp_erspan_xmit", erspan_kprobe,
+	     "ip_gre"),
+	PAIR(H_FQ, H_FQ_RET, "fq_codel_enqueue", "kp_fq_codel_enqueue", "krp_fq_codel_enqueue", fq_kprobe,
+	     NULL),
 	[H_QDISC_ENQ] = { "qdisc_enqueue",
 			  { { HOOK_TP, "tp_qdisc_enqueue", "qdisc:qdisc_enqueue", tracepoint } },
 			  .optional = true },
@@ -162,7 +167,8 @@ static bool plan_pair(struct qdt_func *f, int entry, const char *missing)
 	use(f, entry);
 	use(f, entry + 1);
 	f->returns = true;
-	snprintf(f->desc, sizeof(f->desc), "kprobe+kretprobe %s", qdt_hooks.c[entry].symbol);
+	snprintf(f->desc, sizeof(f->desc), "%s+kretprobe %s", hook_kind_name(qdt_hooks.c[entry].cand->kind),
+		 qdt_hooks.c[entry].symbol);
 	return true;
 }
 

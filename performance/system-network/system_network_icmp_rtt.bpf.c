@@ -171,6 +171,7 @@ static __always_inline int on_kprobe(struct pt_regs *ctx, enum rtt_hook hook, co
 	return track(ctx, cfg, skb_arg(ctx, cfg->skb_arg[hook]), hook, at);
 }
 
+/* A tracepoint or fentry program: the sk_buff comes typed. */
 static __always_inline int on_tracepoint(void *ctx, void *skbaddr, enum rtt_hook hook, const int at)
 {
 	const struct rtt_config *cfg = get_config();
@@ -188,6 +189,18 @@ static __always_inline int on_tracepoint(void *ctx, void *skbaddr, enum rtt_hook
 		return on_kprobe(ctx, hook, at);                                                             \
 	}
 
+/*
+ * The same hook served by an fentry program prog_fentry on func, where the kernel has BPF
+ * trampolines and func's BTF: that BTF is the one args declare (the sk_buff named skb).
+ */
+#define RTT_FUNC_ENTRY(prog, func, hook, at, args...)                                                        \
+	RTT_KPROBE(prog, hook, at)                                                                           \
+	SEC("fentry/" #func)                                                                                 \
+	int BPF_PROG(prog##_fentry, args)                                                                    \
+	{                                                                                                    \
+		return on_tracepoint(ctx, skb, hook, at);                                                    \
+	}
+
 /* A tracepoint program prog on tp (its record type: record) tracking hook's skbaddr, read at. */
 #define RTT_TRACEPOINT(prog, tp, record, hook, at)                                                           \
 	SEC(tp)                                                                                              \
@@ -196,9 +209,11 @@ static __always_inline int on_tracepoint(void *ctx, void *skbaddr, enum rtt_hook
 		return on_tracepoint(ctx, ctx->skbaddr, hook, at);                                           \
 	}
 
-RTT_KPROBE(kp_ip_output, RTT_HOOK_IP_OUTPUT, PKT_AT_NET)
+RTT_FUNC_ENTRY(kp_ip_output, ip_output, RTT_HOOK_IP_OUTPUT, PKT_AT_NET, struct net *net, struct sock *sk,
+	       struct sk_buff *skb)
 
-RTT_KPROBE(kp_internal_dev_xmit, RTT_HOOK_INTERNAL_XMIT, PKT_AT_NET)
+RTT_FUNC_ENTRY(kp_internal_dev_xmit, internal_dev_xmit, RTT_HOOK_INTERNAL_XMIT, PKT_AT_NET,
+	       struct sk_buff *skb)
 
 RTT_TRACEPOINT(tp_netif_receive_skb, "tp/net/netif_receive_skb", trace_event_raw_net_dev_template,
 	       RTT_HOOK_NIC_RX, RTT_AT_NIC_RX)
@@ -215,7 +230,8 @@ int kp_netdev_frame_hook(struct pt_regs *ctx)
 	return track(ctx, cfg, skb, RTT_HOOK_FRAME_HOOK, PKT_AT_NET);
 }
 
-RTT_KPROBE(kp_ovs_dp_process_packet, RTT_HOOK_OVS_PROCESS, PKT_AT_NET)
+RTT_FUNC_ENTRY(kp_ovs_dp_process_packet, ovs_dp_process_packet, RTT_HOOK_OVS_PROCESS, PKT_AT_NET,
+	       struct sk_buff *skb)
 
 SEC("tp/openvswitch/ovs_dp_upcall")
 int tp_ovs_dp_upcall(struct trace_event_raw_ovs_dp_upcall *ctx)
@@ -226,18 +242,21 @@ int tp_ovs_dp_upcall(struct trace_event_raw_ovs_dp_upcall *ctx)
 	return on_tracepoint(ctx, ctx->skbaddr, RTT_HOOK_OVS_UPCALL, PKT_AT_NET);
 }
 
-RTT_KPROBE(kp_ovs_dp_upcall, RTT_HOOK_OVS_UPCALL, PKT_AT_NET)
+RTT_FUNC_ENTRY(kp_ovs_dp_upcall, ovs_dp_upcall, RTT_HOOK_OVS_UPCALL, PKT_AT_NET, void *dp,
+	       struct sk_buff *skb)
 
-RTT_KPROBE(kp_ovs_flow_key_extract_userspace, RTT_HOOK_OVS_KEYEXT, PKT_AT_ETH)
+RTT_FUNC_ENTRY(kp_ovs_flow_key_extract_userspace, ovs_flow_key_extract_userspace, RTT_HOOK_OVS_KEYEXT,
+	       PKT_AT_ETH, struct net *net, const void *attr, struct sk_buff *skb)
 
-RTT_KPROBE(kp_ovs_vport_send, RTT_HOOK_OVS_SEND, PKT_AT_NET)
+RTT_FUNC_ENTRY(kp_ovs_vport_send, ovs_vport_send, RTT_HOOK_OVS_SEND, PKT_AT_NET, void *vport,
+	       struct sk_buff *skb)
 
 RTT_TRACEPOINT(tp_net_dev_queue, "tp/net/net_dev_queue", trace_event_raw_net_dev_template, RTT_HOOK_NIC_TX,
 	       PKT_AT_NET)
 
 /* __dev_queue_xmit, or dev_queue_xmit before 5.19. */
-RTT_KPROBE(kp_dev_queue_xmit, RTT_HOOK_NIC_TX, PKT_AT_NET)
+RTT_FUNC_ENTRY(kp_dev_queue_xmit, __dev_queue_xmit, RTT_HOOK_NIC_TX, PKT_AT_NET, struct sk_buff *skb)
 
-RTT_KPROBE(kp_icmp_rcv, RTT_HOOK_ICMP_RCV, PKT_AT_NET)
+RTT_FUNC_ENTRY(kp_icmp_rcv, icmp_rcv, RTT_HOOK_ICMP_RCV, PKT_AT_NET, struct sk_buff *skb)
 
 BPFNET_LICENSE;

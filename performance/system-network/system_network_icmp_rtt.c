@@ -103,37 +103,38 @@ static bool upcall_tracepoint_usable(const struct hook_set *plan)
 	return kernel_struct_exists("trace_event_raw_ovs_dp_upcall", "openvswitch");
 }
 
-/* The candidates and module of a hook on a function of the openvswitch module. */
+/* The candidates (fentry, kprobe) and module of a hook on a function of the openvswitch module. */
 // clang-format off
-#define OVS_KPROBE(prog, func) { { HOOK_KPROBE, prog, func } }, "openvswitch"
+#define OVS_FUNC(prog, func) { HOOK_FUNC_ENTRY(prog, func) }, "openvswitch"
 // clang-format on
 
 /* Each hook's role is the function name the original printed for it. */
 static const struct hook_def hook_defs[RTT_HOOKS] = {
-	[RTT_HOOK_IP_OUTPUT] = { "ip_output", { { HOOK_KPROBE, "kp_ip_output", "ip_output" } } },
+	[RTT_HOOK_IP_OUTPUT] = { "ip_output", { HOOK_FUNC_ENTRY("kp_ip_output", "ip_output") } },
 	[RTT_HOOK_INTERNAL_XMIT] = { "internal_dev_xmit",
-				     OVS_KPROBE("kp_internal_dev_xmit", "internal_dev_xmit") },
+				     OVS_FUNC("kp_internal_dev_xmit", "internal_dev_xmit") },
 	[RTT_HOOK_NIC_RX] = { "__netif_receive_skb",
 			      { { HOOK_TP, "tp_netif_receive_skb", "net:netif_receive_skb" } } },
 	[RTT_HOOK_FRAME_HOOK] = { "netdev_frame_hook",
-				  OVS_KPROBE("kp_netdev_frame_hook", "netdev_frame_hook") },
+				  { { HOOK_KPROBE, "kp_netdev_frame_hook", "netdev_frame_hook" } },
+				  "openvswitch" },
 	[RTT_HOOK_OVS_PROCESS] = { "ovs_dp_process_packet",
-				   OVS_KPROBE("kp_ovs_dp_process_packet", "ovs_dp_process_packet") },
+				   OVS_FUNC("kp_ovs_dp_process_packet", "ovs_dp_process_packet") },
 	[RTT_HOOK_OVS_UPCALL] = { "ovs_dp_upcall",
 				  { { HOOK_TP, "tp_ovs_dp_upcall", "openvswitch:ovs_dp_upcall",
 				      upcall_tracepoint_usable },
-				    { HOOK_KPROBE, "kp_ovs_dp_upcall", "ovs_dp_upcall" } },
+				    HOOK_FUNC_ENTRY("kp_ovs_dp_upcall", "ovs_dp_upcall") },
 				  "openvswitch" },
 	[RTT_HOOK_OVS_KEYEXT] = { "ovs_flow_key_extract_userspace",
-				  OVS_KPROBE("kp_ovs_flow_key_extract_userspace",
-					     "ovs_flow_key_extract_userspace") },
-	[RTT_HOOK_OVS_SEND] = { "ovs_vport_send", OVS_KPROBE("kp_ovs_vport_send", "ovs_vport_send") },
+				  OVS_FUNC("kp_ovs_flow_key_extract_userspace",
+					   "ovs_flow_key_extract_userspace") },
+	[RTT_HOOK_OVS_SEND] = { "ovs_vport_send", OVS_FUNC("kp_ovs_vport_send", "ovs_vport_send") },
 	/* net_dev_queue fires in __dev_queue_xmit before the qdisc, where the kprobe would. */
 	[RTT_HOOK_NIC_TX] = { "dev_queue_xmit",
 			      { { HOOK_TP, "tp_net_dev_queue", "net:net_dev_queue" },
-				{ HOOK_KPROBE, "kp_dev_queue_xmit", "__dev_queue_xmit" },
-				{ HOOK_KPROBE, "kp_dev_queue_xmit", "dev_queue_xmit" } } },
-	[RTT_HOOK_ICMP_RCV] = { "icmp_rcv", { { HOOK_KPROBE, "kp_icmp_rcv", "icmp_rcv" } } },
+				HOOK_FUNC_ENTRY("kp_dev_queue_xmit", "__dev_queue_xmit"),
+				HOOK_FUNC_ENTRY("kp_dev_queue_xmit", "dev_queue_xmit") } },
+	[RTT_HOOK_ICMP_RCV] = { "icmp_rcv", { HOOK_FUNC_ENTRY("kp_icmp_rcv", "icmp_rcv") } },
 };
 const struct hook_table rtt_hook_table = { hook_defs, RTT_HOOKS };
 

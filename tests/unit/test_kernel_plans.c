@@ -160,10 +160,10 @@ START_TEST(test_qdisc_lateny_details)
 {
 	static const outcomes want[] = {
 		SAME("raw_tracepoint skb:kfree_skb [drop_raw_tp]"),
-		{ "kprobe sch_direct_xmit [dequeue_sch_direct_xmit]",
+		{ FENTRY("sch_direct_xmit", "dequeue_sch_direct_xmit"),
 		  "raw_tracepoint qdisc:qdisc_dequeue [dequeue_raw_tp]",
 		  "raw_tracepoint qdisc:qdisc_dequeue [dequeue_raw_tp]" },
-		{ "kprobe __dev_queue_xmit [enqueue_dev_queue_xmit]",
+		{ FENTRY("__dev_queue_xmit", "enqueue_dev_queue_xmit"),
 		  "raw_tracepoint qdisc:qdisc_enqueue [enqueue_raw_tp]",
 		  "raw_tracepoint qdisc:qdisc_enqueue [enqueue_raw_tp]" },
 	};
@@ -176,18 +176,18 @@ END_TEST
 START_TEST(test_system_network_icmp_rtt)
 {
 	static const outcomes want[] = {
-		SAME("kprobe ip_output [kp_ip_output]"),
-		SAME("kprobe internal_dev_xmit [kp_internal_dev_xmit]"),
+		SAME(FENTRY("ip_output", "kp_ip_output")),
+		MODULE_FENTRY("internal_dev_xmit", "kp_internal_dev_xmit"),
 		SAME("tracepoint net:netif_receive_skb [tp_netif_receive_skb]"),
 		SAME("kprobe netdev_frame_hook [kp_netdev_frame_hook]"),
-		SAME("kprobe ovs_dp_process_packet [kp_ovs_dp_process_packet]"),
+		MODULE_FENTRY("ovs_dp_process_packet", "kp_ovs_dp_process_packet"),
 		{ "kprobe ovs_dp_upcall [kp_ovs_dp_upcall]",
 		  "tracepoint openvswitch:ovs_dp_upcall [tp_ovs_dp_upcall]",
 		  "tracepoint openvswitch:ovs_dp_upcall [tp_ovs_dp_upcall]" },
-		SAME("kprobe ovs_flow_key_extract_userspace [kp_ovs_flow_key_extract_userspace]"),
-		SAME("kprobe ovs_vport_send [kp_ovs_vport_send]"),
+		MODULE_FENTRY("ovs_flow_key_extract_userspace", "kp_ovs_flow_key_extract_userspace"),
+		MODULE_FENTRY("ovs_vport_send", "kp_ovs_vport_send"),
 		SAME("tracepoint net:net_dev_queue [tp_net_dev_queue]"),
-		SAME("kprobe icmp_rcv [kp_icmp_rcv]"),
+		SAME(FENTRY("icmp_rcv", "kp_icmp_rcv")),
 	};
 
 	CHECK_PLAN("system_network_icmp_rtt", &rtt_hook_table, want);
@@ -201,7 +201,7 @@ START_TEST(test_ovs_upcall_latency_summary)
 		{ "kprobe ovs_dp_upcall [kp_ovs_dp_upcall]",
 		  "tracepoint openvswitch:ovs_dp_upcall [tp_ovs_dp_upcall]",
 		  "tracepoint openvswitch:ovs_dp_upcall [tp_ovs_dp_upcall]" },
-		SAME("kprobe ovs_flow_key_extract_userspace [kp_ovs_flow_key_extract_userspace]"),
+		MODULE_FENTRY("ovs_flow_key_extract_userspace", "kp_ovs_flow_key_extract_userspace"),
 	};
 
 	CHECK_PLAN("ovs_upcall_latency_summary", &upcall_hook_table, want);
@@ -215,16 +215,16 @@ END_TEST
 START_TEST(test_qdisc_drop_trace)
 {
 	static const outcomes want[] = {
-		SAME("kprobe __dev_queue_xmit [kp_dev_queue_xmit]"),
+		SAME(FENTRY("__dev_queue_xmit", "kp_dev_queue_xmit")),
 		SAME("kretprobe __dev_queue_xmit [krp_dev_queue_xmit]"),
 		SAME("n/a"),
-		SAME("kprobe dev_hard_start_xmit [kp_hard_start_xmit]"),
+		SAME(FENTRY("dev_hard_start_xmit", "kp_hard_start_xmit")),
 		SAME("kretprobe dev_hard_start_xmit [krp_hard_start_xmit]"),
 		SAME("n/a"),
 		SAME("n/a"),
-		SAME("kprobe erspan_xmit [kp_erspan_xmit]"),
+		MODULE_FENTRY("erspan_xmit", "kp_erspan_xmit"),
 		SAME("kretprobe erspan_xmit [krp_erspan_xmit]"),
-		SAME("kprobe fq_codel_enqueue [kp_fq_codel_enqueue]"),
+		MODULE_FENTRY("fq_codel_enqueue", "kp_fq_codel_enqueue"), /* a module on 5.10 */
 		SAME("kretprobe fq_codel_enqueue [krp_fq_codel_enqueue]"),
 		{ "none", "tracepoint qdisc:qdisc_enqueue [tp_qdisc_enqueue]",
 		  "tracepoint qdisc:qdisc_enqueue [tp_qdisc_enqueue]" },
@@ -240,11 +240,11 @@ END_TEST
 START_TEST(test_trace_ip_defrag)
 {
 	static const outcomes want[] = {
-		SAME("kprobe ip_defrag [df_ip_defrag]"),
+		SAME(FENTRY("ip_defrag", "df_ip_defrag")),
 		SAME("kretprobe ip_defrag [df_ip_defrag_ret]"),
-		SAME("kprobe inet_frag_queue_insert [df_frag_insert]"),
+		SAME(FENTRY("inet_frag_queue_insert", "df_frag_insert")),
 		SAME("kretprobe inet_frag_queue_insert [df_frag_insert_ret]"),
-		SAME("kprobe ip_expire [df_ip_expire]"),
+		SAME(FENTRY("ip_expire", "df_ip_expire")),
 		SAME("tracepoint skb:kfree_skb [df_tp_kfree_skb]"),
 		SAME("tracepoint skb:consume_skb [df_tp_consume_skb]"),
 	};
@@ -261,18 +261,18 @@ END_TEST
 START_TEST(test_trace_conntrack)
 {
 	static const outcomes want[] = {
-		SAME("kprobe nf_conntrack_in [ct_nf_conntrack_in]"),
-		SAME("kprobe __ovs_ct_lookup [ct_ovs_ct_lookup]"),
+		MODULE_FENTRY("nf_conntrack_in", "ct_nf_conntrack_in"),
+		MODULE_FENTRY("__ovs_ct_lookup", "ct_ovs_ct_lookup"),
 		SAME("kprobe ovs_ct_update_key.isra.0 [ct_ovs_ct_update_key]"),
 		{ "kprobe __nf_ct_refresh_acct [ct_refresh_acct]",
-		  "kprobe __nf_ct_refresh_acct [ct_refresh_acct]",
-		  "kprobe __nf_ct_refresh_acct [ct_refresh_acct_noskb]" },
-		SAME("kprobe ovs_ct_execute [ct_ovs_ct_execute]"),
-		SAME("kprobe nf_conntrack_tcp_packet [ct_tcp_packet]"),
+		  FENTRY("__nf_ct_refresh_acct", "ct_refresh_acct"),
+		  FENTRY("__nf_ct_refresh_acct", "ct_refresh_acct_noskb") },
+		MODULE_FENTRY("ovs_ct_execute", "ct_ovs_ct_execute"),
+		MODULE_FENTRY("nf_conntrack_tcp_packet", "ct_tcp_packet"),
 		SAME("n/a"),
 		SAME("n/a"),
-		{ "kprobe nf_ct_delete.part.0 [ct_nf_ct_delete]", "kprobe nf_ct_delete [ct_nf_ct_delete]",
-		  "kprobe nf_ct_delete [ct_nf_ct_delete]" },
+		{ "kprobe nf_ct_delete.part.0 [ct_nf_ct_delete]", FENTRY("nf_ct_delete", "ct_nf_ct_delete"),
+		  FENTRY("nf_ct_delete", "ct_nf_ct_delete") },
 	};
 
 	CHECK_PLAN("trace_conntrack", &ct_hook_table, want);

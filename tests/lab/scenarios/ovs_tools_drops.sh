@@ -166,5 +166,20 @@ lab_expect "$ct_rst" -eq "$N_INV" "invalid RSTs with their flow, zone 5, ct_stat
 lab_expect "$ct_icmp" -eq 0 "pings reported as invalid (decoy)"
 lab_expect "$ct_in" -eq "$N_INV" "invalid RSTs with their nf_conntrack_in step"
 
+# Function entries: fentry programs (BPF trampolines) where openvswitch has BTF of its own
+# (5.11+), else kprobes; BPFNET_FORCE_KPROBE=1 keeps the kprobe fallback (--list-probes).
+E=fentry
+[[ $(uname -r) == 5.10.* ]] && E=kprobe
+"$BPFNET_BIN/ovs-kernel-module-drop-monitor" --list-probes >"$WORK/ovs-kernel-module-drop-monitor.plan"
+grep -qx "  chosen: $E do_execute_actions" "$WORK/ovs-kernel-module-drop-monitor.plan" || { cat "$WORK/ovs-kernel-module-drop-monitor.plan" >&2; lab_fail "ovs-kernel-module-drop-monitor: do_execute_actions is not $E"; }
+BPFNET_FORCE_KPROBE=1 "$BPFNET_BIN/ovs-kernel-module-drop-monitor" --list-probes >"$WORK/ovs-kernel-module-drop-monitor.kprobe.plan"
+lab_expect "$(grep -c '^  chosen: fentry' "$WORK/ovs-kernel-module-drop-monitor.kprobe.plan")" -eq 0 "ovs-kernel-module-drop-monitor, BPFNET_FORCE_KPROBE: no fentry"
+grep -qx "  chosen: kprobe do_execute_actions" "$WORK/ovs-kernel-module-drop-monitor.kprobe.plan" || lab_fail "ovs-kernel-module-drop-monitor, BPFNET_FORCE_KPROBE: do_execute_actions is not a kprobe"
+"$BPFNET_BIN/trace-ovs-ct-invalid" --list-probes >"$WORK/trace-ovs-ct-invalid.plan"
+grep -qx "  chosen: $E ovs_ct_execute" "$WORK/trace-ovs-ct-invalid.plan" || { cat "$WORK/trace-ovs-ct-invalid.plan" >&2; lab_fail "trace-ovs-ct-invalid: ovs_ct_execute is not $E"; }
+BPFNET_FORCE_KPROBE=1 "$BPFNET_BIN/trace-ovs-ct-invalid" --list-probes >"$WORK/trace-ovs-ct-invalid.kprobe.plan"
+lab_expect "$(grep -c '^  chosen: fentry' "$WORK/trace-ovs-ct-invalid.kprobe.plan")" -eq 0 "trace-ovs-ct-invalid, BPFNET_FORCE_KPROBE: no fentry"
+grep -qx "  chosen: kprobe ovs_ct_execute" "$WORK/trace-ovs-ct-invalid.kprobe.plan" || lab_fail "trace-ovs-ct-invalid, BPFNET_FORCE_KPROBE: ovs_ct_execute is not a kprobe"
+
 lab_tool_no_leftovers
 lab_log "passed in $(lab_elapsed)"

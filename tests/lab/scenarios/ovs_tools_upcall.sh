@@ -158,5 +158,20 @@ lab_expect "$(fact MISS)" -eq 6 "MISS upcalls matching the filters: the six data
 # ovs-vswitchd executes the 5026 datagram with its flow's userspace() action: it comes back.
 lab_expect "$(fact ACTION)" -eq 1 "ACTION upcalls: the controller rule's datagram, sent up again"
 lab_expect "$(fact hex)" -ge 7 "--debug: every flow request's bytes (fixtures: $LAB_IO/outputs)"
+# Function entries: fentry programs (BPF trampolines) where openvswitch has BTF of its own
+# (5.11+), else kprobes; BPFNET_FORCE_KPROBE=1 keeps the kprobe fallback (--list-probes).
+E=fentry
+[[ $(uname -r) == 5.10.* ]] && E=kprobe
+"$BPFNET_BIN/ovs_upcall_latency_summary" --list-probes >"$work/ovs_upcall_latency_summary.plan"
+grep -qx "  chosen: $E ovs_flow_key_extract_userspace" "$work/ovs_upcall_latency_summary.plan" || { cat "$work/ovs_upcall_latency_summary.plan" >&2; lab_fail "ovs_upcall_latency_summary: ovs_flow_key_extract_userspace is not $E"; }
+BPFNET_FORCE_KPROBE=1 "$BPFNET_BIN/ovs_upcall_latency_summary" --list-probes >"$work/ovs_upcall_latency_summary.kprobe.plan"
+lab_expect "$(grep -c '^  chosen: fentry' "$work/ovs_upcall_latency_summary.kprobe.plan")" -eq 0 "ovs_upcall_latency_summary, BPFNET_FORCE_KPROBE: no fentry"
+grep -qx "  chosen: kprobe ovs_flow_key_extract_userspace" "$work/ovs_upcall_latency_summary.kprobe.plan" || lab_fail "ovs_upcall_latency_summary, BPFNET_FORCE_KPROBE: ovs_flow_key_extract_userspace is not a kprobe"
+"$BPFNET_BIN/ovs_userspace_megaflow" --list-probes >"$work/ovs_userspace_megaflow.plan"
+grep -qx "  chosen: $E ovs_flow_cmd_new" "$work/ovs_userspace_megaflow.plan" || { cat "$work/ovs_userspace_megaflow.plan" >&2; lab_fail "ovs_userspace_megaflow: ovs_flow_cmd_new is not $E"; }
+BPFNET_FORCE_KPROBE=1 "$BPFNET_BIN/ovs_userspace_megaflow" --list-probes >"$work/ovs_userspace_megaflow.kprobe.plan"
+lab_expect "$(grep -c '^  chosen: fentry' "$work/ovs_userspace_megaflow.kprobe.plan")" -eq 0 "ovs_userspace_megaflow, BPFNET_FORCE_KPROBE: no fentry"
+grep -qx "  chosen: kprobe ovs_flow_cmd_new" "$work/ovs_userspace_megaflow.kprobe.plan" || lab_fail "ovs_userspace_megaflow, BPFNET_FORCE_KPROBE: ovs_flow_cmd_new is not a kprobe"
+
 lab_tool_no_leftovers
 lab_log "all checks passed in $(lab_elapsed)"

@@ -12,9 +12,16 @@ set -euo pipefail
 source "$(dirname "$0")/../lib/netns.sh"
 source "$(dirname "$0")/../lib/tool.sh"
 
-export BPFNET_FORCE_KPROBE=1
 lab_tool_workdir
 work=$LAB_TOOL_WORK
+# Without BPFNET_FORCE_KPROBE: the raw tracepoints from 5.15, else fentry programs (BPF
+# trampolines) on the same functions as the kprobes below.
+"$BPFNET_BIN/qdisc_lateny_details" --list-probes >"$work/default.plan"
+want_hook=raw_tracepoint
+[[ $(uname -r) == 5.10.* ]] && want_hook=fentry
+lab_expect "$(grep -cE "^  chosen: $want_hook (__dev_queue_xmit|sch_direct_xmit|qdisc:qdisc_(en|de)queue)\$" "$work/default.plan")" -eq 2 \
+    "without BPFNET_FORCE_KPROBE: $want_hook enqueue and dequeue hooks"
+export BPFNET_FORCE_KPROBE=1
 # The tool runs in namespace qla (--dev names its device there).
 LAB_TOOL_NS=qla LAB_TOOL_MERGE_STDERR=1
 PORT=6001

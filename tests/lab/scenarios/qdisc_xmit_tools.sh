@@ -243,5 +243,18 @@ lab_expect "$replies" -eq 3 "trace-abnormal-arp: replies from X received from qg
 lab_expect "$grat" -eq 2 "trace-abnormal-arp: gratuitous ARPs from X sent into qgtap (2 flooded)"
 lab_expect "$other" -eq 0 "trace-abnormal-arp: reports of other senders (3 sent)"
 lab_expect "$counted" -eq 10 "trace-abnormal-arp: @[tap_frames, qgtap] (10 crossed qgtap)"
+# The runs above: fentry programs (BPF trampolines) on the core kernel's functions, on a
+# module's where it has BTF of its own (5.11+); BPFNET_FORCE_KPROBE=1 keeps the kprobe fallback.
+E=fentry
+[[ $(uname -r) == 5.10.* ]] && E=kprobe
+for t in trace-qdisc-dequeue:fentry:sch_direct_xmit trace_dev_queue_xmit:fentry:__dev_queue_xmit \
+    trace_tc_qdisc:$E:htb_enqueue trace-abnormal-arp:fentry:__netif_receive_skb; do
+    IFS=: read -r tool kind func <<<"$t"
+    "$BPFNET_BIN/$tool" --list-probes >"$work/$tool.plan" 2>/dev/null
+    grep -qx "  chosen: $kind $func" "$work/$tool.plan" || { cat "$work/$tool.plan" >&2; lab_fail "$tool: $func is not $kind"; }
+    BPFNET_FORCE_KPROBE=1 "$BPFNET_BIN/$tool" --list-probes >"$work/$tool.kprobe.plan" 2>/dev/null
+    lab_expect "$(grep -c '^  chosen: fentry' "$work/$tool.kprobe.plan")" -eq 0 "$tool, BPFNET_FORCE_KPROBE: no fentry"
+    grep -qx "  chosen: kprobe $func" "$work/$tool.kprobe.plan" || lab_fail "$tool, BPFNET_FORCE_KPROBE: $func is not a kprobe"
+done
 lab_tool_no_leftovers
 lab_log "scenario took $(lab_elapsed)"

@@ -215,6 +215,15 @@ lab_expect "$(grep -cE '^    ovs_vport_send\+0x[0-9a-f]+$' "$out")" -eq $((2 * C
 grep -qE '^Probe: dev_queue_xmit -> (tracepoint net:net_dev_queue|kprobe (__)?dev_queue_xmit)$' "$out" ||
     lab_fail "tx: the banner does not say which probe the NIC transmit stage uses"
 lab_expect "$(grep -c '^Probe: ' "$out")" -eq 10 "tx: the banner names the probe of each of the 10 hooks"
+# Function entries are fentry programs (BPF trampolines); openvswitch's only where the module
+# has BTF of its own (5.11+); netdev_frame_hook (a struct sk_buff ** argument) stays a kprobe.
+E=fentry
+[[ $(uname -r) == 5.10.* ]] && E=kprobe
+for probe in 'ip_output -> fentry ip_output' 'icmp_rcv -> fentry icmp_rcv' "ovs_vport_send -> $E ovs_vport_send" \
+    'netdev_frame_hook -> kprobe netdev_frame_hook'; do
+    grep -qx "Probe: $probe" "$out" || { grep '^Probe: ' "$out" >&2; lab_fail "tx: no 'Probe: $probe' line"; }
+done
+lab_ok "tx: fentry where the kernel has it, kprobe netdev_frame_hook"
 grep -qE "^Round trips reported: $COUNT, below --latency-ms: 0, incomplete: 0, lost events: 0$" "$out" ||
     lab_fail "tx: summary line: $(grep '^Round trips' "$out")"
 check_rtts tx "$work/ping" <<<"$(awk '/^Session:/ { sub(/\)$/, "", $NF); seq = $NF }

@@ -181,7 +181,8 @@ lab_expect "$(grep -cE '^    ovs_flow_key_extract_userspace\+0x[0-9a-f]+$' "$out
 lab_expect "$(grep -cE '^    ovs_packet_cmd_execute\+0x[0-9a-f]+$' "$out")" -ge $((2 * COUNT)) \
     "rx through userspace: the packet came back through OVS_PACKET_CMD_EXECUTE"
 for probe in 'ovs_dp_upcall -> kprobe ovs_dp_upcall' 'dev_queue_xmit -> kprobe (__)?dev_queue_xmit' \
-    '__netif_receive_skb -> tracepoint net:netif_receive_skb'; do
+    '__netif_receive_skb -> tracepoint net:netif_receive_skb' \
+    'ovs_flow_key_extract_userspace -> kprobe ovs_flow_key_extract_userspace' 'icmp_rcv -> kprobe icmp_rcv'; do
     grep -qE "^Probe: $probe\$" "$out" || lab_fail "rx, kprobe fallbacks: no 'Probe: $probe' line"
 done
 lab_ok "rx, kprobe fallbacks: $(grep -E '^Probe: (ovs_dp_upcall|dev_queue_xmit)' "$out" | paste -sd ';')"

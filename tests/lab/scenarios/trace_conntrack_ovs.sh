@@ -49,9 +49,10 @@ lab_nsexec ovb "$PY" "$WORK/sink.py" "$WORK/sink.ready" &
 lab_on_exit "kill $! 2>/dev/null"
 lab_wait_for 20 test -s "$WORK/sink.ready" || lab_fail "UDP sink did not start in ovb"
 
-# Banner: which OVS probes attached (text mode, no traffic).
+# Banner: which OVS probes attached (text mode, no traffic), as kprobes (BPFNET_FORCE_KPROBE:
+# the fallback of the fentry programs the JSON run below and trace_conntrack_netfilter use).
 OUT0=$WORK/banner.txt
-lab_tool_start "$OUT0" trace_conntrack --duration 1
+BPFNET_FORCE_KPROBE=1 lab_tool_start "$OUT0" trace_conntrack --duration 1
 lab_tool_wait
 for line in "Attached kprobe to __ovs_ct_lookup" "Attached kprobe to ovs_ct_execute" \
     "Attached kprobe to nf_conntrack_in"; do

@@ -122,7 +122,8 @@ lab_tool_stop
 lab_log "events: $(grep -o '^\[[A-Za-z_]*\]' "$OUT" | sort | uniq -c | tr -s ' \n' ' ')"
 lab_log "dfb received: $(cat "$WORK/dfb.count"); dfa received: $(cat "$WORK/dfa.count")"
 
-grep -q "^Probes: kprobe+kretprobe ip_defrag, kprobe+kretprobe inet_frag_queue_insert, kprobe ip_expire, tracepoint skb:kfree_skb + tracepoint skb:consume_skb$" "$OUT" ||
+# The entries are fentry programs (BPF trampolines), the returns kretprobes.
+grep -q "^Probes: fentry+kretprobe ip_defrag, fentry+kretprobe inet_frag_queue_insert, fentry ip_expire, tracepoint skb:kfree_skb + tracepoint skb:consume_skb$" "$OUT" ||
     lab_fail "probe banner: $(grep '^Probes:' "$OUT")"
 grep -qx "Logging output to: $LOG" "$OUT" || lab_fail "no 'Logging output to' line"
 
@@ -199,6 +200,10 @@ while c.recv(65536):
 lab_on_exit "kill $! 2>/dev/null"
 lab_wait_for 20 test -s "$WORK/tcp.ready" || lab_fail "TCP sink did not start in dfb"
 OUT2=$WORK/defrag.json
+BPFNET_FORCE_KPROBE=1 "$BPFNET_BIN/trace_ip_defrag" --list-probes >"$WORK/kprobe.plan"
+lab_expect "$(grep -c '^  chosen: fentry' "$WORK/kprobe.plan")" -eq 0 "BPFNET_FORCE_KPROBE: no fentry chosen"
+lab_expect "$(grep -cE '^  chosen: kprobe (ip_defrag|inet_frag_queue_insert|ip_expire|__kfree_skb)$' "$WORK/kprobe.plan")" -eq 4 \
+    "BPFNET_FORCE_KPROBE: kprobes on ip_defrag, inet_frag_queue_insert, ip_expire, __kfree_skb"
 BPFNET_FORCE_LEGACY=1 BPFNET_FORCE_KPROBE=1 lab_tool_start "$OUT2" trace_ip_defrag --src-ip 10.63.0.1 --json --duration 60
 lab_nsexec dfb tc filter del dev to-dfa ingress pref 1
 big_udp dfa 10.63.0.1 10.63.0.2 40014 7011 1

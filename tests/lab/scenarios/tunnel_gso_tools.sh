@@ -332,5 +332,16 @@ lab_expect "$netif" -eq 2 "netif_skb_features blocks on gnv0"
 lab_expect "$netif_all" -eq 2 "netif_skb_features blocks (not on to-gb or gnv1; not the DHCP port, not ICMP)"
 lab_expect "$mlx5e" -eq 0 "mlx5e_xmit blocks"
 
+# The function entries above are fentry programs (BPF trampolines; these tools print no probe
+# banner, --list-probes says), kprobes under BPFNET_FORCE_KPROBE=1.
+for t in trace_offloading_segment:skb_udp_tunnel_segment trace_vlanvm_udp_workload:__udp_gso_segment vpc-vm-udp-datapath:__udp_gso_segment; do
+    "$BPFNET_BIN/${t%%:*}" --list-probes >"$WORK/${t%%:*}.plan"
+    grep -qx "  chosen: fentry ${t#*:}" "$WORK/${t%%:*}.plan" ||
+        { cat "$WORK/${t%%:*}.plan" >&2; lab_fail "${t%%:*}: ${t#*:} is not an fentry program"; }
+    BPFNET_FORCE_KPROBE=1 "$BPFNET_BIN/${t%%:*}" --list-probes >"$WORK/${t%%:*}.kprobe.plan"
+    lab_expect "$(grep -c '^  chosen: fentry' "$WORK/${t%%:*}.kprobe.plan")" -eq 0 "${t%%:*}, BPFNET_FORCE_KPROBE: no fentry"
+    grep -qx "  chosen: kprobe ${t#*:}" "$WORK/${t%%:*}.kprobe.plan" ||
+        { cat "$WORK/${t%%:*}.kprobe.plan" >&2; lab_fail "${t%%:*}, BPFNET_FORCE_KPROBE: ${t#*:} is not a kprobe"; }
+done
 lab_tool_no_leftovers
 lab_log "passed in $(lab_elapsed)"
