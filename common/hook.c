@@ -46,6 +46,31 @@ static bool arch_has_trampolines(void)
 #endif
 }
 
+/* Whether the fentry program insns (n of them) on the kernel's function target loads. */
+static bool fentry_loads(const char *target, const struct bpf_insn *insns, size_t n)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY);
+	const struct btf *vmlinux = running_kernel_btf();
+	int id = vmlinux ? btf__find_by_name_kind(vmlinux, target, BTF_KIND_FUNC) : -1, fd;
+
+	if (id <= 0)
+		return false;
+	opts.attach_btf_id = (__u32)id;
+	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", insns, n, &opts);
+	if (fd >= 0)
+		close(fd);
+	return fd >= 0;
+}
+
+#define INSN_R0_ZERO                                                                                         \
+	{                                                                                                    \
+		.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0                          \
+	}
+#define INSN_EXIT                                                                                            \
+	{                                                                                                    \
+		.code = BPF_JMP | BPF_EXIT                                                                   \
+	}
+
 /*
  * Whether fentry programs can be had here: trampolines, the kernel's BTF, and a kernel that
  * loads one (a security policy may refuse them with EPERM where tracepoints load). Asked once,
@@ -54,29 +79,34 @@ static bool arch_has_trampolines(void)
 static bool kernel_has_fentry(void)
 {
 	static int has = -1;
-	const struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY);
-	const struct btf *vmlinux;
-	int id, fd;
+	const struct bpf_insn insns[] = { INSN_R0_ZERO, INSN_EXIT };
 
-	if (has >= 0)
-		return has;
-	has = 0;
-	vmlinux = running_kernel_btf();
-	if (!arch_has_trampolines() || !vmlinux)
-		return false;
-	id = btf__find_by_name_kind(vmlinux, "bpf_fentry_test1", BTF_KIND_FUNC);
-	if (id <= 0)
-		return false;
-	opts.attach_btf_id = (__u32)id;
-	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", insns, 2, &opts);
-	if (fd >= 0)
-		close(fd);
-	has = fd >= 0;
+	if (has < 0)
+		has = arch_has_trampolines() && fentry_loads("bpf_fentry_test1", insns, 2);
 	return has;
+}
+
+/*
+ * Whether an fentry program may read an int * argument: loads one that reads the second
+ * argument (int *b) of bpf_modify_return_test, the kernel's own test target. Asked once.
+ */
+static bool kernel_fentry_int_ptr(void)
+{
+	static int has = -1;
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_2, .src_reg = BPF_REG_1, .off = 8 },
+		INSN_R0_ZERO,
+		INSN_EXIT,
+	};
+
+	if (has < 0)
+		has = kernel_has_fentry() && fentry_loads("bpf_modify_return_test", insns, 3);
+	return has;
+}
+
+bool hook_fentry_int_ptr_usable(const struct hook_set *plan)
+{
+	return plan->env->fentry_int_ptr && plan->env->fentry_int_ptr();
 }
 
 const struct hook_env *hook_env_kernel(void)
@@ -94,6 +124,7 @@ const struct hook_env *hook_env_kernel(void)
 		env.kprobes = kernel_has_kprobes();
 		env.raw_tracepoints = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL) == 1;
 		env.fentry = kernel_has_fentry;
+		env.fentry_int_ptr = kernel_fentry_int_ptr;
 		env.force_kprobe = env_flag("BPFNET_FORCE_KPROBE");
 		built = true;
 	}

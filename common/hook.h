@@ -96,6 +96,11 @@ struct hook_env {
 	bool raw_tracepoints; /* BPF_PROG_TYPE_RAW_TRACEPOINT is supported */
 	bool (*fentry)(void); /* fentry programs load and attach (BPF trampolines); NULL: never */
 	/*
+	 * An fentry program may read an int * argument (the verifier took only pointers to structs
+	 * before 5.17: "arg3 type INT is not a struct", EACCES on 5.10); NULL: never.
+	 */
+	bool (*fentry_int_ptr)(void);
+	/*
 	 * BPFNET_FORCE_KPROBE=1: no fentry; skip tracepoints where a kprobe can stand in, else raw
 	 * and BTF tracepoints where a classic one can (the tests of the fallbacks).
 	 */
@@ -104,6 +109,8 @@ struct hook_env {
 
 /* The running kernel, built on first use. */
 const struct hook_env *hook_env_kernel(void);
+/* A usable() for the fentry candidate of a function entry whose program reads an int * argument. */
+bool hook_fentry_int_ptr_usable(const struct hook_set *plan);
 
 struct hook_choice {
 	const struct hook_candidate *cand; /* NULL: none (see why) or skipped */

@@ -261,7 +261,8 @@ BPFNET_FUNC_ENTRY(enqueue_dev_queue_xmit, __dev_queue_xmit, struct sk_buff *skb)
 /* Called with the dequeued list, and with the packet itself when it bypasses an empty qdisc. */
 BPFNET_FUNC_ENTRY(dequeue_sch_direct_xmit, sch_direct_xmit, struct sk_buff *skb)
 {
-	return on_dequeue(ctx, (__u64)skb, QDISC_DEQ_BATCH + 1);
+	/* a number: dequeue_one is a global function (the modern object) */
+	return on_dequeue(ctx, bpfnet_arg_number(skb), QDISC_DEQ_BATCH + 1);
 }
 
 static __always_inline int on_drop(void *ctx, struct sk_buff *skb, __u32 reason)

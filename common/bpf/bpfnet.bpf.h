@@ -26,9 +26,12 @@ struct sk_buff___v62 {
  * User space offers both with HOOK_FUNC_ENTRY (common/hook.h) and loads the one the planner
  * picks (fentry first). Declared like BPF_KPROBE: the body follows, ctx is the program's
  * context (for helpers such as bpf_get_stackid). The arguments are read from registers or
- * from the trampoline's array alike, as untyped scalars: read through them with
- * BPF_CORE_READ / bpf_probe_read_kernel, not by dereference. Before 6.x fentry refuses a
- * function with a pointer-to-pointer argument (struct sk_buff **): declare those kprobes only.
+ * from the trampoline's array alike: read through them with BPF_CORE_READ /
+ * bpf_probe_read_kernel, not by dereference. In the fentry program a pointer argument is a BTF
+ * pointer to the verifier, whatever its C type: no bitwise operator on it, and a global function
+ * (BPFNET_VERIFIED_ONCE) does not take it: pass bpfnet_arg_number(p) instead. Before 6.x fentry
+ * refuses a function with a pointer-to-pointer argument (struct sk_buff **): declare those
+ * kprobes only; before 5.17 it refuses to read an int * argument (hook_fentry_int_ptr_usable).
  */
 // clang-format off
 #define BPFNET_FUNC_ENTRY(prog, func, args...)                                                               \
@@ -116,6 +119,18 @@ struct sk_buff___v62 {
 #else
 #define BPFNET_VERIFIED_ONCE __noinline
 #endif
+
+/*
+ * A BPFNET_FUNC_ENTRY argument p as a plain number for the verifier (read back from the stack by
+ * a helper): what a global function takes, and what bitwise operators accept.
+ */
+static __always_inline __u64 bpfnet_arg_number(const void *p)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &p);
+	return v;
+}
 
 /* The inode number of dev's network namespace; 0 on kernels built without namespaces. */
 static __always_inline __u32 dev_netns_inum(struct net_device *dev)

@@ -113,6 +113,12 @@ static bool fixture_btf_function(const char *func, const char *module)
 	return btf__find_by_name_kind(kernel_btf(), func, BTF_KIND_FUNC) > 0;
 }
 
+/* fentry reads int * arguments from 5.17 (5.10 refuses them). */
+static bool fixture_fentry_int_ptr(void)
+{
+	return !release_below(fixture_env_current->release, 5, 17);
+}
+
 const struct hook_env *fixture_env(enum fixture_kernel k)
 {
 	static struct hook_env env;
@@ -130,6 +136,7 @@ const struct hook_env *fixture_env(enum fixture_kernel k)
 		.kprobes = true,
 		.raw_tracepoints = true,
 		.fentry = fentry_supported,
+		.fentry_int_ptr = fixture_fentry_int_ptr,
 	};
 	fixture_env_current = &env;
 	return &env;
