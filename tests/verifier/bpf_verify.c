@@ -215,9 +215,34 @@ static bool tracepoint_present(const struct bpf_program *prog)
 	return true;
 }
 
+/* Whether the core kernel's function func has an int * argument (any int type, const or not). */
+static bool has_int_ptr_arg(const char *func)
+{
+	const struct btf *btf = running_kernel_btf();
+	const struct btf_type *t;
+	int id = btf ? btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) : -1;
+
+	if (id <= 0)
+		return false;
+	t = btf__type_by_id(btf, btf__type_by_id(btf, (__u32)id)->type);
+	for (int i = 0; t && btf_is_func_proto(t) && i < btf_vlen(t); i++) {
+		int arg = btf__resolve_type(btf, btf_params(t)[i].type), target;
+		const struct btf_type *a = arg > 0 ? btf__type_by_id(btf, (__u32)arg) : NULL;
+
+		if (!a || !btf_is_ptr(a))
+			continue;
+		target = btf__resolve_type(btf, a->type);
+		if (target > 0 && btf_is_int(btf__type_by_id(btf, (__u32)target)))
+			return true;
+	}
+	return false;
+}
+
 /*
  * False for an "fentry/FUNC" program where this kernel has no BPF trampolines or no BTF of
- * FUNC (in vmlinux or a loaded module's), as the planner then picks its kprobe twin.
+ * FUNC (in vmlinux or a loaded module's), as the planner then picks its kprobe twin; also where
+ * FUNC has an int * argument that this kernel's fentry programs cannot read (before 5.17): the
+ * tools whose program reads it take the kprobe there (hook_fentry_int_ptr_usable).
  */
 static bool fentry_target_present(const struct bpf_program *prog)
 {
@@ -232,7 +257,7 @@ static bool fentry_target_present(const struct bpf_program *prog)
 	if (!hook_env_kernel()->fentry())
 		return false;
 	if (kernel_func_exists(func, NULL))
-		return true;
+		return !has_int_ptr_arg(func) || hook_env_kernel()->fentry_int_ptr();
 	d = opendir("/sys/kernel/btf");
 	found = false;
 	while (d && !found && (e = readdir(d)))
