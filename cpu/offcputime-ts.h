@@ -83,6 +83,14 @@ void offcpu_print_rule(FILE *f, const char *which, const char *datetime);
 void offcpu_print_json(FILE *f, const struct offcpu_entry *e, const char *datetime);
 /* Whether a stack id is an error ("missed"): negative and not -EFAULT (no stack of that kind). */
 bool offcpu_stack_missed(int32_t id);
+/* Why a missed stack was lost, as the metrics label it. */
+enum offcpu_lost_reason {
+	OFFCPU_LOST_TABLE_FULL, /* -ENOMEM: the stack map had no free entry */
+	OFFCPU_LOST_HASH_COLLISION, /* -EEXIST: another stack holds the hash's bucket */
+	OFFCPU_LOST_OTHER,
+	OFFCPU_LOST_REASONS
+};
+enum offcpu_lost_reason offcpu_lost_reason(int32_t id);
 
 /* Off-CPU time of a thread name since the start (the metrics). */
 struct offcpu_comm_total {
@@ -102,7 +110,7 @@ struct offcpu_run {
 	struct prom prom;
 	struct offcpu_comm_total *comms; /* the reports' totals added up, by thread name */
 	size_t ncomms;
-	uint64_t stacks_lost; /* since the start */
+	uint64_t stacks_lost[OFFCPU_LOST_REASONS]; /* since the start */
 };
 /* Prints the totals so far and empties them (one report per interval); ctx: a struct offcpu_run. */
 void offcpu_report(void *ctx);

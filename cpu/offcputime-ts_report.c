@@ -29,6 +29,13 @@ bool offcpu_stack_missed(int32_t id)
 	return id < 0 && id != -EFAULT;
 }
 
+enum offcpu_lost_reason offcpu_lost_reason(int32_t id)
+{
+	return id == -ENOMEM   ? OFFCPU_LOST_TABLE_FULL
+	       : id == -EEXIST ? OFFCPU_LOST_HASH_COLLISION
+			       : OFFCPU_LOST_OTHER;
+}
+
 void offcpu_print_banner(FILE *f, const char *threads, const struct offcpu_layout *l, int interval,
 			 int duration)
 {
@@ -233,9 +240,13 @@ static void prom_write(struct offcpu_run *r, uint64_t full)
 	for (size_t i = 0; i < r->ncomms; i++)
 		prom_value(&r->prom, &(struct prom_label){ "comm", r->comms[i].comm }, 1,
 			   (double)r->comms[i].us / 1e6);
+	static const char *const reasons[OFFCPU_LOST_REASONS] = { "table_full", "hash_collision", "other" };
+
 	prom_family(&r->prom, "stack_traces_lost_total", PROM_COUNTER,
-		    "Stacks that could not be read (reported as lost).");
-	prom_value(&r->prom, NULL, 0, (double)r->stacks_lost);
+		    "Stacks that could not be read (reported as lost), by reason.");
+	for (int i = 0; i < OFFCPU_LOST_REASONS; i++)
+		prom_value(&r->prom, &(struct prom_label){ "reason", reasons[i] }, 1,
+			   (double)r->stacks_lost[i]);
 	prom_family(&r->prom, "not_counted_table_full_total", PROM_COUNTER,
 		    "Off-CPU periods not counted: the totals table was full.");
 	prom_value(&r->prom, NULL, 0, (double)full);
@@ -255,8 +266,7 @@ void offcpu_report(void *ctx)
 	struct offcpu_run *r = ctx;
 	enum ksym_style style = r->offsets ? KSYM_HEX : KSYM_NAME;
 	struct usyms_cache users = { 0 };
-	uint64_t missing = 0, full;
-	bool enomem = false;
+	uint64_t lost[OFFCPU_LOST_REASONS] = { 0 }, missing = 0, full;
 	struct total *t;
 	size_t n = take_totals(r->skel->maps.counts, &t);
 	char when[32];
@@ -273,11 +283,11 @@ void offcpu_report(void *ctx)
 
 		if (!r->layout.user_only && offcpu_stack_missed(e.key.kernel_stack_id)) {
 			missing++;
-			enomem |= e.key.kernel_stack_id == -ENOMEM;
+			lost[offcpu_lost_reason(e.key.kernel_stack_id)]++;
 		}
 		if (!r->layout.kernel_only && offcpu_stack_missed(e.key.user_stack_id)) {
 			missing++;
-			enomem |= e.key.user_stack_id == -ENOMEM;
+			lost[offcpu_lost_reason(e.key.user_stack_id)]++;
 		}
 		if (r->prom_path)
 			comm_add(r, e.key.comm, e.total_us);
@@ -300,14 +310,15 @@ void offcpu_report(void *ctx)
 	if (missing)
 		fprintf(stderr, "WARNING: %llu stack traces lost and could not be displayed.%s\n",
 			(unsigned long long)missing,
-			enomem ? " Consider increasing --stack-storage-size." : "");
+			lost[OFFCPU_LOST_TABLE_FULL] ? " Consider increasing --stack-storage-size." : "");
 	full = bpfload_percpu_sum(r->skel->maps.counters, OFFCPU_COUNTS_FULL);
 	if (full > r->counts_full_reported)
 		log_warn(
 			"%llu off-CPU periods not counted: more than %d (thread, stack) totals in one report",
 			(unsigned long long)(full - r->counts_full_reported), OFFCPU_MAX_KEYS);
 	r->counts_full_reported = full;
-	r->stacks_lost += missing;
+	for (int i = 0; i < OFFCPU_LOST_REASONS; i++)
+		r->stacks_lost[i] += lost[i];
 	if (r->prom_path)
 		prom_write(r, full);
 	usyms_cache_free(&users);

@@ -246,15 +246,19 @@ static void run_rwlock(long writers, long k)
 		pthread_join(t[i], NULL);
 }
 
-static void await_signal(int which)
+/* Waits for SIGUSR1 (blocked, as is SIGTERM: the wait is a known stack); SIGTERM ends the program
+ * at any time, so that a test that fails early leaves nothing behind. */
+static void await_usr1(void)
 {
 	sigset_t set;
-	int sig;
+	int sig = 0;
 
 	sigemptyset(&set);
-	sigaddset(&set, which);
-	while (sigwait(&set, &sig) || sig != which)
-		;
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGTERM);
+	while (sigwait(&set, &sig) || sig != SIGUSR1)
+		if (sig == SIGTERM)
+			exit(0);
 }
 
 int main(int argc, char **argv)
@@ -271,7 +275,7 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	printf("pid %d\n", getpid());
 	fflush(stdout);
-	await_signal(SIGUSR1);
+	await_usr1();
 	if (!strcmp(argv[1], "offcpu"))
 		run_offcpu();
 	else if (!strcmp(argv[1], "futex") && argc == 4)
@@ -282,6 +286,6 @@ int main(int argc, char **argv)
 		return 2;
 	printf("done\n");
 	fflush(stdout);
-	await_signal(SIGTERM);
-	return 0;
+	for (;;)
+		await_usr1();
 }

@@ -31,6 +31,7 @@ start_controller() {
 	(cd "$dir" && exec ip netns exec "$NS_B" "$BIN/drop_monitor_controller" --ready-file "$E2E_TMP/ready" "$@") \
 		>"$out" 2>&1 &
 	E2E_PID=$!
+	E2E_TOOLS+=("$E2E_PID")
 	e2e_await_ready "$E2E_TMP/ready" "$E2E_PID" 5 "the controller" "$out"
 }
 

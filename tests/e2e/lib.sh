@@ -9,6 +9,7 @@ BIN=${BPFNET_BIN:?set BPFNET_BIN to the folder of the built tools}
 E2E_FAILS=0
 E2E_PROG_IDS=""
 E2E_HELPERS=()	# background helpers (receivers) of the test, killed at exit
+E2E_TOOLS=()	# every tool e2e_start started: one still running at exit gets Ctrl-C, then SIGKILL
 
 # e2e_setup NAME SUBNET_OCTET: namespaces <NAME>a/<NAME>b with veth <NAME>a0 (10.S.0.1) and
 # <NAME>b0 (10.S.0.2), unique per test so tests never see each other's devices.
@@ -73,8 +74,22 @@ e2e_enable_ipv6() {
 	ip netns exec "$NS_A" ping -6 -c 1 -W 2 "$IP6_B" >/dev/null || e2e_die "no IPv6 connectivity"
 }
 
+# e2e_running PID: the process exists and has not exited (a child not yet waited for is a zombie).
+e2e_running() {
+	local st
+	read -r _ _ st _ 2>/dev/null <"/proc/$1/stat" && [ "$st" != Z ]
+}
+
 e2e_teardown() {
-	[ -n "${E2E_PID:-}" ] && kill -INT "$E2E_PID" 2>/dev/null && wait "$E2E_PID" 2>/dev/null
+	local pid alive
+	for pid in "${E2E_TOOLS[@]}"; do kill -INT "$pid" 2>/dev/null; done
+	for _ in $(seq 1 50); do
+		alive=
+		for pid in "${E2E_TOOLS[@]}"; do e2e_running "$pid" && alive=1; done
+		[ -n "$alive" ] || break
+		sleep 0.1
+	done
+	for pid in "${E2E_TOOLS[@]}"; do kill -9 "$pid" 2>/dev/null; done
 	[ "${#E2E_HELPERS[@]}" -gt 0 ] && kill "${E2E_HELPERS[@]}" 2>/dev/null
 	[ -n "$NS_A" ] && ip netns del "$NS_A" 2>/dev/null
 	[ -n "$NS_B" ] && ip netns del "$NS_B" 2>/dev/null
@@ -110,6 +125,7 @@ e2e_start() {
 		"${cmd[@]}" >"$out" 2>"$err" &
 	fi
 	E2E_PID=$!
+	E2E_TOOLS+=("$E2E_PID")
 	local show=("$out")
 	[ "$err" = "$out" ] || show+=("$err")
 	e2e_await_ready "$E2E_TMP/ready" "$E2E_PID" 10 "$tool" "${show[@]}"

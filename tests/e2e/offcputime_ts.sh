@@ -78,7 +78,10 @@ prom_ms() { # COMM
 within "cw_long (metrics, -I 1)" "$(prom_ms cw_long)" 1000 1600
 within "cw_pipe (metrics, -I 1)" "$(prom_ms cw_pipe)" 850 1500
 within "cw_short (metrics, -I 1)" "$(prom_ms cw_short)" 5 400
-expect_grep "metrics: no stack lost" "$prom" '^bpfnet_offcputime_ts_stack_traces_lost_total 0$'
+# Two of the test's few dozen stacks share a hash bucket of the 16384 once in some tens of
+# runs: such a loss is counted apart, and the map never fills.
+expect_grep "metrics: no stack lost to a full map" "$prom" '^bpfnet_offcputime_ts_stack_traces_lost_total{reason="table_full"} 0$'
+expect_grep "metrics: no stack lost for another reason" "$prom" '^bpfnet_offcputime_ts_stack_traces_lost_total{reason="other"} 0$'
 expect_eq "--quiet: nothing on stdout" "$(wc -c <"$E2E_TMP/prom.out")" 0
 if promtool check metrics <"$prom" >"$E2E_TMP/promtool.log" 2>&1; then
 	e2e_pass "promtool check metrics accepts the file"

@@ -116,9 +116,22 @@ START_TEST(offcpu_json)
 }
 END_TEST
 
+/* Missed stacks are told apart by bpf_get_stackid's error: the metrics label them so. */
+START_TEST(offcpu_lost_reasons)
+{
+	ck_assert(!offcpu_stack_missed(-EFAULT));
+	ck_assert(!offcpu_stack_missed(0));
+	ck_assert(offcpu_stack_missed(-ENOMEM));
+	ck_assert_int_eq(offcpu_lost_reason(-ENOMEM), OFFCPU_LOST_TABLE_FULL);
+	ck_assert_int_eq(offcpu_lost_reason(-EEXIST), OFFCPU_LOST_HASH_COLLISION);
+	ck_assert_int_eq(offcpu_lost_reason(-EINVAL), OFFCPU_LOST_OTHER);
+}
+END_TEST
+
 Suite *golden_offcputime_ts_suite(void)
 {
-	const TTest *tests[] = { offcpu_banners, offcpu_layouts, offcpu_interval_report, offcpu_json };
+	const TTest *tests[] = { offcpu_banners, offcpu_layouts, offcpu_interval_report, offcpu_json,
+				 offcpu_lost_reasons };
 
 	return unit_suite("offcputime_ts", "layouts", tests, ARRAY_SIZE(tests));
 }
