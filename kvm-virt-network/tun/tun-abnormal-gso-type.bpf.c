@@ -43,8 +43,7 @@ static __always_inline int on_listed_device(void *ctx, struct sk_buff *skb, __u3
 	return cfg ? on_skb(ctx, skb, &cfg->devices2, probe, true) : 0;
 }
 
-SEC("kprobe")
-int BPF_KPROBE(tagt_tun_net_xmit, struct sk_buff *skb, struct net_device *dev)
+BPFNET_FUNC_ENTRY(tagt_tun_net_xmit, tun_net_xmit, struct sk_buff *skb, struct net_device *dev)
 {
 	const struct gso_config *cfg = get_config();
 	struct net_device *tun_dev;
@@ -65,12 +64,12 @@ int BPF_KPROBE(tagt_tun_net_xmit, struct sk_buff *skb, struct net_device *dev)
 	return 0;
 }
 
-SEC("kprobe")
-int BPF_KPROBE(tagt_sch_direct_xmit, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(tagt_sch_direct_xmit, sch_direct_xmit, struct sk_buff *skb)
 {
 	return on_any_skb(ctx, skb, TAGT_SCH_DIRECT_XMIT);
 }
 
+/* Its argument is a struct sk_buff **, which fentry refuses before 6.x: a kprobe only. */
 SEC("kprobe")
 int BPF_KPROBE(tagt_netdev_frame_hook, struct sk_buff **pskb)
 {
@@ -80,26 +79,22 @@ int BPF_KPROBE(tagt_netdev_frame_hook, struct sk_buff **pskb)
 	return on_any_skb(ctx, skb, TAGT_NETDEV_FRAME_HOOK);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(tagt_queue_gso_packets, void *dp, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(tagt_queue_gso_packets, queue_gso_packets, void *dp, struct sk_buff *skb)
 {
 	return on_any_skb(ctx, skb, TAGT_QUEUE_GSO_PACKETS);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(tagt_queue_userspace_packet, void *dp, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(tagt_queue_userspace_packet, queue_userspace_packet, void *dp, struct sk_buff *skb)
 {
 	return on_any_skb(ctx, skb, TAGT_QUEUE_USERSPACE_PACKET);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(tagt_validate_xmit_skb_list, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(tagt_validate_xmit_skb_list, validate_xmit_skb_list, struct sk_buff *skb)
 {
 	return on_listed_device(ctx, skb, TAGT_VALIDATE_XMIT_SKB_LIST);
 }
 
-SEC("kprobe")
-int BPF_KPROBE(tagt_validate_xmit_skb, struct sk_buff *skb)
+BPFNET_FUNC_ENTRY(tagt_validate_xmit_skb, validate_xmit_skb, struct sk_buff *skb)
 {
 	return on_listed_device(ctx, skb, TAGT_VALIDATE_XMIT_SKB);
 }

@@ -10,8 +10,7 @@ BPFNET_CONFIG(struct ttrs_config)
 BPFNET_SCRATCH(event, struct ttrs_event)
 BPFNET_STACK_MAP(stacks, 16384);
 
-SEC("kprobe/tun_net_xmit")
-int BPF_KPROBE(ttrs_xmit, struct sk_buff *skb, struct net_device *dev)
+BPFNET_FUNC_ENTRY(ttrs_xmit, tun_net_xmit, struct sk_buff *skb, struct net_device *dev)
 {
 	const struct ttrs_config *cfg = get_config();
 	struct ttrs_event *ev = event_zeroed();

@@ -42,7 +42,7 @@ static const struct arg_parser parser = {
 };
 
 static const struct hook_def hook_defs[] = {
-	{ "transmit into a tap", { { HOOK_KPROBE, "ttrs_xmit", "tun_net_xmit" } }, "tun" },
+	{ "transmit into a tap", { HOOK_FUNC_ENTRY("ttrs_xmit", "tun_net_xmit") }, "tun" },
 };
 const struct hook_table ttrs_hook_table = { hook_defs, 1 };
 
@@ -84,7 +84,6 @@ int main(int argc, char **argv)
 	cfg.queue = (__u32)opt.queue;
 	tun_require();
 	tun_device_require(opt.device);
-	require_kprobes("tun_net_xmit has no tracepoint");
 	skel = BPFNET_OPEN(tun_tx_ring_stas_bpf);
 	hook_prepare(&hooks, skel->obj);
 	bpfload_load(skel->skeleton);

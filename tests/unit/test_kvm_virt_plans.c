@@ -39,7 +39,7 @@
 START_TEST(test_tun_xmit_tools)
 {
 	static const fixture_outcomes monitor[] = { MODULE_FENTRY("tun_net_xmit", "trm_xmit") };
-	static const fixture_outcomes ring_stats[] = { SAME("kprobe tun_net_xmit [ttrs_xmit]") };
+	static const fixture_outcomes ring_stats[] = { MODULE_FENTRY("tun_net_xmit", "ttrs_xmit") };
 
 	CHECK_PLAN("tun_ring_monitor", &trm_hook_table, monitor);
 	CHECK_PLAN("tun-tx-ring-stas", &ttrs_hook_table, ring_stats);
@@ -49,14 +49,14 @@ END_TEST
 START_TEST(test_tun_abnormal_gso_type)
 {
 	static const fixture_outcomes want[] = {
-		SAME("kprobe tun_net_xmit [tagt_tun_net_xmit]"),
-		SAME("kprobe sch_direct_xmit [tagt_sch_direct_xmit]"),
+		MODULE_FENTRY("tun_net_xmit", "tagt_tun_net_xmit"),
+		SAME(FENTRY("sch_direct_xmit", "tagt_sch_direct_xmit")),
 		SAME("kprobe netdev_frame_hook [tagt_netdev_frame_hook]"),
 		SAME("kretprobe skb_segment [tagt_skb_segment_ret]"),
-		SAME("kprobe queue_gso_packets [tagt_queue_gso_packets]"),
-		SAME("kprobe queue_userspace_packet [tagt_queue_userspace_packet]"),
-		SAME("kprobe validate_xmit_skb_list [tagt_validate_xmit_skb_list]"),
-		SAME("kprobe validate_xmit_skb [tagt_validate_xmit_skb]"),
+		MODULE_FENTRY("queue_gso_packets", "tagt_queue_gso_packets"),
+		MODULE_FENTRY("queue_userspace_packet", "tagt_queue_userspace_packet"),
+		SAME(FENTRY("validate_xmit_skb_list", "tagt_validate_xmit_skb_list")),
+		SAME(FENTRY("validate_xmit_skb", "tagt_validate_xmit_skb")),
 	};
 
 	CHECK_PLAN("tun-abnormal-gso-type", &tagt_hook_table, want);

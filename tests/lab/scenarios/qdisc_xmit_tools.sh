@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck source-path=SCRIPTDIR
 # lab-options: --timeout 300
-# The GSO anomaly detectors on their kprobes: trace-qdisc-dequeue, trace_dev_queue_xmit and
-# trace_tc_qdisc, each started once, all three during one traffic pass. Namespace qga holds a
+# The GSO anomaly detectors on their function entries (fentry programs, kprobes on 5.10 for
+# module functions): trace-qdisc-dequeue, trace_dev_queue_xmit and trace_tc_qdisc, each
+# started once, all three during one traffic pass. Namespace qga holds a
 # bridge with a tap (frames written by tests/e2e/tap_frames as a VM's virtio-net would) and
 # the veth towards qgb under HTB: class 1:10 (fq_codel) for UDP port 7777 through a u32
 # filter with a gact action, the default class 1:20 for the rest.
@@ -248,7 +249,8 @@ lab_expect "$counted" -eq 10 "trace-abnormal-arp: @[tap_frames, qgtap] (10 cross
 E=fentry
 [[ $(uname -r) == 5.10.* ]] && E=kprobe
 for t in trace-qdisc-dequeue:fentry:sch_direct_xmit trace_dev_queue_xmit:fentry:__dev_queue_xmit \
-    trace_tc_qdisc:$E:htb_enqueue trace-abnormal-arp:fentry:__netif_receive_skb; do
+    trace_tc_qdisc:$E:htb_enqueue trace-abnormal-arp:fentry:__netif_receive_skb \
+    tun-abnormal-gso-type:$E:tun_net_xmit tun-abnormal-gso-type:fentry:validate_xmit_skb; do
     IFS=: read -r tool kind func <<<"$t"
     "$BPFNET_BIN/$tool" --list-probes >"$work/$tool.plan" 2>/dev/null
     grep -qx "  chosen: $kind $func" "$work/$tool.plan" || { cat "$work/$tool.plan" >&2; lab_fail "$tool: $func is not $kind"; }

@@ -77,9 +77,10 @@ stop() { # NAME
     LAB_TOOL_PID=${pid[$1]} LAB_TOOL_NAME=$1 LAB_TOOL_OUTPUTS=("$work/$1.out" "$work/$1.out.err")
     lab_tool_stop 0
 }
-# tun_net_xmit is an fentry program (tun-tx-ring-stas keeps its kprobe: its stacks start at
-# the probed function).
+# tun_net_xmit is an fentry program in both tools (a kprobe on 5.10), and tun-tx-ring-stas's
+# stacks start at it all the same.
 lab_expect_module_fentry tun_ring_monitor tun_net_xmit
+lab_expect_module_fentry tun-tx-ring-stas tun_net_xmit --device tap0
 start tun_ring_monitor --json --all --dst-ip "$LAB_NESTED_GUEST_IP" --dst-port 5555 --interval 1
 start tun-tx-ring-stas --device tap0 --queue 1
 
