@@ -12,11 +12,14 @@
 /* The most program frames before the trampoline (the program appears once or twice). */
 #define STACK_BPF_PROG_FRAMES 3
 
+static bool sym_is(const struct ksym *s, const char *prefix)
+{
+	return s && s->module && !strcmp(s->module, "bpf") && !strncmp(s->name, prefix, strlen(prefix));
+}
+
 static bool frame_is(const struct ksyms *ks, uint64_t ip, const char *prefix)
 {
-	const struct ksym *s = ksyms_find(ks, ip);
-
-	return s && s->module && !strcmp(s->module, "bpf") && !strncmp(s->name, prefix, strlen(prefix));
+	return sym_is(ksyms_find(ks, ip), prefix);
 }
 
 /* How many frames a stack starts with in BPF programs. */
@@ -39,37 +42,41 @@ int stack_bpf_prefix(const struct ksyms *ks, const uint64_t *ips, int n)
 }
 
 /*
- * kallsyms as it is once the programs are attached, for stack_bpf_prefix: ksyms_kernel() is read
- * before (the planner looks up the functions to attach to), without the programs and trampolines.
- * Read again when a program's frame is followed by a module address it does not know (a
- * trampoline attached after the last read), once per such address.
+ * stack_bpf_prefix of ips against kallsyms as it is once the programs are attached:
+ * ksyms_kernel() is read before (the planner looks up the functions to attach to), without the
+ * programs and trampolines. Read again when a program's frame is followed by a module address it
+ * does not know (a trampoline attached after the last read), once per such address. Each frame
+ * is looked up once (again only after such a read).
  */
-static const struct ksyms *bpf_view(const uint64_t *ips, int n)
+static int bpf_view_prefix(const uint64_t *ips, int n)
 {
 	static struct ksyms *view;
 	static uint64_t reread[16];
 	static unsigned int nreread;
 	const struct ksym *next;
+	struct ksyms *fresh;
 	int progs;
 
 	if (!view)
-		return view = ksyms_load("/proc/kallsyms");
+		return (view = ksyms_load("/proc/kallsyms")) ? stack_bpf_prefix(view, ips, n) : 0;
 	progs = prog_frames(view, ips, n);
-	if (!progs || progs == n || frame_is(view, ips[progs], "bpf_trampoline_"))
-		return view;
+	if (!progs || progs == n)
+		return 0;
 	next = ksyms_find(view, ips[progs]);
+	if (sym_is(next, "bpf_trampoline_"))
+		return progs + 1;
 	if (!next || !next->module || nreread == sizeof(reread) / sizeof(reread[0]))
-		return view;
+		return 0;
 	for (unsigned int i = 0; i < nreread; i++)
 		if (reread[i] == ips[progs])
-			return view;
+			return 0;
 	reread[nreread++] = ips[progs];
-	struct ksyms *fresh = ksyms_load("/proc/kallsyms");
-	if (fresh) {
-		ksyms_free(view);
-		view = fresh;
-	}
-	return view;
+	fresh = ksyms_load("/proc/kallsyms");
+	if (!fresh)
+		return 0;
+	ksyms_free(view);
+	view = fresh;
+	return stack_bpf_prefix(view, ips, n);
 }
 
 uint64_t stack_fentry_frame(uint64_t ret)
@@ -84,7 +91,7 @@ uint64_t stack_fentry_frame(uint64_t ret)
 int stack_from_kernel(uint64_t *ips, int n)
 {
 	/* only a kernel stack (upper half of the address space) can start with a program */
-	int skip = n > 0 && ips[0] >> 63 ? stack_bpf_prefix(bpf_view(ips, n), ips, n) : 0;
+	int skip = n > 0 && ips[0] >> 63 ? bpf_view_prefix(ips, n) : 0;
 
 	if (!skip)
 		return n;
