@@ -8,7 +8,7 @@
 
 /* The candidates of the drop hook of an object that includes drop_probe.bpf.h, in order of preference. */
 #define DROP_HOOK_CANDIDATES                                                                                 \
-	{ HOOK_TP, "drop_tracepoint", "skb:kfree_skb" }, { HOOK_KPROBE, "drop_kfree_skb", "kfree_skb" },     \
+	{ HOOK_RAW_TP, "drop_raw_tp", "skb:kfree_skb" }, { HOOK_KPROBE, "drop_kfree_skb", "kfree_skb" },     \
 		{ HOOK_KPROBE, "drop_kfree_skb_reason", "kfree_skb_reason" },                                \
 	{                                                                                                    \
 		HOOK_KPROBE, "drop_sk_skb_reason_drop", "sk_skb_reason_drop"                                 \
@@ -30,7 +30,8 @@ void drop_reason_foreach(void (*fn)(unsigned value, const char *name, void *ctx)
 bool drop_is_normal_pattern(const char *const *frames, int n);
 
 /*
- * The number of innermost frames that belong to the tracing machinery (__traceiter_*,
- * perf_trace_*, ...) rather than to the kernel code that dropped the packet.
+ * The number of innermost frames that belong to the tracing machinery (the raw tracepoint's
+ * program bpf_prog_*, bpf_trace_run*, __traceiter_*, perf_trace_*, ...) rather than to the
+ * kernel code that dropped the packet.
  */
 int drop_tracing_frames(const char *const *frames, int n);

@@ -286,11 +286,4 @@ static __always_inline int on_drop(void *ctx, struct sk_buff *skb, __u32 reason)
 	return 0;
 }
 
-/* TP_PROTO(struct sk_buff *skb, void *location, ...): the skb comes first on every kernel. */
-SEC("raw_tp/kfree_skb")
-int drop_raw_tp(struct bpf_raw_tracepoint_args *ctx)
-{
-	return on_drop(ctx, (struct sk_buff *)ctx->args[0], 0);
-}
-
 BPFNET_LICENSE;

@@ -334,9 +334,7 @@ static bool dequeue_raw_tp_chosen(const struct hook_set *plan)
  * even when BPFNET_FORCE_KPROBE tests the other hooks.
  */
 static const struct hook_def hook_defs[] = {
-	[HOOK_DROPS] = { "packet drops",
-			 { { HOOK_RAW_TP, "drop_raw_tp", "skb:kfree_skb" }, DROP_HOOK_CANDIDATES },
-			 .keep_tracepoint = true },
+	[HOOK_DROPS] = { "packet drops", { DROP_HOOK_CANDIDATES }, .keep_tracepoint = true },
 	[HOOK_DEQUEUE] = { "qdisc dequeue",
 			   { { HOOK_RAW_TP, "dequeue_raw_tp", "qdisc:qdisc_dequeue", enqueue_raw_tp_exists },
 			     HOOK_FUNC_ENTRY("dequeue_sch_direct_xmit", "sch_direct_xmit") } },

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The kernel's packet-drop hook, whichever form this kernel has: the skb:kfree_skb
- * tracepoint (with the drop reason from 5.17), else a kprobe on kfree_skb (before 5.17),
- * kfree_skb_reason (5.17+) or sk_skb_reason_drop (6.10+). User space picks one
- * (common/drop_probe.h). The including tool defines
+ * The kernel's packet-drop hook, whichever form this kernel has: the skb:kfree_skb raw
+ * tracepoint (its arguments as the kernel passes them, without the trace event record a classic
+ * tracepoint program makes the kernel fill on every drop; the drop reason from 5.17), else a
+ * kprobe on kfree_skb (before 5.17), kfree_skb_reason (5.17+) or sk_skb_reason_drop (6.10+).
+ * User space picks one (common/drop_probe.h). The including tool defines
  *   static __always_inline int on_drop(void *ctx, struct sk_buff *skb, __u32 reason);
  * where reason is 0 when the kernel does not report one.
  */
@@ -13,14 +14,20 @@
 
 static __always_inline int on_drop(void *ctx, struct sk_buff *skb, __u32 reason);
 
-SEC("tp/skb/kfree_skb")
-int drop_tracepoint(struct trace_event_raw_kfree_skb *ctx)
+/*
+ * TP_PROTO(skb, location[, reason[, rx_sk]]): the reason is the third argument where the trace
+ * event has one (5.17+). Elsewhere the read is dead code the verifier never visits, so the program
+ * does not claim a third argument the raw tracepoint lacks (its attach would fail).
+ */
+SEC("raw_tp/kfree_skb")
+int drop_raw_tp(struct bpf_raw_tracepoint_args *ctx)
 {
+	struct trace_event_raw_kfree_skb *record = NULL;
 	__u32 reason = 0;
 
-	if (bpf_core_field_exists(ctx->reason))
-		reason = ctx->reason;
-	return on_drop(ctx, (struct sk_buff *)ctx->skbaddr, reason);
+	if (bpf_core_field_exists(record->reason))
+		reason = (__u32)ctx->args[2];
+	return on_drop(ctx, (struct sk_buff *)ctx->args[0], reason);
 }
 
 SEC("kprobe")

@@ -58,7 +58,7 @@ interrupt() {
 
 # The ids of eth_drop's programs (its drop hook) loaded now.
 eth_drop_prog_ids() {
-	bpftool prog show 2>/dev/null | sed -nE 's/^([0-9]+): .* name (drop_tracepoint|drop_kfree_skb|drop_sk_skb_rea)[a-z_]*( .*)?$/\1/p' | sort
+	bpftool prog show 2>/dev/null | sed -nE 's/^([0-9]+): .* name (drop_raw_tp|drop_kfree_skb|drop_sk_skb_rea)[a-z_]*( .*)?$/\1/p' | sort
 }
 
 # expect_released IDS: none of these programs (seen while the controller's command ran) is

@@ -40,11 +40,11 @@ typedef fixture_outcomes outcomes;
 		"kprobe " func " [" prog "]", FENTRY(func, prog), FENTRY(func, prog)                         \
 	}
 
-/* eth_drop, kernel_drop_stack_stats*: the tracepoint, on every lab kernel. */
+/* eth_drop, kernel_drop_stack_stats*: the raw tracepoint, on every lab kernel. */
 START_TEST(test_drop_hook)
 {
 	static const struct hook_table drop_table = { &drop_hook, 1 };
-	static const outcomes want[] = { SAME("tracepoint skb:kfree_skb [drop_tracepoint]") };
+	static const outcomes want[] = { SAME("raw_tracepoint skb:kfree_skb [drop_raw_tp]") };
 
 	CHECK_PLAN("eth_drop", &drop_table, want);
 }
