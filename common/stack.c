@@ -32,23 +32,28 @@ static int prog_frames(const struct ksyms *ks, const uint64_t *ips, int n)
 	return progs;
 }
 
-int stack_bpf_prefix(const struct ksyms *ks, const uint64_t *ips, int n)
+int stack_bpf_frames(const struct ksyms *ks, const uint64_t *ips, int n, bool *fentry)
 {
 	int progs = prog_frames(ks, ips, n);
 
-	if (progs && progs < n && frame_is(ks, ips[progs], "bpf_trampoline_"))
+	*fentry = false;
+	if (!progs || progs == n)
+		return 0;
+	if (frame_is(ks, ips[progs], "bpf_trampoline_")) {
+		*fentry = true;
 		return progs + 1;
-	return 0;
+	}
+	return progs;
 }
 
 /*
- * stack_bpf_prefix of ips against kallsyms as it is once the programs are attached:
+ * stack_bpf_frames of ips against kallsyms as it is once the programs are attached:
  * ksyms_kernel() is read before (the planner looks up the functions to attach to), without the
  * programs and trampolines. Read again when a program's frame is followed by a module address it
  * does not know (a trampoline attached after the last read), once per such address. Each frame
  * is looked up once (again only after such a read).
  */
-static int bpf_view_prefix(const uint64_t *ips, int n)
+static int bpf_view_frames(const uint64_t *ips, int n, bool *fentry)
 {
 	static struct ksyms *view;
 	static uint64_t reread[16];
@@ -57,26 +62,29 @@ static int bpf_view_prefix(const uint64_t *ips, int n)
 	struct ksyms *fresh;
 	int progs;
 
+	*fentry = false;
 	if (!view)
-		return (view = ksyms_load("/proc/kallsyms")) ? stack_bpf_prefix(view, ips, n) : 0;
+		return (view = ksyms_load("/proc/kallsyms")) ? stack_bpf_frames(view, ips, n, fentry) : 0;
 	progs = prog_frames(view, ips, n);
 	if (!progs || progs == n)
 		return 0;
 	next = ksyms_find(view, ips[progs]);
-	if (sym_is(next, "bpf_trampoline_"))
+	if (sym_is(next, "bpf_trampoline_")) {
+		*fentry = true;
 		return progs + 1;
+	}
 	if (!next || !next->module || nreread == sizeof(reread) / sizeof(reread[0]))
-		return 0;
+		return progs;
 	for (unsigned int i = 0; i < nreread; i++)
 		if (reread[i] == ips[progs])
-			return 0;
+			return progs;
 	reread[nreread++] = ips[progs];
 	fresh = ksyms_load("/proc/kallsyms");
 	if (!fresh)
-		return 0;
+		return progs;
 	ksyms_free(view);
 	view = fresh;
-	return stack_bpf_prefix(view, ips, n);
+	return stack_bpf_frames(view, ips, n, fentry);
 }
 
 uint64_t stack_fentry_frame(uint64_t ret)
@@ -90,14 +98,15 @@ uint64_t stack_fentry_frame(uint64_t ret)
 
 int stack_from_kernel(uint64_t *ips, int n)
 {
+	bool fentry = false;
 	/* only a kernel stack (upper half of the address space) can start with a program */
-	int skip = n > 0 && ips[0] >> 63 ? bpf_view_prefix(ips, n) : 0;
+	int skip = n > 0 && ips[0] >> 63 ? bpf_view_frames(ips, n, &fentry) : 0;
 
 	if (!skip)
 		return n;
 	memmove(ips, ips + skip, (size_t)(n - skip) * sizeof(*ips));
 	n -= skip;
-	if (n > 0)
+	if (fentry && n > 0)
 		ips[0] = stack_fentry_frame(ips[0]);
 	return n;
 }

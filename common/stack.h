@@ -2,6 +2,7 @@
 /* Kernel stacks captured by bpf_get_stackid() into a BPF_MAP_TYPE_STACK_TRACE map. */
 #pragma once
 #include <bpf/libbpf.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct ksyms;
@@ -12,8 +13,8 @@ struct ksyms;
 
 /*
  * Copies the frames of stack_id (innermost first) into ips; returns the depth, or -errno. A stack
- * taken in an fentry program loses its BPF frames (stack_bpf_prefix): it starts in the traced
- * function, as the kprobe's does.
+ * taken in a BPF program loses the program's frames (stack_from_kernel): an fentry program's
+ * starts in the traced function, as the kprobe's does.
  */
 int stack_read(const struct bpf_map *map, int stack_id, uint64_t *ips, int max);
 
@@ -21,19 +22,21 @@ int stack_read(const struct bpf_map *map, int stack_id, uint64_t *ips, int max);
  * How many of the n leading frames of ips are BPF's own, not the kernel's: a stack taken with
  * bpf_get_stackid in an fentry (or fexit) program starts with the program ("bpf_prog_<tag>_<name>",
  * once or twice) and the trampoline that called it ("bpf_trampoline_<key>", module "bpf" in
- * kallsyms), then comes the traced function. 0 for every other stack: a kprobe's starts in the
- * probed function, a tracepoint program's goes from the program to the kernel's bpf_trace_run
- * (no trampoline). ks must be read after the programs were attached (their symbols appear then).
+ * kallsyms), then comes the traced function (*fentry set); a raw or BTF tracepoint program's
+ * starts with the program, then the tracepoint's runner (bpf_trace_run*, __bpf_trace_*: kernel
+ * frames, left in). 0 for every other stack: a kprobe's starts in the probed function, a classic
+ * tracepoint program's at the tracepoint's caller. ks must be read after the programs were
+ * attached (their symbols appear then).
  */
-int stack_bpf_prefix(const struct ksyms *ks, const uint64_t *ips, int n);
+int stack_bpf_frames(const struct ksyms *ks, const uint64_t *ips, int n, bool *fentry);
 /*
  * Makes the n frames of a stack from bpf_get_stackid or bpf_get_stack (innermost first) start in
- * the kernel, in place; returns how many are left. An fentry program's frames go
- * (stack_bpf_prefix against /proc/kallsyms as it is now: read at the first call, again when a
- * program's frame is followed by a module address it does not know), and on x86-64 the traced
- * function's frame, the return address of its 5-byte call to the trampoline, becomes the address
- * a kprobe on the function reports (the call's first byte + 1): the stack prints as the kprobe's
- * (an fexit program's caller frame would move 4 bytes back: no tool takes stacks in one).
+ * the kernel, in place; returns how many are left. A BPF program's frames go (stack_bpf_frames
+ * against /proc/kallsyms as it is now: read at the first call, again when a program's frame is
+ * followed by a module address it does not know), and after an fentry program's, on x86-64 the
+ * traced function's frame, the return address of its 5-byte call to the trampoline, becomes the
+ * address a kprobe on the function reports (the call's first byte + 1): the stack prints as the
+ * kprobe's (an fexit program's caller frame would move 4 bytes back: no tool takes stacks in one).
  * stack_read applies it.
  */
 int stack_from_kernel(uint64_t *ips, int n);

@@ -7,7 +7,24 @@
 #include "skb_gso.bpf.h"
 #include "trace-qdisc-dequeue.h"
 
-/* skbaddr is NULL when the dequeue found nothing. */
+/*
+ * The raw tracepoints first, the classic ones as their fallback; their arguments are the same on
+ * every kernel: qdisc_dequeue(qdisc, txq, packets, skb), net_dev_queue(skb). The skb is NULL
+ * when the dequeue found nothing.
+ */
+SEC("raw_tp/qdisc_dequeue")
+int BPF_PROG(qdq_tp_qdisc_dequeue_raw, struct Qdisc *qdisc, const struct netdev_queue *txq, int packets,
+	     struct sk_buff *skb)
+{
+	return gso_on_skb(ctx, skb, QDQ_QDISC_DEQUEUE, false);
+}
+
+SEC("raw_tp/net_dev_queue")
+int BPF_PROG(qdq_tp_net_dev_queue_raw, struct sk_buff *skb)
+{
+	return gso_on_skb(ctx, skb, QDQ_NET_DEV_QUEUE, false);
+}
+
 SEC("tp/qdisc/qdisc_dequeue")
 int qdq_tp_qdisc_dequeue(struct trace_event_raw_qdisc_dequeue *ctx)
 {

@@ -120,10 +120,10 @@ void qdq_print_event(FILE *f, const struct gso_event *ev, const struct gso_frame
 
 static const struct hook_def hook_defs[QDQ_PROBES] = {
 	[QDQ_QDISC_DEQUEUE] = { "qdisc dequeue",
-				{ { HOOK_TP, "qdq_tp_qdisc_dequeue", "qdisc:qdisc_dequeue" } },
+				{ HOOK_RAW_TRACEPOINT("qdq_tp_qdisc_dequeue", "qdisc:qdisc_dequeue") },
 				.optional = true },
 	[QDQ_NET_DEV_QUEUE] = { "device queue entry",
-				{ { HOOK_TP, "qdq_tp_net_dev_queue", "net:net_dev_queue" } },
+				{ HOOK_RAW_TRACEPOINT("qdq_tp_net_dev_queue", "net:net_dev_queue") },
 				.optional = true },
 	[QDQ_SCH_DIRECT_XMIT] = { "direct transmit",
 				  { HOOK_FUNC_ENTRY("qdq_sch_direct_xmit", "sch_direct_xmit") },

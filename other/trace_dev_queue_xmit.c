@@ -70,7 +70,7 @@ static const struct hook_def hook_defs[DQX_PROBES] = {
 	/* The tracepoint fires inside __dev_queue_xmit, for kernels without kprobes. */
 	[DQX_DEV_QUEUE_XMIT] = { "device queue entry",
 				 { HOOK_FUNC_ENTRY("dqx_dev_queue_xmit", "__dev_queue_xmit"),
-				   { HOOK_TP, "dqx_tp_net_dev_queue", "net:net_dev_queue" } },
+				   HOOK_RAW_TRACEPOINT("dqx_tp_net_dev_queue", "net:net_dev_queue") },
 				 .optional = true },
 };
 const struct hook_table dqx_hook_table = { hook_defs, DQX_PROBES };

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# The GSO anomaly detectors on the host's tracepoints (trace-qdisc-dequeue: qdisc:qdisc_dequeue
+# The GSO anomaly detectors on the host's raw tracepoints (trace-qdisc-dequeue: qdisc:qdisc_dequeue
 # and net:net_dev_queue; trace_dev_queue_xmit: net:net_dev_queue for __dev_queue_xmit).
 # Namespace A holds a bridge with a tap (frames written by tap_frames as a VM would) and the
 # veth towards B, under HTB. No kernel path makes a GSO size without a type on purpose:
@@ -88,8 +88,9 @@ facts=$(jq -rs --arg dev "$DEV_A" --argjson ufo "$UFO_TYPE" --argjson tso "$GSO_
 	 n(.dst_port == 7778),
 	 n(.gso_type == $tso and .dst_port == 7000),
 	 n(.dev != $dev),
-	 ([.[] | select(.final)][0].anomalies.net_dev_queue // 0)] | @tsv' "$out")
-read -r ufo_q ufo_dq none tso other final_q <<<"$facts"
+	 ([.[] | select(.final)][0].anomalies.net_dev_queue // 0),
+	 n(.probe == "net_dev_queue" and ((.stack[0] // "") | startswith("__dev_queue_xmit+") | not))] | @tsv' "$out")
+read -r ufo_q ufo_dq none tso other final_q badstack <<<"$facts"
 [ "$ufo_q" -eq 3 ] && e2e_pass "net_dev_queue: 3 UFO frames reported (3 sent), gso_size 1000, len 2542, ports 4001->7777" ||
 	e2e_fail "net_dev_queue: $ufo_q of the 3 UFO frames reported as sent: $(head -c 2000 "$out")"
 [ "$ufo_dq" -eq 3 ] && e2e_pass "qdisc_dequeue: 3 UFO frames reported (3 sent)" ||
@@ -101,6 +102,17 @@ read -r ufo_q ufo_dq none tso other final_q <<<"$facts"
 [ "$other" -eq 0 ] && e2e_pass "no report from another device" || e2e_fail "$other reports from other devices"
 [ "$final_q" -ge 3 ] && e2e_pass "the final object counts $final_q net_dev_queue anomalies" ||
 	e2e_fail "final object: $final_q net_dev_queue anomalies"
+# The raw tracepoints (the classic ones under BPFNET_FORCE_KPROBE); either way a stack starts
+# where the kernel fires the tracepoint, not in the program or the tracepoint's runner.
+[ "$badstack" -eq 0 ] && e2e_pass "net_dev_queue stacks start at __dev_queue_xmit" ||
+	e2e_fail "$badstack net_dev_queue stacks do not start at __dev_queue_xmit: $(head -c 2000 "$out")"
+for tp in qdisc:qdisc_dequeue net:net_dev_queue; do
+	"$BIN/trace-qdisc-dequeue" --list-probes 2>/dev/null | grep -qx "  chosen: raw_tracepoint $tp" &&
+		e2e_pass "trace-qdisc-dequeue: $tp is a raw tracepoint" || e2e_fail "trace-qdisc-dequeue: $tp is not a raw tracepoint"
+	BPFNET_FORCE_KPROBE=1 "$BIN/trace-qdisc-dequeue" --list-probes 2>/dev/null | grep -qx "  chosen: tracepoint $tp" &&
+		e2e_pass "trace-qdisc-dequeue, BPFNET_FORCE_KPROBE: $tp is a classic tracepoint" ||
+		e2e_fail "trace-qdisc-dequeue, BPFNET_FORCE_KPROBE: $tp is not a classic tracepoint"
+done
 
 # --- trace_dev_queue_xmit with the switch: __dev_queue_xmit through net:net_dev_queue.
 out=$E2E_TMP/dqx.json
@@ -111,11 +123,11 @@ e2e_stop
 facts=$(jq -rs --arg dev "$DEV_A" --argjson ufo "$UFO_TYPE" --argjson tso "$GSO_TCPV4" '
 	def n(f): [.[] | select(.probe != null) | select(f)] | length;
 	[n(.probe == "__dev_queue_xmit" and .dev == $dev and .gso_type == $ufo and .gso_size == 1000
-	   and .dst_port == 7777 and .stack[0] != null),
+	   and .dst_port == 7777 and ((.stack[0] // "") | startswith("__dev_queue_xmit+"))),
 	 n(.src_port == 68), n(.dst_port == 7778), n(.gso_type == $tso and .dst_port == 7000),
 	 n(.probe != "__dev_queue_xmit")] | @tsv' "$out")
 read -r ufo dhcp none tso other <<<"$facts"
-[ "$ufo" -eq 3 ] && e2e_pass "trace_dev_queue_xmit: 3 UFO frames reported at __dev_queue_xmit (3 sent)" ||
+[ "$ufo" -eq 3 ] && e2e_pass "trace_dev_queue_xmit: 3 UFO frames reported at __dev_queue_xmit (3 sent), stacks from there" ||
 	e2e_fail "trace_dev_queue_xmit: $ufo of the 3 UFO frames reported: $(head -c 1500 "$out")"
 [ "$dhcp" -eq 0 ] && e2e_pass "trace_dev_queue_xmit: DHCP left out (0 of 2)" || e2e_fail "$dhcp DHCP frames reported"
 [ "$none" -eq 0 ] && e2e_pass "trace_dev_queue_xmit: gso_size with type NONE: 0 of 3" ||

@@ -26,7 +26,9 @@
 #include "ovs_upcall_latency_summary.h"
 #include "sched_latency_monitor.h"
 #include "system_network_icmp_rtt.h"
+#include "trace-qdisc-dequeue.h"
 #include "trace_conntrack.h"
+#include "trace_dev_queue_xmit.h"
 #include "trace_ip_defrag.h"
 #include "vmnet_stages.h"
 
@@ -169,6 +171,29 @@ START_TEST(test_qdisc_lateny_details)
 	};
 
 	CHECK_PLAN("qdisc_lateny_details", &qdisc_lat_hook_table, want);
+}
+END_TEST
+
+/* The GSO detectors' tracepoints: raw tracepoints on every lab kernel (the classic ones are the fallback). */
+START_TEST(test_gso_tracepoints)
+{
+	static const outcomes dequeue[] = {
+		SAME("raw_tracepoint qdisc:qdisc_dequeue [qdq_tp_qdisc_dequeue_raw]"),
+		SAME("raw_tracepoint net:net_dev_queue [qdq_tp_net_dev_queue_raw]"),
+		SAME(FENTRY("sch_direct_xmit", "qdq_sch_direct_xmit")),
+		MODULE_FENTRY("tun_net_xmit", "qdq_tun_net_xmit"),
+		SAME(FENTRY("__ip_queue_xmit", "qdq_ip_queue_xmit")),
+		SAME(FENTRY("__tcp_transmit_skb", "qdq_tcp_transmit_skb")),
+		SAME(FENTRY("tcp_add_backlog", "qdq_tcp_add_backlog")),
+		SAME(FENTRY("tcp_v4_do_rcv", "qdq_tcp_v4_do_rcv")),
+	};
+	static const outcomes xmit[] = {
+		SAME(FENTRY("sch_direct_xmit", "dqx_sch_direct_xmit")),
+		SAME(FENTRY("__dev_queue_xmit", "dqx_dev_queue_xmit")),
+	};
+
+	CHECK_PLAN("trace-qdisc-dequeue", &qdq_hook_table, dequeue);
+	CHECK_PLAN("trace_dev_queue_xmit", &dqx_hook_table, xmit);
 }
 END_TEST
 
@@ -459,6 +484,7 @@ static Suite *kernel_plans_suite(void)
 	tcase_add_loop_test(plans, test_vm_pair, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_qdisc_lateny_details, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_system_network_icmp_rtt, 0, FIXTURE_KERNELS);
+	tcase_add_loop_test(plans, test_gso_tracepoints, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_ovs_upcall_latency_summary, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_qdisc_drop_trace, 0, FIXTURE_KERNELS);
 	tcase_add_loop_test(plans, test_trace_ip_defrag, 0, FIXTURE_KERNELS);

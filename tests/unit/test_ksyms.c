@@ -364,8 +364,9 @@ START_TEST(test_long_symbol_names)
 END_TEST
 
 /*
- * stack_bpf_prefix: the frames an fentry program's stack starts with (the program, once or twice,
- * and its trampoline) are BPF's; a kprobe's or a tracepoint program's stack has none.
+ * stack_bpf_frames: the frames an fentry program's stack starts with (the program, once or twice,
+ * and its trampoline) are BPF's, and so is a raw tracepoint program's first frame; a kprobe's
+ * stack has none.
  */
 static const char bpf_table[] = "ffffffff81100000 T kfree_skb\n"
 				"ffffffff81100400 T ip_rcv\n"
@@ -379,7 +380,15 @@ static const char bpf_table[] = "ffffffff81100000 T kfree_skb\n"
 				"ffffffffc0d00000 t ovs_ct_execute\t[openvswitch]\n"
 				"ffffffffc0d00400 t bpf_prog_fake\t[openvswitch]\n";
 
-START_TEST(test_stack_bpf_prefix)
+/* stack_bpf_frames(ks, ips, n) is want, of an fentry program's stack or not */
+#define BPF_FRAMES(ks, ips, n, want, want_fentry)                                                            \
+	do {                                                                                                 \
+		bool fentry_ = !(want_fentry);                                                               \
+		ck_assert_int_eq(stack_bpf_frames(ks, ips, n, &fentry_), want);                              \
+		ck_assert(fentry_ == (want_fentry));                                                         \
+	} while (0)
+
+START_TEST(test_stack_bpf_frames)
 {
 	struct ksyms *r = load_text(bpf_table);
 	/* fentry on 6.1: program, trampoline, then nf_conntrack_in at its call to the trampoline */
@@ -403,20 +412,23 @@ START_TEST(test_stack_bpf_prefix)
 	const uint64_t user[] = { 0x7f0012345678ULL, 0x55aa00001000ULL };
 
 	ck_assert_ptr_nonnull(r);
-	ck_assert_int_eq(stack_bpf_prefix(r, fentry, ARRAY_SIZE(fentry)), 2);
-	ck_assert_int_eq(stack_bpf_prefix(r, twice, ARRAY_SIZE(twice)), 3);
-	ck_assert_int_eq(stack_bpf_prefix(r, kprobe, ARRAY_SIZE(kprobe)), 0);
-	ck_assert_int_eq(stack_bpf_prefix(r, called_by_tramp, ARRAY_SIZE(called_by_tramp)), 0);
-	ck_assert_int_eq(stack_bpf_prefix(r, raw_tp, ARRAY_SIZE(raw_tp)), 0);
-	ck_assert_int_eq(stack_bpf_prefix(r, module_tp, ARRAY_SIZE(module_tp)), 0);
-	ck_assert_int_eq(stack_bpf_prefix(r, fake, ARRAY_SIZE(fake)), 0);
-	ck_assert_int_eq(stack_bpf_prefix(r, user, ARRAY_SIZE(user)), 0);
-	/* a stack cut after the trampoline, or before it */
-	ck_assert_int_eq(stack_bpf_prefix(r, fentry, 2), 2);
-	ck_assert_int_eq(stack_bpf_prefix(r, fentry, 1), 0);
-	ck_assert_int_eq(stack_bpf_prefix(r, fentry, 0), 0);
+	BPF_FRAMES(r, fentry, ARRAY_SIZE(fentry), 2, true);
+	BPF_FRAMES(r, twice, ARRAY_SIZE(twice), 3, true);
+	BPF_FRAMES(r, kprobe, ARRAY_SIZE(kprobe), 0, false);
+	BPF_FRAMES(r, called_by_tramp, ARRAY_SIZE(called_by_tramp), 0, false);
+	/* a raw tracepoint's program goes, its runner (a kernel function) stays */
+	BPF_FRAMES(r, raw_tp, ARRAY_SIZE(raw_tp), 1, false);
+	BPF_FRAMES(r, module_tp, ARRAY_SIZE(module_tp), 1, false);
+	BPF_FRAMES(r, fake, ARRAY_SIZE(fake), 0, false);
+	BPF_FRAMES(r, user, ARRAY_SIZE(user), 0, false);
+	/* a stack cut after the trampoline, or before it (nothing but the program: left as it is) */
+	BPF_FRAMES(r, fentry, 2, 2, true);
+	BPF_FRAMES(r, fentry, 1, 0, false);
+	BPF_FRAMES(r, fentry, 0, 0, false);
+	BPF_FRAMES(r, raw_tp, 1, 0, false);
 	/* without the programs' and trampolines' symbols (a table read before they were loaded) */
-	ck_assert_int_eq(stack_bpf_prefix(NULL, fentry, ARRAY_SIZE(fentry)), 0);
+	BPF_FRAMES(NULL, fentry, ARRAY_SIZE(fentry), 0, false);
+	BPF_FRAMES(NULL, raw_tp, ARRAY_SIZE(raw_tp), 0, false);
 	ksyms_free(r);
 #if defined(__x86_64__)
 	/* nf_conntrack_in+5, after the 5-byte call to the trampoline: +1, where the kprobe reports */
@@ -447,7 +459,7 @@ static Suite *ksyms_suite(void)
 					 test_attach_name_without_symbols };
 	const TTest *other_tests[] = { test_load_missing_file, test_restricted_kallsyms,
 				       test_long_symbol_names, test_clone_name,
-				       test_clone_pattern,     test_stack_bpf_prefix };
+				       test_clone_pattern,     test_stack_bpf_frames };
 	Suite *s = suite_create("ksyms");
 	TCase *tc;
 

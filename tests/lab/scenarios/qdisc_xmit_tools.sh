@@ -160,6 +160,14 @@ check trace-qdisc-dequeue "net_dev_queue=3,qdisc_dequeue=3,sch_direct_xmit=3" 6
 check trace_dev_queue_xmit "__dev_queue_xmit=3,sch_direct_xmit=3" 0
 check trace_tc_qdisc "fq_codel_enqueue=3,fq_codel_enqueue_qdisc=3,htb_enqueue=3,sch_direct_xmit=3,tcf_action_exec=3,tcf_classify=3" 0
 lab_expect "$LAB_FQ" -eq 3 "trace_tc_qdisc: the fq_codel check names the callback fq_codel_enqueue"
+# trace-qdisc-dequeue's tracepoints are raw tracepoints: the stacks start where the kernel fires
+# them (as the classic tracepoints' did), without the program and the tracepoint's runner.
+read -r tp_n tp_bad <<<"$(jq -rs '[.[] | select(.probe == "net_dev_queue" or .probe == "qdisc_dequeue")]
+    | [length, map(select(.probe as $p | (.stack[0] // "")
+                          | startswith(if $p == "net_dev_queue" then "__dev_queue_xmit+" else "__qdisc_run+" end)
+                          | not)) | length] | @tsv' \
+    "$work/trace-qdisc-dequeue.json")"
+lab_expect "$tp_bad" -eq 0 "trace-qdisc-dequeue: of $tp_n tracepoint reports, stacks not starting at __dev_queue_xmit / __qdisc_run"
 
 # tun-abnormal-gso-type: per probe and device, the anomalies into qgvnet, the decoys into
 # qgdecoy, the normal frames, the segmentations; qgvnet's ring as tun_net_xmit saw it.
@@ -258,5 +266,13 @@ for t in trace-qdisc-dequeue:fentry:sch_direct_xmit trace_dev_queue_xmit:fentry:
     lab_expect "$(grep -c '^  chosen: fentry' "$work/$tool.kprobe.plan")" -eq 0 "$tool, BPFNET_FORCE_KPROBE: no fentry"
     grep -qx "  chosen: kprobe $func" "$work/$tool.kprobe.plan" || lab_fail "$tool, BPFNET_FORCE_KPROBE: $func is not a kprobe"
 done
+# The tracepoints: raw ones, the classic ones under BPFNET_FORCE_KPROBE where no function stands in.
+for t in trace-qdisc-dequeue:qdisc:qdisc_dequeue trace-qdisc-dequeue:net:net_dev_queue; do
+    IFS=: read -r tool cat tp <<<"$t"
+    grep -qx "  chosen: raw_tracepoint $cat:$tp" "$work/$tool.plan" || lab_fail "$tool: $cat:$tp is not a raw tracepoint"
+    grep -qx "  chosen: tracepoint $cat:$tp" "$work/$tool.kprobe.plan" ||
+        lab_fail "$tool, BPFNET_FORCE_KPROBE: $cat:$tp is not a classic tracepoint"
+done
+lab_ok "trace-qdisc-dequeue: raw tracepoints, classic ones under BPFNET_FORCE_KPROBE"
 lab_tool_no_leftovers
 lab_log "scenario took $(lab_elapsed)"
