@@ -4,6 +4,7 @@
  * completed and failed reassemblies, queue timeouts, and IPv4 frees with their stacks.
  */
 #include "bpfnet.bpf.h"
+#include "drop_reason.bpf.h"
 #include "events.bpf.h"
 #include "skb_pkt.bpf.h"
 #include "trace_ip_defrag.h"
@@ -227,20 +228,17 @@ static __always_inline int on_free(void *ctx, struct sk_buff *skb, __u32 reason,
 	return 0;
 }
 
-SEC("tp/skb/kfree_skb")
-int df_tp_kfree_skb(struct trace_event_raw_kfree_skb *ctx)
+/* The raw tracepoints: TP_PROTO(skb, location[, reason[, rx_sk]]) and TP_PROTO(skb[, location]). */
+SEC("raw_tp/kfree_skb")
+int df_raw_kfree_skb(struct bpf_raw_tracepoint_args *ctx)
 {
-	__u32 reason = 0;
-
-	if (bpf_core_field_exists(ctx->reason))
-		reason = ctx->reason;
-	return on_free(ctx, (struct sk_buff *)ctx->skbaddr, reason, DEFRAG_FREE_TP_KFREE);
+	return on_free(ctx, (struct sk_buff *)ctx->args[0], kfree_skb_raw_reason(ctx), DEFRAG_FREE_TP_KFREE);
 }
 
-SEC("tp/skb/consume_skb")
-int df_tp_consume_skb(struct trace_event_raw_consume_skb *ctx)
+SEC("raw_tp/consume_skb")
+int df_raw_consume_skb(struct bpf_raw_tracepoint_args *ctx)
 {
-	return on_free(ctx, (struct sk_buff *)ctx->skbaddr, 0, DEFRAG_FREE_TP_CONSUME);
+	return on_free(ctx, (struct sk_buff *)ctx->args[0], 0, DEFRAG_FREE_TP_CONSUME);
 }
 
 /* __kfree_skb(skb), as the original, or kfree_skb(skb). */

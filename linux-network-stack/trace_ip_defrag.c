@@ -301,12 +301,12 @@ static void build_config(struct defrag_config *cfg)
 
 enum { DF_DEFRAG, DF_DEFRAG_RET, DF_INSERT, DF_INSERT_RET, DF_EXPIRE, DF_FREE, DF_CONSUME, DF_HOOKS };
 
-/* The two skb tracepoints together see what __kfree_skb sees, with drop reasons. */
+/* The two skb raw tracepoints together see what __kfree_skb sees, with drop reasons. */
 static bool free_tracepoint_chosen(const struct hook_set *plan)
 {
 	const struct hook_candidate *c = hook_chosen(plan, DF_FREE);
 
-	return c && c->kind == HOOK_TP;
+	return c && c->kind == HOOK_RAW_TP;
 }
 
 static const struct hook_def hook_defs[DF_HOOKS] = {
@@ -324,11 +324,11 @@ static const struct hook_def hook_defs[DF_HOOKS] = {
 			{ HOOK_FUNC_ENTRY("df_ip_expire", "ip_expire") },
 			.optional = true },
 	[DF_FREE] = { "freed packets",
-		      { { HOOK_TP, "df_tp_kfree_skb", "skb:kfree_skb" },
+		      { { HOOK_RAW_TP, "df_raw_kfree_skb", "skb:kfree_skb" },
 			HOOK_FUNC_ENTRY("df_kprobe_free", "__kfree_skb"),
 			HOOK_FUNC_ENTRY("df_kprobe_free", "kfree_skb") } },
 	[DF_CONSUME] = { "consumed packets",
-			 { { HOOK_TP, "df_tp_consume_skb", "skb:consume_skb", free_tracepoint_chosen } },
+			 { { HOOK_RAW_TP, "df_raw_consume_skb", "skb:consume_skb", free_tracepoint_chosen } },
 			 .optional = true },
 };
 const struct hook_table defrag_hook_table = { hook_defs, DF_HOOKS };
@@ -347,7 +347,7 @@ static void print_probes(const struct hook_set *hooks)
 	if ((c = hook_chosen(hooks, DF_EXPIRE)))
 		printf(", %s ip_expire", hook_kind_name(c->kind));
 	printf(", %s%s\n", hook_describe(hooks, DF_FREE, desc, sizeof(desc)),
-	       hook_chosen(hooks, DF_CONSUME) ? " + tracepoint skb:consume_skb" : "");
+	       hook_chosen(hooks, DF_CONSUME) ? " + raw_tracepoint skb:consume_skb" : "");
 }
 
 /* ---- events ---- */

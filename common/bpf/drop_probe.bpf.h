@@ -14,20 +14,10 @@
 
 static __always_inline int on_drop(void *ctx, struct sk_buff *skb, __u32 reason);
 
-/*
- * TP_PROTO(skb, location[, reason[, rx_sk]]): the reason is the third argument where the trace
- * event has one (5.17+). Elsewhere the read is dead code the verifier never visits, so the program
- * does not claim a third argument the raw tracepoint lacks (its attach would fail).
- */
 SEC("raw_tp/kfree_skb")
 int drop_raw_tp(struct bpf_raw_tracepoint_args *ctx)
 {
-	struct trace_event_raw_kfree_skb *record = NULL;
-	__u32 reason = 0;
-
-	if (bpf_core_field_exists(record->reason))
-		reason = (__u32)ctx->args[2];
-	return on_drop(ctx, (struct sk_buff *)ctx->args[0], reason);
+	return on_drop(ctx, (struct sk_buff *)ctx->args[0], kfree_skb_raw_reason(ctx));
 }
 
 SEC("kprobe")

@@ -273,8 +273,8 @@ START_TEST(test_trace_ip_defrag)
 		SAME(FENTRY("inet_frag_queue_insert", "df_frag_insert")),
 		SAME("kretprobe inet_frag_queue_insert [df_frag_insert_ret]"),
 		SAME(FENTRY("ip_expire", "df_ip_expire")),
-		SAME("tracepoint skb:kfree_skb [df_tp_kfree_skb]"),
-		SAME("tracepoint skb:consume_skb [df_tp_consume_skb]"),
+		SAME("raw_tracepoint skb:kfree_skb [df_raw_kfree_skb]"),
+		SAME("raw_tracepoint skb:consume_skb [df_raw_consume_skb]"),
 	};
 
 	CHECK_PLAN("trace_ip_defrag", &defrag_hook_table, want);

@@ -123,7 +123,7 @@ lab_log "events: $(grep -o '^\[[A-Za-z_]*\]' "$OUT" | sort | uniq -c | tr -s ' \
 lab_log "dfb received: $(cat "$WORK/dfb.count"); dfa received: $(cat "$WORK/dfa.count")"
 
 # The entries are fentry programs (BPF trampolines), the returns kretprobes.
-grep -q "^Probes: fentry+kretprobe ip_defrag, fentry+kretprobe inet_frag_queue_insert, fentry ip_expire, tracepoint skb:kfree_skb + tracepoint skb:consume_skb$" "$OUT" ||
+grep -q "^Probes: fentry+kretprobe ip_defrag, fentry+kretprobe inet_frag_queue_insert, fentry ip_expire, raw_tracepoint skb:kfree_skb + raw_tracepoint skb:consume_skb$" "$OUT" ||
     lab_fail "probe banner: $(grep '^Probes:' "$OUT")"
 grep -qx "Logging output to: $LOG" "$OUT" || lab_fail "no 'Logging output to' line"
 
