@@ -209,14 +209,26 @@ static __always_inline int on_tracepoint(void *ctx, void *skbaddr, enum rtt_hook
 		return on_tracepoint(ctx, ctx->skbaddr, hook, at);                                           \
 	}
 
+/*
+ * The same hook served first by the raw tracepoint prog_raw on tp, whose one argument (on every
+ * kernel) is the sk_buff: no trace event record to fill.
+ */
+#define RTT_RAW_TRACEPOINT(prog, tp, record, hook, at)                                                       \
+	RTT_TRACEPOINT(prog, "tp/net/" #tp, record, hook, at)                                                \
+	SEC("raw_tp/" #tp)                                                                                   \
+	int BPF_PROG(prog##_raw, struct sk_buff *skb)                                                        \
+	{                                                                                                    \
+		return on_tracepoint(ctx, skb, hook, at);                                                    \
+	}
+
 RTT_FUNC_ENTRY(kp_ip_output, ip_output, RTT_HOOK_IP_OUTPUT, PKT_AT_NET, struct net *net, struct sock *sk,
 	       struct sk_buff *skb)
 
 RTT_FUNC_ENTRY(kp_internal_dev_xmit, internal_dev_xmit, RTT_HOOK_INTERNAL_XMIT, PKT_AT_NET,
 	       struct sk_buff *skb)
 
-RTT_TRACEPOINT(tp_netif_receive_skb, "tp/net/netif_receive_skb", trace_event_raw_net_dev_template,
-	       RTT_HOOK_NIC_RX, RTT_AT_NIC_RX)
+RTT_RAW_TRACEPOINT(tp_netif_receive_skb, netif_receive_skb, trace_event_raw_net_dev_template, RTT_HOOK_NIC_RX,
+		   RTT_AT_NIC_RX)
 
 /* rx_handler_result_t netdev_frame_hook(struct sk_buff **pskb) */
 SEC("kprobe")
@@ -251,8 +263,8 @@ RTT_FUNC_ENTRY(kp_ovs_flow_key_extract_userspace, ovs_flow_key_extract_userspace
 RTT_FUNC_ENTRY(kp_ovs_vport_send, ovs_vport_send, RTT_HOOK_OVS_SEND, PKT_AT_NET, void *vport,
 	       struct sk_buff *skb)
 
-RTT_TRACEPOINT(tp_net_dev_queue, "tp/net/net_dev_queue", trace_event_raw_net_dev_template, RTT_HOOK_NIC_TX,
-	       PKT_AT_NET)
+RTT_RAW_TRACEPOINT(tp_net_dev_queue, net_dev_queue, trace_event_raw_net_dev_template, RTT_HOOK_NIC_TX,
+		   PKT_AT_NET)
 
 /* __dev_queue_xmit, or dev_queue_xmit before 5.19. */
 RTT_FUNC_ENTRY(kp_dev_queue_xmit, __dev_queue_xmit, RTT_HOOK_NIC_TX, PKT_AT_NET, struct sk_buff *skb)

@@ -114,7 +114,7 @@ static const struct hook_def hook_defs[RTT_HOOKS] = {
 	[RTT_HOOK_INTERNAL_XMIT] = { "internal_dev_xmit",
 				     OVS_FUNC("kp_internal_dev_xmit", "internal_dev_xmit") },
 	[RTT_HOOK_NIC_RX] = { "__netif_receive_skb",
-			      { { HOOK_TP, "tp_netif_receive_skb", "net:netif_receive_skb" } } },
+			      { HOOK_RAW_TRACEPOINT("tp_netif_receive_skb", "net:netif_receive_skb") } },
 	[RTT_HOOK_FRAME_HOOK] = { "netdev_frame_hook",
 				  { { HOOK_KPROBE, "kp_netdev_frame_hook", "netdev_frame_hook" } },
 				  "openvswitch" },
@@ -131,7 +131,7 @@ static const struct hook_def hook_defs[RTT_HOOKS] = {
 	[RTT_HOOK_OVS_SEND] = { "ovs_vport_send", OVS_FUNC("kp_ovs_vport_send", "ovs_vport_send") },
 	/* net_dev_queue fires in __dev_queue_xmit before the qdisc, where the kprobe would. */
 	[RTT_HOOK_NIC_TX] = { "dev_queue_xmit",
-			      { { HOOK_TP, "tp_net_dev_queue", "net:net_dev_queue" },
+			      { HOOK_RAW_TRACEPOINT("tp_net_dev_queue", "net:net_dev_queue"),
 				HOOK_FUNC_ENTRY("kp_dev_queue_xmit", "__dev_queue_xmit"),
 				HOOK_FUNC_ENTRY("kp_dev_queue_xmit", "dev_queue_xmit") } },
 	[RTT_HOOK_ICMP_RCV] = { "icmp_rcv", { HOOK_FUNC_ENTRY("kp_icmp_rcv", "icmp_rcv") } },

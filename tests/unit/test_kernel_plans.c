@@ -203,7 +203,7 @@ START_TEST(test_system_network_icmp_rtt)
 	static const outcomes want[] = {
 		SAME(FENTRY("ip_output", "kp_ip_output")),
 		MODULE_FENTRY("internal_dev_xmit", "kp_internal_dev_xmit"),
-		SAME("tracepoint net:netif_receive_skb [tp_netif_receive_skb]"),
+		SAME("raw_tracepoint net:netif_receive_skb [tp_netif_receive_skb_raw]"),
 		SAME("kprobe netdev_frame_hook [kp_netdev_frame_hook]"),
 		MODULE_FENTRY("ovs_dp_process_packet", "kp_ovs_dp_process_packet"),
 		{ "kprobe ovs_dp_upcall [kp_ovs_dp_upcall]",
@@ -211,7 +211,7 @@ START_TEST(test_system_network_icmp_rtt)
 		  "tracepoint openvswitch:ovs_dp_upcall [tp_ovs_dp_upcall]" },
 		MODULE_FENTRY("ovs_flow_key_extract_userspace", "kp_ovs_flow_key_extract_userspace"),
 		MODULE_FENTRY("ovs_vport_send", "kp_ovs_vport_send"),
-		SAME("tracepoint net:net_dev_queue [tp_net_dev_queue]"),
+		SAME("raw_tracepoint net:net_dev_queue [tp_net_dev_queue_raw]"),
 		SAME(FENTRY("icmp_rcv", "kp_icmp_rcv")),
 	};
 

@@ -150,12 +150,13 @@ tx_pings() {
     lab_json_split "$1" "$2"
 }
 
-# tx with the preferred probes (tracepoints net:net_dev_queue, openvswitch:ovs_dp_upcall).
+# tx with the preferred probes (raw tracepoint net:net_dev_queue, tracepoint openvswitch:ovs_dp_upcall).
 out=$work/tx.json
 tx_pings "$out" "tx through userspace"
 check_stages "$out.events" "tx through userspace" "$ALL" "$UP1" "$UP2" '[]' '[]'
 
-# rx with the kprobe fallbacks (BPFNET_FORCE_KPROBE=1): __dev_queue_xmit and ovs_dp_upcall.
+# rx with the kprobe fallbacks (BPFNET_FORCE_KPROBE=1): __dev_queue_xmit and ovs_dp_upcall, and the
+# classic tracepoint net:netif_receive_skb for the raw one.
 out=$work/rx.txt
 BPFNET_FORCE_KPROBE=1 lab_tool_start "$out" system_network_icmp_rtt --src-ip $REMOTE --dst-ip $LOCAL \
     --phy-interface phys0 --direction rx
