@@ -5,6 +5,7 @@
  * a kprobe pair or a tracepoint and loads only those programs.
  */
 #include "bpfnet.bpf.h"
+#include "drop_reason.bpf.h"
 #include "events.bpf.h"
 #include "skb_pkt.bpf.h"
 #include "qdisc_drop_trace.h"
@@ -334,29 +335,39 @@ static __always_inline int on_tp_entry(void *ctx, __u32 hook, struct sk_buff *sk
 	return 0;
 }
 
-SEC("tp/net/net_dev_queue")
-int tp_net_dev_queue(struct trace_event_raw_net_dev_template *ctx)
+/*
+ * The tracepoints are raw ones: their arguments as the kernel passes them, without the trace
+ * event record a classic tracepoint program has the kernel fill per packet.
+ */
+
+/* TP_PROTO(struct sk_buff *skb) */
+SEC("raw_tp/net_dev_queue")
+int raw_net_dev_queue(struct bpf_raw_tracepoint_args *ctx)
 {
-	return on_tp_entry(ctx, QDT_DEV_QUEUE_XMIT, ctx->skbaddr);
+	return on_tp_entry(ctx, QDT_DEV_QUEUE_XMIT, (struct sk_buff *)ctx->args[0]);
 }
 
-SEC("tp/net/net_dev_start_xmit")
-int tp_net_dev_start_xmit(struct trace_event_raw_net_dev_start_xmit *ctx)
+/* TP_PROTO(const struct sk_buff *skb, const struct net_device *dev) */
+SEC("raw_tp/net_dev_start_xmit")
+int raw_net_dev_start_xmit(struct bpf_raw_tracepoint_args *ctx)
 {
-	return on_tp_entry(ctx, QDT_HARD_START_XMIT, (struct sk_buff *)ctx->skbaddr);
+	return on_tp_entry(ctx, QDT_HARD_START_XMIT, (struct sk_buff *)ctx->args[0]);
 }
 
-/* The driver's status for one packet; the skb may already be freed, the name is in the record. */
-SEC("tp/net/net_dev_xmit")
-int tp_net_dev_xmit(struct trace_event_raw_net_dev_xmit *ctx)
+/*
+ * TP_PROTO(struct sk_buff *skb, int rc, struct net_device *dev, unsigned int skb_len): the
+ * driver's status for one packet; the skb may already be freed, the device is not.
+ */
+SEC("raw_tp/net_dev_xmit")
+int raw_net_dev_xmit(struct bpf_raw_tracepoint_args *ctx)
 {
 	const struct qdt_config *cfg = get_config();
 	struct qdt_event *ev = event_get();
-	__u32 loc = ctx->__data_loc_name;
+	struct net_device *dev = (struct net_device *)ctx->args[2];
 
-	if (!cfg || !ev || !dev_name_matches(ev->ifname, (void *)ctx + (loc & 0xFFFF), cfg))
+	if (!cfg || !ev || !dev_name_matches(ev->ifname, dev ? (const void *)dev->name : NULL, cfg))
 		return 0;
-	count_code(QDT_HARD_START_XMIT, (__u32)ctx->rc);
+	count_code(QDT_HARD_START_XMIT, (__u32)ctx->args[1]);
 	return 0;
 }
 
@@ -380,33 +391,36 @@ static __always_inline int on_qdisc_event(void *ctx, __u32 hook, struct Qdisc *q
 	return 0;
 }
 
-SEC("tp/qdisc/qdisc_enqueue")
-int tp_qdisc_enqueue(struct trace_event_raw_qdisc_enqueue *ctx)
+/* TP_PROTO(struct Qdisc *qdisc, const struct netdev_queue *txq, struct sk_buff *skb) */
+SEC("raw_tp/qdisc_enqueue")
+int raw_qdisc_enqueue(struct bpf_raw_tracepoint_args *ctx)
 {
-	return on_qdisc_event(ctx, QDT_QDISC_ENQUEUE, ctx->qdisc, ctx->txq, ctx->skbaddr, 1);
+	return on_qdisc_event(ctx, QDT_QDISC_ENQUEUE, (struct Qdisc *)ctx->args[0],
+			      (const struct netdev_queue *)ctx->args[1], (struct sk_buff *)ctx->args[2], 1);
 }
 
-/* Fires for empty dequeue attempts too (no skb): those are not counted. */
-SEC("tp/qdisc/qdisc_dequeue")
-int tp_qdisc_dequeue(struct trace_event_raw_qdisc_dequeue *ctx)
+/*
+ * TP_PROTO(struct Qdisc *qdisc, const struct netdev_queue *txq, int packets, struct sk_buff *skb):
+ * fires for empty dequeue attempts too (no skb), which are not counted.
+ */
+SEC("raw_tp/qdisc_dequeue")
+int raw_qdisc_dequeue(struct bpf_raw_tracepoint_args *ctx)
 {
-	return on_qdisc_event(ctx, QDT_QDISC_DEQUEUE, ctx->qdisc, ctx->txq, ctx->skbaddr,
-			      (__u32)ctx->packets);
+	return on_qdisc_event(ctx, QDT_QDISC_DEQUEUE, (struct Qdisc *)ctx->args[0],
+			      (const struct netdev_queue *)ctx->args[1], (struct sk_buff *)ctx->args[3],
+			      (__u32)ctx->args[2]);
 }
 
-/* Packets freed with a qdisc drop reason (5.17+ kernels report reasons). */
-SEC("tp/skb/kfree_skb")
-int tp_kfree_skb(struct trace_event_raw_kfree_skb *ctx)
+/* Packets freed with a qdisc drop reason (5.17+ kernels report reasons; 0 is none of them). */
+SEC("raw_tp/kfree_skb")
+int raw_kfree_skb(struct bpf_raw_tracepoint_args *ctx)
 {
 	const struct qdt_config *cfg;
 	struct qdt_event *ev;
 	struct sk_buff *skb;
 	struct net_device *dev;
-	__u32 reason, word;
+	__u32 reason = kfree_skb_raw_reason(ctx), word;
 
-	if (!bpf_core_field_exists(ctx->reason))
-		return 0;
-	reason = ctx->reason;
 	cfg = get_config();
 	if (!cfg || reason >= 64 * QDT_REASON_WORDS)
 		return 0;
@@ -415,7 +429,7 @@ int tp_kfree_skb(struct trace_event_raw_kfree_skb *ctx)
 	if (!((cfg->qdisc_reasons[word & (QDT_REASON_WORDS - 1)] >> (reason & 63)) & 1))
 		return 0;
 	ev = event_get();
-	skb = ctx->skbaddr;
+	skb = (struct sk_buff *)ctx->args[0];
 	if (!ev || !skb || !skb_dev_matches(skb, ev->ifname, cfg))
 		return 0;
 	count_code(QDT_QDISC_DROP, reason);

@@ -124,7 +124,7 @@ static const struct hook_def hook_defs[H_COUNT] = {
 			  { HOOK_KRETPROBE, "krp_dev_queue_xmit", "dev_queue_xmit", dqx_kprobe } },
 			.optional = true },
 	[H_DQX_TP] = { "__dev_queue_xmit entries without kprobes",
-		       { { HOOK_TP, "tp_net_dev_queue", "net:net_dev_queue", dqx_fallback } },
+		       { { HOOK_RAW_TP, "raw_net_dev_queue", "net:net_dev_queue", dqx_fallback } },
 		       .optional = true },
 	/* its program reads the int *ret argument: fentry only where the verifier allows that */
 	[H_HSX] = { "dev_hard_start_xmit entry",
@@ -136,23 +136,23 @@ static const struct hook_def hook_defs[H_COUNT] = {
 			{ { HOOK_KRETPROBE, "krp_hard_start_xmit", "dev_hard_start_xmit", hsx_kprobe } },
 			.optional = true },
 	[H_HSX_TP] = { "dev_hard_start_xmit entries without kprobes",
-		       { { HOOK_TP, "tp_net_dev_start_xmit", "net:net_dev_start_xmit", hsx_fallback } },
+		       { { HOOK_RAW_TP, "raw_net_dev_start_xmit", "net:net_dev_start_xmit", hsx_fallback } },
 		       .optional = true },
 	[H_HSX_TP_RET] = { "dev_hard_start_xmit driver status without kprobes",
-			   { { HOOK_TP, "tp_net_dev_xmit", "net:net_dev_xmit", hsx_tracepoint } },
+			   { { HOOK_RAW_TP, "raw_net_dev_xmit", "net:net_dev_xmit", hsx_tracepoint } },
 			   .optional = true },
 	PAIR(H_ERSPAN, H_ERSPAN_RET, "erspan_xmit", "kp_erspan_xmit", "krp_erspan_xmit", erspan_kprobe,
 	     "ip_gre"),
 	PAIR(H_FQ, H_FQ_RET, "fq_codel_enqueue", "kp_fq_codel_enqueue", "krp_fq_codel_enqueue", fq_kprobe,
 	     NULL),
 	[H_QDISC_ENQ] = { "qdisc_enqueue",
-			  { { HOOK_TP, "tp_qdisc_enqueue", "qdisc:qdisc_enqueue", tracepoint } },
+			  { { HOOK_RAW_TP, "raw_qdisc_enqueue", "qdisc:qdisc_enqueue", tracepoint } },
 			  .optional = true },
 	[H_QDISC_DEQ] = { "qdisc_dequeue",
-			  { { HOOK_TP, "tp_qdisc_dequeue", "qdisc:qdisc_dequeue", tracepoint } },
+			  { { HOOK_RAW_TP, "raw_qdisc_dequeue", "qdisc:qdisc_dequeue", tracepoint } },
 			  .optional = true },
 	[H_QDISC_DROP] = { "qdisc_drop",
-			   { { HOOK_TP, "tp_kfree_skb", "skb:kfree_skb", qdisc_drop_reasons } },
+			   { { HOOK_RAW_TP, "raw_kfree_skb", "skb:kfree_skb", qdisc_drop_reasons } },
 			   .optional = true },
 };
 const struct hook_table qdt_hook_table = { hook_defs, H_COUNT };
@@ -224,12 +224,12 @@ void qdt_plan_funcs(struct qdt_config *cfg, int nreasons, const struct strbuf *r
 	f = &qdt_funcs[QDT_DEV_QUEUE_XMIT];
 	if (!plan_pair(f, H_DQX, "function not found") && plan_tracepoint(f, H_DQX_TP))
 		snprintf(f->desc, sizeof(f->desc),
-			 "tracepoint net:net_dev_queue (entries only: return codes need kprobes)");
+			 "raw_tracepoint net:net_dev_queue (entries only: return codes need kprobes)");
 
 	f = &qdt_funcs[QDT_HARD_START_XMIT];
 	if (!plan_pair(f, H_HSX, "function not found") && plan_tracepoint(f, H_HSX_TP)) {
 		f->returns = plan_tracepoint(f, H_HSX_TP_RET);
-		snprintf(f->desc, sizeof(f->desc), "tracepoint%s (per packet: entries%s)",
+		snprintf(f->desc, sizeof(f->desc), "raw_tracepoint%s (per packet: entries%s)",
 			 f->returns ? "s net:net_dev_start_xmit + net:net_dev_xmit"
 				    : " net:net_dev_start_xmit",
 			 f->returns ? " and driver status" : "");
@@ -241,16 +241,16 @@ void qdt_plan_funcs(struct qdt_config *cfg, int nreasons, const struct strbuf *r
 	f = &qdt_funcs[QDT_QDISC_ENQUEUE];
 	if (plan_tracepoint(f, H_QDISC_ENQ))
 		snprintf(f->desc, sizeof(f->desc),
-			 "tracepoint qdisc:qdisc_enqueue (root qdisc accepted a packet)");
+			 "raw_tracepoint qdisc:qdisc_enqueue (root qdisc accepted a packet)");
 	f = &qdt_funcs[QDT_QDISC_DEQUEUE];
 	if (plan_tracepoint(f, H_QDISC_DEQ))
 		snprintf(f->desc, sizeof(f->desc),
-			 "tracepoint qdisc:qdisc_dequeue (packets left the root qdisc)");
+			 "raw_tracepoint qdisc:qdisc_dequeue (packets left the root qdisc)");
 
 	f = &qdt_funcs[QDT_QDISC_DROP];
 	if (qdt_tracepoints_usable(qdt_hooks.env) && nreasons && plan_tracepoint(f, H_QDISC_DROP)) {
 		f->returns = true;
-		snprintf(f->desc, sizeof(f->desc), "tracepoint skb:kfree_skb (reasons %s)", reasons->buf);
+		snprintf(f->desc, sizeof(f->desc), "raw_tracepoint skb:kfree_skb (reasons %s)", reasons->buf);
 	} else if (qdt_funcs[QDT_DEV_QUEUE_XMIT].returns) {
 		cfg->drops_from_return = 1;
 		f->returns = true;

@@ -63,8 +63,8 @@ echo "tc on $DEV_A: sent $sent dropped $dropped backlog $backlog; on $DEV_B: dro
 [ "$dropped" -ge 5 ] && [ "$dropped_b" -ge 5 ] || e2e_die "the bursts did not overflow both qdiscs"
 [ "$backlog" -eq 0 ] || e2e_die "the queue of $DEV_A did not drain"
 
-expect_grep "tracepoint for __dev_queue_xmit" "$out" "^Probe: __dev_queue_xmit: tracepoint net:net_dev_queue "
-expect_grep "drops from skb:kfree_skb reasons" "$out" "^Probe: qdisc_drop: tracepoint skb:kfree_skb \(reasons QDISC_DROP"
+expect_grep "tracepoint for __dev_queue_xmit" "$out" "^Probe: __dev_queue_xmit: raw_tracepoint net:net_dev_queue "
+expect_grep "drops from skb:kfree_skb reasons" "$out" "^Probe: qdisc_drop: raw_tracepoint skb:kfree_skb \(reasons QDISC_DROP"
 expect_grep "attached probes listed" "$out" "^Attached probes: __dev_queue_xmit, dev_hard_start_xmit, qdisc_enqueue, qdisc_dequeue, qdisc_drop$"
 expect_count "one DROP line per packet the qdisc of $DEV_A dropped" "$out" "^\[[0-9:]{8}\] qdisc_drop DROP - DEV: $DEV_A PID: [0-9]+ COMM: .* LEN: [0-9]+ REASON: QDISC_DROP$" "$dropped"
 # drop_lines FILE: the detail lines of DROP events.

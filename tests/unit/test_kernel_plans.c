@@ -254,11 +254,11 @@ START_TEST(test_qdisc_drop_trace)
 		SAME("kretprobe erspan_xmit [krp_erspan_xmit]"),
 		MODULE_FENTRY("fq_codel_enqueue", "kp_fq_codel_enqueue"), /* a module on 5.10 */
 		SAME("kretprobe fq_codel_enqueue [krp_fq_codel_enqueue]"),
-		{ "none", "tracepoint qdisc:qdisc_enqueue [tp_qdisc_enqueue]",
-		  "tracepoint qdisc:qdisc_enqueue [tp_qdisc_enqueue]" },
-		SAME("tracepoint qdisc:qdisc_dequeue [tp_qdisc_dequeue]"),
-		{ "n/a", "tracepoint skb:kfree_skb [tp_kfree_skb]",
-		  "tracepoint skb:kfree_skb [tp_kfree_skb]" },
+		{ "none", "raw_tracepoint qdisc:qdisc_enqueue [raw_qdisc_enqueue]",
+		  "raw_tracepoint qdisc:qdisc_enqueue [raw_qdisc_enqueue]" },
+		SAME("raw_tracepoint qdisc:qdisc_dequeue [raw_qdisc_dequeue]"),
+		{ "n/a", "raw_tracepoint skb:kfree_skb [raw_kfree_skb]",
+		  "raw_tracepoint skb:kfree_skb [raw_kfree_skb]" },
 	};
 
 	CHECK_PLAN("qdisc_drop_trace", &qdt_hook_table, want);

@@ -84,7 +84,7 @@ expect_probe() {
 # 1. auto: kprobes and tracepoints together. Drop reasons where the kernel names qdisc drops
 # (QDISC_DROP, 5.18+), as the tool decides; else the return codes of __dev_queue_xmit.
 if lab_drop_reasons QDISC_DROP; then
-    drop_probe='tracepoint skb:kfree_skb \(reasons QDISC_DROP' drop_reason=QDISC_DROP cn_reason=QDISC_DROP
+    drop_probe='raw_tracepoint skb:kfree_skb \(reasons QDISC_DROP' drop_reason=QDISC_DROP cn_reason=QDISC_DROP
 else
     drop_probe='kretprobe __dev_queue_xmit returning NET_XMIT_DROP or NET_XMIT_CN \(no drop reasons on this kernel\)$'
     drop_reason=NET_XMIT_DROP cn_reason=NET_XMIT_CN
