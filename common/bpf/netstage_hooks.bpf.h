@@ -12,12 +12,16 @@
 		return netstage_hook(ctx, hook, skb, at, NULL, NULL);                                        \
 	}
 
-/* A tracepoint program prog on tp (its record type: record) handing the record's skbaddr, read at, to hook. */
-#define NS_SKB_TRACEPOINT(prog, tp, record, hook, at)                                                        \
-	SEC(tp)                                                                                              \
-	int prog(struct record *ctx)                                                                         \
+/*
+ * A raw tracepoint program prog on tracepoint name handing its argument number arg (the skb), read
+ * at, to hook: the arguments as the kernel passes them, without the trace event record a classic
+ * tracepoint program has the kernel fill per packet.
+ */
+#define NS_SKB_RAW_TRACEPOINT(prog, name, arg, hook, at)                                                     \
+	SEC("raw_tp/" name)                                                                                  \
+	int prog(struct bpf_raw_tracepoint_args *ctx)                                                        \
 	{                                                                                                    \
-		return netstage_hook(ctx, hook, (struct sk_buff *)ctx->skbaddr, at, NULL, NULL);             \
+		return netstage_hook(ctx, hook, (struct sk_buff *)ctx->args[arg], at, NULL, NULL);           \
 	}
 
 /* __ip_queue_xmit, or ip_queue_xmit(sk, skb, fl) before 4.18: the same first two arguments. */
@@ -94,26 +98,29 @@ int BPF_KRETPROBE(ns_nf_conntrack_in_ret)
 NS_SKB_FUNC(ns_ovs_vport_send, ovs_vport_send, NS_HOOK_OVS_VPORT_SEND, PKT_AT_NET, void *vport,
 	    struct sk_buff *skb)
 
-NS_SKB_TRACEPOINT(ns_net_dev_queue, "tp/net/net_dev_queue", trace_event_raw_net_dev_template,
-		  NS_HOOK_DEV_QUEUE, PKT_AT_NET)
+/* TP_PROTO(struct sk_buff *skb) */
+NS_SKB_RAW_TRACEPOINT(ns_net_dev_queue, "net_dev_queue", 0, NS_HOOK_DEV_QUEUE, PKT_AT_NET)
 
 /* __dev_queue_xmit, or dev_queue_xmit before 5.19. */
 NS_SKB_FUNC(ns_dev_queue_xmit, __dev_queue_xmit, NS_HOOK_DEV_QUEUE, PKT_AT_NET, struct sk_buff *skb)
 
-NS_SKB_TRACEPOINT(ns_qdisc_dequeue, "tp/qdisc/qdisc_dequeue", trace_event_raw_qdisc_dequeue,
-		  NS_HOOK_QDISC_DEQUEUE, PKT_AT_NET)
+/* TP_PROTO(struct Qdisc *qdisc, const struct netdev_queue *txq, int packets, struct sk_buff *skb) */
+NS_SKB_RAW_TRACEPOINT(ns_qdisc_dequeue, "qdisc_dequeue", 3, NS_HOOK_QDISC_DEQUEUE, PKT_AT_NET)
 
-NS_SKB_TRACEPOINT(ns_net_dev_start_xmit, "tp/net/net_dev_start_xmit", trace_event_raw_net_dev_start_xmit,
-		  NS_HOOK_DEV_START_XMIT, PKT_AT_NET)
+/* TP_PROTO(const struct sk_buff *skb, const struct net_device *dev) */
+NS_SKB_RAW_TRACEPOINT(ns_net_dev_start_xmit, "net_dev_start_xmit", 0, NS_HOOK_DEV_START_XMIT, PKT_AT_NET)
 
 BPFNET_FUNC_ENTRY(ns_dev_hard_start_xmit, dev_hard_start_xmit, struct sk_buff *first)
 {
 	return netstage_hook(ctx, NS_HOOK_DEV_START_XMIT, first, PKT_AT_NET, NULL, NULL);
 }
 
-/* Fires before the core resets the network header: the IP header is at skb->data. */
-NS_SKB_TRACEPOINT(ns_netif_receive_skb, "tp/net/netif_receive_skb", trace_event_raw_net_dev_template,
-		  NS_HOOK_NETIF_RECEIVE, NS_AT_NETIF_RECEIVE)
+/*
+ * TP_PROTO(struct sk_buff *skb); fires before the core resets the network header: the IP header
+ * is at skb->data.
+ */
+NS_SKB_RAW_TRACEPOINT(ns_netif_receive_skb, "netif_receive_skb", 0, NS_HOOK_NETIF_RECEIVE,
+		      NS_AT_NETIF_RECEIVE)
 
 /* A kprobe only: fentry takes no pointer-to-pointer argument before 6.x. */
 SEC("kprobe")

@@ -70,7 +70,7 @@ start_tool "$out" --direction tx --protocol udp --src-ip $LOCAL --dst-ip $REMOTE
 lab_udp_send - $REMOTE 5000 25
 noise
 lab_tool_stop 1
-grep -q '^Probe: tracepoint net:net_dev_queue -> TX_S6_dev_queue_xmit$' "$out" ||
+grep -q '^Probe: raw_tracepoint net:net_dev_queue -> TX_S6_dev_queue_xmit$' "$out" ||
     { cat "$out" >&2; lab_fail "banner: no Probe line for TX_S6"; }
 # Function entries are fentry programs (BPF trampolines); a module's only where the module has
 # BTF of its own (5.11+: not 5.10, whose module types come from --btf).
