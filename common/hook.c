@@ -46,20 +46,21 @@ static bool arch_has_trampolines(void)
 #endif
 }
 
-/* Whether the fentry program insns (n of them) on the kernel's function target loads. */
-static bool fentry_loads(const char *target, const struct bpf_insn *insns, size_t n)
+/* 0 if the fentry program insns (n of them) on the kernel's function target loads, else an errno. */
+static int fentry_load_error(const char *target, const struct bpf_insn *insns, size_t n)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY);
 	const struct btf *vmlinux = running_kernel_btf();
 	int id = vmlinux ? btf__find_by_name_kind(vmlinux, target, BTF_KIND_FUNC) : -1, fd;
 
 	if (id <= 0)
-		return false;
+		return ENOENT;
 	opts.attach_btf_id = (__u32)id;
 	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, NULL, "GPL", insns, n, &opts);
-	if (fd >= 0)
-		close(fd);
-	return fd >= 0;
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
 }
 
 #define INSN_R0_ZERO                                                                                         \
@@ -72,18 +73,33 @@ static bool fentry_loads(const char *target, const struct bpf_insn *insns, size_
 	}
 
 /*
- * Whether fentry programs can be had here: trampolines, the kernel's BTF, and a kernel that
- * loads one (a security policy may refuse them with EPERM where tracepoints load). Asked once,
- * by loading a do-nothing program on bpf_fentry_test1, the kernel's own fentry test target.
+ * Why fentry programs cannot be had here, NULL if they can: no trampolines, no kernel BTF, or a
+ * kernel that refuses them (a security policy may, with EPERM, where tracepoints load). Asked
+ * once, by loading a do-nothing program on bpf_fentry_test1, the kernel's own fentry test target.
  */
+static const char *kernel_fentry_refusal(void)
+{
+	static char why[128];
+	static bool asked;
+	const struct bpf_insn insns[] = { INSN_R0_ZERO, INSN_EXIT };
+	int err;
+
+	if (asked)
+		return why[0] ? why : NULL;
+	asked = true;
+	if (!arch_has_trampolines())
+		snprintf(why, sizeof(why), "no BPF trampolines on this kernel");
+	else if ((err = fentry_load_error("bpf_fentry_test1", insns, 2)) == ENOENT)
+		snprintf(why, sizeof(why), "the kernel's BTF does not describe bpf_fentry_test1");
+	else if (err)
+		snprintf(why, sizeof(why), "a test program on bpf_fentry_test1 did not load: %s",
+			 strerror(err));
+	return why[0] ? why : NULL;
+}
+
 static bool kernel_has_fentry(void)
 {
-	static int has = -1;
-	const struct bpf_insn insns[] = { INSN_R0_ZERO, INSN_EXIT };
-
-	if (has < 0)
-		has = arch_has_trampolines() && fentry_loads("bpf_fentry_test1", insns, 2);
-	return has;
+	return !kernel_fentry_refusal();
 }
 
 /*
@@ -100,8 +116,20 @@ static bool kernel_fentry_int_ptr(void)
 	};
 
 	if (has < 0)
-		has = kernel_has_fentry() && fentry_loads("bpf_modify_return_test", insns, 3);
+		has = kernel_has_fentry() && !fentry_load_error("bpf_modify_return_test", insns, 3);
 	return has;
+}
+
+void require_function_hooks(const char *consequence)
+{
+	const char *refusal;
+
+	if (kernel_has_kprobes() || !(refusal = kernel_fentry_refusal()))
+		return;
+	die("kernel %s cannot attach kprobes (no kprobe PMU and no kprobe_events: CONFIG_KPROBE_EVENTS is "
+	    "off) "
+	    "nor fentry programs (%s); %s",
+	    kernel_release(), refusal, consequence);
 }
 
 bool hook_fentry_int_ptr_usable(const struct hook_set *plan)
@@ -124,6 +152,7 @@ const struct hook_env *hook_env_kernel(void)
 		env.kprobes = kernel_has_kprobes();
 		env.raw_tracepoints = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL) == 1;
 		env.fentry = kernel_has_fentry;
+		env.fentry_refusal = kernel_fentry_refusal;
 		env.fentry_int_ptr = kernel_fentry_int_ptr;
 		env.force_kprobe = env_flag("BPFNET_FORCE_KPROBE");
 		built = true;
@@ -243,7 +272,7 @@ static void plan_one(const struct hook_set *s, int i, const struct hook_env *env
 {
 	const struct hook_def *d = &s->defs[i];
 	struct hook_choice *ch = &s->c[i];
-	bool skip_tp = false, skip_direct = false, all_kprobes = true;
+	bool skip_tp = false, skip_direct = false, all_kprobes = true, any_fentry = false;
 	struct strbuf tried = { 0 };
 	char target[160];
 	int n = ncand(d), turned_down = 0;
@@ -276,6 +305,7 @@ static void plan_one(const struct hook_set *s, int i, const struct hook_env *env
 		}
 		turned_down += d->cand[k].usable && !d->cand[k].usable(s);
 		all_kprobes &= is_kprobe(d->cand[k].kind) || d->cand[k].kind == HOOK_FENTRY;
+		any_fentry |= d->cand[k].kind == HOOK_FENTRY;
 		sb_addf(&tried, "%s%s %s", tried.len ? ", " : "", hook_kind_name(d->cand[k].kind),
 			cand_target(&d->cand[k], target, sizeof(target)));
 	}
@@ -288,13 +318,17 @@ static void plan_one(const struct hook_set *s, int i, const struct hook_env *env
 			 d->module, s->tool, d->role, d->module);
 	} else if (n && turned_down == n)
 		ch->inapplicable = true;
-	else if (n && all_kprobes && !env->kprobes)
+	else if (n && all_kprobes && !env->kprobes) {
+		const char *refusal = any_fentry && env->fentry_refusal ? env->fentry_refusal() : NULL;
+		char nor_fentry[160] = "";
+
+		if (refusal)
+			snprintf(nor_fentry, sizeof(nor_fentry), " nor fentry programs (%s)", refusal);
 		snprintf(ch->why, sizeof(ch->why),
 			 "kernel %s cannot attach kprobes (no kprobe PMU and no kprobe_events: "
-			 "CONFIG_KPROBE_EVENTS "
-			 "is off), needed for %s: %s",
-			 env->release, d->role, tried.buf);
-	else
+			 "CONFIG_KPROBE_EVENTS is off)%s, needed for %s: %s",
+			 env->release, nor_fentry, d->role, tried.buf);
+	} else
 		snprintf(ch->why, sizeof(ch->why),
 			 "kernel %s has none of the probe points %s needs for %s: %s", env->release, s->tool,
 			 d->role, tried.buf ? tried.buf : "(none)");

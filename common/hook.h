@@ -95,6 +95,7 @@ struct hook_env {
 	bool kprobes; /* kprobes can be attached at all */
 	bool raw_tracepoints; /* BPF_PROG_TYPE_RAW_TRACEPOINT is supported */
 	bool (*fentry)(void); /* fentry programs load and attach (BPF trampolines); NULL: never */
+	const char *(*fentry_refusal)(void); /* why they do not, for messages; NULL: not said */
 	/*
 	 * An fentry program may read an int * argument (the verifier took only pointers to structs
 	 * before 5.17: "arg3 type INT is not a struct", EACCES on 5.10); NULL: never.
@@ -109,6 +110,11 @@ struct hook_env {
 
 /* The running kernel, built on first use. */
 const struct hook_env *hook_env_kernel(void);
+/*
+ * For a tool whose probe points are all kernel functions: dies "kernel R cannot attach kprobes
+ * (...) nor fentry programs (...); <consequence>" unless this kernel can attach one or the other.
+ */
+void require_function_hooks(const char *consequence);
 /* A usable() for the fentry candidate of a function entry whose program reads an int * argument. */
 bool hook_fentry_int_ptr_usable(const struct hook_set *plan);
 

@@ -238,14 +238,6 @@ void require_module(const char *module, const char *why)
 		die("kernel module %s is not loaded (%s); load it with `modprobe %s`", module, why, module);
 }
 
-void require_kprobes(const char *consequence)
-{
-	if (!kernel_has_kprobes())
-		die("kernel %s cannot attach kprobes (no kprobe PMU and no kprobe_events: "
-		    "CONFIG_KPROBE_EVENTS is off); %s",
-		    kernel_release(), consequence);
-}
-
 bool env_flag(const char *name)
 {
 	const char *v = getenv(name);

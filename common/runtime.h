@@ -45,8 +45,6 @@ uint32_t netns_inum(void);
 bool module_loaded(const char *module);
 /* Dies naming the module unless it is loaded. */
 void require_module(const char *module, const char *why);
-/* Dies "kernel R cannot attach kprobes (...); <consequence>" if kprobes cannot be attached. */
-void require_kprobes(const char *consequence);
 /* "5.10" of a release such as "5.10.0-28-amd64" into buf ("0.0" if it has no numbers). */
 const char *release_major_minor(const char *release, char *buf, size_t len);
 /* The ID of an os-release file (/etc/os-release), without quotes; "unknown" without one. */

@@ -399,7 +399,7 @@ int main(int argc, char **argv)
 	tool_init("trace_conntrack");
 	hook_set_init(&hooks, ct_hook_table.defs, ct_hook_table.n, 0);
 	require_module("nf_conntrack", "trace_conntrack probes its functions");
-	require_kprobes("trace_conntrack has no other probe points");
+	require_function_hooks("trace_conntrack has no other probe points");
 
 	skel = BPFNET_OPEN(trace_conntrack_bpf);
 	hook_prepare(&hooks, skel->obj);

@@ -402,7 +402,7 @@ int main(int argc, char **argv)
 	build_config(&cfg);
 	tool_init("trace_ip_defrag");
 	hook_set_init(&hooks, defrag_hook_table.defs, defrag_hook_table.n, 0);
-	require_kprobes("ip_defrag has no tracepoint to use instead");
+	require_function_hooks("ip_defrag has no tracepoint to use instead");
 
 	skel = BPFNET_OPEN(trace_ip_defrag_bpf);
 	hook_prepare(&hooks, skel->obj);

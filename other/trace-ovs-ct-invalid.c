@@ -206,7 +206,7 @@ int main(int argc, char **argv)
 	tool_init("trace-ovs-ct-invalid");
 	hook_set_init(&hooks, ctinv_hook_table.defs, ctinv_hook_table.n, 0);
 	require_module("openvswitch", "its ct() action is what the tool watches");
-	require_kprobes("the conntrack and OVS functions have no tracepoints");
+	require_function_hooks("the conntrack and OVS functions have no tracepoints");
 	if (!kernel_struct_exists("sw_flow_key", "openvswitch"))
 		die("no BTF for the openvswitch module (struct sw_flow_key, the flow key ct() updates): "
 		    "pass a BTF directory with --btf DIR or BPFNET_BTF (README, \"Kernels without BTF\")");

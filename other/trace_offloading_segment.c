@@ -86,7 +86,7 @@ int main(int argc, char **argv)
 	tool_init("trace_offloading_segment");
 	hook_set_init(&hooks, offseg_hook_table.defs, offseg_hook_table.n,
 		      opt.no_free ? 1ull << OFFSEG_KFREE_SKB : 0);
-	require_kprobes("its probe points are kernel functions without tracepoints");
+	require_function_hooks("its probe points are kernel functions without tracepoints");
 
 	skel = BPFNET_OPEN(trace_offloading_segment_bpf);
 	hook_prepare(&hooks, skel->obj);

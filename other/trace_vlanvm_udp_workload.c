@@ -276,7 +276,7 @@ int main(int argc, char **argv)
 	build_config(&cfg);
 	tool_init("trace_vlanvm_udp_workload");
 	hook_set_init(&hooks, vlanvm_hook_table.defs, vlanvm_hook_table.n, 0);
-	require_kprobes("its probe points are kernel functions without tracepoints");
+	require_function_hooks("its probe points are kernel functions without tracepoints");
 
 	skel = BPFNET_OPEN(trace_vlanvm_udp_workload_bpf);
 	hook_prepare(&hooks, skel->obj);

@@ -293,7 +293,7 @@ int main(int argc, char **argv)
 	vpc_build_config(&cfg, &opt.devices, &opt.phy, &opt.bridge, opt.dst_port, opt.tunnel_filter);
 	tool_init("vpc-vm-udp-datapath");
 	hook_set_init(&hooks, vpc_hook_table.defs, vpc_hook_table.n, 0);
-	require_kprobes("its probe points are kernel functions without tracepoints");
+	require_function_hooks("its probe points are kernel functions without tracepoints");
 
 	skel = BPFNET_OPEN(vpc_vm_udp_datapath_bpf);
 	hook_prepare(&hooks, skel->obj);

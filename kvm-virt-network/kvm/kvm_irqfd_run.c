@@ -239,7 +239,7 @@ int kirq_run(const struct kirq_tool *tool, int argc, char **argv)
 	if (access(proc, F_OK))
 		die("no process with PID %d: qemu_pid must be the QEMU process of the VM", opt.qemu_pid);
 	require_module("kvm", "its irqfds and injections are what the tool counts");
-	require_kprobes("irqfd_wakeup and the injection functions have no tracepoint");
+	require_function_hooks("irqfd_wakeup and the injection functions have no tracepoint");
 	skel = tool->open(&r.obj, &skeleton);
 	hook_prepare(&hooks, r.obj);
 	if (!kernel_struct_exists("kvm_kernel_irqfd", "kvm"))

@@ -156,7 +156,7 @@ int main(int argc, char **argv)
 	tun_require();
 	if (opt.device)
 		tun_device_require(opt.device);
-	require_kprobes("tun_net_xmit has no tracepoint");
+	require_function_hooks("tun_net_xmit has no tracepoint");
 	if (opt.verbose)
 		trm_print_verbose(stdout, &cfg);
 	skel = BPFNET_OPEN(tun_ring_monitor_bpf);

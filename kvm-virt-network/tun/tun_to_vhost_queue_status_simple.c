@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 		arg_fail("argument outputs: must be at least 1");
 	tool_init(parser.prog);
 	hook_set_init(&hooks, tvq_simple_hook_table.defs, tvq_simple_hook_table.n, 0);
-	require_kprobes("the tun and vhost functions have no tracepoints");
+	require_function_hooks("the tun and vhost functions have no tracepoints");
 	skel = BPFNET_OPEN(tun_to_vhost_queue_status_simple_bpf);
 	tvq_run(&opt, false, &hooks, skel->skeleton, skel->obj);
 	tun_to_vhost_queue_status_simple_bpf__destroy(skel);

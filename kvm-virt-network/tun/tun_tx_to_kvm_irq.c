@@ -690,7 +690,7 @@ int main(int argc, char **argv)
 	tool_init("tun_tx_to_kvm_irq");
 	hook_set_init(&hooks, ttk_hook_table.defs, ttk_hook_table.n, 0);
 	hooks.quiet = true;
-	require_kprobes("tun_net_xmit, the vhost signal and the KVM irqfd have no tracepoints");
+	require_function_hooks("tun_net_xmit, the vhost signal and the KVM irqfd have no tracepoints");
 	skel = BPFNET_OPEN(tun_tx_to_kvm_irq_bpf);
 	hook_prepare(&hooks, skel->obj);
 	if (!kernel_struct_exists("tun_struct", "tun") || !kernel_struct_exists("vhost_virtqueue", "vhost"))

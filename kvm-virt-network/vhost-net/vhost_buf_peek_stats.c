@@ -171,7 +171,7 @@ int main(int argc, char **argv)
 	tool_init("vhost_buf_peek_stats");
 	hook_set_init(&hooks, vhost_peek_hook_table.defs, vhost_peek_hook_table.n, 0);
 	require_module("vhost_net", "its RX queues are what the tool counts");
-	require_kprobes("vhost_net_buf_peek has no tracepoint");
+	require_function_hooks("vhost_net_buf_peek has no tracepoint");
 	r.skel = BPFNET_OPEN(vhost_buf_peek_stats_bpf);
 	hook_prepare(&hooks, r.skel->obj);
 	bpfload_load(r.skel->skeleton);

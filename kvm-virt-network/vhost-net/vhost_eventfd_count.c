@@ -159,7 +159,7 @@ int main(int argc, char **argv)
 	tool_init("vhost_eventfd_count");
 	hook_set_init(&hooks, vhost_eventfd_hook_table.defs, vhost_eventfd_hook_table.n, 0);
 	require_module("vhost", "its virtqueues are what the tool counts");
-	require_kprobes("vhost_add_used_and_signal_n has no tracepoint");
+	require_function_hooks("vhost_add_used_and_signal_n has no tracepoint");
 	if (!kernel_struct_exists("vhost_virtqueue", "vhost"))
 		die("no BTF for the vhost module (struct vhost_virtqueue, whose call eventfd the tool "
 		    "reads): "

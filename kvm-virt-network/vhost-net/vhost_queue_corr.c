@@ -201,7 +201,7 @@ void vqc_prepare(struct vqc_config *cfg, const char *dev, int queue)
 	}
 	require_module("tun", "tun_net_xmit ties a TAP queue to its socket");
 	require_module("vhost_net", "it serves the TAP queues the tool follows");
-	require_kprobes("tun_net_xmit and the vhost functions have no tracepoints");
+	require_function_hooks("tun_net_xmit and the vhost functions have no tracepoints");
 	if (!kernel_struct_exists("tun_struct", "tun") || !kernel_struct_exists("vhost_virtqueue", "vhost"))
 		die("no BTF for the tun and vhost modules (struct tun_struct, struct vhost_virtqueue): "
 		    "pass a BTF directory with --btf DIR or BPFNET_BTF (README, \"Kernels without BTF\")");

@@ -156,7 +156,7 @@ int main(int argc, char **argv)
 	args_parse(&parser, argc, argv);
 	tool_init(parser.prog);
 	hook_set_init(&hooks, rcvbuf_hook_table.defs, rcvbuf_hook_table.n, 0);
-	require_kprobes("receive_buf has no tracepoint to use instead");
+	require_function_hooks("receive_buf has no tracepoint to use instead");
 	cfg.all_tx = opt.all_tx;
 
 	skel = BPFNET_OPEN(trace_virtio_net_rcvbuf_bpf);

@@ -172,7 +172,7 @@ int main(int argc, char **argv)
 	args_parse(&parser, argc, argv);
 	tool_init(parser.prog);
 	hook_set_init(&hooks, rxmon_hook_table.defs, rxmon_hook_table.n, 0);
-	require_kprobes("virtnet_poll has no tracepoint to use instead");
+	require_function_hooks("virtnet_poll has no tracepoint to use instead");
 	cfg.all_devices = opt.all_devices;
 
 	m.skel = BPFNET_OPEN(virtionet_rx_path_monitor_bpf);

@@ -266,7 +266,7 @@ int main(int argc, char **argv)
 		opt.duration = 0;
 	tool_init("virtionet-rx-path-summary");
 	hook_set_init(&hooks, rxsum_hook_table.defs, rxsum_hook_table.n, 0);
-	require_kprobes("the virtio-net RX path has no tracepoints");
+	require_function_hooks("the virtio-net RX path has no tracepoints");
 
 	r.skel = BPFNET_OPEN(virtionet_rx_path_summary_bpf);
 	hook_prepare(&hooks, r.skel->obj);

@@ -266,7 +266,7 @@ int main(int argc, char **argv)
 	tool_init("virtnet_poll_monitor");
 	hook_set_init(&hooks, virtnet_poll_hook_table.defs, virtnet_poll_hook_table.n, 0);
 	build_config(&cfg);
-	require_kprobes("virtnet_poll and skb_recv_done have no tracepoints");
+	require_function_hooks("virtnet_poll and skb_recv_done have no tracepoints");
 	if (!g_common.json)
 		virtnet_poll_print_banner(stdout, opt.device, opt.queue);
 	if (opt.verbose)

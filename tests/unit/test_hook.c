@@ -41,6 +41,11 @@ static bool fentry_supported(void)
 	return true;
 }
 
+static const char *fentry_refused(void)
+{
+	return "a test program on bpf_fentry_test1 did not load: Operation not permitted";
+}
+
 static struct hook_env env;
 static struct ksyms *fixture_ksyms;
 
@@ -369,6 +374,15 @@ START_TEST(test_fentry)
 			 "kernel 6.1.0-test cannot attach kprobes (no kprobe PMU and no kprobe_events: "
 			 "CONFIG_KPROBE_EVENTS is off), needed for no btf: fentry ip_send_skb, kprobe "
 			 "ip_send_skb.isra.N");
+	/* A kernel that refuses fentry programs: the message says why too. */
+	env.fentry = NULL;
+	env.fentry_refusal = fentry_refused;
+	ck_assert_int_eq(hook_plan(&s, &env), 4);
+	ck_assert_str_eq(s.c[0].why,
+			 "kernel 6.1.0-test cannot attach kprobes (no kprobe PMU and no kprobe_events: "
+			 "CONFIG_KPROBE_EVENTS is off) nor fentry programs (a test program on "
+			 "bpf_fentry_test1 did not load: Operation not permitted), needed for core: fentry "
+			 "kfree_skb_reason, kprobe kfree_skb_reason");
 }
 END_TEST
 
