@@ -10,7 +10,6 @@
 
 #include "argparse.h"
 #include "bpfload.h"
-#include "drop_probe.h"
 #include "filter.h"
 #include "hook.h"
 #include "json.h"
@@ -24,7 +23,7 @@ static void render_stack(struct drop_entry *e, const struct bpf_map *stacks, con
 {
 	uint64_t ips[STACK_MAX_DEPTH];
 	char buf[256];
-	int n, skip;
+	int n;
 
 	e->frames = NULL;
 	e->nframes = 0;
@@ -42,12 +41,6 @@ static void render_stack(struct drop_entry *e, const struct bpf_map *stacks, con
 		if (!e->frames[i])
 			die("out of memory");
 	}
-	/* the raw tracepoint's program and the tracing machinery before the function that dropped */
-	skip = drop_tracing_frames((const char *const *)e->frames, n);
-	for (int i = 0; i < skip; i++)
-		free(e->frames[i]);
-	memmove(e->frames, e->frames + skip, (size_t)(n - skip) * sizeof(*e->frames));
-	e->nframes = n - skip;
 }
 
 static int cmp_entry(const void *a, const void *b)

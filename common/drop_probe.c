@@ -96,8 +96,7 @@ bool drop_is_normal_pattern(const char *const *frames, int n)
 int drop_tracing_frames(const char *const *frames, int n)
 {
 	static const char *const machinery[] = {
-		"bpf_prog_",     "__traceiter_", "perf_trace_",   "trace_event_raw_event_",
-		"bpf_trace_run", "__bpf_trace_", "perf_tp_event", "trace_call_bpf",
+		"__traceiter_", "perf_trace_", "trace_event_raw_event_", "perf_tp_event", "trace_call_bpf",
 	};
 	int i = 0;
 

@@ -30,8 +30,8 @@ void drop_reason_foreach(void (*fn)(unsigned value, const char *name, void *ctx)
 bool drop_is_normal_pattern(const char *const *frames, int n);
 
 /*
- * The number of innermost frames that belong to the tracing machinery (the raw tracepoint's
- * program bpf_prog_*, bpf_trace_run*, __traceiter_*, perf_trace_*, ...) rather than to the
- * kernel code that dropped the packet.
+ * The number of innermost frames that belong to a classic tracepoint's machinery (__traceiter_*,
+ * perf_trace_*, ...) rather than to the kernel code that hit it. A raw tracepoint program's and
+ * its runner's frames are gone already (stack_from_kernel).
  */
 int drop_tracing_frames(const char *const *frames, int n);

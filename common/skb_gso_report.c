@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "drop_probe.h"
 #include "events.h"
 #include "filter.h"
 #include "json.h"
@@ -18,7 +17,7 @@
 
 void gso_frames_render(struct gso_frames *fr, const struct gso_event *ev)
 {
-	int n = ev->stack_bytes > 0 ? ev->stack_bytes / (int)sizeof(__u64) : 0, depth = 0, skip;
+	int n = ev->stack_bytes > 0 ? ev->stack_bytes / (int)sizeof(__u64) : 0, depth = 0;
 	uint64_t ips[GSO_STACK_MAX];
 
 	while (depth < n && depth < GSO_STACK_MAX && ev->stack[depth]) {
@@ -29,13 +28,6 @@ void gso_frames_render(struct gso_frames *fr, const struct gso_event *ev)
 	for (int i = 0; i < fr->n; i++)
 		fr->frame[i] =
 			ksyms_format(ksyms_kernel(), ips[i], KSYM_DEC, fr->text[i], sizeof(fr->text[i]));
-	/* a raw tracepoint's runner (bpf_trace_run*, __bpf_trace_*): the stack starts at its caller */
-	skip = drop_tracing_frames(fr->frame, fr->n);
-	if (skip == fr->n)
-		return;
-	for (int i = skip; i < fr->n; i++)
-		fr->frame[i - skip] = fr->frame[i];
-	fr->n -= skip;
 }
 
 void gso_line_unexpected(FILE *f, const char *func, const struct skb_snapshot *s)

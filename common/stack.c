@@ -32,6 +32,32 @@ static int prog_frames(const struct ksyms *ks, const uint64_t *ips, int n)
 	return progs;
 }
 
+/* A raw or BTF tracepoint's runner, which calls the program: no frame of the traced code. */
+static bool is_runner(const struct ksym *s)
+{
+	static const char *const runner[] = { "bpf_trace_run", "__bpf_trace_", "__traceiter_" };
+
+	for (size_t i = 0; s && i < sizeof(runner) / sizeof(runner[0]); i++)
+		if (!strncmp(s->name, runner[i], strlen(runner[i])))
+			return true;
+	return false;
+}
+
+/* The BPF frames of a stack whose progs program frames are followed by next (ips[progs]'s symbol). */
+static int bpf_frames_after(const struct ksyms *ks, const uint64_t *ips, int n, int progs,
+			    const struct ksym *next, bool *fentry)
+{
+	int skip = progs;
+
+	if (sym_is(next, "bpf_trampoline_")) {
+		*fentry = true;
+		return progs + 1;
+	}
+	while (skip < n && is_runner(next))
+		next = ++skip < n ? ksyms_find(ks, ips[skip]) : NULL;
+	return skip;
+}
+
 int stack_bpf_frames(const struct ksyms *ks, const uint64_t *ips, int n, bool *fentry)
 {
 	int progs = prog_frames(ks, ips, n);
@@ -39,11 +65,7 @@ int stack_bpf_frames(const struct ksyms *ks, const uint64_t *ips, int n, bool *f
 	*fentry = false;
 	if (!progs || progs == n)
 		return 0;
-	if (frame_is(ks, ips[progs], "bpf_trampoline_")) {
-		*fentry = true;
-		return progs + 1;
-	}
-	return progs;
+	return bpf_frames_after(ks, ips, n, progs, ksyms_find(ks, ips[progs]), fentry);
 }
 
 /*
@@ -69,15 +91,12 @@ static int bpf_view_frames(const uint64_t *ips, int n, bool *fentry)
 	if (!progs || progs == n)
 		return 0;
 	next = ksyms_find(view, ips[progs]);
-	if (sym_is(next, "bpf_trampoline_")) {
-		*fentry = true;
-		return progs + 1;
-	}
-	if (!next || !next->module || nreread == sizeof(reread) / sizeof(reread[0]))
-		return progs;
+	if (!next || !next->module || sym_is(next, "bpf_trampoline_") || is_runner(next) ||
+	    nreread == sizeof(reread) / sizeof(reread[0]))
+		return bpf_frames_after(view, ips, n, progs, next, fentry);
 	for (unsigned int i = 0; i < nreread; i++)
 		if (reread[i] == ips[progs])
-			return progs;
+			return bpf_frames_after(view, ips, n, progs, next, fentry);
 	reread[nreread++] = ips[progs];
 	fresh = ksyms_load("/proc/kallsyms");
 	if (!fresh)

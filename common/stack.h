@@ -23,9 +23,9 @@ int stack_read(const struct bpf_map *map, int stack_id, uint64_t *ips, int max);
  * bpf_get_stackid in an fentry (or fexit) program starts with the program ("bpf_prog_<tag>_<name>",
  * once or twice) and the trampoline that called it ("bpf_trampoline_<key>", module "bpf" in
  * kallsyms), then comes the traced function (*fentry set); a raw or BTF tracepoint program's
- * starts with the program, then the tracepoint's runner (bpf_trace_run*, __bpf_trace_*: kernel
- * frames, left in). 0 for every other stack: a kprobe's starts in the probed function, a classic
- * tracepoint program's at the tracepoint's caller. ks must be read after the programs were
+ * starts with the program, then the tracepoint's runner (bpf_trace_run*, __bpf_trace_*,
+ * __traceiter_*), then the code that hit the tracepoint. 0 for every other stack: a kprobe's
+ * starts in the probed function, a classic tracepoint program's at the tracepoint's caller. ks must be read after the programs were
  * attached (their symbols appear then).
  */
 int stack_bpf_frames(const struct ksyms *ks, const uint64_t *ips, int n, bool *fentry);

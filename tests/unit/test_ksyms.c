@@ -365,12 +365,14 @@ END_TEST
 
 /*
  * stack_bpf_frames: the frames an fentry program's stack starts with (the program, once or twice,
- * and its trampoline) are BPF's, and so is a raw tracepoint program's first frame; a kprobe's
- * stack has none.
+ * and its trampoline) are BPF's, and so are a raw tracepoint program's first frame and its
+ * runner's; a kprobe's stack has none.
  */
 static const char bpf_table[] = "ffffffff81100000 T kfree_skb\n"
 				"ffffffff81100400 T ip_rcv\n"
 				"ffffffff81200000 T bpf_trace_run2\n"
+				"ffffffff81200100 t __bpf_trace_kfree_skb\n"
+				"ffffffff81200200 T __traceiter_kfree_skb\n"
 				"ffffffff81234000 T nf_conntrack_in\n"
 				"ffffffff81234800 T nf_hook_slow\n"
 				"ffffffffc0a00000 t __bpf_trace_ovs_dp_upcall\t[openvswitch]\n"
@@ -402,8 +404,12 @@ START_TEST(test_stack_bpf_frames)
 	/* kprobe on a function the trampoline of another tool's fexit program calls */
 	const uint64_t called_by_tramp[] = { 0xffffffff81234001ULL, 0xffffffffc0c01054ULL,
 					     0xffffffff81234841ULL };
-	/* raw tracepoint: program, then bpf_trace_run2, no trampoline */
-	const uint64_t raw_tp[] = { 0xffffffffc0c00830ULL, 0xffffffff81200050ULL, 0xffffffff81100020ULL };
+	/* raw tracepoint: program, then bpf_trace_run2 and __bpf_trace_kfree_skb, then kfree_skb */
+	const uint64_t raw_tp[] = { 0xffffffffc0c00830ULL, 0xffffffff81200050ULL, 0xffffffff81200110ULL,
+				    0xffffffff81100020ULL };
+	/* with more than one program on the tracepoint, __traceiter_ calls the runner */
+	const uint64_t runners[] = { 0xffffffffc0c00830ULL, 0xffffffff81200050ULL, 0xffffffff81200210ULL,
+				     0xffffffff81100020ULL };
 	/* a tracepoint of a module: its __bpf_trace_ function follows the program */
 	const uint64_t module_tp[] = { 0xffffffffc0c00830ULL, 0xffffffffc0a00010ULL };
 	/* a module's symbol named like a program is not one */
@@ -416,9 +422,10 @@ START_TEST(test_stack_bpf_frames)
 	BPF_FRAMES(r, twice, ARRAY_SIZE(twice), 3, true);
 	BPF_FRAMES(r, kprobe, ARRAY_SIZE(kprobe), 0, false);
 	BPF_FRAMES(r, called_by_tramp, ARRAY_SIZE(called_by_tramp), 0, false);
-	/* a raw tracepoint's program goes, its runner (a kernel function) stays */
-	BPF_FRAMES(r, raw_tp, ARRAY_SIZE(raw_tp), 1, false);
-	BPF_FRAMES(r, module_tp, ARRAY_SIZE(module_tp), 1, false);
+	/* a raw tracepoint's program and its runner go: the stack starts where the tracepoint is */
+	BPF_FRAMES(r, raw_tp, ARRAY_SIZE(raw_tp), 3, false);
+	BPF_FRAMES(r, module_tp, ARRAY_SIZE(module_tp), 2, false);
+	BPF_FRAMES(r, runners, ARRAY_SIZE(runners), 3, false);
 	BPF_FRAMES(r, fake, ARRAY_SIZE(fake), 0, false);
 	BPF_FRAMES(r, user, ARRAY_SIZE(user), 0, false);
 	/* a stack cut after the trampoline, or before it (nothing but the program: left as it is) */
