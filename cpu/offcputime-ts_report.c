@@ -281,14 +281,10 @@ void offcpu_report(void *ctx)
 	for (size_t i = 0; i < n; i++) {
 		struct offcpu_entry e = { t[i].key, t[i].us, kstack.frame, ustack.frame };
 
-		if (!r->layout.user_only && offcpu_stack_missed(e.key.kernel_stack_id)) {
-			missing++;
+		if (!r->layout.user_only && offcpu_stack_missed(e.key.kernel_stack_id))
 			lost[offcpu_lost_reason(e.key.kernel_stack_id)]++;
-		}
-		if (!r->layout.kernel_only && offcpu_stack_missed(e.key.user_stack_id)) {
-			missing++;
+		if (!r->layout.kernel_only && offcpu_stack_missed(e.key.user_stack_id))
 			lost[offcpu_lost_reason(e.key.user_stack_id)]++;
-		}
 		if (r->prom_path)
 			comm_add(r, e.key.comm, e.total_us);
 		render_kernel(&kstack, r->skel->maps.stack_traces, e.key.kernel_stack_id, style);
@@ -307,6 +303,8 @@ void offcpu_report(void *ctx)
 		printf("\n");
 	}
 	output_flush();
+	for (int i = 0; i < OFFCPU_LOST_REASONS; i++)
+		missing += lost[i];
 	if (missing)
 		fprintf(stderr, "WARNING: %llu stack traces lost and could not be displayed.%s\n",
 			(unsigned long long)missing,
