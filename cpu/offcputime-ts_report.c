@@ -178,26 +178,16 @@ static size_t take_totals(struct bpf_map *map, struct total **out)
 	return n;
 }
 
-/* The frames of the tracing machinery above the scheduler (BPF program, tracepoint runner). */
-static bool tracing_frame(const struct ksyms *ks, uint64_t ip)
-{
-	const struct ksym *sym = ksyms_find(ks, ip);
-
-	return sym && (!strncmp(sym->name, "bpf_prog_", 9) || !strncmp(sym->name, "bpf_trace_run", 13) ||
-		       !strncmp(sym->name, "__bpf_trace_", 12) || !strncmp(sym->name, "__traceiter_", 12));
-}
-
 static void render_kernel(struct rendered *r, const struct bpf_map *map, int32_t id, enum ksym_style style)
 {
 	const struct ksyms *ks = ksyms_kernel();
 	uint64_t ips[STACK_MAX_DEPTH];
-	int n = id < 0 ? 0 : stack_read(map, id, ips, STACK_MAX_DEPTH), skip = 0;
+	/* without the program's and the tracepoint runner's frames (stack_from_kernel) */
+	int n = id < 0 ? 0 : stack_read(map, id, ips, STACK_MAX_DEPTH);
 
-	while (skip < n && tracing_frame(ks, ips[skip]))
-		skip++;
-	r->n = n > skip ? n - skip : 0;
+	r->n = n > 0 ? n : 0;
 	for (int i = 0; i < r->n; i++)
-		r->frame[i] = ksyms_format(ks, ips[skip + i], style, r->text[i], sizeof(r->text[i]));
+		r->frame[i] = ksyms_format(ks, ips[i], style, r->text[i], sizeof(r->text[i]));
 }
 
 static void render_user(struct rendered *r, const struct bpf_map *map, int32_t id, const struct usyms *u,

@@ -48,6 +48,11 @@ sum_json() {
 within "cw_long (JSON, dynamic binary)" "$(sum_json cw_long do_nanosleep cw_long_sleeper)" 1000 1600
 within "cw_pipe (JSON, dynamic binary)" "$(sum_json cw_pipe pipe_read cw_pipe_reader)" 850 1500
 within "cw_short (JSON, dynamic binary)" "$(sum_json cw_short do_nanosleep cw_short_sleeper)" 5 400
+# sched_switch fires in __schedule; the program's and the tracepoint runner's frames are not shown.
+expect_eq "JSON: every kernel stack starts at __schedule" \
+	"$(jq -s '[.[] | select((.kernel_stack | length) > 0 and .kernel_stack[0] != "__schedule")] | length' "$json")" 0
+expect_eq "JSON: entries with a kernel stack" \
+	"$(jq -s '[.[] | select((.kernel_stack | length) > 0)] | length > 0' "$json")" true
 expect_eq "JSON: every entry is of the traced process" \
 	"$(jq -s --argjson p "$dyn_pid" '[.[] | select(.pid != $p)] | length' "$json")" 0
 
