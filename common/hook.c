@@ -163,9 +163,16 @@ const struct hook_env *hook_env_kernel(void)
 const char *hook_kind_name(enum hook_kind kind)
 {
 	static const char *const names[] = {
-		[HOOK_NONE] = "none",           [HOOK_TP] = "tracepoint", [HOOK_RAW_TP] = "raw_tracepoint",
-		[HOOK_TP_BTF] = "tp_btf",       [HOOK_FENTRY] = "fentry", [HOOK_KPROBE] = "kprobe",
-		[HOOK_KRETPROBE] = "kretprobe", [HOOK_UPROBE] = "uprobe", [HOOK_URETPROBE] = "uretprobe",
+		[HOOK_NONE] = "none",
+		[HOOK_TP] = "tracepoint",
+		[HOOK_RAW_TP] = "raw_tracepoint",
+		[HOOK_TP_BTF] = "tp_btf",
+		[HOOK_FENTRY] = "fentry",
+		[HOOK_FEXIT] = "fexit",
+		[HOOK_KPROBE] = "kprobe",
+		[HOOK_KRETPROBE] = "kretprobe",
+		[HOOK_UPROBE] = "uprobe",
+		[HOOK_URETPROBE] = "uretprobe",
 	};
 
 	return names[kind];
@@ -185,6 +192,12 @@ static bool is_direct_tracepoint(enum hook_kind kind)
 static bool is_kprobe(enum hook_kind kind)
 {
 	return kind == HOOK_KPROBE || kind == HOOK_KRETPROBE;
+}
+
+/* A BPF trampoline program: fentry or fexit. */
+static bool is_trampoline(enum hook_kind kind)
+{
+	return kind == HOOK_FENTRY || kind == HOOK_FEXIT;
 }
 
 static int ncand(const struct hook_def *d)
@@ -241,6 +254,7 @@ static const char *offered(const struct hook_set *s, const struct hook_env *env,
 			       ? c->target
 			       : NULL;
 	case HOOK_FENTRY:
+	case HOOK_FEXIT:
 		return env->fentry && !env->force_kprobe && env->btf_function_exists && env->fentry() &&
 				       env->btf_function_exists(c->target, d->module)
 			       ? c->target
@@ -304,8 +318,8 @@ static void plan_one(const struct hook_set *s, int i, const struct hook_env *env
 			return;
 		}
 		turned_down += d->cand[k].usable && !d->cand[k].usable(s);
-		all_kprobes &= is_kprobe(d->cand[k].kind) || d->cand[k].kind == HOOK_FENTRY;
-		any_fentry |= d->cand[k].kind == HOOK_FENTRY;
+		all_kprobes &= is_kprobe(d->cand[k].kind) || is_trampoline(d->cand[k].kind);
+		any_fentry |= is_trampoline(d->cand[k].kind);
 		sb_addf(&tried, "%s%s %s", tried.len ? ", " : "", hook_kind_name(d->cand[k].kind),
 			cand_target(&d->cand[k], target, sizeof(target)));
 	}
@@ -409,9 +423,9 @@ void hook_prepare(struct hook_set *s, struct bpf_object *obj)
 		if (!ch->prog)
 			die("internal error: %s has no BPF program %s", s->tool, ch->cand->prog);
 		/* The section names one function; the candidate may name another (an older name). */
-		if (ch->cand->kind == HOOK_FENTRY && bpf_program__set_attach_target(ch->prog, 0, ch->symbol))
-			die("cannot set the fentry target %s of %s: %s", ch->symbol, ch->cand->prog,
-			    strerror(errno));
+		if (is_trampoline(ch->cand->kind) && bpf_program__set_attach_target(ch->prog, 0, ch->symbol))
+			die("cannot set the %s target %s of %s: %s", hook_kind_name(ch->cand->kind),
+			    ch->symbol, ch->cand->prog, strerror(errno));
 	}
 	bpf_object__for_each_program(prog, obj)
 		bpf_program__set_autoload(prog, prog_used(s, bpf_program__name(prog)));
@@ -431,6 +445,7 @@ static struct bpf_link *attach_one(const struct hook_choice *ch)
 		return bpf_program__attach_raw_tracepoint(ch->prog, colon + 1);
 	case HOOK_TP_BTF: /* the target is in the program's section name */
 	case HOOK_FENTRY:
+	case HOOK_FEXIT:
 		return bpf_program__attach_trace(ch->prog);
 	case HOOK_KPROBE:
 	case HOOK_KRETPROBE:

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A tool's probe points as data: each hook names its candidates in order of preference
- * (tracepoint, raw tracepoint, BTF tracepoint, fentry, kprobe, kretprobe, uprobe; each with the
+ * (tracepoint, raw tracepoint, BTF tracepoint, fentry, fexit, kprobe, kretprobe, uprobe; each with the
  * BPF program, found by name, that serves it), the module the functions live in and whether the
  * tool can run without it. The planner picks one candidate per hook for this kernel, turns off the
  * programs nobody uses, attaches, prints the "Probe:" lines, detaches, and says in one line
@@ -23,6 +23,7 @@ enum hook_kind {
 	HOOK_RAW_TP, /* target "category:name" (attached by name) */
 	HOOK_TP_BTF, /* target "category:name"; the program is SEC("tp_btf/name") (BTF-typed arguments) */
 	HOOK_FENTRY, /* target: a kernel function */
+	HOOK_FEXIT, /* target: a kernel function; the program runs at its return (planned as HOOK_FENTRY) */
 	HOOK_KPROBE, /* target: a kernel function (or the GCC clone like foo.isra.0 that replaced it) */
 	HOOK_KRETPROBE, /* target: a kernel function */
 	HOOK_UPROBE, /* target "binary:symbol" */
@@ -40,6 +41,16 @@ enum hook_kind {
 	{ HOOK_FENTRY, prog "_fentry", func, __VA_ARGS__ },                                                  \
 	{                                                                                                    \
 		HOOK_KPROBE, prog, func, __VA_ARGS__                                                         \
+	}
+
+/*
+ * The two candidates of a function return declared with BPFNET_FUNC_RETURN (common/bpf/bpfnet.bpf.h):
+ * fexit prog_fexit first, kretprobe prog where the kernel cannot attach it (as HOOK_FUNC_ENTRY).
+ */
+#define HOOK_FUNC_RETURN(prog, func, ...)                                                                    \
+	{ HOOK_FEXIT, prog "_fexit", func, __VA_ARGS__ },                                                    \
+	{                                                                                                    \
+		HOOK_KRETPROBE, prog, func, __VA_ARGS__                                                      \
 	}
 
 /*
@@ -90,11 +101,11 @@ struct hook_env {
 	/* A tp_btf program can attach to the tracepoint (5.5+, the kernel's BTF); NULL: never. */
 	bool (*btf_tracepoint_exists)(const char *category, const char *name);
 	bool (*module_loaded)(const char *module);
-	/* The kernel's own BTF (vmlinux, or module's when set) describes function func: fentry can name it. */
+	/* The kernel's own BTF (vmlinux, or module's when set) describes function func: fentry/fexit can name it. */
 	bool (*btf_function_exists)(const char *func, const char *module);
 	bool kprobes; /* kprobes can be attached at all */
 	bool raw_tracepoints; /* BPF_PROG_TYPE_RAW_TRACEPOINT is supported */
-	bool (*fentry)(void); /* fentry programs load and attach (BPF trampolines); NULL: never */
+	bool (*fentry)(void); /* fentry and fexit programs load and attach (BPF trampolines); NULL: never */
 	const char *(*fentry_refusal)(void); /* why they do not, for messages; NULL: not said */
 	/*
 	 * An fentry program may read an int * argument (the verifier took only pointers to structs
@@ -102,7 +113,7 @@ struct hook_env {
 	 */
 	bool (*fentry_int_ptr)(void);
 	/*
-	 * BPFNET_FORCE_KPROBE=1: no fentry; skip tracepoints where a kprobe can stand in, else raw
+	 * BPFNET_FORCE_KPROBE=1: no fentry or fexit; skip tracepoints where a kprobe can stand in, else raw
 	 * and BTF tracepoints where a classic one can (the tests of the fallbacks).
 	 */
 	bool force_kprobe;

@@ -121,8 +121,8 @@ BPFNET_FUNC_ENTRY(df_ip_defrag, ip_defrag, void *net, struct sk_buff *skb, __u32
 	return 0;
 }
 
-SEC("kretprobe")
-int BPF_KRETPROBE(df_ip_defrag_ret, int ret)
+/* ip_defrag(net, skb, user) */
+BPFNET_FUNC_RETURN(df_ip_defrag_ret, ip_defrag, 3, int ret)
 {
 	const struct defrag_config *cfg = get_config();
 	__u64 id = bpf_get_current_pid_tgid();
@@ -166,8 +166,8 @@ BPFNET_FUNC_ENTRY(df_frag_insert, inet_frag_queue_insert, struct inet_frag_queue
 	return 0;
 }
 
-SEC("kretprobe")
-int BPF_KRETPROBE(df_frag_insert_ret, int ret)
+/* inet_frag_queue_insert(q, skb, offset, end) */
+BPFNET_FUNC_RETURN(df_frag_insert_ret, inet_frag_queue_insert, 4, int ret)
 {
 	const struct defrag_config *cfg = get_config();
 	__u64 id = bpf_get_current_pid_tgid();

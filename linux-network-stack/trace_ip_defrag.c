@@ -312,13 +312,13 @@ static bool free_tracepoint_chosen(const struct hook_set *plan)
 static const struct hook_def hook_defs[DF_HOOKS] = {
 	[DF_DEFRAG] = { "IPv4 reassembly", { HOOK_FUNC_ENTRY("df_ip_defrag", "ip_defrag") } },
 	[DF_DEFRAG_RET] = { "IPv4 reassembly results",
-			    { { HOOK_KRETPROBE, "df_ip_defrag_ret", "ip_defrag" } } },
+			    { HOOK_FUNC_RETURN("df_ip_defrag_ret", "ip_defrag") } },
 	/* inet_frag_queue_insert appeared in 4.20 (some 4.19 kernels have the backport). */
 	[DF_INSERT] = { "duplicate and overlapping fragments",
 			{ HOOK_FUNC_ENTRY("df_frag_insert", "inet_frag_queue_insert") },
 			.optional = true },
 	[DF_INSERT_RET] = { "duplicate and overlapping fragment results",
-			    { { HOOK_KRETPROBE, "df_frag_insert_ret", "inet_frag_queue_insert" } },
+			    { HOOK_FUNC_RETURN("df_frag_insert_ret", "inet_frag_queue_insert") },
 			    .optional = true },
 	[DF_EXPIRE] = { "reassembly timeouts",
 			{ HOOK_FUNC_ENTRY("df_ip_expire", "ip_expire") },
@@ -339,11 +339,12 @@ static void print_probes(const struct hook_set *hooks)
 
 	const struct hook_candidate *c;
 
-	/* The entries are fentry or kprobe programs, the returns kretprobes. */
-	printf("Probes: %s+kretprobe %s", hook_kind_name(hook_chosen(hooks, DF_DEFRAG)->kind),
-	       hook_defs[DF_DEFRAG].cand[0].target);
-	if ((c = hook_chosen(hooks, DF_INSERT)))
-		printf(", %s+kretprobe inet_frag_queue_insert", hook_kind_name(c->kind));
+	/* The entries are fentry or kprobe programs, the returns fexit or kretprobe programs. */
+	printf("Probes: %s+%s %s", hook_kind_name(hook_chosen(hooks, DF_DEFRAG)->kind),
+	       hook_kind_name(hook_chosen(hooks, DF_DEFRAG_RET)->kind), hook_defs[DF_DEFRAG].cand[0].target);
+	if ((c = hook_chosen(hooks, DF_INSERT)) && hook_chosen(hooks, DF_INSERT_RET))
+		printf(", %s+%s inet_frag_queue_insert", hook_kind_name(c->kind),
+		       hook_kind_name(hook_chosen(hooks, DF_INSERT_RET)->kind));
 	if ((c = hook_chosen(hooks, DF_EXPIRE)))
 		printf(", %s ip_expire", hook_kind_name(c->kind));
 	printf(", %s%s\n", hook_describe(hooks, DF_FREE, desc, sizeof(desc)),

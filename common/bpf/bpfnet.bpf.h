@@ -55,6 +55,38 @@ struct sk_buff___v62 {
 	static __always_inline int ____##prog(void *ctx, ##args)
 // clang-format on
 
+/*
+ * One function-return hook served two ways by one body: prog, a kretprobe, and prog_fexit, an
+ * fexit program on func (BPF trampoline, planned like BPFNET_FUNC_ENTRY's fentry: HOOK_FUNC_RETURN
+ * in common/hook.h). ret declares the return value the body takes ("int ret"), read from the
+ * registers (PT_REGS_RC) or from the trampoline's array, where it follows func's nargs
+ * arguments: nargs must be func's argument count in its BTF on every kernel the fexit program
+ * may load on (bpf_get_func_ret, which would not need it, came in 5.17). The body sees ctx (the
+ * program's context) and ret only: what it needs of the arguments it keeps from the entry. In
+ * the fexit program a pointer ret is a BTF pointer to the verifier (see BPFNET_FUNC_ENTRY).
+ */
+// clang-format off
+#define BPFNET_FUNC_RETURN(prog, func, nargs, ret)                                                          \
+	static __always_inline int ____##prog(void *ctx, ret);                                               \
+	SEC("kretprobe")                                                                                     \
+	int prog(struct pt_regs *ctx)                                                                        \
+	{                                                                                                    \
+		_Pragma("GCC diagnostic push")                                                               \
+		_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")                                       \
+		return ____##prog(ctx, (void *)PT_REGS_RC(ctx));                                             \
+		_Pragma("GCC diagnostic pop")                                                                \
+	}                                                                                                    \
+	SEC("fexit/" #func)                                                                                  \
+	int prog##_fexit(unsigned long long *ctx)                                                            \
+	{                                                                                                    \
+		_Pragma("GCC diagnostic push")                                                               \
+		_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")                                       \
+		return ____##prog(ctx, (void *)ctx[nargs]);                                                  \
+		_Pragma("GCC diagnostic pop")                                                                \
+	}                                                                                                    \
+	static __always_inline int ____##prog(void *ctx, ret)
+// clang-format on
+
 /* A map of entries values of value_type under keys of key_type: how every map here is declared. */
 #define BPFNET_MAP(name, map_type, key_type, value_type, entries)                                            \
 	struct {                                                                                             \

@@ -386,6 +386,54 @@ START_TEST(test_fentry)
 }
 END_TEST
 
+/* A function return: its fexit program where its entry could have an fentry one, else its kretprobe. */
+START_TEST(test_fexit)
+{
+	static const struct hook_def defs[] = {
+		{ "core", { HOOK_FUNC_RETURN("f_ret", "kfree_skb_reason") } },
+		{ "module", { HOOK_FUNC_RETURN("v_ret", "ovs_vport_receive") }, "openvswitch" },
+		{ "no btf", { HOOK_FUNC_RETURN("i_ret", "ip_send_skb", NULL, KSYM_CLONE_ISRA) } },
+	};
+	struct hook_set s = set_of(defs, 3);
+	char list[2048] = "";
+	FILE *f;
+
+	ck_assert_int_eq(hook_plan(&s, &env), 0);
+	ck_assert_str_eq(chosen_desc(&s, 0), "fexit kfree_skb_reason");
+	ck_assert_str_eq(hook_chosen(&s, 0)->prog, "f_ret_fexit");
+	ck_assert_int_eq(hook_chosen(&s, 0)->kind, HOOK_FEXIT);
+	ck_assert_str_eq(chosen_desc(&s, 1), "fexit ovs_vport_receive");
+	/* A GCC clone has no BTF of its own: the kretprobe, on the clone. */
+	ck_assert_str_eq(chosen_desc(&s, 2), "kretprobe ip_send_skb.isra.0");
+	ck_assert_str_eq(hook_chosen(&s, 2)->prog, "i_ret");
+	f = fmemopen(list, sizeof(list) - 1, "w");
+	hook_list(f, &s, &env);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(list, "core (required):\n  fexit kfree_skb_reason\n  kretprobe "
+					   "kfree_skb_reason\n  chosen: fexit kfree_skb_reason\n"));
+	/* Without trampolines, or with BPFNET_FORCE_KPROBE, every return is a kretprobe. */
+	env.fentry = NULL;
+	ck_assert_int_eq(hook_plan(&s, &env), 0);
+	ck_assert_str_eq(chosen_desc(&s, 0), "kretprobe kfree_skb_reason");
+	ck_assert_str_eq(chosen_desc(&s, 1), "kretprobe ovs_vport_receive");
+	env.fentry = fentry_supported;
+	env.force_kprobe = true;
+	ck_assert_int_eq(hook_plan(&s, &env), 0);
+	ck_assert_str_eq(chosen_desc(&s, 0), "kretprobe kfree_skb_reason");
+	ck_assert_str_eq(hook_chosen(&s, 0)->prog, "f_ret");
+	/* Neither kprobes nor the function's BTF: both kinds named. */
+	env.force_kprobe = false;
+	env.kprobes = false;
+	ck_assert_int_eq(hook_plan(&s, &env), 1);
+	ck_assert_str_eq(chosen_desc(&s, 0), "fexit kfree_skb_reason");
+	ck_assert_str_eq(s.c[2].why,
+			 "kernel 6.1.0-test cannot attach kprobes (no kprobe PMU and no kprobe_events: "
+			 "CONFIG_KPROBE_EVENTS is off), needed for no btf: fexit ip_send_skb, kretprobe "
+			 "ip_send_skb.isra.N");
+	ck_assert_str_eq(hook_kind_name(HOOK_FEXIT), "fexit");
+}
+END_TEST
+
 static const struct hook_def check_defs[] = {
 	{ "optional stage", { { HOOK_KPROBE, "a", "no_such_fn" } }, .optional = true },
 	{ "required stage", { { HOOK_KPROBE, "b", "nor_this" }, { HOOK_KPROBE, "b", "nor_that" } } },
@@ -480,6 +528,7 @@ static Suite *hook_suite(void)
 				      test_force_kprobe,
 				      test_tp_btf,
 				      test_fentry,
+				      test_fexit,
 				      test_optional_missing_warns,
 				      test_required_missing_dies,
 				      test_list };

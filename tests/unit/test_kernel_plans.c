@@ -41,6 +41,8 @@ typedef fixture_outcomes outcomes;
 	{                                                                                                    \
 		"kprobe " func " [" prog "]", FENTRY(func, prog), FENTRY(func, prog)                         \
 	}
+/* A function return of BPFNET_FUNC_RETURN: its fexit program. */
+#define FEXIT(func, prog) "fexit " func " [" prog "_fexit]"
 
 /* eth_drop, kernel_drop_stack_stats*: the raw tracepoint, on every lab kernel. */
 START_TEST(test_drop_hook)
@@ -269,9 +271,9 @@ START_TEST(test_trace_ip_defrag)
 {
 	static const outcomes want[] = {
 		SAME(FENTRY("ip_defrag", "df_ip_defrag")),
-		SAME("kretprobe ip_defrag [df_ip_defrag_ret]"),
+		SAME(FEXIT("ip_defrag", "df_ip_defrag_ret")),
 		SAME(FENTRY("inet_frag_queue_insert", "df_frag_insert")),
-		SAME("kretprobe inet_frag_queue_insert [df_frag_insert_ret]"),
+		SAME(FEXIT("inet_frag_queue_insert", "df_frag_insert_ret")),
 		SAME(FENTRY("ip_expire", "df_ip_expire")),
 		SAME("raw_tracepoint skb:kfree_skb [df_raw_kfree_skb]"),
 		SAME("raw_tracepoint skb:consume_skb [df_raw_consume_skb]"),

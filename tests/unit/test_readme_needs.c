@@ -127,7 +127,10 @@ static const struct tool_hooks {
 	{ "tun_to_vhost_queue_stats_full_summary", &tvq_details_hook_table },
 };
 
-/* One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only). */
+/*
+ * One hook's alternatives: "tracepoint `skb:kfree_skb` or kprobe", "kprobes" (kprobes only); a
+ * return (fexit, kretprobe) reads as its entry would ("fentry or kprobe").
+ */
 static void hook_phrase(const struct hook_def *d, struct strbuf *out)
 {
 	struct strbuf seen = { 0 };
@@ -146,6 +149,7 @@ static void hook_phrase(const struct hook_def *d, struct strbuf *out)
 			snprintf(item, sizeof(item), "%s",
 				 c->kind == HOOK_KRETPROBE   ? "kprobe"
 				 : c->kind == HOOK_URETPROBE ? "uprobe"
+				 : c->kind == HOOK_FEXIT     ? "fentry" /* a return reads like its entry */
 							     : hook_kind_name(c->kind));
 		char key[170];
 

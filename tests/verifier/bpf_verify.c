@@ -68,7 +68,7 @@ static bool legacy_prog_type_ok(enum bpf_prog_type t)
 }
 
 /*
- * A tp_btf or fentry program may sit in the legacy object (both variants have the same
+ * A tp_btf, fentry or fexit program may sit in the legacy object (both variants have the same
  * programs): the hook planner chooses them only where the kernel has BTF and BPF trampolines
  * (5.5+), never on 4.19.
  */
@@ -77,7 +77,7 @@ static bool btf_traced(const struct bpf_program *prog)
 	enum bpf_attach_type t = bpf_program__expected_attach_type(prog);
 
 	return bpf_program__type(prog) == BPF_PROG_TYPE_TRACING &&
-	       (t == BPF_TRACE_RAW_TP || t == BPF_TRACE_FENTRY);
+	       (t == BPF_TRACE_RAW_TP || t == BPF_TRACE_FENTRY || t == BPF_TRACE_FEXIT);
 }
 
 /* Whether the control-flow graph has a cycle (a back-edge, which 4.19's check_cfg rejects). */
@@ -239,25 +239,27 @@ static bool has_int_ptr_arg(const char *func)
 }
 
 /*
- * False for an "fentry/FUNC" program where this kernel has no BPF trampolines or no BTF of
- * FUNC (in vmlinux or a loaded module's), as the planner then picks its kprobe twin; also where
- * FUNC has an int * argument that this kernel's fentry programs cannot read (before 5.17): the
- * tools whose program reads it take the kprobe there (hook_fentry_int_ptr_usable).
+ * False for an "fentry/FUNC" or "fexit/FUNC" program where this kernel has no BPF trampolines
+ * or no BTF of FUNC (in vmlinux or a loaded module's), as the planner then picks its kprobe or
+ * kretprobe twin; also where FUNC has an int * argument that this kernel's fentry programs
+ * cannot read (before 5.17): the tools whose program reads it take the kprobe there
+ * (hook_fentry_int_ptr_usable). An fexit program reads the return value only.
  */
 static bool fentry_target_present(const struct bpf_program *prog)
 {
 	const char *sec = bpf_program__section_name(prog), *func;
+	bool fexit = !strncmp(sec, "fexit/", 6);
 	struct dirent *e;
 	bool found;
 	DIR *d;
 
-	if (strncmp(sec, "fentry/", 7))
+	if (strncmp(sec, "fentry/", 7) && !fexit)
 		return true;
-	func = sec + 7;
+	func = sec + (fexit ? 6 : 7);
 	if (!hook_env_kernel()->fentry())
 		return false;
 	if (kernel_func_exists(func, NULL))
-		return !has_int_ptr_arg(func) || hook_env_kernel()->fentry_int_ptr();
+		return fexit || !has_int_ptr_arg(func) || hook_env_kernel()->fentry_int_ptr();
 	d = opendir("/sys/kernel/btf");
 	found = false;
 	while (d && !found && (e = readdir(d)))

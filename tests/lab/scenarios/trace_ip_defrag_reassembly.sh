@@ -122,8 +122,8 @@ lab_tool_stop
 lab_log "events: $(grep -o '^\[[A-Za-z_]*\]' "$OUT" | sort | uniq -c | tr -s ' \n' ' ')"
 lab_log "dfb received: $(cat "$WORK/dfb.count"); dfa received: $(cat "$WORK/dfa.count")"
 
-# The entries are fentry programs (BPF trampolines), the returns kretprobes.
-grep -q "^Probes: fentry+kretprobe ip_defrag, fentry+kretprobe inet_frag_queue_insert, fentry ip_expire, raw_tracepoint skb:kfree_skb + raw_tracepoint skb:consume_skb$" "$OUT" ||
+# The entries are fentry programs (BPF trampolines), the returns fexit programs.
+grep -q "^Probes: fentry+fexit ip_defrag, fentry+fexit inet_frag_queue_insert, fentry ip_expire, raw_tracepoint skb:kfree_skb + raw_tracepoint skb:consume_skb$" "$OUT" ||
     lab_fail "probe banner: $(grep '^Probes:' "$OUT")"
 grep -qx "Logging output to: $LOG" "$OUT" || lab_fail "no 'Logging output to' line"
 
@@ -201,7 +201,9 @@ lab_on_exit "kill $! 2>/dev/null"
 lab_wait_for 20 test -s "$WORK/tcp.ready" || lab_fail "TCP sink did not start in dfb"
 OUT2=$WORK/defrag.json
 BPFNET_FORCE_KPROBE=1 "$BPFNET_BIN/trace_ip_defrag" --list-probes >"$WORK/kprobe.plan"
-lab_expect "$(grep -c '^  chosen: fentry' "$WORK/kprobe.plan")" -eq 0 "BPFNET_FORCE_KPROBE: no fentry chosen"
+lab_expect "$(grep -cE '^  chosen: (fentry|fexit)' "$WORK/kprobe.plan")" -eq 0 "BPFNET_FORCE_KPROBE: no fentry or fexit chosen"
+lab_expect "$(grep -cE '^  chosen: kretprobe (ip_defrag|inet_frag_queue_insert)$' "$WORK/kprobe.plan")" -eq 2 \
+    "BPFNET_FORCE_KPROBE: kretprobes on ip_defrag, inet_frag_queue_insert"
 lab_expect "$(grep -cE '^  chosen: kprobe (ip_defrag|inet_frag_queue_insert|ip_expire|__kfree_skb)$' "$WORK/kprobe.plan")" -eq 4 \
     "BPFNET_FORCE_KPROBE: kprobes on ip_defrag, inet_frag_queue_insert, ip_expire, __kfree_skb"
 BPFNET_FORCE_LEGACY=1 BPFNET_FORCE_KPROBE=1 lab_tool_start "$OUT2" trace_ip_defrag --src-ip 10.63.0.1 --json --duration 60
