@@ -4,7 +4,11 @@
  * pid, waits for SIGUSR1 (so that a tool can attach to it first), does the waits of MODE,
  * prints "done" and stays alive until SIGTERM (so that its stacks can still be symbolized):
  *   cpu_waits offcpu             threads cw_long (5 x 200 ms nanosleep), cw_short (5 x 1 ms
- *                                nanosleep), cw_pipe (3 x 300 ms blocked in read() on a pipe)
+ *                                nanosleep), cw_pipe (3 x 300 ms blocked in read() on a pipe);
+ *                                before "done", a line per thread with what its own clock saw:
+ *                                "NAME blocked_us=SUM max_us=LONGEST", the wall time of its
+ *                                blocking calls, which holds every off-CPU period inside them
+ *                                however late a loaded machine ran the thread
  *   cpu_waits futex N HOLD_MS    a thread waits N times for a mutex main holds HOLD_MS ms
  *   cpu_waits rwlock W K         W writer threads take a pthread_rwlock_t K times each
  * The waits are raw system calls made from the named functions, so that a frame-pointer
@@ -52,34 +56,69 @@ static void ms_sleep(long ms)
 static int pipe_fds[2];
 static volatile pid_t pipe_reader_tid;
 
+/* What a waiting thread's own clock saw. */
+struct wait_times {
+	long long blocked_us, max_us;
+};
+
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+/* Adds the wall time of one blocking call that started at start_us. */
+static void wait_times_add(struct wait_times *w, long long start_us)
+{
+	long long us = now_us() - start_us;
+
+	w->blocked_us += us;
+	if (us > w->max_us)
+		w->max_us = us;
+}
+
 NOINLINE static void *cw_long_sleeper(void *arg)
 {
 	struct timespec ts = { 0, 200 * 1000000L };
+	struct wait_times *w = arg;
 
-	(void)arg;
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 5; i++) {
+		long long start = now_us();
+
 		raw_syscall3(SYS_nanosleep, (long)&ts, 0, 0);
+		wait_times_add(w, start);
+	}
 	return NULL;
 }
 
 NOINLINE static void *cw_short_sleeper(void *arg)
 {
 	struct timespec ts = { 0, 1000000L };
+	struct wait_times *w = arg;
 
-	(void)arg;
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 5; i++) {
+		long long start = now_us();
+
 		raw_syscall3(SYS_nanosleep, (long)&ts, 0, 0);
+		wait_times_add(w, start);
+	}
 	return NULL;
 }
 
 NOINLINE static void *cw_pipe_reader(void *arg)
 {
+	struct wait_times *w = arg;
 	char c;
 
-	(void)arg;
 	pipe_reader_tid = (pid_t)syscall(SYS_gettid);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 3; i++) {
+		long long start = now_us();
+
 		raw_syscall3(SYS_read, pipe_fds[0], (long)&c, 1);
+		wait_times_add(w, start);
+	}
 	return NULL;
 }
 
@@ -106,22 +145,23 @@ static void await_sleeping(pid_t tid)
 struct named_thread {
 	const char *name;
 	void *(*fn)(void *);
+	struct wait_times times;
 };
 
 /* The thread names itself before its first wait, so that every wait carries the name. */
 static void *named_start(void *arg)
 {
-	const struct named_thread *t = arg;
+	struct named_thread *t = arg;
 
 	pthread_setname_np(pthread_self(), t->name);
-	return t->fn(NULL);
+	return t->fn(&t->times);
 }
 
 static void run_offcpu(void)
 {
-	static const struct named_thread threads[] = { { "cw_long", cw_long_sleeper },
-						       { "cw_short", cw_short_sleeper },
-						       { "cw_pipe", cw_pipe_reader } };
+	static struct named_thread threads[] = { { "cw_long", cw_long_sleeper, { 0 } },
+						 { "cw_short", cw_short_sleeper, { 0 } },
+						 { "cw_pipe", cw_pipe_reader, { 0 } } };
 	pthread_t t[3];
 
 	if (pipe(pipe_fds))
@@ -139,6 +179,9 @@ static void run_offcpu(void)
 	}
 	for (int i = 0; i < 3; i++)
 		pthread_join(t[i], NULL);
+	for (int i = 0; i < 3; i++)
+		printf("%s blocked_us=%lld max_us=%lld\n", threads[i].name, threads[i].times.blocked_us,
+		       threads[i].times.max_us);
 }
 
 /* --- futex */
