@@ -103,7 +103,7 @@ const struct hook_def netstage_hook_defs[NS_HOOKS_COMMON] = {
 			      { HOOK_KPROBE, "ns_nf_conntrack_in_old", "nf_conntrack_in", before_4_20 } },
 			    "nf_conntrack" },
 	[NS_HOOK_CT_DONE] = { NULL,
-			      { { HOOK_KRETPROBE, "ns_nf_conntrack_in_ret", "nf_conntrack_in" } },
+			      { HOOK_FUNC_RETURN("ns_nf_conntrack_in_ret", "nf_conntrack_in") },
 			      "nf_conntrack" },
 	[NS_HOOK_OVS_VPORT_SEND] = { NULL, OVS("ns_ovs_vport_send", "ovs_vport_send") },
 	/* dev_queue_xmit is an inline wrapper of __dev_queue_xmit since 5.19 (and a duplicated local symbol on 6.1). */

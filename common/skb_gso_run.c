@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include <bpf/libbpf.h>
+#include <string.h>
 
 #include "argparse.h"
 #include "bpfload.h"
@@ -14,8 +15,29 @@
 
 struct gso_printer {
 	const struct gso_tool *tool;
+	const struct hook_set *hooks; /* hook i serves probe i */
 	struct gso_frames frames;
 };
+
+/*
+ * An fexit program's stack starts in the function it traced (its frame is the return address of
+ * the call to the trampoline, stack_from_kernel), a kretprobe's at the caller the function
+ * returned to: the function's frame goes, so that the stack prints the same either way.
+ */
+static void drop_returned_frame(struct gso_frames *fr, const struct hook_set *hooks, unsigned int probe)
+{
+	const struct hook_candidate *c = (int)probe < hooks->n ? hook_chosen(hooks, (int)probe) : NULL;
+	size_t len;
+
+	if (!c || c->kind != HOOK_FEXIT || fr->n < 1)
+		return;
+	len = strlen(c->target);
+	if (strncmp(fr->frame[0], c->target, len) || fr->frame[0][len] != '+')
+		return;
+	for (int i = 1; i < fr->n; i++)
+		fr->frame[i - 1] = fr->frame[i];
+	fr->n--;
+}
 
 static void handle_event(void *ctx, const void *data, size_t size)
 {
@@ -25,6 +47,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 	if (size < sizeof(*ev) || ev->probe >= p->tool->nprobes)
 		return;
 	gso_frames_render(&p->frames, ev);
+	drop_returned_frame(&p->frames, p->hooks, ev->probe);
 	if (g_common.json) {
 		const struct ksym *sym = ev->enqueue_fn ? ksyms_find(ksyms_kernel(), ev->enqueue_fn) : NULL;
 		char hms[16];
@@ -56,6 +79,7 @@ void gso_tool_run(const struct gso_tool *t, struct hook_set *hooks, struct bpf_o
 	struct event_channel *ch;
 
 	printer.tool = t;
+	printer.hooks = hooks;
 	hook_prepare(hooks, obj);
 	bpfload_load(skel);
 	bpfload_write_config(bpfload_map(obj, "config_map"), cfg, sizeof(*cfg));

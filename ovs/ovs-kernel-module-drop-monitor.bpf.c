@@ -158,11 +158,13 @@ BPFNET_FUNC_ENTRY(ovsdrop_do_execute_actions, do_execute_actions, void *dp, stru
 	return 0;
 }
 
-SEC("kretprobe")
-int BPF_KRETPROBE(ovsdrop_do_execute_actions_ret)
+/* do_execute_actions(dp, skb, key, attr, len) */
+BPFNET_FUNC_RETURN(ovsdrop_do_execute_actions_ret, do_execute_actions, 5, int ret)
 {
 	struct running_actions *r;
 	__u32 zero = 0;
+
+	(void)ret;
 
 	r = bpf_map_lookup_elem(&actions_running, &zero);
 	if (r && r->depth)

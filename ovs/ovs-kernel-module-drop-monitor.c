@@ -79,8 +79,8 @@ static const struct hook_def hook_defs[OVSDROP_HOOKS] = {
 				   OVS_MODULE,
 				   true },
 	[OVSDROP_HOOK_ACTIONS_END] = { "end of flow actions",
-				       { { HOOK_KRETPROBE, "ovsdrop_do_execute_actions_ret",
-					   "do_execute_actions" } },
+				       { HOOK_FUNC_RETURN("ovsdrop_do_execute_actions_ret",
+							  "do_execute_actions") },
 				       OVS_MODULE,
 				       true },
 };

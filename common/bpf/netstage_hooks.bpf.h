@@ -81,8 +81,8 @@ int BPF_KPROBE(ns_nf_conntrack_in_old, struct net *net, __u8 pf, unsigned int ho
 	return ns_ct_in(ctx, skb);
 }
 
-SEC("kretprobe")
-int BPF_KRETPROBE(ns_nf_conntrack_in_ret)
+/* nf_conntrack_in(skb, state): the fexit program needs 5.5+, where the skb is the 1st of 2. */
+BPFNET_FUNC_RETURN(ns_nf_conntrack_in_ret, nf_conntrack_in, 2, unsigned int verdict)
 {
 	__u32 zero = 0;
 	__u64 *slot = bpf_map_lookup_elem(&netstage_ct_skb, &zero);
@@ -90,6 +90,7 @@ int BPF_KRETPROBE(ns_nf_conntrack_in_ret)
 
 	if (!slot || !*slot)
 		return 0;
+	(void)verdict;
 	skb = (struct sk_buff *)(long)*slot;
 	*slot = 0;
 	return netstage_hook(ctx, NS_HOOK_CT_DONE, skb, PKT_AT_NET, NULL, NULL);

@@ -101,18 +101,19 @@ BPFNET_FUNC_ENTRY(tagt_validate_xmit_skb, validate_xmit_skb, struct sk_buff *skb
 
 /*
  * Every segmentation, as the original printed it: the first segment's device and the stack.
- * Not an anomaly, so not counted in gso_anomalies.
+ * Not an anomaly, so not counted in gso_anomalies. skb_segment(head_skb, features): segs, a BTF
+ * pointer in the fexit program, is read as a number.
  */
-SEC("kretprobe")
-int BPF_KRETPROBE(tagt_skb_segment_ret, struct sk_buff *segs)
+BPFNET_FUNC_RETURN(tagt_skb_segment_ret, skb_segment, 2, struct sk_buff *segs)
 {
 	struct gso_event *ev = gso_event_get();
+	__u64 first = bpfnet_arg_number(segs);
 
 	if (!ev)
 		return 0;
 	__builtin_memset(ev, 0, __builtin_offsetof(struct gso_event, stack));
-	if (segs && (unsigned long)segs < (unsigned long)-MAX_ERRNO)
-		skb_snapshot_read(segs, &ev->skb);
+	if (first && first < (__u64)-MAX_ERRNO)
+		skb_snapshot_read((struct sk_buff *)(long)first, &ev->skb);
 	ev->probe = TAGT_SKB_SEGMENT;
 	ev->ts_ns = bpf_ktime_get_ns();
 	ev->pid = bpf_get_current_pid_tgid() >> 32;

@@ -67,7 +67,7 @@ static const struct hook_def hook_defs[TAGT_PROBES] = {
 				     "openvswitch",
 				     .optional = true },
 	[TAGT_SKB_SEGMENT] = { "segmentation result",
-			       { { HOOK_KRETPROBE, "tagt_skb_segment_ret", "skb_segment" } },
+			       { HOOK_FUNC_RETURN("tagt_skb_segment_ret", "skb_segment") },
 			       .optional = true },
 	[TAGT_QUEUE_GSO_PACKETS] = { "openvswitch GSO upcall",
 				     { HOOK_FUNC_ENTRY("tagt_queue_gso_packets", "queue_gso_packets"),

@@ -278,23 +278,26 @@ static __always_inline int on_return(void *ctx, __u32 hook, __u32 code)
 
 /* kprobe pairs: the original's probe points */
 
-/* The kretprobe prog counting the return code of hook's function. */
-#define QDT_RETURN_PROBE(prog, hook)                                                                         \
-	SEC("kretprobe")                                                                                     \
-	int BPF_KRETPROBE(prog, int ret)                                                                     \
+/* The kretprobe prog (fexit prog_fexit) counting the return code of hook's function func of nargs arguments. */
+#define QDT_RETURN_PROBE(prog, func, nargs, hook)                                                            \
+	BPFNET_FUNC_RETURN(prog, func, nargs, int ret)                                                       \
 	{                                                                                                    \
 		return on_return(ctx, hook, (__u32)ret);                                                     \
 	}
 
-/* The entry (kprobe or fentry) and kretprobe ret of hook's function func, whose first argument is the skb. */
-#define QDT_SKB_XMIT_PROBES(entry, ret, func, hook)                                                          \
+/*
+ * The entry (kprobe or fentry) and return (kretprobe or fexit) ret of hook's function func of
+ * nargs arguments, the first of them the skb.
+ */
+#define QDT_SKB_XMIT_PROBES(entry, ret, func, nargs, hook)                                                   \
 	BPFNET_FUNC_ENTRY(entry, func, struct sk_buff *skb)                                                  \
 	{                                                                                                    \
 		return on_entry(ctx, hook, skb, (__u64)BPF_CORE_READ(skb, dev), NULL);                       \
 	}                                                                                                    \
-	QDT_RETURN_PROBE(ret, hook)
+	QDT_RETURN_PROBE(ret, func, nargs, hook)
 
-QDT_SKB_XMIT_PROBES(kp_dev_queue_xmit, krp_dev_queue_xmit, __dev_queue_xmit, QDT_DEV_QUEUE_XMIT)
+/* __dev_queue_xmit(skb, sb_dev); its fexit program is not planned on dev_queue_xmit (1 argument). */
+QDT_SKB_XMIT_PROBES(kp_dev_queue_xmit, krp_dev_queue_xmit, __dev_queue_xmit, 2, QDT_DEV_QUEUE_XMIT)
 
 BPFNET_FUNC_ENTRY(kp_hard_start_xmit, dev_hard_start_xmit, struct sk_buff *first, struct net_device *dev,
 		  struct netdev_queue *txq, int *ret)
@@ -302,20 +305,23 @@ BPFNET_FUNC_ENTRY(kp_hard_start_xmit, dev_hard_start_xmit, struct sk_buff *first
 	return on_entry(ctx, QDT_HARD_START_XMIT, first, (__u64)ret, NULL);
 }
 
-SEC("kretprobe")
-int BPF_KRETPROBE(krp_hard_start_xmit)
+/* Its return value is the skb list left: the status is read from *ret (on_return). */
+BPFNET_FUNC_RETURN(krp_hard_start_xmit, dev_hard_start_xmit, 4, void *left)
 {
+	(void)left;
 	return on_return(ctx, QDT_HARD_START_XMIT, 0);
 }
 
-QDT_SKB_XMIT_PROBES(kp_erspan_xmit, krp_erspan_xmit, erspan_xmit, QDT_ERSPAN_XMIT)
+/* erspan_xmit(skb, dev) */
+QDT_SKB_XMIT_PROBES(kp_erspan_xmit, krp_erspan_xmit, erspan_xmit, 2, QDT_ERSPAN_XMIT)
 
 BPFNET_FUNC_ENTRY(kp_fq_codel_enqueue, fq_codel_enqueue, struct sk_buff *skb, struct Qdisc *sch)
 {
 	return on_entry(ctx, QDT_FQ_CODEL_ENQUEUE, skb, (__u64)BPF_CORE_READ(skb, dev), sch);
 }
 
-QDT_RETURN_PROBE(krp_fq_codel_enqueue, QDT_FQ_CODEL_ENQUEUE)
+/* fq_codel_enqueue(skb, sch, to_free) */
+QDT_RETURN_PROBE(krp_fq_codel_enqueue, fq_codel_enqueue, 3, QDT_FQ_CODEL_ENQUEUE)
 
 /* tracepoints: the same hooks on kernels without kprobes, and the qdisc's own events */
 

@@ -48,6 +48,38 @@ static bool dqx_kprobe(const struct hook_set *p)
 	return chosen(p, H_DQX);
 }
 
+/*
+ * A return's fexit program goes with its entry's fentry program on the same function (the
+ * kernel runs or skips the two alike); a kprobe entry, or an fentry on another name, gets the
+ * kretprobe.
+ */
+static bool entry_fentry_on(const struct hook_set *p, int entry, const char *func)
+{
+	const struct hook_candidate *c = hook_chosen(p, entry);
+
+	return c && c->kind == HOOK_FENTRY && !strcmp(c->target, func);
+}
+
+static bool dqx_fentry(const struct hook_set *p)
+{
+	return entry_fentry_on(p, H_DQX, "__dev_queue_xmit");
+}
+
+static bool hsx_fentry(const struct hook_set *p)
+{
+	return entry_fentry_on(p, H_HSX, "dev_hard_start_xmit");
+}
+
+static bool erspan_fentry(const struct hook_set *p)
+{
+	return entry_fentry_on(p, H_ERSPAN, "erspan_xmit");
+}
+
+static bool fq_fentry(const struct hook_set *p)
+{
+	return entry_fentry_on(p, H_FQ, "fq_codel_enqueue");
+}
+
 static bool dqx_fallback(const struct hook_set *p)
 {
 	return qdt_tracepoints_usable(p->env) && !chosen(p, H_DQX);
@@ -105,13 +137,16 @@ static bool qdisc_drop_reasons(const struct hook_set *p)
 }
 
 /*
- * An fentry (or kprobe) + kretprobe pair on func of module (NULL: the core kernel): the return
- * probe only with the entry probe.
+ * An fentry + fexit (or kprobe + kretprobe) pair on func of module (NULL: the core kernel): the
+ * return probe only with the entry probe, fexit with fentry.
  */
 // clang-format off
-#define PAIR(entry, ret, func, prog, retprog, entry_chosen, mod)                                         \
+#define PAIR(entry, ret, func, prog, retprog, entry_chosen, entry_fentry, mod)                           \
 	[entry] = { func " entry", { HOOK_FUNC_ENTRY(prog, func) }, mod, .optional = true },             \
-	[ret] = { func " return", { { HOOK_KRETPROBE, retprog, func, entry_chosen } }, mod, .optional = true }
+	[ret] = { func " return",                                                                        \
+		  { { HOOK_FEXIT, retprog "_fexit", func, entry_fentry },                                \
+		    { HOOK_KRETPROBE, retprog, func, entry_chosen } },                                     \
+		  mod, .optional = true }
 // clang-format on
 
 static const struct hook_def hook_defs[H_COUNT] = {
@@ -120,7 +155,8 @@ static const struct hook_def hook_defs[H_COUNT] = {
 		      HOOK_FUNC_ENTRY("kp_dev_queue_xmit", "dev_queue_xmit") },
 		    .optional = true },
 	[H_DQX_RET] = { "__dev_queue_xmit return",
-			{ { HOOK_KRETPROBE, "krp_dev_queue_xmit", "__dev_queue_xmit", dqx_kprobe },
+			{ { HOOK_FEXIT, "krp_dev_queue_xmit_fexit", "__dev_queue_xmit", dqx_fentry },
+			  { HOOK_KRETPROBE, "krp_dev_queue_xmit", "__dev_queue_xmit", dqx_kprobe },
 			  { HOOK_KRETPROBE, "krp_dev_queue_xmit", "dev_queue_xmit", dqx_kprobe } },
 			.optional = true },
 	[H_DQX_TP] = { "__dev_queue_xmit entries without kprobes",
@@ -133,7 +169,8 @@ static const struct hook_def hook_defs[H_COUNT] = {
 		      { HOOK_KPROBE, "kp_hard_start_xmit", "dev_hard_start_xmit" } },
 		    .optional = true },
 	[H_HSX_RET] = { "dev_hard_start_xmit return",
-			{ { HOOK_KRETPROBE, "krp_hard_start_xmit", "dev_hard_start_xmit", hsx_kprobe } },
+			{ { HOOK_FEXIT, "krp_hard_start_xmit_fexit", "dev_hard_start_xmit", hsx_fentry },
+			  { HOOK_KRETPROBE, "krp_hard_start_xmit", "dev_hard_start_xmit", hsx_kprobe } },
 			.optional = true },
 	[H_HSX_TP] = { "dev_hard_start_xmit entries without kprobes",
 		       { { HOOK_RAW_TP, "raw_net_dev_start_xmit", "net:net_dev_start_xmit", hsx_fallback } },
@@ -142,9 +179,9 @@ static const struct hook_def hook_defs[H_COUNT] = {
 			   { { HOOK_RAW_TP, "raw_net_dev_xmit", "net:net_dev_xmit", hsx_tracepoint } },
 			   .optional = true },
 	PAIR(H_ERSPAN, H_ERSPAN_RET, "erspan_xmit", "kp_erspan_xmit", "krp_erspan_xmit", erspan_kprobe,
-	     "ip_gre"),
+	     erspan_fentry, "ip_gre"),
 	PAIR(H_FQ, H_FQ_RET, "fq_codel_enqueue", "kp_fq_codel_enqueue", "krp_fq_codel_enqueue", fq_kprobe,
-	     NULL),
+	     fq_fentry, NULL),
 	[H_QDISC_ENQ] = { "qdisc_enqueue",
 			  { { HOOK_RAW_TP, "raw_qdisc_enqueue", "qdisc:qdisc_enqueue", tracepoint } },
 			  .optional = true },
@@ -174,8 +211,11 @@ static bool plan_pair(struct qdt_func *f, int entry, const char *missing)
 	use(f, entry);
 	use(f, entry + 1);
 	f->returns = true;
-	snprintf(f->desc, sizeof(f->desc), "%s+kretprobe %s", hook_kind_name(qdt_hooks.c[entry].cand->kind),
-		 qdt_hooks.c[entry].symbol);
+	/* the return has a candidate wherever the entry has one (a kretprobe at worst) */
+	snprintf(
+		f->desc, sizeof(f->desc), "%s+%s %s", hook_kind_name(qdt_hooks.c[entry].cand->kind),
+		hook_kind_name(chosen(&qdt_hooks, entry + 1) ? qdt_hooks.c[entry + 1].cand->kind : HOOK_NONE),
+		qdt_hooks.c[entry].symbol);
 	return true;
 }
 
@@ -255,9 +295,8 @@ void qdt_plan_funcs(struct qdt_config *cfg, int nreasons, const struct strbuf *r
 		cfg->drops_from_return = 1;
 		f->returns = true;
 		snprintf(f->desc, sizeof(f->desc),
-			 "kretprobe %s returning NET_XMIT_DROP or NET_XMIT_CN (no drop reasons on this "
-			 "kernel)",
-			 qdt_hooks.c[H_DQX].symbol);
+			 "%s %s returning NET_XMIT_DROP or NET_XMIT_CN (no drop reasons on this kernel)",
+			 hook_kind_name(qdt_hooks.c[H_DQX_RET].cand->kind), qdt_hooks.c[H_DQX].symbol);
 	} else {
 		f->why_not = "no drop reasons and no kprobes on this kernel";
 	}

@@ -43,6 +43,11 @@ typedef fixture_outcomes outcomes;
 	}
 /* A function return of BPFNET_FUNC_RETURN: its fexit program. */
 #define FEXIT(func, prog) "fexit " func " [" prog "_fexit]"
+/* ... of a module: a kretprobe on 5.10. */
+#define MODULE_FEXIT(func, prog)                                                                             \
+	{                                                                                                    \
+		"kretprobe " func " [" prog "]", FEXIT(func, prog), FEXIT(func, prog)                        \
+	}
 
 /* eth_drop, kernel_drop_stack_stats*: the raw tracepoint, on every lab kernel. */
 START_TEST(test_drop_hook)
@@ -70,7 +75,7 @@ START_TEST(test_netstage_hooks)
 		MODULE_FENTRY("ovs_ct_fill_key", "ns_ovs_ct_fill_key"),
 		/* the skb is the 1st argument from 4.20 */
 		MODULE_FENTRY("nf_conntrack_in", "ns_nf_conntrack_in"),
-		SAME("kretprobe nf_conntrack_in [ns_nf_conntrack_in_ret]"),
+		MODULE_FEXIT("nf_conntrack_in", "ns_nf_conntrack_in_ret"),
 		MODULE_FENTRY("ovs_vport_send", "ns_ovs_vport_send"),
 		SAME("raw_tracepoint net:net_dev_queue [ns_net_dev_queue]"),
 		SAME("raw_tracepoint qdisc:qdisc_dequeue [ns_qdisc_dequeue]"),
@@ -243,19 +248,22 @@ START_TEST(test_qdisc_drop_trace)
 {
 	static const outcomes want[] = {
 		SAME(FENTRY("__dev_queue_xmit", "kp_dev_queue_xmit")),
-		SAME("kretprobe __dev_queue_xmit [krp_dev_queue_xmit]"),
+		SAME(FEXIT("__dev_queue_xmit", "krp_dev_queue_xmit")),
 		SAME("n/a"),
 		/* its program reads an int * argument: fentry from 5.17 */
 		{ "kprobe dev_hard_start_xmit [kp_hard_start_xmit]",
 		  FENTRY("dev_hard_start_xmit", "kp_hard_start_xmit"),
 		  FENTRY("dev_hard_start_xmit", "kp_hard_start_xmit") },
-		SAME("kretprobe dev_hard_start_xmit [krp_hard_start_xmit]"),
+		/* the return's fexit goes with the entry's fentry */
+		{ "kretprobe dev_hard_start_xmit [krp_hard_start_xmit]",
+		  FEXIT("dev_hard_start_xmit", "krp_hard_start_xmit"),
+		  FEXIT("dev_hard_start_xmit", "krp_hard_start_xmit") },
 		SAME("n/a"),
 		SAME("n/a"),
 		MODULE_FENTRY("erspan_xmit", "kp_erspan_xmit"),
-		SAME("kretprobe erspan_xmit [krp_erspan_xmit]"),
+		MODULE_FEXIT("erspan_xmit", "krp_erspan_xmit"),
 		MODULE_FENTRY("fq_codel_enqueue", "kp_fq_codel_enqueue"), /* a module on 5.10 */
-		SAME("kretprobe fq_codel_enqueue [krp_fq_codel_enqueue]"),
+		MODULE_FEXIT("fq_codel_enqueue", "krp_fq_codel_enqueue"),
 		{ "none", "raw_tracepoint qdisc:qdisc_enqueue [raw_qdisc_enqueue]",
 		  "raw_tracepoint qdisc:qdisc_enqueue [raw_qdisc_enqueue]" },
 		SAME("raw_tracepoint qdisc:qdisc_dequeue [raw_qdisc_dequeue]"),

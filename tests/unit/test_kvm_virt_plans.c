@@ -52,7 +52,7 @@ START_TEST(test_tun_abnormal_gso_type)
 		MODULE_FENTRY("tun_net_xmit", "tagt_tun_net_xmit"),
 		SAME(FENTRY("sch_direct_xmit", "tagt_sch_direct_xmit")),
 		SAME("kprobe netdev_frame_hook [tagt_netdev_frame_hook]"),
-		SAME("kretprobe skb_segment [tagt_skb_segment_ret]"),
+		SAME("fexit skb_segment [tagt_skb_segment_ret_fexit]"),
 		MODULE_FENTRY("queue_gso_packets", "tagt_queue_gso_packets"),
 		MODULE_FENTRY("queue_userspace_packet", "tagt_queue_userspace_packet"),
 		SAME(FENTRY("validate_xmit_skb_list", "tagt_validate_xmit_skb_list")),

@@ -175,6 +175,14 @@ grep -qx "  chosen: $E do_execute_actions" "$WORK/ovs-kernel-module-drop-monitor
 BPFNET_FORCE_KPROBE=1 "$BPFNET_BIN/ovs-kernel-module-drop-monitor" --list-probes >"$WORK/ovs-kernel-module-drop-monitor.kprobe.plan"
 lab_expect "$(grep -c '^  chosen: fentry' "$WORK/ovs-kernel-module-drop-monitor.kprobe.plan")" -eq 0 "ovs-kernel-module-drop-monitor, BPFNET_FORCE_KPROBE: no fentry"
 grep -qx "  chosen: kprobe do_execute_actions" "$WORK/ovs-kernel-module-drop-monitor.kprobe.plan" || lab_fail "ovs-kernel-module-drop-monitor, BPFNET_FORCE_KPROBE: do_execute_actions is not a kprobe"
+# Its return: fexit with the fentry entry, else a kretprobe.
+R=fexit
+[[ $E == kprobe ]] && R=kretprobe
+grep -qx "  chosen: $R do_execute_actions" "$WORK/ovs-kernel-module-drop-monitor.plan" ||
+    lab_fail "ovs-kernel-module-drop-monitor: do_execute_actions' return is not $R"
+grep -qx "  chosen: kretprobe do_execute_actions" "$WORK/ovs-kernel-module-drop-monitor.kprobe.plan" ||
+    lab_fail "ovs-kernel-module-drop-monitor, BPFNET_FORCE_KPROBE: do_execute_actions' return is not a kretprobe"
+lab_expect "$(grep -c '^  chosen: fexit' "$WORK/ovs-kernel-module-drop-monitor.kprobe.plan")" -eq 0 "ovs-kernel-module-drop-monitor, BPFNET_FORCE_KPROBE: no fexit"
 "$BPFNET_BIN/trace-ovs-ct-invalid" --list-probes >"$WORK/trace-ovs-ct-invalid.plan"
 grep -qx "  chosen: $E ovs_ct_execute" "$WORK/trace-ovs-ct-invalid.plan" || { cat "$WORK/trace-ovs-ct-invalid.plan" >&2; lab_fail "trace-ovs-ct-invalid: ovs_ct_execute is not $E"; }
 BPFNET_FORCE_KPROBE=1 "$BPFNET_BIN/trace-ovs-ct-invalid" --list-probes >"$WORK/trace-ovs-ct-invalid.kprobe.plan"

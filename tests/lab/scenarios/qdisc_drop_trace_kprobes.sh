@@ -86,7 +86,7 @@ expect_probe() {
 if lab_drop_reasons QDISC_DROP; then
     drop_probe='raw_tracepoint skb:kfree_skb \(reasons QDISC_DROP' drop_reason=QDISC_DROP cn_reason=QDISC_DROP
 else
-    drop_probe='kretprobe __dev_queue_xmit returning NET_XMIT_DROP or NET_XMIT_CN \(no drop reasons on this kernel\)$'
+    drop_probe='fexit __dev_queue_xmit returning NET_XMIT_DROP or NET_XMIT_CN \(no drop reasons on this kernel\)$'
     drop_reason=NET_XMIT_DROP cn_reason=NET_XMIT_CN
 fi
 QDISC=tbf
@@ -96,12 +96,13 @@ trace_flow "$out" --interface "$dev" --interval 1
 sent=$(tc_stat tbf sent) dropped=$(tc_stat tbf dropped)
 lab_log "tc tbf: sent $sent dropped $dropped"
 lab_expect "$dropped" -ge 5 "the burst overflowed the token bucket"
-# The entries are fentry programs (BPF trampolines), the returns kretprobes.
-expect_probe "$out" "__dev_queue_xmit: fentry\+kretprobe __dev_queue_xmit$"
-# dev_hard_start_xmit's program reads its int * argument: a kprobe where fentry cannot (5.10).
-hsx_entry=fentry
-[[ $(uname -r) == 5.10.* ]] && hsx_entry=kprobe
-expect_probe "$out" "dev_hard_start_xmit: $hsx_entry\+kretprobe dev_hard_start_xmit$"
+# The entries are fentry programs (BPF trampolines), the returns fexit programs.
+expect_probe "$out" "__dev_queue_xmit: fentry\+fexit __dev_queue_xmit$"
+# dev_hard_start_xmit's program reads its int * argument: a kprobe where fentry cannot (5.10),
+# and with it a kretprobe.
+hsx_entry=fentry+fexit
+[[ $(uname -r) == 5.10.* ]] && hsx_entry=kprobe+kretprobe
+expect_probe "$out" "dev_hard_start_xmit: ${hsx_entry/+/\\+} dev_hard_start_xmit$"
 expect_probe "$out" "qdisc_drop: $drop_probe"
 lab_expect "$(code_sum "$out" "__dev_queue_xmit return codes:" 1)" -eq "$dropped" "__dev_queue_xmit returned NET_XMIT_DROP once per drop"
 lab_expect "$(code_sum "$out" "__dev_queue_xmit return codes:" 0)" -eq "$sent" "__dev_queue_xmit returned NET_XMIT_SUCCESS for the others"
@@ -147,9 +148,9 @@ fq_dropped=$(tc_stat fq_codel dropped)
 lab_log "tc fq_codel: dropped $fq_dropped"
 lab_expect "$fq_dropped" -ge 5 "fq_codel dropped part of the flow"
 # fq_codel: a module on 5.10 (no BTF of its own there), built in on 6.1 and 6.12.
-fq_entry=fentry
-[[ $(uname -r) == 5.10.* ]] && fq_entry=kprobe
-expect_probe "$out" "fq_codel_enqueue: $fq_entry\+kretprobe fq_codel_enqueue$"
+fq_entry=fentry+fexit
+[[ $(uname -r) == 5.10.* ]] && fq_entry=kprobe+kretprobe
+expect_probe "$out" "fq_codel_enqueue: ${fq_entry/+/\\+} fq_codel_enqueue$"
 lab_expect "$(entries "$out" fq_codel_enqueue)" -eq 10 "fq_codel_enqueue entries: one per datagram"
 lab_expect "$(code_sum "$out" "fq_codel_enqueue return codes:" 2)" -eq "$fq_dropped" "fq_codel_enqueue returned NET_XMIT_CN per drop"
 lab_expect "$(code_sum "$out" "__dev_queue_xmit return codes:" 2)" -eq "$fq_dropped" "__dev_queue_xmit passed NET_XMIT_CN on"
@@ -170,10 +171,10 @@ lab_udp_send qda 10.64.0.2 7777 6 100
 sleep 1
 lab_tool_stop
 cat "$out" >&2
-# ip_gre is a module: its BTF (fentry) from 5.11.
-erspan_entry=fentry
-[[ $(uname -r) == 5.10.* ]] && erspan_entry=kprobe
-expect_probe "$out" "erspan_xmit: $erspan_entry\+kretprobe erspan_xmit$"
+# ip_gre is a module: its BTF (fentry, fexit) from 5.11.
+erspan_entry=fentry+fexit
+[[ $(uname -r) == 5.10.* ]] && erspan_entry=kprobe+kretprobe
+expect_probe "$out" "erspan_xmit: ${erspan_entry/+/\\+} erspan_xmit$"
 lab_expect "$(entries "$out" erspan_xmit)" -eq 6 "erspan_xmit entries: one per datagram"
 lab_expect "$(code_sum "$out" "erspan_xmit return codes:" 0)" -eq 6 "erspan_xmit returned NETDEV_TX_OK"
 lab_expect "$(lines "$out" "^\[[0-9:]{8}\] erspan_xmit ENTRY - DEV: erspan1 ")" -eq 6 "erspan_xmit ENTRY lines"

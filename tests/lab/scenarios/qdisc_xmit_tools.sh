@@ -214,6 +214,11 @@ lab_expect "$other" -eq 0 "tun-abnormal-gso-type: reports of port 7781 with anot
 lab_expect "$normal" -eq 0 "tun-abnormal-gso-type: reports of the UFO and type-NONE frames into qgvnet (4 sent)"
 lab_expect "$seg_v" -eq 2 "tun-abnormal-gso-type: skb_segment of the 2 UFO frames on qgvnet"
 lab_expect "$seg_d" -eq 2 "tun-abnormal-gso-type: skb_segment of the 2 decoys on qgdecoy (no TSO there)"
+# skb_segment's return is an fexit program (checked with the plans below): its stack starts at
+# the caller, as a kretprobe's.
+lab_expect "$(jq -rs '[.[] | select(.probe == "skb_segment" and ((.stack[0] // "skb_segment") | startswith("skb_segment")))] | length' "$tagt")" -eq 0 \
+    "tun-abnormal-gso-type: skb_segment stacks starting in skb_segment instead of its caller"
+lab_log "tun-abnormal-gso-type: skb_segment stacks start at $(jq -rs '[.[] | select(.probe == "skb_segment") | .stack[0]] | unique | join(" ")' "$tagt")"
 lab_expect "$kstack_ok" -eq "$an_n" "tun-abnormal-gso-type: kernel stacks of the anomalies start at the probed function"
 lab_expect "$counted" -eq "$reported" "tun-abnormal-gso-type: anomalies counted at exit = reported"
 lab_expect "$lost" -eq 0 "tun-abnormal-gso-type: lost events"
@@ -266,6 +271,9 @@ for t in trace-qdisc-dequeue:fentry:sch_direct_xmit trace_dev_queue_xmit:fentry:
     lab_expect "$(grep -c '^  chosen: fentry' "$work/$tool.kprobe.plan")" -eq 0 "$tool, BPFNET_FORCE_KPROBE: no fentry"
     grep -qx "  chosen: kprobe $func" "$work/$tool.kprobe.plan" || lab_fail "$tool, BPFNET_FORCE_KPROBE: $func is not a kprobe"
 done
+grep -qx "  chosen: fexit skb_segment" "$work/tun-abnormal-gso-type.plan" || lab_fail "tun-abnormal-gso-type: skb_segment's return is not fexit"
+grep -qx "  chosen: kretprobe skb_segment" "$work/tun-abnormal-gso-type.kprobe.plan" ||
+    lab_fail "tun-abnormal-gso-type, BPFNET_FORCE_KPROBE: skb_segment's return is not a kretprobe"
 # The tracepoints: raw ones, the classic ones under BPFNET_FORCE_KPROBE where no function stands in.
 for t in trace-qdisc-dequeue:qdisc:qdisc_dequeue trace-qdisc-dequeue:net:net_dev_queue; do
     IFS=: read -r tool cat tp <<<"$t"

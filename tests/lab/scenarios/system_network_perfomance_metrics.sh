@@ -102,6 +102,10 @@ lab_expect "$(grep -c '^  CT: lookup=[0-9.]*us$' "$out")" -eq 6 "ICMP: CT lookup
 lab_expect "$(grep -c '^  FINAL_STAGE: dev=phys0(ifindex=' "$out")" -eq 3 "ICMP: requests end on phys0"
 lab_expect "$(grep -c '^  FINAL_STAGE: dev=int0(ifindex=' "$out")" -eq 3 "ICMP: replies end on int0"
 grep -q '^Conntrack measurement: ENABLED$' "$out" || lab_fail "ICMP: banner says conntrack is off"
+# nf_conntrack_in's return: an fexit program where the module has BTF (6.1+), else a kretprobe.
+ct_ret=fexit
+[[ $(uname -r) == 5.10.* ]] && ct_ret=kretprobe
+grep -qE "^Probe: $ct_ret nf_conntrack_in -> " "$out" || { grep '^Probe' "$out" >&2; lab_fail "ICMP: nf_conntrack_in's return is not a $ct_ret"; }
 grep -q '^Packets reported: 6, below --latency-us: 0, incomplete: 0' "$out" || { cat "$out" >&2; lab_fail "ICMP: totals"; }
 
 # 3. TCP both ways without --enable-ct: no conntrack stage, TCP first and last stages.
