@@ -20,8 +20,8 @@ BPFNET_FUNC_ENTRY(vpeek_entry, vhost_net_buf_peek, void *nvq)
 	return 0;
 }
 
-SEC("kretprobe/vhost_net_buf_peek")
-int BPF_KRETPROBE(vpeek_return, int ret)
+/* vhost_net_buf_peek(nvq) */
+BPFNET_FUNC_RETURN(vpeek_return, vhost_net_buf_peek, 1, int ret)
 {
 	__u64 thread = bpf_get_current_pid_tgid(), *nvq = bpf_map_lookup_elem(&nvq_by_thread, &thread);
 	struct pair_key key = { .value = ret };

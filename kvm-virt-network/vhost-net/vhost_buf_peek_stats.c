@@ -123,7 +123,7 @@ static const struct hook_def hook_defs[] = {
 	    { HOOK_KPROBE, "vpeek_entry", "vhost_net_buf_peek", .clones = PEEK_CLONES } },
 	  "vhost_net" },
 	{ "peek return (the length)",
-	  { { HOOK_KRETPROBE, "vpeek_return", "vhost_net_buf_peek" },
+	  { HOOK_FUNC_RETURN("vpeek_return", "vhost_net_buf_peek"),
 	    { HOOK_KRETPROBE, "vpeek_return", "vhost_net_buf_peek", .clones = PEEK_CLONES } },
 	  "vhost_net" },
 };

@@ -67,8 +67,8 @@ BPFNET_FUNC_ENTRY(vpoll_entry, virtnet_poll, struct napi_struct *napi, int budge
 	return 0;
 }
 
-SEC("kretprobe/virtnet_poll")
-int BPF_KRETPROBE(vpoll_exit, int processed)
+/* virtnet_poll(napi, budget) */
+BPFNET_FUNC_RETURN(vpoll_exit, virtnet_poll, 2, int processed)
 {
 	__u32 zero = 0;
 	struct poll_in_progress *p = bpf_map_lookup_elem(&poll_by_cpu, &zero);

@@ -162,9 +162,7 @@ enum { VP_POLL, VP_POLL_RET, VP_RECV_DONE, VP_HOOKS };
 
 static const struct hook_def hook_defs[VP_HOOKS] = {
 	[VP_POLL] = { "NAPI poll entry", { HOOK_FUNC_ENTRY("vpoll_entry", "virtnet_poll") }, "virtio_net" },
-	[VP_POLL_RET] = { "NAPI poll exit",
-			  { { HOOK_KRETPROBE, "vpoll_exit", "virtnet_poll" } },
-			  "virtio_net" },
+	[VP_POLL_RET] = { "NAPI poll exit", { HOOK_FUNC_RETURN("vpoll_exit", "virtnet_poll") }, "virtio_net" },
 	[VP_RECV_DONE] = { "RX interrupt callback",
 			   { HOOK_FUNC_ENTRY("vpoll_recv_done", "skb_recv_done") },
 			   "virtio_net" },

@@ -198,3 +198,19 @@ lab_expect_module_fentry() {
     ! grep -q '^  chosen: fentry' <<<"$plan" || { echo "$plan" >&2; lab_fail "BPFNET_FORCE_KPROBE: $tool still plans fentry"; }
     lab_log "$tool: $func by $kind, by a kprobe under BPFNET_FORCE_KPROBE"
 }
+
+# lab_expect_module_fexit TOOL FUNC [ARGS...]: the same for the return of FUNC: an fexit program
+# (a kretprobe on 5.10), a kretprobe under BPFNET_FORCE_KPROBE=1 with no fexit in the plan.
+lab_expect_module_fexit() {
+    local tool=$1 func=$2 kind=fexit plan
+    shift 2
+    [[ $(uname -r) == 5.10.* ]] && kind=kretprobe
+    plan=$("$BPFNET_BIN/$tool" "$@" --list-probes) || lab_fail "$tool --list-probes failed"
+    grep -qx "  chosen: $kind $func" <<<"$plan" || { echo "$plan" >&2; lab_fail "$tool: $func's return is not served by $kind"; }
+    plan=$(BPFNET_FORCE_KPROBE=1 "$BPFNET_BIN/$tool" "$@" --list-probes) ||
+        lab_fail "BPFNET_FORCE_KPROBE=1 $tool --list-probes failed"
+    grep -qx "  chosen: kretprobe $func" <<<"$plan" ||
+        { echo "$plan" >&2; lab_fail "BPFNET_FORCE_KPROBE: $tool's $func return is not a kretprobe"; }
+    ! grep -q '^  chosen: fexit' <<<"$plan" || { echo "$plan" >&2; lab_fail "BPFNET_FORCE_KPROBE: $tool still plans fexit"; }
+    lab_log "$tool: $func's return by $kind, by a kretprobe under BPFNET_FORCE_KPROBE"
+}

@@ -108,6 +108,7 @@ hrx0=$(lab_kprobe_hits hrx)
 decoy0=$(cat /sys/class/net/vhdecoy/statistics/tx_packets)
 lab_expect_module_fentry vhost_eventfd_count vhost_add_used_and_signal_n
 lab_expect_module_fentry vhost_buf_peek_stats vhost_net_buf_peek
+lab_expect_module_fexit vhost_buf_peek_stats vhost_net_buf_peek
 lab_expect_module_fentry vhost_queue_correlation_details handle_rx -d "$LAB_NESTED_TAP"
 lab_expect_module_fentry tun_to_vhost_queue_stats_details tun_recvmsg -d "$LAB_NESTED_TAP"
 start eventfd vhost_eventfd_count -i 1
