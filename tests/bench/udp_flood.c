@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * udp_flood DST_IP PORT RATE SECONDS: sends RATE one-byte UDP datagrams a second to DST_IP:PORT
- * for SECONDS (in bursts every millisecond, sendmmsg), then prints how many it sent. Aimed at a
- * closed port, each datagram is one drop (no socket) on the receiving host.
+ * udp_flood DST_IP PORT RATE SECONDS [SIZE]: sends RATE UDP datagrams of SIZE bytes (1; up to
+ * 65507, fragmented above the path's MTU) a second to DST_IP:PORT for SECONDS (in bursts every
+ * millisecond, sendmmsg), then prints how many it sent. Aimed at a closed port, each datagram is
+ * one drop (no socket) on the receiving host.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -26,14 +27,21 @@ static double now_s(void)
 int main(int argc, char **argv)
 {
 	static struct mmsghdr msgs[BURST_MAX];
-	static struct iovec iov = { .iov_base = "x", .iov_len = 1 };
+	static char payload[65507];
+	struct iovec iov = { .iov_base = payload, .iov_len = 1 };
 	struct sockaddr_in dst = { .sin_family = AF_INET };
 	unsigned long long sent = 0;
 	double rate, seconds, start;
 	int fd;
 
-	if (argc != 5 || inet_pton(AF_INET, argv[1], &dst.sin_addr) != 1) {
-		fprintf(stderr, "usage: udp_flood DST_IP PORT RATE SECONDS\n");
+	if (argc < 5 || argc > 6 || inet_pton(AF_INET, argv[1], &dst.sin_addr) != 1) {
+		fprintf(stderr, "usage: udp_flood DST_IP PORT RATE SECONDS [SIZE]\n");
+		return 2;
+	}
+	if (argc == 6)
+		iov.iov_len = (size_t)atoi(argv[5]);
+	if (iov.iov_len < 1 || iov.iov_len > sizeof(payload)) {
+		fprintf(stderr, "udp_flood: SIZE from 1 to %zu\n", sizeof(payload));
 		return 2;
 	}
 	dst.sin_port = htons((unsigned short)atoi(argv[2]));
