@@ -143,8 +143,8 @@ BPFNET_FUNC_ENTRY(kirq_arch_set_irq, kvm_arch_set_irq_inatomic, void *entry, voi
 	return 0;
 }
 
-SEC("kretprobe/kvm_arch_set_irq_inatomic")
-int BPF_KRETPROBE(kirq_arch_set_irq_ret, int ret)
+/* kvm_arch_set_irq_inatomic(e, kvm, irq_source_id, level, line_status) */
+BPFNET_FUNC_RETURN(kirq_arch_set_irq_ret, kvm_arch_set_irq_inatomic, 5, int ret)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct kirq_gsi_key *key = bpf_map_lookup_elem(&arch_inflight, &pid_tgid);

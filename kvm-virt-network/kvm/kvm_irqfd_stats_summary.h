@@ -257,8 +257,7 @@ enum { KIRQ_HOOK_VGIC_QUEUE = KIRQ_HOOKS, KIRQ_HOOK_VGIC_V2, KIRQ_HOOK_VGIC_V3, 
 			     { HOOK_FUNC_ENTRY("kirq_arch_set_irq", "kvm_arch_set_irq_inatomic") },          \
 			     "kvm" },                                                                        \
 	[KIRQ_HOOK_ARCH_RET] = { "atomic injection result",                                                  \
-				 { { HOOK_KRETPROBE, "kirq_arch_set_irq_ret",                                \
-				     "kvm_arch_set_irq_inatomic" } },                                        \
+				 { HOOK_FUNC_RETURN("kirq_arch_set_irq_ret", "kvm_arch_set_irq_inatomic") }, \
 				 "kvm" },                                                                    \
 	[KIRQ_HOOK_MSI] = { "MSI injection", { HOOK_FUNC_ENTRY("kirq_set_msi", "kvm_set_msi") }, "kvm" },    \
 	[KIRQ_HOOK_KICK] = { "vCPU kick", { HOOK_FUNC_ENTRY("kirq_vcpu_kick", "kvm_vcpu_kick") }, "kvm" }

@@ -121,7 +121,7 @@ START_TEST(test_kvm_irqfd_stats_summary)
 	static const fixture_outcomes want[] = {
 		SAME("kprobe irqfd_wakeup [kirq_wakeup]"),
 		MODULE_FENTRY("kvm_arch_set_irq_inatomic", "kirq_arch_set_irq"),
-		SAME("kretprobe kvm_arch_set_irq_inatomic [kirq_arch_set_irq_ret]"),
+		MODULE_FEXIT("kvm_arch_set_irq_inatomic", "kirq_arch_set_irq_ret"),
 		MODULE_FENTRY("kvm_set_msi", "kirq_set_msi"),
 		MODULE_FENTRY("kvm_vcpu_kick", "kirq_vcpu_kick"),
 	};
@@ -153,7 +153,7 @@ START_TEST(test_kvm_irqfd_stats_summary_arm)
 	static const fixture_outcomes want[] = {
 		SAME("kprobe irqfd_wakeup [kirq_wakeup]"),
 		MODULE_FENTRY("kvm_arch_set_irq_inatomic", "kirq_arch_set_irq"),
-		SAME("kretprobe kvm_arch_set_irq_inatomic [kirq_arch_set_irq_ret]"),
+		MODULE_FEXIT("kvm_arch_set_irq_inatomic", "kirq_arch_set_irq_ret"),
 		MODULE_FENTRY("kvm_set_msi", "kirq_set_msi"),
 		MODULE_FENTRY("kvm_vcpu_kick", "kirq_vcpu_kick"),
 		SAME("none"),

@@ -105,6 +105,7 @@ $irq_serve"
 lab_nested_ready 120 || lab_fail "the nested guest did not come up (console: $LAB_NESTED_DIR/console.log)"
 lab_log "nested guest up after $(lab_elapsed)"
 lab_expect_module_fentry kvm_irqfd_stats_summary kvm_set_msi "$LAB_NESTED_PID"
+lab_expect_module_fexit kvm_irqfd_stats_summary kvm_arch_set_irq_inatomic "$LAB_NESTED_PID"
 lab_expect_module_fentry tun_tx_to_kvm_irq tun_net_xmit --protocol icmp
 
 stat() { cat "/sys/class/net/$1/statistics/$2"; }
