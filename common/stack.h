@@ -36,8 +36,9 @@ int stack_bpf_frames(const struct ksyms *ks, const uint64_t *ips, int n, bool *f
  * followed by a module address it does not know), and after an fentry program's, on x86-64 the
  * traced function's frame, the return address of its 5-byte call to the trampoline, becomes the
  * address a kprobe on the function reports (the call's first byte + 1): the stack prints as the
- * kprobe's (an fexit program's caller frame would move 4 bytes back: no tool takes stacks in one).
- * stack_read applies it.
+ * kprobe's. An fexit program's stack has that frame too, although the function has returned
+ * (a kretprobe's starts at its caller): the one tool that takes stacks in an fexit program drops
+ * it (common/skb_gso_run.c). stack_read applies it.
  */
 int stack_from_kernel(uint64_t *ips, int n);
 /* The traced function's frame after an fentry program's BPF frames, as the kprobe's (above). */
