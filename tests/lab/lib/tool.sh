@@ -182,35 +182,26 @@ lab_json_split() {
     lab_json_events "$1" >"$1.events"
 }
 
-# lab_expect_module_fentry TOOL FUNC [ARGS...]: TOOL ARGS --list-probes serves FUNC, a module's
-# function, by fentry (a kprobe on 5.10: module BTF came in 5.11), and under BPFNET_FORCE_KPROBE=1
-# by a kprobe, with no fentry anywhere in the plan: the fallback stays tested.
-lab_expect_module_fentry() {
-    local tool=$1 func=$2 kind=fentry plan
-    shift 2
-    [[ $(uname -r) == 5.10.* ]] && kind=kprobe
+# lab_expect_module_hook KIND FALLBACK TOOL FUNC [ARGS...]: TOOL ARGS --list-probes serves FUNC,
+# a module's function, by KIND (fentry or fexit; FALLBACK, kprobe or kretprobe, on 5.10: module
+# BTF came in 5.11), and under BPFNET_FORCE_KPROBE=1 by FALLBACK, with no KIND anywhere in the
+# plan: the fallback stays tested.
+lab_expect_module_hook() {
+    local preferred=$1 kind=$1 fallback=$2 tool=$3 func=$4 plan
+    shift 4
+    [[ $(uname -r) == 5.10.* ]] && kind=$fallback
     plan=$("$BPFNET_BIN/$tool" "$@" --list-probes) || lab_fail "$tool --list-probes failed"
     grep -qx "  chosen: $kind $func" <<<"$plan" || { echo "$plan" >&2; lab_fail "$tool: $func is not served by $kind"; }
     plan=$(BPFNET_FORCE_KPROBE=1 "$BPFNET_BIN/$tool" "$@" --list-probes) ||
         lab_fail "BPFNET_FORCE_KPROBE=1 $tool --list-probes failed"
-    grep -qx "  chosen: kprobe $func" <<<"$plan" ||
-        { echo "$plan" >&2; lab_fail "BPFNET_FORCE_KPROBE: $tool's $func is not a kprobe"; }
-    ! grep -q '^  chosen: fentry' <<<"$plan" || { echo "$plan" >&2; lab_fail "BPFNET_FORCE_KPROBE: $tool still plans fentry"; }
-    lab_log "$tool: $func by $kind, by a kprobe under BPFNET_FORCE_KPROBE"
+    grep -qx "  chosen: $fallback $func" <<<"$plan" ||
+        { echo "$plan" >&2; lab_fail "BPFNET_FORCE_KPROBE: $tool's $func is not served by $fallback"; }
+    ! grep -q "^  chosen: $preferred " <<<"$plan" || { echo "$plan" >&2; lab_fail "BPFNET_FORCE_KPROBE: $tool still plans $preferred"; }
+    lab_log "$tool: $func by $kind, by $fallback under BPFNET_FORCE_KPROBE"
 }
 
-# lab_expect_module_fexit TOOL FUNC [ARGS...]: the same for the return of FUNC: an fexit program
-# (a kretprobe on 5.10), a kretprobe under BPFNET_FORCE_KPROBE=1 with no fexit in the plan.
-lab_expect_module_fexit() {
-    local tool=$1 func=$2 kind=fexit plan
-    shift 2
-    [[ $(uname -r) == 5.10.* ]] && kind=kretprobe
-    plan=$("$BPFNET_BIN/$tool" "$@" --list-probes) || lab_fail "$tool --list-probes failed"
-    grep -qx "  chosen: $kind $func" <<<"$plan" || { echo "$plan" >&2; lab_fail "$tool: $func's return is not served by $kind"; }
-    plan=$(BPFNET_FORCE_KPROBE=1 "$BPFNET_BIN/$tool" "$@" --list-probes) ||
-        lab_fail "BPFNET_FORCE_KPROBE=1 $tool --list-probes failed"
-    grep -qx "  chosen: kretprobe $func" <<<"$plan" ||
-        { echo "$plan" >&2; lab_fail "BPFNET_FORCE_KPROBE: $tool's $func return is not a kretprobe"; }
-    ! grep -q '^  chosen: fexit' <<<"$plan" || { echo "$plan" >&2; lab_fail "BPFNET_FORCE_KPROBE: $tool still plans fexit"; }
-    lab_log "$tool: $func's return by $kind, by a kretprobe under BPFNET_FORCE_KPROBE"
-}
+# lab_expect_module_fentry TOOL FUNC [ARGS...]: FUNC's entry (lab_expect_module_hook).
+lab_expect_module_fentry() { lab_expect_module_hook fentry kprobe "$@"; }
+
+# lab_expect_module_fexit TOOL FUNC [ARGS...]: FUNC's return (lab_expect_module_hook).
+lab_expect_module_fexit() { lab_expect_module_hook fexit kretprobe "$@"; }
