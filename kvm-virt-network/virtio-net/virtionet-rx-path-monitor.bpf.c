@@ -92,8 +92,8 @@ BPFNET_FUNC_ENTRY(rxmon_poll, virtnet_poll, struct napi_struct *napi)
 	return 0;
 }
 
-SEC("kretprobe")
-int BPF_KRETPROBE(rxmon_poll_ret, long ret)
+/* virtnet_poll(napi, budget) */
+BPFNET_FUNC_RETURN(rxmon_poll_ret, virtnet_poll, 2, long ret)
 {
 	struct rxmon_cpu *st = cpu_state_get();
 	int packets = (int)ret;
@@ -121,8 +121,8 @@ int BPF_KPROBE(rxmon_enable_cb, struct virtqueue *vq)
 	return 0;
 }
 
-SEC("kretprobe")
-int BPF_KRETPROBE(rxmon_enable_cb_ret, long ret)
+/* virtqueue_enable_cb_prepare(vq) */
+BPFNET_FUNC_RETURN(rxmon_enable_cb_ret, virtqueue_enable_cb_prepare, 1, long ret)
 {
 	struct rxmon_cpu *st = cpu_state_get();
 	__u32 token = (__u32)ret; /* unsigned int */
@@ -145,8 +145,8 @@ BPFNET_FUNC_ENTRY(rxmon_complete, napi_complete_done, struct napi_struct *napi)
 	return 0;
 }
 
-SEC("kretprobe")
-int BPF_KRETPROBE(rxmon_complete_ret, long ret)
+/* napi_complete_done(napi, work_done) */
+BPFNET_FUNC_RETURN(rxmon_complete_ret, napi_complete_done, 2, long ret)
 {
 	struct rxmon_cpu *st = cpu_state_get();
 	__u64 done = (__u8)ret != 0; /* bool: only the low byte is defined */
@@ -168,8 +168,8 @@ int BPF_KPROBE(rxmon_vq_poll, struct virtqueue *vq)
 	return 0;
 }
 
-SEC("kretprobe")
-int BPF_KRETPROBE(rxmon_vq_poll_ret, long ret)
+/* virtqueue_poll(vq, last_used_idx) */
+BPFNET_FUNC_RETURN(rxmon_vq_poll_ret, virtqueue_poll, 2, long ret)
 {
 	struct rxmon_cpu *st = cpu_state_get();
 	__u64 more = (__u8)ret != 0; /* bool */
