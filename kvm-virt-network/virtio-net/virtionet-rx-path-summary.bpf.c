@@ -25,8 +25,8 @@ static __always_inline void hist(enum rxsum_hist h, __u64 value)
 	add(RXS_AT_HIST + h * BT_HIST_SLOTS + bt_hist_slot(value), 1);
 }
 
-SEC("kretprobe/virtnet_poll")
-int BPF_KRETPROBE(rxs_poll_ret, int received)
+/* virtnet_poll(napi, budget) */
+BPFNET_FUNC_RETURN(rxs_poll_ret, virtnet_poll, 2, int received)
 {
 	add(RXS_POLL_CALLS, 1);
 	if (received > 0) {
@@ -38,16 +38,16 @@ int BPF_KRETPROBE(rxs_poll_ret, int received)
 	return 0;
 }
 
-SEC("kretprobe/virtqueue_enable_cb_prepare")
-int BPF_KRETPROBE(rxs_cb_prepare_ret, unsigned int opaque)
+/* virtqueue_enable_cb_prepare(vq) */
+BPFNET_FUNC_RETURN(rxs_cb_prepare_ret, virtqueue_enable_cb_prepare, 1, unsigned int opaque)
 {
 	add(RXS_CB_PREPARE_CALLS, 1);
 	hist(RXH_CB_PREPARE_RET, opaque);
 	return 0;
 }
 
-SEC("kretprobe/napi_complete_done")
-int BPF_KRETPROBE(rxs_napi_complete_ret, long ret)
+/* napi_complete_done(napi, work_done) */
+BPFNET_FUNC_RETURN(rxs_napi_complete_ret, napi_complete_done, 2, long ret)
 {
 	bool done = (__u8)ret;
 
@@ -57,8 +57,8 @@ int BPF_KRETPROBE(rxs_napi_complete_ret, long ret)
 	return 0;
 }
 
-SEC("kretprobe/virtqueue_poll")
-int BPF_KRETPROBE(rxs_vq_poll_ret, long ret)
+/* virtqueue_poll(vq, last_used_idx) */
+BPFNET_FUNC_RETURN(rxs_vq_poll_ret, virtqueue_poll, 2, long ret)
 {
 	bool pending = (__u8)ret;
 
@@ -76,8 +76,8 @@ int BPF_KPROBE(rxs_cb_delayed, struct virtqueue *vq)
 	return 0;
 }
 
-SEC("kretprobe/virtqueue_enable_cb_delayed")
-int BPF_KRETPROBE(rxs_cb_delayed_ret, long ret)
+/* virtqueue_enable_cb_delayed(vq) */
+BPFNET_FUNC_RETURN(rxs_cb_delayed_ret, virtqueue_enable_cb_delayed, 1, long ret)
 {
 	bool enabled = (__u8)ret;
 
@@ -126,8 +126,8 @@ int BPF_KPROBE(rxs_vring, int irq)
 	return 0;
 }
 
-SEC("kretprobe/vring_interrupt")
-int BPF_KRETPROBE(rxs_vring_ret, int ret)
+/* vring_interrupt(irq, vq) */
+BPFNET_FUNC_RETURN(rxs_vring_ret, vring_interrupt, 2, int ret)
 {
 	if (ret >= 0 && ret < RXS_RETS)
 		add(RXS_AT_VRING_RET + ret, 1);

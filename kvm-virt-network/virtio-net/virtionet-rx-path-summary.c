@@ -71,16 +71,17 @@ enum {
 };
 
 /*
- * A function's return, also from the GCC clone (.isra, .constprop, .part) that replaced it. A
- * kprobe that reads arguments is not offered a clone: its arguments may have changed.
+ * A function's return: the fexit program, else the kretprobe, also on the GCC clone (.isra,
+ * .constprop, .part) that replaced it (a clone has no BTF: no fexit). A kprobe that reads
+ * arguments is not offered a clone: its arguments may have changed.
  */
 /* clang-format off */
-#define RET(prog, fn) { HOOK_KRETPROBE, prog, fn }, { HOOK_KRETPROBE, prog, fn, .clones = KSYM_CLONES_ANY }
+#define RET(prog, fn) HOOK_FUNC_RETURN(prog, fn), { HOOK_KRETPROBE, prog, fn, .clones = KSYM_CLONES_ANY }
 /* clang-format on */
 
 static const struct hook_def hook_defs[RH_HOOKS] = {
 	[RH_POLL_RET] = { "NAPI poll results",
-			  { { HOOK_KRETPROBE, "rxs_poll_ret", "virtnet_poll" } },
+			  { HOOK_FUNC_RETURN("rxs_poll_ret", "virtnet_poll") },
 			  "virtio_net" },
 	[RH_CB_PREPARE_RET] = { "callback re-enabling (prepare)",
 				{ RET("rxs_cb_prepare_ret", "virtqueue_enable_cb_prepare") },

@@ -209,17 +209,17 @@ START_TEST(test_virtio_net_guest_tools)
 		VIRTIO_RING_FEXIT("virtqueue_poll", "rxmon_vq_poll_ret"),
 	};
 	static const fixture_outcomes summary[] = {
-		SAME("kretprobe virtnet_poll [rxs_poll_ret]"),
-		SAME("kretprobe virtqueue_enable_cb_prepare [rxs_cb_prepare_ret]"),
-		SAME("kretprobe napi_complete_done [rxs_napi_complete_ret]"),
-		SAME("kretprobe virtqueue_poll [rxs_vq_poll_ret]"),
+		MODULE_FEXIT("virtnet_poll", "rxs_poll_ret"),
+		VIRTIO_RING_FEXIT("virtqueue_enable_cb_prepare", "rxs_cb_prepare_ret"),
+		SAME(FEXIT("napi_complete_done", "rxs_napi_complete_ret")),
+		VIRTIO_RING_FEXIT("virtqueue_poll", "rxs_vq_poll_ret"),
 		SAME("kprobe virtqueue_enable_cb_delayed [rxs_cb_delayed]"),
-		SAME("kretprobe virtqueue_enable_cb_delayed [rxs_cb_delayed_ret]"),
+		VIRTIO_RING_FEXIT("virtqueue_enable_cb_delayed", "rxs_cb_delayed_ret"),
 		SAME("kprobe virtqueue_get_buf_ctx [rxs_get_buf]"),
 		SAME("raw_tracepoint irq:irq_handler_entry [rxs_irq_entry_raw]"),
 		SAME("raw_tracepoint irq:irq_handler_exit [rxs_irq_exit_raw]"),
 		SAME("kprobe vring_interrupt [rxs_vring]"),
-		SAME("kretprobe vring_interrupt [rxs_vring_ret]"),
+		VIRTIO_RING_FEXIT("vring_interrupt", "rxs_vring_ret"),
 	};
 
 	CHECK_PLAN("virtnet_poll_monitor", &virtnet_poll_hook_table, poll);

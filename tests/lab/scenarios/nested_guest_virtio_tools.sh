@@ -88,6 +88,7 @@ lab_log "tools attached in the nested guest after $(lab_elapsed) ($(<"$io/attach
 # The plan on the lab guest's own virtio-net (the same kernel): virtnet_poll's entry by fentry.
 lab_expect_module_fentry virtnet_poll_monitor virtnet_poll ${btf:+--btf "$btf"}
 lab_expect_module_fexit virtnet_poll_monitor virtnet_poll ${btf:+--btf "$btf"}
+lab_expect_module_fexit virtionet-rx-path-summary virtnet_poll ${btf:+--btf "$btf"}
 # Exactly COUNT echoes (ping -w would send more while a stalled guest's replies are late);
 # ping gives up on a reply after twice its slowest RTT, so the replies are counted where they
 # arrive: tap0's rx_packets, read once the nested guest is done.
