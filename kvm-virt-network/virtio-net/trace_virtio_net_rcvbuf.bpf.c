@@ -229,8 +229,8 @@ BPFNET_FUNC_ENTRY(rcv_xmit, start_xmit, struct sk_buff *skb)
 	return 0;
 }
 
-SEC("kretprobe")
-int BPF_KRETPROBE(rcv_xmit_ret)
+/* start_xmit(skb, dev); its netdev_tx_t is not read */
+BPFNET_FUNC_RETURN(rcv_xmit_ret, start_xmit, 2, long ret)
 {
 	struct rcvbuf_cpu *st = cpu_state_get();
 

@@ -97,7 +97,7 @@ static const struct hook_def hook_defs[RCV_HOOKS] = {
 			HOOK_FUNC_ENTRY("rcv_gro", "gro_receive_skb") } },
 	[RCV_XMIT] = { "transmits", { HOOK_FUNC_ENTRY("rcv_xmit", "start_xmit") }, "virtio_net", true },
 	[RCV_XMIT_RET] = { "end of transmits",
-			   { { HOOK_KRETPROBE, "rcv_xmit_ret", "start_xmit" } },
+			   { HOOK_FUNC_RETURN("rcv_xmit_ret", "start_xmit") },
 			   "virtio_net",
 			   true },
 	[RCV_XMIT_DONE] = { "TX interrupts",

@@ -194,7 +194,7 @@ START_TEST(test_virtio_net_guest_tools)
 		MODULE_FENTRY("skb_recv_done", "rcv_recv_done"),
 		SAME(FENTRY("napi_gro_receive", "rcv_gro")),
 		MODULE_FENTRY("start_xmit", "rcv_xmit"),
-		SAME("kretprobe start_xmit [rcv_xmit_ret]"),
+		MODULE_FEXIT("start_xmit", "rcv_xmit_ret"),
 		MODULE_FENTRY("skb_xmit_done", "rcv_xmit_done"),
 		SAME("kprobe virtqueue_notify [rcv_notify]"),
 	};

@@ -89,11 +89,12 @@ lab_wait_for 180 tools_ready_or_gone || true
 }
 lab_log "nested guest up, tools attached after $(lab_elapsed)"
 # The plans on the lab guest's own virtio-net (the same kernel): virtnet_poll's entry by fentry,
-# virtnet_poll's return by fexit.
+# the returns of virtnet_poll and start_xmit by fexit.
 for tool in virtionet-rx-path-monitor trace_virtio_net_rcvbuf; do
     lab_expect_module_fentry "$tool" virtnet_poll ${btf_dir:+--btf "$btf_dir"}
 done
 lab_expect_module_fexit virtionet-rx-path-monitor virtnet_poll ${btf_dir:+--btf "$btf_dir"}
+lab_expect_module_fexit trace_virtio_net_rcvbuf start_xmit ${btf_dir:+--btf "$btf_dir"}
 
 work=$LAB_TOOL_WORK
 # The sender's side of the stream as tap0 carried it: seq and ack of each segment.
