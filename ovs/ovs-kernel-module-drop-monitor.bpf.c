@@ -19,18 +19,21 @@ BPFNET_SCRATCH(snap, struct pkt_snap)
 
 BPFNET_STACK_MAP(stacks, 8192);
 
-#define ACTIONS_MAX_DEPTH 4
+#define ACTIONS_MAX_DEPTH 8
+/* How far apart two frames of one kernel stack can be: THREAD_SIZE, IRQ_STACK_SIZE. */
+#define KERNEL_STACK_SPAN (16 << 10)
 
 /*
- * The skbs whose actions this CPU is running (do_execute_actions, nested for clone() and
- * sample()), innermost last, with their flow keys: a free of one of them happens during the
- * actions, in the datapath or in what its output called (dev_queue_xmit).
+ * The skbs whose actions this CPU is running (do_execute_actions, nested for clone(), sample()
+ * and recirculation), innermost last, with their flow keys: a free of one of them happens
+ * during the actions, in the datapath or in what its output called (dev_queue_xmit).
  */
 struct running_actions {
 	__u32 depth; /* calls entered and not returned; only the first ACTIONS_MAX_DEPTH are kept */
 	__u32 pad;
 	struct sk_buff *skb[ACTIONS_MAX_DEPTH];
 	struct sw_flow_key *key[ACTIONS_MAX_DEPTH];
+	__u64 sp[ACTIONS_MAX_DEPTH]; /* stack pointer at the call's entry; 0 under fentry */
 };
 
 BPFNET_MAP(actions_running, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, struct running_actions, 1);
@@ -136,8 +139,33 @@ static __always_inline int report(void *ctx, struct sk_buff *skb, struct sw_flow
 	return 0;
 }
 
-BPFNET_FUNC_ENTRY(ovsdrop_do_execute_actions, do_execute_actions, void *dp, struct sk_buff *skb,
-		  struct sw_flow_key *key, const void *attr, int len)
+/*
+ * The depth of the calls on this CPU that are callers of a call entered at sp: a call whose
+ * return the kretprobe missed is no caller (BPFNET_FUNC_ENTRY_SP) and leaves the record.
+ * Callers are on the same stack as sp, at higher addresses; the datapath runs with bottom
+ * halves off, so the calls on one CPU are one nested chain on one stack.
+ */
+static __always_inline __u32 callers_depth(const struct running_actions *r, __u64 sp)
+{
+	__u32 d = r->depth;
+
+	if (!sp)
+		return d;
+	if (d > ACTIONS_MAX_DEPTH)
+		d = ACTIONS_MAX_DEPTH;
+#pragma unroll
+	for (int i = ACTIONS_MAX_DEPTH - 1; i >= 0; i--) {
+		if (i == d - 1) {
+			if (r->sp[i] > sp && r->sp[i] - sp < KERNEL_STACK_SPAN)
+				return d;
+			d--;
+		}
+	}
+	return d;
+}
+
+BPFNET_FUNC_ENTRY_SP(ovsdrop_do_execute_actions, do_execute_actions, void *dp, struct sk_buff *skb,
+		     struct sw_flow_key *key, const void *attr, int len)
 {
 	const struct ovsdrop_config *cfg = get_config();
 	struct running_actions *r;
@@ -145,11 +173,12 @@ BPFNET_FUNC_ENTRY(ovsdrop_do_execute_actions, do_execute_actions, void *dp, stru
 
 	r = bpf_map_lookup_elem(&actions_running, &zero);
 	if (r) {
-		__u32 d = r->depth;
+		__u32 d = callers_depth(r, sp);
 
 		if (d < ACTIONS_MAX_DEPTH) {
 			r->skb[d] = skb;
 			r->key[d] = key;
+			r->sp[d] = sp;
 		}
 		r->depth = d + 1;
 	}

@@ -56,6 +56,36 @@ struct sk_buff___v62 {
 // clang-format on
 
 /*
+ * BPFNET_FUNC_ENTRY whose body also takes sp, first: the stack pointer at func's entry under the
+ * kprobe, 0 under fentry. For a body that must tell its callers from calls whose kretprobe never
+ * ran: a kretprobe misses returns when its instances run out (maxactive is the CPU count on
+ * kernels without preemption: 1 in a one-CPU guest, so a nested call's return is lost) or when
+ * the kernel skips it while another BPF program runs on the CPU; fexit misses neither way. A
+ * caller's call is on the same stack, at a higher address.
+ */
+// clang-format off
+#define BPFNET_FUNC_ENTRY_SP(prog, func, args...)                                                            \
+	static __always_inline int ____##prog(__u64 sp, void *ctx, ##args);                                 \
+	SEC("kprobe")                                                                                        \
+	int prog(struct pt_regs *ctx)                                                                        \
+	{                                                                                                    \
+		_Pragma("GCC diagnostic push")                                                               \
+		_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")                                       \
+		return ____##prog(PT_REGS_SP(ctx), ___bpf_kprobe_args(args));                                \
+		_Pragma("GCC diagnostic pop")                                                                \
+	}                                                                                                    \
+	SEC("fentry/" #func)                                                                                 \
+	int prog##_fentry(unsigned long long *ctx)                                                           \
+	{                                                                                                    \
+		_Pragma("GCC diagnostic push")                                                               \
+		_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")                                       \
+		return ____##prog(0, ___bpf_ctx_cast(args));                                                \
+		_Pragma("GCC diagnostic pop")                                                                \
+	}                                                                                                    \
+	static __always_inline int ____##prog(__u64 sp, void *ctx, ##args)
+// clang-format on
+
+/*
  * One function-return hook served two ways by one body: prog, a kretprobe, and prog_fexit, an
  * fexit program on func (BPF trampoline, planned like BPFNET_FUNC_ENTRY's fentry: HOOK_FUNC_RETURN
  * in common/hook.h). ret declares the return value the body takes ("int ret"), read from the
