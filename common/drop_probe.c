@@ -83,31 +83,11 @@ bool drop_is_normal_pattern(const char *const *frames, int n)
 		"tcp_recvmsg", /* memory management */
 		"sk_stream_kill_queues", /* socket teardown */
 	};
-	int skip = drop_tracing_frames(frames, n);
 
-	if (n - skip < 2 || !is_free_function(frames[skip]))
+	if (n < 2 || !is_free_function(frames[0]))
 		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(normal_callers); i++)
-		if (strstr(frames[skip + 1], normal_callers[i]))
+		if (strstr(frames[1], normal_callers[i]))
 			return true;
 	return false;
-}
-
-int drop_tracing_frames(const char *const *frames, int n)
-{
-	static const char *const machinery[] = {
-		"__traceiter_", "perf_trace_", "trace_event_raw_event_", "perf_tp_event", "trace_call_bpf",
-	};
-	int i = 0;
-
-	for (; i < n; i++) {
-		bool tracing = false;
-
-		for (size_t k = 0; k < ARRAY_SIZE(machinery); k++)
-			if (!strncmp(frames[i], machinery[k], strlen(machinery[k])))
-				tracing = true;
-		if (!tracing)
-			break;
-	}
-	return i;
 }

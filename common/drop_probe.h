@@ -28,10 +28,3 @@ void drop_reason_foreach(void (*fn)(unsigned value, const char *name, void *ctx)
  * matter of course (icmp_rcv, tcp_v4_rcv, ...). frames are rendered symbols, innermost first.
  */
 bool drop_is_normal_pattern(const char *const *frames, int n);
-
-/*
- * The number of innermost frames that belong to a classic tracepoint's machinery (__traceiter_*,
- * perf_trace_*, ...) rather than to the kernel code that hit it. A raw tracepoint program's and
- * its runner's frames are gone already (stack_from_kernel).
- */
-int drop_tracing_frames(const char *const *frames, int n);

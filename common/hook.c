@@ -97,11 +97,6 @@ static const char *kernel_fentry_refusal(void)
 	return why[0] ? why : NULL;
 }
 
-static bool kernel_has_fentry(void)
-{
-	return !kernel_fentry_refusal();
-}
-
 /*
  * Whether an fentry program may read an int * argument: loads one that reads the second
  * argument (int *b) of bpf_modify_return_test, the kernel's own test target. Asked once.
@@ -116,20 +111,31 @@ static bool kernel_fentry_int_ptr(void)
 	};
 
 	if (has < 0)
-		has = kernel_has_fentry() && !fentry_load_error("bpf_modify_return_test", insns, 3);
+		has = !kernel_fentry_refusal() && !fentry_load_error("bpf_modify_return_test", insns, 3);
 	return has;
+}
+
+/* "kernel R cannot attach kprobes (...)", and nor fentry programs if refusal says why. */
+static void format_no_kprobes(char *buf, size_t size, const char *release, const char *refusal)
+{
+	int n = snprintf(buf, size,
+			 "kernel %s cannot attach kprobes (no kprobe PMU and no kprobe_events: "
+			 "CONFIG_KPROBE_EVENTS is off)",
+			 release);
+
+	if (refusal && n >= 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, " nor fentry programs (%s)", refusal);
 }
 
 void require_function_hooks(const char *consequence)
 {
 	const char *refusal;
+	char what[384];
 
 	if (kernel_has_kprobes() || !(refusal = kernel_fentry_refusal()))
 		return;
-	die("kernel %s cannot attach kprobes (no kprobe PMU and no kprobe_events: CONFIG_KPROBE_EVENTS is "
-	    "off) "
-	    "nor fentry programs (%s); %s",
-	    kernel_release(), refusal, consequence);
+	format_no_kprobes(what, sizeof(what), kernel_release(), refusal);
+	die("%s; %s", what, consequence);
 }
 
 bool hook_fentry_int_ptr_usable(const struct hook_set *plan)
@@ -151,7 +157,6 @@ const struct hook_env *hook_env_kernel(void)
 		env.btf_function_exists = kernel_func_exists;
 		env.kprobes = kernel_has_kprobes();
 		env.raw_tracepoints = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL) == 1;
-		env.fentry = kernel_has_fentry;
 		env.fentry_refusal = kernel_fentry_refusal;
 		env.fentry_int_ptr = kernel_fentry_int_ptr;
 		env.force_kprobe = env_flag("BPFNET_FORCE_KPROBE");
@@ -255,7 +260,8 @@ static const char *offered(const struct hook_set *s, const struct hook_env *env,
 			       : NULL;
 	case HOOK_FENTRY:
 	case HOOK_FEXIT:
-		return env->fentry && !env->force_kprobe && env->btf_function_exists && env->fentry() &&
+		return env->fentry_refusal && !env->force_kprobe && env->btf_function_exists &&
+				       !env->fentry_refusal() &&
 				       env->btf_function_exists(c->target, d->module)
 			       ? c->target
 			       : NULL;
@@ -333,15 +339,12 @@ static void plan_one(const struct hook_set *s, int i, const struct hook_env *env
 	} else if (n && turned_down == n)
 		ch->inapplicable = true;
 	else if (n && all_kprobes && !env->kprobes) {
-		const char *refusal = any_fentry && env->fentry_refusal ? env->fentry_refusal() : NULL;
-		char nor_fentry[160] = "";
+		size_t len;
 
-		if (refusal)
-			snprintf(nor_fentry, sizeof(nor_fentry), " nor fentry programs (%s)", refusal);
-		snprintf(ch->why, sizeof(ch->why),
-			 "kernel %s cannot attach kprobes (no kprobe PMU and no kprobe_events: "
-			 "CONFIG_KPROBE_EVENTS is off)%s, needed for %s: %s",
-			 env->release, nor_fentry, d->role, tried.buf);
+		format_no_kprobes(ch->why, sizeof(ch->why), env->release,
+				  any_fentry && env->fentry_refusal ? env->fentry_refusal() : NULL);
+		len = strlen(ch->why);
+		snprintf(ch->why + len, sizeof(ch->why) - len, ", needed for %s: %s", d->role, tried.buf);
 	} else
 		snprintf(ch->why, sizeof(ch->why),
 			 "kernel %s has none of the probe points %s needs for %s: %s", env->release, s->tool,

@@ -105,8 +105,11 @@ struct hook_env {
 	bool (*btf_function_exists)(const char *func, const char *module);
 	bool kprobes; /* kprobes can be attached at all */
 	bool raw_tracepoints; /* BPF_PROG_TYPE_RAW_TRACEPOINT is supported */
-	bool (*fentry)(void); /* fentry and fexit programs load and attach (BPF trampolines); NULL: never */
-	const char *(*fentry_refusal)(void); /* why they do not, for messages; NULL: not said */
+	/*
+	 * Why fentry and fexit programs (BPF trampolines) cannot load and attach here, NULL when
+	 * they can; NULL itself: never, nothing said.
+	 */
+	const char *(*fentry_refusal)(void);
 	/*
 	 * An fentry program may read an int * argument (the verifier took only pointers to structs
 	 * before 5.17: "arg3 type INT is not a struct", EACCES on 5.10); NULL: never.

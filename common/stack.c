@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ksyms.h"
+#include "util.h"
 
 /* The most program frames before the trampoline (the program appears once or twice). */
 #define STACK_BPF_PROG_FRAMES 3
@@ -37,7 +38,7 @@ static bool is_runner(const struct ksym *s)
 {
 	static const char *const runner[] = { "bpf_trace_run", "__bpf_trace_", "__traceiter_" };
 
-	for (size_t i = 0; s && i < sizeof(runner) / sizeof(runner[0]); i++)
+	for (size_t i = 0; s && i < ARRAY_SIZE(runner); i++)
 		if (!strncmp(s->name, runner[i], strlen(runner[i])))
 			return true;
 	return false;
@@ -181,4 +182,23 @@ int stack_frames_read(struct stack_frames *sf, const struct bpf_map *map, int st
 		last.n = sf->n;
 	}
 	return sf->n;
+}
+
+int stack_tracepoint_frames(const char *const *frames, int n)
+{
+	static const char *const machinery[] = {
+		"__traceiter_", "perf_trace_", "trace_event_raw_event_", "perf_tp_event", "trace_call_bpf",
+	};
+	int i = 0;
+
+	for (; i < n; i++) {
+		bool tracing = false;
+
+		for (size_t k = 0; k < ARRAY_SIZE(machinery); k++)
+			if (!strncmp(frames[i], machinery[k], strlen(machinery[k])))
+				tracing = true;
+		if (!tracing)
+			break;
+	}
+	return i;
 }

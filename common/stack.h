@@ -43,6 +43,12 @@ int stack_bpf_frames(const struct ksyms *ks, const uint64_t *ips, int n, bool *f
 int stack_from_kernel(uint64_t *ips, int n);
 /* The traced function's frame after an fentry program's BPF frames, as the kprobe's (above). */
 uint64_t stack_fentry_frame(uint64_t ret);
+/*
+ * The number of innermost frames of a classic tracepoint program's stack, rendered, that belong
+ * to the tracepoint's machinery (__traceiter_*, perf_trace_*, ...) rather than to the kernel code
+ * that hit it. Other programs' stacks have none: stack_from_kernel trims them.
+ */
+int stack_tracepoint_frames(const char *const *frames, int n);
 
 /* A kernel stack rendered for printing. */
 struct stack_frames {

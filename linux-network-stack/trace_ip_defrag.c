@@ -374,21 +374,20 @@ static void handle_event(void *ctx, const void *data, size_t size)
 	static struct stack_frames stack;
 	const char *reason = NULL;
 	char hms[16];
-	int n = 0, skip;
+	int n = 0;
 
 	if (size < sizeof(*ev))
 		return;
 	if (ev->type == DEFRAG_EV_KFREE && ev->stack_id >= 0)
 		n = stack_frames_read(&stack, p->skel->maps.stacks, ev->stack_id);
-	skip = n > 0 ? drop_tracing_frames(stack.frame, n) : 0;
 	if (ev->free_hook == DEFRAG_FREE_TP_CONSUME)
 		reason = "CONSUMED";
 	else if (ev->reason)
 		reason = drop_reason_name(ev->reason);
 	fmt_wall_ns_hms(ktime_to_wall_ns(ev->ts_ns), hms, sizeof(hms));
-	emit(stdout, ev, hms, stack.frame + skip, n - skip, reason);
+	emit(stdout, ev, hms, stack.frame, n, reason);
 	if (log_file)
-		emit(log_file, ev, hms, stack.frame + skip, n - skip, reason);
+		emit(log_file, ev, hms, stack.frame, n, reason);
 }
 
 int main(int argc, char **argv)

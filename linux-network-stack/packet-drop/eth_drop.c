@@ -349,7 +349,7 @@ static void handle_event(void *ctx, const void *data, size_t size)
 	const struct eth_drop_event *ev = data;
 	static struct stack_frames stack;
 	const char *const *frames = stack.frame;
-	int n = 0, skip;
+	int n = 0;
 	char hms[16];
 
 	if (size < sizeof(*ev))
@@ -361,12 +361,11 @@ static void handle_event(void *ctx, const void *data, size_t size)
 		p->hidden++;
 		return;
 	}
-	skip = drop_tracing_frames(frames, n);
 	fmt_time_hms(hms, sizeof(hms));
 	if (g_common.json)
-		eth_drop_print_json(stdout, ev, hms, frames + skip, n - skip);
+		eth_drop_print_json(stdout, ev, hms, frames, n);
 	else
-		eth_drop_print_event(stdout, ev, hms, frames + skip, n - skip, &p->opts);
+		eth_drop_print_event(stdout, ev, hms, frames, n, &p->opts);
 	output_event_end();
 }
 

@@ -14,7 +14,6 @@
 
 #include "argparse.h"
 #include "bpfload.h"
-#include "drop_probe.h"
 #include "events.h"
 #include "filter.h"
 #include "hook.h"
@@ -253,7 +252,7 @@ static void render_stack(const struct tracer *t, int stack_id, int stage, struct
 		r->nframes[stage] = n;
 		return;
 	}
-	skip = drop_tracing_frames(sf->frame, n);
+	skip = stack_tracepoint_frames(sf->frame, n);
 	r->frames[stage] = sf->frame + skip;
 	r->nframes[stage] = n - skip;
 }

@@ -26,9 +26,9 @@ const char *fixture_series(enum fixture_kernel k)
 
 static const struct hook_env *fixture_env_current;
 
-static bool fentry_supported(void)
+static const char *fentry_accepted(void)
 {
-	return true;
+	return NULL;
 }
 
 /* The modules' functions of <series>.kallsyms (with their clones), read once. */
@@ -162,7 +162,7 @@ const struct hook_env *fixture_env(enum fixture_kernel k)
 		.btf_function_exists = fixture_btf_function,
 		.kprobes = true,
 		.raw_tracepoints = true,
-		.fentry = fentry_supported,
+		.fentry_refusal = fentry_accepted,
 		.fentry_int_ptr = fixture_fentry_int_ptr,
 	};
 	fixture_env_current = &env;

@@ -46,75 +46,18 @@ START_TEST(test_normal_pattern_too_few_frames)
 {
 	static const char *const one[] = { "kfree_skb+0x1" };
 	static const char *const tcp[] = { "kfree_skb+0x1", "tcp_v4_rcv+0x5a" };
-	static const char *const traced[] = { "__traceiter_kfree_skb+0x2", "kfree_skb+0x1" };
 
 	ck_assert(!drop_is_normal_pattern(one, 1));
 	ck_assert(!drop_is_normal_pattern(tcp, 1));
 	ck_assert(!drop_is_normal_pattern(tcp, 0));
 	ck_assert(!drop_is_normal_pattern(NULL, 0));
-	/* Two frames, but only one after the tracing machinery. */
-	ck_assert(!drop_is_normal_pattern(traced, ARRAY_SIZE(traced)));
-}
-END_TEST
-
-START_TEST(test_normal_pattern_skips_tracing_frames)
-{
-	static const char *const traced[] = {
-		"__traceiter_kfree_skb+0x2",
-		"perf_trace_kfree_skb+0x10",
-		"kfree_skb_reason+0x12",
-		"tcp_v4_rcv+0x5a",
-	};
-	static const char *const traced_bad[] = {
-		"__traceiter_kfree_skb+0x2",
-		"kfree_skb_reason+0x12",
-		"ip_rcv_core+0x1",
-	};
-	/* Without skipping, frame 1 would be kfree_skb and frame 2 would be normal. */
-	static const char *const traced_shift[] = {
-		"__traceiter_kfree_skb+0x50",
-		"kfree_skb+0x1",
-		"tcp_v4_rcv+0x5a",
-	};
-
-	ck_assert(drop_is_normal_pattern(traced, ARRAY_SIZE(traced)));
-	ck_assert(!drop_is_normal_pattern(traced_bad, ARRAY_SIZE(traced_bad)));
-	ck_assert(drop_is_normal_pattern(traced_shift, ARRAY_SIZE(traced_shift)));
-}
-END_TEST
-
-START_TEST(test_tracing_frames)
-{
-	static const char *const none[] = { "kfree_skb+0x1", "tcp_v4_rcv+0x5a" };
-	static const char *const one[] = { "__traceiter_kfree_skb+0x2", "kfree_skb+0x1" };
-	static const char *const all_kinds[] = {
-		"__traceiter_kfree_skb+0x2",
-		"perf_trace_kfree_skb+0x3",
-		"trace_event_raw_event_kfree_skb+0x4",
-		"perf_tp_event+0x7",
-		"trace_call_bpf+0x8",
-		"kfree_skb_reason+0x9",
-		"__traceiter_again+0x1",
-	};
-	static const char *const only[] = { "__traceiter_kfree_skb+0x2", "perf_trace_kfree_skb+0x3" };
-	/* Only leading frames count, and names must start with the prefix. */
-	static const char *const inner[] = { "x__traceiter_y+0x1", "__traceiter_kfree_skb+0x2" };
-
-	ck_assert_int_eq(drop_tracing_frames(none, ARRAY_SIZE(none)), 0);
-	ck_assert_int_eq(drop_tracing_frames(one, ARRAY_SIZE(one)), 1);
-	ck_assert_int_eq(drop_tracing_frames(all_kinds, ARRAY_SIZE(all_kinds)), 5);
-	ck_assert_int_eq(drop_tracing_frames(only, ARRAY_SIZE(only)), 2);
-	ck_assert_int_eq(drop_tracing_frames(inner, ARRAY_SIZE(inner)), 0);
-	ck_assert_int_eq(drop_tracing_frames(NULL, 0), 0);
-	ck_assert_int_eq(drop_tracing_frames(all_kinds, 3), 3);
 }
 END_TEST
 
 int main(void)
 {
 	const TTest *frames_tests[] = { test_normal_pattern_true, test_normal_pattern_false,
-					test_normal_pattern_too_few_frames,
-					test_normal_pattern_skips_tracing_frames, test_tracing_frames };
+					test_normal_pattern_too_few_frames };
 
 	return unit_run(unit_suite("drop_probe", "frames", frames_tests, ARRAY_SIZE(frames_tests)));
 }

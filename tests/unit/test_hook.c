@@ -36,9 +36,9 @@ static bool fixture_btf_function(const char *func, const char *module)
 	return !strcmp(func, "kfree_skb_reason") || !strcmp(func, "__dev_queue_xmit");
 }
 
-static bool fentry_supported(void)
+static const char *fentry_accepted(void)
 {
-	return true;
+	return NULL;
 }
 
 static const char *fentry_refused(void)
@@ -66,7 +66,7 @@ static void setup(void)
 		.btf_function_exists = fixture_btf_function,
 		.kprobes = true,
 		.raw_tracepoints = true,
-		.fentry = fentry_supported,
+		.fentry_refusal = fentry_accepted,
 	};
 	ck_assert_ptr_nonnull(fixture_ksyms);
 }
@@ -356,11 +356,11 @@ START_TEST(test_fentry)
 	ck_assert_str_eq(hook_chosen(&s, 3)->prog, "d_fentry");
 	/* Without trampolines, or with BPFNET_FORCE_KPROBE, every hook is a kprobe (none for
 	 * __dev_queue_xmit, which has BTF and no symbol in the fixture). */
-	env.fentry = NULL;
+	env.fentry_refusal = NULL;
 	ck_assert_int_eq(hook_plan(&s, &env), 1);
 	ck_assert_str_eq(chosen_desc(&s, 0), "kprobe kfree_skb_reason");
 	ck_assert_str_eq(chosen_desc(&s, 1), "kprobe ovs_vport_receive");
-	env.fentry = fentry_supported;
+	env.fentry_refusal = fentry_accepted;
 	env.force_kprobe = true;
 	ck_assert_int_eq(hook_plan(&s, &env), 1);
 	ck_assert_str_eq(chosen_desc(&s, 0), "kprobe kfree_skb_reason");
@@ -375,7 +375,6 @@ START_TEST(test_fentry)
 			 "CONFIG_KPROBE_EVENTS is off), needed for no btf: fentry ip_send_skb, kprobe "
 			 "ip_send_skb.isra.N");
 	/* A kernel that refuses fentry programs: the message says why too. */
-	env.fentry = NULL;
 	env.fentry_refusal = fentry_refused;
 	ck_assert_int_eq(hook_plan(&s, &env), 4);
 	ck_assert_str_eq(s.c[0].why,
@@ -412,11 +411,11 @@ START_TEST(test_fexit)
 	ck_assert_ptr_nonnull(strstr(list, "core (required):\n  fexit kfree_skb_reason\n  kretprobe "
 					   "kfree_skb_reason\n  chosen: fexit kfree_skb_reason\n"));
 	/* Without trampolines, or with BPFNET_FORCE_KPROBE, every return is a kretprobe. */
-	env.fentry = NULL;
+	env.fentry_refusal = NULL;
 	ck_assert_int_eq(hook_plan(&s, &env), 0);
 	ck_assert_str_eq(chosen_desc(&s, 0), "kretprobe kfree_skb_reason");
 	ck_assert_str_eq(chosen_desc(&s, 1), "kretprobe ovs_vport_receive");
-	env.fentry = fentry_supported;
+	env.fentry_refusal = fentry_accepted;
 	env.force_kprobe = true;
 	ck_assert_int_eq(hook_plan(&s, &env), 0);
 	ck_assert_str_eq(chosen_desc(&s, 0), "kretprobe kfree_skb_reason");

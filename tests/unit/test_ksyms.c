@@ -452,6 +452,33 @@ START_TEST(test_stack_bpf_frames)
 }
 END_TEST
 
+START_TEST(test_stack_tracepoint_frames)
+{
+	static const char *const none[] = { "kfree_skb+0x1", "tcp_v4_rcv+0x5a" };
+	static const char *const one[] = { "__traceiter_kfree_skb+0x2", "kfree_skb+0x1" };
+	static const char *const all_kinds[] = {
+		"__traceiter_kfree_skb+0x2",
+		"perf_trace_kfree_skb+0x3",
+		"trace_event_raw_event_kfree_skb+0x4",
+		"perf_tp_event+0x7",
+		"trace_call_bpf+0x8",
+		"kfree_skb_reason+0x9",
+		"__traceiter_again+0x1",
+	};
+	static const char *const only[] = { "__traceiter_kfree_skb+0x2", "perf_trace_kfree_skb+0x3" };
+	/* Only leading frames count, and names must start with the prefix. */
+	static const char *const inner[] = { "x__traceiter_y+0x1", "__traceiter_kfree_skb+0x2" };
+
+	ck_assert_int_eq(stack_tracepoint_frames(none, ARRAY_SIZE(none)), 0);
+	ck_assert_int_eq(stack_tracepoint_frames(one, ARRAY_SIZE(one)), 1);
+	ck_assert_int_eq(stack_tracepoint_frames(all_kinds, ARRAY_SIZE(all_kinds)), 5);
+	ck_assert_int_eq(stack_tracepoint_frames(only, ARRAY_SIZE(only)), 2);
+	ck_assert_int_eq(stack_tracepoint_frames(inner, ARRAY_SIZE(inner)), 0);
+	ck_assert_int_eq(stack_tracepoint_frames(NULL, 0), 0);
+	ck_assert_int_eq(stack_tracepoint_frames(all_kinds, 3), 3);
+}
+END_TEST
+
 static Suite *ksyms_suite(void)
 {
 	const TTest *fixture_tests[] = { test_find_exact_start,
@@ -464,9 +491,10 @@ static Suite *ksyms_suite(void)
 					 test_format_unknown,
 					 test_has,
 					 test_attach_name_without_symbols };
-	const TTest *other_tests[] = { test_load_missing_file, test_restricted_kallsyms,
-				       test_long_symbol_names, test_clone_name,
-				       test_clone_pattern,     test_stack_bpf_frames };
+	const TTest *other_tests[] = { test_load_missing_file,      test_restricted_kallsyms,
+				       test_long_symbol_names,      test_clone_name,
+				       test_clone_pattern,          test_stack_bpf_frames,
+				       test_stack_tracepoint_frames };
 	Suite *s = suite_create("ksyms");
 	TCase *tc;
 

@@ -256,7 +256,7 @@ static bool fentry_target_present(const struct bpf_program *prog)
 	if (strncmp(sec, "fentry/", 7) && !fexit)
 		return true;
 	func = sec + (fexit ? 6 : 7);
-	if (!hook_env_kernel()->fentry())
+	if (hook_env_kernel()->fentry_refusal())
 		return false;
 	if (kernel_func_exists(func, NULL))
 		return fexit || !has_int_ptr_arg(func) || hook_env_kernel()->fentry_int_ptr();
