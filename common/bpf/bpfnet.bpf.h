@@ -34,25 +34,29 @@ struct sk_buff___v62 {
  * kprobes only; before 5.17 it refuses to read an int * argument (hook_fentry_int_ptr_usable).
  */
 // clang-format off
-#define BPFNET_FUNC_ENTRY(prog, func, args...)                                                               \
-	static __always_inline int ____##prog(void *ctx, ##args);                                            \
-	SEC("kprobe")                                                                                        \
-	int prog(struct pt_regs *ctx)                                                                        \
-	{                                                                                                    \
-		_Pragma("GCC diagnostic push")                                                               \
-		_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")                                       \
-		return ____##prog(___bpf_kprobe_args(args));                                                 \
-		_Pragma("GCC diagnostic pop")                                                                \
-	}                                                                                                    \
-	SEC("fentry/" #func)                                                                                 \
-	int prog##_fentry(unsigned long long *ctx)                                                           \
-	{                                                                                                    \
-		_Pragma("GCC diagnostic push")                                                               \
-		_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")                                       \
-		return ____##prog(___bpf_ctx_cast(args));                                                    \
-		_Pragma("GCC diagnostic pop")                                                                \
-	}                                                                                                    \
-	static __always_inline int ____##prog(void *ctx, ##args)
+#define ___bpfnet_unparen(...) __VA_ARGS__
+/* Both programs of BPFNET_FUNC_ENTRY; lead: the parameters the body takes before ctx, in
+ * parentheses, and what the kprobe and the fentry program pass for them. */
+#define ___BPFNET_FUNC_ENTRY(prog, func, lead, kprobe_lead, fentry_lead, args...)                           \
+	static __always_inline int ____##prog(___bpfnet_unparen lead void *ctx, ##args);                    \
+	SEC("kprobe")                                                                                       \
+	int prog(struct pt_regs *ctx)                                                                       \
+	{                                                                                                   \
+		_Pragma("GCC diagnostic push")                                                              \
+		_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")                                      \
+		return ____##prog(___bpfnet_unparen kprobe_lead ___bpf_kprobe_args(args));                  \
+		_Pragma("GCC diagnostic pop")                                                               \
+	}                                                                                                   \
+	SEC("fentry/" #func)                                                                                \
+	int prog##_fentry(unsigned long long *ctx)                                                          \
+	{                                                                                                   \
+		_Pragma("GCC diagnostic push")                                                              \
+		_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")                                      \
+		return ____##prog(___bpfnet_unparen fentry_lead ___bpf_ctx_cast(args));                     \
+		_Pragma("GCC diagnostic pop")                                                               \
+	}                                                                                                   \
+	static __always_inline int ____##prog(___bpfnet_unparen lead void *ctx, ##args)
+#define BPFNET_FUNC_ENTRY(prog, func, args...) ___BPFNET_FUNC_ENTRY(prog, func, (), (), (), ##args)
 // clang-format on
 
 /*
@@ -65,24 +69,7 @@ struct sk_buff___v62 {
  */
 // clang-format off
 #define BPFNET_FUNC_ENTRY_SP(prog, func, args...)                                                            \
-	static __always_inline int ____##prog(__u64 sp, void *ctx, ##args);                                 \
-	SEC("kprobe")                                                                                        \
-	int prog(struct pt_regs *ctx)                                                                        \
-	{                                                                                                    \
-		_Pragma("GCC diagnostic push")                                                               \
-		_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")                                       \
-		return ____##prog(PT_REGS_SP(ctx), ___bpf_kprobe_args(args));                                \
-		_Pragma("GCC diagnostic pop")                                                                \
-	}                                                                                                    \
-	SEC("fentry/" #func)                                                                                 \
-	int prog##_fentry(unsigned long long *ctx)                                                           \
-	{                                                                                                    \
-		_Pragma("GCC diagnostic push")                                                               \
-		_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")                                       \
-		return ____##prog(0, ___bpf_ctx_cast(args));                                                \
-		_Pragma("GCC diagnostic pop")                                                                \
-	}                                                                                                    \
-	static __always_inline int ____##prog(__u64 sp, void *ctx, ##args)
+	___BPFNET_FUNC_ENTRY(prog, func, (__u64 sp,), (PT_REGS_SP(ctx),), (0,), ##args)
 // clang-format on
 
 /*
