@@ -10,8 +10,8 @@
 # - cpu_monitor (-t 1, --json: every thread, not only the top 5 of the text, which the
 #   scenario's own commands can fill under TCG): over the reports, hog_hi got at least 3 times
 #   hog_lo's time on CPU 0 (weights 1024 : 36, expected 28; 5.10's CFS under TCG gave nice 10
-#   only 3.9 instead of 9.3: a task runs at least a tick); the profile names hog_spin, called
-#   from hog_main.
+#   only 3.9 instead of 9.3: a task runs at least a tick); one of the profiles of the last
+#   two cycles names hog_spin, called from hog_main.
 set -euo pipefail
 source "$(dirname "$0")/../lib/tool.sh"
 
@@ -45,13 +45,13 @@ renice -n -10 -p "$LAB_TOOL_PID" >/dev/null
 lab_wait_for 120 test -s "$work/cpum.ready" || lab_fail "cpu_monitor did not attach: $(cat "$work/cpum.err")"
 
 reports() { grep -c '"groups"' "$work/cpum.json" || true; }
-cycle_under_load() { (($(reports) >= before + 2)); }
+cycle_under_load() { (($(reports) >= before + 3)); }
 before=$(reports)
 start_prog "$work/hogs.out" "$progs/cpu_hog" 0:0:hog_hi 0:15:hog_lo
 kill -USR1 "$starved"
 lab_wait_for 60 grep -q '^spun' "$work/starved.out" ||
     { ps -eo pid,ni,stat,time,comm >&2; cat "$work/cpum.json" "$work/cpum.err" >&2; lab_fail "sched_starved did not spin in 60 s"; }
-# The report after the one under way when the hogs started covers a whole cycle of load.
+# The two reports after the one under way when the hogs started cover whole cycles of load.
 lab_wait_for 20 cycle_under_load || { cat "$work/cpum.json" >&2; lab_fail "cpu_monitor reported no whole cycle under load"; }
 lab_tool_stop
 kill -INT "$cpum"
@@ -80,10 +80,17 @@ lab_ok "CPU 0 over the reports: hog_hi ${hi} %, hog_lo ${lo} %"
 awk -v h="$hi" -v l="$lo" 'BEGIN { exit !(l > 0 && h >= 3 * l) }' ||
     { cat "$work/cpum.json" >&2; lab_fail "hog_hi ${hi} %, hog_lo ${lo} %: not 3 times (expected 28)"; }
 lab_ok "hog_hi (nice 0) got at least 3 times hog_lo's (nice 15) share (expected 28)"
-profile=$(find "$work/prof" -name 'perf_cpu0_*.txt' | sort | tail -1)
-[[ -n $profile ]] || lab_fail "no profile of CPU 0"
-grep -qE '^ +[0-9.]+% +[0-9]+ +hog_hi +\[\.\] hog_spin$' "$profile" ||
-    { cat "$profile" >&2; lab_fail "the profile does not name hog_spin for hog_hi"; }
-grep -qE '^ +(-> )?hog_main$' "$profile" || { cat "$profile" >&2; lab_fail "no hog_main in the call graph"; }
-lab_ok "the profile names hog_spin, called from hog_main"
+# The profiles of those two cycles: cpu_monitor reads the kernel's symbols for its first report
+# with kernel stacks, and under TCG that read fills most of the next cycle's profile (85 % of
+# it in one run): one of the two shows the load without it.
+names_hogs() {
+    grep -qE '^ +[0-9.]+% +[0-9]+ +hog_hi +\[\.\] hog_spin$' "$1" && grep -qE '^ +(-> )?hog_main$' "$1"
+}
+last_two=$(find "$work/prof" -name 'perf_cpu0_*.txt' | sort | tail -2)
+[[ -n $last_two ]] || lab_fail "no profile of CPU 0"
+mapfile -t profiles <<<"$last_two"
+named=0
+for profile in "${profiles[@]}"; do names_hogs "$profile" && named=$((named + 1)); done
+((named > 0)) || { cat "${profiles[@]}" >&2; lab_fail "neither of the last two profiles names hog_spin for hog_hi, called from hog_main"; }
+lab_ok "$named of the last two profiles name hog_spin for hog_hi, called from hog_main"
 lab_tool_no_leftovers
