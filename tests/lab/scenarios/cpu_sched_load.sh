@@ -81,8 +81,8 @@ awk -v h="$hi" -v l="$lo" 'BEGIN { exit !(l > 0 && h >= 3 * l) }' ||
     { cat "$work/cpum.json" >&2; lab_fail "hog_hi ${hi} %, hog_lo ${lo} %: not 3 times (expected 28)"; }
 lab_ok "hog_hi (nice 0) got at least 3 times hog_lo's (nice 15) share (expected 28)"
 # The profiles of those two cycles: cpu_monitor reads the kernel's symbols for its first report
-# with kernel stacks, and under TCG that read fills most of the next cycle's profile (85 % of
-# it in one run): one of the two shows the load without it.
+# with kernel stacks, and under TCG that read fills most of the next cycle's profile (at least
+# 74 % of it in one run): one of the two shows the load without it.
 names_hogs() {
     grep -qE '^ +[0-9.]+% +[0-9]+ +hog_hi +\[\.\] hog_spin$' "$1" && grep -qE '^ +(-> )?hog_main$' "$1"
 }
