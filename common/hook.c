@@ -434,6 +434,19 @@ void hook_prepare(struct hook_set *s, struct bpf_object *obj)
 		bpf_program__set_autoload(prog, prog_used(s, bpf_program__name(prog)));
 }
 
+/*
+ * By address where the name is one function's: the kernel then skips its own lookup of the
+ * name, before 6.2 a scan of every symbol (most of a tool's start on 5.10 under emulation).
+ * libbpf takes names only for legacy kprobe_events (no kprobe PMU).
+ */
+static struct bpf_link *attach_kprobe(const struct hook_choice *ch)
+{
+	uint64_t addr = kernel_has_kprobe_pmu() ? ksyms_unique_addr(kernel_functions(), ch->symbol) : 0;
+	LIBBPF_OPTS(bpf_kprobe_opts, opts, .retprobe = ch->cand->kind == HOOK_KRETPROBE, .offset = addr);
+
+	return bpf_program__attach_kprobe_opts(ch->prog, addr ? NULL : ch->symbol, &opts);
+}
+
 static struct bpf_link *attach_one(const struct hook_choice *ch)
 {
 	const char *target = ch->symbol;
@@ -452,7 +465,7 @@ static struct bpf_link *attach_one(const struct hook_choice *ch)
 		return bpf_program__attach_trace(ch->prog);
 	case HOOK_KPROBE:
 	case HOOK_KRETPROBE:
-		return bpf_program__attach_kprobe(ch->prog, ch->cand->kind == HOOK_KRETPROBE, target);
+		return attach_kprobe(ch);
 	case HOOK_UPROBE:
 	case HOOK_URETPROBE: {
 		char path[512];

@@ -198,6 +198,20 @@ bool ksyms_has(const struct ksyms *ks, const char *name)
 	return false;
 }
 
+uint64_t ksyms_unique_addr(const struct ksyms *ks, const char *name)
+{
+	uint64_t addr = 0;
+
+	for (size_t i = 0; ks && i < ks->n; i++) {
+		if (strcmp(ks->syms[i].name, name))
+			continue;
+		if (addr)
+			return 0;
+		addr = ks->syms[i].addr;
+	}
+	return addr;
+}
+
 static const struct {
 	enum ksym_clone kind;
 	const char *suffix;

@@ -34,6 +34,8 @@ const struct ksym *ksyms_find(const struct ksyms *ks, uint64_t addr);
 bool ksyms_module_range(const struct ksyms *ks, const char *module, uint64_t *lo, uint64_t *hi);
 /* Whether a text symbol of that exact name exists. */
 bool ksyms_has(const struct ksyms *ks, const char *name);
+/* The address of the one text symbol of that exact name; 0 if there is none, or several. */
+uint64_t ksyms_unique_addr(const struct ksyms *ks, const char *name);
 /* GCC's clones of a function, by the suffix GCC gives them (.cold parts are never clones). */
 enum ksym_clone {
 	KSYM_CLONE_ISRA = 1u << 0, /* name.isra.N: arguments removed or passed differently */

@@ -193,10 +193,14 @@ bool tracepoint_exists(const char *category, const char *tp)
 	return false;
 }
 
+bool kernel_has_kprobe_pmu(void)
+{
+	return path_exists("/sys/bus/event_source/devices/kprobe/type");
+}
+
 bool kernel_has_kprobes(void)
 {
-	return path_exists("/sys/bus/event_source/devices/kprobe/type") ||
-	       path_exists("/sys/kernel/tracing/kprobe_events") ||
+	return kernel_has_kprobe_pmu() || path_exists("/sys/kernel/tracing/kprobe_events") ||
 	       path_exists("/sys/kernel/debug/tracing/kprobe_events");
 }
 

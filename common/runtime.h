@@ -39,6 +39,8 @@ bool release_below(const char *release, int major, int minor);
 bool tracepoint_exists(const char *category, const char *name);
 /* Whether kprobes can be attached at all (kprobe PMU or tracefs kprobe_events). */
 bool kernel_has_kprobes(void);
+/* Whether the kprobe PMU is there (perf_event_open of kprobes, by name or address: 4.17+). */
+bool kernel_has_kprobe_pmu(void);
 /* Inode number of this process's network namespace (dies if /proc/self/ns/net is unreadable). */
 uint32_t netns_inum(void);
 /* Whether the module is loaded (/sys/module/<name>) or built into the kernel (modules.builtin). */

@@ -179,6 +179,20 @@ START_TEST(test_has)
 }
 END_TEST
 
+/* A kprobe's address: the name's only text symbol, never one of several. */
+START_TEST(test_unique_addr)
+{
+	ck_assert_uint_eq(ksyms_unique_addr(ks, "kfree_skb_reason"), 0xffffffff81234000ULL);
+	ck_assert_uint_eq(ksyms_unique_addr(ks, "ovs_vport_receive"), 0xffffffffc0a01000ULL);
+	ck_assert_uint_eq(ksyms_unique_addr(ks, "ip_send_skb.isra.0"), 0xffffffff81234100ULL);
+	ck_assert(ksyms_has(ks, "dup_static_fn"));
+	ck_assert_uint_eq(ksyms_unique_addr(ks, "dup_static_fn"), 0);
+	ck_assert_uint_eq(ksyms_unique_addr(ks, "init_net"), 0);
+	ck_assert_uint_eq(ksyms_unique_addr(ks, "no_such_function"), 0);
+	ck_assert_uint_eq(ksyms_unique_addr(NULL, "kfree_skb_reason"), 0);
+}
+END_TEST
+
 /* The name to attach a probe to for a function name; NULL: none. */
 static const struct attach_case {
 	const char *function, *attach;
@@ -490,6 +504,7 @@ static Suite *ksyms_suite(void)
 					 test_format_styles,
 					 test_format_unknown,
 					 test_has,
+					 test_unique_addr,
 					 test_attach_name_without_symbols };
 	const TTest *other_tests[] = { test_load_missing_file,      test_restricted_kallsyms,
 				       test_long_symbol_names,      test_clone_name,
