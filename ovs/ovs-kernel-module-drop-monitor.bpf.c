@@ -7,6 +7,7 @@
  * actions being run on the skb says its recirculation id, input port and conntrack state.
  */
 #include "bpfnet.bpf.h"
+#include "call_nest.bpf.h"
 #include "drop_reason.bpf.h"
 #include "events.bpf.h"
 #include "kmod/openvswitch.h"
@@ -19,21 +20,15 @@ BPFNET_SCRATCH(snap, struct pkt_snap)
 
 BPFNET_STACK_MAP(stacks, 8192);
 
-#define ACTIONS_MAX_DEPTH 8
-/* How far apart two frames of one kernel stack can be: THREAD_SIZE, IRQ_STACK_SIZE. */
-#define KERNEL_STACK_SPAN (16 << 10)
-
 /*
  * The skbs whose actions this CPU is running (do_execute_actions, nested for clone(), sample()
  * and recirculation), innermost last, with their flow keys: a free of one of them happens
  * during the actions, in the datapath or in what its output called (dev_queue_xmit).
  */
 struct running_actions {
-	__u32 depth; /* calls entered and not returned; only the first ACTIONS_MAX_DEPTH are kept */
-	__u32 pad;
-	struct sk_buff *skb[ACTIONS_MAX_DEPTH];
-	struct sw_flow_key *key[ACTIONS_MAX_DEPTH];
-	__u64 sp[ACTIONS_MAX_DEPTH]; /* stack pointer at the call's entry; 0 under fentry */
+	struct call_nest nest;
+	struct sk_buff *skb[CALL_NEST_MAX];
+	struct sw_flow_key *key[CALL_NEST_MAX];
 };
 
 BPFNET_MAP(actions_running, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, struct running_actions, 1);
@@ -49,8 +44,8 @@ static __always_inline struct sw_flow_key *running_key(struct sk_buff *skb, bool
 	if (!r)
 		return NULL;
 #pragma unroll
-	for (int i = ACTIONS_MAX_DEPTH - 1; i >= 0; i--) {
-		if (i < r->depth && r->skb[i] == skb) {
+	for (int i = CALL_NEST_MAX - 1; i >= 0; i--) {
+		if (i < r->nest.depth && r->skb[i] == skb) {
 			*found = true;
 			return r->key[i];
 		}
@@ -139,31 +134,6 @@ static __always_inline int report(void *ctx, struct sk_buff *skb, struct sw_flow
 	return 0;
 }
 
-/*
- * The depth of the calls on this CPU that are callers of a call entered at sp: a call whose
- * return the kretprobe missed is no caller (BPFNET_FUNC_ENTRY_SP) and leaves the record.
- * Callers are on the same stack as sp, at higher addresses; the datapath runs with bottom
- * halves off, so the calls on one CPU are one nested chain on one stack.
- */
-static __always_inline __u32 callers_depth(const struct running_actions *r, __u64 sp)
-{
-	__u32 d = r->depth;
-
-	if (!sp)
-		return d;
-	if (d > ACTIONS_MAX_DEPTH)
-		d = ACTIONS_MAX_DEPTH;
-#pragma unroll
-	for (int i = ACTIONS_MAX_DEPTH - 1; i >= 0; i--) {
-		if (i == d - 1) {
-			if (r->sp[i] > sp && r->sp[i] - sp < KERNEL_STACK_SPAN)
-				return d;
-			d--;
-		}
-	}
-	return d;
-}
-
 BPFNET_FUNC_ENTRY_SP(ovsdrop_do_execute_actions, do_execute_actions, void *dp, struct sk_buff *skb,
 		     struct sw_flow_key *key, const void *attr, int len)
 {
@@ -173,14 +143,12 @@ BPFNET_FUNC_ENTRY_SP(ovsdrop_do_execute_actions, do_execute_actions, void *dp, s
 
 	r = bpf_map_lookup_elem(&actions_running, &zero);
 	if (r) {
-		__u32 d = callers_depth(r, sp);
+		__u32 slot = call_nest_enter(&r->nest, sp);
 
-		if (d < ACTIONS_MAX_DEPTH) {
-			r->skb[d] = skb;
-			r->key[d] = key;
-			r->sp[d] = sp;
+		if (slot < CALL_NEST_MAX) {
+			r->skb[slot] = skb;
+			r->key[slot] = key;
 		}
-		r->depth = d + 1;
 	}
 	if (cfg && cfg->empty_actions && len == 0)
 		return report(ctx, skb, key, OVSDROP_EMPTY_ACTIONS, 0, 0);
@@ -188,7 +156,7 @@ BPFNET_FUNC_ENTRY_SP(ovsdrop_do_execute_actions, do_execute_actions, void *dp, s
 }
 
 /* do_execute_actions(dp, skb, key, attr, len) */
-BPFNET_FUNC_RETURN(ovsdrop_do_execute_actions_ret, do_execute_actions, 5, int ret)
+BPFNET_FUNC_RETURN_SP(ovsdrop_do_execute_actions_ret, do_execute_actions, 5, int ret)
 {
 	struct running_actions *r;
 	__u32 zero = 0;
@@ -196,8 +164,8 @@ BPFNET_FUNC_RETURN(ovsdrop_do_execute_actions_ret, do_execute_actions, 5, int re
 	(void)ret;
 
 	r = bpf_map_lookup_elem(&actions_running, &zero);
-	if (r && r->depth)
-		r->depth--;
+	if (r)
+		call_nest_return(&r->nest, sp);
 	return 0;
 }
 

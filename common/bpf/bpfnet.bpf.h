@@ -62,10 +62,10 @@ struct sk_buff___v62 {
 /*
  * BPFNET_FUNC_ENTRY whose body also takes sp, first: the stack pointer at func's entry under the
  * kprobe, 0 under fentry. For a body that must tell its callers from calls whose kretprobe never
- * ran: a kretprobe misses returns when its instances run out (maxactive is the CPU count on
- * kernels without preemption: 1 in a one-CPU guest, so a nested call's return is lost) or when
- * the kernel skips it while another BPF program runs on the CPU; fexit misses neither way. A
- * caller's call is on the same stack, at a higher address.
+ * ran (common/bpf/call_nest.bpf.h): a kretprobe misses returns when its instances run out
+ * (maxactive is the CPU count on kernels without preemption: 1 in a one-CPU guest, so a nested
+ * call's return is lost) or when the kernel skips it while another BPF program runs on the CPU;
+ * fexit misses neither way.
  */
 // clang-format off
 #define BPFNET_FUNC_ENTRY_SP(prog, func, args...)                                                            \
@@ -83,14 +83,15 @@ struct sk_buff___v62 {
  * the fexit program a pointer ret is a BTF pointer to the verifier (see BPFNET_FUNC_ENTRY).
  */
 // clang-format off
-#define BPFNET_FUNC_RETURN(prog, func, nargs, ret)                                                          \
-	static __always_inline int ____##prog(void *ctx, ret);                                               \
+/* Both programs of BPFNET_FUNC_RETURN; lead as in ___BPFNET_FUNC_ENTRY. */
+#define ___BPFNET_FUNC_RETURN(prog, func, nargs, lead, kretprobe_lead, fexit_lead, ret)                     \
+	static __always_inline int ____##prog(___bpfnet_unparen lead void *ctx, ret);                        \
 	SEC("kretprobe")                                                                                     \
 	int prog(struct pt_regs *ctx)                                                                        \
 	{                                                                                                    \
 		_Pragma("GCC diagnostic push")                                                               \
 		_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")                                       \
-		return ____##prog(ctx, (void *)PT_REGS_RC(ctx));                                             \
+		return ____##prog(___bpfnet_unparen kretprobe_lead ctx, (void *)PT_REGS_RC(ctx));           \
 		_Pragma("GCC diagnostic pop")                                                                \
 	}                                                                                                    \
 	SEC("fexit/" #func)                                                                                  \
@@ -98,10 +99,17 @@ struct sk_buff___v62 {
 	{                                                                                                    \
 		_Pragma("GCC diagnostic push")                                                               \
 		_Pragma("GCC diagnostic ignored \"-Wint-conversion\"")                                       \
-		return ____##prog(ctx, (void *)ctx[nargs]);                                                  \
+		return ____##prog(___bpfnet_unparen fexit_lead ctx, (void *)ctx[nargs]);                    \
 		_Pragma("GCC diagnostic pop")                                                                \
 	}                                                                                                    \
-	static __always_inline int ____##prog(void *ctx, ret)
+	static __always_inline int ____##prog(___bpfnet_unparen lead void *ctx, ret)
+#define BPFNET_FUNC_RETURN(prog, func, nargs, ret) ___BPFNET_FUNC_RETURN(prog, func, nargs, (), (), (), ret)
+/*
+ * BPFNET_FUNC_RETURN whose body also takes sp, first: the stack pointer as func returns under
+ * the kretprobe (its entry's, or 8 bytes above on x86-64), 0 under fexit (call_nest_return).
+ */
+#define BPFNET_FUNC_RETURN_SP(prog, func, nargs, ret)                                                        \
+	___BPFNET_FUNC_RETURN(prog, func, nargs, (__u64 sp,), (PT_REGS_SP(ctx),), (0,), ret)
 // clang-format on
 
 /* A map of entries values of value_type under keys of key_type: how every map here is declared. */

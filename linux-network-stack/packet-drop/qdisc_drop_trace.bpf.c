@@ -5,6 +5,7 @@
  * a kprobe pair or a tracepoint and loads only those programs.
  */
 #include "bpfnet.bpf.h"
+#include "call_nest.bpf.h"
 #include "drop_reason.bpf.h"
 #include "events.bpf.h"
 #include "skb_pkt.bpf.h"
@@ -13,9 +14,6 @@
 BPFNET_CONFIG(struct qdt_config)
 BPFNET_SCRATCH(event, struct qdt_event)
 BPFNET_SCRATCH(snap, struct pkt_snap)
-
-/* Transmit recursion stops at 8 nested devices (XMIT_RECURSION_LIMIT). */
-#define QDT_MAX_NESTING 8
 
 BPFNET_MAP(entry_counts, BPF_MAP_TYPE_PERCPU_ARRAY, __u32, __u64, QDT_HOOKS);
 
@@ -35,11 +33,13 @@ struct qdt_call {
 	__u8 has_ip;
 };
 
-/* The calls of one thread into one function, innermost last: tunnels nest transmits. */
+/*
+ * The calls of one thread into one function, innermost last: tunnels nest transmits, up to 8
+ * devices deep (XMIT_RECURSION_LIMIT, CALL_NEST_MAX).
+ */
 struct qdt_calls {
-	__u32 depth;
-	__u32 pad;
-	struct qdt_call call[QDT_MAX_NESTING];
+	struct call_nest nest;
+	struct qdt_call call[CALL_NEST_MAX];
 };
 
 struct qdt_thread_key {
@@ -166,47 +166,47 @@ static __always_inline struct qdt_calls *thread_calls(__u32 hook, bool create)
 	return bpf_map_lookup_elem(&calls_in_flight, &key);
 }
 
-static __always_inline void call_push(__u32 hook, const struct qdt_event *ev, bool passed, __u64 ptr)
+static __always_inline void call_push(__u32 hook, const struct qdt_event *ev, bool passed, __u64 ptr,
+				      __u64 sp)
 {
 	struct qdt_calls *calls = thread_calls(hook, true);
-	__u32 d;
+	struct qdt_call *c;
+	__u32 slot;
 
 	if (!calls)
 		return;
-	d = calls->depth;
-	if (d > 2 * QDT_MAX_NESTING) /* returns were missed: start over */
-		d = 0;
-	if (d < QDT_MAX_NESTING) {
-		struct qdt_call *c = &calls->call[d & (QDT_MAX_NESTING - 1)];
-
-		c->ptr = ptr;
-		c->passed = passed;
-		c->len = ev->len;
-		c->saddr = ev->saddr;
-		c->daddr = ev->daddr;
-		c->proto = ev->proto;
-		c->has_ip = ev->has_ip;
-	}
-	calls->depth = d + 1;
+	slot = call_nest_enter(&calls->nest, sp);
+	if (slot >= CALL_NEST_MAX)
+		return;
+	barrier_var(slot); /* as in call_pop */
+	c = &calls->call[slot & (CALL_NEST_MAX - 1)];
+	c->ptr = ptr;
+	c->passed = passed;
+	c->len = ev->len;
+	c->saddr = ev->saddr;
+	c->daddr = ev->daddr;
+	c->proto = ev->proto;
+	c->has_ip = ev->has_ip;
 }
 
-/* The entry record of the call now returning, if it passed the filter. */
-static __always_inline bool call_pop(__u32 hook, struct qdt_call *out)
+/* The entry record of the call now returning at sp, if it passed the filter. */
+static __always_inline bool call_pop(__u32 hook, struct qdt_call *out, __u64 sp)
 {
 	struct qdt_calls *calls = thread_calls(hook, false);
-	__u32 d;
+	__u32 slot;
 
-	if (!calls || !calls->depth)
+	if (!calls)
 		return false;
-	d = calls->depth - 1;
-	calls->depth = d;
-	if (d >= QDT_MAX_NESTING)
+	slot = call_nest_return(&calls->nest, sp);
+	if (slot >= CALL_NEST_MAX)
 		return false;
-	*out = calls->call[d & (QDT_MAX_NESTING - 1)];
+	barrier_var(slot); /* the mask below stays: the verifier needs it on the register it indexes with */
+	*out = calls->call[slot & (CALL_NEST_MAX - 1)];
 	return out->passed;
 }
 
-static __always_inline int on_entry(void *ctx, __u32 hook, struct sk_buff *skb, __u64 ptr, struct Qdisc *sch)
+static __always_inline int on_entry(void *ctx, __u64 sp, __u32 hook, struct sk_buff *skb, __u64 ptr,
+				    struct Qdisc *sch)
 {
 	const struct qdt_config *cfg = get_config();
 	struct qdt_event *ev = event_get();
@@ -218,7 +218,7 @@ static __always_inline int on_entry(void *ctx, __u32 hook, struct sk_buff *skb, 
 	passed = skb && skb_dev_matches(skb, ev->ifname, cfg);
 	if (passed)
 		fill_skb(ev, skb);
-	call_push(hook, ev, passed, ptr);
+	call_push(hook, ev, passed, ptr, sp);
 	if (!passed)
 		return 0;
 	counter_add(&entry_counts, hook, 1);
@@ -255,13 +255,13 @@ static __always_inline void drop_from_return(void *ctx, const struct qdt_config 
 	emit_event(ctx, ev, sizeof(*ev));
 }
 
-static __always_inline int on_return(void *ctx, __u32 hook, __u32 code)
+static __always_inline int on_return(void *ctx, __u64 sp, __u32 hook, __u32 code)
 {
 	const struct qdt_config *cfg = get_config();
 	struct qdt_call c;
 	int out = 0;
 
-	if (!cfg || !call_pop(hook, &c))
+	if (!cfg || !call_pop(hook, &c, sp))
 		return 0;
 	/* dev_hard_start_xmit returns a pointer; its status is in the int its 4th argument points to. */
 	if (hook == QDT_HARD_START_XMIT) {
@@ -280,9 +280,9 @@ static __always_inline int on_return(void *ctx, __u32 hook, __u32 code)
 
 /* The kretprobe prog (fexit prog_fexit) counting the return code of hook's function func of nargs arguments. */
 #define QDT_RETURN_PROBE(prog, func, nargs, hook)                                                            \
-	BPFNET_FUNC_RETURN(prog, func, nargs, int ret)                                                       \
+	BPFNET_FUNC_RETURN_SP(prog, func, nargs, int ret)                                                    \
 	{                                                                                                    \
-		return on_return(ctx, hook, (__u32)ret);                                                     \
+		return on_return(ctx, sp, hook, (__u32)ret);                                                 \
 	}
 
 /*
@@ -290,34 +290,34 @@ static __always_inline int on_return(void *ctx, __u32 hook, __u32 code)
  * nargs arguments, the first of them the skb.
  */
 #define QDT_SKB_XMIT_PROBES(entry, ret, func, nargs, hook)                                                   \
-	BPFNET_FUNC_ENTRY(entry, func, struct sk_buff *skb)                                                  \
+	BPFNET_FUNC_ENTRY_SP(entry, func, struct sk_buff *skb)                                               \
 	{                                                                                                    \
-		return on_entry(ctx, hook, skb, (__u64)BPF_CORE_READ(skb, dev), NULL);                       \
+		return on_entry(ctx, sp, hook, skb, (__u64)BPF_CORE_READ(skb, dev), NULL);                   \
 	}                                                                                                    \
 	QDT_RETURN_PROBE(ret, func, nargs, hook)
 
 /* __dev_queue_xmit(skb, sb_dev); its fexit program is not planned on dev_queue_xmit (1 argument). */
 QDT_SKB_XMIT_PROBES(kp_dev_queue_xmit, krp_dev_queue_xmit, __dev_queue_xmit, 2, QDT_DEV_QUEUE_XMIT)
 
-BPFNET_FUNC_ENTRY(kp_hard_start_xmit, dev_hard_start_xmit, struct sk_buff *first, struct net_device *dev,
-		  struct netdev_queue *txq, int *ret)
+BPFNET_FUNC_ENTRY_SP(kp_hard_start_xmit, dev_hard_start_xmit, struct sk_buff *first, struct net_device *dev,
+		     struct netdev_queue *txq, int *ret)
 {
-	return on_entry(ctx, QDT_HARD_START_XMIT, first, (__u64)ret, NULL);
+	return on_entry(ctx, sp, QDT_HARD_START_XMIT, first, (__u64)ret, NULL);
 }
 
 /* Its return value is the skb list left: the status is read from *ret (on_return). */
-BPFNET_FUNC_RETURN(krp_hard_start_xmit, dev_hard_start_xmit, 4, void *left)
+BPFNET_FUNC_RETURN_SP(krp_hard_start_xmit, dev_hard_start_xmit, 4, void *left)
 {
 	(void)left;
-	return on_return(ctx, QDT_HARD_START_XMIT, 0);
+	return on_return(ctx, sp, QDT_HARD_START_XMIT, 0);
 }
 
 /* erspan_xmit(skb, dev) */
 QDT_SKB_XMIT_PROBES(kp_erspan_xmit, krp_erspan_xmit, erspan_xmit, 2, QDT_ERSPAN_XMIT)
 
-BPFNET_FUNC_ENTRY(kp_fq_codel_enqueue, fq_codel_enqueue, struct sk_buff *skb, struct Qdisc *sch)
+BPFNET_FUNC_ENTRY_SP(kp_fq_codel_enqueue, fq_codel_enqueue, struct sk_buff *skb, struct Qdisc *sch)
 {
-	return on_entry(ctx, QDT_FQ_CODEL_ENQUEUE, skb, (__u64)BPF_CORE_READ(skb, dev), sch);
+	return on_entry(ctx, sp, QDT_FQ_CODEL_ENQUEUE, skb, (__u64)BPF_CORE_READ(skb, dev), sch);
 }
 
 /* fq_codel_enqueue(skb, sch, to_free) */

@@ -7,7 +7,8 @@
 # sk_skb_reason_drop on 6.12), report exactly the drops this scenario causes: datagrams sent to a
 # closed UDP port in another namespace, with their reason where the kernel has drop reasons
 # (5.17+), and a stack that starts at the function that dropped. Both BPF variants of eth_drop
-# run: the modern one (ring buffer) and the legacy one (perf buffer, as on 4.19).
+# run: the modern one (ring buffer) and the legacy one (perf buffer, as on 4.19); both summaries
+# (whole run, per interval) too.
 set -euo pipefail
 source "$(dirname "$0")/../lib/netns.sh"
 source "$(dirname "$0")/../lib/tool.sh"
@@ -80,6 +81,14 @@ for hook in raw kprobe; do
     grep -A1 '^Stack trace:$' "$out" | grep -qE "^  $drop_func\+0x[0-9a-f]+ \[kernel\]$" ||
         { cat "$out" >&2; lab_fail "summary ($hook): the stack does not start at $drop_func"; }
     grep -qE '^  __udp4_lib_rcv\+0x[0-9a-f]+ \[kernel\]$' "$out" || lab_fail "summary ($hook): no __udp4_lib_rcv frame"
+
+    out=$work/summary_all.$hook
+    run_tool "$out" kernel_drop_stack_stats_summary_all --device "$dev_b" --dst-port 9999 -i 60
+    grep -qE "^Probe: $probe\$" "$out" || { cat "$out" >&2; lab_fail "summary_all ($hook) did not use $probe"; }
+    expect_lines "$out" '^Last interval packet drops: 5$' 1 "kernel_drop_stack_stats_summary_all ($hook) counts the 5 drops at exit"
+    stacks=$(grep -c '^Stack trace:$' "$out" || true)
+    lab_expect "$stacks" -ge 1 "summary_all ($hook) prints the stacks"
+    expect_lines "$out" "^  $drop_func\+0x[0-9a-f]+ \[kernel\]\$" "$stacks" "summary_all ($hook): each stack starts at $drop_func"
 done
 
 out=$work/bt

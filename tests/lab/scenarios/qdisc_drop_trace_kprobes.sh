@@ -14,7 +14,8 @@
 #      perf-buffer object): drops from __dev_queue_xmit returning NET_XMIT_DROP;
 #   3. fq_codel (queue of 1 packet) under the token bucket: fq_codel_enqueue drops the older
 #      packet of the flow and returns NET_XMIT_CN, once per packet tc's fq_codel counts dropped;
-#   4. an ERSPAN tunnel (ip_gre): erspan_xmit once per datagram sent through it.
+#   4. an ERSPAN tunnel (ip_gre): erspan_xmit once per datagram sent through it;
+#   5. the tunnel's nested transmits under kprobes: each return paired with its own entry.
 set -euo pipefail
 source "$(dirname "$0")/../lib/netns.sh"
 source "$(dirname "$0")/../lib/tool.sh"
@@ -178,5 +179,23 @@ expect_probe "$out" "erspan_xmit: ${erspan_entry/+/\\+} erspan_xmit$"
 lab_expect "$(entries "$out" erspan_xmit)" -eq 6 "erspan_xmit entries: one per datagram"
 lab_expect "$(code_sum "$out" "erspan_xmit return codes:" 0)" -eq 6 "erspan_xmit returned NETDEV_TX_OK"
 lab_expect "$(lines "$out" "^\[[0-9:]{8}\] erspan_xmit ENTRY - DEV: erspan1 ")" -eq 6 "erspan_xmit ENTRY lines"
+
+# 5. The tunnel under kprobes: the transmit on erspan1 runs the one on the veth device below it
+# inside itself (__dev_queue_xmit in __dev_queue_xmit). Without preemption (5.10) a kretprobe
+# has one instance per CPU, so the inner call's return goes unseen; each outer return must
+# still find its own entry (common/bpf/call_nest.bpf.h), not the inner call's, which did not
+# pass the filter.
+out=$work/erspan-kprobes
+export BPFNET_FORCE_KPROBE=1
+lab_tool_start "$out" qdisc_drop_trace --interface erspan1 --interval 1
+lab_udp_send qda 10.64.0.2 7777 6 100
+sleep 1
+lab_tool_stop
+unset BPFNET_FORCE_KPROBE
+cat "$out" >&2
+expect_probe "$out" "__dev_queue_xmit: kprobe\+kretprobe __dev_queue_xmit$"
+lab_expect "$(entries "$out" __dev_queue_xmit)" -eq 6 "__dev_queue_xmit entries on erspan1 under kprobes"
+lab_expect "$(code_sum "$out" "__dev_queue_xmit return codes:" 0)" -eq 6 \
+    "__dev_queue_xmit on erspan1 returned NET_XMIT_SUCCESS per datagram, each return paired with its entry"
 lab_tool_no_leftovers
 lab_log "passed in $(lab_elapsed)"
