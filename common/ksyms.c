@@ -15,7 +15,16 @@ struct ksyms {
 	struct ksym *syms;
 	size_t n, cap;
 	char *text; /* the file as read; names and module names point into it */
+	/*
+	 * The symbols by name, made on the first lookup by name: an open-addressing table of
+	 * NAME_SEVERAL | index of the first symbol of each name (0: free), several when others
+	 * share it. A kprobe tool looks up each function it attaches to among ~150k symbols.
+	 */
+	uint32_t *by_name;
+	size_t by_name_mask;
 };
+
+#define NAME_SEVERAL (1u << 31)
 
 /* The whole file: /proc/kallsyms has no size, and big reads make it in a few system calls. */
 static char *read_all(const char *path)
@@ -139,6 +148,7 @@ void ksyms_free(struct ksyms *ks)
 {
 	if (!ks)
 		return;
+	free(ks->by_name);
 	free(ks->syms);
 	free(ks->text);
 	free(ks);
@@ -190,26 +200,71 @@ bool ksyms_module_range(const struct ksyms *ks, const char *module, uint64_t *lo
 	return true;
 }
 
+static size_t name_hash(const char *name)
+{
+	size_t h = 14695981039346656037ull; /* FNV-1a */
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 1099511628211ull;
+	return h;
+}
+
+/* The slot of name in the table, or the free slot where it would go. */
+static uint32_t *name_slot(const struct ksyms *ks, const char *name)
+{
+	size_t i = name_hash(name) & ks->by_name_mask;
+
+	while (ks->by_name[i] && strcmp(ks->syms[(ks->by_name[i] & ~NAME_SEVERAL) - 1].name, name))
+		i = (i + 1) & ks->by_name_mask;
+	return &ks->by_name[i];
+}
+
+static bool index_names(struct ksyms *ks)
+{
+	size_t size = 1024;
+
+	while (size < ks->n + ks->n / 2)
+		size *= 2;
+	ks->by_name = calloc(size, sizeof(*ks->by_name));
+	if (!ks->by_name)
+		return false;
+	ks->by_name_mask = size - 1;
+	for (size_t i = 0; i < ks->n; i++) {
+		uint32_t *slot = name_slot(ks, ks->syms[i].name);
+
+		*slot = *slot ? *slot | NAME_SEVERAL : (uint32_t)i + 1;
+	}
+	return true;
+}
+
+/* The first symbol (by address) named name, NULL if none; *several: others have that name. */
+static const struct ksym *by_name(const struct ksyms *ks, const char *name, bool *several)
+{
+	uint32_t slot;
+
+	/* The table is a cache of the symbols: made on first use, even through a const pointer. */
+	if (!ks || !ks->n || (!ks->by_name && !index_names((struct ksyms *)ks)))
+		return NULL;
+	slot = *name_slot(ks, name);
+	if (!slot)
+		return NULL;
+	*several = slot & NAME_SEVERAL;
+	return &ks->syms[(slot & ~NAME_SEVERAL) - 1];
+}
+
 bool ksyms_has(const struct ksyms *ks, const char *name)
 {
-	for (size_t i = 0; ks && i < ks->n; i++)
-		if (!strcmp(ks->syms[i].name, name))
-			return true;
-	return false;
+	bool several;
+
+	return by_name(ks, name, &several);
 }
 
 uint64_t ksyms_unique_addr(const struct ksyms *ks, const char *name)
 {
-	uint64_t addr = 0;
+	bool several;
+	const struct ksym *s = by_name(ks, name, &several);
 
-	for (size_t i = 0; ks && i < ks->n; i++) {
-		if (strcmp(ks->syms[i].name, name))
-			continue;
-		if (addr)
-			return 0;
-		addr = ks->syms[i].addr;
-	}
-	return addr;
+	return s && !several ? s->addr : 0;
 }
 
 static const struct {
@@ -292,10 +347,10 @@ const char *ksyms_clone_pattern(const char *name, unsigned kinds, char *buf, siz
 
 const char *ksyms_attach_name(const struct ksyms *ks, const char *name)
 {
-	for (size_t i = 0; ks && i < ks->n; i++)
-		if (!strcmp(ks->syms[i].name, name))
-			return ks->syms[i].name;
-	return ksyms_clone_name(ks, name, KSYM_CLONES_ANY);
+	bool several;
+	const struct ksym *s = by_name(ks, name, &several);
+
+	return s ? s->name : ksyms_clone_name(ks, name, KSYM_CLONES_ANY);
 }
 
 const char *ksyms_format(const struct ksyms *ks, uint64_t addr, enum ksym_style style, char *buf, size_t len)

@@ -193,6 +193,38 @@ START_TEST(test_unique_addr)
 }
 END_TEST
 
+/* Lookups by name in a table of many symbols (a kernel has ~150k): every name found, once or not. */
+START_TEST(test_by_name_many)
+{
+	enum { N = 20000 };
+	char path[] = "/tmp/bpfnet-ksyms-XXXXXX", name[32];
+	int fd = mkstemp(path);
+	FILE *f = fdopen(fd, "w");
+	struct ksyms *many;
+
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i < N; i++)
+		fprintf(f, "%016llx t fn_%d\n", 0xffffffff81000000ULL + 16ULL * (unsigned)i, i);
+	/* every 7th name twice: a module's static function of a core function's name */
+	for (int i = 0; i < N; i += 7)
+		fprintf(f, "%016llx t fn_%d\t[mod]\n", 0xffffffffc0000000ULL + 16ULL * (unsigned)i, i);
+	fclose(f);
+	many = ksyms_load(path);
+	unlink(path);
+	ck_assert_ptr_nonnull(many);
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "fn_%d", i);
+		ck_assert_msg(ksyms_has(many, name), "%s", name);
+		ck_assert_uint_eq(ksyms_unique_addr(many, name),
+				  i % 7 ? 0xffffffff81000000ULL + 16ULL * (unsigned)i : 0);
+		ck_assert_str_eq(ksyms_attach_name(many, name), name);
+	}
+	ck_assert(!ksyms_has(many, "fn_"));
+	ck_assert(!ksyms_has(many, "fn_20000"));
+	ksyms_free(many);
+}
+END_TEST
+
 /* The name to attach a probe to for a function name; NULL: none. */
 static const struct attach_case {
 	const char *function, *attach;
@@ -495,17 +527,12 @@ END_TEST
 
 static Suite *ksyms_suite(void)
 {
-	const TTest *fixture_tests[] = { test_find_exact_start,
-					 test_find_inside,
-					 test_find_module_symbols,
-					 test_module_range,
-					 test_find_before_first,
-					 test_data_symbols_ignored,
-					 test_format_styles,
-					 test_format_unknown,
-					 test_has,
-					 test_unique_addr,
-					 test_attach_name_without_symbols };
+	const TTest *fixture_tests[] = {
+		test_find_exact_start, test_find_inside,       test_find_module_symbols,
+		test_module_range,     test_find_before_first, test_data_symbols_ignored,
+		test_format_styles,    test_format_unknown,    test_has,
+		test_unique_addr,      test_by_name_many,      test_attach_name_without_symbols
+	};
 	const TTest *other_tests[] = { test_load_missing_file,      test_restricted_kallsyms,
 				       test_long_symbol_names,      test_clone_name,
 				       test_clone_pattern,          test_stack_bpf_frames,
