@@ -16,6 +16,7 @@
 #include "argparse.h"
 #include "events.h"
 #include "kernel_btf.h"
+#include "ksyms.h"
 #include "runtime.h"
 #include "strbuf.h"
 #include "util.h"
@@ -231,8 +232,10 @@ void bpfload_load(struct bpf_object_skeleton *s)
 	kernel_btf_release();
 	err = bpf_object__load_skeleton(s);
 
-	if (!err)
+	if (!err) {
+		ksyms_bpf_loaded();
 		return;
+	}
 	save_log();
 	if (log_find("failed to resolve CO-RE relocation", cause, sizeof(cause)) ||
 	    log_find("failed to find valid kernel BTF", cause, sizeof(cause)))

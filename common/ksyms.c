@@ -154,13 +154,27 @@ void ksyms_free(struct ksyms *ks)
 	free(ks);
 }
 
+/* The process-wide table, and how many loads of this process's BPF objects it has seen. */
+static struct ksyms *kernel;
+static unsigned int kernel_loads, bpf_loads;
+
 struct ksyms *ksyms_kernel(void)
 {
-	static struct ksyms *kernel;
-
-	if (!kernel)
+	if (!kernel) {
 		kernel = ksyms_load("/proc/kallsyms");
+		kernel_loads = bpf_loads;
+	}
 	return kernel;
+}
+
+void ksyms_bpf_loaded(void)
+{
+	bpf_loads++;
+}
+
+struct ksyms *ksyms_kernel_with_programs(void)
+{
+	return kernel && kernel_loads != bpf_loads ? NULL : ksyms_kernel();
 }
 
 const struct ksym *ksyms_find(const struct ksyms *ks, uint64_t addr)

@@ -25,6 +25,13 @@ struct ksyms *ksyms_load(const char *path);
 void ksyms_free(struct ksyms *ks);
 /* The process-wide table of /proc/kallsyms, loaded on first use. */
 struct ksyms *ksyms_kernel(void);
+/* This process loaded BPF programs: their symbols are in /proc/kallsyms from now on. */
+void ksyms_bpf_loaded(void);
+/*
+ * ksyms_kernel() if it has the symbols of every BPF program this process loaded (read after
+ * the last load, or read now), else NULL: a table read before lacks them.
+ */
+struct ksyms *ksyms_kernel_with_programs(void);
 /* The text symbol containing addr, or NULL. */
 const struct ksym *ksyms_find(const struct ksyms *ks, uint64_t addr);
 /*

@@ -70,15 +70,17 @@ int stack_bpf_frames(const struct ksyms *ks, const uint64_t *ips, int n, bool *f
 }
 
 /*
- * stack_bpf_frames of ips against kallsyms as it is once the programs are attached:
- * ksyms_kernel() is read before (the planner looks up the functions to attach to), without the
- * programs and trampolines. Read again when a program's frame is followed by a module address it
- * does not know (a trampoline attached after the last read), once per such address. Each frame
- * is looked up once (again only after such a read).
+ * stack_bpf_frames of ips against kallsyms as it is once the programs are loaded and attached:
+ * ksyms_kernel() where it was read since (one parse for the stacks and the tool's own lookups),
+ * else a table of its own (the planner read ksyms_kernel() before, to find the functions to
+ * attach to). Read again when a program's frame is followed by a module address it does not
+ * know (a trampoline attached after the last read), once per such address. Each frame is
+ * looked up once (again only after such a read).
  */
 static int bpf_view_frames(const uint64_t *ips, int n, bool *fentry)
 {
 	static struct ksyms *view;
+	static bool own; /* view is a table of its own, not ksyms_kernel() */
 	static uint64_t reread[16];
 	static unsigned int nreread;
 	const struct ksym *next;
@@ -86,8 +88,13 @@ static int bpf_view_frames(const uint64_t *ips, int n, bool *fentry)
 	int progs;
 
 	*fentry = false;
-	if (!view)
-		return (view = ksyms_load("/proc/kallsyms")) ? stack_bpf_frames(view, ips, n, fentry) : 0;
+	if (!view) {
+		view = ksyms_kernel_with_programs();
+		own = !view;
+		if (own)
+			view = ksyms_load("/proc/kallsyms");
+		return view ? stack_bpf_frames(view, ips, n, fentry) : 0;
+	}
 	progs = prog_frames(view, ips, n);
 	if (!progs || progs == n)
 		return 0;
@@ -102,8 +109,10 @@ static int bpf_view_frames(const uint64_t *ips, int n, bool *fentry)
 	fresh = ksyms_load("/proc/kallsyms");
 	if (!fresh)
 		return progs;
-	ksyms_free(view);
+	if (own)
+		ksyms_free(view);
 	view = fresh;
+	own = true;
 	return stack_bpf_frames(view, ips, n, fentry);
 }
 
